@@ -1,0 +1,144 @@
+"""The one ASGI application: internal routes, and every other request to the wire layer."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from emulator import __version__
+from emulator.clock import Clock
+from emulator.config import Settings
+from emulator.services.registry import ServiceRegistry
+from emulator.store import Backend, MemoryBackend, SqliteBackend
+from emulator.wire.dispatch import Dispatcher
+from emulator.wire.request import WireRequest
+
+ALL_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]
+
+
+class Emulator:
+    """Everything one running emulator holds: settings, clock, storage and services."""
+
+    def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
+        self.settings = settings
+        self.clock = clock or Clock()
+        path = settings.database_path
+        self.backend: Backend = SqliteBackend(path) if path is not None else MemoryBackend()
+        self.services = ServiceRegistry(settings, self.clock, self.backend)
+        self.dispatcher = Dispatcher(settings, self.services)
+        self.started_at = time.monotonic()
+
+
+def _json_body(payload: bytes) -> dict[str, Any]:
+    import json
+
+    if not payload.strip():
+        return {}
+    data = json.loads(payload)
+    if not isinstance(data, dict):
+        raise ValueError("expected a JSON object")
+    return data
+
+
+def build_app(settings: Settings | None = None, clock: Clock | None = None) -> Starlette:
+    """Build the ASGI app; ``app.state.emulator`` holds the running :class:`Emulator`."""
+    emulator = Emulator(settings or Settings(), clock)
+
+    async def health(request: Request) -> Response:
+        return JSONResponse(
+            {
+                "status": "running",
+                "version": __version__,
+                "services": emulator.services.status(),
+                "uptime_seconds": round(time.monotonic() - emulator.started_at, 3),
+                "persistence": emulator.settings.state_dir is not None,
+            }
+        )
+
+    async def reset(request: Request) -> Response:
+        service = request.query_params.get("service")
+        try:
+            service = _json_body(await request.body()).get("service", service)
+        except ValueError:
+            return JSONResponse({"error": "the body must be a JSON object"}, status_code=400)
+        if service is not None and service not in emulator.services.names:
+            return JSONResponse({"error": f"unknown service {service!r}"}, status_code=400)
+        return JSONResponse({"reset": emulator.services.reset(service)})
+
+    async def resources(request: Request) -> Response:
+        return JSONResponse(emulator.services.resources())
+
+    async def clock_route(request: Request) -> Response:
+        if request.method == "POST":
+            try:
+                body = _json_body(await request.body())
+                if "advance" in body:
+                    emulator.clock.advance(float(body["advance"]))
+                elif "set" in body:
+                    value = body["set"]
+                    epoch = (
+                        datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+                        if isinstance(value, str)
+                        else float(value)
+                    )
+                    emulator.clock.set(epoch)
+                elif body.get("reset"):
+                    emulator.clock.reset()
+                else:
+                    raise ValueError("give one of advance, set or reset")
+            except (ValueError, TypeError) as exc:
+                return JSONResponse({"error": str(exc)}, status_code=400)
+        return JSONResponse(
+            {
+                "now": emulator.clock.now(),
+                "iso": emulator.clock.now_datetime().isoformat(),
+                "offset_seconds": emulator.clock.offset,
+            }
+        )
+
+    async def aws(request: Request) -> Response:
+        wire_request = WireRequest(
+            method=request.method,
+            path=request.scope.get("raw_path", b"").decode("latin-1").split("?", 1)[0]
+            or request.url.path,
+            query_string=request.scope.get("query_string", b"").decode("latin-1"),
+            headers={k.decode("latin-1"): v.decode("latin-1") for k, v in request.scope["headers"]},
+            body=await request.body(),
+            scheme=request.url.scheme,
+        )
+        outcome = await emulator.dispatcher.handle(wire_request)
+        reply = outcome.response
+        return Response(reply.body, status_code=reply.status, headers=reply.headers)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await emulator.services.start()
+        try:
+            yield
+        finally:
+            await emulator.services.stop()
+            emulator.backend.close()
+
+    app = Starlette(
+        routes=[
+            Route("/_emulator/health", health, methods=["GET", "HEAD"]),
+            Route("/_emulator/reset", reset, methods=["POST"]),
+            Route("/_emulator/resources", resources, methods=["GET"]),
+            Route("/_emulator/clock", clock_route, methods=["GET", "POST"]),
+            Route("/{path:path}", aws, methods=ALL_METHODS),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.emulator = emulator
+    return app
+
+
+__all__ = ["Emulator", "build_app"]

@@ -1,0 +1,39 @@
+"""One settings object: every option is a CLI flag and an ``EMULATOR_*`` variable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+LogLevel = Literal["debug", "info", "warning", "error", "critical"]
+
+DEFAULT_ACCOUNT = "000000000000"
+
+
+class Settings(BaseSettings):
+    """Emulator settings, read from ``EMULATOR_*`` environment variables."""
+
+    model_config = SettingsConfigDict(env_prefix="EMULATOR_", extra="ignore")
+
+    host: str = Field("127.0.0.1", description="address to bind")
+    port: int = Field(4566, ge=0, le=65535, description="port to listen on (0 picks one)")
+    state_dir: Path | None = Field(
+        None, description="directory for the SQLite state file; unset keeps state in memory"
+    )
+    region: str = Field("us-east-1", description="region for requests that name none")
+    log_level: LogLevel = Field("info", description="log level")
+    request_log: bool = Field(True, description="log one line per request at INFO")
+    hostname: str = Field(
+        "localhost",
+        description="host name used in URLs the emulator hands out (queue URLs and the like)",
+    )
+
+    @property
+    def database_path(self) -> Path | None:
+        return None if self.state_dir is None else self.state_dir / "state.db"
+
+
+__all__ = ["DEFAULT_ACCOUNT", "LogLevel", "Settings"]

@@ -1,0 +1,85 @@
+"""Running the app under uvicorn: in the foreground, or in a background thread for tests."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+import threading
+import time
+
+import uvicorn
+from starlette.applications import Starlette
+
+from emulator.app import Emulator, build_app
+from emulator.clock import Clock
+from emulator.config import Settings
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("emulator").setLevel(level.upper())
+
+
+def _uvicorn_config(app: Starlette, settings: Settings, sock_port: int) -> uvicorn.Config:
+    return uvicorn.Config(
+        app,
+        host=settings.host,
+        port=sock_port,
+        log_level=settings.log_level,
+        access_log=False,
+        lifespan="on",
+        timeout_graceful_shutdown=5,
+    )
+
+
+def serve(settings: Settings) -> None:
+    """Run in the foreground until SIGINT or SIGTERM, then shut down gracefully."""
+    configure_logging(settings.log_level)
+    app = build_app(settings)
+    uvicorn.Server(_uvicorn_config(app, settings, settings.port)).run()
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+class BackgroundServer:
+    """The emulator in a daemon thread, for the pytest plugin and embedding."""
+
+    def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
+        port = settings.port or free_port(settings.host)
+        self.settings = settings.model_copy(update={"port": port})
+        self.app = build_app(self.settings, clock)
+        self.emulator: Emulator = self.app.state.emulator
+        self._server = uvicorn.Server(_uvicorn_config(self.app, self.settings, port))
+        self._server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+        self._thread = threading.Thread(target=self._run, name="emulator-server", daemon=True)
+
+    @property
+    def endpoint_url(self) -> str:
+        host = "localhost" if self.settings.host in ("127.0.0.1", "0.0.0.0") else self.settings.host
+        return f"http://{host}:{self.settings.port}"
+
+    def _run(self) -> None:
+        asyncio.run(self._server.serve())
+
+    def start(self, timeout: float = 15.0) -> BackgroundServer:
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the emulator did not start")
+            time.sleep(0.01)
+        return self
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout)
+
+
+__all__ = ["BackgroundServer", "configure_logging", "free_port", "serve"]

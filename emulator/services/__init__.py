@@ -1,0 +1,1 @@
+"""One package per botocore service name; each holds a provider and its records."""

@@ -1,0 +1,42 @@
+"""What every service provider shares: the settings, the clock and its own store."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from emulator.clock import Clock
+from emulator.config import Settings
+from emulator.store import ServiceStore
+
+
+class Provider:
+    """Base of the control-plane providers.
+
+    A provider answers operations with methods named ``xform_name(OperationName)``, which take
+    the request context and snake_case keyword arguments and return dicts keyed by the output
+    shape's member names.
+    """
+
+    service_name: ClassVar[str]
+
+    def __init__(self, settings: Settings, clock: Clock, store: ServiceStore) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.store = store
+
+    async def start(self) -> None:
+        """Begin background work (pollers, timers). Called once the server is up."""
+
+    async def stop(self) -> None:
+        """End background work."""
+
+    def reset(self) -> None:
+        """Forget every resource of this service."""
+        self.store.reset()
+
+    def resources(self) -> dict[str, list[dict[str, Any]]]:
+        """A JSON-ready listing of what this service holds, for ``/_emulator/resources``."""
+        return {}
+
+
+__all__ = ["Provider"]

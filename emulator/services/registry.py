@@ -1,0 +1,85 @@
+"""The services this emulator implements, created lazily on first use."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from emulator.clock import Clock
+from emulator.config import Settings
+from emulator.services.base import Provider
+from emulator.store import Backend, ServiceStore
+
+# botocore service name -> "module:Class"; adding a service is one line here.
+PROVIDERS: dict[str, str] = {
+    "sqs": "emulator.services.sqs.provider:SqsProvider",
+}
+
+
+class ServiceRegistry:
+    def __init__(self, settings: Settings, clock: Clock, backend: Backend) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.backend = backend
+        self._providers: dict[str, Provider] = {}
+        self._running: set[str] = set()
+        self.started = False
+
+    @property
+    def names(self) -> list[str]:
+        return list(PROVIDERS)
+
+    def loaded(self) -> dict[str, Provider]:
+        return dict(self._providers)
+
+    def get(self, service: str) -> Provider | None:
+        """The provider of ``service``, or None when it is not implemented."""
+        provider = self._providers.get(service)
+        if provider is not None or service not in PROVIDERS:
+            return provider
+        module_name, class_name = PROVIDERS[service].split(":")
+        provider_class = getattr(importlib.import_module(module_name), class_name)
+        provider = provider_class(self.settings, self.clock, ServiceStore(service, self.backend))
+        self._providers[service] = provider
+        return provider
+
+    async def start(self) -> None:
+        """Start services created before the server and, when state persists, every service,
+        so work stored before a restart (timers, pollers) resumes."""
+        self.started = True
+        names = PROVIDERS if self.backend.persistent else list(self._providers)
+        for name in names:
+            provider = self.get(name)
+            if provider is not None:
+                await self.ensure_started(name, provider)
+
+    async def ensure_started(self, service: str, provider: Provider) -> None:
+        if self.started and service not in self._running:
+            self._running.add(service)
+            await provider.start()
+
+    async def stop(self) -> None:
+        for name in list(self._running):
+            await self._providers[name].stop()
+        self._running.clear()
+        self.started = False
+
+    def reset(self, service: str | None = None) -> list[str]:
+        """Forget state of one service or all; returns the services reset."""
+        targets = [service] if service else self.names
+        for name in targets:
+            provider = self.get(name)
+            if provider is not None:
+                provider.reset()
+        if service is None:
+            self.backend.clear()
+        return targets
+
+    def status(self) -> dict[str, str]:
+        return {name: ("running" if name in self._providers else "available") for name in PROVIDERS}
+
+    def resources(self) -> dict[str, Any]:
+        return {name: self.get(name).resources() for name in PROVIDERS}  # type: ignore[union-attr]
+
+
+__all__ = ["PROVIDERS", "ServiceRegistry"]

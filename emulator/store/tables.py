@@ -1,0 +1,95 @@
+"""Tables of records, one per service, account, region and kind of record.
+
+Tables live in memory; every ``put`` and ``delete`` is written through to the backend before
+it returns. A record changed in place must be ``put`` again to be stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Generic, TypeVar
+
+from emulator.store.backend import Backend, RowKey
+from emulator.store.records import Record
+
+R = TypeVar("R", bound=Record)
+
+
+class Table(Generic[R]):
+    """Records of one type in one account and region, in insertion order."""
+
+    def __init__(
+        self, backend: Backend, scope: tuple[str, str, str, str], record_type: type[R],
+        documents: dict[str, str] | None = None,
+    ) -> None:
+        self._backend = backend
+        self._scope = scope
+        self._records: dict[str, R] = {}
+        for key, document in (documents or {}).items():
+            self._records[key] = record_type.model_validate_json(document)
+
+    def get(self, key: str) -> R | None:
+        return self._records.get(key)
+
+    def put(self, key: str, record: R) -> None:
+        self._backend.put(RowKey(*self._scope, key), record.model_dump_json())
+        self._records[key] = record
+
+    def delete(self, key: str) -> R | None:
+        record = self._records.pop(key, None)
+        if record is not None:
+            self._backend.delete(RowKey(*self._scope, key))
+        return record
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._records
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._records))
+
+    def values(self) -> list[R]:
+        return list(self._records.values())
+
+    def items(self) -> list[tuple[str, R]]:
+        return list(self._records.items())
+
+
+class ServiceStore:
+    """Every table of one service, created on first use and loaded from the backend."""
+
+    def __init__(self, service: str, backend: Backend) -> None:
+        self.service = service
+        self._backend = backend
+        self._tables: dict[tuple[str, str, str], Table[Record]] = {}
+        self._pending: dict[tuple[str, str, str], dict[str, str]] = {}
+        for row, document in backend.load(service):
+            scope = (row.account, row.region, row.table)
+            self._pending.setdefault(scope, {})[row.key] = document
+
+    def table(self, account: str, region: str, name: str, record_type: type[R]) -> Table[R]:
+        scope = (account, region, name)
+        table = self._tables.get(scope)
+        if table is None:
+            documents = self._pending.pop(scope, None)
+            table = Table(
+                self._backend, (self.service, account, region, name), record_type, documents
+            )
+            self._tables[scope] = table  # type: ignore[assignment]
+        return table  # type: ignore[return-value]
+
+    def scopes(self, name: str) -> list[tuple[str, str]]:
+        """Every (account, region) that has a table called ``name``, loaded or not."""
+        found = {(a, r) for (a, r, t) in self._tables if t == name}
+        found.update((a, r) for (a, r, t) in self._pending if t == name)
+        return sorted(found)
+
+    def reset(self) -> None:
+        self._backend.clear(self.service)
+        self._tables.clear()
+        self._pending.clear()
+
+
+__all__ = ["ServiceStore", "Table"]

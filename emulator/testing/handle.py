@@ -1,0 +1,64 @@
+"""What the ``emulator`` fixture yields: an endpoint, ready clients, reset and the clock."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from emulator.clock import Clock
+from emulator.server import BackgroundServer
+
+DUMMY_ACCESS_KEY = "test"
+DUMMY_SECRET_KEY = "test"
+
+
+class VirtualClock:
+    """The emulator's clock as a test sees it."""
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+
+    def now(self) -> float:
+        return self._clock.now()
+
+    def advance(self, seconds: float) -> float:
+        return self._clock.advance(seconds)
+
+    def set(self, epoch_seconds: float) -> float:
+        return self._clock.set(epoch_seconds)
+
+    def reset(self) -> None:
+        self._clock.reset()
+
+
+class EmulatorHandle:
+    def __init__(self, server: BackgroundServer) -> None:
+        self._server = server
+        self.endpoint_url = server.endpoint_url
+        self.region = server.settings.region
+        self.clock = VirtualClock(server.emulator.clock)
+
+    @property
+    def emulator(self) -> Any:
+        return self._server.emulator
+
+    def client(self, service_name: str, **kwargs: Any) -> Any:
+        """A boto3 client pointed at the emulator, with dummy credentials."""
+        import boto3
+
+        options: dict[str, Any] = {
+            "endpoint_url": self.endpoint_url,
+            "region_name": self.region,
+            "aws_access_key_id": DUMMY_ACCESS_KEY,
+            "aws_secret_access_key": DUMMY_SECRET_KEY,
+        }
+        options.update(kwargs)
+        return boto3.client(service_name, **options)
+
+    def reset(self, service: str | None = None) -> None:
+        """Forget all state (or one service's) and put the clock back to real time."""
+        self._server.emulator.services.reset(service)
+        if service is None:
+            self._server.emulator.clock.reset()
+
+
+__all__ = ["DUMMY_ACCESS_KEY", "DUMMY_SECRET_KEY", "EmulatorHandle", "VirtualClock"]

@@ -1,0 +1,148 @@
+"""One request in, one response out: route, parse, check, call the provider, serialise."""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from botocore import xform_name
+
+from emulator import ids
+from emulator.config import DEFAULT_ACCOUNT, Settings
+from emulator.context import RequestContext
+from emulator.services.registry import ServiceRegistry
+from emulator.wire import parse, serialize, specs, validate
+from emulator.wire.errors import ServiceError, internal_failure, not_implemented
+from emulator.wire.request import WireRequest
+from emulator.wire.routing import Route, route
+from emulator.wire.serialize import WireResponse
+
+log = logging.getLogger("emulator.requests")
+
+
+@dataclass
+class Outcome:
+    response: WireResponse
+    service: str | None
+    operation: str | None
+
+
+def account_for(access_key: str | None) -> str:
+    """A 12-digit access key id is that account; any other key is the default account."""
+    if access_key and len(access_key) == 12 and access_key.isdigit():
+        return access_key
+    return DEFAULT_ACCOUNT
+
+
+def _parse(found: Route, request: WireRequest) -> parse.Params:
+    if found.protocol == "json":
+        return parse.parse_json(found.operation, request)
+    if found.protocol == "query":
+        return parse.parse_query(found.operation, request)
+    return parse.parse_rest_json(found.operation, request, found.labels)
+
+
+def _serialize(found: Route, output: dict[str, Any], request_id: str) -> WireResponse:
+    if found.protocol == "json":
+        return serialize.serialize_json(found.operation, output)
+    if found.protocol == "query":
+        return serialize.serialize_query(found.operation, output, request_id)
+    return serialize.serialize_rest_json(found.operation, output)
+
+
+def _type_error(found: Route, problem: parse.WireTypeError) -> ServiceError:
+    if found.protocol == "query":
+        name = problem.path or "request"
+        return ServiceError(
+            "InvalidParameterValue",
+            f"Value {problem.value} for parameter {name} is invalid. "
+            f"Reason: must be a {problem.expected}.",
+            status=400,
+        )
+    where = f" at '{problem.path.lstrip('.')}'" if problem.path.strip(".") else ""
+    return parse.serialization_error(
+        f"Expected {problem.expected}{where}, got {type(problem.value).__name__}."
+    )
+
+
+class Dispatcher:
+    def __init__(self, settings: Settings, services: ServiceRegistry) -> None:
+        self.settings = settings
+        self.services = services
+
+    async def handle(self, request: WireRequest) -> Outcome:
+        request_id = ids.request_id()
+        started = time.perf_counter()
+        found: Route | None = None
+        try:
+            found = route(request, self.services.names)
+            response = await self._call(found, request, request_id)
+        except ServiceError as error:
+            response = self._error(found, request, error, request_id)
+        except Exception:
+            log.exception("internal error answering %s %s", request.method, request.path)
+            response = self._error(found, request, internal_failure(), request_id)
+        response.headers["x-amzn-RequestId"] = request_id
+        service = found.service if found else None
+        operation = found.operation.name if found else None
+        if self.settings.request_log:
+            log.info(
+                "%s.%s %d %.1fms", service or "-", operation or "-", response.status,
+                (time.perf_counter() - started) * 1000,
+            )
+        return Outcome(response, service, operation)
+
+    async def _call(self, found: Route, request: WireRequest, request_id: str) -> WireResponse:
+        try:
+            params = _parse(found, request)
+        except parse.WireTypeError as problem:
+            raise _type_error(found, problem) from None
+        problems = validate.check(found.operation.input_shape, params)
+        if problems:
+            style = "query" if specs.overlay(found.service).get("validation") == "query" else (
+                "query" if found.protocol == "query" else "coral"
+            )
+            raise validate.validation_failure(problems, style)
+        provider = self.services.get(found.service)
+        method_name = xform_name(found.operation.name)
+        method = getattr(provider, method_name, None) if provider is not None else None
+        if method is None:
+            raise not_implemented(found.service, found.operation.name)
+        await self.services.ensure_started(found.service, provider)  # type: ignore[arg-type]
+        scope = request.credential_scope
+        context = RequestContext(
+            account_id=account_for(scope.access_key if scope else None),
+            region=scope.region if scope else self.settings.region,
+            request_id=request_id,
+            service=found.service,
+            operation=found.operation.name,
+            protocol=found.protocol,
+            endpoint_url=f"{request.scheme}://{request.host}",
+            headers=request.headers,
+        )
+        kwargs = {xform_name(name): value for name, value in params.items()}
+        result = method(context, **kwargs)
+        if inspect.isawaitable(result):
+            result = await result
+        return _serialize(found, result or {}, request_id)
+
+    def _error(
+        self, found: Route | None, request: WireRequest, error: ServiceError, request_id: str
+    ) -> WireResponse:
+        if found is not None:
+            model = found.operation.service_model
+            return serialize.serialize_error(
+                found.protocol, found.service, error, request_id, model
+            )
+        protocol = "rest-json"
+        if "Action" in request.form and "x-amz-target" not in request.headers:
+            protocol = "query"
+        elif "x-amz-target" in request.headers:
+            protocol = "json"
+        return serialize.serialize_error(protocol, None, error, request_id)
+
+
+__all__ = ["Dispatcher", "Outcome", "account_for"]

@@ -1,0 +1,66 @@
+"""The HTTP request as the wire layer sees it, independent of the web framework."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from urllib.parse import parse_qsl
+
+_CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/(\d{8})/([^/]+)/([^/]+)/aws4_request")
+
+
+@dataclass(frozen=True)
+class CredentialScope:
+    access_key: str
+    date: str
+    region: str
+    service: str
+
+
+@dataclass
+class WireRequest:
+    method: str
+    path: str  # raw, still percent-encoded
+    query_string: str
+    headers: dict[str, str]  # lower-case names
+    body: bytes
+    scheme: str = "http"
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @cached_property
+    def query_items(self) -> list[tuple[str, str]]:
+        return parse_qsl(self.query_string, keep_blank_values=True)
+
+    @cached_property
+    def credential_scope(self) -> CredentialScope | None:
+        auth = self.headers.get("authorization", "")
+        match = _CREDENTIAL.search(auth)
+        if match is None:
+            for key, value in self.query_items:
+                if key == "X-Amz-Credential":
+                    match = _CREDENTIAL.search("Credential=" + value)
+                    break
+        if match is None:
+            return None
+        return CredentialScope(*match.groups())
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+
+    @property
+    def host(self) -> str:
+        return self.headers.get("host", "localhost")
+
+    @cached_property
+    def form(self) -> dict[str, str]:
+        """Query string and form-encoded body, merged (body wins), as the query protocol reads."""
+        values = dict(self.query_items)
+        if self.content_type == "application/x-www-form-urlencoded" and self.body:
+            text = self.body.decode("utf-8", errors="replace")
+            values.update(parse_qsl(text, keep_blank_values=True))
+        return values
+
+
+__all__ = ["CredentialScope", "WireRequest"]

@@ -1,0 +1,335 @@
+"""Output shapes and errors to HTTP responses, for the json, rest-json and query protocols."""
+
+from __future__ import annotations
+
+import base64
+import json
+from calendar import timegm
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import formatdate
+from typing import Any
+from xml.sax.saxutils import escape
+
+from botocore.model import OperationModel, ServiceModel, Shape, StructureShape
+
+from emulator.wire import specs
+from emulator.wire.errors import ServiceError
+
+
+@dataclass
+class WireResponse:
+    status: int
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+# -- scalars -------------------------------------------------------------------------------
+
+def _as_datetime(value: object) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, (int, float)):
+        return datetime.fromtimestamp(value, tz=UTC)
+    if isinstance(value, str):
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    raise TypeError(f"not a timestamp: {value!r}")
+
+
+def _timestamp(value: object, fmt: str) -> str | float | int:
+    moment = _as_datetime(value)
+    if fmt == "iso8601":
+        return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + (
+            f"{moment.microsecond // 1000:03d}Z"
+        )
+    if fmt == "rfc822":
+        return formatdate(timegm(moment.utctimetuple()), usegmt=True)
+    epoch = moment.timestamp()
+    return int(epoch) if epoch == int(epoch) else round(epoch, 3)
+
+
+def _blob(value: object) -> str:
+    raw = value.encode("utf-8") if isinstance(value, str) else bytes(value)  # type: ignore[arg-type]
+    return base64.b64encode(raw).decode("ascii")
+
+
+# -- JSON documents ------------------------------------------------------------------------
+
+def to_json(shape: Shape, value: Any, default_timestamp: str = "unixTimestamp") -> Any:
+    kind = shape.type_name
+    if kind == "structure":
+        assert isinstance(shape, StructureShape)
+        result: dict[str, Any] = {}
+        for name, member in shape.members.items():
+            if name in value and value[name] is not None:
+                wire_name = member.serialization.get("name", name)
+                result[wire_name] = to_json(member, value[name], default_timestamp)
+        return result
+    if kind == "list":
+        member = shape.member  # type: ignore[attr-defined]
+        return [to_json(member, item, default_timestamp) for item in value]
+    if kind == "map":
+        value_shape = shape.value  # type: ignore[attr-defined]
+        return {str(k): to_json(value_shape, v, default_timestamp) for k, v in value.items()}
+    if kind == "timestamp":
+        return _timestamp(value, shape.serialization.get("timestampFormat", default_timestamp))
+    if kind == "blob":
+        return _blob(value)
+    if kind in ("float", "double") and isinstance(value, (int, float)):
+        return float(value)
+    return value
+
+
+def _dumps(document: Any) -> bytes:
+    return json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def serialize_json(operation: OperationModel, output: dict[str, Any]) -> WireResponse:
+    version = operation.metadata.get("jsonVersion", "1.0")
+    shape = operation.output_shape
+    document = to_json(shape, output) if shape is not None else {}
+    return WireResponse(200, _dumps(document), {"Content-Type": f"application/x-amz-json-{version}"})
+
+
+def serialize_rest_json(operation: OperationModel, output: dict[str, Any]) -> WireResponse:
+    status = int(operation.http.get("responseCode", 200))
+    headers: dict[str, str] = {}
+    shape = operation.output_shape
+    if shape is None:
+        return WireResponse(status, b"", headers)
+    assert isinstance(shape, StructureShape)
+    payload_name = shape.serialization.get("payload")
+    body_document: dict[str, Any] = {}
+    has_body_members = False
+    body: bytes | None = None
+    for name, member in shape.members.items():
+        location = member.serialization.get("location")
+        wire_name = member.serialization.get("name", name)
+        value = output.get(name)
+        if location is None and name != payload_name:
+            has_body_members = True
+        if value is None:
+            continue
+        if location == "statusCode":
+            status = int(value)
+        elif location == "header":
+            headers[wire_name] = _header_value(member, value)
+        elif location == "headers":
+            for key, item in value.items():
+                headers[f"{wire_name}{key}"] = str(item)
+        elif name == payload_name:
+            body, content_type = _payload(member, value)
+            headers.setdefault("Content-Type", content_type)
+        elif location is None:
+            body_document[wire_name] = to_json(member, value)
+    if body is None:
+        body = _dumps(body_document) if (has_body_members and payload_name is None) else b""
+        if body:
+            headers.setdefault("Content-Type", "application/json")
+    return WireResponse(status, body, headers)
+
+
+def _header_value(shape: Shape, value: Any) -> str:
+    if shape.type_name == "timestamp":
+        return str(_timestamp(value, shape.serialization.get("timestampFormat", "rfc822")))
+    if shape.type_name == "boolean":
+        return "true" if value else "false"
+    if shape.type_name == "list":
+        return ",".join(str(item) for item in value)
+    if shape.serialization.get("jsonvalue"):
+        return base64.b64encode(_dumps(value)).decode("ascii")
+    if shape.type_name == "blob":
+        return _blob(value)
+    return str(value)
+
+
+def _payload(shape: Shape, value: Any) -> tuple[bytes, str]:
+    if shape.type_name == "blob":
+        raw = value.encode("utf-8") if isinstance(value, str) else bytes(value)
+        return raw, "application/octet-stream"
+    if shape.type_name == "string":
+        return str(value).encode("utf-8"), "text/plain"
+    return _dumps(to_json(shape, value)), "application/json"
+
+
+# -- query XML -----------------------------------------------------------------------------
+
+_XML_ENTITIES = {"\r": "&#xD;", '"': "&quot;"}
+
+
+def _text(value: str) -> str:
+    return escape(value, _XML_ENTITIES)
+
+
+def _xml_scalar(shape: Shape, value: Any) -> str:
+    kind = shape.type_name
+    if kind == "timestamp":
+        return str(_timestamp(value, shape.serialization.get("timestampFormat", "iso8601")))
+    if kind == "boolean":
+        return "true" if value else "false"
+    if kind == "blob":
+        return _blob(value)
+    return _text(str(value))
+
+
+def _xml_member_name(shape: Shape, default: str) -> str:
+    if shape.type_name == "list" and shape.serialization.get("flattened"):
+        item_name = shape.member.serialization.get("name")  # type: ignore[attr-defined]
+        if item_name:
+            return str(item_name)
+    return str(shape.serialization.get("name", default))
+
+
+def _xml(shape: Shape, value: Any, name: str, out: list[str]) -> None:
+    kind = shape.type_name
+    if kind == "structure":
+        assert isinstance(shape, StructureShape)
+        out.append(f"<{name}>")
+        _xml_members(shape, value, out)
+        out.append(f"</{name}>")
+    elif kind == "list":
+        member = shape.member  # type: ignore[attr-defined]
+        if shape.serialization.get("flattened"):
+            for item in value:
+                _xml(member, item, name, out)
+        else:
+            item_name = member.serialization.get("name", "member")
+            out.append(f"<{name}>")
+            for item in value:
+                _xml(member, item, item_name, out)
+            out.append(f"</{name}>")
+    elif kind == "map":
+        key_shape, value_shape = shape.key, shape.value  # type: ignore[attr-defined]
+        key_name = key_shape.serialization.get("name", "key")
+        value_name = value_shape.serialization.get("name", "value")
+        flattened = shape.serialization.get("flattened")
+        if not flattened:
+            out.append(f"<{name}>")
+        for key, item in value.items():
+            out.append(f"<{name}>" if flattened else "<entry>")
+            _xml(key_shape, key, key_name, out)
+            _xml(value_shape, item, value_name, out)
+            out.append(f"</{name}>" if flattened else "</entry>")
+        if not flattened:
+            out.append(f"</{name}>")
+    else:
+        out.append(f"<{name}>{_xml_scalar(shape, value)}</{name}>")
+
+
+def _xml_members(shape: StructureShape, value: dict[str, Any], out: list[str]) -> None:
+    for member_name, member in shape.members.items():
+        item = value.get(member_name)
+        if item is not None:
+            _xml(member, item, _xml_member_name(member, member_name), out)
+
+
+def serialize_query(
+    operation: OperationModel, output: dict[str, Any], request_id: str
+) -> WireResponse:
+    namespace = operation.metadata.get("xmlNamespace", "")
+    name = operation.name
+    out = [f'<?xml version="1.0"?><{name}Response xmlns="{namespace}">']
+    shape = operation.output_shape
+    if shape is not None:
+        assert isinstance(shape, StructureShape)
+        wrapper = shape.serialization.get("resultWrapper") or f"{name}Result"
+        out.append(f"<{wrapper}>")
+        _xml_members(shape, output, out)
+        out.append(f"</{wrapper}>")
+    out.append(f"<ResponseMetadata><RequestId>{request_id}</RequestId></ResponseMetadata>")
+    out.append(f"</{name}Response>")
+    return WireResponse(200, "".join(out).encode("utf-8"), {"Content-Type": "text/xml"})
+
+
+# -- errors --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ResolvedError:
+    shape_name: str | None
+    code: str  # the code in the service's native protocol
+    query_code: str  # the code a query-protocol client sees
+    status: int
+    sender_fault: bool
+
+
+def resolve_error(service: str | None, error: ServiceError) -> ResolvedError:
+    shape_name: str | None = None
+    traits: dict[str, Any] = {}
+    if service is not None:
+        try:
+            shape_name = specs.error_shape_names(service).get(error.code)
+        except KeyError:
+            shape_name = None
+        if shape_name is not None:
+            traits = specs.error_traits(service, shape_name)
+    code = shape_name or error.code
+    status = error.status or int(traits.get("httpStatusCode", 400))
+    sender_fault = bool(traits.get("senderFault", error.sender_fault))
+    return ResolvedError(shape_name, code, traits.get("code", code), status, sender_fault)
+
+
+def _error_fields(
+    model: ServiceModel | None, resolved: ResolvedError, error: ServiceError
+) -> dict[str, Any]:
+    message_key = "message"
+    shape: Shape | None = None
+    if model is not None and resolved.shape_name is not None:
+        shape = model.shape_for(resolved.shape_name)
+        assert isinstance(shape, StructureShape)
+        if "Message" in shape.members and "message" not in shape.members:
+            message_key = "Message"
+    fields: dict[str, Any] = {message_key: error.message}
+    if shape is not None and error.fields:
+        fields.update(to_json(shape, error.fields))
+    else:
+        fields.update(error.fields)
+    return fields
+
+
+def serialize_error(
+    protocol: str,
+    service: str | None,
+    error: ServiceError,
+    request_id: str,
+    model: ServiceModel | None = None,
+) -> WireResponse:
+    resolved = resolve_error(service, error)
+    headers = dict(error.headers)
+    if protocol == "query":
+        fault = "Sender" if resolved.sender_fault else "Receiver"
+        namespace = model.metadata.get("xmlNamespace", "") if model is not None else ""
+        xmlns = f' xmlns="{namespace}"' if namespace else ""
+        body = (
+            f'<?xml version="1.0"?><ErrorResponse{xmlns}><Error><Type>{fault}</Type>'
+            f"<Code>{_text(resolved.query_code)}</Code>"
+            f"<Message>{_text(error.message)}</Message><Detail/></Error>"
+            f"<RequestId>{request_id}</RequestId></ErrorResponse>"
+        )
+        headers["Content-Type"] = "text/xml"
+        return WireResponse(resolved.status, body.encode("utf-8"), headers)
+    fields = _error_fields(model, resolved, error)
+    if protocol == "json":
+        namespace = specs.overlay(service).get("jsonErrorNamespace") if service else None
+        type_name = f"{namespace}#{resolved.code}" if namespace else resolved.code
+        document = {"__type": type_name, **fields}
+        version = model.metadata.get("jsonVersion", "1.0") if model is not None else "1.0"
+        headers["Content-Type"] = f"application/x-amz-json-{version}"
+        if model is not None and "awsQueryCompatible" in model.metadata:
+            fault = "Sender" if resolved.sender_fault else "Receiver"
+            headers["x-amzn-query-error"] = f"{resolved.query_code};{fault}"
+        return WireResponse(resolved.status, _dumps(document), headers)
+    headers["x-amzn-ErrorType"] = resolved.code
+    headers["Content-Type"] = "application/json"
+    return WireResponse(resolved.status, _dumps(fields), headers)
+
+
+__all__ = [
+    "ResolvedError",
+    "WireResponse",
+    "resolve_error",
+    "serialize_error",
+    "serialize_json",
+    "serialize_query",
+    "serialize_rest_json",
+    "to_json",
+]

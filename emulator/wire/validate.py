@@ -1,0 +1,145 @@
+"""Input checks the way AWS makes them: required members, lengths, ranges and enums.
+
+Problems are collected as data; ``validation_failure`` words them in the service's own style:
+the Coral ``ValidationException`` most services answer, or the query services'
+``MissingParameter`` / ``InvalidParameterValue``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from botocore.model import Shape, StructureShape
+
+from emulator.wire.errors import ServiceError
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: list[str]  # member names from the top of the input
+    constraint: str  # "required", "length", "range", "enum", "type"
+    detail: str
+    value: object = None
+
+
+def check(shape: Shape | None, params: dict[str, Any]) -> list[Problem]:
+    problems: list[Problem] = []
+    if shape is not None:
+        _check(shape, params, [], problems)
+    return problems
+
+
+def _check(shape: Shape, value: object, path: list[str], problems: list[Problem]) -> None:
+    kind = shape.type_name
+    if kind == "structure":
+        assert isinstance(shape, StructureShape)
+        if not isinstance(value, dict):
+            return
+        for name in shape.required_members:
+            if value.get(name) is None:
+                problems.append(Problem([*path, name], "required", "Member must not be null"))
+        for name, member_value in value.items():
+            member = shape.members.get(name)
+            if member is not None and member_value is not None:
+                _check(member, member_value, [*path, name], problems)
+        return
+    meta = shape.metadata
+    if kind == "list" and isinstance(value, list):
+        _check_length(meta, len(value), value, path, problems)
+        member = shape.member  # type: ignore[attr-defined]
+        for index, item in enumerate(value, 1):
+            _check(member, item, [*path, str(index), "member"], problems)
+        return
+    if kind == "map" and isinstance(value, dict):
+        _check_length(meta, len(value), value, path, problems)
+        value_shape = shape.value  # type: ignore[attr-defined]
+        for key, item in value.items():
+            _check(value_shape, item, [*path, str(key)], problems)
+        return
+    if kind == "string" and isinstance(value, str):
+        _check_length(meta, len(value), value, path, problems)
+        if shape.enum and value not in shape.enum:  # type: ignore[attr-defined]
+            allowed = ", ".join(shape.enum)  # type: ignore[attr-defined]
+            problems.append(
+                Problem(path, "enum", f"Member must satisfy enum value set: [{allowed}]", value)
+            )
+        return
+    if kind in ("integer", "long", "float", "double") and isinstance(value, (int, float)):
+        low, high = meta.get("min"), meta.get("max")
+        if low is not None and value < low:
+            problems.append(
+                Problem(path, "range", f"Member must have value greater than or equal to {low}",
+                        value)
+            )
+        if high is not None and value > high:
+            problems.append(
+                Problem(path, "range", f"Member must have value less than or equal to {high}",
+                        value)
+            )
+
+
+def _check_length(
+    meta: dict[str, Any], size: int, value: object, path: list[str], problems: list[Problem]
+) -> None:
+    low, high = meta.get("min"), meta.get("max")
+    if low is not None and size < low:
+        problems.append(
+            Problem(path, "length", f"Member must have length greater than or equal to {low}",
+                    value)
+        )
+    if high is not None and size > high:
+        problems.append(
+            Problem(path, "length", f"Member must have length less than or equal to {high}",
+                    value)
+        )
+
+
+def _coral_path(path: list[str]) -> str:
+    return ".".join(part[:1].lower() + part[1:] for part in path)
+
+
+def _coral_value(problem: Problem) -> str:
+    if problem.constraint == "required":
+        return "null"
+    if isinstance(problem.value, (list, dict)):
+        return "[" + ", ".join(str(v) for v in problem.value) + "]"
+    return str(problem.value)
+
+
+def validation_failure(problems: list[Problem], style: str = "coral") -> ServiceError:
+    """The single error AWS answers for these problems, in the service's style."""
+    if style == "query":
+        first = problems[0]
+        name = ".".join(first.path)
+        if first.constraint == "required":
+            return ServiceError(
+                "MissingParameter",
+                f"The request must contain the parameter {name}.",
+                status=400,
+            )
+        return ServiceError(
+            "InvalidParameterValue",
+            f"Value {_coral_value(first)} for parameter {name} is invalid. "
+            f"Reason: {first.detail}.",
+            status=400,
+        )
+    count = len(problems)
+    plural = "error" if count == 1 else "errors"
+    details = "; ".join(
+        f"Value {'null' if p.constraint == 'required' else repr_value(p)} at "
+        f"'{_coral_path(p.path)}' failed to satisfy constraint: {p.detail}"
+        for p in problems
+    )
+    return ServiceError(
+        "ValidationException", f"{count} validation {plural} detected: {details}", status=400
+    )
+
+
+def repr_value(problem: Problem) -> str:
+    return f"'{_coral_value(problem)}'" if isinstance(problem.value, str) else _coral_value(
+        problem
+    )
+
+
+__all__ = ["Problem", "check", "validation_failure"]
