@@ -72,6 +72,8 @@ def main(old_model_path: str) -> None:
             "xmlNamespace": old["metadata"]["xmlNamespace"],
             "operations": operations,
             "shapes": shapes,
+            # Query clients may post to the queue URL instead of passing QueueUrl.
+            "pathMember": "QueueUrl",
         },
         "errors": errors,
         "jsonErrorNamespace": "com.amazonaws.sqs",

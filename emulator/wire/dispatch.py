@@ -68,6 +68,19 @@ def _type_error(found: Route, problem: parse.WireTypeError) -> ServiceError:
     )
 
 
+def _fill_member_from_path(found: Route, request: WireRequest, params: parse.Params) -> None:
+    """Query clients may address a resource by its URL instead of a parameter (SQS queue URLs).
+
+    The overlay names that member; when the request leaves it out, the URL supplies it.
+    """
+    member = specs.overlay(found.service).get("query", {}).get("pathMember")
+    if found.protocol != "query" or not member or params.get(member):
+        return
+    shape = found.operation.input_shape
+    if shape is not None and member in shape.members and request.path.strip("/"):
+        params[member] = f"{request.scheme}://{request.host}{request.path}"
+
+
 class Dispatcher:
     def __init__(self, settings: Settings, services: ServiceRegistry) -> None:
         self.settings = settings
@@ -100,6 +113,7 @@ class Dispatcher:
             params = _parse(found, request)
         except parse.WireTypeError as problem:
             raise _type_error(found, problem) from None
+        _fill_member_from_path(found, request, params)
         problems = validate.check(found.operation.input_shape, params)
         if problems:
             style = "query" if specs.overlay(found.service).get("validation") == "query" else (
