@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -20,6 +21,8 @@ from emulator.services.registry import ServiceRegistry
 from emulator.store import Backend, MemoryBackend, SqliteBackend
 from emulator.wire.dispatch import Dispatcher
 from emulator.wire.request import WireRequest
+
+log = logging.getLogger("emulator")
 
 ALL_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]
 
@@ -121,11 +124,13 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> S
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await emulator.services.start()
+        log.info("emulator %s ready", __version__)
         try:
             yield
         finally:
             await emulator.services.stop()
             emulator.backend.close()
+            log.info("emulator stopped cleanly")
 
     app = Starlette(
         routes=[

@@ -26,9 +26,9 @@ class Settings(BaseSettings):
     region: str = Field("us-east-1", description="region for requests that name none")
     log_level: LogLevel = Field("info", description="log level")
     request_log: bool = Field(True, description="log one line per request at INFO")
-    hostname: str = Field(
-        "localhost",
-        description="host name used in URLs the emulator hands out (queue URLs and the like)",
+    deploy: list[Path] = Field(
+        default_factory=list,
+        description="Python scripts run once the server is up, with AWS_ENDPOINT_URL set",
     )
 
     @property

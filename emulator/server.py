@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import uvicorn
 from starlette.applications import Starlette
@@ -14,6 +18,8 @@ from starlette.applications import Starlette
 from emulator.app import Emulator, build_app
 from emulator.clock import Clock
 from emulator.config import Settings
+
+log = logging.getLogger("emulator.server")
 
 
 def configure_logging(level: str) -> None:
@@ -35,11 +41,51 @@ def _uvicorn_config(app: Starlette, settings: Settings, sock_port: int) -> uvico
     )
 
 
+def deploy_environment(endpoint_url: str, region: str) -> dict[str, str]:
+    """What a deploy script or test process needs to reach the emulator with any AWS SDK."""
+    env = dict(os.environ)
+    env.update(
+        {
+            "AWS_ENDPOINT_URL": endpoint_url,
+            "AWS_DEFAULT_REGION": region,
+            "AWS_REGION": region,
+            "AWS_ACCESS_KEY_ID": env.get("AWS_ACCESS_KEY_ID", "test"),
+            "AWS_SECRET_ACCESS_KEY": env.get("AWS_SECRET_ACCESS_KEY", "test"),
+        }
+    )
+    return env
+
+
+def run_deploy_scripts(scripts: list[Path], endpoint_url: str, region: str) -> bool:
+    """Run each script with the emulator's endpoint in its environment; False if one fails."""
+    env = deploy_environment(endpoint_url, region)
+    for script in scripts:
+        log.info("deploying %s", script)
+        done = subprocess.run([sys.executable, str(script)], env=env, check=False)
+        if done.returncode != 0:
+            log.error("deploy script %s exited with %d", script, done.returncode)
+            return False
+    return True
+
+
 def serve(settings: Settings) -> None:
     """Run in the foreground until SIGINT or SIGTERM, then shut down gracefully."""
     configure_logging(settings.log_level)
     app = build_app(settings)
-    uvicorn.Server(_uvicorn_config(app, settings, settings.port)).run()
+    server = uvicorn.Server(_uvicorn_config(app, settings, settings.port))
+    if settings.deploy:
+        host = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host
+        endpoint = f"http://{host}:{settings.port}"
+
+        def deploy_when_up() -> None:
+            while not server.started:
+                if server.should_exit:
+                    return
+                time.sleep(0.02)
+            run_deploy_scripts(settings.deploy, endpoint, settings.region)
+
+        threading.Thread(target=deploy_when_up, name="emulator-deploy", daemon=True).start()
+    server.run()
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -82,4 +128,11 @@ class BackgroundServer:
         self._thread.join(timeout)
 
 
-__all__ = ["BackgroundServer", "configure_logging", "free_port", "serve"]
+__all__ = [
+    "BackgroundServer",
+    "configure_logging",
+    "deploy_environment",
+    "free_port",
+    "run_deploy_scripts",
+    "serve",
+]

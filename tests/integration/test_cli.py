@@ -1,0 +1,80 @@
+"""The console script and ``python -m emulator`` as a user runs them."""
+
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+from emulator_process import EmulatorProcess
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "emulator", *args], capture_output=True, text=True, timeout=60
+    )
+
+
+def test_version_and_help() -> None:
+    assert "localcloud" in _cli("--version").stdout
+    helped = _cli("serve", "--help").stdout
+    for flag in ("--host", "--port", "--state-dir", "--region", "--log-level", "--deploy"):
+        assert flag in helped
+
+
+def test_serve_logs_requests_status_and_reset_and_stops_gracefully(tmp_path: Path) -> None:
+    marker = tmp_path / "deployed.txt"
+    script = tmp_path / "deploy.py"
+    script.write_text(
+        textwrap.dedent(
+            f"""
+            import os, pathlib
+            import httpx
+            url = os.environ["AWS_ENDPOINT_URL"]
+            assert httpx.get(url + "/_emulator/health").status_code == 200
+            pathlib.Path({str(marker)!r}).write_text(os.environ["AWS_DEFAULT_REGION"])
+            """
+        )
+    )
+    with EmulatorProcess("--region", "eu-west-1", "--deploy", str(script)) as emulator:
+        assert emulator.wait_healthy()["status"] == "running"
+        status = _cli("status", "--endpoint-url", emulator.url)
+        assert status.returncode == 0 and '"running"' in status.stdout
+        reset = _cli("reset", "--endpoint-url", emulator.url, "--service", "sqs")
+        assert reset.returncode == 0 and '"sqs"' in reset.stdout
+        for _ in range(200):
+            if marker.exists():
+                break
+            time.sleep(0.05)
+        assert marker.read_text() == "eu-west-1"
+        # uvicorn re-raises SIGTERM after its graceful shutdown, so -15 is a clean exit too
+        assert emulator.terminate() in (0, -15)
+        logs = emulator.output()
+        assert "deploying" in logs
+        assert "emulator stopped cleanly" in logs
+
+
+def test_status_fails_when_nothing_listens() -> None:
+    from emulator.server import free_port
+
+    done = _cli("status", "--endpoint-url", f"http://127.0.0.1:{free_port()}")
+    assert done.returncode == 1
+    assert "cannot reach" in done.stderr
+
+
+def test_settings_come_from_environment(monkeypatch: object) -> None:
+    import pytest
+
+    from emulator.config import Settings
+
+    patch = pytest.MonkeyPatch()
+    try:
+        patch.setenv("EMULATOR_PORT", "4999")
+        patch.setenv("EMULATOR_REGION", "ap-south-1")
+        patch.setenv("EMULATOR_STATE_DIR", "/tmp/somewhere")
+        settings = Settings()
+        assert settings.port == 4999 and settings.region == "ap-south-1"
+        assert settings.database_path == Path("/tmp/somewhere/state.db")
+        assert Settings().host == "127.0.0.1"
+    finally:
+        patch.undo()

@@ -1,0 +1,69 @@
+"""The /_emulator/ routes: health, reset, resources and the clock."""
+
+import time
+
+import httpx
+import pytest
+
+from emulator import __version__
+from emulator.testing import EmulatorHandle
+
+
+def test_health_reports_version_services_and_uptime(emulator: EmulatorHandle) -> None:
+    reply = httpx.get(f"{emulator.endpoint_url}/_emulator/health")
+    assert reply.status_code == 200
+    body = reply.json()
+    assert body["status"] == "running"
+    assert body["version"] == __version__
+    assert "sqs" in body["services"]
+    assert body["uptime_seconds"] >= 0
+
+
+def test_resources_is_a_json_listing_by_service(emulator: EmulatorHandle) -> None:
+    reply = httpx.get(f"{emulator.endpoint_url}/_emulator/resources")
+    assert reply.status_code == 200
+    assert "sqs" in reply.json()
+
+
+def test_reset_rejects_unknown_service_and_bad_body(emulator: EmulatorHandle) -> None:
+    url = f"{emulator.endpoint_url}/_emulator/reset"
+    assert httpx.post(url, json={"service": "nope"}).status_code == 400
+    assert httpx.post(url, content=b"[1,2]").status_code == 400
+    assert httpx.post(url, content=b"{not json").status_code == 400
+
+
+def test_reset_of_one_service_and_of_all(emulator: EmulatorHandle) -> None:
+    url = f"{emulator.endpoint_url}/_emulator/reset"
+    assert httpx.post(url, json={"service": "sqs"}).json() == {"reset": ["sqs"]}
+    assert "sqs" in httpx.post(url).json()["reset"]
+
+
+def test_clock_endpoint_advances_sets_and_resets(emulator: EmulatorHandle) -> None:
+    url = f"{emulator.endpoint_url}/_emulator/clock"
+    try:
+        before = httpx.get(url).json()["now"]
+        after = httpx.post(url, json={"advance": 3600}).json()["now"]
+        assert after - before >= 3600
+        assert emulator.clock.now() >= after
+        moment = httpx.post(url, json={"set": "2030-01-01T00:00:00Z"}).json()
+        assert moment["iso"].startswith("2030-01-01T00:00")
+        httpx.post(url, json={"reset": True})
+        assert abs(httpx.get(url).json()["now"] - time.time()) < 5
+    finally:
+        emulator.clock.reset()
+
+
+@pytest.mark.parametrize("body", [{}, {"advance": -5}, {"advance": "soon"}, {"set": "yesterday"}])
+def test_clock_endpoint_rejects_bad_input(emulator: EmulatorHandle, body: object) -> None:
+    reply = httpx.post(f"{emulator.endpoint_url}/_emulator/clock", json=body)
+    assert reply.status_code == 400
+    assert "error" in reply.json()
+
+
+def test_fixture_clock_is_the_servers_clock(emulator: EmulatorHandle) -> None:
+    try:
+        emulator.clock.advance(120)
+        served = httpx.get(f"{emulator.endpoint_url}/_emulator/clock").json()
+        assert served["offset_seconds"] >= 120
+    finally:
+        emulator.clock.reset()
