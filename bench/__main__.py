@@ -1,0 +1,80 @@
+"""``python -m bench``: each benchmark against its floor, measured in the same run.
+
+Benchmarks are not tests: a MISS is reported, and the exit code stays 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+import traceback
+from collections.abc import Callable, Sequence
+
+from bench import machine, memory, sqs_latency, startup
+from bench.results import Result, Skipped, table
+
+BENCHMARKS = ("startup", "memory", "sqs")
+
+
+def _options(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer iterations")
+    parser.add_argument("--json", action="store_true", help="print one JSON document")
+    parser.add_argument(
+        "--only", choices=BENCHMARKS, action="append", help="run only these (repeatable)"
+    )
+    return parser.parse_args(argv)
+
+
+def _plan(quick: bool) -> dict[str, Callable[[], list[Result]]]:
+    starts = 3 if quick else 5
+    calls, warmup = (100, 20) if quick else (400, 50)
+    return {
+        "startup": lambda: [startup.run(starts)],
+        "memory": lambda: [memory.run(starts if quick else 3)],
+        "sqs": lambda: sqs_latency.run(calls, warmup),
+    }
+
+
+def _skip_name(name: str) -> str:
+    return {"startup": "start-up", "memory": "idle RSS", "sqs": "SQS latency"}[name]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    options = _options(argv)
+    plan = _plan(options.quick)
+    lines: list[Result | Skipped] = []
+    began = time.perf_counter()
+    for name in options.only or BENCHMARKS:
+        if not options.json:
+            print(f"running {name} ...", file=sys.stderr, flush=True)
+        try:
+            lines.extend(plan[name]())
+        except sqs_latency.Unavailable as error:
+            lines.append(Skipped(_skip_name(name), f"emulator not ready: {error}"))
+        except Exception as error:
+            traceback.print_exc()
+            lines.append(Skipped(_skip_name(name), f"failed: {error}"))
+    elapsed = time.perf_counter() - began
+    about = machine.describe()
+    if options.json:
+        document = {
+            "machine": about,
+            "quick": options.quick,
+            "elapsed_seconds": round(elapsed, 1),
+            "results": [line.as_dict() for line in lines],
+        }
+        print(json.dumps(document, indent=2))
+    else:
+        print(
+            f"{about['date']}  {about['cpus']} x {about['cpu_model']}  Python {about['python']}"
+        )
+        print(table(lines))
+        print(f"({elapsed:.0f} s{', quick' if options.quick else ''})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

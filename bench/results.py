@@ -1,0 +1,86 @@
+"""One measured line: our number, the floor's, their ratio and the target it is held to."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+
+def median(samples: Sequence[float]) -> float:
+    return float(statistics.median(samples))
+
+
+def p90(samples: Sequence[float]) -> float:
+    if len(samples) < 2:
+        return float(samples[0])
+    return float(statistics.quantiles(samples, n=10, method="inclusive")[8])
+
+
+@dataclass(frozen=True)
+class Result:
+    name: str
+    unit: str  # "s" or "bytes": how the numbers are shown
+    ours: float
+    floor: float
+    target: float  # the highest acceptable ours / floor
+    samples: int
+
+    @property
+    def ratio(self) -> float:
+        return self.ours / self.floor if self.floor else float("inf")
+
+    @property
+    def passed(self) -> bool:
+        return self.ratio <= self.target
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "ratio": round(self.ratio, 3), "passed": self.passed}
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A benchmark that could not run, and why."""
+
+    name: str
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def show(value: float, unit: str) -> str:
+    if unit == "bytes":
+        return f"{value / 2**20:.1f} MiB"
+    if value >= 1:
+        return f"{value:.2f} s"
+    return f"{value * 1000:.2f} ms"
+
+
+def table(lines: Sequence[Result | Skipped]) -> str:
+    header = ("benchmark", "ours", "floor", "ratio", "target", "result")
+    rows: list[tuple[str, ...]] = [header]
+    for line in lines:
+        if isinstance(line, Skipped):
+            rows.append((line.name, "-", "-", "-", "-", f"SKIP ({line.reason})"))
+            continue
+        rows.append(
+            (
+                line.name,
+                show(line.ours, line.unit),
+                show(line.floor, line.unit),
+                f"{line.ratio:.2f}x",
+                f"<= {line.target:g}x",
+                "PASS" if line.passed else "MISS",
+            )
+        )
+    widths = [max(len(row[i]) for row in rows if len(row) > i) for i in range(len(header) - 1)]
+    out = []
+    for row in rows:
+        cells = [cell.ljust(widths[i]) if i < len(widths) else cell for i, cell in enumerate(row)]
+        out.append("  ".join(cells).rstrip())
+    return "\n".join(out)
+
+
+__all__ = ["Result", "Skipped", "median", "p90", "show", "table"]
