@@ -18,12 +18,19 @@ from emulator.config import Settings
 def _add_server_options(parser: argparse.ArgumentParser, *, nested: bool = False) -> None:
     # Subcommands must not overwrite options given before them with their own defaults.
     unset: dict[str, Any] = {"default": argparse.SUPPRESS} if nested else {}
-    parser.add_argument("--host", **unset, help="address to bind (EMULATOR_HOST, default 127.0.0.1)")
+    parser.add_argument(
+        "--host", **unset, help="address to bind (EMULATOR_HOST, default 127.0.0.1)"
+    )
     parser.add_argument("--port", type=int, **unset, help="port (EMULATOR_PORT, default 4566)")
     parser.add_argument(
-        "--state-dir", type=Path, **unset, help="persist state here (EMULATOR_STATE_DIR; default memory)"
+        "--state-dir",
+        type=Path,
+        **unset,
+        help="persist state here (EMULATOR_STATE_DIR; default memory)",
     )
-    parser.add_argument("--region", **unset, help="default region (EMULATOR_REGION, default us-east-1)")
+    parser.add_argument(
+        "--region", **unset, help="default region (EMULATOR_REGION, default us-east-1)"
+    )
     parser.add_argument(
         "--log-level",
         choices=["debug", "info", "warning", "error", "critical"],
@@ -35,8 +42,7 @@ def _add_server_options(parser: argparse.ArgumentParser, *, nested: bool = False
         type=Path,
         action="append",
         **unset,
-        help="run this Python script once the server is up, with AWS_ENDPOINT_URL set"
-        " (repeatable)",
+        help="run this Python script once the server is up, with AWS_ENDPOINT_URL set (repeatable)",
     )
 
 
@@ -45,9 +51,7 @@ _SERVER_KEYS = ("host", "port", "state_dir", "region", "log_level", "deploy")
 
 def _settings(args: argparse.Namespace) -> Settings:
     overrides: dict[str, Any] = {
-        key: value
-        for key in _SERVER_KEYS
-        if (value := getattr(args, key, None)) is not None
+        key: value for key in _SERVER_KEYS if (value := getattr(args, key, None)) is not None
     }
     return Settings(**overrides)
 
@@ -68,8 +72,10 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command")
     serve = commands.add_parser("serve", help="run the emulator (the default)")
     _add_server_options(serve, nested=True)
-    for name, text in (("reset", "forget state (all, or one service's)"),
-                       ("status", "print the health of a running emulator")):
+    for name, text in (
+        ("reset", "forget state (all, or one service's)"),
+        ("status", "print the health of a running emulator"),
+    ):
         sub = commands.add_parser(name, help=text)
         _add_server_options(sub, nested=True)
         sub.add_argument("--endpoint-url", help="the emulator to talk to")

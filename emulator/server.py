@@ -103,7 +103,6 @@ class BackgroundServer:
         self.app = build_app(self.settings, clock)
         self.emulator: Emulator = self.app.state.emulator
         self._server = uvicorn.Server(_uvicorn_config(self.app, self.settings, port))
-        self._server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
         self._thread = threading.Thread(target=self._run, name="emulator-server", daemon=True)
 
     @property

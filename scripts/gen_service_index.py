@@ -11,7 +11,9 @@ from pathlib import Path
 
 import botocore.session
 
-OUT = Path(__file__).resolve().parent.parent / "emulator" / "wire" / "overlays" / "service_index.json"
+OUT = (
+    Path(__file__).resolve().parent.parent / "emulator" / "wire" / "overlays" / "service_index.json"
+)
 
 
 def main() -> None:

@@ -23,20 +23,30 @@ NEWER_ERRORS = {
     "InvalidSecurity": {"code": "InvalidSecurity", "httpStatusCode": 403, "senderFault": True},
     "RequestThrottled": {"code": "RequestThrottled", "httpStatusCode": 403, "senderFault": True},
     "InvalidAttributeValue": {
-        "code": "InvalidAttributeValue", "httpStatusCode": 400, "senderFault": True
+        "code": "InvalidAttributeValue",
+        "httpStatusCode": 400,
+        "senderFault": True,
     },
     "InvalidAttributeName": {
-        "code": "InvalidAttributeName", "httpStatusCode": 400, "senderFault": True
+        "code": "InvalidAttributeName",
+        "httpStatusCode": 400,
+        "senderFault": True,
     },
     "InvalidIdFormat": {"code": "InvalidIdFormat", "httpStatusCode": 400, "senderFault": True},
     "InvalidMessageContents": {
-        "code": "InvalidMessageContents", "httpStatusCode": 400, "senderFault": True
+        "code": "InvalidMessageContents",
+        "httpStatusCode": 400,
+        "senderFault": True,
     },
     "ReceiptHandleIsInvalid": {
-        "code": "ReceiptHandleIsInvalid", "httpStatusCode": 400, "senderFault": True
+        "code": "ReceiptHandleIsInvalid",
+        "httpStatusCode": 400,
+        "senderFault": True,
     },
     "ResourceNotFoundException": {
-        "code": "ResourceNotFoundException", "httpStatusCode": 404, "senderFault": True
+        "code": "ResourceNotFoundException",
+        "httpStatusCode": 404,
+        "senderFault": True,
     },
 }
 

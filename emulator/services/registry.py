@@ -38,7 +38,7 @@ class ServiceRegistry:
         if provider is not None or service not in PROVIDERS:
             return provider
         module_name, class_name = PROVIDERS[service].split(":")
-        provider_class = getattr(importlib.import_module(module_name), class_name)
+        provider_class: type[Provider] = getattr(importlib.import_module(module_name), class_name)
         provider = provider_class(self.settings, self.clock, ServiceStore(service, self.backend))
         self._providers[service] = provider
         return provider

@@ -7,7 +7,7 @@ it returns. A record changed in place must be ``put`` again to be stored.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from emulator.store.backend import Backend, RowKey
 from emulator.store.records import Record
@@ -63,7 +63,7 @@ class ServiceStore:
     def __init__(self, service: str, backend: Backend) -> None:
         self.service = service
         self._backend = backend
-        self._tables: dict[tuple[str, str, str], Table[Record]] = {}
+        self._tables: dict[tuple[str, str, str], Table[Any]] = {}
         self._pending: dict[tuple[str, str, str], dict[str, str]] = {}
         for row, document in backend.load(service):
             scope = (row.account, row.region, row.table)
@@ -77,8 +77,8 @@ class ServiceStore:
             table = Table(
                 self._backend, (self.service, account, region, name), record_type, documents
             )
-            self._tables[scope] = table  # type: ignore[assignment]
-        return table  # type: ignore[return-value]
+            self._tables[scope] = table
+        return table
 
     def scopes(self, name: str) -> list[tuple[str, str]]:
         """Every (account, region) that has a table called ``name``, loaded or not."""

@@ -30,7 +30,7 @@ def emulator() -> Iterator[EmulatorHandle]:
         host="127.0.0.1",
         port=0,
         state_dir=None,
-        log_level=os.environ.get("EMULATOR_LOG_LEVEL", "warning"),  # type: ignore[arg-type]
+        log_level=os.environ.get("EMULATOR_LOG_LEVEL", "warning"),
         request_log=False,
     )
     server = BackgroundServer(settings).start()

@@ -1,0 +1,62 @@
+"""With a state dir, everything acknowledged survives ``kill -9`` and a restart."""
+
+from pathlib import Path
+
+import boto3
+from emulator_process import EmulatorProcess
+
+
+def _sqs(url: str, region: str = "us-east-1", key: str = "test") -> object:
+    return boto3.client(
+        "sqs",
+        endpoint_url=url,
+        region_name=region,
+        aws_access_key_id=key,
+        aws_secret_access_key="test",
+    )
+
+
+def test_queues_and_messages_survive_kill_9(tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    with EmulatorProcess("--state-dir", str(state)) as first:
+        first.wait_healthy()
+        sqs = _sqs(first.url)
+        url = sqs.create_queue(QueueName="jobs", Attributes={"VisibilityTimeout": "45"})[
+            "QueueUrl"
+        ]
+        sqs.tag_queue(QueueUrl=url, Tags={"team": "core"})
+        for index in range(5):
+            sqs.send_message(QueueUrl=url, MessageBody=f"job-{index}")
+        other = _sqs(first.url, region="eu-west-1", key="111111111111")
+        other.create_queue(QueueName="elsewhere")
+        first.kill()
+
+    with EmulatorProcess("--state-dir", str(state)) as second:
+        second.wait_healthy()
+        sqs = _sqs(second.url)
+        url = sqs.get_queue_url(QueueName="jobs")["QueueUrl"]
+        attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+        assert attributes["VisibilityTimeout"] == "45"
+        assert attributes["ApproximateNumberOfMessages"] == "5"
+        assert sqs.list_queue_tags(QueueUrl=url)["Tags"] == {"team": "core"}
+        bodies: list[str] = []
+        for _ in range(10):
+            received = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)
+            bodies += [m["Body"] for m in received.get("Messages", [])]
+            if len(bodies) == 5:
+                break
+        assert sorted(bodies) == [f"job-{i}" for i in range(5)]
+        other = _sqs(second.url, region="eu-west-1", key="111111111111")
+        assert other.list_queues()["QueueUrls"][0].endswith("/111111111111/elsewhere")
+        assert "QueueUrls" not in _sqs(second.url, region="eu-west-1").list_queues()
+        assert second.terminate() in (0, -15)
+
+
+def test_without_a_state_dir_nothing_is_kept(tmp_path: Path) -> None:
+    with EmulatorProcess() as first:
+        first.wait_healthy()
+        _sqs(first.url).create_queue(QueueName="gone")
+        first.kill()
+    with EmulatorProcess() as second:
+        second.wait_healthy()
+        assert "QueueUrls" not in _sqs(second.url).list_queues()
