@@ -6,6 +6,7 @@ from typing import Any, ClassVar
 
 from emulator.clock import Clock
 from emulator.config import Settings
+from emulator.ports import Ports
 from emulator.store import ServiceStore
 
 
@@ -19,10 +20,17 @@ class Provider:
 
     service_name: ClassVar[str]
 
-    def __init__(self, settings: Settings, clock: Clock, store: ServiceStore) -> None:
+    def __init__(
+        self, settings: Settings, clock: Clock, store: ServiceStore, ports: Ports
+    ) -> None:
         self.settings = settings
         self.clock = clock
         self.store = store
+        self.ports = ports
+
+    def port(self, name: str) -> object | None:
+        """The engine this service offers to others under ``name`` (see emulator.ports)."""
+        return None
 
     async def start(self) -> None:
         """Begin background work (pollers, timers). Called once the server is up."""

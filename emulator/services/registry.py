@@ -7,6 +7,7 @@ from typing import Any
 
 from emulator.clock import Clock
 from emulator.config import Settings
+from emulator.ports import PORT_OWNERS, Ports
 from emulator.services.base import Provider
 from emulator.store import Backend, ServiceStore
 
@@ -24,6 +25,7 @@ class ServiceRegistry:
         self._providers: dict[str, Provider] = {}
         self._running: set[str] = set()
         self.started = False
+        self.ports = Ports(self._resolve_port)
 
     @property
     def names(self) -> list[str]:
@@ -39,9 +41,19 @@ class ServiceRegistry:
             return provider
         module_name, class_name = PROVIDERS[service].split(":")
         provider_class: type[Provider] = getattr(importlib.import_module(module_name), class_name)
-        provider = provider_class(self.settings, self.clock, ServiceStore(service, self.backend))
+        provider = provider_class(
+            self.settings, self.clock, ServiceStore(service, self.backend), self.ports
+        )
         self._providers[service] = provider
         return provider
+
+    def _resolve_port(self, name: str) -> object:
+        owner = PORT_OWNERS.get(name)
+        provider = self.get(owner) if owner else None
+        port = provider.port(name) if provider is not None else None
+        if port is None:
+            raise LookupError(f"no service offers the {name!r} port")
+        return port
 
     async def start(self) -> None:
         """Start services created before the server and, when state persists, every service,
