@@ -1,16 +1,255 @@
-"""Amazon SQS (placeholder while the provider is written)."""
+"""Amazon SQS: queues and their attributes, tags and dead-letter sources; messages in messaging.
+
+Queues are identified by the account and name in their URL and the region of the request.
+Every record is written through to the store, so with a state directory an acknowledged send
+survives a crash of the process.
+"""
 
 from __future__ import annotations
 
+import base64
+import binascii
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from emulator.clock import Clock
+from emulator.config import Settings
 from emulator.context import RequestContext
+from emulator.ports import Ports
 from emulator.services.base import Provider
+from emulator.services.sqs import attributes, fifo
+from emulator.services.sqs.characters import first_invalid
+from emulator.services.sqs.delivery import Delivery, Wakeups
+from emulator.services.sqs.messaging import MessageOperations
+from emulator.services.sqs.models import QueueRecord
+from emulator.services.sqs.naming import invalid_parameter, queue_url
+from emulator.services.sqs.queues import Queues, queue_does_not_exist
+from emulator.store import ServiceStore
 from emulator.wire.errors import ServiceError
 
+PURGE_INTERVAL = 60.0
+MAX_LIST_RESULTS = 1000
 
-class SqsProvider(Provider):
+
+def _page(
+    queues: list[QueueRecord], next_token: str | None, max_results: int | None
+) -> tuple[list[QueueRecord], str | None]:
+    """One page of a name-ordered listing; the token is the last name already returned."""
+    if max_results is not None and not 1 <= max_results <= MAX_LIST_RESULTS:
+        raise invalid_parameter(
+            f"Value {max_results} for parameter MaxResults is invalid. Reason: MaxResults must "
+            f"be an integer between 1 and {MAX_LIST_RESULTS}."
+        )
+    if next_token:
+        try:
+            after = base64.b64decode(next_token, validate=True).decode("utf-8")
+        except (binascii.Error, ValueError):
+            raise invalid_parameter("Invalid NextToken value.") from None
+        queues = [queue for queue in queues if queue.name > after]
+    size = max_results or MAX_LIST_RESULTS
+    page = queues[:size]
+    token = None
+    if max_results is not None and len(queues) > size:
+        token = base64.b64encode(page[-1].name.encode()).decode("ascii")
+    return page, token
+
+
+def _check_text(name: str, values: Mapping[str, str] | Sequence[str]) -> None:
+    for text in [*values, *(values.values() if isinstance(values, Mapping) else ())]:
+        bad = first_invalid(text)
+        if bad is not None:
+            raise invalid_parameter(f"Value for parameter {name} contains the character {bad}.")
+
+
+class SqsProvider(MessageOperations, Provider):
     service_name = "sqs"
 
-    def get_queue_url(self, ctx: RequestContext, *, queue_name: str, **_: Any) -> dict[str, Any]:
-        raise ServiceError("QueueDoesNotExist", "The specified queue does not exist.")
+    def __init__(
+        self, settings: Settings, clock: Clock, store: ServiceStore, ports: Ports
+    ) -> None:
+        super().__init__(settings, clock, store, ports)
+        self.queues = Queues(store, clock)
+        self.wakeups = Wakeups()
+        self.delivery = Delivery(self.queues, self.wakeups)
+        self.sequences = fifo.SequenceNumbers()
+
+    def reset(self) -> None:
+        super().reset()
+        self.sequences.forget()
+        self.wakeups.notify_all()
+
+    async def stop(self) -> None:
+        self.wakeups.notify_all()
+
+    def resources(self) -> dict[str, list[dict[str, Any]]]:
+        host = self.settings.host
+        host = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
+        endpoint = f"http://{host}:{self.settings.port}"
+        now = self.clock.now()
+        listed = []
+        for account, region in self.queues.scopes():
+            for queue in self.queues.listing(account, region):
+                counts = self.delivery.counts(queue, now)
+                listed.append({
+                    "name": queue.name,
+                    "account": account,
+                    "region": region,
+                    "arn": queue.arn,
+                    "url": queue_url(endpoint, account, queue.name),
+                    "fifo": queue.fifo,
+                    "messages": counts.visible,
+                    "messages_in_flight": counts.in_flight,
+                    "messages_delayed": counts.delayed,
+                    "waiting_receives": self.wakeups.waiting(queue.arn),
+                })
+        return {"queues": listed}
+
+    def _url(self, ctx: RequestContext, queue: QueueRecord) -> str:
+        return queue_url(ctx.endpoint_url, queue.account, queue.name)
+
+    # -- queues ----------------------------------------------------------------------------
+
+    def create_queue(
+        self,
+        ctx: RequestContext,
+        *,
+        queue_name: str,
+        attributes: Mapping[str, str] | None = None,
+        tags: Mapping[str, str] | None = None,
+        **_: Any,
+    ) -> dict[str, Any]:
+        _check_text("Attributes", attributes or {})
+        _check_text("tags", tags or {})
+        queue = self.queues.create(ctx, queue_name, attributes, tags)
+        return {"QueueUrl": self._url(ctx, queue)}
+
+    def get_queue_url(
+        self,
+        ctx: RequestContext,
+        *,
+        queue_name: str,
+        queue_owner_aws_account_id: str | None = None,
+        **_: Any,
+    ) -> dict[str, Any]:
+        queue = self.queues.get(queue_owner_aws_account_id or ctx.account_id, ctx.region,
+                                queue_name)
+        if queue is None:
+            raise queue_does_not_exist()
+        return {"QueueUrl": self._url(ctx, queue)}
+
+    def list_queues(
+        self,
+        ctx: RequestContext,
+        *,
+        queue_name_prefix: str | None = None,
+        next_token: str | None = None,
+        max_results: int | None = None,
+        **_: Any,
+    ) -> dict[str, Any]:
+        queues = self.queues.listing(ctx.account_id, ctx.region, queue_name_prefix)
+        page, token = _page(queues, next_token, max_results)
+        result: dict[str, Any] = {}
+        if page:
+            result["QueueUrls"] = [self._url(ctx, queue) for queue in page]
+        if token:
+            result["NextToken"] = token
+        return result
+
+    def delete_queue(self, ctx: RequestContext, *, queue_url: str, **_: Any) -> dict[str, Any]:
+        queue = self.queues.require(ctx, queue_url)
+        self.queues.delete(queue)
+        self.sequences.forget(queue.arn)
+        self.wakeups.notify(queue.arn)
+        return {}
+
+    def get_queue_attributes(
+        self,
+        ctx: RequestContext,
+        *,
+        queue_url: str,
+        attribute_names: Sequence[str] | None = None,
+        **_: Any,
+    ) -> dict[str, Any]:
+        queue = self.queues.require(ctx, queue_url)
+
+        def computed() -> dict[str, Any]:
+            counts = self.delivery.counts(queue, self.clock.now())
+            return {
+                "QueueArn": queue.arn,
+                "ApproximateNumberOfMessages": counts.visible,
+                "ApproximateNumberOfMessagesNotVisible": counts.in_flight,
+                "ApproximateNumberOfMessagesDelayed": counts.delayed,
+                "CreatedTimestamp": int(queue.created),
+                "LastModifiedTimestamp": int(queue.last_modified),
+            }
+
+        values = attributes.render(attribute_names or (), queue.attributes, computed)
+        return {"Attributes": values} if values else {}
+
+    def set_queue_attributes(
+        self, ctx: RequestContext, *, queue_url: str, attributes: Mapping[str, str], **_: Any
+    ) -> dict[str, Any]:
+        queue = self.queues.require(ctx, queue_url)
+        _check_text("Attributes", attributes)
+        self.queues.set_attributes(queue, attributes)
+        self.wakeups.notify(queue.arn)  # a shorter delay or visibility may free messages
+        return {}
+
+    def purge_queue(self, ctx: RequestContext, *, queue_url: str, **_: Any) -> dict[str, Any]:
+        queue = self.queues.require(ctx, queue_url)
+        now = self.clock.now()
+        if queue.last_purge is not None and now - queue.last_purge < PURGE_INTERVAL:
+            raise ServiceError(
+                "PurgeQueueInProgress",
+                f"Only one PurgeQueue operation on {queue.name} is allowed every 60 seconds.",
+            )
+        messages = self.queues.messages(queue)
+        for key in messages:
+            messages.delete(key)
+        queue.last_purge = now
+        self.queues.save(queue)
+        return {}
+
+    def list_dead_letter_source_queues(
+        self,
+        ctx: RequestContext,
+        *,
+        queue_url: str,
+        next_token: str | None = None,
+        max_results: int | None = None,
+        **_: Any,
+    ) -> dict[str, Any]:
+        queue = self.queues.require(ctx, queue_url)
+        page, token = _page(self.queues.dead_letter_sources(queue), next_token, max_results)
+        result: dict[str, Any] = {"queueUrls": [self._url(ctx, source) for source in page]}
+        if token:
+            result["NextToken"] = token
+        return result
+
+    # -- tags ------------------------------------------------------------------------------
+
+    def tag_queue(
+        self, ctx: RequestContext, *, queue_url: str, tags: Mapping[str, str], **_: Any
+    ) -> dict[str, Any]:
+        queue = self.queues.require(ctx, queue_url)
+        _check_text("Tags", tags)
+        queue.tags = {**queue.tags, **tags}
+        self.queues.save(queue)
+        return {}
+
+    def untag_queue(
+        self, ctx: RequestContext, *, queue_url: str, tag_keys: Sequence[str], **_: Any
+    ) -> dict[str, Any]:
+        queue = self.queues.require(ctx, queue_url)
+        queue.tags = {key: value for key, value in queue.tags.items() if key not in tag_keys}
+        self.queues.save(queue)
+        return {}
+
+    def list_queue_tags(
+        self, ctx: RequestContext, *, queue_url: str, **_: Any
+    ) -> dict[str, Any]:
+        queue = self.queues.require(ctx, queue_url)
+        return {"Tags": dict(queue.tags)} if queue.tags else {}
+
+
+__all__ = ["SqsProvider"]

@@ -1,0 +1,17 @@
+"""The characters SQS accepts in message bodies and attribute values (XML 1.0's set)."""
+
+from __future__ import annotations
+
+import re
+
+_INVALID = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+ALLOWED = "#x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF"
+
+
+def first_invalid(text: str) -> str | None:
+    """The first character outside the allowed set, written as ``#xHH``; None if all fit."""
+    found = _INVALID.search(text)
+    return None if found is None else f"#x{ord(found.group()):X}"
+
+
+__all__ = ["ALLOWED", "first_invalid"]
