@@ -9,7 +9,9 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 from urllib.parse import unquote
 
@@ -43,9 +45,10 @@ def _to_timestamp(value: object, path: str) -> datetime:
         raise WireTypeError(path, "timestamp", value)
     try:
         parsed: datetime = parse_timestamp(value)
-    except (ValueError, TypeError, OverflowError) as exc:
+    except (ValueError, TypeError, OverflowError, RuntimeError) as exc:
         raise WireTypeError(path, "timestamp", value) from exc
-    return parsed
+    # Providers always get aware UTC datetimes, whatever zone (or none) the client wrote.
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
 def _to_blob(value: object, path: str) -> bytes:
@@ -55,6 +58,9 @@ def _to_blob(value: object, path: str) -> bytes:
         return base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError) as exc:
         raise WireTypeError(path, "base64 string", value) from exc
+
+
+_SPECIAL_FLOATS = frozenset({"NaN", "Infinity", "-Infinity"})
 
 
 def _json_scalar(shape: Shape, value: object, path: str) -> object:
@@ -68,6 +74,8 @@ def _json_scalar(shape: Shape, value: object, path: str) -> object:
             raise WireTypeError(path, "integer", value)
         return value
     if kind in ("float", "double"):
+        if isinstance(value, str) and value in _SPECIAL_FLOATS:
+            return float(value)  # JSON has no literal for these; clients send strings
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise WireTypeError(path, "number", value)
         return float(value)
@@ -109,9 +117,11 @@ def _text_scalar(shape: Shape, text: str, path: str) -> object:
 def from_json(shape: Shape, value: object, path: str) -> object:
     kind = shape.type_name
     if kind == "structure":
+        assert isinstance(shape, StructureShape)
+        if shape.is_document_type:
+            return value  # any JSON value, handed over as it came
         if not isinstance(value, dict):
             raise WireTypeError(path, "structure", value)
-        assert isinstance(shape, StructureShape)
         result: Params = {}
         for name, member in shape.members.items():
             wire_name = member.serialization.get("name", name)
@@ -121,7 +131,7 @@ def from_json(shape: Shape, value: object, path: str) -> object:
     if kind == "list":
         if not isinstance(value, list):
             raise WireTypeError(path, "list", value)
-        member_shape = shape.member  # type: ignore[attr-defined]
+        member_shape = shape.member
         return [
             from_json(member_shape, item, f"{path}.{index}")
             for index, item in enumerate(value, 1)
@@ -130,7 +140,7 @@ def from_json(shape: Shape, value: object, path: str) -> object:
     if kind == "map":
         if not isinstance(value, dict):
             raise WireTypeError(path, "map", value)
-        value_shape = shape.value  # type: ignore[attr-defined]
+        value_shape = shape.value
         return {
             str(key): from_json(value_shape, item, f"{path}.{key}")
             for key, item in value.items()
@@ -160,88 +170,154 @@ def parse_json(operation: OperationModel, request: WireRequest) -> Params:
 
 # -- rest-json -----------------------------------------------------------------------------
 
-def parse_rest_json(
-    operation: OperationModel, request: WireRequest, labels: dict[str, str]
-) -> Params:
+@dataclass(frozen=True)
+class _RestPlan:
+    """Where each input member of a rest operation travels, worked out once per operation."""
+
+    uri: tuple[tuple[str, Shape, str], ...]
+    query: tuple[tuple[str, Shape, str], ...]
+    query_map: tuple[str, Shape] | None  # a map member that takes the other query parameters
+    reserved_query: frozenset[str]  # keys bound to named members or to the request URI
+    header: tuple[tuple[str, Shape, str], ...]
+    header_maps: tuple[tuple[str, str], ...]  # (member, lower-case prefix)
+    payload: tuple[str, Shape] | None
+    body: tuple[tuple[str, Shape, str], ...]
+
+
+@cache
+def _rest_plan(operation: OperationModel) -> _RestPlan:
     shape = operation.input_shape
-    if shape is None:
-        return {}
     assert isinstance(shape, StructureShape)
-    params: Params = {}
-    body_members: dict[str, Shape] = {}
+    uri, query, header, body = [], [], [], []
+    header_maps: list[tuple[str, str]] = []
+    query_map: tuple[str, Shape] | None = None
+    payload: tuple[str, Shape] | None = None
     payload_name = shape.serialization.get("payload")
-    query_multi: dict[str, list[str]] = {}
-    for key, value in request.query_items:
-        query_multi.setdefault(key, []).append(value)
+    reserved = {
+        item.partition("=")[0]
+        for item in operation.http.get("requestUri", "").partition("?")[2].split("&")
+        if item
+    }
     for name, member in shape.members.items():
         location = member.serialization.get("location")
         wire_name = member.serialization.get("name", name)
         if location == "uri":
-            if wire_name in labels:
-                params[name] = _text_scalar(member, labels[wire_name], name)
+            uri.append((name, member, wire_name))
         elif location == "querystring":
-            value = _from_query_string(member, wire_name, query_multi, name)
-            if value is not None:
-                params[name] = value
+            if member.type_name == "map":
+                query_map = (name, member)
+            else:
+                query.append((name, member, wire_name))
+                reserved.add(wire_name)
         elif location == "header":
-            header = request.headers.get(wire_name.lower())
-            if header is not None:
-                params[name] = _from_header(member, header, name)
+            header.append((name, member, wire_name.lower()))
         elif location == "headers":
-            prefix = wire_name.lower()
-            found = {
-                key[len(prefix):]: value
-                for key, value in request.headers.items()
-                if key.startswith(prefix)
-            }
-            if found:
-                params[name] = found
+            header_maps.append((name, wire_name.lower()))
         elif location == "statusCode":
             continue
         elif name == payload_name:
-            payload = _parse_payload(member, request.body, name)
-            if payload is not None:
-                params[name] = payload
+            payload = (name, member)
         else:
-            body_members[name] = member
-    if body_members and payload_name is None:
+            body.append((name, member, wire_name))
+    return _RestPlan(
+        tuple(uri), tuple(query), query_map, frozenset(reserved), tuple(header),
+        tuple(header_maps), payload, tuple(body) if payload_name is None else (),
+    )
+
+
+def parse_rest_json(
+    operation: OperationModel, request: WireRequest, labels: dict[str, str]
+) -> Params:
+    if operation.input_shape is None:
+        return {}
+    plan = _rest_plan(operation)
+    params: Params = {}
+    for name, member, wire_name in plan.uri:
+        if wire_name in labels:
+            params[name] = _text_scalar(member, labels[wire_name], name)
+    if plan.query or plan.query_map:
+        query: dict[str, list[str]] = {}
+        for key, value in request.query_items:
+            query.setdefault(key, []).append(value)
+        for name, member, wire_name in plan.query:
+            if wire_name in query:
+                params[name] = _from_query_string(member, query[wire_name], name)
+        if plan.query_map is not None:
+            name, member = plan.query_map
+            rest = {k: v for k, v in query.items() if k not in plan.reserved_query}
+            if rest:
+                many = member.value.type_name == "list"
+                params[name] = rest if many else {k: v[-1] for k, v in rest.items()}
+    headers = request.headers
+    for name, member, wire_name in plan.header:
+        header = headers.get(wire_name)
+        if header is not None:
+            params[name] = _from_header(member, header, name)
+    for name, prefix in plan.header_maps:
+        found = {key[len(prefix):]: value for key, value in headers.items()
+                 if key.startswith(prefix)}
+        if found:
+            params[name] = found
+    if plan.payload is not None:
+        name, member = plan.payload
+        payload = _parse_payload(member, request.body, name)
+        if payload is not None:
+            params[name] = payload
+    elif plan.body:
         document = _load_json_body(request.body)
         if not isinstance(document, dict):
             raise WireTypeError("", "structure", document)
-        for name, member in body_members.items():
-            wire_name = member.serialization.get("name", name)
-            if document.get(wire_name) is not None:
-                params[name] = from_json(member, document[wire_name], name)
+        for name, member, wire_name in plan.body:
+            item = document.get(wire_name)
+            if item is not None:
+                params[name] = from_json(member, item, name)
     return params
 
 
-def _from_query_string(
-    shape: Shape, wire_name: str, query: dict[str, list[str]], path: str
-) -> object:
-    if shape.type_name == "map":
-        value_shape = shape.value  # type: ignore[attr-defined]
-        if value_shape.type_name == "list":
-            return dict(query) or None
-        return {key: values[-1] for key, values in query.items()} or None
-    if wire_name not in query:
-        return None
+def _from_query_string(shape: Shape, values: list[str], path: str) -> object:
     if shape.type_name == "list":
-        member = shape.member  # type: ignore[attr-defined]
-        return [_text_scalar(member, item, path) for item in query[wire_name]]
-    return _text_scalar(shape, query[wire_name][-1], path)
+        member = shape.member
+        return [_text_scalar(member, item, path) for item in values]
+    return _text_scalar(shape, values[-1], path)
+
+
+def _split_header_list(header: str) -> list[str]:
+    """Items of a comma-separated header; items with commas or quotes come double-quoted."""
+    if '"' not in header:
+        return [item.strip() for item in header.split(",")]
+    items: list[str] = []
+    position, size = 0, len(header)
+    while position <= size:
+        while position < size and header[position] in " \t":
+            position += 1
+        if position < size and header[position] == '"':
+            position += 1
+            chars: list[str] = []
+            while position < size and header[position] != '"':
+                if header[position] == "\\" and position + 1 < size:
+                    position += 1
+                chars.append(header[position])
+                position += 1
+            items.append("".join(chars))
+            comma = header.find(",", position)
+            position = size + 1 if comma < 0 else comma + 1
+        else:
+            comma = header.find(",", position)
+            end = size if comma < 0 else comma
+            items.append(header[position:end].strip())
+            position = end + 1
+    return items
 
 
 def _from_header(shape: Shape, header: str, path: str) -> object:
     if shape.type_name == "list":
-        member = shape.member  # type: ignore[attr-defined]
-        return [_text_scalar(member, item.strip(), path) for item in header.split(",")]
+        member = shape.member
+        return [_from_header(member, item, path) for item in _split_header_list(header)]
     if shape.type_name == "string" and shape.serialization.get("jsonvalue"):
         try:
             return json.loads(base64.b64decode(header))
         except (ValueError, binascii.Error) as exc:
             raise WireTypeError(path, "base64 JSON", header) from exc
-    if shape.type_name == "timestamp":
-        return _to_timestamp(header, path)
     return _text_scalar(shape, header, path)
 
 
@@ -259,23 +335,40 @@ def _parse_payload(shape: Shape, body: bytes, path: str) -> object:
 # -- query ---------------------------------------------------------------------------------
 
 class _FlatForm:
-    """Form fields with a fast "does anything start with this prefix" test."""
+    """Form fields indexed by prefix: which keys continue each dotted prefix."""
 
     def __init__(self, fields: dict[str, str]) -> None:
         self.fields = fields
-        self.prefixes: set[str] = set()
+        self.children: dict[str, set[str]] = {}
         for key in fields:
-            parts = key.split(".")
-            for end in range(1, len(parts) + 1):
-                self.prefixes.add(".".join(parts[:end]))
+            parent = ""
+            for part in key.split("."):
+                self.children.setdefault(parent, set()).add(part)
+                parent = f"{parent}.{part}" if parent else part
 
     def has(self, prefix: str) -> bool:
-        return prefix in self.prefixes
+        parent, _, last = prefix.rpartition(".")
+        return last in self.children.get(parent, ())
+
+    def indices(self, prefix: str) -> list[int]:
+        """The item numbers under ``prefix`` in order; gaps are allowed, as clients skip
+        items that serialise to nothing."""
+        return sorted(int(part) for part in self.children.get(prefix, ()) if part.isdigit())
 
 
 def _query_name(shape: Shape, default: str) -> str:
     name: str = shape.serialization.get("name", default)
     return name
+
+
+def _query_member_key(shape: Shape, default: str) -> str:
+    """The key a structure member is sent under: a flattened list with a named member
+    replaces the member's own name with its items' name (``AttributeName.1``)."""
+    if shape.type_name == "list" and shape.serialization.get("flattened"):
+        item_name = shape.member.serialization.get("name")
+        if item_name:
+            return str(item_name)
+    return _query_name(shape, default)
 
 
 def _from_query(shape: Shape, form: _FlatForm, prefix: str) -> object:
@@ -284,7 +377,7 @@ def _from_query(shape: Shape, form: _FlatForm, prefix: str) -> object:
         assert isinstance(shape, StructureShape)
         result: Params = {}
         for name, member in shape.members.items():
-            key = _query_name(member, name)
+            key = _query_member_key(member, name)
             member_prefix = f"{prefix}.{key}" if prefix else key
             if form.has(member_prefix):
                 value = _from_query(member, form, member_prefix)
@@ -294,32 +387,26 @@ def _from_query(shape: Shape, form: _FlatForm, prefix: str) -> object:
     if kind == "list":
         if form.fields.get(prefix) == "":
             return []
-        member = shape.member  # type: ignore[attr-defined]
-        if shape.serialization.get("flattened"):
-            list_prefix = prefix
-            if member.serialization.get("name"):
-                list_prefix = ".".join([*prefix.split(".")[:-1], member.serialization["name"]])
-        else:
+        member = shape.member
+        list_prefix = prefix  # a flattened list: the structure already used the items' name
+        if not shape.serialization.get("flattened"):
             list_prefix = f"{prefix}.{member.serialization.get('name', 'member')}"
-        items: list[object] = []
-        index = 1
-        while form.has(f"{list_prefix}.{index}"):
-            items.append(_from_query(member, form, f"{list_prefix}.{index}"))
-            index += 1
-        return items
+        return [
+            _from_query(member, form, f"{list_prefix}.{index}")
+            for index in form.indices(list_prefix)
+        ]
     if kind == "map":
         full_prefix = prefix if shape.serialization.get("flattened") else f"{prefix}.entry"
-        key_shape = shape.key  # type: ignore[attr-defined]
-        value_shape = shape.value  # type: ignore[attr-defined]
+        key_shape = shape.key
+        value_shape = shape.value
         key_suffix = _query_name(key_shape, "key")
         value_suffix = _query_name(value_shape, "value")
         mapping: dict[str, object] = {}
-        index = 1
-        while form.has(f"{full_prefix}.{index}"):
-            key = form.fields.get(f"{full_prefix}.{index}.{key_suffix}")
-            if key is not None:
-                mapping[key] = _from_query(value_shape, form, f"{full_prefix}.{index}.{value_suffix}")
-            index += 1
+        for index in form.indices(full_prefix):
+            entry_key = form.fields.get(f"{full_prefix}.{index}.{key_suffix}")
+            if entry_key is not None:
+                mapping[entry_key] = _from_query(value_shape, form,
+                                           f"{full_prefix}.{index}.{value_suffix}")
         return mapping
     text = form.fields.get(prefix)
     if text is None:

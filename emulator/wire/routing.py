@@ -134,7 +134,7 @@ def _pick_service(request: WireRequest, implemented: Collection[str]) -> str:
         if not candidates and scope.service in specs.available_services():
             candidates = [scope.service]
     if target_service and (not candidates or target_service in candidates):
-        return target_service
+        return str(target_service)
     if len(candidates) == 1:
         return candidates[0]
     if candidates:
@@ -158,7 +158,7 @@ def _matches_service(service: str, request: WireRequest) -> bool:
         return request.form.get("Action") in model.operation_names
     if protocol == "json":
         target = request.headers.get("x-amz-target", "")
-        return target.rsplit(".", 1)[0] == model.metadata.get("targetPrefix")
+        return bool(target.rsplit(".", 1)[0] == model.metadata.get("targetPrefix"))
     return match_rest_path(service, request) is not None
 
 

@@ -48,8 +48,8 @@ def _timestamp(value: object, fmt: str) -> str | float | int:
     return int(epoch) if epoch == int(epoch) else round(epoch, 3)
 
 
-def _blob(value: object) -> str:
-    raw = value.encode("utf-8") if isinstance(value, str) else bytes(value)  # type: ignore[arg-type]
+def _blob(value: Any) -> str:
+    raw = value.encode("utf-8") if isinstance(value, str) else bytes(value)
     return base64.b64encode(raw).decode("ascii")
 
 
@@ -59,6 +59,8 @@ def to_json(shape: Shape, value: Any, default_timestamp: str = "unixTimestamp") 
     kind = shape.type_name
     if kind == "structure":
         assert isinstance(shape, StructureShape)
+        if shape.is_document_type:
+            return value
         result: dict[str, Any] = {}
         for name, member in shape.members.items():
             if name in value and value[name] is not None:
@@ -66,10 +68,10 @@ def to_json(shape: Shape, value: Any, default_timestamp: str = "unixTimestamp") 
                 result[wire_name] = to_json(member, value[name], default_timestamp)
         return result
     if kind == "list":
-        member = shape.member  # type: ignore[attr-defined]
+        member = shape.member
         return [to_json(member, item, default_timestamp) for item in value]
     if kind == "map":
-        value_shape = shape.value  # type: ignore[attr-defined]
+        value_shape = shape.value
         return {str(k): to_json(value_shape, v, default_timestamp) for k, v in value.items()}
     if kind == "timestamp":
         return _timestamp(value, shape.serialization.get("timestampFormat", default_timestamp))
@@ -88,7 +90,8 @@ def serialize_json(operation: OperationModel, output: dict[str, Any]) -> WireRes
     version = operation.metadata.get("jsonVersion", "1.0")
     shape = operation.output_shape
     document = to_json(shape, output) if shape is not None else {}
-    return WireResponse(200, _dumps(document), {"Content-Type": f"application/x-amz-json-{version}"})
+    content_type = f"application/x-amz-json-{version}"
+    return WireResponse(200, _dumps(document), {"Content-Type": content_type})
 
 
 def serialize_rest_json(operation: OperationModel, output: dict[str, Any]) -> WireResponse:
@@ -174,7 +177,7 @@ def _xml_scalar(shape: Shape, value: Any) -> str:
 
 def _xml_member_name(shape: Shape, default: str) -> str:
     if shape.type_name == "list" and shape.serialization.get("flattened"):
-        item_name = shape.member.serialization.get("name")  # type: ignore[attr-defined]
+        item_name = shape.member.serialization.get("name")
         if item_name:
             return str(item_name)
     return str(shape.serialization.get("name", default))
@@ -188,7 +191,7 @@ def _xml(shape: Shape, value: Any, name: str, out: list[str]) -> None:
         _xml_members(shape, value, out)
         out.append(f"</{name}>")
     elif kind == "list":
-        member = shape.member  # type: ignore[attr-defined]
+        member = shape.member
         if shape.serialization.get("flattened"):
             for item in value:
                 _xml(member, item, name, out)
@@ -199,7 +202,7 @@ def _xml(shape: Shape, value: Any, name: str, out: list[str]) -> None:
                 _xml(member, item, item_name, out)
             out.append(f"</{name}>")
     elif kind == "map":
-        key_shape, value_shape = shape.key, shape.value  # type: ignore[attr-defined]
+        key_shape, value_shape = shape.key, shape.value
         key_name = key_shape.serialization.get("name", "key")
         value_name = value_shape.serialization.get("name", "value")
         flattened = shape.serialization.get("flattened")
@@ -264,13 +267,15 @@ def resolve_error(service: str | None, error: ServiceError) -> ResolvedError:
             traits = specs.error_traits(service, shape_name)
     code = shape_name or error.code
     status = error.status or int(traits.get("httpStatusCode", 400))
-    sender_fault = bool(traits.get("senderFault", error.sender_fault))
+    # A modelled error without senderFault is the server's fault (a Receiver error).
+    sender_fault = bool(traits.get("senderFault", False)) if traits else error.sender_fault
     return ResolvedError(shape_name, code, traits.get("code", code), status, sender_fault)
 
 
 def _error_fields(
-    model: ServiceModel | None, resolved: ResolvedError, error: ServiceError
-) -> dict[str, Any]:
+    model: ServiceModel | None, resolved: ResolvedError, error: ServiceError, protocol: str
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The error's body members and, for rest protocols, its header members."""
     message_key = "message"
     shape: Shape | None = None
     if model is not None and resolved.shape_name is not None:
@@ -279,11 +284,21 @@ def _error_fields(
         if "Message" in shape.members and "message" not in shape.members:
             message_key = "Message"
     fields: dict[str, Any] = {message_key: error.message}
-    if shape is not None and error.fields:
-        fields.update(to_json(shape, error.fields))
-    else:
+    headers: dict[str, str] = {}
+    if shape is None or not error.fields:
         fields.update(error.fields)
-    return fields
+        return fields, headers
+    assert isinstance(shape, StructureShape)
+    body_values = dict(error.fields)
+    if protocol == "rest-json":
+        for name, member in shape.members.items():
+            value = body_values.get(name)
+            if member.serialization.get("location") == "header":
+                body_values.pop(name, None)
+                if value is not None:
+                    headers[member.serialization.get("name", name)] = _header_value(member, value)
+    fields.update(to_json(shape, body_values))
+    return fields, headers
 
 
 def serialize_error(
@@ -307,7 +322,8 @@ def serialize_error(
         )
         headers["Content-Type"] = "text/xml"
         return WireResponse(resolved.status, body.encode("utf-8"), headers)
-    fields = _error_fields(model, resolved, error)
+    fields, field_headers = _error_fields(model, resolved, error, protocol)
+    headers.update(field_headers)
     if protocol == "json":
         namespace = specs.overlay(service).get("jsonErrorNamespace") if service else None
         type_name = f"{namespace}#{resolved.code}" if namespace else resolved.code

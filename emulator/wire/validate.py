@@ -47,20 +47,23 @@ def _check(shape: Shape, value: object, path: list[str], problems: list[Problem]
     meta = shape.metadata
     if kind == "list" and isinstance(value, list):
         _check_length(meta, len(value), value, path, problems)
-        member = shape.member  # type: ignore[attr-defined]
+        member = shape.member
         for index, item in enumerate(value, 1):
             _check(member, item, [*path, str(index), "member"], problems)
         return
     if kind == "map" and isinstance(value, dict):
         _check_length(meta, len(value), value, path, problems)
-        value_shape = shape.value  # type: ignore[attr-defined]
+        value_shape = shape.value
         for key, item in value.items():
             _check(value_shape, item, [*path, str(key)], problems)
         return
+    if kind == "blob" and isinstance(value, (bytes, bytearray)):
+        _check_length(meta, len(value), value, path, problems)
+        return
     if kind == "string" and isinstance(value, str):
         _check_length(meta, len(value), value, path, problems)
-        if shape.enum and value not in shape.enum:  # type: ignore[attr-defined]
-            allowed = ", ".join(shape.enum)  # type: ignore[attr-defined]
+        if shape.enum and value not in shape.enum:
+            allowed = ", ".join(shape.enum)
             problems.append(
                 Problem(path, "enum", f"Member must satisfy enum value set: [{allowed}]", value)
             )
@@ -99,12 +102,24 @@ def _coral_path(path: list[str]) -> str:
     return ".".join(part[:1].lower() + part[1:] for part in path)
 
 
+def _java_text(value: object) -> str:
+    """A value as the Java service renders it inside its messages."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (bytes, bytearray)):
+        return f"java.nio.HeapByteBuffer[pos=0 lim={len(value)} cap={len(value)}]"
+    if isinstance(value, list):
+        return "[" + ", ".join(_java_text(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{key}={_java_text(item)}" for key, item in value.items()) + "}"
+    return str(value)
+
+
 def _coral_value(problem: Problem) -> str:
+    """``null`` for a missing member, otherwise the value in single quotes."""
     if problem.constraint == "required":
         return "null"
-    if isinstance(problem.value, (list, dict)):
-        return "[" + ", ".join(str(v) for v in problem.value) + "]"
-    return str(problem.value)
+    return f"'{_java_text(problem.value)}'"
 
 
 def validation_failure(problems: list[Problem], style: str = "coral") -> ServiceError:
@@ -120,25 +135,19 @@ def validation_failure(problems: list[Problem], style: str = "coral") -> Service
             )
         return ServiceError(
             "InvalidParameterValue",
-            f"Value {_coral_value(first)} for parameter {name} is invalid. "
+            f"Value {_java_text(first.value)} for parameter {name} is invalid. "
             f"Reason: {first.detail}.",
             status=400,
         )
     count = len(problems)
     plural = "error" if count == 1 else "errors"
     details = "; ".join(
-        f"Value {'null' if p.constraint == 'required' else repr_value(p)} at "
-        f"'{_coral_path(p.path)}' failed to satisfy constraint: {p.detail}"
+        f"Value {_coral_value(p)} at '{_coral_path(p.path)}' failed to satisfy constraint: "
+        f"{p.detail}"
         for p in problems
     )
     return ServiceError(
         "ValidationException", f"{count} validation {plural} detected: {details}", status=400
-    )
-
-
-def repr_value(problem: Problem) -> str:
-    return f"'{_coral_value(problem)}'" if isinstance(problem.value, str) else _coral_value(
-        problem
     )
 
 

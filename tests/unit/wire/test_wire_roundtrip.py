@@ -1,0 +1,214 @@
+"""botocore is the referee: requests it builds must parse back to what the user passed, and
+responses we build must parse (with botocore) back to what the provider returned.
+
+Every operation a registered provider implements is covered, over every protocol its service
+answers; new providers are picked up from the registry without touching this file. A lighter
+sweep over every operation of the services planned next keeps the generic layer honest.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+from botocore.errorfactory import ClientExceptionsFactory
+from botocore.model import OperationModel, StructureShape
+from hypothesis import HealthCheck, given, settings
+from wire_oracle import (
+    REQUEST_ID,
+    implemented_operations,
+    model_for,
+    parse_response,
+    parse_with_route,
+    parser,
+    response_dict,
+    round_trippable,
+    route_request,
+    serialize_output,
+    to_wire_request,
+)
+from wire_strategies import Where, for_shape, input_strategy, normalise, output_strategy
+
+from emulator.services.registry import PROVIDERS
+from emulator.wire import specs
+from emulator.wire.errors import ServiceError
+from emulator.wire.serialize import serialize_error
+
+# WIRE_EXAMPLES=10 multiplies the examples for a deeper local run.
+SCALE = int(os.environ.get("WIRE_EXAMPLES", "1"))
+IMPLEMENTED_EXAMPLES = 25 * SCALE
+SWEEP_EXAMPLES = 4 * SCALE
+SWEEP_SERVICES = ("lambda", "apigateway", "apigatewayv2", "stepfunctions", "sns", "sqs")
+
+
+def _settings(examples: int) -> settings:
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
+
+
+def _cases(pairs: list[tuple[str, str]]) -> list[Any]:
+    cases = []
+    for service, name in pairs:
+        for protocol in specs.protocols(service):
+            operation = model_for(service, protocol).operation_model(name)
+            if round_trippable(operation):
+                cases.append(pytest.param(service, protocol, name,
+                                          id=f"{service}-{protocol}-{name}"))
+    return cases
+
+
+IMPLEMENTED = _cases(list(implemented_operations()))
+SWEEP = _cases([
+    (service, name)
+    for service in SWEEP_SERVICES
+    for name in specs.service_model(service).operation_names
+])
+
+
+def _operation(service: str, protocol: str, name: str) -> OperationModel:
+    return model_for(service, protocol).operation_model(name)
+
+
+def check_request(service: str, protocol: str, name: str, examples: int) -> None:
+    operation = _operation(service, protocol, name)
+
+    @_settings(examples)
+    @given(input_strategy(operation))
+    def run(params: dict[str, Any]) -> None:
+        request = to_wire_request(operation, params)
+        found = route_request(request, service)
+        assert (found.service, found.protocol, found.operation.name) == (service, protocol, name)
+        assert normalise(parse_with_route(found, request)) == normalise(params)
+
+    run()
+
+
+def _expected_output(operation: OperationModel, output: dict[str, Any], status: int,
+                     parsed: dict[str, Any]) -> dict[str, Any]:
+    """What the user should see: the output, plus what HTTP always carries (the status code,
+    and the Content-Type a payload is sent with)."""
+    expected = dict(output)
+    shape = operation.output_shape
+    if isinstance(shape, StructureShape):
+        for name, member in shape.members.items():
+            location = member.serialization.get("location")
+            if location == "statusCode" and name not in expected:
+                expected[name] = status
+            wire_name = str(member.serialization.get("name", "")).lower()
+            if location == "header" and wire_name == "content-type" and name not in expected:
+                expected[name] = parsed.get(name)
+    return expected
+
+
+def check_response(service: str, protocol: str, name: str, examples: int) -> None:
+    operation = _operation(service, protocol, name)
+
+    @_settings(examples)
+    @given(output_strategy(operation))
+    def run(output: dict[str, Any]) -> None:
+        response = serialize_output(operation, output)
+        parsed = parse_response(operation, response)
+        expected = _expected_output(operation, output, response.status, parsed)
+        assert normalise(parsed) == normalise(expected)
+
+    run()
+
+
+@pytest.mark.parametrize(("service", "protocol", "name"), IMPLEMENTED)
+def test_implemented_request_round_trip(service: str, protocol: str, name: str) -> None:
+    check_request(service, protocol, name, IMPLEMENTED_EXAMPLES)
+
+
+@pytest.mark.parametrize(("service", "protocol", "name"), IMPLEMENTED)
+def test_implemented_response_round_trip(service: str, protocol: str, name: str) -> None:
+    check_response(service, protocol, name, IMPLEMENTED_EXAMPLES)
+
+
+@pytest.mark.parametrize(("service", "protocol", "name"), SWEEP)
+def test_sweep_request_round_trip(service: str, protocol: str, name: str) -> None:
+    check_request(service, protocol, name, SWEEP_EXAMPLES)
+
+
+@pytest.mark.parametrize(("service", "protocol", "name"), SWEEP)
+def test_sweep_response_round_trip(service: str, protocol: str, name: str) -> None:
+    check_response(service, protocol, name, SWEEP_EXAMPLES)
+
+
+def test_discovery_covers_every_provider() -> None:
+    covered = {case.values[0] for case in IMPLEMENTED}
+    providers_with_methods = {service for service, _ in implemented_operations()}
+    assert covered == providers_with_methods
+    assert providers_with_methods <= set(PROVIDERS)
+
+
+# -- errors ----------------------------------------------------------------------------------
+
+def _error_cases() -> list[Any]:
+    cases = []
+    services = sorted(set(PROVIDERS) | set(SWEEP_SERVICES))
+    for service in services:
+        for protocol in specs.protocols(service):
+            for shape in model_for(service, protocol).error_shapes:
+                cases.append(pytest.param(service, protocol, shape.name,
+                                          id=f"{service}-{protocol}-{shape.name}"))
+    return cases
+
+
+def _any_operation(service: str, protocol: str) -> OperationModel:
+    model = model_for(service, protocol)
+    return model.operation_model(sorted(model.operation_names)[0])
+
+
+def _client_exception_name(operation: OperationModel, error: dict[str, Any]) -> str:
+    """The exception class boto3 raises for this parsed error (query-compatible services
+    look the class up by the code kept in QueryErrorCode)."""
+    exceptions = ClientExceptionsFactory().create_client_exceptions(operation.service_model)
+    code = error.get("QueryErrorCode") or error["Code"]
+    return str(exceptions.from_code(code).__name__)
+
+
+@pytest.mark.parametrize(("service", "protocol", "shape_name"), _error_cases())
+def test_error_round_trip(service: str, protocol: str, shape_name: str) -> None:
+    operation = _any_operation(service, protocol)
+    model = operation.service_model
+    traits = specs.error_traits(service, shape_name)
+    error_shape = model.shape_for(shape_name)
+    assert isinstance(error_shape, StructureShape)
+    field_names = [name for name in error_shape.members if name.lower() != "message"]
+    field_strategy = for_shape(error_shape, Where(depth=0)).map(
+        lambda values: {key: value for key, value in values.items() if key in field_names}
+    )
+
+    @_settings(5)
+    @given(field_strategy)
+    def run(fields: dict[str, Any]) -> None:
+        error = ServiceError(shape_name, "it went <wrong> & \"badly\"", fields=fields)
+        response = serialize_error(protocol, service, error, REQUEST_ID, model)
+        raw = response_dict(response)
+        parsed = parser(protocol).parse(raw, operation.output_shape)
+        assert parsed["ResponseMetadata"]["HTTPStatusCode"] == traits.get("httpStatusCode", 400)
+        details = parsed["Error"]
+        assert details["Message"] == "it went <wrong> & \"badly\""
+        if protocol == "query":
+            assert details["Code"] == traits.get("code", shape_name)
+            sender = bool(traits.get("senderFault")) if traits else True
+            assert details["Type"] == ("Sender" if sender else "Receiver")
+            return
+        assert _client_exception_name(operation, details) == shape_name
+        if "awsQueryCompatible" in model.metadata:
+            assert details["QueryErrorCode"] == shape_name
+            assert details["Code"] == traits.get("code", shape_name)
+        else:
+            assert details["Code"] == shape_name
+            # The modeled members come back the way botocore's endpoint adds them.
+            modeled = parser(protocol).parse(response_dict(response), error_shape)
+            modeled = {key: value for key, value in modeled.items() if key in field_names}
+            assert normalise(modeled) == normalise(fields)
+
+    run()
