@@ -1,0 +1,141 @@
+"""Checks and compilation of single fields, shared by the loader's state builders."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from emulator.asl import jsonata
+from emulator.asl.choice import parse_timestamp
+from emulator.asl.diagnostics import Diagnostic
+from emulator.asl.nodes import Assign, Expr
+from emulator.asl.paths import (
+    Evaluator,
+    Path,
+    TemplateError,
+    compile_path,
+    compile_reference_path,
+    compile_template,
+    compile_value_expression,
+)
+from emulator.asl.variables import RESERVED
+
+_VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+MAX_VARIABLE_NAME = 80
+
+
+class Fields:
+    def __init__(self) -> None:
+        self.diagnostics: list[Diagnostic] = []
+
+    def problem(self, message: str, at: str | None, code: str = "SCHEMA_VALIDATION_FAILED") -> None:
+        self.diagnostics.append(Diagnostic(code, message, at if at is None else (at or "/")))
+
+    def required(self, data: dict[str, Any], names: list[str], at: str) -> None:
+        missing = [name for name in names if name not in data]
+        if missing:
+            self.problem(f"These fields are required: [{', '.join(missing)}]", at or "/")
+
+    def unknown_fields(self, data: dict[str, Any], allowed: set[str], at: str) -> None:
+        for key in data:
+            if key not in allowed:
+                self.problem(f"Field '{key}' is not supported", at or "/")
+
+    def string(self, value: Any, name: str, at: str) -> str | None:
+        if not isinstance(value, str):
+            self.problem(f"The value for the field '{name}' must be a STRING", at)
+            return None
+        return value
+
+    def positive_int(
+        self, value: Any, name: str, at: str, maximum: int, minimum: int = 1
+    ) -> int | None:
+        if isinstance(value, bool) or not isinstance(value, int) or not (
+            minimum <= value <= maximum
+        ):
+            word = "non-negative" if minimum == 0 else "positive"
+            self.problem(f"The value for the field '{name}' must be a {word} INTEGER "
+                         f"no greater than {maximum}", at)
+            return None
+        return value
+
+    def path(self, value: Any, name: str, at: str, reference: bool = False) -> Path | None:
+        try:
+            return compile_reference_path(value) if reference else compile_path(value)
+        except (ValueError, TypeError):
+            kind = "ReferencePath" if reference else "JSONPath"
+            self.problem(f"The value for the field '{name}' must be a valid {kind}", at)
+            return None
+
+    def nullable_path(self, value: Any, name: str, at: str, reference: bool = False) -> Path | None:
+        return None if value is None else self.path(value, name, at, reference)
+
+    def template(self, value: Any, at: str) -> Evaluator | None:
+        try:
+            return compile_template(value)
+        except TemplateError as error:
+            self.problem(str(error), f"{at}/{error.field}")
+            return None
+
+    def value_expression(self, value: Any, name: str, at: str) -> Evaluator | None:
+        try:
+            return compile_value_expression(name, value)
+        except TemplateError as error:
+            self.problem(str(error), at)
+            return None
+
+    @staticmethod
+    def is_jsonata(value: Any) -> bool:
+        return jsonata.is_expression(value)
+
+    def jsonata_value(self, value: Any, name: str, at: str) -> Expr | None:
+        try:
+            return jsonata.compile_value(value, name)
+        except jsonata.TemplateSyntaxError as error:
+            self.problem(
+                f"The JSONata expression in the field '{error.field}' is invalid: {error}", at
+            )
+            return None
+
+    def assign(self, value: Any, at: str, use_jsonata: bool) -> Assign | None:
+        if not isinstance(value, dict):
+            self.problem("The value for the field 'Assign' must be a JSON object", at)
+            return None
+        for key in value:
+            name = key[:-2] if key.endswith(".$") and not use_jsonata else key
+            if name in RESERVED:
+                self.problem(f"The variable name '{name}' is reserved", f"{at}/{key}")
+            elif len(name) > MAX_VARIABLE_NAME or not _VARIABLE_NAME.match(name):
+                self.problem(f"The variable name '{name}' is invalid", f"{at}/{key}")
+        if use_jsonata:
+            compiled = self.jsonata_value(value, "Assign", at)
+            return None if compiled is None else Assign(jsonata=compiled)
+        template = self.template(value, at)
+        return None if template is None else Assign(jsonpath=template)
+
+    def number_field(
+        self, body: dict[str, Any], name: str, at: str, language: str, minimum: int = 0
+    ) -> tuple[int | None, Path | None, Expr | None]:
+        """A ``Name`` / ``NamePath`` pair (TimeoutSeconds, MaxConcurrency, ...)."""
+        path_name = f"{name}Path"
+        if name in body and path_name in body:
+            self.problem(f"Only one of the fields '{name}' and '{path_name}' is allowed", at)
+            return None, None, None
+        if name in body:
+            value = body[name]
+            if language == "JSONata" and self.is_jsonata(value):
+                return None, None, self.jsonata_value(value, name, f"{at}/{name}")
+            return self.positive_int(value, name, f"{at}/{name}", 99999999, minimum), None, None
+        if path_name in body:
+            return None, self.path(body[path_name], path_name, f"{at}/{path_name}", True), None
+        return None, None, None
+
+    def timestamp(self, value: Any, at: str) -> str | None:
+        if parse_timestamp(value) is None:
+            self.problem("The value for the field 'Timestamp' must be a valid ISO-8601 "
+                         "timestamp", at)
+            return None
+        return str(value)
+
+
+__all__ = ["Fields"]

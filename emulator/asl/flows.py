@@ -1,0 +1,317 @@
+"""Parallel and Map states: branches and iterations as asyncio tasks.
+
+A failing branch (or INLINE iteration) cancels its siblings and fails the state with the
+branch's own error. DISTRIBUTED maps run each iteration (or batch) as a child workflow whose
+events are not written to the parent history, and may tolerate failures.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from emulator import ids
+from emulator.asl import errors
+from emulator.asl.errors import StatesError
+from emulator.asl.history import History
+from emulator.asl.nodes import MapState, ParallelState
+from emulator.asl.paths import PathMissing, dumps, select
+from emulator.asl.processing import Core, Frame, Step
+from emulator.asl.variables import Variables
+
+
+async def _all_or_first_failure(jobs: Sequence[Awaitable[Any]]) -> list[Any]:
+    """Run every job; on the first failure cancel the rest and raise it."""
+    tasks = [asyncio.ensure_future(job) for job in jobs]
+    if not tasks:
+        return []
+    try:
+        _done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+    except asyncio.CancelledError:
+        for task in tasks:
+            task.cancel()
+        raise
+    failed = [t for t in tasks if t.done() and not t.cancelled() and t.exception()]
+    if failed:
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.wait(pending)
+        first = failed[0].exception()
+        assert first is not None
+        raise first
+    return [task.result() for task in tasks]
+
+
+class FlowRunner(Core):
+    # ----- Parallel ---------------------------------------------------------------------
+
+    async def run_parallel(self, step: Step) -> tuple[Any, str | None]:
+        state = step.state
+        assert isinstance(state, ParallelState)
+        frame = step.frame
+
+        async def attempt() -> tuple[Any, str | None]:
+            if state.jsonata:
+                states = self.states_bindings(step)
+                branch_input = (
+                    state.arguments(states, step.env) if state.arguments else step.raw_input
+                )
+            else:
+                branch_input = self.parameters(step, self.effective_input(step))
+            started = frame.history.add(frame.track, "ParallelStateStarted")
+            branches = [
+                self.run_machine(branch, branch_input, frame.branch(started))
+                for branch in state.branches
+            ]
+            try:
+                results = await _all_or_first_failure(branches)
+            except StatesError:
+                frame.track.last = frame.history.count
+                frame.history.add(frame.track, "ParallelStateFailed")
+                raise
+            frame.track.last = frame.history.count
+            frame.history.add(frame.track, "ParallelStateSucceeded")
+            return self.finish_result(step, results), state.next
+
+        return await self.with_recovery(step, attempt)
+
+    def finish_result(self, step: Step, result: Any) -> Any:
+        state = step.state
+        if state.jsonata:
+            states = self.states_bindings(step, result=result)
+            output = state.output(states, step.env) if state.output else result
+            assigned = self.assign(state.assign, step, result, states)
+        else:
+            if state.result_selector is not None:
+                result = state.result_selector(result, step.env)
+            assigned = self.assign(state.assign, step, result)
+            output = self.finish_jsonpath(step, result)
+        return self.exit(step, output, assigned)
+
+    # ----- Map --------------------------------------------------------------------------
+
+    async def run_map(self, step: Step) -> tuple[Any, str | None]:
+        state = step.state
+        assert isinstance(state, MapState)
+
+        async def attempt() -> tuple[Any, str | None]:
+            items, effective, states = self._items(step, state)
+            limit = self._map_number(step, state, "max_concurrency", effective, states) or 0
+            if state.mode == "DISTRIBUTED":
+                results = await self._distributed(step, state, items, effective, states, limit)
+            else:
+                results = await self._inline(step, state, items, effective, states, limit)
+            return self.finish_result(step, results), state.next
+
+        return await self.with_recovery(step, attempt)
+
+    def _items(self, step: Step, state: MapState) -> tuple[list[Any], Any, dict[str, Any]]:
+        states: dict[str, Any] = {}
+        if state.jsonata:
+            states = self.states_bindings(step)
+            items = state.items_expr(states, step.env) if state.items_expr else step.raw_input
+            effective = step.raw_input
+            if not isinstance(items, list):
+                raise StatesError(
+                    errors.QUERY_EVALUATION_ERROR,
+                    f"The Items field must evaluate to a JSON array, got {dumps(items)}",
+                )
+            return items, effective, states
+        effective = self.effective_input(step)
+        items = select(state.items_path, effective) if state.items_path_set else effective
+        if not isinstance(items, list):
+            where = state.items_path.text if state.items_path is not None else "$"
+            raise errors.runtime(
+                f"Item reader failed: the value at ItemsPath '{where}' is not a JSON array: "
+                f"{dumps(items)}"
+            )
+        return items, effective, states
+
+    def _map_number(
+        self, step: Step, state: MapState, name: str, effective: Any, states: dict[str, Any]
+    ) -> float | None:
+        expr = getattr(state, f"{name}_expr")
+        path = getattr(state, f"{name}_path")
+        if expr is not None:
+            value = expr(states, step.env)
+        elif path is not None:
+            try:
+                value = path.get(effective)
+            except PathMissing:
+                raise errors.runtime(
+                    f"Invalid path '{path.text}' : No results for path: {path.bracketed()}"
+                ) from None
+        else:
+            return getattr(state, name)  # type: ignore[no-any-return]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            raise errors.runtime(f"The value for '{name}' must be a non-negative number, "
+                                 f"got {dumps(value)}")
+        return float(value)
+
+    def _item_input(
+        self, step: Step, state: MapState, index: int, item: Any, effective: Any,
+        states: dict[str, Any],
+    ) -> Any:
+        if state.item_selector is None and state.item_selector_expr is None:
+            return item
+        map_step = Step(state, step.raw_input, step.frame, step.entered_id, step.entered_time)
+        map_step.frame = Frame(step.frame.track, step.frame.variables, step.frame.history,
+                               {"Index": index, "Value": item})
+        map_step.bind(self.context_object)
+        if state.item_selector_expr is not None:
+            bindings = dict(states)
+            bindings["context"] = map_step.env.context
+            return state.item_selector_expr(bindings, map_step.env)
+        assert state.item_selector is not None
+        return state.item_selector(effective, map_step.env)
+
+    async def _inline(
+        self, step: Step, state: MapState, items: list[Any], effective: Any,
+        states: dict[str, Any], limit: float,
+    ) -> list[Any]:
+        frame = step.frame
+        inputs = [self._item_input(step, state, i, item, effective, states)
+                  for i, item in enumerate(items)]
+        started = frame.history.add(frame.track, "MapStateStarted", {"length": len(items)})
+        gate = asyncio.Semaphore(int(limit)) if limit else None
+        assert state.processor is not None
+        processor = state.processor
+
+        async def iteration(index: int) -> Any:
+            item_frame = frame.branch(started, map_item={"Index": index, "Value": items[index]})
+            details = {"name": state.name, "index": index}
+            frame.history.add(item_frame.track, "MapIterationStarted", details)
+            try:
+                output = await self.run_machine(processor, inputs[index], item_frame)
+            except StatesError:
+                frame.history.add(item_frame.track, "MapIterationFailed", details)
+                raise
+            except asyncio.CancelledError:
+                frame.history.add(item_frame.track, "MapIterationAborted", details)
+                raise
+            frame.history.add(item_frame.track, "MapIterationSucceeded", details)
+            return output
+
+        async def gated(index: int) -> Any:
+            if gate is None:
+                return await iteration(index)
+            async with gate:
+                return await iteration(index)
+
+        try:
+            results = await _all_or_first_failure([gated(i) for i in range(len(items))])
+        except StatesError:
+            frame.track.last = frame.history.count
+            frame.history.add(frame.track, "MapStateFailed")
+            raise
+        frame.track.last = frame.history.count
+        frame.history.add(frame.track, "MapStateSucceeded")
+        return results
+
+    async def _distributed(
+        self, step: Step, state: MapState, items: list[Any], effective: Any,
+        states: dict[str, Any], limit: float,
+    ) -> list[Any]:
+        frame = step.frame
+        inputs = [self._item_input(step, state, i, item, effective, states)
+                  for i, item in enumerate(items)]
+        inputs = self._batches(step, state, inputs, effective, states)
+        frame.history.add(frame.track, "MapStateStarted", {"length": len(inputs)})
+        label = state.label or ids.uuid4()[:8]
+        map_run = (
+            f"{self.info.state_machine_arn.replace(':stateMachine:', ':mapRun:')}/"
+            f"{label}:{ids.uuid4()}"
+        )
+        frame.history.add(frame.track, "MapRunStarted", {"mapRunArn": map_run})
+        tolerated_count = self._map_number(step, state, "tolerated_failure_count", effective,
+                                           states)
+        tolerated_pct = self._map_number(step, state, "tolerated_failure_percentage", effective,
+                                         states)
+        gate = asyncio.Semaphore(int(limit)) if limit else None
+        assert state.processor is not None
+        processor = state.processor
+        failures: list[StatesError] = []
+        children = History(self.clock.now, keep=False)
+
+        async def child(index: int) -> Any:
+            child_frame = Frame(
+                frame.track.__class__(0), Variables(), children,
+                {"Index": index, "Value": inputs[index]},
+            )
+            try:
+                if gate is None:
+                    return await self.run_machine(processor, inputs[index], child_frame)
+                async with gate:
+                    return await self.run_machine(processor, inputs[index], child_frame)
+            except StatesError as failure:
+                failures.append(failure)
+                output: dict[str, Any] = {"Error": failure.error}
+                if failure.cause is not None:
+                    output["Cause"] = failure.cause
+                return output
+
+        results = await asyncio.gather(*(child(i) for i in range(len(inputs))))
+        if failures and _exceeds(len(failures), len(inputs), tolerated_count, tolerated_pct):
+            cause = "The specified tolerated failure threshold was exceeded"
+            frame.history.add(frame.track, "MapRunFailed",
+                              {"error": errors.EXCEED_TOLERATED_FAILURE_THRESHOLD,
+                               "cause": cause})
+            frame.history.add(frame.track, "MapStateFailed")
+            raise StatesError(errors.EXCEED_TOLERATED_FAILURE_THRESHOLD, cause)
+        frame.history.add(frame.track, "MapRunSucceeded")
+        frame.history.add(frame.track, "MapStateSucceeded")
+        return list(results)
+
+    def _batches(
+        self, step: Step, state: MapState, inputs: list[Any], effective: Any,
+        states: dict[str, Any],
+    ) -> list[Any]:
+        batcher = state.item_batcher
+        if batcher is None:
+            return inputs
+        max_items = batcher.max_items
+        if batcher.max_items_expr is not None:
+            max_items = int(batcher.max_items_expr(states, step.env))
+        elif batcher.max_items_path is not None:
+            max_items = int(batcher.max_items_path.get(effective))
+        max_bytes = batcher.max_bytes or 256 * 1024
+        batch_input: Any = None
+        if batcher.batch_input_expr is not None:
+            batch_input = batcher.batch_input_expr(states, step.env)
+        elif batcher.batch_input is not None:
+            batch_input = batcher.batch_input(effective, step.env)
+        batches: list[Any] = []
+        current: list[Any] = []
+        size = 0
+        for item in inputs:
+            item_size = len(dumps(item).encode())
+            full = (max_items is not None and len(current) >= max_items) or (
+                current and size + item_size > max_bytes
+            )
+            if full:
+                batches.append(current)
+                current, size = [], 0
+            current.append(item)
+            size += item_size
+        if current:
+            batches.append(current)
+        return [
+            {"Items": batch, **({"BatchInput": batch_input} if batch_input is not None else {})}
+            for batch in batches
+        ]
+
+
+def _exceeds(failed: int, total: int, count: float | None, percentage: float | None) -> bool:
+    """Whether ``failed`` iterations break the tolerated failure count or percentage."""
+    if count is None and percentage is None:
+        return failed > 0
+    if count is not None and failed > count:
+        return True
+    return percentage is not None and total > 0 and failed * 100 / total > percentage
+
+
+Runner = Callable[[Step], Awaitable[tuple[Any, str | None]]]
+
+__all__ = ["FlowRunner"]

@@ -1,0 +1,207 @@
+"""JSONata fields: ``{% expression %}`` strings compiled once with the jsonata-python library.
+
+A JSONata field may hold any JSON value; strings of the form ``{% ... %}`` inside it are
+expressions, evaluated with ``$states`` and the workflow variables bound. Step Functions adds
+``$partition``, ``$range``, ``$hash``, ``$random``, ``$uuid`` and ``$parse``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import re
+import uuid
+from typing import Any
+
+import jsonata as _jsonata
+from jsonata.jexception import JException
+from jsonata.utils import Utils
+
+from emulator.asl import errors
+from emulator.asl.nodes import Expr
+from emulator.asl.paths import Env
+
+_CODE = re.compile(r"^[A-Z]\d{4}:?\s*")
+
+
+def is_expression(value: Any) -> bool:
+    return (
+        isinstance(value, str) and value.startswith("{%") and value.endswith("%}")
+        and len(value) >= 4
+    )
+
+
+def _failure(cause: str) -> errors.StatesError:
+    return errors.StatesError(errors.QUERY_EVALUATION_ERROR, cause)
+
+
+def _partition(items: Any, size: Any) -> list[Any]:
+    if not isinstance(items, list) or isinstance(size, bool) or not isinstance(size, (int, float)):
+        raise _failure("Invalid arguments to $partition: expected an array and a number")
+    chunk = int(size)
+    if chunk <= 0:
+        raise _failure("Invalid arguments to $partition: the size must be a positive integer")
+    return [items[i:i + chunk] for i in range(0, len(items), chunk)]
+
+
+def _range(start: Any, end: Any, step: Any) -> list[Any]:
+    for value in (start, end, step):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise _failure("Invalid arguments to $range: expected three numbers")
+    if step == 0:
+        raise _failure("Invalid arguments to $range: the step must not be 0")
+    out: list[Any] = []
+    value = start
+    while (value <= end) if step > 0 else (value >= end):
+        out.append(value)
+        value += step
+        if len(out) > 1000:
+            raise _failure("Invalid arguments to $range: the array would exceed 1000 items")
+    return out
+
+
+_HASHES = {"MD5": "md5", "SHA-1": "sha1", "SHA-256": "sha256", "SHA-384": "sha384",
+           "SHA-512": "sha512"}
+
+
+def _hash(value: Any, algorithm: Any) -> str:
+    if not isinstance(value, str) or algorithm not in _HASHES:
+        raise _failure(
+            "Invalid arguments to $hash: expected a string and one of " + ", ".join(_HASHES)
+        )
+    return hashlib.new(_HASHES[algorithm], value.encode()).hexdigest()
+
+
+def _random(*seed: Any) -> float:
+    if seed:
+        return random.Random(seed[0]).random()
+    return random.random()
+
+
+def _parse(text: Any) -> Any:
+    if not isinstance(text, str):
+        raise _failure("Invalid arguments to $parse: expected a string")
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise _failure(f"Invalid arguments to $parse: {text} is not valid JSON") from None
+
+
+_FUNCTIONS: dict[str, Any] = {
+    "partition": _jsonata.Jsonata.JLambda(_partition),
+    "range": _jsonata.Jsonata.JLambda(_range),
+    "hash": _jsonata.Jsonata.JLambda(_hash),
+    "random": _jsonata.Jsonata.JLambda(_random),
+    "uuid": _jsonata.Jsonata.JLambda(lambda: str(uuid.uuid4())),
+    "parse": _jsonata.Jsonata.JLambda(_parse),
+}
+
+
+def _to_json(value: Any) -> Any:
+    """Convert jsonata-python results to plain JSON values (whole floats become ints)."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    if isinstance(value, list):
+        return [_to_json(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _to_json(v) for k, v in value.items()}
+    return value
+
+
+class Expression:
+    """One compiled ``{% ... %}`` expression."""
+
+    def __init__(self, text: str, field: str) -> None:
+        self.source = text
+        self.field = field
+        body = text[2:-2].strip()
+        try:
+            self._compiled = _jsonata.Jsonata(body)
+        except JException as error:
+            raise ValueError(_CODE.sub("", str(error))) from None
+        except Exception as error:  # the parser raises plain errors for some input
+            raise ValueError(str(error)) from None
+        self._compiled.set_output_convert_nulls(False)
+        self._compiled.set_validate_input(False)
+
+    def __call__(self, states: dict[str, Any], env: Env) -> Any:
+        bindings: dict[str, Any] = dict(_FUNCTIONS)
+        bindings.update(env.all_variables())
+        bindings["states"] = states
+        try:
+            result = self._compiled.evaluate(None, bindings)
+        except errors.StatesError:
+            raise
+        except JException as error:
+            raise _failure(
+                f"An error occurred while evaluating the JSONata expression '{self.source}' "
+                f"specified for the field '{self.field}': {_CODE.sub('', str(error))}"
+            ) from None
+        except RecursionError:
+            raise _failure(
+                f"The JSONata expression '{self.source}' specified for the field "
+                f"'{self.field}' exceeded the maximum depth"
+            ) from None
+        except Exception as error:
+            raise _failure(
+                f"An error occurred while evaluating the JSONata expression '{self.source}' "
+                f"specified for the field '{self.field}': {error}"
+            ) from None
+        if result is None:
+            raise _failure(
+                f"The JSONata expression '{self.source}' specified for the field "
+                f"'{self.field}' returned nothing (undefined)."
+            )
+        if callable(getattr(result, "call", None)):
+            raise _failure(
+                f"The JSONata expression '{self.source}' specified for the field "
+                f"'{self.field}' returned a function, which is not a JSON value."
+            )
+        return _to_json(Utils.convert_nulls(result))
+
+
+def compile_value(value: Any, field: str) -> Expr:
+    """Compile a JSONata field value (any JSON, with ``{% %}`` strings anywhere inside).
+
+    Raises ValueError(message, path) for an expression that does not parse.
+    """
+    if is_expression(value):
+        try:
+            return Expression(value, field)
+        except ValueError as error:
+            raise TemplateSyntaxError(field, str(error)) from None
+    if isinstance(value, dict):
+        parts = [(k, compile_value(v, f"{field}/{k}")) for k, v in value.items()]
+        if not any(_has_expression(v) for v in value.values()):
+            return lambda states, env: value
+
+        def build(states: dict[str, Any], env: Env) -> Any:
+            return {k: part(states, env) for k, part in parts}
+
+        return build
+    if isinstance(value, list):
+        if not _has_expression(value):
+            return lambda states, env: value
+        items = [compile_value(v, f"{field}[{i}]") for i, v in enumerate(value)]
+        return lambda states, env: [item(states, env) for item in items]
+    return lambda states, env: value
+
+
+class TemplateSyntaxError(ValueError):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _has_expression(value: Any) -> bool:
+    if is_expression(value):
+        return True
+    if isinstance(value, dict):
+        return any(_has_expression(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_expression(v) for v in value)
+    return False
+
+
+__all__ = ["Expression", "TemplateSyntaxError", "compile_value", "is_expression"]

@@ -1,0 +1,304 @@
+"""JSONPath in the States Language: paths, reference paths, ResultPath and payload templates.
+
+Every path is compiled once, at load time, with jsonpath-ng. Paths made only of field names and
+single indexes ("definite" paths, which include every reference path) are walked directly; any
+other path (wildcards, slices, filters, descendants) is evaluated by jsonpath-ng and yields a
+list, as Jayway JsonPath does on AWS.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from jsonpath_ng import JSONPath
+from jsonpath_ng.exceptions import JsonPathLexerError, JsonPathParserError
+from jsonpath_ng.ext.parser import parse as _parse
+from jsonpath_ng.jsonpath import Child, Fields, Index, Root
+
+from emulator.asl import errors
+
+
+def dumps(value: Any) -> str:
+    """JSON as Step Functions writes it: compact, non-ASCII kept as is."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+class Env(Protocol):
+    """What evaluating a path or template needs besides the input."""
+
+    @property
+    def context(self) -> dict[str, Any]: ...
+
+    def variable(self, name: str) -> Any:
+        """The value of ``$name``; raises KeyError when it is not defined."""
+        ...
+
+    def all_variables(self) -> dict[str, Any]:
+        """Every variable visible here, inner scopes shadowing outer ones."""
+        ...
+
+
+class PathMissing(Exception):
+    """A definite path matched nothing."""
+
+
+_VARIABLE = re.compile(r"^\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+@dataclass(frozen=True)
+class Path:
+    """A compiled JSONPath rooted at ``$``."""
+
+    text: str
+    steps: tuple[str | int, ...] | None  # set for definite paths
+    expr: JSONPath
+
+    @property
+    def definite(self) -> bool:
+        return self.steps is not None
+
+    def bracketed(self) -> str:
+        """The path in bracket notation, as Jayway words it in error messages."""
+        if self.steps is None:
+            return self.text
+        return "$" + "".join(f"['{s}']" if isinstance(s, str) else f"[{s}]" for s in self.steps)
+
+    def get(self, data: Any) -> Any:
+        """The value the path selects; a list for indefinite paths. Raises PathMissing."""
+        if self.steps is None:
+            try:
+                return [match.value for match in self.expr.find(data)]
+            except Exception as error:  # filters comparing mismatched types, and the like
+                raise PathMissing(str(error)) from None
+        value = data
+        for step in self.steps:
+            if isinstance(step, str):
+                if not isinstance(value, dict) or step not in value:
+                    raise PathMissing(step)
+                value = value[step]
+            else:
+                if not isinstance(value, list) or not -len(value) <= step < len(value):
+                    raise PathMissing(step)
+                value = value[step]
+        return value
+
+
+def _steps(expr: JSONPath) -> list[str | int] | None:
+    if isinstance(expr, Root):
+        return []
+    if isinstance(expr, Child):
+        left = _steps(expr.left)
+        if left is None:
+            return None
+        right = expr.right
+        if isinstance(right, Fields) and len(right.fields) == 1 and right.fields[0] != "*":
+            return [*left, right.fields[0]]
+        if isinstance(right, Index) and len(right.indices) == 1:
+            return [*left, right.indices[0]]
+    return None
+
+
+def compile_path(text: str) -> Path:
+    """Compile a JSONPath starting with ``$``; raises ValueError when it is not one."""
+    if not isinstance(text, str) or not text.startswith("$") or text.startswith("$$"):
+        raise ValueError(text)
+    try:
+        expr = _parse(text)
+    except (JsonPathParserError, JsonPathLexerError, Exception) as error:
+        raise ValueError(str(error)) from None
+    steps = _steps(expr)
+    return Path(text, None if steps is None else tuple(steps), expr)
+
+
+def compile_reference_path(text: str) -> Path:
+    """A reference path: a definite path (fields and single indexes only)."""
+    path = compile_path(text)
+    if not path.definite:
+        raise ValueError(text)
+    return path
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A path into the input (``$...``), the context object (``$$...``) or a variable."""
+
+    text: str
+    source: str  # "input", "context" or "variable"
+    path: Path
+    variable: str = ""
+
+    def resolve(self, data: Any, env: Env) -> Any:
+        """Raises PathMissing (or KeyError for an undefined variable)."""
+        if self.source == "input":
+            return self.path.get(data)
+        if self.source == "context":
+            return self.path.get(env.context)
+        return self.path.get(env.variable(self.variable))
+
+
+def compile_reference(text: str, *, definite: bool = False) -> Reference:
+    """Compile ``$...``, ``$$...`` or ``$variable...``; raises ValueError."""
+    if not isinstance(text, str) or not text.startswith("$"):
+        raise ValueError(text)
+    build = compile_reference_path if definite else compile_path
+    if text.startswith("$$"):
+        return Reference(text, "context", build(text[1:]))
+    if len(text) == 1 or text[1] in ".[":
+        return Reference(text, "input", build(text))
+    match = _VARIABLE.match(text)
+    if match is None:
+        raise ValueError(text)
+    name = match.group(1)
+    return Reference(text, "variable", build("$" + text[match.end():]), name)
+
+
+# ----- InputPath / OutputPath / ResultPath -------------------------------------------------
+
+
+def invalid_path(path: Path) -> errors.StatesError:
+    return errors.runtime(f"Invalid path '{path.text}' : No results for path: {path.bracketed()}")
+
+
+def select(path: Path | None, data: Any) -> Any:
+    """Apply InputPath or OutputPath: null gives ``{}``; a missing path is States.Runtime."""
+    if path is None:
+        return {}
+    if not path.steps and path.steps is not None:
+        return data
+    try:
+        return path.get(data)
+    except PathMissing:
+        raise invalid_path(path) from None
+
+
+def apply_result_path(path: Path | None, state_input: Any, result: Any) -> Any:
+    """Place ``result`` into (a copy of) ``state_input`` at ResultPath."""
+    if path is None:
+        return state_input
+    steps = path.steps or ()
+    if not steps:
+        return result
+    output = copy.deepcopy(state_input)
+    holder: Any = output
+    for position, step in enumerate(steps):
+        last = position == len(steps) - 1
+        if isinstance(step, str):
+            if not isinstance(holder, dict):
+                raise errors.StatesError(
+                    errors.RESULT_PATH_MATCH_FAILURE,
+                    f"Unable to apply step \"{step}\" to input {dumps(state_input)}",
+                )
+            if last:
+                holder[step] = result
+            else:
+                if not isinstance(holder.get(step), (dict, list)):
+                    holder[step] = {}
+                holder = holder[step]
+        else:
+            if not isinstance(holder, list) or not -len(holder) <= step < len(holder):
+                raise errors.StatesError(
+                    errors.RESULT_PATH_MATCH_FAILURE,
+                    f"Unable to apply step \"{step}\" to input {dumps(state_input)}",
+                )
+            if last:
+                holder[step] = result
+            else:
+                holder = holder[step]
+    return output
+
+
+# ----- Payload templates (Parameters, ResultSelector, ItemSelector) ------------------------
+
+Evaluator = Callable[[Any, Env], Any]
+
+
+class TemplateError(ValueError):
+    """A payload template that does not compile, with the offending field."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _constant(value: Any) -> Evaluator:
+    return lambda data, env: value
+
+
+def _path_field(key: str, reference: Reference) -> Evaluator:
+    def evaluate(data: Any, env: Env) -> Any:
+        try:
+            return reference.resolve(data, env)
+        except (PathMissing, KeyError):
+            source = env.context if reference.source == "context" else data
+            raise errors.runtime(
+                f"The JSONPath '{reference.text}' specified for the field '{key}' could not be "
+                f"found in the input '{dumps(source)}'"
+            ) from None
+
+    return evaluate
+
+
+def compile_value_expression(key: str, text: Any) -> Evaluator:
+    """The value of a ``.$`` field: a path, a context path, a variable or an intrinsic."""
+    if not isinstance(text, str):
+        raise TemplateError(key, f"The value for the field '{key}' must be a STRING")
+    if text.startswith("States."):
+        from emulator.asl.intrinsics import compile_intrinsic
+
+        try:
+            call = compile_intrinsic(text)
+        except ValueError as error:
+            raise TemplateError(key, str(error)) from None
+        return lambda data, env: call.evaluate(data, env)
+    try:
+        reference = compile_reference(text)
+    except ValueError:
+        raise TemplateError(
+            key, f"The value for the field '{key}' must be a valid JSONPath or a valid "
+            "intrinsic function call"
+        ) from None
+    return _path_field(key, reference)
+
+
+def compile_template(template: Any) -> Evaluator:
+    """Compile a payload template; raises TemplateError naming the bad field."""
+    if isinstance(template, dict):
+        parts: list[tuple[str, Evaluator]] = []
+        for key, value in template.items():
+            if key.endswith(".$"):
+                parts.append((key[:-2], compile_value_expression(key, value)))
+            else:
+                parts.append((key, compile_template(value)))
+        if all(not k.endswith(".$") for k in template) and _is_static(template):
+            return _constant(template)
+
+        def build(data: Any, env: Env) -> Any:
+            return {name: part(data, env) for name, part in parts}
+
+        return build
+    if isinstance(template, list):
+        if _is_static(template):
+            return _constant(template)
+        items = [compile_template(item) for item in template]
+        return lambda data, env: [item(data, env) for item in items]
+    return _constant(template)
+
+
+def _is_static(value: Any) -> bool:
+    if isinstance(value, dict):
+        return all(not k.endswith(".$") and _is_static(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_is_static(v) for v in value)
+    return True
+
+
+__all__ = [
+    "Env", "Evaluator", "Path", "PathMissing", "Reference", "TemplateError",
+    "apply_result_path", "compile_path", "compile_reference", "compile_reference_path",
+    "compile_template", "compile_value_expression", "dumps", "invalid_path", "select",
+]

@@ -1,0 +1,275 @@
+"""What every state shares while it runs: input and output processing in both query
+languages, Assign, the context object, events, and Retry / Catch.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from emulator.asl import errors
+from emulator.asl.errors import StatesError
+from emulator.asl.history import History, Track, data_details
+from emulator.asl.nodes import Assign, Catcher, Machine, State
+from emulator.asl.paths import apply_result_path, dumps, select
+from emulator.asl.variables import StateEnv, Variables
+from emulator.clock import Clock
+
+MAX_PAYLOAD = 256 * 1024
+
+# Errors the interpreter raises itself; their cause names the state and its entered event.
+_PREFIXED = frozenset({
+    errors.RUNTIME, errors.INTRINSIC_FAILURE, errors.QUERY_EVALUATION_ERROR,
+    errors.RESULT_PATH_MATCH_FAILURE, errors.PARAMETER_PATH_FAILURE,
+})
+
+
+def iso(epoch: float) -> str:
+    """A timestamp as the context object writes it: ``2024-01-01T00:00:00.000Z``."""
+    moment = datetime.fromtimestamp(epoch, tz=UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+@dataclass
+class Frame:
+    """A thread of states: the top level, a Parallel branch or a Map iteration."""
+
+    track: Track
+    variables: Variables
+    history: History
+    map_item: dict[str, Any] | None = None
+    top: bool = False
+
+    def branch(self, start: int, variables: Variables | None = None,
+               map_item: dict[str, Any] | None = None) -> Frame:
+        """A child thread (Parallel branch, Map iteration) starting after event ``start``."""
+        return Frame(Track(start), variables or self.variables.child(), self.history, map_item)
+
+
+@dataclass
+class Step:
+    """One state being run: what its fields evaluate against."""
+
+    state: State
+    raw_input: Any
+    frame: Frame
+    entered_id: int
+    entered_time: float
+    retry_count: int = 0
+    env: StateEnv = field(init=False)
+
+    def bind(self, context: Callable[[Step], dict[str, Any]]) -> None:
+        self.env = StateEnv(lambda: context(self), self.frame.variables)
+
+
+@dataclass
+class ExecutionInfo:
+    arn: str
+    name: str
+    state_machine_arn: str
+    state_machine_name: str
+    role_arn: str
+    input: Any
+    start_time: float
+    account: str
+    region: str
+    redrive_count: int = 0
+    redrive_time: float | None = None
+    alias_arn: str | None = None
+    version_arn: str | None = None
+
+
+class Core:
+    """State-independent parts of running an execution."""
+
+    info: ExecutionInfo
+    clock: Clock
+    wait_scale: float
+    machine: Machine
+
+    async def run_machine(self, machine: Machine, data: Any, frame: Frame) -> Any:
+        raise NotImplementedError
+
+    # ----- context object and environment ------------------------------------------------
+
+    def context_object(self, step: Step) -> dict[str, Any]:
+        info = self.info
+        execution: dict[str, Any] = {
+            "Id": info.arn,
+            "Input": info.input,
+            "Name": info.name,
+            "RoleArn": info.role_arn,
+            "StartTime": iso(info.start_time),
+            "RedriveCount": info.redrive_count,
+        }
+        if info.redrive_time is not None:
+            execution["RedriveTime"] = iso(info.redrive_time)
+        context: dict[str, Any] = {
+            "Execution": execution,
+            "State": {
+                "EnteredTime": iso(step.entered_time),
+                "Name": step.state.name,
+                "RetryCount": step.retry_count,
+            },
+            "StateMachine": {"Id": info.state_machine_arn, "Name": info.state_machine_name},
+            "Task": {},
+        }
+        if step.frame.map_item is not None:
+            context["Map"] = {"Item": step.frame.map_item}
+        return context
+
+    def states_bindings(self, step: Step, **extra: Any) -> dict[str, Any]:
+        bindings: dict[str, Any] = {"input": step.raw_input, "context": step.env.context}
+        bindings.update(extra)
+        return bindings
+
+    # ----- events -----------------------------------------------------------------------
+
+    def enter(self, state: State, raw_input: Any, frame: Frame) -> Step:
+        entered_id = frame.history.add(
+            frame.track, f"{state.type}StateEntered",
+            {"name": state.name, **data_details("input", dumps(raw_input))},
+        )
+        step = Step(state, raw_input, frame, entered_id, self.clock.now())
+        step.bind(self.context_object)
+        return step
+
+    def exit(self, step: Step, output: Any, assigned: dict[str, Any] | None = None) -> Any:
+        text = self.check_size(step.state.name, output)
+        details: dict[str, Any] = {"name": step.state.name, **data_details("output", text)}
+        if assigned:
+            details["assignedVariables"] = {k: dumps(v) for k, v in assigned.items()}
+            details["assignedVariablesDetails"] = {"truncated": False}
+        step.frame.history.add(step.frame.track, f"{step.state.type}StateExited", details)
+        return output
+
+    def check_size(self, name: str, value: Any) -> str:
+        text = dumps(value)
+        if len(text) > MAX_PAYLOAD // 4 and len(text.encode()) > MAX_PAYLOAD:
+            raise StatesError(
+                errors.DATA_LIMIT_EXCEEDED,
+                f"The state/task '{name}' returned a result with a size exceeding the maximum "
+                "number of bytes service limit.",
+            )
+        return text
+
+    def prefix(self, error: StatesError, step: Step) -> StatesError:
+        if error.error in _PREFIXED and not getattr(error, "prefixed", False):
+            error.cause = (
+                f"An error occurred while executing the state '{step.state.name}' "
+                f"(entered at the event id #{step.entered_id}). {error.cause}"
+            )
+            error.prefixed = True  # type: ignore[attr-defined]
+        return error
+
+    # ----- JSONPath input and output ---------------------------------------------------
+
+    @staticmethod
+    def effective_input(step: Step) -> Any:
+        state = step.state
+        if not state.input_path_set:
+            return step.raw_input
+        return select(state.input_path, step.raw_input)
+
+    @staticmethod
+    def parameters(step: Step, effective: Any) -> Any:
+        if step.state.parameters is None:
+            return effective
+        return step.state.parameters(effective, step.env)
+
+    @staticmethod
+    def finish_jsonpath(step: Step, result: Any) -> Any:
+        """ResultPath then OutputPath, for states that produce a result."""
+        state = step.state
+        output = result
+        if state.result_path_set:
+            output = apply_result_path(state.result_path, step.raw_input, result)
+        if state.output_path_set:
+            output = select(state.output_path, output)
+        return output
+
+    @staticmethod
+    def output_path(step: Step, value: Any) -> Any:
+        if not step.state.output_path_set:
+            return value
+        return select(step.state.output_path, value)
+
+    # ----- Assign -------------------------------------------------------------------------
+
+    def assign(
+        self, assign: Assign | None, step: Step, value: Any, states: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Evaluate every Assign value against the variables as they were, then assign."""
+        if assign is None:
+            return {}
+        if assign.jsonata is not None:
+            values = assign.jsonata(states or self.states_bindings(step), step.env)
+        else:
+            assert assign.jsonpath is not None
+            values = assign.jsonpath(value, step.env)
+        if not isinstance(values, dict):
+            raise errors.StatesError(errors.QUERY_EVALUATION_ERROR,
+                                     "The field 'Assign' must evaluate to a JSON object")
+        step.frame.variables.assign(values)
+        return dict(values)
+
+    # ----- Retry and Catch ----------------------------------------------------------------
+
+    async def sleep(self, seconds: float) -> None:
+        if seconds > 0:
+            await self.clock.sleep_until(self.clock.now() + seconds * self.wait_scale)
+
+    async def with_recovery(
+        self, step: Step, attempt: Callable[[], Awaitable[tuple[Any, str | None]]]
+    ) -> tuple[Any, str | None]:
+        state = step.state
+        attempts = [0] * len(state.retry)
+        while True:
+            try:
+                return await attempt()
+            except StatesError as failure:
+                self.prefix(failure, step)
+                if failure.error in errors.TERMINAL:
+                    raise
+                index = next(
+                    (i for i, r in enumerate(state.retry)
+                     if errors.matches(r.error_equals, failure.error)),
+                    None,
+                )
+                if index is not None and attempts[index] < state.retry[index].max_attempts:
+                    retrier = state.retry[index]
+                    delay = retrier.interval_seconds * retrier.backoff_rate ** attempts[index]
+                    if retrier.max_delay_seconds is not None:
+                        delay = min(delay, retrier.max_delay_seconds)
+                    if retrier.jitter_strategy == "FULL":
+                        delay = random.uniform(0, delay)
+                    attempts[index] += 1
+                    step.retry_count += 1
+                    step.bind(self.context_object)
+                    await self.sleep(delay)
+                    continue
+                for catcher in state.catch:
+                    if errors.matches(catcher.error_equals, failure.error):
+                        return self.caught(step, catcher, failure), catcher.next
+                raise
+
+    def caught(self, step: Step, catcher: Catcher, failure: StatesError) -> Any:
+        error_output: dict[str, Any] = {"Error": failure.error}
+        if failure.cause is not None:
+            error_output["Cause"] = failure.cause
+        if step.state.jsonata:
+            states = self.states_bindings(step, errorOutput=error_output)
+            output = catcher.output(states, step.env) if catcher.output else error_output
+            assigned = self.assign(catcher.assign, step, error_output, states)
+        else:
+            assigned = self.assign(catcher.assign, step, error_output)
+            output = error_output
+            if catcher.result_path_set:
+                output = apply_result_path(catcher.result_path, step.raw_input, error_output)
+        return self.exit(step, output, assigned)
+
+
+__all__ = ["MAX_PAYLOAD", "Core", "ExecutionInfo", "Frame", "Step", "iso"]
