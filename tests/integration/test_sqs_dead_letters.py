@@ -130,3 +130,57 @@ def test_message_stays_when_the_dead_letter_queue_is_gone(sqs: Any) -> None:
     sqs.receive_message(QueueUrl=source, VisibilityTimeout=0)
     [again] = sqs.receive_message(QueueUrl=source, AttributeNames=["All"])["Messages"]
     assert again["Attributes"]["ApproximateReceiveCount"] == "2"
+
+
+def _poison(sqs: Any, fresh_emulator: EmulatorHandle, source: str, body: str) -> None:
+    """Send a message and fail it once: with maxReceiveCount 1 the next receive redrives it."""
+    sqs.send_message(QueueUrl=source, MessageBody=body)
+    sqs.receive_message(QueueUrl=source, VisibilityTimeout=0)
+    assert "Messages" not in sqs.receive_message(QueueUrl=source)
+
+
+def test_message_move_task_redrives_to_the_original_queue(
+    sqs: Any, fresh_emulator: EmulatorHandle
+) -> None:
+    dlq = sqs.create_queue(QueueName="dlq")["QueueUrl"]
+    dlq_arn = _arn(sqs, dlq)
+    source = sqs.create_queue(
+        QueueName="source", Attributes={"RedrivePolicy": _policy(dlq_arn, 1)}
+    )["QueueUrl"]
+    for body in ("one", "two"):
+        _poison(sqs, fresh_emulator, source, body)
+    handle = sqs.start_message_move_task(SourceArn=dlq_arn)["TaskHandle"]
+    assert handle
+    [task] = sqs.list_message_move_tasks(SourceArn=dlq_arn)["Results"]
+    assert task["Status"] == "COMPLETED"
+    assert task["ApproximateNumberOfMessagesMoved"] == 2
+    assert task["SourceArn"] == dlq_arn
+    assert "Messages" not in sqs.receive_message(QueueUrl=dlq)
+    back = sqs.receive_message(QueueUrl=source, MaxNumberOfMessages=10, AttributeNames=["All"])
+    assert sorted(m["Body"] for m in back["Messages"]) == ["one", "two"]
+    assert {m["Attributes"]["ApproximateReceiveCount"] for m in back["Messages"]} == {"1"}
+    with pytest.raises(sqs.exceptions.ResourceNotFoundException):
+        sqs.cancel_message_move_task(TaskHandle=handle)
+
+
+def test_message_move_task_to_a_chosen_queue_and_its_errors(
+    sqs: Any, fresh_emulator: EmulatorHandle
+) -> None:
+    dlq = sqs.create_queue(QueueName="dlq")["QueueUrl"]
+    dlq_arn = _arn(sqs, dlq)
+    source = sqs.create_queue(
+        QueueName="source", Attributes={"RedrivePolicy": _policy(dlq_arn, 1)}
+    )["QueueUrl"]
+    elsewhere = sqs.create_queue(QueueName="elsewhere")["QueueUrl"]
+    _poison(sqs, fresh_emulator, source, "moved")
+    sqs.start_message_move_task(SourceArn=dlq_arn, DestinationArn=_arn(sqs, elsewhere),
+                                MaxNumberOfMessagesPerSecond=10)
+    [task] = sqs.list_message_move_tasks(SourceArn=dlq_arn, MaxResults=10)["Results"]
+    assert task["DestinationArn"] == _arn(sqs, elsewhere)
+    assert task["MaxNumberOfMessagesPerSecond"] == 10
+    assert sqs.receive_message(QueueUrl=elsewhere)["Messages"][0]["Body"] == "moved"
+    with pytest.raises(ClientError) as caught:
+        sqs.start_message_move_task(SourceArn=_arn(sqs, elsewhere))
+    assert caught.value.response["Error"]["Code"] == "InvalidParameterValue"
+    with pytest.raises(sqs.exceptions.ResourceNotFoundException):
+        sqs.start_message_move_task(SourceArn="arn:aws:sqs:us-east-1:000000000000:nowhere")

@@ -179,3 +179,21 @@ def test_an_old_receipt_handle_has_expired(sqs: Any, fresh_emulator: EmulatorHan
     assert "The receipt handle has expired." in caught.value.response["Error"]["Message"]
     sqs.delete_message(QueueUrl=url, ReceiptHandle=new["ReceiptHandle"])
     assert "Messages" not in sqs.receive_message(QueueUrl=url)
+
+
+def test_a_retried_receive_attempt_gets_the_same_messages(sqs: Any) -> None:
+    url = _fifo(sqs, ContentBasedDeduplication="true")
+    for body in ("one", "two", "three"):
+        sqs.send_message(QueueUrl=url, MessageBody=body, MessageGroupId="g")
+    first = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=2,
+                                ReceiveRequestAttemptId="attempt-1")["Messages"]
+    retried = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=2,
+                                  ReceiveRequestAttemptId="attempt-1")["Messages"]
+    assert [m["Body"] for m in retried] == ["one", "two"]
+    assert [m["ReceiptHandle"] for m in retried] == [m["ReceiptHandle"] for m in first]
+    assert "Messages" not in sqs.receive_message(QueueUrl=url, ReceiveRequestAttemptId="other")
+    for message in retried:
+        sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    # Once the messages changed, the attempt id no longer replays them.
+    assert [m["Body"] for m in sqs.receive_message(
+        QueueUrl=url, ReceiveRequestAttemptId="attempt-1")["Messages"]] == ["three"]

@@ -239,3 +239,31 @@ def test_resources_lists_queues(sqs: Any, fresh_emulator: EmulatorHandle) -> Non
     assert queue["name"] == "listed"
     assert queue["arn"] == "arn:aws:sqs:us-east-1:000000000000:listed"
     assert queue["messages"] == 1
+
+
+def test_add_and_remove_permission(sqs: Any) -> None:
+    url = sqs.create_queue(QueueName="shared")["QueueUrl"]
+    sqs.add_permission(QueueUrl=url, Label="PartnerSend", AWSAccountIds=["111111111111"],
+                       Actions=["SendMessage"])
+    sqs.add_permission(QueueUrl=url, Label="PartnerRead",
+                       AWSAccountIds=["111111111111", "222222222222"],
+                       Actions=["ReceiveMessage", "DeleteMessage"])
+    policy = json.loads(sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["Policy"])[
+        "Attributes"]["Policy"])
+    statements = {statement["Sid"]: statement for statement in policy["Statement"]}
+    assert statements["PartnerSend"]["Principal"] == {"AWS": "arn:aws:iam::111111111111:root"}
+    assert statements["PartnerSend"]["Action"] == "SQS:SendMessage"
+    assert statements["PartnerSend"]["Resource"] == "arn:aws:sqs:us-east-1:000000000000:shared"
+    assert statements["PartnerRead"]["Action"] == ["SQS:ReceiveMessage", "SQS:DeleteMessage"]
+    with pytest.raises(ClientError) as caught:
+        sqs.add_permission(QueueUrl=url, Label="PartnerSend", AWSAccountIds=["1"],
+                           Actions=["SendMessage"])
+    assert _error(caught)["Code"] == "InvalidParameterValue"
+    sqs.remove_permission(QueueUrl=url, Label="PartnerSend")
+    policy = json.loads(sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["Policy"])[
+        "Attributes"]["Policy"])
+    assert [statement["Sid"] for statement in policy["Statement"]] == ["PartnerRead"]
+    sqs.remove_permission(QueueUrl=url, Label="PartnerRead")
+    assert "Attributes" not in sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["Policy"])
+    with pytest.raises(ClientError):
+        sqs.remove_permission(QueueUrl=url, Label="PartnerRead")

@@ -131,6 +131,8 @@ class MessageOperations:
     delivery: Delivery
     wakeups: Wakeups
     sequences: fifo.SequenceNumbers
+    # FIFO receive attempts: (queue ARN, attempt id) -> (expiry, [(message id, receipt token)]).
+    attempts: dict[tuple[str, str], tuple[float, list[tuple[str, str]]]]
 
     # -- sending ---------------------------------------------------------------------------
 
@@ -289,6 +291,7 @@ class MessageOperations:
         max_number_of_messages: int | None = None,
         visibility_timeout: int | None = None,
         wait_time_seconds: int | None = None,
+        receive_request_attempt_id: str | None = None,
         **_: Any,
     ) -> dict[str, Any]:
         queue = self.queues.require(ctx, queue_url)
@@ -307,6 +310,27 @@ class MessageOperations:
                 "WaitTimeSeconds", wait_time_seconds,
                 f"Must be >= 0 and <= {MAX_WAIT}, if provided.",
             )
+        attempt = None
+        taken: list[MessageRecord] | None = None
+        if queue.fifo and receive_request_attempt_id is not None:
+            fifo.check_token("ReceiveRequestAttemptId", receive_request_attempt_id)
+            attempt = (queue.arn, receive_request_attempt_id)
+            taken = self._replay(queue, attempt, visibility_timeout)
+        if taken is None:
+            queue, taken = await self._poll(queue, limit, visibility_timeout, wait_time_seconds)
+        if not taken:
+            return {}
+        if attempt is not None:
+            self._remember_attempt(attempt, taken)
+        system_names = set(attribute_names or ()) | set(message_system_attribute_names or ())
+        wanted = AttributeFilter(message_attribute_names)
+        return {"Messages": [self._render(queue, m, system_names, wanted) for m in taken]}
+
+    async def _poll(
+        self, queue: QueueRecord, limit: int, visibility_timeout: int | None,
+        wait_time_seconds: int | None,
+    ) -> tuple[QueueRecord, list[MessageRecord]]:
+        """Receive, waiting up to the wait time (on the clock) for a message to arrive."""
         wait = (
             queue.int_attribute("ReceiveMessageWaitTimeSeconds")
             if wait_time_seconds is None else wait_time_seconds
@@ -321,18 +345,45 @@ class MessageOperations:
             )
             taken, next_change = self.delivery.receive(queue, now, limit, visibility)
             if taken or now >= deadline:
-                break
+                return queue, taken
             until = deadline if next_change is None else min(deadline, next_change)
             await self.wakeups.wait(self.clock, queue.arn, until, wake)
             current = self.queues.get(queue.account, queue.region, queue.name)
             if current is None or current.created != queue.created:
-                return {}  # deleted while waiting
+                return queue, []  # deleted while waiting
             queue = current
-        if not taken:
-            return {}
-        system_names = set(attribute_names or ()) | set(message_system_attribute_names or ())
-        wanted = AttributeFilter(message_attribute_names)
-        return {"Messages": [self._render(queue, m, system_names, wanted) for m in taken]}
+
+    def _replay(
+        self, queue: QueueRecord, attempt: tuple[str, str], visibility_timeout: int | None
+    ) -> list[MessageRecord] | None:
+        """The messages of a retried FIFO receive, when none changed since the first try."""
+        found = self.attempts.get(attempt)
+        now = self.clock.now()
+        if found is None or found[0] <= now:
+            return None
+        table = self.queues.messages(queue)
+        messages = [table.get(message_id) for message_id, _ in found[1]]
+        tokens = [token for _, token in found[1]]
+        if any(m is None or m.receipt != t for m, t in zip(messages, tokens, strict=True)):
+            return None
+        visibility = (
+            queue.int_attribute("VisibilityTimeout")
+            if visibility_timeout is None else visibility_timeout
+        )
+        replayed = [m for m in messages if m is not None]
+        for message in replayed:
+            message.visible_at = now + visibility
+            table.put(message.message_id, message)
+        return replayed
+
+    def _remember_attempt(self, attempt: tuple[str, str], taken: list[MessageRecord]) -> None:
+        now = self.clock.now()
+        for key, (expires, _) in list(self.attempts.items()):
+            if expires <= now:
+                del self.attempts[key]
+        self.attempts[attempt] = (
+            now + fifo.DEDUP_WINDOW, [(m.message_id, m.receipt or "") for m in taken]
+        )
 
     @staticmethod
     def _render(

@@ -11,6 +11,7 @@ from emulator.store import Record
 # Table names inside the SQS store; per-queue tables carry the queue name after the colon.
 QUEUES = "queues"
 DELETED = "deleted"
+MOVE_TASKS = "move_tasks"
 
 
 def messages_table(queue_name: str) -> str:
@@ -91,6 +92,35 @@ class DedupRecord(Record):
     expires: float
 
 
+class MoveTaskRecord(Record):
+    """A message move task out of a dead-letter queue, as ListMessageMoveTasks reports it."""
+
+    handle: str
+    status: str
+    source_arn: str
+    destination_arn: str | None = None
+    rate: int | None = None
+    moved: int = 0
+    to_move: int = 0
+    started: float
+
+    def to_wire(self) -> dict[str, Any]:
+        result: dict[str, Any] = {
+            "Status": self.status,
+            "SourceArn": self.source_arn,
+            "ApproximateNumberOfMessagesMoved": self.moved,
+            "ApproximateNumberOfMessagesToMove": self.to_move,
+            "StartedTimestamp": int(self.started * 1000),
+        }
+        if self.status == "RUNNING":
+            result["TaskHandle"] = self.handle
+        if self.destination_arn is not None:
+            result["DestinationArn"] = self.destination_arn
+        if self.rate is not None:
+            result["MaxNumberOfMessagesPerSecond"] = self.rate
+        return result
+
+
 class DeletedQueue(Record):
     """A queue name deleted recently; it cannot be created again for 60 seconds."""
 
@@ -99,11 +129,13 @@ class DeletedQueue(Record):
 
 __all__ = [
     "DELETED",
+    "MOVE_TASKS",
     "QUEUES",
     "AttributeValue",
     "DedupRecord",
     "DeletedQueue",
     "MessageRecord",
+    "MoveTaskRecord",
     "QueueRecord",
     "dedup_table",
     "messages_table",

@@ -17,11 +17,12 @@ from emulator.config import Settings
 from emulator.context import RequestContext
 from emulator.ports import Ports
 from emulator.services.base import Provider
-from emulator.services.sqs import attributes, fifo
+from emulator.services.sqs import attributes, fifo, permissions
 from emulator.services.sqs.characters import first_invalid
 from emulator.services.sqs.delivery import Delivery, Wakeups
 from emulator.services.sqs.messaging import MessageOperations
 from emulator.services.sqs.models import QueueRecord
+from emulator.services.sqs.moves import MessageMoves
 from emulator.services.sqs.naming import invalid_parameter, queue_url
 from emulator.services.sqs.queues import Queues, queue_does_not_exist
 from emulator.store import ServiceStore
@@ -72,10 +73,13 @@ class SqsProvider(MessageOperations, Provider):
         self.wakeups = Wakeups()
         self.delivery = Delivery(self.queues, self.wakeups)
         self.sequences = fifo.SequenceNumbers()
+        self.moves = MessageMoves(self.queues, self.wakeups)
+        self.attempts = {}
 
     def reset(self) -> None:
         super().reset()
         self.sequences.forget()
+        self.attempts.clear()
         self.wakeups.notify_all()
 
     async def stop(self) -> None:
@@ -250,6 +254,60 @@ class SqsProvider(MessageOperations, Provider):
     ) -> dict[str, Any]:
         queue = self.queues.require(ctx, queue_url)
         return {"Tags": dict(queue.tags)} if queue.tags else {}
+
+    # -- permissions -----------------------------------------------------------------------
+
+    def add_permission(
+        self,
+        ctx: RequestContext,
+        *,
+        queue_url: str,
+        label: str,
+        aws_account_ids: Sequence[str],
+        actions: Sequence[str],
+        **_: Any,
+    ) -> dict[str, Any]:
+        queue = self.queues.require(ctx, queue_url)
+        policy = permissions.add(
+            queue.attributes.get("Policy"), queue.arn, label, aws_account_ids, actions
+        )
+        self.queues.set_attributes(queue, {"Policy": policy})
+        return {}
+
+    def remove_permission(
+        self, ctx: RequestContext, *, queue_url: str, label: str, **_: Any
+    ) -> dict[str, Any]:
+        queue = self.queues.require(ctx, queue_url)
+        policy = permissions.remove(queue.attributes.get("Policy"), label)
+        self.queues.set_attributes(queue, {"Policy": policy or ""})
+        return {}
+
+    # -- dead-letter redrive ---------------------------------------------------------------
+
+    def start_message_move_task(
+        self,
+        ctx: RequestContext,
+        *,
+        source_arn: str,
+        destination_arn: str | None = None,
+        max_number_of_messages_per_second: int | None = None,
+        **_: Any,
+    ) -> dict[str, Any]:
+        handle = self.moves.start(
+            source_arn, destination_arn, max_number_of_messages_per_second, self.clock.now()
+        )
+        return {"TaskHandle": handle}
+
+    def list_message_move_tasks(
+        self, ctx: RequestContext, *, source_arn: str, max_results: int | None = None, **_: Any
+    ) -> dict[str, Any]:
+        return {"Results": [task.to_wire() for task in self.moves.listing(source_arn, max_results)]}
+
+    def cancel_message_move_task(
+        self, ctx: RequestContext, *, task_handle: str, **_: Any
+    ) -> dict[str, Any]:
+        self.moves.cancel(task_handle)
+        return {}
 
 
 __all__ = ["SqsProvider"]
