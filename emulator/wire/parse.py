@@ -132,10 +132,11 @@ def from_json(shape: Shape, value: object, path: str) -> object:
         if not isinstance(value, list):
             raise WireTypeError(path, "list", value)
         member_shape = shape.member
+        keep_nulls = getattr(member_shape, "is_document_type", False)  # null is a document
         return [
             from_json(member_shape, item, f"{path}.{index}")
             for index, item in enumerate(value, 1)
-            if item is not None
+            if item is not None or keep_nulls
         ]
     if kind == "map":
         if not isinstance(value, dict):

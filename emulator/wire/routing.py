@@ -18,6 +18,8 @@ from emulator.wire import specs
 from emulator.wire.errors import ServiceError, unknown_service
 from emulator.wire.request import WireRequest
 
+# The wire protocols parse.py and serialize.py speak.
+PROTOCOLS = frozenset({"json", "rest-json", "query"})
 _LABEL = re.compile(r"\{([^}]+?)(\+?)\}")
 
 
@@ -31,83 +33,79 @@ class Route:
 
 @dataclass(frozen=True)
 class _UriRule:
-    method: str
     pattern: re.Pattern[str]
+    labels: tuple[str, ...]  # label names, in the order of the pattern's groups
     required_query: tuple[tuple[str, str | None], ...]
-    specificity: tuple[int, int]
+    specificity: tuple[tuple[int, ...], int]
     operation: str
 
 
+_LITERAL, _PLAIN_LABEL, _GREEDY_LABEL = 2, 1, 0
+
+
+def _segment_rank(segment: str) -> int:
+    if "{" not in segment:
+        return _LITERAL
+    return _GREEDY_LABEL if "+}" in segment else _PLAIN_LABEL
+
+
+def _rule(name: str, uri: str) -> _UriRule:
+    path, _, query = uri.partition("?")
+    regex, labels, position = ["^"], [], 0
+    for match in _LABEL.finditer(path):
+        regex.append(re.escape(path[position:match.start()]))
+        regex.append("(.+)" if match.group(2) else "([^/]+)")
+        labels.append(match.group(1))
+        position = match.end()
+    regex.append(re.escape(path[position:].rstrip("/")) + "/?$")
+    required: list[tuple[str, str | None]] = []
+    for item in filter(None, query.split("&")):
+        key, has_value, value = item.partition("=")
+        required.append((key, value if has_value else None))
+    # Smithy's precedence: compare segment by segment from the left, a literal beating a
+    # label and a label beating a greedy label; then more required query literals win.
+    ranks = tuple(_segment_rank(segment) for segment in path.strip("/").split("/"))
+    return _UriRule(
+        re.compile("".join(regex)), tuple(labels), tuple(required), (ranks, len(required)), name
+    )
+
+
 @cache
-def _uri_rules(service: str) -> tuple[_UriRule, ...]:
+def _uri_rules(service: str) -> dict[str, tuple[_UriRule, ...]]:
+    """The service's request URIs as match rules, grouped by HTTP method, most specific
+    first."""
     model = specs.service_model(service)
-    rules: list[_UriRule] = []
+    by_method: dict[str, list[_UriRule]] = {}
     for name in model.operation_names:
         http = model.operation_model(name).http
-        uri = http.get("requestUri", "/")
-        path, _, query = uri.partition("?")
-        regex, position, literal_chars, greedy = ["^"], 0, 0, 0
-        for match in _LABEL.finditer(path):
-            literal = path[position:match.start()]
-            literal_chars += len(literal)
-            regex.append(re.escape(literal))
-            is_greedy = bool(match.group(2))
-            greedy += is_greedy
-            group = re.sub(r"\W", "_", match.group(1))
-            regex.append(f"(?P<{group}>.+)" if is_greedy else f"(?P<{group}>[^/]+)")
-            position = match.end()
-        tail = path[position:]
-        literal_chars += len(tail)
-        regex.append(re.escape(tail.rstrip("/")) + "/?$")
-        required: list[tuple[str, str | None]] = []
-        for item in filter(None, query.split("&")):
-            key, has_value, value = item.partition("=")
-            required.append((key, value if has_value else None))
-        rules.append(
-            _UriRule(
-                http.get("method", "POST").upper(),
-                re.compile("".join(regex)),
-                tuple(required),
-                (literal_chars + 100 * len(required), -greedy),
-                name,
-            )
-        )
-    rules.sort(key=lambda rule: rule.specificity, reverse=True)
-    return tuple(rules)
-
-
-def _label_names(service: str, operation: str) -> dict[str, str]:
-    uri = specs.service_model(service).operation_model(operation).http.get("requestUri", "/")
-    return {re.sub(r"\W", "_", m.group(1)): m.group(1) for m in _LABEL.finditer(uri)}
+        rule = _rule(name, http.get("requestUri", "/"))
+        by_method.setdefault(http.get("method", "POST").upper(), []).append(rule)
+    return {
+        method: tuple(sorted(rules, key=lambda rule: rule.specificity, reverse=True))
+        for method, rules in by_method.items()
+    }
 
 
 def match_rest_path(service: str, request: WireRequest) -> tuple[str, dict[str, str]] | None:
     """The rest operation whose method and request URI match, with its decoded labels."""
     path = request.path or "/"
-    query = dict(request.query_items)
-    path_matched = False
-    for rule in _uri_rules(service):
+    query: dict[str, str] | None = None
+    for rule in _uri_rules(service).get(request.method.upper(), ()):
         found = rule.pattern.match(path)
         if found is None:
             continue
-        if any(
-            key not in query or (value is not None and query[key] != value)
-            for key, value in rule.required_query
-        ):
-            continue
-        path_matched = True
-        if rule.method != request.method.upper():
-            continue
-        names = _label_names(service, rule.operation)
-        labels = {names[key]: unquote(value) for key, value in found.groupdict().items()}
+        if rule.required_query:
+            if query is None:
+                query = dict(request.query_items)
+            if any(
+                key not in query or (value is not None and query[key] != value)
+                for key, value in rule.required_query
+            ):
+                continue
+        values = found.groups()
+        labels = {name: unquote(value) for name, value in zip(rule.labels, values, strict=True)}
         return rule.operation, labels
-    if path_matched:
-        return None
     return None
-
-
-def _query_capable(service: str) -> bool:
-    return "query" in specs.protocols(service)
 
 
 def _protocol_for(service: str, request: WireRequest) -> str:
@@ -138,8 +136,10 @@ def _pick_service(request: WireRequest, implemented: Collection[str]) -> str:
     if len(candidates) == 1:
         return candidates[0]
     if candidates:
+        # Services sharing a signing name (apigateway, apigatewayv2) are told apart by which
+        # one has the operation; implemented ones are asked first.
         preferred = [name for name in candidates if name in implemented] or candidates
-        for name in preferred:
+        for name in [*preferred, *(name for name in candidates if name not in preferred)]:
             if _matches_service(name, request):
                 return name
         same_name = [name for name in preferred if scope and name == scope.service]
@@ -147,8 +147,14 @@ def _pick_service(request: WireRequest, implemented: Collection[str]) -> str:
     for name in implemented:
         if _matches_service(name, request):
             return name
+    if target:
+        raise _unknown_operation(f"The operation {target} is not known to any service.")
     hint = f"credential scope service {scope.service!r}" if scope else "no credential scope"
     raise unknown_service(hint)
+
+
+def _unknown_operation(message: str, status: int = 400) -> ServiceError:
+    return ServiceError("UnknownOperationException", message, status=status)
 
 
 def _matches_service(service: str, request: WireRequest) -> bool:
@@ -166,6 +172,13 @@ def route(request: WireRequest, implemented: Collection[str]) -> Route:
     """Find the service, protocol and operation, or raise the AWS error for a bad address."""
     service = _pick_service(request, implemented)
     protocol = _protocol_for(service, request)
+    if protocol not in PROTOCOLS:
+        raise ServiceError(
+            "NotImplemented",
+            f"Service {service} speaks the {protocol} protocol, which is not implemented yet.",
+            status=501,
+            sender_fault=False,
+        )
     if protocol == "query":
         model = specs.query_model(service)
         action = request.form.get("Action")
@@ -181,21 +194,17 @@ def route(request: WireRequest, implemented: Collection[str]) -> Route:
         target = request.headers.get("x-amz-target", "")
         prefix, _, name = target.rpartition(".")
         if prefix != model.metadata.get("targetPrefix") or name not in model.operation_names:
-            raise ServiceError(
-                "UnknownOperationException",
-                f"The operation {target or '(none)'} is not known to {service}.",
-                status=400,
+            raise _unknown_operation(
+                f"The operation {target or '(none)'} is not known to {service}."
             )
         return Route(service, protocol, model.operation_model(name))
     matched = match_rest_path(service, request)
     if matched is None:
-        raise ServiceError(
-            "UnknownOperationException",
-            f"No {service} operation answers {request.method} {request.path}.",
-            status=404,
+        raise _unknown_operation(
+            f"No {service} operation answers {request.method} {request.path}.", status=404
         )
     name, labels = matched
     return Route(service, protocol, model.operation_model(name), labels)
 
 
-__all__ = ["Route", "match_rest_path", "route"]
+__all__ = ["PROTOCOLS", "Route", "match_rest_path", "route"]
