@@ -228,3 +228,26 @@ def test_aws_cli(fresh_emulator: EmulatorHandle) -> None:
                       "--attribute-names", "All")["Attributes"]
     assert attributes["VisibilityTimeout"] == "40"
     assert attributes["ApproximateNumberOfMessages"] == "0"
+
+
+@pytest.mark.parametrize(
+    ("target", "body"),
+    [
+        ("CreateQueue", '{"QueueName": "q\\ud800"}'),
+        ("CreateQueue", '{"QueueName": "t", "tags": {"k": "\\udfff"}}'),
+        ("GetQueueUrl", '{"QueueName": "\\ud800"}'),
+        ("DeleteMessage", '{"QueueUrl": "%(url)s", "ReceiptHandle": "\\ud800"}'),
+        ("SendMessage", '{"QueueUrl": "%(url)s", "MessageBody": "\\ud800"}'),
+        ("SendMessage", '{"QueueUrl": "%(url)s", "MessageBody": "x", "MessageGroupId": "\\ud800"}'),
+        ("SendMessage", '{"QueueUrl": "%(url)s", "MessageBody": "x", "MessageAttributes": '
+                        '{"a\\ud800": {"DataType": "String", "StringValue": "v"}}}'),
+        ("SendMessage", '{"QueueUrl": "%(url)s\\ud800", "MessageBody": "x"}'),
+    ],
+)
+def test_lone_surrogates_in_json_are_client_errors(
+    fresh_emulator: EmulatorHandle, target: str, body: str
+) -> None:
+    url = fresh_emulator.client("sqs").create_queue(QueueName="q")["QueueUrl"]
+    reply = _json_call(fresh_emulator.endpoint_url, target, (body % {"url": url}).encode())
+    assert 400 <= reply.status_code < 500
+    assert "__type" in reply.json()

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from emulator.services.sqs.characters import printable
 from emulator.services.sqs.naming import invalid_parameter
 from emulator.wire.errors import ServiceError
 
@@ -62,7 +63,7 @@ MAX_RECEIVE_COUNT = (1, 1000)
 
 
 def unknown_attribute(name: str) -> ServiceError:
-    return ServiceError("InvalidAttributeName", f"Unknown Attribute {name}.")
+    return ServiceError("InvalidAttributeName", printable(f"Unknown Attribute {name}."))
 
 
 def invalid_value(name: str, reason: str = "") -> ServiceError:

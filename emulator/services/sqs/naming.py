@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from emulator import arns
+from emulator.services.sqs.characters import printable
 from emulator.wire.errors import ServiceError
 
 _NAME = re.compile(r"[A-Za-z0-9_-]{1,80}")
@@ -15,7 +16,7 @@ FIFO_SUFFIX = ".fifo"
 
 
 def invalid_parameter(message: str) -> ServiceError:
-    return ServiceError("InvalidParameterValue", message, status=400)
+    return ServiceError("InvalidParameterValue", printable(message), status=400)
 
 
 def check_queue_name(name: str, fifo: bool) -> None:
@@ -51,7 +52,9 @@ def parse_queue_url(url: str) -> QueueAddress:
     path = urlsplit(url).path if "://" in url else ""
     parts = [unquote(part) for part in path.split("/") if part]
     if len(parts) != 2 or not parts[0].isdigit():
-        raise ServiceError("InvalidAddress", f"The address {url} is not valid for this endpoint.")
+        raise ServiceError(
+            "InvalidAddress", printable(f"The address {url} is not valid for this endpoint.")
+        )
     return QueueAddress(parts[0], parts[1])
 
 

@@ -7,6 +7,7 @@ import binascii
 import secrets
 from dataclasses import dataclass
 
+from emulator.services.sqs.characters import printable
 from emulator.wire.errors import ServiceError
 
 
@@ -28,7 +29,7 @@ def encode(queue_arn: str, message_id: str, token: str) -> str:
 def invalid_handle(handle: str) -> ServiceError:
     return ServiceError(
         "ReceiptHandleIsInvalid",
-        f'The input receipt handle "{handle}" is not a valid receipt handle.',
+        printable(f'The input receipt handle "{handle}" is not a valid receipt handle.'),
     )
 
 
