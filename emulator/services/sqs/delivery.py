@@ -41,6 +41,7 @@ class Wakeups:
     def __init__(self) -> None:
         self._events: dict[str, asyncio.Event] = {}
         self._waiting: dict[str, int] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     async def wait(self, clock: Clock, queue_arn: str, until: float, event: asyncio.Event) -> None:
         """Sleep on the clock until ``until`` or a notification, counted as a waiting receive."""
@@ -57,6 +58,7 @@ class Wakeups:
         return self._waiting.get(queue_arn, 0)
 
     def current(self, queue_arn: str) -> asyncio.Event:
+        self._loop = asyncio.get_running_loop()
         event = self._events.get(queue_arn)
         if event is None:
             event = self._events[queue_arn] = asyncio.Event()
@@ -64,8 +66,17 @@ class Wakeups:
 
     def notify(self, queue_arn: str) -> None:
         event = self._events.pop(queue_arn, None)
-        if event is not None:
+        if event is None:
+            return
+        try:
+            running: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if self._loop is None or running is self._loop:
             event.set()
+        elif not self._loop.is_closed():
+            # Called from another thread (a test resetting the emulator): hand it to the loop.
+            self._loop.call_soon_threadsafe(event.set)
 
     def notify_all(self) -> None:
         for arn in list(self._events):
