@@ -12,10 +12,10 @@ import time
 import traceback
 from collections.abc import Callable, Sequence
 
-from bench import machine, memory, sqs_latency, startup
+from bench import first_answer, machine, memory, sqs_latency, startup
 from bench.results import Result, Skipped, table
 
-BENCHMARKS = ("startup", "memory", "sqs")
+BENCHMARKS = ("startup", "memory", "first-answer", "sqs")
 
 
 def _options(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -34,12 +34,14 @@ def _plan(quick: bool) -> dict[str, Callable[[], list[Result]]]:
     return {
         "startup": lambda: [startup.run(starts)],
         "memory": lambda: [memory.run(starts if quick else 3)],
+        "first-answer": lambda: [first_answer.run(starts)],
         "sqs": lambda: sqs_latency.run(calls, warmup),
     }
 
 
 def _skip_name(name: str) -> str:
-    return {"startup": "start-up", "memory": "idle RSS", "sqs": "SQS latency"}[name]
+    names = {"startup": "start-up", "memory": "idle RSS", "first-answer": "first SQS answer"}
+    return names.get(name, "SQS latency")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

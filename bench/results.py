@@ -24,7 +24,7 @@ class Result:
     unit: str  # "s" or "bytes": how the numbers are shown
     ours: float
     floor: float
-    target: float  # the highest acceptable ours / floor
+    target: float | None  # the highest acceptable ours / floor; None for a line shown for context
     samples: int
 
     @property
@@ -32,11 +32,18 @@ class Result:
         return self.ours / self.floor if self.floor else float("inf")
 
     @property
-    def passed(self) -> bool:
-        return self.ratio <= self.target
+    def passed(self) -> bool | None:
+        return None if self.target is None else self.ratio <= self.target
+
+    @property
+    def verdict(self) -> str:
+        return {True: "PASS", False: "MISS", None: "INFO"}[self.passed]
 
     def as_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "ratio": round(self.ratio, 3), "passed": self.passed}
+        return {
+            **asdict(self), "ratio": round(self.ratio, 3), "passed": self.passed,
+            "verdict": self.verdict,
+        }
 
 
 @dataclass(frozen=True)
@@ -71,8 +78,8 @@ def table(lines: Sequence[Result | Skipped]) -> str:
                 show(line.ours, line.unit),
                 show(line.floor, line.unit),
                 f"{line.ratio:.2f}x",
-                f"<= {line.target:g}x",
-                "PASS" if line.passed else "MISS",
+                "-" if line.target is None else f"<= {line.target:g}x",
+                line.verdict,
             )
         )
     widths = [max(len(row[i]) for row in rows if len(row) > i) for i in range(len(header) - 1)]

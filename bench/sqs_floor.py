@@ -52,6 +52,8 @@ async def aws(request: Request) -> Response:
         return _reply({"Messages": [message]})
     if operation in ("CreateQueue", "GetQueueUrl"):
         return _reply({"QueueUrl": QUEUE_URL})
+    if operation == "ListQueues":
+        return _reply({"QueueUrls": [QUEUE_URL]})
     return _reply(
         {"__type": "com.amazonaws.sqs#UnsupportedOperation", "message": operation}, status=400
     )
