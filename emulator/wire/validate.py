@@ -7,7 +7,7 @@ the Coral ``ValidationException`` most services answer, or the query services'
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from botocore.model import Shape, StructureShape
@@ -21,6 +21,7 @@ class Problem:
     constraint: str  # "required", "length", "range", "enum", "type"
     detail: str
     value: object = None
+    sensitive: bool = False  # AWS leaves sensitive values out of its messages
 
 
 def check(shape: Shape | None, params: dict[str, Any]) -> list[Problem]:
@@ -45,6 +46,16 @@ def _check(shape: Shape, value: object, path: list[str], problems: list[Problem]
                 _check(member, member_value, [*path, name], problems)
         return
     meta = shape.metadata
+    found = len(problems)
+    _check_value(shape, kind, meta, value, path, problems)
+    if meta.get("sensitive") and len(problems) > found:
+        problems[found:] = [replace(problem, sensitive=True) for problem in problems[found:]]
+
+
+def _check_value(
+    shape: Shape, kind: str, meta: dict[str, Any], value: object, path: list[str],
+    problems: list[Problem],
+) -> None:
     if kind == "list" and isinstance(value, list):
         _check_length(meta, len(value), value, path, problems)
         member = shape.member
@@ -116,10 +127,13 @@ def _java_text(value: object) -> str:
 
 
 def _coral_value(problem: Problem) -> str:
-    """``null`` for a missing member, otherwise the value in single quotes."""
+    """``Value null`` for a missing member, ``Value`` alone for a sensitive one, otherwise
+    the value in single quotes."""
     if problem.constraint == "required":
-        return "null"
-    return f"'{_java_text(problem.value)}'"
+        return "Value null"
+    if problem.sensitive:
+        return "Value"
+    return f"Value '{_java_text(problem.value)}'"
 
 
 def validation_failure(problems: list[Problem], style: str = "coral") -> ServiceError:
@@ -133,16 +147,17 @@ def validation_failure(problems: list[Problem], style: str = "coral") -> Service
                 f"The request must contain the parameter {name}.",
                 status=400,
             )
+        shown = "" if first.sensitive else f" {_java_text(first.value)}"
         return ServiceError(
             "InvalidParameterValue",
-            f"Value {_java_text(first.value)} for parameter {name} is invalid. "
+            f"Value{shown} for parameter {name} is invalid. "
             f"Reason: {first.detail}.",
             status=400,
         )
     count = len(problems)
     plural = "error" if count == 1 else "errors"
     details = "; ".join(
-        f"Value {_coral_value(p)} at '{_coral_path(p.path)}' failed to satisfy constraint: "
+        f"{_coral_value(p)} at '{_coral_path(p.path)}' failed to satisfy constraint: "
         f"{p.detail}"
         for p in problems
     )

@@ -123,3 +123,17 @@ def test_query_style_missing_and_invalid_parameters() -> None:
         "Value 0 for parameter MaxItems is invalid. "
         "Reason: Member must have value greater than or equal to 1."
     )
+
+
+def test_sensitive_values_are_left_out_of_the_message() -> None:
+    error = coral("stepfunctions", "CreateStateMachine",
+                  {"name": "m", "definition": "", "roleArn": "arn"})
+    assert error.message == (
+        "1 validation error detected: Value at 'definition' failed to satisfy constraint: "
+        "Member must have length greater than or equal to 1"
+    )
+    shape = specs.service_model("stepfunctions").operation_model(
+        "CreateStateMachine").input_shape
+    error = validation_failure(check(shape, {"name": "m", "definition": "", "roleArn": "a"}),
+                               style="query")
+    assert error.message.startswith("Value for parameter definition is invalid.")
