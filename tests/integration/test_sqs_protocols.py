@@ -251,3 +251,18 @@ def test_lone_surrogates_in_json_are_client_errors(
     reply = _json_call(fresh_emulator.endpoint_url, target, (body % {"url": url}).encode())
     assert 400 <= reply.status_code < 500
     assert "__type" in reply.json()
+
+
+def test_lone_surrogates_in_a_batch_entry_fail_that_entry(fresh_emulator: EmulatorHandle) -> None:
+    url = fresh_emulator.client("sqs").create_queue(QueueName="q")["QueueUrl"]
+    entries = [
+        {"Id": "bad", "MessageBody": "x",
+         "MessageAttributes": {"\ud800": {"DataType": "String", "StringValue": "v"}}},
+        {"Id": "good", "MessageBody": "y"},
+    ]
+    # json.dumps writes the lone surrogate as the escape "\ud800", as a JSON client would.
+    body = json.dumps({"QueueUrl": url, "Entries": entries})
+    reply = _json_call(fresh_emulator.endpoint_url, "SendMessageBatch", body.encode())
+    assert reply.status_code == 200
+    assert [entry["Id"] for entry in reply.json()["Failed"]] == ["bad"]
+    assert [entry["Id"] for entry in reply.json()["Successful"]] == ["good"]

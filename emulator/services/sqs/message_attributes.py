@@ -120,13 +120,18 @@ def check_system_attributes(
     return checked
 
 
+def _utf8(text: str) -> bytes:
+    # Sizes are taken before characters are checked, so lone surrogates must not fail here.
+    return text.encode("utf-8", "surrogatepass")
+
+
 def size_of(attributes: Mapping[str, AttributeValue]) -> int:
     """Bytes the attributes add to the message size: name, type and value of each."""
     total = 0
     for name, value in attributes.items():
-        total += len(name.encode()) + len(value.DataType.encode())
+        total += len(_utf8(name)) + len(_utf8(value.DataType))
         if value.StringValue is not None:
-            total += len(value.StringValue.encode())
+            total += len(_utf8(value.StringValue))
         if value.BinaryValue is not None:
             total += len(value.BinaryValue)
     return total

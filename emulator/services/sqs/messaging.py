@@ -11,7 +11,7 @@ from emulator.clock import Clock
 from emulator.context import RequestContext
 from emulator.services.sqs import batches, fifo, receipts
 from emulator.services.sqs.characters import ALLOWED, first_invalid
-from emulator.services.sqs.delivery import Delivery, Wakeups
+from emulator.services.sqs.delivery import Delivery
 from emulator.services.sqs.md5 import md5_of_attributes, md5_of_body
 from emulator.services.sqs.message_attributes import (
     AttributeFilter,
@@ -22,23 +22,13 @@ from emulator.services.sqs.message_attributes import (
 from emulator.services.sqs.models import AttributeValue, MessageRecord, QueueRecord
 from emulator.services.sqs.naming import invalid_parameter
 from emulator.services.sqs.queues import Queues
+from emulator.services.sqs.wakeups import Wakeups
 from emulator.wire.errors import ServiceError
 
 MAX_DELAY = 900
 MAX_VISIBILITY = 43_200
 MAX_WAIT = 20
 _CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/")
-_SYSTEM_NAMES = (
-    "SenderId",
-    "SentTimestamp",
-    "ApproximateReceiveCount",
-    "ApproximateFirstReceiveTimestamp",
-    "SequenceNumber",
-    "MessageDeduplicationId",
-    "MessageGroupId",
-    "AWSTraceHeader",
-    "DeadLetterQueueSourceArn",
-)
 
 
 def _sender_id(ctx: RequestContext) -> str:

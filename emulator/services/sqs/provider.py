@@ -19,12 +19,13 @@ from emulator.ports import Ports
 from emulator.services.base import Provider
 from emulator.services.sqs import attributes, fifo, permissions
 from emulator.services.sqs.characters import first_invalid
-from emulator.services.sqs.delivery import Delivery, Wakeups
+from emulator.services.sqs.delivery import Delivery
 from emulator.services.sqs.messaging import MessageOperations
 from emulator.services.sqs.models import QueueRecord
 from emulator.services.sqs.moves import MessageMoves
 from emulator.services.sqs.naming import invalid_parameter, queue_url
 from emulator.services.sqs.queues import Queues, queue_does_not_exist
+from emulator.services.sqs.wakeups import Wakeups
 from emulator.store import ServiceStore
 from emulator.wire.errors import ServiceError
 
