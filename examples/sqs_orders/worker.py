@@ -14,10 +14,12 @@ def process(order: dict[str, Any]) -> int:
     return quantity
 
 
-def work_once(sqs: Any, queue_url: str) -> list[int]:
-    """Receive a batch, process each message, delete the ones that succeeded."""
+def work_once(sqs: Any, queue_url: str, wait_seconds: int = 20) -> list[int]:
+    """Receive a batch (long polling), process each message, delete the ones that succeeded."""
     results: list[int] = []
-    reply = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1)
+    reply = sqs.receive_message(
+        QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=wait_seconds
+    )
     for message in reply.get("Messages", []):
         try:
             results.append(process(json.loads(message["Body"])))
