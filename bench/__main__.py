@@ -48,6 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     options = _options(argv)
     plan = _plan(options.quick)
     lines: list[Result | Skipped] = []
+    load = machine.load_average()
     began = time.perf_counter()
     for name in options.only or BENCHMARKS:
         if not options.json:
@@ -60,12 +61,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             traceback.print_exc()
             lines.append(Skipped(_skip_name(name), f"failed: {error}"))
     elapsed = time.perf_counter() - began
-    about = machine.describe()
+    about = machine.describe(load)
+    busy = machine.busy_note(load)
     if options.json:
         document = {
             "machine": about,
             "quick": options.quick,
             "elapsed_seconds": round(elapsed, 1),
+            "busy": busy,
             "results": [line.as_dict() for line in lines],
         }
         print(json.dumps(document, indent=2))
@@ -75,6 +78,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         print(table(lines))
         print(f"({elapsed:.0f} s{', quick' if options.quick else ''})")
+        if busy:
+            print(busy)
     return 0
 
 
