@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 LogLevel = Literal["debug", "info", "warning", "error", "critical"]
@@ -26,6 +26,14 @@ class Settings(BaseSettings):
     region: str = Field("us-east-1", description="region for requests that name none")
     log_level: LogLevel = Field("info", description="log level")
     request_log: bool = Field(True, description="log one line per request at INFO")
+    sfn_wait_scale: float = Field(
+        1.0,
+        ge=0,
+        validation_alias=AliasChoices(
+            "sfn_wait_scale", "EMULATOR_SFN_WAIT_SCALE", "SFN_WAIT_SCALE"
+        ),
+        description="multiplies Step Functions Wait times and retry intervals (0 skips them)",
+    )
     deploy: list[Path] = Field(
         default_factory=list,
         description="Python scripts run once the server is up, with AWS_ENDPOINT_URL set",

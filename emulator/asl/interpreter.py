@@ -76,6 +76,7 @@ class Execution(TaskRunner, FlowRunner):
         self._inner: asyncio.Future[Any] | None = None
         self._stop: tuple[str | None, str | None] | None = None
         self._current: Step | None = None
+        self._redrive: tuple[str, Any] | None = None
         self._handlers: dict[str, Callable[[Step], Awaitable[tuple[Any, str | None]]]] = {
             "Pass": self.run_pass, "Task": self.run_task, "Choice": self.run_choice,
             "Wait": self.run_wait, "Succeed": self.run_succeed, "Fail": self.run_fail,
@@ -88,7 +89,11 @@ class Execution(TaskRunner, FlowRunner):
         """Run to the end; never raises for failures of the workflow itself."""
         track = Track()
         frame = Frame(track, self.variables, self.history, top=True)
-        if self.resume is not None:
+        if self._redrive is not None:
+            track.last = self.history.count
+            self.history.add(track, "ExecutionRedriven",
+                             {"redriveCount": self.info.redrive_count})
+        elif self.resume is not None:
             self.history.truncate(self.resume.event_count)
             track.last = self.resume.entered_id
         elif self.history.count:
@@ -148,8 +153,16 @@ class Execution(TaskRunner, FlowRunner):
         self.outcome = Outcome("SUCCEEDED", output=text)
         return self.outcome
 
+    def redrive(self, state: str, data: Any, variables: dict[str, Any]) -> None:
+        """Run again from the top-level state that failed, with the input it had."""
+        self._redrive = (state, data)
+        self.variables.assign(variables)
+
     async def _main(self, frame: Frame) -> str:
-        if self.resume is not None:
+        if self._redrive is not None:
+            state, data = self._redrive
+            output = await self.run_machine(self.machine, data, frame, start=state)
+        elif self.resume is not None:
             output = await self.run_machine(self.machine, self.resume.input, frame, self.resume)
         else:
             output = await self.run_machine(self.machine, self.info.input, frame)
@@ -170,9 +183,10 @@ class Execution(TaskRunner, FlowRunner):
     # ----- states -----------------------------------------------------------------------
 
     async def run_machine(
-        self, machine: Machine, data: Any, frame: Frame, resume: Checkpoint | None = None
+        self, machine: Machine, data: Any, frame: Frame, resume: Any = None,
+        start: str | None = None,
     ) -> Any:
-        name = resume.state if resume is not None else machine.start_at
+        name = resume.state if resume is not None else (start or machine.start_at)
         while True:
             state = machine.states[name]
             if resume is not None:
@@ -212,11 +226,12 @@ class Execution(TaskRunner, FlowRunner):
             return self.exit(step, output, assigned), state.next
         effective = self.effective_input(step)
         if state.parameters is not None:
-            result = state.parameters(effective, step.env)
+            result = self.parameters(step, effective)
         elif state.has_result:
             result = state.result
         else:
             result = effective
+        self.inspect("result", result)
         assigned = self.assign(state.assign, step, result)
         return self.exit(step, self.finish_jsonpath(step, result), assigned), state.next
 

@@ -113,9 +113,9 @@ class Expression:
     """One compiled ``{% ... %}`` expression."""
 
     def __init__(self, text: str, field: str) -> None:
-        self.source = text
         self.field = field
         body = text[2:-2].strip()
+        self.source = body  # causes quote the expression without its delimiters
         try:
             self._compiled = _jsonata.Jsonata(body)
         except JException as error:

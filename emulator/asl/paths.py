@@ -196,7 +196,7 @@ def apply_result_path(path: Path | None, state_input: Any, result: Any) -> Any:
             if last:
                 holder[step] = result
             else:
-                if not isinstance(holder.get(step), (dict, list)):
+                if step not in holder:
                     holder[step] = {}
                 holder = holder[step]
         else:
@@ -259,8 +259,7 @@ def compile_value_expression(key: str, text: Any) -> Evaluator:
         reference = compile_reference(text)
     except ValueError:
         raise TemplateError(
-            key, f"The value for the field '{key}' must be a valid JSONPath or a valid "
-            "intrinsic function call"
+            key, f"The value for the field '{key}' must be a valid JSONPath"
         ) from None
     return _path_field(key, reference)
 

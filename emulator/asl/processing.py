@@ -82,6 +82,14 @@ class ExecutionInfo:
     version_arn: str | None = None
 
 
+class Retriable(Exception):
+    """TestState only: the error matched a retrier that has attempts left."""
+
+    def __init__(self, failure: StatesError) -> None:
+        super().__init__(failure.error)
+        self.failure = failure
+
+
 class Core:
     """State-independent parts of running an execution."""
 
@@ -89,8 +97,19 @@ class Core:
     clock: Clock
     wait_scale: float
     machine: Machine
+    # TestState: stop at the first retry and record each stage of data processing.
+    test_mode = False
+    inspection: dict[str, Any] | None = None
+    caught_error: StatesError | None = None
 
-    async def run_machine(self, machine: Machine, data: Any, frame: Frame) -> Any:
+    def inspect(self, key: str, value: Any) -> None:
+        if self.inspection is not None:
+            self.inspection[key] = dumps(value)
+
+    async def run_machine(
+        self, machine: Machine, data: Any, frame: Frame, resume: Any = None,
+        start: str | None = None,
+    ) -> Any:
         raise NotImplementedError
 
     # ----- context object and environment ------------------------------------------------
@@ -167,26 +186,27 @@ class Core:
 
     # ----- JSONPath input and output ---------------------------------------------------
 
-    @staticmethod
-    def effective_input(step: Step) -> Any:
-        state = step.state
-        if not state.input_path_set:
-            return step.raw_input
-        return select(state.input_path, step.raw_input)
+    def effective_input(self, step: Step) -> Any:
+        value = step.raw_input
+        if step.state.input_path_set:
+            value = select(step.state.input_path, step.raw_input)
+        self.inspect("afterInputPath", value)
+        return value
 
-    @staticmethod
-    def parameters(step: Step, effective: Any) -> Any:
-        if step.state.parameters is None:
-            return effective
-        return step.state.parameters(effective, step.env)
+    def parameters(self, step: Step, effective: Any) -> Any:
+        value = effective
+        if step.state.parameters is not None:
+            value = step.state.parameters(effective, step.env)
+        self.inspect("afterParameters", value)
+        return value
 
-    @staticmethod
-    def finish_jsonpath(step: Step, result: Any) -> Any:
+    def finish_jsonpath(self, step: Step, result: Any) -> Any:
         """ResultPath then OutputPath, for states that produce a result."""
         state = step.state
         output = result
         if state.result_path_set:
             output = apply_result_path(state.result_path, step.raw_input, result)
+        self.inspect("afterResultPath", output)
         if state.output_path_set:
             output = select(state.output_path, output)
         return output
@@ -240,6 +260,8 @@ class Core:
                     None,
                 )
                 if index is not None and attempts[index] < state.retry[index].max_attempts:
+                    if self.test_mode:
+                        raise Retriable(failure) from None
                     retrier = state.retry[index]
                     delay = retrier.interval_seconds * retrier.backoff_rate ** attempts[index]
                     if retrier.max_delay_seconds is not None:
@@ -257,6 +279,7 @@ class Core:
                 raise
 
     def caught(self, step: Step, catcher: Catcher, failure: StatesError) -> Any:
+        self.caught_error = failure
         error_output: dict[str, Any] = {"Error": failure.error}
         if failure.cause is not None:
             error_output["Cause"] = failure.cause

@@ -48,6 +48,7 @@ class TaskRunner(Core):
             if timeout is None:
                 timeout = state.timeout_seconds
             result = await self._invoke(step, state, resource, payload, timeout)
+            self.inspect("result", result)
             if state.jsonata:
                 states = self.states_bindings(step, result=result)
                 output = state.output(states, step.env) if state.output else result
@@ -55,6 +56,7 @@ class TaskRunner(Core):
             else:
                 if state.result_selector is not None:
                     result = state.result_selector(result, step.env)
+                    self.inspect("afterResultSelector", result)
                 assigned = self.assign(state.assign, step, result)
                 output = self.finish_jsonpath(step, result)
             return self.exit(step, output, assigned), state.next

@@ -14,6 +14,7 @@ from emulator.store import Backend, ServiceStore
 # botocore service name -> "module:Class"; adding a service is one line here.
 PROVIDERS: dict[str, str] = {
     "sqs": "emulator.services.sqs.provider:SqsProvider",
+    "stepfunctions": "emulator.services.stepfunctions.provider:StepFunctionsProvider",
 }
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from calendar import timegm
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import formatdate
 from typing import Any
+from urllib.parse import quote
 from xml.sax.saxutils import escape
 
 from botocore.model import OperationModel, ServiceModel, Shape, StructureShape
@@ -83,7 +85,29 @@ def to_json(shape: Shape, value: Any, default_timestamp: str = "unixTimestamp") 
 
 
 def _dumps(document: Any) -> bytes:
-    return json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    text = json.dumps(document, separators=(",", ":"), ensure_ascii=False)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        # A lone surrogate (a JSON client may send "\ud800") has no UTF-8 form; escape it.
+        return json.dumps(document, separators=(",", ":")).encode("ascii")
+
+
+def _utf8(text: str) -> bytes:
+    """Text as UTF-8; a lone surrogate, which XML cannot carry either, becomes "?"."""
+    return text.encode("utf-8", errors="replace")
+
+
+def _header_text(text: str) -> str:
+    """HTTP can only send visible latin-1 in a header; anything else (line breaks, other
+    scripts) is percent-encoded rather than breaking the response."""
+    if _UNSENDABLE.search(text) is None:
+        return text
+    return quote(text, safe=_HEADER_SAFE)
+
+
+_UNSENDABLE = re.compile(r"[^\t\x20-\x7e\x80-\xff]")
+_HEADER_SAFE = "".join(chr(code) for code in range(0x20, 0x7F) if chr(code) != "%")
 
 
 def serialize_json(operation: OperationModel, output: dict[str, Any]) -> WireResponse:
@@ -119,7 +143,7 @@ def serialize_rest_json(operation: OperationModel, output: dict[str, Any]) -> Wi
             headers[wire_name] = _header_value(member, value)
         elif location == "headers":
             for key, item in value.items():
-                headers[f"{wire_name}{key}"] = str(item)
+                headers[_header_text(f"{wire_name}{key}")] = _header_text(str(item))
         elif name == payload_name:
             body, content_type = _payload(member, value)
             headers.setdefault("Content-Type", content_type)
@@ -138,12 +162,12 @@ def _header_value(shape: Shape, value: Any) -> str:
     if shape.type_name == "boolean":
         return "true" if value else "false"
     if shape.type_name == "list":
-        return ",".join(str(item) for item in value)
+        return ",".join(_header_text(str(item)) for item in value)
     if shape.serialization.get("jsonvalue"):
         return base64.b64encode(_dumps(value)).decode("ascii")
     if shape.type_name == "blob":
         return _blob(value)
-    return str(value)
+    return _header_text(str(value))
 
 
 def _payload(shape: Shape, value: Any) -> tuple[bytes, str]:
@@ -151,7 +175,7 @@ def _payload(shape: Shape, value: Any) -> tuple[bytes, str]:
         raw = value.encode("utf-8") if isinstance(value, str) else bytes(value)
         return raw, "application/octet-stream"
     if shape.type_name == "string":
-        return str(value).encode("utf-8"), "text/plain"
+        return _utf8(str(value)), "text/plain"
     return _dumps(to_json(shape, value)), "application/json"
 
 
@@ -241,7 +265,7 @@ def serialize_query(
         out.append(f"</{wrapper}>")
     out.append(f"<ResponseMetadata><RequestId>{request_id}</RequestId></ResponseMetadata>")
     out.append(f"</{name}Response>")
-    return WireResponse(200, "".join(out).encode("utf-8"), {"Content-Type": "text/xml"})
+    return WireResponse(200, _utf8("".join(out)), {"Content-Type": "text/xml"})
 
 
 # -- errors --------------------------------------------------------------------------------
@@ -321,7 +345,7 @@ def serialize_error(
             f"<RequestId>{request_id}</RequestId></ErrorResponse>"
         )
         headers["Content-Type"] = "text/xml"
-        return WireResponse(resolved.status, body.encode("utf-8"), headers)
+        return WireResponse(resolved.status, _utf8(body), headers)
     fields, field_headers = _error_fields(model, resolved, error, protocol)
     headers.update(field_headers)
     if protocol == "json":

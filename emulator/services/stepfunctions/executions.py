@@ -1,0 +1,457 @@
+"""Executions: starting, running as asyncio tasks, persisting, resuming, stopping, redriving,
+and the read operations over them.
+
+STANDARD executions are stored records: written when they start, at each top-level Wait (a
+checkpoint a restart resumes from) and when they end. EXPRESS executions are not stored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+from typing import Any
+
+from emulator import ids
+from emulator.asl.diagnostics import InvalidDefinition
+from emulator.asl.interpreter import Checkpoint, Execution, ExecutionInfo
+from emulator.asl.loader import load
+from emulator.asl.nodes import Machine
+from emulator.context import RequestContext
+from emulator.ports import FunctionInvoker
+from emulator.services.stepfunctions.models import ExecutionRecord, MachineRecord
+from emulator.services.stepfunctions.naming import (
+    check_name,
+    execution_arn,
+    machine_arn_of,
+    page,
+)
+from emulator.store import ServiceStore, Table
+from emulator.wire.errors import ServiceError
+
+log = logging.getLogger("emulator.stepfunctions")
+
+TERMINAL = ("SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED")
+REDRIVE_DAYS = 14
+
+
+class Target:
+    """What StartExecution resolved its ARN to: the machine and the definition to run."""
+
+    def __init__(self, machine: MachineRecord, definition: str, role_arn: str,
+                 version_arn: str | None, alias_arn: str | None, revision_id: str) -> None:
+        self.machine = machine
+        self.definition = definition
+        self.role_arn = role_arn
+        self.version_arn = version_arn
+        self.alias_arn = alias_arn
+        self.revision_id = revision_id
+
+
+class ExecutionOperations:
+    """The execution half of the provider (mixed into StepFunctionsProvider)."""
+
+    store: ServiceStore
+    _running: dict[str, tuple[Execution, asyncio.Task[Any]]]
+    _compiled: dict[str, Machine]
+
+    # provided by the provider
+    def _machines(self, account: str, region: str) -> Table[MachineRecord]:
+        raise NotImplementedError
+
+    def _target(self, ctx: RequestContext, arn: str) -> Target:
+        raise NotImplementedError
+
+    def _now(self) -> float:
+        raise NotImplementedError
+
+    def _wait_scale(self) -> float:
+        raise NotImplementedError
+
+    def _persistent(self) -> bool:
+        raise NotImplementedError
+
+    def _invoker(self) -> FunctionInvoker | None:
+        raise NotImplementedError
+
+
+    def _executions(self, account: str, region: str) -> Table[ExecutionRecord]:
+        return self.store.table(account, region, "executions", ExecutionRecord)
+
+    def _compile(self, definition: str) -> Machine:
+        machine = self._compiled.get(definition)
+        if machine is None:
+            machine = load(definition)
+            if len(self._compiled) > 256:
+                self._compiled.clear()
+            self._compiled[definition] = machine
+        return machine
+
+    # ----- starting and running ----------------------------------------------------------
+
+    @staticmethod
+    def _parse_input(text: str | None) -> tuple[str, Any]:
+        raw = "{}" if text is None else text
+        try:
+            return raw, json.loads(raw)
+        except ValueError as error:
+            raise ServiceError(
+                "InvalidExecutionInput", f"Invalid State Machine Execution Input: '{error}'"
+            ) from None
+
+    def _new_record(self, ctx: RequestContext, target: Target, name: str | None,
+                    input_text: str, trace_header: str | None, express: bool) -> ExecutionRecord:
+        execution_name = name if name is not None else ids.uuid4()
+        check_name(execution_name)
+        machine = target.machine
+        region, account = ctx.region, ctx.account_id
+        if express:
+            arn = (f"arn:aws:states:{region}:{account}:express:{machine.name}:"
+                   f"{execution_name}:{ids.uuid4()}")
+        else:
+            arn = f"arn:aws:states:{region}:{account}:execution:{machine.name}:{execution_name}"
+        return ExecutionRecord(
+            arn=arn, name=execution_name, machine_arn=machine.arn, machine_name=machine.name,
+            type=machine.type, start_date=self._now(), input=input_text,
+            trace_header=trace_header, role_arn=target.role_arn, definition=target.definition,
+            revision_id=target.revision_id, version_arn=target.version_arn,
+            alias_arn=target.alias_arn,
+        )
+
+    def _execution(self, record: ExecutionRecord, account: str, region: str,
+                   resume: Checkpoint | None = None) -> Execution:
+        node = self._compile(record.definition)
+        info = ExecutionInfo(
+            record.arn, record.name, record.machine_arn, record.machine_name, record.role_arn,
+            json.loads(record.input), record.start_date, account, region,
+            redrive_count=record.redrive_count, redrive_time=record.redrive_date,
+            alias_arn=record.alias_arn, version_arn=record.version_arn,
+        )
+        standard = record.type == "STANDARD"
+        on_checkpoint = None
+        if standard and self._persistent():
+            table = self._executions(account, region)
+
+            def on_checkpoint(point: Checkpoint) -> None:
+                record.checkpoint = point.__dict__.copy()
+                table.put(record.arn, record)
+
+        return Execution(
+            node, info, self.clock, invoker=self._invoker,  # type: ignore[attr-defined]
+            wait_scale=self._wait_scale(), keep_history=standard,
+            events=record.events if standard else None, resume=resume,
+            on_checkpoint=on_checkpoint,
+        )
+
+    def _launch(self, record: ExecutionRecord, account: str, region: str,
+                resume: Checkpoint | None = None,
+                execution: Execution | None = None) -> asyncio.Task[Any]:
+        execution = execution or self._execution(record, account, region, resume)
+        task = asyncio.get_running_loop().create_task(
+            self._drive(execution, record, account, region)
+        )
+        if record.type == "STANDARD":
+            self._running[record.arn] = (execution, task)
+        return task
+
+    async def _drive(self, execution: Execution, record: ExecutionRecord, account: str,
+                     region: str) -> None:
+        try:
+            outcome = await execution.run()
+        except asyncio.CancelledError:
+            self._running.pop(record.arn, None)
+            raise
+        except Exception:  # a defect must not leave the execution RUNNING for ever
+            log.exception("execution %s failed unexpectedly", record.arn)
+            record.status, record.error = "FAILED", "States.Runtime"
+            record.cause = "An internal error occurred while running the execution."
+        else:
+            record.status = outcome.status
+            record.output, record.error, record.cause = (
+                outcome.output, outcome.error, outcome.cause
+            )
+            step = execution._current
+            if outcome.status != "SUCCEEDED" and step is not None:
+                record.redrive_point = {
+                    "state": step.state.name, "input": step.raw_input,
+                    "variables": step.frame.variables.flat(),
+                }
+        record.stop_date = self._now()
+        record.checkpoint = None
+        self._running.pop(record.arn, None)
+        if record.type == "STANDARD":
+            self._executions(account, region).put(record.arn, record)
+
+    def resume_stored(self) -> int:
+        """Start again every stored STANDARD execution that was running; returns how many."""
+        count = 0
+        for account, region in self.store.scopes("executions"):
+            table = self._executions(account, region)
+            for record in table.values():
+                if record.status != "RUNNING" or record.arn in self._running:
+                    continue
+                point = Checkpoint(**record.checkpoint) if record.checkpoint else None
+                try:
+                    self._launch(record, account, region, resume=point)
+                    count += 1
+                except InvalidDefinition:
+                    log.warning("cannot resume %s: its definition no longer loads", record.arn)
+        return count
+
+    # ----- operations -----------------------------------------------------------------------
+
+    def start_execution(
+        self, ctx: RequestContext, *, state_machine_arn: str, name: str | None = None,
+        input: str | None = None, trace_header: str | None = None, **_: Any,
+    ) -> dict[str, Any]:
+        target = self._target(ctx, state_machine_arn)
+        input_text, _value = self._parse_input(input)
+        express = target.machine.type == "EXPRESS"
+        record = self._new_record(ctx, target, name, input_text, trace_header, express)
+        if not express:
+            table = self._executions(ctx.account_id, ctx.region)
+            existing = table.get(record.arn)
+            if existing is not None:
+                if existing.status == "RUNNING" and existing.input == input_text:
+                    return {"executionArn": existing.arn, "startDate": existing.start_date}
+                raise ServiceError("ExecutionAlreadyExists",
+                                   f"Execution Already Exists: '{record.arn}'")
+            table.put(record.arn, record)
+        self._launch(record, ctx.account_id, ctx.region)
+        return {"executionArn": record.arn, "startDate": record.start_date}
+
+    async def start_sync_execution(
+        self, ctx: RequestContext, *, state_machine_arn: str, name: str | None = None,
+        input: str | None = None, trace_header: str | None = None,
+        included_data: str | None = None, **_: Any,
+    ) -> dict[str, Any]:
+        target = self._target(ctx, state_machine_arn)
+        if target.machine.type != "EXPRESS":
+            raise ServiceError("StateMachineTypeNotSupported",
+                               "This operation is not supported by this type of state machine")
+        input_text, _value = self._parse_input(input)
+        record = self._new_record(ctx, target, name, input_text, trace_header, True)
+        execution = self._execution(record, ctx.account_id, ctx.region)
+        outcome = await execution.run()
+        stop = self._now()
+        reply: dict[str, Any] = {
+            "executionArn": record.arn, "stateMachineArn": record.machine_arn,
+            "name": record.name, "startDate": record.start_date, "stopDate": stop,
+            "status": outcome.status, "input": input_text,
+            "inputDetails": {"included": True},
+            "billingDetails": {
+                "billedMemoryUsedInMB": 64,
+                "billedDurationInMilliseconds": max(100, int((stop - record.start_date) * 1000)),
+            },
+        }
+        if outcome.output is not None:
+            reply["output"] = outcome.output
+            reply["outputDetails"] = {"included": True}
+        if outcome.error is not None:
+            reply["error"] = outcome.error
+        if outcome.cause is not None:
+            reply["cause"] = outcome.cause
+        if trace_header is not None:
+            reply["traceHeader"] = trace_header
+        if included_data == "METADATA_ONLY":
+            for key in ("input", "output"):
+                reply.pop(key, None)
+            reply["inputDetails"] = {"included": False}
+            if "outputDetails" in reply:
+                reply["outputDetails"] = {"included": False}
+        return reply
+
+    def _record(self, ctx: RequestContext, arn: str) -> ExecutionRecord:
+        parsed = execution_arn(arn)
+        record = self._executions(parsed.account, parsed.region).get(arn)
+        if record is None or parsed.account != ctx.account_id:
+            raise ServiceError("ExecutionDoesNotExist", f"Execution Does Not Exist: '{arn}'")
+        return record
+
+    def describe_execution(
+        self, ctx: RequestContext, *, execution_arn: str, included_data: str | None = None,
+        **_: Any,
+    ) -> dict[str, Any]:
+        record = self._record(ctx, execution_arn)
+        metadata_only = included_data == "METADATA_ONLY"
+        reply: dict[str, Any] = {
+            "executionArn": record.arn, "stateMachineArn": record.machine_arn,
+            "name": record.name, "status": record.status, "startDate": record.start_date,
+            "inputDetails": {"included": not metadata_only},
+            "redriveCount": record.redrive_count,
+        }
+        if not metadata_only:
+            reply["input"] = record.input
+        for key, value in (("stopDate", record.stop_date), ("error", record.error),
+                           ("cause", record.cause), ("traceHeader", record.trace_header),
+                           ("stateMachineVersionArn", record.version_arn),
+                           ("stateMachineAliasArn", record.alias_arn),
+                           ("redriveDate", record.redrive_date)):
+            if value is not None:
+                reply[key] = value
+        if record.status == "SUCCEEDED":
+            reply["outputDetails"] = {"included": not metadata_only}
+            if not metadata_only:
+                reply["output"] = record.output
+        reply.update(self._redrive_status(record))
+        return reply
+
+    def _redrive_status(self, record: ExecutionRecord) -> dict[str, str]:
+        if record.status == "RUNNING":
+            return {"redriveStatus": "NOT_REDRIVABLE",
+                    "redriveStatusReason": "Execution is RUNNING and cannot be redriven"}
+        if record.status == "SUCCEEDED":
+            return {"redriveStatus": "NOT_REDRIVABLE",
+                    "redriveStatusReason": "Execution is SUCCEEDED and cannot be redriven"}
+        if record.stop_date is not None and (
+            self._now() - record.stop_date > REDRIVE_DAYS * 86400
+        ):
+            return {"redriveStatus": "NOT_REDRIVABLE",
+                    "redriveStatusReason": "Execution stopped more than 14 days ago"}
+        return {"redriveStatus": "REDRIVABLE"}
+
+    def describe_state_machine_for_execution(
+        self, ctx: RequestContext, *, execution_arn: str, **_: Any
+    ) -> dict[str, Any]:
+        record = self._record(ctx, execution_arn)
+        machine = self._machines(ctx.account_id, ctx.region).get(record.machine_arn)
+        reply: dict[str, Any] = {
+            "stateMachineArn": record.machine_arn, "name": record.machine_name,
+            "definition": record.definition, "roleArn": record.role_arn,
+            "updateDate": (machine.update_date or machine.creation_date) if machine
+            else record.start_date,
+            "loggingConfiguration": machine.logging if machine else {"level": "OFF",
+                                                                     "includeExecutionData": False},
+            "tracingConfiguration": machine.tracing if machine else {"enabled": False},
+        }
+        if record.revision_id:
+            reply["revisionId"] = record.revision_id
+        return reply
+
+    def list_executions(
+        self, ctx: RequestContext, *, state_machine_arn: str | None = None,
+        status_filter: str | None = None, max_results: int | None = None,
+        next_token: str | None = None, map_run_arn: str | None = None,
+        redrive_filter: str | None = None, **_: Any,
+    ) -> dict[str, Any]:
+        if state_machine_arn is None:
+            if map_run_arn is not None:
+                raise ServiceError("ResourceNotFound", f"Resource not found: '{map_run_arn}'")
+            raise ServiceError("ValidationException",
+                               "Must provide a StateMachine ARN or MapRun ARN")
+        target = self._target(ctx, state_machine_arn)
+        if target.machine.type == "EXPRESS":
+            raise ServiceError("StateMachineTypeNotSupported",
+                               "This operation is not supported by this type of state machine")
+        qualifier = machine_arn_of(state_machine_arn)[1]
+        records = [
+            r for r in self._executions(ctx.account_id, ctx.region).values()
+            if r.machine_arn == target.machine.arn
+            and (status_filter is None or r.status == status_filter)
+            and (qualifier is None or state_machine_arn in (r.version_arn, r.alias_arn))
+            and (redrive_filter is None
+                 or (redrive_filter == "REDRIVEN") == (r.redrive_count > 0))
+        ]
+        records.sort(key=lambda r: r.start_date, reverse=True)
+        chunk, token = page(list(records), next_token, max_results)
+        items = []
+        for record in chunk:
+            assert isinstance(record, ExecutionRecord)
+            item: dict[str, Any] = {
+                "executionArn": record.arn, "stateMachineArn": record.machine_arn,
+                "name": record.name, "status": record.status, "startDate": record.start_date,
+                "redriveCount": record.redrive_count,
+            }
+            for key, value in (("stopDate", record.stop_date),
+                               ("stateMachineVersionArn", record.version_arn),
+                               ("stateMachineAliasArn", record.alias_arn),
+                               ("redriveDate", record.redrive_date)):
+                if value is not None:
+                    item[key] = value
+            items.append(item)
+        reply: dict[str, Any] = {"executions": items}
+        if token:
+            reply["nextToken"] = token
+        return reply
+
+    def stop_execution(
+        self, ctx: RequestContext, *, execution_arn: str, error: str | None = None,
+        cause: str | None = None, **_: Any,
+    ) -> dict[str, Any]:
+        record = self._record(ctx, execution_arn)
+        running = self._running.get(record.arn)
+        if running is None:
+            if record.status == "RUNNING":  # stored, but no longer running anywhere
+                record.status, record.stop_date = "ABORTED", self._now()
+                record.error, record.cause = error, cause
+                self._executions(ctx.account_id, ctx.region).put(record.arn, record)
+            return {"stopDate": record.stop_date or self._now()}
+        execution, _task = running
+        execution.stop(error, cause)
+        return {"stopDate": self._now()}
+
+    async def redrive_execution(
+        self, ctx: RequestContext, *, execution_arn: str, client_token: str | None = None,
+        **_: Any,
+    ) -> dict[str, Any]:
+        record = self._record(ctx, execution_arn)
+        status = self._redrive_status(record)
+        if status["redriveStatus"] != "REDRIVABLE" or record.redrive_point is None:
+            reason = status.get("redriveStatusReason", "Execution cannot be redriven")
+            raise ServiceError("ExecutionNotRedrivable", f"{reason}: '{execution_arn}'")
+        point = record.redrive_point
+        record.redrive_count += 1
+        record.redrive_date = self._now()
+        record.status, record.stop_date = "RUNNING", None
+        record.output = record.error = record.cause = None
+        execution = self._execution(record, ctx.account_id, ctx.region)
+        execution.redrive(point["state"], point["input"], point.get("variables", {}))
+        self._executions(ctx.account_id, ctx.region).put(record.arn, record)
+        self._launch(record, ctx.account_id, ctx.region, execution=execution)
+        return {"redriveDate": record.redrive_date}
+
+    def get_execution_history(
+        self, ctx: RequestContext, *, execution_arn: str, max_results: int | None = None,
+        reverse_order: bool | None = None, next_token: str | None = None,
+        include_execution_data: bool | None = None, **_: Any,
+    ) -> dict[str, Any]:
+        record = self._record(ctx, execution_arn)
+        events = list(record.events)
+        if reverse_order:
+            events.reverse()
+        chunk, token = page(list(events), next_token, max_results, default=1000)
+        include = include_execution_data is not False
+        out = [_event_for_output(event, include) for event in chunk]  # type: ignore[arg-type]
+        reply: dict[str, Any] = {"events": out}
+        if token:
+            reply["nextToken"] = token
+        return reply
+
+
+_DATA_KEYS = ("input", "output", "parameters")
+
+
+def _event_for_output(event: dict[str, Any], include_data: bool) -> dict[str, Any]:
+    if include_data:
+        return event
+    out: dict[str, Any] = {}
+    for key, value in event.items():
+        if key.endswith("EventDetails") and isinstance(value, dict):
+            value = {k: v for k, v in value.items() if k not in _DATA_KEYS}
+        out[key] = value
+    return out
+
+
+def pick_version(routing: list[dict[str, Any]]) -> str:
+    """A version ARN from an alias's routing configuration, by weight."""
+    total = sum(int(r.get("weight", 0)) for r in routing)
+    point = random.uniform(0, total) if total else 0
+    for route in routing:
+        point -= int(route.get("weight", 0))
+        if point <= 0:
+            return str(route["stateMachineVersionArn"])
+    return str(routing[-1]["stateMachineVersionArn"])
+
+
+__all__ = ["ExecutionOperations", "Target", "pick_version"]

@@ -1,0 +1,97 @@
+"""Names, ARNs and pagination tokens as Step Functions checks and words them."""
+
+from __future__ import annotations
+
+import base64
+import re
+from dataclasses import dataclass
+
+from emulator.wire.errors import ServiceError
+
+# Names may not contain white space, brackets, wildcards, these punctuation marks or control
+# characters.
+_FORBIDDEN = re.compile(r"[\s<>{}\[\]?*\"#%\\^|~`$&,;:/\x00-\x1f\x7f-\x9f]")
+
+
+def check_name(name: str, limit: int = 80) -> None:
+    if not name or len(name) > limit or _FORBIDDEN.search(name):
+        raise ServiceError("InvalidName", f"Invalid Name: '{name}'")
+
+
+@dataclass(frozen=True)
+class SfnArn:
+    region: str
+    account: str
+    kind: str  # stateMachine, execution, express, activity, mapRun
+    parts: tuple[str, ...]
+
+    @property
+    def machine_name(self) -> str:
+        return self.parts[0]
+
+
+_ARN = re.compile(r"^arn:aws[a-z-]*:states:([a-z0-9-]+):(\d{12}):([A-Za-z]+):(.+)$")
+
+
+def parse_arn(text: str) -> SfnArn:
+    match = _ARN.match(text or "")
+    if match is None:
+        raise ServiceError("InvalidArn", f"Invalid Arn: '{text}'")
+    region, account, kind, rest = match.groups()
+    return SfnArn(region, account, kind, tuple(rest.split(":")))
+
+
+def machine_arn_of(text: str, allow_qualified: bool = True) -> tuple[str, str | None]:
+    """Split a state machine ARN into (unqualified ARN, version number or alias name)."""
+    arn = parse_arn(text)
+    if arn.kind != "stateMachine":
+        raise ServiceError(
+            "InvalidArn", f"Invalid Arn: 'Resource type not valid in this context: {arn.kind}'"
+        )
+    if len(arn.parts) > 2 or (len(arn.parts) == 2 and not allow_qualified):
+        raise ServiceError("InvalidArn", f"Invalid Arn: '{text}'")
+    base = f"arn:aws:states:{arn.region}:{arn.account}:stateMachine:{arn.parts[0]}"
+    return base, (arn.parts[1] if len(arn.parts) == 2 else None)
+
+
+def execution_arn(text: str) -> SfnArn:
+    arn = parse_arn(text)
+    if arn.kind not in ("execution",):
+        raise ServiceError(
+            "InvalidArn", f"Invalid Arn: 'Resource type not valid in this context: {arn.kind}'"
+        )
+    if len(arn.parts) != 2:
+        raise ServiceError("InvalidArn", f"Invalid Arn: '{text}'")
+    return arn
+
+
+def encode_token(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode()
+
+
+def decode_token(token: str | None) -> int:
+    if not token:
+        return 0
+    try:
+        text = base64.urlsafe_b64decode(token.encode()).decode()
+        kind, _, number = text.partition(":")
+        if kind != "offset":
+            raise ValueError(token)
+        return int(number)
+    except (ValueError, UnicodeDecodeError):
+        raise ServiceError("InvalidToken", f"Invalid Token: '{token}'") from None
+
+
+def page(items: list[object], token: str | None, limit: int | None,
+         default: int = 100) -> tuple[list[object], str | None]:
+    start = decode_token(token)
+    size = limit or default
+    chunk = items[start:start + size]
+    following = start + size
+    return chunk, encode_token(following) if following < len(items) else None
+
+
+__all__ = [
+    "SfnArn", "check_name", "decode_token", "encode_token", "execution_arn", "machine_arn_of",
+    "page", "parse_arn",
+]
