@@ -155,7 +155,7 @@ def _load_json_body(body: bytes) -> object:
         return {}
     try:
         return json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:  # nesting too deep counts as malformed
         raise serialization_error("Start of structure or map found where not expected.") from exc
 
 

@@ -127,7 +127,9 @@ def test_unimplemented_rest_operation_names_the_error_type_header(http: httpx.Cl
 
 # -- malformed input --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("body", [b"{not json", b'{"stateMachineArn": ', b"\xff\xfe\x00", b"[1,"])
+@pytest.mark.parametrize("body", [
+    b"{not json", b"{\"stateMachineArn\": ", b"\xff\xfe\x00", b"[1,", b"[" * 100_000,
+], ids=["unquoted", "truncated", "not-utf8", "unterminated", "too-deep"])
 def test_malformed_json_body_is_a_serialization_exception(http: httpx.Client, body: bytes) -> None:
     headers = signed_headers("states", **{
         "X-Amz-Target": "AWSStepFunctions.StartExecution",
@@ -233,6 +235,10 @@ GARBAGE = [
     ("POST", "/", {"X-Amz-Target": "."}),
     ("POST", "/", {"X-Amz-Target": "AmazonSQS."}),
     ("GET", "/2015-03-31/functions/%E2%9C%93", {}),
+    ("POST", "/", {"Authorization": "AWS4-HMAC-SHA256 Credential=a/b/c"}),
+    ("POST", "/", {"Authorization": "Bearer x", "Content-Type": "application/x-amz-json-1.1"}),
+    ("GET", "/?X-Amz-Credential=%ZZ&Action=%00", {}),
+    ("POST", "/?Action=ListQueues", {"Content-Type": "application/x-www-form-urlencoded"}),
 ]
 SCOPES = [None, "lambda", "sqs", "apigateway", "states", "sns", "s3", "no-such-service"]
 

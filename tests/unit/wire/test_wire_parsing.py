@@ -142,3 +142,9 @@ def test_document_members_pass_through_untouched() -> None:
     parsed = parse.parse_json(op, json_request(json.dumps(body)))
     hook = parsed["deploymentConfiguration"]["lifecycleHooks"][0]
     assert hook["hookDetails"] == [1, {"a": None}, "x"]
+
+
+def test_nesting_too_deep_is_a_serialization_exception() -> None:
+    with pytest.raises(ServiceError) as caught:
+        parse_json("stepfunctions", "StartExecution", b"[" * 100_000)
+    assert caught.value.code == "SerializationException"
