@@ -194,11 +194,19 @@ class FlowRunner(Core):
             frame.history.add(item_frame.track, "MapIterationSucceeded", details)
             return output
 
+        failed = asyncio.Event()
+
         async def gated(index: int) -> Any:
-            if gate is None:
-                return await iteration(index)
-            async with gate:
-                return await iteration(index)
+            try:
+                if gate is None:
+                    return await iteration(index)
+                async with gate:
+                    if failed.is_set():  # an earlier item failed: start no more
+                        raise asyncio.CancelledError
+                    return await iteration(index)
+            except StatesError:
+                failed.set()
+                raise
 
         try:
             results = await _all_or_first_failure([gated(i) for i in range(len(items))])

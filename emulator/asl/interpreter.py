@@ -177,8 +177,7 @@ class Execution(TaskRunner, FlowRunner):
     def _aborted_state(self) -> None:
         step = self._current
         if step is not None and step.state.type in ("Task", "Wait", "Map", "Parallel"):
-            self.history.add(step.frame.track, f"{step.state.type}StateAborted",
-                             {"name": step.state.name})
+            self.history.add(step.frame.track, f"{step.state.type}StateAborted")
 
     # ----- states -----------------------------------------------------------------------
 

@@ -176,7 +176,7 @@ class Loader(Fields):
             if key in wrong:
                 self.problem(
                     f"The QueryLanguage is set to '{language}', but field '{key}' is only "
-                    f"supported for the '{other}' QueryLanguage", f"{at}/{key}",
+                    f"supported for the '{other}' QueryLanguage", at,
                 )
 
     def build(self, kind: str, name: str, body: dict[str, Any], at: str, lang: str) -> State:
