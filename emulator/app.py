@@ -17,6 +17,7 @@ from starlette.routing import Route
 from emulator import __version__
 from emulator.clock import Clock
 from emulator.config import Settings
+from emulator.services.lambda_ import http as lambda_http
 from emulator.services.registry import ServiceRegistry
 from emulator.store import Backend, MemoryBackend, SqliteBackend
 from emulator.wire.dispatch import Dispatcher
@@ -108,6 +109,11 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> S
         )
 
     async def aws(request: Request) -> Response:
+        url_id = lambda_http.url_host(request)
+        if url_id is not None:  # a function URL addressed by host name
+            return await lambda_http.function_url(
+                emulator.services, request, url_id, request.url.path
+            )
         wire_request = WireRequest(
             method=request.method,
             path=request.scope.get("raw_path", b"").decode("latin-1").split("?", 1)[0]
@@ -120,6 +126,12 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> S
         outcome = await emulator.dispatcher.handle(wire_request)
         reply = outcome.response
         return Response(reply.body, status_code=reply.status, headers=reply.headers)
+
+    async def lambda_url(request: Request) -> Response:
+        return await lambda_http.url_route(emulator.services, request)
+
+    async def lambda_code(request: Request) -> Response:
+        return await lambda_http.code_route(emulator.services, request)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -138,6 +150,8 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> S
             Route("/_emulator/reset", reset, methods=["POST"]),
             Route("/_emulator/resources", resources, methods=["GET"]),
             Route("/_emulator/clock", clock_route, methods=["GET", "POST"]),
+            Route("/_aws/lambda-url/{rest:path}", lambda_url, methods=ALL_METHODS),
+            Route("/_aws/lambda-code/{owner}/{digest}.zip", lambda_code, methods=["GET"]),
             Route("/{path:path}", aws, methods=ALL_METHODS),
         ],
         lifespan=lifespan,

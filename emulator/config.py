@@ -38,6 +38,20 @@ class Settings(BaseSettings):
         default_factory=list,
         description="Python scripts run once the server is up, with AWS_ENDPOINT_URL set",
     )
+    lambda_executor: Literal["inprocess", "process"] = Field(
+        "inprocess",
+        description="how Lambda handlers run by default: inside the emulator, or in worker processes",
+    )
+    lambda_account_concurrency: int = Field(
+        1000, ge=1, description="the account's Lambda concurrency limit, per region"
+    )
+    lambda_idle_seconds: float = Field(
+        900.0, gt=0, description="how long an idle Lambda execution environment stays warm"
+    )
+    lambda_match_interpreter: bool = Field(
+        False,
+        description="process executor: run python3.X functions on an installed python3.X",
+    )
 
     @property
     def database_path(self) -> Path | None:

@@ -46,6 +46,7 @@ class FunctionInvoker(Protocol):
 # Which service offers each port.
 PORT_OWNERS: dict[str, str] = {
     "functions": "lambda",
+    "logs": "logs",
 }
 
 

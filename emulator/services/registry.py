@@ -14,6 +14,8 @@ from emulator.store import Backend, ServiceStore
 # botocore service name -> "module:Class"; adding a service is one line here.
 PROVIDERS: dict[str, str] = {
     "sqs": "emulator.services.sqs.provider:SqsProvider",
+    "lambda": "emulator.services.lambda_.provider:LambdaProvider",
+    "logs": "emulator.services.logs.provider:LogsProvider",
     "stepfunctions": "emulator.services.stepfunctions.provider:StepFunctionsProvider",
 }
 

@@ -143,11 +143,15 @@ def test_sweep_response_round_trip(service: str, protocol: str, name: str) -> No
     check_response(service, protocol, name, SWEEP_EXAMPLES)
 
 
-def test_discovery_covers_every_provider() -> None:
-    covered = {case.values[0] for case in IMPLEMENTED}
-    providers_with_methods = {service for service, _ in implemented_operations()}
-    assert covered == providers_with_methods
-    assert providers_with_methods <= set(PROVIDERS)
+def test_discovery_covers_every_provider_and_protocol() -> None:
+    covered = {(case.values[0], case.values[1]) for case in IMPLEMENTED}
+    for service in {service for service, _ in IMPLEMENTED_PAIRS}:
+        assert service in PROVIDERS
+        for protocol in specs.protocols(service):
+            assert (service, protocol) in covered
+    # SQS is registered and answers both of its protocols.
+    assert ("sqs", "GetQueueUrl") in IMPLEMENTED_PAIRS
+    assert {("sqs", "json"), ("sqs", "query")} <= covered
 
 
 # -- errors ----------------------------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""Executors: where handler code runs (``inprocess`` threads or ``process`` workers)."""

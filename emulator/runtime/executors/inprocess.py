@@ -1,0 +1,243 @@
+"""The default executor: handlers run inside the emulator's process.
+
+Each execution environment owns one thread, which imports the handler once and then runs one
+invocation at a time, as a Lambda runtime process does. The thread sees its own modules
+(``runtime.modules``), its own ``os.environ`` and log (``runtime.isolation``). The event loop
+waits on the emulator's clock; when the deadline passes first, the environment is discarded
+and its thread is asked to stop by an exception raised inside it. Coverage and breakpoints
+reach handler code, since it is ordinary Python in this process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ctypes
+import logging
+import queue
+import resource
+import sys
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from emulator.clock import Clock
+from emulator.runtime import isolation
+from emulator.runtime.bootstrap import (
+    LOG_DATE_FORMAT,
+    LOG_FORMAT,
+    Handler,
+    error_from_exception,
+    error_log_text,
+    load_handler,
+    marshal,
+    unmarshal,
+)
+from emulator.runtime.context import LambdaContext, parse_client_context
+from emulator.runtime.executors.base import Completion, InvokeJob
+from emulator.runtime.modules import ModuleNamespace
+from emulator.runtime.spec import FunctionSpec
+
+log = logging.getLogger("emulator.lambda")
+
+
+class _Killed(BaseException):
+    """Raised inside a handler thread whose invocation timed out."""
+
+
+class _Stop(BaseException):
+    """Ends a handler thread after sys.exit()."""
+
+
+def _exit_code(exit: SystemExit) -> int:
+    if exit.code is None:
+        return 0
+    if isinstance(exit.code, int):
+        return exit.code
+    return 1  # sys.exit("message") prints the message and exits with status 1
+
+
+class InProcessEnvironment:
+    def __init__(
+        self, spec: FunctionSpec, environ: dict[str, str], log_stream: str, clock: Clock
+    ) -> None:
+        self.spec = spec
+        self.log_stream = log_stream
+        self._clock = clock
+        self._environ = environ
+        self._output: list[str] = []
+        self._output_lock = threading.Lock()
+        self._jobs: queue.SimpleQueue[Callable[[], None] | None] = queue.SimpleQueue()
+        self._handler: Handler | None = None
+        self._namespace: ModuleNamespace | None = None
+        self._request_id = ""
+        isolation.install()
+        self._thread = threading.Thread(
+            target=self._main, name=f"lambda:{spec.function_name}", daemon=True
+        )
+        self._thread.start()
+
+    # -- the handler thread ------------------------------------------------------------
+
+    def _write(self, text: str) -> None:
+        with self._output_lock:
+            self._output.append(text)
+
+    def _drain(self) -> str:
+        with self._output_lock:
+            text = "".join(self._output)
+            self._output.clear()
+        return text
+
+    def _print(self, *values: Any, sep: str | None = " ", end: str | None = "\n",
+               file: Any = None, flush: bool = False) -> None:
+        if file is None or file is sys.stdout or file is sys.stderr:
+            text = (" " if sep is None else sep).join(str(value) for value in values)
+            self._write(text + ("\n" if end is None else end))
+        else:
+            print(*values, sep=sep, end=end, file=file, flush=flush)
+
+    def _main(self) -> None:
+        isolation.bind(isolation.Scope(self._environ, self._write))
+        try:
+            while (job := self._jobs.get()) is not None:
+                job()
+        except BaseException:
+            pass
+        finally:
+            isolation.bind(None)
+
+    def _setup_logging(self, namespace: ModuleNamespace) -> None:
+        """The runtime's logging handler on the environment's own root logger."""
+        own_logging: Any = namespace.import_module("logging")
+        environment = self
+
+        class LambdaHandler(own_logging.Handler):  # type: ignore[misc]
+            def emit(self, record: Any) -> None:
+                record.aws_request_id = environment._request_id
+                environment._write(self.format(record))
+
+        formatter = own_logging.Formatter(LOG_FORMAT, LOG_DATE_FORMAT)
+        formatter.converter = time.gmtime
+        handler = LambdaHandler()
+        handler.setFormatter(formatter)
+        own_logging.getLogger().addHandler(handler)
+
+    def _load(self) -> Completion:
+        namespace = ModuleNamespace(
+            self.spec.python_paths,
+            cache_bytecode=not self.spec.hot_reload,
+            builtins_overrides={"print": self._print},
+        )
+        self._namespace = namespace
+        try:
+            self._setup_logging(namespace)
+            self._handler = load_handler(self.spec.handler, namespace.import_module)
+        except Exception as error:
+            document = error_from_exception(error, None)
+            self._write(error_log_text(document))
+            return Completion("error", error=document)
+        return Completion("ok")
+
+    def _call(self, job: InvokeJob) -> Completion:
+        assert self._handler is not None
+        self._request_id = job.request_id
+        self._environ.update(job.environment)
+        spec = self.spec
+        try:
+            context = LambdaContext(
+                request_id=job.request_id,
+                function_name=spec.function_name,
+                function_version=spec.version,
+                invoked_function_arn=job.invoked_arn,
+                memory_limit_in_mb=spec.memory_size,
+                log_group_name=spec.log_group,
+                log_stream_name=self.log_stream,
+                deadline_ms=int(job.deadline * 1000),
+                now_ms=self._clock.now_millis,
+                client_context=parse_client_context(job.client_context),
+            )
+            result = self._handler(unmarshal(job.payload), context)
+            return Completion("ok", payload=marshal(result))
+        except Exception as error:
+            document = error_from_exception(error, job.request_id)
+            self._write(error_log_text(document))
+            return Completion("error", error=document)
+
+    # -- the event loop's side ----------------------------------------------------------
+
+    async def _run(self, work: Callable[[], Completion], deadline: float) -> Completion:
+        loop = asyncio.get_running_loop()
+        finished = asyncio.Event()
+        box: list[Completion] = []
+
+        def deliver(outcome: Completion) -> None:
+            box.append(outcome)
+            finished.set()
+
+        def job() -> None:
+            fatal = False
+            try:
+                outcome = work()
+            except SystemExit as exit:
+                outcome, fatal = Completion("exit", exit_code=_exit_code(exit)), True
+            except _Killed:
+                raise
+            except BaseException:
+                outcome, fatal = Completion("exit", exit_code=1), True
+            outcome.log = self._drain()
+            outcome.max_memory_mb = self._memory_mb()
+            with contextlib.suppress(RuntimeError):  # the loop is gone at shutdown
+                loop.call_soon_threadsafe(deliver, outcome)
+            if fatal:
+                raise _Stop
+
+        isolation.refresh_streams()
+        self._jobs.put(job)
+        await self._clock.sleep_until(deadline, finished)
+        if box:
+            return box[0]
+        self._kill()
+        return Completion("timeout", log=self._drain(), max_memory_mb=self._memory_mb())
+
+    def _memory_mb(self) -> int:
+        # Memory is shared with the emulator: its peak, capped at the function's size.
+        peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return min(self.spec.memory_size, max(1, peak_kb // 1024))
+
+    def _kill(self) -> None:
+        """Stop a thread still running a timed-out handler, as far as Python allows."""
+        self._jobs.put(None)
+        ident = self._thread.ident
+        if ident is not None and self._thread.is_alive():
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(
+                ctypes.c_ulong(ident), ctypes.py_object(_Killed)
+            )
+
+    async def init(self, deadline: float) -> Completion:
+        return await self._run(self._load, deadline)
+
+    async def invoke(self, job: InvokeJob) -> Completion:
+        return await self._run(lambda: self._call(job), job.deadline)
+
+    def close(self) -> None:
+        self._jobs.put(None)
+        if self._namespace is not None:
+            self._namespace.close()
+
+
+class InProcessExecutor:
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+
+    def create(
+        self, spec: FunctionSpec, environ: dict[str, str], log_stream: str
+    ) -> InProcessEnvironment:
+        return InProcessEnvironment(spec, environ, log_stream, self._clock)
+
+    def shutdown(self) -> None:
+        return None
+
+
+__all__ = ["InProcessEnvironment", "InProcessExecutor"]

@@ -1,0 +1,280 @@
+"""The process executor: each execution environment is a warm worker process.
+
+It gives what in-process cannot: a real kill on timeout, a memory limit at MemorySize (the
+worker's resident memory is watched and the worker killed past it, reported as
+``Runtime.OutOfMemory``), and crash isolation (``os._exit()``, a segfault). One spare worker
+is started ahead, so a cold start pays for the handler's imports, not the interpreter's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import json
+import logging
+import mmap
+import os
+import re
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+from emulator.clock import Clock
+from emulator.runtime.executors.base import Completion, InvokeJob
+from emulator.runtime.spec import FunctionSpec
+
+log = logging.getLogger("emulator.lambda")
+
+WORKER = Path(__file__).with_name("worker.py")
+_HEADER = struct.Struct("!I")
+MEMORY_POLL_SECONDS = 0.02  # how often a busy worker's memory is sampled (real time)
+_MEMORY_LINE = re.compile(rb"^(VmRSS|VmHWM):\s+(\d+) kB", re.MULTILINE)
+
+
+def _memory_kb(pid: int) -> dict[str, int]:
+    """The worker's resident and peak memory, where /proc tells (Linux)."""
+    try:
+        with open(f"/proc/{pid}/status", "rb") as status:
+            text = status.read()
+    except OSError:
+        return {}
+    return {name.decode(): int(value) for name, value in _MEMORY_LINE.findall(text)}
+
+
+class SharedClock:
+    """The emulator clock's offset, in a file workers map, so their remaining time follows
+    the emulator's clock even when a test moves it."""
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        handle, name = tempfile.mkstemp(prefix="emulator-clock-")
+        os.write(handle, struct.pack("d", 0.0))
+        self.path = name
+        self._map = mmap.mmap(handle, 8)
+        os.close(handle)
+        self.sync()
+
+    def sync(self) -> None:
+        struct.pack_into("d", self._map, 0, self.clock.offset)
+
+    def close(self) -> None:
+        self._map.close()
+        with contextlib.suppress(OSError):
+            os.unlink(self.path)
+
+
+class Worker:
+    """One worker process and the two pipes to it."""
+
+    def __init__(self, python: str, clock_path: str) -> None:
+        to_child_r, self._to_child = os.pipe()
+        self._from_child, from_child_w = os.pipe()
+        self.process = subprocess.Popen(
+            [python, "-u", str(WORKER), str(to_child_r), str(from_child_w), clock_path],
+            pass_fds=(to_child_r, from_child_w),
+            stdin=subprocess.DEVNULL,
+            env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8"},
+            start_new_session=True,
+        )
+        os.close(to_child_r)
+        os.close(from_child_w)
+        self.reader: threading.Thread | None = None
+
+    def send(self, document: dict[str, Any]) -> None:
+        data = json.dumps(document).encode()
+        view = memoryview(_HEADER.pack(len(data)) + data)
+        while view:
+            view = view[os.write(self._to_child, view):]
+
+    def _read_exactly(self, size: int) -> bytes:
+        chunks = []
+        while size:
+            chunk = os.read(self._from_child, size)
+            if not chunk:
+                raise EOFError
+            chunks.append(chunk)
+            size -= len(chunk)
+        return b"".join(chunks)
+
+    def receive(self) -> dict[str, Any]:
+        (size,) = _HEADER.unpack(self._read_exactly(_HEADER.size))
+        document: dict[str, Any] = json.loads(self._read_exactly(size))
+        return document
+
+    @property
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def kill(self) -> None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        # Reap it without blocking the caller; the pipes close once nothing reads them.
+        threading.Thread(target=self._reap, daemon=True).start()
+
+    def _reap(self) -> None:
+        self.process.wait()
+        if self.reader is not None:
+            self.reader.join()
+        for fd in (self._to_child, self._from_child):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+
+class ProcessEnvironment:
+    def __init__(self, spec: FunctionSpec, environ: dict[str, str], log_stream: str,
+                 clock: Clock, shared_clock: SharedClock, worker: Worker) -> None:
+        self.spec = spec
+        self.log_stream = log_stream
+        self._clock = clock
+        self._shared_clock = shared_clock
+        self._environ = environ
+        self._worker = worker
+
+    async def _exchange(self, message: dict[str, Any], deadline: float) -> Completion:
+        """Send one message, collect logs until ``done``, on the clock's deadline."""
+        loop = asyncio.get_running_loop()
+        finished = asyncio.Event()
+        box: list[Completion] = []
+        output: list[str] = []
+        worker = self._worker
+
+        def read() -> None:
+            try:
+                worker.send(message)
+                while True:
+                    reply = worker.receive()
+                    if reply["op"] == "log":
+                        output.append(reply["text"])
+                        continue
+                    payload = base64.b64decode(reply.get("payload") or "")
+                    outcome = Completion(reply["status"], payload=payload, error=reply.get("error"))
+                    break
+            except (EOFError, OSError, ValueError):
+                code = worker.process.wait()
+                outcome = Completion("exit", exit_code=code)
+            def deliver() -> None:
+                box.append(outcome)
+                finished.set()
+
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(deliver)
+
+        self._shared_clock.sync()
+        worker.reader = threading.Thread(target=read, daemon=True, name="lambda-worker-reader")
+        worker.reader.start()
+        limit_kb = self.spec.memory_size * 1024
+        peak_kb = 0
+        out_of_memory = False
+        while not finished.is_set():
+            slice_end = min(deadline, self._clock.now() + MEMORY_POLL_SECONDS)
+            await self._clock.sleep_until(slice_end, finished)
+            self._shared_clock.sync()
+            memory = _memory_kb(worker.process.pid)
+            peak_kb = max(peak_kb, memory.get("VmHWM", 0), memory.get("VmRSS", 0))
+            if memory.get("VmRSS", 0) > limit_kb and not finished.is_set():
+                out_of_memory = True
+                worker.kill()
+                await finished.wait()
+                break
+            if self._clock.now() >= deadline and not finished.is_set():
+                worker.kill()
+                return Completion("timeout", log="".join(output),
+                                  max_memory_mb=max(1, peak_kb // 1024))
+        outcome = box[0]
+        memory = _memory_kb(worker.process.pid)
+        peak_kb = max(peak_kb, memory.get("VmHWM", 0))
+        if out_of_memory:
+            outcome = Completion("oom")
+        outcome.log = "".join(output)
+        outcome.max_memory_mb = min(self.spec.memory_size, max(1, peak_kb // 1024))
+        return outcome
+
+    async def init(self, deadline: float) -> Completion:
+        spec = self.spec
+        return await self._exchange({
+            "op": "init",
+            "handler": spec.handler,
+            "paths": [str(path) for path in spec.python_paths],
+            "env": self._environ,
+            "cwd": str(spec.code_dir),
+            "bytecode": not spec.hot_reload,
+            "function_name": spec.function_name,
+            "version": spec.version,
+            "memory_size": spec.memory_size,
+            "log_group": spec.log_group,
+            "log_stream": self.log_stream,
+        }, deadline)
+
+    async def invoke(self, job: InvokeJob) -> Completion:
+        return await self._exchange({
+            "op": "invoke",
+            "request_id": job.request_id,
+            "payload": base64.b64encode(job.payload).decode(),
+            "deadline_ms": int(job.deadline * 1000),
+            "invoked_arn": job.invoked_arn,
+            "client_context": job.client_context,
+            "env": job.environment,
+        }, job.deadline)
+
+    def close(self) -> None:
+        self._worker.kill()
+
+
+class ProcessExecutor:
+    def __init__(self, clock: Clock, *, match_interpreter: bool = False) -> None:
+        self._clock = clock
+        self._shared_clock = SharedClock(clock)
+        self._match_interpreter = match_interpreter
+        self._spares: dict[str, Worker] = {}
+        self._interpreters: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def interpreter(self, runtime: str) -> str:
+        """``python3.X`` when asked to match runtimes and it runs; else this Python."""
+        if not self._match_interpreter:
+            return sys.executable
+        found = self._interpreters.get(runtime)
+        if found is None:
+            found = sys.executable
+            candidate = shutil.which(runtime)
+            if candidate is not None:
+                with contextlib.suppress(OSError, subprocess.SubprocessError):
+                    done = subprocess.run([candidate, "-c", "import sys; print(sys.version[:5])"],
+                                          capture_output=True, timeout=10, check=False)
+                    if done.returncode == 0:
+                        found = candidate
+            self._interpreters[runtime] = found
+        return found
+
+    def _take_worker(self, python: str) -> Worker:
+        with self._lock:
+            spare = self._spares.pop(python, None)
+            self._spares[python] = Worker(python, self._shared_clock.path)
+        if spare is not None and spare.alive:
+            return spare
+        if spare is not None:
+            spare.kill()
+        return Worker(python, self._shared_clock.path)
+
+    def create(self, spec: FunctionSpec, environ: dict[str, str],
+               log_stream: str) -> ProcessEnvironment:
+        worker = self._take_worker(self.interpreter(spec.runtime))
+        return ProcessEnvironment(spec, environ, log_stream, self._clock, self._shared_clock,
+                                  worker)
+
+    def shutdown(self) -> None:
+        with self._lock:
+            for worker in self._spares.values():
+                worker.kill()
+            self._spares.clear()
+        self._shared_clock.close()
+
+
+__all__ = ["ProcessEnvironment", "ProcessExecutor", "SharedClock", "Worker"]

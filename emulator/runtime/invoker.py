@@ -1,0 +1,243 @@
+"""The Lambda engine: run one invocation of a function version, as Lambda does.
+
+Takes a warm execution environment or starts one (cold start: module init, reported as Init
+Duration), runs the handler under the function's timeout on the emulator's clock, turns the
+way it ended into the payload and error the Invoke API returns, and writes the platform's log
+lines around the handler's own output to the log sink and the console.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import signal
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from emulator.clock import Clock
+from emulator.runtime import logformat, reload
+from emulator.runtime.bootstrap import error_json
+from emulator.runtime.environment import EnvironmentPool, log_stream_name, standard_variables
+from emulator.runtime.executors.base import Completion, Environment, Executor, InvokeJob
+from emulator.runtime.spec import (
+    INIT_TIMEOUT_SECONDS,
+    SYNC_RESPONSE_LIMIT,
+    FunctionSpec,
+    InvocationRequest,
+    InvocationResult,
+)
+
+log = logging.getLogger("emulator.lambda")
+
+
+class LogSink(Protocol):
+    """Where an invocation's log events go (CloudWatch Logs)."""
+
+    def write(
+        self, account: str, region: str, group: str, stream: str, events: list[tuple[int, str]]
+    ) -> None: ...
+
+
+def _service_error(error_type: str, message: str) -> bytes:
+    """An error Lambda itself reports, compact as the service writes it."""
+    return json.dumps({"errorType": error_type, "errorMessage": message},
+                      separators=(",", ":")).encode()
+
+
+def _exit_reason(code: int | None) -> str:
+    if code is None or code == 0:
+        return "Runtime exited without providing a reason"
+    if code < 0:
+        names = {signal.SIGKILL: "killed", signal.SIGSEGV: "segmentation fault",
+                 signal.SIGABRT: "aborted", signal.SIGTERM: "terminated"}
+        try:
+            name = names.get(signal.Signals(-code), signal.Signals(-code).name.lower())
+        except ValueError:
+            name = str(-code)
+        return f"Runtime exited with error: signal: {name}"
+    return f"Runtime exited with error: exit status {code}"
+
+
+class Runtime:
+    """Runs functions; one per emulator, shared by every account and region."""
+
+    def __init__(
+        self,
+        clock: Clock,
+        executors: dict[str, Callable[[], Executor]],
+        *,
+        account_limit: int = 1000,
+        idle_seconds: float = 900.0,
+        log_sink: LogSink | None = None,
+    ) -> None:
+        self.clock = clock
+        self.pool = EnvironmentPool(account_limit, idle_seconds)
+        self.log_sink = log_sink
+        self._executor_factories = executors
+        self._executors: dict[str, Executor] = {}
+        self._background: set[asyncio.Task[Any]] = set()
+
+    def executor(self, name: str) -> Executor:
+        executor = self._executors.get(name)
+        if executor is None:
+            executor = self._executor_factories[name]()
+            self._executors[name] = executor
+        return executor
+
+    def _revision(self, spec: FunctionSpec) -> str:
+        if not spec.hot_reload:
+            return spec.revision
+        return spec.revision + ":" + reload.fingerprint(spec.python_paths)
+
+    async def invoke(self, spec: FunctionSpec, request: InvocationRequest) -> InvocationResult:
+        """Run one synchronous invocation; raises Throttled when over a concurrency limit."""
+        self.pool.admit(spec)
+        try:
+            return await self._invoke(spec, request)
+        finally:
+            self.pool.release(spec)
+
+    def invoke_event(self, spec: FunctionSpec, request: InvocationRequest) -> None:
+        """Run an asynchronous (Event) invocation in the background."""
+
+        async def run() -> None:
+            try:
+                await self.invoke(spec, request)
+            except Exception as error:  # retries and destinations come with the event queue
+                log.warning("[%s] event invocation failed: %s", spec.function_name, error)
+
+        task = asyncio.get_running_loop().create_task(run())
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _invoke(self, spec: FunctionSpec, request: InvocationRequest) -> InvocationResult:
+        request_id = request.request_id or str(uuid.uuid4())
+        revision = self._revision(spec)
+        environment, stale = self.pool.take(spec, revision, self.clock.now())
+        for old in stale:
+            old.close()
+        lines: list[tuple[int, str]] = []
+        init_ms: float | None = None
+        outcome: Completion | None = None
+        init_failed = False
+        if environment is None:
+            stream = log_stream_name(spec.version, self.clock.now())
+            environment = self.executor(spec.executor).create(
+                spec, standard_variables(spec, stream), stream
+            )
+            lines.append((self.clock.now_millis(), logformat.init_start(spec.runtime, spec.region)))
+            began = time.perf_counter()
+            init = await environment.init(self.clock.now() + INIT_TIMEOUT_SECONDS)
+            init_ms = (time.perf_counter() - began) * 1000
+            lines.extend(self._stamp(init.log))
+            if init.status != "ok":
+                outcome, init_failed = init, True
+        lines.append((self.clock.now_millis(), logformat.start(request_id, spec.version)))
+        began = time.perf_counter()
+        timeout = spec.timeout
+        if outcome is None:
+            extra = {"_X_AMZN_TRACE_ID": request.trace_header} if request.trace_header else {}
+            outcome = await environment.invoke(
+                InvokeJob(
+                    request_id=request_id,
+                    payload=request.payload,
+                    invoked_arn=request.invoked_arn,
+                    deadline=self.clock.now() + timeout,
+                    client_context=request.client_context,
+                    trace_header=request.trace_header,
+                    environment=extra,
+                )
+            )
+            lines.extend(self._stamp(outcome.log))
+        else:
+            timeout = INIT_TIMEOUT_SECONDS
+        duration_ms = (time.perf_counter() - began) * 1000
+        payload, function_error, after = self._result(outcome, request_id, timeout)
+        if outcome.status == "timeout":
+            lines.append((self.clock.now_millis(),
+                          logformat.timed_out(request_id, timeout, self.clock.now())))
+        now = self.clock.now_millis()
+        lines.append((now, logformat.end(request_id)))
+        lines.append((now, logformat.report(
+            request_id,
+            duration_ms=duration_ms,
+            memory_size=spec.memory_size,
+            max_memory_mb=outcome.max_memory_mb or 1,
+            init_ms=init_ms,
+            status="timeout" if outcome.status == "timeout" else None,
+        )))
+        lines.extend((now, line) for line in after)
+        # A failed init leaves no usable environment; Lambda starts a new one next time.
+        if outcome.survives and not init_failed:
+            if not self.pool.give_back(spec, revision, environment, self.clock.now()):
+                environment.close()
+        else:
+            environment.close()
+        self._emit(spec, environment, lines)
+        texts = [text for _, text in lines]
+        return InvocationResult(
+            payload=payload,
+            executed_version=spec.version,
+            request_id=request_id,
+            function_error=function_error,
+            log_tail=logformat.tail(texts) if request.tail else None,
+            log_text="\n".join(texts) + "\n",
+        )
+
+    def _stamp(self, text: str) -> list[tuple[int, str]]:
+        now = self.clock.now_millis()
+        return [(now, line) for line in logformat.split_output(text)]
+
+    @staticmethod
+    def _result(
+        outcome: Completion, request_id: str, timeout: float
+    ) -> tuple[bytes, str | None, list[str]]:
+        """The response payload, X-Amz-Function-Error, and log lines after REPORT."""
+        if outcome.status == "ok":
+            if len(outcome.payload) > SYNC_RESPONSE_LIMIT:
+                return _service_error(
+                    "Function.ResponseSizeTooLarge",
+                    "Response payload size exceeded maximum allowed payload size "
+                    f"({SYNC_RESPONSE_LIMIT} bytes).",
+                ), "Unhandled", []
+            return outcome.payload, None, []
+        if outcome.status == "error":
+            return error_json(outcome.error or {}), "Unhandled", []
+        if outcome.status == "timeout":
+            message = f"RequestId: {request_id} Error: Task timed out after {timeout:.2f} seconds"
+            return _service_error("Sandbox.Timedout", message), "Unhandled", []
+        if outcome.status == "oom":
+            message = f"RequestId: {request_id} Error: Runtime exited with error: signal: killed"
+            return _service_error("Runtime.OutOfMemory", message), "Unhandled", [
+                message, "Runtime.OutOfMemory"]
+        message = f"RequestId: {request_id} Error: {_exit_reason(outcome.exit_code)}"
+        return _service_error("Runtime.ExitError", message), "Unhandled", [
+            message, "Runtime.ExitError"]
+
+    def _emit(self, spec: FunctionSpec, environment: Environment,
+              lines: list[tuple[int, str]]) -> None:
+        if log.isEnabledFor(logging.INFO):
+            for _, text in lines:
+                log.info("[%s] %s", spec.function_name, text)
+        if self.log_sink is not None and lines:
+            try:
+                self.log_sink.write(spec.account, spec.region, spec.log_group,
+                                    environment.log_stream, lines)
+            except Exception:
+                log.exception("could not write the logs of %s", spec.function_name)
+
+    def retire(self, function_arn: str | None = None) -> None:
+        """Close the idle environments of a function (or of all)."""
+        for environment in self.pool.drain(function_arn):
+            environment.close()
+
+    def shutdown(self) -> None:
+        self.retire()
+        for executor in self._executors.values():
+            executor.shutdown()
+
+
+__all__ = ["LogSink", "Runtime"]

@@ -1,0 +1,99 @@
+"""What the runtime is told about a function, an invocation, and what it answers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+ExecutorName = Literal["inprocess", "process"]
+
+# AWS's limits, in bytes: the request and response payload of a synchronous invocation
+# (the response allows 100 bytes more), and the request of an asynchronous one.
+SYNC_REQUEST_LIMIT = 6 * 1024 * 1024
+SYNC_RESPONSE_LIMIT = 6 * 1024 * 1024 + 100
+ASYNC_REQUEST_LIMIT = 1024 * 1024
+# Lambda gives module initialisation at most 10 seconds.
+INIT_TIMEOUT_SECONDS = 10.0
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    """One function version, ready to run."""
+
+    account: str
+    region: str
+    function_name: str
+    function_arn: str  # unqualified
+    version: str  # "$LATEST" or a published number
+    runtime: str
+    handler: str
+    code_dir: Path
+    layer_dirs: tuple[Path, ...] = ()
+    environment: Mapping[str, str] = field(default_factory=dict)
+    timeout: float = 3.0  # seconds
+    memory_size: int = 128  # MB
+    revision: str = ""  # changes whenever code or configuration change
+    hot_reload: bool = False
+    executor: ExecutorName = "inprocess"
+    reserved_concurrency: int | None = None
+    unreserved_limit: int = 1000  # the account's limit less every reservation
+    log_group: str = ""
+    endpoint_url: str = ""
+
+    @property
+    def pool_key(self) -> tuple[str, str]:
+        return (self.function_arn, self.version)
+
+    @property
+    def python_paths(self) -> list[Path]:
+        """Where the function's imports are found, as on AWS: the code, then each layer's
+        ``python/lib/pythonX.Y/site-packages`` and ``python`` folders, the last layer first."""
+        version = self.runtime.removeprefix("python")
+        paths = [self.code_dir]
+        for layer in reversed(self.layer_dirs):
+            paths.append(layer / "python" / "lib" / f"python{version}" / "site-packages")
+            paths.append(layer / "python")
+        return paths
+
+
+@dataclass(frozen=True)
+class InvocationRequest:
+    payload: bytes
+    invoked_arn: str
+    client_context: str | None = None  # JSON, already base64-decoded
+    trace_header: str | None = None
+    tail: bool = False
+    request_id: str | None = None  # the caller's; a new one when None
+
+
+@dataclass
+class InvocationResult:
+    payload: bytes
+    executed_version: str
+    request_id: str
+    function_error: str | None = None
+    log_tail: str | None = None  # base64, for LogType=Tail
+    log_text: str = ""
+
+
+class Throttled(Exception):
+    """The invocation exceeds a concurrency limit; ``reason`` is the ThrottleReason."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+__all__ = [
+    "ASYNC_REQUEST_LIMIT",
+    "INIT_TIMEOUT_SECONDS",
+    "SYNC_REQUEST_LIMIT",
+    "SYNC_RESPONSE_LIMIT",
+    "ExecutorName",
+    "FunctionSpec",
+    "InvocationRequest",
+    "InvocationResult",
+    "Throttled",
+]

@@ -1,0 +1,1 @@
+"""AWS Lambda: the control plane over the runtime in ``emulator.runtime``."""

@@ -1,0 +1,344 @@
+"""What every part of the Lambda provider shares: tables, names and ARNs, the code store,
+the runtime, and the FunctionConfiguration shape."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from emulator import arns
+from emulator.clock import Clock
+from emulator.config import Settings
+from emulator.ports import Ports
+from emulator.runtime.invoker import LogSink, Runtime
+from emulator.runtime.spec import FunctionSpec
+from emulator.services.base import Provider
+from emulator.services.lambda_.code import CodeStore
+from emulator.services.lambda_.models import (
+    ALIASES,
+    COUNTERS,
+    FUNCTIONS,
+    LAYERS,
+    POLICIES,
+    URLS,
+    VERSIONS,
+    AliasRecord,
+    CounterRecord,
+    FunctionRecord,
+    LayerVersionRecord,
+    PolicyRecord,
+    UrlConfigRecord,
+)
+from emulator.store import ServiceStore, Table
+from emulator.wire.errors import ServiceError
+
+NAME = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
+QUALIFIER = re.compile(r"^(\$LATEST|[a-zA-Z0-9_-]+)$")
+_FUNCTION_ARN = re.compile(
+    r"^(?:arn:(?:aws[a-zA-Z-]*)?:lambda:(?P<region>[a-z0-9-]+):)?(?:(?P<account>\d{12}):)?"
+    r"(?:function:)?(?P<name>[a-zA-Z0-9_.-]+)(?::(?P<qualifier>\$LATEST|[a-zA-Z0-9_-]+))?$"
+)
+EXECUTOR_TAG = "emulator:executor"
+PYTHON_RUNTIME = re.compile(r"^python3\.\d+$")
+
+
+def user_error(code: str, message: str) -> ServiceError:
+    return ServiceError(code, message, fields={"Type": "User"})
+
+
+def invalid_parameter(message: str) -> ServiceError:
+    return user_error("InvalidParameterValueException", message)
+
+
+def not_found(message: str) -> ServiceError:
+    return user_error("ResourceNotFoundException", message)
+
+
+def conflict(message: str) -> ServiceError:
+    return user_error("ResourceConflictException", message)
+
+
+def new_revision() -> str:
+    return str(uuid.uuid4())
+
+
+def timestamp(epoch: float) -> str:
+    """Lambda's LastModified format: ``2024-01-31T12:00:00.000+0000``."""
+    moment = datetime.fromtimestamp(epoch, tz=UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}+0000"
+
+
+@dataclass(frozen=True)
+class Scope:
+    account: str
+    region: str
+
+
+@dataclass
+class Tables:
+    functions: Table[FunctionRecord]
+    versions: Table[FunctionRecord]
+    aliases: Table[AliasRecord]
+    layers: Table[LayerVersionRecord]
+    urls: Table[UrlConfigRecord]
+    policies: Table[PolicyRecord]
+    counters: Table[CounterRecord]
+
+
+def tables(store: ServiceStore, scope: Scope) -> Tables:
+    def table(name: str, kind: type[Any]) -> Table[Any]:
+        return store.table(scope.account, scope.region, name, kind)
+
+    return Tables(
+        functions=table(FUNCTIONS, FunctionRecord),
+        versions=table(VERSIONS, FunctionRecord),
+        aliases=table(ALIASES, AliasRecord),
+        layers=table(LAYERS, LayerVersionRecord),
+        urls=table(URLS, UrlConfigRecord),
+        policies=table(POLICIES, PolicyRecord),
+        counters=table(COUNTERS, CounterRecord),
+    )
+
+
+def function_arn(scope: Scope, name: str, qualifier: str | None = None) -> str:
+    base = arns.build("lambda", scope.region, scope.account, f"function:{name}")
+    return f"{base}:{qualifier}" if qualifier else base
+
+
+def layer_arn(scope: Scope, name: str, version: int | None = None) -> str:
+    base = arns.build("lambda", scope.region, scope.account, f"layer:{name}")
+    return f"{base}:{version}" if version is not None else base
+
+
+def split_function_name(function_name: str, qualifier: str | None = None) -> tuple[str, str | None]:
+    """A name, ARN or partial ARN (each maybe qualified) as (name, qualifier)."""
+    match = _FUNCTION_ARN.match(function_name)
+    if match is None or len(match["name"]) > 64:
+        raise ServiceError(
+            "ValidationException",
+            f"1 validation error detected: Value '{function_name}' at 'functionName' failed to "
+            "satisfy constraint: Member must satisfy regular expression pattern: "
+            "(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?"
+            "(function:)?([a-zA-Z0-9-_\\.]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?",
+            status=400,
+        )
+    derived = match["qualifier"]
+    if derived and qualifier and derived != qualifier:
+        raise invalid_parameter(
+            "The derived qualifier from the function name does not match the specified "
+            "qualifier."
+        )
+    return match["name"], derived or qualifier
+
+
+class LambdaBase(Provider):
+    """State and helpers shared by the provider's parts."""
+
+    service_name = "lambda"
+
+    def __init__(self, settings: Settings, clock: Clock, store: ServiceStore, ports: Ports) -> None:
+        super().__init__(settings, clock, store, ports)
+        root = settings.state_dir / "lambda" if settings.state_dir is not None else None
+        self.code = CodeStore(root)
+        self._runtime: Runtime | None = None
+
+    # -- scope and lookups -----------------------------------------------------------------
+
+    def tables(self, scope: Scope) -> Tables:
+        return tables(self.store, scope)
+
+    def latest(self, scope: Scope, name: str) -> FunctionRecord:
+        record = self.tables(scope).functions.get(name)
+        if record is None:
+            raise not_found(f"Function not found: {function_arn(scope, name)}")
+        return record
+
+    def version_record(self, scope: Scope, name: str, qualifier: str | None) -> FunctionRecord:
+        """$LATEST, a published version, or the version an alias points at (its main one)."""
+        latest = self.latest(scope, name)
+        if qualifier in (None, "$LATEST"):
+            return latest
+        assert qualifier is not None
+        tables = self.tables(scope)
+        if qualifier.isdigit():
+            record = tables.versions.get(f"{name}:{qualifier}")
+        else:
+            alias = tables.aliases.get(f"{name}:{qualifier}")
+            record = None if alias is None else self.version_record(
+                scope, name, alias.function_version)
+        if record is None:
+            raise not_found(f"Function not found: {function_arn(scope, name, qualifier)}")
+        return record
+
+    def next_number(self, scope: Scope, key: str) -> int:
+        counters = self.tables(scope).counters
+        counter = counters.get(key) or CounterRecord()
+        counter.last += 1
+        counters.put(key, counter)
+        return counter.last
+
+    # -- the engine ------------------------------------------------------------------------
+
+    @property
+    def runtime(self) -> Runtime:
+        if self._runtime is None:
+            from emulator.runtime.executors.inprocess import InProcessExecutor
+
+            def process_executor() -> Any:
+                from emulator.runtime.executors.process import ProcessExecutor
+
+                return ProcessExecutor(self.clock,
+                                       match_interpreter=self.settings.lambda_match_interpreter)
+
+            self._runtime = Runtime(
+                self.clock,
+                {"inprocess": lambda: InProcessExecutor(self.clock), "process": process_executor},
+                account_limit=self.settings.lambda_account_concurrency,
+                idle_seconds=self.settings.lambda_idle_seconds,
+                log_sink=self._log_sink(),
+            )
+        return self._runtime
+
+    def _log_sink(self) -> LogSink | None:
+        try:
+            sink = self.ports.get("logs")
+        except LookupError:
+            return None
+        return sink  # type: ignore[return-value]
+
+    def endpoint_url(self) -> str:
+        host = self.settings.host
+        if host in ("0.0.0.0", "::", ""):
+            host = "127.0.0.1"
+        return f"http://{host}:{self.settings.port}"
+
+    def reserved_total(self, scope: Scope) -> int:
+        return sum(
+            record.reserved_concurrency or 0 for record in self.tables(scope).functions.values()
+        )
+
+    def spec(self, scope: Scope, record: FunctionRecord) -> FunctionSpec:
+        latest = self.latest(scope, record.name)
+        layer_dirs = tuple(self.layer_folder(scope, arn) for arn in record.layers)
+        executor = latest.tags.get(EXECUTOR_TAG, self.settings.lambda_executor)
+        return FunctionSpec(
+            account=scope.account,
+            region=scope.region,
+            function_name=record.name,
+            function_arn=function_arn(scope, record.name),
+            version=record.version,
+            runtime=record.runtime or "",
+            handler=record.handler or "",
+            code_dir=self.code.folder(record.code),
+            layer_dirs=layer_dirs,
+            environment=dict(record.environment),
+            timeout=float(record.timeout),
+            memory_size=record.memory_size,
+            revision=f"{record.revision_id}:{executor}",
+            hot_reload=record.code.hot_reload_path is not None,
+            executor="process" if executor == "process" else "inprocess",
+            reserved_concurrency=latest.reserved_concurrency,
+            unreserved_limit=self.settings.lambda_account_concurrency - self.reserved_total(scope),
+            log_group=record.logging_config.get("LogGroup") or f"/aws/lambda/{record.name}",
+            endpoint_url=self.endpoint_url(),
+        )
+
+    def layer_folder(self, scope: Scope, arn: str) -> Path:
+        parts = arn.split(":")
+        record = self.tables(Scope(parts[4], parts[3])).layers.get(f"{parts[6]}:{parts[7]}")
+        if record is None:
+            raise invalid_parameter(f"Layer version {arn} does not exist.")
+        return self.code.folder(record.code)
+
+    # -- shapes ----------------------------------------------------------------------------
+
+    def layer_size(self, arn: str) -> int:
+        parts = arn.split(":")
+        if len(parts) != 8:
+            return 0
+        record = self.tables(Scope(parts[4], parts[3])).layers.get(f"{parts[6]}:{parts[7]}")
+        return record.code.size if record is not None else 0
+
+    def configuration(self, scope: Scope, record: FunctionRecord) -> dict[str, Any]:
+        qualifier = None if record.version == "$LATEST" else record.version
+        log_group = record.logging_config.get("LogGroup") or f"/aws/lambda/{record.name}"
+        config: dict[str, Any] = {
+            "FunctionName": record.name,
+            "FunctionArn": function_arn(scope, record.name, qualifier),
+            "Runtime": record.runtime,
+            "Role": record.role,
+            "Handler": record.handler,
+            "CodeSize": record.code.size,
+            "Description": record.description,
+            "Timeout": record.timeout,
+            "MemorySize": record.memory_size,
+            "LastModified": timestamp(record.last_modified),
+            "CodeSha256": record.code.sha256,
+            "Version": record.version,
+            "TracingConfig": {"Mode": record.tracing_mode},
+            "RevisionId": record.revision_id,
+            "State": "Active",
+            "LastUpdateStatus": record.last_update_status,
+            "PackageType": record.package_type,
+            "Architectures": list(record.architectures),
+            "EphemeralStorage": {"Size": record.ephemeral_storage},
+            "SnapStart": {"ApplyOn": "None", "OptimizationStatus": "Off"},
+            "LoggingConfig": {"LogFormat": "Text", **record.logging_config,
+                              "LogGroup": log_group},
+        }
+        if record.runtime:
+            config["RuntimeVersionConfig"] = {
+                "RuntimeVersionArn": f"arn:aws:lambda:{scope.region}::runtime:"
+                + record.code.sha256.encode().hex()[:64]
+            }
+        if record.environment:
+            config["Environment"] = {"Variables": dict(record.environment)}
+        if record.layers:
+            config["Layers"] = [{"Arn": arn, "CodeSize": self.layer_size(arn)}
+                                for arn in record.layers]
+        if record.dead_letter_target:
+            config["DeadLetterConfig"] = {"TargetArn": record.dead_letter_target}
+        if record.kms_key_arn:
+            config["KMSKeyArn"] = record.kms_key_arn
+        return config
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    async def stop(self) -> None:
+        if self._runtime is not None:
+            self._runtime.shutdown()
+            self._runtime = None
+        self.code.close()
+
+    def reset(self) -> None:
+        if self._runtime is not None:
+            self._runtime.retire()
+        super().reset()
+
+
+def scope_of(ctx: Any) -> Scope:
+    return Scope(ctx.account_id, ctx.region)
+
+
+__all__ = [
+    "EXECUTOR_TAG",
+    "NAME",
+    "PYTHON_RUNTIME",
+    "LambdaBase",
+    "Scope",
+    "Tables",
+    "conflict",
+    "function_arn",
+    "invalid_parameter",
+    "layer_arn",
+    "new_revision",
+    "not_found",
+    "scope_of",
+    "split_function_name",
+    "timestamp",
+    "user_error",
+]

@@ -1,0 +1,182 @@
+"""Invoke: by name, ARN, version or alias; RequestResponse, Event and DryRun; and the same
+call offered to other services as the ``functions`` port."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from typing import Any
+
+from emulator.context import RequestContext
+from emulator.ports import InvokeResult
+from emulator.runtime.spec import (
+    ASYNC_REQUEST_LIMIT,
+    SYNC_REQUEST_LIMIT,
+    InvocationRequest,
+    Throttled,
+)
+from emulator.services.lambda_.common import (
+    PYTHON_RUNTIME,
+    Scope,
+    function_arn,
+    scope_of,
+    split_function_name,
+    user_error,
+)
+from emulator.services.lambda_.versions import VersionsApi
+from emulator.wire.errors import ServiceError
+
+INVOCATION_TYPES = ("RequestResponse", "Event", "DryRun")
+
+
+def _too_large(limit: int) -> ServiceError:
+    return ServiceError(
+        "RequestEntityTooLargeException",
+        f"Request must be smaller than {limit} bytes for the InvokeFunction operation",
+        status=413,
+        fields={"Type": "User"},
+    )
+
+
+def _client_context(raw: str | None) -> str | None:
+    if not raw:
+        return None
+    try:
+        text = base64.b64decode(raw, validate=True).decode("utf-8")
+        if not isinstance(json.loads(text), dict):
+            raise ValueError("not an object")
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        raise user_error("InvalidRequestContentException",
+                         "Client context must be a valid Base64-encoded JSON object.") from None
+    return text
+
+
+class InvokeApi(VersionsApi):
+    async def invoke(
+        self,
+        ctx: RequestContext,
+        *,
+        function_name: str,
+        invocation_type: str | None = None,
+        log_type: str | None = None,
+        client_context: str | None = None,
+        payload: bytes | None = None,
+        qualifier: str | None = None,
+        **_: Any,
+    ) -> dict[str, Any]:
+        result = await self.invoke_function(
+            scope_of(ctx), function_name, payload or b"", qualifier=qualifier,
+            invocation_type=invocation_type or "RequestResponse", client_context=client_context,
+            trace_header=ctx.headers.get("x-amzn-trace-id"), tail=log_type == "Tail",
+            request_id=ctx.request_id,
+        )
+        output: dict[str, Any] = {"StatusCode": result.status_code}
+        if result.status_code == 200:
+            output.update(Payload=result.payload, ExecutedVersion=result.executed_version)
+            if result.function_error:
+                output["FunctionError"] = result.function_error
+            if result.log_result is not None:
+                output["LogResult"] = result.log_result
+        return output
+
+    async def invoke_function(
+        self,
+        scope: Scope,
+        function: str,
+        payload: bytes,
+        *,
+        qualifier: str | None = None,
+        invocation_type: str = "RequestResponse",
+        client_context: str | None = None,
+        trace_header: str | None = None,
+        tail: bool = False,
+        request_id: str | None = None,
+    ) -> InvokeResult:
+        """One invocation, raising ServiceError as the Invoke API answers."""
+        if invocation_type not in INVOCATION_TYPES:
+            raise user_error("InvalidParameterValueException",
+                             f"Unsupported invocation type {invocation_type}")
+        name, qualifier = split_function_name(function, qualifier)
+        limit = ASYNC_REQUEST_LIMIT if invocation_type == "Event" else SYNC_REQUEST_LIMIT
+        if len(payload) > limit:
+            raise _too_large(limit)
+        if payload.strip():
+            try:
+                json.loads(payload)
+            except (ValueError, UnicodeDecodeError) as error:
+                raise user_error(
+                    "InvalidRequestContentException",
+                    f"Could not parse request body into json: Could not parse payload into "
+                    f"json: {error}",
+                ) from None
+        context_text = _client_context(client_context)
+        version = qualifier
+        if qualifier and qualifier != "$LATEST" and not qualifier.isdigit():
+            self.latest(scope, name)
+            version = self.route_alias(scope, name, qualifier)
+        record = self.version_record(scope, name, version)
+        if invocation_type == "DryRun":
+            return InvokeResult(status_code=204, payload=b"", executed_version=record.version)
+        if not PYTHON_RUNTIME.match(record.runtime or ""):
+            raise ServiceError(
+                "InvalidRuntimeException",
+                f"The runtime parameter of {record.runtime} is not supported by this emulator, "
+                "which runs Python functions.",
+                fields={"Type": "User"},
+            )
+        spec = self.spec(scope, record)
+        request = InvocationRequest(
+            payload=payload,
+            invoked_arn=function_arn(scope, name, qualifier),
+            client_context=context_text,
+            trace_header=trace_header,
+            tail=tail,
+            request_id=request_id,
+        )
+        if invocation_type == "Event":
+            self.runtime.invoke_event(spec, request)
+            return InvokeResult(status_code=202, payload=b"", executed_version=record.version)
+        try:
+            result = await self.runtime.invoke(spec, request)
+        except Throttled as throttled:
+            raise ServiceError(
+                "TooManyRequestsException",
+                "Rate Exceeded.",
+                fields={"Type": "User", "Reason": throttled.reason},
+            ) from None
+        return InvokeResult(
+            status_code=200,
+            payload=result.payload,
+            function_error=result.function_error,
+            log_result=result.log_tail,
+            executed_version=result.executed_version,
+        )
+
+
+class FunctionsPort:
+    """The ``functions`` port: other services invoke functions through it."""
+
+    def __init__(self, provider: InvokeApi) -> None:
+        self._provider = provider
+
+    async def invoke(
+        self,
+        function: str,
+        payload: bytes,
+        *,
+        account: str,
+        region: str,
+        qualifier: str | None = None,
+        invocation_type: str = "RequestResponse",
+        client_context: str | None = None,
+        trace_header: str | None = None,
+    ) -> InvokeResult:
+        return await self._provider.invoke_function(
+            Scope(account, region), function, payload, qualifier=qualifier,
+            invocation_type=invocation_type, client_context=client_context,
+            trace_header=trace_header,
+        )
+
+
+__all__ = ["FunctionsPort", "InvokeApi"]

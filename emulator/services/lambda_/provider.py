@@ -1,0 +1,55 @@
+"""The Lambda provider: every part of the API, and the ``functions`` port."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from emulator.services.lambda_.common import Scope, function_arn
+from emulator.services.lambda_.functions import FunctionsApi
+from emulator.services.lambda_.invoke import FunctionsPort, InvokeApi
+from emulator.services.lambda_.layers import LayersApi
+from emulator.services.lambda_.models import FUNCTIONS, LAYERS, FunctionRecord
+from emulator.services.lambda_.permissions import PermissionsApi
+from emulator.services.lambda_.urls import UrlsApi
+
+
+class LambdaProvider(InvokeApi, FunctionsApi, LayersApi, PermissionsApi, UrlsApi):
+    service_name = "lambda"
+
+    def port(self, name: str) -> object | None:
+        return FunctionsPort(self) if name == "functions" else None
+
+    def code_zip(self, digest_hex: str) -> bytes | None:
+        """A stored deployment package by the hex of its SHA-256 (for Code.Location)."""
+        try:
+            sha = base64.b64encode(bytes.fromhex(digest_hex)).decode()
+        except ValueError:
+            return None
+        for table in (FUNCTIONS, LAYERS):
+            for account, region in self.store.scopes(table):
+                tables = self.tables(Scope(account, region))
+                codes = [r.code for r in (*tables.functions.values(), *tables.versions.values())]
+                codes.extend(layer.code for layer in tables.layers.values())
+                for code in codes:
+                    if code.sha256 == sha:
+                        return self.code.read_zip(code)
+        return None
+
+    def resources(self) -> dict[str, list[dict[str, Any]]]:
+        functions: list[dict[str, Any]] = []
+        for account, region in self.store.scopes(FUNCTIONS):
+            scope = Scope(account, region)
+            record: FunctionRecord
+            for record in self.tables(scope).functions.values():
+                functions.append({
+                    "name": record.name,
+                    "arn": function_arn(scope, record.name),
+                    "runtime": record.runtime,
+                    "handler": record.handler,
+                    "hot_reload": record.code.hot_reload_path,
+                })
+        return {"functions": functions}
+
+
+__all__ = ["LambdaProvider"]
