@@ -239,7 +239,7 @@ class MessageOperations:
             sender_id=_sender_id(ctx), sent=now, visible_at=now + delay, group_id=group_id,
             dedup_id=dedup_id, sequence_number=sequence,
         )
-        self.queues.messages(queue).put(message_id, record)
+        self.delivery.add(queue, record, now)
         return result
 
     def _delay(self, queue: QueueRecord, delay: int | None) -> int:
@@ -363,7 +363,7 @@ class MessageOperations:
         replayed = [m for m in messages if m is not None]
         for message in replayed:
             message.visible_at = now + visibility
-            table.put(message.message_id, message)
+            self.delivery.update(queue, message, now)
         return replayed
 
     def _remember_attempt(self, attempt: tuple[str, str], taken: list[MessageRecord]) -> None:
@@ -429,7 +429,7 @@ class MessageOperations:
                 f"Value {handle} for parameter ReceiptHandle is invalid. Reason: The receipt "
                 "handle has expired."
             )
-        table.delete(receipt.message_id)
+        self.delivery.remove(queue, receipt.message_id)
         if queue.fifo:
             self.wakeups.notify(queue.arn)  # the next message of its group may now go out
 
@@ -487,7 +487,7 @@ class MessageOperations:
                 "seconds].",
             )
         message.visible_at = now + timeout
-        table.put(message.message_id, message)
+        self.delivery.update(queue, message, now)
         if timeout == 0:
             self.wakeups.notify(queue.arn)
 

@@ -10,6 +10,7 @@ import base64
 import json
 
 from emulator import ids
+from emulator.services.sqs.delivery import Delivery
 from emulator.services.sqs.models import MOVE_TASKS, MoveTaskRecord, QueueRecord
 from emulator.services.sqs.naming import invalid_parameter
 from emulator.services.sqs.queues import Queues
@@ -29,8 +30,9 @@ def _not_found(name: str) -> ServiceError:
 
 
 class MessageMoves:
-    def __init__(self, queues: Queues, wakeups: Wakeups) -> None:
+    def __init__(self, queues: Queues, delivery: Delivery, wakeups: Wakeups) -> None:
         self.queues = queues
+        self.delivery = delivery
         self.wakeups = wakeups
 
     def _tasks(self, queue: QueueRecord) -> Table[MoveTaskRecord]:
@@ -78,12 +80,12 @@ class MessageMoves:
                 target = self.queues.by_arn(message.dead_letter_source)
             if target is None:
                 continue  # its original queue is gone: the message stays in the DLQ
-            messages.delete(message.message_id)
+            self.delivery.remove(source, message.message_id)
             message.receive_count = 0
             message.first_receive = message.last_receive = message.receipt = None
             message.dead_letter_source = None
             message.visible_at = now
-            self.queues.messages(target).put(message.message_id, message)
+            self.delivery.add(target, message, now)
             self.wakeups.notify(target.arn)
             moved += 1
         return moved, len(available)

@@ -74,12 +74,13 @@ class SqsProvider(MessageOperations, Provider):
         self.wakeups = Wakeups()
         self.delivery = Delivery(self.queues, self.wakeups)
         self.sequences = fifo.SequenceNumbers()
-        self.moves = MessageMoves(self.queues, self.wakeups)
+        self.moves = MessageMoves(self.queues, self.delivery, self.wakeups)
         self.attempts = {}
 
     def reset(self) -> None:
         super().reset()
         self.sequences.forget()
+        self.delivery.forget()
         self.attempts.clear()
         self.wakeups.notify_all()
 
@@ -163,6 +164,7 @@ class SqsProvider(MessageOperations, Provider):
     def delete_queue(self, ctx: RequestContext, *, queue_url: str, **_: Any) -> dict[str, Any]:
         queue = self.queues.require(ctx, queue_url)
         self.queues.delete(queue)
+        self.delivery.forget(queue)
         self.sequences.forget(queue.arn)
         self.wakeups.notify(queue.arn)
         return {}
@@ -208,9 +210,7 @@ class SqsProvider(MessageOperations, Provider):
                 "PurgeQueueInProgress",
                 f"Only one PurgeQueue operation on {queue.name} is allowed every 60 seconds.",
             )
-        messages = self.queues.messages(queue)
-        for key in messages:
-            messages.delete(key)
+        self.delivery.clear(queue)
         queue.last_purge = now
         self.queues.save(queue)
         return {}
