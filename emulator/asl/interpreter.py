@@ -101,7 +101,8 @@ class Execution(TaskRunner, FlowRunner):
             track.last = 1
         else:
             started: dict[str, Any] = {
-                **data_details("input", dumps(self.info.input)), "roleArn": self.info.role_arn,
+                **data_details("input", self.info.input_text or dumps(self.info.input)),
+                "roleArn": self.info.role_arn,
             }
             if self.info.alias_arn:
                 started["stateMachineAliasArn"] = self.info.alias_arn

@@ -80,6 +80,7 @@ class ExecutionInfo:
     redrive_time: float | None = None
     alias_arn: str | None = None
     version_arn: str | None = None
+    input_text: str | None = None  # the input as the caller sent it
 
 
 class Retriable(Exception):

@@ -126,7 +126,7 @@ class ExecutionOperations:
             record.arn, record.name, record.machine_arn, record.machine_name, record.role_arn,
             json.loads(record.input), record.start_date, account, region,
             redrive_count=record.redrive_count, redrive_time=record.redrive_date,
-            alias_arn=record.alias_arn, version_arn=record.version_arn,
+            alias_arn=record.alias_arn, version_arn=record.version_arn, input_text=record.input,
         )
         standard = record.type == "STANDARD"
         on_checkpoint = None
