@@ -141,12 +141,12 @@ def test_standard_variables_and_boto3_inside_reaches_the_emulator(
         import os
         import boto3
         def handler(event, context):
-            found = boto3.client("lambda").list_functions()["Functions"]
-            names = [f["FunctionName"] for f in found]
+            own = os.environ["AWS_LAMBDA_FUNCTION_NAME"]
+            found = boto3.client("lambda").get_function(FunctionName=own)
             keys = ["AWS_LAMBDA_FUNCTION_NAME", "AWS_REGION", "_HANDLER", "AWS_ENDPOINT_URL",
                     "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_EXECUTION_ENV", "LAMBDA_TASK_ROOT"]
-            return {"env": {k: os.environ.get(k) for k in keys}, "sees_itself":
-                    os.environ["AWS_LAMBDA_FUNCTION_NAME"] in names}
+            return {"env": {k: os.environ.get(k) for k in keys},
+                    "sees_itself": found["Configuration"]["FunctionName"] == own}
     """})
     body = invoke(client, name)[1]
     env = body["env"]
