@@ -37,7 +37,7 @@ from emulator.wire.serialize import serialize_error
 
 # WIRE_EXAMPLES=10 multiplies the examples for a deeper local run.
 SCALE = int(os.environ.get("WIRE_EXAMPLES", "1"))
-IMPLEMENTED_EXAMPLES = 12 * SCALE
+IMPLEMENTED_EXAMPLES = 8 * SCALE
 SWEEP_EXAMPLES = 3 * SCALE
 SWEEP_SERVICES = ("lambda", "apigateway", "apigatewayv2", "stepfunctions", "sns", "sqs")
 
