@@ -12,10 +12,19 @@ import time
 import traceback
 from collections.abc import Callable, Sequence
 
-from bench import first_answer, machine, memory, sqs_latency, startup
+from bench import (
+    asl_interpreter,
+    asl_latency,
+    asl_memory,
+    first_answer,
+    machine,
+    memory,
+    sqs_latency,
+    startup,
+)
 from bench.results import Result, Skipped, table
 
-BENCHMARKS = ("startup", "memory", "first-answer", "sqs")
+BENCHMARKS = ("startup", "memory", "first-answer", "sqs", "asl", "asl-e2e", "asl-memory")
 
 
 def _options(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -36,11 +45,15 @@ def _plan(quick: bool) -> dict[str, Callable[[], list[Result]]]:
         "memory": lambda: [memory.run(starts if quick else 3)],
         "first-answer": lambda: [first_answer.run(starts)],
         "sqs": lambda: sqs_latency.run(calls, warmup),
+        "asl": lambda: asl_interpreter.run(50 if quick else 200),
+        "asl-e2e": lambda: asl_latency.run(calls // 2, warmup),
+        "asl-memory": lambda: [asl_memory.run()],
     }
 
 
 def _skip_name(name: str) -> str:
-    names = {"startup": "start-up", "memory": "idle RSS", "first-answer": "first SQS answer"}
+    names = {"startup": "start-up", "memory": "idle RSS", "first-answer": "first SQS answer",
+             "asl": "ASL interpreter", "asl-e2e": "SFN latency", "asl-memory": "SFN memory"}
     return names.get(name, "SQS latency")
 
 

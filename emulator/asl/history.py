@@ -78,7 +78,8 @@ class History:
         self.events: list[dict[str, Any]] = events if events is not None else []
         self.count = len(self.events)
         self.keep = keep
-        self.limit = limit
+        # Only kept histories (STANDARD executions) are limited.
+        self.limit = limit if keep else 2**62
 
     def add(self, track: Track, kind: str, details: dict[str, Any] | None = None) -> int:
         if self.count >= self.limit - 1 and kind not in EXECUTION_END:

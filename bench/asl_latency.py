@@ -1,0 +1,104 @@
+"""Step Functions end to end over boto3, against canned answers for the same calls:
+StartExecution then DescribeExecution until done, and StartSyncExecution, on a 10-state
+Pass chain."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+from bench import servers
+from bench.asl_interpreter import chain
+from bench.results import Result, median, p90
+
+FLOOR_MODULE = "bench.asl_floor"
+ROLE = "arn:aws:iam::000000000000:role/bench"
+INPUT = json.dumps({"order": 1})
+
+
+def _client(endpoint_url: str) -> Any:
+    import boto3
+    from botocore.config import Config
+
+    return boto3.client(
+        "stepfunctions", endpoint_url=endpoint_url, region_name="us-east-1",
+        aws_access_key_id="test", aws_secret_access_key="test",
+        config=Config(retries={"mode": "standard", "max_attempts": 1},
+                      inject_host_prefix=False),
+    )
+
+
+class _Target:
+    def __init__(self, endpoint_url: str) -> None:
+        self.client = _client(endpoint_url)
+        definition = json.dumps(chain(10))
+        self.standard = self.client.create_state_machine(
+            name="bench", definition=definition, roleArn=ROLE)["stateMachineArn"]
+        self.express = self.client.create_state_machine(
+            name="bench-express", definition=definition, roleArn=ROLE,
+            type="EXPRESS")["stateMachineArn"]
+        self.polls = 0
+
+    def start_and_describe(self) -> None:
+        arn = self.client.start_execution(stateMachineArn=self.standard,
+                                          input=INPUT)["executionArn"]
+        while True:
+            reply = self.client.describe_execution(executionArn=arn)
+            if reply["status"] != "RUNNING":
+                break
+            self.polls += 1
+        if reply["status"] != "SUCCEEDED":
+            raise RuntimeError(f"benchmark execution failed: {reply}")
+
+    def sync(self) -> None:
+        reply = self.client.start_sync_execution(stateMachineArn=self.express, input=INPUT)
+        if reply["status"] != "SUCCEEDED":
+            raise RuntimeError(f"benchmark execution failed: {reply}")
+
+
+def _timed(call: Callable[[], Any]) -> float:
+    began = time.perf_counter()
+    call()
+    return time.perf_counter() - began
+
+
+def _alternate(ours: Callable[[], None], floor: Callable[[], None],
+               calls: int) -> tuple[list[float], list[float]]:
+    our_times: list[float] = []
+    floor_times: list[float] = []
+    for index in range(calls):
+        if index % 2:
+            our_times.append(_timed(ours))
+            floor_times.append(_timed(floor))
+        else:
+            floor_times.append(_timed(floor))
+            our_times.append(_timed(ours))
+    return our_times, floor_times
+
+
+def run(calls: int, warmup: int) -> list[Result]:
+    our_port, floor_port = servers.free_port(), servers.free_port()
+    with (
+        servers.started(servers.emulator_command(our_port), our_port) as our_server,
+        servers.started(servers.module_command(FLOOR_MODULE, floor_port),
+                        floor_port) as floor_server,
+    ):
+        ours, floor = _Target(our_server.endpoint_url), _Target(floor_server.endpoint_url)
+        _alternate(ours.start_and_describe, floor.start_and_describe, warmup)
+        standard = _alternate(ours.start_and_describe, floor.start_and_describe, calls)
+        _alternate(ours.sync, floor.sync, warmup)
+        sync = _alternate(ours.sync, floor.sync, calls)
+    results = []
+    for name, (our_times, floor_times), target in (
+        ("SFN StartExecution + DescribeExecution to done, 10 Pass states", standard, 1.5),
+        ("SFN StartSyncExecution, 10 Pass states", sync, 2.0),
+    ):
+        for label, statistic in (("median", median), ("p90", p90)):
+            results.append(Result(f"{name} ({label})", "s", statistic(our_times),
+                                  statistic(floor_times), target, calls))
+    return results
+
+
+__all__ = ["run"]
