@@ -24,6 +24,7 @@ from emulator.services.sqs.messaging import MessageOperations
 from emulator.services.sqs.models import QueueRecord
 from emulator.services.sqs.moves import MessageMoves
 from emulator.services.sqs.naming import invalid_parameter, queue_url
+from emulator.services.sqs.port import QueuePort
 from emulator.services.sqs.queues import Queues, queue_does_not_exist
 from emulator.services.sqs.wakeups import Wakeups
 from emulator.store import ServiceStore
@@ -76,6 +77,15 @@ class SqsProvider(MessageOperations, Provider):
         self.sequences = fifo.SequenceNumbers()
         self.moves = MessageMoves(self.queues, self.delivery, self.wakeups)
         self.attempts = {}
+        self._port: QueuePort | None = None
+
+    def port(self, name: str) -> object | None:
+        """``queues``: send to and poll queues by ARN, for event sources and integrations."""
+        if name == "queues":
+            if self._port is None:
+                self._port = QueuePort(self)
+            return self._port
+        return None
 
     def reset(self) -> None:
         super().reset()
