@@ -89,6 +89,8 @@ def main(old_model_path: str) -> None:
         "jsonErrorNamespace": "com.amazonaws.sqs",
         # SQS words missing and invalid parameters the query way in both protocols.
         "validation": "query",
+        # SQS accepts message system attribute names in ReceiveMessage's AttributeNames.
+        "enums": "unchecked",
     }
     OUT.write_text(json.dumps(overlay, indent=1, sort_keys=True) + "\n")
 

@@ -115,6 +115,9 @@ class Dispatcher:
             raise _type_error(found, problem) from None
         _fill_member_from_path(found, request, params)
         problems = validate.check(found.operation.input_shape, params)
+        if specs.overlay(found.service).get("enums") == "unchecked":
+            # Some services accept values beyond their model's enums (SQS's legacy names).
+            problems = [problem for problem in problems if problem.constraint != "enum"]
         if problems:
             style = "query" if specs.overlay(found.service).get("validation") == "query" else (
                 "query" if found.protocol == "query" else "coral"

@@ -127,11 +127,6 @@ def test_system_attributes_asked_for_by_either_parameter(sqs: Any, queue: str) -
     assert second["Attributes"] == {"ApproximateReceiveCount": "2", "SenderId": "test"}
 
 
-@pytest.mark.xfail(
-    reason="the wire layer checks ReceiveMessage AttributeNames against the QueueAttributeName "
-    "enum of the model, while SQS accepts message system attribute names there",
-    strict=False,
-)
 def test_named_system_attributes_through_the_legacy_attribute_names(sqs: Any, queue: str) -> None:
     sqs.send_message(QueueUrl=queue, MessageBody="x")
     [message] = sqs.receive_message(QueueUrl=queue, AttributeNames=["SentTimestamp"])["Messages"]
