@@ -44,6 +44,7 @@ class EmulatorHandle:
     def client(self, service_name: str, **kwargs: Any) -> Any:
         """A boto3 client pointed at the emulator, with dummy credentials."""
         import boto3
+        from botocore.config import Config
 
         options: dict[str, Any] = {
             "endpoint_url": self.endpoint_url,
@@ -51,6 +52,11 @@ class EmulatorHandle:
             "aws_access_key_id": DUMMY_ACCESS_KEY,
             "aws_secret_access_key": DUMMY_SECRET_KEY,
         }
+        # Host prefixes (StartSyncExecution's "sync-") would point at hosts that do not
+        # resolve locally; the emulator routes by path and credential scope instead.
+        no_prefix = Config(inject_host_prefix=False)
+        config = kwargs.pop("config", None)
+        options["config"] = no_prefix.merge(config) if config is not None else no_prefix
         options.update(kwargs)
         return boto3.client(service_name, **options)
 
