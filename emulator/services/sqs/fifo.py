@@ -36,7 +36,7 @@ def deduplication_id(queue: QueueRecord, given: str | None, body: str) -> str:
     )
 
 
-def not_for_standard(name: str, value: object) -> ServiceError:
+def not_for_queue_type(name: str, value: object) -> ServiceError:
     return invalid_parameter(
         f"Value {value} for parameter {name} is invalid. Reason: The request include parameter "
         "that is not valid for this queue type."
@@ -106,5 +106,5 @@ __all__ = [
     "check_token",
     "dedup_key",
     "deduplication_id",
-    "not_for_standard",
+    "not_for_queue_type",
 ]

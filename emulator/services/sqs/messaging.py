@@ -228,7 +228,7 @@ class MessageOperations:
                 remembered.forget_expired(now)
         else:
             if dedup_id is not None:
-                raise fifo.not_for_standard("MessageDeduplicationId", dedup_id)
+                raise fifo.not_for_queue_type("MessageDeduplicationId", dedup_id)
             if group_id is not None:
                 fifo.check_token("MessageGroupId", group_id)
         result = _sent(message_id, body, message_attributes, system_attributes, sequence)
@@ -246,7 +246,7 @@ class MessageOperations:
         if delay is None:
             return queue.int_attribute("DelaySeconds")
         if queue.fifo and delay != 0:
-            raise fifo.not_for_standard("DelaySeconds", delay)
+            raise fifo.not_for_queue_type("DelaySeconds", delay)
         if not 0 <= delay <= MAX_DELAY:
             raise _out_of_range(
                 "DelaySeconds", delay, f"DelaySeconds must be >= 0 and <= {MAX_DELAY}"

@@ -1,8 +1,8 @@
-"""Amazon SQS: queues and their attributes, tags and dead-letter sources; messages in messaging.
+"""Amazon SQS: queues, their attributes, tags, permissions and dead-letter redrive.
 
-Queues are identified by the account and name in their URL and the region of the request.
-Every record is written through to the store, so with a state directory an acknowledged send
-survives a crash of the process.
+The message operations come from messaging.py. A queue is identified by the account and name
+in its URL and the region of the request. Every record is written through to the store, so
+with a state directory an acknowledged send survives a crash of the process.
 """
 
 from __future__ import annotations
