@@ -121,6 +121,9 @@ def test_get_queue_attributes_all_and_named(sqs: Any, fresh_emulator: EmulatorHa
     named = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn", "DelaySeconds"])
     assert named["Attributes"] == {"QueueArn": every["QueueArn"], "DelaySeconds": "5"}
     assert "Attributes" not in sqs.get_queue_attributes(QueueUrl=url)
+    with pytest.raises(sqs.exceptions.InvalidAttributeName) as caught:
+        sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn", "Colour"])
+    assert _error(caught)["Message"] == "Unknown Attribute Colour."
 
 
 def test_set_queue_attributes_validates_and_updates_last_modified(
