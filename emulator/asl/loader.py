@@ -80,6 +80,12 @@ def parse_json(text: str) -> tuple[Any, list[Diagnostic]]:
         return json.loads(text), []
     except ValueError as error:
         return None, [Diagnostic("INVALID_JSON_DESCRIPTION", str(error))]
+    except RecursionError:
+        return None, [Diagnostic("INVALID_JSON_DESCRIPTION", "The JSON is nested too deeply")]
+
+
+def _too_deep() -> list[Diagnostic]:
+    return [Diagnostic("SCHEMA_VALIDATION_FAILED", "The definition is nested too deeply", "/")]
 
 
 class Loader(Fields):
@@ -518,7 +524,10 @@ def validate(definition: str) -> list[Diagnostic]:
     if problems:
         return problems
     loader = Loader()
-    loader.machine(data, "", JSONPATH, top=True)
+    try:
+        loader.machine(data, "", JSONPATH, top=True)
+    except RecursionError:
+        return _too_deep()
     return loader.diagnostics
 
 
@@ -528,7 +537,10 @@ def load(definition: str) -> Machine:
     if problems:
         raise InvalidDefinition(problems)
     loader = Loader()
-    machine = loader.machine(data, "", JSONPATH, top=True)
+    try:
+        machine = loader.machine(data, "", JSONPATH, top=True)
+    except RecursionError:
+        raise InvalidDefinition(_too_deep()) from None
     if loader.diagnostics or machine is None:
         raise InvalidDefinition(loader.diagnostics)
     return machine
@@ -540,7 +552,10 @@ def load_state(definition: str, language: str = JSONPATH) -> State:
     if problems:
         raise InvalidDefinition(problems)
     loader = Loader()
-    state = loader.state("TestState", data, "", language)
+    try:
+        state = loader.state("TestState", data, "", language)
+    except RecursionError:
+        raise InvalidDefinition(_too_deep()) from None
     if loader.diagnostics or state is None:
         raise InvalidDefinition(loader.diagnostics)
     return state

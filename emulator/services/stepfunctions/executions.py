@@ -95,6 +95,9 @@ class ExecutionOperations:
         raw = "{}" if text is None else text
         try:
             return raw, json.loads(raw)
+        except RecursionError:
+            raise ServiceError("InvalidExecutionInput", "Invalid State Machine Execution Input: "
+                               "'the JSON is nested too deeply'") from None
         except ValueError as error:
             raise ServiceError(
                 "InvalidExecutionInput", f"Invalid State Machine Execution Input: '{error}'"

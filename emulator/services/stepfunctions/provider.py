@@ -149,7 +149,7 @@ class StepFunctionsProvider(ExecutionOperations, TestStateOperation, Provider):
 
     @staticmethod
     def _check_tags(tags: list[dict[str, str]] | None) -> dict[str, str]:
-        found = {t["key"]: t.get("value", "") for t in tags or []}
+        found = {str(t.get("key", "")): str(t.get("value", "")) for t in tags or []}
         if len(found) > MAX_TAGS:
             raise ServiceError("TooManyTags", "Too many tags.")
         return found
@@ -502,7 +502,7 @@ class StepFunctionsProvider(ExecutionOperations, TestStateOperation, Provider):
         self, ctx: RequestContext, *, resource_arn: str, tags: list[dict[str, str]], **_: Any
     ) -> dict[str, Any]:
         record = self._tagged(ctx, resource_arn)
-        merged = {**record.tags, **{t["key"]: t.get("value", "") for t in tags}}
+        merged = {**record.tags, **self._check_tags(tags)}
         self._check_tags([{"key": k, "value": v} for k, v in merged.items()])
         record.tags = merged
         self._machines(ctx.account_id, ctx.region).put(record.arn, record)

@@ -24,7 +24,7 @@ def _state_definition(definition: str, state_name: str | None) -> tuple[str, str
     """(state definition, its name, the query language it inherits)."""
     try:
         data = json.loads(definition)
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:
         raise ServiceError("InvalidDefinition",
                            f"Invalid State Machine Definition: 'INVALID_JSON_DESCRIPTION: "
                            f"{error}'") from None
@@ -60,7 +60,7 @@ class TestStateOperation:
         try:
             data = json.loads(input if input is not None else "{}")
             values = json.loads(variables) if variables else {}
-        except ValueError as error:
+        except (ValueError, RecursionError) as error:
             raise ServiceError("InvalidExecutionInput",
                                f"Invalid State Machine Execution Input: '{error}'") from None
         if not isinstance(values, dict):
