@@ -17,6 +17,7 @@ from bench import (
     asl_latency,
     asl_memory,
     first_answer,
+    lambda_invoke,
     machine,
     memory,
     sqs_latency,
@@ -24,7 +25,8 @@ from bench import (
 )
 from bench.results import Result, Skipped, table
 
-BENCHMARKS = ("startup", "memory", "first-answer", "sqs", "asl", "asl-e2e", "asl-memory")
+BENCHMARKS = ("startup", "memory", "first-answer", "sqs", "asl", "asl-e2e", "asl-memory",
+              "lambda")
 
 
 def _options(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -48,12 +50,14 @@ def _plan(quick: bool) -> dict[str, Callable[[], list[Result]]]:
         "asl": lambda: asl_interpreter.run(50 if quick else 200),
         "asl-e2e": lambda: asl_latency.run(calls // 2, warmup),
         "asl-memory": lambda: [asl_memory.run()],
+        "lambda": lambda: lambda_invoke.run(calls, warmup),
     }
 
 
 def _skip_name(name: str) -> str:
     names = {"startup": "start-up", "memory": "idle RSS", "first-answer": "first SQS answer",
-             "asl": "ASL interpreter", "asl-e2e": "SFN latency", "asl-memory": "SFN memory"}
+             "asl": "ASL interpreter", "asl-e2e": "SFN latency", "asl-memory": "SFN memory",
+             "lambda": "Lambda invoke"}
     return names.get(name, "SQS latency")
 
 
@@ -68,7 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"running {name} ...", file=sys.stderr, flush=True)
         try:
             lines.extend(plan[name]())
-        except sqs_latency.Unavailable as error:
+        except (sqs_latency.Unavailable, lambda_invoke.Unavailable) as error:
             lines.append(Skipped(_skip_name(name), f"emulator not ready: {error}"))
         except Exception as error:
             traceback.print_exc()
