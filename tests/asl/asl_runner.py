@@ -75,6 +75,10 @@ def check(case: dict[str, Any]) -> None:
     if "events" in expect:
         types = [event["type"] for event in execution.history.events]
         assert types == expect["events"], types
+    if "eventCount" in expect:
+        assert len(execution.history.events) == expect["eventCount"]
+    if "lastEvent" in expect:
+        assert execution.history.events[-1]["type"] == expect["lastEvent"]
     for name, calls in expect.get("calls", {}).items():
         assert functions.calls[name] == calls, functions.calls[name]
     for check_event in expect.get("eventDetails", []):

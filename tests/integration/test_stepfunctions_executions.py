@@ -196,6 +196,17 @@ def test_test_state(fresh_emulator: Any) -> None:
     with pytest.raises(ClientError) as excinfo:
         client.test_state(definition=json.dumps({"Type": "Pass"}))
     assert excinfo.value.response["Error"]["Code"] == "InvalidDefinition"
+    retry = {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+             "Parameters": {"FunctionName": "no-such-function"},
+             "Retry": [{"ErrorEquals": ["States.ALL"], "MaxAttempts": 2}],
+             "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Handler"}], "End": True}
+    retriable = client.test_state(definition=json.dumps(retry))
+    assert retriable["status"] == "RETRIABLE"
+    assert retriable["error"] == "Lambda.ResourceNotFoundException"
+    retry["Retry"] = []
+    caught = client.test_state(definition=json.dumps(retry))
+    assert (caught["status"], caught["nextState"]) == ("CAUGHT_ERROR", "Handler")
+    assert json.loads(caught["output"])["Error"] == "Lambda.ResourceNotFoundException"
 
 
 def test_many_waiting_executions_finish_together(fresh_emulator: Any) -> None:

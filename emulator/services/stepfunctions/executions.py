@@ -55,6 +55,7 @@ class ExecutionOperations:
     store: ServiceStore
     _running: dict[str, tuple[Execution, asyncio.Task[Any]]]
     _compiled: dict[str, Machine]
+    _generation: int
 
     # provided by the provider
     def _machines(self, account: str, region: str) -> Table[MachineRecord]:
@@ -136,9 +137,12 @@ class ExecutionOperations:
         if standard and self._persistent():
             table = self._executions(account, region)
 
+            generation = self._generation
+
             def on_checkpoint(point: Checkpoint) -> None:
-                record.checkpoint = point.__dict__.copy()
-                table.put(record.arn, record)
+                if self._generation == generation:
+                    record.checkpoint = point.__dict__.copy()
+                    table.put(record.arn, record)
 
         return Execution(
             node, info, self.clock, invoker=self._invoker,  # type: ignore[attr-defined]
@@ -160,10 +164,12 @@ class ExecutionOperations:
 
     async def _drive(self, execution: Execution, record: ExecutionRecord, account: str,
                      region: str) -> None:
+        generation = self._generation
         try:
             outcome = await execution.run()
         except asyncio.CancelledError:
-            self._running.pop(record.arn, None)
+            if self._generation == generation:
+                self._running.pop(record.arn, None)
             raise
         except Exception:  # a defect must not leave the execution RUNNING for ever
             log.exception("execution %s failed unexpectedly", record.arn)
@@ -180,6 +186,8 @@ class ExecutionOperations:
                     "state": step.state.name, "input": step.raw_input,
                     "variables": step.frame.variables.flat(),
                 }
+        if self._generation != generation:
+            return  # the store was reset while this execution ran
         record.stop_date = self._now()
         record.checkpoint = None
         self._running.pop(record.arn, None)

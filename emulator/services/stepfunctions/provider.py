@@ -42,6 +42,7 @@ class StepFunctionsProvider(ExecutionOperations, TestStateOperation, Provider):
         super().__init__(*args, **kwargs)
         self._running: dict[str, tuple[Execution, asyncio.Task[Any]]] = {}
         self._compiled: dict[str, Machine] = {}
+        self._generation = 0
 
     # ----- plumbing -------------------------------------------------------------------------
 
@@ -78,8 +79,11 @@ class StepFunctionsProvider(ExecutionOperations, TestStateOperation, Provider):
         self._running.clear()
 
     def reset(self) -> None:
-        for execution, _task in list(self._running.values()):
-            execution.stop()
+        # Reset may come from another thread (the pytest plugin): cancel on each task's loop,
+        # and move to a new generation so no execution of the old one writes its record.
+        self._generation += 1
+        for _execution, task in list(self._running.values()):
+            task.get_loop().call_soon_threadsafe(task.cancel)
         self._running.clear()
         super().reset()
 
