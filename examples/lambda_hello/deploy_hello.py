@@ -1,7 +1,8 @@
 """Deploy the greeting function: zipped (as on AWS), or from its folder for hot reload.
 
-Run against a running emulator with ``AWS_ENDPOINT_URL=http://localhost:4566 python deploy.py``
-(add ``--hot-reload`` to serve the folder in place: edits apply on the next invocation).
+Run against a running emulator with
+``AWS_ENDPOINT_URL=http://localhost:4566 python deploy_hello.py``; add ``--hot-reload`` to
+serve the folder in place, so edits apply on the next invocation.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from deploy import deploy
+from deploy_hello import deploy
 
 from emulator.testing import EmulatorHandle
 
