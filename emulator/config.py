@@ -40,7 +40,7 @@ class Settings(BaseSettings):
     )
     lambda_executor: Literal["inprocess", "process"] = Field(
         "inprocess",
-        description="how Lambda handlers run by default: inside the emulator, or in worker processes",
+        description="where Lambda handlers run by default: in the emulator or in worker processes",
     )
     lambda_account_concurrency: int = Field(
         1000, ge=1, description="the account's Lambda concurrency limit, per region"
