@@ -7,9 +7,9 @@ Each protocol is small enough that a fake can sit beside it in tests.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Protocol, cast
+from typing import Any, Protocol, cast
 
 
 @dataclass
@@ -43,10 +43,44 @@ class FunctionInvoker(Protocol):
         ...
 
 
+class QueueAccess(Protocol):
+    """SQS by queue ARN, for destinations, integrations and event sources (``queues`` port).
+
+    Results and errors are the SQS API's own (ServiceError with SQS's codes).
+    """
+
+    def exists(self, queue_arn: str) -> bool: ...
+
+    def send(
+        self,
+        queue_arn: str,
+        body: str,
+        *,
+        message_attributes: Mapping[str, Mapping[str, Any]] | None = None,
+        group_id: str | None = None,
+        deduplication_id: str | None = None,
+        delay_seconds: int | None = None,
+    ) -> dict[str, Any]: ...
+
+    async def receive(
+        self,
+        queue_arn: str,
+        *,
+        max_messages: int = 10,
+        visibility_timeout: int | None = None,
+        wait_seconds: int = 0,
+    ) -> list[dict[str, Any]]: ...
+
+    def delete(self, queue_arn: str, receipt_handle: str) -> None: ...
+
+    def change_visibility(self, queue_arn: str, receipt_handle: str, timeout: int) -> None: ...
+
+
 # Which service offers each port.
 PORT_OWNERS: dict[str, str] = {
     "functions": "lambda",
     "logs": "logs",
+    "queues": "sqs",
 }
 
 
@@ -64,5 +98,9 @@ class Ports:
     def functions(self) -> FunctionInvoker:
         return cast(FunctionInvoker, self._resolve("functions"))
 
+    @property
+    def queues(self) -> QueueAccess:
+        return cast(QueueAccess, self._resolve("queues"))
 
-__all__ = ["PORT_OWNERS", "FunctionInvoker", "InvokeResult", "Ports"]
+
+__all__ = ["PORT_OWNERS", "FunctionInvoker", "InvokeResult", "Ports", "QueueAccess"]
