@@ -6,8 +6,8 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from pathlib import Path
-from typing import Any
+from types import UnionType
+from typing import Any, Literal, Union, get_args, get_origin
 
 import httpx
 
@@ -15,43 +15,42 @@ from emulator import __version__
 from emulator.config import Settings
 
 
+def _option_kwargs(annotation: Any) -> dict[str, Any]:
+    """argparse keyword arguments for a settings field of this type."""
+    if annotation is bool:
+        return {"action": argparse.BooleanOptionalAction}
+    if get_origin(annotation) is Literal:
+        return {"choices": list(get_args(annotation))}
+    if get_origin(annotation) is list:
+        (item,) = get_args(annotation)
+        return {"action": "append", "type": item}
+    if get_origin(annotation) in (Union, UnionType):
+        present = [arg for arg in get_args(annotation) if arg is not type(None)]
+        return _option_kwargs(present[0])
+    return {"type": annotation}
+
+
 def _add_server_options(parser: argparse.ArgumentParser, *, nested: bool = False) -> None:
-    # Subcommands must not overwrite options given before them with their own defaults.
-    unset: dict[str, Any] = {"default": argparse.SUPPRESS} if nested else {}
-    parser.add_argument(
-        "--host", **unset, help="address to bind (EMULATOR_HOST, default 127.0.0.1)"
-    )
-    parser.add_argument("--port", type=int, **unset, help="port (EMULATOR_PORT, default 4566)")
-    parser.add_argument(
-        "--state-dir",
-        type=Path,
-        **unset,
-        help="persist state here (EMULATOR_STATE_DIR; default memory)",
-    )
-    parser.add_argument(
-        "--region", **unset, help="default region (EMULATOR_REGION, default us-east-1)"
-    )
-    parser.add_argument(
-        "--log-level",
-        choices=["debug", "info", "warning", "error", "critical"],
-        **unset,
-        help="log level (EMULATOR_LOG_LEVEL, default info)",
-    )
-    parser.add_argument(
-        "--deploy",
-        type=Path,
-        action="append",
-        **unset,
-        help="run this Python script once the server is up, with AWS_ENDPOINT_URL set (repeatable)",
-    )
-
-
-_SERVER_KEYS = ("host", "port", "state_dir", "region", "log_level", "deploy")
+    """One flag per settings field, so every ``EMULATOR_*`` variable is also a flag."""
+    for name, field in Settings.model_fields.items():
+        options = _option_kwargs(field.annotation)
+        default = "[]" if field.default_factory is not None else field.default
+        # Subcommands must not overwrite options given before them with their own defaults.
+        if nested:
+            options["default"] = argparse.SUPPRESS
+        parser.add_argument(
+            "--" + name.replace("_", "-"),
+            dest=name,
+            help=f"{field.description} (EMULATOR_{name.upper()}, default {default})",
+            **options,
+        )
 
 
 def _settings(args: argparse.Namespace) -> Settings:
     overrides: dict[str, Any] = {
-        key: value for key in _SERVER_KEYS if (value := getattr(args, key, None)) is not None
+        key: value
+        for key in Settings.model_fields
+        if (value := getattr(args, key, None)) is not None
     }
     return Settings(**overrides)
 

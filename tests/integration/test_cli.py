@@ -22,6 +22,24 @@ def test_version_and_help() -> None:
         assert flag in helped
 
 
+def test_every_setting_is_a_flag_and_a_variable() -> None:
+    from emulator.cli import build_parser
+    from emulator.config import Settings
+
+    helped = _cli("serve", "--help").stdout.replace("\n", " ")
+    for name in Settings.model_fields:
+        assert "--" + name.replace("_", "-") in helped
+        assert f"EMULATOR_{name.upper()}" in " ".join(helped.split())
+    args = build_parser().parse_args(
+        ["serve", "--port", "5001", "--no-request-log", "--deploy", "a.py", "--deploy", "b.py"]
+    )
+    assert (args.port, args.request_log, [str(p) for p in args.deploy]) == (
+        5001, False, ["a.py", "b.py"],
+    )
+    before = build_parser().parse_args(["--region", "eu-west-1", "serve"])
+    assert before.region == "eu-west-1"
+
+
 def test_serve_logs_requests_status_and_reset_and_stops_gracefully(tmp_path: Path) -> None:
     marker = tmp_path / "deployed.txt"
     script = tmp_path / "deploy.py"
