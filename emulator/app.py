@@ -17,8 +17,11 @@ from starlette.routing import Route
 from emulator import __version__
 from emulator.clock import Clock
 from emulator.config import Settings
+from emulator.gateway import asgi as execute_api
+from emulator.idle import wait_idle
 from emulator.services.lambda_ import http as lambda_http
 from emulator.services.registry import ServiceRegistry
+from emulator.services.xray import http as xray_http
 from emulator.store import Backend, MemoryBackend, SqliteBackend
 from emulator.wire.dispatch import Dispatcher
 from emulator.wire.request import WireRequest
@@ -108,12 +111,24 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> S
             }
         )
 
+    async def idle(request: Request) -> Response:
+        try:
+            body = _json_body(await request.body()) if request.method == "POST" else {}
+            timeout = float(body.get("timeout", request.query_params.get("timeout", 10)))
+        except (ValueError, TypeError):
+            return JSONResponse({"error": "timeout must be a number of seconds"}, status_code=400)
+        busy = await wait_idle(emulator.services.busy, max(0.0, min(timeout, 300.0)))
+        return JSONResponse({"idle": not busy, "busy": busy}, status_code=408 if busy else 200)
+
     async def aws(request: Request) -> Response:
         url_id = lambda_http.url_host(request)
         if url_id is not None:  # a function URL addressed by host name
             return await lambda_http.function_url(
                 emulator.services, request, url_id, request.url.path
             )
+        invoked = await execute_api.dispatch(emulator.services, request)
+        if invoked is not None:  # an invoke URL of a REST API stage
+            return invoked
         wire_request = WireRequest(
             method=request.method,
             path=request.scope.get("raw_path", b"").decode("latin-1").split("?", 1)[0]
@@ -133,9 +148,19 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> S
     async def lambda_code(request: Request) -> Response:
         return await lambda_http.code_route(emulator.services, request)
 
+    async def xray_otlp(request: Request) -> Response:
+        return await xray_http.otlp_traces(emulator.services, request)
+
+    async def xray_traces(request: Request) -> Response:
+        return await xray_http.traces_route(emulator.services, request)
+
+    async def xray_trace(request: Request) -> Response:
+        return await xray_http.trace_route(emulator.services, request)
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await emulator.services.start()
+        await xray_http.start_daemon(emulator.services)
         log.info("emulator %s ready", __version__)
         try:
             yield
@@ -150,8 +175,12 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> S
             Route("/_emulator/reset", reset, methods=["POST"]),
             Route("/_emulator/resources", resources, methods=["GET"]),
             Route("/_emulator/clock", clock_route, methods=["GET", "POST"]),
+            Route("/_emulator/idle", idle, methods=["GET", "POST"]),
             Route("/_aws/lambda-url/{rest:path}", lambda_url, methods=ALL_METHODS),
             Route("/_aws/lambda-code/{owner}/{digest}.zip", lambda_code, methods=["GET"]),
+            Route("/_emulator/xray/traces", xray_traces, methods=["GET"]),
+            Route("/_emulator/xray/traces/{trace_id}", xray_trace, methods=["GET"]),
+            Route("/v1/traces", xray_otlp, methods=["POST"]),
             Route("/{path:path}", aws, methods=ALL_METHODS),
         ],
         lifespan=lifespan,

@@ -52,6 +52,18 @@ class Settings(BaseSettings):
         False,
         description="process executor: run python3.X functions on an installed python3.X",
     )
+    xray_daemon_port: int = Field(
+        2000,
+        ge=-1,
+        le=65535,
+        description="X-Ray daemon port, UDP for segments and TCP for the API proxy "
+        "(0 picks one, -1 turns the daemon off)",
+    )
+    xray_max_bytes: int = Field(
+        256 * 1024 * 1024,
+        ge=1024,
+        description="X-Ray trace store cap per account and region; the oldest traces go first",
+    )
 
     @property
     def database_path(self) -> Path | None:

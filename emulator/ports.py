@@ -75,12 +75,106 @@ class QueueAccess(Protocol):
 
     def change_visibility(self, queue_arn: str, receipt_handle: str, timeout: int) -> None: ...
 
+    def receivable(self, queue_arn: str) -> int:
+        """How many messages a receive would get now (0 when the queue is gone)."""
+        ...
+
+
+class TopicAccess(Protocol):
+    """SNS by topic ARN, for destinations and targets (``topics`` port).
+
+    Errors are the SNS API's own (ServiceError with SNS's codes).
+    """
+
+    def exists(self, topic_arn: str) -> bool: ...
+
+    def publish(
+        self,
+        topic_arn: str,
+        message: str,
+        *,
+        subject: str | None = None,
+        message_attributes: Mapping[str, Mapping[str, Any]] | None = None,
+        group_id: str | None = None,
+        deduplication_id: str | None = None,
+    ) -> dict[str, Any]: ...
+
+
+class BusAccess(Protocol):
+    """EventBridge buses, for destinations and other buses' targets (``buses`` port)."""
+
+    def put_events(
+        self, entries: list[Mapping[str, Any]], *, account: str, region: str
+    ) -> dict[str, Any]:
+        """PutEvents; its answer (FailedEntryCount, Entries)."""
+        ...
+
+
+@dataclass
+class TraceContext:
+    """The X-Ray trace a traced request belongs to, and whether it is sampled."""
+
+    trace_id: str
+    parent_id: str | None
+    sampled: bool
+
+    def header(self, parent_id: str | None = None) -> str:
+        """``X-Amzn-Trace-Id`` to pass downstream, naming ``parent_id`` as the parent."""
+        parent = parent_id or self.parent_id
+        text = f"Root={self.trace_id}"
+        if parent:
+            text += f";Parent={parent}"
+        return f"{text};Sampled={1 if self.sampled else 0}"
+
+
+class SegmentRecorder(Protocol):
+    """Writes X-Ray segments; offered by the xray service as the ``segments`` port.
+
+    A traced service (an API Gateway stage with tracing, a Lambda function with Active
+    tracing, a state machine with tracing) calls ``trace_context`` with the incoming
+    ``X-Amzn-Trace-Id`` (None when there is none): Root, Parent and Sampled=0/1 are honoured,
+    and a missing decision is taken by the account's sampling rules (by default one request a
+    second, then 5%). When sampled, it builds its segment documents (as in AWS's segment
+    document reference: ``name``, ``id`` from ``new_id``, ``trace_id``, ``start_time``,
+    ``end_time``, ``origin``, ``http``, ``subsegments``...) and passes them to ``record``; it
+    passes ``context.header(segment_id)`` on to whatever it calls. ``daemon_address`` is the
+    ``host:port`` for AWS_XRAY_DAEMON_ADDRESS in a function's environment (None when the
+    daemon is off).
+    """
+
+    @property
+    def daemon_address(self) -> str | None: ...
+
+    def new_id(self) -> str:
+        """A new 16-hex-digit segment id."""
+        ...
+
+    def trace_context(
+        self,
+        header: str | None,
+        *,
+        account: str,
+        region: str,
+        service_name: str = "",
+        service_type: str = "",
+        host: str = "",
+        method: str = "",
+        url_path: str = "",
+    ) -> TraceContext: ...
+
+    def record(self, documents: list[dict[str, Any]], *, account: str, region: str) -> None:
+        """Keep finished (or in-progress) segment documents; invalid ones are dropped."""
+        ...
+
 
 # Which service offers each port.
 PORT_OWNERS: dict[str, str] = {
     "functions": "lambda",
     "logs": "logs",
     "queues": "sqs",
+    "topics": "sns",
+    "buses": "events",
+    "segments": "xray",
 }
 
 
@@ -102,5 +196,27 @@ class Ports:
     def queues(self) -> QueueAccess:
         return cast(QueueAccess, self._resolve("queues"))
 
+    @property
+    def topics(self) -> TopicAccess:
+        return cast(TopicAccess, self._resolve("topics"))
 
-__all__ = ["PORT_OWNERS", "FunctionInvoker", "InvokeResult", "Ports", "QueueAccess"]
+    @property
+    def buses(self) -> BusAccess:
+        return cast(BusAccess, self._resolve("buses"))
+
+    @property
+    def segments(self) -> SegmentRecorder:
+        return cast(SegmentRecorder, self._resolve("segments"))
+
+
+__all__ = [
+    "PORT_OWNERS",
+    "BusAccess",
+    "FunctionInvoker",
+    "InvokeResult",
+    "Ports",
+    "QueueAccess",
+    "SegmentRecorder",
+    "TopicAccess",
+    "TraceContext",
+]

@@ -8,14 +8,13 @@ lines around the handler's own output to the log sink and the console.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import signal
 import time
 import uuid
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Protocol
 
 from emulator.clock import Clock
 from emulator.runtime import logformat, reload
@@ -78,7 +77,6 @@ class Runtime:
         self.log_sink = log_sink
         self._executor_factories = executors
         self._executors: dict[str, Executor] = {}
-        self._background: set[asyncio.Task[Any]] = set()
 
     def executor(self, name: str) -> Executor:
         executor = self._executors.get(name)
@@ -99,19 +97,6 @@ class Runtime:
             return await self._invoke(spec, request)
         finally:
             self.pool.release(spec)
-
-    def invoke_event(self, spec: FunctionSpec, request: InvocationRequest) -> None:
-        """Run an asynchronous (Event) invocation in the background."""
-
-        async def run() -> None:
-            try:
-                await self.invoke(spec, request)
-            except Exception as error:  # retries and destinations come with the event queue
-                log.warning("[%s] event invocation failed: %s", spec.function_name, error)
-
-        task = asyncio.get_running_loop().create_task(run())
-        self._background.add(task)
-        task.add_done_callback(self._background.discard)
 
     async def _invoke(self, spec: FunctionSpec, request: InvocationRequest) -> InvocationResult:
         request_id = request.request_id or str(uuid.uuid4())

@@ -42,6 +42,11 @@ class Provider:
         """Forget every resource of this service."""
         self.store.reset()
 
+    def busy(self) -> list[str]:
+        """Work under way or due now (events, pollers, deliveries), described for people;
+        empty when only the clock moving on could start more. See emulator.idle."""
+        return []
+
     def resources(self) -> dict[str, list[dict[str, Any]]]:
         """A JSON-ready listing of what this service holds, for ``/_emulator/resources``."""
         return {}

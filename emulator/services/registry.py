@@ -17,6 +17,8 @@ PROVIDERS: dict[str, str] = {
     "lambda": "emulator.services.lambda_.provider:LambdaProvider",
     "logs": "emulator.services.logs.provider:LogsProvider",
     "stepfunctions": "emulator.services.stepfunctions.provider:StepFunctionsProvider",
+    "apigateway": "emulator.services.apigateway.provider:ApiGatewayProvider",
+    "xray": "emulator.services.xray.provider:XrayProvider",
 }
 
 
@@ -89,6 +91,11 @@ class ServiceRegistry:
         if service is None:
             self.backend.clear()
         return targets
+
+    def busy(self) -> list[str]:
+        """What the loaded services are still doing (see Provider.busy)."""
+        return [f"{name}: {item}" for name, provider in list(self._providers.items())
+                for item in provider.busy()]
 
     def status(self) -> dict[str, str]:
         return {name: ("running" if name in self._providers else "available") for name in PROVIDERS}

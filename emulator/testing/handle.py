@@ -60,6 +60,17 @@ class EmulatorHandle:
         options.update(kwargs)
         return boto3.client(service_name, **options)
 
+    def wait_idle(self, timeout: float = 10.0) -> None:
+        """Return once queued async invocations, event-source pollers and deliveries have
+        nothing left to do now; raises TimeoutError (naming what is busy) after ``timeout``
+        real seconds. Work due later (a retry back-off) needs ``clock.advance`` first."""
+        import httpx
+
+        reply = httpx.post(f"{self.endpoint_url}/_emulator/idle", json={"timeout": timeout},
+                           timeout=timeout + 10)
+        if reply.status_code != 200:
+            raise TimeoutError(f"the emulator is still busy: {reply.json().get('busy')}")
+
     def reset(self, service: str | None = None) -> None:
         """Forget all state (or one service's) and put the clock back to real time."""
         self._server.emulator.services.reset(service)

@@ -8,6 +8,7 @@ import binascii
 import json
 from typing import Any
 
+from emulator import ids
 from emulator.context import RequestContext
 from emulator.ports import InvokeResult
 from emulator.runtime.spec import (
@@ -16,6 +17,7 @@ from emulator.runtime.spec import (
     InvocationRequest,
     Throttled,
 )
+from emulator.services.lambda_.async_events import AsyncEventsApi
 from emulator.services.lambda_.common import (
     PYTHON_RUNTIME,
     Scope,
@@ -24,7 +26,6 @@ from emulator.services.lambda_.common import (
     split_function_name,
     user_error,
 )
-from emulator.services.lambda_.versions import VersionsApi
 from emulator.wire.errors import ServiceError
 
 INVOCATION_TYPES = ("RequestResponse", "Event", "DryRun")
@@ -52,7 +53,7 @@ def _client_context(raw: str | None) -> str | None:
     return text
 
 
-class InvokeApi(VersionsApi):
+class InvokeApi(AsyncEventsApi):
     async def invoke(
         self,
         ctx: RequestContext,
@@ -135,7 +136,8 @@ class InvokeApi(VersionsApi):
             request_id=request_id,
         )
         if invocation_type == "Event":
-            self.runtime.invoke_event(spec, request)
+            self.accept_event(scope, name, qualifier, payload, request_id or ids.request_id(),
+                              trace_header)
             return InvokeResult(status_code=202, payload=b"", executed_version=record.version)
         try:
             result = await self.runtime.invoke(spec, request)
@@ -152,6 +154,15 @@ class InvokeApi(VersionsApi):
             log_result=result.log_tail,
             executed_version=result.executed_version,
         )
+
+
+    async def invoke_async(
+        self, ctx: RequestContext, *, function_name: str, invoke_args: bytes, **_: Any
+    ) -> dict[str, Any]:
+        """The deprecated InvokeAsync: an Event invocation answered with Status 202."""
+        await self.invoke_function(scope_of(ctx), function_name, invoke_args or b"",
+                                   invocation_type="Event", request_id=ctx.request_id)
+        return {"Status": 202}
 
 
 class FunctionsPort:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from emulator.services.lambda_.common import Scope, function_arn
+from emulator.context import RequestContext
+from emulator.services.lambda_.common import Scope, function_arn, scope_of, split_function_name
 from emulator.services.lambda_.functions import FunctionsApi
 from emulator.services.lambda_.invoke import FunctionsPort, InvokeApi
 from emulator.services.lambda_.layers import LayersApi
@@ -19,6 +20,17 @@ class LambdaProvider(InvokeApi, FunctionsApi, LayersApi, PermissionsApi, UrlsApi
 
     def port(self, name: str) -> object | None:
         return FunctionsPort(self) if name == "functions" else None
+
+    def delete_function(
+        self, ctx: RequestContext, *, function_name: str, qualifier: str | None = None,
+        **kwargs: Any,
+    ) -> dict[str, Any]:
+        result = super().delete_function(ctx, function_name=function_name, qualifier=qualifier,
+                                         **kwargs)
+        name, qualifier = split_function_name(function_name, qualifier)
+        if qualifier is None:
+            self.forget_configs(scope_of(ctx), name)
+        return result
 
     def code_zip(self, digest_hex: str) -> bytes | None:
         """A stored deployment package by the hex of its SHA-256 (for Code.Location)."""

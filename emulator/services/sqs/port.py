@@ -84,5 +84,24 @@ class QueuePort:
             ctx, queue_url=url, receipt_handle=receipt_handle, visibility_timeout=timeout
         )
 
+    def receivable(self, queue_arn: str) -> int:
+        """How many messages a receive would get now: visible ones, less FIFO groups held
+        back by a message in flight or delayed ahead of them."""
+        queue = self._provider.queues.by_arn(queue_arn)
+        if queue is None:
+            return 0
+        now = self._provider.clock.now()
+        if not queue.fifo:
+            return self._provider.delivery.counts(queue, now).visible
+        messages = self._provider.queues.messages(queue).values()
+        blocked = {m.group_id for m in messages if m.in_flight(now)}
+        count = 0
+        for message in messages:
+            if message.visible_at > now:
+                blocked.add(message.group_id)
+            elif message.group_id not in blocked:
+                count += 1
+        return count
+
 
 __all__ = ["QueuePort"]

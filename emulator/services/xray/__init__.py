@@ -1,0 +1,1 @@
+"""AWS X-Ray: the API, the daemon's UDP and TCP ports, OTLP traces and readable waterfalls."""

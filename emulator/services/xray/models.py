@@ -1,0 +1,51 @@
+"""Stored records of X-Ray: sampling rules, groups, tags, encryption and telemetry.
+
+Traces themselves live in the collector (emulator.xray.collector), in memory.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from emulator.store import Record
+
+RULES = "rules"
+GROUPS = "groups"
+TAGS = "tags"
+SETTINGS = "settings"
+TELEMETRY = "telemetry"
+
+
+class RuleRecord(Record):
+    rule: dict[str, Any]  # the SamplingRule shape, RuleARN included
+    created: float
+    modified: float
+
+
+class GroupRecord(Record):
+    name: str
+    arn: str
+    filter_expression: str | None = None
+    insights: dict[str, bool] = Field(default_factory=dict)
+
+
+class TagsRecord(Record):
+    tags: dict[str, str] = Field(default_factory=dict)
+
+
+class EncryptionRecord(Record):
+    key_id: str | None = None
+    type: str = "NONE"
+
+
+class TelemetryRecord(Record):
+    records: int = 0
+    received: int = 0
+    sent: int = 0
+    rejected: int = 0
+
+
+__all__ = ["GROUPS", "RULES", "SETTINGS", "TAGS", "TELEMETRY", "EncryptionRecord",
+           "GroupRecord", "RuleRecord", "TagsRecord", "TelemetryRecord"]

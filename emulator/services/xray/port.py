@@ -1,0 +1,57 @@
+"""The ``segments`` port: how API Gateway, Lambda and Step Functions write X-Ray segments."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from emulator.ports import TraceContext
+from emulator.services.xray.rules import all_rules
+from emulator.xray import sampling
+from emulator.xray.header import TraceHeader, new_segment_id, new_trace_id
+from emulator.xray.segments import InvalidSegment, parse
+
+if TYPE_CHECKING:
+    from emulator.services.xray.provider import XrayProvider
+
+
+class SegmentsPort:
+    """SegmentRecorder (see emulator.ports) over the xray provider's collector and rules."""
+
+    def __init__(self, provider: XrayProvider) -> None:
+        self._provider = provider
+
+    @property
+    def daemon_address(self) -> str | None:
+        daemon = self._provider.daemon
+        return daemon.address if daemon is not None else None
+
+    def new_id(self) -> str:
+        return new_segment_id()
+
+    def trace_context(self, header: str | None, *, account: str, region: str,
+                      service_name: str = "", service_type: str = "", host: str = "",
+                      method: str = "", url_path: str = "") -> TraceContext:
+        provider = self._provider
+        incoming = TraceHeader.parse(header)
+        trace_id = incoming.root or new_trace_id(provider.clock.now())
+        sampled = incoming.sampled
+        if sampled is None:
+            rules = [sampling.Rule.from_shape(r.rule)
+                     for r in all_rules(provider.store, account, region, provider.clock.now())]
+            request = sampling.Request(service_name, service_type, host, method, url_path)
+            sampled, _ = provider._sampler(account, region).decide(
+                rules, request, provider.clock.now())
+        return TraceContext(trace_id, incoming.parent, sampled)
+
+    def record(self, documents: list[dict[str, Any]], *, account: str, region: str) -> None:
+        for document in documents:
+            try:
+                entity = parse(json.dumps(document))
+            except InvalidSegment:
+                continue  # a service's own segment: a bug there must not fail the request
+            provider = self._provider
+            provider.collector.put(account, region, entity)
+
+
+__all__ = ["SegmentsPort"]

@@ -1,0 +1,134 @@
+"""Where traces are kept: per account and region, for 30 days by the emulator's clock, under
+a size cap that evicts the oldest traces first."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from emulator.xray.filters import Filter
+from emulator.xray.segments import Entity, InvalidSegment, parse
+from emulator.xray.trace import Trace
+
+RETENTION_SECONDS = 30 * 86_400
+TimeRangeType = str  # "TraceId", "Event" or "Service"
+
+
+@dataclass
+class Rejected:
+    """A document X-Ray would list in UnprocessedTraceSegments."""
+
+    segment_id: str | None
+    code: str
+    message: str
+
+
+class TraceStore:
+    """The traces of one account and region, oldest first."""
+
+    def __init__(self) -> None:
+        self.traces: dict[str, Trace] = {}
+        self.size = 0
+
+    def __len__(self) -> int:
+        return len(self.traces)
+
+
+class Collector:
+    """Every account's and region's traces."""
+
+    def __init__(self, now: Callable[[], float], max_bytes: int,
+                 retention: float = RETENTION_SECONDS) -> None:
+        self._now = now
+        self.max_bytes = max_bytes
+        self.retention = retention
+        self._stores: dict[tuple[str, str], TraceStore] = {}
+        self.received = 0
+        self.rejected = 0
+
+    def store(self, account: str, region: str) -> TraceStore:
+        key = (account, region)
+        store = self._stores.get(key)
+        if store is None:
+            store = self._stores[key] = TraceStore()
+        return store
+
+    def reset(self) -> None:
+        self._stores.clear()
+
+    # -- writing -------------------------------------------------------------------------
+
+    def put_documents(self, account: str, region: str,
+                      documents: list[str | bytes]) -> list[Rejected]:
+        """Check and keep each document; return the ones X-Ray would leave unprocessed."""
+        rejected = []
+        for text in documents:
+            try:
+                entity = parse(text)
+            except InvalidSegment as error:
+                self.rejected += 1
+                rejected.append(Rejected(error.segment_id, error.code, str(error)))
+                continue
+            self.put(account, region, entity)
+        return rejected
+
+    def put(self, account: str, region: str, entity: Entity) -> None:
+        self.received += 1
+        store = self.store(account, region)
+        now = self._now()
+        trace = store.traces.get(entity.trace_id)
+        if trace is None:
+            trace = store.traces[entity.trace_id] = Trace(entity.trace_id, now)
+        before = trace.size
+        trace.add(entity, now)
+        store.size += trace.size - before
+        self._evict(store, now)
+
+    def _evict(self, store: TraceStore, now: float) -> None:
+        cutoff = now - self.retention
+        traces = store.traces
+        while traces:
+            oldest = next(iter(traces.values()))
+            if store.size <= self.max_bytes and oldest.updated >= cutoff:
+                return
+            del traces[oldest.id]
+            store.size -= oldest.size
+
+    # -- reading -------------------------------------------------------------------------
+
+    def live(self, account: str, region: str) -> Iterator[Trace]:
+        """Traces younger than the retention period, oldest first."""
+        cutoff = self._now() - self.retention
+        for trace in list(self.store(account, region).traces.values()):
+            if trace.updated >= cutoff:
+                yield trace
+
+    def get(self, account: str, region: str, trace_id: str) -> Trace | None:
+        trace = self.store(account, region).traces.get(trace_id)
+        if trace is None or trace.updated < self._now() - self.retention:
+            return None
+        return trace
+
+    def find(self, account: str, region: str, start: float, end: float,
+             range_type: TimeRangeType = "TraceId",
+             expression: Filter | None = None) -> tuple[list[tuple[Trace, float]], int]:
+        """Traces in [start, end] by ``range_type`` that match ``expression``, with the time
+        that matched; and how many traces were in the time range."""
+        found: list[tuple[Trace, float]] = []
+        scanned = 0
+        for trace in self.live(account, region):
+            if range_type == "Event":
+                when = trace.updated
+            elif range_type == "Service":
+                when = trace.end_time
+            else:
+                when = trace.epoch
+            if when < start or when > end:
+                continue
+            scanned += 1
+            if expression is None or expression.matches(trace.facts):
+                found.append((trace, when))
+        return found, scanned
+
+
+__all__ = ["RETENTION_SECONDS", "Collector", "Rejected", "TraceStore"]

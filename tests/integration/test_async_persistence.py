@@ -1,0 +1,63 @@
+"""With a state dir, async invocations accepted before ``kill -9`` run after the restart."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import boto3
+import httpx
+from emulator_process import EmulatorProcess
+from lambda_support import zip_of
+
+HANDLER = {"app.py": """
+    def handler(event, context):
+        return {"n": event["n"]}
+"""}
+
+
+def _client(service: str, url: str) -> Any:
+    return boto3.client(service, endpoint_url=url, region_name="us-east-1",
+                        aws_access_key_id="test", aws_secret_access_key="test")
+
+
+def test_events_accepted_before_kill_9_are_delivered_after_restart(tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    with EmulatorProcess("--state-dir", str(state)) as first:
+        first.wait_healthy()
+        lam, sqs = _client("lambda", first.url), _client("sqs", first.url)
+        url = sqs.create_queue(QueueName="done")["QueueUrl"]
+        arn = sqs.get_queue_attributes(QueueUrl=url,
+                                       AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        lam.create_function(FunctionName="worker", Runtime="python3.11", Handler="app.handler",
+                            Role="arn:aws:iam::000000000000:role/r",
+                            Code={"ZipFile": zip_of(HANDLER)})
+        lam.put_function_event_invoke_config(
+            FunctionName="worker", DestinationConfig={"OnSuccess": {"Destination": arn}})
+        # Throttled, so every accepted event is still queued when the process dies.
+        lam.put_function_concurrency(FunctionName="worker", ReservedConcurrentExecutions=0)
+        for number in range(25):
+            reply = lam.invoke(FunctionName="worker", InvocationType="Event",
+                               Payload=json.dumps({"n": number}).encode())
+            assert reply["StatusCode"] == 202
+        first.kill()
+
+    with EmulatorProcess("--state-dir", str(state)) as second:
+        second.wait_healthy()
+        lam, sqs = _client("lambda", second.url), _client("sqs", second.url)
+        lam.delete_function_concurrency(FunctionName="worker")
+        httpx.post(f"{second.url}/_emulator/clock", json={"advance": 600})
+        idle = httpx.post(f"{second.url}/_emulator/idle", json={"timeout": 30}, timeout=40)
+        assert idle.json() == {"idle": True, "busy": []}
+        url = sqs.get_queue_url(QueueName="done")["QueueUrl"]
+        numbers: list[int] = []
+        while True:
+            messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get(
+                "Messages", [])
+            if not messages:
+                break
+            for message in messages:
+                numbers.append(json.loads(message["Body"])["requestPayload"]["n"])
+                sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+        assert sorted(numbers) == list(range(25))
