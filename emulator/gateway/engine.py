@@ -1,0 +1,167 @@
+"""The data plane engine: finds the deployed stage, picks the canary or the main deployment,
+runs the pipeline, and keeps what outlives a request (routers, the stage cache, throttling
+buckets, metrics)."""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections import Counter
+from collections.abc import Callable
+from typing import Any, cast
+
+import httpx
+
+from emulator import ids
+from emulator.clock import Clock
+from emulator.gateway import logs, pipeline
+from emulator.gateway.cache import StageCache
+from emulator.gateway.deployed import DeployedApis, DeployedStage, Snapshot
+from emulator.gateway.integrations import Backends
+from emulator.gateway.invocation import Invocation
+from emulator.gateway.messages import GatewayRequest, GatewayResponse
+from emulator.gateway.routes import Router
+from emulator.gateway.throttling import Throttles
+from emulator.ports import Ports
+
+log = logging.getLogger("emulator.gateway")
+
+
+def _message(status: int, message: str) -> GatewayResponse:
+    body = ('{"message":"' + message + '"}').encode()
+    return GatewayResponse(status, [("Content-Type", "application/json")], body)
+
+
+class Gateway:
+    def __init__(self, apis: DeployedApis, clock: Clock, ports: Ports) -> None:
+        self.apis = apis
+        self.clock = clock
+        self.ports = ports
+        self.cache = StageCache(clock)
+        self.throttles = Throttles(clock)
+        self.counts: Counter[tuple[str, str, str]] = Counter()
+        # Where a canary request falls in [0, 100); replace it to make the split predictable.
+        self.choose: Callable[[], float] = lambda: random.random() * 100.0
+        self._routers: dict[tuple[str, str], Router] = {}
+        self._http: httpx.AsyncClient | None = None
+
+    @property
+    def backends(self) -> Backends:
+        if self._http is None:
+            self._http = httpx.AsyncClient(follow_redirects=False, timeout=None)
+        return Backends(self.ports, self._http)
+
+    def router(self, api_id: str, deployment_id: str, snapshot: Snapshot) -> Router:
+        """The deployment's router, built once: deployments never change."""
+        key = (api_id, deployment_id)
+        found = self._routers.get(key)
+        if found is None:
+            found = self._routers[key] = Router(snapshot.resources)
+        return found
+
+    async def handle(self, api_id: str, stage_name: str, request: GatewayRequest,
+                     via_domain: bool = False) -> GatewayResponse:
+        deployed = self.apis.stage(api_id, stage_name)
+        if deployed is None:
+            return _message(403, "Missing Authentication Token") if self.apis.api_exists(
+                api_id) else _message(403, "Forbidden")
+        if not via_domain and deployed.snapshot.api.get("disableExecuteApiEndpoint"):
+            return _message(403, "Forbidden")
+        return await self.run(deployed, request)
+
+    async def handle_domain(self, host: str, request: GatewayRequest
+                            ) -> GatewayResponse | None:
+        """A request to a custom domain name, or None when ``host`` is not one."""
+        domain = self.apis.domain(host.split(":")[0].lower())
+        if domain is None:
+            return None
+        segments = request.path.lstrip("/").split("/", 1)
+        mapping = domain.mappings.get(segments[0]) if segments[0] else None
+        rest = "/" + (segments[1] if len(segments) > 1 else "")
+        if mapping is None:
+            mapping, rest = domain.mappings.get("(none)"), request.path
+        if mapping is None:
+            return _message(403, "Forbidden")
+        stage = mapping.get("stage")
+        if not stage:
+            parts = rest.lstrip("/").split("/", 1)
+            stage, rest = parts[0], "/" + (parts[1] if len(parts) > 1 else "")
+        request.path = rest or "/"
+        return await self.handle(mapping["restApiId"], stage, request, via_domain=True)
+
+    def _invocation(self, deployed: DeployedStage, request: GatewayRequest) -> Invocation:
+        stage = deployed.stage
+        variables = dict(stage.get("variables") or {})
+        canary = stage.get("canarySettings") or {}
+        snapshot, deployment_id, is_canary = deployed.snapshot, deployed.deployment_id, False
+        if deployed.canary_snapshot is not None and deployed.canary_deployment_id and \
+                self.choose() < float(canary.get("percentTraffic", 0.0)):
+            snapshot, deployment_id, is_canary = (deployed.canary_snapshot,
+                                                  deployed.canary_deployment_id, True)
+            variables.update(canary.get("stageVariableOverrides") or {})
+        inv = Invocation(request=request, deployed=deployed, request_id=ids.request_id(),
+                         snapshot=snapshot, deployment_id=deployment_id, is_canary=is_canary,
+                         stage_variables=variables, started=self.clock.now())
+        inv.cache_deployment = deployed.deployment_id if (
+            not is_canary or canary.get("useStageCache")) else deployment_id
+        return inv
+
+    async def run(self, deployed: DeployedStage, request: GatewayRequest,
+                  write_logs: bool = True) -> GatewayResponse:
+        inv = self._invocation(deployed, request)
+        response = await pipeline.run(inv, self)
+        self._count(deployed, response.status)
+        if write_logs:
+            self._write_logs(inv)
+        return response
+
+    async def test_invoke(self, deployed: DeployedStage, request: GatewayRequest
+                          ) -> tuple[GatewayResponse, list[str], int]:
+        """TestInvokeMethod: one run without cache, throttling side effects or logs."""
+        inv = self._invocation(deployed, request)
+        response = await pipeline.run(inv, self)
+        latency = int(inv.context.get("responseLatency") or 0)
+        return response, inv.log, latency
+
+    def _count(self, deployed: DeployedStage, status: int) -> None:
+        key = (deployed.api_id, deployed.stage["stageName"])
+        self.counts[(*key, "Count")] += 1
+        if 400 <= status < 500:
+            self.counts[(*key, "4XXError")] += 1
+        elif status >= 500:
+            self.counts[(*key, "5XXError")] += 1
+
+    def _write_logs(self, inv: Invocation) -> None:
+        settings, _own = pipeline.method_settings(inv)
+        level = str(settings.get("loggingLevel") or "OFF")
+        wants_access = bool((inv.deployed.stage.get("accessLogSettings") or {}).get("format"))
+        if level == "OFF" and not wants_access:
+            return
+        try:
+            sink = cast(logs.LogSink, self.ports.get("logs"))
+        except LookupError:
+            return
+        try:
+            logs.write(inv, sink, level, self.clock.now_millis())
+        except Exception:  # logging must never fail a request
+            log.exception("could not write API Gateway logs")
+
+    def metrics(self) -> dict[str, Any]:
+        """CloudWatch-style counters per API and stage."""
+        report: dict[str, Any] = {}
+        for (api_id, stage, name), value in self.counts.items():
+            report.setdefault(api_id, {}).setdefault(stage, {})[name] = value
+        for (api_id, stage), value in self.cache.hits.items():
+            report.setdefault(api_id, {}).setdefault(stage, {})["CacheHitCount"] = value
+        for (api_id, stage), value in self.cache.misses.items():
+            report.setdefault(api_id, {}).setdefault(stage, {})["CacheMissCount"] = value
+        return report
+
+    def forget(self) -> None:
+        self.cache.forget()
+        self.throttles.forget()
+        self.counts.clear()
+        self._routers.clear()
+
+
+__all__ = ["Gateway"]

@@ -1,0 +1,88 @@
+"""AWS service integrations (type AWS with a URI that is not a Lambda function), in action
+style (``...:sqs:action/SendMessage``) and path style (``...:sqs:path/{account}/{queue}``).
+
+SQS is reached through its ``queues`` port. Services without a port here answer as AWS does
+for an integration it cannot call: a 500 with a configuration error in the execution log.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import parse_qsl
+
+from emulator.gateway.integrations.base import Backends
+from emulator.gateway.invocation import GatewayError, IntegrationResult, Invocation
+from emulator.gateway.mapping import substitute_stage_variables, to_json
+
+SERVICE_URI = re.compile(
+    r"^arn:aws[a-z-]*:apigateway:(?P<region>[a-z0-9-]*):(?P<service>[a-z0-9-]+)"
+    r"(?:\.[a-z0-9.-]+)?:(?P<style>action|path)/(?P<rest>.*)$")
+
+
+def _config_error(message: str) -> GatewayError:
+    return GatewayError("DEFAULT_5XX", 500, "Internal server error",
+                        log=f"Execution failed due to configuration error: {message}")
+
+
+def _parameters(inv: Invocation) -> dict[str, str]:
+    request = inv.integration_request
+    assert request is not None
+    params = dict(request.query)
+    body = request.body.decode("utf-8", "replace")
+    content_type = {k.lower(): v for k, v in request.headers.items()}.get("content-type", "")
+    if "x-www-form-urlencoded" in content_type or (body and "=" in body and "{" not in body):
+        params.update(parse_qsl(body, keep_blank_values=True))
+    return params
+
+
+async def _sqs(inv: Invocation, backends: Backends, region: str, style: str, rest: str
+               ) -> dict[str, Any]:
+    params = _parameters(inv)
+    if style == "action":
+        action = rest.split("/")[0]
+        queue_url = params.get("QueueUrl", "")
+        parts = queue_url.rstrip("/").split("/")[-2:]
+    else:
+        action = params.get("Action", "SendMessage")
+        parts = rest.strip("/").split("/")[-2:]
+    if len(parts) != 2:
+        raise _config_error("the SQS queue could not be determined from the request")
+    account, queue = parts
+    queue_arn = f"arn:aws:sqs:{region or inv.deployed.region}:{account}:{queue}"
+    try:
+        queues: Any = backends.ports.get("queues")
+    except LookupError:
+        raise _config_error("the SQS service is not available") from None
+    if action != "SendMessage":
+        raise _config_error(f"SQS action {action} is not supported by this integration")
+    try:
+        answer = queues.send(queue_arn, params.get("MessageBody", ""),
+                             group_id=params.get("MessageGroupId"),
+                             deduplication_id=params.get("MessageDeduplicationId"),
+                             delay_seconds=int(params["DelaySeconds"])
+                             if params.get("DelaySeconds") else None)
+    except Exception as exc:
+        code = getattr(exc, "code", type(exc).__name__)
+        return {"Error": {"Code": code, "Message": getattr(exc, "message", str(exc))},
+                "_status": 400}
+    return {"SendMessageResponse": {"SendMessageResult": answer,
+                                    "ResponseMetadata": {"RequestId": inv.request_id}}}
+
+
+async def aws_service(inv: Invocation, backends: Backends) -> IntegrationResult:
+    uri = substitute_stage_variables(str(inv.integration.get("uri", "")), inv.stage_variables)
+    match = SERVICE_URI.match(uri)
+    if match is None:
+        raise _config_error(f"Invalid integration URI {uri}")
+    service = match["service"]
+    inv.note(f"Endpoint request URI: {uri}")
+    if service == "sqs":
+        document = await _sqs(inv, backends, match["region"], match["style"], match["rest"])
+        status = int(document.pop("_status", 200))
+        return IntegrationResult(status, [("Content-Type", "application/json")],
+                                 to_json(document).encode())
+    raise _config_error(f"AWS service integration with {service} is not supported")
+
+
+__all__ = ["aws_service"]

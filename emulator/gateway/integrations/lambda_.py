@@ -1,0 +1,199 @@
+"""Lambda integrations: AWS_PROXY (the v1 proxy event and response) and AWS (non-proxy, the
+mapped payload in, the function's answer or error out)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from typing import Any
+
+from emulator.gateway.integrations.base import Backends, api_binary_types, binary_type
+from emulator.gateway.invocation import (
+    GatewayError,
+    IntegrationResult,
+    Invocation,
+)
+from emulator.gateway.mapping import substitute_stage_variables
+from emulator.gateway.messages import GatewayResponse
+from emulator.ports import InvokeResult
+
+FUNCTION_URI = re.compile(r":lambda:path/[^/]+/functions/(?P<function>.+?)/invocations$")
+
+
+def internal_error(log: str) -> GatewayError:
+    return GatewayError("DEFAULT_5XX", 500, "Internal server error", log=log)
+
+
+def function_of(inv: Invocation) -> str:
+    uri = substitute_stage_variables(str(inv.integration.get("uri", "")), inv.stage_variables)
+    match = FUNCTION_URI.search(uri)
+    if match is None:
+        raise internal_error(f"Execution failed due to configuration error: Invalid Lambda "
+                             f"function URI {uri}")
+    return match["function"]
+
+
+def _last(values: dict[str, list[str]]) -> dict[str, str] | None:
+    return {key: items[-1] for key, items in values.items()} or None
+
+
+def proxy_event(inv: Invocation) -> dict[str, Any]:
+    """The v1 proxy event AWS builds for a REST API."""
+    request = inv.request
+    context = inv.context
+    body: str | None = None
+    encoded = False
+    if request.body:
+        if binary_type(request.header("content-type"), api_binary_types(inv)):
+            body, encoded = base64.b64encode(request.body).decode(), True
+        else:
+            body = request.body.decode("utf-8", "replace")
+    assert inv.route is not None
+    return {
+        "resource": inv.route.resource.get("path", "/"),
+        "path": request.path,
+        "httpMethod": request.method.upper(),
+        "headers": _last(inv.multi_headers),
+        "multiValueHeaders": dict(inv.multi_headers) or None,
+        "queryStringParameters": _last(inv.multi_query),
+        "multiValueQueryStringParameters": dict(inv.multi_query) or None,
+        "pathParameters": dict(inv.route.path_params) or None,
+        "stageVariables": dict(inv.stage_variables) or None,
+        "requestContext": {
+            "accountId": context["accountId"],
+            "apiId": context["apiId"],
+            "authorizer": {"claims": None, "scopes": None},
+            "deploymentId": context["deploymentId"],
+            "domainName": context["domainName"],
+            "domainPrefix": context["domainPrefix"],
+            "extendedRequestId": context["extendedRequestId"],
+            "httpMethod": context["httpMethod"],
+            "identity": {key: context["identity"][key] for key in (
+                "accessKey", "accountId", "caller", "cognitoAuthenticationProvider",
+                "cognitoAuthenticationType", "cognitoIdentityId", "cognitoIdentityPoolId",
+                "principalOrgId", "sourceIp", "user", "userAgent", "userArn", "clientCert")},
+            "path": context["path"],
+            "protocol": context["protocol"],
+            "requestId": context["requestId"],
+            "requestTime": context["requestTime"],
+            "requestTimeEpoch": context["requestTimeEpoch"],
+            "resourceId": context["resourceId"],
+            "resourcePath": context["resourcePath"],
+            "stage": context["stage"],
+        },
+        "body": body,
+        "isBase64Encoded": encoded,
+    }
+
+
+def _malformed(detail: str) -> GatewayError:
+    return GatewayError("DEFAULT_5XX", 502, "Internal server error",
+                        log="Execution failed due to configuration error: "
+                            f"Malformed Lambda proxy response ({detail})")
+
+
+def proxy_response(inv: Invocation, payload: bytes) -> GatewayResponse:
+    """The method response from a proxy function's answer, or AWS's 502 when malformed."""
+    try:
+        answer = json.loads(payload or b"null")
+    except ValueError:
+        raise _malformed("not JSON") from None
+    if not isinstance(answer, dict):
+        raise _malformed("not an object")
+    status = answer.get("statusCode")
+    if isinstance(status, str) and status.isdigit():
+        status = int(status)
+    if not isinstance(status, int) or isinstance(status, bool) or not 100 <= status <= 599:
+        raise _malformed("statusCode")
+    body = answer.get("body")
+    if body is not None and not isinstance(body, str):
+        raise _malformed("body must be a string")
+    headers: list[tuple[str, str]] = []
+    single = answer.get("headers") or {}
+    multi = answer.get("multiValueHeaders") or {}
+    if not isinstance(single, dict) or not isinstance(multi, dict):
+        raise _malformed("headers")
+    for key, values in multi.items():
+        if not isinstance(values, list):
+            raise _malformed("multiValueHeaders")
+        headers.extend((str(key), _text(value)) for value in values)
+    for key, value in single.items():
+        if str(key).lower() not in {k.lower() for k in multi}:
+            headers.append((str(key), _text(value)))
+    raw = (body or "").encode("utf-8")
+    if answer.get("isBase64Encoded"):
+        accept = inv.request.header("accept")
+        content_type = next((v for k, v in headers if k.lower() == "content-type"), None)
+        binary = api_binary_types(inv)
+        if binary_type(accept, binary) or binary_type(content_type, binary):
+            try:
+                raw = base64.b64decode(body or "", validate=True)
+            except ValueError:
+                raise _malformed("body is not base64") from None
+    if not any(k.lower() == "content-type" for k, _ in headers):
+        headers.append(("Content-Type", "application/json"))
+    return GatewayResponse(status, headers, raw)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+async def _invoke(inv: Invocation, backends: Backends, payload: bytes,
+                  invocation_type: str = "RequestResponse") -> InvokeResult:
+    function = function_of(inv)
+    inv.note(f"Endpoint request URI: {inv.integration.get('uri')}")
+    inv.note(f"Endpoint request body after transformations: "
+             f"{payload.decode('utf-8', 'replace')}")
+    try:
+        return await backends.ports.functions.invoke(
+            function, payload, account=inv.deployed.account, region=inv.deployed.region,
+            invocation_type=invocation_type)
+    except LookupError:
+        raise internal_error("Execution failed due to configuration error: "
+                             "the Lambda service is not available") from None
+    except Exception as exc:  # the Invoke API's own error, e.g. an unknown function
+        code = getattr(exc, "code", type(exc).__name__)
+        message = getattr(exc, "message", str(exc))
+        raise internal_error(f"Execution failed due to configuration error: {code}: "
+                             f"{message}") from None
+
+
+async def aws_proxy(inv: Invocation, backends: Backends) -> IntegrationResult:
+    payload = json.dumps(proxy_event(inv)).encode()
+    result = await _invoke(inv, backends, payload)
+    inv.note(f"Received response. Status: {result.status_code}, Integration latency: "
+             f"{inv.integration_latency} ms")
+    inv.note(f"Endpoint response body before transformations: "
+             f"{result.payload.decode('utf-8', 'replace')}")
+    if result.function_error:
+        raise GatewayError("DEFAULT_5XX", 502, "Internal server error",
+                           log="Lambda execution failed with status 200 due to customer "
+                               "function error: " + result.payload.decode("utf-8", "replace"))
+    response = proxy_response(inv, result.payload)
+    return IntegrationResult(response.status, response.headers, response.body, final=response)
+
+
+async def aws_lambda(inv: Invocation, backends: Backends) -> IntegrationResult:
+    assert inv.integration_request is not None
+    headers = {k.lower(): v for k, v in inv.integration_request.headers.items()}
+    invocation_type = headers.get("x-amz-invocation-type", "RequestResponse")
+    result = await _invoke(inv, backends, inv.integration_request.body, invocation_type)
+    inv.note(f"Received response. Status: {result.status_code}, Integration latency: "
+             f"{inv.integration_latency} ms")
+    error_message: str | None = None
+    if result.function_error:
+        try:
+            error = json.loads(result.payload)
+            error_message = str(error.get("errorMessage", "")) if isinstance(
+                error, dict) else str(error)
+        except ValueError:
+            error_message = result.payload.decode("utf-8", "replace")
+    return IntegrationResult(200, [("Content-Type", "application/json")], result.payload,
+                             error_message=error_message)
+
+
+__all__ = ["aws_lambda", "aws_proxy", "function_of", "proxy_event", "proxy_response"]

@@ -1,0 +1,47 @@
+"""The request the data plane receives and the response it sends, free of any web framework."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class GatewayRequest:
+    method: str
+    path: str  # the resource path after the stage (raw, percent-encoded), "/" at least
+    query: list[tuple[str, str]] = field(default_factory=list)
+    headers: list[tuple[str, str]] = field(default_factory=list)  # as received, in order
+    body: bytes = b""
+    source_ip: str = "127.0.0.1"
+    host: str = "localhost"
+    scheme: str = "http"
+    raw_query: str = ""
+
+    def header(self, name: str) -> str | None:
+        lower = name.lower()
+        for key, value in self.headers:
+            if key.lower() == lower:
+                return value
+        return None
+
+
+@dataclass
+class GatewayResponse:
+    status: int
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    body: bytes = b""
+
+    def header(self, name: str) -> str | None:
+        lower = name.lower()
+        for key, value in self.headers:
+            if key.lower() == lower:
+                return value
+        return None
+
+    def set_header(self, name: str, value: str) -> None:
+        lower = name.lower()
+        self.headers = [(k, v) for k, v in self.headers if k.lower() != lower]
+        self.headers.append((name, value))
+
+
+__all__ = ["GatewayRequest", "GatewayResponse"]

@@ -1,0 +1,147 @@
+"""What every part of the API Gateway provider shares: tables, lookups and AWS's errors."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from emulator.context import RequestContext
+from emulator.services.apigateway.models import (
+    ACCOUNT,
+    API_KEYS,
+    APIS,
+    CLIENT_CERTS,
+    DEPLOYMENTS,
+    DOMAINS,
+    STAGES,
+    USAGE_PLANS,
+    AccountRecord,
+    ApiKeyRecord,
+    ClientCertificateRecord,
+    DeploymentRecord,
+    DomainNameRecord,
+    RestApiRecord,
+    StageRecord,
+    UsagePlanRecord,
+)
+from emulator.services.base import Provider
+from emulator.store import Table
+from emulator.wire.errors import ServiceError
+
+HTTP_METHODS = ("GET", "PUT", "POST", "DELETE", "PATCH", "OPTIONS", "HEAD", "ANY")
+
+
+def not_found(message: str) -> ServiceError:
+    return ServiceError("NotFoundException", message)
+
+
+def bad_request(message: str) -> ServiceError:
+    return ServiceError("BadRequestException", message)
+
+
+def conflict(message: str) -> ServiceError:
+    return ServiceError("ConflictException", message)
+
+
+def without_none(doc: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in doc.items() if value is not None}
+
+
+def page(items: list[dict[str, Any]], position: str | None, limit: int | None
+         ) -> dict[str, Any]:
+    """One page of ``items`` as the Get*s operations answer (``position`` is an index)."""
+    start = int(position) if position and position.isdigit() else 0
+    size = min(max(limit or 25, 1), 500)
+    chunk = items[start:start + size]
+    result: dict[str, Any] = {"items": chunk}
+    if start + size < len(items):
+        result["position"] = str(start + size)
+    return result
+
+
+class ApiGatewayBase(Provider):
+    """Lookups shared by the provider's parts."""
+
+    service_name = "apigateway"
+
+    # -- tables -----------------------------------------------------------------------------
+
+    def apis(self, ctx: RequestContext) -> Table[RestApiRecord]:
+        return self.store.table(ctx.account_id, ctx.region, APIS, RestApiRecord)
+
+    def deployments(self, ctx: RequestContext) -> Table[DeploymentRecord]:
+        return self.store.table(ctx.account_id, ctx.region, DEPLOYMENTS, DeploymentRecord)
+
+    def stages(self, ctx: RequestContext) -> Table[StageRecord]:
+        return self.store.table(ctx.account_id, ctx.region, STAGES, StageRecord)
+
+    def api_keys(self, ctx: RequestContext) -> Table[ApiKeyRecord]:
+        return self.store.table(ctx.account_id, ctx.region, API_KEYS, ApiKeyRecord)
+
+    def usage_plans(self, ctx: RequestContext) -> Table[UsagePlanRecord]:
+        return self.store.table(ctx.account_id, ctx.region, USAGE_PLANS, UsagePlanRecord)
+
+    def domains(self, ctx: RequestContext) -> Table[DomainNameRecord]:
+        return self.store.table(ctx.account_id, ctx.region, DOMAINS, DomainNameRecord)
+
+    def account_table(self, ctx: RequestContext) -> Table[AccountRecord]:
+        return self.store.table(ctx.account_id, ctx.region, ACCOUNT, AccountRecord)
+
+    def client_certs(self, ctx: RequestContext) -> Table[ClientCertificateRecord]:
+        return self.store.table(ctx.account_id, ctx.region, CLIENT_CERTS,
+                                ClientCertificateRecord)
+
+    # -- lookups ----------------------------------------------------------------------------
+
+    def api_record(self, ctx: RequestContext, api_id: str) -> RestApiRecord:
+        record = self.apis(ctx).get(api_id)
+        if record is None:
+            raise not_found(f"Invalid API identifier specified {ctx.account_id}:{api_id}")
+        return record
+
+    def save_api(self, ctx: RequestContext, record: RestApiRecord) -> None:
+        self.apis(ctx).put(record.api["id"], record)
+
+    @staticmethod
+    def resource_of(record: RestApiRecord, resource_id: str) -> dict[str, Any]:
+        resource = record.resources.get(resource_id)
+        if resource is None:
+            raise not_found("Invalid Resource identifier specified")
+        return resource
+
+    @classmethod
+    def method_of(cls, record: RestApiRecord, resource_id: str, http_method: str
+                  ) -> dict[str, Any]:
+        resource = cls.resource_of(record, resource_id)
+        method = resource.get("resourceMethods", {}).get(http_method.upper())
+        if method is None:
+            raise not_found("Invalid Method identifier specified")
+        return dict(method)
+
+    @classmethod
+    def integration_of(cls, record: RestApiRecord, resource_id: str, http_method: str
+                       ) -> dict[str, Any]:
+        integration = cls.method_of(record, resource_id, http_method).get("methodIntegration")
+        if integration is None:
+            raise not_found("Invalid Integration identifier specified")
+        return dict(integration)
+
+    @staticmethod
+    def store_method(record: RestApiRecord, resource_id: str, method: dict[str, Any]) -> None:
+        resource = record.resources[resource_id]
+        resource.setdefault("resourceMethods", {})[method["httpMethod"]] = method
+
+    @staticmethod
+    def copy(doc: dict[str, Any]) -> dict[str, Any]:
+        return copy.deepcopy(doc)
+
+
+__all__ = [
+    "HTTP_METHODS",
+    "ApiGatewayBase",
+    "bad_request",
+    "conflict",
+    "not_found",
+    "page",
+    "without_none",
+]

@@ -1,0 +1,52 @@
+"""The API Gateway (REST APIs) provider: every part of the control plane, and the data plane
+it serves through the ``execute-api`` port."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from emulator.context import RequestContext
+from emulator.gateway.engine import Gateway
+from emulator.services.apigateway.dataplane import DeployedApisView
+from emulator.services.apigateway.deployments import DeploymentsApi
+from emulator.services.apigateway.extras import ExtrasApi
+from emulator.services.apigateway.integrations import IntegrationsApi
+from emulator.services.apigateway.models import APIS, RestApiRecord
+from emulator.services.apigateway.openapi import OpenApiApi
+from emulator.services.apigateway.restapis import RestApisApi
+from emulator.services.apigateway.schemas import SchemasApi
+from emulator.services.apigateway.testinvoke import TestInvokeApi
+
+
+class ApiGatewayProvider(RestApisApi, IntegrationsApi, DeploymentsApi, SchemasApi, ExtrasApi,
+                         OpenApiApi, TestInvokeApi):
+    service_name = "apigateway"
+    _gateway: Gateway | None = None
+
+    @property
+    def gateway(self) -> Gateway:
+        if self._gateway is None:
+            self._gateway = Gateway(DeployedApisView(self), self.clock, self.ports)
+        return self._gateway
+
+    def port(self, name: str) -> object | None:
+        return self.gateway if name == "execute-api" else None
+
+    def flush_stage(self, ctx: RequestContext, api_id: str, stage_name: str) -> None:
+        self.gateway.cache.flush(api_id, stage_name)
+
+    def reset(self) -> None:
+        super().reset()
+        if self._gateway is not None:
+            self._gateway.forget()
+
+    def resources(self) -> dict[str, list[dict[str, Any]]]:
+        apis: list[dict[str, Any]] = []
+        for account, region in self.store.scopes(APIS):
+            table = self.store.table(account, region, APIS, RestApiRecord)
+            apis.extend({"id": r.api["id"], "name": r.api["name"], "account": account,
+                         "region": region} for r in table.values())
+        return {"rest_apis": apis}
+
+
+__all__ = ["ApiGatewayProvider"]
