@@ -126,6 +126,7 @@ class Daemon:
         self._forward = forward
         self._transport: asyncio.DatagramTransport | None = None
         self._server: asyncio.Server | None = None
+        self._connections: set[asyncio.StreamWriter] = set()
 
     @property
     def address(self) -> str | None:
@@ -170,6 +171,10 @@ class Daemon:
         if self._transport is not None:
             self._transport.close()
             self._transport = None
+        # Close idle keep-alive connections first, so their handlers end rather than being
+        # cancelled when the loop shuts down.
+        for writer in list(self._connections):
+            writer.close()
         if self._server is not None:
             self._server.close()
             with contextlib.suppress(Exception):
@@ -178,6 +183,7 @@ class Daemon:
         self.port = None
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self._connections.add(writer)
         try:
             while True:
                 request = await _read_request(reader)
@@ -201,6 +207,7 @@ class Daemon:
         except (ConnectionError, asyncio.IncompleteReadError):
             pass
         finally:
+            self._connections.discard(writer)
             writer.close()
             with contextlib.suppress(Exception):
                 await writer.wait_closed()
