@@ -1,8 +1,8 @@
 """OpenTelemetry traces (OTLP, protobuf or JSON) as X-Ray segment documents, the way X-Ray's
 OTLP endpoint and the collector's X-Ray exporter convert them.
 
-Server and consumer spans, and spans whose parent is elsewhere, become segments named after
-the resource's ``service.name``; other spans become subsegments sent on their own (client
+Server, consumer and root spans become segments named after the resource's
+``service.name``; other spans become subsegments sent on their own (client
 spans to AWS or remote services get the ``aws`` or ``remote`` namespace, so the service graph
 infers their nodes). Attributes named in ``aws.xray.annotations`` become annotations, the
 rest metadata; ``exception`` events become the cause.
@@ -168,9 +168,8 @@ def convert(request: dict[str, Any]) -> tuple[list[Document], int]:
         spans = [span for scope in resource_span.get("scopeSpans") or []
                  if isinstance(scope, dict) for span in scope.get("spans") or []
                  if isinstance(span, dict)]
-        local_ids = {str(span.get("spanId", "")).lower() for span in spans}
         for span in spans:
-            document = _span(span, service, origin, resource, local_ids)
+            document = _span(span, service, origin, resource)
             if document is None:
                 rejected += 1
             else:
@@ -179,7 +178,7 @@ def convert(request: dict[str, Any]) -> tuple[list[Document], int]:
 
 
 def _span(span: dict[str, Any], service: str, origin: str | None,
-          resource: dict[str, Any], local_ids: set[str]) -> Document | None:
+          resource: dict[str, Any]) -> Document | None:
     trace_id = _hex(span.get("traceId"), 32)
     span_id = _hex(span.get("spanId"), 16)
     if trace_id is None or span_id is None:
@@ -189,7 +188,9 @@ def _span(span: dict[str, Any], service: str, origin: str | None,
     attributes = _attributes(span.get("attributes"))
     start = _seconds(span.get("startTimeUnixNano"))
     end = _seconds(span.get("endTimeUnixNano"))
-    is_segment = parent is None or kind in (SERVER, CONSUMER) or parent not in local_ids
+    # Spans arrive in separate exports (a child usually before its parent), so only the span
+    # itself decides: entry spans and root spans are segments.
+    is_segment = parent is None or kind in (SERVER, CONSUMER)
     doc: Document = {"id": span_id, "trace_id": xray_trace_id(trace_id), "start_time": start}
     if end >= start and span.get("endTimeUnixNano"):
         doc["end_time"] = end
