@@ -1,4 +1,5 @@
-"""The command line: ``serve`` (the default), ``reset`` and ``status``."""
+"""The command line: ``serve`` (the default), ``reset``, ``status``, and X-Ray's
+``traces`` and ``trace ID``."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import httpx
 
 from emulator import __version__
 from emulator.config import Settings
+from emulator.services.xray import cli as xray_cli
 
 
 def _option_kwargs(annotation: Any) -> dict[str, Any]:
@@ -80,6 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--endpoint-url", help="the emulator to talk to")
         if name == "reset":
             sub.add_argument("--service", help="reset only this service")
+    common = argparse.ArgumentParser(add_help=False)
+    _add_server_options(common, nested=True)
+    common.add_argument("--endpoint-url", help="the emulator to talk to")
+    xray_cli.add_commands(commands, common)
     _add_server_options(parser)
     return parser
 
@@ -93,6 +99,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         serve(_settings(args))
         return 0
     url = _endpoint(args)
+    if command in ("traces", "trace"):
+        return xray_cli.run(args, url)
     try:
         if command == "status":
             reply = httpx.get(f"{url}/_emulator/health", timeout=5)
