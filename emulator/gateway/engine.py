@@ -28,8 +28,12 @@ log = logging.getLogger("emulator.gateway")
 
 
 def _message(status: int, message: str) -> GatewayResponse:
+    """An answer given before any stage is found (so no gateway response applies)."""
     body = ('{"message":"' + message + '"}').encode()
-    return GatewayResponse(status, [("Content-Type", "application/json")], body)
+    kind = "".join(message.title().split()) + "Exception"
+    return GatewayResponse(status, [("Content-Type", "application/json"),
+                                    ("x-amzn-ErrorType", kind),
+                                    ("x-amzn-RequestId", ids.request_id())], body)
 
 
 class Gateway:

@@ -221,7 +221,8 @@ def _content_type(inv: Invocation) -> str:
 def integration_request(inv: Invocation) -> None:
     integration = inv.integration
     kind = integration.get("type", "MOCK")
-    request = IntegrationRequest(method=integration.get("httpMethod") or inv.request.method,
+    method = str(integration.get("httpMethod") or "ANY").upper()
+    request = IntegrationRequest(method=inv.request.method if method == "ANY" else method,
                                  uri=str(integration.get("uri", "")))
     if kind == "HTTP_PROXY":
         request.query = list(inv.request.query)

@@ -53,20 +53,24 @@ def effective(response_type: str, status: int, custom: dict[str, dict[str, Any]]
     is sent with, given the API's customised responses (``custom``, by type).
 
     ``status`` is the status AWS uses for this particular failure (a 502 for a malformed
-    Lambda answer is a DEFAULT_5XX with 502). A customised type wins; else the DEFAULT_4XX or
-    DEFAULT_5XX of the status's class, whose status code (when set) replaces the default.
+    Lambda answer is a DEFAULT_5XX with 502). What the API customised is layered: the
+    DEFAULT_4XX or DEFAULT_5XX of the status's class over AWS's default, then the type's own
+    customisation over that, each part (status, headers, templates) only where it is set.
     """
     fallback = "DEFAULT_4XX" if status < 500 else "DEFAULT_5XX"
     parameters: dict[str, str] = {}
     templates = dict(DEFAULT_TEMPLATE)
-    own = custom.get(response_type)
-    chosen = own or custom.get(fallback)
-    if chosen is not None:
-        parameters = dict(chosen.get("responseParameters") or {})
-        if chosen.get("responseTemplates"):
-            templates = dict(chosen["responseTemplates"])
-        if chosen.get("statusCode"):
-            status = int(chosen["statusCode"])
+    layers = [custom.get(fallback)]
+    if response_type != fallback:
+        layers.append(custom.get(response_type))
+    for layer in layers:
+        if layer is None:
+            continue
+        parameters.update(layer.get("responseParameters") or {})
+        if layer.get("responseTemplates"):
+            templates = dict(layer["responseTemplates"])
+        if layer.get("statusCode"):
+            status = int(layer["statusCode"])
     return status, parameters, templates
 
 

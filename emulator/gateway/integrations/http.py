@@ -23,9 +23,8 @@ def endpoint_url(inv: Invocation) -> str:
     values = {**inv.route.path_params, **inv.integration_request.path}
 
     def fill(match: re.Match[str]) -> str:
-        name = match.group(1).rstrip("+")
-        value = values.get(name, "")
-        return quote(value, safe="/") if match.group(1).endswith("+") else quote(value, safe="")
+        value = values.get(match.group(1).rstrip("+"), "")
+        return quote(value, safe="/")  # a greedy value keeps its slashes
 
     return re.sub(r"\{([^}]+)\}", fill, uri)
 
