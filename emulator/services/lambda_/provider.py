@@ -7,6 +7,7 @@ from typing import Any
 
 from emulator.context import RequestContext
 from emulator.services.lambda_.common import Scope, function_arn, scope_of, split_function_name
+from emulator.services.lambda_.event_sources import EventSourceMappingsApi
 from emulator.services.lambda_.functions import FunctionsApi
 from emulator.services.lambda_.invoke import FunctionsPort, InvokeApi
 from emulator.services.lambda_.layers import LayersApi
@@ -15,7 +16,8 @@ from emulator.services.lambda_.permissions import PermissionsApi
 from emulator.services.lambda_.urls import UrlsApi
 
 
-class LambdaProvider(InvokeApi, FunctionsApi, LayersApi, PermissionsApi, UrlsApi):
+class LambdaProvider(EventSourceMappingsApi, InvokeApi, FunctionsApi, LayersApi, PermissionsApi,
+                     UrlsApi):
     service_name = "lambda"
 
     def port(self, name: str) -> object | None:

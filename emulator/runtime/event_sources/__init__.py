@@ -1,0 +1,41 @@
+"""Event-source mappings: pollers that read a source and invoke a function with batches."""
+
+from __future__ import annotations
+
+from emulator.clock import Clock
+from emulator.ports import Ports
+from emulator.runtime.event_sources.sqs import SqsPoller, SqsSource
+
+
+class EventSources:
+    """The running pollers, one per enabled mapping, by mapping UUID."""
+
+    def __init__(self, clock: Clock, ports: Ports) -> None:
+        self.clock = clock
+        self.ports = ports
+        self._pollers: dict[str, SqsPoller] = {}
+
+    def run(self, source: SqsSource) -> None:
+        """Start polling for ``source``, replacing the poller of an earlier configuration."""
+        self.stop(source.uuid)
+        poller = SqsPoller(source, self.clock, self.ports.queues, self.ports.functions)
+        poller.start()
+        self._pollers[source.uuid] = poller
+
+    def stop(self, uuid: str) -> None:
+        poller = self._pollers.pop(uuid, None)
+        if poller is not None:
+            poller.cancel()
+
+    def running(self, uuid: str) -> bool:
+        return uuid in self._pollers
+
+    def busy(self) -> list[str]:
+        return [item for poller in list(self._pollers.values()) for item in poller.busy()]
+
+    def reset(self) -> None:
+        for uuid in list(self._pollers):
+            self.stop(uuid)
+
+
+__all__ = ["EventSources", "SqsPoller", "SqsSource"]
