@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from emulator.xray.filters import Filter
-from emulator.xray.segments import Entity, InvalidSegment, parse
+from emulator.xray.segments import Entity, InvalidSegment, parse, walk
 from emulator.xray.trace import Trace
 
 RETENTION_SECONDS = 30 * 86_400
@@ -24,11 +24,37 @@ class Rejected:
 
 
 class TraceStore:
-    """The traces of one account and region, oldest first."""
+    """The traces of one account and region, oldest first, with an index of their string
+    annotations (key, value) -> trace ids, as X-Ray indexes annotations for filtering."""
 
     def __init__(self) -> None:
         self.traces: dict[str, Trace] = {}
         self.size = 0
+        self.annotations: dict[tuple[str, str], dict[str, None]] = {}
+
+    def index(self, trace: Trace, entity: Entity) -> None:
+        for item, _ in walk(entity.document):
+            for key, value in (item.get("annotations") or {}).items():
+                if isinstance(value, str) and (key, value) not in trace.indexed:
+                    trace.indexed.add((key, value))
+                    self.annotations.setdefault((key, value), {})[trace.id] = None
+
+    def remove(self, trace: Trace) -> None:
+        del self.traces[trace.id]
+        self.size -= trace.size
+        for pair in trace.indexed:
+            ids = self.annotations.get(pair)
+            if ids is not None:
+                ids.pop(trace.id, None)
+                if not ids:
+                    del self.annotations[pair]
+
+    def candidates(self, required: list[tuple[str, str]]) -> list[Trace]:
+        """Traces carrying every required annotation, by the index; oldest first."""
+        found = sorted((self.annotations.get(pair, {}) for pair in required), key=len)
+        first, rest = found[0], found[1:]
+        return [self.traces[trace_id] for trace_id in first
+                if all(trace_id in ids for ids in rest) and trace_id in self.traces]
 
     def __len__(self) -> int:
         return len(self.traces)
@@ -80,7 +106,8 @@ class Collector:
         if trace is None:
             trace = store.traces[entity.trace_id] = Trace(entity.trace_id, now)
         before = trace.size
-        trace.add(entity, now)
+        if trace.add(entity, now):
+            store.index(trace, entity)
         store.size += trace.size - before
         self._evict(store, now)
 
@@ -91,8 +118,7 @@ class Collector:
             oldest = next(iter(traces.values()))
             if store.size <= self.max_bytes and oldest.updated >= cutoff:
                 return
-            del traces[oldest.id]
-            store.size -= oldest.size
+            store.remove(oldest)
 
     # -- reading -------------------------------------------------------------------------
 
@@ -116,7 +142,17 @@ class Collector:
         that matched; and how many traces were in the time range."""
         found: list[tuple[Trace, float]] = []
         scanned = 0
-        for trace in self.live(account, region):
+        cutoff = self._now() - self.retention
+        matches = expression.matches if expression is not None else None
+        # One tight loop: this scan is what GetTraceSummaries costs over many traces.
+        store = self.store(account, region)
+        if expression is not None and expression.required:
+            pool = store.candidates(expression.required)
+        else:
+            pool = list(store.traces.values())
+        for trace in pool:
+            if trace.updated < cutoff:
+                continue
             if range_type == "Event":
                 when = trace.updated
             elif range_type == "Service":
@@ -126,7 +162,7 @@ class Collector:
             if when < start or when > end:
                 continue
             scanned += 1
-            if expression is None or expression.matches(trace.facts):
+            if matches is None or matches(trace.facts):
                 found.append((trace, when))
         return found, scanned
 

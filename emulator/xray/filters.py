@@ -86,11 +86,17 @@ def _syntax_error(expression: str, error: LarkError) -> FilterError:
 
 
 class Filter:
-    """A compiled filter expression."""
+    """A compiled filter expression.
 
-    def __init__(self, expression: str, predicate: Predicate) -> None:
+    ``required`` lists (key, string) annotation pairs every match must carry, read from the
+    expression's top-level ``AND``: the collector's annotation index narrows the scan with it.
+    """
+
+    def __init__(self, expression: str, predicate: Predicate,
+                 required: list[tuple[str, str]] | None = None) -> None:
         self.expression = expression
         self._predicate = predicate
+        self.required = required or []
 
     def matches(self, trace: TraceFacts) -> bool:
         return self._predicate(trace.facts, trace)
@@ -98,7 +104,8 @@ class Filter:
 
 def compile_filter(expression: str, groups: GroupResolver | None = None) -> Filter:
     """Parse and compile ``expression``; raises FilterError."""
-    return Filter(expression, _Compiler(groups or (lambda name: None)).compile(expression))
+    compiler = _Compiler(groups or (lambda name: None))
+    return Filter(expression, compiler.compile(expression), compiler.required)
 
 
 def check(expression: str, groups: GroupResolver | None = None) -> None:
@@ -144,13 +151,16 @@ class _Compiler:
         self._seen = seen
 
     def compile(self, expression: str) -> Predicate:
+        self.required: list[tuple[str, str]] = []
         if not expression.strip():
             return lambda facts, trace: True
         try:
             tree = _parser().parse(expression)
         except LarkError as error:
             raise _syntax_error(expression, error) from None
-        return self._node(tree, "trace")
+        predicate = self._node(tree, "trace")
+        self.required = _required_annotations(tree)
+        return predicate
 
     # -- the tree ------------------------------------------------------------------------
 
@@ -362,6 +372,26 @@ class _Compiler:
 # -- helpers -------------------------------------------------------------------------------
 
 
+def _required_annotations(tree: Tree[Token]) -> list[tuple[str, str]]:
+    """String annotation equalities that every match needs (top-level AND only)."""
+    if tree.data == "and_expr":
+        return [pair for child in tree.children if isinstance(child, Tree)
+                for pair in _required_annotations(child)]
+    if tree.data != "comparison":
+        return []
+    field, op, literal = tree.children
+    value = _literal(literal)
+    name = str(field)
+    if str(op) != "=" or not isinstance(value, str):
+        return []
+    lowered = name.lower()
+    if lowered.startswith("annotation["):
+        return [(name[len("annotation["):-1].strip(), value)]
+    if lowered.startswith("annotation."):
+        return [(name[len("annotation."):], value)]
+    return []
+
+
 def _tree(node: Any) -> Tree[Token]:
     if not isinstance(node, Tree):
         raise FilterError("Invalid filter expression")
@@ -449,8 +479,16 @@ def _annotation_comparison(key: str, op: str, wanted: Any) -> Predicate:
             return _is_number(value)
         return isinstance(value, str)
 
+    if kind is str and op == "=":
+        # The common case, kept cheap: a string never equals a number or a boolean.
+        def equals(facts: Facts, trace: TraceFacts) -> bool:
+            values = facts["annotations"].get(key)
+            return values is not None and wanted in values
+
+        return equals
+
     def predicate(facts: Facts, trace: TraceFacts) -> bool:
-        values = facts.get("annotations", {}).get(key)
+        values = facts["annotations"].get(key)
         if not values:
             return False
         return any(same_kind(value) and compare(value, wanted) for value in values)

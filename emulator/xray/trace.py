@@ -29,8 +29,8 @@ def _origin_for(sub: Document) -> str:
 class Trace:
     """Segments of one trace id; assembled documents are cached until the next change."""
 
-    __slots__ = ("_assembled", "_facts", "_json", "epoch", "first_seen", "id", "revision",
-                 "segments", "size", "subsegments", "updated")
+    __slots__ = ("_assembled", "_facts", "_json", "epoch", "first_seen", "id", "indexed",
+                 "revision", "segments", "size", "subsegments", "updated")
 
     def __init__(self, trace_id: str, now: float) -> None:
         self.id = trace_id
@@ -44,6 +44,7 @@ class Trace:
         self._assembled: list[Document] | None = None
         self._json: list[tuple[str, str]] | None = None
         self._facts: Any = None
+        self.indexed: set[tuple[str, str]] = set()  # its entries in the annotation index
 
     def add(self, entity: Entity, now: float) -> bool:
         """Keep ``entity``; a complete document replaces its in-progress placeholder, never
