@@ -39,6 +39,7 @@ _STRING_METHODS: dict[str, Any] = {
     "toString": lambda s: s,
 }
 _MAP_METHODS: dict[str, Any] = {
+    "keySet": lambda m: list(m.keys()),  # a list, so .size() and .contains() work on it
     "size": lambda m: len(m),
     "containsKey": lambda m, key: key in m,
     "containsValue": lambda m, value: value in m.values(),
@@ -52,7 +53,10 @@ _LIST_METHODS: dict[str, Any] = {"remove": lambda items, index: items.pop(index)
 for _kind, _methods in ((str, _STRING_METHODS), (dict, _MAP_METHODS), (list, _LIST_METHODS)):
     table = operators.__additional_methods__.setdefault(_kind, {})
     for _name, _method in _methods.items():
-        table.setdefault(_name, _method)
+        if _name == "keySet":
+            table[_name] = _method
+        else:
+            table.setdefault(_name, _method)
 
 
 @lru_cache(maxsize=512)

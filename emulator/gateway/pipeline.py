@@ -293,13 +293,13 @@ async def integrate(inv: Invocation, gateway: Gateway) -> None:
     started = time.perf_counter()
     task = asyncio.ensure_future(integrations.call(inv, gateway.backends))
     deadline = gateway.clock.now() + timeout
-    # The deadline is on the emulator's clock: look again at least once a second, so a
+    # The deadline is on the emulator's clock: look again four times a second, so a
     # clock moved forward by a test times the integration out too.
     while not task.done():
         remaining = deadline - gateway.clock.now()
         if remaining <= 0:
             break
-        await asyncio.wait({task}, timeout=min(remaining, 1.0))
+        await asyncio.wait({task}, timeout=min(remaining, 0.25))
     inv.integration_latency = int((time.perf_counter() - started) * 1000)
     if not task.done():
         task.cancel()
