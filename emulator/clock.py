@@ -77,11 +77,13 @@ class Clock:
                 waiters = [asyncio.ensure_future(jumped.wait())]
                 if wake is not None:
                     waiters.append(asyncio.ensure_future(wake.wait()))
-                _, pending = await asyncio.wait(
-                    waiters, timeout=remaining, return_when=asyncio.FIRST_COMPLETED
-                )
-                for task in pending:
-                    task.cancel()
+                try:
+                    await asyncio.wait(
+                        waiters, timeout=remaining, return_when=asyncio.FIRST_COMPLETED
+                    )
+                finally:  # also when this sleep is cancelled: no waiter is left pending
+                    for task in waiters:
+                        task.cancel()
                 jumped.clear()
         finally:
             with self._lock:

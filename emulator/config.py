@@ -34,6 +34,14 @@ class Settings(BaseSettings):
         ),
         description="multiplies Step Functions Wait times and retry intervals (0 skips them)",
     )
+    sfn_mock_config: Path | None = Field(
+        None,
+        validation_alias=AliasChoices(
+            "sfn_mock_config", "EMULATOR_SFN_MOCK_CONFIG", "SFN_MOCK_CONFIG"
+        ),
+        description="Step Functions Local mock configuration file; an execution started as "
+        "<state machine ARN>#<test case> answers that test case's mocked states from it",
+    )
     deploy: list[Path] = Field(
         default_factory=list,
         description="Python scripts run once the server is up, with AWS_ENDPOINT_URL set",

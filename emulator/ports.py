@@ -7,7 +7,7 @@ Each protocol is small enough that a fake can sit beside it in tests.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, cast
 
@@ -181,8 +181,18 @@ PORT_OWNERS: dict[str, str] = {
 class Ports:
     """Lazy access to ports offered by other services."""
 
-    def __init__(self, resolve: Callable[[str], object]) -> None:
+    def __init__(
+        self,
+        resolve: Callable[[str], object],
+        service: Callable[[str], Awaitable[object | None]] | None = None,
+    ) -> None:
         self._resolve = resolve
+        self._service = service
+
+    async def service(self, name: str) -> object | None:
+        """The started provider of botocore service ``name`` (None when not implemented), for
+        callers that speak the provider convention, as Step Functions' AWS SDK tasks do."""
+        return None if self._service is None else await self._service(name)
 
     def get(self, name: str) -> object:
         """The port called ``name``; raises LookupError when no service offers it."""

@@ -15,6 +15,7 @@ from emulator import ids
 from emulator.asl import errors
 from emulator.asl.errors import StatesError
 from emulator.asl.history import History
+from emulator.asl.integrations.mocks import FixedMock
 from emulator.asl.nodes import MapState, ParallelState
 from emulator.asl.paths import PathMissing, dumps, select
 from emulator.asl.processing import Core, Frame, Step
@@ -60,6 +61,9 @@ class FlowRunner(Core):
                 )
             else:
                 branch_input = self.parameters(step, self.effective_input(step))
+            mocked = self._flow_mock()
+            if mocked:  # TestState: the mock is the branches' results
+                return self.finish_result(step, mocked[0]), state.next
             started = frame.history.add(frame.track, "ParallelStateStarted")
             branches = [
                 self.run_machine(branch, branch_input, frame.branch(started))
@@ -76,6 +80,16 @@ class FlowRunner(Core):
             return self.finish_result(step, results), state.next
 
         return await self.with_recovery(step, attempt)
+
+    def _flow_mock(self) -> tuple[Any, ...]:
+        """TestState's mocked result of a Parallel or Map state: (result,), or () when the
+        state is not mocked."""
+        mocks = getattr(self, "mocks", None)
+        if not isinstance(mocks, FixedMock):
+            return ()
+        if mocks.mocked.throws:
+            raise StatesError(mocks.mocked.error or "", mocks.mocked.cause)
+        return (mocks.mocked.result,)
 
     def finish_result(self, step: Step, result: Any) -> Any:
         state = step.state
@@ -99,6 +113,9 @@ class FlowRunner(Core):
         async def attempt() -> tuple[Any, str | None]:
             items, effective, states = self._items(step, state)
             limit = self._map_number(step, state, "max_concurrency", effective, states) or 0
+            mocked = self._flow_mock()
+            if mocked:  # TestState: the mock is the iterations' results
+                return self.finish_result(step, mocked[0]), state.next
             if state.mode == "DISTRIBUTED":
                 results = await self._distributed(step, state, items, effective, states, limit)
             else:

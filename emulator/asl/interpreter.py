@@ -16,6 +16,9 @@ from emulator.asl.choice import parse_timestamp
 from emulator.asl.errors import StatesError
 from emulator.asl.flows import FlowRunner
 from emulator.asl.history import History, Track, data_details
+from emulator.asl.integrations.base import Services
+from emulator.asl.integrations.callbacks import Callbacks
+from emulator.asl.integrations.mocks import MockCase
 from emulator.asl.nodes import ChoiceState, FailState, Machine, PassState, WaitState
 from emulator.asl.paths import PathMissing, dumps, invalid_path
 from emulator.asl.processing import ExecutionInfo, Frame, Step
@@ -57,6 +60,8 @@ class Execution(TaskRunner, FlowRunner):
         clock: Clock,
         *,
         invoker: Callable[[], FunctionInvoker | None] = _no_invoker,
+        services: Services | None = None,
+        mocks: MockCase | None = None,
         wait_scale: float = 1.0,
         keep_history: bool = True,
         events: list[dict[str, Any]] | None = None,
@@ -66,7 +71,8 @@ class Execution(TaskRunner, FlowRunner):
         self.machine = machine
         self.info = info
         self.clock = clock
-        self.invoker = invoker
+        self.services = services or Services(functions=invoker, callbacks=Callbacks(clock))
+        self.mocks = mocks
         self.wait_scale = wait_scale
         self.history = History(clock.now, events, keep=keep_history)
         self.resume = resume

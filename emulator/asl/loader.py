@@ -31,7 +31,7 @@ from emulator.asl.nodes import (
     TaskState,
     WaitState,
 )
-from emulator.asl.resources import check_resource
+from emulator.asl.resources import check_resource, express_problem
 from emulator.asl.states_map import load_map
 
 STATE_TYPES = ("Task", "Pass", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map")
@@ -92,6 +92,7 @@ class Loader(Fields):
     """One pass over a definition: checks every field and compiles it."""
 
     top_language = JSONPATH
+    express = False  # EXPRESS machines refuse .sync, .waitForTaskToken and activities
 
     def machine(self, data: Any, at: str, language: str, top: bool = False) -> Machine | None:
         if not isinstance(data, dict):
@@ -272,6 +273,8 @@ class Loader(Fields):
             why = check_resource(resource)
             if why is not None:
                 self.problem(why, f"{at}/Resource", code="INVALID_RESOURCE")
+            elif self.express and (problem := express_problem(resource)) is not None:
+                self.problem(problem, f"{at}/Resource")
         state.timeout_seconds, state.timeout_seconds_path, state.timeout_expr = self.number_field(
             body, "TimeoutSeconds", at, lang, minimum=1
         )
@@ -518,12 +521,14 @@ class Loader(Fields):
                                  code="MISSING_TRANSITION_TARGET")
 
 
-def validate(definition: str) -> list[Diagnostic]:
-    """Every problem with a definition (empty when it is valid)."""
+def validate(definition: str, express: bool = False) -> list[Diagnostic]:
+    """Every problem with a definition (empty when it is valid); ``express`` checks it for
+    an EXPRESS state machine."""
     data, problems = parse_json(definition)
     if problems:
         return problems
     loader = Loader()
+    loader.express = express
     try:
         loader.machine(data, "", JSONPATH, top=True)
     except RecursionError:

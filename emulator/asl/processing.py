@@ -59,6 +59,7 @@ class Step:
     entered_id: int
     entered_time: float
     retry_count: int = 0
+    task_token: str | None = None  # $$.Task.Token while a .waitForTaskToken task runs
     env: StateEnv = field(init=False)
 
     def bind(self, context: Callable[[Step], dict[str, Any]]) -> None:
@@ -86,9 +87,11 @@ class ExecutionInfo:
 class Retriable(Exception):
     """TestState only: the error matched a retrier that has attempts left."""
 
-    def __init__(self, failure: StatesError) -> None:
+    def __init__(self, failure: StatesError, index: int = 0, delay: float = 0.0) -> None:
         super().__init__(failure.error)
         self.failure = failure
+        self.index = index
+        self.delay = delay
 
 
 class Core:
@@ -100,8 +103,11 @@ class Core:
     machine: Machine
     # TestState: stop at the first retry and record each stage of data processing.
     test_mode = False
+    test_retry_count: int | None = None  # TestState's stateConfiguration.retrierRetryCount
     inspection: dict[str, Any] | None = None
     caught_error: StatesError | None = None
+    caught_index: int | None = None
+    context_override: dict[str, Any] | None = None  # TestState's context
 
     def inspect(self, key: str, value: Any) -> None:
         if self.inspection is not None:
@@ -135,10 +141,12 @@ class Core:
                 "RetryCount": step.retry_count,
             },
             "StateMachine": {"Id": info.state_machine_arn, "Name": info.state_machine_name},
-            "Task": {},
+            "Task": {"Token": step.task_token} if step.task_token else {},
         }
         if step.frame.map_item is not None:
             context["Map"] = {"Item": step.frame.map_item}
+        if self.context_override:
+            _merge(context, self.context_override)
         return context
 
     def states_bindings(self, step: Step, **extra: Any) -> dict[str, Any]:
@@ -260,13 +268,16 @@ class Core:
                      if errors.matches(r.error_equals, failure.error)),
                     None,
                 )
-                if index is not None and attempts[index] < state.retry[index].max_attempts:
-                    if self.test_mode:
-                        raise Retriable(failure) from None
+                count = 0 if index is None else attempts[index]
+                if self.test_mode and self.test_retry_count is not None:
+                    count = self.test_retry_count
+                if index is not None and count < state.retry[index].max_attempts:
                     retrier = state.retry[index]
-                    delay = retrier.interval_seconds * retrier.backoff_rate ** attempts[index]
+                    delay = retrier.interval_seconds * retrier.backoff_rate ** count
                     if retrier.max_delay_seconds is not None:
                         delay = min(delay, retrier.max_delay_seconds)
+                    if self.test_mode:
+                        raise Retriable(failure, index, delay) from None
                     if retrier.jitter_strategy == "FULL":
                         delay = random.uniform(0, delay)
                     attempts[index] += 1
@@ -274,8 +285,9 @@ class Core:
                     step.bind(self.context_object)
                     await self.sleep(delay)
                     continue
-                for catcher in state.catch:
+                for position, catcher in enumerate(state.catch):
                     if errors.matches(catcher.error_equals, failure.error):
+                        self.caught_index = position
                         return self.caught(step, catcher, failure), catcher.next
                 raise
 
@@ -294,6 +306,14 @@ class Core:
             if catcher.result_path_set:
                 output = apply_result_path(catcher.result_path, step.raw_input, error_output)
         return self.exit(step, output, assigned)
+
+
+def _merge(target: dict[str, Any], extra: dict[str, Any]) -> None:
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(target.get(key), dict):
+            _merge(target[key], value)
+        else:
+            target[key] = value
 
 
 __all__ = ["MAX_PAYLOAD", "Core", "ExecutionInfo", "Frame", "Step", "iso"]

@@ -1,31 +1,91 @@
-"""The Task state: Lambda functions, by ARN or through ``arn:aws:states:::lambda:invoke``.
+"""The Task state: Lambda functions, activities and service integrations, in AWS's three
+patterns (request-response, ``.sync`` and ``.waitForTaskToken``), with mocked answers from a
+mock configuration when the execution runs a test case.
 
-The function is run through the ``FunctionInvoker`` port; timeouts race the invocation against
-the clock.
+Each attempt writes the history events AWS writes for its kind of resource; timeouts and
+heartbeats race the work against the clock. What each resource does lives in
+emulator.asl.integrations.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
-from collections.abc import Callable
 from typing import Any
 
-from emulator import ids
 from emulator.asl import errors
 from emulator.asl.errors import StatesError
 from emulator.asl.history import data_details
+from emulator.asl.integrations import dispatch
+from emulator.asl.integrations.base import Call, Services
+from emulator.asl.integrations.callbacks import Callbacks, new_token
+from emulator.asl.integrations.mocks import MockCase, Mocked
 from emulator.asl.nodes import TaskState
 from emulator.asl.paths import PathMissing, dumps
 from emulator.asl.processing import Core, Step
 from emulator.asl.resources import Resource, parse_resource
-from emulator.ports import FunctionInvoker, InvokeResult
 
 DEFAULT_TIMEOUT = 99999999
+_TIMED_OUT = frozenset({errors.TIMEOUT, errors.HEARTBEAT_TIMEOUT})
+
+
+class TaskEvents:
+    """The history events of one Task attempt, named for its kind of resource."""
+
+    def __init__(self, step: Step, resource: Resource, region: str) -> None:
+        self.history = step.frame.history
+        self.track = step.frame.track
+        self.resource = resource
+        self.region = region
+        self.kind = {"function": "LambdaFunction", "activity": "Activity"}.get(resource.kind,
+                                                                               "Task")
+        self.names = {"resourceType": resource.resource_type,
+                      "resource": resource.resource_name}
+
+    def _add(self, suffix: str, details: dict[str, Any] | None = None) -> None:
+        if self.kind == "Task" and details is not None:
+            details = {**self.names, **details}
+        elif self.kind == "Task":
+            details = dict(self.names)
+        self.history.add(self.track, f"{self.kind}{suffix}", details)
+
+    def scheduled(self, payload: Any, timeout: int | None, heartbeat: int | None) -> None:
+        if self.kind == "Task":
+            details: dict[str, Any] = {"region": self.region, "parameters": dumps(payload)}
+        else:
+            details = {"resource": self.resource.arn, **data_details("input", dumps(payload))}
+        if timeout is not None:
+            details["timeoutInSeconds"] = timeout
+        if heartbeat is not None and self.kind != "LambdaFunction":
+            details["heartbeatInSeconds"] = heartbeat
+        self._add("Scheduled", details)
+
+    def started(self, worker: str | None = None) -> None:
+        if self.kind == "Activity":
+            self._add("Started", {"workerName": worker} if worker else {})
+        else:
+            self._add("Started", None if self.kind == "LambdaFunction" else {})
+
+    def submitted(self, output: Any) -> None:
+        self._add("Submitted", data_details("output", dumps(output)))
+
+    def succeeded(self, text: str) -> None:
+        self._add("Succeeded", data_details("output", text))
+
+    def failed(self, failure: StatesError) -> None:
+        details: dict[str, Any] = {"error": failure.error}
+        if failure.cause is not None:
+            details["cause"] = failure.cause
+        self._add("TimedOut" if failure.error in _TIMED_OUT else "Failed", details)
 
 
 class TaskRunner(Core):
-    invoker: Callable[[], FunctionInvoker | None]
+    services: Services
+    mocks: MockCase | None
+
+    def _callbacks(self) -> Callbacks:
+        if self.services.callbacks is None:
+            self.services.callbacks = Callbacks(self.clock)
+        return self.services.callbacks
 
     async def run_task(self, step: Step) -> tuple[Any, str | None]:
         state = step.state
@@ -34,20 +94,33 @@ class TaskRunner(Core):
         assert resource is not None  # the loader only accepts resources it can parse
 
         async def attempt() -> tuple[Any, str | None]:
+            token: str | None = None
+            if resource.callback or resource.kind == "activity":
+                token = new_token()
+                if resource.callback:  # $$.Task.Token, for the parameters to pass on
+                    step.task_token = token
+                    step.bind(self.context_object)
             if state.jsonata:
                 states = self.states_bindings(step)
                 payload = (
                     state.arguments(states, step.env) if state.arguments else step.raw_input
                 )
                 timeout = self._seconds(state.timeout_expr, states, step, "TimeoutSeconds")
+                heartbeat = self._seconds(state.heartbeat_expr, states, step,
+                                          "HeartbeatSeconds")
             else:
                 effective = self.effective_input(step)
                 payload = self.parameters(step, effective)
                 timeout = self._path_seconds(state.timeout_seconds_path, effective,
                                              "TimeoutSecondsPath")
+                heartbeat = self._path_seconds(state.heartbeat_seconds_path, effective,
+                                               "HeartbeatSecondsPath")
             if timeout is None:
                 timeout = state.timeout_seconds
-            result = await self._invoke(step, state, resource, payload, timeout)
+            if heartbeat is None:
+                heartbeat = state.heartbeat_seconds
+            result = await self._perform(step, state, resource, payload, timeout, heartbeat,
+                                         token)
             self.inspect("result", result)
             if state.jsonata:
                 states = self.states_bindings(step, result=result)
@@ -87,125 +160,92 @@ class TaskRunner(Core):
                                  f"got {dumps(value)}")
         return value
 
-    async def _invoke(
+    async def _perform(
         self, step: Step, state: TaskState, resource: Resource, payload: Any,
-        timeout: int | None,
+        timeout: int | None, heartbeat: int | None, token: str | None,
     ) -> Any:
-        track = step.frame.track
-        history = step.frame.history
-        legacy = resource.kind == "function"
-        if legacy:
-            scheduled: dict[str, Any] = {
-                "resource": resource.arn, **data_details("input", dumps(payload)),
-            }
-            if timeout is not None:
-                scheduled["timeoutInSeconds"] = timeout
-            history.add(track, "LambdaFunctionScheduled", scheduled)
-            history.add(track, "LambdaFunctionStarted")
-        else:
-            names = {"resourceType": resource.resource_type, "resource": resource.resource_name}
-            scheduled = {**names, "region": self.info.region, "parameters": dumps(payload)}
-            if timeout is not None:
-                scheduled["timeoutInSeconds"] = timeout
-            if state.heartbeat_seconds is not None:
-                scheduled["heartbeatInSeconds"] = state.heartbeat_seconds
-            history.add(track, "TaskScheduled", scheduled)
-            history.add(track, "TaskStarted", names)
+        events = TaskEvents(step, resource, self.info.region)
+        events.scheduled(payload, timeout, heartbeat)
+        work = self._work(step, state, resource, payload, heartbeat, token, events)
         try:
-            result = await self._with_timeout(
-                self._call_lambda(resource, payload), timeout or DEFAULT_TIMEOUT
-            )
+            result = await self._with_timeout(work, timeout or DEFAULT_TIMEOUT)
+            text = self.check_size(resource.arn, result)
         except StatesError as failure:
-            kind = "TimedOut" if failure.error == errors.TIMEOUT else "Failed"
-            details: dict[str, Any] = {"error": failure.error}
-            if failure.cause is not None:
-                details["cause"] = failure.cause
-            if legacy:
-                history.add(track, f"LambdaFunction{kind}", details)
-            else:
-                history.add(track, f"Task{kind}", {**names, **details})
+            events.failed(failure)
             raise
-        text = self.check_size(resource.arn, result)
-        if legacy:
-            history.add(track, "LambdaFunctionSucceeded", data_details("output", text))
-        else:
-            history.add(track, "TaskSucceeded", {**names, **data_details("output", text)})
+        events.succeeded(text)
         return result
+
+    async def _work(
+        self, step: Step, state: TaskState, resource: Resource, payload: Any,
+        heartbeat: int | None, token: str | None, events: TaskEvents,
+    ) -> Any:
+        mocked = self._mocked(state.name)
+        if resource.kind == "activity":
+            return await self._activity(resource, payload, heartbeat, token, events, mocked)
+        events.started()
+        if mocked is not None:
+            return _answer(mocked)
+        info = self.info
+        call = Call(resource, payload, info.account, info.region, info.arn,
+                    info.state_machine_arn, self.services, self.clock, token)
+        callbacks = self._callbacks()
+        pending = None
+        if resource.callback and token is not None:
+            # Open the token before calling: the service may answer at once.
+            pending = callbacks.open(token, heartbeat=heartbeat)
+        try:
+            submitted = await dispatch.request(call)
+            if pending is not None:
+                events.submitted(submitted)
+                return await callbacks.wait(pending)
+            if resource.job:
+                events.submitted(submitted)
+                return await dispatch.wait_job(call)
+            return submitted
+        finally:
+            if pending is not None and not pending.future.done():
+                callbacks.close(pending.token, "timed out")
+
+    async def _activity(
+        self, resource: Resource, payload: Any, heartbeat: int | None, token: str | None,
+        events: TaskEvents, mocked: Mocked | None,
+    ) -> Any:
+        if mocked is not None:
+            events.started()
+            return _answer(mocked)
+        assert token is not None
+        callbacks = self._callbacks()
+        pending = callbacks.open(token, heartbeat=heartbeat, activity=resource.arn,
+                                 input=dumps(payload), on_start=events.started)
+        return await callbacks.wait(pending)
+
+    def _mocked(self, state: str) -> Mocked | None:
+        if self.mocks is None or not self.mocks.mocks(state):
+            return None
+        return self.mocks.next(state)
 
     async def _with_timeout(self, work: Any, seconds: float) -> Any:
         job = asyncio.ensure_future(work)
         timer = asyncio.ensure_future(self.clock.sleep_until(self.clock.now() + seconds))
         try:
             done, _ = await asyncio.wait({job, timer}, return_when=asyncio.FIRST_COMPLETED)
+        except asyncio.CancelledError:
+            job.cancel()
+            raise
         finally:
             timer.cancel()
         if job in done:
             return job.result()
         job.cancel()
+        await asyncio.wait({job})
         raise StatesError(errors.TIMEOUT, None)
 
-    async def _call_lambda(self, resource: Resource, payload: Any) -> Any:
-        if resource.kind == "function":
-            function, body, qualifier = resource.arn, payload, None
-            invocation_type, client_context = "RequestResponse", None
-        else:
-            if not isinstance(payload, dict) or "FunctionName" not in payload:
-                raise StatesError(
-                    "States.Runtime", "The field 'FunctionName' is required for lambda:invoke"
-                )
-            function = str(payload["FunctionName"])
-            body = payload.get("Payload")
-            qualifier = payload.get("Qualifier")
-            invocation_type = payload.get("InvocationType", "RequestResponse")
-            client_context = payload.get("ClientContext")
-        invoker = self.invoker()
-        if invoker is None:
-            raise StatesError("Lambda.ServiceException", "The Lambda service is not available.")
-        data = b"" if body is None and resource.kind != "function" else dumps(body).encode()
-        try:
-            reply: InvokeResult = await invoker.invoke(
-                function, data, account=self.info.account, region=self.info.region,
-                qualifier=qualifier, invocation_type=invocation_type,
-                client_context=client_context,
-            )
-        except StatesError:
-            raise
-        except Exception as error:
-            code = getattr(error, "code", type(error).__name__)
-            message = getattr(error, "message", str(error))
-            status = getattr(error, "status", None) or 400
-            raise StatesError(
-                f"Lambda.{code}",
-                f"{message} (Service: AWSLambda; Status Code: {status}; Error Code: {code}; "
-                f"Request ID: {ids.request_id()}; Proxy: null)",
-            ) from None
-        text = reply.payload.decode("utf-8", errors="replace")
-        if reply.function_error:
-            error_type = "Lambda.Unknown"
-            try:
-                parsed = json.loads(text)
-                if isinstance(parsed, dict) and isinstance(parsed.get("errorType"), str):
-                    error_type = parsed["errorType"]
-            except ValueError:
-                pass
-            raise StatesError(error_type, text)
-        try:
-            value = json.loads(text) if text.strip() else None
-        except ValueError:
-            value = text
-        if resource.kind == "function":
-            return value
-        return {
-            "ExecutedVersion": reply.executed_version,
-            "Payload": value,
-            "SdkHttpMetadata": {
-                "AllHttpHeaders": {k: [v] for k, v in reply.headers.items()},
-                "HttpHeaders": dict(reply.headers),
-                "HttpStatusCode": reply.status_code,
-            },
-            "SdkResponseMetadata": {"RequestId": reply.headers.get("x-amzn-RequestId", "")},
-            "StatusCode": reply.status_code,
-        }
+
+def _answer(mocked: Mocked) -> Any:
+    if mocked.throws:
+        raise StatesError(mocked.error or "", mocked.cause)
+    return mocked.result
 
 
-__all__ = ["TaskRunner"]
+__all__ = ["DEFAULT_TIMEOUT", "TaskEvents", "TaskRunner"]

@@ -30,7 +30,7 @@ class ServiceRegistry:
         self._providers: dict[str, Provider] = {}
         self._running: set[str] = set()
         self.started = False
-        self.ports = Ports(self._resolve_port)
+        self.ports = Ports(self._resolve_port, self._started_service)
 
     @property
     def names(self) -> list[str]:
@@ -69,6 +69,12 @@ class ServiceRegistry:
             provider = self.get(name)
             if provider is not None:
                 await self.ensure_started(name, provider)
+
+    async def _started_service(self, service: str) -> Provider | None:
+        provider = self.get(service)
+        if provider is not None:
+            await self.ensure_started(service, provider)
+        return provider
 
     async def ensure_started(self, service: str, provider: Provider) -> None:
         if self.started and service not in self._running:

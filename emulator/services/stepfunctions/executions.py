@@ -15,11 +15,14 @@ from typing import Any
 
 from emulator import ids
 from emulator.asl.diagnostics import InvalidDefinition
+from emulator.asl.integrations.base import Services
+from emulator.asl.integrations.mocks import MockCase
 from emulator.asl.interpreter import Checkpoint, Execution, ExecutionInfo
 from emulator.asl.loader import load
 from emulator.asl.nodes import Machine
+from emulator.clock import Clock
 from emulator.context import RequestContext
-from emulator.ports import FunctionInvoker
+from emulator.services.stepfunctions.mock_config import MockConfigFile, split_test_case
 from emulator.services.stepfunctions.models import ExecutionRecord, MachineRecord
 from emulator.services.stepfunctions.naming import (
     check_name,
@@ -54,6 +57,11 @@ class ExecutionOperations:
 
     store: ServiceStore
     _running: dict[str, tuple[Execution, asyncio.Task[Any]]]
+    # Every execution running now, and those a parent task still follows (.sync).
+    launched: dict[str, tuple[Execution, asyncio.Task[Any], ExecutionRecord]]
+    children: dict[str, tuple[Execution, asyncio.Task[Any], ExecutionRecord]]
+    mock_file: MockConfigFile
+    clock: Clock
     _compiled: dict[str, Machine]
     _generation: int
 
@@ -73,9 +81,8 @@ class ExecutionOperations:
     def _persistent(self) -> bool:
         raise NotImplementedError
 
-    def _invoker(self) -> FunctionInvoker | None:
+    def _services(self) -> Services:
         raise NotImplementedError
-
 
     def _executions(self, account: str, region: str) -> Table[ExecutionRecord]:
         return self.store.table(account, region, "executions", ExecutionRecord)
@@ -105,7 +112,8 @@ class ExecutionOperations:
             ) from None
 
     def _new_record(self, ctx: RequestContext, target: Target, name: str | None,
-                    input_text: str, trace_header: str | None, express: bool) -> ExecutionRecord:
+                    input_text: str, trace_header: str | None, express: bool,
+                    test_case: str | None = None) -> ExecutionRecord:
         execution_name = name if name is not None else ids.uuid4()
         check_name(execution_name)
         machine = target.machine
@@ -120,8 +128,21 @@ class ExecutionOperations:
             type=machine.type, start_date=self._now(), input=input_text,
             trace_header=trace_header, role_arn=target.role_arn, definition=target.definition,
             revision_id=target.revision_id, version_arn=target.version_arn,
-            alias_arn=target.alias_arn,
+            alias_arn=target.alias_arn, mock_test_case=test_case,
         )
+
+    def _mocks(self, record: ExecutionRecord) -> MockCase | None:
+        if record.mock_test_case is None:
+            return None
+        return self.mock_file.test_case(record.machine_name, record.mock_test_case)
+
+    def _resolve(self, ctx: RequestContext, arn: str) -> tuple[Target, str | None]:
+        """The target of a start request, and the mock test case its ``#suffix`` names."""
+        base, test_case = split_test_case(arn)
+        target = self._target(ctx, base)
+        if test_case is not None:
+            self.mock_file.check(target.machine.name, test_case)
+        return target, test_case
 
     def _execution(self, record: ExecutionRecord, account: str, region: str,
                    resume: Checkpoint | None = None) -> Execution:
@@ -145,7 +166,7 @@ class ExecutionOperations:
                     table.put(record.arn, record)
 
         return Execution(
-            node, info, self.clock, invoker=self._invoker,  # type: ignore[attr-defined]
+            node, info, self.clock, services=self._services(), mocks=self._mocks(record),
             wait_scale=self._wait_scale(), keep_history=standard,
             events=record.events if standard else None, resume=resume,
             on_checkpoint=on_checkpoint,
@@ -160,6 +181,7 @@ class ExecutionOperations:
         )
         if record.type == "STANDARD":
             self._running[record.arn] = (execution, task)
+        self.launched[record.arn] = (execution, task, record)
         return task
 
     async def _drive(self, execution: Execution, record: ExecutionRecord, account: str,
@@ -170,6 +192,7 @@ class ExecutionOperations:
         except asyncio.CancelledError:
             if self._generation == generation:
                 self._running.pop(record.arn, None)
+                self.launched.pop(record.arn, None)
             raise
         except Exception:  # a defect must not leave the execution RUNNING for ever
             log.exception("execution %s failed unexpectedly", record.arn)
@@ -191,6 +214,7 @@ class ExecutionOperations:
         record.stop_date = self._now()
         record.checkpoint = None
         self._running.pop(record.arn, None)
+        self.launched.pop(record.arn, None)
         if record.type == "STANDARD":
             self._executions(account, region).put(record.arn, record)
 
@@ -206,8 +230,8 @@ class ExecutionOperations:
                 try:
                     self._launch(record, account, region, resume=point)
                     count += 1
-                except InvalidDefinition:
-                    log.warning("cannot resume %s: its definition no longer loads", record.arn)
+                except (InvalidDefinition, ServiceError) as error:
+                    log.warning("cannot resume %s: %s", record.arn, error)
         return count
 
     # ----- operations -----------------------------------------------------------------------
@@ -216,10 +240,11 @@ class ExecutionOperations:
         self, ctx: RequestContext, *, state_machine_arn: str, name: str | None = None,
         input: str | None = None, trace_header: str | None = None, **_: Any,
     ) -> dict[str, Any]:
-        target = self._target(ctx, state_machine_arn)
+        target, test_case = self._resolve(ctx, state_machine_arn)
         input_text, _value = self._parse_input(input)
         express = target.machine.type == "EXPRESS"
-        record = self._new_record(ctx, target, name, input_text, trace_header, express)
+        record = self._new_record(ctx, target, name, input_text, trace_header, express,
+                                  test_case)
         if not express:
             table = self._executions(ctx.account_id, ctx.region)
             existing = table.get(record.arn)
@@ -237,12 +262,12 @@ class ExecutionOperations:
         input: str | None = None, trace_header: str | None = None,
         included_data: str | None = None, **_: Any,
     ) -> dict[str, Any]:
-        target = self._target(ctx, state_machine_arn)
+        target, test_case = self._resolve(ctx, state_machine_arn)
         if target.machine.type != "EXPRESS":
             raise ServiceError("StateMachineTypeNotSupported",
                                "This operation is not supported by this type of state machine")
         input_text, _value = self._parse_input(input)
-        record = self._new_record(ctx, target, name, input_text, trace_header, True)
+        record = self._new_record(ctx, target, name, input_text, trace_header, True, test_case)
         execution = self._execution(record, ctx.account_id, ctx.region)
         outcome = await execution.run()
         stop = self._now()

@@ -83,9 +83,19 @@ class ExecutionRecord(Record):
     redrive_date: float | None = None
     # The top-level state that failed and its input, for RedriveExecution.
     redrive_point: dict[str, Any] | None = None
+    # The mock configuration's test case the execution runs (``<machine ARN>#<test case>``).
+    mock_test_case: str | None = None
+
+
+class ActivityRecord(Record):
+    arn: str
+    name: str
+    creation_date: float
+    tags: dict[str, str] = Field(default_factory=dict)
+    encryption: dict[str, Any] = Field(default_factory=lambda: dict(DEFAULT_ENCRYPTION))
 
 
 __all__ = [
-    "DEFAULT_ENCRYPTION", "DEFAULT_LOGGING", "DEFAULT_TRACING", "AliasRecord",
+    "DEFAULT_ENCRYPTION", "DEFAULT_LOGGING", "DEFAULT_TRACING", "ActivityRecord", "AliasRecord",
     "ExecutionRecord", "MachineRecord", "VersionRecord",
 ]

@@ -1,7 +1,9 @@
 """AWS Step Functions control plane: state machines, versions, aliases, tags, validation.
 
-Executions live in executions.py; TestState in test_state.py. Definitions are compiled once
-by emulator.asl and cached by their text.
+Executions live in executions.py, activities and task tokens in activities.py, TestState in
+test_state.py. Definitions are compiled once by emulator.asl and cached by their text. The
+engine reaches other services through the Services bundle built here: the ports, the AWS SDK
+seam (sdk.py) and nested executions (nested.py).
 """
 
 from __future__ import annotations
@@ -12,22 +14,29 @@ from typing import Any
 
 from emulator import ids
 from emulator.asl.diagnostics import InvalidDefinition
+from emulator.asl.integrations.base import Services
+from emulator.asl.integrations.callbacks import Callbacks
 from emulator.asl.interpreter import Execution
 from emulator.asl.loader import validate
 from emulator.asl.nodes import Machine
 from emulator.context import RequestContext
 from emulator.ports import FunctionInvoker
 from emulator.services.base import Provider
+from emulator.services.stepfunctions.activities import ActivityOperations
 from emulator.services.stepfunctions.executions import ExecutionOperations, Target, pick_version
+from emulator.services.stepfunctions.mock_config import MockConfigFile
 from emulator.services.stepfunctions.models import (
     DEFAULT_LOGGING,
     DEFAULT_TRACING,
+    ActivityRecord,
     AliasRecord,
     ExecutionRecord,
     MachineRecord,
     VersionRecord,
 )
 from emulator.services.stepfunctions.naming import check_name, machine_arn_of, page, parse_arn
+from emulator.services.stepfunctions.nested import NestedExecutions
+from emulator.services.stepfunctions.sdk import WireSdk
 from emulator.services.stepfunctions.test_state import TestStateOperation
 from emulator.store import Table
 from emulator.wire.errors import ServiceError
@@ -35,14 +44,21 @@ from emulator.wire.errors import ServiceError
 MAX_TAGS = 50
 
 
-class StepFunctionsProvider(ExecutionOperations, TestStateOperation, Provider):
+class StepFunctionsProvider(ExecutionOperations, ActivityOperations, TestStateOperation,
+                            Provider):
     service_name = "stepfunctions"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._running: dict[str, tuple[Execution, asyncio.Task[Any]]] = {}
+        self.launched: dict[str, tuple[Execution, asyncio.Task[Any], ExecutionRecord]] = {}
+        self.children: dict[str, tuple[Execution, asyncio.Task[Any], ExecutionRecord]] = {}
         self._compiled: dict[str, Machine] = {}
         self._generation = 0
+        self.callbacks = Callbacks(self.clock)
+        self.mock_file = MockConfigFile(self.settings.sfn_mock_config)
+        self._sdk = WireSdk(self.ports, self.settings)
+        self._nested = NestedExecutions(self)
 
     # ----- plumbing -------------------------------------------------------------------------
 
@@ -61,6 +77,17 @@ class StepFunctionsProvider(ExecutionOperations, TestStateOperation, Provider):
         except LookupError:
             return None
 
+    def _port(self, name: str) -> object | None:
+        try:
+            return self.ports.get(name)
+        except LookupError:
+            return None
+
+    def _services(self) -> Services:
+        """What the engine may reach: ports, AWS SDK calls, nested executions, task tokens."""
+        return Services(functions=self._invoker, port=self._port, sdk=self._sdk,
+                        executions=self._nested, callbacks=self.callbacks)
+
     def _machines(self, account: str, region: str) -> Table[MachineRecord]:
         return self.store.table(account, region, "machines", MachineRecord)
 
@@ -74,17 +101,21 @@ class StepFunctionsProvider(ExecutionOperations, TestStateOperation, Provider):
         self.resume_stored()
 
     async def stop(self) -> None:
-        for _execution, task in list(self._running.values()):
+        for _execution, task, _record in list(self.launched.values()):
             task.cancel()
         self._running.clear()
+        self.launched.clear()
 
     def reset(self) -> None:
         # Reset may come from another thread (the pytest plugin): cancel on each task's loop,
         # and move to a new generation so no execution of the old one writes its record.
         self._generation += 1
-        for _execution, task in list(self._running.values()):
+        for _execution, task, _record in list(self.launched.values()):
             task.get_loop().call_soon_threadsafe(task.cancel)
         self._running.clear()
+        self.launched.clear()
+        self.children.clear()
+        self.callbacks.reset()
         super().reset()
 
     def resources(self) -> dict[str, list[dict[str, Any]]]:
@@ -97,21 +128,28 @@ class StepFunctionsProvider(ExecutionOperations, TestStateOperation, Provider):
             for item in self.store.table(account, region, "executions",
                                          ExecutionRecord).values():
                 executions.append({"arn": item.arn, "status": item.status})
-        return {"stateMachines": machines, "executions": executions}
+        activities = [{"arn": record.arn, "name": record.name}
+                      for account, region in self.store.scopes("activities")
+                      for record in self._activities(account, region).values()]
+        return {"stateMachines": machines, "executions": executions, "activities": activities}
 
     # ----- definitions --------------------------------------------------------------------
 
-    def _check_definition(self, definition: str) -> None:
+    def _check_definition(self, definition: str, kind: str = "STANDARD") -> None:
         try:
             self._compile(definition)
         except InvalidDefinition as error:
             raise ServiceError("InvalidDefinition", str(error)) from None
+        if kind == "EXPRESS":  # no .sync, .waitForTaskToken or activities
+            problems = [d for d in validate(definition, express=True) if d.severity == "ERROR"]
+            if problems:
+                raise ServiceError("InvalidDefinition", str(InvalidDefinition(problems)))
 
     def validate_state_machine_definition(
         self, ctx: RequestContext, *, definition: str, type: str | None = None,
         severity: str | None = None, max_results: int | None = None, **_: Any,
     ) -> dict[str, Any]:
-        found = validate(definition)
+        found = validate(definition, express=type == "EXPRESS")
         if severity == "ERROR":
             found = [d for d in found if d.severity == "ERROR"]
         limit = max_results or 100
@@ -168,8 +206,8 @@ class StepFunctionsProvider(ExecutionOperations, TestStateOperation, Provider):
     ) -> dict[str, Any]:
         check_name(name)
         self._check_role(role_arn)
-        self._check_definition(definition)
         kind = type or "STANDARD"
+        self._check_definition(definition, kind)
         arn = f"arn:aws:states:{ctx.region}:{ctx.account_id}:stateMachine:{name}"
         table = self._machines(ctx.account_id, ctx.region)
         logging = {**DEFAULT_LOGGING, **(logging_configuration or {})}
@@ -252,7 +290,7 @@ class StepFunctionsProvider(ExecutionOperations, TestStateOperation, Provider):
                 "EncryptionConfiguration or the TracingConfiguration must be specified",
             )
         if definition is not None:
-            self._check_definition(definition)
+            self._check_definition(definition, record.type)
             record.definition = definition
         if role_arn is not None:
             self._check_role(role_arn)
@@ -493,14 +531,22 @@ class StepFunctionsProvider(ExecutionOperations, TestStateOperation, Provider):
 
     # ----- tags -----------------------------------------------------------------------------
 
-    def _tagged(self, ctx: RequestContext, arn: str) -> MachineRecord:
+    def _tagged(self, ctx: RequestContext, arn: str) -> MachineRecord | ActivityRecord:
         parsed = parse_arn(arn)
-        record = None
+        record: MachineRecord | ActivityRecord | None = None
         if parsed.kind == "stateMachine" and len(parsed.parts) == 1:
             record = self._machines(ctx.account_id, ctx.region).get(arn)
+        elif parsed.kind == "activity" and len(parsed.parts) == 1:
+            record = self._activities(ctx.account_id, ctx.region).get(arn)
         if record is None:
             raise ServiceError("ResourceNotFound", f"Resource not found: '{arn}'")
         return record
+
+    def _save_tagged(self, ctx: RequestContext, record: MachineRecord | ActivityRecord) -> None:
+        if isinstance(record, ActivityRecord):
+            self._activities(ctx.account_id, ctx.region).put(record.arn, record)
+        else:
+            self._machines(ctx.account_id, ctx.region).put(record.arn, record)
 
     def tag_resource(
         self, ctx: RequestContext, *, resource_arn: str, tags: list[dict[str, str]], **_: Any
@@ -509,7 +555,7 @@ class StepFunctionsProvider(ExecutionOperations, TestStateOperation, Provider):
         merged = {**record.tags, **self._check_tags(tags)}
         self._check_tags([{"key": k, "value": v} for k, v in merged.items()])
         record.tags = merged
-        self._machines(ctx.account_id, ctx.region).put(record.arn, record)
+        self._save_tagged(ctx, record)
         return {}
 
     def untag_resource(
@@ -517,7 +563,7 @@ class StepFunctionsProvider(ExecutionOperations, TestStateOperation, Provider):
     ) -> dict[str, Any]:
         record = self._tagged(ctx, resource_arn)
         record.tags = {k: v for k, v in record.tags.items() if k not in tag_keys}
-        self._machines(ctx.account_id, ctx.region).put(record.arn, record)
+        self._save_tagged(ctx, record)
         return {}
 
     def list_tags_for_resource(

@@ -1,0 +1,51 @@
+"""SNS ``publish``, through the ``topics`` port.
+
+A message that is not a string is published as its JSON text. Until a service offers the
+``topics`` port, every topic is missing, and the task fails as publishing to a missing topic
+does on AWS (``SNS.NotFoundException``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from emulator import ids
+from emulator.asl.errors import StatesError
+from emulator.asl.integrations.base import Call, as_text, optimized_failure, sdk_metadata
+from emulator.ports import TopicAccess
+
+
+class _TopicNotFound(Exception):
+    code = "NotFound"
+    status = 404
+    message = "Topic does not exist"
+
+
+async def publish(call: Call) -> Any:
+    params = call.params()
+    topic = params.get("TopicArn") or params.get("TargetArn")
+    if topic is None:
+        call.required("TopicArn")
+    if "Message" not in params:
+        call.required("Message")
+    port = call.services.port("topics")
+    try:
+        if port is None:  # no SNS in this emulator yet: no topic exists
+            raise _TopicNotFound()
+        topics = cast(TopicAccess, port)
+        reply = topics.publish(
+            str(topic), as_text(params["Message"]), subject=params.get("Subject"),
+            message_attributes=params.get("MessageAttributes"),
+            group_id=params.get("MessageGroupId"),
+            deduplication_id=params.get("MessageDeduplicationId"),
+        )
+    except StatesError:
+        raise
+    except Exception as error:
+        raise optimized_failure("sns", error) from None
+    result = {key: value for key, value in reply.items() if value is not None}
+    result.update(sdk_metadata(ids.request_id(), 294))
+    return result
+
+
+__all__ = ["publish"]

@@ -1,0 +1,170 @@
+"""AWS SDK integrations: any implemented service's operation, called as a client request is.
+
+Parameters arrive in PascalCase (as Step Functions writes them); they are matched to the
+operation's input members, typed by shape, validated by the wire layer's rules and passed to
+the service's provider method. The answer comes back in PascalCase with ISO-8601 timestamps
+and text blobs, as AWS SDK integrations return it. Errors are named
+``<Service>.<Code>Exception`` with the SDK for Java 2.x's cause text.
+"""
+
+from __future__ import annotations
+
+import base64
+import inspect
+import json
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from botocore import xform_name
+from botocore.model import Shape, StructureShape
+
+from emulator import ids
+from emulator.asl.errors import StatesError
+from emulator.asl.integrations import catalog
+from emulator.config import Settings
+from emulator.context import RequestContext
+from emulator.ports import Ports
+from emulator.wire import parse, specs, validate
+from emulator.wire.errors import ServiceError
+from emulator.wire.serialize import resolve_error
+
+log = logging.getLogger("emulator.stepfunctions")
+
+
+def pascal(name: str) -> str:
+    return name[:1].upper() + name[1:]
+
+
+def _to_input(shape: Shape, value: Any, path: str) -> Any:
+    """A Step Functions parameter value as the provider convention types it."""
+    kind = shape.type_name
+    if kind == "structure":
+        assert isinstance(shape, StructureShape)
+        if shape.is_document_type:
+            return value
+        if not isinstance(value, dict):
+            raise parse.WireTypeError(path, "structure", value)
+        members = {name.lower(): name for name in shape.members}
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            name = members.get(str(key).lower())
+            if name is not None and item is not None:
+                out[name] = _to_input(shape.members[name], item, f"{path}.{name}")
+        return out
+    if kind == "list":
+        if not isinstance(value, list):
+            raise parse.WireTypeError(path, "list", value)
+        return [_to_input(shape.member, item, f"{path}.{i}") for i, item in enumerate(value, 1)]
+    if kind == "map":
+        if not isinstance(value, dict):
+            raise parse.WireTypeError(path, "map", value)
+        return {str(k): _to_input(shape.value, v, f"{path}.{k}") for k, v in value.items()}
+    if kind == "blob":  # text as its UTF-8 bytes, any other JSON value as its JSON text
+        text = value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
+        return text.encode("utf-8")
+    return parse.from_json(shape, value, path)
+
+
+def _timestamp(value: Any) -> Any:
+    if isinstance(value, (int, float)):
+        moment = datetime.fromtimestamp(value, tz=UTC)
+    elif isinstance(value, datetime):
+        moment = value if value.tzinfo else value.replace(tzinfo=UTC)
+    else:
+        return value
+    moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def to_output(shape: Shape | None, value: Any) -> Any:
+    """A provider's answer as AWS SDK integrations return it."""
+    if shape is None:
+        return value
+    kind = shape.type_name
+    if kind == "structure":
+        assert isinstance(shape, StructureShape)
+        if shape.is_document_type or not isinstance(value, dict):
+            return value
+        return {pascal(name): to_output(member, value[name])
+                for name, member in shape.members.items()
+                if name in value and value[name] is not None}
+    if kind == "list" and isinstance(value, list):
+        return [to_output(shape.member, item) for item in value]
+    if kind == "map" and isinstance(value, dict):
+        return {str(k): to_output(shape.value, v) for k, v in value.items()}
+    if kind == "timestamp":
+        return _timestamp(value)
+    if kind == "blob":
+        raw = value.encode() if isinstance(value, str) else bytes(value)
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return base64.b64encode(raw).decode("ascii")
+    return value
+
+
+class WireSdk:
+    """The SdkCaller the provider hands the engine."""
+
+    def __init__(self, ports: Ports, settings: Settings) -> None:
+        self.ports = ports
+        host = "localhost" if settings.host in ("0.0.0.0", "127.0.0.1") else settings.host
+        self.endpoint_url = f"http://{host}:{settings.port}"
+
+    @staticmethod
+    def _failure(service: str, prefix: str, error: ServiceError) -> StatesError:
+        resolved = resolve_error(service, error)
+        return StatesError(
+            catalog.exception_name(prefix, resolved.code),
+            f"{error.message} (Service: {prefix}, Status Code: {resolved.status}, "
+            f"Request ID: {ids.request_id()})",
+        )
+
+    async def call(self, service: str, operation: str, params: dict[str, Any], *,
+                   account: str, region: str, error_prefix: str) -> dict[str, Any]:
+        model = specs.operation_model(service, operation)
+        provider = await self.ports.service(service)
+        method = getattr(provider, xform_name(operation), None) if provider else None
+        if method is None:
+            raise StatesError(
+                catalog.exception_name(error_prefix, f"{error_prefix}Exception"),
+                f"The {operation} operation of {service} is not implemented by this emulator "
+                f"(Service: {error_prefix}, Status Code: 501, Request ID: {ids.request_id()})",
+            )
+        try:
+            typed: dict[str, Any] = {}
+            if model.input_shape is not None:
+                typed = _to_input(model.input_shape, params, "")
+            problems = validate.check(model.input_shape, typed)
+            if problems:
+                raise validate.validation_failure(problems)
+            ctx = RequestContext(
+                account_id=account, region=region, request_id=ids.request_id(),
+                service=service, operation=operation, protocol=model.metadata["protocol"],
+                endpoint_url=self.endpoint_url,
+            )
+            result = method(ctx, **{xform_name(name): value for name, value in typed.items()})
+            if inspect.isawaitable(result):
+                result = await result
+        except parse.WireTypeError as problem:
+            error = ServiceError("ValidationException",
+                                 f"Expected {problem.expected} at '{problem.path.lstrip('.')}'",
+                                 status=400)
+            raise self._failure(service, error_prefix, error) from None
+        except ServiceError as error:
+            raise self._failure(service, error_prefix, error) from None
+        except StatesError:
+            raise
+        except Exception:
+            log.exception("AWS SDK task %s:%s failed unexpectedly", service, operation)
+            raise StatesError(
+                catalog.exception_name(error_prefix, f"{error_prefix}Exception"),
+                f"We encountered an internal error. Please try again. (Service: "
+                f"{error_prefix}, Status Code: 500, Request ID: {ids.request_id()})",
+            ) from None
+        output = to_output(model.output_shape, result or {})
+        return output if isinstance(output, dict) else {}
+
+
+__all__ = ["WireSdk", "pascal", "to_output"]
