@@ -1,0 +1,113 @@
+"""Deploy the shop: two functions and a REST API in front of them.
+
+Routes on the ``prod`` stage:
+
+* ``ANY /products/{proxy+}`` - Lambda proxy integration;
+* ``GET /prices/{sku}`` - a non-proxy Lambda integration with request and response mapping
+  templates, and a 404 selected from the function's error message;
+* ``POST /orders`` - a body validated against the ``Order`` model before the function runs;
+* ``GET /catalog`` - cached by the stage for 60 seconds, keyed by ``category``.
+
+Run against a running emulator with ``AWS_ENDPOINT_URL=http://localhost:4566 python
+deploy_api.py``; it prints the invoke URL.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+FUNCTION_DIR = Path(__file__).parent / "function"
+ROLE = "arn:aws:iam::000000000000:role/shop-role"
+ORDER_SCHEMA = {
+    "$schema": "http://json-schema.org/draft-04/schema#",
+    "title": "Order", "type": "object", "required": ["sku", "quantity"],
+    "properties": {"sku": {"type": "string"},
+                   "quantity": {"type": "integer", "minimum": 1, "maximum": 10}},
+}
+PRICE_REQUEST = '{"sku": "$input.params(\'sku\')", "currency": "$stageVariables.currency"}'
+PRICE_RESPONSE = ('#set($price = $input.path(\'$\'))'
+                  '{"sku": "$price.sku", "price": "$price.amount $price.currency"}')
+NOT_FOUND = '{"message": "$util.escapeJavaScript($input.path(\'$.errorMessage\'))"}'
+
+
+def package() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.write(FUNCTION_DIR / "app.py", "app.py")
+    return buffer.getvalue()
+
+
+def _function(lambdas: Any, name: str, handler: str) -> str:
+    created = lambdas.create_function(FunctionName=name, Runtime="python3.12", Role=ROLE,
+                                      Handler=handler, Code={"ZipFile": package()})
+    return str(created["FunctionArn"])
+
+
+def _uri(region: str, arn: str) -> str:
+    return f"arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{arn}/invocations"
+
+
+def deploy(apigateway: Any, lambdas: Any, region: str, prefix: str = "shop") -> str:
+    """Create everything; returns the REST API's id."""
+    proxy_uri = _uri(region, _function(lambdas, f"{prefix}-proxy", "app.proxy"))
+    price_uri = _uri(region, _function(lambdas, f"{prefix}-price", "app.price"))
+    api = apigateway.create_rest_api(name=prefix)
+    api_id, root = api["id"], api["rootResourceId"]
+
+    def resource(parent: str, part: str) -> str:
+        return str(apigateway.create_resource(restApiId=api_id, parentId=parent,
+                                              pathPart=part)["id"])
+
+    def method(resource_id: str, verb: str, integration: dict[str, Any], **options: Any) -> None:
+        apigateway.put_method(restApiId=api_id, resourceId=resource_id, httpMethod=verb,
+                              authorizationType="NONE", **options)
+        apigateway.put_integration(restApiId=api_id, resourceId=resource_id, httpMethod=verb,
+                                   **integration)
+
+    lambda_proxy = {"type": "AWS_PROXY", "integrationHttpMethod": "POST", "uri": proxy_uri}
+    products = resource(root, "products")
+    method(resource(products, "{proxy+}"), "ANY", lambda_proxy)
+
+    prices = resource(resource(root, "prices"), "{sku}")
+    method(prices, "GET", {"type": "AWS", "integrationHttpMethod": "POST", "uri": price_uri,
+                           "requestTemplates": {"application/json": PRICE_REQUEST}})
+    for status, pattern, template in (("200", None, PRICE_RESPONSE),
+                                      ("404", "NotFound:.*", NOT_FOUND)):
+        apigateway.put_method_response(restApiId=api_id, resourceId=prices, httpMethod="GET",
+                                       statusCode=status)
+        options = {"selectionPattern": pattern} if pattern else {}
+        apigateway.put_integration_response(
+            restApiId=api_id, resourceId=prices, httpMethod="GET", statusCode=status,
+            responseTemplates={"application/json": template}, **options)
+
+    apigateway.create_model(restApiId=api_id, name="Order", contentType="application/json",
+                            schema=json.dumps(ORDER_SCHEMA))
+    validator = apigateway.create_request_validator(restApiId=api_id, name="body",
+                                                    validateRequestBody=True)
+    method(resource(root, "orders"), "POST", lambda_proxy,
+           requestValidatorId=validator["id"], requestModels={"application/json": "Order"})
+
+    method(resource(root, "catalog"), "GET",
+           {**lambda_proxy, "cacheKeyParameters": ["method.request.querystring.category"]},
+           requestParameters={"method.request.querystring.category": False})
+
+    apigateway.create_deployment(restApiId=api_id, stageName="prod",
+                                 variables={"currency": "EUR"}, cacheClusterEnabled=True,
+                                 cacheClusterSize="0.5")
+    apigateway.update_stage(restApiId=api_id, stageName="prod", patchOperations=[
+        {"op": "replace", "path": "/~1catalog/GET/caching/enabled", "value": "true"},
+        {"op": "replace", "path": "/~1catalog/GET/caching/ttlInSeconds", "value": "60"}])
+    return str(api_id)
+
+
+if __name__ == "__main__":
+    import boto3
+
+    session = boto3.session.Session()
+    region = session.region_name or "us-east-1"
+    api_id = deploy(session.client("apigateway"), session.client("lambda"), region)
+    print(f"http://{api_id}.execute-api.localhost:4566/prod/")
