@@ -22,11 +22,14 @@ from bench import (
     memory,
     sqs_latency,
     startup,
+    xray_query,
+    xray_udp,
 )
 from bench.results import Result, Skipped, table
 
 BENCHMARKS = ("startup", "memory", "first-answer", "sqs", "asl", "asl-e2e", "asl-memory",
-              "lambda")
+              "lambda",
+              "xray-udp", "xray-query")
 
 
 def _options(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -51,13 +54,16 @@ def _plan(quick: bool) -> dict[str, Callable[[], list[Result]]]:
         "asl-e2e": lambda: asl_latency.run(calls // 2, warmup),
         "asl-memory": lambda: [asl_memory.run()],
         "lambda": lambda: lambda_invoke.run(calls, warmup),
+        "xray-udp": lambda: xray_udp.run(4_000 if quick else 20_000),
+        "xray-query": lambda: xray_query.run(10 if quick else 50),
     }
 
 
 def _skip_name(name: str) -> str:
     names = {"startup": "start-up", "memory": "idle RSS", "first-answer": "first SQS answer",
              "asl": "ASL interpreter", "asl-e2e": "SFN latency", "asl-memory": "SFN memory",
-             "lambda": "Lambda invoke"}
+             "lambda": "Lambda invoke",
+             "xray-udp": "X-Ray UDP ingest", "xray-query": "X-Ray summaries"}
     return names.get(name, "SQS latency")
 
 
