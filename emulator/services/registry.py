@@ -17,6 +17,7 @@ PROVIDERS: dict[str, str] = {
     "lambda": "emulator.services.lambda_.provider:LambdaProvider",
     "logs": "emulator.services.logs.provider:LogsProvider",
     "stepfunctions": "emulator.services.stepfunctions.provider:StepFunctionsProvider",
+    "sns": "emulator.services.sns.provider:SnsProvider",
     "apigateway": "emulator.services.apigateway.provider:ApiGatewayProvider",
     "xray": "emulator.services.xray.provider:XrayProvider",
 }

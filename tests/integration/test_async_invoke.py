@@ -289,3 +289,35 @@ def test_wait_idle_names_what_is_still_busy(emulator: EmulatorHandle) -> None:
     with pytest.raises(TimeoutError, match="async invocation"):
         emulator.wait_idle(timeout=0.05)
     emulator.wait_idle()
+
+
+def test_on_success_to_sns_reaches_its_subscribers(emulator: EmulatorHandle) -> None:
+    lam, sns = emulator.client("lambda"), emulator.client("sns")
+    name = create_function(lam, ECHO)
+    url, arn = _queue(emulator)
+    topic = sns.create_topic(Name=unique("results"))["TopicArn"]
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn,
+                  Attributes={"RawMessageDelivery": "true"})
+    lam.put_function_event_invoke_config(
+        FunctionName=name, DestinationConfig={"OnSuccess": {"Destination": topic}})
+    lam.invoke(FunctionName=name, InvocationType="Event", Payload=b'{"via": "sns"}')
+    emulator.wait_idle()
+    [message] = _drain(emulator, url)
+    record = json.loads(message["Body"])
+    assert record["requestContext"]["condition"] == "Success"
+    assert record["responsePayload"]["echo"] == {"via": "sns"}
+
+
+def test_dead_letter_topic_gets_the_event(emulator: EmulatorHandle) -> None:
+    lam, sns = emulator.client("lambda"), emulator.client("sns")
+    url, arn = _queue(emulator)
+    topic = sns.create_topic(Name=unique("dead"))["TopicArn"]
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn)
+    name = create_function(lam, FAILING, DeadLetterConfig={"TargetArn": topic})
+    lam.put_function_event_invoke_config(FunctionName=name, MaximumRetryAttempts=0)
+    lam.invoke(FunctionName=name, InvocationType="Event", Payload=b'{"lost": 1}')
+    emulator.wait_idle()
+    [message] = _drain(emulator, url)
+    envelope = json.loads(message["Body"])
+    assert json.loads(envelope["Message"]) == {"lost": 1}
+    assert envelope["MessageAttributes"]["ErrorCode"] == {"Type": "Number", "Value": "200"}

@@ -1,0 +1,65 @@
+"""What the parts of the SNS provider share: tables, lookups by ARN, and the deliveries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from emulator import arns
+from emulator.services.base import Provider
+from emulator.services.sns.delivery import Deliveries
+from emulator.services.sns.models import (
+    SUBSCRIPTIONS,
+    TOPICS,
+    SubscriptionRecord,
+    TopicRecord,
+)
+from emulator.store import Table
+from emulator.wire.errors import ServiceError
+
+
+def not_found(message: str) -> ServiceError:
+    return ServiceError("NotFoundException", message)
+
+
+class SnsBase(Provider):
+    service_name = "sns"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.deliveries = Deliveries(self.clock, self.ports)
+        self._deduplication: dict[tuple[str, str], tuple[float, str, str]] = {}
+
+    def topics(self, account: str, region: str) -> Table[TopicRecord]:
+        return self.store.table(account, region, TOPICS, TopicRecord)
+
+    def subscriptions(self, account: str, region: str) -> Table[SubscriptionRecord]:
+        return self.store.table(account, region, SUBSCRIPTIONS, SubscriptionRecord)
+
+    def find_topic(self, topic_arn: str) -> TopicRecord | None:
+        try:
+            parsed = arns.parse(topic_arn)
+        except ValueError:
+            return None
+        if parsed.service != "sns":
+            return None
+        topic = self.topics(parsed.account, parsed.region).get(parsed.resource)
+        return topic if topic is not None and topic.arn == topic_arn else None
+
+    def topic_by_arn(self, topic_arn: str) -> TopicRecord:
+        topic = self.find_topic(topic_arn)
+        if topic is None:
+            raise not_found("Topic does not exist")
+        return topic
+
+    def subscriptions_of(self, topic: TopicRecord) -> list[SubscriptionRecord]:
+        return [s for s in self.subscriptions(topic.account, topic.region).values()
+                if s.topic_arn == topic.arn]
+
+    def endpoint_url(self) -> str:
+        host = self.settings.host
+        if host in ("0.0.0.0", "::", ""):
+            host = "127.0.0.1"
+        return f"http://{host}:{self.settings.port}"
+
+
+__all__ = ["SnsBase", "not_found"]
