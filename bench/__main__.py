@@ -13,6 +13,7 @@ import traceback
 from collections.abc import Callable, Sequence
 
 from bench import (
+    apigateway_invoke,
     asl_interpreter,
     asl_latency,
     asl_memory,
@@ -29,7 +30,8 @@ from bench.results import Result, Skipped, table
 
 BENCHMARKS = ("startup", "memory", "first-answer", "sqs", "asl", "asl-e2e", "asl-memory",
               "lambda",
-              "xray-udp", "xray-query")
+              "xray-udp", "xray-query",
+              "apigateway")
 
 
 def _options(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -56,6 +58,7 @@ def _plan(quick: bool) -> dict[str, Callable[[], list[Result]]]:
         "lambda": lambda: lambda_invoke.run(calls, warmup),
         "xray-udp": lambda: xray_udp.run(4_000 if quick else 20_000),
         "xray-query": lambda: xray_query.run(10 if quick else 50),
+        "apigateway": lambda: apigateway_invoke.run(calls, warmup),
     }
 
 
@@ -63,7 +66,8 @@ def _skip_name(name: str) -> str:
     names = {"startup": "start-up", "memory": "idle RSS", "first-answer": "first SQS answer",
              "asl": "ASL interpreter", "asl-e2e": "SFN latency", "asl-memory": "SFN memory",
              "lambda": "Lambda invoke",
-             "xray-udp": "X-Ray UDP ingest", "xray-query": "X-Ray summaries"}
+             "xray-udp": "X-Ray UDP ingest", "xray-query": "X-Ray summaries",
+             "apigateway": "API Gateway invoke"}
     return names.get(name, "SQS latency")
 
 
@@ -78,7 +82,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"running {name} ...", file=sys.stderr, flush=True)
         try:
             lines.extend(plan[name]())
-        except (sqs_latency.Unavailable, lambda_invoke.Unavailable) as error:
+        except (sqs_latency.Unavailable, lambda_invoke.Unavailable,
+                apigateway_invoke.Unavailable) as error:
             lines.append(Skipped(_skip_name(name), f"emulator not ready: {error}"))
         except Exception as error:
             traceback.print_exc()

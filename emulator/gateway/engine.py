@@ -121,8 +121,9 @@ class Gateway:
 
     async def test_invoke(self, deployed: DeployedStage, request: GatewayRequest
                           ) -> tuple[GatewayResponse, list[str], int]:
-        """TestInvokeMethod: one run without cache, throttling side effects or logs."""
+        """TestInvokeMethod: one run, its whole execution log returned instead of written."""
         inv = self._invocation(deployed, request)
+        inv.verbose = True
         response = await pipeline.run(inv, self)
         latency = int(inv.context.get("responseLatency") or 0)
         return response, inv.log, latency

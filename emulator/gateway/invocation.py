@@ -71,6 +71,7 @@ class Invocation:
     cache_ttl: int = 0
     cache_status: str = ""
     log: list[str] = field(default_factory=list)
+    verbose: bool = False  # keep INFO execution log lines (logging level INFO, test invoke)
     integration_latency: int = 0
 
     @property
@@ -82,7 +83,13 @@ class Invocation:
     def integration(self) -> dict[str, Any]:
         return dict(self.method.get("methodIntegration") or {})
 
-    def note(self, message: str) -> None:
+    def note(self, message: str, *args: object) -> None:
+        """An INFO execution log line, formatted only when someone will read it."""
+        if self.verbose:
+            self.log.append(f"({self.request_id}) " + (message % args if args else message))
+
+    def note_error(self, message: str) -> None:
+        """A line that belongs in the execution log at ERROR level too."""
         self.log.append(f"({self.request_id}) {message}")
 
 

@@ -80,9 +80,12 @@ def route(inv: Invocation, gateway: Gateway) -> None:
         "header": {k: v[-1] for k, v in inv.multi_headers.items()},
     }
     inv.context = build_context(inv)
-    inv.note(f"HTTP Method: {inv.request.method.upper()}, Resource Path: {found.resource['path']}")
-    inv.note(f"Method request path: {inv.params['path']}")
-    inv.note(f"Method request query string: {inv.params['querystring']}")
+    if method_settings(inv)[0].get("loggingLevel") == "INFO":
+        inv.verbose = True
+    inv.note("HTTP Method: %s, Resource Path: %s", inv.request.method.upper(),
+             found.resource["path"])
+    inv.note("Method request path: %s", inv.params["path"])
+    inv.note("Method request query string: %s", inv.params["querystring"])
 
 
 def throttle(inv: Invocation, gateway: Gateway) -> None:
@@ -101,8 +104,8 @@ def throttle(inv: Invocation, gateway: Gateway) -> None:
 
 def method_request(inv: Invocation) -> None:
     method = inv.method
-    inv.note(f"Method request body before transformations: "
-             f"{inv.request.body.decode('utf-8', 'replace')}")
+    inv.note("Method request body before transformations: %s",
+             inv.request.body.decode("utf-8", "replace") if inv.verbose else "")
     validator = inv.snapshot.validators.get(method.get("requestValidatorId") or "")
     if not validator:
         return
@@ -181,7 +184,7 @@ def cache_lookup(inv: Invocation, gateway: Gateway) -> GatewayResponse | None:
     inv.cache_key, inv.cache_ttl = key, ttl
     cached = gateway.cache.get(api_id, stage_name, key)
     inv.cache_status = "hit" if cached is not None else "miss"
-    inv.note(f"Cache {inv.cache_status} for key: {'|'.join(key[1:])}")
+    inv.note("Cache %s for key: %s", inv.cache_status, "|".join(key[1:]))
     if cached is None:
         if warning:
             inv.context["_cacheWarning"] = warning
@@ -289,7 +292,7 @@ def _b64decode(body: bytes) -> bytes:
 
 async def integrate(inv: Invocation, gateway: Gateway) -> None:
     timeout = int(inv.integration.get("timeoutInMillis") or 29000) / 1000.0
-    inv.note(f"Sending request to {inv.integration.get('uri', 'the mock integration')}")
+    inv.note("Sending request to %s", inv.integration.get("uri", "the mock integration"))
     started = time.perf_counter()
     task = asyncio.ensure_future(integrations.call(inv, gateway.backends))
     deadline = gateway.clock.now() + timeout
@@ -409,9 +412,10 @@ def method_response(inv: Invocation) -> None:
     assert response is not None
     response.set_header("x-amzn-RequestId", inv.request_id)
     response.set_header("x-amz-apigw-id", inv.context.get("extendedRequestId", ""))
-    inv.note(f"Method response body after transformations: "
-             f"{response.body.decode('utf-8', 'replace')[:1000]}")
-    inv.note(f"Method completed with status: {response.status}")
+    if inv.verbose:
+        inv.note("Method response body after transformations: %s",
+                 response.body.decode("utf-8", "replace")[:1000])
+    inv.note("Method completed with status: %s", response.status)
 
 
 # -- gateway responses ---------------------------------------------------------------------
@@ -445,8 +449,8 @@ def gateway_response(inv: Invocation, error: GatewayError) -> GatewayResponse:
         error.response_type, "InternalServerErrorException" if status >= 500
         else "BadRequestException")))
     if error.log:
-        inv.note(error.log)
-    inv.note(f"Method completed with status: {status}")
+        inv.note_error(error.log)
+    inv.note_error(f"Method completed with status: {status}")
     response = GatewayResponse(status, headers, body)
     response.set_header("x-amzn-RequestId", inv.request_id)
     return response

@@ -76,7 +76,7 @@ async def aws_service(inv: Invocation, backends: Backends) -> IntegrationResult:
     if match is None:
         raise _config_error(f"Invalid integration URI {uri}")
     service = match["service"]
-    inv.note(f"Endpoint request URI: {uri}")
+    inv.note("Endpoint request URI: %s", uri)
     if service == "sqs":
         document = await _sqs(inv, backends, match["region"], match["style"], match["rest"])
         status = int(document.pop("_status", 200))

@@ -34,7 +34,7 @@ async def _send(inv: Invocation, backends: Backends, headers: dict[str, str]
     request = inv.integration_request
     assert request is not None
     url = endpoint_url(inv)
-    inv.note(f"Endpoint request URI: {url}")
+    inv.note("Endpoint request URI: %s", url)
     try:
         return await backends.http.request(request.method, url, params=tuple(request.query),
                                            headers=headers, content=request.body)

@@ -145,9 +145,10 @@ def _text(value: Any) -> str:
 async def _invoke(inv: Invocation, backends: Backends, payload: bytes,
                   invocation_type: str = "RequestResponse") -> InvokeResult:
     function = function_of(inv)
-    inv.note(f"Endpoint request URI: {inv.integration.get('uri')}")
-    inv.note(f"Endpoint request body after transformations: "
-             f"{payload.decode('utf-8', 'replace')}")
+    if inv.verbose:
+        inv.note("Endpoint request URI: %s", inv.integration.get("uri"))
+        inv.note("Endpoint request body after transformations: %s",
+                 payload.decode("utf-8", "replace"))
     try:
         return await backends.ports.functions.invoke(
             function, payload, account=inv.deployed.account, region=inv.deployed.region,
@@ -165,10 +166,10 @@ async def _invoke(inv: Invocation, backends: Backends, payload: bytes,
 async def aws_proxy(inv: Invocation, backends: Backends) -> IntegrationResult:
     payload = json.dumps(proxy_event(inv)).encode()
     result = await _invoke(inv, backends, payload)
-    inv.note(f"Received response. Status: {result.status_code}, Integration latency: "
-             f"{inv.integration_latency} ms")
-    inv.note(f"Endpoint response body before transformations: "
-             f"{result.payload.decode('utf-8', 'replace')}")
+    if inv.verbose:
+        inv.note("Received response. Status: %s", result.status_code)
+        inv.note("Endpoint response body before transformations: %s",
+                 result.payload.decode("utf-8", "replace"))
     if result.function_error:
         raise GatewayError("DEFAULT_5XX", 502, "Internal server error",
                            log="Lambda execution failed with status 200 due to customer "
@@ -182,8 +183,7 @@ async def aws_lambda(inv: Invocation, backends: Backends) -> IntegrationResult:
     headers = {k.lower(): v for k, v in inv.integration_request.headers.items()}
     invocation_type = headers.get("x-amz-invocation-type", "RequestResponse")
     result = await _invoke(inv, backends, inv.integration_request.body, invocation_type)
-    inv.note(f"Received response. Status: {result.status_code}, Integration latency: "
-             f"{inv.integration_latency} ms")
+    inv.note("Received response. Status: %s", result.status_code)
     error_message: str | None = None
     if result.function_error:
         try:
