@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from emulator.xray.filters import Filter
 from emulator.xray.segments import Entity, InvalidSegment, parse, walk
 from emulator.xray.trace import Trace
+
+if TYPE_CHECKING:
+    from emulator.xray.filters import Filter
 
 RETENTION_SECONDS = 30 * 86_400
 TimeRangeType = str  # "TraceId", "Event" or "Service"

@@ -18,7 +18,6 @@ from emulator.services.xray.models import (
 )
 from emulator.store import ServiceStore, Table
 from emulator.wire.errors import ServiceError
-from emulator.xray.filters import FilterError, check
 
 DEFAULT_GROUP = "Default"
 MAX_TAGS = 50
@@ -63,6 +62,8 @@ class GroupsMixin:
         return None if record is None else (record.filter_expression or "")
 
     def _check_expression(self, ctx: RequestContext, expression: str | None) -> None:
+        from emulator.xray.filters import FilterError, check  # lark loads on first use
+
         if expression:
             try:
                 check(expression, lambda name: self.group_expression(

@@ -14,7 +14,7 @@ import json
 import logging
 import zlib
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from emulator.clock import Clock
 from emulator.config import DEFAULT_ACCOUNT, Settings
@@ -29,10 +29,12 @@ from emulator.wire.errors import ServiceError
 from emulator.xray import sampling
 from emulator.xray.collector import Collector
 from emulator.xray.daemon import Daemon
-from emulator.xray.filters import Filter, FilterError, compile_filter, compile_selector
 from emulator.xray.graph import GraphBuilder, time_series
 from emulator.xray.summary import summarize
 from emulator.xray.trace import Trace
+
+if TYPE_CHECKING:
+    from emulator.xray.filters import Filter
 
 log = logging.getLogger("emulator.xray")
 
@@ -139,6 +141,9 @@ class XrayProvider(GroupsMixin, SamplingRulesMixin, Provider):
                                                       self._now())}
 
     def _filter(self, ctx: RequestContext, expression: str | None) -> Filter | None:
+        # The parser (lark) loads on the first filter, not with the service.
+        from emulator.xray.filters import FilterError, compile_filter
+
         if not expression:
             return None
         try:
@@ -266,6 +271,8 @@ class XrayProvider(GroupsMixin, SamplingRulesMixin, Provider):
         seconds = period or DEFAULT_PERIOD
         if seconds <= 0 or seconds % 60:
             raise _invalid("Period must be a multiple of 60 seconds.")
+        from emulator.xray.filters import FilterError, compile_selector
+
         try:
             kind, select = compile_selector(entity_selector_expression)
         except FilterError as error:

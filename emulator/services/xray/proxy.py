@@ -3,10 +3,13 @@ the X-Ray API, here the emulator's own endpoint, as the daemon's account and reg
 
 from __future__ import annotations
 
-import httpx
+from typing import TYPE_CHECKING
 
 from emulator.config import Settings
 from emulator.xray.daemon import Forward, ProxyReply
+
+if TYPE_CHECKING:
+    import httpx
 
 _HOP_BY_HOP = frozenset({"host", "connection", "content-length", "transfer-encoding",
                          "authorization", "keep-alive", "content-encoding"})
@@ -25,6 +28,8 @@ def forward_to(settings: Settings) -> Forward:
                       body: bytes) -> ProxyReply:
         nonlocal client
         if client is None:
+            import httpx  # loaded on the first proxied call, not at start-up
+
             client = httpx.AsyncClient(base_url=base, timeout=30)
         kept = [(k, v) for k, v in headers if k.lower() not in _HOP_BY_HOP]
         kept.append(("Authorization", authorization))
