@@ -44,6 +44,12 @@ DETAILS: dict[str, str] = {
     "MapRunStarted": "mapRunStartedEventDetails",
     "MapRunFailed": "mapRunFailedEventDetails",
     "EvaluationFailed": "evaluationFailedEventDetails",
+    "ActivityScheduled": "activityScheduledEventDetails",
+    "ActivityScheduleFailed": "activityScheduleFailedEventDetails",
+    "ActivityStarted": "activityStartedEventDetails",
+    "ActivitySucceeded": "activitySucceededEventDetails",
+    "ActivityFailed": "activityFailedEventDetails",
+    "ActivityTimedOut": "activityTimedOutEventDetails",
 }
 for _kind in ("Task", "Pass", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map"):
     DETAILS[f"{_kind}StateEntered"] = "stateEnteredEventDetails"
