@@ -7,7 +7,8 @@ from __future__ import annotations
 import json
 
 import httpx
-from apigateway_support import new_api
+from apigateway_support import lambda_uri, new_api
+from lambda_support import create_function
 
 from emulator.testing import EmulatorHandle
 
@@ -268,3 +269,52 @@ def test_disabled_default_endpoint_is_forbidden(emulator: EmulatorHandle) -> Non
     api.deploy("dev")
     reply = api.get("dev", "/x")
     assert reply.status_code == 403 and reply.json() == {"message": "Forbidden"}
+
+
+def test_content_handling_conversions_and_binary_media_types(emulator: EmulatorHandle) -> None:
+    api = new_api(emulator, binaryMediaTypes=["application/octet-stream"])
+    # The converted body goes to an HTTP backend that answers the body it received: a Lambda
+    # proxy route of another API.
+    name = create_function(emulator.client("lambda"), {"app.py": """
+        def handler(event, context):
+            return {"statusCode": 200, "body": event["body"] or ""}
+    """})
+    echo = new_api(emulator, "echo")
+    echo.method("/body", "POST", {
+        "type": "AWS_PROXY", "integrationHttpMethod": "POST",
+        "uri": lambda_uri(emulator.region,
+                          f"arn:aws:lambda:{emulator.region}:000000000000:function:{name}")})
+    echo.deploy("e")
+    target = f"{emulator.endpoint_url}/_aws/execute-api/{echo.id}/e/body"
+    for path, handling in (("/text", "CONVERT_TO_TEXT"), ("/binary", "CONVERT_TO_BINARY")):
+        resource = api.method(path, "POST", {
+            "type": "HTTP", "integrationHttpMethod": "POST", "uri": target,
+            "contentHandling": handling, "passthroughBehavior": "WHEN_NO_MATCH",
+            "requestParameters": {"integration.request.header.Content-Type":
+                                  "'application/json'"}})
+        api.client.put_method_response(restApiId=api.id, resourceId=resource,
+                                       httpMethod="POST", statusCode="200")
+        api.client.put_integration_response(restApiId=api.id, resourceId=resource,
+                                            httpMethod="POST", statusCode="200")
+    api.deploy("dev")
+    as_text = api.request("POST", "dev", "/text", content=b"\x00\x01",
+                          headers={"Content-Type": "application/octet-stream"})
+    assert as_text.status_code == 200 and as_text.text == "AAE="
+    as_binary = api.request("POST", "dev", "/binary", content=b"aGk=",
+                            headers={"Content-Type": "text/plain"})
+    assert as_binary.status_code == 200 and as_binary.content == b"hi"
+
+
+def test_response_override_and_template_errors(emulator: EmulatorHandle) -> None:
+    api = new_api(emulator)
+    api.mock("/teapot", body='#set($context.responseOverride.status = 418)'
+                            '#set($context.responseOverride.header.X-Kind = "tea")'
+                            '{"short": "and stout"}')
+    api.mock("/broken", body="#foreach($x in $input.path('$')")
+    api.deploy("dev")
+    teapot = api.get("dev", "/teapot")
+    assert teapot.status_code == 418 and teapot.headers["X-Kind"] == "tea"
+    assert teapot.json() == {"short": "and stout"}
+    broken = api.get("dev", "/broken")
+    assert broken.status_code == 500
+    assert broken.json() == {"message": "Internal server error"}

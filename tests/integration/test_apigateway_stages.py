@@ -117,3 +117,22 @@ def test_sqs_integration_sends_messages_and_other_services_are_refused(
     refused = api.request("POST", "dev", "/start", json={})
     assert refused.status_code == 500
     assert refused.json() == {"message": "Internal server error"}
+
+
+def test_sns_integration_publishes_through_the_topics_port(emulator: EmulatorHandle) -> None:
+    topic = emulator.client("sns").create_topic(Name="api-events")["TopicArn"]
+    api = new_api(emulator)
+    resource = api.method("/publish", "POST", {
+        "type": "AWS", "integrationHttpMethod": "POST",
+        "uri": f"arn:aws:apigateway:{emulator.region}:sns:action/Publish",
+        "requestParameters": {"integration.request.querystring.TopicArn": f"'{topic}'",
+                              "integration.request.querystring.Message":
+                              "method.request.body"}})
+    api.client.put_method_response(restApiId=api.id, resourceId=resource, httpMethod="POST",
+                                   statusCode="200")
+    api.client.put_integration_response(restApiId=api.id, resourceId=resource,
+                                        httpMethod="POST", statusCode="200")
+    api.deploy("dev")
+    published = api.request("POST", "dev", "/publish", json={"hello": "world"})
+    assert published.status_code == 200, published.text
+    assert published.json()["PublishResponse"]["PublishResult"]["MessageId"]

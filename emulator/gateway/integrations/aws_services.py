@@ -1,12 +1,15 @@
 """AWS service integrations (type AWS with a URI that is not a Lambda function), in action
 style (``...:sqs:action/SendMessage``) and path style (``...:sqs:path/{account}/{queue}``).
 
-SQS is reached through its ``queues`` port. Services without a port here answer as AWS does
-for an integration it cannot call: a 500 with a configuration error in the execution log.
+SQS (SendMessage), SNS (Publish) and EventBridge (PutEvents) are reached through their ports
+(``queues``, ``topics``, ``buses``). A service without a port here (Step Functions until it
+offers one) answers as AWS does for an integration it cannot call: a 500 with a configuration
+error in the execution log.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 from urllib.parse import parse_qsl
@@ -50,10 +53,7 @@ async def _sqs(inv: Invocation, backends: Backends, region: str, style: str, res
         raise _config_error("the SQS queue could not be determined from the request")
     account, queue = parts
     queue_arn = f"arn:aws:sqs:{region or inv.deployed.region}:{account}:{queue}"
-    try:
-        queues: Any = backends.ports.get("queues")
-    except LookupError:
-        raise _config_error("the SQS service is not available") from None
+    queues = _port(backends, "queues", "SQS")
     if action != "SendMessage":
         raise _config_error(f"SQS action {action} is not supported by this integration")
     try:
@@ -63,11 +63,62 @@ async def _sqs(inv: Invocation, backends: Backends, region: str, style: str, res
                              delay_seconds=int(params["DelaySeconds"])
                              if params.get("DelaySeconds") else None)
     except Exception as exc:
-        code = getattr(exc, "code", type(exc).__name__)
-        return {"Error": {"Code": code, "Message": getattr(exc, "message", str(exc))},
-                "_status": 400}
+        return _service_error(exc)
     return {"SendMessageResponse": {"SendMessageResult": answer,
                                     "ResponseMetadata": {"RequestId": inv.request_id}}}
+
+
+def _port(backends: Backends, name: str, service: str) -> Any:
+    try:
+        return backends.ports.get(name)
+    except LookupError:
+        raise _config_error(f"the {service} service is not available") from None
+
+
+def _service_error(exc: Exception) -> dict[str, Any]:
+    code = getattr(exc, "code", type(exc).__name__)
+    return {"Error": {"Code": code, "Message": getattr(exc, "message", str(exc))},
+            "_status": 400}
+
+
+async def _sns(inv: Invocation, backends: Backends, style: str, rest: str) -> dict[str, Any]:
+    params = _parameters(inv)
+    action = rest.split("/")[0] if style == "action" else params.get("Action", "Publish")
+    if action != "Publish":
+        raise _config_error(f"SNS action {action} is not supported by this integration")
+    topics = _port(backends, "topics", "SNS")
+    try:
+        answer = topics.publish(params.get("TopicArn") or params.get("TargetArn", ""),
+                                params.get("Message", ""), subject=params.get("Subject"),
+                                group_id=params.get("MessageGroupId"),
+                                deduplication_id=params.get("MessageDeduplicationId"))
+    except Exception as exc:
+        return _service_error(exc)
+    return {"PublishResponse": {"PublishResult": answer,
+                                "ResponseMetadata": {"RequestId": inv.request_id}}}
+
+
+async def _events(inv: Invocation, backends: Backends, style: str, rest: str
+                  ) -> dict[str, Any]:
+    request = inv.integration_request
+    assert request is not None
+    target = {k.lower(): v for k, v in request.headers.items()}.get("x-amz-target", "")
+    action = rest.split("/")[0] if style == "action" else target.rsplit(".", 1)[-1]
+    if action != "PutEvents":
+        raise _config_error(f"EventBridge action {action} is not supported by this integration")
+    try:
+        document = json.loads(request.body or b"{}")
+    except ValueError:
+        return {"Error": {"Code": "SerializationException", "Message": "Invalid JSON"},
+                "_status": 400}
+    buses = _port(backends, "buses", "EventBridge")
+    try:
+        result: dict[str, Any] = buses.put_events(
+            list(document.get("Entries") or []), account=inv.deployed.account,
+            region=inv.deployed.region)
+    except Exception as exc:
+        return _service_error(exc)
+    return result
 
 
 async def aws_service(inv: Invocation, backends: Backends) -> IntegrationResult:
@@ -79,10 +130,15 @@ async def aws_service(inv: Invocation, backends: Backends) -> IntegrationResult:
     inv.note("Endpoint request URI: %s", uri)
     if service == "sqs":
         document = await _sqs(inv, backends, match["region"], match["style"], match["rest"])
-        status = int(document.pop("_status", 200))
-        return IntegrationResult(status, [("Content-Type", "application/json")],
-                                 to_json(document).encode())
-    raise _config_error(f"AWS service integration with {service} is not supported")
+    elif service == "sns":
+        document = await _sns(inv, backends, match["style"], match["rest"])
+    elif service == "events":
+        document = await _events(inv, backends, match["style"], match["rest"])
+    else:
+        raise _config_error(f"AWS service integration with {service} is not supported")
+    status = int(document.pop("_status", 200))
+    return IntegrationResult(status, [("Content-Type", "application/json")],
+                             to_json(document).encode())
 
 
 __all__ = ["aws_service"]
