@@ -20,9 +20,25 @@ def _inferred_id(subsegment_id: str) -> str:
     return hashlib.sha1(subsegment_id.encode()).hexdigest()[:16]
 
 
+# The node types X-Ray gives the AWS services SDK subsegments call, by subsegment name.
+AWS_NODE_TYPES = {
+    "DynamoDB": "AWS::DynamoDB::Table",
+    "SQS": "AWS::SQS::Queue",
+    "SNS": "AWS::SNS::Topic",
+    "S3": "AWS::S3::Bucket",
+    "Lambda": "AWS::Lambda",
+    "Kinesis": "AWS::Kinesis::Stream",
+    "SFN": "AWS::StepFunctions::StateMachine",
+    "StepFunctions": "AWS::StepFunctions::StateMachine",
+    "EventBridge": "AWS::Events::EventBus",
+    "STS": "AWS::STS",
+}
+
+
 def _origin_for(sub: Document) -> str:
     if sub.get("namespace") == "aws":
-        return f"AWS::{sub.get('name')}"
+        name = str(sub.get("name"))
+        return AWS_NODE_TYPES.get(name, f"AWS::{name}")
     return "remote"
 
 

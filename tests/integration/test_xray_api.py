@@ -94,7 +94,7 @@ def test_batch_get_traces_shape_with_inferred_segments(client: Any) -> None:
     segments = {s["Id"]: json.loads(s["Document"]) for s in trace["Segments"]}
     assert json.loads(json.dumps(doc)) == segments[sid(1)]
     inferred = next(s for s in segments.values() if s.get("inferred"))
-    assert inferred["name"] == "SQS" and inferred["origin"] == "AWS::SQS"
+    assert inferred["name"] == "SQS" and inferred["origin"] == "AWS::SQS::Queue"
     assert inferred["parent_id"] == sid(0x10) and inferred["aws"]["operation"] == "SendMessage"
 
 

@@ -76,7 +76,8 @@ def test_otel_spans_become_segments_and_subsegments(xray: XrayEmulator) -> None:
 
     graph = xray.client().get_trace_graph(TraceIds=[trace_id])["Services"]
     kinds = {(s["Name"], s.get("Type")) for s in graph}
-    assert ("orders-api", "AWS::EC2::Instance") in kinds and ("DynamoDB", "AWS::DynamoDB") in kinds
+    assert ("orders-api", "AWS::EC2::Instance") in kinds
+    assert ("DynamoDB", "AWS::DynamoDB::Table") in kinds
 
 
 def test_otlp_json_is_accepted_and_bad_bodies_are_refused(xray: XrayEmulator) -> None:
