@@ -110,6 +110,18 @@ class BusAccess(Protocol):
         ...
 
 
+class ExecutionStarter(Protocol):
+    """Step Functions by state machine ARN, for EventBridge targets (``executions`` port).
+
+    The account and region come from the ARN; errors are StartExecution's own (ServiceError
+    with Step Functions' codes).
+    """
+
+    def start_execution(self, state_machine_arn: str, input_text: str) -> dict[str, Any]:
+        """StartExecution; its answer (executionArn, startDate)."""
+        ...
+
+
 @dataclass
 class TraceContext:
     """The X-Ray trace a traced request belongs to, and whether it is sampled."""
@@ -175,6 +187,7 @@ PORT_OWNERS: dict[str, str] = {
     "topics": "sns",
     "buses": "events",
     "segments": "xray",
+    "executions": "stepfunctions",
 }
 
 
@@ -218,10 +231,15 @@ class Ports:
     def segments(self) -> SegmentRecorder:
         return cast(SegmentRecorder, self._resolve("segments"))
 
+    @property
+    def executions(self) -> ExecutionStarter:
+        return cast(ExecutionStarter, self._resolve("executions"))
+
 
 __all__ = [
     "PORT_OWNERS",
     "BusAccess",
+    "ExecutionStarter",
     "FunctionInvoker",
     "InvokeResult",
     "Ports",

@@ -18,6 +18,7 @@ from emulator.asl.integrations.base import Child
 from emulator.context import RequestContext
 from emulator.services.stepfunctions.executions import TERMINAL
 from emulator.services.stepfunctions.models import ExecutionRecord
+from emulator.services.stepfunctions.naming import parse_arn
 from emulator.wire.errors import ServiceError
 
 if TYPE_CHECKING:
@@ -100,4 +101,18 @@ class NestedExecutions:
             running[0].stop()
 
 
-__all__ = ["NestedExecutions", "describe"]
+class ExecutionsPort:
+    """The ``executions`` port: EventBridge rules start executions through it."""
+
+    def __init__(self, provider: StepFunctionsProvider) -> None:
+        self.provider = provider
+
+    def start_execution(self, state_machine_arn: str, input_text: str) -> dict[str, Any]:
+        parsed = parse_arn(state_machine_arn)
+        ctx = RequestContext(parsed.account, parsed.region, ids.request_id(), "stepfunctions",
+                             "StartExecution", "json", "http://localhost")
+        return self.provider.start_execution(ctx, state_machine_arn=state_machine_arn,
+                                             input=input_text)
+
+
+__all__ = ["ExecutionsPort", "NestedExecutions", "describe"]

@@ -35,7 +35,7 @@ from emulator.services.stepfunctions.models import (
     VersionRecord,
 )
 from emulator.services.stepfunctions.naming import check_name, machine_arn_of, page, parse_arn
-from emulator.services.stepfunctions.nested import NestedExecutions
+from emulator.services.stepfunctions.nested import ExecutionsPort, NestedExecutions
 from emulator.services.stepfunctions.sdk import WireSdk
 from emulator.services.stepfunctions.test_state import TestStateOperation
 from emulator.store import Table
@@ -70,6 +70,9 @@ class StepFunctionsProvider(ExecutionOperations, ActivityOperations, TestStateOp
 
     def _persistent(self) -> bool:
         return self.settings.state_dir is not None
+
+    def port(self, name: str) -> object | None:
+        return ExecutionsPort(self) if name == "executions" else None
 
     def _invoker(self) -> FunctionInvoker | None:
         try:
