@@ -12,6 +12,7 @@ import asyncio
 import base64
 import contextlib
 import json
+import logging
 import re
 import time
 from typing import TYPE_CHECKING, Any
@@ -30,6 +31,7 @@ from emulator.gateway.parameters import resolve
 if TYPE_CHECKING:
     from emulator.gateway.engine import Gateway
 
+log = logging.getLogger("emulator.gateway")
 DEFAULT_SETTINGS: dict[str, Any] = {
     "throttlingBurstLimit": None, "throttlingRateLimit": None, "cachingEnabled": False,
     "cacheTtlInSeconds": 300, "requireAuthorizationForCacheControl": True,
@@ -475,6 +477,11 @@ async def run(inv: Invocation, gateway: Gateway) -> GatewayResponse:
     except GatewayError as error:
         inv.response = gateway_response(inv, error)
         inv.context.setdefault("error", {})["responseType"] = error.response_type
+    except Exception as exc:  # a defect must still answer as AWS does, never with a trace
+        log.exception("API Gateway request %s failed", inv.request_id)
+        inv.response = gateway_response(inv, GatewayError(
+            "DEFAULT_5XX", 500, "Internal server error",
+            log=f"Execution failed due to an internal error: {type(exc).__name__}"))
     response = inv.response
     assert response is not None
     inv.context["status"] = str(response.status)

@@ -318,3 +318,18 @@ def test_response_override_and_template_errors(emulator: EmulatorHandle) -> None
     broken = api.get("dev", "/broken")
     assert broken.status_code == 500
     assert broken.json() == {"message": "Internal server error"}
+
+
+def test_odd_requests_get_aws_answers_never_a_500(emulator: EmulatorHandle) -> None:
+    api = new_api(emulator)
+    api.mock("/{proxy+}", "ANY", body='{"p": "$util.escapeJavaScript($input.params(\'proxy\'))"}')
+    api.method("/bad-http", "GET", {"type": "HTTP", "integrationHttpMethod": "GET",
+                                    "uri": "http://${stageVariables.nothing}"})
+    api.deploy("dev")
+    for path in ("/%ZZ", "/a//b", "/" + "x" * 3000, "/%00", "/é/ü", "/a/../b"):
+        reply = api.get("dev", path)
+        assert reply.status_code == 200, (path, reply.text)
+    assert api.get("dev", "/bad-http").json() == {"message": "Internal server error"}
+    assert httpx.get(f"{emulator.endpoint_url}/_aws/execute-api/nope").status_code == 403
+    assert httpx.get(f"{emulator.endpoint_url}/_aws/execute-api/zzz/dev/x").json() == {
+        "message": "Forbidden"}

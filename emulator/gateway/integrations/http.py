@@ -38,7 +38,7 @@ async def _send(inv: Invocation, backends: Backends, headers: dict[str, str]
     try:
         return await backends.http.request(request.method, url, params=tuple(request.query),
                                            headers=headers, content=request.body)
-    except httpx.HTTPError as exc:
+    except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:
         raise GatewayError("DEFAULT_5XX", 500, "Internal server error",
                            log=f"Execution failed due to configuration error: {exc}") from None
 
