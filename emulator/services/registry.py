@@ -18,6 +18,7 @@ PROVIDERS: dict[str, str] = {
     "logs": "emulator.services.logs.provider:LogsProvider",
     "stepfunctions": "emulator.services.stepfunctions.provider:StepFunctionsProvider",
     "sns": "emulator.services.sns.provider:SnsProvider",
+    "events": "emulator.services.events.provider:EventsProvider",
     "apigateway": "emulator.services.apigateway.provider:ApiGatewayProvider",
     "xray": "emulator.services.xray.provider:XrayProvider",
 }
