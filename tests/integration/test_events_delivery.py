@@ -208,15 +208,20 @@ def test_failed_deliveries_are_retried_then_dead_lettered(emulator: EmulatorHand
     assert attributes["RETRY_ATTEMPTS"]["StringValue"] == "2"
 
 
-def test_step_functions_targets_are_reported_unsupported(emulator: EmulatorHandle) -> None:
-    events = emulator.client("events")
-    name = unique("r")
-    events.put_rule(Name=name, EventPattern='{"source": ["x"]}')
-    machine = f"arn:aws:states:{emulator.region}:000000000000:stateMachine:m"
-    reply = events.put_targets(Rule=name, Targets=[{"Id": "sfn", "Arn": machine}])
-    if reply["FailedEntryCount"]:  # until Step Functions offers an executions port
-        assert reply["FailedEntries"][0]["TargetId"] == "sfn"
-        assert reply["FailedEntries"][0]["ErrorCode"] == "ValidationException"
+def test_step_functions_target_starts_an_execution(emulator: EmulatorHandle) -> None:
+    events, sfn = emulator.client("events"), emulator.client("stepfunctions")
+    machine = sfn.create_state_machine(
+        name=unique("m"), roleArn="arn:aws:iam::000000000000:role/r",
+        definition=json.dumps({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}),
+    )["stateMachineArn"]
+    source = unique("src")
+    _rule(emulator, {"source": [source]}, {"Id": "sfn", "Arn": machine,
+                                           "InputPath": "$.detail"})
+    events.put_events(Entries=[{"Source": source, "DetailType": "Go", "Detail": '{"n": 3}'}])
+    emulator.wait_idle()
+    [execution] = sfn.list_executions(stateMachineArn=machine)["executions"]
+    described = sfn.describe_execution(executionArn=execution["executionArn"])
+    assert json.loads(described["input"]) == {"n": 3}
 
 
 def test_lambda_destination_on_a_bus(emulator: EmulatorHandle) -> None:

@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any, Protocol, cast
+from typing import Any
 
 from emulator import arns
 from emulator.clock import Clock
-from emulator.ports import Ports
+from emulator.ports import ExecutionStarter, Ports
 from emulator.runtime.background import Background
 
 log = logging.getLogger("emulator.events")
@@ -33,14 +33,10 @@ _ERROR_CODES = {
 }
 
 
-class ExecutionStarter(Protocol):
-    def start_execution(self, state_machine_arn: str, input_text: str) -> dict[str, Any]: ...
-
-
 def executions(ports: Ports) -> ExecutionStarter | None:
     """Step Functions, when a service offers it as the ``executions`` port."""
     try:
-        return cast(ExecutionStarter, ports.get("executions"))
+        return ports.executions
     except LookupError:
         return None
 
@@ -54,7 +50,7 @@ def unsupported_reason(arn: str, ports: Ports) -> str | None:
     if service not in TARGET_SERVICES:
         return f"Targets of service {service} are not supported by this emulator."
     if service == "states" and executions(ports) is None:
-        return "Step Functions targets are not supported by this emulator yet."
+        return "Step Functions targets are not supported by this emulator."
     return None
 
 
