@@ -317,7 +317,7 @@ class OpenApiApi(ApiGatewayBase):
         suffix = "yaml" if content_type.endswith("yaml") else "json"
         return {"contentType": content_type, "body": body,
                 "contentDisposition": f'attachment; filename="{export_type}_'
-                                      f'{datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}.'
+                                      f'{self.clock.now_datetime().strftime("%Y-%m-%dT%H:%M:%SZ")}.'
                                       f'{suffix}"'}
 
 
