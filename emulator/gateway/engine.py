@@ -14,7 +14,7 @@ import httpx
 
 from emulator import ids
 from emulator.clock import Clock
-from emulator.gateway import logs, pipeline
+from emulator.gateway import logs, pipeline, tracing
 from emulator.gateway.cache import StageCache
 from emulator.gateway.deployed import DeployedApis, DeployedStage, Snapshot
 from emulator.gateway.integrations import Backends
@@ -22,7 +22,7 @@ from emulator.gateway.invocation import Invocation
 from emulator.gateway.messages import GatewayRequest, GatewayResponse
 from emulator.gateway.routes import Router
 from emulator.gateway.throttling import Throttles
-from emulator.ports import Ports
+from emulator.ports import Ports, SegmentRecorder
 
 log = logging.getLogger("emulator.gateway")
 
@@ -113,7 +113,16 @@ class Gateway:
     async def run(self, deployed: DeployedStage, request: GatewayRequest,
                   write_logs: bool = True) -> GatewayResponse:
         inv = self._invocation(deployed, request)
+        recorder = self._recorder(deployed)
+        traced = tracing.begin(inv, recorder) if recorder is not None else None
+        if traced is not None:
+            inv.context["xrayTraceId"] = inv.trace_header or ""
         response = await pipeline.run(inv, self)
+        if recorder is not None and traced is not None:
+            try:
+                tracing.finish(inv, recorder, *traced, response, self.clock.now())
+            except Exception:  # tracing must never fail a request
+                log.exception("could not record the API Gateway segment")
         self._count(deployed, response.status)
         if write_logs:
             self._write_logs(inv)
@@ -127,6 +136,14 @@ class Gateway:
         response = await pipeline.run(inv, self)
         latency = int(inv.context.get("responseLatency") or 0)
         return response, inv.log, latency
+
+    def _recorder(self, deployed: DeployedStage) -> SegmentRecorder | None:
+        if not deployed.stage.get("tracingEnabled"):
+            return None
+        try:
+            return cast(SegmentRecorder, self.ports.get("segments"))
+        except LookupError:
+            return None
 
     def _count(self, deployed: DeployedStage, status: int) -> None:
         key = (deployed.api_id, deployed.stage["stageName"])

@@ -71,6 +71,7 @@ class Invocation:
     cache_ttl: int = 0
     cache_status: str = ""
     log: list[str] = field(default_factory=list)
+    trace_header: str | None = None  # X-Amzn-Trace-Id for the integration, when traced
     verbose: bool = False  # keep INFO execution log lines (logging level INFO, test invoke)
     integration_latency: int = 0
 

@@ -136,3 +136,24 @@ def test_sns_integration_publishes_through_the_topics_port(emulator: EmulatorHan
     published = api.request("POST", "dev", "/publish", json={"hello": "world"})
     assert published.status_code == 200, published.text
     assert published.json()["PublishResponse"]["PublishResult"]["MessageId"]
+
+
+def test_traced_stage_records_its_segment_and_passes_the_trace_on(
+        emulator: EmulatorHandle) -> None:
+    api = new_api(emulator, name="traced")
+    api.mock("/t")
+    api.deploy("dev", tracingEnabled=True)
+    trace_id = "1-5f84c7a1-0123456789abcdef01234567"
+    reply = api.get("dev", "/t", headers={"X-Amzn-Trace-Id": f"Root={trace_id};Sampled=1"})
+    assert reply.status_code == 200
+    assert reply.headers["X-Amzn-Trace-Id"].startswith(f"Root={trace_id};Parent=")
+    traces = emulator.client("xray").batch_get_traces(TraceIds=[trace_id])["Traces"]
+    segments = [json.loads(s["Document"]) for s in traces[0]["Segments"]]
+    stage = next(s for s in segments if s["origin"] == "AWS::ApiGateway::Stage")
+    assert stage["name"] == "traced/dev"
+    assert stage["http"]["response"]["status"] == 200
+    assert stage["aws"]["api_gateway"]["rest_api_id"] == api.id
+    untraced = new_api(emulator)
+    untraced.mock("/t")
+    untraced.deploy("dev")
+    assert "X-Amzn-Trace-Id" not in untraced.get("dev", "/t").headers

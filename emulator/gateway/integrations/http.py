@@ -35,6 +35,8 @@ async def _send(inv: Invocation, backends: Backends, headers: dict[str, str]
     assert request is not None
     url = endpoint_url(inv)
     inv.note("Endpoint request URI: %s", url)
+    if inv.trace_header:
+        headers = {**headers, "X-Amzn-Trace-Id": inv.trace_header}
     try:
         return await backends.http.request(request.method, url, params=tuple(request.query),
                                            headers=headers, content=request.body)

@@ -152,7 +152,7 @@ async def _invoke(inv: Invocation, backends: Backends, payload: bytes,
     try:
         return await backends.ports.functions.invoke(
             function, payload, account=inv.deployed.account, region=inv.deployed.region,
-            invocation_type=invocation_type)
+            invocation_type=invocation_type, trace_header=inv.trace_header)
     except LookupError:
         raise internal_error("Execution failed due to configuration error: "
                              "the Lambda service is not available") from None
