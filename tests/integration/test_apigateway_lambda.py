@@ -15,7 +15,8 @@ from lambda_support import create_function
 from emulator.testing import EmulatorHandle
 
 # The example input event from AWS's "Set up Lambda proxy integrations" page (REST APIs,
-# "Input format of a Lambda function for proxy integration").
+# "Input format of a Lambda function for proxy integration"). Its keys are compared one by one;
+# the single-value maps hold the last value of a repeated header or parameter, as AWS sends.
 DOCUMENTED_EVENT: dict[str, Any] = {
     "resource": "/my/path",
     "path": "/my/path",
