@@ -15,6 +15,7 @@ from emulator.asl.errors import StatesError
 from emulator.asl.history import History, Track, data_details
 from emulator.asl.nodes import Assign, Catcher, Machine, State
 from emulator.asl.paths import apply_result_path, dumps, select
+from emulator.asl.tracing import ExecutionTrace
 from emulator.asl.variables import StateEnv, Variables
 from emulator.clock import Clock
 
@@ -108,6 +109,7 @@ class Core:
     caught_error: StatesError | None = None
     caught_index: int | None = None
     context_override: dict[str, Any] | None = None  # TestState's context
+    trace: ExecutionTrace | None = None  # X-Ray, when the execution is traced
 
     def inspect(self, key: str, value: Any) -> None:
         if self.inspection is not None:

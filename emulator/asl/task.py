@@ -166,19 +166,29 @@ class TaskRunner(Core):
     ) -> Any:
         events = TaskEvents(step, resource, self.info.region)
         events.scheduled(payload, timeout, heartbeat)
-        work = self._work(step, state, resource, payload, heartbeat, token, events)
+        trace = self.trace
+        segment = trace.begin(state.name, resource.resource_type, resource.resource_name) \
+            if trace is not None else None
+        header = trace.header(segment) if trace is not None and segment is not None else None
+        work = self._work(step, state, resource, payload, heartbeat, token, events, header)
+        failure: BaseException | None = None
         try:
             result = await self._with_timeout(work, timeout or DEFAULT_TIMEOUT)
             text = self.check_size(resource.arn, result)
-        except StatesError as failure:
-            events.failed(failure)
+        except StatesError as error:
+            failure = error
+            events.failed(error)
             raise
+        finally:
+            if trace is not None and segment is not None:
+                trace.end(segment, failure)
         events.succeeded(text)
         return result
 
     async def _work(
         self, step: Step, state: TaskState, resource: Resource, payload: Any,
         heartbeat: int | None, token: str | None, events: TaskEvents,
+        trace_header: str | None = None,
     ) -> Any:
         mocked = self._mocked(state.name)
         if resource.kind == "activity":
@@ -188,7 +198,7 @@ class TaskRunner(Core):
             return _answer(mocked)
         info = self.info
         call = Call(resource, payload, info.account, info.region, info.arn,
-                    info.state_machine_arn, self.services, self.clock, token)
+                    info.state_machine_arn, self.services, self.clock, token, trace_header)
         callbacks = self._callbacks()
         pending = None
         if resource.callback and token is not None:

@@ -93,6 +93,7 @@ class Call:
     services: Services
     clock: Clock
     task_token: str | None = None
+    trace_header: str | None = None  # X-Amzn-Trace-Id for the service, when traced
     extra: dict[str, Any] = field(default_factory=dict)
 
     def params(self) -> dict[str, Any]:

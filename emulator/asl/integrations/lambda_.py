@@ -33,7 +33,7 @@ async def _invoke(call: Call, function: str, body: bytes, **options: Any) -> Inv
         raise StatesError("Lambda.ServiceException", "The Lambda service is not available.")
     try:
         return await invoker.invoke(function, body, account=call.account, region=call.region,
-                                    **options)
+                                    trace_header=call.trace_header, **options)
     except StatesError:
         raise
     except Exception as error:

@@ -11,7 +11,7 @@ import asyncio
 import json
 import logging
 import random
-from typing import Any
+from typing import Any, cast
 
 from emulator import ids
 from emulator.asl.diagnostics import InvalidDefinition
@@ -20,8 +20,10 @@ from emulator.asl.integrations.mocks import MockCase
 from emulator.asl.interpreter import Checkpoint, Execution, ExecutionInfo
 from emulator.asl.loader import load
 from emulator.asl.nodes import Machine
+from emulator.asl.tracing import ORIGIN, ExecutionTrace
 from emulator.clock import Clock
 from emulator.context import RequestContext
+from emulator.ports import Ports, SegmentRecorder
 from emulator.services.stepfunctions.mock_config import MockConfigFile, split_test_case
 from emulator.services.stepfunctions.models import ExecutionRecord, MachineRecord
 from emulator.services.stepfunctions.naming import (
@@ -62,6 +64,7 @@ class ExecutionOperations:
     children: dict[str, tuple[Execution, asyncio.Task[Any], ExecutionRecord]]
     mock_file: MockConfigFile
     clock: Clock
+    ports: Ports
     _compiled: dict[str, Machine]
     _generation: int
 
@@ -165,12 +168,34 @@ class ExecutionOperations:
                     record.checkpoint = point.__dict__.copy()
                     table.put(record.arn, record)
 
-        return Execution(
+        execution = Execution(
             node, info, self.clock, services=self._services(), mocks=self._mocks(record),
             wait_scale=self._wait_scale(), keep_history=standard,
             events=record.events if standard else None, resume=resume,
             on_checkpoint=on_checkpoint,
         )
+        execution.trace = self._trace(record, account, region)
+        return execution
+
+    def _trace(self, record: ExecutionRecord, account: str,
+               region: str) -> ExecutionTrace | None:
+        """X-Ray for this execution: when its state machine has tracing enabled, or when it
+        was started inside a trace (traceHeader), and the trace is sampled."""
+        machine = self._machines(account, region).get(record.machine_arn)
+        enabled = bool(machine is not None and machine.tracing.get("enabled"))
+        if not enabled and not record.trace_header:
+            return None
+        try:
+            recorder = cast(SegmentRecorder, self.ports.get("segments"))
+        except LookupError:
+            return None
+        context = recorder.trace_context(record.trace_header, account=account, region=region,
+                                         service_name=record.machine_name, service_type=ORIGIN)
+        if not context.sampled:
+            return None
+        return ExecutionTrace(recorder, context, self.clock, name=record.machine_name,
+                              execution_arn=record.arn, state_machine_arn=record.machine_arn,
+                              account=account, region=region)
 
     def _launch(self, record: ExecutionRecord, account: str, region: str,
                 resume: Checkpoint | None = None,
@@ -203,6 +228,8 @@ class ExecutionOperations:
             record.output, record.error, record.cause = (
                 outcome.output, outcome.error, outcome.cause
             )
+            if execution.trace is not None:
+                execution.trace.finish(outcome.status, outcome.error)
             step = execution._current
             if outcome.status != "SUCCEEDED" and step is not None:
                 record.redrive_point = {
@@ -270,6 +297,8 @@ class ExecutionOperations:
         record = self._new_record(ctx, target, name, input_text, trace_header, True, test_case)
         execution = self._execution(record, ctx.account_id, ctx.region)
         outcome = await execution.run()
+        if execution.trace is not None:
+            execution.trace.finish(outcome.status, outcome.error)
         stop = self._now()
         reply: dict[str, Any] = {
             "executionArn": record.arn, "stateMachineArn": record.machine_arn,
