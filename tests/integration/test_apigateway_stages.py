@@ -157,3 +157,26 @@ def test_traced_stage_records_its_segment_and_passes_the_trace_on(
     untraced.mock("/t")
     untraced.deploy("dev")
     assert "X-Amzn-Trace-Id" not in untraced.get("dev", "/t").headers
+
+
+def test_eventbridge_integration_puts_events_through_the_buses_port(
+        emulator: EmulatorHandle) -> None:
+    api = new_api(emulator)
+    resource = api.method("/events", "POST", {
+        "type": "AWS", "integrationHttpMethod": "POST",
+        "uri": f"arn:aws:apigateway:{emulator.region}:events:action/PutEvents",
+        "requestParameters": {"integration.request.header.X-Amz-Target":
+                              "'AWSEvents.PutEvents'"},
+        "requestTemplates": {"application/json":
+                             '{"Entries": [{"Source": "shop", "DetailType": "order", '
+                             '"Detail": "$util.escapeJavaScript($input.body)", '
+                             '"EventBusName": "default"}]}'}})
+    api.client.put_method_response(restApiId=api.id, resourceId=resource, httpMethod="POST",
+                                   statusCode="200")
+    api.client.put_integration_response(restApiId=api.id, resourceId=resource,
+                                        httpMethod="POST", statusCode="200")
+    api.deploy("dev")
+    reply = api.request("POST", "dev", "/events", json={"id": 1})
+    assert reply.status_code == 200, reply.text
+    answer = reply.json()
+    assert answer["FailedEntryCount"] == 0 and answer["Entries"][0]["EventId"]
