@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 from sfn_helpers import finished, machine, sfn
 from sfn_tasks import detail, http_server, receive, start, types, unique, wait_for_event
-
-from emulator.services.registry import PROVIDERS
 
 
 def _task(client: Any, resource: str, parameters: dict[str, Any], **extra: Any) -> str:
@@ -64,22 +63,43 @@ def test_sns_publish_wait_for_task_token(emulator: Any) -> None:
     assert types(client, execution)[4:6] == ["TaskSubmitted", "TaskSucceeded"]
 
 
-def test_eventbridge_put_events(emulator: Any) -> None:
+def test_eventbridge_put_events_reaches_rule_targets(emulator: Any) -> None:
     client = sfn(emulator)
+    events = emulator.client("events")
+    source = unique("shop.orders")
+    target = machine(client, unique("on-order"), {"StartAt": "Got", "States": {
+        "Got": {"Type": "Pass", "End": True}}})
+    rule = unique("orders")
+    events.put_rule(Name=rule, EventPattern=json.dumps({"source": [source]}))
+    events.put_targets(Rule=rule, Targets=[{
+        "Id": "machine", "Arn": target, "RoleArn": "arn:aws:iam::000000000000:role/events"}])
     arn = _task(client, "arn:aws:states:::events:putEvents", {"Entries": [{
-        "Source": "shop.orders", "DetailType": "OrderPlaced", "Detail": {"order.$": "$.order"}}]})
+        "Source": source, "DetailType": "OrderPlaced", "Detail": {"order.$": "$.order"}}]})
     execution = start(client, arn, {"order": 3})
     done = finished(client, execution)
-    if "events" not in PROVIDERS:
-        # No EventBridge in this emulator yet: no bus exists, so the entry fails.
-        assert (done["status"], done["error"]) == ("FAILED", "EventBridge.FailedEntry")
-        cause = json.loads(done["cause"])
-        assert cause["FailedEntryCount"] == 1
-        assert cause["Entries"][0]["ErrorCode"] == "NotFoundException"
-        return
     assert done["status"] == "SUCCEEDED", done
     output = json.loads(done["output"])
     assert output["FailedEntryCount"] == 0 and output["Entries"][0]["EventId"]
+    for _ in range(500):  # the rule starts the target machine in the background
+        started = client.list_executions(stateMachineArn=target)["executions"]
+        if started:
+            break
+        time.sleep(0.01)
+    delivered = json.loads(client.describe_execution(
+        executionArn=started[0]["executionArn"])["input"])
+    assert (delivered["source"], delivered["detail"]) == (source, {"order": 3})
+    # The optimized integration adds the execution and state machine to the event.
+    assert delivered["resources"] == [execution, arn]
+
+
+def test_eventbridge_failed_entries_fail_the_task(emulator: Any) -> None:
+    client = sfn(emulator)
+    arn = _task(client, "arn:aws:states:::events:putEvents", {"Entries": [{
+        "Source": "shop", "DetailType": "X", "Detail": {},
+        "EventBusName": unique("no-such-bus")}]})
+    done = finished(client, start(client, arn))
+    assert (done["status"], done["error"]) == ("FAILED", "EventBridge.FailedEntry")
+    assert json.loads(done["cause"])["FailedEntryCount"] == 1
 
 
 def test_http_task_calls_the_endpoint(emulator: Any) -> None:
