@@ -3,6 +3,7 @@ a size cap that evicts the oldest traces first."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -74,6 +75,8 @@ class Collector:
         self._stores: dict[tuple[str, str], TraceStore] = {}
         self.received = 0
         self.rejected = 0
+        # Segments also arrive from other threads (in-process Lambda handlers, executions).
+        self._lock = threading.Lock()
 
     def store(self, account: str, region: str) -> TraceStore:
         key = (account, region)
@@ -102,6 +105,10 @@ class Collector:
         return rejected
 
     def put(self, account: str, region: str, entity: Entity) -> None:
+        with self._lock:
+            self._put(account, region, entity)
+
+    def _put(self, account: str, region: str, entity: Entity) -> None:
         self.received += 1
         store = self.store(account, region)
         now = self._now()
@@ -128,7 +135,9 @@ class Collector:
     def live(self, account: str, region: str) -> Iterator[Trace]:
         """Traces younger than the retention period, oldest first."""
         cutoff = self._now() - self.retention
-        for trace in list(self.store(account, region).traces.values()):
+        with self._lock:
+            traces = list(self.store(account, region).traces.values())
+        for trace in traces:
             if trace.updated >= cutoff:
                 yield trace
 
@@ -149,10 +158,11 @@ class Collector:
         matches = expression.matches if expression is not None else None
         # One tight loop: this scan is what GetTraceSummaries costs over many traces.
         store = self.store(account, region)
-        if expression is not None and expression.required:
-            pool = store.candidates(expression.required)
-        else:
-            pool = list(store.traces.values())
+        with self._lock:
+            if expression is not None and expression.required:
+                pool = store.candidates(expression.required)
+            else:
+                pool = list(store.traces.values())
         for trace in pool:
             if trace.updated < cutoff:
                 continue

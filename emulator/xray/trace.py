@@ -85,6 +85,7 @@ class Trace:
         inferred segments; oldest first."""
         if self._assembled is not None:
             return self._assembled
+        revision = self.revision
         # Documents are shared, not copied, unless separately sent subsegments must be merged.
         documents = ([copy.deepcopy(doc) for doc in self.segments.values()] if self.subsegments
                      else list(self.segments.values()))
@@ -116,7 +117,8 @@ class Trace:
                     children.sort(key=lambda child: child.get("start_time", 0))
         documents.sort(key=lambda doc: doc.get("start_time", 0))
         documents.extend(self._inferred(documents))
-        self._assembled = documents
+        if revision == self.revision:
+            self._assembled = documents
         return documents
 
     def _inferred(self, documents: list[Document]) -> list[Document]:
@@ -162,7 +164,11 @@ class Trace:
         if self._facts is None:
             from emulator.xray.facts import TraceFacts
 
-            self._facts = TraceFacts.of(self)
+            revision = self.revision
+            facts = TraceFacts.of(self)
+            if revision == self.revision:  # not changed meanwhile by another thread
+                self._facts = facts
+            return facts
         return self._facts
 
     @property
