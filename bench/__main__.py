@@ -17,6 +17,7 @@ from bench import (
     asl_interpreter,
     asl_latency,
     asl_memory,
+    async_events,
     first_answer,
     lambda_invoke,
     machine,
@@ -31,7 +32,8 @@ from bench.results import Result, Skipped, table
 BENCHMARKS = ("startup", "memory", "first-answer", "sqs", "asl", "asl-e2e", "asl-memory",
               "lambda",
               "xray-udp", "xray-query",
-              "apigateway")
+              "apigateway",
+              "async")
 
 
 def _options(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -59,6 +61,7 @@ def _plan(quick: bool) -> dict[str, Callable[[], list[Result]]]:
         "xray-udp": lambda: xray_udp.run(4_000 if quick else 20_000),
         "xray-query": lambda: xray_query.run(10 if quick else 50),
         "apigateway": lambda: apigateway_invoke.run(calls, warmup),
+        "async": lambda: async_events.run(calls // 2, warmup),
     }
 
 
@@ -67,7 +70,8 @@ def _skip_name(name: str) -> str:
              "asl": "ASL interpreter", "asl-e2e": "SFN latency", "asl-memory": "SFN memory",
              "lambda": "Lambda invoke",
              "xray-udp": "X-Ray UDP ingest", "xray-query": "X-Ray summaries",
-             "apigateway": "API Gateway invoke"}
+             "apigateway": "API Gateway invoke",
+             "async": "async invoke and event sources"}
     return names.get(name, "SQS latency")
 
 
@@ -83,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             lines.extend(plan[name]())
         except (sqs_latency.Unavailable, lambda_invoke.Unavailable,
-                apigateway_invoke.Unavailable) as error:
+                apigateway_invoke.Unavailable, async_events.Unavailable) as error:
             lines.append(Skipped(_skip_name(name), f"emulator not ready: {error}"))
         except Exception as error:
             traceback.print_exc()
