@@ -17,6 +17,7 @@ from bench import (
     asl_interpreter,
     asl_latency,
     asl_memory,
+    asl_tasks,
     async_events,
     first_answer,
     lambda_invoke,
@@ -33,7 +34,8 @@ BENCHMARKS = ("startup", "memory", "first-answer", "sqs", "asl", "asl-e2e", "asl
               "lambda",
               "xray-udp", "xray-query",
               "apigateway",
-              "async")
+              "async",
+              "asl-tasks")
 
 
 def _options(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -62,6 +64,7 @@ def _plan(quick: bool) -> dict[str, Callable[[], list[Result]]]:
         "xray-query": lambda: xray_query.run(10 if quick else 50),
         "apigateway": lambda: apigateway_invoke.run(calls, warmup),
         "async": lambda: async_events.run(calls // 2, warmup),
+        "asl-tasks": lambda: asl_tasks.run(calls // 2, warmup),
     }
 
 
@@ -71,7 +74,8 @@ def _skip_name(name: str) -> str:
              "lambda": "Lambda invoke",
              "xray-udp": "X-Ray UDP ingest", "xray-query": "X-Ray summaries",
              "apigateway": "API Gateway invoke",
-             "async": "async invoke and event sources"}
+             "async": "async invoke and event sources",
+             "asl-tasks": "SFN Lambda tasks"}
     return names.get(name, "SQS latency")
 
 
@@ -87,7 +91,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             lines.extend(plan[name]())
         except (sqs_latency.Unavailable, lambda_invoke.Unavailable,
-                apigateway_invoke.Unavailable, async_events.Unavailable) as error:
+                apigateway_invoke.Unavailable, async_events.Unavailable,
+                asl_tasks.Unavailable) as error:
             lines.append(Skipped(_skip_name(name), f"emulator not ready: {error}"))
         except Exception as error:
             traceback.print_exc()

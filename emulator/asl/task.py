@@ -34,6 +34,7 @@ class TaskEvents:
     def __init__(self, step: Step, resource: Resource, region: str) -> None:
         self.history = step.frame.history
         self.track = step.frame.track
+        self.keep = self.history.keep  # EXPRESS: events are numbered, not written
         self.resource = resource
         self.region = region
         self.kind = {"function": "LambdaFunction", "activity": "Activity"}.get(resource.kind,
@@ -42,6 +43,9 @@ class TaskEvents:
                       "resource": resource.resource_name}
 
     def _add(self, suffix: str, details: dict[str, Any] | None = None) -> None:
+        if not self.keep:
+            self.history.add(self.track, f"{self.kind}{suffix}")
+            return
         if self.kind == "Task" and details is not None:
             details = {**self.names, **details}
         elif self.kind == "Task":
@@ -49,6 +53,9 @@ class TaskEvents:
         self.history.add(self.track, f"{self.kind}{suffix}", details)
 
     def scheduled(self, payload: Any, timeout: int | None, heartbeat: int | None) -> None:
+        if not self.keep:
+            self._add("Scheduled")
+            return
         if self.kind == "Task":
             details: dict[str, Any] = {"region": self.region, "parameters": dumps(payload)}
         else:
@@ -66,7 +73,7 @@ class TaskEvents:
             self._add("Started", None if self.kind == "LambdaFunction" else {})
 
     def submitted(self, output: Any) -> None:
-        self._add("Submitted", data_details("output", dumps(output)))
+        self._add("Submitted", data_details("output", dumps(output)) if self.keep else None)
 
     def succeeded(self, text: str) -> None:
         self._add("Succeeded", data_details("output", text))
@@ -173,7 +180,7 @@ class TaskRunner(Core):
         work = self._work(step, state, resource, payload, heartbeat, token, events, header)
         failure: BaseException | None = None
         try:
-            result = await self._with_timeout(work, timeout or DEFAULT_TIMEOUT)
+            result = await (work if timeout is None else self._with_timeout(work, timeout))
             text = self.check_size(resource.arn, result)
         except StatesError as error:
             failure = error

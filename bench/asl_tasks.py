@@ -1,0 +1,127 @@
+"""Step Functions Task states end to end: StartSyncExecution of a workflow of 10 Lambda tasks
+(in-process executor, warm) against the same workflow of 10 Pass states, in the same run and
+the same emulator. The ratio is what calling a function costs a workflow."""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+import zipfile
+from collections.abc import Callable
+from typing import Any
+
+from bench import servers
+from bench.results import Result, median, p90
+
+ROLE = "arn:aws:iam::000000000000:role/bench"
+STEPS = 10
+TARGET = 4.0
+HANDLER = "def handler(event, context):\n    return {'n': event.get('n', 0) + 1}\n"
+
+
+class Unavailable(Exception):
+    """The emulator cannot answer the calls."""
+
+
+def _client(service: str, endpoint_url: str) -> Any:
+    import boto3
+    from botocore.config import Config
+
+    return boto3.client(
+        service, endpoint_url=endpoint_url, region_name="us-east-1",
+        aws_access_key_id="test", aws_secret_access_key="test",
+        config=Config(retries={"mode": "standard", "max_attempts": 1},
+                      inject_host_prefix=False),
+    )
+
+
+def workflow(steps: int, state: Callable[[int], dict[str, Any]]) -> dict[str, Any]:
+    states: dict[str, Any] = {}
+    for index in range(steps):
+        body = state(index)
+        if index + 1 < steps:
+            body["Next"] = f"S{index + 1}"
+        else:
+            body["End"] = True
+        states[f"S{index}"] = body
+    return {"StartAt": "S0", "States": states}
+
+
+def _zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("app.py", HANDLER)
+    return buffer.getvalue()
+
+
+class _Target:
+    def __init__(self, endpoint_url: str) -> None:
+        from botocore.exceptions import ClientError
+
+        lam = _client("lambda", endpoint_url)
+        self.sfn = _client("stepfunctions", endpoint_url)
+        try:
+            function_arn = lam.create_function(
+                FunctionName="bench-step", Runtime="python3.11", Handler="app.handler",
+                Role=ROLE, Code={"ZipFile": _zip()},
+                Tags={"emulator:executor": "inprocess"})["FunctionArn"]
+        except ClientError as error:
+            raise Unavailable(str(error)) from None
+        lam.get_waiter("function_active_v2").wait(FunctionName="bench-step")
+        tasks = workflow(STEPS, lambda _: {
+            "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+            "Parameters": {"FunctionName": function_arn, "Payload.$": "$"},
+            "OutputPath": "$.Payload"})
+        passes = workflow(STEPS, lambda _: {"Type": "Pass", "Parameters": {"n.$": "$.n"}})
+        self.tasks = self._machine("bench-tasks", tasks)
+        self.passes = self._machine("bench-passes", passes)
+
+    def _machine(self, name: str, definition: dict[str, Any]) -> str:
+        arn: str = self.sfn.create_state_machine(
+            name=name, definition=json.dumps(definition), roleArn=ROLE,
+            type="EXPRESS")["stateMachineArn"]
+        return arn
+
+    def call(self, arn: str) -> Callable[[], None]:
+        def run() -> None:
+            reply = self.sfn.start_sync_execution(stateMachineArn=arn, input='{"n": 0}')
+            if reply["status"] != "SUCCEEDED":
+                raise RuntimeError(f"benchmark execution failed: {reply}")
+
+        return run
+
+
+def _timed(call: Callable[[], None]) -> float:
+    began = time.perf_counter()
+    call()
+    return time.perf_counter() - began
+
+
+def _alternate(ours: Callable[[], None], floor: Callable[[], None],
+               calls: int) -> tuple[list[float], list[float]]:
+    our_times: list[float] = []
+    floor_times: list[float] = []
+    for index in range(calls):
+        if index % 2:
+            our_times.append(_timed(ours))
+            floor_times.append(_timed(floor))
+        else:
+            floor_times.append(_timed(floor))
+            our_times.append(_timed(ours))
+    return our_times, floor_times
+
+
+def run(calls: int, warmup: int) -> list[Result]:
+    port = servers.free_port()
+    with servers.started(servers.emulator_command(port), port) as server:
+        target = _Target(server.endpoint_url)
+        tasks, passes = target.call(target.tasks), target.call(target.passes)
+        _alternate(tasks, passes, warmup)
+        our_times, floor_times = _alternate(tasks, passes, calls)
+    name = f"SFN StartSyncExecution, {STEPS} Lambda tasks vs {STEPS} Pass states (in-process)"
+    return [Result(f"{name} ({label})", "s", statistic(our_times), statistic(floor_times),
+                   TARGET, calls) for label, statistic in (("median", median), ("p90", p90))]
+
+
+__all__ = ["Unavailable", "run", "workflow"]
