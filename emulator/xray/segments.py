@@ -173,6 +173,7 @@ def origin(doc: Document) -> str | None:
 
 __all__ = [
     "MAX_DOCUMENT_BYTES",
+    "MAX_SEGMENT_NAME",
     "Document",
     "Entity",
     "InvalidSegment",

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import TYPE_CHECKING, Any
 
 from emulator.ports import TraceContext
 from emulator.services.xray.rules import all_rules
 from emulator.xray import sampling
 from emulator.xray.header import TraceHeader, new_segment_id, new_trace_id
-from emulator.xray.segments import InvalidSegment, parse
+from emulator.xray.segments import MAX_SEGMENT_NAME, InvalidSegment, parse, walk
 
 if TYPE_CHECKING:
     from emulator.services.xray.provider import XrayProvider
+
+_UNNAMEABLE = re.compile(r"[^\w\s.:/%&#=+\\\-@]")
 
 
 class SegmentsPort:
@@ -46,12 +49,22 @@ class SegmentsPort:
 
     def record(self, documents: list[dict[str, Any]], *, account: str, region: str) -> None:
         for document in documents:
+            _clean_names(document)
             try:
-                entity = parse(json.dumps(document))
+                entity = parse(json.dumps(document, default=str))
             except InvalidSegment:
                 continue  # a service's own segment: a bug there must not fail the request
             provider = self._provider
             provider.collector.put(account, region, entity)
+
+
+def _clean_names(document: dict[str, Any]) -> None:
+    """Names from user resources (API and state names) may hold characters X-Ray refuses;
+    replace them, as the X-Ray SDKs do, rather than lose the segment."""
+    for entity, _ in walk(document):
+        name = entity.get("name")
+        if isinstance(name, str):
+            entity["name"] = _UNNAMEABLE.sub("_", name)[:MAX_SEGMENT_NAME] or "_"
 
 
 __all__ = ["SegmentsPort"]
