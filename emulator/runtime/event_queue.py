@@ -172,8 +172,11 @@ class EventQueue:
         def done(finished: asyncio.Task[Any]) -> None:
             if self._running.get(event.request_id) is finished:
                 del self._running[event.request_id]
+                # Queued again only now, so the scheduler never meets it while it still runs.
+                if self._events.get(event.request_id) is event:
+                    heapq.heappush(self._heap, (event.due, next(self._order), event.request_id))
             if self._wake is not None:
-                self._wake.set()  # a rescheduled event may already be due
+                self._wake.set()
 
         task.add_done_callback(done)
 
@@ -243,7 +246,6 @@ class EventQueue:
         expires = event.accepted + config.maximum_event_age
         event.due = min(self.clock.now() + delay, expires)
         self.host.save_event(event)
-        heapq.heappush(self._heap, (event.due, next(self._order), event.request_id))
 
     async def _failed(self, event: AsyncEvent, target: AsyncTarget, condition: str) -> None:
         config = target.config
