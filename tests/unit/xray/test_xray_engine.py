@@ -112,3 +112,27 @@ def test_otlp_ids_and_in_progress_spans() -> None:
 
 def test_fixture_traces_are_all_valid() -> None:
     assert len(documents()) == 5
+
+
+def test_lambda_segments_nest_function_under_service() -> None:
+    from itertools import count
+
+    from emulator.xray.lambda_trace import LambdaInvocation, lambda_segments
+
+    ids = (f"{n:016x}" for n in count(100))
+    call = LambdaInvocation("fn", "arn:aws:lambda:us-east-1:000000000000:function:fn",
+                            ACCOUNT, "req-1", start=NOW, end=NOW + 0.5,
+                            invocation=(NOW + 0.2, NOW + 0.45), init=(NOW + 0.01, NOW + 0.2),
+                            function_error="Unhandled",
+                            error={"errorType": "KeyError", "errorMessage": "'id'"})
+    service, function = lambda_segments(call, trace_id=trace_id(9), parent_id="e" * 16,
+                                        service_id="a" * 16, function_id="b" * 16,
+                                        new_id=lambda: next(ids))
+    assert (service["origin"], service["parent_id"]) == ("AWS::Lambda", "e" * 16)
+    assert (function["origin"], function["parent_id"]) == ("AWS::Lambda::Function", "a" * 16)
+    names = [s["name"] for s in function["subsegments"]]
+    assert names == ["Initialization", "Invocation", "Overhead"]
+    assert function["fault"] is True
+    assert function["subsegments"][1]["cause"]["exceptions"][0]["type"] == "KeyError"
+    store = Collector(lambda: NOW, 10**6)
+    assert store.put_documents(ACCOUNT, REGION, [json.dumps(service), json.dumps(function)]) == []
