@@ -10,6 +10,7 @@ from asl_fakes import FakeFunctions
 from asl_simclock import SimClock, run_sim
 
 from emulator.asl.diagnostics import InvalidDefinition
+from emulator.asl.integrations.mocks import MockConfig
 from emulator.asl.interpreter import Execution, ExecutionInfo, Outcome
 from emulator.asl.loader import load, validate
 
@@ -31,7 +32,11 @@ def run_case(case: dict[str, Any]) -> tuple[Outcome, Execution, FakeFunctions]:
     info = ExecutionInfo(EXECUTION_ARN, "run", MACHINE_ARN, "Case", ROLE_ARN, data,
                          clock.now(), ACCOUNT, REGION)
     functions = FakeFunctions(case.get("functions", {}), clock)
-    execution = Execution(machine, info, clock, invoker=lambda: functions)
+    mocks = None
+    if "mocks" in case:  # a Step Functions Local mock configuration and one of its test cases
+        spec = case["mocks"]
+        mocks = MockConfig(spec["config"]).test_case(spec["machine"], spec["testCase"])
+    execution = Execution(machine, info, clock, invoker=lambda: functions, mocks=mocks)
     outcome = run_sim(clock, execution.run())
     return outcome, execution, functions
 
@@ -39,7 +44,7 @@ def run_case(case: dict[str, Any]) -> tuple[Outcome, Execution, FakeFunctions]:
 def check_invalid(case: dict[str, Any]) -> None:
     definition = case["definition"]
     text = definition if isinstance(definition, str) else json.dumps(definition)
-    found = validate(text)
+    found = validate(text, express=case.get("type") == "EXPRESS")
     expected = case["invalid"]
     got = [{"code": d.code, "location": d.location, "message": d.message} for d in found]
     wanted = expected["diagnostics"]
