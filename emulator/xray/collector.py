@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from emulator.xray.segments import Entity, InvalidSegment, parse, walk
 from emulator.xray.trace import Trace
@@ -64,12 +64,21 @@ class TraceStore:
         return len(self.traces)
 
 
+class Journal(Protocol):
+    """Where kept and dropped segments are written, so traces outlive a restart."""
+
+    def kept(self, account: str, region: str, entity: Entity, at: float) -> None: ...
+
+    def dropped(self, account: str, region: str, trace: Trace) -> None: ...
+
+
 class Collector:
     """Every account's and region's traces."""
 
     def __init__(self, now: Callable[[], float], max_bytes: int,
-                 retention: float = RETENTION_SECONDS) -> None:
+                 retention: float = RETENTION_SECONDS, journal: Journal | None = None) -> None:
         self._now = now
+        self.journal = journal
         self.max_bytes = max_bytes
         self.retention = retention
         self._stores: dict[tuple[str, str], TraceStore] = {}
@@ -104,24 +113,27 @@ class Collector:
             self.put(account, region, entity)
         return rejected
 
-    def put(self, account: str, region: str, entity: Entity) -> None:
+    def put(self, account: str, region: str, entity: Entity, at: float | None = None) -> None:
+        """Keep ``entity``; ``at`` replays a stored segment at the time it first arrived."""
         with self._lock:
-            self._put(account, region, entity)
+            self._put(account, region, entity, at)
 
-    def _put(self, account: str, region: str, entity: Entity) -> None:
+    def _put(self, account: str, region: str, entity: Entity, at: float | None) -> None:
         self.received += 1
         store = self.store(account, region)
-        now = self._now()
+        now = self._now() if at is None else at
         trace = store.traces.get(entity.trace_id)
         if trace is None:
             trace = store.traces[entity.trace_id] = Trace(entity.trace_id, now)
         before = trace.size
         if trace.add(entity, now):
             store.index(trace, entity)
+            if self.journal is not None and at is None:
+                self.journal.kept(account, region, entity, now)
         store.size += trace.size - before
-        self._evict(store, now)
+        self._evict(account, region, store, self._now())
 
-    def _evict(self, store: TraceStore, now: float) -> None:
+    def _evict(self, account: str, region: str, store: TraceStore, now: float) -> None:
         cutoff = now - self.retention
         traces = store.traces
         while traces:
@@ -129,6 +141,8 @@ class Collector:
             if store.size <= self.max_bytes and oldest.updated >= cutoff:
                 return
             store.remove(oldest)
+            if self.journal is not None:
+                self.journal.dropped(account, region, oldest)
 
     # -- reading -------------------------------------------------------------------------
 
@@ -180,4 +194,4 @@ class Collector:
         return found, scanned
 
 
-__all__ = ["RETENTION_SECONDS", "Collector", "Rejected", "TraceStore"]
+__all__ = ["RETENTION_SECONDS", "Collector", "Journal", "Rejected", "TraceStore"]

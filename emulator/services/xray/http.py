@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
+from emulator.accounts import account_for
 from emulator.config import DEFAULT_ACCOUNT
-from emulator.wire.dispatch import account_for
 from emulator.wire.request import WireRequest
 from emulator.xray import waterfall
 from emulator.xray.otlp import OtlpError, convert, decode_protobuf, encode_response

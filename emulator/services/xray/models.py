@@ -1,6 +1,7 @@
 """Stored records of X-Ray: sampling rules, groups, tags, encryption and telemetry.
 
-Traces themselves live in the collector (emulator.xray.collector), in memory.
+Traces live in the collector (emulator.xray.collector); when state persists, each segment
+is also a record (see journal.py).
 """
 
 from __future__ import annotations
@@ -16,6 +17,12 @@ GROUPS = "groups"
 TAGS = "tags"
 SETTINGS = "settings"
 TELEMETRY = "telemetry"
+SEGMENTS = "segments"
+
+
+class SegmentRecord(Record):
+    document: str  # the segment document as kept
+    at: float  # when it arrived, on the emulator's clock
 
 
 class RuleRecord(Record):
@@ -47,5 +54,5 @@ class TelemetryRecord(Record):
     rejected: int = 0
 
 
-__all__ = ["GROUPS", "RULES", "SETTINGS", "TAGS", "TELEMETRY", "EncryptionRecord",
-           "GroupRecord", "RuleRecord", "TagsRecord", "TelemetryRecord"]
+__all__ = ["GROUPS", "RULES", "SEGMENTS", "SETTINGS", "TAGS", "TELEMETRY", "EncryptionRecord",
+           "GroupRecord", "RuleRecord", "SegmentRecord", "TagsRecord", "TelemetryRecord"]

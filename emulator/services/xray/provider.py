@@ -1,9 +1,9 @@
 """AWS X-Ray: segments in (PutTraceSegments, the daemon's UDP port, OTLP), traces, summaries
 with filter expressions and service graphs out, sampling rules, groups and tags.
 
-Traces are kept in memory per account and region (see emulator.xray.collector); rules,
-groups and tags are records. The daemon (UDP segments and the TCP API proxy) starts with the
-service and listens on ``xray_daemon_port``.
+Traces are kept per account and region (see emulator.xray.collector), and written through
+to the store when state persists; rules, groups and tags are records. The daemon (UDP
+segments and the TCP API proxy) starts with the service and listens on ``xray_daemon_port``.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from emulator.context import RequestContext
 from emulator.ports import Ports
 from emulator.services.base import Provider
 from emulator.services.xray.groups import GroupsMixin
+from emulator.services.xray.journal import StoreJournal
 from emulator.services.xray.proxy import forward_to
 from emulator.services.xray.rules import SamplingRulesMixin, all_rules
 from emulator.store import ServiceStore
@@ -78,7 +79,10 @@ class XrayProvider(GroupsMixin, SamplingRulesMixin, Provider):
     def __init__(self, settings: Settings, clock: Clock, store: ServiceStore,
                  ports: Ports) -> None:
         super().__init__(settings, clock, store, ports)
-        self.collector = Collector(clock.now, settings.xray_max_bytes)
+        journal = StoreJournal(store) if settings.database_path is not None else None
+        self.collector = Collector(clock.now, settings.xray_max_bytes, journal=journal)
+        if journal is not None:
+            journal.replay(self.collector)
         self._samplers: dict[tuple[str, str], sampling.Sampler] = {}
         self.daemon: Daemon | None = None
 
