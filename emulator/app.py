@@ -7,7 +7,7 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -23,8 +23,10 @@ from emulator.services.lambda_ import http as lambda_http
 from emulator.services.registry import ServiceRegistry
 from emulator.services.xray import http as xray_http
 from emulator.store import Backend, MemoryBackend, SqliteBackend
-from emulator.wire.dispatch import Dispatcher
 from emulator.wire.request import WireRequest
+
+if TYPE_CHECKING:
+    from emulator.wire.dispatch import Dispatcher
 
 log = logging.getLogger("emulator")
 
@@ -40,8 +42,17 @@ class Emulator:
         path = settings.database_path
         self.backend: Backend = SqliteBackend(path) if path is not None else MemoryBackend()
         self.services = ServiceRegistry(settings, self.clock, self.backend)
-        self.dispatcher = Dispatcher(settings, self.services)
+        self._dispatcher: Dispatcher | None = None
         self.started_at = time.monotonic()
+
+    @property
+    def dispatcher(self) -> Dispatcher:
+        # The wire layer loads botocore; do that on the first AWS request.
+        if self._dispatcher is None:
+            from emulator.wire.dispatch import Dispatcher
+
+            self._dispatcher = Dispatcher(self.settings, self.services)
+        return self._dispatcher
 
 
 def _json_body(payload: bytes) -> dict[str, Any]:

@@ -10,10 +10,8 @@ from collections.abc import Sequence
 from types import UnionType
 from typing import Any, Literal, Union, get_args, get_origin
 
-import httpx
-
 from emulator import __version__
-from emulator.config import Settings
+from emulator.config import Settings, options
 from emulator.services.xray import cli as xray_cli
 
 
@@ -34,24 +32,23 @@ def _option_kwargs(annotation: Any) -> dict[str, Any]:
 
 def _add_server_options(parser: argparse.ArgumentParser, *, nested: bool = False) -> None:
     """One flag per settings field, so every ``EMULATOR_*`` variable is also a flag."""
-    for name, field in Settings.model_fields.items():
-        options = _option_kwargs(field.annotation)
-        default = "[]" if field.default_factory is not None else field.default
+    for option in options():
+        name, kwargs = option.name, _option_kwargs(option.annotation)
         # Subcommands must not overwrite options given before them with their own defaults.
         if nested:
-            options["default"] = argparse.SUPPRESS
+            kwargs["default"] = argparse.SUPPRESS
         parser.add_argument(
             "--" + name.replace("_", "-"),
             dest=name,
-            help=f"{field.description} (EMULATOR_{name.upper()}, default {default})",
-            **options,
+            help=f"{option.description} (EMULATOR_{name.upper()}, default {option.default})",
+            **kwargs,
         )
 
 
 def _settings(args: argparse.Namespace) -> Settings:
     overrides: dict[str, Any] = {
         key: value
-        for key in Settings.model_fields
+        for key in (option.name for option in options())
         if (value := getattr(args, key, None)) is not None
     }
     return Settings(**overrides)
@@ -93,11 +90,18 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     command = args.command or "serve"
+    try:
+        settings = _settings(args)
+    except ValueError as problem:
+        print(f"localcloud: invalid setting: {problem}", file=sys.stderr)
+        return 2
     if command == "serve":
         from emulator.server import serve
 
-        serve(_settings(args))
+        serve(settings)
         return 0
+    import httpx  # only the client commands need it
+
     url = _endpoint(args)
     if command in ("traces", "trace"):
         return xray_cli.run(args, url)

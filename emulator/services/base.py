@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from emulator.clock import Clock
 from emulator.config import Settings
 from emulator.ports import Ports
-from emulator.store import ServiceStore
+
+if TYPE_CHECKING:
+    from emulator.store import ServiceStore
 
 
 class Provider:

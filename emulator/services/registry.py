@@ -9,7 +9,7 @@ from emulator.clock import Clock
 from emulator.config import Settings
 from emulator.ports import PORT_OWNERS, Ports
 from emulator.services.base import Provider
-from emulator.store import Backend, ServiceStore
+from emulator.store.backend import Backend
 
 # botocore service name -> "module:Class"; adding a service is one line here.
 PROVIDERS: dict[str, str] = {
@@ -46,6 +46,8 @@ class ServiceRegistry:
         provider = self._providers.get(service)
         if provider is not None or service not in PROVIDERS:
             return provider
+        from emulator.store.tables import ServiceStore
+
         module_name, class_name = PROVIDERS[service].split(":")
         provider_class: type[Provider] = getattr(importlib.import_module(module_name), class_name)
         provider = provider_class(

@@ -11,7 +11,8 @@ from typing import Any
 from botocore import xform_name
 
 from emulator import ids
-from emulator.config import DEFAULT_ACCOUNT, Settings
+from emulator.accounts import account_for
+from emulator.config import Settings
 from emulator.context import RequestContext
 from emulator.services.registry import ServiceRegistry
 from emulator.wire import parse, serialize, specs, validate
@@ -28,13 +29,6 @@ class Outcome:
     response: WireResponse
     service: str | None
     operation: str | None
-
-
-def account_for(access_key: str | None) -> str:
-    """A 12-digit access key id is that account; any other key is the default account."""
-    if access_key and len(access_key) == 12 and access_key.isdigit():
-        return access_key
-    return DEFAULT_ACCOUNT
 
 
 def _parse(found: Route, request: WireRequest) -> parse.Params:

@@ -24,10 +24,10 @@ def test_version_and_help() -> None:
 
 def test_every_setting_is_a_flag_and_a_variable() -> None:
     from emulator.cli import build_parser
-    from emulator.config import Settings
+    from emulator.config import options
 
     helped = _cli("serve", "--help").stdout.replace("\n", " ")
-    for name in Settings.model_fields:
+    for name in (option.name for option in options()):
         assert "--" + name.replace("_", "-") in helped
         assert f"EMULATOR_{name.upper()}" in " ".join(helped.split())
     args = build_parser().parse_args(
@@ -96,3 +96,19 @@ def test_settings_come_from_environment(monkeypatch: object) -> None:
         assert Settings().host == "127.0.0.1"
     finally:
         patch.undo()
+
+
+def test_a_bad_setting_is_a_clear_error_not_a_traceback() -> None:
+    import os
+
+    done = subprocess.run(
+        [sys.executable, "-m", "emulator", "--port", "70000"],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode == 2
+    assert "invalid setting: port" in done.stderr and "Traceback" not in done.stderr
+    env = {**os.environ, "EMULATOR_LAMBDA_EXECUTOR": "docker"}
+    done = subprocess.run(
+        [sys.executable, "-m", "emulator"], capture_output=True, text=True, timeout=60, env=env
+    )
+    assert done.returncode == 2 and "lambda_executor" in done.stderr

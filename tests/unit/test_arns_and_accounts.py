@@ -1,7 +1,7 @@
 import pytest
 
 from emulator import arns
-from emulator.wire.dispatch import account_for
+from emulator.accounts import account_for
 
 
 def test_build_and_parse_round_trip() -> None:
