@@ -67,3 +67,42 @@ def test_events_accepted_before_kill_9_are_delivered_after_restart(tmp_path: Pat
                 numbers.append(json.loads(message["Body"])["requestPayload"]["n"])
                 sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
         assert sorted(numbers) == list(range(25))
+
+
+RELAY = {"app.py": """
+    import boto3, json, os
+    def handler(event, context):
+        for record in event["Records"]:
+            boto3.client("sqs").send_message(QueueUrl=os.environ["OUT_URL"],
+                                             MessageBody=record["body"])
+"""}
+
+
+def test_event_source_mappings_poll_again_after_a_restart(tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    with EmulatorProcess("--state-dir", str(state)) as first:
+        first.wait_healthy()
+        lam, sqs = _client("lambda", first.url), _client("sqs", first.url)
+        source = sqs.create_queue(QueueName="source")["QueueUrl"]
+        out = sqs.create_queue(QueueName="out")["QueueUrl"]
+        arn = sqs.get_queue_attributes(QueueUrl=source,
+                                       AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        lam.create_function(FunctionName="relay", Runtime="python3.11", Handler="app.handler",
+                            Role="arn:aws:iam::000000000000:role/r",
+                            Code={"ZipFile": zip_of(RELAY)},
+                            Environment={"Variables": {"OUT_URL": out}})
+        uuid = lam.create_event_source_mapping(FunctionName="relay",
+                                               EventSourceArn=arn)["UUID"]
+        first.kill()
+
+    with EmulatorProcess("--state-dir", str(state)) as second:
+        second.wait_healthy()
+        lam, sqs = _client("lambda", second.url), _client("sqs", second.url)
+        assert lam.get_event_source_mapping(UUID=uuid)["State"] == "Enabled"
+        source = sqs.get_queue_url(QueueName="source")["QueueUrl"]
+        sqs.send_message(QueueUrl=source, MessageBody="after the restart")
+        idle = httpx.post(f"{second.url}/_emulator/idle", json={"timeout": 30}, timeout=40)
+        assert idle.json()["idle"] is True
+        out = sqs.get_queue_url(QueueName="out")["QueueUrl"]
+        [message] = sqs.receive_message(QueueUrl=out)["Messages"]
+        assert message["Body"] == "after the restart"
