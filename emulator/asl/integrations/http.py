@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 from urllib.parse import urlencode
-
-import httpx
 
 from emulator.asl.errors import StatesError
 from emulator.asl.integrations.base import Call
 from emulator.asl.paths import dumps
+
+if TYPE_CHECKING:
+    import httpx
 
 SOCKET = "States.Http.Socket"
 STATUS_PREFIX = "States.Http.StatusCode."
@@ -128,6 +129,8 @@ def _response(reply: httpx.Response) -> dict[str, Any]:
 
 
 async def invoke(call: Call) -> Any:
+    import httpx  # on first use: most workflows never make an HTTP call
+
     method, url, headers, query, body = _request(call)
     try:
         async with httpx.AsyncClient(timeout=call.services.http_timeout,
