@@ -11,7 +11,7 @@ from typing import Any
 from emulator import ids
 from emulator.context import RequestContext
 from emulator.services.sns import filtering
-from emulator.services.sns.common import SnsBase, not_found
+from emulator.services.sns.common import SnsBase
 from emulator.services.sns.envelopes import Notification
 from emulator.services.sns.filtering import invalid
 from emulator.services.sns.models import TopicRecord
@@ -64,8 +64,6 @@ def _check_attributes(attributes: Mapping[str, Mapping[str, Any]]) -> dict[str, 
 
 
 class PublishApi(SnsBase):
-
-
     def _notification(
         self, topic: TopicRecord, message: str | None, subject: str | None,
         structure: str | None, attributes: Mapping[str, Mapping[str, Any]] | None,
@@ -215,4 +213,4 @@ class PublishApi(SnsBase):
         return {"Successful": successful, "Failed": failed}
 
 
-__all__ = ["PublishApi", "not_found"]
+__all__ = ["PublishApi"]
