@@ -19,6 +19,7 @@ from emulator.clock import Clock
 from emulator.config import Settings
 from emulator.gateway import asgi as execute_api
 from emulator.idle import wait_idle
+from emulator.services.cognito_idp import http as cognito_http
 from emulator.services.lambda_ import http as lambda_http
 from emulator.services.registry import ServiceRegistry
 from emulator.services.xray import http as xray_http
@@ -159,6 +160,10 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> S
     async def lambda_code(request: Request) -> Response:
         return await lambda_http.code_route(emulator.services, request)
 
+    async def pool_document(request: Request) -> Response:
+        served = await cognito_http.issuer_route(emulator.services, request)
+        return served if served is not None else await aws(request)
+
     async def xray_otlp(request: Request) -> Response:
         return await xray_http.otlp_traces(emulator.services, request)
 
@@ -192,6 +197,7 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> S
             Route("/_emulator/xray/traces", xray_traces, methods=["GET"]),
             Route("/_emulator/xray/traces/{trace_id}", xray_trace, methods=["GET"]),
             Route("/v1/traces", xray_otlp, methods=["POST"]),
+            Route("/{pool_id}/.well-known/{document}", pool_document, methods=["GET"]),
             Route("/{path:path}", aws, methods=ALL_METHODS),
         ],
         lifespan=lifespan,

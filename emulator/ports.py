@@ -7,7 +7,7 @@ Each protocol is small enough that a fake can sit beside it in tests.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, cast
 
@@ -179,6 +179,43 @@ class SegmentRecorder(Protocol):
         ...
 
 
+class TokenRejected(Exception):
+    """A JSON Web Token that does not verify; ``expired`` when only its lifetime is over."""
+
+    def __init__(self, message: str, *, expired: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.expired = expired
+
+
+class IdentityTokens(Protocol):
+    """Cognito user pools' signing keys and token checks; offered by cognito-idp as the
+    ``identity`` port, for API Gateway's Cognito and JWT authorizers.
+
+    A pool's issuer is ``{endpoint}/{userPoolId}`` (the endpoint the tokens were asked for at),
+    and its keys are served at ``{issuer}/.well-known/jwks.json``.
+    """
+
+    def jwks(self, pool_id: str) -> dict[str, Any] | None:
+        """The pool's JSON Web Key Set (``{"keys": [...]}``), or None for an unknown pool."""
+        ...
+
+    def verify(
+        self,
+        token: str,
+        *,
+        now: float,
+        pool_ids: Collection[str] | None = None,
+        issuer: str | None = None,
+        audiences: Collection[str] | None = None,
+    ) -> dict[str, Any]:
+        """The claims of an RS256 token signed by a pool's key and unexpired at ``now``;
+        raises TokenRejected. ``pool_ids`` limits the pools accepted, ``issuer`` must equal
+        the ``iss`` claim, and ``audiences`` must hold the ``aud`` (ID tokens) or
+        ``client_id`` (access tokens) claim, when given."""
+        ...
+
+
 # Which service offers each port.
 PORT_OWNERS: dict[str, str] = {
     "functions": "lambda",
@@ -188,6 +225,7 @@ PORT_OWNERS: dict[str, str] = {
     "buses": "events",
     "segments": "xray",
     "executions": "stepfunctions",
+    "identity": "cognito-idp",
 }
 
 
@@ -235,16 +273,22 @@ class Ports:
     def executions(self) -> ExecutionStarter:
         return cast(ExecutionStarter, self._resolve("executions"))
 
+    @property
+    def identity(self) -> IdentityTokens:
+        return cast(IdentityTokens, self._resolve("identity"))
+
 
 __all__ = [
     "PORT_OWNERS",
     "BusAccess",
     "ExecutionStarter",
     "FunctionInvoker",
+    "IdentityTokens",
     "InvokeResult",
     "Ports",
     "QueueAccess",
     "SegmentRecorder",
+    "TokenRejected",
     "TopicAccess",
     "TraceContext",
 ]

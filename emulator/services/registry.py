@@ -21,6 +21,7 @@ PROVIDERS: dict[str, str] = {
     "events": "emulator.services.events.provider:EventsProvider",
     "apigateway": "emulator.services.apigateway.provider:ApiGatewayProvider",
     "xray": "emulator.services.xray.provider:XrayProvider",
+    "cognito-idp": "emulator.services.cognito_idp.provider:CognitoIdpProvider",
 }
 
 

@@ -1,0 +1,224 @@
+"""Signing in: InitiateAuth and AdminInitiateAuth with a password or a refresh token, the
+NEW_PASSWORD_REQUIRED challenge, and the ID, access and refresh tokens they hand out.
+
+Tokens name their issuer ``{endpoint}/{userPoolId}``, where the endpoint is the address the
+caller reached the emulator at, so the issuer's JWKS URL works from the caller's side.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import secrets
+from typing import Any
+
+from emulator import ids
+from emulator.context import RequestContext
+from emulator.services.cognito_idp import tokens
+from emulator.services.cognito_idp.common import invalid, not_authorized
+from emulator.services.cognito_idp.models import (
+    ClientRecord,
+    RefreshTokenRecord,
+    SessionRecord,
+    UserPoolRecord,
+    UserRecord,
+)
+from emulator.services.cognito_idp.pools import token_validity
+from emulator.services.cognito_idp.users import UsersApi, check_password
+from emulator.wire.errors import ServiceError
+
+PASSWORD_FLOWS = {"USER_PASSWORD_AUTH": ("ALLOW_USER_PASSWORD_AUTH", "USER_PASSWORD_AUTH")}
+ADMIN_PASSWORD_FLOWS = {"ADMIN_USER_PASSWORD_AUTH": ("ALLOW_ADMIN_USER_PASSWORD_AUTH",
+                                                     "ADMIN_NO_SRP_AUTH"),
+                        "ADMIN_NO_SRP_AUTH": ("ALLOW_ADMIN_USER_PASSWORD_AUTH",
+                                              "ADMIN_NO_SRP_AUTH")}
+REFRESH_FLOWS = ("REFRESH_TOKEN_AUTH", "REFRESH_TOKEN")
+
+
+def _opaque(parts: int = 5) -> str:
+    """An opaque token shaped like Cognito's encrypted ones."""
+    header = base64.urlsafe_b64encode(
+        b'{"cty":"JWT","enc":"A256GCM","alg":"RSA-OAEP"}').decode().rstrip("=")
+    return ".".join([header, *(base64.urlsafe_b64encode(secrets.token_bytes(48)).decode()
+                               .rstrip("=") for _ in range(parts - 1))])
+
+
+class AuthApi(UsersApi):
+    # -- tokens -----------------------------------------------------------------------------
+
+    def _tokens(self, ctx: RequestContext, account: str, region: str, pool: UserPoolRecord,
+                client: ClientRecord, user: UserRecord, *, refresh: bool = True,
+                origin_jti: str | None = None, auth_time: int | None = None
+                ) -> dict[str, Any]:
+        now = int(self.clock.now())
+        issuer = f"{ctx.endpoint_url.rstrip('/')}/{pool.pool['Id']}"
+        client_doc = client.client
+        origin = origin_jti or ids.uuid4()
+        auth = auth_time or now
+        event_id = ids.uuid4()
+        access_life = token_validity(client_doc, "AccessToken")
+        id_claims = tokens.id_token_claims(
+            sub=user.sub, username=user.username, attributes=user.attributes, issuer=issuer,
+            client_id=client_doc["ClientId"], now=now, auth_time=auth,
+            validity=token_validity(client_doc, "IdToken"), origin_jti=origin,
+            event_id=event_id)
+        access_claims = tokens.access_token_claims(
+            sub=user.sub, username=user.username, issuer=issuer,
+            client_id=client_doc["ClientId"], now=now, auth_time=auth, validity=access_life,
+            origin_jti=origin, event_id=event_id)
+        result: dict[str, Any] = {
+            "AccessToken": tokens.sign(access_claims, pool.private_key, pool.kid),
+            "ExpiresIn": access_life, "TokenType": "Bearer",
+            "IdToken": tokens.sign(id_claims, pool.private_key, pool.kid)}
+        if refresh:
+            token = _opaque()
+            self.refresh_tokens(account, region).put(token, RefreshTokenRecord(
+                pool_id=pool.pool["Id"], client_id=client_doc["ClientId"],
+                username=user.username, origin_jti=origin, auth_time=auth,
+                expires=now + token_validity(client_doc, "RefreshToken")))
+            result["RefreshToken"] = token
+        return {"ChallengeParameters": {}, "AuthenticationResult": result}
+
+    # -- flows ------------------------------------------------------------------------------
+
+    @staticmethod
+    def _allowed(client: ClientRecord, names: tuple[str, ...]) -> bool:
+        return any(name in (client.client.get("ExplicitAuthFlows") or []) for name in names)
+
+    def _password(self, ctx: RequestContext, account: str, region: str, pool: UserPoolRecord,
+                  client: ClientRecord, parameters: dict[str, str]) -> dict[str, Any]:
+        username, password = parameters.get("USERNAME"), parameters.get("PASSWORD")
+        if not username:
+            raise invalid("Missing required parameter USERNAME")
+        if not password:
+            raise invalid("Missing required parameter PASSWORD")
+        self.check_secret_hash(client, username, parameters.get("SECRET_HASH"))
+        user = self.find_user(account, region, pool, username)
+        if user is None:
+            if client.client.get("PreventUserExistenceErrors") == "ENABLED":
+                raise not_authorized()
+            raise ServiceError("UserNotFoundException", "User does not exist.")
+        if not user.enabled:
+            raise not_authorized("User is disabled.")
+        if not tokens.password_matches(password, user.password_hash):
+            raise not_authorized()
+        if user.status == "UNCONFIRMED":
+            raise ServiceError("UserNotConfirmedException", "User is not confirmed.")
+        if user.status == "FORCE_CHANGE_PASSWORD":
+            session = _opaque(3)
+            self.sessions(account, region).put(session, SessionRecord(
+                pool_id=pool.pool["Id"], client_id=client.client["ClientId"],
+                username=user.username, challenge="NEW_PASSWORD_REQUIRED",
+                expires=self.clock.now() + 60 * int(client.client.get(
+                    "AuthSessionValidity") or 3)))
+            shown = {k: v for k, v in user.attributes.items() if not k.endswith("_verified")}
+            return {"ChallengeName": "NEW_PASSWORD_REQUIRED", "Session": session,
+                    "ChallengeParameters": {"USER_ID_FOR_SRP": user.username,
+                                            "requiredAttributes": "[]",
+                                            "userAttributes": json.dumps(shown)}}
+        return self._tokens(ctx, account, region, pool, client, user)
+
+    def _refresh(self, ctx: RequestContext, account: str, region: str, pool: UserPoolRecord,
+                 client: ClientRecord, parameters: dict[str, str]) -> dict[str, Any]:
+        token = parameters.get("REFRESH_TOKEN")
+        if not token:
+            raise invalid("Missing required parameter REFRESH_TOKEN")
+        record = self.refresh_tokens(account, region).get(token)
+        if record is None or record.client_id != client.client["ClientId"]:
+            raise not_authorized("Invalid Refresh Token")
+        if record.expires <= self.clock.now():
+            raise not_authorized("Refresh Token has expired")
+        user = self.find_user(account, region, pool, record.username)
+        if user is None or not user.enabled:
+            raise not_authorized("Invalid Refresh Token" if user is None
+                                 else "User is disabled.")
+        if client.client.get("ClientSecret"):
+            self.check_secret_hash(client, parameters.get("USERNAME") or user.username,
+                                   parameters.get("SECRET_HASH"))
+        return self._tokens(ctx, account, region, pool, client, user, refresh=False,
+                            origin_jti=record.origin_jti, auth_time=record.auth_time)
+
+    def _pool_for(self, client: ClientRecord) -> UserPoolRecord:
+        located = self.locate_pool(client.client["UserPoolId"])
+        if located is None:
+            raise ServiceError("ResourceNotFoundException",
+                               f"User pool {client.client['UserPoolId']} does not exist.")
+        return located[2]
+
+    def initiate_auth(self, ctx: RequestContext, *, auth_flow: str, client_id: str,
+                      auth_parameters: dict[str, str] | None = None, **_: Any
+                      ) -> dict[str, Any]:
+        account, region, client = self.locate_client(client_id)
+        pool = self._pool_for(client)
+        parameters = auth_parameters or {}
+        if auth_flow in PASSWORD_FLOWS:
+            if not self._allowed(client, PASSWORD_FLOWS[auth_flow]):
+                raise invalid("USER_PASSWORD_AUTH flow not enabled for this client")
+            return self._password(ctx, account, region, pool, client, parameters)
+        if auth_flow in REFRESH_FLOWS:
+            return self._refresh(ctx, account, region, pool, client, parameters)
+        raise invalid("Initiate Auth method not supported.")
+
+    def admin_initiate_auth(self, ctx: RequestContext, *, user_pool_id: str, client_id: str,
+                            auth_flow: str, auth_parameters: dict[str, str] | None = None,
+                            **_: Any) -> dict[str, Any]:
+        pool = self.pool_of(ctx, user_pool_id)
+        client = self.client_of(ctx, user_pool_id, client_id)
+        parameters = auth_parameters or {}
+        if auth_flow in ADMIN_PASSWORD_FLOWS:
+            if not self._allowed(client, ADMIN_PASSWORD_FLOWS[auth_flow]):
+                raise invalid("Auth flow not enabled for this client")
+            return self._password(ctx, ctx.account_id, ctx.region, pool, client, parameters)
+        if auth_flow in REFRESH_FLOWS:
+            return self._refresh(ctx, ctx.account_id, ctx.region, pool, client, parameters)
+        raise invalid("Initiate Auth method not supported.")
+
+    # -- challenges -------------------------------------------------------------------------
+
+    def _respond(self, ctx: RequestContext, account: str, region: str, client: ClientRecord,
+                 challenge_name: str, session: str | None,
+                 responses: dict[str, str]) -> dict[str, Any]:
+        record = self.sessions(account, region).get(session or "")
+        if record is None or record.client_id != client.client["ClientId"] or \
+                record.expires <= self.clock.now():
+            raise not_authorized("Invalid session for the user, session is expired.")
+        if challenge_name != record.challenge:
+            raise invalid(f"Incorrect challenge name: expected {record.challenge}")
+        pool = self._pool_for(client)
+        user = self.find_user(account, region, pool, record.username)
+        if user is None:
+            raise ServiceError("UserNotFoundException", "User does not exist.")
+        self.check_secret_hash(client, responses.get("USERNAME") or user.username,
+                               responses.get("SECRET_HASH"))
+        new_password = responses.get("NEW_PASSWORD")
+        if not new_password:
+            raise invalid("Missing required parameter NEW_PASSWORD")
+        check_password(pool, new_password)
+        user.password_hash = tokens.hash_password(new_password)
+        user.status = "CONFIRMED"
+        for key, value in responses.items():
+            if key.startswith("userAttributes."):
+                user.attributes[key.removeprefix("userAttributes.")] = value
+        self.save_user(account, region, user)
+        self.sessions(account, region).delete(session or "")
+        return self._tokens(ctx, account, region, pool, client, user)
+
+    def respond_to_auth_challenge(self, ctx: RequestContext, *, client_id: str,
+                                  challenge_name: str, session: str | None = None,
+                                  challenge_responses: dict[str, str] | None = None,
+                                  **_: Any) -> dict[str, Any]:
+        account, region, client = self.locate_client(client_id)
+        return self._respond(ctx, account, region, client, challenge_name, session,
+                             challenge_responses or {})
+
+    def admin_respond_to_auth_challenge(self, ctx: RequestContext, *, user_pool_id: str,
+                                        client_id: str, challenge_name: str,
+                                        session: str | None = None,
+                                        challenge_responses: dict[str, str] | None = None,
+                                        **_: Any) -> dict[str, Any]:
+        client = self.client_of(ctx, user_pool_id, client_id)
+        return self._respond(ctx, ctx.account_id, ctx.region, client, challenge_name,
+                             session, challenge_responses or {})
+
+
+__all__ = ["AuthApi"]

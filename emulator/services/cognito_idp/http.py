@@ -1,0 +1,46 @@
+"""A user pool's issuer URLs: ``/{userPoolId}/.well-known/jwks.json`` and the OpenID
+configuration beside it, as Cognito serves them at its issuer."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from emulator.gateway.asgi import API_HOST
+
+POOL_ID = re.compile(r"^[a-z]{2}(?:-[a-z]+)+-\d_[0-9a-zA-Z]+$")
+DOCUMENTS = ("jwks.json", "openid-configuration")
+
+
+def _port(services: Any) -> Any:
+    provider = services.get("cognito-idp")
+    return provider.port("identity") if provider is not None else None
+
+
+async def issuer_route(services: Any, request: Request) -> Response | None:
+    """The pool's JWKS or OpenID configuration; None when the request is not for one (an
+    invoke URL of an API, say)."""
+    pool_id = request.path_params["pool_id"]
+    document = request.path_params["document"]
+    if document not in DOCUMENTS or not POOL_ID.match(pool_id) or \
+            API_HOST.match(request.headers.get("host", "")):
+        return None
+    port = _port(services)
+    keys = port.jwks(pool_id) if port is not None else None
+    if keys is None:
+        return JSONResponse({"message": f"User pool {pool_id} does not exist."},
+                            status_code=404)
+    if document == "jwks.json":
+        return JSONResponse(keys)
+    issuer = f"{request.url.scheme}://{request.headers.get('host', 'localhost')}/{pool_id}"
+    return JSONResponse({
+        "issuer": issuer, "jwks_uri": f"{issuer}/.well-known/jwks.json",
+        "response_types_supported": ["code", "token"], "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "scopes_supported": ["openid", "email", "phone", "profile"]})
+
+
+__all__ = ["issuer_route"]

@@ -1,0 +1,78 @@
+"""The stored records of Cognito user pools.
+
+A pool keeps its RS256 signing key (PEM) beside its UserPool shape, so tokens issued before a
+restart still verify after it. Passwords are kept only as salted hashes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from emulator.store import Record
+
+POOLS = "userpools"  # key: pool id
+CLIENTS = "clients"  # key: client id
+USERS = "users"  # key: "poolId/username"
+REFRESH_TOKENS = "refreshtokens"  # key: the token
+SESSIONS = "sessions"  # key: the session string of a challenge under way
+
+
+class UserPoolRecord(Record):
+    pool: dict[str, Any]  # the UserPoolType shape
+    private_key: str  # PEM of the pool's signing key
+    kid: str
+
+
+class ClientRecord(Record):
+    client: dict[str, Any]  # the UserPoolClientType shape (with its secret, if any)
+
+
+class UserRecord(Record):
+    pool_id: str
+    username: str
+    sub: str
+    attributes: dict[str, str] = Field(default_factory=dict)  # without "sub"
+    status: str = "UNCONFIRMED"  # UNCONFIRMED, CONFIRMED, FORCE_CHANGE_PASSWORD
+    enabled: bool = True
+    password_hash: str | None = None
+    created: float = 0.0
+    modified: float = 0.0
+    confirmation_code: str | None = None
+
+
+class RefreshTokenRecord(Record):
+    pool_id: str
+    client_id: str
+    username: str
+    expires: float
+    origin_jti: str
+    auth_time: int
+
+
+class SessionRecord(Record):
+    pool_id: str
+    client_id: str
+    username: str
+    challenge: str
+    expires: float
+
+
+def user_key(pool_id: str, username: str) -> str:
+    return f"{pool_id}/{username}"
+
+
+__all__ = [
+    "CLIENTS",
+    "POOLS",
+    "REFRESH_TOKENS",
+    "SESSIONS",
+    "USERS",
+    "ClientRecord",
+    "RefreshTokenRecord",
+    "SessionRecord",
+    "UserPoolRecord",
+    "UserRecord",
+    "user_key",
+]

@@ -1,0 +1,39 @@
+"""The Cognito user pools provider (``cognito-idp``), and the ``identity`` port it offers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from emulator.services.cognito_idp.auth import AuthApi
+from emulator.services.cognito_idp.identity import IdentityPort
+from emulator.services.cognito_idp.models import POOLS
+from emulator.services.cognito_idp.pools import PoolsApi
+
+
+class CognitoIdpProvider(AuthApi, PoolsApi):
+    service_name = "cognito-idp"
+    _identity: IdentityPort | None = None
+
+    def port(self, name: str) -> object | None:
+        if name != "identity":
+            return None
+        if self._identity is None:
+            self._identity = IdentityPort(self)
+        return self._identity
+
+    def resources(self) -> dict[str, list[dict[str, Any]]]:
+        pools: list[dict[str, Any]] = []
+        for account, region in self.store.scopes(POOLS):
+            users = self.users(account, region).values()
+            for record in self.pools(account, region).values():
+                pool_id = record.pool["Id"]
+                pools.append({
+                    "id": pool_id, "name": record.pool["Name"], "account": account,
+                    "region": region,
+                    "users": [{"username": u.username, "status": u.status,
+                               "confirmation_code": u.confirmation_code}
+                              for u in users if u.pool_id == pool_id]})
+        return {"user_pools": pools}
+
+
+__all__ = ["CognitoIdpProvider"]
