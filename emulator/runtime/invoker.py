@@ -108,6 +108,7 @@ class Runtime:
         init_ms: float | None = None
         outcome: Completion | None = None
         init_failed = False
+        timings: dict[str, float] = {}
         if environment is None:
             stream = log_stream_name(spec.version, self.clock.now())
             environment = self.executor(spec.executor).create(
@@ -115,7 +116,9 @@ class Runtime:
             )
             lines.append((self.clock.now_millis(), logformat.init_start(spec.runtime, spec.region)))
             began = time.perf_counter()
+            timings["init_start"] = self.clock.now()
             init = await environment.init(self.clock.now() + INIT_TIMEOUT_SECONDS)
+            timings["init_end"] = self.clock.now()
             init_ms = (time.perf_counter() - began) * 1000
             lines.extend(self._stamp(init.log))
             if init.status != "ok":
@@ -125,6 +128,7 @@ class Runtime:
         timeout = spec.timeout
         if outcome is None:
             extra = {"_X_AMZN_TRACE_ID": request.trace_header} if request.trace_header else {}
+            timings["invoke_start"] = self.clock.now()
             outcome = await environment.invoke(
                 InvokeJob(
                     request_id=request_id,
@@ -136,6 +140,7 @@ class Runtime:
                     environment=extra,
                 )
             )
+            timings["invoke_end"] = self.clock.now()
             lines.extend(self._stamp(outcome.log))
         else:
             timeout = INIT_TIMEOUT_SECONDS
@@ -170,6 +175,7 @@ class Runtime:
             function_error=function_error,
             log_tail=logformat.tail(texts) if request.tail else None,
             log_text="\n".join(texts) + "\n",
+            timings=timings,
         )
 
     def _stamp(self, text: str) -> list[tuple[int, str]]:

@@ -20,25 +20,28 @@ def _inferred_id(subsegment_id: str) -> str:
     return hashlib.sha1(subsegment_id.encode()).hexdigest()[:16]
 
 
-# The node types X-Ray gives the AWS services SDK subsegments call, by subsegment name.
+# The node types X-Ray gives the AWS services SDK subsegments call, by subsegment name (the
+# SDKs use the service's name or its endpoint prefix, in either case).
 AWS_NODE_TYPES = {
-    "DynamoDB": "AWS::DynamoDB::Table",
-    "SQS": "AWS::SQS::Queue",
-    "SNS": "AWS::SNS::Topic",
-    "S3": "AWS::S3::Bucket",
-    "Lambda": "AWS::Lambda",
-    "Kinesis": "AWS::Kinesis::Stream",
-    "SFN": "AWS::StepFunctions::StateMachine",
-    "StepFunctions": "AWS::StepFunctions::StateMachine",
-    "EventBridge": "AWS::Events::EventBus",
-    "STS": "AWS::STS",
+    "dynamodb": "AWS::DynamoDB::Table",
+    "sqs": "AWS::SQS::Queue",
+    "sns": "AWS::SNS::Topic",
+    "s3": "AWS::S3::Bucket",
+    "lambda": "AWS::Lambda",
+    "kinesis": "AWS::Kinesis::Stream",
+    "sfn": "AWS::StepFunctions::StateMachine",
+    "states": "AWS::StepFunctions::StateMachine",
+    "stepfunctions": "AWS::StepFunctions::StateMachine",
+    "eventbridge": "AWS::Events::EventBus",
+    "events": "AWS::Events::EventBus",
+    "sts": "AWS::STS",
 }
 
 
 def _origin_for(sub: Document) -> str:
     if sub.get("namespace") == "aws":
         name = str(sub.get("name"))
-        return AWS_NODE_TYPES.get(name, f"AWS::{name}")
+        return AWS_NODE_TYPES.get(name.lower(), f"AWS::{name}")
     return "remote"
 
 

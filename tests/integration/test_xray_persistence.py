@@ -10,9 +10,7 @@ from typing import Any
 
 import boto3
 from emulator_process import EmulatorProcess
-from xray_support import wait_for
-
-from emulator.server import free_port
+from xray_support import free_daemon_port, wait_for
 
 
 def _xray(url: str) -> Any:
@@ -22,7 +20,7 @@ def _xray(url: str) -> Any:
 
 def test_traces_and_rules_survive_kill_9(tmp_path: Path) -> None:
     state = tmp_path / "state"
-    daemon = free_port()
+    daemon = free_daemon_port()
     now = time.time()
     trace_id = f"1-{int(now):08x}-{'9' * 24}"
     with EmulatorProcess("--state-dir", str(state), "--xray-daemon-port",
@@ -42,8 +40,12 @@ def test_traces_and_rules_survive_kill_9(tmp_path: Path) -> None:
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
             sock.sendto(b'{"format": "json", "version": 1}\n' + json.dumps(separate).encode(),
                         ("127.0.0.1", daemon))
-        wait_for(lambda: "subsegments" in json.loads(xray.batch_get_traces(
-            TraceIds=[trace_id])["Traces"][0]["Segments"][0]["Document"]), "the subsegment")
+
+        def merged() -> bool:
+            traces = xray.batch_get_traces(TraceIds=[trace_id])["Traces"]
+            return bool(traces) and "subsegments" in traces[0]["Segments"][0]["Document"]
+
+        wait_for(merged, "the subsegment sent to the daemon", deadline=30)
         first.kill()
 
     with EmulatorProcess("--state-dir", str(state), "--xray-daemon-port", "0") as second:

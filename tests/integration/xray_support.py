@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import time
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
@@ -75,6 +76,21 @@ def by_name(documents: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
         found[doc["name"]] = doc
         stack.extend(doc.get("subsegments") or [])
     return found
+
+
+def free_daemon_port() -> int:
+    """A port free for both UDP and TCP, as the daemon needs."""
+    for _ in range(50):
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+            udp.bind(("127.0.0.1", 0))
+            port = int(udp.getsockname()[1])
+            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as tcp:
+                try:
+                    tcp.bind(("127.0.0.1", port))
+                except OSError:
+                    continue
+                return port
+    raise RuntimeError("no port free for UDP and TCP")
 
 
 def running(**settings: Any) -> Iterator[XrayEmulator]:

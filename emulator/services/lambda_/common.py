@@ -33,6 +33,7 @@ from emulator.services.lambda_.models import (
     PolicyRecord,
     UrlConfigRecord,
 )
+from emulator.services.lambda_.tracing import xray_variables
 from emulator.store import ServiceStore, Table
 from emulator.wire.errors import ServiceError
 
@@ -235,7 +236,7 @@ class LambdaBase(Provider):
             handler=record.handler or "",
             code_dir=self.code.folder(record.code),
             layer_dirs=layer_dirs,
-            environment=dict(record.environment),
+            environment={**xray_variables(self.ports), **record.environment},
             timeout=float(record.timeout),
             memory_size=record.memory_size,
             revision=f"{record.revision_id}:{executor}",

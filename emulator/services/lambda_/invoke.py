@@ -26,6 +26,7 @@ from emulator.services.lambda_.common import (
     split_function_name,
     user_error,
 )
+from emulator.services.lambda_.tracing import InvocationTrace
 from emulator.wire.errors import ServiceError
 
 INVOCATION_TYPES = ("RequestResponse", "Event", "DryRun")
@@ -127,11 +128,15 @@ class InvokeApi(AsyncEventsApi):
                 fields={"Type": "User"},
             )
         spec = self.spec(scope, record)
+        trace = InvocationTrace.begin(
+            self.ports, self.clock, tracing_mode=record.tracing_mode, header=trace_header,
+            account=scope.account, region=scope.region, function_name=name,
+        ) if invocation_type == "RequestResponse" else None
         request = InvocationRequest(
             payload=payload,
             invoked_arn=function_arn(scope, name, qualifier),
             client_context=context_text,
-            trace_header=trace_header,
+            trace_header=trace.header if trace else trace_header,
             tail=tail,
             request_id=request_id,
         )
@@ -147,6 +152,9 @@ class InvokeApi(AsyncEventsApi):
                 "Rate Exceeded.",
                 fields={"Type": "User", "Reason": throttled.reason},
             ) from None
+        if trace is not None:
+            trace.finish(result, function_name=name, function_arn=request.invoked_arn,
+                         account=scope.account, region=scope.region)
         return InvokeResult(
             status_code=200,
             payload=result.payload,

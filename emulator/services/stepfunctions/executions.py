@@ -268,6 +268,8 @@ class ExecutionOperations:
         input: str | None = None, trace_header: str | None = None, **_: Any,
     ) -> dict[str, Any]:
         target, test_case = self._resolve(ctx, state_machine_arn)
+        # X-Ray SDKs send the trace in the X-Amzn-Trace-Id header; traceHeader also carries it.
+        trace_header = trace_header or ctx.headers.get("x-amzn-trace-id")
         input_text, _value = self._parse_input(input)
         express = target.machine.type == "EXPRESS"
         record = self._new_record(ctx, target, name, input_text, trace_header, express,
@@ -293,6 +295,7 @@ class ExecutionOperations:
         if target.machine.type != "EXPRESS":
             raise ServiceError("StateMachineTypeNotSupported",
                                "This operation is not supported by this type of state machine")
+        trace_header = trace_header or ctx.headers.get("x-amzn-trace-id")
         input_text, _value = self._parse_input(input)
         record = self._new_record(ctx, target, name, input_text, trace_header, True, test_case)
         execution = self._execution(record, ctx.account_id, ctx.region)
