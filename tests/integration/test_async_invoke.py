@@ -4,6 +4,7 @@ dead-letter queue, event invoke configuration, and waiting for idle."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -11,6 +12,13 @@ from botocore.exceptions import ClientError
 from lambda_support import create_function, unique
 
 from emulator.testing import EmulatorHandle
+
+
+@pytest.fixture(autouse=True)
+def _back_to_real_time(emulator: EmulatorHandle) -> Iterator[None]:
+    """These tests move the shared emulator's clock; later tests expect real time."""
+    yield
+    emulator.clock.reset()
 
 FAILING = {"app.py": """
     COUNT = 0

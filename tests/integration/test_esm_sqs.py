@@ -3,14 +3,28 @@ failures, filtering, redrive to a dead-letter queue and FIFO order."""
 
 from __future__ import annotations
 
+import contextlib
 import json
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, ClassVar
 
 import pytest
 from botocore.exceptions import ClientError
 from lambda_support import create_function, unique
 
 from emulator.testing import EmulatorHandle
+
+
+@pytest.fixture(autouse=True)
+def _back_to_real_time(emulator: EmulatorHandle) -> Iterator[None]:
+    """These tests move the shared emulator's clock; later tests expect real time."""
+    yield
+    emulator.clock.reset()
+    lam = emulator.client("lambda")
+    while Setup.created:  # no poller of these tests keeps retrying for the rest of the run
+        with contextlib.suppress(ClientError):
+            lam.delete_event_source_mapping(UUID=Setup.created.pop())
+
 
 # Relays each event it gets to the queue in OUT_URL, then fails or reports failures as the
 # message bodies ask.
@@ -30,6 +44,8 @@ RELAY = {"app.py": """
 
 
 class Setup:
+    created: ClassVar[list[str]] = []
+
     def __init__(self, emulator: EmulatorHandle, *, fifo: bool = False,
                  attributes: dict[str, str] | None = None) -> None:
         self.emulator = emulator
@@ -52,6 +68,7 @@ class Setup:
     def map(self, **options: Any) -> dict[str, Any]:
         reply: dict[str, Any] = self.lam.create_event_source_mapping(
             FunctionName=self.function, EventSourceArn=self.arn, **options)
+        Setup.created.append(reply["UUID"])
         return reply
 
     def send(self, *bodies: str, **options: Any) -> None:

@@ -5,11 +5,20 @@ destinations on a bus."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
 from lambda_support import create_function, unique
 
 from emulator.testing import EmulatorHandle
+
+
+@pytest.fixture(autouse=True)
+def _back_to_real_time(emulator: EmulatorHandle) -> Iterator[None]:
+    """These tests move the shared emulator's clock; later tests expect real time."""
+    yield
+    emulator.clock.reset()
 
 ENVELOPE_KEYS = {"version", "id", "detail-type", "source", "account", "time", "region",
                  "resources", "detail"}

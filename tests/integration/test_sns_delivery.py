@@ -15,6 +15,13 @@ from lambda_support import create_function, unique
 
 from emulator.testing import EmulatorHandle
 
+
+@pytest.fixture(autouse=True)
+def _back_to_real_time(emulator: EmulatorHandle) -> Iterator[None]:
+    """These tests move the shared emulator's clock; later tests expect real time."""
+    yield
+    emulator.clock.reset()
+
 ENVELOPE_KEYS = {"Type", "MessageId", "TopicArn", "Message", "Timestamp", "SignatureVersion",
                  "Signature", "SigningCertURL", "UnsubscribeURL"}
 
