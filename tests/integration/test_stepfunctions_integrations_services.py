@@ -11,6 +11,10 @@ from botocore.exceptions import ClientError
 from sfn_helpers import finished, machine, sfn
 from sfn_tasks import detail, http_server, receive, start, types, unique, wait_for_event
 
+# A request-response task's events, as AWS's execution history shows them.
+REQUEST_RESPONSE = ["ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted",
+                    "TaskSucceeded", "TaskStateExited", "ExecutionSucceeded"]
+
 
 def _task(client: Any, resource: str, parameters: dict[str, Any], **extra: Any) -> str:
     return machine(client, unique("task"), {"StartAt": "T", "States": {"T": {
@@ -35,11 +39,13 @@ def test_sns_publish_delivers_to_subscribers(emulator: Any) -> None:
     client = sfn(emulator)
     arn = _task(client, "arn:aws:states:::sns:publish",
                 {"TopicArn": topic, "Message.$": "$", "Subject": "order"})
-    done = finished(client, start(client, arn, {"order": 11}))
+    execution = start(client, arn, {"order": 11})
+    done = finished(client, execution)
     assert done["status"] == "SUCCEEDED", done
     message_id = json.loads(done["output"])["MessageId"]
     assert message_id
     assert json.loads(receive(sqs, url)["Body"]) == {"order": 11}
+    assert types(client, execution) == REQUEST_RESPONSE
 
 
 def test_sns_publish_to_a_missing_topic(emulator: Any) -> None:
@@ -80,6 +86,7 @@ def test_eventbridge_put_events_reaches_rule_targets(emulator: Any) -> None:
     assert done["status"] == "SUCCEEDED", done
     output = json.loads(done["output"])
     assert output["FailedEntryCount"] == 0 and output["Entries"][0]["EventId"]
+    assert types(client, execution) == REQUEST_RESPONSE
     for _ in range(500):  # the rule starts the target machine in the background
         started = client.list_executions(stateMachineArn=target)["executions"]
         if started:
@@ -126,6 +133,7 @@ def test_http_task_calls_the_endpoint(emulator: Any) -> None:
         assert sent["headers"]["User-Agent"].startswith("Amazon|StepFunctions|HttpInvoke|")
         scheduled = detail(wait_for_event(client, execution, "TaskScheduled")[0])
         assert (scheduled["resourceType"], scheduled["resource"]) == ("http", "invoke")
+        assert types(client, execution) == REQUEST_RESPONSE
 
 
 def test_http_task_errors_name_the_status(emulator: Any) -> None:
