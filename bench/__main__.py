@@ -26,13 +26,14 @@ from bench import (
     sqs_latency,
     startup,
     xray_query,
+    xray_tracing,
     xray_udp,
 )
 from bench.results import Result, Skipped, table
 
 BENCHMARKS = ("startup", "memory", "first-answer", "sqs", "asl", "asl-e2e", "asl-memory",
               "lambda",
-              "xray-udp", "xray-query",
+              "xray-udp", "xray-query", "xray-tracing",
               "apigateway",
               "async",
               "asl-tasks")
@@ -62,6 +63,7 @@ def _plan(quick: bool) -> dict[str, Callable[[], list[Result]]]:
         "lambda": lambda: lambda_invoke.run(calls, warmup),
         "xray-udp": lambda: xray_udp.run(4_000 if quick else 20_000),
         "xray-query": lambda: xray_query.run(10 if quick else 50),
+        "xray-tracing": lambda: xray_tracing.run(calls // 2, warmup),
         "apigateway": lambda: apigateway_invoke.run(calls, warmup),
         "async": lambda: async_events.run(calls // 2, warmup),
         "asl-tasks": lambda: asl_tasks.run(calls // 2, warmup),
@@ -73,6 +75,7 @@ def _skip_name(name: str) -> str:
              "asl": "ASL interpreter", "asl-e2e": "SFN latency", "asl-memory": "SFN memory",
              "lambda": "Lambda invoke",
              "xray-udp": "X-Ray UDP ingest", "xray-query": "X-Ray summaries",
+             "xray-tracing": "X-Ray tracing on vs off",
              "apigateway": "API Gateway invoke",
              "async": "async invoke and event sources",
              "asl-tasks": "SFN Lambda tasks"}
@@ -92,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             lines.extend(plan[name]())
         except (sqs_latency.Unavailable, lambda_invoke.Unavailable,
                 apigateway_invoke.Unavailable, async_events.Unavailable,
-                asl_tasks.Unavailable) as error:
+                asl_tasks.Unavailable, xray_tracing.Unavailable) as error:
             lines.append(Skipped(_skip_name(name), f"emulator not ready: {error}"))
         except Exception as error:
             traceback.print_exc()

@@ -144,13 +144,20 @@ def parse(text: str | bytes) -> Entity:
         raise InvalidSegment("MalformedJson") from None
     if not isinstance(doc, dict):
         raise InvalidSegment("MalformedJson")
+    return check(doc, len(raw))
+
+
+def check(doc: Document, size: int) -> Entity:
+    """Check a document already read (of ``size`` bytes as JSON); raises InvalidSegment."""
+    if size > MAX_DOCUMENT_BYTES:
+        raise InvalidSegment("SegmentTooLarge")
     kind = "subsegment" if doc.get("type") == "subsegment" else "segment"
     if "type" in doc and doc["type"] != "subsegment":
         raise InvalidSegment("InvalidType", kind)
     _check_entity(doc, kind, top=True)
     if kind == "subsegment" and "parent_id" not in doc:
         raise InvalidSegment("MissingParentId", kind, doc["id"])
-    return Entity(doc, len(raw))
+    return Entity(doc, size)
 
 
 def walk(doc: Document, depth: int = 0) -> Iterator[tuple[Document, int]]:
@@ -177,6 +184,7 @@ __all__ = [
     "Document",
     "Entity",
     "InvalidSegment",
+    "check",
     "http_status",
     "origin",
     "parse",

@@ -7,10 +7,9 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from emulator.ports import TraceContext
-from emulator.services.xray.rules import all_rules
 from emulator.xray import sampling
 from emulator.xray.header import TraceHeader, new_segment_id, new_trace_id
-from emulator.xray.segments import MAX_SEGMENT_NAME, InvalidSegment, parse, walk
+from emulator.xray.segments import MAX_SEGMENT_NAME, InvalidSegment, check, walk
 
 if TYPE_CHECKING:
     from emulator.services.xray.provider import XrayProvider
@@ -40,8 +39,7 @@ class SegmentsPort:
         trace_id = incoming.root or new_trace_id(provider.clock.now())
         sampled = incoming.sampled
         if sampled is None:
-            rules = [sampling.Rule.from_shape(r.rule)
-                     for r in all_rules(provider.store, account, region, provider.clock.now())]
+            rules = provider.sampling_rules(account, region)
             request = sampling.Request(service_name, service_type, host, method, url_path)
             sampled, _ = provider._sampler(account, region).decide(
                 rules, request, provider.clock.now())
@@ -51,7 +49,7 @@ class SegmentsPort:
         for document in documents:
             _clean_names(document)
             try:
-                entity = parse(json.dumps(document, default=str))
+                entity = check(document, len(json.dumps(document, default=str)))
             except InvalidSegment:
                 continue  # a service's own segment: a bug there must not fail the request
             provider = self._provider

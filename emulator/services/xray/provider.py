@@ -84,15 +84,19 @@ class XrayProvider(GroupsMixin, SamplingRulesMixin, Provider):
         if journal is not None:
             journal.replay(self.collector)
         self._samplers: dict[tuple[str, str], sampling.Sampler] = {}
+        self._rules: dict[tuple[str, str], tuple[int, list[sampling.Rule]]] = {}
+        self._port: object | None = None
         self.daemon: Daemon | None = None
 
     # -- life cycle ----------------------------------------------------------------------
 
     def port(self, name: str) -> object | None:
         if name == "segments":
-            from emulator.services.xray.port import SegmentsPort
+            if self._port is None:
+                from emulator.services.xray.port import SegmentsPort
 
-            return SegmentsPort(self)
+                self._port = SegmentsPort(self)
+            return self._port
         return None
 
     async def start(self) -> None:
@@ -117,6 +121,7 @@ class XrayProvider(GroupsMixin, SamplingRulesMixin, Provider):
         super().reset()
         self.collector.reset()
         self._samplers.clear()
+        self._rules.clear()
 
     def resources(self) -> dict[str, list[dict[str, Any]]]:
         found = []
@@ -132,6 +137,17 @@ class XrayProvider(GroupsMixin, SamplingRulesMixin, Provider):
 
     def _now(self) -> float:
         return self.clock.now()
+
+    def sampling_rules(self, account: str, region: str) -> list[sampling.Rule]:
+        """The account's rules for local decisions, read again only after a change."""
+        version = self.rules_version
+        cached = self._rules.get((account, region))
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        rules = [sampling.Rule.from_shape(r.rule)
+                 for r in all_rules(self.store, account, region, self._now())]
+        self._rules[(account, region)] = (version, rules)
+        return rules
 
     def _sampler(self, account: str, region: str) -> sampling.Sampler:
         key = (account, region)

@@ -64,6 +64,7 @@ class SamplingRulesMixin:
     GetSamplingTargets and GetSamplingStatisticSummaries."""
 
     store: ServiceStore
+    rules_version = 0  # bumped on every change, so cached rule lists are read again
 
     def _now(self) -> float:
         raise NotImplementedError
@@ -109,6 +110,7 @@ class SamplingRulesMixin:
         rule["RuleARN"] = rule_arn(ctx.region, ctx.account_id, name)
         record = RuleRecord(rule=rule, created=now, modified=now)
         rules_table(self.store, ctx.account_id, ctx.region).put(name, record)
+        self.rules_version += 1
         self._tag(ctx, rule["RuleARN"], tags)
         return {"SamplingRuleRecord": _record_shape(record)}
 
@@ -134,6 +136,7 @@ class SamplingRulesMixin:
         record.rule.update(changes)
         record.modified = self._now()
         rules_table(self.store, ctx.account_id, ctx.region).put(name, record)
+        self.rules_version += 1
         return {"SamplingRuleRecord": _record_shape(record)}
 
     def delete_sampling_rule(self, ctx: RequestContext, *, rule_name: str | None = None,
@@ -143,6 +146,7 @@ class SamplingRulesMixin:
         if name == sampling.DEFAULT_RULE_NAME:
             raise _invalid("The default sampling rule cannot be deleted.")
         rules_table(self.store, ctx.account_id, ctx.region).delete(name)
+        self.rules_version += 1
         self._sampler(ctx.account_id, ctx.region).forget(name)
         self._forget_tags(ctx, record.rule["RuleARN"])
         return {"SamplingRuleRecord": _record_shape(record)}
