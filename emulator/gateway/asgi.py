@@ -15,10 +15,12 @@ from urllib.parse import parse_qsl
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from emulator.gateway.http_api import web as http_apis
 from emulator.gateway.messages import GatewayRequest
 
 API_HOST = re.compile(r"^(?P<api>[a-z0-9]{1,32})\.execute-api(?:\.[a-z0-9-]+)*\.localhost"
                       r"(?::\d+)?$")
+HTTP_PATH_FORM = re.compile(r"^/_aws/execute-api/(?P<api>[^/]+)(?P<rest>/.*)?$")
 PATH_FORM = re.compile(r"^/_aws/execute-api/(?P<api>[^/]+)/(?P<stage>[^/]+)(?P<rest>/.*)?$")
 USER_REQUEST = re.compile(
     r"^/restapis/(?P<api>[^/]+)/(?P<stage>[^/]+)/_user_request_(?P<rest>/.*)?$")
@@ -61,12 +63,20 @@ async def dispatch(services: Any, request: Request) -> Response | None:
         or request.url.path
     match = API_HOST.match(host)
     if match is not None:
+        answer = await http_apis.dispatch(services, request, match["api"], path, _request)
+        if answer is not None:  # an HTTP API: its stage may be $default, with no prefix
+            return answer
         stage, _, rest = path.lstrip("/").partition("/")
         return await _serve(services, request, match["api"], stage, "/" + rest)
     if path.startswith("/_aws/execute-api/"):
         if path.rstrip("/") == "/_aws/execute-api/_metrics":
             gateway = _gateway(services)
             return JSONResponse(gateway.metrics() if gateway is not None else {})
+        head = HTTP_PATH_FORM.match(path)
+        answer = await http_apis.dispatch(services, request, head["api"], head["rest"] or "/",
+                                          _request) if head else None
+        if answer is not None:
+            return answer
         found = PATH_FORM.match(path)
         if found is None:
             return JSONResponse({"message": "Missing Authentication Token"}, status_code=403)
@@ -78,6 +88,11 @@ async def dispatch(services: Any, request: Request) -> Response | None:
             return await _serve(services, request, found["api"], found["stage"],
                                 found["rest"] or "/")
     bare = host.rsplit(":", 1)[0] if not host.startswith("[") else host
+    if bare and bare not in LOCAL_HOSTS and not bare.endswith(".localhost") \
+            and "apigatewayv2" in services.loaded():
+        reply = await http_apis.serve_domain(services, bare, await _request(request, path))
+        if reply is not None:
+            return _send(reply)
     if bare and bare not in LOCAL_HOSTS and not bare.endswith(".localhost") \
             and "apigateway" in services.loaded():
         gateway = _gateway(services)

@@ -20,6 +20,7 @@ PROVIDERS: dict[str, str] = {
     "sns": "emulator.services.sns.provider:SnsProvider",
     "events": "emulator.services.events.provider:EventsProvider",
     "apigateway": "emulator.services.apigateway.provider:ApiGatewayProvider",
+    "apigatewayv2": "emulator.services.apigatewayv2.provider:ApiGatewayV2Provider",
     "xray": "emulator.services.xray.provider:XrayProvider",
     "cognito-idp": "emulator.services.cognito_idp.provider:CognitoIdpProvider",
 }

@@ -1,0 +1,229 @@
+"""The integrations of HTTP APIs: Lambda proxy (payload 1.0 or 2.0), HTTP proxy, and AWS
+service integrations by subtype (SQS, Step Functions, EventBridge) through their ports."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import re
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote, urlsplit, urlunsplit
+
+import httpx
+
+from emulator import ids
+from emulator.context import RequestContext
+from emulator.gateway.http_api import events
+from emulator.gateway.http_api.mapping import MappedRequest, Sources, evaluate, map_request
+from emulator.gateway.http_api.responses import response_v1, response_v2
+from emulator.gateway.http_api.state import HttpApiError, HttpInvocation
+from emulator.gateway.integrations.http import HOP_BY_HOP
+from emulator.gateway.integrations.lambda_ import FUNCTION_URI
+from emulator.gateway.mapping import substitute_stage_variables
+from emulator.gateway.messages import GatewayResponse
+from emulator.ports import Ports
+
+LAMBDA_ARN = re.compile(r"^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:(?P<name>[^/]+)$")
+
+
+def _uri(inv: HttpInvocation, integration: dict[str, Any]) -> str:
+    return substitute_stage_variables(str(integration.get("IntegrationUri") or ""),
+                                      inv.stage_variables)
+
+
+def sources(inv: HttpInvocation) -> Sources:
+    return Sources(headers=inv.lower_headers(), query=inv.multi_query(), path=inv.route_path,
+                   path_params=inv.path_params, body=inv.request.body,
+                   context=inv.context(), stage_variables=inv.stage_variables)
+
+
+# -- Lambda --------------------------------------------------------------------------------
+
+async def aws_lambda(inv: HttpInvocation, integration: dict[str, Any], ports: Ports
+                     ) -> GatewayResponse:
+    uri = _uri(inv, integration)
+    match = FUNCTION_URI.search(uri)
+    function = match["function"] if match is not None else uri
+    if match is None and not LAMBDA_ARN.match(uri):
+        raise HttpApiError(500, log=f"Invalid Lambda function URI {uri}")
+    version = integration.get("PayloadFormatVersion") or "2.0"
+    event = events.event_v2(inv) if version == "2.0" else events.event_v1(inv)
+    try:
+        result = await ports.functions.invoke(
+            function, json.dumps(event).encode(), account=inv.deployed.account,
+            region=inv.deployed.region)
+    except LookupError:
+        raise HttpApiError(500, log="the Lambda service is not available") from None
+    except Exception as exc:  # the Invoke API's own error, e.g. an unknown function
+        code = getattr(exc, "code", type(exc).__name__)
+        raise HttpApiError(500, log=f"Lambda invocation failed: {code}: "
+                                    f"{getattr(exc, 'message', exc)}") from None
+    inv.integration_status = str(result.status_code)
+    if result.function_error:
+        inv.error_message = result.payload.decode("utf-8", "replace")
+        raise HttpApiError(500, log="Lambda function error: " + inv.error_message)
+    return response_v2(result.payload) if version == "2.0" else response_v1(result.payload)
+
+
+# -- HTTP proxy ----------------------------------------------------------------------------
+
+def _fill(uri: str, params: dict[str, str]) -> str:
+    def fill(match: re.Match[str]) -> str:
+        return quote(params.get(match.group(1).rstrip("+"), ""), safe="/")
+    return re.sub(r"\{([^}]+)\}", fill, uri)
+
+
+async def http_proxy(inv: HttpInvocation, integration: dict[str, Any],
+                     client: httpx.AsyncClient) -> GatewayResponse:
+    request = MappedRequest(
+        headers=[(k, v) for k, v in inv.request.headers if k.lower() not in HOP_BY_HOP],
+        query=list(inv.request.query))
+    map_request(integration.get("RequestParameters") or {}, request, sources(inv))
+    url = _fill(_uri(inv, integration), inv.path_params)
+    if request.path is not None:
+        parts = urlsplit(url)
+        url = urlunsplit((parts.scheme, parts.netloc, request.path, "", ""))
+    method = str(integration.get("IntegrationMethod") or "ANY").upper()
+    host = inv.request.host.split(":")[0]
+    headers = [*request.headers,
+               ("Forwarded", f"for={inv.request.source_ip};host={host};"
+                             f"proto={inv.request.scheme}")]
+    timeout = int(integration.get("TimeoutInMillis") or 30000) / 1000.0
+    try:
+        reply = await client.request(
+            inv.request.method if method == "ANY" else method, url,
+            params=tuple(request.query), headers=headers, content=inv.request.body,
+            timeout=timeout)
+    except httpx.TimeoutException:
+        raise HttpApiError(504, log=f"HTTP integration timed out: {url}") from None
+    except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:
+        raise HttpApiError(500, log=f"HTTP integration failed: {exc}") from None
+    inv.integration_status = str(reply.status_code)
+    out = [(k, v) for k, v in reply.headers.multi_items()
+           if k.lower() not in HOP_BY_HOP and k.lower() != "content-encoding"]
+    return GatewayResponse(reply.status_code, out, reply.content)
+
+
+# -- AWS services --------------------------------------------------------------------------
+
+def _queue_arn(url: str, region: str) -> str:
+    parts = [p for p in urlsplit(url).path.split("/") if p]
+    if len(parts) < 2:
+        raise HttpApiError(500, log=f"Invalid QueueUrl {url}")
+    return f"arn:aws:sqs:{region}:{parts[-2]}:{parts[-1]}"
+
+
+def _json_or(value: str | None, default: Any = None) -> Any:
+    if value is None:
+        return default
+    try:
+        return json.loads(value)
+    except ValueError:
+        raise HttpApiError(400, log=f"Invalid JSON parameter: {value}") from None
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.timestamp()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return value
+
+
+def _service_error(exc: Exception) -> tuple[int, dict[str, Any]]:
+    code = getattr(exc, "code", type(exc).__name__)
+    status = getattr(exc, "status", None) or 400
+    return int(status), {"__type": code, "message": getattr(exc, "message", str(exc))}
+
+
+async def _states(inv: HttpInvocation, ports: Ports, action: str, params: dict[str, str]
+                  ) -> Any:
+    provider = await ports.service("stepfunctions")
+    method = getattr(provider, action, None)
+    if method is None:
+        raise HttpApiError(500, log="the Step Functions service is not available")
+    region = params.get("Region") or inv.deployed.region
+    ctx = RequestContext(inv.deployed.account, region, ids.request_id(), "stepfunctions",
+                         action, "json", "")
+    kwargs = {"state_machine_arn": params.get("StateMachineArn"), "name": params.get("Name"),
+              "input": params.get("Input")}
+    if action == "start_sync_execution":
+        kwargs["trace_header"] = params.get("TraceHeader")
+    if action == "stop_execution":
+        kwargs = {"execution_arn": params.get("ExecutionArn"), "cause": params.get("Cause"),
+                  "error": params.get("Error")}
+    result = method(ctx, **{k: v for k, v in kwargs.items() if v is not None})
+    return await result if inspect.isawaitable(result) else result
+
+
+async def _call(inv: HttpInvocation, subtype: str, params: dict[str, str], ports: Ports
+                ) -> Any:
+    region = params.get("Region") or inv.deployed.region
+    if subtype == "SQS-SendMessage":
+        delay = params.get("DelaySeconds")
+        return ports.queues.send(
+            _queue_arn(params["QueueUrl"], region), params.get("MessageBody", ""),
+            message_attributes=_json_or(params.get("MessageAttributes")),
+            group_id=params.get("MessageGroupId"),
+            deduplication_id=params.get("MessageDeduplicationId"),
+            delay_seconds=int(delay) if delay and delay.isdigit() else None)
+    if subtype == "SQS-ReceiveMessage":
+        count = params.get("MaxNumberOfMessages")
+        visibility = params.get("VisibilityTimeout")
+        messages = await ports.queues.receive(
+            _queue_arn(params["QueueUrl"], region),
+            max_messages=int(count) if count and count.isdigit() else 1,
+            visibility_timeout=int(visibility) if visibility and visibility.isdigit() else None)
+        return {"Messages": messages}
+    if subtype == "SQS-DeleteMessage":
+        ports.queues.delete(_queue_arn(params["QueueUrl"], region), params["ReceiptHandle"])
+        return {}
+    if subtype == "EventBridge-PutEvents":
+        entry: dict[str, Any] = {"Source": params.get("Source"),
+                                 "DetailType": params.get("DetailType"),
+                                 "Detail": params.get("Detail")}
+        for name in ("EventBusName", "Time"):
+            if params.get(name):
+                entry[name] = params[name]
+        if params.get("Resources"):
+            given = params["Resources"]
+            entry["Resources"] = _json_or(given) if given.startswith("[") else [
+                r.strip() for r in given.split(",") if r.strip()]
+        return ports.buses.put_events([entry], account=inv.deployed.account, region=region)
+    actions = {"StepFunctions-StartExecution": "start_execution",
+               "StepFunctions-StartSyncExecution": "start_sync_execution",
+               "StepFunctions-StopExecution": "stop_execution"}
+    if subtype in actions:
+        return await _states(inv, ports, actions[subtype], params)
+    raise HttpApiError(500, log=f"the integration subtype {subtype} is not available here")
+
+
+async def aws_service(inv: HttpInvocation, integration: dict[str, Any], ports: Ports
+                      ) -> GatewayResponse:
+    subtype = str(integration.get("IntegrationSubtype"))
+    found = sources(inv)
+    params: dict[str, str] = {}
+    for name, expression in (integration.get("RequestParameters") or {}).items():
+        value = evaluate(expression, found)
+        if value is not None:
+            params[name] = value
+    status = 200
+    try:
+        answer = await _call(inv, subtype, params, ports)
+    except HttpApiError:
+        raise
+    except LookupError:
+        raise HttpApiError(500, log=f"the service behind {subtype} is not available") from None
+    except Exception as exc:  # the service's own error (ServiceError), passed on as AWS does
+        status, answer = _service_error(exc)
+    inv.integration_status = str(status)
+    body = json.dumps(_plain(answer)).encode()
+    return GatewayResponse(status, [("Content-Type", "application/json")], body)
+
+
+__all__ = ["aws_lambda", "aws_service", "http_proxy", "sources"]

@@ -1,0 +1,156 @@
+"""What every part of the HTTP API provider shares: tables, lookups, paging, AWS's errors,
+and the deployments that auto-deploy stages take after each change."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+from urllib.parse import urlsplit
+
+from emulator import ids
+from emulator.context import RequestContext
+from emulator.services.apigatewayv2.models import (
+    APIS,
+    DEPLOYMENTS,
+    DOMAINS,
+    STAGES,
+    ApiRecord,
+    DeploymentRecord,
+    DomainNameRecord,
+    Snapshot,
+    StageRecord,
+    child_key,
+)
+from emulator.services.base import Provider
+from emulator.store import Table
+from emulator.wire.errors import ServiceError
+
+
+def not_found(message: str, resource_type: str | None = None) -> ServiceError:
+    fields = {"ResourceType": resource_type} if resource_type else None
+    return ServiceError("NotFoundException", message, fields=fields)
+
+
+def bad_request(message: str) -> ServiceError:
+    return ServiceError("BadRequestException", message)
+
+
+def conflict(message: str) -> ServiceError:
+    return ServiceError("ConflictException", message)
+
+
+def without_none(doc: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in doc.items() if value is not None}
+
+
+def members(fields: dict[str, Any]) -> dict[str, Any]:
+    """Keyword arguments back to the model's member names (``route_key`` -> ``RouteKey``),
+    None dropped."""
+    return {"".join(part[:1].upper() + part[1:] for part in key.split("_")): value
+            for key, value in fields.items() if value is not None}
+
+
+def page(items: list[dict[str, Any]], next_token: str | None, max_results: str | None
+         ) -> dict[str, Any]:
+    """One page of ``items`` as the Get*s operations answer (the token is an index)."""
+    start = int(next_token) if next_token and next_token.isdigit() else 0
+    size = int(max_results) if max_results and max_results.isdigit() else 100
+    size = max(1, min(size, 500))
+    result: dict[str, Any] = {"Items": items[start:start + size]}
+    if start + size < len(items):
+        result["NextToken"] = str(start + size)
+    return result
+
+
+def invoke_host(ctx: RequestContext, api_id: str) -> str:
+    """The invoke URL's base for ``api_id``: ``{apiId}.execute-api.localhost`` on the port
+    the caller used, as the execute-api data plane answers it."""
+    parts = urlsplit(ctx.endpoint_url or "http://localhost:4566")
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme or 'http'}://{api_id}.execute-api.localhost{port}"
+
+
+class HttpApiBase(Provider):
+    """Lookups shared by the provider's parts."""
+
+    service_name = "apigatewayv2"
+
+    # -- tables -----------------------------------------------------------------------------
+
+    def apis(self, ctx: RequestContext) -> Table[ApiRecord]:
+        return self.store.table(ctx.account_id, ctx.region, APIS, ApiRecord)
+
+    def deployments(self, ctx: RequestContext) -> Table[DeploymentRecord]:
+        return self.store.table(ctx.account_id, ctx.region, DEPLOYMENTS, DeploymentRecord)
+
+    def stages(self, ctx: RequestContext) -> Table[StageRecord]:
+        return self.store.table(ctx.account_id, ctx.region, STAGES, StageRecord)
+
+    def domains(self, ctx: RequestContext) -> Table[DomainNameRecord]:
+        return self.store.table(ctx.account_id, ctx.region, DOMAINS, DomainNameRecord)
+
+    # -- lookups ----------------------------------------------------------------------------
+
+    def api_record(self, ctx: RequestContext, api_id: str) -> ApiRecord:
+        record = self.apis(ctx).get(api_id)
+        if record is None:
+            raise not_found(f"Invalid API identifier specified {ctx.account_id}:{api_id}",
+                            "Api")
+        return record
+
+    def save_api(self, ctx: RequestContext, record: ApiRecord, *, deploy: bool = True) -> None:
+        """Store ``record``; a change reaches every auto-deploy stage at once."""
+        self.apis(ctx).put(record.api["ApiId"], record)
+        if deploy:
+            for stage in self.stages(ctx).values():
+                if stage.api_id == record.api["ApiId"] and stage.stage.get("AutoDeploy"):
+                    self.deploy(ctx, record, stage, auto=True)
+
+    @staticmethod
+    def child(record: ApiRecord, kind: str, child_id: str, label: str) -> dict[str, Any]:
+        found: dict[str, Any] | None = getattr(record, kind).get(child_id)
+        if found is None:
+            raise not_found(f"Invalid {label} identifier specified {child_id}", label)
+        return found
+
+    @staticmethod
+    def copy(doc: dict[str, Any]) -> dict[str, Any]:
+        return copy.deepcopy(doc)
+
+    # -- deployments ------------------------------------------------------------------------
+
+    def deploy(self, ctx: RequestContext, record: ApiRecord, stage: StageRecord | None,
+               *, auto: bool = False, description: str | None = None) -> dict[str, Any]:
+        """A new deployment of ``record`` as it is now, made current on ``stage``."""
+        deployment_id = ids.short_id(6)
+        deployment = without_none({
+            "AutoDeployed": auto, "CreatedDate": self.clock.now(),
+            "DeploymentId": deployment_id, "DeploymentStatus": "DEPLOYED",
+            "Description": description,
+        })
+        snapshot = Snapshot(api=self.copy(record.api), routes=self.copy(record.routes),
+                            integrations=self.copy(record.integrations),
+                            authorizers=self.copy(record.authorizers))
+        api_id = record.api["ApiId"]
+        self.deployments(ctx).put(child_key(api_id, deployment_id), DeploymentRecord(
+            api_id=api_id, deployment=deployment, snapshot=snapshot))
+        if stage is not None:
+            stage.stage["DeploymentId"] = deployment_id
+            stage.stage["LastUpdatedDate"] = self.clock.now()
+            if auto:
+                stage.stage["LastDeploymentStatusMessage"] = (
+                    f"Successfully deployed stage with deployment ID '{deployment_id}'")
+            self.stages(ctx).put(child_key(api_id, stage.stage["StageName"]), stage)
+        return deployment
+
+
+__all__ = [
+    "HttpApiBase",
+    "bad_request",
+    "conflict",
+    "invoke_host",
+    "members",
+    "not_found",
+    "page",
+    "without_none",
+]
