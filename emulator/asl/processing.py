@@ -106,6 +106,7 @@ class Core:
     test_mode = False
     test_retry_count: int | None = None  # TestState's stateConfiguration.retrierRetryCount
     inspection: dict[str, Any] | None = None
+    inspection_raw: dict[str, Any] | None = None  # TestState TRACE: the HTTP exchange
     caught_error: StatesError | None = None
     caught_index: int | None = None
     context_override: dict[str, Any] | None = None  # TestState's context

@@ -213,6 +213,9 @@ class TaskRunner(Core):
             pending = callbacks.open(token, heartbeat=heartbeat)
         try:
             submitted = await dispatch.request(call)
+            if self.inspection_raw is not None and "request" in call.extra:
+                self.inspection_raw["request"] = call.extra["request"]
+                self.inspection_raw["response"] = call.extra["response"]
             if pending is not None:
                 events.submitted(submitted)
                 return await callbacks.wait(pending)

@@ -9,7 +9,7 @@ import pytest
 from botocore.exceptions import ClientError
 from lambda_support import create_function
 from sfn_helpers import machine, sfn
-from sfn_tasks import unique
+from sfn_tasks import http_server, unique
 
 LAMBDA_TASK = {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
                "Parameters": {"FunctionName": "MyFunction", "Payload.$": "$"}}
@@ -143,3 +143,23 @@ def test_express_workflow_runs_lambda_tasks_synchronously(emulator: Any) -> None
     with pytest.raises(ClientError) as excinfo:
         client.get_execution_history(executionArn=first["executionArn"])
     assert excinfo.value.response["Error"]["Code"] == "InvalidArn"
+
+
+def test_trace_level_shows_the_http_exchange(emulator: Any) -> None:
+    client = sfn(emulator)
+    with http_server(body={"pong": True}) as server:
+        reply = client.test_state(
+            definition=json.dumps({
+                "Type": "Task", "Resource": "arn:aws:states:::http:invoke",
+                "Parameters": {"ApiEndpoint": f"{server.url}/ping",  # type: ignore[attr-defined]
+                               "Method": "GET", "QueryParameters": {"q": "1"},
+                               "Authentication": {"ConnectionArn": "arn:aws:events:us-east-1:"
+                                                  "000000000000:connection/c/1"}},
+                "End": True}),
+            roleArn="arn:aws:iam::000000000000:role/r", inspectionLevel="TRACE")
+    assert reply["status"] == "SUCCEEDED"
+    assert json.loads(reply["output"])["ResponseBody"] == {"pong": True}
+    request, response = reply["inspectionData"]["request"], reply["inspectionData"]["response"]
+    assert (request["method"], request["url"]) == ("GET", f"{server.url}/ping?q=1")  # type: ignore[attr-defined]
+    assert "Amazon|StepFunctions|HttpInvoke|" in request["headers"]
+    assert (response["statusCode"], json.loads(response["body"])) == ("200", {"pong": True})

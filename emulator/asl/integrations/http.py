@@ -113,6 +113,11 @@ def _request(call: Call) -> tuple[str, str, dict[str, str], list[tuple[str, str]
     return method, endpoint, headers, query, body
 
 
+def _header_text(headers: httpx.Headers) -> str:
+    return json.dumps({key: [value] for key, value in headers.items()},
+                      separators=(",", ":"))
+
+
 def _response(reply: httpx.Response) -> dict[str, Any]:
     headers: dict[str, list[str]] = {}
     for key, value in reply.headers.multi_items():
@@ -139,6 +144,15 @@ async def invoke(call: Call) -> Any:
                                          params=urlencode(query), content=body)
     except httpx.HTTPError as error:
         raise StatesError(SOCKET, f"{type(error).__name__}: {error}") from None
+    # TestState's TRACE inspection shows the raw exchange.
+    call.extra["request"] = {
+        "protocol": "https" if url.startswith("https") else "http", "method": method,
+        "url": str(reply.request.url), "headers": _header_text(reply.request.headers),
+        "body": (body or b"").decode("utf-8", errors="replace")}
+    call.extra["response"] = {
+        "protocol": reply.http_version, "statusCode": str(reply.status_code),
+        "statusMessage": reply.reason_phrase, "headers": _header_text(reply.headers),
+        "body": reply.content[:MAX_RESPONSE].decode("utf-8", errors="replace")}
     result = _response(reply)
     if not 200 <= reply.status_code < 300:
         raise StatesError(f"{STATUS_PREFIX}{reply.status_code}", dumps(result))

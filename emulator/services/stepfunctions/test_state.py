@@ -135,6 +135,8 @@ class TestStateOperation:
         level = inspection_level or "INFO"
         inspection: dict[str, Any] = {"input": dumps(data)}
         execution.inspection = inspection
+        exchange: dict[str, Any] = {}
+        execution.inspection_raw = exchange
         scope = Variables(values)
         frame = Frame(Track(), scope, History(clock.now, keep=False))
         reply: dict[str, Any] = {}
@@ -172,6 +174,8 @@ class TestStateOperation:
                 inspection["variables"] = dumps(scope.values)
             if details:
                 inspection["errorDetails"] = details
+            if level == "TRACE":
+                inspection.update(exchange)
             reply["inspectionData"] = inspection
         return reply
 
