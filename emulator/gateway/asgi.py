@@ -45,6 +45,8 @@ async def _request(request: Request, path: str) -> GatewayRequest:
         host=request.headers.get("host", "localhost"),
         scheme=request.url.scheme,
         raw_query=raw_query,
+        raw_path=request.scope.get("raw_path", b"").decode("latin-1").split("?", 1)[0]
+        or request.url.path,
     )
 
 

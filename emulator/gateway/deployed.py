@@ -18,6 +18,7 @@ class Snapshot(Protocol):
     models: dict[str, dict[str, Any]]
     validators: dict[str, dict[str, Any]]
     gateway_responses: dict[str, dict[str, Any]]
+    authorizers: dict[str, dict[str, Any]]
 
 
 @dataclass
@@ -40,6 +41,12 @@ class DomainMapping:
     mappings: dict[str, dict[str, Any]]  # basePath ("(none)" for the root) -> mapping
 
 
+@dataclass
+class UsagePlanView:
+    plan: dict[str, Any]  # the UsagePlan shape
+    key_ids: set[str]  # the API keys in the plan
+
+
 class DeployedApis(Protocol):
     def stage(self, api_id: str, stage_name: str) -> DeployedStage | None:
         """The stage as deployed, or None when the API or stage does not exist."""
@@ -55,5 +62,14 @@ class DeployedApis(Protocol):
         """The account-level (rate, burst) default."""
         ...
 
+    def api_key(self, account: str, region: str, value: str) -> dict[str, Any] | None:
+        """The ApiKey shape of the key whose value is ``value``, if any."""
+        ...
 
-__all__ = ["DeployedApis", "DeployedStage", "DomainMapping", "Snapshot"]
+    def usage_plans(self, account: str, region: str, api_id: str, stage: str
+                    ) -> list[UsagePlanView]:
+        """The usage plans that include the API's stage."""
+        ...
+
+
+__all__ = ["DeployedApis", "DeployedStage", "DomainMapping", "Snapshot", "UsagePlanView"]

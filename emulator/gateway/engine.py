@@ -15,6 +15,7 @@ import httpx
 from emulator import ids
 from emulator.clock import Clock
 from emulator.gateway import logs, pipeline, tracing
+from emulator.gateway.authorizers.cache import AuthorizerCache
 from emulator.gateway.cache import StageCache
 from emulator.gateway.deployed import DeployedApis, DeployedStage, Snapshot
 from emulator.gateway.integrations import Backends
@@ -22,6 +23,7 @@ from emulator.gateway.invocation import Invocation
 from emulator.gateway.messages import GatewayRequest, GatewayResponse
 from emulator.gateway.routes import Router
 from emulator.gateway.throttling import Throttles
+from emulator.gateway.usage import UsageLedger
 from emulator.ports import Ports, SegmentRecorder
 
 log = logging.getLogger("emulator.gateway")
@@ -43,6 +45,8 @@ class Gateway:
         self.ports = ports
         self.cache = StageCache(clock)
         self.throttles = Throttles(clock)
+        self.authorizer_cache = AuthorizerCache(clock)
+        self.usage = UsageLedger(clock)
         self.counts: Counter[tuple[str, str, str]] = Counter()
         # Where a canary request falls in [0, 100); replace it to make the split predictable.
         self.choose: Callable[[], float] = lambda: random.random() * 100.0
@@ -182,6 +186,8 @@ class Gateway:
     def forget(self) -> None:
         self.cache.forget()
         self.throttles.forget()
+        self.authorizer_cache.forget()
+        self.usage.forget()
         self.counts.clear()
         self._routers.clear()
 

@@ -16,14 +16,19 @@ from emulator.gateway.routes import RouteMatch
 class GatewayError(Exception):
     """A failure API Gateway answers itself, with the gateway response of ``response_type``."""
 
-    def __init__(self, response_type: str, status: int, message: str,
-                 log: str | None = None, validation_error: str | None = None) -> None:
+    def __init__(self, response_type: str, status: int, message: str | None,
+                 log: str | None = None, validation_error: str | None = None,
+                 error_type: str | None = None, message_key: str = "message") -> None:
         super().__init__(message)
         self.response_type = response_type
         self.status = status
-        self.message = message
+        self.message = message  # None for the failures AWS answers with {"message": null}
         self.log = log
         self.validation_error = validation_error
+        self.error_type = error_type  # x-amzn-ErrorType, when not the response type's own
+        # The member an uncustomised response names the message by (authorizer denials use
+        # "Message").
+        self.message_key = message_key
 
 
 @dataclass
@@ -74,6 +79,7 @@ class Invocation:
     trace_header: str | None = None  # X-Amzn-Trace-Id for the integration, when traced
     verbose: bool = False  # keep INFO execution log lines (logging level INFO, test invoke)
     integration_latency: int = 0
+    usage_identifier_key: str | None = None  # the API key a Lambda authorizer returned
 
     @property
     def method(self) -> dict[str, Any]:

@@ -16,6 +16,7 @@ class GatewayRequest:
     host: str = "localhost"
     scheme: str = "http"
     raw_query: str = ""
+    raw_path: str = ""  # the whole path as received (SigV4 signs it), stage prefix included
 
     def header(self, name: str) -> str | None:
         lower = name.lower()

@@ -1,6 +1,8 @@
 """The data plane, step by step in AWS's order: route → method request → integration request
-→ integration → integration response → method response. Throttling comes first and the stage
-cache sits between the method request and the integration request, as on AWS.
+→ integration → integration response → method response. Throttling comes first, then the
+method's authorization (IAM, Lambda or Cognito authorizer) and its API key with the usage
+plan's throttle and quota; the stage cache sits between the method request and the integration
+request, as on AWS.
 
 Each step reads and writes the :class:`Invocation`; a step that fails raises
 :class:`GatewayError`, which becomes the API's gateway response of that type.
@@ -17,7 +19,8 @@ import re
 import time
 from typing import TYPE_CHECKING, Any
 
-from emulator.gateway import integrations, mapping, responses, validation
+from emulator.gateway import integrations, mapping, responses, usage, validation
+from emulator.gateway.authorizers import rest as authorizers
 from emulator.gateway.integrations.base import api_binary_types, binary_type
 from emulator.gateway.invocation import (
     GatewayError,
@@ -48,6 +51,11 @@ ERROR_TYPES = {
     "INTEGRATION_TIMEOUT": "InternalServerErrorException",
     "DEFAULT_5XX": "InternalServerErrorException",
     "API_CONFIGURATION_ERROR": "InternalServerErrorException",
+    "UNAUTHORIZED": "UnauthorizedException",
+    "AUTHORIZER_CONFIGURATION_ERROR": "AuthorizerConfigurationException",
+    "INVALID_SIGNATURE": "InvalidSignatureException",
+    "INVALID_API_KEY": "ForbiddenException",
+    "QUOTA_EXCEEDED": "LimitExceededException",
 }
 
 
@@ -432,6 +440,9 @@ def gateway_response(inv: Invocation, error: GatewayError) -> GatewayResponse:
         "responseType": error.response_type,
         "validationErrorString": error.validation_error or "",
     }
+    if error.message_key != "message" and templates == responses.DEFAULT_TEMPLATE:
+        templates = {"application/json": f'{{"{error.message_key}":'
+                                         '$context.error.messageString}'}
     picked = _pick_template(templates, inv.request.header("accept"))
     body = b""
     if picked is not None:
@@ -439,7 +450,7 @@ def gateway_response(inv: Invocation, error: GatewayError) -> GatewayResponse:
             body = mapping.render(picked[1], inv.request.body.decode("utf-8", "replace"),
                                   inv.params, inv.context, inv.stage_variables).encode()
         except mapping.MappingError:
-            body = json.dumps({"message": error.message}).encode()
+            body = json.dumps({error.message_key: error.message}).encode()
     headers = [("Content-Type", picked[0] if picked else "application/json")]
     for target, source in parameters.items():
         if not target.startswith("gatewayresponse.header."):
@@ -447,7 +458,7 @@ def gateway_response(inv: Invocation, error: GatewayError) -> GatewayResponse:
         value = _resolve(inv, source)
         if value is not None:
             headers.append((target.removeprefix("gatewayresponse.header."), value))
-    headers.append(("x-amzn-ErrorType", ERROR_TYPES.get(
+    headers.append(("x-amzn-ErrorType", error.error_type or ERROR_TYPES.get(
         error.response_type, "InternalServerErrorException" if status >= 500
         else "BadRequestException")))
     if error.log:
@@ -464,6 +475,8 @@ async def run(inv: Invocation, gateway: Gateway) -> GatewayResponse:
     try:
         route(inv, gateway)
         throttle(inv, gateway)
+        await authorizers.authorize(inv, gateway)
+        usage.check_api_key(inv, gateway)
         method_request(inv)
         cached = cache_lookup(inv, gateway)
         if cached is not None:

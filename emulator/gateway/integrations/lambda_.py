@@ -63,7 +63,7 @@ def proxy_event(inv: Invocation) -> dict[str, Any]:
         "requestContext": {
             "accountId": context["accountId"],
             "apiId": context["apiId"],
-            "authorizer": {"claims": None, "scopes": None},
+            "authorizer": _authorizer(context["authorizer"]),
             "deploymentId": context["deploymentId"],
             "domainName": context["domainName"],
             "domainPrefix": context["domainPrefix"],
@@ -72,7 +72,9 @@ def proxy_event(inv: Invocation) -> dict[str, Any]:
             "identity": {key: context["identity"][key] for key in (
                 "accessKey", "accountId", "caller", "cognitoAuthenticationProvider",
                 "cognitoAuthenticationType", "cognitoIdentityId", "cognitoIdentityPoolId",
-                "principalOrgId", "sourceIp", "user", "userAgent", "userArn", "clientCert")},
+                "principalOrgId", "sourceIp", "user", "userAgent", "userArn", "clientCert")}
+            | {key: context["identity"][key] for key in ("apiKey", "apiKeyId")
+               if context["identity"].get(key)},
             "path": context["path"],
             "protocol": context["protocol"],
             "requestId": context["requestId"],
@@ -85,6 +87,14 @@ def proxy_event(inv: Invocation) -> dict[str, Any]:
         "body": body,
         "isBase64Encoded": encoded,
     }
+
+
+def _authorizer(established: dict[str, Any]) -> dict[str, Any]:
+    """What the method's authorizer established: a Lambda authorizer's principal, latency
+    and context, or a user pool's claims and scopes."""
+    if established.get("principalId") is None:
+        return {k: v for k, v in established.items() if k != "principalId"}
+    return dict(established)
 
 
 def _malformed(detail: str) -> GatewayError:

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from emulator.gateway.deployed import DeployedStage, DomainMapping
+from emulator.gateway.deployed import DeployedStage, DomainMapping, UsagePlanView
 from emulator.services.apigateway.models import (
     ACCOUNT,
+    API_KEYS,
     APIS,
     DEPLOYMENTS,
     DOMAINS,
     STAGES,
+    USAGE_PLANS,
     AccountRecord,
+    ApiKeyRecord,
     DeploymentRecord,
     DomainNameRecord,
     RestApiRecord,
     StageRecord,
+    UsagePlanRecord,
     deployment_key,
     stage_key,
 )
@@ -79,6 +83,17 @@ class DeployedApisView:
             "account")
         throttle = (record.account if record else {}).get("throttleSettings") or {}
         return float(throttle.get("rateLimit", 10000.0)), int(throttle.get("burstLimit", 5000))
+
+    def api_key(self, account: str, region: str, value: str) -> dict[str, Any] | None:
+        keys = self._provider.store.table(account, region, API_KEYS, ApiKeyRecord)
+        return next((r.key for r in keys.values() if r.key.get("value") == value), None)
+
+    def usage_plans(self, account: str, region: str, api_id: str, stage: str
+                    ) -> list[UsagePlanView]:
+        plans = self._provider.store.table(account, region, USAGE_PLANS, UsagePlanRecord)
+        return [UsagePlanView(r.plan, set(r.keys)) for r in plans.values()
+                if any(s.get("apiId") == api_id and s.get("stage") == stage
+                       for s in r.plan.get("apiStages") or [])]
 
 
 __all__ = ["DeployedApisView"]

@@ -129,6 +129,9 @@ class DeploymentsApi(ApiGatewayBase):
     def flush_stage(self, ctx: RequestContext, api_id: str, stage_name: str) -> None:
         """Drop a stage's cache; the provider connects this to the data plane."""
 
+    def flush_authorizers(self, ctx: RequestContext, api_id: str, stage_name: str) -> None:
+        """Drop a stage's cached authorizer results; the provider connects this too."""
+
     # -- deployments ------------------------------------------------------------------------
 
     def create_deployment(self, ctx: RequestContext, *, rest_api_id: str,
@@ -321,6 +324,7 @@ class DeploymentsApi(ApiGatewayBase):
         self.stage_record(ctx, rest_api_id, stage_name)
         self.stages(ctx).delete(stage_key(rest_api_id, stage_name))
         self.flush_stage(ctx, rest_api_id, stage_name)
+        self.flush_authorizers(ctx, rest_api_id, stage_name)
 
     def flush_stage_cache(self, ctx: RequestContext, *, rest_api_id: str, stage_name: str,
                           **_: Any) -> None:
@@ -330,6 +334,7 @@ class DeploymentsApi(ApiGatewayBase):
     def flush_stage_authorizers_cache(self, ctx: RequestContext, *, rest_api_id: str,
                                       stage_name: str, **_: Any) -> None:
         self.stage_record(ctx, rest_api_id, stage_name)
+        self.flush_authorizers(ctx, rest_api_id, stage_name)
 
 
 __all__ = ["DeploymentsApi", "api_summary", "default_method_setting", "snapshot_of"]

@@ -16,10 +16,11 @@ from emulator.services.apigateway.openapi import OpenApiApi
 from emulator.services.apigateway.restapis import RestApisApi
 from emulator.services.apigateway.schemas import SchemasApi
 from emulator.services.apigateway.testinvoke import TestInvokeApi
+from emulator.services.apigateway.usage import UsageApi
 
 
 class ApiGatewayProvider(RestApisApi, IntegrationsApi, DeploymentsApi, SchemasApi, ExtrasApi,
-                         OpenApiApi, TestInvokeApi):
+                         OpenApiApi, TestInvokeApi, UsageApi):
     service_name = "apigateway"
     _gateway: Gateway | None = None
 
@@ -34,6 +35,9 @@ class ApiGatewayProvider(RestApisApi, IntegrationsApi, DeploymentsApi, SchemasAp
 
     def flush_stage(self, ctx: RequestContext, api_id: str, stage_name: str) -> None:
         self.gateway.cache.flush(api_id, stage_name)
+
+    def flush_authorizers(self, ctx: RequestContext, api_id: str, stage_name: str) -> None:
+        self.gateway.authorizer_cache.flush(api_id, stage_name)
 
     def reset(self) -> None:
         super().reset()
