@@ -33,8 +33,9 @@ class HttpApi:
             options["Target"] = f"integrations/{integration_id}"
         return str(self.client.create_route(ApiId=self.id, RouteKey=key, **options)["RouteId"])
 
-    def stage(self, name: str = "$default", auto_deploy: bool = True, **options: Any) -> None:
-        self.client.create_stage(ApiId=self.id, StageName=name, AutoDeploy=auto_deploy,
+    def stage(self, StageName: str = "$default", AutoDeploy: bool = True,
+              **options: Any) -> None:
+        self.client.create_stage(ApiId=self.id, StageName=StageName, AutoDeploy=AutoDeploy,
                                  **options)
 
     def url(self, path: str = "/", stage: str | None = None) -> str:
