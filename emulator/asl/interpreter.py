@@ -93,6 +93,13 @@ class Execution(TaskRunner, FlowRunner):
 
     async def run(self) -> Outcome:
         """Run to the end; never raises for failures of the workflow itself."""
+        self.threads += 1
+        try:
+            return await self._run()
+        finally:
+            self.threads -= 1
+
+    async def _run(self) -> Outcome:
         track = Track()
         frame = Frame(track, self.variables, self.history, top=True)
         if self._redrive is not None:
@@ -192,6 +199,18 @@ class Execution(TaskRunner, FlowRunner):
         self, machine: Machine, data: Any, frame: Frame, resume: Any = None,
         start: str | None = None,
     ) -> Any:
+        if frame.top:  # the execution itself counts from run()
+            return await self._run_machine(machine, data, frame, resume, start)
+        self.threads += 1
+        try:
+            return await self._run_machine(machine, data, frame, resume, start)
+        finally:
+            self.threads -= 1
+
+    async def _run_machine(
+        self, machine: Machine, data: Any, frame: Frame, resume: Any = None,
+        start: str | None = None,
+    ) -> Any:
         name = resume.state if resume is not None else (start or machine.start_at)
         while True:
             state = machine.states[name]
@@ -283,7 +302,8 @@ class Execution(TaskRunner, FlowRunner):
                 state.name, step.raw_input, self.history.count, step.entered_id,
                 step.entered_time, step.frame.variables.flat(),
             ))
-        await self.clock.sleep_until(deadline)
+        with self.parking():
+            await self.clock.sleep_until(deadline)
         output, assigned = self._simple_output(step, effective)
         return self.exit(step, output, assigned), state.next
 

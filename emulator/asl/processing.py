@@ -5,7 +5,8 @@ languages, Assign, the context object, events, and Retry / Catch.
 from __future__ import annotations
 
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -111,6 +112,22 @@ class Core:
     caught_index: int | None = None
     context_override: dict[str, Any] | None = None  # TestState's context
     trace: ExecutionTrace | None = None  # X-Ray, when the execution is traced
+    # Threads of states running (the execution, branches, iterations) and how many of them
+    # wait on the clock or an answer from outside: when equal, only time or a caller moves it.
+    threads = 0
+    parked = 0
+
+    @contextmanager
+    def parking(self) -> Iterator[None]:
+        self.parked += 1
+        try:
+            yield
+        finally:
+            self.parked -= 1
+
+    @property
+    def busy(self) -> bool:
+        return self.threads > self.parked
 
     def inspect(self, key: str, value: Any) -> None:
         if self.inspection is not None:
@@ -252,7 +269,8 @@ class Core:
 
     async def sleep(self, seconds: float) -> None:
         if seconds > 0:
-            await self.clock.sleep_until(self.clock.now() + seconds * self.wait_scale)
+            with self.parking():
+                await self.clock.sleep_until(self.clock.now() + seconds * self.wait_scale)
 
     async def with_recovery(
         self, step: Step, attempt: Callable[[], Awaitable[tuple[Any, str | None]]]

@@ -218,10 +218,12 @@ class TaskRunner(Core):
                 self.inspection_raw["response"] = call.extra["response"]
             if pending is not None:
                 events.submitted(submitted)
-                return await callbacks.wait(pending)
+                with self.parking():  # until a caller answers
+                    return await callbacks.wait(pending)
             if resource.job:
                 events.submitted(submitted)
-                return await dispatch.wait_job(call)
+                with self.parking():  # the job itself is what runs
+                    return await dispatch.wait_job(call)
             return submitted
         finally:
             if pending is not None and not pending.future.done():
@@ -238,7 +240,8 @@ class TaskRunner(Core):
         callbacks = self._callbacks()
         pending = callbacks.open(token, heartbeat=heartbeat, activity=resource.arn,
                                  input=dumps(payload), on_start=events.started)
-        return await callbacks.wait(pending)
+        with self.parking():  # until a worker answers
+            return await callbacks.wait(pending)
 
     def _mocked(self, state: str) -> Mocked | None:
         if self.mocks is None or not self.mocks.mocks(state):

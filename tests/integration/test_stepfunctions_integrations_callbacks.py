@@ -146,3 +146,15 @@ def test_bad_tokens_and_outputs_are_refused(emulator: Any) -> None:
         with pytest.raises(ClientError) as refused:
             call()
         assert refused.value.response["Error"]["Code"] == code
+
+
+def test_wait_idle_returns_when_only_a_caller_can_move_the_execution(emulator: Any) -> None:
+    sqs, url = _queue(emulator)
+    client = sfn(emulator)
+    execution = start(client, _callback_machine(client, url), {"order": "D-4"})
+    emulator.wait_idle()  # the execution now waits for its task token, nothing else runs
+    assert types(client, execution)[-1] == "TaskSubmitted"
+    token = json.loads(receive(sqs, url)["Body"])["token"]
+    client.send_task_success(taskToken=token, output="{}")
+    emulator.wait_idle()
+    assert client.describe_execution(executionArn=execution)["status"] == "SUCCEEDED"

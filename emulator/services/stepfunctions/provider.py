@@ -28,24 +28,22 @@ from emulator.services.stepfunctions.mock_config import MockConfigFile
 from emulator.services.stepfunctions.models import (
     DEFAULT_LOGGING,
     DEFAULT_TRACING,
-    ActivityRecord,
     AliasRecord,
     ExecutionRecord,
     MachineRecord,
     VersionRecord,
 )
-from emulator.services.stepfunctions.naming import check_name, machine_arn_of, page, parse_arn
+from emulator.services.stepfunctions.naming import check_name, machine_arn_of, page
 from emulator.services.stepfunctions.nested import ExecutionsPort, NestedExecutions
 from emulator.services.stepfunctions.sdk import WireSdk
+from emulator.services.stepfunctions.tags import TagOperations
 from emulator.services.stepfunctions.test_state import TestStateOperation
 from emulator.store import Table
 from emulator.wire.errors import ServiceError
 
-MAX_TAGS = 50
 
-
-class StepFunctionsProvider(ExecutionOperations, ActivityOperations, TestStateOperation,
-                            Provider):
+class StepFunctionsProvider(ExecutionOperations, ActivityOperations, TagOperations,
+                            TestStateOperation, Provider):
     service_name = "stepfunctions"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -121,6 +119,13 @@ class StepFunctionsProvider(ExecutionOperations, ActivityOperations, TestStateOp
         self.callbacks.reset()
         super().reset()
 
+    def busy(self) -> list[str]:
+        """Executions that can move on without the clock or a caller (a task token, an
+        activity worker): not yet started, or with a state running."""
+        return [f"execution {arn} is running"
+                for arn, (execution, task, _record) in list(self.launched.items())
+                if not task.done() and (execution.threads == 0 or execution.busy)]
+
     def resources(self) -> dict[str, list[dict[str, Any]]]:
         machines: list[dict[str, Any]] = []
         executions: list[dict[str, Any]] = []
@@ -191,13 +196,6 @@ class StepFunctionsProvider(ExecutionOperations, ActivityOperations, TestStateOp
                                f"State Machine Does Not Exist: '{version_arn}'")
         return Target(machine, version.definition, version.role_arn, version_arn, alias_arn,
                       version.revision_id)
-
-    @staticmethod
-    def _check_tags(tags: list[dict[str, str]] | None) -> dict[str, str]:
-        found = {str(t.get("key", "")): str(t.get("value", "")) for t in tags or []}
-        if len(found) > MAX_TAGS:
-            raise ServiceError("TooManyTags", "Too many tags.")
-        return found
 
     def create_state_machine(
         self, ctx: RequestContext, *, name: str, definition: str, role_arn: str,
@@ -531,49 +529,6 @@ class StepFunctionsProvider(ExecutionOperations, ActivityOperations, TestStateOp
         if token:
             reply["nextToken"] = token
         return reply
-
-    # ----- tags -----------------------------------------------------------------------------
-
-    def _tagged(self, ctx: RequestContext, arn: str) -> MachineRecord | ActivityRecord:
-        parsed = parse_arn(arn)
-        record: MachineRecord | ActivityRecord | None = None
-        if parsed.kind == "stateMachine" and len(parsed.parts) == 1:
-            record = self._machines(ctx.account_id, ctx.region).get(arn)
-        elif parsed.kind == "activity" and len(parsed.parts) == 1:
-            record = self._activities(ctx.account_id, ctx.region).get(arn)
-        if record is None:
-            raise ServiceError("ResourceNotFound", f"Resource not found: '{arn}'")
-        return record
-
-    def _save_tagged(self, ctx: RequestContext, record: MachineRecord | ActivityRecord) -> None:
-        if isinstance(record, ActivityRecord):
-            self._activities(ctx.account_id, ctx.region).put(record.arn, record)
-        else:
-            self._machines(ctx.account_id, ctx.region).put(record.arn, record)
-
-    def tag_resource(
-        self, ctx: RequestContext, *, resource_arn: str, tags: list[dict[str, str]], **_: Any
-    ) -> dict[str, Any]:
-        record = self._tagged(ctx, resource_arn)
-        merged = {**record.tags, **self._check_tags(tags)}
-        self._check_tags([{"key": k, "value": v} for k, v in merged.items()])
-        record.tags = merged
-        self._save_tagged(ctx, record)
-        return {}
-
-    def untag_resource(
-        self, ctx: RequestContext, *, resource_arn: str, tag_keys: list[str], **_: Any
-    ) -> dict[str, Any]:
-        record = self._tagged(ctx, resource_arn)
-        record.tags = {k: v for k, v in record.tags.items() if k not in tag_keys}
-        self._save_tagged(ctx, record)
-        return {}
-
-    def list_tags_for_resource(
-        self, ctx: RequestContext, *, resource_arn: str, **_: Any
-    ) -> dict[str, Any]:
-        record = self._tagged(ctx, resource_arn)
-        return {"tags": [{"key": k, "value": v} for k, v in record.tags.items()]}
 
 
 def _json(text: str) -> Any:

@@ -1,0 +1,74 @@
+"""Tags on state machines and activities: TagResource, UntagResource, ListTagsForResource."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from emulator.context import RequestContext
+from emulator.services.stepfunctions.models import ActivityRecord, MachineRecord
+from emulator.services.stepfunctions.naming import parse_arn
+from emulator.store import Table
+from emulator.wire.errors import ServiceError
+
+MAX_TAGS = 50
+
+
+class TagOperations:
+    """The tagging part of the provider (mixed into StepFunctionsProvider)."""
+
+    def _machines(self, account: str, region: str) -> Table[MachineRecord]:
+        raise NotImplementedError
+
+    def _activities(self, account: str, region: str) -> Table[ActivityRecord]:
+        raise NotImplementedError
+
+    @staticmethod
+    def _check_tags(tags: list[dict[str, str]] | None) -> dict[str, str]:
+        found = {str(t.get("key", "")): str(t.get("value", "")) for t in tags or []}
+        if len(found) > MAX_TAGS:
+            raise ServiceError("TooManyTags", "Too many tags.")
+        return found
+
+    def _tagged(self, ctx: RequestContext, arn: str) -> MachineRecord | ActivityRecord:
+        parsed = parse_arn(arn)
+        record: MachineRecord | ActivityRecord | None = None
+        if parsed.kind == "stateMachine" and len(parsed.parts) == 1:
+            record = self._machines(ctx.account_id, ctx.region).get(arn)
+        elif parsed.kind == "activity" and len(parsed.parts) == 1:
+            record = self._activities(ctx.account_id, ctx.region).get(arn)
+        if record is None:
+            raise ServiceError("ResourceNotFound", f"Resource not found: '{arn}'")
+        return record
+
+    def _save_tagged(self, ctx: RequestContext, record: MachineRecord | ActivityRecord) -> None:
+        if isinstance(record, ActivityRecord):
+            self._activities(ctx.account_id, ctx.region).put(record.arn, record)
+        else:
+            self._machines(ctx.account_id, ctx.region).put(record.arn, record)
+
+    def tag_resource(
+        self, ctx: RequestContext, *, resource_arn: str, tags: list[dict[str, str]], **_: Any
+    ) -> dict[str, Any]:
+        record = self._tagged(ctx, resource_arn)
+        merged = {**record.tags, **self._check_tags(tags)}
+        self._check_tags([{"key": k, "value": v} for k, v in merged.items()])
+        record.tags = merged
+        self._save_tagged(ctx, record)
+        return {}
+
+    def untag_resource(
+        self, ctx: RequestContext, *, resource_arn: str, tag_keys: list[str], **_: Any
+    ) -> dict[str, Any]:
+        record = self._tagged(ctx, resource_arn)
+        record.tags = {k: v for k, v in record.tags.items() if k not in tag_keys}
+        self._save_tagged(ctx, record)
+        return {}
+
+    def list_tags_for_resource(
+        self, ctx: RequestContext, *, resource_arn: str, **_: Any
+    ) -> dict[str, Any]:
+        record = self._tagged(ctx, resource_arn)
+        return {"tags": [{"key": k, "value": v} for k, v in record.tags.items()]}
+
+
+__all__ = ["MAX_TAGS", "TagOperations"]
