@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from emulator.asl.integrations import catalog
+from emulator.asl.integrations.catalog import optimized_supports, sdk_operation
 
 _FUNCTION = re.compile(
     r"^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]+)?$"
@@ -87,12 +87,12 @@ def check_resource(arn: str) -> str | None:
     resource = parse_resource(arn)
     if resource is None:
         return not_recognized(arn)
-    if resource.kind == "service" and not catalog.optimized_supports(
+    if resource.kind == "service" and not optimized_supports(
         resource.service, resource.action, resource.pattern
     ):
         return not_recognized(arn)
     if resource.kind == "sdk" and (
-        resource.job or catalog.sdk_operation(resource.service, resource.action) is None
+        resource.job or sdk_operation(resource.service, resource.action) is None
     ):
         return not_recognized(arn)
     return None
