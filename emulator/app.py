@@ -181,6 +181,7 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> S
         try:
             yield
         finally:
+            await xray_http.stop_daemon(emulator.services)
             await emulator.services.stop()
             emulator.backend.close()
             log.info("emulator stopped cleanly")

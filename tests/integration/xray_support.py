@@ -26,7 +26,7 @@ class XrayEmulator:
         self.endpoint_url = self.server.endpoint_url
         self.region = self.server.settings.region
         provider = self.server.emulator.services.get("xray")
-        assert provider is not None and provider.daemon is not None
+        assert provider is not None and provider.daemon is not None, "no X-Ray daemon"
         self.provider = provider
         self.daemon_address: str = provider.daemon.address
         self.clock = self.server.emulator.clock

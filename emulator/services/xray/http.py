@@ -11,6 +11,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 from emulator.accounts import account_for
 from emulator.config import DEFAULT_ACCOUNT
+from emulator.services.xray.host import start_daemon, stop_daemon
 from emulator.wire.request import WireRequest
 from emulator.xray import waterfall
 from emulator.xray.otlp import OtlpError, convert, decode_protobuf, encode_response
@@ -28,13 +29,6 @@ def _provider(services: ServiceRegistry) -> XrayProvider:
     provider = services.get("xray")
     assert isinstance(provider, XrayProvider)
     return provider
-
-
-async def start_daemon(services: ServiceRegistry) -> None:
-    """Start the xray service with the server, so the daemon's port listens from the start."""
-    provider = services.get("xray")
-    if provider is not None:
-        await services.ensure_started("xray", provider)
 
 
 def _scope(services: ServiceRegistry, request: Request) -> tuple[str, str]:
@@ -70,7 +64,6 @@ async def otlp_traces(services: ServiceRegistry, request: Request) -> Response:
         return JSONResponse({"code": 3, "message": message}, status_code=400)
     provider = _provider(services)
     account, region = _scope(services, request)
-    await services.ensure_started("xray", provider)
     refused = provider.collector.put_documents(account, region,
                                                [json.dumps(doc) for doc in documents])
     rejected += len(refused)
@@ -107,4 +100,4 @@ async def trace_route(services: ServiceRegistry, request: Request) -> Response:
     return JSONResponse(view)
 
 
-__all__ = ["otlp_traces", "start_daemon", "trace_route", "traces_route"]
+__all__ = ["otlp_traces", "start_daemon", "stop_daemon", "trace_route", "traces_route"]

@@ -3,7 +3,7 @@ with filter expressions and service graphs out, sampling rules, groups and tags.
 
 Traces are kept per account and region (see emulator.xray.collector), and written through
 to the store when state persists; rules, groups and tags are records. The daemon (UDP
-segments and the TCP API proxy) starts with the service and listens on ``xray_daemon_port``.
+segments and the TCP API proxy) starts with the server (host.py) on ``xray_daemon_port``.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import logging
 import zlib
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -22,8 +21,8 @@ from emulator.context import RequestContext
 from emulator.ports import Ports
 from emulator.services.base import Provider
 from emulator.services.xray.groups import GroupsMixin
+from emulator.services.xray.host import daemon_for
 from emulator.services.xray.journal import StoreJournal
-from emulator.services.xray.proxy import forward_to
 from emulator.services.xray.rules import SamplingRulesMixin, all_rules
 from emulator.store import ServiceStore
 from emulator.wire.errors import ServiceError
@@ -36,8 +35,6 @@ from emulator.xray.trace import Trace
 
 if TYPE_CHECKING:
     from emulator.xray.filters import Filter
-
-log = logging.getLogger("emulator.xray")
 
 PAGE_SIZE = 100
 DEFAULT_PERIOD = 60
@@ -86,7 +83,6 @@ class XrayProvider(GroupsMixin, SamplingRulesMixin, Provider):
         self._samplers: dict[tuple[str, str], sampling.Sampler] = {}
         self._rules: dict[tuple[str, str], tuple[int, list[sampling.Rule]]] = {}
         self._port: object | None = None
-        self.daemon: Daemon | None = None
 
     # -- life cycle ----------------------------------------------------------------------
 
@@ -99,23 +95,10 @@ class XrayProvider(GroupsMixin, SamplingRulesMixin, Provider):
             return self._port
         return None
 
-    async def start(self) -> None:
-        if self.settings.xray_daemon_port < 0:
-            return
-        daemon = Daemon(self.settings.host, self.settings.xray_daemon_port,
-                        self.receive_datagram, forward_to(self.settings))
-        try:
-            await daemon.start()
-        except OSError as error:
-            log.warning("X-Ray daemon not started on port %s: %s",
-                        self.settings.xray_daemon_port, error)
-            return
-        self.daemon = daemon
-
-    async def stop(self) -> None:
-        if self.daemon is not None:
-            await self.daemon.stop()
-            self.daemon = None
+    @property
+    def daemon(self) -> Daemon | None:
+        """The daemon listening for this emulator (started with the server, see host.py)."""
+        return daemon_for(self.settings)
 
     def reset(self) -> None:
         super().reset()
