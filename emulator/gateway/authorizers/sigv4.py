@@ -127,8 +127,9 @@ def verify(request: GatewayRequest, raw_path: str, now: datetime) -> Caller:
     url = f"{request.scheme}://{request.header('host') or request.host}{raw_path}"
     if request.raw_query:
         url += "?" + request.raw_query
-    wire = AWSRequest(method=request.method.upper(), url=url, data=request.body,
-                      headers=[(k, v) for k, v in request.headers])
+    wire = AWSRequest(method=request.method.upper(), url=url, data=request.body)
+    for name, value in request.headers:
+        wire.headers.add_header(name, value)  # repeated headers are signed joined
     wire.context["timestamp"] = amz_date
     signer = _Signer(Credentials(access_key, KNOWN_SECRET), service, region, signed)
     canonical = signer.canonical_request(wire)
