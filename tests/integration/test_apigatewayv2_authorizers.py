@@ -9,8 +9,12 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import jwt
 import pytest
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
 from cryptography.hazmat.primitives.asymmetric import rsa
 from http_api_support import ECHO, HttpApi, new_function, new_http_api
 from http_backend import Backend, running_backend
@@ -223,9 +227,24 @@ def test_lambda_authorizer_iam_policies_allow_deny_and_malformed(emulator: Emula
     assert broken.status_code == 500 and broken.json() == {"message": "Internal Server Error"}
 
 
-def test_iam_authorization_needs_a_signed_request(emulator: EmulatorHandle) -> None:
+def _signed(url: str, secret: str = "test") -> dict[str, str]:
+    request = AWSRequest(method="GET", url=url, data=b"")
+    SigV4Auth(Credentials("test", secret), "execute-api", "us-east-1").add_auth(request)
+    return dict(request.headers.items())
+
+
+def test_iam_authorization_checks_the_signature(emulator: EmulatorHandle) -> None:
     api = new_http_api(emulator)
     api.route("GET /iam", api.lambda_integration(new_function(emulator, ECHO)),
               AuthorizationType="AWS_IAM")
     api.stage()
-    assert api.get("/iam").status_code == 403
+    unsigned = api.get("/iam")
+    assert unsigned.status_code == 403 and unsigned.json() == {"message": "Forbidden"}
+    url = api.url("/iam")
+    signed = httpx.get(url, headers=_signed(url))
+    assert signed.status_code == 200
+    iam = signed.json()["requestContext"]["authorizer"]["iam"]
+    assert iam["accessKey"] == "test" and iam["userArn"].startswith("arn:aws:iam::")
+    wrong = httpx.get(url, headers=_signed(url, secret="wrong"))
+    assert wrong.status_code == 403
+    assert "signature we calculated does not match" in wrong.json()["message"]

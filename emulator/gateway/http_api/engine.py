@@ -16,6 +16,8 @@ from urllib.parse import unquote
 import httpx
 
 from emulator.clock import Clock
+from emulator.gateway.authorizers import sigv4
+from emulator.gateway.authorizers.cache import AuthorizerCache
 from emulator.gateway.http_api import cors, integrations, jwt_authorizer, lambda_authorizer
 from emulator.gateway.http_api.deployed import ApiMapping, DeployedHttpApis, DeployedHttpStage
 from emulator.gateway.http_api.mapping import evaluate, map_response
@@ -43,7 +45,7 @@ class HttpGateway:
         self.clock = clock
         self.ports = ports
         self.throttles = Throttles(clock)
-        self.authorizer_cache = lambda_authorizer.ResultCache(clock)
+        self.authorizer_cache = AuthorizerCache(clock)
         self.counts: Counter[tuple[str, str, str]] = Counter()
         self._tables: dict[tuple[str, str], RouteTable] = {}
         self._http: httpx.AsyncClient | None = None
@@ -61,7 +63,7 @@ class HttpGateway:
         if self.key_source is not None:
             return self.key_source
         if self._keys is None:
-            self._keys = jwt_authorizer.HttpKeySource(self.http, self.clock)
+            self._keys = jwt_authorizer.HttpKeySource(self.http, self.clock, self.ports)
         return self._keys
 
     def knows(self, api_id: str) -> bool:
@@ -202,9 +204,7 @@ class HttpGateway:
         if kind == "NONE":
             return
         if kind == "AWS_IAM":
-            signature = inv.request.header("authorization") or ""
-            if not signature.startswith("AWS4-HMAC-SHA256 "):
-                raise HttpApiError(403, log="IAM authorization: the request is not signed")
+            self._iam(inv)
             return
         authorizer = inv.deployed.snapshot.authorizers.get(str(inv.route.get("AuthorizerId")))
         if authorizer is None:
@@ -230,6 +230,21 @@ class HttpGateway:
             inv.authorizer_v1["principalId"] = decision.principal_id
         inv.context_extra["authorizer"] = {**decision.context,
                                            "principalId": decision.principal_id or ""}
+
+    def _iam(self, inv: HttpInvocation) -> None:
+        request = inv.request
+        try:
+            caller = sigv4.verify(request, request.raw_path or request.path,
+                                  self.clock.now_datetime())
+        except sigv4.SignatureRejected as rejected:
+            message = None if rejected.kind == "missing" else rejected.message
+            raise HttpApiError(403, message, log=f"IAM authorization: {rejected.kind}"
+                               ) from None
+        inv.authorizer = {"iam": {
+            "accessKey": caller.access_key, "accountId": caller.account_id,
+            "callerId": caller.account_id, "cognitoIdentity": None, "principalOrgId": None,
+            "userArn": caller.user_arn, "userId": caller.account_id}}
+        inv.identity = caller.identity()
 
     async def _integrate(self, inv: HttpInvocation, integration: dict[str, Any]
                          ) -> GatewayResponse:

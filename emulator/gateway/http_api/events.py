@@ -136,6 +136,7 @@ def context_v1(inv: HttpInvocation) -> dict[str, Any]:
             "cognitoIdentityId": None, "cognitoIdentityPoolId": None, "principalOrgId": None,
             "sourceIp": inv.request.source_ip, "user": None,
             "userAgent": inv.request.header("user-agent") or "", "userArn": None,
+            **inv.identity,
         },
         "path": path,
         "protocol": "HTTP/1.1",

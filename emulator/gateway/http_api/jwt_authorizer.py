@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import httpx
 import jwt
 
 from emulator.clock import Clock
 from emulator.gateway.http_api.state import HttpApiError
+from emulator.ports import IdentityTokens, Ports
 
 ALGORITHMS = ["RS256", "RS384", "RS512"]
 KEY_TTL = 7200.0  # API Gateway keeps an issuer's public keys for two hours
@@ -30,13 +31,28 @@ class KeySource(Protocol):
 
 
 class HttpKeySource:
-    """An issuer's keys through ``{issuer}/.well-known/openid-configuration``'s ``jwks_uri``
-    (``{issuer}/.well-known/jwks.json`` when there is no discovery document)."""
+    """An issuer's keys: a Cognito user pool's straight from the ``identity`` port when the
+    issuer names one of the emulator's pools, else through ``{issuer}/.well-known/
+    openid-configuration``'s ``jwks_uri`` (``{issuer}/.well-known/jwks.json`` when there is no
+    discovery document)."""
 
-    def __init__(self, client: httpx.AsyncClient, clock: Clock) -> None:
+    def __init__(self, client: httpx.AsyncClient, clock: Clock,
+                 ports: Ports | None = None) -> None:
         self._client = client
         self._clock = clock
+        self._ports = ports
         self._cache: dict[str, tuple[float, list[dict[str, Any]]]] = {}
+
+    def _pool_keys(self, issuer: str) -> list[dict[str, Any]]:
+        if self._ports is None:
+            return []
+        try:
+            identity = cast(IdentityTokens, self._ports.get("identity"))
+        except LookupError:
+            return []
+        found = identity.jwks(issuer.rstrip("/").rsplit("/", 1)[-1])
+        keys = (found or {}).get("keys")
+        return [k for k in keys if isinstance(k, dict)] if isinstance(keys, list) else []
 
     async def _json(self, url: str) -> Any:
         try:
@@ -54,6 +70,9 @@ class HttpKeySource:
         cached = self._cache.get(issuer)
         if cached is not None and not refresh and cached[0] > self._clock.now():
             return cached[1]
+        pool_keys = self._pool_keys(issuer)
+        if pool_keys:
+            return pool_keys
         base = issuer.rstrip("/")
         discovery = await self._json(f"{base}/.well-known/openid-configuration")
         uri = discovery.get("jwks_uri") if isinstance(discovery, dict) else None

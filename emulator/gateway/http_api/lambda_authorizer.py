@@ -5,12 +5,12 @@ winning), and results cached by identity for ``AuthorizerResultTtlInSeconds`` on
 
 from __future__ import annotations
 
-import fnmatch
 import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from emulator.clock import Clock
+from emulator.gateway.authorizers import policy
+from emulator.gateway.authorizers.cache import AuthorizerCache
 from emulator.gateway.http_api import events
 from emulator.gateway.http_api.mapping import Sources, evaluate
 from emulator.gateway.http_api.state import HttpApiError, HttpInvocation
@@ -26,66 +26,18 @@ class Decision:
 
     simple: bool
     authorized: bool = False
-    policy: dict[str, Any] | None = None
+    statements: tuple[policy.Statement, ...] = ()
     context: dict[str, Any] = field(default_factory=dict)
     principal_id: str | None = None
-
-
-class ResultCache:
-    """Authorizer decisions by stage, authorizer and identity, until their TTL passes."""
-
-    def __init__(self, clock: Clock) -> None:
-        self._clock = clock
-        self._entries: dict[tuple[str, ...], tuple[float, Decision]] = {}
-
-    def get(self, key: tuple[str, ...]) -> Decision | None:
-        entry = self._entries.get(key)
-        if entry is None:
-            return None
-        if entry[0] <= self._clock.now():
-            del self._entries[key]
-            return None
-        return entry[1]
-
-    def put(self, key: tuple[str, ...], ttl: int, decision: Decision) -> None:
-        self._entries[key] = (self._clock.now() + ttl, decision)
-
-    def flush(self, api_id: str, stage: str) -> None:
-        for key in [k for k in self._entries if k[:2] == (api_id, stage)]:
-            del self._entries[key]
-
-    def forget(self) -> None:
-        self._entries.clear()
 
 
 def _error(log: str) -> HttpApiError:
     return HttpApiError(500, log=f"Lambda authorizer: {log}")
 
 
-def _matches(pattern: str, arn: str) -> bool:
-    return fnmatch.fnmatchcase(arn, pattern.replace("[", "[[]"))
-
-
-def policy_allows(policy: Any, arn: str) -> bool:
-    """Whether an IAM policy document allows execute-api:Invoke on ``arn``."""
-    if not isinstance(policy, dict) or not isinstance(policy.get("Statement"), list | dict):
-        raise _error("the policy document is malformed")
-    statements = policy["Statement"]
-    allowed = False
-    for statement in statements if isinstance(statements, list) else [statements]:
-        if not isinstance(statement, dict) or statement.get("Effect") not in ("Allow", "Deny"):
-            raise _error("a policy statement is malformed")
-        actions = statement.get("Action", [])
-        resources = statement.get("Resource", [])
-        actions = [actions] if isinstance(actions, str) else actions
-        resources = [resources] if isinstance(resources, str) else resources
-        if not any(_matches(str(a).lower(), "execute-api:invoke") for a in actions):
-            continue
-        if any(_matches(str(r), arn) for r in resources):
-            if statement["Effect"] == "Deny":
-                return False
-            allowed = True
-    return allowed
+def policy_allows(statements: tuple[policy.Statement, ...], arn: str) -> bool:
+    """Whether the policy allows execute-api:Invoke on ``arn`` (an explicit Deny wins)."""
+    return policy.evaluate(statements, arn) == "Allow"
 
 
 def _identity(inv: HttpInvocation, sources: list[str]) -> list[str] | None:
@@ -137,21 +89,25 @@ def read_answer(authorizer: dict[str, Any], payload: bytes) -> Decision:
     if "policyDocument" not in answer:
         raise _error("the answer has no policyDocument")
     principal = answer.get("principalId")
-    policy_allows(answer["policyDocument"], "arn:check")  # malformed policies fail now
-    return Decision(simple=False, policy=answer["policyDocument"], context=context,
+    try:
+        statements = policy.parse(answer["policyDocument"])
+    except policy.MalformedPolicy as malformed:
+        raise _error(f"the policy document is malformed: {malformed}") from None
+    return Decision(simple=False, statements=statements, context=context,
                     principal_id=None if principal is None else str(principal))
 
 
 async def authorize(inv: HttpInvocation, authorizer: dict[str, Any], ports: Ports,
-                    cache: ResultCache) -> Decision:
+                    cache: AuthorizerCache) -> Decision:
     sources = list(authorizer.get("IdentitySource") or [])
     identity = _identity(inv, sources) if sources else []
     if identity is None:
         raise HttpApiError(401, log="Lambda authorizer: an identity source is missing")
     ttl = int(authorizer.get("AuthorizerResultTtlInSeconds") or 0)
-    key = (inv.deployed.api_id, inv.stage_name, str(authorizer.get("AuthorizerId")),
-           *identity)
-    decision = cache.get(key) if ttl > 0 and sources else None
+    api_id, stage = inv.deployed.api_id, inv.stage_name
+    key = AuthorizerCache.key(str(authorizer.get("AuthorizerId")), identity)
+    cached = cache.get(api_id, stage, key) if ttl > 0 and sources else None
+    decision = cached if isinstance(cached, Decision) else None
     if decision is None:
         uri = substitute_stage_variables(str(authorizer.get("AuthorizerUri") or ""),
                                          inv.stage_variables)
@@ -169,13 +125,13 @@ async def authorize(inv: HttpInvocation, authorizer: dict[str, Any], ports: Port
             raise _error("the function failed: " + result.payload.decode("utf-8", "replace"))
         decision = read_answer(authorizer, result.payload)
         if ttl > 0 and sources:
-            cache.put(key, ttl, decision)
+            cache.put(api_id, stage, key, ttl, decision)
     allowed = decision.authorized if decision.simple else policy_allows(
-        decision.policy, inv.route_arn())
+        decision.statements, inv.route_arn())
     if not allowed:
         raise HttpApiError(403, log="Lambda authorizer: the request is not authorized")
     return decision
 
 
-__all__ = ["Decision", "ResultCache", "authorize", "authorizer_event", "policy_allows",
+__all__ = ["Decision", "authorize", "authorizer_event", "policy_allows",
            "read_answer"]

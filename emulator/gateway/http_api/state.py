@@ -63,6 +63,7 @@ class HttpInvocation:
     authorizer: dict[str, Any] | None = None  # requestContext.authorizer for payload 2.0
     authorizer_v1: dict[str, Any] | None = None  # requestContext.authorizer for 1.0
     context_extra: dict[str, Any] = field(default_factory=dict)  # $context.authorizer.*...
+    identity: dict[str, Any] = field(default_factory=dict)  # a SigV4 caller's identity
     integration_status: str = ""
     integration_latency: int = 0
     error_message: str = ""
@@ -119,7 +120,8 @@ class HttpInvocation:
             "domainPrefix": host.split(".")[0], "extendedRequestId": self.request_id,
             "httpMethod": self.request.method.upper(),
             "identity": {"sourceIp": self.request.source_ip,
-                         "userAgent": self.request.header("user-agent") or ""},
+                         "userAgent": self.request.header("user-agent") or "",
+                         **self.identity},
             "integrationErrorMessage": self.error_message,
             "integrationLatency": str(self.integration_latency),
             "integrationStatus": self.integration_status,
