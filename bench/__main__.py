@@ -13,6 +13,7 @@ import traceback
 from collections.abc import Callable, Sequence
 
 from bench import (
+    apigateway_auth,
     apigateway_invoke,
     asl_interpreter,
     asl_latency,
@@ -34,7 +35,7 @@ from bench.results import Result, Skipped, table
 BENCHMARKS = ("startup", "memory", "first-answer", "sqs", "asl", "asl-e2e", "asl-memory",
               "lambda",
               "xray-udp", "xray-query", "xray-tracing",
-              "apigateway",
+              "apigateway", "apigateway-auth",
               "async",
               "asl-tasks")
 
@@ -65,6 +66,7 @@ def _plan(quick: bool) -> dict[str, Callable[[], list[Result]]]:
         "xray-query": lambda: xray_query.run(10 if quick else 50),
         "xray-tracing": lambda: xray_tracing.run(calls // 2, warmup),
         "apigateway": lambda: apigateway_invoke.run(calls, warmup),
+        "apigateway-auth": lambda: apigateway_auth.run(calls, warmup),
         "async": lambda: async_events.run(calls // 2, warmup),
         "asl-tasks": lambda: asl_tasks.run(calls // 2, warmup),
     }
@@ -77,6 +79,7 @@ def _skip_name(name: str) -> str:
              "xray-udp": "X-Ray UDP ingest", "xray-query": "X-Ray summaries",
              "xray-tracing": "X-Ray tracing on vs off",
              "apigateway": "API Gateway invoke",
+             "apigateway-auth": "API Gateway cached authorizer",
              "async": "async invoke and event sources",
              "asl-tasks": "SFN Lambda tasks"}
     return names.get(name, "SQS latency")
