@@ -136,7 +136,7 @@ class Gateway:
                           ) -> tuple[GatewayResponse, list[str], int]:
         """TestInvokeMethod: one run, its whole execution log returned instead of written."""
         inv = self._invocation(deployed, request)
-        inv.verbose = True
+        inv.verbose = inv.test_invoke = True
         response = await pipeline.run(inv, self)
         latency = int(inv.context.get("responseLatency") or 0)
         return response, inv.log, latency

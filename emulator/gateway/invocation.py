@@ -80,6 +80,7 @@ class Invocation:
     verbose: bool = False  # keep INFO execution log lines (logging level INFO, test invoke)
     integration_latency: int = 0
     usage_identifier_key: str | None = None  # the API key a Lambda authorizer returned
+    test_invoke: bool = False  # TestInvokeMethod, which skips authorization and API keys
 
     @property
     def method(self) -> dict[str, Any]:

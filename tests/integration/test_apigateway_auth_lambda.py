@@ -192,3 +192,25 @@ def test_customised_gateway_responses_apply_to_authorizer_failures(
     assert refused.headers["WWW-Authenticate"] == "Bearer"
     denied = _get(api, "/pets/1", "deny")
     assert denied.json() == {"why": EXPLICIT_DENY["Message"]}
+
+
+def test_test_invoke_authorizer_reports_the_decision(emulator: EmulatorHandle) -> None:
+    api = new_api(emulator)
+    authorizer_id = lambda_authorizer(api, authorizer_function(emulator))
+    allowed = api.client.test_invoke_authorizer(restApiId=api.id, authorizerId=authorizer_id,
+                                                headers={"Authorization": "allow"})
+    assert allowed["clientStatus"] == 200 and allowed["principalId"] == "user-allow"
+    statement = json.loads(allowed["policy"])["Statement"][0]
+    assert statement["Effect"] == "Allow" and statement["Action"] == ["execute-api:Invoke"]
+    assert allowed["authorization"]["tier"] == ["gold"]
+    refused = api.client.test_invoke_authorizer(restApiId=api.id, authorizerId=authorizer_id,
+                                                headers={"Authorization": "nobody"})
+    assert refused["clientStatus"] == 401
+    broken = api.client.test_invoke_authorizer(restApiId=api.id, authorizerId=authorizer_id,
+                                               headers={"Authorization": "malformed"})
+    assert broken["clientStatus"] == 500
+    # TestInvokeMethod runs the method without its authorizer, as the console's test does.
+    resource = protected_mock(api, "/pets/{id}", authorizer_id)
+    tested = api.client.test_invoke_method(restApiId=api.id, resourceId=resource,
+                                           httpMethod="GET", pathWithQueryString="/pets/1")
+    assert tested["status"] == 200

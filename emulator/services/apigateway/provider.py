@@ -15,12 +15,13 @@ from emulator.services.apigateway.models import APIS, RestApiRecord
 from emulator.services.apigateway.openapi import OpenApiApi
 from emulator.services.apigateway.restapis import RestApisApi
 from emulator.services.apigateway.schemas import SchemasApi
+from emulator.services.apigateway.testauthorizer import TestAuthorizerApi
 from emulator.services.apigateway.testinvoke import TestInvokeApi
 from emulator.services.apigateway.usage import UsageApi
 
 
 class ApiGatewayProvider(RestApisApi, IntegrationsApi, DeploymentsApi, SchemasApi, ExtrasApi,
-                         OpenApiApi, TestInvokeApi, UsageApi):
+                         OpenApiApi, TestInvokeApi, UsageApi, TestAuthorizerApi):
     service_name = "apigateway"
     _gateway: Gateway | None = None
 
