@@ -177,6 +177,11 @@ def test_one_request_through_api_gateway_lambda_and_step_functions_is_one_trace(
     assert functions[worker]["parent_id"] == services[worker]["id"]
     (queue_node,) = [d for d in documents if d.get("inferred")]
     assert queue_node["origin"] == "AWS::SQS::Queue"
+    # The trace travels on with the message as its AWSTraceHeader system attribute.
+    (message,) = handle.client("sqs").receive_message(
+        QueueUrl=queue, AttributeNames=["AWSTraceHeader"])["Messages"]
+    assert message["Attributes"]["AWSTraceHeader"].startswith(
+        f"Root={trace_id};Parent={front_calls['sqs']['id']};Sampled=1")
 
     graph = xray.client().get_trace_graph(TraceIds=[trace_id])["Services"]
     nodes = {s["ReferenceId"]: (s["Name"], s.get("Type")) for s in graph}

@@ -232,6 +232,11 @@ class MessageOperations:
             if group_id is not None:
                 fifo.check_token("MessageGroupId", group_id)
         result = _sent(message_id, body, message_attributes, system_attributes, sequence)
+        trace = ctx.headers.get("x-amzn-trace-id")
+        if trace and "AWSTraceHeader" not in system_attributes:
+            # X-Ray SDKs send the trace as a header; SQS keeps it as AWSTraceHeader.
+            system_attributes = {**system_attributes, **check_system_attributes(
+                {"AWSTraceHeader": {"DataType": "String", "StringValue": trace}})}
         record = MessageRecord(
             message_id=message_id, body=body, md5_body=result["MD5OfMessageBody"],
             attributes=message_attributes, system_attributes=system_attributes,
