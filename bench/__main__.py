@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from bench import (
     apigateway_auth,
     apigateway_invoke,
+    apigatewayv2_invoke,
     asl_interpreter,
     asl_latency,
     asl_memory,
@@ -35,7 +36,7 @@ from bench.results import Result, Skipped, table
 BENCHMARKS = ("startup", "memory", "first-answer", "sqs", "asl", "asl-e2e", "asl-memory",
               "lambda",
               "xray-udp", "xray-query", "xray-tracing",
-              "apigateway", "apigateway-auth",
+              "apigateway", "apigateway-auth", "http-api",
               "async",
               "asl-tasks")
 
@@ -67,6 +68,7 @@ def _plan(quick: bool) -> dict[str, Callable[[], list[Result]]]:
         "xray-tracing": lambda: xray_tracing.run(calls // 2, warmup),
         "apigateway": lambda: apigateway_invoke.run(calls, warmup),
         "apigateway-auth": lambda: apigateway_auth.run(calls, warmup),
+        "http-api": lambda: apigatewayv2_invoke.run(calls, warmup),
         "async": lambda: async_events.run(calls // 2, warmup),
         "asl-tasks": lambda: asl_tasks.run(calls // 2, warmup),
     }
@@ -80,6 +82,7 @@ def _skip_name(name: str) -> str:
              "xray-tracing": "X-Ray tracing on vs off",
              "apigateway": "API Gateway invoke",
              "apigateway-auth": "API Gateway cached authorizer",
+             "http-api": "HTTP API invoke",
              "async": "async invoke and event sources",
              "asl-tasks": "SFN Lambda tasks"}
     return names.get(name, "SQS latency")
