@@ -6,13 +6,24 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import jwt
+import pytest
 from apigateway_auth_support import echo_function
 from apigateway_support import Api, lambda_uri, new_api
 
 from emulator.testing import EmulatorHandle
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _forget_apis(emulator: EmulatorHandle) -> Iterator[None]:
+    """Leave no APIs, keys, plans or user pools behind for the tests that list them."""
+    yield
+    emulator.reset("apigateway")
+    emulator.reset("cognito-idp")
+
 
 PASSWORD = "Correct-Horse-9"
 CLAIMS = ('{"email": "$context.authorizer.claims.email", '

@@ -5,10 +5,12 @@ signed, tampered and stale calls get API Gateway's 403 answers."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+import pytest
 from apigateway_auth_support import echo_function
 from apigateway_support import Api, lambda_uri, new_api
 from botocore.auth import SigV4Auth
@@ -18,7 +20,16 @@ from botocore.credentials import Credentials
 from emulator.testing import EmulatorHandle
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _forget_apis(emulator: EmulatorHandle) -> Iterator[None]:
+    """Leave no APIs, keys or plans behind for the tests that list them."""
+    yield
+    emulator.reset("apigateway")
+
+
+
 def _api(emulator: EmulatorHandle) -> Api:
+    emulator.clock.reset()  # clients sign with real time; the emulator checks its own clock
     api = new_api(emulator)
     echo = echo_function(emulator)
     api.method("/{proxy+}", "ANY", {"type": "AWS_PROXY", "integrationHttpMethod": "POST",

@@ -6,9 +6,11 @@ proxy events, and result caching by TTL on the emulator's clock."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
+import pytest
 from apigateway_auth_support import (
     authorizer_function,
     echo_function,
@@ -18,6 +20,14 @@ from apigateway_auth_support import (
 from apigateway_support import Api, lambda_uri, new_api
 
 from emulator.testing import EmulatorHandle
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _forget_apis(emulator: EmulatorHandle) -> Iterator[None]:
+    """Leave no APIs, keys or plans behind for the tests that list them."""
+    yield
+    emulator.reset("apigateway")
+
 
 EXPLICIT_DENY = {"Message": "User is not authorized to access this resource with an explicit "
                             "deny"}

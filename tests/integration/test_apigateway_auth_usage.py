@@ -5,14 +5,24 @@ the counts, and a Lambda authorizer can supply the key."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+import pytest
 from apigateway_auth_support import authorizer_function, lambda_authorizer
 from apigateway_support import Api, new_api
 
 from emulator.testing import EmulatorHandle
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _forget_apis(emulator: EmulatorHandle) -> Iterator[None]:
+    """Leave no APIs, keys or plans behind for the tests that list them."""
+    yield
+    emulator.reset("apigateway")
+
 
 SHOW_KEY = '{"key": "$context.identity.apiKey", "keyId": "$context.identity.apiKeyId"}'
 
