@@ -146,6 +146,8 @@ async def _lambda(inv: Invocation, gateway: Gateway, authorizer: dict[str, Any])
         answer: lambda_.PolicyAnswer = cached
         inv.note("Using valid authorizer policy for principal: %s", answer.principal_id)
     else:
+        inv.note("Starting authorizer: %s for request: %s", authorizer.get("id"),
+                 inv.request_id)
         try:
             invoked = await lambda_.invoke(
                 gateway.ports, str(authorizer.get("authorizerUri") or ""), event,
@@ -158,11 +160,14 @@ async def _lambda(inv: Invocation, gateway: Gateway, authorizer: dict[str, Any])
         except lambda_.Misconfigured as bad:
             raise misconfigured(bad.log) from None
         latency = invoked.latency_ms
+        inv.note("Authorizer result body before parsing: %s", invoked.answer)
         if cacheable:
             gateway.authorizer_cache.put(api_id, stage, key, ttl, answer)
     decision = policy.evaluate(answer.statements, arn)
     if decision != "Allow":
+        inv.note_error("The client is not authorized to perform this operation.")
         raise denied(EXPLICIT_DENY if decision == "Deny" else NOT_ALLOWED)
+    inv.note("Successfully completed authorizer execution")
     inv.context["authorizer"] = {
         "principalId": answer.principal_id, "integrationLatency": latency,
         **{name: lambda_.stringify(value) for name, value in answer.context.items()}}
