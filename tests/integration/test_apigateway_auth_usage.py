@@ -153,3 +153,18 @@ def test_a_lambda_authorizer_can_supply_the_key(emulator: EmulatorHandle) -> Non
     refused = api.get("dev", "/pets", headers={"Authorization": "allow",
                                                "x-api-key": key["value"]})
     assert refused.status_code == 403 and refused.json() == {"message": "Forbidden"}
+
+
+def test_method_throttles_are_patched_onto_a_plan_stage(emulator: EmulatorHandle) -> None:
+    api, key, plan_id = _keyed_api(emulator)
+    stage = f"/apiStages/{api.id}:dev/throttle"
+    updated = api.client.update_usage_plan(usagePlanId=plan_id, patchOperations=[
+        {"op": "replace", "path": f"{stage}/pets/GET/rateLimit", "value": "0.001"},
+        {"op": "replace", "path": f"{stage}/pets/GET/burstLimit", "value": "1"}])
+    assert updated["apiStages"] == [{"apiId": api.id, "stage": "dev", "throttle": {
+        "/pets/GET": {"rateLimit": 0.001, "burstLimit": 1}}}]
+    assert [_pets(api, key["value"]).status_code for _ in range(2)] == [200, 429]
+    cleared = api.client.update_usage_plan(usagePlanId=plan_id, patchOperations=[
+        {"op": "remove", "path": f"{stage}/pets/GET"}])
+    assert cleared["apiStages"] == [{"apiId": api.id, "stage": "dev"}]
+    assert _pets(api, key["value"]).status_code == 200

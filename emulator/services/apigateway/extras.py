@@ -3,6 +3,7 @@ names with base path mappings, tags and the account settings."""
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -47,6 +48,49 @@ DOMAIN_PATHS = {"/certificateName": patch.Path(removable=True),
 MAPPING_PATHS = {"/basePath": patch.Path(), "/restapiId": patch.Path(),
                  "/stage": patch.Path(removable=True)}
 TAGGABLE = re.compile(r"^arn:aws[a-z-]*:apigateway:[a-z0-9-]*::/(?P<path>.+)$")
+
+
+STAGE_THROTTLE = re.compile(r"^/apiStages/(?P<stage>[^/]+:[^/]+)/throttle(?:/(?P<rest>.*))?$")
+
+
+def _stage_throttle(throttles: dict[str, Any], operation: dict[str, Any]) -> bool:
+    """Apply a ``/apiStages/{apiId}:{stage}/throttle[/{path}/{method}[/{limit}]]`` operation
+    to the plan's per-method throttles; False when the operation is not one."""
+    path = str(operation.get("path") or "")
+    match = STAGE_THROTTLE.match(path)
+    if match is None:
+        return False
+    stage, rest, op = match["stage"], match["rest"] or "", operation.get("op")
+    if stage not in throttles:
+        raise bad_request(f"Invalid API stage {stage} specified for this usage plan")
+    current: dict[str, Any] = dict(throttles[stage] or {})
+    parts = [patch.unescape(part) for part in rest.split("/") if part]
+    member = parts.pop() if parts and parts[-1] in ("rateLimit", "burstLimit") else None
+    if not parts:
+        if op == "remove":
+            current = {}
+        else:
+            try:
+                value = json.loads(str(operation.get("value")))
+            except ValueError:
+                raise bad_request(f"Invalid value for patch path '{path}'") from None
+            if not isinstance(value, dict):
+                raise bad_request(f"Invalid value for patch path '{path}'")
+            current = value
+    elif parts:
+        key = "/" + "/".join(p.strip("/") for p in parts[:-1] if p.strip("/")) + "/" + parts[-1]
+        if op == "remove" and member is None:
+            current.pop(key, None)
+        elif member is not None and op in ("add", "replace"):
+            kind = patch.FLOAT if member == "rateLimit" else patch.INT
+            current.setdefault(key, {})[member] = patch.convert(kind, operation.get("value"),
+                                                                path)
+        else:
+            raise bad_request(f"Invalid patch path '{path}' specified for op '{op}'")
+    else:
+        raise bad_request(f"Invalid patch path '{path}' specified for op '{op}'")
+    throttles[stage] = current
+    return True
 
 
 class ExtrasApi(ApiGatewayBase):
@@ -146,11 +190,17 @@ class ExtrasApi(ApiGatewayBase):
                           ) -> dict[str, Any]:
         record = self._plan(ctx, usage_plan_id)
         plan = self.copy(record.plan)
-        stages = [f"{s['apiId']}:{s['stage']}" for s in plan.get("apiStages", [])]
-        plan["apiStages"] = stages
-        patch.apply(plan, patch_operations, PLAN_PATHS)
-        plan["apiStages"] = [dict(zip(("apiId", "stage"), item.split(":", 1), strict=False))
-                             for item in plan.get("apiStages", [])]
+        throttles = {f"{s['apiId']}:{s['stage']}": s.get("throttle")
+                     for s in plan.get("apiStages", [])}
+        operations = []
+        for operation in patch_operations or []:
+            if not _stage_throttle(throttles, operation):
+                operations.append(operation)
+        plan["apiStages"] = list(throttles)
+        patch.apply(plan, operations, PLAN_PATHS)
+        plan["apiStages"] = [without_none({
+            **dict(zip(("apiId", "stage"), item.split(":", 1), strict=False)),
+            "throttle": throttles.get(item) or None}) for item in plan.get("apiStages", [])]
         record.plan = plan
         self.usage_plans(ctx).put(usage_plan_id, record)
         return plan
