@@ -236,3 +236,27 @@ def test_email_as_user_name_and_list_users_filter(emulator: EmulatorHandle) -> N
     unknown = httpx.get(f"{emulator.endpoint_url}/us-east-1_nothing/.well-known/jwks.json")
     assert unknown.status_code == 404
     assert json.loads(unknown.text)["message"].startswith("User pool")
+
+
+def test_groups_reach_the_tokens(emulator: EmulatorHandle) -> None:
+    client, pool_id, client_id = _pool(emulator)
+    _user(client, pool_id)
+    client.create_group(GroupName="admins", UserPoolId=pool_id, Precedence=1)
+    client.create_group(GroupName="readers", UserPoolId=pool_id)
+    assert _error(client.create_group, GroupName="admins", UserPoolId=pool_id)[0] == \
+        "GroupExistsException"
+    for group in ("admins", "readers"):
+        client.admin_add_user_to_group(UserPoolId=pool_id, Username="alice", GroupName=group)
+    listed = client.admin_list_groups_for_user(UserPoolId=pool_id, Username="alice")
+    assert [g["GroupName"] for g in listed["Groups"]] == ["admins", "readers"]
+    members = client.list_users_in_group(UserPoolId=pool_id, GroupName="admins")["Users"]
+    assert [u["Username"] for u in members] == ["alice"]
+    client.delete_group(GroupName="readers", UserPoolId=pool_id)
+    result = client.initiate_auth(
+        AuthFlow="USER_PASSWORD_AUTH", ClientId=client_id,
+        AuthParameters={"USERNAME": "alice", "PASSWORD": PASSWORD})["AuthenticationResult"]
+    for token in (result["IdToken"], result["AccessToken"]):
+        claims = jwt.decode(token, options={"verify_signature": False})
+        assert claims["cognito:groups"] == ["admins"]
+    assert _error(client.get_group, GroupName="readers", UserPoolId=pool_id) == (
+        "ResourceNotFoundException", "Group not found.")

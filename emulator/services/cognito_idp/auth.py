@@ -61,11 +61,11 @@ class AuthApi(UsersApi):
             sub=user.sub, username=user.username, attributes=user.attributes, issuer=issuer,
             client_id=client_doc["ClientId"], now=now, auth_time=auth,
             validity=token_validity(client_doc, "IdToken"), origin_jti=origin,
-            event_id=event_id)
+            event_id=event_id, groups=user.groups)
         access_claims = tokens.access_token_claims(
             sub=user.sub, username=user.username, issuer=issuer,
             client_id=client_doc["ClientId"], now=now, auth_time=auth, validity=access_life,
-            origin_jti=origin, event_id=event_id)
+            origin_jti=origin, event_id=event_id, groups=user.groups)
         result: dict[str, Any] = {
             "AccessToken": tokens.sign(access_claims, pool.private_key, pool.kid),
             "ExpiresIn": access_life, "TokenType": "Bearer",

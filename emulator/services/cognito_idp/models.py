@@ -17,6 +17,7 @@ CLIENTS = "clients"  # key: client id
 USERS = "users"  # key: "poolId/username"
 REFRESH_TOKENS = "refreshtokens"  # key: the token
 SESSIONS = "sessions"  # key: the session string of a challenge under way
+GROUPS = "groups"  # key: "poolId/groupName"
 
 
 class UserPoolRecord(Record):
@@ -40,6 +41,7 @@ class UserRecord(Record):
     created: float = 0.0
     modified: float = 0.0
     confirmation_code: str | None = None
+    groups: list[str] = Field(default_factory=list)
 
 
 class RefreshTokenRecord(Record):
@@ -59,17 +61,23 @@ class SessionRecord(Record):
     expires: float
 
 
+class GroupRecord(Record):
+    group: dict[str, Any]  # the GroupType shape
+
+
 def user_key(pool_id: str, username: str) -> str:
     return f"{pool_id}/{username}"
 
 
 __all__ = [
     "CLIENTS",
+    "GROUPS",
     "POOLS",
     "REFRESH_TOKENS",
     "SESSIONS",
     "USERS",
     "ClientRecord",
+    "GroupRecord",
     "RefreshTokenRecord",
     "SessionRecord",
     "UserPoolRecord",

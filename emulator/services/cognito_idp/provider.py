@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from emulator.services.cognito_idp.auth import AuthApi
+from emulator.services.cognito_idp.groups import GroupsApi
 from emulator.services.cognito_idp.identity import IdentityPort
 from emulator.services.cognito_idp.models import POOLS
 from emulator.services.cognito_idp.pools import PoolsApi
 
 
-class CognitoIdpProvider(AuthApi, PoolsApi):
+class CognitoIdpProvider(AuthApi, PoolsApi, GroupsApi):
     service_name = "cognito-idp"
     _identity: IdentityPort | None = None
 

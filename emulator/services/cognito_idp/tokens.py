@@ -65,8 +65,10 @@ def user_claims(attributes: dict[str, str]) -> dict[str, Any]:
 
 def id_token_claims(*, sub: str, username: str, attributes: dict[str, str], issuer: str,
                     client_id: str, now: int, auth_time: int, validity: int, origin_jti: str,
-                    event_id: str) -> dict[str, Any]:
-    return {"sub": sub, **user_claims(attributes), "iss": issuer, "cognito:username": username,
+                    event_id: str, groups: list[str] | None = None) -> dict[str, Any]:
+    grouped = {"cognito:groups": list(groups)} if groups else {}
+    return {"sub": sub, **grouped, **user_claims(attributes), "iss": issuer,
+            "cognito:username": username,
             "origin_jti": origin_jti, "aud": client_id, "event_id": event_id,
             "token_use": "id", "auth_time": auth_time, "exp": now + validity, "iat": now,
             "jti": ids.uuid4()}
@@ -74,8 +76,11 @@ def id_token_claims(*, sub: str, username: str, attributes: dict[str, str], issu
 
 def access_token_claims(*, sub: str, username: str, issuer: str, client_id: str, now: int,
                         auth_time: int, validity: int, origin_jti: str, event_id: str,
-                        scope: str = ADMIN_SCOPE) -> dict[str, Any]:
-    return {"sub": sub, "iss": issuer, "client_id": client_id, "origin_jti": origin_jti,
+                        scope: str = ADMIN_SCOPE, groups: list[str] | None = None
+                        ) -> dict[str, Any]:
+    grouped = {"cognito:groups": list(groups)} if groups else {}
+    return {"sub": sub, **grouped, "iss": issuer, "client_id": client_id,
+            "origin_jti": origin_jti,
             "event_id": event_id, "token_use": "access", "scope": scope,
             "auth_time": auth_time, "exp": now + validity, "iat": now, "jti": ids.uuid4(),
             "username": username}
