@@ -7,20 +7,27 @@ first and falls back to REST APIs when the id or domain is not an HTTP API's.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 
-from emulator.gateway.http_api.engine import HttpGateway
 from emulator.gateway.http_api.state import error_response
 from emulator.gateway.messages import GatewayRequest, GatewayResponse
+
+if TYPE_CHECKING:
+    from emulator.gateway.http_api.engine import HttpGateway
 
 
 def gateway(services: Any) -> HttpGateway | None:
     """The HTTP API data plane, when the apigatewayv2 service has been used."""
     provider = services.loaded().get("apigatewayv2")
-    found = provider.port("http-apis") if provider is not None else None
+    if provider is None:
+        return None
+    # The engine loads botocore (SigV4): only once HTTP APIs are in use, not at start-up.
+    from emulator.gateway.http_api.engine import HttpGateway
+
+    found = provider.port("http-apis")
     return found if isinstance(found, HttpGateway) else None
 
 

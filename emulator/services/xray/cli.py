@@ -7,8 +7,6 @@ import argparse
 import json
 import sys
 
-import httpx
-
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser],
                  common: argparse.ArgumentParser) -> None:
@@ -37,6 +35,8 @@ def run(args: argparse.Namespace, url: str) -> int:
         path = "/_emulator/xray/traces"
     else:
         path = f"/_emulator/xray/traces/{args.trace_id}"
+    import httpx  # only these commands need it; the server should not load it
+
     try:
         reply = httpx.get(f"{url}{path}", params=params, timeout=10)
     except httpx.HTTPError as exc:
