@@ -164,6 +164,10 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> S
         served = await cognito_http.issuer_route(emulator.services, request)
         return served if served is not None else await aws(request)
 
+    async def pool_token(request: Request) -> Response:
+        served = await cognito_http.token_route(emulator.services, request)
+        return served if served is not None else await aws(request)
+
     async def xray_otlp(request: Request) -> Response:
         return await xray_http.otlp_traces(emulator.services, request)
 
@@ -199,6 +203,7 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> S
             Route("/_emulator/xray/traces/{trace_id}", xray_trace, methods=["GET"]),
             Route("/v1/traces", xray_otlp, methods=["POST"]),
             Route("/{pool_id}/.well-known/{document}", pool_document, methods=["GET"]),
+            Route("/{pool_id}/oauth2/token", pool_token, methods=["POST"]),
             Route("/{path:path}", aws, methods=ALL_METHODS),
         ],
         lifespan=lifespan,

@@ -9,6 +9,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import jwt
 import pytest
 from apigateway_auth_support import echo_function
@@ -132,3 +133,27 @@ def test_scopes_need_an_access_token_that_has_one_of_them(emulator: EmulatorHand
     bearer = api.get("dev", "/orders", headers={"Authorization": "Bearer "
                                                 + tokens["AccessToken"]})
     assert bearer.status_code == 200
+
+
+def test_custom_scopes_from_the_client_credentials_grant(emulator: EmulatorHandle) -> None:
+    client = emulator.client("cognito-idp")
+    pool = client.create_user_pool(PoolName="machines")["UserPool"]
+    client.create_resource_server(UserPoolId=pool["Id"], Identifier="reports", Name="Reports",
+                                  Scopes=[{"ScopeName": "read", "ScopeDescription": "read"},
+                                          {"ScopeName": "admin", "ScopeDescription": "all"}])
+    app = client.create_user_pool_client(
+        UserPoolId=pool["Id"], ClientName="batch", GenerateSecret=True,
+        AllowedOAuthFlows=["client_credentials"], AllowedOAuthFlowsUserPoolClient=True,
+        AllowedOAuthScopes=["reports/read", "reports/admin"])["UserPoolClient"]
+
+    def token(scope: str) -> str:
+        reply = httpx.post(f"{emulator.endpoint_url}/{pool['Id']}/oauth2/token",
+                           auth=(app["ClientId"], app["ClientSecret"]),
+                           data={"grant_type": "client_credentials", "scope": scope})
+        return str(reply.json()["access_token"])
+
+    api = _api(emulator, pool["Arn"])
+    assert api.get("dev", "/reports", headers={
+        "Authorization": token("reports/read")}).status_code == 200
+    refused = api.get("dev", "/reports", headers={"Authorization": token("reports/admin")})
+    assert refused.status_code == 401 and refused.json() == {"message": "Unauthorized"}

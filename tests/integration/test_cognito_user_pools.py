@@ -260,3 +260,35 @@ def test_groups_reach_the_tokens(emulator: EmulatorHandle) -> None:
         assert claims["cognito:groups"] == ["admins"]
     assert _error(client.get_group, GroupName="readers", UserPoolId=pool_id) == (
         "ResourceNotFoundException", "Group not found.")
+
+
+def test_client_credentials_give_access_tokens_with_custom_scopes(
+        emulator: EmulatorHandle) -> None:
+    client, pool_id, _ = _pool(emulator)
+    client.create_resource_server(UserPoolId=pool_id, Identifier="orders", Name="Orders",
+                                  Scopes=[{"ScopeName": "read", "ScopeDescription": "read"},
+                                          {"ScopeName": "write", "ScopeDescription": "w"}])
+    described = client.describe_resource_server(UserPoolId=pool_id, Identifier="orders")
+    assert [s["ScopeName"] for s in described["ResourceServer"]["Scopes"]] == ["read", "write"]
+    app = client.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="machine", GenerateSecret=True,
+        AllowedOAuthFlows=["client_credentials"], AllowedOAuthFlowsUserPoolClient=True,
+        AllowedOAuthScopes=["orders/read"])["UserPoolClient"]
+    url = f"{emulator.endpoint_url}/{pool_id}/oauth2/token"
+    auth = (app["ClientId"], app["ClientSecret"])
+    granted = httpx.post(url, auth=auth, data={"grant_type": "client_credentials",
+                                               "scope": "orders/read"})
+    assert granted.status_code == 200, granted.text
+    body = granted.json()
+    assert body["token_type"] == "Bearer" and body["expires_in"] == 3600
+    claims = jwt.decode(body["access_token"], options={"verify_signature": False})
+    assert claims["scope"] == "orders/read" and claims["token_use"] == "access"
+    assert claims["client_id"] == claims["sub"] == app["ClientId"]
+    assert claims["iss"] == f"{emulator.endpoint_url}/{pool_id}"
+    for data, credentials, error in (
+            ({"grant_type": "client_credentials", "scope": "orders/write"}, auth,
+             "invalid_scope"),
+            ({"grant_type": "client_credentials"}, (app["ClientId"], "wrong"), "invalid_client"),
+            ({"grant_type": "password"}, auth, "unsupported_grant_type")):
+        refused = httpx.post(url, auth=credentials, data=data)
+        assert refused.status_code == 400 and refused.json() == {"error": error}

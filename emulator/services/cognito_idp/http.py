@@ -1,10 +1,12 @@
 """A user pool's issuer URLs: ``/{userPoolId}/.well-known/jwks.json`` and the OpenID
-configuration beside it, as Cognito serves them at its issuer."""
+configuration beside it, as Cognito serves them at its issuer, and the OAuth token endpoint
+``/{userPoolId}/oauth2/token``."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -40,7 +42,24 @@ async def issuer_route(services: Any, request: Request) -> Response | None:
         "issuer": issuer, "jwks_uri": f"{issuer}/.well-known/jwks.json",
         "response_types_supported": ["code", "token"], "subject_types_supported": ["public"],
         "id_token_signing_alg_values_supported": ["RS256"],
+        "token_endpoint": f"{issuer}/oauth2/token",
         "scopes_supported": ["openid", "email", "phone", "profile"]})
 
 
-__all__ = ["issuer_route"]
+async def token_route(services: Any, request: Request) -> Response | None:
+    """The client credentials grant; None when the request is not for a user pool."""
+    pool_id = request.path_params["pool_id"]
+    if not POOL_ID.match(pool_id) or API_HOST.match(request.headers.get("host", "")):
+        return None
+    provider = services.get("cognito-idp")
+    if provider is None:
+        return None
+    form = dict(parse_qsl((await request.body()).decode("utf-8", "replace"),
+                          keep_blank_values=True))
+    endpoint = f"{request.url.scheme}://{request.headers.get('host', 'localhost')}"
+    status, body = provider.oauth_token(pool_id, form, request.headers.get("authorization"),
+                                        endpoint)
+    return JSONResponse(body, status_code=status)
+
+
+__all__ = ["issuer_route", "token_route"]

@@ -18,6 +18,7 @@ USERS = "users"  # key: "poolId/username"
 REFRESH_TOKENS = "refreshtokens"  # key: the token
 SESSIONS = "sessions"  # key: the session string of a challenge under way
 GROUPS = "groups"  # key: "poolId/groupName"
+RESOURCE_SERVERS = "resourceservers"  # key: "poolId/identifier"
 
 
 class UserPoolRecord(Record):
@@ -65,6 +66,10 @@ class GroupRecord(Record):
     group: dict[str, Any]  # the GroupType shape
 
 
+class ResourceServerRecord(Record):
+    server: dict[str, Any]  # the ResourceServerType shape
+
+
 def user_key(pool_id: str, username: str) -> str:
     return f"{pool_id}/{username}"
 
@@ -74,11 +79,13 @@ __all__ = [
     "GROUPS",
     "POOLS",
     "REFRESH_TOKENS",
+    "RESOURCE_SERVERS",
     "SESSIONS",
     "USERS",
     "ClientRecord",
     "GroupRecord",
     "RefreshTokenRecord",
+    "ResourceServerRecord",
     "SessionRecord",
     "UserPoolRecord",
     "UserRecord",

@@ -8,10 +8,11 @@ from emulator.services.cognito_idp.auth import AuthApi
 from emulator.services.cognito_idp.groups import GroupsApi
 from emulator.services.cognito_idp.identity import IdentityPort
 from emulator.services.cognito_idp.models import POOLS
+from emulator.services.cognito_idp.oauth import OAuthApi
 from emulator.services.cognito_idp.pools import PoolsApi
 
 
-class CognitoIdpProvider(AuthApi, PoolsApi, GroupsApi):
+class CognitoIdpProvider(AuthApi, PoolsApi, GroupsApi, OAuthApi):
     service_name = "cognito-idp"
     _identity: IdentityPort | None = None
 
