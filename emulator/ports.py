@@ -60,6 +60,7 @@ class QueueAccess(Protocol):
         group_id: str | None = None,
         deduplication_id: str | None = None,
         delay_seconds: int | None = None,
+        trace_header: str | None = None,  # kept as the AWSTraceHeader system attribute
     ) -> dict[str, Any]: ...
 
     async def receive(
@@ -97,6 +98,7 @@ class TopicAccess(Protocol):
         message_attributes: Mapping[str, Mapping[str, Any]] | None = None,
         group_id: str | None = None,
         deduplication_id: str | None = None,
+        trace_header: str | None = None,  # X-Amzn-Trace-Id, passed on to subscribers
     ) -> dict[str, Any]: ...
 
 
@@ -106,7 +108,8 @@ class BusAccess(Protocol):
     def put_events(
         self, entries: list[Mapping[str, Any]], *, account: str, region: str
     ) -> dict[str, Any]:
-        """PutEvents; its answer (FailedEntryCount, Entries)."""
+        """PutEvents (an entry's ``TraceHeader`` travels on to its targets); its answer
+        (FailedEntryCount, Entries)."""
         ...
 
 
@@ -117,8 +120,10 @@ class ExecutionStarter(Protocol):
     with Step Functions' codes).
     """
 
-    def start_execution(self, state_machine_arn: str, input_text: str) -> dict[str, Any]:
-        """StartExecution; its answer (executionArn, startDate)."""
+    def start_execution(self, state_machine_arn: str, input_text: str, *,
+                        trace_header: str | None = None) -> dict[str, Any]:
+        """StartExecution (with ``trace_header`` as its traceHeader); its answer
+        (executionArn, startDate)."""
         ...
 
 

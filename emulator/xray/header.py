@@ -73,6 +73,14 @@ class TraceHeader:
         parts.extend(f"{key}={value}" for key, value in self.extra)
         return ";".join(parts)
 
+    @classmethod
+    def checked(cls, value: str | None) -> str | None:
+        """``value`` when it names a valid trace (a well-formed Root), else None: services
+        that pass trace headers on drop the invalid ones and carry on."""
+        if not value or len(value) > 500 or cls.parse(value).root is None:
+            return None
+        return value
+
     def child(self, parent_id: str, sampled: bool | None = None) -> TraceHeader:
         """The header to pass downstream from the segment or subsegment ``parent_id``."""
         return TraceHeader(

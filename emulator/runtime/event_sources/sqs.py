@@ -6,6 +6,7 @@ within MaximumBatchingWindowInSeconds on the emulator clock. Messages that no fi
 deleted without invoking the function. After the invocation every message is deleted, or, with
 ReportBatchItemFailures, all but the ones the function reported; a failed batch stays in the
 queue, comes back when its visibility timeout ends, and follows the queue's redrive policy.
+The invocation continues the X-Ray trace a message carries in its AWSTraceHeader attribute.
 """
 
 from __future__ import annotations
@@ -216,10 +217,13 @@ class SqsPoller:
             records = kept
         if not records:
             return
+        # The invocation continues the trace of the first message that carries one.
+        trace = next((record["attributes"]["AWSTraceHeader"] for record in records
+                      if "AWSTraceHeader" in record["attributes"]), None)
         try:
             result = await self.functions.invoke(
                 source.function, json.dumps({"Records": records}).encode(),
-                account=source.account, region=source.region,
+                account=source.account, region=source.region, trace_header=trace,
             )
         except Exception as error:  # throttled or gone: the batch returns to the queue
             log.info("event source %s could not invoke %s: %s", source.uuid, source.function,

@@ -22,6 +22,7 @@ from emulator.services.events.common import (
 from emulator.services.events.models import RuleRecord
 from emulator.services.events.targets import TargetDelivery
 from emulator.wire.errors import ServiceError
+from emulator.xray.header import TraceHeader
 
 MAX_ENTRY_BYTES = 256 * 1024
 REQUIRED_EVENT_FIELDS = ("id", "account", "source", "time", "region", "detail-type")
@@ -97,9 +98,10 @@ class RoutingApi(EventsBase):
         }
         return event, {}
 
-    def route(self, entries: Sequence[Mapping[str, Any]], account: str,
-              region: str) -> dict[str, Any]:
-        """Put events on their buses and hand each to the targets of matching rules."""
+    def route(self, entries: Sequence[Mapping[str, Any]], account: str, region: str,
+              trace_header: str | None = None) -> dict[str, Any]:
+        """Put events on their buses and hand each to the targets of matching rules, with the
+        X-Ray trace header of the entry (its TraceHeader, else the request's)."""
         if sum(_entry_size(entry) for entry in entries) > MAX_ENTRY_BYTES:
             raise validation("Total size of the entries in the request is over the limit.")
         results: list[dict[str, str]] = []
@@ -113,32 +115,37 @@ class RoutingApi(EventsBase):
             if event is None:
                 results.append(error)
                 continue
-            self.dispatch(event, account, region, name)
+            trace = (TraceHeader.checked(entry.get("TraceHeader"))
+                     or TraceHeader.checked(trace_header))
+            self.dispatch(event, account, region, name, trace)
             results.append({"EventId": event["id"]})
         failed = sum(1 for result in results if "ErrorCode" in result)
         return {"FailedEntryCount": failed, "Entries": results}
 
-    def dispatch(self, event: dict[str, Any], account: str, region: str, bus: str) -> None:
+    def dispatch(self, event: dict[str, Any], account: str, region: str, bus: str,
+                 trace_header: str | None = None) -> None:
         ingestion = _time_text(None, self.clock.now_datetime())
         for rule in self.rules_of(account, region, bus):
             if not rule.enabled or rule.event_pattern is None:
                 continue
             if rule_pattern(rule.event_pattern).matches(event):
-                self.send_to_targets(rule, event, ingestion)
+                self.send_to_targets(rule, event, ingestion, trace_header)
 
-    def send_to_targets(self, rule: RuleRecord, event: dict[str, Any], ingestion: str) -> None:
+    def send_to_targets(self, rule: RuleRecord, event: dict[str, Any], ingestion: str,
+                        trace_header: str | None = None) -> None:
         for target in rule.targets:
             try:
                 text = transform.target_input(target, event, rule.arn, rule.name, ingestion)
             except transform.TransformError:
                 continue
-            self.target_delivery.deliver(target, text, event, rule.arn)
+            self.target_delivery.deliver(target, text, event, rule.arn, trace_header)
 
     def put_events(
         self, ctx: RequestContext, *, entries: Sequence[Mapping[str, Any]],
         endpoint_id: str | None = None, **_: Any,
     ) -> dict[str, Any]:
-        return self.route(entries, ctx.account_id, ctx.region)
+        return self.route(entries, ctx.account_id, ctx.region,
+                          ctx.headers.get("x-amzn-trace-id"))
 
     def test_event_pattern(
         self, ctx: RequestContext, *, event_pattern: str, event: str, **_: Any

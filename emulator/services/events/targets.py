@@ -3,7 +3,8 @@ and its dead-letter queue.
 
 Lambda functions are invoked asynchronously, SQS queues and SNS topics get the input as their
 message, another event bus gets the event again, and Step Functions state machines start an
-execution when a service offers the ``executions`` port.
+execution when a service offers the ``executions`` port. The X-Ray trace header of the PutEvents
+that brought the event goes to each target, and to the dead-letter queue, never into the event.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ class TargetDelivery:
         self.put_events = put_events
 
     def deliver(self, target: dict[str, Any], input_text: str, event: dict[str, Any],
-                rule_arn: str) -> None:
+                rule_arn: str, trace_header: str | None = None) -> None:
         policy = target.get("RetryPolicy") or {}
         attempts = int(policy.get("MaximumRetryAttempts", DEFAULT_RETRY_ATTEMPTS))
         max_age = float(policy.get("MaximumEventAgeInSeconds", DEFAULT_EVENT_AGE))
@@ -74,7 +75,7 @@ class TargetDelivery:
         def attempt(number: int) -> Callable[[], Awaitable[None]]:
             async def run() -> None:
                 try:
-                    await self._send(target, input_text, event)
+                    await self._send(target, input_text, event, trace_header)
                 except Exception as error:
                     age = self.clock.now() - started
                     delay = min(2.0 ** (number - 1), MAX_RETRY_DELAY)
@@ -82,31 +83,35 @@ class TargetDelivery:
                         condition = ("MaximumRetryAttempts" if number > attempts
                                      else "MaximumEventAgeInSeconds")
                         self._dead_letter(target, event, rule_arn, error, condition,
-                                          number - 1)
+                                          number - 1, trace_header)
                     else:
                         self.jobs.at(self.clock.now() + delay, attempt(number + 1))
             return run
 
         self.jobs.soon(attempt(1))
 
-    async def _send(self, target: dict[str, Any], input_text: str,
-                    event: dict[str, Any]) -> None:
+    async def _send(self, target: dict[str, Any], input_text: str, event: dict[str, Any],
+                    trace: str | None) -> None:
         arn = str(target["Arn"])
         parsed = arns.parse(arn)
         if parsed.service == "lambda":
             await self.ports.functions.invoke(arn, input_text.encode(), account=parsed.account,
-                                              region=parsed.region, invocation_type="Event")
+                                              region=parsed.region, invocation_type="Event",
+                                              trace_header=trace)
         elif parsed.service == "sqs":
             group = (target.get("SqsParameters") or {}).get("MessageGroupId")
             fifo = arn.endswith(".fifo")
             self.ports.queues.send(arn, input_text, group_id=group if fifo else None,
-                                   deduplication_id=event["id"] if fifo else None)
+                                   deduplication_id=event["id"] if fifo else None,
+                                   trace_header=trace)
         elif parsed.service == "sns":
-            self.ports.topics.publish(arn, input_text)
+            self.ports.topics.publish(arn, input_text, trace_header=trace)
         elif parsed.service == "events":
             entry = {"Source": event["source"], "DetailType": event["detail-type"],
                      "Detail": json.dumps(event["detail"]), "Resources": event["resources"],
                      "Time": event["time"], "EventBusName": arn}
+            if trace:
+                entry["TraceHeader"] = trace
             result = self.put_events([entry], parsed.account, parsed.region)
             if result.get("FailedEntryCount"):
                 raise RuntimeError(result["Entries"][0].get("ErrorMessage", "failed"))
@@ -114,12 +119,13 @@ class TargetDelivery:
             starter = executions(self.ports)
             if starter is None:
                 raise RuntimeError("Step Functions targets are not supported yet")
-            starter.start_execution(arn, input_text)
+            starter.start_execution(arn, input_text, trace_header=trace)
         else:
             raise RuntimeError(f"unsupported target {arn}")
 
     def _dead_letter(self, target: dict[str, Any], event: dict[str, Any], rule_arn: str,
-                     error: Exception, condition: str, retries: int) -> None:
+                     error: Exception, condition: str, retries: int,
+                     trace: str | None) -> None:
         queue = (target.get("DeadLetterConfig") or {}).get("Arn")
         log.warning("could not deliver event %s to %s: %s", event["id"], target["Arn"], error)
         if not queue:
@@ -136,7 +142,8 @@ class TargetDelivery:
             "RETRY_ATTEMPTS": {"DataType": "String", "StringValue": str(retries)},
         }
         try:
-            self.ports.queues.send(queue, json.dumps(event), message_attributes=attributes)
+            self.ports.queues.send(queue, json.dumps(event), message_attributes=attributes,
+                                   trace_header=trace)
         except Exception as failure:
             log.warning("could not send event %s to the dead-letter queue %s: %s",
                         event["id"], queue, failure)

@@ -104,13 +104,14 @@ class Deliveries:
                 group_id=note.group_id if subscription.endpoint.endswith(".fifo") else None,
                 deduplication_id=(note.deduplication_id
                                   if subscription.endpoint.endswith(".fifo") else None),
+                trace_header=note.trace_header,
             )
         elif protocol == "lambda":
             parts = subscription.endpoint.split(":")
             event = envelopes.lambda_event(note, subscription.arn)
             await self.ports.functions.invoke(
                 subscription.endpoint, json.dumps(event).encode(), account=parts[4],
-                region=parts[3], invocation_type="Event",
+                region=parts[3], invocation_type="Event", trace_header=note.trace_header,
             )
         elif protocol in ("http", "https"):
             await self._post(note, subscription)
@@ -127,6 +128,8 @@ class Deliveries:
             "Content-Type": "text/plain; charset=UTF-8",
             "User-Agent": USER_AGENT,
         }
+        if note.trace_header:
+            headers["X-Amzn-Trace-Id"] = note.trace_header
         protocol = subscription.protocol
         if subscription.raw:
             headers["x-amz-sns-rawdelivery"] = "true"

@@ -31,6 +31,7 @@ class Notification:
     group_id: str | None = None
     deduplication_id: str | None = None
     sequence_number: str | None = None
+    trace_header: str | None = None  # X-Ray's, passed on to each subscriber
 
     def text_for(self, protocol: str) -> str:
         if self.per_protocol is None:

@@ -378,10 +378,12 @@ class TopicPort:
         self, topic_arn: str, message: str, *, subject: str | None = None,
         message_attributes: Mapping[str, Mapping[str, Any]] | None = None,
         group_id: str | None = None, deduplication_id: str | None = None,
+        trace_header: str | None = None,
     ) -> dict[str, Any]:
         return self._provider.publish_to(topic_arn, message, subject=subject,
                                          attributes=message_attributes, group_id=group_id,
-                                         deduplication_id=deduplication_id)
+                                         deduplication_id=deduplication_id,
+                                         trace_header=trace_header)
 
 
 __all__ = ["SnsProvider", "TopicPort"]

@@ -16,6 +16,7 @@ from emulator.services.sns.envelopes import Notification
 from emulator.services.sns.filtering import invalid
 from emulator.services.sns.models import TopicRecord
 from emulator.wire.errors import ServiceError
+from emulator.xray.header import TraceHeader
 
 MAX_MESSAGE_BYTES = 256 * 1024
 MAX_SUBJECT = 100
@@ -23,6 +24,20 @@ MAX_BATCH = 10
 DEDUPLICATION_WINDOW = 300.0
 _BATCH_ID = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
 _ATTRIBUTE_NAME = re.compile(r"^(?!\.)(?!.*\.\.)(?!.*\.$)[A-Za-z0-9_.-]{1,256}$")
+TRACE_ATTRIBUTE = "AWSTraceHeader"
+
+
+def _trace(attributes: Mapping[str, Mapping[str, Any]] | None,
+           header: str | None) -> tuple[Mapping[str, Mapping[str, Any]] | None, str | None]:
+    """The user's attributes without the AWSTraceHeader system attribute, and the trace to
+    pass on: that attribute's, else the X-Amzn-Trace-Id header's (invalid ones are dropped)."""
+    system = (attributes or {}).get(TRACE_ATTRIBUTE)
+    if system is None or system.get("DataType") != "String":
+        return attributes, TraceHeader.checked(header)
+    rest = {name: value for name, value in (attributes or {}).items()
+            if name != TRACE_ATTRIBUTE}
+    given = TraceHeader.checked(str(system.get("StringValue") or ""))
+    return rest, given or TraceHeader.checked(header)
 
 
 def _check_attributes(attributes: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -67,8 +82,9 @@ class PublishApi(SnsBase):
     def _notification(
         self, topic: TopicRecord, message: str | None, subject: str | None,
         structure: str | None, attributes: Mapping[str, Mapping[str, Any]] | None,
-        group_id: str | None, deduplication_id: str | None,
+        group_id: str | None, deduplication_id: str | None, trace_header: str | None = None,
     ) -> Notification:
+        attributes, trace_header = _trace(attributes, trace_header)
         if not message:
             raise invalid("Empty message")
         if len(message.encode()) > MAX_MESSAGE_BYTES:
@@ -106,6 +122,7 @@ class PublishApi(SnsBase):
             subject=subject, per_protocol=per_protocol, attributes=checked,
             group_id=group_id if topic.fifo else None,
             deduplication_id=deduplication_id if topic.fifo else None,
+            trace_header=trace_header,
         )
 
     def _fan_out(self, topic: TopicRecord, note: Notification) -> dict[str, Any]:
@@ -136,10 +153,11 @@ class PublishApi(SnsBase):
         structure: str | None = None,
         attributes: Mapping[str, Mapping[str, Any]] | None = None,
         group_id: str | None = None, deduplication_id: str | None = None,
+        trace_header: str | None = None,
     ) -> dict[str, Any]:
         topic = self.topic_by_arn(topic_arn)
         note = self._notification(topic, message, subject, structure, attributes, group_id,
-                                  deduplication_id)
+                                  deduplication_id, trace_header)
         return self._fan_out(topic, note)
 
     def publish(
@@ -164,7 +182,8 @@ class PublishApi(SnsBase):
             raise invalid("TopicArn or TargetArn Reason: no value for required parameter")
         return self.publish_to(arn, message, subject=subject, structure=message_structure,
                                attributes=message_attributes, group_id=message_group_id,
-                               deduplication_id=message_deduplication_id)
+                               deduplication_id=message_deduplication_id,
+                               trace_header=ctx.headers.get("x-amzn-trace-id"))
 
     def publish_batch(
         self,
@@ -203,7 +222,8 @@ class PublishApi(SnsBase):
                 note = self._notification(
                     topic, entry.get("Message"), entry.get("Subject"),
                     entry.get("MessageStructure"), entry.get("MessageAttributes"),
-                    entry.get("MessageGroupId"), entry.get("MessageDeduplicationId"))
+                    entry.get("MessageGroupId"), entry.get("MessageDeduplicationId"),
+                    ctx.headers.get("x-amzn-trace-id"))
                 published = self._fan_out(topic, note)
             except ServiceError as error:
                 failed.append({"Id": entry["Id"], "Code": error.code.removesuffix("Exception"),

@@ -47,13 +47,17 @@ class QueuePort:
         group_id: str | None = None,
         deduplication_id: str | None = None,
         delay_seconds: int | None = None,
+        trace_header: str | None = None,
     ) -> dict[str, Any]:
-        """SendMessage to the queue; its answer (MessageId, digests, SequenceNumber)."""
+        """SendMessage to the queue, with ``trace_header`` as the AWSTraceHeader system
+        attribute; its answer (MessageId, digests, SequenceNumber)."""
         ctx, url = self._address(queue_arn, "SendMessage")
+        system = ({"AWSTraceHeader": {"DataType": "String", "StringValue": trace_header}}
+                  if trace_header else None)
         return self._provider.send_message(
             ctx, queue_url=url, message_body=body, delay_seconds=delay_seconds,
-            message_attributes=message_attributes, message_deduplication_id=deduplication_id,
-            message_group_id=group_id,
+            message_attributes=message_attributes, message_system_attributes=system,
+            message_deduplication_id=deduplication_id, message_group_id=group_id,
         )
 
     async def receive(

@@ -107,12 +107,13 @@ class ExecutionsPort:
     def __init__(self, provider: StepFunctionsProvider) -> None:
         self.provider = provider
 
-    def start_execution(self, state_machine_arn: str, input_text: str) -> dict[str, Any]:
+    def start_execution(self, state_machine_arn: str, input_text: str, *,
+                        trace_header: str | None = None) -> dict[str, Any]:
         parsed = parse_arn(state_machine_arn)
         ctx = RequestContext(parsed.account, parsed.region, ids.request_id(), "stepfunctions",
                              "StartExecution", "json", "http://localhost")
         return self.provider.start_execution(ctx, state_machine_arn=state_machine_arn,
-                                             input=input_text)
+                                             input=input_text, trace_header=trace_header)
 
 
 __all__ = ["ExecutionsPort", "NestedExecutions", "describe"]
