@@ -9,6 +9,7 @@ then after two more, up to MaximumRetryAttempts (0-2, default 2); a throttled ev
 to the queue with a back-off doubling from one second to five minutes; an event older than
 MaximumEventAgeInSeconds (default six hours) is discarded. Each outcome goes to the OnSuccess or
 OnFailure destination as an invocation record, and failures to the dead-letter target too.
+The event keeps the X-Ray trace it was accepted in, and a tracer records each attempt in it.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from emulator.runtime.destinations import (
     invocation_record,
 )
 from emulator.runtime.invoker import Runtime
-from emulator.runtime.spec import FunctionSpec, InvocationRequest, Throttled
+from emulator.runtime.spec import FunctionSpec, InvocationRequest, InvocationResult, Throttled
 from emulator.store import Record
 
 log = logging.getLogger("emulator.lambda")
@@ -58,7 +59,10 @@ class AsyncEvent(Record):
     due: float
     attempts: int = 0
     throttles: int = 0
-    trace_header: str | None = None
+    trace_header: str | None = None  # the caller's X-Amzn-Trace-Id
+    # Decided when accepted: the X-Amzn-Trace-Id the attempts continue (None when Lambda does
+    # not trace this event, and the caller's header goes to the function as it came).
+    trace: str | None = None
     executed_version: str | None = None
     function_error: str | None = None
     response: str | None = None
@@ -95,6 +99,22 @@ class AsyncHost(Protocol):
     def forget_event(self, event: AsyncEvent) -> None: ...
 
 
+class AttemptTrace(Protocol):
+    """The X-Ray side of one attempt."""
+
+    header: str | None  # the X-Amzn-Trace-Id the function is invoked with
+
+    def finish(self, result: InvocationResult) -> None:
+        """Record the attempt's segments (an attempt that was throttled is not finished)."""
+        ...
+
+
+class AttemptTracer(Protocol):
+    def begin(self, event: AsyncEvent, target: AsyncTarget) -> AttemptTrace | None:
+        """The trace of an attempt starting now; None when the event is not traced."""
+        ...
+
+
 def _error_message(response: str | None) -> str:
     try:
         document = json.loads(response or "")
@@ -107,11 +127,12 @@ def _error_message(response: str | None) -> str:
 
 class EventQueue:
     def __init__(self, clock: Clock, runtime: Runtime, host: AsyncHost,
-                 destinations: Destinations) -> None:
+                 destinations: Destinations, tracer: AttemptTracer | None = None) -> None:
         self.clock = clock
         self.runtime = runtime
         self.host = host
         self.destinations = destinations
+        self.tracer = tracer
         self._events: dict[str, AsyncEvent] = {}
         self._heap: list[tuple[float, int, str]] = []
         self._order = itertools.count()
@@ -211,9 +232,11 @@ class EventQueue:
         if now - event.accepted >= config.maximum_event_age:
             await self._failed(event, target, EVENT_AGE_EXCEEDED)
             return
+        trace = self.tracer.begin(event, target) if self.tracer is not None else None
         request = InvocationRequest(
             payload=event.payload.encode(), invoked_arn=target.invoked_arn,
-            trace_header=event.trace_header, request_id=event.request_id,
+            trace_header=trace.header if trace is not None else event.trace_header,
+            request_id=event.request_id,
         )
         try:
             result = await self.runtime.invoke(target.spec, request)
@@ -226,6 +249,8 @@ class EventQueue:
             return
         if generation != self._generation:
             return
+        if trace is not None:
+            trace.finish(result)
         event.attempts += 1
         event.executed_version = result.executed_version
         event.function_error = result.function_error
@@ -323,5 +348,7 @@ __all__ = [
     "AsyncEvent",
     "AsyncHost",
     "AsyncTarget",
+    "AttemptTrace",
+    "AttemptTracer",
     "EventQueue",
 ]

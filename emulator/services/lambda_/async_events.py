@@ -7,6 +7,7 @@ from emulator.runtime.destinations import Destinations
 from emulator.runtime.event_queue import AsyncEvent, AsyncTarget, EventQueue
 from emulator.services.lambda_.common import Scope, function_arn
 from emulator.services.lambda_.event_invoke import EventInvokeApi
+from emulator.services.lambda_.tracing import AsyncTracer
 from emulator.store import Table
 from emulator.wire.errors import ServiceError
 
@@ -20,7 +21,8 @@ class AsyncEventsApi(EventInvokeApi):
     def event_queue(self) -> EventQueue:
         if self._event_queue is None:
             self._event_queue = EventQueue(self.clock, self.runtime, self,
-                                           Destinations(self.ports))
+                                           Destinations(self.ports),
+                                           AsyncTracer(self.ports, self.clock))
         return self._event_queue
 
     def _events(self, account: str, region: str) -> Table[AsyncEvent]:
@@ -29,12 +31,13 @@ class AsyncEventsApi(EventInvokeApi):
     # -- the queue's host --------------------------------------------------------------------
 
     def accept_event(self, scope: Scope, name: str, qualifier: str | None, payload: bytes,
-                     request_id: str, trace_header: str | None) -> None:
+                     request_id: str, trace_header: str | None,
+                     trace: str | None = None) -> None:
         now = self.clock.now()
         self.event_queue.accept(AsyncEvent(
             request_id=request_id, account=scope.account, region=scope.region, function=name,
             qualifier=qualifier, payload=payload.decode("utf-8", errors="replace"),
-            accepted=now, due=now, trace_header=trace_header,
+            accepted=now, due=now, trace_header=trace_header, trace=trace,
         ))
 
     def save_event(self, event: AsyncEvent) -> None:

@@ -94,8 +94,10 @@ class InvokeApi(AsyncEventsApi):
         trace_header: str | None = None,
         tail: bool = False,
         request_id: str | None = None,
+        traced: bool = True,
     ) -> InvokeResult:
-        """One invocation, raising ServiceError as the Invoke API answers."""
+        """One invocation, raising ServiceError as the Invoke API answers; ``traced`` False
+        leaves X-Ray out of it, as for InvokeAsync."""
         if invocation_type not in INVOCATION_TYPES:
             raise user_error("InvalidParameterValueException",
                              f"Unsupported invocation type {invocation_type}")
@@ -131,7 +133,7 @@ class InvokeApi(AsyncEventsApi):
         trace = InvocationTrace.begin(
             self.ports, self.clock, tracing_mode=record.tracing_mode, header=trace_header,
             account=scope.account, region=scope.region, function_name=name,
-        ) if invocation_type == "RequestResponse" else None
+        ) if traced else None
         request = InvocationRequest(
             payload=payload,
             invoked_arn=function_arn(scope, name, qualifier),
@@ -141,8 +143,12 @@ class InvokeApi(AsyncEventsApi):
             request_id=request_id,
         )
         if invocation_type == "Event":
-            self.accept_event(scope, name, qualifier, payload, request_id or ids.request_id(),
-                              trace_header)
+            event_id = request_id or ids.request_id()
+            self.accept_event(scope, name, qualifier, payload, event_id, trace_header,
+                              trace.event_header if trace else None)
+            if trace is not None:
+                trace.accepted(function_name=name, function_arn=request.invoked_arn,
+                               account=scope.account, region=scope.region, request_id=event_id)
             return InvokeResult(status_code=202, payload=b"", executed_version=record.version)
         try:
             result = await self.runtime.invoke(spec, request)
@@ -168,8 +174,10 @@ class InvokeApi(AsyncEventsApi):
         self, ctx: RequestContext, *, function_name: str, invoke_args: bytes, **_: Any
     ) -> dict[str, Any]:
         """The deprecated InvokeAsync: an Event invocation answered with Status 202."""
+        # InvokeAsync does not support X-Ray: no trace reaches the function.
         await self.invoke_function(scope_of(ctx), function_name, invoke_args or b"",
-                                   invocation_type="Event", request_id=ctx.request_id)
+                                   invocation_type="Event", request_id=ctx.request_id,
+                                   traced=False)
         return {"Status": 202}
 
 

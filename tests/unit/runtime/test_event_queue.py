@@ -21,10 +21,12 @@ class FakeRuntime:
     def __init__(self, outcomes: list[str]) -> None:
         self.outcomes = outcomes
         self.calls: list[str] = []
+        self.headers: list[str | None] = []
 
     async def invoke(self, spec: FunctionSpec, request: InvocationRequest) -> InvocationResult:
         outcome = self.outcomes.pop(0) if self.outcomes else "ok"
         self.calls.append(outcome)
+        self.headers.append(request.trace_header)
         if outcome == "throttle":
             raise Throttled("ReservedFunctionConcurrentInvocationLimitExceeded")
         error = "Unhandled" if outcome == "error" else None
@@ -70,16 +72,41 @@ async def _settle(queue: EventQueue) -> None:
             return
 
 
-def _run(outcomes: list[str], config: AsyncConfig,
-         steps: list[float]) -> tuple[FakeRuntime, FakeHost, FakeDestinations]:
+class FakeAttempt:
+    def __init__(self, tracer: FakeTracer, number: int) -> None:
+        self.tracer = tracer
+        self.header: str | None = f"Root=1-00000000-{'0' * 24};Parent={number:016x};Sampled=1"
+        self.number = number
+
+    def finish(self, result: InvocationResult) -> None:
+        self.tracer.finished.append((self.number, result.function_error))
+
+
+class FakeTracer:
+    def __init__(self) -> None:
+        self.begun = 0
+        self.finished: list[tuple[int, str | None]] = []
+
+    def begin(self, event: AsyncEvent, target: AsyncTarget) -> FakeAttempt | None:
+        if event.trace is None:
+            return None
+        self.begun += 1
+        return FakeAttempt(self, self.begun)
+
+
+def _run(outcomes: list[str], config: AsyncConfig, steps: list[float],
+         tracer: FakeTracer | None = None,
+         trace: str | None = None) -> tuple[FakeRuntime, FakeHost, FakeDestinations]:
     clock = Clock()
     runtime, host, destinations = FakeRuntime(outcomes), FakeHost(config), FakeDestinations()
 
     async def scenario() -> None:
-        queue = EventQueue(clock, runtime, host, destinations)  # type: ignore[arg-type]
+        queue = EventQueue(clock, runtime, host, destinations,  # type: ignore[arg-type]
+                           tracer)
         now = clock.now()
         queue.accept(AsyncEvent(request_id="r1", account="000000000000", region="us-east-1",
-                                function="f", payload='{"a": 1}', accepted=now, due=now))
+                                function="f", payload='{"a": 1}', accepted=now, due=now,
+                                trace_header="Root=caller", trace=trace))
         await _settle(queue)
         for seconds in steps:
             clock.advance(seconds)
@@ -128,3 +155,20 @@ def test_an_event_throttled_past_its_age_expires_without_a_response() -> None:
     assert record["requestContext"]["approximateInvokeCount"] == 0
     assert "responseContext" not in record and "responsePayload" not in record
     assert destinations.dead[0][2:] == (429, "Rate Exceeded.")
+
+
+def test_a_traced_event_finishes_each_attempt_that_ran_and_not_the_throttled_ones() -> None:
+    tracer = FakeTracer()
+    runtime, _, _ = _run(["throttle", "error", "ok"], AsyncConfig(), [1, 60], tracer,
+                         trace="Root=decided")
+    assert runtime.calls == ["throttle", "error", "ok"]
+    assert tracer.begun == 3
+    assert tracer.finished == [(2, "Unhandled"), (3, None)]
+    assert runtime.headers == [
+        f"Root=1-00000000-{'0' * 24};Parent={n:016x};Sampled=1" for n in (1, 2, 3)]
+
+
+def test_an_untraced_event_passes_the_callers_header_on() -> None:
+    tracer = FakeTracer()
+    runtime, _, _ = _run(["ok"], AsyncConfig(), [], tracer)
+    assert tracer.begun == 0 and runtime.headers == ["Root=caller"]
