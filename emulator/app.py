@@ -12,12 +12,14 @@ from typing import TYPE_CHECKING, Any
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket
 
 from emulator import __version__
 from emulator.clock import Clock
 from emulator.config import Settings
 from emulator.gateway import asgi as execute_api
+from emulator.gateway.websocket import web as websocket_apis
 from emulator.idle import wait_idle
 from emulator.services.cognito_idp import http as cognito_http
 from emulator.services.lambda_ import http as lambda_http
@@ -168,6 +170,9 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> S
         served = await cognito_http.token_route(emulator.services, request)
         return served if served is not None else await aws(request)
 
+    async def websocket_api(websocket: WebSocket) -> None:
+        await websocket_apis.serve(emulator.services, websocket)
+
     async def xray_otlp(request: Request) -> Response:
         return await xray_http.otlp_traces(emulator.services, request)
 
@@ -205,6 +210,7 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> S
             Route("/{pool_id}/.well-known/{document}", pool_document, methods=["GET"]),
             Route("/{pool_id}/oauth2/token", pool_token, methods=["POST"]),
             Route("/{path:path}", aws, methods=ALL_METHODS),
+            WebSocketRoute("/{path:path}", websocket_api),
         ],
         lifespan=lifespan,
     )

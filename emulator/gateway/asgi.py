@@ -17,6 +17,7 @@ from starlette.responses import JSONResponse, Response
 
 from emulator.gateway.http_api import web as http_apis
 from emulator.gateway.messages import GatewayRequest
+from emulator.gateway.websocket import callback as websocket_callback
 
 API_HOST = re.compile(r"^(?P<api>[a-z0-9]{1,32})\.execute-api(?:\.[a-z0-9-]+)*\.localhost"
                       r"(?::\d+)?$")
@@ -63,6 +64,8 @@ async def dispatch(services: Any, request: Request) -> Response | None:
     host = request.headers.get("host", "")
     path = request.scope.get("raw_path", b"").decode("latin-1").split("?", 1)[0] \
         or request.url.path
+    if websocket_callback.management_call(services, request, host, path):
+        return None  # an @connections call: the wire layer answers it
     match = API_HOST.match(host)
     if match is not None:
         answer = await http_apis.dispatch(services, request, match["api"], path, _request)

@@ -23,6 +23,7 @@ PROVIDERS: dict[str, str] = {
     "apigatewayv2": "emulator.services.apigatewayv2.provider:ApiGatewayV2Provider",
     "xray": "emulator.services.xray.provider:XrayProvider",
     "cognito-idp": "emulator.services.cognito_idp.provider:CognitoIdpProvider",
+    "apigatewaymanagementapi": "emulator.services.apigatewaymanagementapi.provider:ManagementApiProvider",  # noqa: E501
 }
 
 

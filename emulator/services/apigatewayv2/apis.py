@@ -29,7 +29,10 @@ EDITABLE = ("ApiKeySelectionExpression", "CorsConfiguration", "Description",
 class ApisApi(HttpApiBase):
     def _answer(self, ctx: RequestContext, record: ApiRecord) -> dict[str, Any]:
         doc = self.copy(record.api)
-        doc["ApiEndpoint"] = invoke_host(ctx, doc["ApiId"])
+        endpoint = invoke_host(ctx, doc["ApiId"])
+        if doc.get("ProtocolType") == "WEBSOCKET":  # ws:// (wss:// behind TLS), as AWS's wss://
+            endpoint = "ws" + endpoint.removeprefix("http")
+        doc["ApiEndpoint"] = endpoint
         return doc
 
     def new_api(self, ctx: RequestContext, fields: dict[str, Any]) -> ApiRecord:
@@ -37,6 +40,8 @@ class ApisApi(HttpApiBase):
         protocol = fields.get("ProtocolType") or "HTTP"
         if protocol not in PROTOCOLS:
             raise bad_request(f"Invalid protocol type {protocol}")
+        if protocol == "WEBSOCKET":
+            check_websocket_api(fields)
         api_id = ids.short_id(10)
         while api_id in self.apis(ctx):
             api_id = ids.short_id(10)
@@ -44,7 +49,8 @@ class ApisApi(HttpApiBase):
             "ApiId": api_id, "ApiKeySelectionExpression": "$request.header.x-api-key",
             "CreatedDate": self.clock.now(), "DisableExecuteApiEndpoint": False,
             "IpAddressType": "ipv4", "ProtocolType": protocol,
-            "RouteSelectionExpression": "${request.method} ${request.path}",
+            "RouteSelectionExpression": "${request.method} ${request.path}"
+            if protocol == "HTTP" else None,
             "Tags": {},
         })
         api.update(without_none({key: fields.get(key) for key in EDITABLE}))
@@ -61,6 +67,9 @@ class ApisApi(HttpApiBase):
         given.update(Name=name, ProtocolType=protocol_type, Tags=fields.get("tags"))
         if (route_key or credentials_arn) and not target:
             raise bad_request("Target is required when RouteKey or CredentialsArn is set")
+        if target and protocol_type == "WEBSOCKET":
+            raise bad_request("Quick create (Target, RouteKey, CredentialsArn) is only "
+                              "supported for HTTP APIs")
         record = self.new_api(ctx, given)
         if target:
             self._quick_create(ctx, record, target, route_key or "$default", credentials_arn)
@@ -105,6 +114,11 @@ class ApisApi(HttpApiBase):
             value = fields.get(_snake(key))
             if value is not None:
                 record.api[key] = value
+        if record.api.get("ProtocolType") == "WEBSOCKET":
+            check_websocket_api(record.api)
+            if fields.get("target"):
+                raise bad_request("Quick create (Target, RouteKey, CredentialsArn) is only "
+                                  "supported for HTTP APIs")
         if fields.get("target"):
             managed = [r for r in record.routes.values() if r.get("ApiGatewayManaged")]
             if not managed:
@@ -169,8 +183,18 @@ class ApisApi(HttpApiBase):
         return {"Tags": dict(doc.get("Tags") or {})}
 
 
+def check_websocket_api(fields: dict[str, Any]) -> None:
+    """AWS's 400s for a WebSocket API: a route selection expression is required, and CORS
+    is an HTTP API setting."""
+    expression = fields.get("RouteSelectionExpression")
+    if not expression:
+        raise bad_request("RouteSelectionExpression is required for WebSocket APIs")
+    if fields.get("CorsConfiguration"):
+        raise bad_request("CorsConfiguration is supported only for HTTP APIs")
+
+
 def _snake(member: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", member).lower()
 
 
-__all__ = ["ApisApi"]
+__all__ = ["ApisApi", "check_websocket_api"]

@@ -1,5 +1,6 @@
 """Authorizers of HTTP APIs: JWT (issuer and audience) and Lambda REQUEST authorizers with
-payload 1.0 or 2.0, simple responses and a result TTL."""
+payload 1.0 or 2.0, simple responses and a result TTL; and WebSocket APIs' Lambda REQUEST
+authorizers for ``$connect``."""
 
 from __future__ import annotations
 
@@ -19,11 +20,30 @@ from emulator.services.apigatewayv2.models import ApiRecord
 
 IDENTITY = re.compile(r"^\$(?:request\.(?:header|querystring)\.[^\s,]+|context\.[A-Za-z0-9._]+|"
                       r"stageVariables\.[A-Za-z0-9_]+)$")
+WEBSOCKET_IDENTITY = re.compile(r"^(?:route\.request\.(?:header|querystring)\.[A-Za-z0-9._-]+|"
+                                r"stageVariables\.[A-Za-z0-9._-]+|context\.[A-Za-z0-9._-]+)$")
 AUTHORIZER_URI = re.compile(r"^arn:aws[a-z-]*:apigateway:[a-z0-9-]+:lambda:path/[^/]+/functions/"
                             r".+/invocations$")
 
 
+def check_websocket_authorizer(doc: dict[str, Any]) -> None:
+    """A WebSocket API's authorizer: a Lambda REQUEST authorizer on ``$connect``, whose
+    identity sources are ``route.request.header.*``, ``route.request.querystring.*``,
+    ``stageVariables.*`` or ``context.*``."""
+    if doc.get("AuthorizerType") != "REQUEST":
+        raise bad_request(f"Invalid authorizer type {doc.get('AuthorizerType')} for a "
+                          "WebSocket API: use REQUEST")
+    for source in doc.get("IdentitySource") or []:
+        if not WEBSOCKET_IDENTITY.match(str(source)):
+            raise bad_request(f"Invalid identity source {source}")
+    if not AUTHORIZER_URI.match(str(doc.get("AuthorizerUri") or "")):
+        raise bad_request(f"Invalid authorizer URI {doc.get('AuthorizerUri')}")
+
+
 def check_authorizer(doc: dict[str, Any], protocol: str) -> None:
+    if protocol == "WEBSOCKET":
+        check_websocket_authorizer(doc)
+        return
     kind = doc.get("AuthorizerType")
     sources: list[str] = list(doc.get("IdentitySource") or [])
     if protocol == "HTTP" and kind not in ("JWT", "REQUEST"):
@@ -72,7 +92,7 @@ class AuthorizersApi(HttpApiBase):
         authorizer_id = ids.short_id(6)
         doc = {"AuthorizerId": authorizer_id, "AuthorizerType": authorizer_type,
                "IdentitySource": list(identity_source), "Name": name, **members(fields)}
-        if authorizer_type == "REQUEST":
+        if authorizer_type == "REQUEST" and record.api.get("ProtocolType") == "HTTP":
             doc.setdefault("AuthorizerResultTtlInSeconds", 0)
             doc.setdefault("EnableSimpleResponses", False)
         self._check_authorizer(record, doc, authorizer_id)
@@ -112,4 +132,4 @@ class AuthorizersApi(HttpApiBase):
         self.save_api(ctx, record)
 
 
-__all__ = ["AuthorizersApi", "check_authorizer"]
+__all__ = ["AuthorizersApi", "check_authorizer", "check_websocket_authorizer"]

@@ -130,7 +130,9 @@ class HttpApiBase(Provider):
         })
         snapshot = Snapshot(api=self.copy(record.api), routes=self.copy(record.routes),
                             integrations=self.copy(record.integrations),
-                            authorizers=self.copy(record.authorizers))
+                            authorizers=self.copy(record.authorizers),
+                            route_responses=self.copy(record.route_responses),
+                            integration_responses=self.copy(record.integration_responses))
         api_id = record.api["ApiId"]
         self.deployments(ctx).put(child_key(api_id, deployment_id), DeploymentRecord(
             api_id=api_id, deployment=deployment, snapshot=snapshot))

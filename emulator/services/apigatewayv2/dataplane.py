@@ -1,11 +1,12 @@
-"""The control plane's records as the HTTP API data plane reads them
-(emulator.gateway.http_api.deployed)."""
+"""The control plane's records as the HTTP and WebSocket API data planes read them
+(emulator.gateway.http_api.deployed, emulator.gateway.websocket.deployed)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from emulator.gateway.http_api.deployed import ApiMapping, DeployedHttpStage
+from emulator.gateway.websocket.deployed import DeployedWebSocketStage
 from emulator.services.apigatewayv2.models import (
     APIS,
     DEPLOYMENTS,
@@ -38,8 +39,17 @@ class DeployedHttpApisView:
                 return account, region
         return None
 
+    def protocol(self, api_id: str) -> str | None:
+        """``HTTP`` or ``WEBSOCKET``, None for an unknown API."""
+        home = self._home(api_id)
+        if home is None:
+            return None
+        record = self._provider.store.table(*home, APIS, ApiRecord).get(api_id)
+        return str(record.api.get("ProtocolType")) if record is not None else None
+
     def api_exists(self, api_id: str) -> bool:
-        return self._home(api_id) is not None
+        """Whether ``api_id`` is an HTTP API (WebSocket APIs have their own data plane)."""
+        return self.protocol(api_id) == "HTTP"
 
     def stage(self, api_id: str, stage_name: str) -> DeployedHttpStage | None:
         home = self._home(api_id)
@@ -58,6 +68,22 @@ class DeployedHttpApisView:
                                  stage=stage.stage, deployment_id=deployment_id,
                                  snapshot=deployment.snapshot)
 
+    def deployment(self, api_id: str, stage_name: str
+                   ) -> tuple[str, str, StageRecord, DeploymentRecord] | None:
+        """The account, region, stage and current deployment of ``api_id``'s stage."""
+        home = self._home(api_id)
+        if home is None:
+            return None
+        store = self._provider.store
+        stage = store.table(*home, STAGES, StageRecord).get(child_key(api_id, stage_name))
+        if stage is None:
+            return None
+        deployment = store.table(*home, DEPLOYMENTS, DeploymentRecord).get(
+            child_key(api_id, str(stage.stage.get("DeploymentId") or "")))
+        if deployment is None:
+            return None
+        return home[0], home[1], stage, deployment
+
     def mappings(self, host: str) -> list[ApiMapping] | None:
         store = self._provider.store
         for account, region in store.scopes(DOMAINS):
@@ -69,4 +95,26 @@ class DeployedHttpApisView:
         return None
 
 
-__all__ = ["DeployedHttpApisView"]
+class DeployedWebSocketApisView:
+    """The WebSocket API data plane's view (emulator.gateway.websocket.deployed)."""
+
+    def __init__(self, apis: DeployedHttpApisView) -> None:
+        self._apis = apis
+
+    def knows(self, api_id: str) -> bool:
+        return self._apis.protocol(api_id) == "WEBSOCKET"
+
+    def stage(self, api_id: str, stage_name: str) -> DeployedWebSocketStage | None:
+        if not self.knows(api_id):
+            return None
+        found = self._apis.deployment(api_id, stage_name)
+        if found is None:
+            return None
+        account, region, stage, deployment = found
+        return DeployedWebSocketStage(
+            account=account, region=region, api_id=api_id, stage=stage.stage,
+            deployment_id=str(deployment.deployment["DeploymentId"]),
+            snapshot=deployment.snapshot)
+
+
+__all__ = ["DeployedHttpApisView", "DeployedWebSocketApisView"]

@@ -1,5 +1,6 @@
 """Integrations of HTTP APIs: Lambda proxy (payload 1.0 or 2.0), HTTP proxy and AWS service
-integrations by subtype, with their parameter mappings checked as AWS checks them."""
+integrations by subtype, with their parameter mappings checked as AWS checks them; and of
+WebSocket APIs (AWS_PROXY, AWS, HTTP, HTTP_PROXY, MOCK) with their integration responses."""
 
 from __future__ import annotations
 
@@ -120,12 +121,49 @@ def check_integration(integration: dict[str, Any]) -> None:
                                   f"{match[2]} is reserved.")
 
 
+def check_websocket_integration(integration: dict[str, Any]) -> None:
+    """AWS's 400s for a WebSocket API integration it would not accept."""
+    kind = integration.get("IntegrationType")
+    if kind not in ALL_TYPES:
+        raise bad_request(f"Invalid integration type {kind}")
+    uri = str(integration.get("IntegrationUri") or "")
+    if kind != "MOCK" and not uri:
+        raise bad_request("IntegrationUri is required for this integration type")
+    if kind == "AWS_PROXY" and not LAMBDA_URI.match(uri) and "${stageVariables." not in uri:
+        raise bad_request(f"Invalid integration URI {uri}: AWS_PROXY integrations take a "
+                          "Lambda function")
+    if kind in ("HTTP", "HTTP_PROXY") and not integration.get("IntegrationMethod"):
+        raise bad_request(f"IntegrationMethod is required for {kind} integrations")
+    if not 50 <= int(integration.get("TimeoutInMillis", 29000)) <= 29000:
+        raise bad_request("TimeoutInMillis must be between 50 and 29000 for WebSocket APIs")
+    passthrough = integration.get("PassthroughBehavior")
+    if passthrough not in (None, "WHEN_NO_MATCH", "NEVER", "WHEN_NO_TEMPLATES"):
+        raise bad_request(f"Invalid passthrough behavior {passthrough}")
+    strategy = integration.get("ContentHandlingStrategy")
+    if strategy not in (None, "CONVERT_TO_BINARY", "CONVERT_TO_TEXT"):
+        raise bad_request(f"Invalid content handling strategy {strategy}")
+
+
+def check_response_key(key: str) -> None:
+    """An integration response key is ``$default`` or a ``/regular expression/``."""
+    if key == "$default":
+        return
+    if len(key) < 2 or not (key.startswith("/") and key.endswith("/")):
+        raise bad_request(f"Invalid integration response key {key}: use $default or a "
+                          "regular expression between slashes, such as /2\\d\\d/")
+    try:
+        re.compile(key[1:-1])
+    except re.error:
+        raise bad_request(f"Invalid regular expression in integration response key {key}"
+                          ) from None
+
+
 class IntegrationsApi(HttpApiBase):
     def _checked(self, record: ApiRecord, integration: dict[str, Any]) -> None:
         if record.api.get("ProtocolType") == "HTTP":
             check_integration(integration)
-        elif integration.get("IntegrationType") not in ALL_TYPES:
-            raise bad_request(f"Invalid integration type {integration.get('IntegrationType')}")
+        else:
+            check_websocket_integration(integration)
 
     def create_integration(self, ctx: RequestContext, *, api_id: str, integration_type: str,
                            **fields: Any) -> dict[str, Any]:
@@ -139,6 +177,10 @@ class IntegrationsApi(HttpApiBase):
             integration.setdefault("PayloadFormatVersion", "1.0")
         if record.api.get("ProtocolType") == "HTTP" and integration_type == "AWS_PROXY":
             integration.setdefault("IntegrationMethod", "POST")
+        if record.api.get("ProtocolType") == "WEBSOCKET":
+            integration["TimeoutInMillis"] = fields.get("timeout_in_millis") or 29000
+            integration.setdefault("PayloadFormatVersion", "1.0")
+            integration.setdefault("PassthroughBehavior", "WHEN_NO_MATCH")
         self._checked(record, integration)
         record.integrations[integration_id] = without_none(integration)
         self.save_api(ctx, record)
@@ -184,13 +226,20 @@ class IntegrationsApi(HttpApiBase):
         record.integration_responses.pop(integration_id, None)
         self.save_api(ctx, record)
 
-    # -- integration responses (WebSocket APIs use them; stored for completeness) -----------
+    # -- integration responses (WebSocket APIs' non-proxy integrations use them) ------------
 
     def create_integration_response(self, ctx: RequestContext, *, api_id: str,
                                     integration_id: str, integration_response_key: str,
                                     **fields: Any) -> dict[str, Any]:
         record = self.api_record(ctx, api_id)
         self.child(record, "integrations", integration_id, "Integration")
+        if record.api.get("ProtocolType") == "WEBSOCKET":
+            check_response_key(integration_response_key)
+            existing = record.integration_responses.get(integration_id, {}).values()
+            if any(r.get("IntegrationResponseKey") == integration_response_key
+                   for r in existing):
+                raise conflict(f"An integration response with key "
+                               f"{integration_response_key} already exists")
         response_id = ids.short_id(6)
         doc = {"IntegrationResponseId": response_id,
                "IntegrationResponseKey": integration_response_key, **members(fields)}
@@ -227,6 +276,8 @@ class IntegrationsApi(HttpApiBase):
         record = self.api_record(ctx, api_id)
         doc = self._response(record, integration_id, integration_response_id)
         doc.update(members(fields))
+        if record.api.get("ProtocolType") == "WEBSOCKET":
+            check_response_key(str(doc.get("IntegrationResponseKey")))
         self.save_api(ctx, record)
         return self.copy(doc)
 
@@ -239,4 +290,5 @@ class IntegrationsApi(HttpApiBase):
         self.save_api(ctx, record)
 
 
-__all__ = ["SUBTYPES", "IntegrationsApi", "check_integration"]
+__all__ = ["SUBTYPES", "IntegrationsApi", "check_integration", "check_response_key",
+           "check_websocket_integration"]

@@ -1,13 +1,17 @@
-"""The API Gateway v2 provider (HTTP APIs): the control plane, and the data plane it serves
-through the ``http-apis`` port."""
+"""The API Gateway v2 provider (HTTP and WebSocket APIs): the control plane, and the data
+planes it serves through the ``http-apis`` and ``websocket-apis`` ports."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from emulator.gateway.http_api.engine import HttpGateway
+from emulator.gateway.websocket.engine import WebSocketGateway
 from emulator.services.apigatewayv2.authorizers import AuthorizersApi
-from emulator.services.apigatewayv2.dataplane import DeployedHttpApisView
+from emulator.services.apigatewayv2.dataplane import (
+    DeployedHttpApisView,
+    DeployedWebSocketApisView,
+)
 from emulator.services.apigatewayv2.domains import DomainsApi
 from emulator.services.apigatewayv2.integrations import IntegrationsApi
 from emulator.services.apigatewayv2.models import APIS, ApiRecord
@@ -20,6 +24,7 @@ class ApiGatewayV2Provider(OpenApiApi, RoutesApi, IntegrationsApi, AuthorizersAp
                            DomainsApi):
     service_name = "apigatewayv2"
     _gateway: HttpGateway | None = None
+    _websockets: WebSocketGateway | None = None
 
     @property
     def gateway(self) -> HttpGateway:
@@ -27,8 +32,25 @@ class ApiGatewayV2Provider(OpenApiApi, RoutesApi, IntegrationsApi, AuthorizersAp
             self._gateway = HttpGateway(DeployedHttpApisView(self), self.clock, self.ports)
         return self._gateway
 
+    @property
+    def websockets(self) -> WebSocketGateway:
+        if self._websockets is None:
+            self._websockets = WebSocketGateway(
+                DeployedWebSocketApisView(DeployedHttpApisView(self)), self.clock, self.ports)
+        return self._websockets
+
     def port(self, name: str) -> object | None:
+        if name == "websocket-apis":
+            return self.websockets
         return self.gateway if name == "http-apis" else None
+
+    def busy(self) -> list[str]:
+        return self._websockets.busy() if self._websockets is not None else []
+
+    async def stop(self) -> None:
+        if self._websockets is not None:
+            await self._websockets.stop()
+        await super().stop()
 
     def forget_authorizers(self, api_id: str, stage_name: str) -> None:
         if self._gateway is not None:
@@ -38,6 +60,8 @@ class ApiGatewayV2Provider(OpenApiApi, RoutesApi, IntegrationsApi, AuthorizersAp
         super().reset()
         if self._gateway is not None:
             self._gateway.forget()
+        if self._websockets is not None:
+            self._websockets.forget()
 
     def resources(self) -> dict[str, list[dict[str, Any]]]:
         apis: list[dict[str, Any]] = []

@@ -1,4 +1,5 @@
-"""Routes (``GET /items/{id}``, ``ANY /{proxy+}``, ``$default``) and their route responses."""
+"""Routes (``GET /items/{id}``, ``ANY /{proxy+}``, ``$default``; a WebSocket API's
+``$connect``, ``$disconnect`` and message keys) and their route responses."""
 
 from __future__ import annotations
 
@@ -40,10 +41,24 @@ def check_route_key(key: str, protocol: str) -> None:
                           "or an HTTP method and a resource path, such as 'GET /pets/{id}'.")
 
 
+def check_websocket_route(route: dict[str, Any]) -> None:
+    """AWS's 400s for a WebSocket route: authorization (IAM or a Lambda REQUEST
+    authorizer) belongs to ``$connect`` alone, and JWT authorizers are HTTP APIs' own."""
+    if not str(route.get("RouteKey") or "").strip():
+        raise bad_request("A route key must not be empty")
+    kind = route.get("AuthorizationType") or "NONE"
+    if kind == "JWT":
+        raise bad_request("AuthorizationType JWT is supported only for HTTP APIs")
+    if kind != "NONE" and route.get("RouteKey") != "$connect":
+        raise bad_request("Currently, authorization is restricted to the $connect route only")
+
+
 class RoutesApi(HttpApiBase):
     def _check_route(self, record: ApiRecord, route: dict[str, Any], route_id: str) -> None:
         key = str(route.get("RouteKey", ""))
         check_route_key(key, str(record.api.get("ProtocolType")))
+        if record.api.get("ProtocolType") == "WEBSOCKET":
+            check_websocket_route(route)
         for other_id, other in record.routes.items():
             if other_id != route_id and other.get("RouteKey") == key:
                 raise conflict(f"Route with key {key} already exists for this API")
@@ -129,6 +144,13 @@ class RoutesApi(HttpApiBase):
                               route_response_key: str, **fields: Any) -> dict[str, Any]:
         record = self.api_record(ctx, api_id)
         self.child(record, "routes", route_id, "Route")
+        if record.api.get("ProtocolType") == "WEBSOCKET":
+            if route_response_key != "$default":
+                raise bad_request("Only the $default route response key is supported for "
+                                  "WebSocket APIs")
+            if record.route_responses.get(route_id):
+                raise conflict("A route response with key $default already exists for "
+                               "this route")
         response_id = ids.short_id(6)
         doc = {"RouteResponseId": response_id, "RouteResponseKey": route_response_key,
                **members(fields)}
@@ -173,4 +195,4 @@ class RoutesApi(HttpApiBase):
         self.save_api(ctx, record)
 
 
-__all__ = ["RoutesApi", "check_route_key"]
+__all__ = ["RoutesApi", "check_route_key", "check_websocket_route"]
