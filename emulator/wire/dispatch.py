@@ -112,6 +112,9 @@ class Dispatcher:
         if specs.overlay(found.service).get("enums") == "unchecked":
             # Some services accept values beyond their model's enums (SQS's legacy names).
             problems = [problem for problem in problems if problem.constraint != "enum"]
+        # Checks the provider answers with its own error (PayloadTooLargeException...).
+        own = specs.overlay(found.service).get("unchecked", {}).get(found.operation.name, {})
+        problems = [p for p in problems if own.get(".".join(p.path)) != p.constraint]
         if problems:
             style = "query" if specs.overlay(found.service).get("validation") == "query" else (
                 "query" if found.protocol == "query" else "coral"

@@ -89,8 +89,8 @@ def reply(call: Call, route: dict[str, Any], integration: dict[str, Any], outcom
     """What the client is sent, None for a one-way route."""
     if not two_way(snapshot, route):
         return None
-    if outcome.proxy:
-        return outcome.body
+    if outcome.proxy:  # a function that returns no body sends nothing
+        return outcome.body or None
     return transformed(call, integration, outcome, snapshot)
 
 
