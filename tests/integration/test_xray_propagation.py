@@ -19,6 +19,7 @@ from aws_xray_sdk.core import AWSXRayRecorder
 from aws_xray_sdk.core.context import Context
 from aws_xray_sdk.core.models.entity import Entity
 from aws_xray_sdk.core.models.trace_header import TraceHeader
+from botocore import xform_name
 from botocore.exceptions import ClientError
 from lambda_support import create_function, unique
 
@@ -85,7 +86,7 @@ class Publisher:
         client.meta.events.register(f"before-sign.{client.meta.service_model.service_name}."
                                     f"{operation}", add_header)
         try:
-            result: dict[str, Any] = getattr(client, _snake(operation))(**params)
+            result: dict[str, Any] = getattr(client, xform_name(operation))(**params)
         finally:
             self.recorder.end_subsegment()
         self.calls[operation] = str(subsegment.id)
@@ -97,10 +98,6 @@ class Publisher:
         reply = self.emulator.client("xray").put_trace_segments(
             TraceSegmentDocuments=self.emitter.documents)
         assert reply["UnprocessedTraceSegments"] == []
-
-
-def _snake(operation: str) -> str:
-    return "".join(f"_{c.lower()}" if c.isupper() else c for c in operation).lstrip("_")
 
 
 def _header(parent: str = "53995c3f42cd8ad8") -> tuple[str, str]:
