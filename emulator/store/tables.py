@@ -1,7 +1,8 @@
 """Tables of records, one per service, account, region and kind of record.
 
 Tables live in memory; every ``put`` and ``delete`` is written through to the backend before
-it returns. A record changed in place must be ``put`` again to be stored.
+it returns. A record changed in place must be ``put`` again to be stored. Records are only
+serialised for a persistent backend: in memory, the table's dict is the only copy.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ class Table(Generic[R]):
         return self._records.get(key)
 
     def put(self, key: str, record: R) -> None:
-        self._backend.put(RowKey(*self._scope, key), record.model_dump_json())
+        if self._backend.persistent:
+            self._backend.put(RowKey(*self._scope, key), record.model_dump_json())
         self._records[key] = record
 
     def delete(self, key: str) -> R | None:
