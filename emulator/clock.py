@@ -10,7 +10,9 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 
 class Clock:
@@ -19,7 +21,8 @@ class Clock:
     def __init__(self) -> None:
         self._offset = 0.0
         self._lock = threading.Lock()
-        self._listeners: list[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = []
+        # Sleepers to wake when time jumps: their loop, and what to call on it.
+        self._listeners: list[tuple[asyncio.AbstractEventLoop, Callable[[], None]]] = []
 
     def now(self) -> float:
         """Seconds since the epoch, as the emulator sees them."""
@@ -57,37 +60,57 @@ class Clock:
             self._offset = 0.0
         self._wake()
 
-    async def sleep_until(self, deadline: float, wake: asyncio.Event | None = None) -> bool:
-        """Sleep until the clock reaches ``deadline`` or ``wake`` is set.
+    async def sleep_until(
+        self, deadline: float, wake: asyncio.Event | asyncio.Future[Any] | None = None
+    ) -> bool:
+        """Sleep until the clock reaches ``deadline`` or ``wake`` is set (or done).
 
         Returns True when woken by ``wake`` before the deadline.
         """
         loop = asyncio.get_running_loop()
-        jumped = asyncio.Event()
-        entry = (loop, jumped)
+        # One future per round, resolved by the timer, a jump of the clock or ``wake``:
+        # cheaper than racing tasks, which matters on every Lambda invocation.
+        waiter: asyncio.Future[None] | None = None
+
+        def rouse() -> None:
+            if waiter is not None and not waiter.done():
+                waiter.set_result(None)
+
+        def roused(_: object) -> None:
+            rouse()
+
+        watcher: asyncio.Task[Any] | None = None
+        if isinstance(wake, asyncio.Event):
+            if not wake.is_set():
+                watcher = loop.create_task(wake.wait())
+                watcher.add_done_callback(roused)
+        elif wake is not None:
+            wake.add_done_callback(roused)
+        entry = (loop, rouse)
         with self._lock:
             self._listeners.append(entry)
         try:
             while True:
-                if wake is not None and wake.is_set():
+                if wake is not None and (
+                    wake.is_set() if isinstance(wake, asyncio.Event) else wake.done()
+                ):
                     return True
                 remaining = deadline - self.now()
                 if remaining <= 0:
                     return False
-                waiters = [asyncio.ensure_future(jumped.wait())]
-                if wake is not None:
-                    waiters.append(asyncio.ensure_future(wake.wait()))
+                waiter = loop.create_future()
+                timer = loop.call_later(remaining, rouse)
                 try:
-                    await asyncio.wait(
-                        waiters, timeout=remaining, return_when=asyncio.FIRST_COMPLETED
-                    )
-                finally:  # also when this sleep is cancelled: no waiter is left pending
-                    for task in waiters:
-                        task.cancel()
-                jumped.clear()
+                    await waiter
+                finally:  # also when this sleep is cancelled: no timer is left behind
+                    timer.cancel()
         finally:
             with self._lock:
                 self._listeners.remove(entry)
+            if watcher is not None:
+                watcher.cancel()
+            elif isinstance(wake, asyncio.Future):
+                wake.remove_done_callback(roused)
 
     async def sleep(self, seconds: float) -> None:
         await self.sleep_until(self.now() + seconds)
@@ -95,10 +118,10 @@ class Clock:
     def _wake(self) -> None:
         with self._lock:
             listeners = list(self._listeners)
-        for loop, event in listeners:
+        for loop, rouse in listeners:
             if loop.is_closed():
                 continue
-            loop.call_soon_threadsafe(event.set)
+            loop.call_soon_threadsafe(rouse)
 
 
 __all__ = ["Clock"]
