@@ -44,6 +44,7 @@ class CodeStore:
         self._temporary = root is None
         self.root = root if root is not None else Path(tempfile.mkdtemp(prefix="emulator-lambda-"))
         self._lock = threading.Lock()
+        self._folders: dict[str, Path] = {}  # digest -> folder unpacked (or found) here
 
     def put_zip(self, data: bytes, operation: str) -> CodeRef:
         """Store an uploaded zip after checking it; raises the API's errors."""
@@ -92,11 +93,16 @@ class CodeStore:
         """The unpacked code (unpacked on first use) or the hot-reload folder."""
         if ref.hot_reload_path is not None:
             return Path(ref.hot_reload_path)
+        # Every invocation asks; the disk is only checked the first time in this process.
+        found = self._folders.get(ref.sha256)
+        if found is not None:
+            return found
         target = self.root / "unpacked" / _hex(ref)
         if not target.is_dir():
             with self._lock:
                 if not target.is_dir():
                     codezip.extract(self.zip_path(ref).read_bytes(), target)
+        self._folders[ref.sha256] = target
         return target
 
     def read_zip(self, ref: CodeRef) -> bytes | None:

@@ -79,30 +79,47 @@ class Scope:
     region: str
 
 
-@dataclass
 class Tables:
-    functions: Table[FunctionRecord]
-    versions: Table[FunctionRecord]
-    aliases: Table[AliasRecord]
-    layers: Table[LayerVersionRecord]
-    urls: Table[UrlConfigRecord]
-    policies: Table[PolicyRecord]
-    counters: Table[CounterRecord]
+    """The tables of one scope, each looked up when used: an invocation reads one or two."""
+
+    def __init__(self, store: ServiceStore, scope: Scope) -> None:
+        self._store = store
+        self._scope = scope
+
+    def _table(self, name: str, kind: type[Any]) -> Table[Any]:
+        return self._store.table(self._scope.account, self._scope.region, name, kind)
+
+    @property
+    def functions(self) -> Table[FunctionRecord]:
+        return self._table(FUNCTIONS, FunctionRecord)
+
+    @property
+    def versions(self) -> Table[FunctionRecord]:
+        return self._table(VERSIONS, FunctionRecord)
+
+    @property
+    def aliases(self) -> Table[AliasRecord]:
+        return self._table(ALIASES, AliasRecord)
+
+    @property
+    def layers(self) -> Table[LayerVersionRecord]:
+        return self._table(LAYERS, LayerVersionRecord)
+
+    @property
+    def urls(self) -> Table[UrlConfigRecord]:
+        return self._table(URLS, UrlConfigRecord)
+
+    @property
+    def policies(self) -> Table[PolicyRecord]:
+        return self._table(POLICIES, PolicyRecord)
+
+    @property
+    def counters(self) -> Table[CounterRecord]:
+        return self._table(COUNTERS, CounterRecord)
 
 
 def tables(store: ServiceStore, scope: Scope) -> Tables:
-    def table(name: str, kind: type[Any]) -> Table[Any]:
-        return store.table(scope.account, scope.region, name, kind)
-
-    return Tables(
-        functions=table(FUNCTIONS, FunctionRecord),
-        versions=table(VERSIONS, FunctionRecord),
-        aliases=table(ALIASES, AliasRecord),
-        layers=table(LAYERS, LayerVersionRecord),
-        urls=table(URLS, UrlConfigRecord),
-        policies=table(POLICIES, PolicyRecord),
-        counters=table(COUNTERS, CounterRecord),
-    )
+    return Tables(store, scope)
 
 
 def function_arn(scope: Scope, name: str, qualifier: str | None = None) -> str:
