@@ -86,6 +86,8 @@ class Worker:
         os.close(to_child_r)
         os.close(from_child_w)
         self.reader: threading.Thread | None = None
+        self._killed = False
+        self._kill_lock = threading.Lock()
 
     def send(self, document: dict[str, Any]) -> None:
         data = json.dumps(document).encode()
@@ -115,6 +117,12 @@ class Worker:
     def kill(self) -> None:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.process.pid, signal.SIGKILL)
+        # A timed-out worker is killed, then closed: reap it (and close its pipes) once only,
+        # or the second close could hit a descriptor the process has reused since.
+        with self._kill_lock:
+            if self._killed:
+                return
+            self._killed = True
         # Reap it without blocking the caller; the pipes close once nothing reads them.
         threading.Thread(target=self._reap, daemon=True).start()
 
