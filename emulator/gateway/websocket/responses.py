@@ -29,19 +29,9 @@ def two_way(snapshot: WebSocketSnapshot, route: dict[str, Any]) -> bool:
         snapshot.route_responses.get(str(route.get("RouteId"))))
 
 
-def _selected(call: Call, integration: dict[str, Any], outcome: Outcome,
-              responses: list[dict[str, Any]]) -> dict[str, Any]:
-    expression = integration.get("IntegrationResponseSelectionExpression")
-    if expression:
-        try:
-            value = selection.evaluate(str(expression), sources(call, outcome.body.decode(
-                "utf-8", "replace")))
-        except selection.NotEvaluable:
-            value = ""
-    elif outcome.error_message is not None:
-        value = outcome.error_message
-    else:
-        value = str(outcome.status)
+def _selected(outcome: Outcome, responses: list[dict[str, Any]]) -> dict[str, Any]:
+    value = outcome.error_message if outcome.error_message is not None \
+        else str(outcome.status)
     fallback = None
     for response in responses:
         key = str(response.get("IntegrationResponseKey"))
@@ -61,7 +51,7 @@ def transformed(call: Call, integration: dict[str, Any], outcome: Outcome,
     """A non-proxy integration's answer after its integration response."""
     responses = list(snapshot.integration_responses.get(
         str(integration.get("IntegrationId")), {}).values())
-    response = _selected(call, integration, outcome, responses)
+    response = _selected(outcome, responses)
     body = outcome.body.decode("utf-8", "replace")
     templates: dict[str, str] = response.get("ResponseTemplates") or {}
     expression = response.get("TemplateSelectionExpression")
