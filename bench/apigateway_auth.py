@@ -9,8 +9,9 @@ from typing import Any
 import httpx
 
 from bench import servers
-from bench.apigateway_invoke import Unavailable, _alternate, _client, _getter, _zip
+from bench.apigateway_invoke import Unavailable, _client, _getter, _zip
 from bench.results import Result, median
+from bench.timing import alternate
 
 # A cache hit evaluates the cached policy against the method ARN: at most a quarter slower.
 TARGET = 1.25
@@ -73,8 +74,8 @@ def run(calls: int, warmup: int) -> list[Result]:
         for label, path, target in (("cached Lambda authorizer", "/cached", TARGET),
                                     ("Lambda authorizer without caching", "/uncached", None)):
             ours = _getter(client, base + path)
-            _alternate(ours, open_call, warmup)
-            our_times, open_times = _alternate(ours, open_call, calls)
+            alternate(ours, open_call, warmup)
+            our_times, open_times = alternate(ours, open_call, calls)
             results.append(Result(
                 f"API Gateway MOCK behind a {label} vs unprotected, GET (median)", "s",
                 median(our_times), median(open_times), target, calls))

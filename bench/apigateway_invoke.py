@@ -5,16 +5,15 @@ Starlette floor measured in the same run."""
 from __future__ import annotations
 
 import io
-import time
 import zipfile
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
 
 from bench import servers
 from bench.results import Result, median
+from bench.timing import alternate, per_call
 
 FLOOR_MODULE = "bench.apigateway_floor"
 CALLERS = 32
@@ -106,44 +105,21 @@ def _getter(client: httpx.Client, url: str) -> Callable[[], None]:
     return call
 
 
-def _timed(call: Callable[[], None]) -> float:
-    began = time.perf_counter()
-    call()
-    return time.perf_counter() - began
-
-
-def _alternate(ours: Callable[[], None], floor: Callable[[], None],
-               calls: int) -> tuple[list[float], list[float]]:
-    our_times: list[float] = []
-    floor_times: list[float] = []
-    for index in range(calls):
-        pair = (ours, floor) if index % 2 else (floor, ours)
-        for call in pair:
-            (our_times if call is ours else floor_times).append(_timed(call))
-    return our_times, floor_times
-
-
 def _throughput(url: str, total: int) -> float:
     """Seconds per request with CALLERS callers at once (each thread its own connection)."""
     clients = [httpx.Client() for _ in range(CALLERS)]
     try:
         for client in clients:
             client.get(url)
-        began = time.perf_counter()
-        with ThreadPoolExecutor(CALLERS) as pool:
-            list(pool.map(lambda i: _getter(clients[i % CALLERS], url)(), range(total)))
-        return (time.perf_counter() - began) / total
+        return per_call(lambda i: _getter(clients[i % CALLERS], url)(), total, CALLERS)
     finally:
         for client in clients:
             client.close()
 
 
 def run(calls: int, warmup: int) -> list[Result]:
-    our_port, floor_port = servers.free_port(), servers.free_port()
     with (
-        servers.started(servers.emulator_command(our_port), our_port) as our_server,
-        servers.started(servers.module_command(FLOOR_MODULE, floor_port),
-                        floor_port) as floor_server,
+        servers.emulator_and_floor(FLOOR_MODULE) as (our_server, floor_server),
         httpx.Client() as ours, httpx.Client() as floors,
     ):
         base = _setup(our_server.endpoint_url)
@@ -156,8 +132,8 @@ def run(calls: int, warmup: int) -> list[Result]:
         for label, path, floor_path in cases:
             ours_call = _getter(ours, base + path)
             floor_call = _getter(floors, floor_base + floor_path)
-            _alternate(ours_call, floor_call, warmup)
-            our_times, floor_times = _alternate(ours_call, floor_call, calls)
+            alternate(ours_call, floor_call, warmup)
+            our_times, floor_times = alternate(ours_call, floor_call, calls)
             results.append(Result(f"API Gateway {label}, concurrency 1 (median)", "s",
                                   median(our_times), median(floor_times), TARGET, calls))
         total = calls * 2

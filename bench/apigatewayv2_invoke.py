@@ -7,8 +7,9 @@ from __future__ import annotations
 import httpx
 
 from bench import servers
-from bench.apigateway_invoke import Unavailable, _alternate, _client, _getter, _zip
+from bench.apigateway_invoke import Unavailable, _client, _getter, _zip
 from bench.results import Result, median
+from bench.timing import alternate
 
 # An HTTP API call does less than a REST one (no method request, templates or stage cache),
 # but both spend most of their time invoking the function: at most a tenth slower.
@@ -64,8 +65,8 @@ def run(calls: int, warmup: int) -> list[Result]:
         for label, url, target in (("payload 2.0", v2_url, TARGET),
                                    ("payload 1.0", v1_url, None)):
             ours = _getter(client, url)
-            _alternate(ours, rest_call, warmup)
-            our_times, rest_times = _alternate(ours, rest_call, calls)
+            alternate(ours, rest_call, warmup)
+            our_times, rest_times = alternate(ours, rest_call, calls)
             results.append(Result(
                 f"HTTP API Lambda proxy ({label}) vs REST AWS_PROXY, GET (median)", "s",
                 median(our_times), median(rest_times), target, calls))

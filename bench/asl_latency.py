@@ -5,13 +5,12 @@ Pass chain."""
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable
 from typing import Any
 
 from bench import servers
 from bench.asl_interpreter import chain
-from bench.results import Result, median, p90
+from bench.results import Result, summary
+from bench.timing import alternate
 
 FLOOR_MODULE = "bench.asl_floor"
 ROLE = "arn:aws:iam::000000000000:role/bench"
@@ -58,47 +57,18 @@ class _Target:
             raise RuntimeError(f"benchmark execution failed: {reply}")
 
 
-def _timed(call: Callable[[], Any]) -> float:
-    began = time.perf_counter()
-    call()
-    return time.perf_counter() - began
-
-
-def _alternate(ours: Callable[[], None], floor: Callable[[], None],
-               calls: int) -> tuple[list[float], list[float]]:
-    our_times: list[float] = []
-    floor_times: list[float] = []
-    for index in range(calls):
-        if index % 2:
-            our_times.append(_timed(ours))
-            floor_times.append(_timed(floor))
-        else:
-            floor_times.append(_timed(floor))
-            our_times.append(_timed(ours))
-    return our_times, floor_times
-
-
 def run(calls: int, warmup: int) -> list[Result]:
-    our_port, floor_port = servers.free_port(), servers.free_port()
-    with (
-        servers.started(servers.emulator_command(our_port), our_port) as our_server,
-        servers.started(servers.module_command(FLOOR_MODULE, floor_port),
-                        floor_port) as floor_server,
-    ):
+    with servers.emulator_and_floor(FLOOR_MODULE) as (our_server, floor_server):
         ours, floor = _Target(our_server.endpoint_url), _Target(floor_server.endpoint_url)
-        _alternate(ours.start_and_describe, floor.start_and_describe, warmup)
-        standard = _alternate(ours.start_and_describe, floor.start_and_describe, calls)
-        _alternate(ours.sync, floor.sync, warmup)
-        sync = _alternate(ours.sync, floor.sync, calls)
-    results = []
-    for name, (our_times, floor_times), target in (
-        ("SFN StartExecution + DescribeExecution to done, 10 Pass states", standard, 1.5),
-        ("SFN StartSyncExecution, 10 Pass states", sync, 2.0),
-    ):
-        for label, statistic in (("median", median), ("p90", p90)):
-            results.append(Result(f"{name} ({label})", "s", statistic(our_times),
-                                  statistic(floor_times), target, calls))
-    return results
+        alternate(ours.start_and_describe, floor.start_and_describe, warmup)
+        standard = alternate(ours.start_and_describe, floor.start_and_describe, calls)
+        alternate(ours.sync, floor.sync, warmup)
+        sync = alternate(ours.sync, floor.sync, calls)
+    return [
+        *summary("SFN StartExecution + DescribeExecution to done, 10 Pass states", *standard,
+                 1.5, calls),
+        *summary("SFN StartSyncExecution, 10 Pass states", *sync, 2.0, calls),
+    ]
 
 
 __all__ = ["run"]

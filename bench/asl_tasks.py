@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import io
 import json
-import time
 import zipfile
 from collections.abc import Callable
 from typing import Any
 
 from bench import servers
-from bench.results import Result, median, p90
+from bench.results import Result, summary
+from bench.timing import alternate
 
 ROLE = "arn:aws:iam::000000000000:role/bench"
 STEPS = 10
@@ -92,36 +92,15 @@ class _Target:
         return run
 
 
-def _timed(call: Callable[[], None]) -> float:
-    began = time.perf_counter()
-    call()
-    return time.perf_counter() - began
-
-
-def _alternate(ours: Callable[[], None], floor: Callable[[], None],
-               calls: int) -> tuple[list[float], list[float]]:
-    our_times: list[float] = []
-    floor_times: list[float] = []
-    for index in range(calls):
-        if index % 2:
-            our_times.append(_timed(ours))
-            floor_times.append(_timed(floor))
-        else:
-            floor_times.append(_timed(floor))
-            our_times.append(_timed(ours))
-    return our_times, floor_times
-
-
 def run(calls: int, warmup: int) -> list[Result]:
     port = servers.free_port()
     with servers.started(servers.emulator_command(port), port) as server:
         target = _Target(server.endpoint_url)
         tasks, passes = target.call(target.tasks), target.call(target.passes)
-        _alternate(tasks, passes, warmup)
-        our_times, floor_times = _alternate(tasks, passes, calls)
+        alternate(tasks, passes, warmup)
+        our_times, floor_times = alternate(tasks, passes, calls)
     name = f"SFN StartSyncExecution, {STEPS} Lambda tasks vs {STEPS} Pass states (in-process)"
-    return [Result(f"{name} ({label})", "s", statistic(our_times), statistic(floor_times),
-                   TARGET, calls) for label, statistic in (("median", median), ("p90", p90))]
+    return summary(name, our_times, floor_times, TARGET, calls)
 
 
 __all__ = ["Unavailable", "run", "workflow"]

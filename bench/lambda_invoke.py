@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import io
 import json
-import statistics
-import time
 import zipfile
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from bench import servers
-from bench.results import Result, median
+from bench.results import Result, median, p99, summary
+from bench.timing import alternate, per_call, timed
 
 FLOOR_MODULE = "bench.lambda_floor"
 TARGET = 1.5
@@ -26,12 +24,6 @@ STDLIB_HANDLER = "import json, os, re, datetime\n" + HANDLER
 
 class Unavailable(Exception):
     """The emulator cannot answer the calls."""
-
-
-def p99(samples: list[float]) -> float:
-    if len(samples) < 2:
-        return samples[0]
-    return float(statistics.quantiles(samples, n=100, method="inclusive")[98])
 
 
 def _client(endpoint_url: str) -> Any:
@@ -75,32 +67,9 @@ def _caller(client: Any, name: str) -> Callable[[], None]:
     return call
 
 
-def _timed(call: Callable[[], None]) -> float:
-    began = time.perf_counter()
-    call()
-    return time.perf_counter() - began
-
-
-def _alternate(ours: Callable[[], None], floor: Callable[[], None],
-               calls: int) -> tuple[list[float], list[float]]:
-    our_times: list[float] = []
-    floor_times: list[float] = []
-    for index in range(calls):
-        if index % 2:
-            our_times.append(_timed(ours))
-            floor_times.append(_timed(floor))
-        else:
-            floor_times.append(_timed(floor))
-            our_times.append(_timed(ours))
-    return our_times, floor_times
-
-
 def _throughput(call: Callable[[], None], total: int) -> float:
     """Seconds per invocation with CALLERS callers at once."""
-    began = time.perf_counter()
-    with ThreadPoolExecutor(CALLERS) as pool:
-        list(pool.map(lambda _: call(), range(total)))
-    return (time.perf_counter() - began) / total
+    return per_call(lambda _: call(), total, CALLERS)
 
 
 def _cold_starts(client: Any, name: str, rounds: int) -> list[float]:
@@ -109,17 +78,12 @@ def _cold_starts(client: Any, name: str, rounds: int) -> list[float]:
     for round_number in range(rounds):
         client.update_function_configuration(
             FunctionName=name, Environment={"Variables": {"ROUND": str(round_number)}})
-        times.append(_timed(_caller(client, name)))
+        times.append(timed(_caller(client, name)))
     return times
 
 
 def run(calls: int, warmup: int) -> list[Result]:
-    our_port, floor_port = servers.free_port(), servers.free_port()
-    with (
-        servers.started(servers.emulator_command(our_port), our_port) as our_server,
-        servers.started(servers.module_command(FLOOR_MODULE, floor_port),
-                        floor_port) as floor_server,
-    ):
+    with servers.emulator_and_floor(FLOOR_MODULE) as (our_server, floor_server):
         ours = _client(our_server.endpoint_url)
         floor = _client(floor_server.endpoint_url)
         _create(ours, "bench-inprocess", "inprocess")
@@ -128,12 +92,11 @@ def run(calls: int, warmup: int) -> list[Result]:
         results: list[Result] = []
         for executor in ("inprocess", "process"):
             call = _caller(ours, f"bench-{executor}")
-            _alternate(call, floor_call, warmup)
-            our_times, floor_times = _alternate(call, floor_call, calls)
-            for label, statistic in (("median", median), ("p99", p99)):
-                results.append(Result(f"Lambda Invoke, warm, {executor} ({label})", "s",
-                                      statistic(our_times), statistic(floor_times),
-                                      TARGET if executor == "inprocess" else 3.0, calls))
+            alternate(call, floor_call, warmup)
+            our_times, floor_times = alternate(call, floor_call, calls)
+            results.extend(summary(f"Lambda Invoke, warm, {executor}", our_times, floor_times,
+                                   TARGET if executor == "inprocess" else 3.0, calls,
+                                   by=(("median", median), ("p99", p99))))
         _create(ours, "bench-cold-inprocess", "inprocess", STDLIB_HANDLER)
         _create(ours, "bench-cold-process", "process", STDLIB_HANDLER)
         rounds = max(5, calls // 40)

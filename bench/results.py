@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import statistics
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -16,6 +16,16 @@ def p90(samples: Sequence[float]) -> float:
     if len(samples) < 2:
         return float(samples[0])
     return float(statistics.quantiles(samples, n=10, method="inclusive")[8])
+
+
+def p99(samples: Sequence[float]) -> float:
+    if len(samples) < 2:
+        return float(samples[0])
+    return float(statistics.quantiles(samples, n=100, method="inclusive")[98])
+
+
+Statistic = Callable[[Sequence[float]], float]
+MEDIAN_P90: tuple[tuple[str, Statistic], ...] = (("median", median), ("p90", p90))
 
 
 @dataclass(frozen=True)
@@ -57,6 +67,14 @@ class Skipped:
         return asdict(self)
 
 
+def summary(name: str, ours: Sequence[float], floor: Sequence[float], target: float | None,
+            samples: int, by: Sequence[tuple[str, Statistic]] = MEDIAN_P90,
+            ) -> list[Result]:
+    """One line in seconds per statistic of the same timings: ``name (median)``, ..."""
+    return [Result(f"{name} ({label})", "s", statistic(ours), statistic(floor), target, samples)
+            for label, statistic in by]
+
+
 def show(value: float, unit: str) -> str:
     if unit == "bytes":
         return f"{value / 2**20:.1f} MiB"
@@ -90,4 +108,5 @@ def table(lines: Sequence[Result | Skipped]) -> str:
     return "\n".join(out)
 
 
-__all__ = ["Result", "Skipped", "median", "p90", "show", "table"]
+__all__ = ["MEDIAN_P90", "Result", "Skipped", "Statistic", "median", "p90", "p99", "show",
+           "summary", "table"]

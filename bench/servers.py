@@ -116,11 +116,23 @@ def started(command: Sequence[str], port: int) -> Iterator[Started]:
         _stop(process)
 
 
+@contextmanager
+def emulator_and_floor(floor_module: str) -> Iterator[tuple[Started, Started]]:
+    """The emulator and a floor app from bench/, both answering (the emulator starts first)."""
+    our_port, floor_port = free_port(), free_port()
+    with (
+        started(emulator_command(our_port), our_port) as ours,
+        started(module_command(floor_module, floor_port), floor_port) as floor,
+    ):
+        yield ours, floor
+
+
 __all__ = [
     "HEALTH_PATH",
     "HOST",
     "REPO_ROOT",
     "Started",
+    "emulator_and_floor",
     "emulator_command",
     "free_port",
     "health_status",

@@ -9,13 +9,13 @@ import io
 import time
 import zipfile
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
 
 from bench import servers
 from bench.results import Result, median
+from bench.timing import alternate, per_call
 
 CALLERS = 16
 TARGET = 1 / 0.8  # at least 80% of the throughput: at most 1.25x the time
@@ -81,25 +81,10 @@ def _caller(client: httpx.Client, url: str, traced: bool) -> Callable[[], None]:
     return call
 
 
-def _alternate(ours: Callable[[], None], floor: Callable[[], None],
-               calls: int) -> tuple[list[float], list[float]]:
-    our_times: list[float] = []
-    floor_times: list[float] = []
-    for index in range(calls):
-        for call in ((ours, floor) if index % 2 else (floor, ours)):
-            began = time.perf_counter()
-            call()
-            (our_times if call is ours else floor_times).append(time.perf_counter() - began)
-    return our_times, floor_times
-
-
 def _throughput(url: str, traced: bool, total: int) -> float:
     clients = [httpx.Client() for _ in range(CALLERS)]
     try:
-        began = time.perf_counter()
-        with ThreadPoolExecutor(CALLERS) as pool:
-            list(pool.map(lambda i: _caller(clients[i % CALLERS], url, traced)(), range(total)))
-        return (time.perf_counter() - began) / total
+        return per_call(lambda i: _caller(clients[i % CALLERS], url, traced)(), total, CALLERS)
     finally:
         for client in clients:
             client.close()
@@ -112,8 +97,8 @@ def run(calls: int, warmup: int) -> list[Result]:
     with servers.started(command, port) as server, httpx.Client() as client:
         traced_url, plain_url = _setup(server.endpoint_url)
         traced, plain = _caller(client, traced_url, True), _caller(client, plain_url, False)
-        _alternate(traced, plain, warmup)
-        ours, floor = _alternate(traced, plain, calls)
+        alternate(traced, plain, warmup)
+        ours, floor = alternate(traced, plain, calls)
         total = calls * 2
         # Rounds alternate, so a busy moment of the machine costs both sides.
         rounds = [(_throughput(plain_url, False, total), _throughput(traced_url, True, total))
