@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from emulator.asl import errors
 from emulator.asl.nodes import Predicate
 from emulator.asl.paths import Env, PathMissing, Reference, compile_reference, invalid_path
 
@@ -133,6 +134,17 @@ def _resolve(reference: Reference, data: Any, env: Env) -> Any:
         raise invalid_path(reference.path) from None
 
 
+def _variable(reference: Reference, data: Any, env: Env) -> Any:
+    """The value a rule's ``Variable`` selects; a missing one fails the state as AWS words it."""
+    try:
+        return reference.resolve(data, env)
+    except (PathMissing, KeyError):
+        raise errors.runtime(
+            f"Invalid path '{reference.text}': The choice state's condition path references an "
+            "invalid value."
+        ) from None
+
+
 def compile_rule(rule: Any, top: bool = True) -> Predicate:
     """Compile one rule (a top-level Choice or a nested one); raises RuleError."""
     if not isinstance(rule, dict):
@@ -185,14 +197,14 @@ def compile_rule(rule: Any, top: bool = True) -> Predicate:
         if not isinstance(operand, bool):
             raise RuleError(f"The value for the field '{operator}' must be a BOOLEAN", operator)
         test = TESTS[operator]
-        return lambda data, env: test(_resolve(variable, data, env)) == operand
+        return lambda data, env: test(_variable(variable, data, env)) == operand
     if operator == "StringMatches":
         if not isinstance(operand, str):
             raise RuleError("The value for the field 'StringMatches' must be a STRING", operator)
         matcher = _string_match(operand)
 
         def matches(data: Any, env: Env) -> bool:
-            value = _resolve(variable, data, env)
+            value = _variable(variable, data, env)
             return isinstance(value, str) and matcher(value)
 
         return matches
@@ -205,14 +217,14 @@ def compile_rule(rule: Any, top: bool = True) -> Predicate:
                 f"The value for the field '{operator}' must be a valid JSONPath", operator
             ) from None
         return lambda data, env: compare(
-            _resolve(variable, data, env), _resolve(other, data, env)
+            _variable(variable, data, env), _resolve(other, data, env)
         )
     kind, compare = COMPARISONS[operator]
     if not _expected(kind, operand):
         word = {"string": "STRING", "number": "NUMBER", "boolean": "BOOLEAN",
                 "timestamp": "valid ISO-8601 timestamp"}[kind]
         raise RuleError(f"The value for the field '{operator}' must be a {word}", operator)
-    return lambda data, env: compare(_resolve(variable, data, env), operand)
+    return lambda data, env: compare(_variable(variable, data, env), operand)
 
 
 __all__ = ["OPERATORS", "RuleError", "compile_rule", "parse_timestamp"]

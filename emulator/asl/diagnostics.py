@@ -13,9 +13,8 @@ class Diagnostic:
     severity: str = "ERROR"
 
     def text(self) -> str:
-        if self.location is None:
-            return f"{self.code}: {self.message}"
-        return f"{self.code}: {self.message} at {self.location}"
+        # InvalidDefinition writes a diagnostic without a location as "at null".
+        return f"{self.code}: {self.message} at {self.location or 'null'}"
 
     def as_dict(self) -> dict[str, str]:
         out = {"severity": self.severity, "code": self.code, "message": self.message}

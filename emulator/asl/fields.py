@@ -74,7 +74,8 @@ class Fields:
         try:
             return compile_template(value)
         except TemplateError as error:
-            self.problem(str(error), f"{at}/{error.field}")
+            # Step Functions places the diagnostic at the template field, not at the bad key.
+            self.problem(str(error), at)
             return None
 
     def value_expression(self, value: Any, name: str, at: str) -> Evaluator | None:
@@ -92,9 +93,9 @@ class Fields:
         try:
             return jsonata.compile_value(value, name)
         except jsonata.TemplateSyntaxError as error:
-            self.problem(
-                f"The JSONata expression in the field '{error.field}' is invalid: {error}", at
-            )
+            # The parser's message without its code, at the field that holds the expression.
+            self.problem(str(error), at + error.field[len(name):],
+                         code="INVALID_JSONATA_EXPRESSION")
             return None
 
     def assign(self, value: Any, at: str, use_jsonata: bool) -> Assign | None:

@@ -23,6 +23,46 @@ from emulator.asl.nodes import Expr
 from emulator.asl.paths import Env
 
 _CODE = re.compile(r"^[A-Z]\d{4}:?\s*")
+_PLACEHOLDER = re.compile(r"\{\{\{(\w+)\}\}\}|\{\{(\w+)\}\}")
+# jsonata-js names the element type an array argument must hold.
+_ARRAY_TYPES = {"a": "arrays", "b": "booleans", "f": "functions", "n": "numbers", "o": "objects",
+                "s": "strings"}
+
+
+def _stringify(value: Any) -> str:
+    """``JSON.stringify`` as jsonata-js applies it to a message's ``{{placeholder}}``."""
+    if value is None:
+        return "undefined"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    try:
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def describe(error: JException) -> tuple[str, str]:
+    """The error code and message as jsonata-js (and so Step Functions) words them.
+
+    jsonata-python keeps the port's templates, which say "Object" where jsonata-js says
+    "function", quote with double quotes where it uses single ones, and fill placeholders
+    without JSON quoting; the message is rebuilt from the code and the exception's values.
+    """
+    code = str(error.error)
+    template = JException.error_codes.get(code)
+    if template is None:
+        return code, _CODE.sub("", str(error))
+    template = re.sub(r"\bObject\b", "function", template).replace('"', "'")
+    values = [error.current, error.expected, error.extra]
+    if code == "T0412":
+        values[2] = _ARRAY_TYPES.get(str(error.extra), error.extra)
+    remaining = iter(values)
+
+    def fill(match: re.Match[str]) -> str:
+        value = next(remaining, None)
+        return str(value) if match.group(1) else _stringify(value)
+
+    return code, _PLACEHOLDER.sub(fill, template)
 
 
 def is_expression(value: Any) -> bool:
@@ -119,11 +159,16 @@ class Expression:
         try:
             self._compiled = _jsonata.Jsonata(body)
         except JException as error:
-            raise ValueError(_CODE.sub("", str(error))) from None
+            raise ValueError(describe(error)[1]) from None
         except Exception as error:  # the parser raises plain errors for some input
             raise ValueError(str(error)) from None
         self._compiled.set_output_convert_nulls(False)
         self._compiled.set_validate_input(False)
+
+    @property
+    def _threw(self) -> str:
+        return (f"The JSONata expression '{self.source}' specified for the field '{self.field}' "
+                "threw an error during evaluation")
 
     def __call__(self, states: dict[str, Any], env: Env) -> Any:
         bindings: dict[str, Any] = dict(_FUNCTIONS)
@@ -134,20 +179,15 @@ class Expression:
         except errors.StatesError:
             raise
         except JException as error:
-            raise _failure(
-                f"An error occurred while evaluating the JSONata expression '{self.source}' "
-                f"specified for the field '{self.field}': {_CODE.sub('', str(error))}"
-            ) from None
+            code, message = describe(error)
+            raise _failure(f"{self._threw}. {code}: {message}") from None
         except RecursionError:
             raise _failure(
                 f"The JSONata expression '{self.source}' specified for the field "
                 f"'{self.field}' exceeded the maximum depth"
             ) from None
         except Exception as error:
-            raise _failure(
-                f"An error occurred while evaluating the JSONata expression '{self.source}' "
-                f"specified for the field '{self.field}': {error}"
-            ) from None
+            raise _failure(f"{self._threw}: {error}") from None
         if result is None:
             raise _failure(
                 f"The JSONata expression '{self.source}' specified for the field "

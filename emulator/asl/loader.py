@@ -154,8 +154,8 @@ class Loader(Fields):
 
     def state(self, name: str, body: Any, at: str, outer_language: str) -> State | None:
         if len(name) > 80:
-            self.problem("State names must be no longer than 80 characters", at,
-                         code="INVALID_STATE_NAME")
+            self.problem(f"Invalid State name: State '{name}' exceeds the 80-character limit "
+                         "allowed by the service", at, code="INVALID_STATE_NAME")
         if not isinstance(body, dict):
             self.problem("The value must be a JSON object", at)
             return None
@@ -272,7 +272,7 @@ class Loader(Fields):
             state.resource = resource
             why = check_resource(resource)
             if why is not None:
-                self.problem(why, f"{at}/Resource", code="INVALID_RESOURCE")
+                self.problem(why, f"{at}/Resource")
             elif self.express and (problem := express_problem(resource)) is not None:
                 self.problem(problem, f"{at}/Resource")
         state.timeout_seconds, state.timeout_seconds_path, state.timeout_expr = self.number_field(
@@ -391,10 +391,13 @@ class Loader(Fields):
             self.problem("The field 'ErrorEquals' must be a non-empty array of strings",
                          f"{at}/ErrorEquals")
             return []
-        if errors.ALL in names and len(names) > 1:
-            self.problem("'States.ALL' must appear alone in the 'ErrorEquals' array",
-                         f"{at}/ErrorEquals")
         return list(names)
+
+    def all_alone_and_last(self, names: list[str], last: bool, at: str) -> None:
+        """States.ALL must be the only name of the last retrier or catcher."""
+        if errors.ALL in names and (len(names) > 1 or not last):
+            self.problem("States.ALL must appear alone and at end of list",
+                         f"{at}/ErrorEquals[{names.index(errors.ALL)}]")
 
     def retriers(self, data: Any, at: str) -> list[Retrier]:
         if not isinstance(data, list):
@@ -410,9 +413,7 @@ class Loader(Fields):
                                        "BackoffRate", "MaxDelaySeconds", "JitterStrategy",
                                        "Comment"}, where)
             retrier = Retrier(self.error_equals(item, where))
-            if errors.ALL in retrier.error_equals and index != len(data) - 1:
-                self.problem("A retrier with 'States.ALL' must be the last retrier",
-                             f"{where}/ErrorEquals")
+            self.all_alone_and_last(retrier.error_equals, index == len(data) - 1, where)
             if "IntervalSeconds" in item:
                 retrier.interval_seconds = self.positive_int(
                     item["IntervalSeconds"], "IntervalSeconds", f"{where}/IntervalSeconds",
@@ -458,9 +459,7 @@ class Loader(Fields):
             allowed |= {"Output"} if jsonata else {"ResultPath"}
             self.unknown_fields(item, allowed, where)
             names = self.error_equals(item, where)
-            if errors.ALL in names and index != len(data) - 1:
-                self.problem("A catcher with 'States.ALL' must be the last catcher",
-                             f"{where}/ErrorEquals")
+            self.all_alone_and_last(names, index == len(data) - 1, where)
             if "Next" not in item:
                 self.required(item, ["Next"], where)
             catcher = Catcher(names, self.string(item.get("Next"), "Next", f"{where}/Next") or "")
@@ -506,19 +505,13 @@ class Loader(Fields):
         if not terminal and len(machine.states) == len(raw):
             self.problem("Workflow has no terminal state", None, code="MISSING_END_STATE")
             return
-        seen: set[str] = set()
-        todo = [machine.start_at] if machine.start_at in names else []
-        while todo:
-            name = todo.pop()
-            if name in seen:
-                continue
-            seen.add(name)
-            todo.extend(edges.get(name, []))
-        if machine.start_at in names:
-            for name in raw:
-                if name not in seen:
-                    self.problem(f'State "{name}" is not reachable.', f"{at}/States/{name}",
-                                 code="MISSING_TRANSITION_TARGET")
+        # Step Functions calls a state unreachable when no transition names it (and it is not
+        # StartAt), even when StartAt itself names no state.
+        targeted = {target for targets in edges.values() for target in targets}
+        for name in raw:
+            if name != machine.start_at and name not in targeted:
+                self.problem(f'State "{name}" is not reachable.', f"{at}/States/{name}",
+                             code="MISSING_TRANSITION_TARGET")
 
 
 def validate(definition: str, express: bool = False) -> list[Diagnostic]:

@@ -247,20 +247,20 @@ def compile_value_expression(key: str, text: Any) -> Evaluator:
     """The value of a ``.$`` field: a path, a context path, a variable or an intrinsic."""
     if not isinstance(text, str):
         raise TemplateError(key, f"The value for the field '{key}' must be a STRING")
+    invalid = (f"The value for the field '{key}' must be a valid JSONPath or a valid intrinsic "
+               "function call")
     if text.startswith("States."):
         from emulator.asl.intrinsics import compile_intrinsic
 
         try:
             call = compile_intrinsic(text)
-        except ValueError as error:
-            raise TemplateError(key, str(error)) from None
+        except ValueError:
+            raise TemplateError(key, invalid) from None
         return lambda data, env: call.evaluate(data, env)
     try:
         reference = compile_reference(text)
     except ValueError:
-        raise TemplateError(
-            key, f"The value for the field '{key}' must be a valid JSONPath"
-        ) from None
+        raise TemplateError(key, invalid) from None
     return _path_field(key, reference)
 
 

@@ -72,8 +72,7 @@ def load_map(loader: Loader, name: str, body: dict[str, Any], at: str, lang: str
         if field in body:
             value = body[field]
             resource = value.get("Resource") if isinstance(value, dict) else None
-            loader.problem(not_recognized(str(resource)), f"{at}/{field}/Resource",
-                           code="INVALID_RESOURCE")
+            loader.problem(not_recognized(str(resource)), f"{at}/{field}/Resource")
     return state
 
 

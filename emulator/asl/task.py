@@ -181,7 +181,11 @@ class TaskRunner(Core):
         failure: BaseException | None = None
         try:
             result = await (work if timeout is None else self._with_timeout(work, timeout))
-            text = self.check_size(resource.arn, result)
+            # AWS names an AWS SDK task by its resource type ("aws-sdk:cloudformation") and a
+            # Lambda function by its ARN.
+            text = self.check_size(
+                resource.resource_type if resource.kind == "sdk" else resource.arn, result
+            )
         except StatesError as error:
             failure = error
             events.failed(error)

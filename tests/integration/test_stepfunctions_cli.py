@@ -72,5 +72,5 @@ def test_aws_cli(fresh_emulator: EmulatorHandle) -> None:
                   "--role-arn", ROLE, ok=False)
     assert "(InvalidDefinition)" in stderr
     assert ("Invalid State Machine Definition: 'MISSING_END_STATE: Workflow has no terminal "
-            "state'") in stderr
+            "state at null'") in stderr
     _aws(fresh_emulator, "delete-state-machine", "--state-machine-arn", arn)

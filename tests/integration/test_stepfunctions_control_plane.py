@@ -88,7 +88,7 @@ def test_invalid_definitions_get_aws_errors(fresh_emulator: Any) -> None:
     assert "INVALID_JSON_DESCRIPTION" in _error(excinfo)[1]
     with pytest.raises(ClientError) as excinfo:
         client.create_state_machine(name="has space", definition=json.dumps(HELLO), roleArn=ROLE)
-    assert _error(excinfo) == ("InvalidName", "Invalid Name: 'has space'")
+    assert _error(excinfo)[0] == "InvalidName"
     with pytest.raises(ClientError) as excinfo:
         client.update_state_machine(stateMachineArn=arn)
     assert _error(excinfo)[0] == "MissingRequiredParameter"
@@ -172,3 +172,25 @@ def test_list_state_machines_pagination(fresh_emulator: Any) -> None:
     with pytest.raises(ClientError) as excinfo:
         client.list_state_machines(nextToken="garbage")
     assert _error(excinfo)[0] == "InvalidToken"
+
+
+def test_arn_errors_are_worded_as_aws_words_them(fresh_emulator: Any) -> None:
+    client = sfn(fresh_emulator)
+    arn = machine(client, "arns", HELLO)
+    with pytest.raises(ClientError) as excinfo:
+        client.list_executions(stateMachineArn="not-an-arn")
+    assert _error(excinfo) == ("InvalidArn", "Invalid Arn: 'Invalid ARN prefix: not-an-arn'")
+    with pytest.raises(ClientError) as excinfo:
+        client.describe_execution(executionArn=arn)
+    assert _error(excinfo) == (
+        "InvalidArn", "Invalid Arn: 'Resource type not valid in this context: stateMachine'"
+    )
+    execution = arn.replace(":stateMachine:", ":execution:") + ":missing"
+    with pytest.raises(ClientError) as excinfo:
+        client.start_execution(stateMachineArn=execution)
+    assert _error(excinfo) == (
+        "InvalidArn", "Invalid Arn: 'Resource type not valid in this context: execution'"
+    )
+    with pytest.raises(ClientError) as excinfo:
+        client.describe_execution(executionArn=execution)
+    assert _error(excinfo) == ("ExecutionDoesNotExist", f"Execution Does Not Exist: '{execution}'")

@@ -63,6 +63,9 @@ def test_start_execution_is_idempotent_by_name(fresh_emulator: Any) -> None:
     with pytest.raises(ClientError) as excinfo:
         client.start_execution(stateMachineArn=arn, name="once", input='{"other": 1}')
     assert excinfo.value.response["Error"]["Code"] == "ExecutionAlreadyExists"
+    assert excinfo.value.response["Error"]["Message"] == (
+        f"Execution Already Exists: '{first['executionArn']}'"
+    )
     with pytest.raises(ClientError) as excinfo:
         client.start_execution(stateMachineArn=arn, input="{not json")
     assert excinfo.value.response["Error"]["Code"] == "InvalidExecutionInput"

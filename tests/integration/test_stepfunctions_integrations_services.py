@@ -220,7 +220,11 @@ def test_unknown_resources_are_refused_at_creation(emulator: Any) -> None:
         with pytest.raises(ClientError) as refused:
             _task(client, resource, {})
         assert refused.value.response["Error"]["Code"] == "InvalidDefinition"
-        assert "INVALID_RESOURCE" in refused.value.response["Error"]["Message"]
+        assert refused.value.response["Error"]["Message"] == (
+            f"Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: The resource provided "
+            f"{resource} is not recognized. The value is not a valid resource ARN, or the "
+            "resource is not available in this region. at /States/T/Resource'"
+        )
 
 
 def test_api_gateway_invoke_is_reported_unsupported(emulator: Any) -> None:

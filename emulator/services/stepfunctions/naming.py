@@ -34,7 +34,9 @@ _ARN = re.compile(r"^arn:aws[a-z-]*:states:([a-z0-9-]+):(\d{12}):([A-Za-z]+):(.+
 
 
 def parse_arn(text: str) -> SfnArn:
-    match = _ARN.match(text or "")
+    if not (text or "").startswith("arn:"):
+        raise ServiceError("InvalidArn", f"Invalid Arn: 'Invalid ARN prefix: {text}'")
+    match = _ARN.match(text)
     if match is None:
         raise ServiceError("InvalidArn", f"Invalid Arn: '{text}'")
     region, account, kind, rest = match.groups()
