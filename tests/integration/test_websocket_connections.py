@@ -17,7 +17,14 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 from lambda_support import unique
-from websocket_support import TIMEOUT, WebSocketApi, new_function, new_websocket_api, receive_json
+from websocket_support import (
+    ECHO,
+    TIMEOUT,
+    WebSocketApi,
+    new_function,
+    new_websocket_api,
+    receive_json,
+)
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection
 
@@ -72,6 +79,22 @@ def room(emulator: EmulatorHandle) -> WebSocketApi:
     return api
 
 
+@pytest.fixture(scope="module")
+def quiet(emulator: EmulatorHandle) -> WebSocketApi:
+    """An API that only echoes: nothing but the test's own calls reaches its clients."""
+    api = new_websocket_api(emulator)
+    api.route("$default", api.lambda_integration(new_function(emulator, ECHO)), two_way=True)
+    api.stage()
+    return api
+
+
+@pytest.fixture
+def alone(quiet: WebSocketApi) -> Iterator[tuple[ClientConnection, str]]:
+    with quiet.connect() as ws:
+        ws.send("who am I?")
+        yield ws, receive_json(ws)["requestContext"]["connectionId"]
+
+
 def _join(api: WebSocketApi, stack: ExitStack, **options: object) -> tuple[ClientConnection,
                                                                              str]:
     ws = stack.enter_context(api.connect(**options))  # type: ignore[arg-type]
@@ -124,17 +147,17 @@ def test_disconnect_runs_when_a_client_closes_and_the_connection_is_gone(
         assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 410
 
 
-def test_post_to_connection_from_outside(room: WebSocketApi,
-                                         three: list[tuple[ClientConnection, str]]) -> None:
-    (a, a_id), _, _ = three
-    room.management().post_to_connection(ConnectionId=a_id, Data=b'{"news": "from outside"}')
-    assert receive_json(a) == {"news": "from outside"}
+def test_post_to_connection_from_outside(quiet: WebSocketApi,
+                                         alone: tuple[ClientConnection, str]) -> None:
+    ws, me = alone
+    quiet.management().post_to_connection(ConnectionId=me, Data=b'{"news": "from outside"}')
+    assert receive_json(ws) == {"news": "from outside"}
 
 
-def test_get_connection(room: WebSocketApi, emulator: EmulatorHandle,
-                        three: list[tuple[ClientConnection, str]]) -> None:
-    _, (_, b_id), _ = three
-    found = room.management().get_connection(ConnectionId=b_id)
+def test_get_connection(quiet: WebSocketApi, emulator: EmulatorHandle,
+                        alone: tuple[ClientConnection, str]) -> None:
+    _, me = alone
+    found = quiet.management().get_connection(ConnectionId=me)
     assert found["Identity"]["SourceIp"] == "127.0.0.1"
     assert found["Identity"]["UserAgent"].startswith("Python/")
     assert abs(found["ConnectedAt"].timestamp() - emulator.clock.now()) < 60
@@ -154,31 +177,31 @@ def test_delete_connection_closes_the_client_and_runs_disconnect(
 
 
 def test_a_message_over_128_kb_cannot_be_posted(
-        room: WebSocketApi, three: list[tuple[ClientConnection, str]]) -> None:
-    (a, a_id), _, _ = three
-    api = room.management()
+        quiet: WebSocketApi, alone: tuple[ClientConnection, str]) -> None:
+    ws, me = alone
+    api = quiet.management()
     with pytest.raises(ClientError) as raised:
-        api.post_to_connection(ConnectionId=a_id, Data=b"x" * (128 * 1024 + 1))
+        api.post_to_connection(ConnectionId=me, Data=b"x" * (128 * 1024 + 1))
     assert raised.value.response["Error"]["Code"] == "PayloadTooLargeException"
-    api.post_to_connection(ConnectionId=a_id, Data=b"y" * (128 * 1024))
-    assert a.recv(timeout=TIMEOUT) == "y" * (128 * 1024)
+    assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 413
+    api.post_to_connection(ConnectionId=me, Data=b"y" * (128 * 1024))
+    assert ws.recv(timeout=TIMEOUT) == "y" * (128 * 1024)
 
 
 def test_the_callback_url_of_another_stage_does_not_reach_the_connection(
-        room: WebSocketApi, three: list[tuple[ClientConnection, str]]) -> None:
-    (_, a_id), _, _ = three
+        quiet: WebSocketApi, alone: tuple[ClientConnection, str]) -> None:
+    _, me = alone
     with pytest.raises(ClientError) as raised:
-        room.management(stage="prod").post_to_connection(ConnectionId=a_id, Data=b"x")
+        quiet.management(stage="prod").post_to_connection(ConnectionId=me, Data=b"x")
     assert raised.value.response["Error"]["Code"] == "GoneException"
 
 
 def test_the_plain_endpoint_serves_connections_too(
-        room: WebSocketApi, emulator: EmulatorHandle,
-        three: list[tuple[ClientConnection, str]]) -> None:
-    (a, a_id), _, _ = three
+        emulator: EmulatorHandle, alone: tuple[ClientConnection, str]) -> None:
+    ws, me = alone
     client = emulator.client("apigatewaymanagementapi")  # AWS_ENDPOINT_URL, as in a function
-    client.post_to_connection(ConnectionId=a_id, Data=b"plain")
-    assert a.recv(timeout=TIMEOUT) == "plain"
+    client.post_to_connection(ConnectionId=me, Data=b"plain")
+    assert ws.recv(timeout=TIMEOUT) == "plain"
 
 
 def _signed(method: str, url: str, body: bytes = b"") -> dict[str, str]:
@@ -190,14 +213,15 @@ def _signed(method: str, url: str, body: bytes = b"") -> dict[str, str]:
 
 
 @pytest.mark.parametrize("at", ["@connections", "%40connections"])
-def test_the_host_form_callback_url(room: WebSocketApi, emulator: EmulatorHandle, at: str
+def test_the_host_form_callback_url(quiet: WebSocketApi, emulator: EmulatorHandle, at: str
                                     ) -> None:
     """``http://{apiId}.execute-api.localhost:{port}/{stage}/@connections/{id}``, with the
     @ as it is or URL-encoded (as awscurl users write it)."""
-    with ExitStack() as stack:
-        ws, me = _join(room, stack, by_host=True)
+    with quiet.connect(by_host=True) as ws:
+        ws.send("who am I?")
+        me = receive_json(ws)["requestContext"]["connectionId"]
         port = urlsplit(emulator.endpoint_url).port
-        url = f"http://{room.id}.execute-api.localhost:{port}/dev/{at}/{quote(me, safe='')}"
+        url = f"http://{quiet.id}.execute-api.localhost:{port}/dev/{at}/{quote(me, safe='')}"
         reply = httpx.post(f"http://127.0.0.1:{port}{urlsplit(url).path}",
                            headers=_signed("POST", url, b"by host"), content=b"by host")
         assert reply.status_code == 200, reply.text

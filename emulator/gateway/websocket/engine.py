@@ -88,6 +88,7 @@ class WebSocketGateway:
         self.registry = Registry()
         self._tasks: set[asyncio.Task[None]] = set()
         self._watchdogs: dict[str, asyncio.Task[None]] = {}
+        self._disconnecting = 0
         self._routes: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
         self._http: httpx.AsyncClient | None = None
 
@@ -256,7 +257,8 @@ class WebSocketGateway:
                 await conn.transport.close(code, "")
 
     async def closed(self, conn: Connection, code: int | None, reason: str | None) -> None:
-        """The socket is closed (by either side): forget it, then run ``$disconnect``."""
+        """The socket is closed (by either side): forget it, then run ``$disconnect`` (in the
+        socket's own task, which the web server waits for when it shuts down)."""
         if not self.registry.remove(conn):
             return
         watchdog = self._watchdogs.pop(conn.connection_id, None)
@@ -273,14 +275,13 @@ class WebSocketGateway:
             return
         call = Call(conn, deployed, DISCONNECT_KEY, DISCONNECT, started=self.clock.now(),
                     disconnect_code=conn.close_code, disconnect_reason=conn.close_reason)
-        self._spawn(self._disconnect(call, integration))
-
-    async def _disconnect(self, call: Call, integration: dict[str, Any]) -> None:
+        self._disconnecting += 1
         try:
             await call_integration(call, integration, self.backends, self.clock)
         except IntegrationFailed as failed:  # best effort, as on AWS
-            log.info("WebSocket API %s: $disconnect failed: %s", call.connection.api_id,
-                     failed.log)
+            log.info("WebSocket API %s: $disconnect failed: %s", conn.api_id, failed.log)
+        finally:
+            self._disconnecting -= 1
 
     # -- @connections -------------------------------------------------------------------------
 
@@ -305,14 +306,20 @@ class WebSocketGateway:
     # -- bookkeeping --------------------------------------------------------------------------
 
     def busy(self) -> list[str]:
-        return [f"{len(self._tasks)} WebSocket route integration(s)"] if self._tasks else []
+        found = [f"{len(self._tasks)} WebSocket message(s)"] if self._tasks else []
+        if self._disconnecting:
+            found.append(f"{self._disconnecting} WebSocket $disconnect call(s)")
+        return found
 
     async def stop(self) -> None:
-        """Close every connection, as a restart does."""
+        """Close every connection, as a restart does (the web server has closed them when it
+        shuts down; this is for connections of an engine stopped on its own)."""
         for conn in self.registry.all():
             await self.close(conn, GOING_AWAY)
         for task in list(self._watchdogs.values()):
             task.cancel()
+        if self._tasks:
+            await asyncio.wait(set(self._tasks), timeout=5)
         if self._http is not None:
             await self._http.aclose()
             self._http = None
