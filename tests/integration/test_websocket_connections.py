@@ -26,7 +26,7 @@ from websocket_support import (
     receive_json,
 )
 from websockets.exceptions import ConnectionClosed
-from websockets.sync.client import ClientConnection
+from websockets.sync.connection import Connection
 
 from emulator.testing import EmulatorHandle
 
@@ -89,13 +89,13 @@ def quiet(emulator: EmulatorHandle) -> WebSocketApi:
 
 
 @pytest.fixture
-def alone(quiet: WebSocketApi) -> Iterator[tuple[ClientConnection, str]]:
+def alone(quiet: WebSocketApi) -> Iterator[tuple[Connection, str]]:
     with quiet.connect() as ws:
         ws.send("who am I?")
         yield ws, receive_json(ws)["requestContext"]["connectionId"]
 
 
-def _join(api: WebSocketApi, stack: ExitStack, **options: object) -> tuple[ClientConnection,
+def _join(api: WebSocketApi, stack: ExitStack, **options: object) -> tuple[Connection,
                                                                              str]:
     ws = stack.enter_context(api.connect(**options))  # type: ignore[arg-type]
     ws.send('{"action": "whoami"}')
@@ -107,12 +107,12 @@ def _join(api: WebSocketApi, stack: ExitStack, **options: object) -> tuple[Clien
 
 
 @pytest.fixture
-def three(room: WebSocketApi) -> Iterator[list[tuple[ClientConnection, str]]]:
+def three(room: WebSocketApi) -> Iterator[list[tuple[Connection, str]]]:
     with ExitStack() as stack:
         yield [_join(room, stack) for _ in range(3)]
 
 
-def _until(ws: ClientConnection, wanted: str, value: str) -> dict[str, object]:
+def _until(ws: Connection, wanted: str, value: str) -> dict[str, object]:
     """The first message whose ``wanted`` key is ``value`` (others, such as departures of
     earlier tests' members, are skipped)."""
     for _ in range(20):
@@ -123,7 +123,7 @@ def _until(ws: ClientConnection, wanted: str, value: str) -> dict[str, object]:
 
 
 def test_a_function_broadcasts_to_every_connection(
-        three: list[tuple[ClientConnection, str]]) -> None:
+        three: list[tuple[Connection, str]]) -> None:
     (a, a_id), (b, _), (c, _) = three
     a.send(json.dumps({"action": "send", "text": "hello all"}))
     for ws in (a, b, c):
@@ -131,7 +131,7 @@ def test_a_function_broadcasts_to_every_connection(
 
 
 def test_disconnect_runs_when_a_client_closes_and_the_connection_is_gone(
-        room: WebSocketApi, three: list[tuple[ClientConnection, str]]) -> None:
+        room: WebSocketApi, three: list[tuple[Connection, str]]) -> None:
     (a, _), (b, b_id), (c, _) = three
     b.close()
     for ws in (a, c):  # the $disconnect function told the others
@@ -148,14 +148,14 @@ def test_disconnect_runs_when_a_client_closes_and_the_connection_is_gone(
 
 
 def test_post_to_connection_from_outside(quiet: WebSocketApi,
-                                         alone: tuple[ClientConnection, str]) -> None:
+                                         alone: tuple[Connection, str]) -> None:
     ws, me = alone
     quiet.management().post_to_connection(ConnectionId=me, Data=b'{"news": "from outside"}')
     assert receive_json(ws) == {"news": "from outside"}
 
 
 def test_get_connection(quiet: WebSocketApi, emulator: EmulatorHandle,
-                        alone: tuple[ClientConnection, str]) -> None:
+                        alone: tuple[Connection, str]) -> None:
     _, me = alone
     found = quiet.management().get_connection(ConnectionId=me)
     assert found["Identity"]["SourceIp"] == "127.0.0.1"
@@ -165,7 +165,7 @@ def test_get_connection(quiet: WebSocketApi, emulator: EmulatorHandle,
 
 
 def test_delete_connection_closes_the_client_and_runs_disconnect(
-        room: WebSocketApi, three: list[tuple[ClientConnection, str]]) -> None:
+        room: WebSocketApi, three: list[tuple[Connection, str]]) -> None:
     (a, a_id), (b, _), _ = three
     room.management().delete_connection(ConnectionId=a_id)
     with pytest.raises(ConnectionClosed) as closed:
@@ -177,7 +177,7 @@ def test_delete_connection_closes_the_client_and_runs_disconnect(
 
 
 def test_a_message_over_128_kb_cannot_be_posted(
-        quiet: WebSocketApi, alone: tuple[ClientConnection, str]) -> None:
+        quiet: WebSocketApi, alone: tuple[Connection, str]) -> None:
     ws, me = alone
     api = quiet.management()
     with pytest.raises(ClientError) as raised:
@@ -189,7 +189,7 @@ def test_a_message_over_128_kb_cannot_be_posted(
 
 
 def test_the_callback_url_of_another_stage_does_not_reach_the_connection(
-        quiet: WebSocketApi, alone: tuple[ClientConnection, str]) -> None:
+        quiet: WebSocketApi, alone: tuple[Connection, str]) -> None:
     _, me = alone
     with pytest.raises(ClientError) as raised:
         quiet.management(stage="prod").post_to_connection(ConnectionId=me, Data=b"x")
@@ -197,7 +197,7 @@ def test_the_callback_url_of_another_stage_does_not_reach_the_connection(
 
 
 def test_the_plain_endpoint_serves_connections_too(
-        emulator: EmulatorHandle, alone: tuple[ClientConnection, str]) -> None:
+        emulator: EmulatorHandle, alone: tuple[Connection, str]) -> None:
     ws, me = alone
     client = emulator.client("apigatewaymanagementapi")  # AWS_ENDPOINT_URL, as in a function
     client.post_to_connection(ConnectionId=me, Data=b"plain")

@@ -18,7 +18,7 @@ from websocket_support import (
     receive_json,
 )
 from websockets.exceptions import ConnectionClosed
-from websockets.sync.client import ClientConnection
+from websockets.sync.connection import Connection
 
 from emulator.testing import EmulatorHandle
 
@@ -37,7 +37,7 @@ def echo(fresh_emulator: EmulatorHandle) -> Iterator[tuple[WebSocketApi, Recorde
     emulator.clock.reset()  # later tests sign requests with the real time
 
 
-def _close_code(ws: ClientConnection) -> int:
+def _close_code(ws: Connection) -> int:
     with pytest.raises(ConnectionClosed) as closed:
         for _ in range(10):
             ws.recv(timeout=TIMEOUT)
@@ -45,7 +45,7 @@ def _close_code(ws: ClientConnection) -> int:
     return closed.value.rcvd.code
 
 
-def _round_trip(ws: ClientConnection) -> None:
+def _round_trip(ws: Connection) -> None:
     ws.send("ping")
     assert receive_json(ws)["body"] == "ping"
 

@@ -11,7 +11,8 @@ from urllib.parse import urlsplit
 
 from http_api_support import function_arn
 from lambda_support import create_function
-from websockets.sync.client import ClientConnection, connect
+from websockets.sync.client import connect
+from websockets.sync.connection import Connection
 
 from emulator.testing import EmulatorHandle
 
@@ -84,7 +85,7 @@ class WebSocketApi:
         return f"ws://{self.id}.execute-api.localhost:{port}/{stage}"
 
     def connect(self, stage: str = "dev", *, query: str = "", by_host: bool = False,
-                **options: Any) -> ClientConnection:
+                **options: Any) -> Connection:
         """A connected client; ``by_host`` uses the ``{apiId}.execute-api.localhost`` URL
         (its name need not resolve: the socket goes to the emulator's own address)."""
         options.setdefault("open_timeout", TIMEOUT)
@@ -120,7 +121,7 @@ def new_function(emulator: EmulatorHandle, code: str, **options: Any) -> str:
     return function_arn(emulator, name)
 
 
-def receive_json(ws: ClientConnection) -> Any:
+def receive_json(ws: Connection) -> Any:
     return json.loads(ws.recv(timeout=TIMEOUT))
 
 
