@@ -27,6 +27,7 @@ from bench import (
     memory,
     sqs_latency,
     startup,
+    websocket_messages,
     xray_query,
     xray_tracing,
     xray_udp,
@@ -36,7 +37,7 @@ from bench.results import Result, Skipped, table
 BENCHMARKS = ("startup", "memory", "first-answer", "sqs", "asl", "asl-e2e", "asl-memory",
               "lambda",
               "xray-udp", "xray-query", "xray-tracing",
-              "apigateway", "apigateway-auth", "http-api",
+              "apigateway", "apigateway-auth", "http-api", "websocket",
               "async",
               "asl-tasks")
 
@@ -69,6 +70,7 @@ def _plan(quick: bool) -> dict[str, Callable[[], list[Result]]]:
         "apigateway": lambda: apigateway_invoke.run(calls, warmup),
         "apigateway-auth": lambda: apigateway_auth.run(calls, warmup),
         "http-api": lambda: apigatewayv2_invoke.run(calls, warmup),
+        "websocket": lambda: websocket_messages.run(calls, warmup),
         "async": lambda: async_events.run(calls // 2, warmup),
         "asl-tasks": lambda: asl_tasks.run(calls // 2, warmup),
     }
@@ -83,6 +85,7 @@ def _skip_name(name: str) -> str:
              "apigateway": "API Gateway invoke",
              "apigateway-auth": "API Gateway cached authorizer",
              "http-api": "HTTP API invoke",
+             "websocket": "WebSocket messages",
              "async": "async invoke and event sources",
              "asl-tasks": "SFN Lambda tasks"}
     return names.get(name, "SQS latency")
