@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 from websocket_support import RECORDER, new_function, new_recorder, new_websocket_api
+from websockets.exceptions import ConnectionClosed
 
 from emulator.testing import EmulatorHandle
 
@@ -132,3 +133,32 @@ def test_a_stage_serves_its_deployment_until_the_next(emulator: EmulatorHandle) 
         api.client.create_deployment(ApiId=api.id, StageName="live")
         ws.send("two way now")
         assert ws.recv(timeout=10) == "two way now"  # the first answer
+
+
+def _closed_with(ws: Any) -> int:
+    with pytest.raises(ConnectionClosed) as closed:
+        for _ in range(10):
+            ws.recv(timeout=10)
+    assert closed.value.rcvd is not None
+    return closed.value.rcvd.code
+
+
+def test_deleting_a_stage_or_the_api_disconnects_its_clients(emulator: EmulatorHandle) -> None:
+    api = new_websocket_api(emulator)
+    api.route("$default", api.integration(IntegrationType="MOCK"))
+    api.stage("one")
+    api.stage("two")
+    with api.connect("one") as first, api.connect("two") as second:
+        api.client.delete_stage(ApiId=api.id, StageName="one")
+        assert _closed_with(first) == 1001
+        api.client.delete_api(ApiId=api.id)
+        assert _closed_with(second) == 1001
+
+
+def test_a_reset_disconnects_every_client(emulator: EmulatorHandle) -> None:
+    api = new_websocket_api(emulator)
+    api.route("$default", api.integration(IntegrationType="MOCK"))
+    api.stage()
+    with api.connect() as ws:
+        emulator.reset("apigatewayv2")  # from the test's own thread
+        assert _closed_with(ws) == 1001

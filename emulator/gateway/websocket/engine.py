@@ -89,6 +89,7 @@ class WebSocketGateway:
         self._tasks: set[asyncio.Task[None]] = set()
         self._watchdogs: dict[str, asyncio.Task[None]] = {}
         self._disconnecting = 0
+        self._loop: asyncio.AbstractEventLoop | None = None  # the web server's
         self._routes: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
         self._http: httpx.AsyncClient | None = None
 
@@ -164,6 +165,7 @@ class WebSocketGateway:
     def opened(self, conn: Connection, transport: Transport) -> None:
         """The client is in: register it and watch its idle time and duration."""
         conn.transport = transport
+        self._loop = asyncio.get_running_loop()
         self.registry.add(conn)
         task = asyncio.ensure_future(self._watch(conn))
         self._watchdogs[conn.connection_id] = task
@@ -324,11 +326,20 @@ class WebSocketGateway:
             await self._http.aclose()
             self._http = None
 
-    def forget(self) -> None:
-        """The APIs are gone: close every connection."""
-        self._routes.clear()
+    def disconnect(self, api_id: str | None = None, stage: str | None = None) -> None:
+        """Close the connections of a deleted API or stage (every one when ``api_id`` is
+        None), from any thread: the closes run on the web server's loop."""
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
         for conn in self.registry.all():
-            self._spawn(self.close(conn, GOING_AWAY))
+            if api_id in (None, conn.api_id) and stage in (None, conn.stage):
+                asyncio.run_coroutine_threadsafe(self.close(conn, GOING_AWAY), loop)
+
+    def forget(self) -> None:
+        """Every API is gone (a reset)."""
+        self._routes.clear()
+        self.disconnect()
 
 
 def _as_frame(data: str | bytes) -> str | bytes:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from emulator.context import RequestContext
 from emulator.gateway.http_api.engine import HttpGateway
 from emulator.gateway.websocket.engine import WebSocketGateway
 from emulator.services.apigatewayv2.authorizers import AuthorizersApi
@@ -43,6 +44,17 @@ class ApiGatewayV2Provider(OpenApiApi, RoutesApi, IntegrationsApi, AuthorizersAp
         if name == "websocket-apis":
             return self.websockets
         return self.gateway if name == "http-apis" else None
+
+    def delete_api(self, ctx: RequestContext, *, api_id: str, **fields: Any) -> None:
+        super().delete_api(ctx, api_id=api_id, **fields)
+        if self._websockets is not None:  # its clients are disconnected
+            self._websockets.disconnect(api_id)
+
+    def delete_stage(self, ctx: RequestContext, *, api_id: str, stage_name: str,
+                     **fields: Any) -> None:
+        super().delete_stage(ctx, api_id=api_id, stage_name=stage_name, **fields)
+        if self._websockets is not None:
+            self._websockets.disconnect(api_id, stage_name)
 
     def busy(self) -> list[str]:
         return self._websockets.busy() if self._websockets is not None else []
