@@ -9,7 +9,8 @@ from typing import Any
 import httpx
 
 from bench import servers
-from bench.apigateway_invoke import Unavailable, _client, _getter, _zip
+from bench.apigateway_invoke import Unavailable, _getter
+from bench.clients import ROLE, client, function_zip
 from bench.results import Result, median
 from bench.timing import alternate
 
@@ -28,11 +29,11 @@ def _setup(endpoint_url: str) -> str:
     """A stage with /open, /cached and /uncached; returns its base URL."""
     from botocore.exceptions import ClientError
 
-    lambdas, gateway = _client("lambda", endpoint_url), _client("apigateway", endpoint_url)
+    lambdas, gateway = client("lambda", endpoint_url), client("apigateway", endpoint_url)
     try:
         function = lambdas.create_function(
             FunctionName="bench-authorizer", Runtime="python3.11", Handler="app.handler",
-            Role="arn:aws:iam::000000000000:role/bench", Code={"ZipFile": _zip(AUTHORIZER)},
+            Role=ROLE, Code={"ZipFile": function_zip(AUTHORIZER)},
             Tags={"emulator:executor": "inprocess"})["FunctionArn"]
         api = gateway.create_rest_api(name="bench-auth")
     except ClientError as error:

@@ -7,7 +7,6 @@ function with it, answering that function's result (the floor for a Lambda proxy
 
 from __future__ import annotations
 
-import argparse
 import json
 from typing import Any
 
@@ -16,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from bench.bare_app import health, serve
+from bench.bare_app import health, serve_command_line
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
@@ -43,9 +42,7 @@ app = Starlette(routes=[
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--port", type=int, required=True)
-    serve(app, parser.parse_args().port)
+    serve_command_line(app, __doc__)
 
 
 if __name__ == "__main__":

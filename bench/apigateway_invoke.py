@@ -4,14 +4,13 @@ Starlette floor measured in the same run."""
 
 from __future__ import annotations
 
-import io
-import zipfile
 from collections.abc import Callable
 from typing import Any
 
 import httpx
 
 from bench import servers
+from bench.clients import ROLE, client, function_zip
 from bench.results import Result, median
 from bench.timing import alternate, per_call
 
@@ -32,31 +31,17 @@ class Unavailable(Exception):
     """The emulator cannot answer the setup calls."""
 
 
-def _zip(source: str) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("app.py", source)
-    return buffer.getvalue()
-
-
-def _client(service: str, endpoint_url: str) -> Any:
-    import boto3
-
-    return boto3.client(service, endpoint_url=endpoint_url, region_name="us-east-1",
-                        aws_access_key_id="test", aws_secret_access_key="test")
-
-
 def _setup(endpoint_url: str) -> str:
     """A stage with /proxy, /mock, /cached and /vtl; returns its base URL."""
     from botocore.exceptions import ClientError
 
-    lambdas, gateway = _client("lambda", endpoint_url), _client("apigateway", endpoint_url)
+    lambdas, gateway = client("lambda", endpoint_url), client("apigateway", endpoint_url)
     try:
         arns = {}
         for name, handler in (("bench-proxy", "app.handler"), ("bench-plain", "app.plain")):
             arns[name] = lambdas.create_function(
                 FunctionName=name, Runtime="python3.11", Handler=handler,
-                Role="arn:aws:iam::000000000000:role/bench", Code={"ZipFile": _zip(HANDLER)},
+                Role=ROLE, Code={"ZipFile": function_zip(HANDLER)},
                 Tags={"emulator:executor": "inprocess"})["FunctionArn"]
         api = gateway.create_rest_api(name="bench")
     except ClientError as error:

@@ -7,7 +7,8 @@ from __future__ import annotations
 import httpx
 
 from bench import servers
-from bench.apigateway_invoke import Unavailable, _client, _getter, _zip
+from bench.apigateway_invoke import Unavailable, _getter
+from bench.clients import ROLE, client, function_zip
 from bench.results import Result, median
 from bench.timing import alternate
 
@@ -24,12 +25,12 @@ def _setup(endpoint_url: str) -> tuple[str, str, str]:
     """The invoke URLs of the REST method and of the HTTP API routes (2.0 and 1.0)."""
     from botocore.exceptions import ClientError
 
-    lambdas = _client("lambda", endpoint_url)
-    rest, http = _client("apigateway", endpoint_url), _client("apigatewayv2", endpoint_url)
+    lambdas = client("lambda", endpoint_url)
+    rest, http = client("apigateway", endpoint_url), client("apigatewayv2", endpoint_url)
     try:
         arn = lambdas.create_function(
             FunctionName="bench-http-api", Runtime="python3.11", Handler="app.handler",
-            Role="arn:aws:iam::000000000000:role/bench", Code={"ZipFile": _zip(FUNCTION)},
+            Role=ROLE, Code={"ZipFile": function_zip(FUNCTION)},
             Tags={"emulator:executor": "inprocess"})["FunctionArn"]
         api = rest.create_rest_api(name="bench-rest")
         http_api = http.create_api(Name="bench-http", ProtocolType="HTTP")["ApiId"]

@@ -3,7 +3,6 @@ CreateStateMachine, StartExecution, DescribeExecution and StartSyncExecution."""
 
 from __future__ import annotations
 
-import argparse
 import json
 import time
 import uuid
@@ -14,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from bench.bare_app import health, serve
+from bench.bare_app import health, serve_command_line
 
 CONTENT_TYPE = "application/x-amz-json-1.0"
 MACHINE = "arn:aws:states:us-east-1:000000000000:stateMachine:bench"
@@ -62,9 +61,7 @@ app = Starlette(routes=[
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--port", type=int, required=True)
-    serve(app, parser.parse_args().port)
+    serve_command_line(app, __doc__)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Callable
 from typing import Any
 
 from bench.results import Result, median
@@ -19,16 +20,22 @@ TARGET_PER_SECOND = 50_000
 MAP_ITEMS = 10_000
 
 
-def chain(count: int) -> dict[str, Any]:
+def workflow(steps: int, state: Callable[[int], dict[str, Any]]) -> dict[str, Any]:
+    """States S0, S1, ... run one after the other; ``state(index)`` gives each one's body."""
     states: dict[str, Any] = {}
-    for index in range(count):
-        state: dict[str, Any] = {"Type": "Pass"}
-        if index + 1 < count:
-            state["Next"] = f"S{index + 1}"
+    for index in range(steps):
+        body = state(index)
+        if index + 1 < steps:
+            body["Next"] = f"S{index + 1}"
         else:
-            state["End"] = True
-        states[f"S{index}"] = state
+            body["End"] = True
+        states[f"S{index}"] = body
     return {"StartAt": "S0", "States": states}
+
+
+def chain(count: int) -> dict[str, Any]:
+    """``count`` Pass states in a row."""
+    return workflow(count, lambda _: {"Type": "Pass"})
 
 
 def _info(data: Any) -> ExecutionInfo:
@@ -75,4 +82,4 @@ def run(runs: int) -> list[Result]:
     return results
 
 
-__all__ = ["chain", "run"]
+__all__ = ["chain", "run", "workflow"]

@@ -5,33 +5,21 @@ Pass chain."""
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from bench import servers
 from bench.asl_interpreter import chain
+from bench.clients import ONE_TRY, ROLE, client
 from bench.results import Result, summary
 from bench.timing import alternate
 
 FLOOR_MODULE = "bench.asl_floor"
-ROLE = "arn:aws:iam::000000000000:role/bench"
 INPUT = json.dumps({"order": 1})
-
-
-def _client(endpoint_url: str) -> Any:
-    import boto3
-    from botocore.config import Config
-
-    return boto3.client(
-        "stepfunctions", endpoint_url=endpoint_url, region_name="us-east-1",
-        aws_access_key_id="test", aws_secret_access_key="test",
-        config=Config(retries={"mode": "standard", "max_attempts": 1},
-                      inject_host_prefix=False),
-    )
 
 
 class _Target:
     def __init__(self, endpoint_url: str) -> None:
-        self.client = _client(endpoint_url)
+        self.client = client("stepfunctions", endpoint_url, retries=ONE_TRY,
+                             inject_host_prefix=False)
         definition = json.dumps(chain(10))
         self.standard = self.client.create_state_machine(
             name="bench", definition=definition, roleArn=ROLE)["stateMachineArn"]

@@ -7,8 +7,8 @@ import json
 import time
 from typing import Any
 
-from bench import servers
-from bench.asl_latency import ROLE, _client
+from bench import clients, servers
+from bench.clients import ONE_TRY, ROLE
 from bench.results import Result
 
 PARKED = 1000
@@ -38,7 +38,8 @@ def _parked(client: Any, arn: str) -> None:
 def run() -> Result:
     port = servers.free_port()
     with servers.started(servers.emulator_command(port), port) as server:
-        client = _client(server.endpoint_url)
+        client = clients.client("stepfunctions", server.endpoint_url, retries=ONE_TRY,
+                                inject_host_prefix=False)
         arn = client.create_state_machine(name="parked", definition=json.dumps(DEFINITION),
                                           roleArn=ROLE)["stateMachineArn"]
         # Warm-up: the first executions pay for code paths and allocator pools.

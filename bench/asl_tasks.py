@@ -4,17 +4,16 @@ the same emulator. The ratio is what calling a function costs a workflow."""
 
 from __future__ import annotations
 
-import io
 import json
-import zipfile
 from collections.abc import Callable
 from typing import Any
 
 from bench import servers
+from bench.asl_interpreter import workflow
+from bench.clients import ONE_TRY, ROLE, client, function_zip
 from bench.results import Result, summary
 from bench.timing import alternate
 
-ROLE = "arn:aws:iam::000000000000:role/bench"
 STEPS = 10
 TARGET = 4.0
 HANDLER = "def handler(event, context):\n    return {'n': event.get('n', 0) + 1}\n"
@@ -24,47 +23,17 @@ class Unavailable(Exception):
     """The emulator cannot answer the calls."""
 
 
-def _client(service: str, endpoint_url: str) -> Any:
-    import boto3
-    from botocore.config import Config
-
-    return boto3.client(
-        service, endpoint_url=endpoint_url, region_name="us-east-1",
-        aws_access_key_id="test", aws_secret_access_key="test",
-        config=Config(retries={"mode": "standard", "max_attempts": 1},
-                      inject_host_prefix=False),
-    )
-
-
-def workflow(steps: int, state: Callable[[int], dict[str, Any]]) -> dict[str, Any]:
-    states: dict[str, Any] = {}
-    for index in range(steps):
-        body = state(index)
-        if index + 1 < steps:
-            body["Next"] = f"S{index + 1}"
-        else:
-            body["End"] = True
-        states[f"S{index}"] = body
-    return {"StartAt": "S0", "States": states}
-
-
-def _zip() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("app.py", HANDLER)
-    return buffer.getvalue()
-
-
 class _Target:
     def __init__(self, endpoint_url: str) -> None:
         from botocore.exceptions import ClientError
 
-        lam = _client("lambda", endpoint_url)
-        self.sfn = _client("stepfunctions", endpoint_url)
+        lam = client("lambda", endpoint_url, retries=ONE_TRY, inject_host_prefix=False)
+        self.sfn = client("stepfunctions", endpoint_url, retries=ONE_TRY,
+                          inject_host_prefix=False)
         try:
             function_arn = lam.create_function(
                 FunctionName="bench-step", Runtime="python3.11", Handler="app.handler",
-                Role=ROLE, Code={"ZipFile": _zip()},
+                Role=ROLE, Code={"ZipFile": function_zip(HANDLER)},
                 Tags={"emulator:executor": "inprocess"})["FunctionArn"]
         except ClientError as error:
             raise Unavailable(str(error)) from None
@@ -103,4 +72,4 @@ def run(calls: int, warmup: int) -> list[Result]:
     return summary(name, our_times, floor_times, TARGET, calls)
 
 
-__all__ = ["Unavailable", "run", "workflow"]
+__all__ = ["Unavailable", "run"]

@@ -8,14 +8,13 @@ synchronous Invoke rate measured the same way, for context.
 
 from __future__ import annotations
 
-import io
 import json
 import time
-import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from bench import servers
+from bench.clients import ONE_TRY, ROLE, client, function_zip
 from bench.results import Result, median
 
 LATENCY_TARGET_SECONDS = 0.020
@@ -39,32 +38,12 @@ class Unavailable(Exception):
     """The emulator cannot answer the calls."""
 
 
-def _client(endpoint_url: str, service: str) -> Any:
-    import boto3
-    from botocore.config import Config
-
-    return boto3.client(
-        service, endpoint_url=endpoint_url, region_name="us-east-1",
-        aws_access_key_id="test", aws_secret_access_key="test",
-        config=Config(retries={"mode": "standard", "max_attempts": 1},
-                      max_pool_connections=CALLERS * 2),
-    )
-
-
-def _zip(source: str) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("app.py", source)
-    return buffer.getvalue()
-
-
 def _function(lam: Any, name: str, source: str, variables: dict[str, str] | None = None) -> None:
     from botocore.exceptions import ClientError
 
     try:
         lam.create_function(FunctionName=name, Runtime="python3.11", Handler="app.handler",
-                            Role="arn:aws:iam::000000000000:role/bench",
-                            Code={"ZipFile": _zip(source)},
+                            Role=ROLE, Code={"ZipFile": function_zip(source)},
                             Environment={"Variables": variables or {}})
     except ClientError as error:
         raise Unavailable(str(error)) from None
@@ -146,8 +125,9 @@ def _sustained(lam: Any, sqs: Any, url: str, total: int, function: str,
 def run(calls: int, warmup: int) -> list[Result]:
     port = servers.free_port()
     with servers.started(servers.emulator_command(port), port) as server:
-        lam = _client(server.endpoint_url, "lambda")
-        sqs = _client(server.endpoint_url, "sqs")
+        options = {"retries": ONE_TRY, "max_pool_connections": CALLERS * 2}
+        lam = client("lambda", server.endpoint_url, **options)
+        sqs = client("sqs", server.endpoint_url, **options)
         records_url, records_arn = _queue(sqs, "bench-records")
         _function(lam, "bench-async", ECHO)
         lam.put_function_event_invoke_config(

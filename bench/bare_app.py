@@ -37,10 +37,15 @@ def serve(target: Starlette, port: int) -> None:
     ).run()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+def serve_command_line(target: Starlette, description: str | None) -> None:
+    """Serve ``target`` on the port given as ``--port P``."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--port", type=int, required=True)
-    serve(app, parser.parse_args().port)
+    serve(target, parser.parse_args().port)
+
+
+def main() -> None:
+    serve_command_line(app, __doc__)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,6 @@ the X-Amz-Executed-Version header, like a warm trivial handler.
 
 from __future__ import annotations
 
-import argparse
 import uuid
 
 from starlette.applications import Starlette
@@ -14,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from bench.bare_app import health, serve
+from bench.bare_app import health, serve_command_line
 
 CANNED_PAYLOAD = b'{"ok": true}'
 
@@ -39,9 +38,7 @@ app = Starlette(routes=[
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--port", type=int, required=True)
-    serve(app, parser.parse_args().port)
+    serve_command_line(app, __doc__)
 
 
 if __name__ == "__main__":

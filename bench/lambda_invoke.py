@@ -3,13 +3,12 @@ and throughput with 32 concurrent callers, each against a canned Invoke floor in
 
 from __future__ import annotations
 
-import io
 import json
-import zipfile
 from collections.abc import Callable
 from typing import Any
 
 from bench import servers
+from bench.clients import ONE_TRY, ROLE, client, function_zip
 from bench.results import Result, median, p99, summary
 from bench.timing import alternate, per_call, timed
 
@@ -26,32 +25,13 @@ class Unavailable(Exception):
     """The emulator cannot answer the calls."""
 
 
-def _client(endpoint_url: str) -> Any:
-    import boto3
-    from botocore.config import Config
-
-    return boto3.client(
-        "lambda", endpoint_url=endpoint_url, region_name="us-east-1",
-        aws_access_key_id="test", aws_secret_access_key="test",
-        config=Config(retries={"mode": "standard", "max_attempts": 1},
-                      max_pool_connections=CALLERS),
-    )
-
-
-def _zip(source: str) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("app.py", source)
-    return buffer.getvalue()
-
-
 def _create(client: Any, name: str, executor: str, source: str = HANDLER) -> None:
     from botocore.exceptions import ClientError
 
     try:
         client.create_function(
             FunctionName=name, Runtime="python3.11", Handler="app.handler",
-            Role="arn:aws:iam::000000000000:role/bench", Code={"ZipFile": _zip(source)},
+            Role=ROLE, Code={"ZipFile": function_zip(source)},
             Tags={"emulator:executor": executor}, MemorySize=512)
     except ClientError as error:
         raise Unavailable(str(error)) from None
@@ -84,8 +64,10 @@ def _cold_starts(client: Any, name: str, rounds: int) -> list[float]:
 
 def run(calls: int, warmup: int) -> list[Result]:
     with servers.emulator_and_floor(FLOOR_MODULE) as (our_server, floor_server):
-        ours = _client(our_server.endpoint_url)
-        floor = _client(floor_server.endpoint_url)
+        ours = client("lambda", our_server.endpoint_url, retries=ONE_TRY,
+                      max_pool_connections=CALLERS)
+        floor = client("lambda", floor_server.endpoint_url, retries=ONE_TRY,
+                       max_pool_connections=CALLERS)
         _create(ours, "bench-inprocess", "inprocess")
         _create(ours, "bench-process", "process")
         floor_call = _caller(floor, "bench")

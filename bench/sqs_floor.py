@@ -6,7 +6,6 @@ hash the message body, because boto3 rejects a reply whose MD5 does not match wh
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import uuid
@@ -17,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from bench.bare_app import health, serve
+from bench.bare_app import health, serve_command_line
 
 CONTENT_TYPE = "application/x-amz-json-1.0"
 QUEUE_URL = "http://127.0.0.1/000000000000/bench"
@@ -68,9 +67,7 @@ app = Starlette(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--port", type=int, required=True)
-    serve(app, parser.parse_args().port)
+    serve_command_line(app, __doc__)
 
 
 if __name__ == "__main__":

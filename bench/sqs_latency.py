@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from bench import servers
+from bench.clients import ONE_TRY, client
 from bench.results import Result, summary
 from bench.sqs_floor import CANNED_BODY
 from bench.timing import alternate
@@ -18,27 +17,13 @@ class Unavailable(Exception):
     """The emulator cannot answer the calls yet (for example NotImplemented)."""
 
 
-def _client(endpoint_url: str) -> Any:
-    import boto3
-    from botocore.config import Config
-
-    return boto3.client(
-        "sqs",
-        endpoint_url=endpoint_url,
-        region_name="us-east-1",
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-        config=Config(retries={"mode": "standard", "max_attempts": 1}),
-    )
-
-
 class _Target:
     """One endpoint: a client and the queue the calls go to."""
 
     def __init__(self, endpoint_url: str) -> None:
         from botocore.exceptions import ClientError
 
-        self.client = _client(endpoint_url)
+        self.client = client("sqs", endpoint_url, retries=ONE_TRY)
         try:
             self.queue_url = self.client.create_queue(QueueName=QUEUE_NAME)["QueueUrl"]
             self.send()

@@ -7,22 +7,13 @@ import json
 import time
 from typing import Any
 
-import boto3
-from botocore.config import Config
-
-from bench import servers
+from bench import clients, servers
 from bench.results import Result, median
 
 TRACES = 100_000
 BATCH = 1_000
 CUSTOMERS = 1_000
 BUDGET = 0.200
-
-
-def _client(endpoint_url: str) -> Any:
-    return boto3.client("xray", endpoint_url=endpoint_url, region_name="us-east-1",
-                        aws_access_key_id="test", aws_secret_access_key="test",
-                        config=Config(retries={"max_attempts": 1}, read_timeout=300))
 
 
 def _load(client: Any, count: int) -> float:
@@ -56,7 +47,8 @@ def run(queries: int, traces: int = TRACES) -> list[Result]:
     command = [*servers.emulator_command(port), "--xray-daemon-port", "-1",
                "--log-level", "warning", "--no-request-log"]
     with servers.started(command, port) as server:
-        client = _client(server.endpoint_url)
+        client = clients.client("xray", server.endpoint_url, retries={"max_attempts": 1},
+                                read_timeout=300)
         loaded = _load(client, traces)
         times = []
         for n in range(queries + 1):

@@ -5,15 +5,13 @@ written for each call: the worst case. Target: at least 80% of the untraced thro
 
 from __future__ import annotations
 
-import io
 import time
-import zipfile
 from collections.abc import Callable
-from typing import Any
 
 import httpx
 
-from bench import servers
+from bench import clients, servers
+from bench.clients import ROLE, function_zip
 from bench.results import Result, median
 from bench.timing import alternate, per_call
 
@@ -26,32 +24,19 @@ class Unavailable(Exception):
     """The emulator cannot answer the setup calls."""
 
 
-def _client(service: str, endpoint_url: str) -> Any:
-    import boto3
-
-    return boto3.client(service, endpoint_url=endpoint_url, region_name="us-east-1",
-                        aws_access_key_id="test", aws_secret_access_key="test")
-
-
-def _zip(source: str) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("app.py", source)
-    return buffer.getvalue()
-
-
 def _setup(endpoint_url: str) -> tuple[str, str]:
     """Two stages of one API, traced and plain, on one Lambda; their route URLs."""
     from botocore.exceptions import ClientError
 
-    lambdas, gateway = _client("lambda", endpoint_url), _client("apigateway", endpoint_url)
+    lambdas = clients.client("lambda", endpoint_url)
+    gateway = clients.client("apigateway", endpoint_url)
     try:
         arn = lambdas.create_function(
             FunctionName="bench-traced", Runtime="python3.11", Handler="app.handler",
-            Role="arn:aws:iam::000000000000:role/bench", Code={"ZipFile": _zip(HANDLER)},
+            Role=ROLE, Code={"ZipFile": function_zip(HANDLER)},
             Tags={"emulator:executor": "inprocess"})["FunctionArn"]
         api = gateway.create_rest_api(name="bench-xray")
-        _client("xray", endpoint_url).create_sampling_rule(SamplingRule={
+        clients.client("xray", endpoint_url).create_sampling_rule(SamplingRule={
             "RuleName": "bench-all", "ResourceARN": "*", "Priority": 1, "FixedRate": 1.0,
             "ReservoirSize": 0, "ServiceName": "*", "ServiceType": "*", "Host": "*",
             "HTTPMethod": "*", "URLPath": "*", "Version": 1})
@@ -105,7 +90,7 @@ def run(calls: int, warmup: int) -> list[Result]:
                   for _ in range(3)]
         busy_floor = min(plain for plain, _ in rounds)
         busy_ours = min(traced for _, traced in rounds)
-        stored = len(_client("xray", server.endpoint_url).get_trace_summaries(
+        stored = len(clients.client("xray", server.endpoint_url).get_trace_summaries(
             StartTime=time.time() - 3600, EndTime=time.time() + 60)["TraceSummaries"])
         if stored == 0:
             raise RuntimeError("no trace was recorded; the benchmark is invalid")

@@ -13,21 +13,12 @@ import socket
 import time
 from typing import Any
 
-import boto3
-from botocore.config import Config
-
-from bench import servers
+from bench import clients, servers
 from bench.results import Result
 
 HEADER = b'{"format": "json", "version": 1}\n'
 RATES = (2_000, 5_000, 10_000, 20_000, 50_000)
 SETTLE_SECONDS = 2.0  # the last segment not there by then: it was lost
-
-
-def _client(endpoint_url: str) -> Any:
-    return boto3.client("xray", endpoint_url=endpoint_url, region_name="us-east-1",
-                        aws_access_key_id="test", aws_secret_access_key="test",
-                        config=Config(retries={"max_attempts": 1}))
 
 
 def _datagrams(run: str, count: int) -> list[bytes]:
@@ -101,7 +92,7 @@ def run(count: int) -> list[Result]:
     floor = _floor(count)
     best = 0.0
     with servers.started(command, port) as server:
-        client = _client(server.endpoint_url)
+        client = clients.client("xray", server.endpoint_url, retries={"max_attempts": 1})
         _measure(client, daemon, "0000ff", 1_000, 200)  # warm up
         for index, rate in enumerate(RATES):
             elapsed, arrived = _measure(client, daemon, f"{index + 1:06x}", rate, count)
