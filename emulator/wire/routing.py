@@ -121,7 +121,11 @@ def _protocol_for(service: str, request: WireRequest) -> str:
     return available[0]
 
 
-def _pick_service(request: WireRequest, implemented: Collection[str]) -> str:
+# The rest operations matched while telling services apart, so route() need not match again.
+_Matched = dict[str, tuple[str, dict[str, str]]]
+
+
+def _pick_service(request: WireRequest, implemented: Collection[str], matched: _Matched) -> str:
     index = specs.service_index()
     scope = request.credential_scope
     target = request.headers.get("x-amz-target", "")
@@ -140,12 +144,12 @@ def _pick_service(request: WireRequest, implemented: Collection[str]) -> str:
         # one has the operation; implemented ones are asked first.
         preferred = [name for name in candidates if name in implemented] or candidates
         for name in [*preferred, *(name for name in candidates if name not in preferred)]:
-            if _matches_service(name, request):
+            if _matches_service(name, request, matched):
                 return name
         same_name = [name for name in preferred if scope and name == scope.service]
         return (same_name or preferred)[0]
     for name in implemented:
-        if _matches_service(name, request):
+        if _matches_service(name, request, matched):
             return name
     if target:
         raise _unknown_operation(f"The operation {target} is not known to any service.")
@@ -157,7 +161,7 @@ def _unknown_operation(message: str, status: int = 400) -> ServiceError:
     return ServiceError("UnknownOperationException", message, status=status)
 
 
-def _matches_service(service: str, request: WireRequest) -> bool:
+def _matches_service(service: str, request: WireRequest, matched: _Matched) -> bool:
     protocol = _protocol_for(service, request)
     model = specs.service_model(service)
     if protocol == "query":
@@ -165,12 +169,16 @@ def _matches_service(service: str, request: WireRequest) -> bool:
     if protocol == "json":
         target = request.headers.get("x-amz-target", "")
         return bool(target.rsplit(".", 1)[0] == model.metadata.get("targetPrefix"))
-    return match_rest_path(service, request) is not None
+    found = match_rest_path(service, request)
+    if found is not None:
+        matched[service] = found
+    return found is not None
 
 
 def route(request: WireRequest, implemented: Collection[str]) -> Route:
     """Find the service, protocol and operation, or raise the AWS error for a bad address."""
-    service = _pick_service(request, implemented)
+    matched: _Matched = {}
+    service = _pick_service(request, implemented, matched)
     protocol = _protocol_for(service, request)
     if protocol not in PROTOCOLS:
         raise ServiceError(
@@ -198,12 +206,12 @@ def route(request: WireRequest, implemented: Collection[str]) -> Route:
                 f"The operation {target or '(none)'} is not known to {service}."
             )
         return Route(service, protocol, model.operation_model(name))
-    matched = match_rest_path(service, request)
-    if matched is None:
+    found = matched.get(service) or match_rest_path(service, request)
+    if found is None:
         raise _unknown_operation(
             f"No {service} operation answers {request.method} {request.path}.", status=404
         )
-    name, labels = matched
+    name, labels = found
     return Route(service, protocol, model.operation_model(name), labels)
 
 
