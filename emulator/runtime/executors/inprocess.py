@@ -244,6 +244,9 @@ class InProcessEnvironment:
             # awaited on the loop as usual, and the next call goes straight there.
             grace = min(QUICK_SECONDS, deadline - self._clock.now())
             if grace > 0 and handoff.wait(grace) and handoff.outcome is not None:
+                # Still let other tasks run once, as awaiting the outcome did: a state
+                # machine calling quick functions in a loop must not hold the loop.
+                await asyncio.sleep(0)
                 return handoff.outcome
             self._quick = False
         began = time.perf_counter()
