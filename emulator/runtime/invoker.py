@@ -8,6 +8,7 @@ lines around the handler's own output to the log sink and the console.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import signal
@@ -44,6 +45,11 @@ def _service_error(error_type: str, message: str) -> bytes:
     """An error Lambda itself reports, compact as the service writes it."""
     return json.dumps({"errorType": error_type, "errorMessage": message},
                       separators=(",", ":")).encode()
+
+
+def _echo(function_name: str, texts: list[str]) -> None:
+    for text in texts:
+        log.info("[%s] %s", function_name, text)
 
 
 def _exit_reason(code: int | None) -> str:
@@ -211,8 +217,9 @@ class Runtime:
     def _emit(self, spec: FunctionSpec, environment: Environment,
               lines: list[tuple[int, str]]) -> None:
         if log.isEnabledFor(logging.INFO):
-            for _, text in lines:
-                log.info("[%s] %s", spec.function_name, text)
+            # The console copy is for people: it is written once the caller has its answer.
+            asyncio.get_running_loop().call_soon(
+                _echo, spec.function_name, [text for _, text in lines])
         if self.log_sink is not None and lines:
             try:
                 self.log_sink.write(spec.account, spec.region, spec.log_group,
