@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import logging
 import time
@@ -95,11 +96,11 @@ class Dispatcher:
         response.headers["x-amzn-RequestId"] = request_id
         service = found.service if found else None
         operation = found.operation.name if found else None
-        if self.settings.request_log:
-            log.info(
-                "%s.%s %d %.1fms", service or "-", operation or "-", response.status,
-                (time.perf_counter() - started) * 1000,
-            )
+        if self.settings.request_log and log.isEnabledFor(logging.INFO):
+            # The line is for people: it is written once the answer is on its way.
+            asyncio.get_running_loop().call_soon(
+                log.info, "%s.%s %d %.1fms", service or "-", operation or "-",
+                response.status, (time.perf_counter() - started) * 1000)
         return Outcome(response, service, operation)
 
     async def _call(self, found: Route, request: WireRequest, request_id: str) -> WireResponse:
