@@ -36,6 +36,16 @@ class Handshake:
     scheme: str  # "ws" or "wss"
 
 
+@dataclass
+class ConnectResult:
+    """Whether ``$connect`` lets the client in; a refusal is an HTTP answer."""
+
+    accepted: bool
+    status: int = 101
+    body: bytes = b""
+    headers: list[tuple[str, str]] = field(default_factory=list)
+
+
 class Transport(Protocol):
     """How the engine reaches a client (the web layer's WebSocket)."""
 
@@ -114,4 +124,4 @@ class Registry:
 
 
 __all__ = ["GOING_AWAY", "NORMAL", "NO_STATUS", "REASONS", "TOO_BIG", "UNSUPPORTED_DATA",
-           "Connection", "Handshake", "Registry", "Transport", "new_id"]
+           "ConnectResult", "Connection", "Handshake", "Registry", "Transport", "new_id"]

@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -29,6 +29,7 @@ from emulator.gateway.websocket.connections import (
     TOO_BIG,
     UNSUPPORTED_DATA,
     Connection,
+    ConnectResult,
     Handshake,
     Registry,
     Transport,
@@ -48,20 +49,9 @@ CONNECT_KEY, DISCONNECT_KEY = "$connect", "$disconnect"
 class Limits:
     """AWS's quotas for running WebSocket APIs (none of them can be raised)."""
 
-    message_bytes: int = 128 * 1024
-    frame_bytes: int = 32 * 1024
+    message_bytes: int = 128 * 1024  # (frames, 32 KB on AWS, never reach an ASGI app)
     idle_seconds: float = 10 * 60
     duration_seconds: float = 2 * 60 * 60
-
-
-@dataclass
-class ConnectResult:
-    """Whether ``$connect`` lets the client in; a refusal is an HTTP answer."""
-
-    accepted: bool
-    status: int = 101
-    body: bytes = b""
-    headers: list[tuple[str, str]] = field(default_factory=list)
 
 
 class Gone(Exception):
@@ -90,7 +80,8 @@ class WebSocketGateway:
         self._watchdogs: dict[str, asyncio.Task[None]] = {}
         self._disconnecting = 0
         self._loop: asyncio.AbstractEventLoop | None = None  # the web server's
-        self._routes: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
+        # api id -> (deployment id, routes by key) of the deployment last used
+        self._routes: dict[str, tuple[str, dict[str, dict[str, Any]]]] = {}
         self._http: httpx.AsyncClient | None = None
 
     @property
@@ -106,12 +97,11 @@ class WebSocketGateway:
         return self.apis.stage(api_id, stage_name)
 
     def _route(self, deployed: DeployedWebSocketStage, key: str) -> dict[str, Any] | None:
-        cache_key = (deployed.api_id, deployed.deployment_id)
-        table = self._routes.get(cache_key)
-        if table is None:
-            table = self._routes[cache_key] = {
-                str(r.get("RouteKey")): r for r in deployed.snapshot.routes.values()}
-        return table.get(key)
+        cached = self._routes.get(deployed.api_id)
+        if cached is None or cached[0] != deployed.deployment_id:
+            cached = self._routes[deployed.api_id] = (deployed.deployment_id, {
+                str(r.get("RouteKey")): r for r in deployed.snapshot.routes.values()})
+        return cached[1].get(key)
 
     def _integration(self, deployed: DeployedWebSocketStage, route: dict[str, Any]
                      ) -> dict[str, Any] | None:
@@ -218,6 +208,12 @@ class WebSocketGateway:
         return (selection.DEFAULT, route) if route is not None else None
 
     async def _message(self, conn: Connection, body: str) -> None:
+        try:
+            await self._route_message(conn, body)
+        except Exception:  # a defect must still leave the connection usable
+            log.exception("WebSocket API %s: a message failed", conn.api_id)
+
+    async def _route_message(self, conn: Connection, body: str) -> None:
         deployed = self.stage(conn.api_id, conn.stage)
         call_started = self.clock.now()
         if deployed is None:
@@ -352,5 +348,4 @@ def _as_frame(data: str | bytes) -> str | bytes:
         return data
 
 
-__all__ = ["ConnectResult", "Gone", "Handshake", "Limits", "PayloadTooLarge",
-           "WebSocketGateway"]
+__all__ = ["Gone", "Limits", "PayloadTooLarge", "WebSocketGateway"]

@@ -8,6 +8,7 @@ answer (``403`` for an unknown API or stage, the authorizer's ``401``/``403``...
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import parse_qsl, unquote
@@ -16,7 +17,7 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from emulator.gateway.messages import GatewayRequest
-from emulator.gateway.websocket.connections import Handshake
+from emulator.gateway.websocket.connections import ConnectResult, Handshake
 
 if TYPE_CHECKING:  # the engine loads with the apigatewayv2 provider, not with the server
     from emulator.gateway.websocket.engine import WebSocketGateway
@@ -26,6 +27,7 @@ API_HOST = re.compile(r"^(?P<api>[a-z0-9]{1,32})\.execute-api(?:\.[a-z0-9-]+)*\.
                       r"(?::\d+)?$")
 HOST_PATH = re.compile(r"^/(?P<stage>[^/]+)/?$")
 PATH_FORM = re.compile(r"^/_aws/execute-api/(?P<api>[^/]+)/(?P<stage>[^/]+)/?$")
+log = logging.getLogger("emulator.gateway.websocket")
 
 
 def gateway(services: Any) -> WebSocketGateway | None:
@@ -114,13 +116,20 @@ async def serve(services: Any, websocket: WebSocket) -> None:
         await _deny(websocket, 403, b'{"message":"Forbidden"}')
         return
     conn = engine.new_connection(deployed, handshake)
-    result = await engine.connect(deployed, conn, handshake)
-    if not result.accepted:
-        await _deny(websocket, result.status, result.body, result.headers)
-        return
+    try:
+        result = await engine.connect(deployed, conn, handshake)
+    except Exception:  # a defect still answers as AWS does
+        log.exception("WebSocket API %s: $connect failed", conn.api_id)
+        result = ConnectResult(False, 500, b'{"message": "Internal server error"}')
     protocol = next((v for k, v in result.headers if k.lower() == "sec-websocket-protocol"),
                     None)
-    await websocket.accept(subprotocol=protocol)
+    try:
+        if not result.accepted:
+            await _deny(websocket, result.status, result.body, result.headers)
+            return
+        await websocket.accept(subprotocol=protocol)
+    except WebSocketDisconnect:  # the client left during $connect
+        return
     engine.opened(conn, _Socket(websocket))
     code: int | None = 1006
     reason = ""
