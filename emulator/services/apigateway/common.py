@@ -25,26 +25,10 @@ from emulator.services.apigateway.models import (
     UsagePlanRecord,
 )
 from emulator.services.base import Provider
+from emulator.services.gateway_common import bad_request, conflict, not_found, without_none
 from emulator.store import Table
-from emulator.wire.errors import ServiceError
 
 HTTP_METHODS = ("GET", "PUT", "POST", "DELETE", "PATCH", "OPTIONS", "HEAD", "ANY")
-
-
-def not_found(message: str) -> ServiceError:
-    return ServiceError("NotFoundException", message)
-
-
-def bad_request(message: str) -> ServiceError:
-    return ServiceError("BadRequestException", message)
-
-
-def conflict(message: str) -> ServiceError:
-    return ServiceError("ConflictException", message)
-
-
-def without_none(doc: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in doc.items() if value is not None}
 
 
 def page(items: list[dict[str, Any]], position: str | None, limit: int | None

@@ -23,6 +23,7 @@ from emulator.services.apigateway.models import (
     deployment_key,
     stage_key,
 )
+from emulator.services.gateway_common import ApiHomes
 
 if TYPE_CHECKING:
     from emulator.services.apigateway.common import ApiGatewayBase
@@ -31,18 +32,7 @@ if TYPE_CHECKING:
 class DeployedApisView:
     def __init__(self, provider: ApiGatewayBase) -> None:
         self._provider = provider
-        self._homes: dict[str, tuple[str, str]] = {}  # api id -> (account, region)
-
-    def _home(self, api_id: str) -> tuple[str, str] | None:
-        store = self._provider.store
-        home = self._homes.get(api_id)
-        if home is not None and api_id in store.table(*home, APIS, RestApiRecord):
-            return home
-        for account, region in store.scopes(APIS):
-            if api_id in store.table(account, region, APIS, RestApiRecord):
-                self._homes[api_id] = (account, region)
-                return account, region
-        return None
+        self._home = ApiHomes(provider.store, APIS, RestApiRecord).find
 
     def api_exists(self, api_id: str) -> bool:
         return self._home(api_id) is not None

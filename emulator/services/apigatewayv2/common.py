@@ -22,25 +22,8 @@ from emulator.services.apigatewayv2.models import (
     child_key,
 )
 from emulator.services.base import Provider
+from emulator.services.gateway_common import bad_request, conflict, not_found, without_none
 from emulator.store import Table
-from emulator.wire.errors import ServiceError
-
-
-def not_found(message: str, resource_type: str | None = None) -> ServiceError:
-    fields = {"ResourceType": resource_type} if resource_type else None
-    return ServiceError("NotFoundException", message, fields=fields)
-
-
-def bad_request(message: str) -> ServiceError:
-    return ServiceError("BadRequestException", message)
-
-
-def conflict(message: str) -> ServiceError:
-    return ServiceError("ConflictException", message)
-
-
-def without_none(doc: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in doc.items() if value is not None}
 
 
 def members(fields: dict[str, Any]) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from emulator.services.apigatewayv2.models import (
     StageRecord,
     child_key,
 )
+from emulator.services.gateway_common import ApiHomes
 
 if TYPE_CHECKING:
     from emulator.services.apigatewayv2.common import HttpApiBase
@@ -26,18 +27,7 @@ if TYPE_CHECKING:
 class DeployedHttpApisView:
     def __init__(self, provider: HttpApiBase) -> None:
         self._provider = provider
-        self._homes: dict[str, tuple[str, str]] = {}  # api id -> (account, region)
-
-    def _home(self, api_id: str) -> tuple[str, str] | None:
-        store = self._provider.store
-        home = self._homes.get(api_id)
-        if home is not None and api_id in store.table(*home, APIS, ApiRecord):
-            return home
-        for account, region in store.scopes(APIS):
-            if api_id in store.table(account, region, APIS, ApiRecord):
-                self._homes[api_id] = (account, region)
-                return account, region
-        return None
+        self._home = ApiHomes(provider.store, APIS, ApiRecord).find
 
     def protocol(self, api_id: str) -> str | None:
         """``HTTP`` or ``WEBSOCKET``, None for an unknown API."""
@@ -52,20 +42,13 @@ class DeployedHttpApisView:
         return self.protocol(api_id) == "HTTP"
 
     def stage(self, api_id: str, stage_name: str) -> DeployedHttpStage | None:
-        home = self._home(api_id)
-        if home is None:
+        found = self.deployment(api_id, stage_name)
+        if found is None:
             return None
-        store = self._provider.store
-        stage = store.table(*home, STAGES, StageRecord).get(child_key(api_id, stage_name))
-        if stage is None:
-            return None
-        deployment_id = str(stage.stage.get("DeploymentId") or "")
-        deployment = store.table(*home, DEPLOYMENTS, DeploymentRecord).get(
-            child_key(api_id, deployment_id))
-        if deployment is None:
-            return None
-        return DeployedHttpStage(account=home[0], region=home[1], api_id=api_id,
-                                 stage=stage.stage, deployment_id=deployment_id,
+        account, region, stage, deployment = found
+        return DeployedHttpStage(account=account, region=region, api_id=api_id,
+                                 stage=stage.stage,
+                                 deployment_id=str(stage.stage.get("DeploymentId") or ""),
                                  snapshot=deployment.snapshot)
 
     def deployment(self, api_id: str, stage_name: str

@@ -1,0 +1,56 @@
+"""What the API Gateway providers, REST APIs (apigateway) and HTTP and WebSocket APIs
+(apigatewayv2), share: their common error shapes, dropping unset members, and finding the
+account and region an API lives in."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from emulator.wire.errors import ServiceError
+
+if TYPE_CHECKING:
+    from emulator.store import Record, ServiceStore
+
+R = TypeVar("R", bound="Record")
+
+
+def not_found(message: str, resource_type: str | None = None) -> ServiceError:
+    fields = {"ResourceType": resource_type} if resource_type else None
+    return ServiceError("NotFoundException", message, fields=fields)
+
+
+def bad_request(message: str) -> ServiceError:
+    return ServiceError("BadRequestException", message)
+
+
+def conflict(message: str) -> ServiceError:
+    return ServiceError("ConflictException", message)
+
+
+def without_none(doc: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in doc.items() if value is not None}
+
+
+class ApiHomes(Generic[R]):
+    """The (account, region) of each API id, for the data planes, which are reached by API id
+    alone; remembered once found, and checked again on each use."""
+
+    def __init__(self, store: ServiceStore, table: str, record_type: type[R]) -> None:
+        self._store = store
+        self._table = table
+        self._record_type = record_type
+        self._homes: dict[str, tuple[str, str]] = {}
+
+    def find(self, api_id: str) -> tuple[str, str] | None:
+        store = self._store
+        home = self._homes.get(api_id)
+        if home is not None and api_id in store.table(*home, self._table, self._record_type):
+            return home
+        for account, region in store.scopes(self._table):
+            if api_id in store.table(account, region, self._table, self._record_type):
+                self._homes[api_id] = (account, region)
+                return account, region
+        return None
+
+
+__all__ = ["ApiHomes", "bad_request", "conflict", "not_found", "without_none"]
