@@ -68,10 +68,11 @@ class ServiceRegistry:
         return port
 
     async def start(self) -> None:
-        """Start services created before the server and, when state persists, every service,
-        so work stored before a restart (timers, pollers) resumes."""
+        """Start services created before the server and every service with stored records,
+        so work stored before a restart (timers, pollers, executions) resumes."""
         self.started = True
-        names = PROVIDERS if self.backend.persistent else list(self._providers)
+        stored = self.backend.stored_services()
+        names = [name for name in PROVIDERS if name in stored or name in self._providers]
         for name in names:
             provider = self.get(name)
             if provider is not None:

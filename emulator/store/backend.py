@@ -21,6 +21,10 @@ class Backend(Protocol):
 
     def load(self, service: str) -> Iterator[tuple[RowKey, str]]: ...
 
+    def stored_services(self) -> set[str]:
+        """The services that have at least one stored record."""
+        ...
+
     def put(self, row: RowKey, document: str) -> None: ...
 
     def delete(self, row: RowKey) -> None: ...
@@ -37,6 +41,9 @@ class MemoryBackend:
 
     def load(self, service: str) -> Iterator[tuple[RowKey, str]]:
         return iter(())
+
+    def stored_services(self) -> set[str]:
+        return set()
 
     def put(self, row: RowKey, document: str) -> None:
         return None

@@ -49,6 +49,11 @@ class SqliteBackend:
         for row in rows:
             yield RowKey(*row[:5]), row[5]
 
+    def stored_services(self) -> set[str]:
+        with self._lock:
+            rows = self._db.execute("SELECT DISTINCT service FROM records").fetchall()
+        return {row[0] for row in rows}
+
     def put(self, row: RowKey, document: str) -> None:
         with self._lock:
             self._db.execute(

@@ -57,3 +57,11 @@ def test_insertion_order_is_kept_across_reload(tmp_path: Path) -> None:
         table.put(name, Thing(name=name))
     loaded = ServiceStore("demo", SqliteBackend(path)).table("0", "r", "t", Thing)
     assert list(loaded) == ["c", "a", "b"]
+
+
+def test_stored_services_lists_services_with_records(tmp_path: Path) -> None:
+    backend = SqliteBackend(tmp_path / "state.db")
+    assert backend.stored_services() == set()
+    ServiceStore("one", backend).table("0", "r", "t", Thing).put("k", Thing(name="k"))
+    assert backend.stored_services() == {"one"}
+    assert MemoryBackend().stored_services() == set()
