@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from emulator.gateway import lambda_answers
 from emulator.gateway.authorizers import policy
 from emulator.gateway.authorizers.cache import AuthorizerCache
 from emulator.gateway.http_api import events
@@ -73,12 +74,7 @@ def authorizer_event(inv: HttpInvocation, authorizer: dict[str, Any], identity: 
 
 
 def read_answer(authorizer: dict[str, Any], payload: bytes) -> Decision:
-    try:
-        answer = json.loads(payload or b"null")
-    except ValueError:
-        raise _error("the answer is not JSON") from None
-    if not isinstance(answer, dict):
-        raise _error("the answer is not an object")
+    answer = lambda_answers.answer_object(payload, lambda what: _error(f"the answer is {what}"))
     context = answer.get("context") or {}
     if not isinstance(context, dict):
         raise _error("context must be an object")

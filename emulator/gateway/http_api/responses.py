@@ -12,27 +12,13 @@ import base64
 import json
 from typing import Any
 
+from emulator.gateway import lambda_answers
 from emulator.gateway.http_api.state import HttpApiError
 from emulator.gateway.messages import GatewayResponse
 
 
 def _malformed(detail: str) -> HttpApiError:
     return HttpApiError(500, log=f"Malformed Lambda proxy response: {detail}")
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def _status(answer: dict[str, Any]) -> int:
-    status = answer.get("statusCode")
-    if isinstance(status, str) and status.isdigit():
-        status = int(status)
-    if not isinstance(status, int) or isinstance(status, bool) or not 100 <= status <= 599:
-        raise _malformed("statusCode")
-    return status
 
 
 def _body(answer: dict[str, Any]) -> bytes:
@@ -49,32 +35,10 @@ def _body(answer: dict[str, Any]) -> bytes:
     return body.encode("utf-8")
 
 
-def _headers(answer: dict[str, Any], multi_allowed: bool) -> list[tuple[str, str]]:
-    single = answer.get("headers") or {}
-    multi = (answer.get("multiValueHeaders") or {}) if multi_allowed else {}
-    if not isinstance(single, dict) or not isinstance(multi, dict):
-        raise _malformed("headers")
-    headers: list[tuple[str, str]] = []
-    for key, values in multi.items():
-        if not isinstance(values, list):
-            raise _malformed("multiValueHeaders")
-        headers.extend((str(key), _text(value)) for value in values)
-    taken = {k.lower() for k in multi}
-    for key, value in single.items():
-        if str(key).lower() not in taken:
-            headers.append((str(key), _text(value)))
-    return headers
-
-
 def response_v1(payload: bytes) -> GatewayResponse:
-    try:
-        answer = json.loads(payload or b"null")
-    except ValueError:
-        raise _malformed("not JSON") from None
-    if not isinstance(answer, dict):
-        raise _malformed("not an object")
-    status = _status(answer)
-    headers = _headers(answer, multi_allowed=True)
+    answer = lambda_answers.answer_object(payload, _malformed)
+    status = lambda_answers.status_code(answer, _malformed)
+    headers = lambda_answers.headers(answer, _malformed, multi_allowed=True)
     body = _body(answer)
     if not any(k.lower() == "content-type" for k, _ in headers):
         headers.append(("Content-Type", "application/json"))
@@ -90,12 +54,12 @@ def response_v2(payload: bytes) -> GatewayResponse:
         # Inferred: the whole answer is the body (a JSON string's text, else its JSON).
         body = answer if isinstance(answer, str) else json.dumps(answer, separators=(",", ":"))
         return GatewayResponse(200, [("Content-Type", "application/json")], body.encode())
-    status = _status(answer)
-    headers = _headers(answer, multi_allowed=False)
+    status = lambda_answers.status_code(answer, _malformed)
+    headers = lambda_answers.headers(answer, _malformed, multi_allowed=False)
     given = answer.get("cookies") or []
     if not isinstance(given, list):
         raise _malformed("cookies must be a list")
-    headers.extend(("Set-Cookie", _text(cookie)) for cookie in given)
+    headers.extend(("Set-Cookie", lambda_answers.text(cookie)) for cookie in given)
     raw = _body(answer)
     if not any(k.lower() == "content-type" for k, _ in headers):
         headers.append(("Content-Type", "application/json"))

@@ -8,6 +8,7 @@ import json
 import re
 from typing import Any
 
+from emulator.gateway import lambda_answers
 from emulator.gateway.integrations.base import Backends, api_binary_types, binary_type
 from emulator.gateway.invocation import (
     GatewayError,
@@ -105,32 +106,12 @@ def _malformed(detail: str) -> GatewayError:
 
 def proxy_response(inv: Invocation, payload: bytes) -> GatewayResponse:
     """The method response from a proxy function's answer, or AWS's 502 when malformed."""
-    try:
-        answer = json.loads(payload or b"null")
-    except ValueError:
-        raise _malformed("not JSON") from None
-    if not isinstance(answer, dict):
-        raise _malformed("not an object")
-    status = answer.get("statusCode")
-    if isinstance(status, str) and status.isdigit():
-        status = int(status)
-    if not isinstance(status, int) or isinstance(status, bool) or not 100 <= status <= 599:
-        raise _malformed("statusCode")
+    answer = lambda_answers.answer_object(payload, _malformed)
+    status = lambda_answers.status_code(answer, _malformed)
     body = answer.get("body")
     if body is not None and not isinstance(body, str):
         raise _malformed("body must be a string")
-    headers: list[tuple[str, str]] = []
-    single = answer.get("headers") or {}
-    multi = answer.get("multiValueHeaders") or {}
-    if not isinstance(single, dict) or not isinstance(multi, dict):
-        raise _malformed("headers")
-    for key, values in multi.items():
-        if not isinstance(values, list):
-            raise _malformed("multiValueHeaders")
-        headers.extend((str(key), _text(value)) for value in values)
-    for key, value in single.items():
-        if str(key).lower() not in {k.lower() for k in multi}:
-            headers.append((str(key), _text(value)))
+    headers = lambda_answers.headers(answer, _malformed, multi_allowed=True)
     raw = (body or "").encode("utf-8")
     if answer.get("isBase64Encoded"):
         accept = inv.request.header("accept")
@@ -144,12 +125,6 @@ def proxy_response(inv: Invocation, payload: bytes) -> GatewayResponse:
     if not any(k.lower() == "content-type" for k, _ in headers):
         headers.append(("Content-Type", "application/json"))
     return GatewayResponse(status, headers, raw)
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
 
 
 async def _invoke(inv: Invocation, backends: Backends, payload: bytes,
