@@ -51,14 +51,6 @@ async def _request(request: Request, path: str) -> GatewayRequest:
     )
 
 
-def _send(reply: Any) -> Response:
-    response = Response(reply.body, status_code=reply.status)
-    for key, value in reply.headers:
-        if key.lower() != "content-length":
-            response.headers.append(key, value)
-    return response
-
-
 async def dispatch(services: Any, request: Request) -> Response | None:
     """The data plane's answer when ``request`` is addressed to an invoke URL, else None."""
     host = request.headers.get("host", "")
@@ -97,13 +89,13 @@ async def dispatch(services: Any, request: Request) -> Response | None:
             and "apigatewayv2" in services.loaded():
         reply = await http_apis.serve_domain(services, bare, await _request(request, path))
         if reply is not None:
-            return _send(reply)
+            return http_apis.send(reply)
     if bare and bare not in LOCAL_HOSTS and not bare.endswith(".localhost") \
             and "apigateway" in services.loaded():
         gateway = _gateway(services)
         reply = await gateway.handle_domain(bare, await _request(request, path))
         if reply is not None:
-            return _send(reply)
+            return http_apis.send(reply)
     return None
 
 
@@ -114,7 +106,7 @@ async def _serve(services: Any, request: Request, api_id: str, stage: str, path:
         return JSONResponse({"message": "Forbidden"}, status_code=403)
     await services.ensure_started("apigateway", services.get("apigateway"))
     reply = await gateway.handle(api_id, stage, await _request(request, path))
-    return _send(reply)
+    return http_apis.send(reply)
 
 
 __all__ = ["API_HOST", "dispatch"]

@@ -5,6 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
+def _first(headers: list[tuple[str, str]], name: str) -> str | None:
+    """The first value of header ``name`` (any case), None when absent."""
+    lower = name.lower()
+    for key, value in headers:
+        if key.lower() == lower:
+            return value
+    return None
+
+
 @dataclass
 class GatewayRequest:
     method: str
@@ -19,11 +28,7 @@ class GatewayRequest:
     raw_path: str = ""  # the whole path as received (SigV4 signs it), stage prefix included
 
     def header(self, name: str) -> str | None:
-        lower = name.lower()
-        for key, value in self.headers:
-            if key.lower() == lower:
-                return value
-        return None
+        return _first(self.headers, name)
 
 
 @dataclass
@@ -33,11 +38,7 @@ class GatewayResponse:
     body: bytes = b""
 
     def header(self, name: str) -> str | None:
-        lower = name.lower()
-        for key, value in self.headers:
-            if key.lower() == lower:
-                return value
-        return None
+        return _first(self.headers, name)
 
     def set_header(self, name: str, value: str) -> None:
         lower = name.lower()

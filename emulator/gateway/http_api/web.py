@@ -66,6 +66,8 @@ async def serve_domain(services: Any, host: str, request: GatewayRequest
 
 
 def send(reply: GatewayResponse) -> Response:
+    """A data plane's response (REST or HTTP API) for the web server, which sets
+    Content-Length from the body itself."""
     response = Response(reply.body, status_code=reply.status)
     for key, value in reply.headers:
         if key.lower() != "content-length":
