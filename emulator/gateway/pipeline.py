@@ -30,6 +30,7 @@ from emulator.gateway.invocation import (
 )
 from emulator.gateway.messages import GatewayResponse
 from emulator.gateway.parameters import resolve
+from emulator.gateway.timeouts import finished_in_time
 
 if TYPE_CHECKING:
     from emulator.gateway.engine import Gateway
@@ -305,16 +306,9 @@ async def integrate(inv: Invocation, gateway: Gateway) -> None:
     inv.note("Sending request to %s", inv.integration.get("uri", "the mock integration"))
     started = time.perf_counter()
     task = asyncio.ensure_future(integrations.call(inv, gateway.backends))
-    deadline = gateway.clock.now() + timeout
-    # The deadline is on the emulator's clock: look again four times a second, so a
-    # clock moved forward by a test times the integration out too.
-    while not task.done():
-        remaining = deadline - gateway.clock.now()
-        if remaining <= 0:
-            break
-        await asyncio.wait({task}, timeout=min(remaining, 0.25))
+    done = await finished_in_time(task, gateway.clock, timeout)
     inv.integration_latency = int((time.perf_counter() - started) * 1000)
-    if not task.done():
+    if not done:
         task.cancel()
         raise GatewayError("INTEGRATION_TIMEOUT", 504, "Endpoint request timed out",
                            log="Execution failed due to a timeout error")

@@ -25,6 +25,7 @@ from emulator.gateway.http_api.routing import RouteTable
 from emulator.gateway.http_api.state import HttpApiError, HttpInvocation, error_response
 from emulator.gateway.messages import GatewayRequest, GatewayResponse
 from emulator.gateway.throttling import Throttles
+from emulator.gateway.timeouts import finished_in_time
 from emulator.ports import Ports
 
 log = logging.getLogger("emulator.gateway.http_api")
@@ -259,15 +260,7 @@ class HttpGateway:
             raise HttpApiError(500, log=f"integration type {kind} is not served by HTTP APIs")
         timeout = int(integration.get("TimeoutInMillis") or 30000) / 1000.0
         task = asyncio.ensure_future(call)
-        deadline = self.clock.now() + timeout
-        # The deadline is on the emulator's clock: look again four times a second, so a
-        # clock moved forward by a test times the integration out too.
-        while not task.done():
-            remaining = deadline - self.clock.now()
-            if remaining <= 0:
-                break
-            await asyncio.wait({task}, timeout=min(remaining, 0.25))
-        if not task.done():
+        if not await finished_in_time(task, self.clock, timeout):
             task.cancel()
             raise HttpApiError(503, log="the integration timed out")
         return task.result()
