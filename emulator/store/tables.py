@@ -7,7 +7,7 @@ serialised for a persistent backend: in memory, the table's dict is the only cop
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, Generic, TypeVar
 
 from emulator.store.backend import Backend, RowKey
@@ -21,10 +21,11 @@ class Table(Generic[R]):
 
     def __init__(
         self, backend: Backend, scope: tuple[str, str, str, str], record_type: type[R],
-        documents: dict[str, str] | None = None,
+        documents: dict[str, str] | None = None, changed: Callable[[], None] | None = None,
     ) -> None:
         self._backend = backend
         self._scope = scope
+        self._changed = changed or _unchanged
         self._records: dict[str, R] = {}
         for key, document in (documents or {}).items():
             self._records[key] = record_type.model_validate_json(document)
@@ -36,11 +37,13 @@ class Table(Generic[R]):
         if self._backend.persistent:
             self._backend.put(RowKey(*self._scope, key), record.model_dump_json())
         self._records[key] = record
+        self._changed()
 
     def delete(self, key: str) -> R | None:
         record = self._records.pop(key, None)
         if record is not None:
             self._backend.delete(RowKey(*self._scope, key))
+            self._changed()
         return record
 
     def __contains__(self, key: object) -> bool:
@@ -59,11 +62,17 @@ class Table(Generic[R]):
         return list(self._records.items())
 
 
+def _unchanged() -> None:
+    return None
+
+
 class ServiceStore:
     """Every table of one service, created on first use and loaded from the backend."""
 
     def __init__(self, service: str, backend: Backend) -> None:
         self.service = service
+        # Counts every put, delete and reset, so what is derived from records can be cached.
+        self.changes = 0
         self._backend = backend
         self._tables: dict[tuple[str, str, str], Table[Any]] = {}
         self._pending: dict[tuple[str, str, str], dict[str, str]] = {}
@@ -77,7 +86,8 @@ class ServiceStore:
         if table is None:
             documents = self._pending.pop(scope, None)
             table = Table(
-                self._backend, (self.service, account, region, name), record_type, documents
+                self._backend, (self.service, account, region, name), record_type, documents,
+                self._changed,
             )
             self._tables[scope] = table
         return table
@@ -88,7 +98,11 @@ class ServiceStore:
         found.update((a, r) for (a, r, t) in self._pending if t == name)
         return sorted(found)
 
+    def _changed(self) -> None:
+        self.changes += 1
+
     def reset(self) -> None:
+        self.changes += 1
         self._backend.clear(self.service)
         self._tables.clear()
         self._pending.clear()

@@ -163,6 +163,11 @@ class LambdaBase(Provider):
         root = settings.state_dir / "lambda" if settings.state_dir is not None else None
         self.code = CodeStore(root)
         self._runtime: Runtime | None = None
+        # Specs built since the store last changed: (account, region, name, version) ->
+        # the record they were built from, the X-Ray variables, and the spec.
+        self._specs: dict[tuple[str, str, str, str],
+                          tuple[FunctionRecord, dict[str, str], FunctionSpec]] = {}
+        self._specs_changes = -1
 
     # -- scope and lookups -----------------------------------------------------------------
 
@@ -240,6 +245,22 @@ class LambdaBase(Provider):
         )
 
     def spec(self, scope: Scope, record: FunctionRecord) -> FunctionSpec:
+        """What the runtime needs to run ``record``; built again only once any Lambda record
+        (this one, $LATEST's tags and reservation, layers, other reservations) changed."""
+        if self._specs_changes != self.store.changes:
+            self._specs.clear()
+            self._specs_changes = self.store.changes
+        key = (scope.account, scope.region, record.name, record.version)
+        xray = xray_variables(self.ports)
+        cached = self._specs.get(key)
+        if cached is not None and cached[0] is record and cached[1] == xray:
+            return cached[2]
+        spec = self._build_spec(scope, record, xray)
+        self._specs[key] = (record, xray, spec)
+        return spec
+
+    def _build_spec(self, scope: Scope, record: FunctionRecord,
+                    xray: dict[str, str]) -> FunctionSpec:
         latest = self.latest(scope, record.name)
         layer_dirs = tuple(self.layer_folder(scope, arn) for arn in record.layers)
         executor = latest.tags.get(EXECUTOR_TAG, self.settings.lambda_executor)
@@ -253,7 +274,7 @@ class LambdaBase(Provider):
             handler=record.handler or "",
             code_dir=self.code.folder(record.code),
             layer_dirs=layer_dirs,
-            environment={**xray_variables(self.ports), **record.environment},
+            environment={**xray, **record.environment},
             timeout=float(record.timeout),
             memory_size=record.memory_size,
             revision=f"{record.revision_id}:{executor}",
