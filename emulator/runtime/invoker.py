@@ -144,6 +144,7 @@ class Runtime:
                     client_context=request.client_context,
                     trace_header=request.trace_header,
                     environment=extra,
+                    parsed=request.parsed,
                 )
             )
             timings["invoke_end"] = self.clock.now()

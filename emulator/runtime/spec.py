@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 ExecutorName = Literal["inprocess", "process"]
 
@@ -59,6 +59,14 @@ class FunctionSpec:
 
 
 @dataclass(frozen=True)
+class ParsedPayload:
+    """A payload the caller already parsed as JSON (to check it), so a runtime in this
+    process need not parse it again; ``value`` is that invocation's own copy."""
+
+    value: Any
+
+
+@dataclass(frozen=True)
 class InvocationRequest:
     payload: bytes
     invoked_arn: str
@@ -66,6 +74,7 @@ class InvocationRequest:
     trace_header: str | None = None
     tail: bool = False
     request_id: str | None = None  # the caller's; a new one when None
+    parsed: ParsedPayload | None = None  # ``payload``, parsed, when the caller did
 
 
 @dataclass
@@ -97,5 +106,6 @@ __all__ = [
     "FunctionSpec",
     "InvocationRequest",
     "InvocationResult",
+    "ParsedPayload",
     "Throttled",
 ]

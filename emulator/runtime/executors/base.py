@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-from emulator.runtime.spec import FunctionSpec
+from emulator.runtime.spec import FunctionSpec, ParsedPayload
 
 Status = Literal["ok", "error", "timeout", "exit", "oom"]
 
@@ -36,6 +36,7 @@ class InvokeJob:
     client_context: str | None = None
     trace_header: str | None = None
     environment: dict[str, str] = field(default_factory=dict)  # per-invocation variables
+    parsed: ParsedPayload | None = None  # ``payload`` already parsed (see ParsedPayload)
 
 
 class Environment(Protocol):

@@ -207,7 +207,8 @@ class InProcessEnvironment:
                 now_ms=self._clock.now_millis,
                 client_context=parse_client_context(job.client_context),
             )
-            result = self._handler(unmarshal(job.payload), context)
+            event = job.parsed.value if job.parsed is not None else unmarshal(job.payload)
+            result = self._handler(event, context)
             return Completion("ok", payload=marshal(result))
         except Exception as error:
             document = error_from_exception(error, job.request_id)

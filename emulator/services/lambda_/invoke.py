@@ -15,6 +15,7 @@ from emulator.runtime.spec import (
     ASYNC_REQUEST_LIMIT,
     SYNC_REQUEST_LIMIT,
     InvocationRequest,
+    ParsedPayload,
     Throttled,
 )
 from emulator.services.lambda_.async_events import AsyncEventsApi
@@ -105,9 +106,10 @@ class InvokeApi(AsyncEventsApi):
         limit = ASYNC_REQUEST_LIMIT if invocation_type == "Event" else SYNC_REQUEST_LIMIT
         if len(payload) > limit:
             raise _too_large(limit)
+        parsed = None
         if payload.strip():
             try:
-                json.loads(payload)
+                parsed = ParsedPayload(json.loads(payload))
             except (ValueError, UnicodeDecodeError) as error:
                 raise user_error(
                     "InvalidRequestContentException",
@@ -141,6 +143,7 @@ class InvokeApi(AsyncEventsApi):
             trace_header=trace.header if trace else trace_header,
             tail=tail,
             request_id=request_id,
+            parsed=parsed,
         )
         if invocation_type == "Event":
             event_id = request_id or ids.request_id()
