@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pydantic import Field
+from typing_extensions import TypedDict
 
 from emulator.store import Record
 
@@ -40,7 +41,10 @@ class LogStreamRecord(Record):
     batches: int = 0
 
 
-class EventRecord(Record):
+class EventRecord(TypedDict):
+    """One event of a batch: a plain dict in memory (one object, where a model is three, for
+    every event kept), stored as the same JSON object."""
+
     timestamp: int
     message: str
     ingestion: int

@@ -17,7 +17,6 @@ from emulator.services.logs.models import (
     GROUPS,
     STREAMS,
     BatchRecord,
-    EventRecord,
     LogGroupRecord,
     LogStreamRecord,
     batch_key,
@@ -128,7 +127,7 @@ class LogsProvider(Provider):
         now = self.clock.now_millis()
         record.batches += 1
         batch = BatchRecord(sequence=record.batches, events=[
-            EventRecord(timestamp=ts, message=message, ingestion=now) for ts, message in events])
+            {"timestamp": ts, "message": message, "ingestion": now} for ts, message in events])
         tables.batches.put(batch_key(group, stream, record.batches), batch)
         first = events[0][0]
         record.first_event = first if record.first_event is None else min(record.first_event,
@@ -152,10 +151,11 @@ class LogsProvider(Provider):
             batch = tables.batches.get(key)
             assert batch is not None
             for index, event in enumerate(batch.events):
-                if cutoff is not None and event.timestamp < cutoff:
+                if cutoff is not None and event["timestamp"] < cutoff:
                     continue
                 event_id = f"{batch.sequence:020d}{index:06d}"
-                found.append((event.timestamp, event.message, event.ingestion, event_id))
+                found.append((event["timestamp"], event["message"], event["ingestion"],
+                              event_id))
         found.sort(key=lambda e: e[0])
         return found
 
