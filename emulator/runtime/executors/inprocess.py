@@ -19,6 +19,7 @@ import resource
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -88,6 +89,24 @@ class _Handoff:
 def _resolve(future: asyncio.Future[None]) -> None:
     if not future.done():
         future.set_result(None)
+
+
+# The task that last had a quick outcome (a weak reference: an id could be a new task's).
+_last_quick_task: weakref.ref[asyncio.Task[Any]] | None = None
+
+
+async def _let_others_run() -> None:
+    """Awaiting an outcome used to suspend the caller; a quick outcome does not. A task that
+    invokes again (a state machine calling quick functions in a loop) still lets the other
+    tasks run once, so it cannot hold the event loop; a request that invokes once and
+    answers need not."""
+    global _last_quick_task
+    task = asyncio.current_task()
+    if task is None:
+        return
+    if _last_quick_task is not None and _last_quick_task() is task:
+        await asyncio.sleep(0)
+    _last_quick_task = weakref.ref(task)
 
 
 class _Killed(BaseException):
@@ -245,9 +264,7 @@ class InProcessEnvironment:
             # awaited on the loop as usual, and the next call goes straight there.
             grace = min(QUICK_SECONDS, deadline - self._clock.now())
             if grace > 0 and handoff.wait(grace) and handoff.outcome is not None:
-                # Still let other tasks run once, as awaiting the outcome did: a state
-                # machine calling quick functions in a loop must not hold the loop.
-                await asyncio.sleep(0)
+                await _let_others_run()
                 return handoff.outcome
             self._quick = False
         began = time.perf_counter()
