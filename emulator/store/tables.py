@@ -92,6 +92,11 @@ class ServiceStore:
             self._tables[scope] = table
         return table
 
+    @property
+    def persistent(self) -> bool:
+        """Whether records outlive the process (written through to a persistent backend)."""
+        return self._backend.persistent
+
     def scopes(self, name: str) -> list[tuple[str, str]]:
         """Every (account, region) that has a table called ``name``, loaded or not."""
         found = {(a, r) for (a, r, t) in self._tables if t == name}

@@ -7,10 +7,15 @@ as Lambda does.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from typing import Any
 
 from emulator import arns
+from emulator.clock import Clock
+from emulator.config import Settings
 from emulator.context import RequestContext
+from emulator.ports import Ports
 from emulator.services.base import Provider
 from emulator.services.logs.models import (
     BATCHES,
@@ -23,8 +28,10 @@ from emulator.services.logs.models import (
     stream_key,
 )
 from emulator.services.logs.patterns import PatternError, compile_pattern
-from emulator.store import Table
+from emulator.store import ServiceStore, Table
 from emulator.wire.errors import ServiceError
+
+log = logging.getLogger("emulator.logs")
 
 RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827,
                   2192, 2557, 2922, 3288, 3653)
@@ -69,31 +76,74 @@ class _Tables:
                                                                 BatchRecord)
 
 
+# A write through the port: account, region, group, stream, events, and when it came.
+_Write = tuple[str, str, str, str, list[tuple[int, str]], int]
+
+
 class LogsPort:
-    """The ``logs`` port: append events to a stream, creating the group and stream."""
+    """The ``logs`` port: append events to a stream, creating the group and stream.
+
+    Without persistence, a write is stored on the next turn of the event loop, so an
+    invocation answers without waiting for it; every read of this service stores the writes
+    still waiting first, so none is ever missing from an answer. With persistence it is
+    stored before ``write`` returns.
+    """
 
     def __init__(self, provider: LogsProvider) -> None:
         self._provider = provider
 
     def write(self, account: str, region: str, group: str, stream: str,
               events: list[tuple[int, str]]) -> None:
-        tables = _Tables(self._provider, account, region)
-        now = self._provider.clock.now_millis()
-        if group not in tables.groups:
-            tables.groups.put(group, LogGroupRecord(name=group, created=now))
-        if stream_key(group, stream) not in tables.streams:
-            tables.streams.put(stream_key(group, stream),
-                               LogStreamRecord(group=group, name=stream, created=now))
-        self._provider.append(tables, group, stream, sorted(events, key=lambda e: e[0]))
+        provider = self._provider
+        provider.pending.append(
+            (account, region, group, stream, events, provider.clock.now_millis()))
+        if provider.store.persistent:
+            provider.settle()
+            return
+        if len(provider.pending) == 1:
+            try:
+                asyncio.get_running_loop().call_soon(provider.settle)
+            except RuntimeError:  # no event loop: store it now
+                provider.settle()
 
 
 class LogsProvider(Provider):
     service_name = "logs"
 
+    def __init__(self, settings: Settings, clock: Clock, store: ServiceStore,
+                 ports: Ports) -> None:
+        super().__init__(settings, clock, store, ports)
+        self.pending: list[_Write] = []  # the port's writes not stored yet
+
     def port(self, name: str) -> object | None:
         return LogsPort(self) if name == "logs" else None
 
+    def settle(self) -> None:
+        """Store the port's writes still waiting, in the order they came."""
+        while self.pending:
+            writes, self.pending = self.pending, []
+            for account, region, group, stream, events, now in writes:
+                try:
+                    self._store_write(_Tables(self, account, region), group, stream, events,
+                                      now)
+                except Exception:
+                    log.exception("could not store the log events of %s", group)
+
+    def _store_write(self, tables: _Tables, group: str, stream: str,
+                     events: list[tuple[int, str]], now: int) -> None:
+        if group not in tables.groups:
+            tables.groups.put(group, LogGroupRecord(name=group, created=now))
+        if stream_key(group, stream) not in tables.streams:
+            tables.streams.put(stream_key(group, stream),
+                               LogStreamRecord(group=group, name=stream, created=now))
+        self.append(tables, group, stream, sorted(events, key=lambda e: e[0]), now)
+
+    def reset(self) -> None:
+        self.pending.clear()
+        super().reset()
+
     def _tables(self, ctx: RequestContext) -> _Tables:
+        self.settle()
         return _Tables(self, ctx.account_id, ctx.region)
 
     def _arn(self, tables: _Tables, group: str) -> str:
@@ -119,12 +169,14 @@ class LogsProvider(Provider):
     # -- writing ---------------------------------------------------------------------------
 
     def append(self, tables: _Tables, group: str, stream: str,
-               events: list[tuple[int, str]]) -> None:
+               events: list[tuple[int, str]], now: int | None = None) -> None:
+        """Store events as one batch; ``now`` is their ingestion time (default: now)."""
         if not events:
             return
         record = tables.streams.get(stream_key(group, stream))
         assert record is not None
-        now = self.clock.now_millis()
+        if now is None:
+            now = self.clock.now_millis()
         record.batches += 1
         batch = BatchRecord(sequence=record.batches, events=[
             {"timestamp": ts, "message": message, "ingestion": now} for ts, message in events])
@@ -458,6 +510,7 @@ class LogsProvider(Provider):
         return {"tags": dict(self._group(self._tables(ctx), log_group_name).tags)}
 
     def resources(self) -> dict[str, list[dict[str, Any]]]:
+        self.settle()
         return {"log_groups": [
             {"name": group.name, "account": account, "region": region}
             for account, region in self.store.scopes(GROUPS)
