@@ -150,7 +150,8 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> S
             query_string=request.scope.get("query_string", b"").decode("latin-1"),
             headers={k.decode("latin-1"): v.decode("latin-1") for k, v in request.scope["headers"]},
             body=await request.body(),
-            scheme=request.url.scheme,
+            # What request.url.scheme reads, without building the whole URL.
+            scheme=request.scope.get("scheme", "http").lower(),
         )
         outcome = await emulator.dispatcher.handle(wire_request)
         reply = outcome.response
