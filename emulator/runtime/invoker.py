@@ -13,10 +13,10 @@ import json
 import logging
 import signal
 import time
-import uuid
 from collections.abc import Callable
 from typing import Protocol
 
+from emulator import ids
 from emulator.clock import Clock
 from emulator.runtime import logformat, reload
 from emulator.runtime.bootstrap import error_json
@@ -105,7 +105,7 @@ class Runtime:
             self.pool.release(spec)
 
     async def _invoke(self, spec: FunctionSpec, request: InvocationRequest) -> InvocationResult:
-        request_id = request.request_id or str(uuid.uuid4())
+        request_id = request.request_id or ids.request_id()
         revision = self._revision(spec)
         environment, stale = self.pool.take(spec, revision, self.clock.now())
         for old in stale:
