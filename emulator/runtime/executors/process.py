@@ -15,6 +15,7 @@ import json
 import logging
 import mmap
 import os
+import queue
 import re
 import shutil
 import signal
@@ -23,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -85,9 +87,25 @@ class Worker:
         )
         os.close(to_child_r)
         os.close(from_child_w)
-        self.reader: threading.Thread | None = None
+        # One thread per worker runs each exchange (see ProcessEnvironment._exchange): a new
+        # thread for every invocation cost more than the invocation's own messages.
+        self._exchanges: queue.SimpleQueue[Callable[[], None] | None] = queue.SimpleQueue()
+        self.reader = threading.Thread(target=self._serve, daemon=True,
+                                       name="lambda-worker-reader")
+        self.reader.start()
         self._killed = False
         self._kill_lock = threading.Lock()
+
+    def _serve(self) -> None:
+        while (exchange := self._exchanges.get()) is not None:
+            try:
+                exchange()
+            except Exception:  # that exchange is then left to its deadline, as before
+                log.exception("a Lambda worker's exchange failed")
+
+    def run(self, exchange: Callable[[], None]) -> None:
+        """Run ``exchange`` (sending and reading until its answer) on the worker's thread."""
+        self._exchanges.put(exchange)
 
     def send(self, document: dict[str, Any]) -> None:
         data = json.dumps(document).encode()
@@ -117,6 +135,7 @@ class Worker:
     def kill(self) -> None:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.process.pid, signal.SIGKILL)
+        self._exchanges.put(None)  # its thread ends after the exchange under way, if any
         # A timed-out worker is killed, then closed: reap it (and close its pipes) once only,
         # or the second close could hit a descriptor the process has reused since.
         with self._kill_lock:
@@ -128,8 +147,7 @@ class Worker:
 
     def _reap(self) -> None:
         self.process.wait()
-        if self.reader is not None:
-            self.reader.join()
+        self.reader.join()
         for fd in (self._to_child, self._from_child):
             with contextlib.suppress(OSError):
                 os.close(fd)
@@ -175,8 +193,7 @@ class ProcessEnvironment:
                 loop.call_soon_threadsafe(deliver)
 
         self._shared_clock.sync()
-        worker.reader = threading.Thread(target=read, daemon=True, name="lambda-worker-reader")
-        worker.reader.start()
+        worker.run(read)
         limit_kb = self.spec.memory_size * 1024
         peak_kb = 0
         out_of_memory = False
