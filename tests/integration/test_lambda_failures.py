@@ -205,6 +205,17 @@ def test_payload_limits(emulator: EmulatorHandle) -> None:
         client.invoke(FunctionName=name, InvocationType="Event",
                       Payload=b'"' + b"a" * (1024 * 1024) + b'"')
     assert excinfo.value.response["Error"]["Code"] == "RequestEntityTooLargeException"
+    # Just under 1 MB is accepted asynchronously; the deprecated InvokeAsync stops at 256 KB.
+    padded = b'{"n": 1, "pad": "' + b"a" * (1024 * 1024 - 30) + b'"}'
+    assert len(padded) < 1024 * 1024
+    accepted = client.invoke(FunctionName=name, InvocationType="Event", Payload=padded)
+    assert accepted["StatusCode"] == 202
+    with pytest.raises(ClientError) as excinfo:
+        client.invoke_async(FunctionName=name, InvokeArgs=b'"' + b"a" * (256 * 1024) + b'"')
+    assert excinfo.value.response["ResponseMetadata"]["HTTPStatusCode"] == 413
+    assert excinfo.value.response["Error"]["Message"] == (
+        "Request must be smaller than 262144 bytes for the InvokeAsync operation")
+    assert client.invoke_async(FunctionName=name, InvokeArgs=b'{"n": 1}')["Status"] == 202
     reply, body = invoke(client, name, {"n": 6 * 1024 * 1024 + 100})
     assert reply["FunctionError"] == "Unhandled"
     assert body == {"errorType": "Function.ResponseSizeTooLarge",

@@ -33,10 +33,14 @@ from emulator.wire.errors import ServiceError
 INVOCATION_TYPES = ("RequestResponse", "Event", "DryRun")
 
 
-def _too_large(limit: int) -> ServiceError:
+# The deprecated InvokeAsync keeps the old 256 KB asynchronous limit; Invoke allows 1 MB.
+INVOKE_ASYNC_LIMIT = 256 * 1024
+
+
+def _too_large(limit: int, operation: str = "InvokeFunction") -> ServiceError:
     return ServiceError(
         "RequestEntityTooLargeException",
-        f"Request must be smaller than {limit} bytes for the InvokeFunction operation",
+        f"Request must be smaller than {limit} bytes for the {operation} operation",
         status=413,
         fields={"Type": "User"},
     )
@@ -177,6 +181,8 @@ class InvokeApi(AsyncEventsApi):
         self, ctx: RequestContext, *, function_name: str, invoke_args: bytes, **_: Any
     ) -> dict[str, Any]:
         """The deprecated InvokeAsync: an Event invocation answered with Status 202."""
+        if len(invoke_args or b"") > INVOKE_ASYNC_LIMIT:
+            raise _too_large(INVOKE_ASYNC_LIMIT, "InvokeAsync")
         # InvokeAsync does not support X-Ray: no trace reaches the function.
         await self.invoke_function(scope_of(ctx), function_name, invoke_args or b"",
                                    invocation_type="Event", request_id=ctx.request_id,
