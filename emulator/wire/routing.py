@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from functools import cache
-from urllib.parse import unquote
+from functools import cache, lru_cache
+from urllib.parse import parse_qsl, unquote
 
 from botocore.model import OperationModel
 
@@ -88,22 +88,35 @@ def _uri_rules(service: str) -> dict[str, tuple[_UriRule, ...]]:
 
 def match_rest_path(service: str, request: WireRequest) -> tuple[str, dict[str, str]] | None:
     """The rest operation whose method and request URI match, with its decoded labels."""
-    path = request.path or "/"
+    found = _match_rest_path(service, request.method.upper(), request.path or "/",
+                             request.query_string)
+    if found is None:
+        return None
+    operation, labels = found
+    return operation, dict(labels)
+
+
+# Clients call the same few URIs again and again (a function's Invoke); the answer depends on
+# nothing else, so the last ones are kept.
+@lru_cache(maxsize=1024)
+def _match_rest_path(service: str, method: str, path: str,
+                     query_string: str) -> tuple[str, tuple[tuple[str, str], ...]] | None:
     query: dict[str, str] | None = None
-    for rule in _uri_rules(service).get(request.method.upper(), ()):
+    for rule in _uri_rules(service).get(method, ()):
         found = rule.pattern.match(path)
         if found is None:
             continue
         if rule.required_query:
             if query is None:
-                query = dict(request.query_items)
+                query = dict(parse_qsl(query_string, keep_blank_values=True))
             if any(
                 key not in query or (value is not None and query[key] != value)
                 for key, value in rule.required_query
             ):
                 continue
         values = found.groups()
-        labels = {name: unquote(value) for name, value in zip(rule.labels, values, strict=True)}
+        labels = tuple((name, unquote(value))
+                       for name, value in zip(rule.labels, values, strict=True))
         return rule.operation, labels
     return None
 
