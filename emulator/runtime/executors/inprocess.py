@@ -257,6 +257,7 @@ class InProcessEnvironment:
                 raise _Stop
 
         isolation.refresh_streams()
+        began = time.perf_counter()
         self._jobs.put(job)
         if quick and self._quick:
             # A handler that answered quickly last time is waited for right here: cheaper
@@ -267,7 +268,6 @@ class InProcessEnvironment:
                 await _let_others_run()
                 return handoff.outcome
             self._quick = False
-        began = time.perf_counter()
         done = handoff.future()
         if done is not None:
             await self._clock.sleep_until(deadline, done)
