@@ -265,6 +265,28 @@ def test_reserved_concurrency_zero_throttles_with_the_reason(emulator: EmulatorH
     assert invoke(client, name)[1] == 1
 
 
+def test_changes_made_after_an_invocation_reach_the_next_one(emulator: EmulatorHandle) -> None:
+    client = emulator.client("lambda")
+    name = create_function(client, {"app.py": """
+        import os
+        def handler(event, context):
+            return [os.getpid(), os.environ.get("COLOUR")]
+    """})
+    pid, colour = invoke(client, name)[1]
+    assert colour is None
+    client.update_function_configuration(FunctionName=name,
+                                         Environment={"Variables": {"COLOUR": "green"}})
+    assert invoke(client, name)[1] == [pid, "green"]
+    arn = client.get_function(FunctionName=name)["Configuration"]["FunctionArn"]
+    client.tag_resource(Resource=arn, Tags={"emulator:executor": "process"})
+    other_pid, colour = invoke(client, name)[1]
+    assert (other_pid != pid, colour) == (True, "green")
+    client.put_function_concurrency(FunctionName=name, ReservedConcurrentExecutions=0)
+    with pytest.raises(ClientError) as excinfo:
+        invoke(client, name)
+    assert excinfo.value.response["Reason"] == "ReservedFunctionConcurrentInvocationLimitExceeded"
+
+
 def test_reserved_concurrency_one_throttles_a_second_caller(
     emulator: EmulatorHandle, tmp_path: Path
 ) -> None:
