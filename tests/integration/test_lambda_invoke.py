@@ -265,6 +265,27 @@ def test_reserved_concurrency_zero_throttles_with_the_reason(emulator: EmulatorH
     assert invoke(client, name)[1] == 1
 
 
+def test_the_event_is_the_payload_parsed_and_each_call_gets_its_own(
+    emulator: EmulatorHandle,
+) -> None:
+    client = emulator.client("lambda")
+    name = create_function(client, {"app.py": """
+        def handler(event, context):
+            if isinstance(event, dict):
+                event["seen"] = event.get("seen", 0) + 1
+            return [type(event).__name__, event]
+    """})
+
+    def answer(**options: object) -> object:
+        return json.loads(client.invoke(FunctionName=name, **options)["Payload"].read())
+
+    assert answer() == ["dict", {"seen": 1}]  # no payload: an empty object
+    assert answer(Payload=b'{"a": [1, 2.5, true]}') == ["dict", {"a": [1, 2.5, True], "seen": 1}]
+    assert answer(Payload=b'{"a": [1, 2.5, true]}') == ["dict", {"a": [1, 2.5, True], "seen": 1}]
+    assert answer(Payload=b"null") == ["NoneType", None]
+    assert answer(Payload=b'"text"') == ["str", "text"]
+
+
 def test_changes_made_after_an_invocation_reach_the_next_one(emulator: EmulatorHandle) -> None:
     client = emulator.client("lambda")
     name = create_function(client, {"app.py": """
