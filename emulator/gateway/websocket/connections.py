@@ -76,6 +76,9 @@ class Connection:
     transport: Transport | None = None
     last_active: float = 0.0
     open: bool = False  # accepted and not yet closed
+    # How many server-side disconnects had been ordered when the handshake began: one ordered
+    # while the handshake was still being answered must close this connection too.
+    epoch: int = 0
     close_code: int | None = None  # why the server closed it, when it did
     close_reason: str = ""
 

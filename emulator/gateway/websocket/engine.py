@@ -80,6 +80,10 @@ class WebSocketGateway:
         self._watchdogs: dict[str, asyncio.Task[None]] = {}
         self._disconnecting = 0
         self._loop: asyncio.AbstractEventLoop | None = None  # the web server's
+        # Server-side disconnects in order (api id and stage, None for every one), so a
+        # connection still in its handshake when one is ordered is closed once it opens.
+        self._disconnects: list[tuple[str | None, str | None]] = []
+        self._late_closes: set[asyncio.Task[None]] = set()
         # api id -> (deployment id, routes by key) of the deployment last used
         self._routes: dict[str, tuple[str, dict[str, dict[str, Any]]]] = {}
         self._http: httpx.AsyncClient | None = None
@@ -114,6 +118,7 @@ class WebSocketGateway:
                        ) -> Connection:
         request = handshake.request
         return Connection(
+            epoch=len(self._disconnects),
             connection_id=new_id(), api_id=deployed.api_id, stage=deployed.stage_name,
             account=deployed.account, region=deployed.region,
             domain_name=request.host.rsplit(":", 1)[0] if not request.host.startswith("[")
@@ -159,6 +164,11 @@ class WebSocketGateway:
         self.registry.add(conn)
         task = asyncio.ensure_future(self._watch(conn))
         self._watchdogs[conn.connection_id] = task
+        if any(api_id in (None, conn.api_id) and stage in (None, conn.stage)
+               for api_id, stage in self._disconnects[conn.epoch:]):
+            closing = asyncio.ensure_future(self.close(conn, GOING_AWAY))
+            self._late_closes.add(closing)
+            closing.add_done_callback(self._late_closes.discard)
 
     async def _watch(self, conn: Connection) -> None:
         limits = self.limits
@@ -325,6 +335,7 @@ class WebSocketGateway:
     def disconnect(self, api_id: str | None = None, stage: str | None = None) -> None:
         """Close the connections of a deleted API or stage (every one when ``api_id`` is
         None), from any thread: the closes run on the web server's loop."""
+        self._disconnects.append((api_id, stage))
         loop = self._loop
         if loop is None or loop.is_closed():
             return
