@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
-import json
 import logging
 import mmap
 import os
@@ -30,12 +29,12 @@ from typing import Any
 
 from emulator.clock import Clock
 from emulator.runtime.executors.base import Completion, InvokeJob
+from emulator.runtime.executors.worker import Channel
 from emulator.runtime.spec import FunctionSpec
 
 log = logging.getLogger("emulator.lambda")
 
 WORKER = Path(__file__).with_name("worker.py")
-_HEADER = struct.Struct("!I")
 MEMORY_POLL_SECONDS = 0.02  # how often a busy worker's memory is sampled (real time)
 _MEMORY_LINE = re.compile(rb"^(VmRSS|VmHWM):\s+(\d+) kB", re.MULTILINE)
 
@@ -87,6 +86,8 @@ class Worker:
         )
         os.close(to_child_r)
         os.close(from_child_w)
+        # The worker's own framing (length-prefixed JSON), seen from this side of the pipes.
+        self._channel = Channel(self._from_child, self._to_child)
         # One thread per worker runs each exchange (see ProcessEnvironment._exchange): a new
         # thread for every invocation cost more than the invocation's own messages.
         self._exchanges: queue.SimpleQueue[Callable[[], None] | None] = queue.SimpleQueue()
@@ -108,25 +109,10 @@ class Worker:
         self._exchanges.put(exchange)
 
     def send(self, document: dict[str, Any]) -> None:
-        data = json.dumps(document).encode()
-        view = memoryview(_HEADER.pack(len(data)) + data)
-        while view:
-            view = view[os.write(self._to_child, view):]
-
-    def _read_exactly(self, size: int) -> bytes:
-        chunks = []
-        while size:
-            chunk = os.read(self._from_child, size)
-            if not chunk:
-                raise EOFError
-            chunks.append(chunk)
-            size -= len(chunk)
-        return b"".join(chunks)
+        self._channel.send(document)
 
     def receive(self) -> dict[str, Any]:
-        (size,) = _HEADER.unpack(self._read_exactly(_HEADER.size))
-        document: dict[str, Any] = json.loads(self._read_exactly(size))
-        return document
+        return self._channel.receive()
 
     @property
     def alive(self) -> bool:
