@@ -7,7 +7,7 @@ Each protocol is small enough that a fake can sit beside it in tests.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Collection, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, cast
 
@@ -221,6 +221,75 @@ class IdentityTokens(Protocol):
         ...
 
 
+SERVICE_IDENTITY: dict[str, str] = {"type": "Service", "principalId": "dynamodb.amazonaws.com"}
+
+
+@dataclass(frozen=True)
+class ItemChange:
+    """One committed write to a DynamoDB item, as DynamoDB Streams records it.
+
+    Keys and images are attribute-value maps as the DynamoDB API carries them (``{"pk":
+    {"S": "a"}}``, numbers as their text, binary values as bytes). Every image is whole; the
+    stream's view type decides what a record keeps.
+    """
+
+    event_name: str  # "INSERT", "MODIFY" or "REMOVE"
+    keys: dict[str, Any]
+    old_image: dict[str, Any] | None  # None for INSERT
+    new_image: dict[str, Any] | None  # None for REMOVE
+    time: float  # emulator clock seconds at commit (ApproximateCreationDateTime)
+    # The record's userIdentity: SERVICE_IDENTITY for a TTL deletion, else None.
+    user_identity: dict[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class TableStream:
+    """A table's stream, as the dynamodb service describes it (DescribeTable's
+    LatestStreamArn/LatestStreamLabel and StreamSpecification)."""
+
+    stream_arn: str  # arn:aws:dynamodb:{region}:{account}:table/{name}/stream/{label}
+    stream_label: str  # an ISO-8601 timestamp, unique per table
+    table_name: str
+    table_arn: str
+    account: str
+    region: str
+    view_type: str  # KEYS_ONLY, NEW_IMAGE, OLD_IMAGE or NEW_AND_OLD_IMAGES
+    key_schema: list[dict[str, str]]  # [{"AttributeName": "pk", "KeyType": "HASH"}, ...]
+    created: float  # clock seconds when the stream was enabled
+
+
+class TableChangeSink(Protocol):
+    """Where DynamoDB sends the writes of tables with a stream (``table-changes`` port,
+    offered by dynamodbstreams).
+
+    The dynamodb service calls it on the event loop's thread, right after each commit and
+    before the write is answered, so calls arrive in commit order per table; a transaction or
+    batch arrives as one call per table. A sink must not raise or block.
+    """
+
+    def stream_enabled(self, stream: TableStream) -> None:
+        """A stream began (CreateTable or UpdateTable with StreamEnabled)."""
+        ...
+
+    def stream_disabled(self, stream_arn: str) -> None:
+        """A stream ended (StreamEnabled false, or its table deleted); its records stay
+        readable for their retention."""
+        ...
+
+    def record(self, stream_arn: str, changes: Sequence[ItemChange]) -> None:
+        """Committed writes to the stream's table, oldest first."""
+        ...
+
+
+class TableStreams(Protocol):
+    """The streams DynamoDB tables have now (``tables`` port, offered by dynamodb), for a
+    streams service that starts after the tables did."""
+
+    def streams(self) -> list[TableStream]:
+        """Every enabled stream, in every account and region."""
+        ...
+
+
 # Which service offers each port.
 PORT_OWNERS: dict[str, str] = {
     "functions": "lambda",
@@ -231,6 +300,8 @@ PORT_OWNERS: dict[str, str] = {
     "segments": "xray",
     "executions": "stepfunctions",
     "identity": "cognito-idp",
+    "tables": "dynamodb",
+    "table-changes": "dynamodbstreams",
 }
 
 
@@ -285,14 +356,19 @@ class Ports:
 
 __all__ = [
     "PORT_OWNERS",
+    "SERVICE_IDENTITY",
     "BusAccess",
     "ExecutionStarter",
     "FunctionInvoker",
     "IdentityTokens",
     "InvokeResult",
+    "ItemChange",
     "Ports",
     "QueueAccess",
     "SegmentRecorder",
+    "TableChangeSink",
+    "TableStream",
+    "TableStreams",
     "TokenRejected",
     "TopicAccess",
     "TraceContext",
