@@ -1,0 +1,32 @@
+"""The two ways a template goes wrong: before anything is deployed, and while it is."""
+
+from __future__ import annotations
+
+
+class TemplateError(Exception):
+    """A template or its parameters rejected before any resource is touched; the API answers
+    it as ``ValidationError`` with this exact message."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ResourceError(Exception):
+    """One resource could not be created, updated or deleted; the stack event's reason."""
+
+    def __init__(self, message: str, code: str = "GeneralServiceException") -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+def format_error(message: str) -> TemplateError:
+    return TemplateError(f"Template format error: {message}")
+
+
+def template_error(message: str) -> TemplateError:
+    return TemplateError(f"Template error: {message}")
+
+
+__all__ = ["ResourceError", "TemplateError", "format_error", "template_error"]

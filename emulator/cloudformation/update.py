@@ -1,0 +1,165 @@
+"""Updating a stack: each resource whose applied properties change is updated in place or,
+when a create-only property changes, replaced (new one first, old one deleted in cleanup);
+a failure rolls every touched resource back to what it was."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any
+
+from emulator.cloudformation.deploy import Deployment, Placeholder
+from emulator.cloudformation.errors import ResourceError
+from emulator.cloudformation.state import ResourceState
+from emulator.cloudformation.template import Prepared
+
+REPLACING = "Requested update requires the creation of a new physical resource; hence creating one."
+
+
+def changed_properties(old: dict[str, Any], new: dict[str, Any]) -> set[str]:
+    return {key for key in set(old) | set(new) if old.get(key) != new.get(key)}
+
+
+@dataclass
+class Updater:
+    deployment: Deployment
+    old: Prepared
+    new: Prepared
+    previous: dict[str, ResourceState] = field(default_factory=dict)
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    replaced: dict[str, ResourceState] = field(default_factory=dict)  # the old physical ones
+
+    async def _apply(self, name: str) -> None:
+        d = self.deployment
+        definition = self.new.resources[name]
+        existing = d.resources.get(name)
+        if existing is None or existing.status.startswith("DELETE"):
+            self.created.append(name)
+            await d.create_one(self.new, name)
+            return
+        self.previous[name] = copy.deepcopy(existing)
+        try:
+            kind = d.resource_type(definition["Type"])
+            properties = await d.guard(
+                lambda: d.resolve(self.new, definition.get("Properties") or {}))
+        except ResourceError as problem:
+            d.event(existing, "UPDATE_FAILED", problem.message)
+            raise
+        changed = changed_properties(existing.properties, properties)
+        type_changed = definition["Type"] != existing.type_name
+        if not changed and not type_changed:
+            existing.definition = definition
+            return
+        if type_changed or kind.requires_replacement(changed):
+            await self._replace(name, kind, definition, properties)
+            return
+        self.updated.append(name)
+        existing.definition = definition
+        d.event(existing, "UPDATE_IN_PROGRESS")
+        try:
+            attributes = await d.guard(lambda: kind.update(
+                d.context(name), existing.physical_id, properties,
+                self.previous[name].properties, existing.attributes))
+        except ResourceError as problem:
+            d.event(existing, "UPDATE_FAILED", problem.message)
+            raise
+        existing.properties = properties
+        existing.attributes = attributes
+        d.event(existing, "UPDATE_COMPLETE")
+
+    async def _replace(self, name: str, kind: Any, definition: dict[str, Any],
+                       properties: dict[str, Any]) -> None:
+        d = self.deployment
+        old = d.resources[name]
+        name_property = getattr(kind, "name_property", None)
+        if name_property and properties.get(name_property) is not None and (
+                properties.get(name_property) == old.properties.get(name_property)):
+            d.event(old, "UPDATE_FAILED",
+                    "CloudFormation cannot update a stack when a custom-named resource "
+                    f"requires replacing. Rename {properties[name_property]} and update the "
+                    "stack again.")
+            raise ResourceError("custom-named resource requires replacing")
+        fresh = ResourceState(name, definition["Type"], "UPDATE_IN_PROGRESS",
+                              physical_id=old.physical_id, definition=definition)
+        d.resources[name] = fresh
+        self.replaced[name] = old
+        d.event(fresh, "UPDATE_IN_PROGRESS", REPLACING)
+        try:
+            created = await d.guard(lambda: kind.create(d.context(name), properties))
+        except ResourceError as problem:
+            fresh.physical_id = ""
+            d.event(fresh, "UPDATE_FAILED", problem.message)
+            raise
+        fresh.physical_id = created.physical_id
+        fresh.attributes = created.attributes
+        fresh.properties = properties
+        fresh.emulated = not isinstance(kind, Placeholder)
+        d.event(fresh, "UPDATE_IN_PROGRESS", "Resource creation Initiated")
+        d.event(fresh, "UPDATE_COMPLETE")
+
+    async def run(self, *, disable_rollback: bool = False) -> bool:
+        d = self.deployment
+        d.stack_event("UPDATE_IN_PROGRESS", "User Initiated")
+        removed = [name for name in list(d.resources) if name not in self.new.resources]
+        failed = await d.walk(list(self.new.resources), self.new.graph, self._apply)
+        if not failed:
+            d.stack_event("UPDATE_COMPLETE_CLEANUP_IN_PROGRESS")
+            await self._cleanup(removed, list(self.replaced.values()), rollback=False)
+            d.stack_event("UPDATE_COMPLETE")
+            return True
+        verb = "create" if all(name in self.created for name in failed) else "update"
+        reason = f"The following resource(s) failed to {verb}: [{', '.join(failed)}]. "
+        if disable_rollback:
+            d.stack_event("UPDATE_FAILED", reason)
+            return False
+        d.stack_event("UPDATE_ROLLBACK_IN_PROGRESS", reason)
+        ok = await self._roll_back()
+        d.stack_event("UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS")
+        # What the update made is removed: new resources and the replacements' new copies.
+        new_copies = [d.resources.pop(name) for name in list(self.replaced)
+                      if name in d.resources]
+        for name, old in self.replaced.items():
+            d.resources[name] = old
+        ok = await self._cleanup(self.created, new_copies, rollback=True) and ok
+        d.stack_event("UPDATE_ROLLBACK_COMPLETE" if ok else "UPDATE_ROLLBACK_FAILED")
+        return False
+
+    async def _roll_back(self) -> bool:
+        d = self.deployment
+        ok = True
+        for name in reversed(self.updated):
+            current, before = d.resources[name], self.previous[name]
+            d.event(current, "UPDATE_IN_PROGRESS")
+            try:
+                kind = d.resource_type(before.type_name)
+                attributes = await d.guard(lambda c=current, b=before, k=kind: k.update(
+                    d.context(c.logical_id), c.physical_id, b.properties, c.properties,
+                    c.attributes))
+            except ResourceError as problem:
+                d.event(current, "UPDATE_FAILED", problem.message)
+                ok = False
+                continue
+            current.properties = before.properties
+            current.definition = before.definition
+            current.attributes = attributes
+            d.event(current, "UPDATE_COMPLETE")
+        return ok
+
+    async def _cleanup(self, names: list[str], old_copies: list[ResourceState], *,
+                       rollback: bool) -> bool:
+        d = self.deployment
+        ok = True
+        # Removed resources may still use the old copies of replaced ones: they go first.
+        present = [name for name in names if name in d.resources]
+        if present:
+            ok = await d.delete_all(set(), rollback=rollback, names=present)
+        for state in old_copies:
+            try:
+                await d.delete_state(state, set(), rollback=rollback, replaced=not rollback)
+            except ResourceError:
+                ok = False
+        return ok
+
+
+__all__ = ["REPLACING", "Updater", "changed_properties"]
