@@ -219,12 +219,16 @@ class Deployment:
             f"Not emulated: {resource.type_name} created as a placeholder")
         self.event(resource, "CREATE_COMPLETE", reason)
 
-    async def create(self, prepared: Prepared, *, disable_rollback: bool = False) -> bool:
+    async def create(self, prepared: Prepared, *, disable_rollback: bool = False,
+                     finish: Callable[[], Awaitable[None]] | None = None) -> bool:
+        """Create every resource; ``finish`` runs before the stack is reported complete."""
         self.stack_event("CREATE_IN_PROGRESS", "User Initiated")
         order = list(prepared.resources)
         failed = await self.walk(order, prepared.graph,
-                                  lambda name: self.create_one(prepared, name))
+                                 lambda name: self.create_one(prepared, name))
         if not failed:
+            if finish is not None:
+                await finish()
             self.stack_event("CREATE_COMPLETE")
             return True
         reason = (f"The following resource(s) failed to create: [{', '.join(failed)}]. ")
@@ -248,11 +252,11 @@ class Deployment:
             return
         policy = resource.definition.get(
             "UpdateReplacePolicy" if replaced else "DeletionPolicy", "Delete")
-        if name in retain or policy in ("Retain", "Snapshot") or (
-                policy == "RetainExceptOnCreate" and not rollback):
-            if resource.physical_id:
-                self.event(resource, "DELETE_SKIPPED")
-                return
+        kept = name in retain or policy in ("Retain", "Snapshot") or (
+            policy == "RetainExceptOnCreate" and not rollback)
+        if kept and resource.physical_id:
+            self.event(resource, "DELETE_SKIPPED")
+            return
         if not resource.physical_id:  # never created: nothing to remove
             self.event(resource, "DELETE_COMPLETE")
             return

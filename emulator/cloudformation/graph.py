@@ -105,4 +105,4 @@ def dependents(graph: Mapping[str, set[str]]) -> dict[str, set[str]]:
     return out
 
 
-__all__ = ["check_acyclic", "dependencies", "depends_on", "dependents"]
+__all__ = ["check_acyclic", "dependencies", "dependents", "depends_on"]

@@ -324,7 +324,7 @@ class Evaluator:
         if not isinstance(argument, list) or len(argument) != 2:
             raise template_error("Fn::Equals requires a list argument with two elements")
         left, right = (self.resolve(item) for item in argument)
-        return _comparable(left) == _comparable(right)
+        return bool(_comparable(left) == _comparable(right))
 
     def and_(self, argument: Any) -> bool:
         if not isinstance(argument, list) or not 2 <= len(argument) <= 10:
@@ -348,7 +348,7 @@ class Evaluator:
         if isinstance(result, bool):
             return result
         if result in ("true", "false"):
-            return result == "true"
+            return bool(result == "true")
         raise template_error(f"{function} elements must be conditions or condition functions")
 
     def condition_ref(self, argument: Any) -> bool:

@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-import yaml
+import yaml  # type: ignore[import-untyped]
 
 from emulator.cloudformation.errors import TemplateError, format_error
 
@@ -21,7 +21,7 @@ _FUNCTIONS = (
 )
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(yaml.SafeLoader):  # type: ignore[misc]
     """YAML as CloudFormation reads it: dates stay strings, tags become intrinsics."""
 
 
@@ -66,14 +66,15 @@ def _mapping_without_duplicates(loader: _Loader, node: yaml.MappingNode) -> dict
     loader.flatten_mapping(node)
     seen: set[Any] = set()
     for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+        key = loader.construct_object(key_node, deep=True)
         if isinstance(key, str) and key in seen:
             mark = key_node.start_mark
             raise TemplateError(
                 f"Template format error: YAML not well-formed. (line {mark.line + 1}, "
                 f"column {mark.column + 1})")
         seen.add(key if isinstance(key, str) else id(key))
-    return loader.construct_mapping(node, deep=True)
+    mapping: dict[Any, Any] = loader.construct_mapping(node, deep=True)
+    return mapping
 
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates)
@@ -91,7 +92,7 @@ def load(body: str) -> dict[str, Any]:
                                f"{problem.colno})") from None
     else:
         try:
-            value = yaml.load(body, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+            value = yaml.load(body, Loader=_Loader)
         except yaml.MarkedYAMLError as problem:
             mark = problem.problem_mark or problem.context_mark
             where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""

@@ -26,7 +26,7 @@ MASK = "****"
 
 
 def _type_known(kind: str) -> bool:
-    if kind in _BASIC or _AWS_SPECIFIC.match(kind) and not kind.startswith("AWS::SSM::"):
+    if kind in _BASIC or (_AWS_SPECIFIC.match(kind) and not kind.startswith("AWS::SSM::")):
         return True
     ssm = _SSM_VALUE.match(kind)
     if ssm:

@@ -206,10 +206,13 @@ def prepare(
     previous: Mapping[str, str] | None = None,
     use_previous: set[str] | None = None,
     ssm_parameter: Callable[[str], str] | None = None,
+    values: dict[str, parameters.ParameterValue] | None = None,
 ) -> Prepared:
+    """``values`` (a stack's stored parameters) stands in for resolving ``given`` again."""
     check(template)
-    values = parameters.resolve(template.get("Parameters"), given, previous=previous,
-                                use_previous=use_previous, ssm_parameter=ssm_parameter)
+    if values is None:
+        values = parameters.resolve(template.get("Parameters"), given, previous=previous,
+                                    use_previous=use_previous, ssm_parameter=ssm_parameter)
     extensions = "AWS::LanguageExtensions" in transforms(template)
     evaluator = Evaluator(parameters={name: value.resolved for name, value in values.items()},
                           pseudo=pseudo, mappings=template.get("Mappings") or {},

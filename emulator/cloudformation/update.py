@@ -5,6 +5,7 @@ a failure rolls every touched resource back to what it was."""
 from __future__ import annotations
 
 import copy
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,7 +52,9 @@ class Updater:
         if not changed and not type_changed:
             existing.definition = definition
             return
-        if type_changed or kind.requires_replacement(changed):
+        replace = type_changed or kind.requires_replacement(changed)
+        self._check_policy(existing, "Update:Replace" if replace else "Update:Modify")
+        if replace:
             await self._replace(name, kind, definition, properties)
             return
         self.updated.append(name)
@@ -67,6 +70,13 @@ class Updater:
         existing.properties = properties
         existing.attributes = attributes
         d.event(existing, "UPDATE_COMPLETE")
+
+    def _check_policy(self, resource: ResourceState, action: str) -> None:
+        check = self.deployment.extras.get("stack_policy")
+        reason = check(resource.logical_id, resource.type_name, action) if check else None
+        if reason:
+            self.deployment.event(resource, "UPDATE_FAILED", reason)
+            raise ResourceError(reason)
 
     async def _replace(self, name: str, kind: Any, definition: dict[str, Any],
                        properties: dict[str, Any]) -> None:
@@ -98,14 +108,23 @@ class Updater:
         d.event(fresh, "UPDATE_IN_PROGRESS", "Resource creation Initiated")
         d.event(fresh, "UPDATE_COMPLETE")
 
-    async def run(self, *, disable_rollback: bool = False) -> bool:
+    async def run(self, *, disable_rollback: bool = False,
+                  finish: Callable[[], Awaitable[None]] | None = None) -> bool:
+        """Apply the update; ``finish`` runs before the stack is reported complete."""
         d = self.deployment
         d.stack_event("UPDATE_IN_PROGRESS", "User Initiated")
         removed = [name for name in list(d.resources) if name not in self.new.resources]
         failed = await d.walk(list(self.new.resources), self.new.graph, self._apply)
+        for name in removed if not failed else ():
+            try:
+                self._check_policy(d.resources[name], "Update:Delete")
+            except ResourceError:
+                failed.append(name)
         if not failed:
             d.stack_event("UPDATE_COMPLETE_CLEANUP_IN_PROGRESS")
             await self._cleanup(removed, list(self.replaced.values()), rollback=False)
+            if finish is not None:
+                await finish()
             d.stack_event("UPDATE_COMPLETE")
             return True
         verb = "create" if all(name in self.created for name in failed) else "update"
@@ -132,10 +151,7 @@ class Updater:
             current, before = d.resources[name], self.previous[name]
             d.event(current, "UPDATE_IN_PROGRESS")
             try:
-                kind = d.resource_type(before.type_name)
-                attributes = await d.guard(lambda c=current, b=before, k=kind: k.update(
-                    d.context(c.logical_id), c.physical_id, b.properties, c.properties,
-                    c.attributes))
+                attributes = await d.guard(self._reverter(current, before))
             except ResourceError as problem:
                 d.event(current, "UPDATE_FAILED", problem.message)
                 ok = False
@@ -145,6 +161,13 @@ class Updater:
             current.attributes = attributes
             d.event(current, "UPDATE_COMPLETE")
         return ok
+
+    def _reverter(self, current: ResourceState,
+                  before: ResourceState) -> Callable[[], Awaitable[dict[str, Any]]]:
+        d = self.deployment
+        kind = d.resource_type(before.type_name)
+        return lambda: kind.update(d.context(current.logical_id), current.physical_id,
+                                   before.properties, current.properties, current.attributes)
 
     async def _cleanup(self, names: list[str], old_copies: list[ResourceState], *,
                        rollback: bool) -> bool:

@@ -24,6 +24,7 @@ PROVIDERS: dict[str, str] = {
     "xray": "emulator.services.xray.provider:XrayProvider",
     "cognito-idp": "emulator.services.cognito_idp.provider:CognitoIdpProvider",
     "apigatewaymanagementapi": "emulator.services.apigatewaymanagementapi.provider:ManagementApiProvider",  # noqa: E501
+    "cloudformation": "emulator.services.cloudformation.provider:CloudFormationProvider",
 }
 
 

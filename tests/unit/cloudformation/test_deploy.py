@@ -118,3 +118,30 @@ Resources:
     assert world.objects["first"] == {"Name": "first"}
     assert "fourth" not in world.objects
     assert set(d.resources) == {"First", "Second", "Third"}
+
+
+def test_change_sets_name_additions_modifications_replacements_and_removals(
+        world: World) -> None:
+    from emulator.cloudformation.changes import resource_changes
+
+    d = deployment(Reporter())
+    old = prepared(CHAIN)
+    asyncio.run(d.create(old))
+    new = prepared("""
+Resources:
+  First: {Type: AWS::SQS::Queue, Properties: {Name: first, Size: 2}}
+  Second: {Type: AWS::SQS::Queue, Properties: {Name: second2, Peer: !GetAtt First.Arn}}
+  Third: {Type: AWS::SNS::Topic, Properties: {Name: third, Peer: !Ref Second}}
+  Fourth: {Type: AWS::SNS::Topic}
+""")
+    changes = {c["ResourceChange"]["LogicalResourceId"]: c["ResourceChange"]
+               for c in resource_changes(old, new, d.resources)}
+    assert changes["Fourth"]["Action"] == "Add"
+    assert changes["First"]["Replacement"] == "False"
+    assert changes["First"]["Details"][0]["Target"] == {
+        "Attribute": "Properties", "Name": "Size", "RequiresRecreation": "Never"}
+    assert changes["Second"]["Replacement"] == "True"
+    assert changes["Second"]["PhysicalResourceId"] == "second"
+    assert changes["Third"]["Replacement"] == "False"
+    assert changes["Third"]["Details"][0]["Evaluation"] == "Dynamic"
+    assert changes["Third"]["Details"][0]["ChangeSource"] == "ResourceReference"

@@ -1,0 +1,178 @@
+"""What every part of the CloudFormation provider shares: tables, lookups, errors, the
+background deployments and the engine's bindings."""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from emulator.cloudformation import loader
+from emulator.cloudformation.deploy import Deployment
+from emulator.cloudformation.errors import TemplateError
+from emulator.cloudformation.ports import ServiceFailure
+from emulator.context import RequestContext
+from emulator.runtime.background import Background
+from emulator.services.base import Provider
+from emulator.services.cloudformation import runner
+from emulator.services.cloudformation.calls import ProviderCall
+from emulator.services.cloudformation.models import (
+    CHANGE_SETS,
+    STACKS,
+    ChangeSetRecord,
+    StackRecord,
+)
+from emulator.store import Table
+from emulator.wire.errors import ServiceError
+
+PAGE = 100
+TERMINAL_FAILED = ("ROLLBACK_COMPLETE", "ROLLBACK_FAILED", "CREATE_FAILED", "DELETE_FAILED")
+
+
+def validation(message: str) -> ServiceError:
+    return ServiceError("ValidationError", message, status=400)
+
+
+def page(items: list[Any], token: str | None) -> tuple[list[Any], str | None]:
+    start = 0
+    if token:
+        try:
+            start = int(base64.b64decode(token).decode())
+        except ValueError:
+            raise validation("Invalid NextToken") from None
+    more = start + PAGE < len(items)
+    return items[start:start + PAGE], (
+        base64.b64encode(str(start + PAGE).encode()).decode() if more else None)
+
+
+class CloudFormationBase(Provider):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.jobs = Background(self.clock, "cloudformation")
+
+    async def stop(self) -> None:
+        self.jobs.cancel_all()
+
+    def reset(self) -> None:
+        self.jobs.cancel_all()
+        super().reset()
+
+    def busy(self) -> list[str]:
+        return [f"cloudformation: {line}" for line in self.jobs.busy()]
+
+    def stacks(self, account: str, region: str) -> Table[StackRecord]:
+        return self.store.table(account, region, STACKS, StackRecord)
+
+    def change_sets(self, account: str, region: str) -> Table[ChangeSetRecord]:
+        return self.store.table(account, region, CHANGE_SETS, ChangeSetRecord)
+
+    def find_stack(self, ctx: RequestContext, name: str | None, *,
+                   deleted: bool = False) -> StackRecord | None:
+        """A stack by name (the live one) or by id (deleted ones too, when asked)."""
+        if not name:
+            return None
+        table = self.stacks(ctx.account_id, ctx.region)
+        if name.startswith("arn:"):
+            found = table.get(name)
+            return found if found is not None and (deleted or found.live) else None
+        for stack in table.values():
+            if stack.name == name and stack.live:
+                return stack
+        return None
+
+    def stack(self, ctx: RequestContext, name: str | None, *,
+              deleted: bool = False) -> StackRecord:
+        found = self.find_stack(ctx, name, deleted=deleted)
+        if found is None:
+            raise validation(f"Stack with id {name} does not exist")
+        return found
+
+    def save(self, ctx_or_account: RequestContext | str, region: str | None,
+             stack: StackRecord) -> None:
+        account = ctx_or_account if isinstance(ctx_or_account, str) else (
+            ctx_or_account.account_id)
+        where = region if region is not None else (
+            ctx_or_account.region if isinstance(ctx_or_account, RequestContext) else "")
+        self.stacks(account, where).put(stack.stack_id, stack)
+
+    def caller(self, ctx: RequestContext) -> ProviderCall:
+        return ProviderCall(self.ports, ctx.account_id, ctx.region, ctx.endpoint_url)
+
+    async def template_body(self, ctx: RequestContext, body: str | None,
+                            url: str | None) -> str:
+        """The template text from TemplateBody or from the emulator's S3 by TemplateURL."""
+        if body is not None and url is not None:
+            raise validation("Specify exactly one of TemplateBody or TemplateUrl.")
+        if body is not None:
+            if len(body.encode()) > loader.MAX_BODY_BYTES:
+                raise validation(f"1 validation error detected: Value '{body[:20]}...' at "
+                                 "'templateBody' failed to satisfy constraint: Member must "
+                                 f"have length less than or equal to {loader.MAX_BODY_BYTES}")
+            return body
+        if url is None:
+            raise validation("Either Template URL or Template Body must be specified.")
+        bucket, key = _s3_location(url)
+        if bucket is None:
+            raise validation("TemplateURL must be a supported URL.")
+        try:
+            answer = await self.caller(ctx)("s3", "GetObject", {"Bucket": bucket, "Key": key})
+        except ServiceFailure as failure:
+            raise validation(f"Error occurred while GetObject. S3 Error Code: {failure.code}. "
+                             f"S3 Error Message: {failure.message}") from None
+        raw = answer.get("Body", b"")
+        data = raw.read() if hasattr(raw, "read") else raw
+        return data.decode() if isinstance(data, (bytes, bytearray)) else str(data)
+
+    def deployment(self, ctx: RequestContext, stack: StackRecord) -> Deployment:
+        reporter = runner.StackReporter(stack, lambda: self.save(ctx, None, stack),
+                                        self.clock.now)
+        deployment = Deployment(
+            stack.name, stack.stack_id, ctx.account_id, ctx.region, self.caller(ctx), reporter,
+            now=self.clock.now, resources=runner.load_resources(stack),
+            tags=list(stack.tags), endpoint_url=ctx.endpoint_url,
+            placeholders=bool(getattr(self.settings, "cloudformation_placeholders", False)),
+            new_id=lambda: str(uuid.uuid4()))
+        deployment.extras["import_value"] = lambda name: self.export_value(ctx, name)
+        deployment.extras["stack_policy"] = runner.policy_check(stack)
+        deployment.extras["provider"] = self
+        deployment.extras["request"] = ctx
+        return deployment
+
+    def exports(self, ctx: RequestContext) -> dict[str, tuple[str, str]]:
+        """Export name -> (value, exporting stack id) in this account and region."""
+        found = {}
+        for stack in self.stacks(ctx.account_id, ctx.region).values():
+            if not stack.live:
+                continue
+            for output in stack.outputs:
+                if "ExportName" in output:
+                    found[output["ExportName"]] = (output["OutputValue"], stack.stack_id)
+        return found
+
+    def export_value(self, ctx: RequestContext, name: str) -> str:
+        found = self.exports(ctx).get(name)
+        if found is None:
+            raise TemplateError(f"No export named {name} found.")
+        return found[0]
+
+    def importers(self, ctx: RequestContext, name: str) -> list[StackRecord]:
+        return [stack for stack in self.stacks(ctx.account_id, ctx.region).values()
+                if stack.live and name in stack.imports]
+
+
+def _s3_location(url: str) -> tuple[str | None, str]:
+    """Bucket and key of an S3 URL in any of its forms (path or virtual host, any endpoint)."""
+    if url.startswith("s3://"):
+        bucket, _, key = url[5:].partition("/")
+        return bucket, key
+    parsed = urlparse(url)
+    host = parsed.hostname or ""
+    path = unquote(parsed.path.lstrip("/"))
+    if ".s3" in host and not host.startswith("s3"):
+        return host.split(".s3", 1)[0], path
+    bucket, _, key = path.partition("/")
+    return (bucket or None), key
+
+
+__all__ = ["PAGE", "CloudFormationBase", "page", "validation"]
