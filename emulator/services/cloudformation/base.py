@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 from urllib.parse import unquote, urlparse
 
+import emulator.cloudformation.types  # noqa: F401 - registers the supported resource types
 from emulator.cloudformation import loader
 from emulator.cloudformation.deploy import Deployment
 from emulator.cloudformation.errors import TemplateError

@@ -1,0 +1,18 @@
+"""The supported resource types, one module per service; importing this package registers
+every type in ``emulator.cloudformation.resources.TYPES``."""
+
+from emulator.cloudformation.types import (
+    apigateway,
+    apigatewayv2,
+    cloudformation,
+    cognito,
+    events,
+    lambda_,
+    logs,
+    sns,
+    sqs,
+    stepfunctions,
+)
+
+__all__ = ["apigateway", "apigatewayv2", "cloudformation", "cognito", "events", "lambda_",
+           "logs", "sns", "sqs", "stepfunctions"]

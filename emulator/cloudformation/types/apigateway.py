@@ -1,0 +1,334 @@
+"""AWS::ApiGateway::* : REST APIs (from properties or an OpenAPI Body), resources, methods
+with their integrations, deployments, stages, authorizers, models, request validators,
+gateway responses, API keys, usage plans and their keys, and the account."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from emulator.cloudformation.resources import (
+    Created,
+    ResourceContext,
+    ResourceType,
+    ignore_missing,
+    register,
+    tag_map,
+)
+from emulator.cloudformation.types.base import Simple, fit
+
+SERVICE = "apigateway"
+
+
+def _patch(changes: dict[str, Any]) -> list[dict[str, str]]:
+    return [{"op": "replace", "path": path, "value": str(value)}
+            for path, value in changes.items() if value is not None]
+
+
+@register
+class RestApi(ResourceType):
+    type_name = "AWS::ApiGateway::RestApi"
+    service = SERVICE
+
+    async def _import(self, ctx: ResourceContext, properties: dict[str, Any],
+                      api_id: str | None) -> dict[str, Any]:
+        body = properties["Body"]
+        document = (json.dumps(body) if isinstance(body, dict) else str(body)).encode()
+        parameters = {key: str(value) for key, value in (properties.get(
+            "Parameters") or {}).items()}
+        if api_id is None:
+            answer = await ctx.call(SERVICE, "ImportRestApi", {
+                "body": document, "failOnWarnings": bool(properties.get("FailOnWarnings")),
+                "parameters": parameters})
+        else:
+            answer = await ctx.call(SERVICE, "PutRestApi", {
+                "restApiId": api_id, "body": document, "mode": properties.get(
+                    "Mode", "overwrite"), "parameters": parameters})
+        changes = {"/name": properties.get("Name"), "/description": properties.get(
+            "Description")}
+        if any(value is not None for value in changes.values()):
+            answer = await ctx.call(SERVICE, "UpdateRestApi", {
+                "restApiId": answer["id"], "patchOperations": _patch(changes)})
+        return answer
+
+    async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
+        if properties.get("Body") is not None:
+            answer = await self._import(ctx, properties, None)
+        else:
+            answer = await ctx.call(SERVICE, "CreateRestApi", fit(
+                SERVICE, "CreateRestApi", properties, skip=("Tags",),
+                name=properties.get("Name") or ctx.physical_name(),
+                tags=tag_map(ctx, properties)))
+        return Created(answer["id"], {"RestApiId": answer["id"],
+                                      "RootResourceId": answer.get("rootResourceId", "")})
+
+    async def update(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], previous: dict[str, Any],
+                     attributes: dict[str, Any]) -> dict[str, Any]:
+        if properties.get("Body") is not None:
+            answer = await self._import(ctx, properties, physical_id)
+            return {**attributes, "RootResourceId": answer.get(
+                "rootResourceId", attributes.get("RootResourceId"))}
+        changes = {"/name": properties.get("Name"),
+                   "/description": properties.get("Description", "")}
+        await ctx.call(SERVICE, "UpdateRestApi", {"restApiId": physical_id,
+                                                  "patchOperations": _patch(changes)})
+        return attributes
+
+    async def delete(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
+        await ignore_missing(lambda: ctx.call(SERVICE, "DeleteRestApi",
+                                              {"restApiId": physical_id}))
+
+
+@register
+class Resource(Simple):
+    type_name = "AWS::ApiGateway::Resource"
+    service = SERVICE
+    updatable = False
+    create_operation, delete_operation = "CreateResource", "DeleteResource"
+    physical = "id"
+    identity = {"restApiId": "RestApiId", "resourceId": "@id"}
+    outputs = {"ResourceId": "id"}
+
+
+@register
+class Method(ResourceType):
+    type_name = "AWS::ApiGateway::Method"
+    service = SERVICE
+
+    def _where(self, properties: dict[str, Any]) -> dict[str, Any]:
+        return {"restApiId": properties.get("RestApiId"),
+                "resourceId": properties.get("ResourceId"),
+                "httpMethod": properties.get("HttpMethod")}
+
+    async def _put(self, ctx: ResourceContext, properties: dict[str, Any]) -> None:
+        where = self._where(properties)
+        await ctx.call(SERVICE, "PutMethod", fit(SERVICE, "PutMethod", properties, **where,
+                                                 authorizationType=properties.get(
+                                                     "AuthorizationType", "NONE")))
+        for response in properties.get("MethodResponses") or []:
+            await ctx.call(SERVICE, "PutMethodResponse", fit(
+                SERVICE, "PutMethodResponse", response, **where,
+                statusCode=str(response.get("StatusCode"))))
+        integration = properties.get("Integration")
+        if not integration:
+            return
+        await ctx.call(SERVICE, "PutIntegration", fit(
+            SERVICE, "PutIntegration", integration, skip=("IntegrationResponses",), **where))
+        for response in integration.get("IntegrationResponses") or []:
+            await ctx.call(SERVICE, "PutIntegrationResponse", fit(
+                SERVICE, "PutIntegrationResponse", response, **where,
+                statusCode=str(response.get("StatusCode"))))
+
+    async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
+        await self._put(ctx, properties)
+        return Created(ctx.physical_name())
+
+    async def update(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], previous: dict[str, Any],
+                     attributes: dict[str, Any]) -> dict[str, Any]:
+        await ignore_missing(lambda: ctx.call(SERVICE, "DeleteMethod", self._where(previous)))
+        await self._put(ctx, properties)
+        return attributes
+
+    async def delete(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
+        await ignore_missing(lambda: ctx.call(SERVICE, "DeleteMethod",
+                                              self._where(properties)))
+
+
+@register
+class Deployment(ResourceType):
+    type_name = "AWS::ApiGateway::Deployment"
+    service = SERVICE
+
+    async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
+        answer = await ctx.call(SERVICE, "CreateDeployment", fit(
+            SERVICE, "CreateDeployment", properties, skip=("StageDescription",)))
+        return Created(answer["id"], {"DeploymentId": answer["id"]})
+
+    async def update(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], previous: dict[str, Any],
+                     attributes: dict[str, Any]) -> dict[str, Any]:
+        await ctx.call(SERVICE, "UpdateDeployment", {
+            "restApiId": properties["RestApiId"], "deploymentId": physical_id,
+            "patchOperations": _patch({"/description": properties.get("Description", "")})})
+        return attributes
+
+    async def delete(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
+        api = properties.get("RestApiId")
+        if properties.get("StageName"):
+            await ignore_missing(lambda: ctx.call(SERVICE, "DeleteStage", {
+                "restApiId": api, "stageName": properties["StageName"]}))
+        await ignore_missing(lambda: ctx.call(SERVICE, "DeleteDeployment", {
+            "restApiId": api, "deploymentId": physical_id}))
+
+
+@register
+class Stage(ResourceType):
+    type_name = "AWS::ApiGateway::Stage"
+    service = SERVICE
+    name_property = "StageName"
+
+    async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
+        name = properties.get("StageName") or ctx.physical_name(128)
+        await ctx.call(SERVICE, "CreateStage", fit(
+            SERVICE, "CreateStage", properties, skip=("Tags",), stageName=name,
+            tags=tag_map(ctx, properties)))
+        return Created(name)
+
+    async def update(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], previous: dict[str, Any],
+                     attributes: dict[str, Any]) -> dict[str, Any]:
+        changes: dict[str, Any] = {
+            "/deploymentId": properties.get("DeploymentId"),
+            "/description": properties.get("Description", ""),
+            "/tracingEnabled": str(bool(properties.get("TracingEnabled"))).lower(),
+            "/cacheClusterEnabled": str(bool(properties.get("CacheClusterEnabled"))).lower(),
+        }
+        operations = _patch(changes)
+        old_variables = previous.get("Variables") or {}
+        for key, value in (properties.get("Variables") or {}).items():
+            operations.append({"op": "replace", "path": f"/variables/{key}",
+                               "value": str(value)})
+        for key in old_variables:
+            if key not in (properties.get("Variables") or {}):
+                operations.append({"op": "remove", "path": f"/variables/{key}"})
+        await ctx.call(SERVICE, "UpdateStage", {
+            "restApiId": properties["RestApiId"], "stageName": physical_id,
+            "patchOperations": operations})
+        return attributes
+
+    async def delete(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
+        await ignore_missing(lambda: ctx.call(SERVICE, "DeleteStage", {
+            "restApiId": properties.get("RestApiId"), "stageName": physical_id}))
+
+
+@register
+class Authorizer(Simple):
+    type_name = "AWS::ApiGateway::Authorizer"
+    service = SERVICE
+    create_operation, delete_operation = "CreateAuthorizer", "DeleteAuthorizer"
+    physical = "id"
+    identity = {"restApiId": "RestApiId", "authorizerId": "@id"}
+    outputs = {"AuthorizerId": "id"}
+
+    def create_params(self, ctx: ResourceContext, properties: dict[str, Any]) -> dict[str, Any]:
+        params = super().create_params(ctx, properties)
+        if "ProviderARNs" in properties:
+            params["providerARNs"] = properties["ProviderARNs"]
+        return params
+
+
+@register
+class Model(Simple):
+    type_name = "AWS::ApiGateway::Model"
+    service = SERVICE
+    updatable = False
+    create_operation, delete_operation = "CreateModel", "DeleteModel"
+    physical = "name"
+    identity = {"restApiId": "RestApiId", "modelName": "@id"}
+
+    def create_params(self, ctx: ResourceContext, properties: dict[str, Any]) -> dict[str, Any]:
+        params = super().create_params(ctx, properties)
+        params.setdefault("name", ctx.physical_name(64, separator=""))
+        params.setdefault("contentType", "application/json")
+        return params
+
+
+@register
+class RequestValidator(Simple):
+    type_name = "AWS::ApiGateway::RequestValidator"
+    service = SERVICE
+    updatable = False
+    create_operation, delete_operation = "CreateRequestValidator", "DeleteRequestValidator"
+    physical = "id"
+    identity = {"restApiId": "RestApiId", "requestValidatorId": "@id"}
+    outputs = {"RequestValidatorId": "id"}
+
+
+@register
+class GatewayResponse(Simple):
+    type_name = "AWS::ApiGateway::GatewayResponse"
+    service = SERVICE
+    updatable = False
+    create_operation, delete_operation = "PutGatewayResponse", "DeleteGatewayResponse"
+    physical = "responseType"
+    identity = {"restApiId": "RestApiId", "responseType": "ResponseType"}
+
+
+@register
+class ApiKey(Simple):
+    type_name = "AWS::ApiGateway::ApiKey"
+    service = SERVICE
+    updatable = False
+    create_operation, delete_operation = "CreateApiKey", "DeleteApiKey"
+    physical = "id"
+    identity = {"apiKey": "@id"}
+    outputs = {"APIKeyId": "id"}
+    tag_style = "map"
+    tag_member = "tags"
+
+    def create_params(self, ctx: ResourceContext, properties: dict[str, Any]) -> dict[str, Any]:
+        params = super().create_params(ctx, properties)
+        params.setdefault("name", ctx.physical_name(128))
+        return params
+
+
+@register
+class UsagePlan(Simple):
+    type_name = "AWS::ApiGateway::UsagePlan"
+    service = SERVICE
+    updatable = False
+    create_operation, delete_operation = "CreateUsagePlan", "DeleteUsagePlan"
+    physical = "id"
+    identity = {"usagePlanId": "@id"}
+    tag_style = "map"
+    tag_member = "tags"
+
+    def create_params(self, ctx: ResourceContext, properties: dict[str, Any]) -> dict[str, Any]:
+        params = super().create_params(ctx, properties)
+        params.setdefault("name", properties.get("UsagePlanName") or ctx.physical_name(128))
+        return params
+
+
+@register
+class UsagePlanKey(Simple):
+    type_name = "AWS::ApiGateway::UsagePlanKey"
+    service = SERVICE
+    updatable = False
+    create_operation, delete_operation = "CreateUsagePlanKey", "DeleteUsagePlanKey"
+    physical = "id"
+    identity = {"usagePlanId": "UsagePlanId", "keyId": "KeyId"}
+
+
+@register
+class Account(ResourceType):
+    """The account-wide CloudWatch role; stored through UpdateAccount."""
+
+    type_name = "AWS::ApiGateway::Account"
+    service = SERVICE
+
+    async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
+        await self.update(ctx, "", properties, {}, {})
+        return Created(ctx.physical_name())
+
+    async def update(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], previous: dict[str, Any],
+                     attributes: dict[str, Any]) -> dict[str, Any]:
+        if properties.get("CloudWatchRoleArn"):
+            await ctx.call(SERVICE, "UpdateAccount", {"patchOperations": _patch(
+                {"/cloudwatchRoleArn": properties["CloudWatchRoleArn"]})})
+        return attributes
+
+    async def delete(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
+        return None
+
+
+__all__ = ["Account", "ApiKey", "Authorizer", "Deployment", "GatewayResponse", "Method",
+           "Model", "RequestValidator", "Resource", "RestApi", "Stage", "UsagePlan",
+           "UsagePlanKey"]

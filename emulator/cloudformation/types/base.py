@@ -1,0 +1,141 @@
+"""Shared machinery of the resource types: template properties fitted to an operation's input
+members by the service's own model, and :class:`Simple`, a type described by data alone
+(which operations create, update and delete it, where its id and attributes come from)."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import Any, ClassVar
+
+from botocore.model import OperationModel, Shape, StructureShape
+from botocore.session import get_session
+
+from emulator.cloudformation.resources import (
+    Created,
+    ResourceContext,
+    ResourceType,
+    ignore_missing,
+    tag_list,
+    text,
+)
+
+
+@cache
+def operation(service: str, name: str) -> OperationModel:
+    return get_session().get_service_model(service).operation_model(name)
+
+
+def _fit(shape: Shape, value: Any) -> Any:
+    if shape.type_name == "structure" and isinstance(value, dict):
+        assert isinstance(shape, StructureShape)
+        if shape.is_document_type:
+            return value
+        members = {name.lower(): name for name in shape.members}
+        out = {}
+        for key, item in value.items():
+            name = members.get(str(key).lower())
+            if name is not None and item is not None:
+                out[name] = _fit(shape.members[name], item)
+        return out
+    if shape.type_name == "list" and isinstance(value, list):
+        return [_fit(shape.member, item) for item in value]
+    if shape.type_name == "map" and isinstance(value, dict):
+        return {str(k): _fit(shape.value, v) for k, v in value.items()}
+    if shape.type_name == "string" and isinstance(value, (dict, list)):
+        return json.dumps(value)  # policies and patterns given as objects
+    return value
+
+
+def fit(service: str, operation_name: str, properties: dict[str, Any], /, *,
+        skip: tuple[str, ...] = (), **extra: Any) -> dict[str, Any]:
+    """Template properties as the operation's input members (matched without regard to case),
+    plus ``extra`` members; properties the operation does not take are left out."""
+    shape = operation(service, operation_name).input_shape
+    chosen = {key: value for key, value in properties.items() if key not in skip}
+    fitted: dict[str, Any] = _fit(shape, chosen) if shape is not None else {}
+    for key, value in extra.items():
+        if value is not None:
+            fitted[key] = value
+    return fitted
+
+
+def dig(value: Any, path: str) -> Any:
+    for part in path.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
+
+
+def tags_as_map(tags: list[dict[str, str]]) -> dict[str, str]:
+    return {tag["Key"]: text(tag["Value"]) for tag in tags}
+
+
+class Simple(ResourceType):
+    """A type whose operations take the template's properties as they are.
+
+    ``identity`` names the members that address an existing resource for update and delete:
+    each maps to ``"@id"`` (the physical id), ``"@attr:Name"`` (a stored attribute) or a
+    property name.
+    """
+
+    create_operation: ClassVar[str]
+    update_operation: ClassVar[str | None] = None
+    delete_operation: ClassVar[str]
+    physical: ClassVar[str]  # the create answer's member (dotted path) that is the id
+    identity: ClassVar[dict[str, str]] = {}
+    outputs: ClassVar[dict[str, str]] = {}  # attribute -> create answer member (dotted path)
+    tag_style: ClassVar[str | None] = None  # "map", "list" or None: how the API takes tags
+    tag_member: ClassVar[str] = "Tags"
+
+    def create_params(self, ctx: ResourceContext, properties: dict[str, Any]) -> dict[str, Any]:
+        params = fit(self.service, self.create_operation, properties)
+        if self.tag_style:
+            tags = tag_list(ctx, properties)
+            params[self.tag_member] = tags_as_map(tags) if self.tag_style == "map" else tags
+        return params
+
+    def address(self, physical_id: str, properties: dict[str, Any],
+                attributes: dict[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for member, source in self.identity.items():
+            if source == "@id":
+                out[member] = physical_id
+            elif source.startswith("@attr:"):
+                out[member] = attributes.get(source[6:])
+            else:
+                out[member] = properties.get(source)
+        return out
+
+    async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
+        answer = await ctx.call(self.service, self.create_operation,
+                                self.create_params(ctx, properties))
+        physical_id = str(dig(answer, self.physical))
+        attributes = {name: dig(answer, path) for name, path in self.outputs.items()}
+        attributes = {name: value for name, value in attributes.items() if value is not None}
+        return Created(physical_id, self.more_attributes(ctx, physical_id, properties,
+                                                         attributes))
+
+    def more_attributes(self, ctx: ResourceContext, physical_id: str,
+                        properties: dict[str, Any],
+                        attributes: dict[str, Any]) -> dict[str, Any]:
+        return attributes
+
+    async def update(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], previous: dict[str, Any],
+                     attributes: dict[str, Any]) -> dict[str, Any]:
+        if self.update_operation is None:
+            return attributes
+        params = fit(self.service, self.update_operation, properties)
+        params.update(self.address(physical_id, properties, attributes))
+        await ctx.call(self.service, self.update_operation, params)
+        return attributes
+
+    async def delete(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
+        params = self.address(physical_id, properties, attributes)
+        await ignore_missing(lambda: ctx.call(self.service, self.delete_operation, params))
+
+
+__all__ = ["Simple", "dig", "fit", "operation", "tags_as_map"]

@@ -1,0 +1,40 @@
+"""AWS::CloudFormation::WaitConditionHandle and WaitCondition: bookkeeping resources that
+templates (and the SAM translator) add; they make nothing in any service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from emulator.cloudformation.resources import Created, ResourceContext, ResourceType, register
+
+
+@register
+class WaitConditionHandle(ResourceType):
+    type_name = "AWS::CloudFormation::WaitConditionHandle"
+    service = "cloudformation"
+
+    async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
+        return Created(f"{ctx.endpoint_url}/_emulator/cloudformation/wait/{ctx.physical_name()}")
+
+    async def delete(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
+        return None
+
+
+@register
+class WaitCondition(ResourceType):
+    """Signals are not awaited: the condition completes at once, with no data."""
+
+    type_name = "AWS::CloudFormation::WaitCondition"
+    service = "cloudformation"
+    extra_attributes = ("Data",)
+
+    async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
+        return Created(ctx.physical_name(), {"Data": "{}"})
+
+    async def delete(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
+        return None
+
+
+__all__ = ["WaitCondition", "WaitConditionHandle"]

@@ -1,0 +1,95 @@
+"""AWS::Cognito::UserPool, UserPoolClient, UserPoolGroup and UserPoolResourceServer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from emulator.cloudformation.resources import (
+    Created,
+    ResourceContext,
+    ResourceType,
+    ignore_missing,
+    register,
+    tag_map,
+)
+from emulator.cloudformation.types.base import Simple, fit
+
+SERVICE = "cognito-idp"
+
+
+@register
+class UserPool(ResourceType):
+    type_name = "AWS::Cognito::UserPool"
+    service = SERVICE
+    extra_attributes = ("Arn", "ProviderName", "ProviderURL", "UserPoolId")
+
+    async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
+        tags = {key: value for key, value in tag_map(ctx, properties, "UserPoolTags").items()
+                if not key.startswith("aws:")}
+        answer = await ctx.call(SERVICE, "CreateUserPool", fit(
+            SERVICE, "CreateUserPool", properties, skip=("UserPoolTags",),
+            PoolName=properties.get("UserPoolName") or ctx.physical_name(128),
+            UserPoolTags=tags))
+        pool = answer["UserPool"]
+        provider = f"cognito-idp.{ctx.region}.amazonaws.com/{pool['Id']}"
+        return Created(pool["Id"], {"Arn": pool["Arn"], "UserPoolId": pool["Id"],
+                                    "ProviderName": provider,
+                                    "ProviderURL": f"https://{provider}"})
+
+    async def update(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], previous: dict[str, Any],
+                     attributes: dict[str, Any]) -> dict[str, Any]:
+        await ctx.call(SERVICE, "UpdateUserPool", fit(
+            SERVICE, "UpdateUserPool", properties, UserPoolId=physical_id))
+        return attributes
+
+    async def delete(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
+        await ignore_missing(lambda: ctx.call(SERVICE, "DeleteUserPool",
+                                              {"UserPoolId": physical_id}))
+
+
+@register
+class UserPoolClient(Simple):
+    type_name = "AWS::Cognito::UserPoolClient"
+    service = SERVICE
+    create_operation, update_operation, delete_operation = (
+        "CreateUserPoolClient", "UpdateUserPoolClient", "DeleteUserPoolClient")
+    physical = "UserPoolClient.ClientId"
+    identity = {"UserPoolId": "UserPoolId", "ClientId": "@id"}
+    extra_attributes = ("ClientSecret", "Name", "ClientId")
+    outputs = {"ClientSecret": "UserPoolClient.ClientSecret",
+               "Name": "UserPoolClient.ClientName", "ClientId": "UserPoolClient.ClientId"}
+
+    def create_params(self, ctx: ResourceContext, properties: dict[str, Any]) -> dict[str, Any]:
+        params = super().create_params(ctx, properties)
+        params.setdefault("ClientName", ctx.physical_name(128))
+        return params
+
+
+@register
+class UserPoolGroup(Simple):
+    type_name = "AWS::Cognito::UserPoolGroup"
+    service = SERVICE
+    name_property = "GroupName"
+    create_operation, delete_operation = "CreateGroup", "DeleteGroup"
+    physical = "Group.GroupName"
+    identity = {"UserPoolId": "UserPoolId", "GroupName": "@id"}
+
+    def create_params(self, ctx: ResourceContext, properties: dict[str, Any]) -> dict[str, Any]:
+        params = super().create_params(ctx, properties)
+        params.setdefault("GroupName", ctx.physical_name(128))
+        return params
+
+
+@register
+class UserPoolResourceServer(Simple):
+    type_name = "AWS::Cognito::UserPoolResourceServer"
+    service = SERVICE
+    create_operation, update_operation, delete_operation = (
+        "CreateResourceServer", "UpdateResourceServer", "DeleteResourceServer")
+    physical = "ResourceServer.Identifier"
+    identity = {"UserPoolId": "UserPoolId", "Identifier": "Identifier"}
+
+
+__all__ = ["UserPool", "UserPoolClient", "UserPoolGroup", "UserPoolResourceServer"]

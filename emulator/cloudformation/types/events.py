@@ -1,0 +1,98 @@
+"""AWS::Events::Rule and EventBus."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from emulator.cloudformation.resources import (
+    Created,
+    ResourceContext,
+    ResourceType,
+    ignore_missing,
+    register,
+    tag_list,
+)
+from emulator.cloudformation.types.base import fit
+
+
+def _bus(properties: dict[str, Any]) -> str:
+    bus = str(properties.get("EventBusName") or "default")
+    return bus.rsplit("/", 1)[-1] if bus.startswith("arn:") else bus
+
+
+@register
+class Rule(ResourceType):
+    type_name = "AWS::Events::Rule"
+    service = "events"
+    name_property = "Name"
+
+    def _rule(self, physical_id: str) -> tuple[str, str]:
+        bus, _, name = physical_id.rpartition("|")
+        return bus or "default", name
+
+    async def _put(self, ctx: ResourceContext, name: str, properties: dict[str, Any],
+                   previous: dict[str, Any] | None) -> str:
+        pattern = properties.get("EventPattern")
+        answer = await ctx.call("events", "PutRule", fit(
+            "events", "PutRule", properties, skip=("Targets", "Tags"), Name=name,
+            EventBusName=_bus(properties),
+            EventPattern=json.dumps(pattern) if isinstance(pattern, dict) else pattern))
+        targets = [fit("events", "PutTargets", {"Targets": [target]})["Targets"][0]
+                   for target in properties.get("Targets") or []]
+        kept = {target["Id"] for target in targets}
+        gone = [target["Id"] for target in (previous or {}).get("Targets") or []
+                if target.get("Id") not in kept]
+        if gone:
+            await ctx.call("events", "RemoveTargets", {
+                "Rule": name, "EventBusName": _bus(properties), "Ids": gone})
+        if targets:
+            await ctx.call("events", "PutTargets", {
+                "Rule": name, "EventBusName": _bus(properties), "Targets": targets})
+        return str(answer["RuleArn"])
+
+    async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
+        name = properties.get("Name") or ctx.physical_name(64)
+        arn = await self._put(ctx, name, properties, None)
+        bus = _bus(properties)
+        physical_id = name if bus == "default" else f"{bus}|{name}"
+        return Created(physical_id, {"Arn": arn})
+
+    async def update(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], previous: dict[str, Any],
+                     attributes: dict[str, Any]) -> dict[str, Any]:
+        await self._put(ctx, self._rule(physical_id)[1], properties, previous)
+        return attributes
+
+    async def delete(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
+        bus, name = self._rule(physical_id)
+        ids = [target["Id"] for target in properties.get("Targets") or [] if "Id" in target]
+        if ids:
+            await ignore_missing(lambda: ctx.call("events", "RemoveTargets", {
+                "Rule": name, "EventBusName": bus, "Ids": ids}))
+        await ignore_missing(lambda: ctx.call("events", "DeleteRule", {
+            "Name": name, "EventBusName": bus}))
+
+
+@register
+class EventBus(ResourceType):
+    type_name = "AWS::Events::EventBus"
+    service = "events"
+    name_property = "Name"
+    extra_attributes = ("Name", "Arn")
+
+    async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
+        name = properties["Name"]
+        answer = await ctx.call("events", "CreateEventBus", fit(
+            "events", "CreateEventBus", properties, skip=("Policy", "Tags"),
+            Tags=tag_list(ctx, properties)))
+        return Created(name, {"Arn": answer["EventBusArn"], "Name": name})
+
+    async def delete(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
+        await ignore_missing(lambda: ctx.call("events", "DeleteEventBus",
+                                              {"Name": physical_id}))
+
+
+__all__ = ["EventBus", "Rule"]

@@ -1,0 +1,94 @@
+"""AWS::Logs::LogGroup, LogStream and SubscriptionFilter."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from emulator.cloudformation.resources import (
+    Created,
+    ResourceContext,
+    ResourceType,
+    ignore_missing,
+    register,
+    tag_map,
+)
+from emulator.cloudformation.types.base import Simple, fit
+
+
+@register
+class LogGroup(ResourceType):
+    type_name = "AWS::Logs::LogGroup"
+    service = "logs"
+    name_property = "LogGroupName"
+
+    async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
+        name = properties.get("LogGroupName") or ctx.physical_name(512)
+        await ctx.call("logs", "CreateLogGroup", fit(
+            "logs", "CreateLogGroup", properties, logGroupName=name,
+            tags=tag_map(ctx, properties)))
+        if properties.get("RetentionInDays") is not None:
+            await ctx.call("logs", "PutRetentionPolicy", {
+                "logGroupName": name, "retentionInDays": properties["RetentionInDays"]})
+        return Created(name, {"Arn": ctx.arn("logs", f"log-group:{name}:*")})
+
+    async def update(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], previous: dict[str, Any],
+                     attributes: dict[str, Any]) -> dict[str, Any]:
+        retention = properties.get("RetentionInDays")
+        if retention != previous.get("RetentionInDays"):
+            if retention is None:
+                await ctx.call("logs", "DeleteRetentionPolicy", {"logGroupName": physical_id})
+            else:
+                await ctx.call("logs", "PutRetentionPolicy", {
+                    "logGroupName": physical_id, "retentionInDays": retention})
+        return attributes
+
+    async def delete(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
+        await ignore_missing(lambda: ctx.call("logs", "DeleteLogGroup",
+                                              {"logGroupName": physical_id}))
+
+
+@register
+class LogStream(Simple):
+    type_name = "AWS::Logs::LogStream"
+    service = "logs"
+    updatable = False
+    create_operation, delete_operation = "CreateLogStream", "DeleteLogStream"
+    physical = "logStreamName"
+    identity = {"logGroupName": "LogGroupName", "logStreamName": "@id"}
+
+    async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
+        name = properties.get("LogStreamName") or ctx.physical_name(512)
+        await ctx.call("logs", "CreateLogStream", {
+            "logGroupName": properties.get("LogGroupName"), "logStreamName": name})
+        return Created(name)
+
+
+@register
+class SubscriptionFilter(ResourceType):
+    type_name = "AWS::Logs::SubscriptionFilter"
+    service = "logs"
+
+    async def _put(self, ctx: ResourceContext, name: str, properties: dict[str, Any]) -> None:
+        await ctx.call("logs", "PutSubscriptionFilter", fit(
+            "logs", "PutSubscriptionFilter", properties, filterName=name))
+
+    async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
+        name = properties.get("FilterName") or ctx.physical_name(512)
+        await self._put(ctx, name, properties)
+        return Created(name)
+
+    async def update(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], previous: dict[str, Any],
+                     attributes: dict[str, Any]) -> dict[str, Any]:
+        await self._put(ctx, physical_id, properties)
+        return attributes
+
+    async def delete(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
+        await ignore_missing(lambda: ctx.call("logs", "DeleteSubscriptionFilter", {
+            "logGroupName": properties.get("LogGroupName"), "filterName": physical_id}))
+
+
+__all__ = ["LogGroup", "LogStream", "SubscriptionFilter"]

@@ -1,0 +1,149 @@
+"""AWS::SNS::Topic, Subscription, TopicPolicy and TopicInlinePolicy."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from emulator.cloudformation.resources import (
+    Created,
+    ResourceContext,
+    ResourceType,
+    ignore_missing,
+    register,
+    tag_list,
+    text,
+)
+
+TOPIC_ATTRIBUTES = ("DisplayName", "KmsMasterKeyId", "FifoTopic", "ContentBasedDeduplication",
+                    "SignatureVersion", "TracingConfig", "ArchivePolicy",
+                    "DataProtectionPolicy", "FifoThroughputScope")
+SUBSCRIPTION_ATTRIBUTES = ("DeliveryPolicy", "FilterPolicy", "FilterPolicyScope",
+                           "RawMessageDelivery", "RedrivePolicy", "SubscriptionRoleArn",
+                           "ReplayPolicy")
+
+
+def _attributes(properties: dict[str, Any], names: tuple[str, ...]) -> dict[str, str]:
+    return {name: json.dumps(properties[name]) if isinstance(properties[name], (dict, list))
+            else text(properties[name]) for name in names if properties.get(name) is not None}
+
+
+@register
+class Topic(ResourceType):
+    type_name = "AWS::SNS::Topic"
+    service = "sns"
+    name_property = "TopicName"
+    extra_attributes = ("TopicName",)
+
+    async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
+        fifo = text(properties.get("FifoTopic", "false")).lower() == "true"
+        name = properties.get("TopicName") or ctx.physical_name(
+            256, suffix=".fifo" if fifo else "")
+        answer = await ctx.call("sns", "CreateTopic", {
+            "Name": name, "Attributes": _attributes(properties, TOPIC_ATTRIBUTES),
+            "Tags": tag_list(ctx, properties)})
+        arn = answer["TopicArn"]
+        for subscription in properties.get("Subscription") or []:
+            await ctx.call("sns", "Subscribe", {"TopicArn": arn,
+                                               "Protocol": subscription["Protocol"],
+                                               "Endpoint": subscription["Endpoint"]})
+        return Created(arn, {"TopicArn": arn, "TopicName": name})
+
+    async def update(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], previous: dict[str, Any],
+                     attributes: dict[str, Any]) -> dict[str, Any]:
+        new = _attributes(properties, TOPIC_ATTRIBUTES)
+        old = _attributes(previous, TOPIC_ATTRIBUTES)
+        for name in set(new) | set(old):
+            if name in ("FifoTopic",) or new.get(name) == old.get(name):
+                continue
+            await ctx.call("sns", "SetTopicAttributes", {
+                "TopicArn": physical_id, "AttributeName": name,
+                "AttributeValue": new.get(name, "")})
+        return attributes
+
+    async def delete(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
+        await ignore_missing(lambda: ctx.call("sns", "DeleteTopic", {"TopicArn": physical_id}))
+
+
+@register
+class Subscription(ResourceType):
+    type_name = "AWS::SNS::Subscription"
+    service = "sns"
+
+    async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
+        answer = await ctx.call("sns", "Subscribe", {
+            "TopicArn": properties.get("TopicArn"), "Protocol": properties.get("Protocol"),
+            "Endpoint": properties.get("Endpoint"),
+            "Attributes": _attributes(properties, SUBSCRIPTION_ATTRIBUTES),
+            "ReturnSubscriptionArn": True})
+        return Created(answer["SubscriptionArn"], {"Arn": answer["SubscriptionArn"]})
+
+    async def update(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], previous: dict[str, Any],
+                     attributes: dict[str, Any]) -> dict[str, Any]:
+        new = _attributes(properties, SUBSCRIPTION_ATTRIBUTES)
+        old = _attributes(previous, SUBSCRIPTION_ATTRIBUTES)
+        for name in set(new) | set(old):
+            if new.get(name) != old.get(name):
+                await ctx.call("sns", "SetSubscriptionAttributes", {
+                    "SubscriptionArn": physical_id, "AttributeName": name,
+                    "AttributeValue": new.get(name, "")})
+        return attributes
+
+    async def delete(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
+        await ignore_missing(lambda: ctx.call("sns", "Unsubscribe",
+                                              {"SubscriptionArn": physical_id}))
+
+
+class _Policy(ResourceType):
+    service = "sns"
+
+    def _topics(self, properties: dict[str, Any]) -> list[str]:
+        if "TopicArn" in properties:
+            return [properties["TopicArn"]]
+        return list(properties.get("Topics") or [])
+
+    async def _apply(self, ctx: ResourceContext, topics: list[str], policy: str) -> None:
+        for arn in topics:
+            await ctx.call("sns", "SetTopicAttributes", {
+                "TopicArn": arn, "AttributeName": "Policy", "AttributeValue": policy})
+
+    async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
+        await self._apply(ctx, self._topics(properties),
+                          json.dumps(properties.get("PolicyDocument") or {}))
+        physical_id = ctx.physical_name()
+        return Created(physical_id, {"Id": physical_id})
+
+    async def update(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], previous: dict[str, Any],
+                     attributes: dict[str, Any]) -> dict[str, Any]:
+        await self._apply(ctx, self._topics(properties),
+                          json.dumps(properties.get("PolicyDocument") or {}))
+        return attributes
+
+    async def delete(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
+        for arn in self._topics(properties):
+            await ignore_missing(self._clearer(ctx, arn))
+
+    def _clearer(self, ctx: ResourceContext, arn: str) -> Callable[[], Awaitable[Any]]:
+        return lambda: ctx.call("sns", "SetTopicAttributes", {
+            "TopicArn": arn, "AttributeName": "Policy", "AttributeValue": ""})
+
+
+@register
+class TopicPolicy(_Policy):
+    type_name = "AWS::SNS::TopicPolicy"
+    extra_attributes = ("Id",)
+
+
+@register
+class TopicInlinePolicy(_Policy):
+    type_name = "AWS::SNS::TopicInlinePolicy"
+
+
+__all__ = ["Subscription", "Topic", "TopicInlinePolicy", "TopicPolicy"]

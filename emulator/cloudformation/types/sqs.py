@@ -1,0 +1,121 @@
+"""AWS::SQS::Queue and AWS::SQS::QueuePolicy."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from emulator.cloudformation.resources import (
+    Created,
+    ResourceContext,
+    ResourceType,
+    ignore_missing,
+    register,
+    tag_map,
+    text,
+)
+
+# Queue properties that are queue attributes of the same name.
+ATTRIBUTES = (
+    "ContentBasedDeduplication", "DeduplicationScope", "DelaySeconds", "FifoQueue",
+    "FifoThroughputLimit", "KmsDataKeyReusePeriodSeconds", "KmsMasterKeyId",
+    "MaximumMessageSize", "MessageRetentionPeriod", "ReceiveMessageWaitTimeSeconds",
+    "RedriveAllowPolicy", "RedrivePolicy", "SqsManagedSseEnabled", "VisibilityTimeout",
+)
+
+
+def queue_attributes(properties: dict[str, Any]) -> dict[str, str]:
+    out = {}
+    for name in ATTRIBUTES:
+        value = properties.get(name)
+        if value is None:
+            continue
+        out[name] = json.dumps(value) if isinstance(value, dict) else text(value)
+    return out
+
+
+@register
+class Queue(ResourceType):
+    type_name = "AWS::SQS::Queue"
+    service = "sqs"
+    name_property = "QueueName"
+    extra_attributes = ("QueueName",)
+
+    async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
+        fifo = text(properties.get("FifoQueue", "false")).lower() == "true"
+        name = properties.get("QueueName") or ctx.physical_name(
+            80 - (5 if fifo else 0), suffix=".fifo" if fifo else "")
+        answer = await ctx.call("sqs", "CreateQueue", {
+            "QueueName": name, "Attributes": queue_attributes(properties),
+            "tags": tag_map(ctx, properties)})
+        url = answer["QueueUrl"]
+        arn = ctx.arn("sqs", name)
+        return Created(url, {"Arn": arn, "QueueName": name, "QueueUrl": url})
+
+    async def update(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], previous: dict[str, Any],
+                     attributes: dict[str, Any]) -> dict[str, Any]:
+        changed = queue_attributes(properties)
+        for name in queue_attributes(previous):
+            if name not in changed and name in ("RedrivePolicy", "RedriveAllowPolicy"):
+                changed[name] = ""
+        if changed:
+            await ctx.call("sqs", "SetQueueAttributes",
+                           {"QueueUrl": physical_id, "Attributes": changed})
+        await _retag(ctx, physical_id, properties, previous)
+        return attributes
+
+    async def delete(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
+        await ignore_missing(lambda: ctx.call("sqs", "DeleteQueue", {"QueueUrl": physical_id}))
+
+
+async def _retag(ctx: ResourceContext, url: str, properties: dict[str, Any],
+                 previous: dict[str, Any]) -> None:
+    new, old = tag_map(ctx, properties), tag_map(ctx, previous)
+    gone = [key for key in old if key not in new]
+    if gone:
+        await ctx.call("sqs", "UntagQueue", {"QueueUrl": url, "TagKeys": gone})
+    if new != old:
+        await ctx.call("sqs", "TagQueue", {"QueueUrl": url, "Tags": new})
+
+
+@register
+class QueuePolicy(ResourceType):
+    type_name = "AWS::SQS::QueuePolicy"
+    service = "sqs"
+    extra_attributes = ("Id",)
+
+    async def _apply(self, ctx: ResourceContext, urls: list[str], policy: str) -> None:
+        for url in urls:
+            await ctx.call("sqs", "SetQueueAttributes",
+                           {"QueueUrl": url, "Attributes": {"Policy": policy}})
+
+    async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
+        await self._apply(ctx, list(properties.get("Queues") or []),
+                          json.dumps(properties.get("PolicyDocument") or {}))
+        physical_id = ctx.physical_name()
+        return Created(physical_id, {"Id": physical_id})
+
+    async def update(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], previous: dict[str, Any],
+                     attributes: dict[str, Any]) -> dict[str, Any]:
+        dropped = [url for url in previous.get("Queues") or []
+                   if url not in (properties.get("Queues") or [])]
+        await self._apply(ctx, dropped, "")
+        await self._apply(ctx, list(properties.get("Queues") or []),
+                          json.dumps(properties.get("PolicyDocument") or {}))
+        return attributes
+
+    async def delete(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
+        for url in properties.get("Queues") or []:
+            await ignore_missing(self._clearer(ctx, url))
+
+    def _clearer(self, ctx: ResourceContext, url: str) -> Callable[[], Awaitable[Any]]:
+        return lambda: ctx.call("sqs", "SetQueueAttributes",
+                                {"QueueUrl": url, "Attributes": {"Policy": ""}})
+
+
+__all__ = ["Queue", "QueuePolicy", "queue_attributes"]

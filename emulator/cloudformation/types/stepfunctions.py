@@ -1,0 +1,91 @@
+"""AWS::StepFunctions::StateMachine and Activity."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from emulator.cloudformation.errors import ResourceError
+from emulator.cloudformation.resources import (
+    Created,
+    ResourceContext,
+    ResourceType,
+    ignore_missing,
+    register,
+    tag_list,
+)
+from emulator.cloudformation.types.base import fit
+
+
+def definition(properties: dict[str, Any]) -> str:
+    """The definition text with DefinitionSubstitutions applied."""
+    if properties.get("Definition") is not None:
+        text = json.dumps(properties["Definition"])
+    elif properties.get("DefinitionString") is not None:
+        text = str(properties["DefinitionString"])
+    else:
+        raise ResourceError("Properties validation failed for resource with message: "
+                            "#: required key [DefinitionString] not found (or Definition, "
+                            "DefinitionS3Location)", "InvalidRequest")
+    for key, value in (properties.get("DefinitionSubstitutions") or {}).items():
+        replacement = value if isinstance(value, str) else json.dumps(value)
+        text = text.replace("${" + key + "}", replacement)
+    return text
+
+
+def _lower_tags(ctx: ResourceContext, properties: dict[str, Any]) -> list[dict[str, str]]:
+    return [{"key": tag["Key"], "value": str(tag["Value"])}
+            for tag in tag_list(ctx, properties)]
+
+
+@register
+class StateMachine(ResourceType):
+    type_name = "AWS::StepFunctions::StateMachine"
+    service = "stepfunctions"
+    name_property = "StateMachineName"
+    extra_attributes = ("Name", "StateMachineRevisionId")
+
+    async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
+        name = properties.get("StateMachineName") or ctx.physical_name(80)
+        answer = await ctx.call("stepfunctions", "CreateStateMachine", fit(
+            "stepfunctions", "CreateStateMachine", properties, skip=("Tags",), name=name,
+            definition=definition(properties), type=properties.get("StateMachineType"),
+            tags=_lower_tags(ctx, properties)))
+        arn = answer["stateMachineArn"]
+        return Created(arn, {"Arn": arn, "Name": name, "StateMachineRevisionId":
+                             answer.get("stateMachineVersionArn", arn)})
+
+    async def update(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], previous: dict[str, Any],
+                     attributes: dict[str, Any]) -> dict[str, Any]:
+        await ctx.call("stepfunctions", "UpdateStateMachine", fit(
+            "stepfunctions", "UpdateStateMachine", properties, stateMachineArn=physical_id,
+            definition=definition(properties)))
+        return attributes
+
+    async def delete(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
+        await ignore_missing(lambda: ctx.call("stepfunctions", "DeleteStateMachine",
+                                              {"stateMachineArn": physical_id}))
+
+
+@register
+class Activity(ResourceType):
+    type_name = "AWS::StepFunctions::Activity"
+    service = "stepfunctions"
+    name_property = "Name"
+    extra_attributes = ("Name",)
+
+    async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
+        answer = await ctx.call("stepfunctions", "CreateActivity", {
+            "name": properties["Name"], "tags": _lower_tags(ctx, properties)})
+        return Created(answer["activityArn"], {"Arn": answer["activityArn"],
+                                               "Name": properties["Name"]})
+
+    async def delete(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
+        await ignore_missing(lambda: ctx.call("stepfunctions", "DeleteActivity",
+                                              {"activityArn": physical_id}))
+
+
+__all__ = ["Activity", "StateMachine", "definition"]
