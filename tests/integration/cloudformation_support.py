@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from typing import Any
 
@@ -33,10 +34,8 @@ def delete(cfn: Any, name: str) -> None:
 
 def wait_failed(cfn: Any, name: str, waiter: str = "stack_create_complete") -> dict[str, Any]:
     """Wait for a waiter to give up on a failed stack; returns the stack."""
-    try:
+    with contextlib.suppress(WaiterError):
         cfn.get_waiter(waiter).wait(StackName=name, WaiterConfig=FAST)
-    except WaiterError:
-        pass
     return dict(cfn.describe_stacks(StackName=name)["Stacks"][0])
 
 
