@@ -25,6 +25,9 @@ PROVIDERS: dict[str, str] = {
     "cognito-idp": "emulator.services.cognito_idp.provider:CognitoIdpProvider",
     "apigatewaymanagementapi": "emulator.services.apigatewaymanagementapi.provider:ManagementApiProvider",  # noqa: E501
     "cloudformation": "emulator.services.cloudformation.provider:CloudFormationProvider",
+    "iam": "emulator.services.iam.provider:IamProvider",
+    "secretsmanager": "emulator.services.secretsmanager.provider:SecretsManagerProvider",
+    "kms": "emulator.services.kms.provider:KmsProvider",
 }
 
 

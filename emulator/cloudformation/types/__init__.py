@@ -7,12 +7,14 @@ from emulator.cloudformation.types import (
     cloudformation,
     cognito,
     events,
+    iam,
     lambda_,
     logs,
+    secrets,
     sns,
     sqs,
     stepfunctions,
 )
 
-__all__ = ["apigateway", "apigatewayv2", "cloudformation", "cognito", "events", "lambda_",
-           "logs", "sns", "sqs", "stepfunctions"]
+__all__ = ["apigateway", "apigatewayv2", "cloudformation", "cognito", "events", "iam",
+           "lambda_", "logs", "secrets", "sns", "sqs", "stepfunctions"]

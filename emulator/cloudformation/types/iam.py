@@ -1,0 +1,268 @@
+"""AWS::IAM::Role, Policy, RolePolicy, ManagedPolicy and InstanceProfile (stored, not
+enforced, as the IAM service here keeps them)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from emulator.cloudformation.resources import (
+    Created,
+    ResourceContext,
+    ResourceType,
+    ignore_missing,
+    register,
+)
+
+
+def _later(ctx: ResourceContext, service: str, operation: str,
+           params: dict[str, Any]) -> Callable[[], Awaitable[Any]]:
+    return lambda: ctx.call(service, operation, params)
+
+
+def _json(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def _own_tags(properties: dict[str, Any]) -> list[dict[str, str]]:
+    return [{"Key": tag["Key"], "Value": str(tag["Value"])}
+            for tag in properties.get("Tags") or []]
+
+
+@register
+class Role(ResourceType):
+    type_name = "AWS::IAM::Role"
+    service = "iam"
+    name_property = "RoleName"
+
+    async def _sync_policies(self, ctx: ResourceContext, name: str, properties: dict[str, Any],
+                             previous: dict[str, Any]) -> None:
+        new_arns, old_arns = (list(p.get("ManagedPolicyArns") or [])
+                              for p in (properties, previous))
+        for arn in old_arns:
+            if arn not in new_arns:
+                await ignore_missing(_later(ctx,
+                    "iam", "DetachRolePolicy", {"RoleName": name, "PolicyArn": arn}))
+        for arn in new_arns:
+            if arn not in old_arns:
+                await ctx.call("iam", "AttachRolePolicy", {"RoleName": name, "PolicyArn": arn})
+        new_inline = {p["PolicyName"]: _json(p["PolicyDocument"])
+                      for p in properties.get("Policies") or []}
+        for policy in previous.get("Policies") or []:
+            if policy["PolicyName"] not in new_inline:
+                await ignore_missing(_later(ctx,
+                    "iam", "DeleteRolePolicy", {"RoleName": name,
+                                                "PolicyName": policy["PolicyName"]}))
+        old_inline = {p["PolicyName"]: _json(p["PolicyDocument"])
+                      for p in previous.get("Policies") or []}
+        for policy_name, document in new_inline.items():
+            if old_inline.get(policy_name) != document:
+                await ctx.call("iam", "PutRolePolicy", {
+                    "RoleName": name, "PolicyName": policy_name, "PolicyDocument": document})
+
+    async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
+        name = properties.get("RoleName") or ctx.physical_name(64)
+        params: dict[str, Any] = {
+            "RoleName": name,
+            "AssumeRolePolicyDocument": _json(properties.get("AssumeRolePolicyDocument", {})),
+            "Path": properties.get("Path", "/"), "Tags": _own_tags(properties)}
+        for key in ("Description", "MaxSessionDuration", "PermissionsBoundary"):
+            if properties.get(key) is not None:
+                params[key] = properties[key]
+        answer = await ctx.call("iam", "CreateRole", params)
+        await self._sync_policies(ctx, name, properties, {})
+        role = answer["Role"]
+        return Created(name, {"Arn": role["Arn"], "RoleId": role["RoleId"]})
+
+    async def update(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], previous: dict[str, Any],
+                     attributes: dict[str, Any]) -> dict[str, Any]:
+        trust = _json(properties.get("AssumeRolePolicyDocument", {}))
+        if trust != _json(previous.get("AssumeRolePolicyDocument", {})):
+            await ctx.call("iam", "UpdateAssumeRolePolicy",
+                           {"RoleName": physical_id, "PolicyDocument": trust})
+        await ctx.call("iam", "UpdateRole", {
+            "RoleName": physical_id, "Description": properties.get("Description", ""),
+            "MaxSessionDuration": properties.get("MaxSessionDuration", 3600)})
+        await self._sync_policies(ctx, physical_id, properties, previous)
+        return attributes
+
+    async def delete(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
+        try:
+            attached = await ctx.call("iam", "ListAttachedRolePolicies",
+                                      {"RoleName": physical_id})
+            inline = await ctx.call("iam", "ListRolePolicies", {"RoleName": physical_id})
+        except Exception:
+            return
+        for policy in attached.get("AttachedPolicies", []):
+            await ignore_missing(_later(ctx, "iam", "DetachRolePolicy", {
+                "RoleName": physical_id, "PolicyArn": policy["PolicyArn"]}))
+        for policy_name in inline.get("PolicyNames", []):
+            await ignore_missing(_later(ctx, "iam", "DeleteRolePolicy", {
+                "RoleName": physical_id, "PolicyName": policy_name}))
+        await ignore_missing(lambda: ctx.call("iam", "DeleteRole", {"RoleName": physical_id}))
+
+
+@register
+class Policy(ResourceType):
+    """An inline policy put on each listed role."""
+
+    type_name = "AWS::IAM::Policy"
+    service = "iam"
+    extra_attributes = ("Id",)
+
+    async def _put(self, ctx: ResourceContext, properties: dict[str, Any]) -> None:
+        for role in properties.get("Roles") or []:
+            await ctx.call("iam", "PutRolePolicy", {
+                "RoleName": role, "PolicyName": properties["PolicyName"],
+                "PolicyDocument": _json(properties["PolicyDocument"])})
+
+    async def _remove(self, ctx: ResourceContext, properties: dict[str, Any],
+                      keep: list[str]) -> None:
+        for role in properties.get("Roles") or []:
+            if role not in keep:
+                await ignore_missing(_later(ctx, "iam", "DeleteRolePolicy", {
+                    "RoleName": role, "PolicyName": properties["PolicyName"]}))
+
+    async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
+        await self._put(ctx, properties)
+        physical_id = ctx.physical_name()
+        return Created(physical_id, {"Id": physical_id})
+
+    async def update(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], previous: dict[str, Any],
+                     attributes: dict[str, Any]) -> dict[str, Any]:
+        same_name = previous.get("PolicyName") == properties.get("PolicyName")
+        await self._remove(ctx, previous, list(properties.get("Roles") or []) if same_name
+                           else [])
+        await self._put(ctx, properties)
+        return attributes
+
+    async def delete(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
+        await self._remove(ctx, properties, [])
+
+
+@register
+class RolePolicy(ResourceType):
+    type_name = "AWS::IAM::RolePolicy"
+    service = "iam"
+
+    async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
+        await ctx.call("iam", "PutRolePolicy", {
+            "RoleName": properties["RoleName"], "PolicyName": properties["PolicyName"],
+            "PolicyDocument": _json(properties.get("PolicyDocument", {}))})
+        return Created(f"{properties['PolicyName']}|{properties['RoleName']}")
+
+    async def update(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], previous: dict[str, Any],
+                     attributes: dict[str, Any]) -> dict[str, Any]:
+        await self.create(ctx, properties)
+        return attributes
+
+    async def delete(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
+        await ignore_missing(lambda: ctx.call("iam", "DeleteRolePolicy", {
+            "RoleName": properties["RoleName"], "PolicyName": properties["PolicyName"]}))
+
+
+@register
+class ManagedPolicy(ResourceType):
+    type_name = "AWS::IAM::ManagedPolicy"
+    service = "iam"
+    name_property = "ManagedPolicyName"
+
+    async def _attach(self, ctx: ResourceContext, arn: str, properties: dict[str, Any],
+                      previous: dict[str, Any]) -> None:
+        new, old = list(properties.get("Roles") or []), list(previous.get("Roles") or [])
+        for role in old:
+            if role not in new:
+                await ignore_missing(_later(ctx,
+                    "iam", "DetachRolePolicy", {"RoleName": role, "PolicyArn": arn}))
+        for role in new:
+            if role not in old:
+                await ctx.call("iam", "AttachRolePolicy", {"RoleName": role, "PolicyArn": arn})
+
+    async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
+        name = properties.get("ManagedPolicyName") or ctx.physical_name(128)
+        params: dict[str, Any] = {"PolicyName": name, "Path": properties.get("Path", "/"),
+                                  "PolicyDocument": _json(properties["PolicyDocument"])}
+        if properties.get("Description") is not None:
+            params["Description"] = properties["Description"]
+        answer = await ctx.call("iam", "CreatePolicy", params)
+        arn = answer["Policy"]["Arn"]
+        await self._attach(ctx, arn, properties, {})
+        return Created(arn, {"PolicyArn": arn, "PolicyId": answer["Policy"]["PolicyId"]})
+
+    async def update(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], previous: dict[str, Any],
+                     attributes: dict[str, Any]) -> dict[str, Any]:
+        document = _json(properties["PolicyDocument"])
+        if document != _json(previous.get("PolicyDocument", {})):
+            versions = (await ctx.call("iam", "ListPolicyVersions",
+                                       {"PolicyArn": physical_id}))["Versions"]
+            if len(versions) >= 5:
+                oldest = [v for v in versions if not v["IsDefaultVersion"]][-1]
+                await ctx.call("iam", "DeletePolicyVersion", {
+                    "PolicyArn": physical_id, "VersionId": oldest["VersionId"]})
+            await ctx.call("iam", "CreatePolicyVersion", {
+                "PolicyArn": physical_id, "PolicyDocument": document, "SetAsDefault": True})
+        await self._attach(ctx, physical_id, properties, previous)
+        return attributes
+
+    async def delete(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
+        await self._attach(ctx, physical_id, {}, properties)
+        try:
+            versions = (await ctx.call("iam", "ListPolicyVersions",
+                                       {"PolicyArn": physical_id}))["Versions"]
+        except Exception:
+            return
+        for version in versions:
+            if not version["IsDefaultVersion"]:
+                await ctx.call("iam", "DeletePolicyVersion", {
+                    "PolicyArn": physical_id, "VersionId": version["VersionId"]})
+        await ignore_missing(lambda: ctx.call("iam", "DeletePolicy",
+                                              {"PolicyArn": physical_id}))
+
+
+@register
+class InstanceProfile(ResourceType):
+    type_name = "AWS::IAM::InstanceProfile"
+    service = "iam"
+    name_property = "InstanceProfileName"
+
+    async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
+        name = properties.get("InstanceProfileName") or ctx.physical_name(128)
+        answer = await ctx.call("iam", "CreateInstanceProfile", {
+            "InstanceProfileName": name, "Path": properties.get("Path", "/")})
+        for role in properties.get("Roles") or []:
+            await ctx.call("iam", "AddRoleToInstanceProfile", {
+                "InstanceProfileName": name, "RoleName": role})
+        return Created(name, {"Arn": answer["InstanceProfile"]["Arn"]})
+
+    async def update(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], previous: dict[str, Any],
+                     attributes: dict[str, Any]) -> dict[str, Any]:
+        for role in previous.get("Roles") or []:
+            await ignore_missing(_later(ctx,
+                "iam", "RemoveRoleFromInstanceProfile",
+                {"InstanceProfileName": physical_id, "RoleName": role}))
+        for role in properties.get("Roles") or []:
+            await ctx.call("iam", "AddRoleToInstanceProfile", {
+                "InstanceProfileName": physical_id, "RoleName": role})
+        return attributes
+
+    async def delete(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
+        for role in properties.get("Roles") or []:
+            await ignore_missing(_later(ctx,
+                "iam", "RemoveRoleFromInstanceProfile",
+                {"InstanceProfileName": physical_id, "RoleName": role}))
+        await ignore_missing(lambda: ctx.call("iam", "DeleteInstanceProfile",
+                                              {"InstanceProfileName": physical_id}))
+
+
+__all__ = ["InstanceProfile", "ManagedPolicy", "Policy", "Role", "RolePolicy"]

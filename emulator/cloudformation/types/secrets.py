@@ -1,0 +1,221 @@
+"""AWS::SecretsManager::Secret, KMS keys and aliases, and SSM parameters."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from emulator.cloudformation.resources import (
+    Created,
+    ResourceContext,
+    ResourceType,
+    ignore_missing,
+    register,
+    tag_list,
+    tag_map,
+)
+
+
+async def _generated(ctx: ResourceContext, spec: dict[str, Any]) -> str:
+    """A secret string made as GenerateSecretString describes it."""
+    options: dict[str, Any] = {key: spec[key] for key in (
+        "PasswordLength", "ExcludeCharacters", "ExcludeNumbers", "ExcludePunctuation",
+        "ExcludeUppercase", "ExcludeLowercase", "IncludeSpace", "RequireEachIncludedType")
+        if key in spec}
+    password = (await ctx.call("secretsmanager", "GetRandomPassword", options))[
+        "RandomPassword"]
+    template = spec.get("SecretStringTemplate")
+    key = spec.get("GenerateStringKey")
+    if template and key:
+        document = json.loads(template)
+        document[key] = password
+        return json.dumps(document)
+    return str(password)
+
+
+@register
+class Secret(ResourceType):
+    type_name = "AWS::SecretsManager::Secret"
+    service = "secretsmanager"
+    name_property = "Name"
+    extra_attributes = ("Id",)
+
+    async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
+        name = properties.get("Name") or ctx.physical_name(256)
+        value = properties.get("SecretString")
+        if value is None and properties.get("GenerateSecretString") is not None:
+            value = await _generated(ctx, properties["GenerateSecretString"])
+        params: dict[str, Any] = {"Name": name, "Tags": [
+            tag for tag in tag_list(ctx, properties) if not tag["Key"].startswith("aws:")]}
+        for key in ("Description", "KmsKeyId"):
+            if properties.get(key) is not None:
+                params[key] = properties[key]
+        if value is not None:
+            params["SecretString"] = value
+        answer = await ctx.call("secretsmanager", "CreateSecret", params)
+        return Created(answer["ARN"], {"Id": answer["ARN"]})
+
+    async def update(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], previous: dict[str, Any],
+                     attributes: dict[str, Any]) -> dict[str, Any]:
+        params: dict[str, Any] = {"SecretId": physical_id,
+                                  "Description": properties.get("Description", "")}
+        if properties.get("SecretString") != previous.get("SecretString") and (
+                properties.get("SecretString") is not None):
+            params["SecretString"] = properties["SecretString"]
+        elif properties.get("GenerateSecretString") != previous.get("GenerateSecretString") and (
+                properties.get("GenerateSecretString") is not None):
+            params["SecretString"] = await _generated(ctx, properties["GenerateSecretString"])
+        await ctx.call("secretsmanager", "UpdateSecret", params)
+        return attributes
+
+    async def delete(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
+        await ignore_missing(lambda: ctx.call("secretsmanager", "DeleteSecret", {
+            "SecretId": physical_id, "ForceDeleteWithoutRecovery": True}))
+
+
+@register
+class RotationSchedule(ResourceType):
+    type_name = "AWS::SecretsManager::RotationSchedule"
+    service = "secretsmanager"
+
+    async def _apply(self, ctx: ResourceContext, properties: dict[str, Any]) -> None:
+        params: dict[str, Any] = {"SecretId": properties["SecretId"],
+                                  "RotateImmediately": False}
+        if properties.get("RotationLambdaARN"):
+            params["RotationLambdaARN"] = properties["RotationLambdaARN"]
+        if properties.get("RotationRules"):
+            params["RotationRules"] = properties["RotationRules"]
+        await ctx.call("secretsmanager", "RotateSecret", params)
+
+    async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
+        await self._apply(ctx, properties)
+        return Created(str(properties["SecretId"]))
+
+    async def update(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], previous: dict[str, Any],
+                     attributes: dict[str, Any]) -> dict[str, Any]:
+        await self._apply(ctx, properties)
+        return attributes
+
+    async def delete(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
+        await ignore_missing(lambda: ctx.call("secretsmanager", "CancelRotateSecret",
+                                              {"SecretId": physical_id}))
+
+
+@register
+class Key(ResourceType):
+    type_name = "AWS::KMS::Key"
+    service = "kms"
+
+    async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
+        params: dict[str, Any] = {"Tags": [
+            {"TagKey": tag["Key"], "TagValue": str(tag["Value"])}
+            for tag in tag_list(ctx, properties)]}
+        if properties.get("KeyPolicy") is not None:
+            policy = properties["KeyPolicy"]
+            params["Policy"] = policy if isinstance(policy, str) else json.dumps(policy)
+        for key in ("Description", "KeyUsage", "KeySpec"):
+            if properties.get(key) is not None:
+                params[key] = properties[key]
+        answer = await ctx.call("kms", "CreateKey", params)
+        key_id = answer["KeyMetadata"]["KeyId"]
+        await self._settings(ctx, key_id, properties, {})
+        return Created(key_id, {"Arn": answer["KeyMetadata"]["Arn"], "KeyId": key_id})
+
+    async def _settings(self, ctx: ResourceContext, key_id: str, properties: dict[str, Any],
+                        previous: dict[str, Any]) -> None:
+        if str(properties.get("Enabled", True)).lower() == "false":
+            await ctx.call("kms", "DisableKey", {"KeyId": key_id})
+        elif str(previous.get("Enabled", True)).lower() == "false":
+            await ctx.call("kms", "EnableKey", {"KeyId": key_id})
+        rotation = str(properties.get("EnableKeyRotation", False)).lower() == "true"
+        if rotation:
+            await ctx.call("kms", "EnableKeyRotation", {"KeyId": key_id})
+        elif str(previous.get("EnableKeyRotation", False)).lower() == "true":
+            await ctx.call("kms", "DisableKeyRotation", {"KeyId": key_id})
+
+    async def update(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], previous: dict[str, Any],
+                     attributes: dict[str, Any]) -> dict[str, Any]:
+        if properties.get("Description") != previous.get("Description"):
+            await ctx.call("kms", "UpdateKeyDescription", {
+                "KeyId": physical_id, "Description": properties.get("Description", "")})
+        if properties.get("KeyPolicy") != previous.get("KeyPolicy") and properties.get(
+                "KeyPolicy") is not None:
+            policy = properties["KeyPolicy"]
+            await ctx.call("kms", "PutKeyPolicy", {
+                "KeyId": physical_id, "PolicyName": "default",
+                "Policy": policy if isinstance(policy, str) else json.dumps(policy)})
+        await self._settings(ctx, physical_id, properties, previous)
+        return attributes
+
+    async def delete(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
+        days = int(properties.get("PendingWindowInDays", 30))
+        await ignore_missing(lambda: ctx.call("kms", "ScheduleKeyDeletion", {
+            "KeyId": physical_id, "PendingWindowInDays": days}))
+
+
+@register
+class Alias(ResourceType):
+    type_name = "AWS::KMS::Alias"
+    service = "kms"
+
+    async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
+        await ctx.call("kms", "CreateAlias", {"AliasName": properties["AliasName"],
+                                             "TargetKeyId": properties["TargetKeyId"]})
+        return Created(str(properties["AliasName"]))
+
+    async def update(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], previous: dict[str, Any],
+                     attributes: dict[str, Any]) -> dict[str, Any]:
+        await ctx.call("kms", "UpdateAlias", {"AliasName": physical_id,
+                                             "TargetKeyId": properties["TargetKeyId"]})
+        return attributes
+
+    async def delete(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
+        await ignore_missing(lambda: ctx.call("kms", "DeleteAlias", {"AliasName": physical_id}))
+
+
+@register
+class Parameter(ResourceType):
+    type_name = "AWS::SSM::Parameter"
+    service = "ssm"
+    name_property = "Name"
+    extra_attributes = ("Type", "Value")
+
+    async def _put(self, ctx: ResourceContext, name: str, properties: dict[str, Any],
+                   overwrite: bool) -> None:
+        params: dict[str, Any] = {"Name": name, "Value": str(properties.get("Value", "")),
+                                  "Type": properties.get("Type", "String"),
+                                  "Overwrite": overwrite}
+        for key in ("Description", "AllowedPattern", "Tier", "DataType"):
+            if properties.get(key) is not None:
+                params[key] = properties[key]
+        if not overwrite:
+            tags = tag_map(ctx, properties)
+            params["Tags"] = [{"Key": k, "Value": v} for k, v in tags.items()]
+        await ctx.call("ssm", "PutParameter", params)
+
+    async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
+        name = properties.get("Name") or f"CFN-{ctx.physical_name(2048)}"
+        await self._put(ctx, name, properties, False)
+        return Created(name, {"Type": properties.get("Type", "String"),
+                              "Value": str(properties.get("Value", ""))})
+
+    async def update(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], previous: dict[str, Any],
+                     attributes: dict[str, Any]) -> dict[str, Any]:
+        await self._put(ctx, physical_id, properties, True)
+        return {**attributes, "Value": str(properties.get("Value", ""))}
+
+    async def delete(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
+        await ignore_missing(lambda: ctx.call("ssm", "DeleteParameter", {"Name": physical_id}))
+
+
+__all__ = ["Alias", "Key", "Parameter", "RotationSchedule", "Secret"]
