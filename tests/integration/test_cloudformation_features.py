@@ -104,10 +104,8 @@ def test_iam_secrets_keys_and_dynamic_references(emulator: EmulatorHandle) -> No
     assert json.loads(answer["Payload"].read()) == "admin"
 
     importer = stack_name("importer")
-    create(cfn, importer, """
-Resources:
-  Q: {Type: AWS::SQS::Queue, Properties: {KmsMasterKeyId: !ImportValue %s-key}}
-""" % name)
+    create(cfn, importer, "Resources:\n  Q: {Type: AWS::SQS::Queue, Properties: "
+                          f"{{KmsMasterKeyId: !ImportValue {name}-key}}}}\n")
     assert cfn.list_imports(ExportName=f"{name}-key")["Imports"] == [importer]
     cfn.delete_stack(StackName=name)
     stack = wait_failed(cfn, name, "stack_delete_complete")
