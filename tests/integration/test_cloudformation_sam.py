@@ -1,0 +1,177 @@
+"""AWS SAM templates deployed through CloudFormation (the AWS::Serverless transform by AWS's
+own translator), then used end to end: HTTP and REST APIs calling Lambda, an SQS consumer, a
+Step Functions workflow, and AWS::LanguageExtensions' Fn::ForEach."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import httpx
+from cloudformation_support import FAST, delete, outputs, physical_ids, stack_name
+
+from emulator.testing import EmulatorHandle
+
+SAM_APP = """
+AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    Runtime: python3.12
+    Timeout: 10
+    Environment:
+      Variables:
+        GREETING: hello
+Resources:
+  HelloFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: index.handler
+      InlineCode: |
+        import json, os
+        def handler(event, context):
+            name = (event.get("queryStringParameters") or {}).get("name", "world")
+            return {"statusCode": 200,
+                    "body": json.dumps({"message": f"{os.environ['GREETING']} {name}"})}
+      Events:
+        Rest:
+          Type: Api
+          Properties: {Path: /hello, Method: get}
+        Http:
+          Type: HttpApi
+          Properties: {Path: /hi, Method: get}
+  Inbox:
+    Type: AWS::SQS::Queue
+  Seen:
+    Type: AWS::SQS::Queue
+  Consumer:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: index.handler
+      Environment:
+        Variables:
+          SEEN_URL: !Ref Seen
+      Policies:
+        - SQSSendMessagePolicy: {QueueName: !GetAtt Seen.QueueName}
+      InlineCode: |
+        import os, boto3
+        def handler(event, context):
+            sqs = boto3.client("sqs")
+            for record in event["Records"]:
+                sqs.send_message(QueueUrl=os.environ["SEEN_URL"], MessageBody=record["body"])
+      Events:
+        Queue:
+          Type: SQS
+          Properties: {Queue: !GetAtt Inbox.Arn, BatchSize: 5}
+  Workflow:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Definition:
+        StartAt: Greet
+        States:
+          Greet:
+            Type: Task
+            Resource: arn:aws:states:::lambda:invoke
+            Parameters:
+              FunctionName: !GetAtt HelloFunction.Arn
+              Payload: {queryStringParameters: {name: flow}}
+            OutputPath: $.Payload
+            End: true
+      Policies:
+        - LambdaInvokePolicy: {FunctionName: !Ref HelloFunction}
+Outputs:
+  RestUrl:
+    Value: !Sub "https://${ServerlessRestApi}.execute-api.${AWS::Region}.amazonaws.com/Prod/hello"
+  HttpApiId: {Value: !Ref ServerlessHttpApi}
+  RestApiId: {Value: !Ref ServerlessRestApi}
+  InboxUrl: {Value: !Ref Inbox}
+  SeenUrl: {Value: !Ref Seen}
+  WorkflowArn: {Value: !Ref Workflow}
+"""
+
+
+def _deploy_like_sam(cfn: object, name: str, body: str) -> None:
+    """What `sam deploy` does: a change set of type CREATE with the transform, then execute."""
+    created = cfn.create_change_set(  # type: ignore[attr-defined]
+        StackName=name, ChangeSetName="samcli-deploy1", ChangeSetType="CREATE",
+        TemplateBody=body, Capabilities=["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"])
+    cfn.get_waiter("change_set_create_complete").wait(  # type: ignore[attr-defined]
+        ChangeSetName=created["Id"], WaiterConfig=FAST)
+    cfn.execute_change_set(ChangeSetName=created["Id"])  # type: ignore[attr-defined]
+    cfn.get_waiter("stack_create_complete").wait(  # type: ignore[attr-defined]
+        StackName=name, WaiterConfig=FAST)
+
+
+def test_a_sam_application_deploys_and_answers_end_to_end(emulator: EmulatorHandle) -> None:
+    cfn = emulator.client("cloudformation")
+    name = stack_name("sam")
+    _deploy_like_sam(cfn, name, SAM_APP)
+    out = outputs(cfn, name)
+    resources = physical_ids(cfn, name)
+    assert {"HelloFunction", "HelloFunctionRole", "ServerlessRestApi", "ServerlessHttpApi",
+            "ConsumerQueue", "Workflow", "WorkflowRole"} <= set(resources)
+    processed = cfn.get_template(StackName=name, TemplateStage="Processed")["TemplateBody"]
+    assert "AWS::Serverless::Function" not in json.dumps(processed)
+    original = cfn.get_template(StackName=name)["TemplateBody"]
+    assert "AWS::Serverless::Function" in json.dumps(original)
+
+    rest = httpx.get(f"{emulator.endpoint_url}/_aws/execute-api/{out['RestApiId']}/Prod/hello",
+                     params={"name": "rest"})
+    assert rest.status_code == 200 and rest.json() == {"message": "hello rest"}
+    http = httpx.get(f"{emulator.endpoint_url}/_aws/execute-api/{out['HttpApiId']}/hi",
+                     params={"name": "http"})
+    assert http.status_code == 200 and http.json() == {"message": "hello http"}
+
+    sqs = emulator.client("sqs")
+    sqs.send_message(QueueUrl=out["InboxUrl"], MessageBody="ping")
+    received: list[str] = []
+    deadline = time.monotonic() + 20
+    while not received and time.monotonic() < deadline:
+        answer = sqs.receive_message(QueueUrl=out["SeenUrl"], WaitTimeSeconds=1)
+        received = [m["Body"] for m in answer.get("Messages", [])]
+    assert received == ["ping"]
+
+    sfn = emulator.client("stepfunctions")
+    execution = sfn.start_execution(stateMachineArn=out["WorkflowArn"], input="{}")
+    deadline = time.monotonic() + 20
+    described = sfn.describe_execution(executionArn=execution["executionArn"])
+    while described["status"] == "RUNNING" and time.monotonic() < deadline:
+        time.sleep(0.1)
+        described = sfn.describe_execution(executionArn=execution["executionArn"])
+    assert described["status"] == "SUCCEEDED"
+    assert json.loads(json.loads(described["output"])["body"]) == {"message": "hello flow"}
+
+    delete(cfn, name)
+    assert out["WorkflowArn"] not in [m["stateMachineArn"] for m in
+                                      sfn.list_state_machines()["stateMachines"]]
+
+
+FOR_EACH = """
+Transform: AWS::LanguageExtensions
+Parameters:
+  Names: {Type: CommaDelimitedList, Default: "orders,payments"}
+Resources:
+  Fn::ForEach::Queues:
+    - Name
+    - !Ref Names
+    - Queue${Name}:
+        Type: AWS::SQS::Queue
+        Properties:
+          QueueName: !Sub "${AWS::StackName}-${Name}"
+Outputs:
+  Count: {Value: {"Fn::Length": !Ref Names}}
+  Names: {Value: {"Fn::ToJsonString": {names: !Ref Names}}}
+"""
+
+
+def test_language_extensions_expand_for_each(emulator: EmulatorHandle) -> None:
+    cfn, sqs = emulator.client("cloudformation"), emulator.client("sqs")
+    name = stack_name("foreach")
+    cfn.create_stack(StackName=name, TemplateBody=FOR_EACH,
+                     Capabilities=["CAPABILITY_AUTO_EXPAND"])
+    cfn.get_waiter("stack_create_complete").wait(StackName=name, WaiterConfig=FAST)
+    assert set(physical_ids(cfn, name)) == {"Queueorders", "Queuepayments"}
+    assert sqs.get_queue_url(QueueName=f"{name}-payments")["QueueUrl"]
+    assert outputs(cfn, name) == {
+        "Count": "2", "Names": '{"names":["orders","payments"]}'}
+    delete(cfn, name)
