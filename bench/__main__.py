@@ -21,6 +21,7 @@ from bench import (
     asl_memory,
     asl_tasks,
     async_events,
+    cloudformation_deploy,
     first_answer,
     lambda_invoke,
     machine,
@@ -39,7 +40,7 @@ BENCHMARKS = ("startup", "memory", "first-answer", "sqs", "asl", "asl-e2e", "asl
               "xray-udp", "xray-query", "xray-tracing",
               "apigateway", "apigateway-auth", "http-api", "websocket",
               "async",
-              "asl-tasks")
+              "asl-tasks", "cloudformation")
 
 
 def _options(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -73,6 +74,7 @@ def _plan(quick: bool) -> dict[str, Callable[[], list[Result]]]:
         "websocket": lambda: websocket_messages.run(calls, warmup),
         "async": lambda: async_events.run(calls // 2, warmup),
         "asl-tasks": lambda: asl_tasks.run(calls // 2, warmup),
+        "cloudformation": lambda: cloudformation_deploy.run(2 if quick else 5),
     }
 
 
@@ -87,7 +89,8 @@ def _skip_name(name: str) -> str:
              "http-api": "HTTP API invoke",
              "websocket": "WebSocket messages",
              "async": "async invoke and event sources",
-             "asl-tasks": "SFN Lambda tasks"}
+             "asl-tasks": "SFN Lambda tasks",
+             "cloudformation": "CloudFormation deploy"}
     return names.get(name, "SQS latency")
 
 
@@ -104,7 +107,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             lines.extend(plan[name]())
         except (sqs_latency.Unavailable, lambda_invoke.Unavailable,
                 apigateway_invoke.Unavailable, async_events.Unavailable,
-                asl_tasks.Unavailable, xray_tracing.Unavailable) as error:
+                asl_tasks.Unavailable, xray_tracing.Unavailable,
+                cloudformation_deploy.Unavailable) as error:
             lines.append(Skipped(_skip_name(name), f"emulator not ready: {error}"))
         except Exception as error:
             traceback.print_exc()

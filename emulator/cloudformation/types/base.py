@@ -5,10 +5,11 @@ members by the service's own model, and :class:`Simple`, a type described by dat
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from functools import cache
 from typing import Any, ClassVar
 
-from botocore.model import OperationModel, Shape, StructureShape
+from botocore.model import OperationModel, ServiceModel, Shape, StructureShape
 from botocore.session import get_session
 
 from emulator.cloudformation.resources import (
@@ -22,8 +23,29 @@ from emulator.cloudformation.resources import (
 
 
 @cache
+def _session() -> Any:
+    return get_session()
+
+
+@cache
+def _service(service: str) -> ServiceModel:
+    return _session().get_service_model(service)
+
+
+def _own_models(service: str, name: str) -> OperationModel:
+    return _service(service).operation_model(name)
+
+
+_models: list[Callable[[str, str], OperationModel]] = [_own_models]
+
+
+def use_models(source: Callable[[str, str], OperationModel]) -> None:
+    """Read operation models from ``source`` (the wire layer's, so they load once)."""
+    _models[0] = source
+
+
 def operation(service: str, name: str) -> OperationModel:
-    return get_session().get_service_model(service).operation_model(name)
+    return _models[0](service, name)
 
 
 def _fit(shape: Shape, value: Any) -> Any:
@@ -138,4 +160,4 @@ class Simple(ResourceType):
         await ignore_missing(lambda: ctx.call(self.service, self.delete_operation, params))
 
 
-__all__ = ["Simple", "dig", "fit", "operation", "tags_as_map"]
+__all__ = ["Simple", "dig", "fit", "operation", "tags_as_map", "use_models"]

@@ -13,6 +13,7 @@ from emulator.cloudformation import loader
 from emulator.cloudformation.deploy import Deployment
 from emulator.cloudformation.errors import TemplateError
 from emulator.cloudformation.ports import ServiceFailure
+from emulator.cloudformation.types.base import use_models
 from emulator.context import RequestContext
 from emulator.runtime.background import Background
 from emulator.services.base import Provider
@@ -25,9 +26,11 @@ from emulator.services.cloudformation.models import (
     StackRecord,
 )
 from emulator.store import Table
+from emulator.wire import specs
 from emulator.wire.errors import ServiceError
 
 PAGE = 100
+use_models(specs.operation_model)
 TERMINAL_FAILED = ("ROLLBACK_COMPLETE", "ROLLBACK_FAILED", "CREATE_FAILED", "DELETE_FAILED")
 
 
