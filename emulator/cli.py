@@ -1,5 +1,5 @@
-"""The command line: ``serve`` (the default), ``reset``, ``status``, and X-Ray's
-``traces`` and ``trace ID``."""
+"""The command line: ``serve`` (the default), ``reset``, ``status``, ``deploy TEMPLATE``, and
+X-Ray's ``traces`` and ``trace ID``."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 from emulator import __version__
 from emulator.config import Settings, options
+from emulator.services.cloudformation import cli as deploy_cli
 from emulator.services.xray import cli as xray_cli
 
 
@@ -83,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_server_options(common, nested=True)
     common.add_argument("--endpoint-url", help="the emulator to talk to")
     xray_cli.add_commands(commands, common)
+    deploy_cli.add_command(commands, common)
     _add_server_options(parser)
     return parser
 
@@ -105,6 +107,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     url = _endpoint(args)
     if command in ("traces", "trace"):
         return xray_cli.run(args, url)
+    if command == "deploy":
+        return deploy_cli.run(args, url, settings.region)
     try:
         if command == "status":
             reply = httpx.get(f"{url}/_emulator/health", timeout=5)

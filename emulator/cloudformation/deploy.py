@@ -45,6 +45,16 @@ class Placeholder(ResourceType):
         return None
 
 
+def with_id_attributes(kind: ResourceType, created: Created) -> dict[str, Any]:
+    """The created resource's attributes; schema attributes named ``Id`` or ``...Id`` that
+    the type left out are its physical id, as they are for these types on AWS."""
+    attributes = dict(created.attributes)
+    for name in kind.attributes():
+        if name not in attributes and (name == "Id" or name.endswith("Id")) and "." not in name:
+            attributes[name] = created.physical_id
+    return attributes
+
+
 def handler_code(failure: ServiceFailure) -> str:
     code = failure.code
     if "AlreadyExists" in code or "Conflict" in code or code == "EntityAlreadyExists":
@@ -212,7 +222,7 @@ class Deployment:
             self.event(resource, "CREATE_FAILED", problem.message)
             raise
         resource.physical_id = created.physical_id
-        resource.attributes = created.attributes
+        resource.attributes = with_id_attributes(kind, created)
         resource.emulated = not isinstance(kind, Placeholder)
         self.event(resource, "CREATE_IN_PROGRESS", "Resource creation Initiated")
         reason = "" if resource.emulated else (

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from emulator.cloudformation.deploy import Deployment, Placeholder
+from emulator.cloudformation.deploy import Deployment, Placeholder, with_id_attributes
 from emulator.cloudformation.errors import ResourceError
 from emulator.cloudformation.state import ResourceState
 from emulator.cloudformation.template import Prepared
@@ -102,7 +102,7 @@ class Updater:
             d.event(fresh, "UPDATE_FAILED", problem.message)
             raise
         fresh.physical_id = created.physical_id
-        fresh.attributes = created.attributes
+        fresh.attributes = with_id_attributes(kind, created)
         fresh.properties = properties
         fresh.emulated = not isinstance(kind, Placeholder)
         d.event(fresh, "UPDATE_IN_PROGRESS", "Resource creation Initiated")
