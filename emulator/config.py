@@ -85,6 +85,12 @@ class Settings:
         metadata=_about("process executor: run python3.X functions on an installed python3.X"),
     )
 
+    cloudformation_placeholders: bool = field(
+        default=False,
+        metadata=_about("create resources of types the emulator lacks as placeholders instead "
+                        "of failing the stack"),
+    )
+
     xray_daemon_port: int = field(
         default=2000,
         metadata=_about(

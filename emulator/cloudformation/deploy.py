@@ -31,11 +31,15 @@ class Reporter(Protocol):
     def stack_status(self, status: str, reason: str = "") -> None: ...
 
 
-@dataclass
 class Placeholder(ResourceType):
     """A resource of a type the emulator lacks, when placeholders are allowed."""
 
-    type_name_: str = ""
+    type_name = ""
+    service = ""
+
+    @classmethod
+    def attributes(cls) -> set[str]:
+        return set()
 
     async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
         return Created(ctx.physical_name())

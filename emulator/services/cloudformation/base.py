@@ -135,7 +135,7 @@ class CloudFormationBase(Provider):
             stack.name, stack.stack_id, ctx.account_id, ctx.region, self.caller(ctx), reporter,
             now=self.clock.now, resources=runner.load_resources(stack),
             tags=list(stack.tags), endpoint_url=ctx.endpoint_url,
-            placeholders=bool(getattr(self.settings, "cloudformation_placeholders", False)),
+            placeholders=self.settings.cloudformation_placeholders,
             new_id=lambda: str(uuid.uuid4()))
         deployment.extras["import_value"] = lambda name: self.export_value(ctx, name)
         deployment.extras["stack_policy"] = runner.policy_check(stack)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+
+import pytest
 
 from emulator.cloudformation.update import REPLACING, Updater
 from tests.unit.cloudformation.cfn_fakes import Reporter, World, deployment, prepared, world
@@ -145,3 +148,35 @@ Resources:
     assert changes["Third"]["Replacement"] == "False"
     assert changes["Third"]["Details"][0]["Evaluation"] == "Dynamic"
     assert changes["Third"]["Details"][0]["ChangeSource"] == "ResourceReference"
+
+
+def test_placeholders_stand_in_for_types_the_emulator_lacks(world: World) -> None:
+    body = ("Resources:\n  Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.0/16}}\n"
+            "  Q: {Type: AWS::SQS::Queue, Properties: {Peer: !Ref Vpc}}\n")
+    refused = Reporter()
+    assert not asyncio.run(deployment(refused).create(prepared(body)))
+    reason = next(e.reason for e in refused.events if e.status == "CREATE_FAILED")
+    assert reason.startswith("Resource type AWS::EC2::VPC is not supported by this emulator")
+    allowed = Reporter()
+    d = deployment(allowed)
+    d.placeholders = True
+    assert asyncio.run(d.create(prepared(body)))
+    done = next(e for e in allowed.events if e.logical_id == "Vpc" and
+                e.status == "CREATE_COMPLETE")
+    assert done.reason == "Not emulated: AWS::EC2::VPC created as a placeholder"
+    assert world.objects[d.resources["Q"].physical_id]["Peer"] == d.resources["Vpc"].physical_id
+
+
+def test_stack_events_stream_to_the_log(caplog: pytest.LogCaptureFixture) -> None:
+    from emulator.cloudformation.state import StackEvent
+    from emulator.services.cloudformation.models import StackRecord
+    from emulator.services.cloudformation.runner import StackReporter
+
+    stack = StackRecord(stack_id="arn:stack/app/1", name="app")
+    reporter = StackReporter(stack, lambda: None, lambda: 0.0)
+    with caplog.at_level(logging.INFO, logger="emulator.cloudformation"):
+        reporter.event(StackEvent("Queue", "", "AWS::SQS::Queue", "CREATE_FAILED", 0.0,
+                                  "queue name taken"))
+    assert caplog.messages == [
+        "stack app: Queue AWS::SQS::Queue CREATE_FAILED (queue name taken)"]
+    assert stack.events[0]["ResourceStatusReason"] == "queue name taken"
