@@ -178,6 +178,35 @@ def check_rules(rules: Mapping[str, Any] | None, evaluator: Evaluator) -> None:
                     "AssertDescription", f"Template error: assertion failed for rule {name}")))
 
 
+def check_attributes(template: Mapping[str, Any],
+                     attributes_of: Callable[[str], set[str] | None]) -> None:
+    """Every Fn::GetAtt names an attribute its resource's type has (``attributes_of``
+    answers None for types whose attributes are open, such as custom resources)."""
+    resources = template.get("Resources") or {}
+    stack: list[Any] = [resources, template.get("Outputs") or {}]
+    while stack:
+        value = stack.pop()
+        if function_of(value) == "Fn::GetAtt":
+            target = value["Fn::GetAtt"]
+            if isinstance(target, str):
+                target = target.split(".", 1)
+            if not (isinstance(target, list) and len(target) == 2 and isinstance(
+                    target[0], str) and isinstance(target[1], str)):
+                continue
+            name, attribute = target
+            if name not in resources:
+                raise template_error(
+                    f"instance of Fn::GetAtt references undefined resource {name}")
+            known = attributes_of(str(resources[name].get("Type")))
+            if known is not None and attribute not in known:
+                raise template_error(f"resource {name} does not support attribute type "
+                                     f"{attribute} in Fn::GetAtt")
+        elif isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+
+
 @dataclass
 class Prepared:
     """A template evaluated for one stack's parameter values."""
@@ -230,5 +259,5 @@ def prepare(
                     outputs)
 
 
-__all__ = ["PSEUDO", "Prepared", "check", "check_rules", "evaluate_conditions", "prepare",
-           "transforms"]
+__all__ = ["PSEUDO", "Prepared", "check", "check_attributes", "check_rules",
+           "evaluate_conditions", "prepare", "transforms"]

@@ -14,13 +14,16 @@ from emulator.cloudformation import intrinsics, loader, parameters, stack_policy
 from emulator.cloudformation.deploy import Deployment
 from emulator.cloudformation.errors import TemplateError
 from emulator.cloudformation.ports import ServiceCall, ServiceFailure
+from emulator.cloudformation.resources import TYPES
 from emulator.cloudformation.state import ResourceState, StackEvent
-from emulator.cloudformation.template import Prepared, prepare
+from emulator.cloudformation.template import Prepared, check_attributes, prepare
 from emulator.services.cloudformation.models import StackRecord
 from emulator.wire.errors import ServiceError
 
 log = logging.getLogger("emulator.cloudformation")
 _SSM_TYPE = re.compile(r"^AWS::SSM::Parameter::Value<.+>$")
+# Types whose Fn::GetAtt attributes are whatever the resource returns.
+OPEN_ATTRIBUTES = {"AWS::CloudFormation::CustomResource", "AWS::CloudFormation::Stack"}
 IAM_TYPES = {
     "AWS::IAM::Role": "RoleName", "AWS::IAM::ManagedPolicy": "ManagedPolicyName",
     "AWS::IAM::User": "UserName", "AWS::IAM::Group": "GroupName",
@@ -108,7 +111,15 @@ async def process(call: ServiceCall, body: str, given: Mapping[str, str | None],
     ssm = await _ssm_values(call, processed.get("Parameters") or {}, given, previous or {})
     prepared = prepare(processed, given, context, previous=previous,
                        use_previous=use_previous, ssm_parameter=ssm.__getitem__)
+    check_attributes(processed, _attributes_of)
     return processed, prepared
+
+
+def _attributes_of(type_name: str) -> set[str] | None:
+    kind = TYPES.get(type_name)
+    if kind is None or type_name.startswith("Custom::") or type_name in OPEN_ATTRIBUTES:
+        return None
+    return kind.attributes()
 
 
 def restore(stack: StackRecord, context: dict[str, Any]) -> Prepared:

@@ -199,3 +199,18 @@ def test_yaml_short_forms_and_dates() -> None:
     assert loaded == {"AWSTemplateFormatVersion": "2010-09-09",
                       "V": {"Fn::GetAtt": ["A", "B.C"]}, "W": {"Fn::Base64": "x"}}
     assert json.loads(json.dumps(loaded)) == loaded
+
+
+def test_get_att_names_an_attribute_of_the_type() -> None:
+    body = load("Resources:\n  Q: {Type: AWS::SQS::Queue}\n"
+                "Outputs:\n  A: {Value: !GetAtt Q.Arn}\n  B: {Value: !GetAtt Q.Nope}\n")
+
+    def attributes_of(type_name: str) -> set[str] | None:
+        return {"Arn", "QueueUrl"} if type_name == "AWS::SQS::Queue" else None
+
+    with pytest.raises(TemplateError) as refused:
+        template.check_attributes(body, attributes_of)
+    assert refused.value.message == ("Template error: resource Q does not support attribute "
+                                     "type Nope in Fn::GetAtt")
+    del body["Outputs"]["B"]
+    template.check_attributes(body, attributes_of)
