@@ -16,7 +16,6 @@ from emulator.clock import Clock
 from emulator.config import Settings
 from emulator.context import RequestContext
 from emulator.ports import Ports
-from emulator.services.base import Provider
 from emulator.services.logs.models import (
     BATCHES,
     GROUPS,
@@ -28,6 +27,7 @@ from emulator.services.logs.models import (
     stream_key,
 )
 from emulator.services.logs.patterns import PatternError, compile_pattern
+from emulator.services.logs.subscriptions import SubscriptionsApi
 from emulator.store import ServiceStore, Table
 from emulator.wire.errors import ServiceError
 
@@ -107,7 +107,7 @@ class LogsPort:
                 provider.settle()
 
 
-class LogsProvider(Provider):
+class LogsProvider(SubscriptionsApi):
     service_name = "logs"
 
     def __init__(self, settings: Settings, clock: Clock, store: ServiceStore,
@@ -140,6 +140,7 @@ class LogsProvider(Provider):
 
     def reset(self) -> None:
         self.pending.clear()
+        self.deliveries.cancel_all()
         super().reset()
 
     def _tables(self, ctx: RequestContext) -> _Tables:
@@ -188,6 +189,9 @@ class LogsProvider(Provider):
         record.last_ingestion = now
         record.stored_bytes += sum(len(m.encode()) for _, m in events)
         tables.streams.put(stream_key(group, stream), record)
+        self.deliver(tables.account, tables.region, group, stream, [
+            (ts, message, f"{batch.sequence:020d}{index:06d}")
+            for index, (ts, message) in enumerate(events)])
 
     def _events(self, tables: _Tables, group: LogGroupRecord,
                 stream: str) -> list[tuple[int, str, int, str]]:
@@ -235,6 +239,7 @@ class LogsProvider(Provider):
                 if key.startswith(prefix):
                     table.delete(key)
         tables.groups.delete(log_group_name)
+        self.drop_filters(tables.account, tables.region, log_group_name)
         return {}
 
     def _group_shape(self, tables: _Tables, group: LogGroupRecord) -> dict[str, Any]:
