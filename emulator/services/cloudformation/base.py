@@ -30,6 +30,15 @@ from emulator.wire import specs
 from emulator.wire.errors import ServiceError
 
 PAGE = 100
+# What a stack caught in an operation by a restart becomes.
+INTERRUPTED = {
+    "CREATE_IN_PROGRESS": "CREATE_FAILED", "ROLLBACK_IN_PROGRESS": "ROLLBACK_FAILED",
+    "UPDATE_IN_PROGRESS": "UPDATE_ROLLBACK_FAILED",
+    "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS": "UPDATE_COMPLETE",
+    "UPDATE_ROLLBACK_IN_PROGRESS": "UPDATE_ROLLBACK_FAILED",
+    "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS": "UPDATE_ROLLBACK_COMPLETE",
+    "DELETE_IN_PROGRESS": "DELETE_FAILED",
+}
 use_models(specs.operation_model)
 TERMINAL_FAILED = ("ROLLBACK_COMPLETE", "ROLLBACK_FAILED", "CREATE_FAILED", "DELETE_FAILED")
 
@@ -54,6 +63,18 @@ class CloudFormationBase(Provider):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.jobs = Background(self.clock, "cloudformation")
+
+    async def start(self) -> None:
+        """An operation cut short by a restart cannot resume: its stack fails, as AWS's
+        would on a timeout, so it can be rolled back, updated again or deleted."""
+        for account, region in self.store.scopes(STACKS):
+            table = self.stacks(account, region)
+            for stack in table.values():
+                failed = INTERRUPTED.get(stack.status)
+                if failed is not None:
+                    stack.status = failed
+                    stack.status_reason = "The emulator restarted during this operation."
+                    table.put(stack.stack_id, stack)
 
     async def stop(self) -> None:
         self.jobs.cancel_all()

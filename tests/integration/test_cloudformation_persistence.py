@@ -1,0 +1,57 @@
+"""With a state dir, stacks survive kill -9: their resources, outputs and events are read
+back after a restart, and they can be updated and deleted there."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import boto3
+from emulator_process import EmulatorProcess
+
+TEMPLATE = """
+Parameters:
+  Delay: {Type: Number, Default: 0}
+Resources:
+  Queue: {Type: AWS::SQS::Queue, Properties: {DelaySeconds: !Ref Delay}}
+Outputs:
+  Url: {Value: !Ref Queue}
+"""
+
+
+def _client(service: str, url: str) -> object:
+    return boto3.client(service, endpoint_url=url, region_name="us-east-1",
+                        aws_access_key_id="test", aws_secret_access_key="test")
+
+
+def test_stacks_survive_kill_9(tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    fast = {"Delay": 0.2, "MaxAttempts": 300}
+    with EmulatorProcess("--state-dir", str(state)) as first:
+        first.wait_healthy()
+        cfn = _client("cloudformation", first.url)
+        cfn.create_stack(StackName="kept", TemplateBody=TEMPLATE)  # type: ignore[attr-defined]
+        cfn.get_waiter("stack_create_complete").wait(  # type: ignore[attr-defined]
+            StackName="kept", WaiterConfig=fast)
+        first.kill()
+
+    with EmulatorProcess("--state-dir", str(state)) as second:
+        second.wait_healthy()
+        cfn = _client("cloudformation", second.url)
+        stack = cfn.describe_stacks(StackName="kept")["Stacks"][0]  # type: ignore[attr-defined]
+        assert stack["StackStatus"] == "CREATE_COMPLETE"
+        url = stack["Outputs"][0]["OutputValue"]
+        sqs = _client("sqs", second.url)
+        assert sqs.get_queue_attributes(  # type: ignore[attr-defined]
+            QueueUrl=url, AttributeNames=["DelaySeconds"])["Attributes"]["DelaySeconds"] == "0"
+        events = cfn.describe_stack_events(StackName="kept")[  # type: ignore[attr-defined]
+            "StackEvents"]
+        assert events[0]["ResourceStatus"] == "CREATE_COMPLETE"
+        cfn.update_stack(StackName="kept", TemplateBody=TEMPLATE,  # type: ignore[attr-defined]
+                         Parameters=[{"ParameterKey": "Delay", "ParameterValue": "4"}])
+        cfn.get_waiter("stack_update_complete").wait(  # type: ignore[attr-defined]
+            StackName="kept", WaiterConfig=fast)
+        assert sqs.get_queue_attributes(  # type: ignore[attr-defined]
+            QueueUrl=url, AttributeNames=["DelaySeconds"])["Attributes"]["DelaySeconds"] == "4"
+        cfn.delete_stack(StackName="kept")  # type: ignore[attr-defined]
+        cfn.get_waiter("stack_delete_complete").wait(  # type: ignore[attr-defined]
+            StackName="kept", WaiterConfig=fast)
