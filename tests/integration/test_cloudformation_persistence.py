@@ -55,3 +55,4 @@ def test_stacks_survive_kill_9(tmp_path: Path) -> None:
         cfn.delete_stack(StackName="kept")  # type: ignore[attr-defined]
         cfn.get_waiter("stack_delete_complete").wait(  # type: ignore[attr-defined]
             StackName="kept", WaiterConfig=fast)
+

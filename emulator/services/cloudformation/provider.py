@@ -206,6 +206,27 @@ class CloudFormationProvider(ChangeSetsApi):
                                            for fields in items],
                 **({"NextToken": token} if token else {})}
 
+    def continue_update_rollback(self, ctx: RequestContext, stack_name: str,
+                                 **_: Any) -> dict[str, Any]:
+        """Finish a rollback that failed: the stack is as the rollback left it."""
+        stack = self.stack(ctx, stack_name)
+        if stack.status != "UPDATE_ROLLBACK_FAILED":
+            raise validation(f"Stack:{stack.stack_id} is in {stack.status} state and can not "
+                             "continue update rollback.")
+        deployment = self.deployment(ctx, stack)
+        deployment.stack_event("UPDATE_ROLLBACK_IN_PROGRESS", "Continue rollback requested "
+                               "by user.")
+        deployment.stack_event("UPDATE_ROLLBACK_COMPLETE")
+        self.save(ctx, None, stack)
+        return {}
+
+    def cancel_update_stack(self, ctx: RequestContext, stack_name: str,
+                            **_: Any) -> dict[str, Any]:
+        stack = self.stack(ctx, stack_name)
+        if stack.status != "UPDATE_IN_PROGRESS":
+            raise validation("CancelUpdateStack cannot be called from current stack status")
+        return {}  # updates here finish before a cancel could reach them
+
     # -- templates
 
     def get_template(self, ctx: RequestContext, stack_name: str | None = None,
