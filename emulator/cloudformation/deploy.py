@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from emulator.cloudformation import dynamic, graph
+from emulator.cloudformation import dynamic, graph, schemas
 from emulator.cloudformation.errors import ResourceError, TemplateError, template_error
 from emulator.cloudformation.intrinsics import NO_VALUE, references
 from emulator.cloudformation.ports import ServiceCall, ServiceFailure
@@ -32,17 +32,23 @@ class Reporter(Protocol):
 
 
 class Placeholder(ResourceType):
-    """A resource of a type the emulator lacks, when placeholders are allowed."""
+    """A resource of a type the emulator lacks, when placeholders are allowed: every
+    attribute AWS's schema gives the type reads as its generated physical id."""
 
     type_name = ""
     service = ""
+
+    def __init__(self, placed: str = "") -> None:
+        self.placed = placed
 
     @classmethod
     def attributes(cls) -> set[str]:
         return set()
 
     async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
-        return Created(ctx.physical_name())
+        physical_id = ctx.physical_name()
+        return Created(physical_id, {name: physical_id
+                                     for name in schemas.read_only(self.placed)})
 
     async def delete(self, ctx: ResourceContext, physical_id: str,
                      properties: dict[str, Any], attributes: dict[str, Any]) -> None:
@@ -132,7 +138,7 @@ class Deployment:
         if found is not None:
             return found()
         if self.placeholders:
-            return Placeholder()
+            return Placeholder(type_name)
         raise ResourceError(
             f"Resource type {type_name} is not supported by this emulator; set "
             "EMULATOR_CLOUDFORMATION_PLACEHOLDERS=1 to create such resources as placeholders",

@@ -152,7 +152,8 @@ Resources:
 
 def test_placeholders_stand_in_for_types_the_emulator_lacks(world: World) -> None:
     body = ("Resources:\n  Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.0/16}}\n"
-            "  Q: {Type: AWS::SQS::Queue, Properties: {Peer: !Ref Vpc}}\n")
+            "  Q: {Type: AWS::SQS::Queue, Properties: {Peer: !Ref Vpc, "
+            "Cidr: !GetAtt Vpc.VpcId}}\n")
     refused = Reporter()
     assert not asyncio.run(deployment(refused).create(prepared(body)))
     reason = next(e.reason for e in refused.events if e.status == "CREATE_FAILED")
@@ -164,7 +165,8 @@ def test_placeholders_stand_in_for_types_the_emulator_lacks(world: World) -> Non
     done = next(e for e in allowed.events if e.logical_id == "Vpc" and
                 e.status == "CREATE_COMPLETE")
     assert done.reason == "Not emulated: AWS::EC2::VPC created as a placeholder"
-    assert world.objects[d.resources["Q"].physical_id]["Peer"] == d.resources["Vpc"].physical_id
+    made = world.objects[d.resources["Q"].physical_id]
+    assert made["Peer"] == made["Cidr"] == d.resources["Vpc"].physical_id
 
 
 def test_stack_events_stream_to_the_log(caplog: pytest.LogCaptureFixture) -> None:
