@@ -12,8 +12,10 @@ from emulator.asl.nodes import Assign, Expr
 from emulator.asl.paths import (
     Evaluator,
     Path,
+    Reference,
     TemplateError,
     compile_path,
+    compile_reference,
     compile_reference_path,
     compile_template,
     compile_value_expression,
@@ -70,6 +72,21 @@ class Fields:
     def nullable_path(self, value: Any, name: str, at: str, reference: bool = False) -> Path | None:
         return None if value is None else self.path(value, name, at, reference)
 
+    def read_path(self, value: Any, name: str, at: str, definite: bool = False) -> Reference | None:
+        """A field that reads a path: from the input, the context object (``$$``) or a
+        variable (``$name``), as AWS accepts in InputPath, ItemsPath, SecondsPath and the
+        other ``*Path`` fields."""
+        try:
+            return compile_reference(value, definite=definite)
+        except (ValueError, TypeError):
+            kind = "ReferencePath" if definite else "JSONPath"
+            self.problem(f"The value for the field '{name}' must be a valid {kind}", at)
+            return None
+
+    def nullable_read_path(self, value: Any, name: str, at: str,
+                           definite: bool = False) -> Reference | None:
+        return None if value is None else self.read_path(value, name, at, definite)
+
     def template(self, value: Any, at: str) -> Evaluator | None:
         try:
             return compile_template(value)
@@ -116,7 +133,7 @@ class Fields:
 
     def number_field(
         self, body: dict[str, Any], name: str, at: str, language: str, minimum: int = 0
-    ) -> tuple[int | None, Path | None, Expr | None]:
+    ) -> tuple[int | None, Reference | None, Expr | None]:
         """A ``Name`` / ``NamePath`` pair (TimeoutSeconds, MaxConcurrency, ...)."""
         path_name = f"{name}Path"
         if name in body and path_name in body:
@@ -128,7 +145,8 @@ class Fields:
                 return None, None, self.jsonata_value(value, name, f"{at}/{name}")
             return self.positive_int(value, name, f"{at}/{name}", 99999999, minimum), None, None
         if path_name in body:
-            return None, self.path(body[path_name], path_name, f"{at}/{path_name}", True), None
+            return None, self.read_path(body[path_name], path_name, f"{at}/{path_name}",
+                                        definite=True), None
         return None, None, None
 
     def timestamp(self, value: Any, at: str) -> str | None:

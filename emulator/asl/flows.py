@@ -137,7 +137,8 @@ class FlowRunner(Core):
                 )
             return items, effective, states
         effective = self.effective_input(step)
-        items = select(state.items_path, effective) if state.items_path_set else effective
+        items = (select(state.items_path, effective, step.env) if state.items_path_set
+                 else effective)
         if not isinstance(items, list):
             where = state.items_path.text if state.items_path is not None else "$"
             raise errors.runtime(
@@ -155,7 +156,7 @@ class FlowRunner(Core):
             value = expr(states, step.env)
         elif path is not None:
             try:
-                value = path.get(effective)
+                value = path.get(effective, step.env)
             except PathMissing:
                 raise errors.runtime(
                     f"Invalid path '{path.text}' : No results for path: {path.bracketed()}"
@@ -300,7 +301,7 @@ class FlowRunner(Core):
         if batcher.max_items_expr is not None:
             max_items = int(batcher.max_items_expr(states, step.env))
         elif batcher.max_items_path is not None:
-            max_items = int(batcher.max_items_path.get(effective))
+            max_items = int(batcher.max_items_path.get(effective, step.env))
         max_bytes = batcher.max_bytes or 256 * 1024
         batch_input: Any = None
         if batcher.batch_input_expr is not None:

@@ -328,7 +328,7 @@ class Execution(TaskRunner, FlowRunner):
             if path is None:
                 continue
             try:
-                value = path.get(effective)
+                value = path.get(effective, step.env)
             except PathMissing:
                 raise invalid_path(path) from None
             if kind == "seconds":

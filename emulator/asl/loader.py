@@ -241,7 +241,7 @@ class Loader(Fields):
         else:
             for key, attr in (("InputPath", "input_path"), ("OutputPath", "output_path")):
                 if key in body:
-                    setattr(state, attr, self.nullable_path(body[key], key, f"{at}/{key}"))
+                    setattr(state, attr, self.nullable_read_path(body[key], key, f"{at}/{key}"))
                     setattr(state, f"{attr}_set", True)
             if "ResultPath" in body:
                 state.result_path = self.nullable_path(
@@ -357,9 +357,9 @@ class Loader(Fields):
         elif key == "Timestamp":
             state.timestamp = self.timestamp(value, where)
         elif key == "SecondsPath":
-            state.seconds_path = self.path(value, key, where, reference=True)
+            state.seconds_path = self.read_path(value, key, where, definite=True)
         else:
-            state.timestamp_path = self.path(value, key, where, reference=True)
+            state.timestamp_path = self.read_path(value, key, where, definite=True)
         return state
 
     def fail(self, name: str, body: dict[str, Any], at: str, lang: str) -> FailState:

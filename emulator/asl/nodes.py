@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from emulator.asl.paths import Env, Evaluator, Path
+from emulator.asl.paths import Env, Evaluator, Path, Reference
 
 JSONPATH = "JSONPath"
 JSONATA = "JSONata"
@@ -58,9 +58,9 @@ class State:
     end: bool = False
     comment: str | None = None
     # JSONPath processing
-    input_path: Path | None = None
+    input_path: Reference | None = None
     input_path_set: bool = False
-    output_path: Path | None = None
+    output_path: Reference | None = None
     output_path_set: bool = False
     parameters: Evaluator | None = None
     result_selector: Evaluator | None = None
@@ -89,10 +89,10 @@ class PassState(State):
 class TaskState(State):
     resource: str = ""
     timeout_seconds: int | None = None
-    timeout_seconds_path: Path | None = None
+    timeout_seconds_path: Reference | None = None
     timeout_expr: Expr | None = None
     heartbeat_seconds: int | None = None
-    heartbeat_seconds_path: Path | None = None
+    heartbeat_seconds_path: Reference | None = None
     heartbeat_expr: Expr | None = None
     credentials: Any = None
 
@@ -116,8 +116,8 @@ class ChoiceState(State):
 class WaitState(State):
     seconds: float | None = None
     timestamp: str | None = None
-    seconds_path: Path | None = None
-    timestamp_path: Path | None = None
+    seconds_path: Reference | None = None
+    timestamp_path: Reference | None = None
     seconds_expr: Expr | None = None
     timestamp_expr: Expr | None = None
 
@@ -145,9 +145,9 @@ class ParallelState(State):
 @dataclass
 class ItemBatcher:
     max_items: int | None = None
-    max_items_path: Path | None = None
+    max_items_path: Reference | None = None
     max_bytes: int | None = None
-    max_bytes_path: Path | None = None
+    max_bytes_path: Reference | None = None
     batch_input: Evaluator | None = None
     batch_input_expr: Expr | None = None
     max_items_expr: Expr | None = None
@@ -158,19 +158,19 @@ class MapState(State):
     processor: Machine | None = None
     mode: str = "INLINE"
     execution_type: str = "STANDARD"
-    items_path: Path | None = None
+    items_path: Reference | None = None
     items_path_set: bool = False
     items_expr: Expr | None = None
     item_selector: Evaluator | None = None
     item_selector_expr: Expr | None = None
     max_concurrency: int = 0
-    max_concurrency_path: Path | None = None
+    max_concurrency_path: Reference | None = None
     max_concurrency_expr: Expr | None = None
     tolerated_failure_percentage: float | None = None
-    tolerated_failure_percentage_path: Path | None = None
+    tolerated_failure_percentage_path: Reference | None = None
     tolerated_failure_percentage_expr: Expr | None = None
     tolerated_failure_count: int | None = None
-    tolerated_failure_count_path: Path | None = None
+    tolerated_failure_count_path: Reference | None = None
     tolerated_failure_count_expr: Expr | None = None
     item_batcher: ItemBatcher | None = None
     label: str | None = None

@@ -140,6 +140,25 @@ class Reference:
             return self.path.get(env.context)
         return self.path.get(env.variable(self.variable))
 
+    # A Reference stands wherever a field reads a path (InputPath, ItemsPath, SecondsPath,
+    # ...): AWS accepts the context object and variables there as well as the input.
+
+    @property
+    def steps(self) -> tuple[str | int, ...] | None:
+        return self.path.steps
+
+    def get(self, data: Any, env: Env) -> Any:
+        """What the reference selects; raises PathMissing, an undefined variable included."""
+        try:
+            return self.resolve(data, env)
+        except KeyError:
+            raise PathMissing(self.variable) from None
+
+    def bracketed(self) -> str:
+        prefix = {"input": "", "context": "$", "variable": "$" + self.variable}[self.source]
+        inner = self.path.bracketed()
+        return prefix + (inner[1:] if prefix else inner)
+
 
 def compile_reference(text: str, *, definite: bool = False) -> Reference:
     """Compile ``$...``, ``$$...`` or ``$variable...``; raises ValueError."""
@@ -160,18 +179,19 @@ def compile_reference(text: str, *, definite: bool = False) -> Reference:
 # ----- InputPath / OutputPath / ResultPath -------------------------------------------------
 
 
-def invalid_path(path: Path) -> errors.StatesError:
+def invalid_path(path: Path | Reference) -> errors.StatesError:
     return errors.runtime(f"Invalid path '{path.text}' : No results for path: {path.bracketed()}")
 
 
-def select(path: Path | None, data: Any) -> Any:
-    """Apply InputPath or OutputPath: null gives ``{}``; a missing path is States.Runtime."""
+def select(path: Reference | None, data: Any, env: Env) -> Any:
+    """Apply InputPath, OutputPath or ItemsPath: null gives ``{}``; a missing path is
+    States.Runtime."""
     if path is None:
         return {}
-    if not path.steps and path.steps is not None:
+    if path.source == "input" and not path.steps and path.steps is not None:
         return data
     try:
-        return path.get(data)
+        return path.get(data, env)
     except PathMissing:
         raise invalid_path(path) from None
 

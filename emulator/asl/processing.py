@@ -218,7 +218,7 @@ class Core:
     def effective_input(self, step: Step) -> Any:
         value = step.raw_input
         if step.state.input_path_set:
-            value = select(step.state.input_path, step.raw_input)
+            value = select(step.state.input_path, step.raw_input, step.env)
         self.inspect("afterInputPath", value)
         return value
 
@@ -237,14 +237,14 @@ class Core:
             output = apply_result_path(state.result_path, step.raw_input, result)
         self.inspect("afterResultPath", output)
         if state.output_path_set:
-            output = select(state.output_path, output)
+            output = select(state.output_path, output, step.env)
         return output
 
     @staticmethod
     def output_path(step: Step, value: Any) -> Any:
         if not step.state.output_path_set:
             return value
-        return select(step.state.output_path, value)
+        return select(step.state.output_path, value, step.env)
 
     # ----- Assign -------------------------------------------------------------------------
 

@@ -91,8 +91,8 @@ def _items(loader: Loader, state: MapState, body: dict[str, Any], at: str, jsona
             )
         return
     if "ItemsPath" in body:
-        state.items_path = loader.nullable_path(body["ItemsPath"], "ItemsPath", f"{at}/ItemsPath",
-                                                reference=True)
+        state.items_path = loader.nullable_read_path(body["ItemsPath"], "ItemsPath",
+                                                     f"{at}/ItemsPath", definite=True)
         state.items_path_set = True
     if "ItemSelector" in body and "Parameters" in body:
         loader.problem("Only one of the fields 'ItemSelector' and 'Parameters' is allowed", at)
@@ -121,8 +121,8 @@ def _limits(loader: Loader, state: MapState, body: dict[str, Any], at: str, lang
         else:
             state.tolerated_failure_percentage = float(raw)
     if f"{key}Path" in body:
-        state.tolerated_failure_percentage_path = loader.path(
-            body[f"{key}Path"], f"{key}Path", f"{at}/{key}Path", reference=True
+        state.tolerated_failure_percentage_path = loader.read_path(
+            body[f"{key}Path"], f"{key}Path", f"{at}/{key}Path", definite=True
         )
 
 

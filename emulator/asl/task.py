@@ -118,9 +118,9 @@ class TaskRunner(Core):
             else:
                 effective = self.effective_input(step)
                 payload = self.parameters(step, effective)
-                timeout = self._path_seconds(state.timeout_seconds_path, effective,
+                timeout = self._path_seconds(state.timeout_seconds_path, effective, step,
                                              "TimeoutSecondsPath")
-                heartbeat = self._path_seconds(state.heartbeat_seconds_path, effective,
+                heartbeat = self._path_seconds(state.heartbeat_seconds_path, effective, step,
                                                "HeartbeatSecondsPath")
             if timeout is None:
                 timeout = state.timeout_seconds
@@ -153,11 +153,11 @@ class TaskRunner(Core):
         return value
 
     @staticmethod
-    def _path_seconds(path: Any, effective: Any, name: str) -> int | None:
+    def _path_seconds(path: Any, effective: Any, step: Step, name: str) -> int | None:
         if path is None:
             return None
         try:
-            value = path.get(effective)
+            value = path.get(effective, step.env)
         except PathMissing:
             raise errors.runtime(
                 f"Invalid path '{path.text}' : No results for path: {path.bracketed()}"
