@@ -156,7 +156,8 @@ class InvokeApi(AsyncEventsApi):
             if trace is not None:
                 trace.accepted(function_name=name, function_arn=request.invoked_arn,
                                account=scope.account, region=scope.region, request_id=event_id)
-            return InvokeResult(status_code=202, payload=b"", executed_version=record.version)
+            return InvokeResult(status_code=202, payload=b"", executed_version=record.version,
+                                headers={"x-amzn-RequestId": event_id})
         try:
             result = await self.runtime.invoke(spec, request)
         except Throttled as throttled:
@@ -174,6 +175,7 @@ class InvokeApi(AsyncEventsApi):
             function_error=result.function_error,
             log_result=result.log_tail,
             executed_version=result.executed_version,
+            headers=_reply_headers(result.request_id, request.trace_header),
         )
 
 
@@ -188,6 +190,15 @@ class InvokeApi(AsyncEventsApi):
                                    invocation_type="Event", request_id=ctx.request_id,
                                    traced=False)
         return {"Status": 202}
+
+
+def _reply_headers(request_id: str, trace_header: str | None) -> dict[str, str]:
+    """The Invoke API's own headers that callers inside the emulator read (Step Functions
+    reports them in SdkHttpMetadata)."""
+    headers = {"x-amzn-RequestId": request_id}
+    if trace_header:
+        headers["X-Amzn-Trace-Id"] = trace_header
+    return headers
 
 
 class FunctionsPort:
