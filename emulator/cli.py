@@ -56,11 +56,28 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _endpoint(args: argparse.Namespace) -> str:
-    if args.endpoint_url:
-        return str(args.endpoint_url).rstrip("/")
+    given = getattr(args, "endpoint_url", None)
+    if given:
+        return str(given).rstrip("/")
     settings = _settings(args)
     host = "localhost" if settings.host in ("0.0.0.0", "127.0.0.1") else settings.host
     return f"http://{host}:{settings.port}"
+
+
+def _client_options() -> argparse.ArgumentParser:
+    """What a client command needs to find a running emulator, and nothing of the server's.
+
+    Defaults are suppressed so ``--port`` given before the command name is kept; an unset
+    option falls back to its ``EMULATOR_*`` variable, as the server does."""
+    common = argparse.ArgumentParser(add_help=False)
+    group = common.add_argument_group("finding the emulator")
+    group.add_argument("--endpoint-url", default=argparse.SUPPRESS,
+                       help="the emulator's URL (default http://localhost:PORT)")
+    group.add_argument("--host", default=argparse.SUPPRESS,
+                       help="its host when no --endpoint-url (EMULATOR_HOST, default 127.0.0.1)")
+    group.add_argument("--port", type=int, default=argparse.SUPPRESS,
+                       help="its port when no --endpoint-url (EMULATOR_PORT, default 4566)")
+    return common
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -71,18 +88,14 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command")
     serve = commands.add_parser("serve", help="run the emulator (the default)")
     _add_server_options(serve, nested=True)
+    common = _client_options()
     for name, text in (
-        ("reset", "forget state (all, or one service's)"),
+        ("reset", "forget state (all, or one service's) of a running emulator"),
         ("status", "print the health of a running emulator"),
     ):
-        sub = commands.add_parser(name, help=text)
-        _add_server_options(sub, nested=True)
-        sub.add_argument("--endpoint-url", help="the emulator to talk to")
+        sub = commands.add_parser(name, help=text, description=text, parents=[common])
         if name == "reset":
             sub.add_argument("--service", help="reset only this service")
-    common = argparse.ArgumentParser(add_help=False)
-    _add_server_options(common, nested=True)
-    common.add_argument("--endpoint-url", help="the emulator to talk to")
     xray_cli.add_commands(commands, common)
     deploy_cli.add_command(commands, common)
     _add_server_options(parser)

@@ -40,6 +40,27 @@ def test_every_setting_is_a_flag_and_a_variable() -> None:
     assert before.region == "eu-west-1"
 
 
+def test_client_commands_show_only_their_own_options() -> None:
+    server_only = ("--state-dir", "--lambda-executor", "--deploy", "--log-level",
+                   "--sfn-wait-scale", "--xray-daemon-port", "--request-log")
+    own = {"status": [], "reset": ["--service"], "traces": ["--limit", "--json", "--region"],
+           "trace": ["trace_id", "--json", "--account"]}
+    for command, flags in own.items():
+        helped = _cli(command, "--help").stdout
+        for flag in ("--endpoint-url", "--host", "--port", *flags):
+            assert flag in helped, (command, flag)
+        for flag in server_only:
+            assert flag not in helped, (command, flag)
+
+
+def test_client_commands_find_the_emulator_by_port_before_or_after_the_name() -> None:
+    from emulator.cli import _endpoint, build_parser
+
+    for argv in (["--port", "4999", "status"], ["status", "--port", "4999"],
+                 ["traces", "--port", "4999"]):
+        assert _endpoint(build_parser().parse_args(argv)) == "http://localhost:4999", argv
+
+
 def test_serve_logs_requests_status_and_reset_and_stops_gracefully(tmp_path: Path) -> None:
     marker = tmp_path / "deployed.txt"
     script = tmp_path / "deploy.py"

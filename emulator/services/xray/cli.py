@@ -19,6 +19,8 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser],
     for sub in (traces, trace):
         sub.add_argument("--json", action="store_true", help="print JSON instead of text")
         sub.add_argument("--account", help="account id (default the emulator's default)")
+        sub.add_argument("--region", default=argparse.SUPPRESS,
+                         help="region of the traces (default the emulator's)")
 
 
 def run(args: argparse.Namespace, url: str) -> int:
