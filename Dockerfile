@@ -32,7 +32,7 @@ COPY --from=build /opt/venv /opt/venv
 
 USER 10001:10001
 WORKDIR /var/lib/emulator
-EXPOSE 4566
+EXPOSE 4566 2000/udp 2000/tcp
 
 # The slim image has no curl: probe the health endpoint with the standard library.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=3 \

@@ -74,15 +74,19 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> S
     emulator = Emulator(settings or Settings(), clock)
 
     async def health(request: Request) -> Response:
-        return JSONResponse(
-            {
-                "status": "running",
-                "version": __version__,
-                "services": emulator.services.status(),
-                "uptime_seconds": round(time.monotonic() - emulator.started_at, 3),
-                "persistence": emulator.settings.state_dir is not None,
-            }
-        )
+        problems = emulator.services.problems()
+        report: dict[str, Any] = {
+            # "degraded": some service cannot load (its answer would be an error).
+            "status": "degraded" if problems else "running",
+            "version": __version__,
+            "services": emulator.services.status(),
+            "uptime_seconds": round(time.monotonic() - emulator.started_at, 3),
+            "persistence": emulator.settings.state_dir is not None,
+            "xray_daemon": xray_http.daemon_status(emulator.settings),
+        }
+        if problems:
+            report["problems"] = problems
+        return JSONResponse(report)
 
     async def reset(request: Request) -> Response:
         service = request.query_params.get("service")

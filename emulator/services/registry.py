@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from typing import Any
 
 from emulator.clock import Clock
@@ -38,6 +39,7 @@ class ServiceRegistry:
         self.backend = backend
         self._providers: dict[str, Provider] = {}
         self._running: set[str] = set()
+        self._broken: dict[str, str] = {}  # service -> why its code did not load
         self.started = False
         self.ports = Ports(self._resolve_port, self._started_service)
 
@@ -56,7 +58,13 @@ class ServiceRegistry:
         from emulator.store.tables import ServiceStore
 
         module_name, class_name = PROVIDERS[service].split(":")
-        provider_class: type[Provider] = getattr(importlib.import_module(module_name), class_name)
+        try:
+            provider_class: type[Provider] = getattr(importlib.import_module(module_name),
+                                                     class_name)
+        except (ImportError, AttributeError, SyntaxError) as error:
+            self._broken[service] = f"{type(error).__name__}: {error}"
+            raise
+        self._broken.pop(service, None)
         provider = provider_class(
             self.settings, self.clock, ServiceStore(service, self.backend), self.ports
         )
@@ -116,10 +124,41 @@ class ServiceRegistry:
                 for item in provider.busy()]
 
     def status(self) -> dict[str, str]:
-        return {name: ("running" if name in self._providers else "available") for name in PROVIDERS}
+        """Each service as health reports it: ``running`` (loaded), ``available`` (its code
+        is there to load on first use) or ``unavailable`` (see :meth:`problems`)."""
+        problems = self.problems()
+        return {
+            name: "running" if name in self._providers
+            else "unavailable" if name in problems else "available"
+            for name in PROVIDERS
+        }
+
+    def problems(self) -> dict[str, str]:
+        """Why services that are not loaded cannot load: their import failed, or their
+        module is no longer where this process found the package (the install was replaced
+        under the running server)."""
+        found = dict(self._broken)
+        for name, target in PROVIDERS.items():
+            if name in self._providers or name in found:
+                continue
+            module_name = target.split(":")[0]
+            try:
+                spec = importlib.util.find_spec(module_name)
+            except (ImportError, ValueError) as error:
+                found[name] = f"{type(error).__name__}: {error}"
+                continue
+            if spec is None or (spec.origin is not None and not _exists(spec.origin)):
+                found[name] = f"ModuleNotFoundError: No module named {module_name!r}"
+        return found
 
     def resources(self) -> dict[str, Any]:
         return {name: self.get(name).resources() for name in PROVIDERS}  # type: ignore[union-attr]
+
+
+def _exists(path: str) -> bool:
+    import os
+
+    return os.path.exists(path)
 
 
 __all__ = ["PROVIDERS", "ServiceRegistry"]

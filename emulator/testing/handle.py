@@ -12,25 +12,38 @@ DUMMY_SECRET_KEY = "test"
 
 
 class VirtualClock:
-    """The emulator's clock as a test sees it."""
+    """The emulator's clock as a test sees it: every wait, TTL, retry and timeout in the
+    emulator reads it, so moving it forward runs an hour of background work at once."""
 
     def __init__(self, clock: Clock) -> None:
         self._clock = clock
 
     def now(self) -> float:
+        """The emulator's time, in epoch seconds."""
         return self._clock.now()
 
     def advance(self, seconds: float) -> float:
+        """Move time forward by ``seconds`` (waking whatever is due); returns the new time."""
         return self._clock.advance(seconds)
 
     def set(self, epoch_seconds: float) -> float:
+        """Jump to an absolute time in epoch seconds; returns it."""
         return self._clock.set(epoch_seconds)
 
     def reset(self) -> None:
+        """Go back to real time."""
         self._clock.reset()
 
 
 class EmulatorHandle:
+    """A running emulator as a test uses it (what the ``emulator`` fixture yields).
+
+    ``endpoint_url`` is where it listens, ``region`` the region clients sign for,
+    ``xray_daemon_address`` the ``host:port`` for AWS_XRAY_DAEMON_ADDRESS (None without a
+    daemon), ``clock`` the emulator's clock (:class:`VirtualClock`); ``client()`` makes boto3
+    clients, ``reset()`` forgets state and ``wait_idle()`` waits for background work.
+    """
+
     def __init__(self, server: BackgroundServer) -> None:
         self._server = server
         self.endpoint_url = server.endpoint_url
@@ -39,7 +52,16 @@ class EmulatorHandle:
 
     @property
     def emulator(self) -> Any:
+        """The running ``Emulator`` itself (settings, services, storage), for advanced use."""
         return self._server.emulator
+
+    @property
+    def xray_daemon_address(self) -> str | None:
+        """``host:port`` of the X-Ray daemon (UDP segments, TCP sampling), or None."""
+        from emulator.services.xray.host import daemon_for
+
+        daemon = daemon_for(self._server.settings)
+        return daemon.address if daemon is not None else None
 
     def client(self, service_name: str, **kwargs: Any) -> Any:
         """A boto3 client pointed at the emulator, with dummy credentials."""

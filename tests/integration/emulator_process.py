@@ -15,11 +15,14 @@ from emulator.server import free_port
 
 
 class EmulatorProcess:
-    def __init__(self, *args: str, cwd: Path | None = None) -> None:
+    def __init__(self, *args: str, cwd: Path | None = None,
+                 env: dict[str, str] | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = dict(os.environ)
+        env = {**os.environ, **(env or {})}
         env.pop("EMULATOR_STATE_DIR", None)
+        # Never the fixed daemon port 2000: a running emulator or a parallel run may hold it.
+        env.setdefault("EMULATOR_XRAY_DAEMON_PORT", "0")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "emulator", "--port", str(self.port), *args],
             cwd=cwd,

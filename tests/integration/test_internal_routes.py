@@ -1,10 +1,14 @@
 """The /_emulator/ routes: health, reset, resources and the clock."""
 
+import shutil
 import time
+from pathlib import Path
 
 import httpx
 import pytest
+from emulator_process import EmulatorProcess
 
+import emulator as emulator_package
 from emulator import __version__
 from emulator.testing import EmulatorHandle
 
@@ -19,8 +23,43 @@ def test_health_reports_version_services_and_uptime(emulator: EmulatorHandle) ->
     assert body["uptime_seconds"] >= 0
 
 
+def test_health_says_where_the_x_ray_daemon_listens(emulator: EmulatorHandle) -> None:
+    daemon = httpx.get(f"{emulator.endpoint_url}/_emulator/health").json()["xray_daemon"]
+    assert daemon["listening"] is True
+    assert daemon["address"] == emulator.xray_daemon_address
+    assert daemon["protocols"] == ["udp", "tcp"]
+
+
+def test_health_reports_a_daemon_that_is_off() -> None:
+    with EmulatorProcess("--xray-daemon-port", "-1") as process:
+        body = process.wait_healthy()
+        assert body["xray_daemon"] == {"listening": False, "requested_port": -1,
+                                       "reason": "turned off (port -1)"}
+
+
+def test_health_reports_a_service_whose_code_cannot_load(tmp_path: Path) -> None:
+    """The README's first command installed the project; replacing that install under the
+    running server (a non-editable install removed by a reinstall) leaves services that have
+    not loaded yet without code. Health says so instead of "running"."""
+    package = tmp_path / "site" / "emulator"
+    shutil.copytree(Path(emulator_package.__file__).parent, package,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    env = {"PYTHONPATH": str(tmp_path / "site")}
+    with EmulatorProcess(cwd=tmp_path, env=env) as process:
+        body = process.wait_healthy()
+        assert body["status"] == "running" and "problems" not in body
+        assert body["services"]["sns"] == "available"
+        shutil.rmtree(package / "services" / "sns")  # as pip uninstall does
+        body = httpx.get(f"{process.url}/_emulator/health").json()
+        assert body["status"] == "degraded"
+        assert body["services"]["sns"] == "unavailable"
+        assert "sns" in body["problems"] and "ModuleNotFoundError" in body["problems"]["sns"]
+        assert body["services"]["sqs"] in ("available", "running")
+
+
 def test_resources_is_a_json_listing_by_service(emulator: EmulatorHandle) -> None:
-    reply = httpx.get(f"{emulator.endpoint_url}/_emulator/resources")
+    # The first listing loads every service: give a loaded machine time for it.
+    reply = httpx.get(f"{emulator.endpoint_url}/_emulator/resources", timeout=60)
     assert reply.status_code == 200
     assert "sqs" in reply.json()
 

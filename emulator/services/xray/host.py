@@ -44,10 +44,21 @@ async def start_daemon(services: ServiceRegistry) -> None:
     _DAEMONS[id(settings)] = daemon
 
 
+def daemon_status(settings: Settings) -> dict[str, object]:
+    """Whether the daemon listens and where, for the health report."""
+    daemon = daemon_for(settings)
+    if daemon is None or daemon.address is None:
+        reason = ("turned off (port -1)" if settings.xray_daemon_port < 0
+                  else f"port {settings.xray_daemon_port} could not be bound")
+        return {"listening": False, "requested_port": settings.xray_daemon_port,
+                "reason": reason}
+    return {"listening": True, "address": daemon.address, "protocols": ["udp", "tcp"]}
+
+
 async def stop_daemon(services: ServiceRegistry) -> None:
     daemon = _DAEMONS.pop(id(services.settings), None)
     if daemon is not None:
         await daemon.stop()
 
 
-__all__ = ["daemon_for", "start_daemon", "stop_daemon"]
+__all__ = ["daemon_for", "daemon_status", "start_daemon", "stop_daemon"]

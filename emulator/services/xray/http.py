@@ -11,7 +11,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 from emulator.accounts import account_for
 from emulator.config import DEFAULT_ACCOUNT
-from emulator.services.xray.host import start_daemon, stop_daemon
+from emulator.services.xray.host import daemon_status, start_daemon, stop_daemon
 from emulator.wire.request import WireRequest
 from emulator.xray import waterfall
 from emulator.xray.otlp import OtlpError, convert, decode_protobuf, encode_response
@@ -100,4 +100,6 @@ async def trace_route(services: ServiceRegistry, request: Request) -> Response:
     return JSONResponse(view)
 
 
-__all__ = ["otlp_traces", "start_daemon", "stop_daemon", "trace_route", "traces_route"]
+__all__ = [
+    "daemon_status", "otlp_traces", "start_daemon", "stop_daemon", "trace_route", "traces_route",
+]
