@@ -9,10 +9,16 @@ from __future__ import annotations
 
 import io
 import json
+import sys
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+# The examples share deploy_support.py (create or update; invoke URLs) one folder up.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from deploy_support import put_event_bus, put_event_source_mapping, put_function
 
 FUNCTIONS = Path(__file__).parent / "functions"
 ROLE = "arn:aws:iam::000000000000:role/event-flow"
@@ -45,12 +51,9 @@ def _queue(sqs: Any, name: str, **attributes: str) -> tuple[str, str]:
 
 
 def _function(lam: Any, name: str, module: str, variables: dict[str, str]) -> str:
-    arn: str = lam.create_function(
-        FunctionName=name, Runtime="python3.12", Role=ROLE, Handler=f"{module}.handler",
-        Code={"ZipFile": _zip(module)}, Timeout=10,
-        Environment={"Variables": variables})["FunctionArn"]
-    lam.get_waiter("function_active_v2").wait(FunctionName=name)
-    return arn
+    return put_function(lam, name, code={"ZipFile": _zip(module)}, Runtime="python3.12",
+                        Role=ROLE, Handler=f"{module}.handler", Timeout=10,
+                        Environment={"Variables": variables})
 
 
 def deploy(client: Any) -> Flow:
@@ -68,7 +71,7 @@ def deploy(client: Any) -> Flow:
     sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=email_arn, Attributes={
         "RawMessageDelivery": "true", "FilterPolicy": json.dumps({"channel": ["email"]})})
 
-    events.create_event_bus(Name=BUS)
+    put_event_bus(events, BUS)
     events.put_rule(Name="order-placed", EventBusName=BUS, EventPattern=json.dumps(
         {"source": ["shop.checkout"], "detail-type": ["OrderPlaced"]}))
     events.put_targets(Rule="order-placed", EventBusName=BUS,
@@ -80,9 +83,8 @@ def deploy(client: Any) -> Flow:
         FunctionName="checkout", MaximumRetryAttempts=0,
         DestinationConfig={"OnFailure": {"Destination": failures_arn}})
     fulfil = _function(lam, "fulfil", "fulfil", {"SHIPMENTS_URL": shipments_url})
-    lam.create_event_source_mapping(FunctionName="fulfil", EventSourceArn=fulfilment_arn,
-                                    BatchSize=10,
-                                    FunctionResponseTypes=["ReportBatchItemFailures"])
+    put_event_source_mapping(lam, "fulfil", fulfilment_arn, BatchSize=10,
+                             FunctionResponseTypes=["ReportBatchItemFailures"])
     return Flow(checkout, fulfil, topic, fulfilment_url, dlq_url, shipments_url, email_url,
                 failures_url)
 

@@ -8,16 +8,23 @@ authorizer.
 The authorizer trusts the pool's issuer (``{endpoint}/{userPoolId}``) and the app client as
 audience. Run against a running emulator with
 ``AWS_ENDPOINT_URL=http://localhost:4566 python deploy_http_api_cognito.py``; it prints the
-invoke URL and the app client id.
+invoke URL and the app client id. Running it again keeps the pool and its users, and makes
+the API afresh.
 """
 
 from __future__ import annotations
 
 import io
+import sys
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+# The examples share deploy_support.py (create or update; invoke URLs) one folder up.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from deploy_support import new_v2_api, print_invoke_urls, put_function, user_pool, user_pool_client
 
 FUNCTION_DIR = Path(__file__).parent / "function"
 ROLE = "arn:aws:iam::000000000000:role/tasks-role"
@@ -41,17 +48,15 @@ def package() -> bytes:
 def deploy(endpoint_url: str, cognito: Any, apis: Any, lambdas: Any,
            prefix: str = "tasks") -> Deployed:
     """Create the user pool and its app client, the function and the HTTP API."""
-    pool_id = cognito.create_user_pool(PoolName=prefix)["UserPool"]["Id"]
-    client_id = cognito.create_user_pool_client(
-        UserPoolId=pool_id, ClientName=f"{prefix}-web",
-        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-    )["UserPoolClient"]["ClientId"]
-    function = lambdas.create_function(
-        FunctionName=f"{prefix}-service", Runtime="python3.12", Role=ROLE,
-        Handler="tasks_service.handler", Code={"ZipFile": package()})["FunctionArn"]
-    api_id = apis.create_api(Name=prefix, ProtocolType="HTTP", CorsConfiguration={
+    pool_id = user_pool(cognito, prefix)
+    client_id = user_pool_client(
+        cognito, pool_id, f"{prefix}-web",
+        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])
+    function = put_function(lambdas, f"{prefix}-service", code={"ZipFile": package()},
+                            Runtime="python3.12", Role=ROLE, Handler="tasks_service.handler")
+    api_id = new_v2_api(apis, prefix, ProtocolType="HTTP", CorsConfiguration={
         "AllowOrigins": ["https://tasks.example"], "AllowMethods": ["GET", "DELETE"],
-        "AllowHeaders": ["authorization"], "MaxAge": 300})["ApiId"]
+        "AllowHeaders": ["authorization"], "MaxAge": 300})
     authorizer = apis.create_authorizer(
         ApiId=api_id, Name="cognito", AuthorizerType="JWT",
         IdentitySource=["$request.header.Authorization"],
@@ -78,4 +83,5 @@ if __name__ == "__main__":
                "aws_access_key_id": "test", "aws_secret_access_key": "test"}
     made = deploy(endpoint, boto3.client("cognito-idp", **options),
                   boto3.client("apigatewayv2", **options), boto3.client("lambda", **options))
-    print(f"{endpoint}/_aws/execute-api/{made.api_id}/tasks  (app client {made.client_id})")
+    print_invoke_urls(endpoint, made.api_id, "$default", "tasks")
+    print(f"app client {made.client_id}")

@@ -13,6 +13,11 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+# The examples share deploy_support.py (create or update; invoke URLs) one folder up.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from deploy_support import put_function
+
 FUNCTION_DIR = Path(__file__).parent / "function"
 NAME = "hello"
 ROLE = "arn:aws:iam::000000000000:role/hello-role"
@@ -29,10 +34,9 @@ def package() -> bytes:
 def deploy(client: Any, *, hot_reload: bool = False, name: str = NAME) -> str:
     code = ({"S3Bucket": "hot-reload", "S3Key": str(FUNCTION_DIR.resolve())} if hot_reload
             else {"ZipFile": package()})
-    client.create_function(FunctionName=name, Runtime="python3.12", Role=ROLE,
-                           Handler="app.handler", Code=code, Timeout=5,
-                           Environment={"Variables": {"DEFAULT_NAME": "world"}})
-    client.get_waiter("function_active_v2").wait(FunctionName=name)
+    put_function(client, name, code=code, Runtime="python3.12", Role=ROLE,
+                 Handler="app.handler", Timeout=5,
+                 Environment={"Variables": {"DEFAULT_NAME": "world"}})
     return name
 
 

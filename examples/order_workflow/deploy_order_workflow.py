@@ -11,10 +11,16 @@ from __future__ import annotations
 import io
 import json
 import os
+import sys
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+# The examples share deploy_support.py (create or update; invoke URLs) one folder up.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from deploy_support import put_function, put_state_machine
 
 FUNCTIONS = Path(__file__).parent / "functions"
 ROLE = "arn:aws:iam::000000000000:role/order-workflow"
@@ -39,14 +45,8 @@ def _zip(module: str) -> bytes:
 
 
 def _function(lam: Any, name: str, module: str) -> str:
-    try:
-        arn: str = lam.create_function(
-            FunctionName=name, Runtime="python3.12", Role=ROLE, Handler=f"{module}.handler",
-            Code={"ZipFile": _zip(module)}, Timeout=10)["FunctionArn"]
-    except lam.exceptions.ResourceConflictException:
-        arn = lam.get_function(FunctionName=name)["Configuration"]["FunctionArn"]
-    lam.get_waiter("function_active_v2").wait(FunctionName=name)
-    return arn
+    return put_function(lam, name, code={"ZipFile": _zip(module)}, Runtime="python3.12",
+                        Role=ROLE, Handler=f"{module}.handler", Timeout=10)
 
 
 def definition(reserve_arn: str, approvals: str, shipments: str,
@@ -124,8 +124,7 @@ def deploy(client: Any) -> Workflow:
     _function(lam, "charge-payment", "charge_payment")
     body = definition(reserve_arn, urls["order-approvals"], urls["order-shipments"],
                       urls["order-cancellations"])
-    machine_arn: str = sfn.create_state_machine(
-        name=MACHINE, definition=json.dumps(body), roleArn=ROLE)["stateMachineArn"]
+    machine_arn = put_state_machine(sfn, MACHINE, definition=json.dumps(body), roleArn=ROLE)
     # Orders submitted on the default bus start the workflow with the event's detail.
     events.put_rule(Name="order-submitted", EventPattern=json.dumps(
         {"source": ["shop.web"], "detail-type": ["OrderSubmitted"]}))

@@ -9,16 +9,22 @@ Routes on the ``prod`` stage:
 * ``GET /catalog`` - cached by the stage for 60 seconds, keyed by ``category``.
 
 Run against a running emulator with ``AWS_ENDPOINT_URL=http://localhost:4566 python
-deploy_api.py``; it prints the invoke URL.
+deploy_api.py``; it prints the invoke URL. Running it again updates the same API.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import sys
 import zipfile
 from pathlib import Path
 from typing import Any
+
+# The examples share deploy_support.py (create or update; invoke URLs) one folder up.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from deploy_support import empty_rest_api, print_invoke_urls, put_function
 
 FUNCTION_DIR = Path(__file__).parent / "function"
 ROLE = "arn:aws:iam::000000000000:role/shop-role"
@@ -42,9 +48,8 @@ def package() -> bytes:
 
 
 def _function(lambdas: Any, name: str, handler: str) -> str:
-    created = lambdas.create_function(FunctionName=name, Runtime="python3.12", Role=ROLE,
-                                      Handler=handler, Code={"ZipFile": package()})
-    return str(created["FunctionArn"])
+    return put_function(lambdas, name, code={"ZipFile": package()}, Runtime="python3.12",
+                        Role=ROLE, Handler=handler)
 
 
 def _uri(region: str, arn: str) -> str:
@@ -52,11 +57,11 @@ def _uri(region: str, arn: str) -> str:
 
 
 def deploy(apigateway: Any, lambdas: Any, region: str, prefix: str = "shop") -> str:
-    """Create everything; returns the REST API's id."""
+    """Create everything, or bring an earlier deployment up to date; returns the REST API's
+    id (the same on every run)."""
     proxy_uri = _uri(region, _function(lambdas, f"{prefix}-proxy", "app.proxy"))
     price_uri = _uri(region, _function(lambdas, f"{prefix}-price", "app.price"))
-    api = apigateway.create_rest_api(name=prefix)
-    api_id, root = api["id"], api["rootResourceId"]
+    api_id, root = empty_rest_api(apigateway, prefix)
 
     def resource(parent: str, part: str) -> str:
         return str(apigateway.create_resource(restApiId=api_id, parentId=parent,
@@ -110,4 +115,4 @@ if __name__ == "__main__":
     session = boto3.session.Session()
     region = session.region_name or "us-east-1"
     api_id = deploy(session.client("apigateway"), session.client("lambda"), region)
-    print(f"http://{api_id}.execute-api.localhost:4566/prod/")
+    print_invoke_urls(session.client("apigateway").meta.endpoint_url, api_id, "prod")

@@ -6,15 +6,21 @@
 The authorizer's answer is cached for five minutes under the caller's token, so repeated calls
 skip the authorizer function. Run against a running emulator with
 ``AWS_ENDPOINT_URL=http://localhost:4566 python deploy_auth_api.py``; it prints the invoke URL
-and a token for the admin ``ada``.
+and a token for the admin ``ada``. Running it again updates the same API.
 """
 
 from __future__ import annotations
 
 import io
+import sys
 import zipfile
 from pathlib import Path
 from typing import Any
+
+# The examples share deploy_support.py (create or update; invoke URLs) one folder up.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from deploy_support import empty_rest_api, print_invoke_urls, put_function
 
 FUNCTION_DIR = Path(__file__).parent / "function"
 ROLE = "arn:aws:iam::000000000000:role/notes-role"
@@ -40,12 +46,10 @@ def deploy(apigateway: Any, lambdas: Any, region: str, prefix: str = "notes") ->
     arns = {}
     for name, handler in (("authorizer", "notes_authorizer.handler"),
                           ("notes", "notes_service.handler")):
-        arns[name] = lambdas.create_function(
-            FunctionName=f"{prefix}-{name}", Runtime="python3.12", Role=ROLE,
-            Handler=handler, Code={"ZipFile": code},
-            Environment={"Variables": {"TOKEN_SECRET": SECRET}})["FunctionArn"]
-    api = apigateway.create_rest_api(name=prefix)
-    api_id, root = api["id"], api["rootResourceId"]
+        arns[name] = put_function(
+            lambdas, f"{prefix}-{name}", code={"ZipFile": code}, Runtime="python3.12",
+            Role=ROLE, Handler=handler, Environment={"Variables": {"TOKEN_SECRET": SECRET}})
+    api_id, root = empty_rest_api(apigateway, prefix)
     authorizer = apigateway.create_authorizer(
         restApiId=api_id, name="tokens", type="TOKEN",
         authorizerUri=_uri(region, arns["authorizer"]),
@@ -65,8 +69,6 @@ def deploy(apigateway: Any, lambdas: Any, region: str, prefix: str = "notes") ->
 
 
 if __name__ == "__main__":
-    import sys
-
     import boto3
 
     sys.path.insert(0, str(FUNCTION_DIR))
@@ -75,5 +77,5 @@ if __name__ == "__main__":
     session = boto3.session.Session()
     api_id = deploy(session.client("apigateway"), session.client("lambda"),
                     session.region_name or "us-east-1")
-    print(f"http://{api_id}.execute-api.localhost:4566/prod/notes")
+    print_invoke_urls(session.client("apigateway").meta.endpoint_url, api_id, "prod", "notes")
     print(f"Authorization: Bearer ada.{sign('ada', SECRET)}")

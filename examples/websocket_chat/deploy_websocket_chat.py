@@ -9,15 +9,22 @@ selected by ``$request.body.action``:
 
 Run against a running emulator with
 ``AWS_ENDPOINT_URL=http://localhost:4566 python deploy_websocket_chat.py``; it prints the
-WebSocket URL to connect to (``wscat -c "ws://...?name=ada"``).
+WebSocket URL to connect to (``wscat -c "ws://...?name=ada"``). Running it again makes the API
+afresh.
 """
 
 from __future__ import annotations
 
 import io
+import sys
 import zipfile
 from pathlib import Path
 from typing import Any
+
+# The examples share deploy_support.py (create or update; invoke URLs) one folder up.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from deploy_support import new_v2_api, print_invoke_urls, put_function
 
 FUNCTIONS = Path(__file__).parent / "functions"
 ROLE = "arn:aws:iam::000000000000:role/chat-role"
@@ -33,17 +40,16 @@ def package(module: str) -> bytes:
 def deploy(sqs: Any, lambdas: Any, apis: Any, prefix: str = "chat") -> str:
     """Create the members queue, both functions and the API; the API's id."""
     members = sqs.create_queue(QueueName=f"{prefix}-members")["QueueUrl"]
-    room = lambdas.create_function(
-        FunctionName=f"{prefix}-room", Runtime="python3.12", Role=ROLE,
-        Handler="chat_room.handler", Code={"ZipFile": package("chat_room.py")},
-        Environment={"Variables": {"MEMBERS_QUEUE_URL": members}})["FunctionArn"]
-    gatekeeper = lambdas.create_function(
-        FunctionName=f"{prefix}-authorizer", Runtime="python3.12", Role=ROLE,
-        Handler="chat_authorizer.handler",
-        Code={"ZipFile": package("chat_authorizer.py")})["FunctionArn"]
+    room = put_function(
+        lambdas, f"{prefix}-room", code={"ZipFile": package("chat_room.py")},
+        Runtime="python3.12", Role=ROLE, Handler="chat_room.handler",
+        Environment={"Variables": {"MEMBERS_QUEUE_URL": members}})
+    gatekeeper = put_function(
+        lambdas, f"{prefix}-authorizer", code={"ZipFile": package("chat_authorizer.py")},
+        Runtime="python3.12", Role=ROLE, Handler="chat_authorizer.handler")
     region = room.split(":")[3]
-    api_id = apis.create_api(Name=prefix, ProtocolType="WEBSOCKET",
-                             RouteSelectionExpression="$request.body.action")["ApiId"]
+    api_id = new_v2_api(apis, prefix, ProtocolType="WEBSOCKET",
+                        RouteSelectionExpression="$request.body.action")
     authorizer = apis.create_authorizer(
         ApiId=api_id, Name="names", AuthorizerType="REQUEST",
         IdentitySource=["route.request.querystring.name"],
@@ -66,7 +72,6 @@ def deploy(sqs: Any, lambdas: Any, apis: Any, prefix: str = "chat") -> str:
 
 if __name__ == "__main__":
     import os
-    from urllib.parse import urlsplit
 
     import boto3
 
@@ -75,4 +80,4 @@ if __name__ == "__main__":
                "aws_access_key_id": "test", "aws_secret_access_key": "test"}
     made = deploy(boto3.client("sqs", **options), boto3.client("lambda", **options),
                   boto3.client("apigatewayv2", **options))
-    print(f"ws://{urlsplit(endpoint).netloc}/_aws/execute-api/{made}/production?name=ada")
+    print_invoke_urls(endpoint, made, "production", "?name=ada", scheme="ws")
