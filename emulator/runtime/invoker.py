@@ -48,8 +48,11 @@ def _service_error(error_type: str, message: str) -> bytes:
 
 
 def _echo(function_name: str, texts: list[str]) -> None:
+    # One log event may hold several lines: the runtime joins a traceback's lines with CR,
+    # which a terminal would print over each other. People read each on its own line.
     for text in texts:
-        log.info("[%s] %s", function_name, text)
+        for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+            log.info("[%s] %s", function_name, line)
 
 
 def _exit_reason(code: int | None) -> str:
