@@ -18,6 +18,7 @@ from starlette.applications import Starlette
 from emulator.app import Emulator, build_app
 from emulator.clock import Clock
 from emulator.config import Settings
+from emulator.header_case import http_protocol
 
 log = logging.getLogger("emulator.server")
 
@@ -37,6 +38,8 @@ def _uvicorn_config(app: Starlette, settings: Settings, sock_port: int) -> uvico
         log_level=settings.log_level,
         access_log=False,
         lifespan="on",
+        # h11 with the header names clients sent (header_case.py; "httptools" works too).
+        http=http_protocol("h11"),
         timeout_graceful_shutdown=5,
     )
 

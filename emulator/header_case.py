@@ -1,0 +1,115 @@
+"""Header names as the client wrote them.
+
+ASGI servers lowercase header names, but API Gateway hands them to integrations as the client
+sent them (``Content-Type``, ``X-Custom-Header``). uvicorn's HTTP protocols are subclassed here
+to keep the raw names, in request order, beside the lowercased ``scope["headers"]``; any data
+plane reads them back through :func:`raw_headers`. Both of uvicorn's HTTP implementations are
+covered (h11, and httptools, which uvloop setups use). WebSocket handshakes need nothing: the
+websockets implementation uvicorn picks already passes names as received.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from typing import Any
+
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+# scope["extensions"][RAW_NAMES]: the raw names of scope["headers"], in the same order.
+RAW_NAMES = "emulator.raw_header_names"
+
+
+def raw_headers(scope: Any) -> list[tuple[str, str]]:
+    """``(name, value)`` pairs in request order, each name cased as the client sent it.
+
+    Without the server's record (another ASGI server, an in-process test client) names are
+    as the server gave them."""
+    headers: Iterable[tuple[bytes, bytes]] = scope.get("headers") or ()
+    pairs = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in headers]
+    names: list[bytes] | None = (scope.get("extensions") or {}).get(RAW_NAMES)
+    # Anything that changed the headers since (a middleware) makes the record stale.
+    if not names or len(names) != len(pairs) or any(
+            raw.lower().decode("latin-1") != name for raw, (name, _) in zip(names, pairs,
+                                                                               strict=True)):
+        return pairs
+    return [(raw.decode("latin-1"), value) for raw, (_, value) in zip(names, pairs,
+                                                                         strict=True)]
+
+
+def _remember(scope: Any, names: list[bytes]) -> None:
+    extensions = scope.get("extensions")
+    if extensions is None:
+        extensions = scope["extensions"] = {}
+    extensions[RAW_NAMES] = names
+
+
+class H11RawHeaders(H11Protocol):
+    """uvicorn's h11 protocol, recording the raw header names of each request."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._raw_names: list[bytes] | None = None
+        self._watch(self.conn)
+
+    def _watch(self, conn: Any) -> None:
+        import h11
+
+        read = conn.next_event
+
+        def next_event() -> Any:
+            event = read()
+            if isinstance(event, h11.Request):
+                self._raw_names = [bytes(name) for name, _ in event.headers.raw_items()]
+            return event
+
+        conn.next_event = next_event
+
+    def handle_events(self) -> None:
+        self._raw_names = None
+        super().handle_events()
+        # The request's task is created, not yet run: its scope can still be completed.
+        names, scope = self._raw_names, getattr(self, "scope", None)
+        if names is not None and scope is not None and scope.get("type") == "http" and \
+                len(names) == len(scope.get("headers", ())):
+            _remember(scope, names)
+        self._raw_names = None
+
+
+def _httptools_protocol() -> type[asyncio.Protocol] | None:
+    try:
+        from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+    except ImportError:  # httptools is optional
+        return None
+
+    class HttpToolsRawHeaders(HttpToolsProtocol):
+        """uvicorn's httptools protocol, recording the raw header names of each request."""
+
+        _raw_names: list[bytes]
+
+        def on_message_begin(self) -> None:
+            super().on_message_begin()
+            self._raw_names = []
+            _remember(self.scope, self._raw_names)
+
+        def on_header(self, name: bytes, value: bytes) -> None:
+            self._raw_names.append(bytes(name))
+            super().on_header(name, value)
+
+    return HttpToolsRawHeaders
+
+
+HttpToolsRawHeaders = _httptools_protocol()
+
+
+def http_protocol(kind: str = "auto") -> type[asyncio.Protocol]:
+    """The protocol class for uvicorn's ``http`` setting: ``h11``, ``httptools`` or ``auto``
+    (httptools when installed, as uvicorn chooses)."""
+    if kind == "h11" or (kind == "auto" and HttpToolsRawHeaders is None):
+        return H11RawHeaders
+    if HttpToolsRawHeaders is None:
+        raise ValueError("httptools is not installed")
+    return HttpToolsRawHeaders
+
+
+__all__ = ["RAW_NAMES", "H11RawHeaders", "HttpToolsRawHeaders", "http_protocol", "raw_headers"]
