@@ -4,8 +4,9 @@ ASGI servers lowercase header names, but API Gateway hands them to integrations 
 sent them (``Content-Type``, ``X-Custom-Header``). uvicorn's HTTP protocols are subclassed here
 to keep the raw names, in request order, beside the lowercased ``scope["headers"]``; any data
 plane reads them back through :func:`raw_headers`. Both of uvicorn's HTTP implementations are
-covered (h11, and httptools, which uvloop setups use). WebSocket handshakes need nothing: the
-websockets implementation uvicorn picks already passes names as received.
+covered (h11, and httptools, which uvloop setups use). A WebSocket handshake is handed on to the
+WebSocket protocol with its raw names too: the websockets implementation uvicorn picks passes
+names on as it reads them.
 """
 
 from __future__ import annotations
@@ -65,6 +66,11 @@ class H11RawHeaders(H11Protocol):
 
         conn.next_event = next_event
 
+    def handle_websocket_upgrade(self, event: Any) -> None:
+        # uvicorn re-sends the handshake to the WebSocket protocol from its lowercased list.
+        self.headers = [(bytes(name), bytes(value)) for name, value in event.headers.raw_items()]
+        super().handle_websocket_upgrade(event)
+
     def handle_events(self) -> None:
         self._raw_names = None
         super().handle_events()
@@ -95,6 +101,12 @@ def _httptools_protocol() -> type[asyncio.Protocol] | None:
         def on_header(self, name: bytes, value: bytes) -> None:
             self._raw_names.append(bytes(name))
             super().on_header(name, value)
+
+        def handle_websocket_upgrade(self) -> None:
+            # uvicorn re-sends the handshake to the WebSocket protocol from the ASGI headers.
+            self.scope["headers"] = [(raw, value) for raw, (_, value) in zip(
+                self._raw_names, self.scope["headers"], strict=True)]
+            super().handle_websocket_upgrade()
 
     return HttpToolsRawHeaders
 

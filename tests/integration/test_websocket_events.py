@@ -170,3 +170,30 @@ def test_a_close_without_a_status_code(emulator: EmulatorHandle,
     assert context["eventType"] == "DISCONNECT"
     assert (context["disconnectStatusCode"], context["disconnectReason"]) == (
         1005, "Client-side close frame status not set")
+
+
+def test_connect_event_headers_keep_the_client_s_names(
+        recorded: tuple[WebSocketApi, Recorder, list[dict[str, Any]]]) -> None:
+    """AWS hands $connect the handshake's headers named as the client wrote them, whatever
+    their case (https://docs.aws.amazon.com/apigateway/latest/developerguide/
+    apigateway-websocket-api-mapping-template-reference.html shows them so)."""
+    api, recorder, _ = recorded
+    parts = urlsplit(api.url())
+    with socket.create_connection((parts.hostname or "", parts.port or 80), timeout=10) as raw:
+        key = base64.b64encode(os.urandom(16)).decode()
+        raw.sendall(f"GET {parts.path} HTTP/1.1\r\nhost: {parts.netloc}\r\n"
+                    "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                    f"sec-websocket-key: {key}\r\nSec-WebSocket-Version: 13\r\n"
+                    "X-Custom-CASE: kept\r\nuser-agent: raw-client\r\n\r\n".encode())
+        answer = b""
+        while b"\r\n\r\n" not in answer:
+            answer += raw.recv(4096)
+        assert answer.startswith(b"HTTP/1.1 101")
+        event = recorder.events(1)[0]
+        raw.sendall(bytes([0x88, 0x82]) + os.urandom(4) + b"\x03\xe8")
+    assert event["requestContext"]["eventType"] == "CONNECT"
+    headers = event["headers"]
+    assert headers["X-Custom-CASE"] == "kept" and headers["user-agent"] == "raw-client"
+    assert "host" in headers and "sec-websocket-key" in headers
+    assert event["multiValueHeaders"]["X-Custom-CASE"] == ["kept"]
+    assert "Host" not in headers and "X-Custom-Case" not in headers

@@ -19,6 +19,12 @@ from emulator.server import free_port
 
 
 async def _echo(scope: Any, receive: Any, send: Any) -> None:
+    if scope["type"] == "websocket":
+        await receive()  # websocket.connect
+        await send({"type": "websocket.accept"})
+        await send({"type": "websocket.send", "text": json.dumps(raw_headers(scope))})
+        await send({"type": "websocket.close", "code": 1000})
+        return
     if scope["type"] != "http":
         return
     while (await receive()).get("more_body"):
@@ -99,3 +105,24 @@ def test_without_the_record_names_stay_as_the_server_gave_them() -> None:
     assert raw_headers(scope) == [("content-type", "a")]
     scope["extensions"] = {RAW_NAMES: [b"Content-Type"]}
     assert raw_headers(scope) == [("Content-Type", "a")]
+
+
+def test_a_websocket_handshake_keeps_its_names(server: int) -> None:
+    with socket.create_connection(("127.0.0.1", server), timeout=10) as sock:
+        sock.sendall(b"GET /ws HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\n"
+                     b"Connection: Upgrade\r\nsec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                     b"Sec-WebSocket-Version: 13\r\nX-Custom-CASE: kept\r\n\r\n")
+        data = b""
+        while b"\r\n\r\n" not in data:
+            data += sock.recv(4096)
+        head, _, frame = data.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 101"), head
+        while len(frame) < 4:
+            frame += sock.recv(4096)
+        length, start = frame[1] & 0x7F, 2
+        if length == 126:  # a 16-bit extended length
+            length, start = int.from_bytes(frame[2:4], "big"), 4
+        while len(frame) < start + length:
+            frame += sock.recv(4096)
+    names = [name for name, _ in json.loads(frame[start:start + length])]
+    assert "X-Custom-CASE" in names and "sec-websocket-key" in names and "Host" in names

@@ -18,6 +18,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from emulator.gateway.messages import GatewayRequest
 from emulator.gateway.websocket.connections import ConnectResult, Handshake
+from emulator.header_case import raw_headers
 
 if TYPE_CHECKING:  # the engine loads with the apigatewayv2 provider, not with the server
     from emulator.gateway.websocket.engine import WebSocketGateway
@@ -69,19 +70,12 @@ class _Socket:
             raise ConnectionError(str(exc)) from None
 
 
-def header_name(name: str) -> str:
-    """A header name as clients write it (``Sec-WebSocket-Key``): the web server hands them
-    on in lower case, and AWS passes them to functions as the client sent them."""
-    return "-".join("WebSocket" if part == "websocket" and index == 1 else part.capitalize()
-                    for index, part in enumerate(name.split("-")))
-
-
 def _handshake(websocket: WebSocket) -> Handshake:
     scope = websocket.scope
     raw_path = scope.get("raw_path", b"").decode("latin-1") or scope["path"]
     raw_query = scope.get("query_string", b"").decode("latin-1")
-    headers = [(header_name(k.decode("latin-1")), v.decode("latin-1"))
-               for k, v in scope["headers"]]
+    # AWS passes header names to functions as the client sent them.
+    headers = raw_headers(scope)
     host = next((v for k, v in headers if k.lower() == "host"), "localhost")
     client = scope.get("client")
     server = scope.get("server") or ("", 0)
