@@ -95,15 +95,16 @@ def test_shell_block_runs(block: str, served: EmulatorProcess, tmp_path: Path) -
         (tools / "aws").symlink_to(aws)
     script = _for_port(block, served.port).replace(".venv/bin/", f"{Path(sys.prefix)}/bin/")
     env = {**os.environ, "PATH": f"{tools}{os.pathsep}{os.environ['PATH']}",
-           "EMULATOR_PORT": str(served.port), "AWS_PAGER": ""}
+           "EMULATOR_PORT": str(served.port), "AWS_PAGER": "", "AWS_DEFAULT_REGION": "us-east-1"}
     for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_CONFIG_FILE"):
         env.pop(name, None)
     env["AWS_CONFIG_FILE"] = str(tmp_path / "no-config")
     env["AWS_SHARED_CREDENTIALS_FILE"] = str(tmp_path / "no-credentials")
-    if not uses_aws_v2 and "AWS_ACCESS_KEY_ID" not in block:
-        env.update(AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test",
-                   AWS_DEFAULT_REGION="us-east-1")
-    done = subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=ROOT, env=env,
+    if "AWS_ACCESS_KEY_ID" not in block:  # what a reader has configured already
+        env.update(AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test")
+    work = tmp_path / "work"  # a block may write files (a template)
+    work.mkdir()
+    done = subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=work, env=env,
                           capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, f"{script}\n--- stdout\n{done.stdout}\n--- stderr\n{done.stderr}"
     if "/_emulator/health" in block:
@@ -192,6 +193,10 @@ READS: dict[str, tuple[str, dict[str, Any]]] = {
     "xray": ("get_sampling_rules", {}),
     "cognito-idp": ("list_user_pools", {"MaxResults": 10}),
     "apigatewaymanagementapi": ("get_connection", {"ConnectionId": "none"}),
+    "cloudformation": ("list_stacks", {}),
+    "iam": ("list_roles", {}),
+    "kms": ("list_keys", {}),
+    "secretsmanager": ("list_secrets", {}),
 }
 
 
