@@ -148,6 +148,9 @@ Resources:
   PoolGroup:
     Type: AWS::Cognito::UserPoolGroup
     Properties: {UserPoolId: !Ref Pool, GroupName: admins, Precedence: 1}
+  PoolDomain:
+    Type: AWS::Cognito::UserPoolDomain
+    Properties: {UserPoolId: !Ref Pool, Domain: !Sub "${AWS::StackName}-login"}
   ResourceServer:
     Type: AWS::Cognito::UserPoolResourceServer
     Properties: {UserPoolId: !Ref Pool, Identifier: kitchen, Name: Kitchen,
@@ -248,6 +251,8 @@ Outputs:
   Key: {Value: !GetAtt Key.Arn}
   Pool: {Value: !Ref Pool}
   PoolClient: {Value: !Ref PoolClient}
+  PoolDomain: {Value: !Ref PoolDomain}
+  LoginHost: {Value: !GetAtt PoolDomain.CloudFrontDistribution}
   Rest: {Value: !Ref Rest}
   ApiKey: {Value: !Ref ApiKey}
   Plan: {Value: !Ref Plan}
@@ -314,6 +319,10 @@ def _check(emulator: EmulatorHandle, out: dict[str, str], greeting: str,
         "ClientName"] == "web"
     assert c["cognito-idp"].get_group(UserPoolId=out["Pool"], GroupName="admins")["Group"][
         "Precedence"] == 1
+    domain = c["cognito-idp"].describe_user_pool_domain(Domain=out["PoolDomain"])[
+        "DomainDescription"]
+    assert domain["UserPoolId"] == out["Pool"] and domain["Status"] == "ACTIVE"
+    assert out["LoginHost"] == f"{out['PoolDomain']}.auth.us-east-1.amazoncognito.com"
     assert c["cognito-idp"].describe_resource_server(
         UserPoolId=out["Pool"], Identifier="kitchen")["ResourceServer"]["Name"] == "Kitchen"
     gw = c["apigateway"]

@@ -1,4 +1,5 @@
-"""AWS::Cognito::UserPool, UserPoolClient, UserPoolGroup and UserPoolResourceServer."""
+"""AWS::Cognito::UserPool, UserPoolClient, UserPoolDomain, UserPoolGroup and
+UserPoolResourceServer."""
 
 from __future__ import annotations
 
@@ -92,4 +93,32 @@ class UserPoolResourceServer(Simple):
     identity = {"UserPoolId": "UserPoolId", "Identifier": "Identifier"}
 
 
-__all__ = ["UserPool", "UserPoolClient", "UserPoolGroup", "UserPoolResourceServer"]
+@register
+class UserPoolDomain(ResourceType):
+    type_name = "AWS::Cognito::UserPoolDomain"
+    service = SERVICE
+    extra_attributes = ("CloudFrontDistribution",)
+
+    async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
+        await ctx.call(SERVICE, "CreateUserPoolDomain", fit(
+            SERVICE, "CreateUserPoolDomain", properties))
+        described = await ctx.call(SERVICE, "DescribeUserPoolDomain",
+                                   {"Domain": properties["Domain"]})
+        return Created(str(properties["Domain"]), {"CloudFrontDistribution": described[
+            "DomainDescription"].get("CloudFrontDistribution", "")})
+
+    async def update(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], previous: dict[str, Any],
+                     attributes: dict[str, Any]) -> dict[str, Any]:
+        await ctx.call(SERVICE, "UpdateUserPoolDomain", fit(
+            SERVICE, "UpdateUserPoolDomain", properties))
+        return attributes
+
+    async def delete(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
+        await ignore_missing(lambda: ctx.call(SERVICE, "DeleteUserPoolDomain", {
+            "Domain": physical_id, "UserPoolId": properties["UserPoolId"]}))
+
+
+__all__ = ["UserPool", "UserPoolClient", "UserPoolDomain", "UserPoolGroup",
+           "UserPoolResourceServer"]

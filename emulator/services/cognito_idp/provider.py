@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from emulator.services.cognito_idp.auth import AuthApi
+from emulator.services.cognito_idp.domains import DomainsApi
 from emulator.services.cognito_idp.groups import GroupsApi
 from emulator.services.cognito_idp.identity import IdentityPort
 from emulator.services.cognito_idp.models import POOLS
@@ -12,7 +13,7 @@ from emulator.services.cognito_idp.oauth import OAuthApi
 from emulator.services.cognito_idp.pools import PoolsApi
 
 
-class CognitoIdpProvider(AuthApi, PoolsApi, GroupsApi, OAuthApi):
+class CognitoIdpProvider(AuthApi, PoolsApi, GroupsApi, OAuthApi, DomainsApi):
     service_name = "cognito-idp"
     _identity: IdentityPort | None = None
 
