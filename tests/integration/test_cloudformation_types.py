@@ -108,6 +108,10 @@ Resources:
       EventBusName: !Ref Bus
       EventPattern: {source: [kitchen]}
       Targets: [{Id: work, Arn: !GetAtt Work.Arn}]
+  Archive:
+    Type: AWS::Events::Archive
+    Properties: {SourceArn: !GetAtt Bus.Arn, EventPattern: {source: [kitchen]},
+                 RetentionDays: 3}
   Logs:
     Type: AWS::Logs::LogGroup
     Properties: {RetentionInDays: !Ref Retention}
@@ -245,6 +249,7 @@ Outputs:
   Bus: {Value: !Ref Bus}
   Rule: {Value: !Ref Rule}
   Logs: {Value: !Ref Logs}
+  Archive: {Value: !Ref Archive}
   Activity: {Value: !Ref Activity}
   Machine: {Value: !Ref Machine}
   Secret: {Value: !Ref Secret}
@@ -298,6 +303,8 @@ def _check(emulator: EmulatorHandle, out: dict[str, str], greeting: str,
     assert c["events"].describe_event_bus(Name=bus)["Name"] == bus
     targets = c["events"].list_targets_by_rule(Rule=rule, EventBusName=bus)["Targets"]
     assert [t["Id"] for t in targets] == ["work"]
+    archive = c["events"].describe_archive(ArchiveName=out["Archive"])
+    assert archive["RetentionDays"] == 3 and archive["EventSourceArn"].endswith(f"/{bus}")
     group = c["logs"].describe_log_groups(logGroupNamePrefix=out["Logs"])["logGroups"][0]
     assert group["retentionInDays"] == retention
     assert c["logs"].describe_log_streams(logGroupName=out["Logs"])["logStreams"][0][

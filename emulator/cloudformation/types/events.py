@@ -1,4 +1,4 @@
-"""AWS::Events::Rule and EventBus."""
+"""AWS::Events::Rule, EventBus and Archive."""
 
 from __future__ import annotations
 
@@ -95,4 +95,35 @@ class EventBus(ResourceType):
                                               {"Name": physical_id}))
 
 
-__all__ = ["EventBus", "Rule"]
+@register
+class Archive(ResourceType):
+    type_name = "AWS::Events::Archive"
+    service = "events"
+    name_property = "ArchiveName"
+
+    def _pattern(self, properties: dict[str, Any]) -> str | None:
+        pattern = properties.get("EventPattern")
+        return json.dumps(pattern) if isinstance(pattern, dict) else pattern
+
+    async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
+        name = properties.get("ArchiveName") or ctx.physical_name(48)
+        answer = await ctx.call("events", "CreateArchive", fit(
+            "events", "CreateArchive", properties, skip=("EventPattern",), ArchiveName=name,
+            EventSourceArn=properties.get("SourceArn"), EventPattern=self._pattern(properties)))
+        return Created(name, {"Arn": answer["ArchiveArn"]})
+
+    async def update(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], previous: dict[str, Any],
+                     attributes: dict[str, Any]) -> dict[str, Any]:
+        await ctx.call("events", "UpdateArchive", fit(
+            "events", "UpdateArchive", properties, skip=("EventPattern", "SourceArn"),
+            ArchiveName=physical_id, EventPattern=self._pattern(properties)))
+        return attributes
+
+    async def delete(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
+        await ignore_missing(lambda: ctx.call("events", "DeleteArchive",
+                                              {"ArchiveName": physical_id}))
+
+
+__all__ = ["Archive", "EventBus", "Rule"]

@@ -13,9 +13,9 @@ from emulator.context import RequestContext
 from emulator.event_patterns import Pattern, PatternError, compile_pattern
 from emulator.runtime.background import Background
 from emulator.services.events import schedule, transform
+from emulator.services.events.archives import ArchivesApi
 from emulator.services.events.common import (
     DEFAULT_BUS,
-    EventsBase,
     bus_name,
     validation,
 )
@@ -61,7 +61,7 @@ def _entry_size(entry: Mapping[str, Any]) -> int:
     return size + (14 if entry.get("Time") else 0)
 
 
-class RoutingApi(EventsBase):
+class RoutingApi(ArchivesApi):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.jobs = Background(self.clock, "events")
@@ -124,12 +124,17 @@ class RoutingApi(EventsBase):
 
     def dispatch(self, event: dict[str, Any], account: str, region: str, bus: str,
                  trace_header: str | None = None) -> None:
+        self.record_archived(event, account, region, bus)
         ingestion = _time_text(None, self.clock.now_datetime())
         for rule in self.rules_of(account, region, bus):
             if not rule.enabled or rule.event_pattern is None:
                 continue
             if rule_pattern(rule.event_pattern).matches(event):
                 self.send_to_targets(rule, event, ingestion, trace_header)
+
+    def replay_event(self, event: dict[str, Any], account: str, region: str,
+                     bus: str) -> None:
+        self.dispatch(event, account, region, bus)
 
     def send_to_targets(self, rule: RuleRecord, event: dict[str, Any], ingestion: str,
                         trace_header: str | None = None) -> None:
