@@ -111,7 +111,8 @@ class ServiceRegistry:
         """Forget state of one service or all; returns the services reset."""
         targets = [service] if service else self.names
         for name in targets:
-            provider = self.get(name)
+            # A service never loaded holds nothing in memory; its stored rows go below.
+            provider = self.get(name) if service else self._providers.get(name)
             if provider is not None:
                 provider.reset()
         if service is None:
@@ -152,7 +153,11 @@ class ServiceRegistry:
         return found
 
     def resources(self) -> dict[str, Any]:
-        return {name: self.get(name).resources() for name in PROVIDERS}  # type: ignore[union-attr]
+        """What each service holds; a service never used (nothing loaded, nothing stored)
+        holds nothing, and is not loaded just to say so."""
+        used = set(self._providers) | set(self.backend.stored_services())
+        return {name: (self.get(name).resources()  # type: ignore[union-attr]
+                       if name in used else {}) for name in PROVIDERS}
 
 
 def _exists(path: str) -> bool:
