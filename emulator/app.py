@@ -26,6 +26,7 @@ from emulator.services.lambda_ import http as lambda_http
 from emulator.services.registry import ServiceRegistry
 from emulator.services.xray import http as xray_http
 from emulator.store import Backend, MemoryBackend, SqliteBackend
+from emulator.traffic import RequestLog
 from emulator.wire.request import WireRequest
 
 if TYPE_CHECKING:
@@ -45,6 +46,8 @@ class Emulator:
         path = settings.database_path
         self.backend: Backend = SqliteBackend(path) if path is not None else MemoryBackend()
         self.services = ServiceRegistry(settings, self.clock, self.backend)
+        self.requests = RequestLog(settings.request_history, settings.request_body_bytes,
+                                   log_lines=settings.request_log, now=self.clock.now)
         self._dispatcher: Dispatcher | None = None
         self.started_at = time.monotonic()
 
@@ -139,6 +142,20 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> S
         return JSONResponse({"idle": not busy, "busy": busy}, status_code=408 if busy else 200)
 
     async def aws(request: Request) -> Response:
+        """Every request not claimed by an internal route, kept in the request log."""
+        scope = request.scope
+        exchange = emulator.requests.begin(
+            "unroutable", request.method, request.url.path,
+            host=request.headers.get("host", ""),
+            query=scope.get("query_string", b"").decode("latin-1"),
+            headers=scope["headers"], body=await request.body())
+        with emulator.requests.serving():
+            response = await answer(request)
+        emulator.requests.finish(exchange, response.status_code, headers=response.raw_headers,
+                                 body=getattr(response, "body", b""))
+        return response
+
+    async def answer(request: Request) -> Response:
         url_id = lambda_http.url_host(request)
         if url_id is not None:  # a function URL addressed by host name
             return await lambda_http.function_url(
@@ -176,7 +193,8 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> S
         return served if served is not None else await aws(request)
 
     async def websocket_api(websocket: WebSocket) -> None:
-        await websocket_apis.serve(emulator.services, websocket)
+        with emulator.requests.serving():  # each message is kept in the request log
+            await websocket_apis.serve(emulator.services, websocket)
 
     async def xray_otlp(request: Request) -> Response:
         return await xray_http.otlp_traces(emulator.services, request)

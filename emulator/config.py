@@ -47,6 +47,21 @@ class Settings:
     region: str = field(default="us-east-1", metadata=_about("region for requests that name none"))
     log_level: LogLevel = field(default="info", metadata=_about("log level"))
     request_log: bool = field(default=True, metadata=_about("log one line per request at INFO"))
+    request_history: int = field(
+        default=1000,
+        metadata=_about("requests kept in memory for the console's request list (0 keeps none)",
+                        ge=0, le=1_000_000),
+    )
+    request_body_bytes: int = field(
+        default=4096,
+        metadata=_about("bytes of each request and response body the request list keeps",
+                        ge=0, le=1_048_576),
+    )
+    console: bool = field(
+        default=True,
+        metadata=_about("serve the web console at /_emulator/console/ and the developer "
+                        "portal at /_emulator/portal/"),
+    )
     sfn_wait_scale: float = field(
         default=1.0,
         metadata=_about(

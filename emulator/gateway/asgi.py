@@ -15,6 +15,7 @@ from urllib.parse import parse_qsl
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from emulator import traffic
 from emulator.gateway.http_api import web as http_apis
 from emulator.gateway.messages import GatewayRequest
 from emulator.gateway.websocket import callback as websocket_callback
@@ -101,6 +102,7 @@ async def dispatch(services: Any, request: Request) -> Response | None:
 
 async def _serve(services: Any, request: Request, api_id: str, stage: str, path: str
                  ) -> Response:
+    traffic.note(kind="execute-api", resource=f"{api_id}/{stage}")
     gateway = _gateway(services)
     if gateway is None:
         return JSONResponse({"message": "Forbidden"}, status_code=403)

@@ -12,7 +12,7 @@ from typing import Any, cast
 
 import httpx
 
-from emulator import ids
+from emulator import ids, traffic
 from emulator.clock import Clock
 from emulator.gateway import logs, pipeline, tracing
 from emulator.gateway.authorizers.cache import AuthorizerCache
@@ -122,6 +122,7 @@ class Gateway:
         if traced is not None:
             inv.context["xrayTraceId"] = inv.trace_header or ""
         response = await pipeline.run(inv, self)
+        self._note(inv)
         if recorder is not None and traced is not None:
             try:
                 tracing.finish(inv, recorder, *traced, response, self.clock.now())
@@ -140,6 +141,17 @@ class Gateway:
         response = await pipeline.run(inv, self)
         latency = int(inv.context.get("responseLatency") or 0)
         return response, inv.log, latency
+
+    @staticmethod
+    def _note(inv: Invocation) -> None:
+        """Name the API, stage and matched route in the request log."""
+        deployed = inv.deployed
+        route = ""
+        if inv.route is not None:
+            route = f"{inv.request.method} {inv.route.resource.get('path', '')}"
+        traffic.note(kind="execute-api", account=deployed.account, region=deployed.region,
+                     resource=f"{deployed.api_id}/{deployed.stage.get('stageName', '')}",
+                     operation=route)
 
     def _recorder(self, deployed: DeployedStage) -> SegmentRecorder | None:
         if not deployed.stage.get("tracingEnabled"):

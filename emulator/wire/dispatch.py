@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 import logging
-import time
 from dataclasses import dataclass
 from typing import Any
 
 from botocore import xform_name
 
-from emulator import ids
+from emulator import ids, traffic
 from emulator.accounts import account_for
 from emulator.config import Settings
 from emulator.context import RequestContext
@@ -83,24 +81,27 @@ class Dispatcher:
 
     async def handle(self, request: WireRequest) -> Outcome:
         request_id = ids.request_id()
-        started = time.perf_counter()
         found: Route | None = None
+        error_code = ""
         try:
             found = route(request, self.services.names)
             response = await self._call(found, request, request_id)
         except ServiceError as error:
+            error_code = error.code
             response = self._error(found, request, error, request_id)
         except Exception:
             log.exception("internal error answering %s %s", request.method, request.path)
+            error_code = "InternalFailure"
             response = self._error(found, request, internal_failure(), request_id)
         response.headers["x-amzn-RequestId"] = request_id
         service = found.service if found else None
         operation = found.operation.name if found else None
-        if self.settings.request_log and log.isEnabledFor(logging.INFO):
-            # The line is for people: it is written once the answer is on its way.
-            asyncio.get_running_loop().call_soon(
-                log.info, "%s.%s %d %.1fms", service or "-", operation or "-",
-                response.status, (time.perf_counter() - started) * 1000)
+        scope = request.credential_scope
+        # The request log (emulator.traffic) writes the line and keeps the exchange.
+        traffic.note(kind="api", service=service or "", operation=operation or "",
+                     account=account_for(scope.access_key if scope else None),
+                     region=scope.region if scope else self.settings.region,
+                     error=error_code)
         return Outcome(response, service, operation)
 
     async def _call(self, found: Route, request: WireRequest, request_id: str) -> WireResponse:

@@ -15,6 +15,7 @@ from urllib.parse import unquote
 
 import httpx
 
+from emulator import traffic
 from emulator.clock import Clock
 from emulator.gateway.authorizers import sigv4
 from emulator.gateway.authorizers.cache import AuthorizerCache
@@ -154,6 +155,9 @@ class HttpGateway:
         if config and not (cors.is_preflight(request)):
             cors.decorate(config, request, response)
         self._count(deployed, response.status)
+        traffic.note(kind="http-api", account=deployed.account, region=deployed.region,
+                     resource=f"{deployed.api_id}/{inv.stage_name}",
+                     operation=str(inv.route.get("RouteKey") or ""))
         return self._finish(response, inv.request_id)
 
     def _finish(self, response: GatewayResponse, request_id: str) -> GatewayResponse:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from emulator import traffic
 from emulator.gateway.http_api.state import error_response
 from emulator.gateway.messages import GatewayRequest, GatewayResponse
 
@@ -38,6 +39,7 @@ async def serve(services: Any, api_id: str, path: str, request: GatewayRequest
     found = gateway(services)
     if found is None or not found.knows(api_id):
         return None
+    traffic.note(kind="http-api", resource=api_id)
     await services.ensure_started("apigatewayv2", services.get("apigatewayv2"))
     return await found.handle(api_id, path, request)
 

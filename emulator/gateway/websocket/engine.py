@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 
+from emulator import traffic
 from emulator.clock import Clock
 from emulator.gateway.integrations.base import Backends
 from emulator.gateway.websocket import selection
@@ -218,36 +219,53 @@ class WebSocketGateway:
         return (selection.DEFAULT, route) if route is not None else None
 
     async def _message(self, conn: Connection, body: str) -> None:
+        requests = traffic.active_log()
+        exchange = None if requests is None else requests.begin(
+            "websocket", "MESSAGE", f"/{conn.stage}", host=conn.domain_name,
+            body=body.encode())
+        traffic.note(account=conn.account, region=conn.region,
+                     resource=f"{conn.api_id}/{conn.stage}")
+        status, answer = 500, None
         try:
-            await self._route_message(conn, body)
+            status, answer = await self._route_message(conn, body)
         except Exception:  # a defect must still leave the connection usable
             log.exception("WebSocket API %s: a message failed", conn.api_id)
+        if requests is not None and exchange is not None:
+            sent = answer.encode() if isinstance(answer, str) else (answer or b"")
+            requests.finish(exchange, status, body=sent)
 
-    async def _route_message(self, conn: Connection, body: str) -> None:
+    async def _route_message(self, conn: Connection, body: str
+                             ) -> tuple[int, str | bytes | None]:
+        """Route and answer one message; the status and answer the request log keeps."""
         deployed = self.stage(conn.api_id, conn.stage)
         call_started = self.clock.now()
         if deployed is None:
-            return
+            return 410, None
         found = self.select_route(deployed, body)
         call = Call(conn, deployed, found[0] if found else selection.DEFAULT, MESSAGE,
                     started=call_started, body=body, message_id=new_id())
+        traffic.note(operation=call.route_key)
         if found is None:
-            await self._tell(conn, _error_message("Forbidden", call))
-            return
+            answer = _error_message("Forbidden", call)
+            await self._tell(conn, answer)
+            return 403, answer
         route = found[1]
         integration = self._integration(deployed, route)
         if integration is None:
-            await self._tell(conn, _error_message("Internal server error", call))
-            return
+            answer = _error_message("Internal server error", call)
+            await self._tell(conn, answer)
+            return 500, answer
         try:
             outcome = await call_integration(call, integration, self.backends, self.clock)
-            answer = reply(call, route, integration, outcome, deployed.snapshot)
+            sent = reply(call, route, integration, outcome, deployed.snapshot)
         except IntegrationFailed as failed:
             log.info("WebSocket API %s route %s: %s", conn.api_id, call.route_key, failed.log)
-            await self._tell(conn, _error_message("Internal server error", call))
-            return
-        if answer is not None:
+            answer = _error_message("Internal server error", call)
             await self._tell(conn, answer)
+            return 500, answer
+        if sent is not None:
+            await self._tell(conn, sent)
+        return 200, sent
 
     async def _tell(self, conn: Connection, data: str | bytes) -> None:
         with contextlib.suppress(ConnectionError):  # the client may have left meanwhile

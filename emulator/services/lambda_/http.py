@@ -13,6 +13,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from emulator import traffic
+
 URL_HOST = re.compile(r"^(?P<id>[a-z0-9]{32})\.lambda-url\.[a-z0-9-]+\.localhost(:\d+)?$")
 
 
@@ -23,6 +25,7 @@ def url_host(request: Request) -> str | None:
 
 
 async def function_url(services: Any, request: Request, url_id: str, path: str) -> Response:
+    traffic.note(kind="function-url")
     provider = services.get("lambda")
     await services.ensure_started("lambda", provider)
     raw_query = request.scope.get("query_string", b"").decode("latin-1")

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
+from emulator import traffic
 from emulator.context import RequestContext
 from emulator.runtime.spec import SYNC_REQUEST_LIMIT
 from emulator.services.lambda_.common import (
@@ -229,6 +230,8 @@ class UrlsApi(LambdaBase):
         if found is None:
             return HttpReply(404, json_type, b'{"Message":"Not Found"}')
         scope, record = found
+        traffic.note(account=scope.account, region=scope.region,
+                     resource=record.function_name)
         if record.auth_type == "AWS_IAM" and not any(k.lower() == "authorization"
                                                      for k, _ in headers):
             return HttpReply(403, json_type, b'{"Message":"Forbidden"}')
