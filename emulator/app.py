@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route, WebSocketRoute
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
 
 from emulator import __version__
 from emulator.clock import Clock
 from emulator.config import Settings
+from emulator.console.door import CONSOLE_PATH, PORTAL_PATH, wants_console
 from emulator.gateway import asgi as execute_api
 from emulator.gateway.websocket import web as websocket_apis
 from emulator.idle import wait_idle
@@ -30,6 +32,7 @@ from emulator.traffic import RequestLog
 from emulator.wire.request import WireRequest
 
 if TYPE_CHECKING:
+    from emulator.console.web import Console
     from emulator.wire.dispatch import Dispatcher
 
 log = logging.getLogger("emulator")
@@ -49,6 +52,7 @@ class Emulator:
         self.requests = RequestLog(settings.request_history, settings.request_body_bytes,
                                    log_lines=settings.request_log, now=self.clock.now)
         self._dispatcher: Dispatcher | None = None
+        self._console: Console | None = None
         self.started_at = time.monotonic()
 
     @property
@@ -59,6 +63,15 @@ class Emulator:
 
             self._dispatcher = Dispatcher(self.settings, self.services)
         return self._dispatcher
+
+    @property
+    def console(self) -> Console:
+        # The console loads its templates on the first page a browser asks for.
+        if self._console is None:
+            from emulator.console.web import Console
+
+            self._console = Console(self)
+        return self._console
 
 
 def _json_body(payload: bytes) -> dict[str, Any]:
@@ -144,6 +157,10 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> S
     async def aws(request: Request) -> Response:
         """Every request not claimed by an internal route, kept in the request log."""
         scope = request.scope
+        if emulator.settings.console and wants_console(
+                request.method, request.url.path, request.headers,
+                scope.get("query_string", b"").decode("latin-1")):
+            return RedirectResponse(CONSOLE_PATH, status_code=302)
         exchange = emulator.requests.begin(
             "unroutable", request.method, request.url.path,
             host=request.headers.get("host", ""),
@@ -196,6 +213,17 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> S
         with emulator.requests.serving():  # each message is kept in the request log
             await websocket_apis.serve(emulator.services, websocket)
 
+    def lazy(build: Callable[[], ASGIApp]) -> ASGIApp:
+        """An ASGI app made on its first request (the console loads only when opened)."""
+        made: list[ASGIApp] = []
+
+        async def app(scope: Scope, receive: Receive, send: Send) -> None:
+            if not made:
+                made.append(build())
+            await made[0](scope, receive, send)
+
+        return app
+
     async def xray_otlp(request: Request) -> Response:
         return await xray_http.otlp_traces(emulator.services, request)
 
@@ -230,6 +258,9 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> S
             Route("/_emulator/xray/traces", xray_traces, methods=["GET"]),
             Route("/_emulator/xray/traces/{trace_id}", xray_trace, methods=["GET"]),
             Route("/v1/traces", xray_otlp, methods=["POST"]),
+            *([Mount(CONSOLE_PATH.rstrip("/"), app=lazy(lambda: emulator.console.console_app())),
+               Mount(PORTAL_PATH.rstrip("/"), app=lazy(lambda: emulator.console.portal_app()))]
+              if emulator.settings.console else []),
             Route("/{pool_id}/.well-known/{document}", pool_document, methods=["GET"]),
             Route("/{pool_id}/oauth2/token", pool_token, methods=["POST"]),
             Route("/{path:path}", aws, methods=ALL_METHODS),

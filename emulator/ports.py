@@ -80,6 +80,10 @@ class QueueAccess(Protocol):
         """How many messages a receive would get now (0 when the queue is gone)."""
         ...
 
+    def peek(self, queue_arn: str, max_messages: int = 10) -> list[dict[str, Any]]:
+        """The oldest messages as they stand, received by no one (for the console)."""
+        ...
+
 
 class TopicAccess(Protocol):
     """SNS by topic ARN, for destinations and targets (``topics`` port).
@@ -302,6 +306,7 @@ PORT_OWNERS: dict[str, str] = {
     "identity": "cognito-idp",
     "tables": "dynamodb",
     "table-changes": "dynamodbstreams",
+    "execute-api": "apigateway",  # the REST data plane (metrics and stage caches, for the console)
 }
 
 

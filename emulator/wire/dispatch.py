@@ -98,7 +98,8 @@ class Dispatcher:
         operation = found.operation.name if found else None
         scope = request.credential_scope
         # The request log (emulator.traffic) writes the line and keeps the exchange.
-        traffic.note(kind="api", service=service or "", operation=operation or "",
+        traffic.note(kind="api" if found else "unroutable", service=service or "",
+                     operation=operation or "",
                      account=account_for(scope.access_key if scope else None),
                      region=scope.region if scope else self.settings.region,
                      error=error_code)

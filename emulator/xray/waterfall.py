@@ -51,8 +51,24 @@ def tree(trace: Trace) -> dict[str, Any]:
     documents = trace.assembled()
     facts = trace.facts
     origin_time = facts.start
+    return {
+        "id": trace.id,
+        "start_time": origin_time,
+        "duration": round(facts.end - facts.start, 6),
+        "segments": len(documents),
+        "fault": facts.facts["fault"],
+        "error": facts.facts["error"],
+        "throttle": facts.facts["throttle"],
+        "partial": facts.facts["partial"],
+        "roots": roots(documents, origin_time),
+    }
+
+
+def roots(documents: list[Document], origin_time: float) -> list[dict[str, Any]]:
+    """Segment documents (as BatchGetTraces returns them) as nested nodes, each with its
+    offset from ``origin_time``; the roots in start order."""
     by_id: dict[str, dict[str, Any]] = {}
-    roots: list[dict[str, Any]] = []
+    found: list[dict[str, Any]] = []
 
     def build(entity: Document, kind: str) -> dict[str, Any]:
         node = _node(entity, kind, origin_time)
@@ -68,20 +84,10 @@ def tree(trace: Trace) -> dict[str, Any]:
         if parent is not None and parent is not node:
             parent["children"].append(node)
         else:
-            roots.append(node)
+            found.append(node)
     for node in by_id.values():
         node["children"].sort(key=lambda child: child["start_time"])
-    return {
-        "id": trace.id,
-        "start_time": origin_time,
-        "duration": round(facts.end - facts.start, 6),
-        "segments": len(documents),
-        "fault": facts.facts["fault"],
-        "error": facts.facts["error"],
-        "throttle": facts.facts["throttle"],
-        "partial": facts.facts["partial"],
-        "roots": sorted(roots, key=lambda node: node["start_time"]),
-    }
+    return sorted(found, key=lambda node: node["start_time"])
 
 
 def _flags(node: dict[str, Any]) -> str:
@@ -169,4 +175,4 @@ def render_listing(items: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["listing", "render", "render_listing", "tree"]
+__all__ = ["listing", "render", "render_listing", "roots", "tree"]

@@ -107,5 +107,30 @@ class QueuePort:
                 count += 1
         return count
 
+    def peek(self, queue_arn: str, max_messages: int = 10) -> list[dict[str, Any]]:
+        """The queue's oldest messages as they stand, without receiving them: no receive
+        count, visibility or FIFO group changes."""
+        queue = self._provider.queues.by_arn(queue_arn)
+        if queue is None:
+            raise queue_does_not_exist()
+        now = self._provider.clock.now()
+        oldest = now - queue.int_attribute("MessageRetentionPeriod")
+        found = []
+        for message in self._provider.queues.messages(queue).values():
+            if message.sent <= oldest:
+                continue
+            state = "in flight" if message.in_flight(now) else (
+                "delayed" if message.delayed(now) else "visible")
+            found.append({
+                "MessageId": message.message_id, "Body": message.body, "State": state,
+                "SentTimestamp": message.sent, "ApproximateReceiveCount":
+                    message.receive_count, "MessageGroupId": message.group_id,
+                "MessageAttributes": {name: value.model_dump(exclude_none=True)
+                                      for name, value in message.attributes.items()},
+            })
+            if len(found) >= max_messages:
+                break
+        return found
+
 
 __all__ = ["QueuePort"]

@@ -1,0 +1,110 @@
+"""X-Ray: traces (newest first, with filter expressions), one trace as a waterfall, and the
+service map drawn as a graph."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from starlette.responses import Response
+
+from emulator.console import svg
+from emulator.console.layout import Edge, Graph, Node, layout
+from emulator.console.page import Page, View, route
+from emulator.console.waterfall import waterfall
+from emulator.wire.errors import ServiceError
+
+WINDOWS = {"5": "5 minutes", "60": "1 hour", "360": "6 hours", "1440": "24 hours"}
+NARROWINGS = 14  # halvings of the window looking for a page holding the newest traces
+
+
+def _window(view: View) -> tuple[str, datetime, datetime]:
+    minutes = view.query.get("window", "60")
+    minutes = minutes if minutes in WINDOWS else "60"
+    end = view.console.clock.now_datetime().astimezone(UTC) + timedelta(seconds=1)
+    return minutes, end - timedelta(minutes=int(minutes)), end
+
+
+async def _newest(view: View, start: datetime, end: datetime, expression: str | None
+                  ) -> tuple[list[dict[str, Any]], int]:
+    """The newest trace summaries: a page of GetTraceSummaries (oldest first) over a window
+    narrowed toward its end until one page holds all of it."""
+    span = end - start
+    found: list[dict[str, Any]] = []
+    scanned = 0
+    for _ in range(NARROWINGS):
+        answer = await view.call("xray", "GetTraceSummaries", StartTime=end - span,
+                                 EndTime=end, FilterExpression=expression)
+        found = answer.get("TraceSummaries", [])
+        scanned = max(scanned, int(answer.get("TracesProcessedCount") or 0))
+        if not answer.get("NextToken"):
+            break
+        span = span / 2
+    found.sort(key=lambda summary: summary.get("StartTime") or 0, reverse=True)
+    return found, scanned
+
+
+async def traces(view: View) -> Response:
+    minutes, start, end = _window(view)
+    expression = view.query.get("filter", "").strip()
+    problem = ""
+    summaries: list[dict[str, Any]] = []
+    scanned = 0
+    try:
+        summaries, scanned = await _newest(view, start, end, expression or None)
+    except ServiceError as error:
+        problem = error.message or error.code
+    return view.render("xray/traces.html", summaries=summaries, filter=expression,
+                       problem=problem, windows=WINDOWS, window=minutes, scanned=scanned)
+
+
+async def trace(view: View) -> Response:
+    trace_id = view.params["trace_id"]
+    answer = await view.call("xray", "BatchGetTraces", TraceIds=[trace_id])
+    found = answer.get("Traces") or []
+    if not found:
+        return view.render("xray/trace.html", http_status=404, trace_id=trace_id, drawn=None)
+    return view.render("xray/trace.html", trace_id=trace_id, drawn=waterfall(found[0]))
+
+
+def service_graph(services: list[dict[str, Any]]) -> Graph:
+    """GetServiceGraph's services as nodes, their edges as edges (client first)."""
+    nodes, edges = [], []
+    for service in services:
+        reference = str(service.get("ReferenceId"))
+        name = str(service.get("Name") or service.get("Type") or reference)
+        nodes.append(Node(reference, name, "service", name=reference))
+        for edge in service.get("Edges") or []:
+            stats = edge.get("SummaryStatistics") or {}
+            count = int(stats.get("TotalCount") or 0)
+            label = f"{count} call{'s' if count != 1 else ''}" if count else ""
+            edges.append(Edge(reference, str(edge.get("ReferenceId")), label, "next"))
+    return Graph(nodes, edges)
+
+
+def _health(service: dict[str, Any]) -> str:
+    stats = service.get("SummaryStatistics") or {}
+    if int((stats.get("FaultStatistics") or {}).get("TotalCount") or 0):
+        return "failed"
+    if int((stats.get("ErrorStatistics") or {}).get("TotalCount") or 0):
+        return "caught"
+    return "succeeded" if stats else ""
+
+
+async def service_map(view: View) -> Response:
+    minutes, start, end = _window(view)
+    answer = await view.call("xray", "GetServiceGraph", StartTime=start, EndTime=end)
+    services = answer.get("Services") or []
+    graph = service_graph(services)
+    statuses = {str(s.get("ReferenceId")): _health(s) for s in services}
+    tips = {str(s.get("ReferenceId")): f"{s.get('Name')} ({s.get('Type')})" for s in services}
+    drawn = svg.render(layout(graph), statuses, tips) if services else None
+    return view.render("xray/map.html", graph=drawn, services=services, windows=WINDOWS,
+                       window=minutes)
+
+
+PAGE = Page(slug="xray", title="X-Ray", order=50, services=("xray",), routes=[
+    route("/", traces),
+    route("/map", service_map),
+    route("/traces/{trace_id}", trace),
+], description="traces, waterfalls and the service map")
