@@ -58,6 +58,7 @@ class View:
     form: Mapping[str, str] = field(default_factory=dict)
     session: str = ""
     base: str = "/_emulator/console/"  # where the console (or the portal) is mounted
+    changes: str = ""  # the emulator's change count when the request came in (live updates)
 
     @property
     def account(self) -> str:

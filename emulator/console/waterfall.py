@@ -33,7 +33,7 @@ class TimeScale:
 
     @property
     def span(self) -> float:
-        return max(self.end - self.start, 1e-6)
+        return max(self.end - self.start, 1e-3)  # a millisecond at least
 
     def x(self, when: float) -> float:
         """Where ``when`` falls, kept within the drawing."""

@@ -135,7 +135,7 @@ class Console:
                         "Reload the page and try again.</p>", status_code=403)
             fresh = session is None
             view = View(self, request, page, request.path_params, request.query_params, form,
-                        session or self.sessions.new_session(), base)
+                        session or self.sessions.new_session(), base, self.version())
             try:
                 response = await each.handler(view)
             except ServiceError as error:
@@ -183,15 +183,20 @@ class Console:
             view=view, pages=self.pages, page=view.page, csrf_field=FIELD,
             csrf_token=self.sessions.token(view.session), account=account, region=region,
             console=CONSOLE, portal=PORTAL, version=__version__,
+            changes=view.changes or self.version(),
             clock_iso=self.clock.now_datetime().astimezone(UTC).isoformat(timespec="seconds"),
             clock_offset=self.clock.offset, **context)
 
     # -- live updates ----------------------------------------------------------------------
 
     async def events(self, request: Request) -> Response:
+        # The page names the version it showed, so a change between its rendering and this
+        # stream's start is not missed.
+        since = request.query_params.get("since")
+
         async def stream() -> AsyncIterator[str]:
             yield "retry: 1000\n\n"
-            seen = self.version()
+            seen = since or self.version()
             ends = time.monotonic() + STREAM_SECONDS
             while time.monotonic() < ends:
                 await self.requests.wait_change(self.requests.sequence, timeout=1.0)

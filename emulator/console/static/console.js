@@ -48,7 +48,9 @@
 
   function listen() {
     if (!window.EventSource || !document.querySelector("[data-live]")) return;
-    const source = new EventSource(base + "events");
+    // "since": the state this page shows, so a change made before the stream opens is seen.
+    const since = encodeURIComponent(document.body.dataset.changes || "");
+    const source = new EventSource(base + "events?since=" + since);
     source.addEventListener("open", () => setStatus("live", "on"));
     source.addEventListener("change", () => refresh("change"));
     source.addEventListener("tick", () => refresh("tick"));
