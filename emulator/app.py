@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -154,23 +154,28 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> S
         busy = await wait_idle(emulator.services.busy, max(0.0, min(timeout, 300.0)))
         return JSONResponse({"idle": not busy, "busy": busy}, status_code=408 if busy else 200)
 
-    async def aws(request: Request) -> Response:
-        """Every request not claimed by an internal route, kept in the request log."""
+    async def recorded(request: Request, handler: Callable[[Request], Awaitable[Response]]
+                       ) -> Response:
+        """The handler's answer, kept in the request log with what answered it."""
         scope = request.scope
-        if emulator.settings.console and wants_console(
-                request.method, request.url.path, request.headers,
-                scope.get("query_string", b"").decode("latin-1")):
-            return RedirectResponse(CONSOLE_PATH, status_code=302)
         exchange = emulator.requests.begin(
             "unroutable", request.method, request.url.path,
             host=request.headers.get("host", ""),
             query=scope.get("query_string", b"").decode("latin-1"),
             headers=scope["headers"], body=await request.body())
         with emulator.requests.serving():
-            response = await answer(request)
+            response = await handler(request)
         emulator.requests.finish(exchange, response.status_code, headers=response.raw_headers,
                                  body=getattr(response, "body", b""))
         return response
+
+    async def aws(request: Request) -> Response:
+        """Every request not claimed by an internal route."""
+        if emulator.settings.console and wants_console(
+                request.method, request.url.path, request.headers,
+                request.scope.get("query_string", b"").decode("latin-1")):
+            return RedirectResponse(CONSOLE_PATH, status_code=302)
+        return await recorded(request, answer)
 
     async def answer(request: Request) -> Response:
         url_id = lambda_http.url_host(request)
@@ -196,7 +201,8 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> S
         return Response(reply.body, status_code=reply.status, headers=reply.headers)
 
     async def lambda_url(request: Request) -> Response:
-        return await lambda_http.url_route(emulator.services, request)
+        return await recorded(request, lambda given: lambda_http.url_route(emulator.services,
+                                                                           given))
 
     async def lambda_code(request: Request) -> Response:
         return await lambda_http.code_route(emulator.services, request)
