@@ -11,8 +11,8 @@ import httpx
 import pytest
 from apigateway_support import new_api
 from http_api_support import new_function, new_http_api
-from websocket_support import new_websocket_api, receive_json
 from websocket_support import new_function as new_websocket_function
+from websocket_support import new_websocket_api, receive_json
 
 from emulator.config import Settings
 from emulator.server import BackgroundServer

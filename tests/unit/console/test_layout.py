@@ -95,8 +95,8 @@ def test_nested_nodes_are_drawn_inside_their_groups_and_no_siblings_overlap() ->
     for a, b in itertools.combinations(drawn.boxes, 2):
         if not (_inside(a, b) or _inside(b, a)):
             assert not _overlap(a, b), (a.node.name, b.node.name)
-    assert all(0 <= box.x and box.x + box.width <= drawn.width + 1e-6 for box in drawn.boxes)
-    assert all(0 <= box.y and box.y + box.height <= drawn.height + 1e-6 for box in drawn.boxes)
+    assert all(box.x >= 0 and box.x + box.width <= drawn.width + 1e-6 for box in drawn.boxes)
+    assert all(box.y >= 0 and box.y + box.height <= drawn.height + 1e-6 for box in drawn.boxes)
     branches = [f for f in drawn.frames if f.label.startswith("Branch") and f.depth == 1]
     assert len(branches) == 2 and branches[0].x + branches[0].width <= branches[1].x
 
