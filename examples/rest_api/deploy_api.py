@@ -106,7 +106,40 @@ def deploy(apigateway: Any, lambdas: Any, region: str, prefix: str = "shop") -> 
     apigateway.update_stage(restApiId=api_id, stageName="prod", patchOperations=[
         {"op": "replace", "path": "/~1catalog/GET/caching/enabled", "value": "true"},
         {"op": "replace", "path": "/~1catalog/GET/caching/ttlInSeconds", "value": "60"}])
+    publish(apigateway, api_id, prefix)
     return str(api_id)
+
+
+# What the developer portal shows: documentation published with the prod stage, and a usage
+# plan consumers subscribe an API key to.
+DOCUMENTATION = [
+    ({"type": "API"}, {"description": "A small shop: products, prices, a cached catalogue "
+                                      "and orders.", "info": {"version": "1.0.0"}}),
+    ({"type": "METHOD", "path": "/products/{proxy+}", "method": "ANY"},
+     {"summary": "Look up a product by id"}),
+    ({"type": "METHOD", "path": "/prices/{sku}", "method": "GET"},
+     {"summary": "The price of a product"}),
+    ({"type": "PATH_PARAMETER", "path": "/prices/{sku}", "method": "GET", "name": "sku"},
+     {"description": "The product's SKU, for example p1"}),
+    ({"type": "METHOD", "path": "/catalog", "method": "GET"},
+     {"summary": "The catalogue", "description": "Cached per category for 60 seconds."}),
+    ({"type": "QUERY_PARAMETER", "path": "/catalog", "method": "GET", "name": "category"},
+     {"description": "Only products of this category (kitchen, living)"}),
+    ({"type": "METHOD", "path": "/orders", "method": "POST"},
+     {"summary": "Place an order", "description": "The body must match the Order model."}),
+]
+
+
+def publish(apigateway: Any, api_id: str, prefix: str) -> None:
+    for location, properties in DOCUMENTATION:
+        apigateway.create_documentation_part(restApiId=api_id, location=location,
+                                             properties=json.dumps(properties))
+    apigateway.create_documentation_version(restApiId=api_id, documentationVersion="1.0.0",
+                                            stageName="prod", description="First release")
+    apigateway.create_usage_plan(
+        name=f"{prefix}-basic", description="10 requests a second, 1,000 a day",
+        apiStages=[{"apiId": api_id, "stage": "prod"}],
+        throttle={"rateLimit": 10.0, "burstLimit": 20}, quota={"limit": 1000, "period": "DAY"})
 
 
 if __name__ == "__main__":

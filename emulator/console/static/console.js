@@ -118,8 +118,11 @@
     form.querySelectorAll("[data-param]").forEach((input) => {
       if (!input.value) return;
       const where = input.dataset.in;
-      if (where === "path") url = url.replace("{" + input.dataset.param + "}",
-        encodeURIComponent(input.value));
+      if (where === "path") {
+        const name = input.dataset.param;
+        const value = name === "proxy" ? input.value : encodeURIComponent(input.value);
+        url = url.replace("{" + name + "+}", value).replace("{" + name + "}", value);
+      }
       else if (where === "query") url += (url.includes("?") ? "&" : "?") +
         encodeURIComponent(input.dataset.param) + "=" + encodeURIComponent(input.value);
       else if (where === "header") headers[input.dataset.param] = input.value;

@@ -33,6 +33,7 @@ class RestApiRecord(Record):
     gateway_responses: dict[str, dict[str, Any]] = Field(default_factory=dict)  # type -> shape
     authorizers: dict[str, dict[str, Any]] = Field(default_factory=dict)  # id -> Authorizer
     documentation_versions: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    documentation_parts: dict[str, dict[str, Any]] = Field(default_factory=dict)  # id -> part
 
 
 class Snapshot(Record):

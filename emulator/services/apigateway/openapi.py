@@ -19,6 +19,7 @@ from emulator.services.apigateway.common import (
     without_none,
 )
 from emulator.services.apigateway.deployments import snapshot_of
+from emulator.services.apigateway.documentation import exported_documentation
 from emulator.services.apigateway.integrations import check_integration
 from emulator.services.apigateway.models import RestApiRecord, Snapshot, deployment_key
 from emulator.services.apigateway.restapis import child_path, new_api
@@ -305,9 +306,13 @@ class OpenApiApi(ApiGatewayBase):
         snapshot = deployment.snapshot if deployment else snapshot_of(record)
         if export_type not in ("oas30", "swagger"):
             raise bad_request(f"Invalid export type specified: {export_type}")
-        extensions = (parameters or {}).get("extensions", "")
+        extensions = {e.strip() for e in (parameters or {}).get("extensions", "").split(",")}
         document = export_document(snapshot, ctx.region, stage_name, export_type,
-                                   extensions in ("integrations", "apigateway"))
+                                   bool(extensions & {"integrations", "apigateway"}))
+        if "documentation" in extensions:  # the documentation version the stage publishes
+            published = exported_documentation(record, stage.stage.get("documentationVersion"))
+            if published is not None:
+                document["x-amazon-apigateway-documentation"] = published
         if (accepts or "application/json") in ("application/yaml", "application/x-yaml"):
             body = yaml.safe_dump(document, sort_keys=False).encode()
             content_type = "application/yaml"

@@ -9,6 +9,7 @@ from emulator.context import RequestContext
 from emulator.gateway.engine import Gateway
 from emulator.services.apigateway.dataplane import DeployedApisView
 from emulator.services.apigateway.deployments import DeploymentsApi
+from emulator.services.apigateway.documentation import DocumentationApi
 from emulator.services.apigateway.extras import ExtrasApi
 from emulator.services.apigateway.integrations import IntegrationsApi
 from emulator.services.apigateway.models import APIS, RestApiRecord
@@ -21,7 +22,8 @@ from emulator.services.apigateway.usage import UsageApi
 
 
 class ApiGatewayProvider(RestApisApi, IntegrationsApi, DeploymentsApi, SchemasApi, ExtrasApi,
-                         OpenApiApi, TestInvokeApi, UsageApi, TestAuthorizerApi):
+                         OpenApiApi, TestInvokeApi, UsageApi, TestAuthorizerApi,
+                         DocumentationApi):
     service_name = "apigateway"
     _gateway: Gateway | None = None
 
