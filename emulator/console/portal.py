@@ -59,9 +59,10 @@ async def _plans_for(view: View, api_id: str) -> list[dict[str, Any]]:
     return [p for p in plans if any(s.get("apiId") == api_id for s in p.get("apiStages") or [])]
 
 
-async def rest_api(view: View, subscribed: dict[str, Any] | None = None,
-                   problem: str = "") -> Response:
+async def rest_api(view: View, problem: str = "") -> Response:
     api_id = view.params["api_id"]
+    # A new key is shown by the page the subscription redirects to, and by no other.
+    subscribed = view.console.shown_once.take(view.session, view.query.get("subscribed"))
     api = await view.call("apigateway", "GetRestApi", restApiId=api_id)
     stages = (await view.call("apigateway", "GetStages", restApiId=api_id)).get("item", [])
     parts = (await view.call("apigateway", "GetDocumentationParts", restApiId=api_id,
@@ -115,9 +116,10 @@ async def subscribe(view: View) -> Response:
     except ServiceError as error:
         await view.call("apigateway", "DeleteApiKey", apiKey=key["id"])
         return await rest_api(view, problem=f"{error.code}: {error.message}")
-    return await rest_api(view, subscribed={"id": key["id"], "value": key["value"],
-                                            "name": key.get("name"), "plan": plan_id,
-                                            "masked": mask_key(key["value"])})
+    token = view.console.shown_once.put(view.session, {
+        "id": key["id"], "value": key["value"], "name": key.get("name"), "plan": plan_id,
+        "masked": mask_key(key["value"])})
+    return view.redirect(view.url(f"apis/{api_id}?subscribed={token}"))
 
 
 PORTAL_PAGE = Page(slug="", title="Developer portal", order=0, routes=[

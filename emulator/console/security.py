@@ -64,6 +64,29 @@ def same_origin(headers: Mapping[str, str]) -> bool:
     return urlsplit(origin).netloc == headers.get("host", "")
 
 
+class ShownOnce:
+    """Values a page shows a single time (a new API key): kept for the session that made them
+    until its next page takes them, at most ``limit`` at once."""
+
+    def __init__(self, limit: int = 100) -> None:
+        self.limit = limit
+        self._kept: dict[str, tuple[str, Any]] = {}
+
+    def put(self, session: str, value: Any) -> str:
+        while len(self._kept) >= self.limit:
+            self._kept.pop(next(iter(self._kept)))
+        token = secrets.token_urlsafe(16)
+        self._kept[token] = (session, value)
+        return token
+
+    def take(self, session: str, token: str | None) -> Any:
+        found = self._kept.get(token or "")
+        if found is None or found[0] != session:
+            return None
+        del self._kept[token or ""]
+        return found[1]
+
+
 # -- masking --------------------------------------------------------------------------------
 
 
@@ -125,5 +148,5 @@ def mask_body(body: bytes, content_type: str = "") -> str:
     return text
 
 
-__all__ = ["COOKIE", "FIELD", "HEADER", "MASK", "Sessions", "mask_body", "mask_document",
-           "mask_headers", "mask_key", "same_origin", "secret_name"]
+__all__ = ["COOKIE", "FIELD", "HEADER", "MASK", "Sessions", "ShownOnce", "mask_body",
+           "mask_document", "mask_headers", "mask_key", "same_origin", "secret_name"]

@@ -31,7 +31,7 @@ from emulator.console import filters
 from emulator.console.door import CONSOLE_PATH, PORTAL_PATH
 from emulator.console.operations import Operations
 from emulator.console.page import Page, PageRoute, View, discover
-from emulator.console.security import COOKIE, FIELD, HEADER, Sessions, same_origin
+from emulator.console.security import COOKIE, FIELD, HEADER, Sessions, ShownOnce, same_origin
 from emulator.traffic import RequestLog
 from emulator.wire.errors import ServiceError
 
@@ -83,6 +83,7 @@ class Console:
         self.services = host.services
         self.requests = host.requests
         self.sessions = Sessions()
+        self.shown_once = ShownOnce()
         bind = self.settings.host
         shown = "localhost" if bind in ("127.0.0.1", "0.0.0.0", "::") else bind
         self.operations = Operations(host.services, f"http://{shown}:{self.settings.port}")
