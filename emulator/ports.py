@@ -188,6 +188,13 @@ class SegmentRecorder(Protocol):
         ...
 
 
+class TraceListing(Protocol):
+    """The newest X-Ray traces as people list them (id, start_time, duration, name,
+    http_status, method, url, fault, error, segments); offered by xray as ``traces``."""
+
+    def recent(self, account: str, region: str, limit: int) -> list[dict[str, Any]]: ...
+
+
 class TokenRejected(Exception):
     """A JSON Web Token that does not verify; ``expired`` when only its lifetime is over."""
 
@@ -307,6 +314,7 @@ PORT_OWNERS: dict[str, str] = {
     "tables": "dynamodb",
     "table-changes": "dynamodbstreams",
     "execute-api": "apigateway",  # the REST data plane (metrics and stage caches, for the console)
+    "traces": "xray",
 }
 
 
@@ -377,4 +385,5 @@ __all__ = [
     "TokenRejected",
     "TopicAccess",
     "TraceContext",
+    "TraceListing",
 ]

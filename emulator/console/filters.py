@@ -53,13 +53,14 @@ def pretty(value: Any) -> str:
 
 def scope_of(item: dict[str, Any]) -> tuple[str, str] | None:
     """The account and region a resources() entry lives in, from its fields or its ARN."""
-    if item.get("account") and item.get("region"):
-        return str(item["account"]), str(item["region"])
-    try:
-        parsed = arns.parse(str(item.get("arn", "")))
-    except ValueError:
+    account = item.get("account")
+    if account:
+        return str(account), str(item.get("region") or "")
+    arn = item.get("arn")
+    if not isinstance(arn, str) or not arn.startswith("arn:"):
         return None
-    return (parsed.account, parsed.region) if parsed.account else None
+    parts = arn.split(":", 5)  # arn:partition:service:region:account:resource
+    return (parts[4], parts[3]) if len(parts) == 6 and parts[4] else None
 
 
 def short_arn(value: Any) -> str:

@@ -55,8 +55,13 @@ def _path(path: Path) -> str:
     return f'<polyline class="{classes}" points="{points}" marker-end="url(#arrow)"/>'
 
 
-def _edge_label(path: Path) -> str:
+def _edge_label(path: Path, share: float = 0.5) -> str:
+    """The label ``share`` of the way along the edge's first segment (back edges: beside
+    their vertical run)."""
     lx, ly = path.label_at
+    if not path.back:
+        (x1, y1), (x2, y2) = path.points[0], path.points[1]
+        lx, ly = x1 + (x2 - x1) * share, y1 + (y2 - y1) * share
     return (f'<text class="edge-label edge-{path.edge.kind}" x="{lx + MARGIN + 4:.1f}" '
             f'y="{ly + MARGIN + 3:.1f}">{escape(path.edge.label)}</text>')
 
@@ -87,7 +92,15 @@ def render(layout: Layout, statuses: Mapping[str, str] | None = None,
         if not box.node.groups:
             key = box.node.name or box.node.id
             parts.append(_box(box, statuses.get(key, ""), tooltips.get(key, "")))
-    parts.extend(_edge_label(path) for path in layout.paths if path.edge.label)
+    labelled = [path for path in layout.paths if path.edge.label]
+    siblings: dict[str, list[Path]] = {}
+    for path in labelled:
+        siblings.setdefault(path.edge.source, []).append(path)
+    for path in labelled:  # labels of edges leaving one state are staggered along them
+        group = siblings[path.edge.source]
+        index = group.index(path)
+        share = 0.5 if len(group) == 1 else 0.25 + 0.5 * index / (len(group) - 1)
+        parts.append(_edge_label(path, share))
     parts.append("</svg>")
     return Markup("".join(parts))
 

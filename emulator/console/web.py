@@ -163,8 +163,8 @@ class Console:
 
     def resources(self, service: str, account: str | None = None, region: str | None = None
                   ) -> dict[str, list[dict[str, Any]]]:
-        provider = self.services.get(service)
-        if provider is None:
+        provider = self.services.loaded().get(service)
+        if provider is None:  # not used yet: nothing to list, and no reason to load it
             return {}
         listing: dict[str, list[dict[str, Any]]] = provider.resources()
         if account is None:

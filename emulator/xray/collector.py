@@ -155,6 +155,18 @@ class Collector:
             if trace.updated >= cutoff:
                 yield trace
 
+    def newest(self, account: str, region: str, limit: int) -> list[Trace]:
+        """Up to ``limit`` live traces, the most recently first seen first."""
+        cutoff = self._now() - self.retention
+        found: list[Trace] = []
+        with self._lock:
+            for trace in reversed(self.store(account, region).traces.values()):
+                if trace.updated >= cutoff and trace.segments:
+                    found.append(trace)
+                    if len(found) >= limit:
+                        break
+        return found
+
     def get(self, account: str, region: str, trace_id: str) -> Trace | None:
         trace = self.store(account, region).traces.get(trace_id)
         if trace is None or trace.updated < self._now() - self.retention:

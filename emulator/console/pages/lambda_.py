@@ -15,7 +15,7 @@ from emulator.console.samples import sample_texts
 from emulator.console.security import mask_document
 from emulator.wire.errors import ServiceError
 
-SHOWN = 500
+SHOWN = 100  # functions listed at first; ?limit= shows more
 TAIL_STREAMS = 5  # the streams with the latest events
 TAIL_EVENTS = 150
 
@@ -25,7 +25,8 @@ async def functions(view: View) -> Response:
     listed = view.resources("lambda").get("functions", [])
     matching = [f for f in listed if text in str(f.get("name", "")).lower()]
     matching.sort(key=lambda f: str(f.get("name")))
-    return view.render("lambda/functions.html", functions=matching[:SHOWN],
+    limit = int(view.query["limit"]) if view.query.get("limit", "").isdigit() else SHOWN
+    return view.render("lambda/functions.html", functions=matching[:limit],
                        total=len(listed), matching=len(matching), q=view.query.get("q", ""))
 
 

@@ -13,7 +13,7 @@ from emulator.console.page import Page, View, route
 from emulator.console.security import mask_body, mask_headers
 from emulator.traffic import Exchange
 
-SHOWN = 300
+SHOWN = 100
 KINDS = ("api", "execute-api", "http-api", "websocket", "function-url", "unroutable")
 STATUSES = {"": "any status", "ok": "2xx and 3xx", "4xx": "4xx", "5xx": "5xx",
             "errors": "4xx and 5xx"}

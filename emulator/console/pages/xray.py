@@ -15,7 +15,9 @@ from emulator.console.waterfall import waterfall
 from emulator.wire.errors import ServiceError
 
 WINDOWS = {"5": "5 minutes", "60": "1 hour", "360": "6 hours", "1440": "24 hours"}
-NARROWINGS = 14  # halvings of the window looking for a page holding the newest traces
+SHOWN = 100
+NARROWINGS = 6  # halvings of the window looking for the newest matches of a filter
+MAP_TRACES = 300  # the service map is drawn from the newest traces
 
 
 def _window(view: View) -> tuple[str, datetime, datetime]:
@@ -25,37 +27,62 @@ def _window(view: View) -> tuple[str, datetime, datetime]:
     return minutes, end - timedelta(minutes=int(minutes)), end
 
 
-async def _newest(view: View, start: datetime, end: datetime, expression: str | None
-                  ) -> tuple[list[dict[str, Any]], int]:
-    """The newest trace summaries: a page of GetTraceSummaries (oldest first) over a window
-    narrowed toward its end until one page holds all of it."""
+def _listed(item: dict[str, Any]) -> dict[str, Any]:
+    """A ``traces`` port entry in the shape the page shows."""
+    return {"id": item["id"], "start": item["start_time"], "duration": item["duration"],
+            "method": item.get("method") or "", "url": item.get("url") or "",
+            "status": item.get("http_status"), "fault": item.get("fault"),
+            "error": item.get("error"), "throttle": False, "name": item.get("name")}
+
+
+def _summarized(summary: dict[str, Any]) -> dict[str, Any]:
+    """A GetTraceSummaries entry in the shape the page shows."""
+    http = summary.get("Http") or {}
+    return {"id": summary["Id"], "start": summary.get("StartTime"),
+            "duration": summary.get("ResponseTime") or summary.get("Duration") or 0.0,
+            "method": http.get("HttpMethod") or "", "url": http.get("HttpURL") or "",
+            "status": http.get("HttpStatus"), "fault": summary.get("HasFault"),
+            "error": summary.get("HasError"), "throttle": summary.get("HasThrottle"),
+            "name": ""}
+
+
+async def _matching(view: View, start: datetime, end: datetime, expression: str
+                    ) -> list[dict[str, Any]]:
+    """The newest traces a filter expression matches: a page of GetTraceSummaries (oldest
+    first) over a window narrowed toward its end until one page holds all of it."""
     span = end - start
     found: list[dict[str, Any]] = []
-    scanned = 0
     for _ in range(NARROWINGS):
         answer = await view.call("xray", "GetTraceSummaries", StartTime=end - span,
                                  EndTime=end, FilterExpression=expression)
         found = answer.get("TraceSummaries", [])
-        scanned = max(scanned, int(answer.get("TracesProcessedCount") or 0))
         if not answer.get("NextToken"):
             break
         span = span / 2
-    found.sort(key=lambda summary: summary.get("StartTime") or 0, reverse=True)
-    return found, scanned
+    rows = [_summarized(summary) for summary in found]
+    rows.sort(key=lambda row: str(row["start"]), reverse=True)
+    return rows
+
+
+def _recent(view: View, limit: int) -> list[dict[str, Any]]:
+    if "xray" not in view.console.services.loaded():
+        return []
+    return [_listed(item) for item in view.port("traces").recent(view.account, view.region,
+                                                                 limit)]
 
 
 async def traces(view: View) -> Response:
     minutes, start, end = _window(view)
     expression = view.query.get("filter", "").strip()
     problem = ""
-    summaries: list[dict[str, Any]] = []
-    scanned = 0
+    rows: list[dict[str, Any]] = []
     try:
-        summaries, scanned = await _newest(view, start, end, expression or None)
+        rows = await _matching(view, start, end, expression) if expression else \
+            _recent(view, SHOWN)
     except ServiceError as error:
         problem = error.message or error.code
-    return view.render("xray/traces.html", summaries=summaries, filter=expression,
-                       problem=problem, windows=WINDOWS, window=minutes, scanned=scanned)
+    return view.render("xray/traces.html", rows=rows, filter=expression, problem=problem,
+                       windows=WINDOWS, window=minutes)
 
 
 async def trace(view: View) -> Response:
@@ -92,15 +119,23 @@ def _health(service: dict[str, Any]) -> str:
 
 
 async def service_map(view: View) -> Response:
+    """The service map of the newest traces (up to ``MAP_TRACES``) within the window."""
     minutes, start, end = _window(view)
-    answer = await view.call("xray", "GetServiceGraph", StartTime=start, EndTime=end)
-    services = answer.get("Services") or []
+    newest = _recent(view, MAP_TRACES)
+    if len(newest) >= MAP_TRACES:
+        oldest = datetime.fromtimestamp(min(row["start"] for row in newest), UTC)
+        start = max(start, oldest)
+    services: list[dict[str, Any]] = []
+    if newest:
+        answer = await view.call("xray", "GetServiceGraph", StartTime=start, EndTime=end)
+        services = answer.get("Services") or []
     graph = service_graph(services)
     statuses = {str(s.get("ReferenceId")): _health(s) for s in services}
     tips = {str(s.get("ReferenceId")): f"{s.get('Name')} ({s.get('Type')})" for s in services}
     drawn = svg.render(layout(graph), statuses, tips) if services else None
     return view.render("xray/map.html", graph=drawn, services=services, windows=WINDOWS,
-                       window=minutes)
+                       window=minutes, since=start, capped=len(newest) >= MAP_TRACES,
+                       limit=MAP_TRACES)
 
 
 PAGE = Page(slug="xray", title="X-Ray", order=50, services=("xray",), routes=[

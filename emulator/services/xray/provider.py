@@ -26,7 +26,7 @@ from emulator.services.xray.journal import StoreJournal
 from emulator.services.xray.rules import SamplingRulesMixin, all_rules
 from emulator.store import ServiceStore
 from emulator.wire.errors import ServiceError
-from emulator.xray import sampling
+from emulator.xray import sampling, waterfall
 from emulator.xray.collector import Collector
 from emulator.xray.daemon import Daemon
 from emulator.xray.graph import GraphBuilder, time_series
@@ -70,6 +70,16 @@ def _keep(trace: Trace, rate: float) -> bool:
     return (zlib.crc32(trace.id.encode()) % 10_000) / 10_000 < rate
 
 
+class TraceListing:
+    """The ``traces`` port: the newest traces as the console lists them."""
+
+    def __init__(self, collector: Collector) -> None:
+        self._collector = collector
+
+    def recent(self, account: str, region: str, limit: int) -> list[dict[str, Any]]:
+        return waterfall.listing(self._collector.newest(account, region, limit))
+
+
 class XrayProvider(GroupsMixin, SamplingRulesMixin, Provider):
     service_name = "xray"
 
@@ -93,6 +103,8 @@ class XrayProvider(GroupsMixin, SamplingRulesMixin, Provider):
 
                 self._port = SegmentsPort(self)
             return self._port
+        if name == "traces":
+            return TraceListing(self.collector)
         return None
 
     @property
