@@ -22,6 +22,8 @@ from bench import (
     asl_tasks,
     async_events,
     cloudformation_deploy,
+    console_live,
+    console_pages,
     first_answer,
     lambda_invoke,
     machine,
@@ -40,7 +42,7 @@ BENCHMARKS = ("startup", "memory", "first-answer", "sqs", "asl", "asl-e2e", "asl
               "xray-udp", "xray-query", "xray-tracing",
               "apigateway", "apigateway-auth", "http-api", "websocket",
               "async",
-              "asl-tasks", "cloudformation")
+              "asl-tasks", "cloudformation", "console", "console-live")
 
 
 def _options(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -75,6 +77,8 @@ def _plan(quick: bool) -> dict[str, Callable[[], list[Result]]]:
         "async": lambda: async_events.run(calls // 2, warmup),
         "asl-tasks": lambda: asl_tasks.run(calls // 2, warmup),
         "cloudformation": lambda: cloudformation_deploy.run(2 if quick else 5),
+        "console": lambda: console_pages.run(2, *((100, 1_000, 1_000) if quick else ())),
+        "console-live": lambda: console_live.run(2.0 if quick else 4.0),
     }
 
 
@@ -90,7 +94,8 @@ def _skip_name(name: str) -> str:
              "websocket": "WebSocket messages",
              "async": "async invoke and event sources",
              "asl-tasks": "SFN Lambda tasks",
-             "cloudformation": "CloudFormation deploy"}
+             "cloudformation": "CloudFormation deploy",
+             "console": "console pages", "console-live": "console live updates"}
     return names.get(name, "SQS latency")
 
 
