@@ -54,22 +54,29 @@ def _load_executions(endpoint: str, count: int) -> str:
 
 
 def _load_traces(endpoint: str, count: int) -> str:
+    """``count`` traces over the last minute, each a segment calling DynamoDB; the newest's
+    id."""
     xray = clients.client("xray", endpoint)
     now = time.time()
-    epoch = f"{int(now):08x}"
+
+    def trace_id(n: int, began: float) -> str:
+        return f"1-{int(began):08x}-{n:024x}"
+
     for start in range(0, count, 1_000):
-        documents = [json.dumps({
-            "name": f"service-{n % 20}", "id": f"{n + 1:016x}",
-            "trace_id": f"1-{epoch}-{n:024x}", "start_time": now - 60 + n / count * 60,
-            "end_time": now - 60 + n / count * 60 + (n % 50) / 1000,
-            "http": {"request": {"method": "GET", "url": f"https://shop/{n % 100}"},
-                     "response": {"status": 500 if n % 20 == 0 else 200}},
-            "subsegments": [{"id": f"{n + 1:08x}{0:08x}", "name": "DynamoDB",
-                             "namespace": "aws", "start_time": now - 60 + n / count * 60,
-                             "end_time": now - 60 + n / count * 60 + 0.001}],
-        }) for n in range(start, min(count, start + 1_000))]
+        documents = []
+        for n in range(start, min(count, start + 1_000)):
+            began = now - 60 + n / count * 60
+            documents.append(json.dumps({
+                "name": f"service-{n % 20}", "id": f"{n + 1:016x}",
+                "trace_id": trace_id(n, began), "start_time": began,
+                "end_time": began + (n % 50) / 1000,
+                "http": {"request": {"method": "GET", "url": f"https://shop/{n % 100}"},
+                         "response": {"status": 500 if n % 20 == 0 else 200}},
+                "subsegments": [{"id": f"{n + 1:08x}{0:08x}", "name": "DynamoDB",
+                                 "namespace": "aws", "start_time": began,
+                                 "end_time": began + 0.001}]}))
         xray.put_trace_segments(TraceSegmentDocuments=documents)
-    return f"1-{epoch}-{count - 1:024x}"
+    return trace_id(count - 1, now - 60 + (count - 1) / count * 60)
 
 
 def _server_time(reply: httpx.Response) -> float:

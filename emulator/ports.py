@@ -190,9 +190,14 @@ class SegmentRecorder(Protocol):
 
 class TraceListing(Protocol):
     """The newest X-Ray traces as people list them (id, start_time, duration, name,
-    http_status, method, url, fault, error, segments); offered by xray as ``traces``."""
+    http_status, method, url, fault, error, segments), and their service map; offered by
+    xray as ``traces``."""
 
     def recent(self, account: str, region: str, limit: int) -> list[dict[str, Any]]: ...
+
+    def service_graph(self, account: str, region: str, limit: int) -> list[dict[str, Any]]:
+        """GetServiceGraph's ``Services`` for the newest ``limit`` traces."""
+        ...
 
 
 class TokenRejected(Exception):

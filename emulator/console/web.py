@@ -15,7 +15,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar, cast
 from urllib.parse import parse_qsl
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -36,12 +36,13 @@ from emulator.traffic import RequestLog
 from emulator.wire.errors import ServiceError
 
 log = logging.getLogger("emulator.console")
+T = TypeVar("T")
 
 CONSOLE = CONSOLE_PATH
 PORTAL = PORTAL_PATH
 SCOPE_COOKIE = "localcloud_scope"
 STREAM_SECONDS = 55.0  # an event stream ends after this; the browser reconnects at once
-COALESCE_SECONDS = 0.2  # changes closer together than this make one event
+COALESCE_SECONDS = 0.5  # changes closer together than this make one event
 
 
 class Registry(Protocol):
@@ -84,6 +85,7 @@ class Console:
         self.requests = host.requests
         self.sessions = Sessions()
         self.shown_once = ShownOnce()
+        self._memo: dict[str, tuple[int | None, Any]] = {}
         bind = self.settings.host
         shown = "localhost" if bind in ("127.0.0.1", "0.0.0.0", "::") else bind
         self.operations = Operations(host.services, f"http://{shown}:{self.settings.port}")
@@ -171,6 +173,18 @@ class Console:
             return listing
         return {kind: [item for item in items if filters.scope_of(item) in (
             (account, region), None)] for kind, items in listing.items()}
+
+    def memo(self, key: str, service: str, compute: Callable[[], T]) -> T:
+        """``compute()``, computed again only after the service's stored records changed
+        (summaries of thousands of records need not be made on every live update)."""
+        store = getattr(self.services.loaded().get(service), "store", None)
+        changes = getattr(store, "changes", None)
+        cached = self._memo.get(key)
+        if cached is not None and changes is not None and cached[0] == changes:
+            return cast(T, cached[1])
+        value = compute()
+        self._memo[key] = (changes, value)
+        return value
 
     def version(self) -> str:
         """Changes to show: requests answered and stored records changed, per service."""

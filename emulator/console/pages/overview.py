@@ -3,6 +3,7 @@ with its controls, and the latest errors answered."""
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from typing import Any
 
@@ -19,15 +20,21 @@ def counts(view: View) -> list[dict[str, Any]]:
     """Rows of (service, account, region, {kind: count}) for the loaded services."""
     rows: list[dict[str, Any]] = []
     for service in sorted(view.console.services.loaded()):
-        tally: dict[tuple[str, str], Counter[str]] = {}
-        for kind, items in view.console.resources(service).items():
-            for item in items:
-                where = scope_of(item) or ("-", "-")
-                tally.setdefault(where, Counter())[kind] += 1
+        tally = view.console.memo(f"overview:{service}", service,
+                                  functools.partial(_tally, view, service))
         for (account, region), kinds in sorted(tally.items()):
             rows.append({"service": service, "account": account, "region": region,
                          "kinds": dict(kinds), "page": _page_of(view, service)})
     return rows
+
+
+def _tally(view: View, service: str) -> dict[tuple[str, str], Counter[str]]:
+    tally: dict[tuple[str, str], Counter[str]] = {}
+    for kind, items in view.console.resources(service).items():
+        for item in items:
+            where = scope_of(item) or ("-", "-")
+            tally.setdefault(where, Counter())[kind] += 1
+    return tally
 
 
 def _page_of(view: View, service: str) -> str | None:

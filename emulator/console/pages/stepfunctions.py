@@ -30,16 +30,22 @@ def _machine_of(execution_arn: str) -> str:
     return ":".join([*parts[:5], "stateMachine", parts[6]])
 
 
-async def machines(view: View) -> Response:
+def _summary(view: View) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """State machines with their executions counted by status, and activities."""
     listing = view.resources("stepfunctions")
-    counts: Counter[tuple[str, str]] = Counter(
-        (_machine_of(e["arn"]), e["status"]) for e in listing.get("executions", []))
-    rows = []
-    for machine in sorted(listing.get("stateMachines", []), key=lambda m: str(m["name"])):
-        by_status = {status: n for (arn, status), n in counts.items() if arn == machine["arn"]}
-        rows.append({**machine, "counts": by_status})
-    return view.render("stepfunctions/machines.html", machines=rows,
-                       activities=listing.get("activities", []))
+    counts: dict[str, Counter[str]] = {}
+    for execution in listing.get("executions", []):
+        counts.setdefault(_machine_of(execution["arn"]), Counter())[execution["status"]] += 1
+    rows = [{**machine, "counts": dict(counts.get(machine["arn"], {}))}
+            for machine in sorted(listing.get("stateMachines", []),
+                                  key=lambda m: str(m["name"]))]
+    return rows, listing.get("activities", [])
+
+
+async def machines(view: View) -> Response:
+    rows, activities = view.console.memo(f"states:{view.account}:{view.region}",
+                                         "stepfunctions", lambda: _summary(view))
+    return view.render("stepfunctions/machines.html", machines=rows, activities=activities)
 
 
 @lru_cache(maxsize=128)

@@ -119,23 +119,15 @@ def _health(service: dict[str, Any]) -> str:
 
 
 async def service_map(view: View) -> Response:
-    """The service map of the newest traces (up to ``MAP_TRACES``) within the window."""
-    minutes, start, end = _window(view)
-    newest = _recent(view, MAP_TRACES)
-    if len(newest) >= MAP_TRACES:
-        oldest = datetime.fromtimestamp(min(row["start"] for row in newest), UTC)
-        start = max(start, oldest)
+    """The service map of the newest traces (GetServiceGraph's services for them)."""
     services: list[dict[str, Any]] = []
-    if newest:
-        answer = await view.call("xray", "GetServiceGraph", StartTime=start, EndTime=end)
-        services = answer.get("Services") or []
+    if "xray" in view.console.services.loaded():
+        services = view.port("traces").service_graph(view.account, view.region, MAP_TRACES)
     graph = service_graph(services)
     statuses = {str(s.get("ReferenceId")): _health(s) for s in services}
     tips = {str(s.get("ReferenceId")): f"{s.get('Name')} ({s.get('Type')})" for s in services}
     drawn = svg.render(layout(graph), statuses, tips) if services else None
-    return view.render("xray/map.html", graph=drawn, services=services, windows=WINDOWS,
-                       window=minutes, since=start, capped=len(newest) >= MAP_TRACES,
-                       limit=MAP_TRACES)
+    return view.render("xray/map.html", graph=drawn, services=services, limit=MAP_TRACES)
 
 
 PAGE = Page(slug="xray", title="X-Ray", order=50, services=("xray",), routes=[

@@ -79,6 +79,13 @@ class TraceListing:
     def recent(self, account: str, region: str, limit: int) -> list[dict[str, Any]]:
         return waterfall.listing(self._collector.newest(account, region, limit))
 
+    def service_graph(self, account: str, region: str, limit: int) -> list[dict[str, Any]]:
+        builder = GraphBuilder()
+        for trace in self._collector.newest(account, region, limit):
+            builder.add(trace.facts)
+        services: list[dict[str, Any]] = builder.services()
+        return services
+
 
 class XrayProvider(GroupsMixin, SamplingRulesMixin, Provider):
     service_name = "xray"
