@@ -56,8 +56,11 @@ def aws(console_emulator: BackgroundServer) -> Any:
     return client
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """Chromium for one test module. Playwright's synchronous API keeps an event loop running
+    on this thread while it is open, which would stop later tests' ``asyncio.run``: it is
+    closed with the module that used it."""
     executable = chromium_path()
     if executable is None:
         if os.environ.get("CI"):
