@@ -78,7 +78,7 @@ def _plan(quick: bool) -> dict[str, Callable[[], list[Result]]]:
         "asl-tasks": lambda: asl_tasks.run(calls // 2, warmup),
         "cloudformation": lambda: cloudformation_deploy.run(2 if quick else 5),
         "console": lambda: console_pages.run(2, *((100, 1_000, 1_000) if quick else ())),
-        "console-live": lambda: console_live.run(2.0 if quick else 4.0),
+        "console-live": lambda: console_live.run(1.0, 4 if quick else 10),
     }
 
 
