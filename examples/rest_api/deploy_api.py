@@ -131,15 +131,25 @@ DOCUMENTATION = [
 
 
 def publish(apigateway: Any, api_id: str, prefix: str) -> None:
+    """Documentation and a usage plan; a second run replaces the documentation and keeps the
+    plan."""
+    for part in apigateway.get_documentation_parts(restApiId=api_id, limit=500)["items"]:
+        apigateway.delete_documentation_part(restApiId=api_id, documentationPartId=part["id"])
     for location, properties in DOCUMENTATION:
         apigateway.create_documentation_part(restApiId=api_id, location=location,
                                              properties=json.dumps(properties))
+    versions = apigateway.get_documentation_versions(restApiId=api_id)["items"]
+    if any(v["version"] == "1.0.0" for v in versions):
+        apigateway.delete_documentation_version(restApiId=api_id, documentationVersion="1.0.0")
     apigateway.create_documentation_version(restApiId=api_id, documentationVersion="1.0.0",
                                             stageName="prod", description="First release")
-    apigateway.create_usage_plan(
-        name=f"{prefix}-basic", description="10 requests a second, 1,000 a day",
-        apiStages=[{"apiId": api_id, "stage": "prod"}],
-        throttle={"rateLimit": 10.0, "burstLimit": 20}, quota={"limit": 1000, "period": "DAY"})
+    plans = apigateway.get_usage_plans(limit=500)["items"]
+    if not any(plan["name"] == f"{prefix}-basic" for plan in plans):
+        apigateway.create_usage_plan(
+            name=f"{prefix}-basic", description="10 requests a second, 1,000 a day",
+            apiStages=[{"apiId": api_id, "stage": "prod"}],
+            throttle={"rateLimit": 10.0, "burstLimit": 20},
+            quota={"limit": 1000, "period": "DAY"})
 
 
 if __name__ == "__main__":
