@@ -29,6 +29,14 @@ class Backend(Protocol):
 
     def delete(self, row: RowKey) -> None: ...
 
+    def write_many(self, rows: list[tuple[RowKey, str | None]]) -> None:
+        """Put (a document) or delete (None) several rows as one durable transaction."""
+        ...
+
+    def drop(self, service: str, account: str, region: str, table: str) -> None:
+        """Delete every row of one table."""
+        ...
+
     def clear(self, service: str | None = None) -> None: ...
 
     def close(self) -> None: ...
@@ -49,6 +57,12 @@ class MemoryBackend:
         return None
 
     def delete(self, row: RowKey) -> None:
+        return None
+
+    def write_many(self, rows: list[tuple[RowKey, str | None]]) -> None:
+        return None
+
+    def drop(self, service: str, account: str, region: str, table: str) -> None:
         return None
 
     def clear(self, service: str | None = None) -> None:

@@ -25,6 +25,17 @@ CREATE TABLE IF NOT EXISTS records (
 )
 """
 
+_UPSERT = (
+    "INSERT INTO records (service, account, region, tbl, key, document)"
+    " VALUES (?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (service, account, region, tbl, key)"
+    " DO UPDATE SET document = excluded.document"
+)
+_DELETE = (
+    "DELETE FROM records WHERE service = ? AND account = ? AND region = ?"
+    " AND tbl = ? AND key = ?"
+)
+
 
 class SqliteBackend:
     persistent = True
@@ -56,20 +67,32 @@ class SqliteBackend:
 
     def put(self, row: RowKey, document: str) -> None:
         with self._lock:
-            self._db.execute(
-                "INSERT INTO records (service, account, region, tbl, key, document)"
-                " VALUES (?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (service, account, region, tbl, key)"
-                " DO UPDATE SET document = excluded.document",
-                (*row, document),
-            )
+            self._db.execute(_UPSERT, (*row, document))
 
     def delete(self, row: RowKey) -> None:
         with self._lock:
+            self._db.execute(_DELETE, tuple(row))
+
+    def write_many(self, rows: list[tuple[RowKey, str | None]]) -> None:
+        with self._lock:
+            self._db.execute("BEGIN")
+            try:
+                for row, document in rows:
+                    if document is None:
+                        self._db.execute(_DELETE, tuple(row))
+                    else:
+                        self._db.execute(_UPSERT, (*row, document))
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def drop(self, service: str, account: str, region: str, table: str) -> None:
+        with self._lock:
             self._db.execute(
                 "DELETE FROM records WHERE service = ? AND account = ? AND region = ?"
-                " AND tbl = ? AND key = ?",
-                tuple(row),
+                " AND tbl = ?",
+                (service, account, region, table),
             )
 
     def clear(self, service: str | None = None) -> None:

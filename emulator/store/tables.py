@@ -92,6 +92,25 @@ class ServiceStore:
             self._tables[scope] = table
         return table
 
+    def documents(self, account: str, region: str, name: str) -> dict[str, str]:
+        """The stored documents of a table a service keeps in its own form (not records),
+        once: the store lets go of them, and the service writes with ``write_documents``."""
+        return self._pending.pop((account, region, name), {})
+
+    def write_documents(self, account: str, region: str, name: str,
+                        changes: list[tuple[str, str | None]]) -> None:
+        """Put (a document) or delete (None) documents of such a table, all or none."""
+        if self._backend.persistent:
+            self._backend.write_many(
+                [(RowKey(self.service, account, region, name, key), document)
+                 for key, document in changes])
+        self.changes += 1
+
+    def drop_documents(self, account: str, region: str, name: str) -> None:
+        self._pending.pop((account, region, name), None)
+        self._backend.drop(self.service, account, region, name)
+        self.changes += 1
+
     @property
     def persistent(self) -> bool:
         """Whether records outlive the process (written through to a persistent backend)."""
