@@ -29,6 +29,7 @@ PROVIDERS: dict[str, str] = {
     "iam": "emulator.services.iam.provider:IamProvider",
     "secretsmanager": "emulator.services.secretsmanager.provider:SecretsManagerProvider",
     "kms": "emulator.services.kms.provider:KmsProvider",
+    "dynamodb": "emulator.services.dynamodb.provider:DynamoDBProvider",
 }
 
 

@@ -1,0 +1,2 @@
+"""PartiQL for DynamoDB: SELECT, INSERT, UPDATE and DELETE statements, parsed once per text
+into typed statements the provider runs against its tables."""
