@@ -41,8 +41,6 @@ def check(value: Decimal) -> Decimal:
     if value.is_zero():
         return Decimal(0)
     value = value.normalize(_EXACT)
-    if len(value.as_tuple().digits) > MAX_DIGITS:
-        raise ValidationError("Attempting to store more than 38 significant digits in a Number")
     adjusted = value.adjusted()
     if adjusted > MAX_ADJUSTED_EXPONENT:
         raise ValidationError(
@@ -52,6 +50,8 @@ def check(value: Decimal) -> Decimal:
         raise ValidationError(
             "Number underflow. Attempting to store a number with magnitude smaller than "
             "supported range")
+    if len(value.as_tuple().digits) > MAX_DIGITS:
+        raise ValidationError("Attempting to store more than 38 significant digits in a Number")
     return value
 
 

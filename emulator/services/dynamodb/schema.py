@@ -3,6 +3,7 @@ billing and streams, worded as DynamoDB words them, and the descriptions they pr
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -17,6 +18,24 @@ STREAM_VIEW_TYPES = ("KEYS_ONLY", "NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES"
 
 def invalid(message: str) -> ServiceError:
     return validation(f"One or more parameter values were invalid: {message}")
+
+
+_TABLE_NAME = re.compile(r"[a-zA-Z0-9_.-]+")
+
+
+def check_table_name(name: str) -> None:
+    """Table names: 3 to 255 of a-z, A-Z, 0-9, '_', '-' and '.' (the model checks ARNs now,
+    so the name's own constraint is checked here, worded as the older model's check was)."""
+    problem = None
+    if len(name) < 3:
+        problem = "Member must have length greater than or equal to 3"
+    elif len(name) > 255:
+        problem = "Member must have length less than or equal to 255"
+    elif not _TABLE_NAME.fullmatch(name):
+        problem = "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+"
+    if problem is not None:
+        raise validation(f"1 validation error detected: Value '{name}' at 'tableName' failed "
+                         f"to satisfy constraint: {problem}")
 
 
 def check_key_schema(key_schema: Sequence[Mapping[str, Any]], what: str = "") -> None:
@@ -168,6 +187,17 @@ def index_description(index: Mapping[str, Any], table_arn: str, mode: str, *,
     return out
 
 
-__all__ = ["STREAM_VIEW_TYPES", "check_billing", "check_definitions", "check_indexes",
-           "check_key_schema", "check_projection", "check_stream", "index_description",
-           "invalid", "projection", "throughput"]
+__all__ = [
+    "STREAM_VIEW_TYPES",
+    "check_billing",
+    "check_definitions",
+    "check_indexes",
+    "check_key_schema",
+    "check_projection",
+    "check_stream",
+    "check_table_name",
+    "index_description",
+    "invalid",
+    "projection",
+    "throughput",
+]

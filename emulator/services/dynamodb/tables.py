@@ -69,6 +69,7 @@ class TableOperations:
     def create_table(self, ctx: RequestContext, params: Mapping[str, Any]) -> dict[str, Any]:
         name = params["table_name"]
         account, region, name = self.db.locate(ctx.account_id, ctx.region, name)
+        schema.check_table_name(name)
         key_schema = params["key_schema"]
         definitions = params["attribute_definitions"]
         globals_ = params.get("global_secondary_indexes") or []
@@ -236,7 +237,8 @@ class TableOperations:
             description["AttributeDefinitions"] = list(merged.values())
         for update in changes.get("global_secondary_index_updates") or []:
             self._index_update(live, update, mode)
-        if "attribute_definitions" in changes:
+        if "attribute_definitions" in changes or "global_secondary_index_updates" in changes:
+            # Only key attributes are defined; an index's go with it.
             used = {e["AttributeName"] for e in description["KeySchema"]}
             for kind in ("GlobalSecondaryIndexes", "LocalSecondaryIndexes"):
                 for index in description.get(kind, []):
