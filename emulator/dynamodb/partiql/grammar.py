@@ -19,7 +19,7 @@ insert: _INSERT _INTO ident _VALUE literal
 update: _UPDATE ident update_clause+ (_WHERE condition)? returning?
 update_clause: _SET assignment ("," assignment)*  -> set_clause
              | _REMOVE path ("," path)*  -> remove_clause
-assignment: path "=" expression
+assignment: path EQ expression
 
 delete: _DELETE _FROM ident (_WHERE condition)? returning?
 returning: _RETURNING WHICH AGE STAR
@@ -34,7 +34,7 @@ returning: _RETURNING WHICH AGE STAR
 ?conjunction: negation (_AND negation)*  -> and_
 ?negation: _NOT negation  -> not_
          | predicate
-?predicate: expression COMPARATOR expression  -> compare
+?predicate: expression (EQ | NE | BANG_NE | LE | GE | LT | GT) expression  -> compare
           | expression _BETWEEN expression _AND expression  -> between
           | expression _IN "[" expression ("," expression)* "]"  -> in_
           | expression _IN "(" expression ("," expression)* ")"  -> in_
@@ -59,7 +59,15 @@ pair: STRING ":" literal
 
 _BAG_OPEN.3: "<<"
 _BAG_CLOSE.3: ">>"
-COMPARATOR: "<>" | "!=" | "<=" | ">=" | "=" | "<" | ">"
+// One terminal for "=", shared by comparisons and SET, so LALR's merged states agree; each
+// operator is its own string, so the longest one matches.
+EQ: "="
+NE: "<>"
+BANG_NE: "!="
+LE: "<="
+GE: ">="
+LT: "<"
+GT: ">"
 STAR: "*"
 PLUS: "+"
 MINUS: "-"

@@ -247,7 +247,7 @@ class _Build(Transformer[Token, Any]):
         return "REMOVE", children
 
     def assignment(self, children: list[Any]) -> tuple[PathRef, Any]:
-        return children[0], children[1]
+        return children[0], children[2]
 
     def returning(self, children: list[Token]) -> str:
         return f"{str(children[0]).upper()} {str(children[1]).upper()}"
