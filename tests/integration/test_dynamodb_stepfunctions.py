@@ -1,0 +1,75 @@
+"""A Step Functions state machine that reads and writes DynamoDB items through the optimized
+integrations (``arn:aws:states:::dynamodb:putItem`` and friends) and AWS SDK tasks
+(``arn:aws:states:::aws-sdk:dynamodb:query``), with the errors AWS names
+(https://docs.aws.amazon.com/step-functions/latest/dg/connect-ddb.html)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from dynamodb_support import resource, table
+from sfn_helpers import finished, machine, sfn
+from sfn_tasks import start, unique
+
+from emulator.testing.handle import EmulatorHandle
+
+
+def test_state_machine_reads_and_writes_items(emulator: EmulatorHandle) -> None:
+    name = table(emulator, "carts")
+    definition = {"StartAt": "Put", "States": {
+        "Put": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:putItem",
+                "Parameters": {"TableName": name, "Item": {
+                    "pk": {"S.$": "$.cart"}, "sk": {"S": "total"}, "amount": {"N": "0"}}},
+                "ResultPath": None, "Next": "Add"},
+        "Add": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:updateItem",
+                "Parameters": {"TableName": name,
+                               "Key": {"pk": {"S.$": "$.cart"}, "sk": {"S": "total"}},
+                               "UpdateExpression": "SET amount = amount + :n",
+                               "ExpressionAttributeValues": {":n": {"N.$": "$.add"}},
+                               "ReturnValues": "UPDATED_NEW"},
+                "ResultSelector": {"amount.$": "$.Attributes.amount.N"},
+                "ResultPath": "$.updated", "Next": "Get"},
+        "Get": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:getItem",
+                "Parameters": {"TableName": name,
+                               "Key": {"pk": {"S.$": "$.cart"}, "sk": {"S": "total"}}},
+                "ResultSelector": {"amount.$": "$.Item.amount.N"},
+                "ResultPath": "$.read", "Next": "List"},
+        "List": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:dynamodb:query",
+                 "Parameters": {"TableName": name, "KeyConditionExpression": "pk = :p",
+                                "ExpressionAttributeValues": {":p": {"S.$": "$.cart"}}},
+                 "ResultSelector": {"count.$": "$.Count"}, "ResultPath": "$.listed",
+                 "Next": "Delete"},
+        "Delete": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:deleteItem",
+                   "Parameters": {"TableName": name,
+                                  "Key": {"pk": {"S.$": "$.cart"}, "sk": {"S": "total"}},
+                                  "ConditionExpression": "amount > :limit",
+                                  "ExpressionAttributeValues": {":limit": {"N": "100"}}},
+                   "Catch": [{"ErrorEquals": ["DynamoDB.ConditionalCheckFailedException"],
+                              "ResultPath": "$.kept", "Next": "Kept"}],
+                   "End": True},
+        "Kept": {"Type": "Pass", "End": True},
+    }}
+    client = sfn(emulator)
+    arn = machine(client, unique("cart"), definition)
+    done = finished(client, start(client, arn, {"cart": "c-1", "add": "42"}))
+    assert done["status"] == "SUCCEEDED", done
+    output = json.loads(done["output"])
+    assert output["updated"] == {"amount": "42"}
+    assert output["read"] == {"amount": "42"}
+    assert output["listed"] == {"count": 1}
+    assert output["kept"]["Error"] == "DynamoDB.ConditionalCheckFailedException"
+    item: dict[str, Any] = resource(emulator).Table(name).get_item(
+        Key={"pk": "c-1", "sk": "total"})["Item"]
+    assert item["amount"] == 42
+
+
+def test_missing_table_fails_the_task_with_its_name(emulator: EmulatorHandle) -> None:
+    client = sfn(emulator)
+    arn = machine(client, unique("missing"), {"StartAt": "Get", "States": {"Get": {
+        "Type": "Task", "Resource": "arn:aws:states:::dynamodb:getItem",
+        "Parameters": {"TableName": "no-such-table", "Key": {"pk": {"S": "x"}}},
+        "End": True}}})
+    done = finished(client, start(client, arn))
+    assert done["status"] == "FAILED"
+    assert done["error"] == "DynamoDB.ResourceNotFoundException"
