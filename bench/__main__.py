@@ -24,6 +24,7 @@ from bench import (
     cloudformation_deploy,
     console_live,
     console_pages,
+    dynamodb_latency,
     first_answer,
     lambda_invoke,
     machine,
@@ -42,7 +43,7 @@ BENCHMARKS = ("startup", "memory", "first-answer", "sqs", "asl", "asl-e2e", "asl
               "xray-udp", "xray-query", "xray-tracing",
               "apigateway", "apigateway-auth", "http-api", "websocket",
               "async",
-              "asl-tasks", "cloudformation", "console", "console-live")
+              "asl-tasks", "cloudformation", "console", "console-live", "dynamodb")
 
 
 def _options(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -79,6 +80,8 @@ def _plan(quick: bool) -> dict[str, Callable[[], list[Result]]]:
         "cloudformation": lambda: cloudformation_deploy.run(2 if quick else 5),
         "console": lambda: console_pages.run(2, *((100, 1_000, 1_000) if quick else ())),
         "console-live": lambda: console_live.run(1.0, 4 if quick else 10),
+        "dynamodb": lambda: dynamodb_latency.run(calls, warmup,
+                                                 20_000 if quick else dynamodb_latency.ITEMS),
     }
 
 
@@ -95,7 +98,8 @@ def _skip_name(name: str) -> str:
              "async": "async invoke and event sources",
              "asl-tasks": "SFN Lambda tasks",
              "cloudformation": "CloudFormation deploy",
-             "console": "console pages", "console-live": "console live updates"}
+             "console": "console pages", "console-live": "console live updates",
+             "dynamodb": "DynamoDB latency"}
     return names.get(name, "SQS latency")
 
 
@@ -113,7 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         except (sqs_latency.Unavailable, lambda_invoke.Unavailable,
                 apigateway_invoke.Unavailable, async_events.Unavailable,
                 asl_tasks.Unavailable, xray_tracing.Unavailable,
-                cloudformation_deploy.Unavailable) as error:
+                cloudformation_deploy.Unavailable, dynamodb_latency.Unavailable) as error:
             lines.append(Skipped(_skip_name(name), f"emulator not ready: {error}"))
         except Exception as error:
             traceback.print_exc()

@@ -10,7 +10,6 @@ sets, lists and maps.
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
 
 from emulator.dynamodb import parser
 from emulator.dynamodb.binding import Binder, check_reserved
@@ -30,6 +29,7 @@ from emulator.dynamodb.nodes import (
 )
 from emulator.dynamodb.paths import Resolved, get, shown
 from emulator.dynamodb.placeholders import Placeholders
+from emulator.dynamodb.semantics import begins_with, between, compared, contains, member
 from emulator.dynamodb.values import (
     SCALAR_TYPES,
     SET_TYPES,
@@ -39,7 +39,6 @@ from emulator.dynamodb.values import (
     Item,
     compare,
     describe,
-    equal,
     type_of,
 )
 
@@ -159,30 +158,7 @@ class ConditionCompiler(Binder):
                     if type_of(value) not in SCALAR_TYPES:
                         self._operand_type(operator, value, function=False)
         self._distinct(operator, node.left, (node.right,))
-        if operator == "=":
-            def equals(item: Item) -> bool:
-                a, b = left(item), right(item)
-                return a is not None and b is not None and equal(a, b)
-            return equals
-        if operator == "<>":
-            def differs(item: Item) -> bool:
-                a, b = left(item), right(item)
-                if a is None or b is None:
-                    return a is not b
-                return not equal(a, b)
-            return differs
-        test: Callable[[int], bool] = {
-            "<": lambda c: c < 0, "<=": lambda c: c <= 0,
-            ">": lambda c: c > 0, ">=": lambda c: c >= 0,
-        }[operator]
-
-        def ordered(item: Item) -> bool:
-            a, b = left(item), right(item)
-            if a is None or b is None:
-                return False
-            found = compare(a, b)
-            return found is not None and test(found)
-        return ordered
+        return lambda item: compared(operator, left(item), right(item))
 
     def _between(self, node: Between) -> Predicate:
         operand, low, high = (self.operand(node.operand), self.operand(node.low),
@@ -201,14 +177,7 @@ class ConditionCompiler(Binder):
                     f"lower bound; lower bound operand: AttributeValue: {describe(a)}, upper "
                     f"bound operand: AttributeValue: {describe(b)}")
         self._distinct("BETWEEN", node.operand, (node.low, node.high))
-
-        def between(item: Item) -> bool:
-            value, lower, upper = operand(item), low(item), high(item)
-            if value is None or lower is None or upper is None:
-                return False
-            above, below = compare(value, lower), compare(value, upper)
-            return above is not None and below is not None and above >= 0 and below <= 0
-        return between
+        return lambda item: between(operand(item), low(item), high(item))
 
     def _in(self, node: In) -> Predicate:
         if len(node.options) > MAX_IN_OPERANDS:
@@ -217,14 +186,7 @@ class ConditionCompiler(Binder):
         operand = self.operand(node.operand)
         options = [self.operand(option) for option in node.options]
         self._distinct("IN", node.operand, node.options)
-
-        def within(item: Item) -> bool:
-            value = operand(item)
-            if value is None:
-                return False
-            return any((other := option(item)) is not None and equal(value, other)
-                       for option in options)
-        return within
+        return lambda item: member(operand(item), (option(item) for option in options))
 
     def _function(self, node: Call) -> Predicate:
         self._known(node)
@@ -245,12 +207,12 @@ class ConditionCompiler(Binder):
                 value = self.value(node.args[1])
                 if type_of(value) not in ("S", "B"):
                     self._operand_type(node.name, value)
-            return lambda item: _begins_with(get(item, path), second(item))
+            return lambda item: begins_with(get(item, path), second(item))
         if isinstance(node.args[1], Path) and self.path(node.args[1]) == path:
             raise self.error(
                 f"The first operand must be distinct from the remaining operands for this "
                 f"operator or function; operator: {node.name}, first operand: {shown(path)}")
-        return lambda item: _contains(get(item, path), second(item))
+        return lambda item: contains(get(item, path), second(item))
 
     def _attribute_type(self, node: Call, path: Resolved) -> Predicate:
         arg = node.args[1]
@@ -265,33 +227,6 @@ class ConditionCompiler(Binder):
             raise self.error(f"Invalid attribute type name found; type: {wanted}, valid types: "
                              "{ B,NULL,SS,BOOL,L,BS,N,NS,S,M }")
         return lambda item: (found := get(item, path)) is not None and type_of(found) == wanted
-
-
-def _begins_with(value: AttributeValue | None, prefix: AttributeValue | None) -> bool:
-    if value is None or prefix is None:
-        return False
-    kind = type_of(value)
-    if kind != type_of(prefix) or kind not in ("S", "B"):
-        return False
-    return bool(value[kind].startswith(prefix[kind]))
-
-
-def _contains(value: AttributeValue | None, operand: AttributeValue | None) -> bool:
-    if value is None or operand is None:
-        return False
-    kind, other = type_of(value), type_of(operand)
-    if kind == "S" and other == "S":
-        return operand["S"] in value["S"]
-    if kind == "B" and other == "B":
-        return operand["B"] in value["B"]
-    if kind in SET_TYPES and SET_TYPES[kind] == other:
-        if other == "N":
-            wanted = Decimal(operand["N"])
-            return any(Decimal(member) == wanted for member in value[kind])
-        return operand[other] in value[kind]
-    if kind == "L":
-        return any(equal(member, operand) for member in value["L"])
-    return False
 
 
 def compile_condition(text: str, placeholders: Placeholders,

@@ -14,6 +14,7 @@ from typing import Any
 from emulator.dynamodb.conditions import Predicate
 from emulator.dynamodb.errors import DynamoDBError, ValidationError, invalid
 from emulator.dynamodb.paths import Resolved
+from emulator.dynamodb.semantics import begins_with, between, compared, contains, member
 from emulator.dynamodb.updates import Step, Updater, constant
 from emulator.dynamodb.values import (
     SCALAR_TYPES,
@@ -21,7 +22,6 @@ from emulator.dynamodb.values import (
     AttributeValue,
     check_value,
     compare,
-    equal,
     type_of,
 )
 
@@ -53,44 +53,26 @@ def _values(raw: Any) -> list[AttributeValue]:
         raise ValidationError(error.message) from None
 
 
+_COMPARATORS = {"EQ": "=", "NE": "<>", "LT": "<", "LE": "<=", "GT": ">", "GE": ">="}
+
+
 def _test(operator: str, value: AttributeValue | None, arguments: list[AttributeValue]) -> bool:
     if operator == "NULL":
         return value is None
     if operator == "NOT_NULL":
         return value is not None
-    if value is None:
-        return operator == "NE" or operator == "NOT_CONTAINS"
-    if operator == "EQ":
-        return equal(value, arguments[0])
-    if operator == "NE":
-        return not equal(value, arguments[0])
+    if operator in _COMPARATORS:
+        return compared(_COMPARATORS[operator], value, arguments[0])
     if operator == "IN":
-        return any(equal(value, argument) for argument in arguments)
-    if operator in ("LT", "LE", "GT", "GE"):
-        found = compare(value, arguments[0])
-        if found is None:
-            return False
-        return {"LT": found < 0, "LE": found <= 0, "GT": found > 0, "GE": found >= 0}[operator]
+        return member(value, arguments)
     if operator == "BETWEEN":
-        low, high = compare(value, arguments[0]), compare(value, arguments[1])
-        return low is not None and high is not None and low >= 0 >= high
+        return between(value, arguments[0], arguments[1])
     if operator == "BEGINS_WITH":
-        kind = type_of(value)
-        return kind == type_of(arguments[0]) and kind in ("S", "B") and \
-            value[kind].startswith(arguments[0][kind])
-    found = _contains(value, arguments[0])
+        return begins_with(value, arguments[0])
+    if value is None:
+        return operator == "NOT_CONTAINS"
+    found = contains(value, arguments[0])
     return found if operator == "CONTAINS" else not found
-
-
-def _contains(value: AttributeValue, argument: AttributeValue) -> bool:
-    kind, other = type_of(value), type_of(argument)
-    if kind in ("S", "B") and kind == other:
-        return bool(argument[other] in value[kind])
-    if kind in SET_TYPES and SET_TYPES[kind] == other:
-        return argument[other] in value[kind]
-    if kind == "L":
-        return any(equal(member, argument) for member in value["L"])
-    return False
 
 
 def _check_arguments(operator: str, arguments: list[AttributeValue]) -> None:

@@ -7,6 +7,7 @@ Numbers are kept as their canonical text, so equal numbers have equal text.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -102,8 +103,6 @@ def _check_set(kind: str, members: Any) -> list[Any]:
 
 def _shown(element: str, member: Any) -> str:
     if isinstance(member, (bytes, bytearray)):
-        import base64
-
         return base64.b64encode(bytes(member)).decode("ascii")
     return str(member)
 

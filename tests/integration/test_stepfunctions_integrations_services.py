@@ -204,10 +204,13 @@ def test_aws_sdk_errors_are_named_for_the_service(emulator: Any) -> None:
     invalid = _task(client, "arn:aws:states:::aws-sdk:sqs:getQueueUrl", {})
     failed = finished(client, start(client, invalid))
     assert failed["error"].startswith("Sqs.")
-    not_here = _task(client, "arn:aws:states:::aws-sdk:dynamodb:getItem",
-                     {"TableName": "t", "Key": {"id": {"S": "1"}}})
+    no_table = _task(client, "arn:aws:states:::aws-sdk:dynamodb:getItem",
+                     {"TableName": unique("absent"), "Key": {"id": {"S": "1"}}})
+    failed = finished(client, start(client, no_table))
+    assert failed["error"] == "DynamoDb.ResourceNotFoundException"
+    not_here = _task(client, "arn:aws:states:::aws-sdk:glue:getDatabase", {"Name": "db"})
     failed = finished(client, start(client, not_here))
-    assert failed["error"] == "DynamoDb.DynamoDbException"
+    assert failed["error"] == "Glue.GlueException"
     assert "not implemented" in failed["cause"]
 
 

@@ -31,6 +31,7 @@ from emulator.dynamodb.partiql.statements import (
     Update,
 )
 from emulator.dynamodb.paths import get
+from emulator.dynamodb.semantics import begins_with, between, compared, contains, member
 from emulator.dynamodb.updates import Step, Updater, missing_attribute, wrong_type
 from emulator.dynamodb.values import (
     SET_TYPES,
@@ -38,8 +39,6 @@ from emulator.dynamodb.values import (
     AttributeValue,
     Item,
     check_value,
-    compare,
-    equal,
     set_difference,
     set_union,
     type_of,
@@ -144,44 +143,19 @@ class Evaluator:
             return self._comparison(predicate)
         if isinstance(predicate, Range):
             operand, low, high = predicate.operand, predicate.low, predicate.high
-
-            def within(item: Item) -> bool:
-                v, a, b = self.value(operand, item), self.value(low, item), \
-                    self.value(high, item)
-                if v is None or a is None or b is None:
-                    return False
-                above, below = compare(v, a), compare(v, b)
-                return above is not None and below is not None and above >= 0 >= below
-            return within
+            return lambda item: between(self.value(operand, item), self.value(low, item),
+                                        self.value(high, item))
         if isinstance(predicate, Membership):
-            operand, options = predicate.operand, predicate.options
-
-            def member(item: Item) -> bool:
-                v = self.value(operand, item)
-                return v is not None and any(
-                    (o := self.value(option, item)) is not None and equal(v, o)
-                    for option in options)
-            return member
+            target, options = predicate.operand, predicate.options
+            return lambda item: member(self.value(target, item),
+                                       (self.value(option, item) for option in options))
         if isinstance(predicate, IsTest):
             return self._is(predicate)
         return self._function(predicate)
 
     def _comparison(self, node: Comparison) -> Test:
-        operator = node.operator
-
-        def compared(item: Item) -> bool:
-            a, b = self.value(node.left, item), self.value(node.right, item)
-            if a is None or b is None:
-                return operator == "<>" and a is not b
-            if operator == "=":
-                return equal(a, b)
-            if operator == "<>":
-                return not equal(a, b)
-            found = compare(a, b)
-            if found is None:
-                return False
-            return {"<": found < 0, "<=": found <= 0, ">": found > 0, ">=": found >= 0}[operator]
-        return compared
+        return lambda item: compared(node.operator, self.value(node.left, item),
+                                     self.value(node.right, item))
 
     def _is(self, node: IsTest) -> Test:
         def tested(item: Item) -> bool:
@@ -205,15 +179,8 @@ class Evaluator:
                         raise _invalid(f"Invalid attribute type: {wanted}")
                     return bool(kind == wanted)
                 if name == "begins_with":
-                    return kind == type_of(operand) and kind in ("S", "B") and \
-                        value[kind].startswith(operand[kind])
-                if kind in ("S", "B") and kind == type_of(operand):
-                    return bool(operand[kind] in value[kind])
-                if kind in SET_TYPES and SET_TYPES[kind] == type_of(operand):
-                    return operand[type_of(operand)] in value[kind]
-                if kind == "L":
-                    return any(equal(member, operand) for member in value["L"])
-                return False
+                    return begins_with(value, operand)
+                return contains(value, operand)
             return function
         raise _invalid(f"Unsupported function in a condition: {call.name}")
 

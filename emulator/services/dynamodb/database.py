@@ -176,14 +176,16 @@ class Database:
         record = live.record
         olds: list[Item | None] = []
         rows: list[tuple[str, str | None]] = []
+        durable = self.store.persistent  # documents are only built for a state directory
         for write in writes:
             if write.item is not None:
                 old = live.items.put(write.item)
-                rows.append((key_text(live.schema, write.item), to_document(write.item)))
+                if durable:
+                    rows.append((key_text(live.schema, write.item), to_document(write.item)))
                 self._expiry(live, write.item)
             else:
                 old = live.items.delete(write.key)
-                if old is not None:
+                if old is not None and durable:
                     rows.append((key_text(live.schema, write.key), None))
             olds.append(old)
         if rows:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from emulator.context import RequestContext
@@ -90,25 +90,24 @@ class ItemOperations:
             out["ItemCollectionMetrics"] = metrics
         return out
 
-    def put_item(self, ctx: RequestContext, params: Mapping[str, Any]) -> dict[str, Any]:
-        returns = check_return_values("PutItem", params.get("return_values"))
+    def _replace(self, ctx: RequestContext, params: Mapping[str, Any], operation: str,
+                 prepare: Callable[[LiveTable, Mapping[str, Any]], PreparedWrite]
+                 ) -> dict[str, Any]:
+        """PutItem and DeleteItem: write, and answer the old item for ALL_OLD."""
+        returns = check_return_values(operation, params.get("return_values"))
         live = self._table(ctx, params["table_name"])
-        prepared = prepare_put(live, params)
+        prepared = prepare(live, params)
         old, new = self._commit(prepared)
         out = self._answer(params, live, prepared.key, old, new)
         if returns == "ALL_OLD" and old is not None:
             out["Attributes"] = old
         return out
 
+    def put_item(self, ctx: RequestContext, params: Mapping[str, Any]) -> dict[str, Any]:
+        return self._replace(ctx, params, "PutItem", prepare_put)
+
     def delete_item(self, ctx: RequestContext, params: Mapping[str, Any]) -> dict[str, Any]:
-        returns = check_return_values("DeleteItem", params.get("return_values"))
-        live = self._table(ctx, params["table_name"])
-        prepared = prepare_delete(live, params)
-        old, new = self._commit(prepared)
-        out = self._answer(params, live, prepared.key, old, new)
-        if returns == "ALL_OLD" and old is not None:
-            out["Attributes"] = old
-        return out
+        return self._replace(ctx, params, "DeleteItem", prepare_delete)
 
     def update_item(self, ctx: RequestContext, params: Mapping[str, Any]) -> dict[str, Any]:
         returns = check_return_values("UpdateItem", params.get("return_values"))

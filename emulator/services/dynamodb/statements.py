@@ -26,9 +26,6 @@ from emulator.services.dynamodb.reads import ReadOperations, index_for
 from emulator.services.dynamodb.transactions import TransactionOperations, canceled
 from emulator.services.dynamodb.writes import PreparedWrite, prepare_put, prepare_update
 
-MAX_BATCH = 25
-MAX_TRANSACTION = 100
-
 
 def _mandatory_key() -> ValidationError:
     return ValidationError("Where clause does not contain a mandatory equality on all key "
@@ -160,18 +157,28 @@ class StatementOperations:
 
     # -- BatchExecuteStatement -----------------------------------------------------------------
 
-    def batch_execute_statement(self, ctx: RequestContext, params: Mapping[str, Any]
-                                ) -> dict[str, Any]:
-        entries = list(params["statements"])
-        if len(entries) > MAX_BATCH:
-            raise ValidationError(f"1 validation error detected: Value at 'statements' failed to "
-                                  f"satisfy constraint: Member must have length less than or "
-                                  f"equal to {MAX_BATCH}")
+    def _all(self, entries: list[Mapping[str, Any]], mixed: str
+             ) -> tuple[list[tuple[Any, Evaluator]], bool]:
+        """Every statement parsed, and whether they all read (they must all read or all
+        write)."""
         parsed = [self._parsed(e["Statement"], e.get("Parameters")) for e in entries]
         kinds = {isinstance(statement, Select) for statement, _ in parsed}
         if len(kinds) > 1:
-            raise ValidationError("Batch requests must contain only read or only write "
-                                  "statements")
+            raise ValidationError(mixed)
+        return parsed, kinds == {True}
+
+    def _lookup(self, ctx: RequestContext, statement: Select, evaluator: Evaluator
+                ) -> tuple[LiveTable, Item | None]:
+        """A SELECT of one item by its whole key (in batches and transactions)."""
+        live = self.db.require(ctx.account_id, ctx.region, statement.table)
+        key, _ = self._key(live, evaluator, statement.where)
+        return live, live.items.get(key)
+
+    def batch_execute_statement(self, ctx: RequestContext, params: Mapping[str, Any]
+                                ) -> dict[str, Any]:
+        entries = list(params["statements"])
+        parsed, _ = self._all(entries, "Batch requests must contain only read or only write "
+                                       "statements")
         responses: list[dict[str, Any]] = []
         for entry, (statement, evaluator) in zip(entries, parsed, strict=True):
             responses.append(self._batch_one(ctx, entry, statement, evaluator))
@@ -181,9 +188,7 @@ class StatementOperations:
                    evaluator: Evaluator) -> dict[str, Any]:
         try:
             if isinstance(statement, Select):
-                live = self.db.require(ctx.account_id, ctx.region, statement.table)
-                key, _ = self._key(live, evaluator, statement.where)
-                item = live.items.get(key)
+                live, item = self._lookup(ctx, statement, evaluator)
                 out: dict[str, Any] = {"TableName": live.name}
                 if item is not None:
                     paths = [p.elements for p in statement.paths] if statement.paths else None
@@ -212,20 +217,12 @@ class StatementOperations:
     def execute_transaction(self, ctx: RequestContext, params: Mapping[str, Any]
                             ) -> dict[str, Any]:
         entries = list(params["transact_statements"])
-        if len(entries) > MAX_TRANSACTION:
-            raise ValidationError(f"Member must have length less than or equal to "
-                                  f"{MAX_TRANSACTION}")
-        parsed = [self._parsed(e["Statement"], e.get("Parameters")) for e in entries]
-        kinds = {isinstance(statement, Select) for statement, _ in parsed}
-        if len(kinds) > 1:
-            raise ValidationError("Transaction must contain either all read statements or all "
-                                  "write statements")
-        if kinds == {True}:
+        parsed, reads = self._all(entries, "Transaction must contain either all read "
+                                           "statements or all write statements")
+        if reads:
             responses = []
             for statement, evaluator in parsed:
-                live = self.db.require(ctx.account_id, ctx.region, statement.table)
-                key, _ = self._key(live, evaluator, statement.where)
-                item = live.items.get(key)
+                _, item = self._lookup(ctx, statement, evaluator)
                 responses.append({"Item": item} if item is not None else {})
             return {"Responses": responses}
         prepared = [self.prepare(ctx, statement, evaluator,

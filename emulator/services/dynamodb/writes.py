@@ -128,26 +128,25 @@ def checked_key(live: LiveTable, raw: Any) -> Item:
     return key
 
 
+def _keyed(live: LiveTable, params: Mapping[str, Any], action: str) -> PreparedWrite:
+    """A write named by its Key, with a condition (DeleteItem, a transaction's check)."""
+    placeholders = _placeholders(params, {"ConditionExpression":
+                                          params.get("condition_expression")})
+    condition = condition_of(params, placeholders)
+    placeholders.check_unused()
+    key = checked_key(live, params["key"])
+    return PreparedWrite(live, action, key, condition=condition,
+                         return_old_on_failure=_failure_mode(params))
+
+
 def prepare_delete(live: LiveTable, params: Mapping[str, Any]) -> PreparedWrite:
     legacy.check_mixing({"Expected": params.get("expected")},
                         {"ConditionExpression": params.get("condition_expression")})
-    placeholders = _placeholders(params, {"ConditionExpression":
-                                          params.get("condition_expression")})
-    condition = condition_of(params, placeholders)
-    placeholders.check_unused()
-    key = checked_key(live, params["key"])
-    return PreparedWrite(live, "Delete", key, condition=condition,
-                         return_old_on_failure=_failure_mode(params))
+    return _keyed(live, params, "Delete")
 
 
 def prepare_check(live: LiveTable, params: Mapping[str, Any]) -> PreparedWrite:
-    placeholders = _placeholders(params, {"ConditionExpression":
-                                          params.get("condition_expression")})
-    condition = condition_of(params, placeholders)
-    placeholders.check_unused()
-    key = checked_key(live, params["key"])
-    return PreparedWrite(live, "ConditionCheck", key, condition=condition,
-                         return_old_on_failure=_failure_mode(params))
+    return _keyed(live, params, "ConditionCheck")
 
 
 def prepare_update(live: LiveTable, params: Mapping[str, Any]) -> PreparedWrite:

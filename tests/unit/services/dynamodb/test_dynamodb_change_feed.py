@@ -137,7 +137,8 @@ def test_ttl_deletions_are_service_deletes(setup: Any) -> None:
     provider.update_time_to_live(ctx, table_name="events", time_to_live_specification={
         "Enabled": True, "AttributeName": "expires"})
     now = int(clock.now())
-    provider.put_item(ctx, table_name="events", item={**_key("old"), "expires": {"N": str(now + 10)}})
+    provider.put_item(ctx, table_name="events",
+                      item={**_key("old"), "expires": {"N": str(now + 10)}})
     provider.put_item(ctx, table_name="events", item={**_key("later"),
                                                       "expires": {"N": str(now + 1000)}})
     provider.put_item(ctx, table_name="events", item={**_key("text"), "expires": {"S": "soon"}})
@@ -157,7 +158,7 @@ def test_ttl_deletions_are_service_deletes(setup: Any) -> None:
 
 
 def test_expiry_runs_on_the_clock(setup: Any) -> None:
-    provider, sink, ctx, clock = setup
+    provider, _sink, ctx, clock = setup
 
     async def scenario() -> bool:
         await provider.start()

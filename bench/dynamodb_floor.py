@@ -1,0 +1,70 @@
+"""The floor for DynamoDB latency: canned json-protocol answers to what boto3 sends.
+
+It reads the target header and the JSON body, as any endpoint must, and answers GetItem with
+the item the benchmark stores, PutItem with nothing, and Query with a page of the benchmark's
+items; the emulator does the same work for real.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from bench.bare_app import health, serve_command_line
+
+CONTENT_TYPE = "application/x-amz-json-1.0"
+PAGE = 100
+
+
+def bench_item(pk: str, n: int) -> dict[str, Any]:
+    """One benchmark item: about 1 KB, as the issue's scale target has them."""
+    return {"pk": {"S": pk}, "sk": {"N": str(n)}, "status": {"S": "active"},
+            "count": {"N": str(n * 7)}, "payload": {"S": "x" * 960}}
+
+
+CANNED_ITEM = bench_item("customer-1", 1)
+CANNED_PAGE = [bench_item("customer-1", n) for n in range(PAGE)]
+TABLE = {"TableName": "bench", "TableStatus": "ACTIVE",
+         "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"},
+                       {"AttributeName": "sk", "KeyType": "RANGE"}]}
+
+
+def _reply(payload: dict[str, Any], status: int = 200) -> Response:
+    return Response(json.dumps(payload), status_code=status, media_type=CONTENT_TYPE,
+                    headers={"x-amzn-RequestId": str(uuid.uuid4())})
+
+
+async def aws(request: Request) -> Response:
+    operation = request.headers.get("x-amz-target", "").rpartition(".")[2]
+    params: dict[str, Any] = json.loads(await request.body() or b"{}")
+    if operation == "GetItem":
+        return _reply({"Item": CANNED_ITEM} if params.get("Key") else {})
+    if operation in ("PutItem", "BatchWriteItem"):
+        return _reply({} if operation == "PutItem" else {"UnprocessedItems": {}})
+    if operation == "Query":
+        return _reply({"Items": CANNED_PAGE, "Count": PAGE, "ScannedCount": PAGE})
+    if operation in ("CreateTable", "DescribeTable"):
+        key = "TableDescription" if operation == "CreateTable" else "Table"
+        return _reply({key: TABLE})
+    return _reply({"__type": "com.amazon.coral.service#UnknownOperationException",
+                   "message": operation}, status=400)
+
+
+app = Starlette(routes=[
+    Route("/_emulator/health", health, methods=["GET", "HEAD"]),
+    Route("/{path:path}", aws, methods=["POST"]),
+])
+
+
+def main() -> None:
+    serve_command_line(app, __doc__)
+
+
+if __name__ == "__main__":
+    main()
