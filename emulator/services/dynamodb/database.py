@@ -159,10 +159,15 @@ class Database:
         """The tables in memory now."""
         return list(self._live.values())
 
-    def tables(self) -> Iterator[LiveTable]:
-        """Every table of every account and region."""
+    def tables(self, *, with_ttl: bool = False) -> Iterator[LiveTable]:
+        """Every table of every account and region (only those with TTL enabled, when
+        ``with_ttl``); each is loaded into memory as it comes."""
         for account, region in self.scopes():
-            for name in list(self.records(account, region)):
+            records = self.records(account, region)
+            for name in list(records):
+                record = records.get(name)
+                if record is None or (with_ttl and not record.ttl_enabled):
+                    continue
                 live = self.find(account, region, name)
                 if live is not None:
                     yield live

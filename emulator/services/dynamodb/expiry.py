@@ -70,7 +70,7 @@ class Expiry:
         return deleted
 
     async def start(self) -> None:
-        for _ in self.db.tables():  # load tables with TTL, so their expiries are known
+        for _ in self.db.tables(with_ttl=True):  # so their expiries are known
             pass
         self._wake = asyncio.Event()
         self._task = asyncio.get_running_loop().create_task(self._run())
