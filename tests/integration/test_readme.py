@@ -197,6 +197,7 @@ READS: dict[str, tuple[str, dict[str, Any]]] = {
     "iam": ("list_roles", {}),
     "kms": ("list_keys", {}),
     "secretsmanager": ("list_secrets", {}),
+    "dynamodb": ("list_tables", {}),
 }
 
 
