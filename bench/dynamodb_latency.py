@@ -38,15 +38,16 @@ class _Target:
                            {"AttributeName": "sk", "KeyType": "RANGE"}],
                 AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
                                       {"AttributeName": "sk", "AttributeType": "N"}])
+            self.client.put_item(TableName=TABLE, Item=bench_item("customer-1", 1))
+            self.writes = 0
             self.put()
             self.get()
         except ClientError as error:
             raise Unavailable(str(error)) from None
-        self.n = 0
 
     def put(self) -> None:
-        self.n = getattr(self, "n", 0) + 1
-        self.client.put_item(TableName=TABLE, Item=bench_item("writes", self.n))
+        self.writes += 1
+        self.client.put_item(TableName=TABLE, Item=bench_item("writes", self.writes))
 
     def get(self) -> None:
         reply = self.client.get_item(TableName=TABLE, Key={"pk": {"S": "customer-1"},
