@@ -28,7 +28,7 @@ TYPE_NAMES = {
     "S": "STRING", "N": "NUMBER", "B": "BINARY", "SS": "STRING_SET", "NS": "NUMBER_SET",
     "BS": "BINARY_SET", "M": "MAP", "L": "LIST", "NULL": "NULL", "BOOL": "BOOLEAN",
 }
-_SET_WORDS = {"SS": "string", "NS": "number", "BS": "binary"}
+_SET_WORDS = {"SS": "string", "NS": "number"}
 
 
 def type_of(value: AttributeValue) -> str:
@@ -85,6 +85,8 @@ def _check_set(kind: str, members: Any) -> list[Any]:
     if not isinstance(members, list):
         _expect(False, kind)
     if not members:
+        if kind == "BS":
+            raise invalid("Binary sets should not be empty")
         raise invalid(f"An {_SET_WORDS[kind]} set  may not be empty")
     element = SET_TYPES[kind]
     if element == "N":
@@ -97,7 +99,8 @@ def _check_set(kind: str, members: Any) -> list[Any]:
         checked = [bytes(member) for member in members]
     if len(set(checked)) != len(checked):
         shown = ", ".join(_shown(element, member) for member in members)
-        raise invalid(f"Input collection [{shown}] contains duplicates.")
+        qualifier = "of type BS " if kind == "BS" else " "
+        raise invalid(f"Input collection [{shown}]{qualifier}contains duplicates.")
     return checked
 
 
