@@ -6,6 +6,7 @@ from emulator.cloudformation.types import (
     apigatewayv2,
     cloudformation,
     cognito,
+    dynamodb,
     events,
     iam,
     lambda_,
@@ -16,5 +17,5 @@ from emulator.cloudformation.types import (
     stepfunctions,
 )
 
-__all__ = ["apigateway", "apigatewayv2", "cloudformation", "cognito", "events", "iam",
-           "lambda_", "logs", "secrets", "sns", "sqs", "stepfunctions"]
+__all__ = ["apigateway", "apigatewayv2", "cloudformation", "cognito", "dynamodb", "events",
+           "iam", "lambda_", "logs", "secrets", "sns", "sqs", "stepfunctions"]
