@@ -100,6 +100,12 @@ class Settings:
         metadata=_about("process executor: run python3.X functions on an installed python3.X"),
     )
 
+    dynamodb_throttling: bool = field(
+        default=False,
+        metadata=_about("answer ProvisionedThroughputExceededException when a provisioned "
+                        "DynamoDB table's capacity (with 300 s of burst) is used up"),
+    )
+
     cloudformation_placeholders: bool = field(
         default=False,
         metadata=_about("create resources of types the emulator lacks as placeholders instead "

@@ -69,10 +69,11 @@ class BatchOperations:
                 read += size
                 found.append(project(item, paths) if paths is not None else item)
             responses[name] = found
-            units = consumed(params.get("return_consumed_capacity"), live,
-                             read_units(read, bool(request.get("ConsistentRead"))), read=True)
-            if units is not None:
-                capacity.append(units)
+            units = read_units(read, bool(request.get("ConsistentRead")))
+            self.db.throttle.charge(live, units, read=True)
+            reported = consumed(params.get("return_consumed_capacity"), live, units, read=True)
+            if reported is not None:
+                capacity.append(reported)
         out: dict[str, Any] = {"Responses": responses, "UnprocessedKeys": unprocessed}
         if capacity:
             out["ConsumedCapacity"] = capacity

@@ -19,6 +19,7 @@ from emulator.dynamodb.values import Item, equal
 from emulator.ports import ItemChange, Ports, TableChangeSink, TableStream
 from emulator.services.dynamodb.errors import resource_not_found
 from emulator.services.dynamodb.models import TABLES, TableRecord, items_table
+from emulator.services.dynamodb.throttle import Throttle
 from emulator.store import ServiceStore, Table
 
 log = logging.getLogger("emulator.dynamodb")
@@ -75,10 +76,12 @@ class Write:
 
 
 class Database:
-    def __init__(self, store: ServiceStore, clock: Clock, ports: Ports) -> None:
+    def __init__(self, store: ServiceStore, clock: Clock, ports: Ports,
+                 throttle: Throttle | None = None) -> None:
         self.store = store
         self.clock = clock
         self.ports = ports
+        self.throttle = throttle or Throttle(clock, enabled=False)
         self._live: dict[tuple[str, str, str], LiveTable] = {}
         self.expiry_added: Callable[[], None] = _nothing
 
@@ -175,9 +178,13 @@ class Database:
     # -- writes --------------------------------------------------------------------------------
 
     def write(self, live: LiveTable, writes: list[Write],
-              identity: dict[str, str] | None = None) -> list[Item | None]:
+              identity: dict[str, str] | None = None, *, cost: float = 1.0
+              ) -> list[Item | None]:
         """Apply ``writes`` in order, store them in one durable transaction and report them to
-        the table's stream; returns the item each write replaced."""
+        the table's stream; returns the item each write replaced. ``cost`` multiplies the
+        capacity charged (2 in a transaction; 0 for service deletes, which cost nothing)."""
+        if cost:
+            self.throttle.charge_writes(live, [(w.key, w.item) for w in writes], cost)
         record = live.record
         olds: list[Item | None] = []
         rows: list[tuple[str, str | None]] = []

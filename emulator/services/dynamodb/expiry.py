@@ -65,7 +65,7 @@ class Expiry:
                     continue
                 writes.append(Write(key, None))
             if writes:
-                self.db.write(live, writes, identity=dict(SERVICE_IDENTITY))
+                self.db.write(live, writes, identity=dict(SERVICE_IDENTITY), cost=0)
                 deleted += len(writes)
         return deleted
 

@@ -136,12 +136,12 @@ class ItemOperations:
         live = self._table(ctx, params["table_name"])
         key = checked_key(live, params["key"])
         item = live.items.get(key)
+        units = read_units(item_size(item) if item else 0, bool(params.get("consistent_read")))
+        self.db.throttle.charge(live, units, read=True)
         out: dict[str, Any] = {}
         if item is not None:
             out["Item"] = project(item, paths) if paths is not None else item
-        capacity = consumed(params.get("return_consumed_capacity"), live,
-                            read_units(item_size(item) if item else 0,
-                                       bool(params.get("consistent_read"))), read=True)
+        capacity = consumed(params.get("return_consumed_capacity"), live, units, read=True)
         if capacity is not None:
             out["ConsumedCapacity"] = capacity
         return out

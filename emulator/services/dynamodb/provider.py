@@ -23,6 +23,7 @@ from emulator.services.dynamodb.items import ItemOperations
 from emulator.services.dynamodb.reads import ReadOperations
 from emulator.services.dynamodb.statements import StatementOperations
 from emulator.services.dynamodb.tables import TableOperations
+from emulator.services.dynamodb.throttle import Throttle
 from emulator.services.dynamodb.transactions import TransactionOperations
 from emulator.store import ServiceStore
 
@@ -49,7 +50,7 @@ class DynamoDBProvider(Provider):
         self, settings: Settings, clock: Clock, store: ServiceStore, ports: Ports
     ) -> None:
         super().__init__(settings, clock, store, ports)
-        self.db = Database(store, clock, ports)
+        self.db = Database(store, clock, ports, Throttle(clock, settings.dynamodb_throttling))
         self.tables = TableOperations(self.db, clock)
         self.item_operations = ItemOperations(self.db)
         self.reads = ReadOperations(self.db)
@@ -75,6 +76,7 @@ class DynamoDBProvider(Provider):
         super().reset()
         self.db.forget()
         self.transactions.forget()
+        self.db.throttle.forget()
 
     def resources(self) -> dict[str, list[dict[str, Any]]]:
         listed = []

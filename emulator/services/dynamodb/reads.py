@@ -212,9 +212,9 @@ class ReadOperations:
             out["Items"] = items
         if last is not None:
             out["LastEvaluatedKey"] = _last_key(live, spec, last)
-        capacity = consumed(params.get("return_consumed_capacity"), live,
-                            read_units(read_bytes, bool(params.get("consistent_read"))),
-                            read=True)
+        units = read_units(read_bytes, bool(params.get("consistent_read")))
+        self.db.throttle.charge(live, units, read=True)
+        capacity = consumed(params.get("return_consumed_capacity"), live, units, read=True)
         if capacity is not None:
             out["ConsumedCapacity"] = capacity
         return out

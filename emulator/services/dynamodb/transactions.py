@@ -165,7 +165,7 @@ class TransactionOperations:
             if planned is not None and not (planned.item is None and current is None):
                 by_table.setdefault(live.record.arn, (live, []))[1].append(planned)
         for live, planned_writes in by_table.values():
-            self.db.write(live, planned_writes)
+            self.db.write(live, planned_writes, cost=2.0)
         answer: dict[str, Any] = {"_capacity": list(capacity.values())}
         if token is not None and entries is not None:
             self._remember(token, entries, {})
@@ -185,7 +185,9 @@ class TransactionOperations:
         for live, key, paths in plans:
             item = live.items.get(key)
             size = item_size(item) if item else 0
-            capacity[live.name] = capacity.get(live.name, 0.0) + 2 * read_units(size, True)
+            units = 2 * read_units(size, True)
+            self.db.throttle.charge(live, units, read=True)
+            capacity[live.name] = capacity.get(live.name, 0.0) + units
             if item is None:
                 responses.append({})
             else:
@@ -193,10 +195,10 @@ class TransactionOperations:
         out: dict[str, Any] = {"Responses": responses}
         mode = params.get("return_consumed_capacity")
         tables = {live.name: live for live, _, _ in plans}
-        units = [consumed(mode, tables[name], value, read=True)
-                 for name, value in capacity.items()]
-        if any(unit is not None for unit in units):
-            out["ConsumedCapacity"] = [unit for unit in units if unit is not None]
+        reported = [consumed(mode, tables[name], value, read=True)
+                    for name, value in capacity.items()]
+        if any(unit is not None for unit in reported):
+            out["ConsumedCapacity"] = [unit for unit in reported if unit is not None]
         return out
 
 
