@@ -42,7 +42,9 @@ CONSOLE = CONSOLE_PATH
 PORTAL = PORTAL_PATH
 SCOPE_COOKIE = "localcloud_scope"
 STREAM_SECONDS = 55.0  # an event stream ends after this; the browser reconnects at once
-COALESCE_SECONDS = 0.5  # changes closer together than this make one event
+COALESCE_SECONDS = 0.25  # changes closer together than this make one event
+BUSY_SECONDS = 1.0  # ... and under load (BUSY_REQUESTS in that time), at most one a second
+BUSY_REQUESTS = 50
 
 
 class Registry(Protocol):
@@ -214,8 +216,12 @@ class Console:
             seen = since or self.version()
             ends = time.monotonic() + STREAM_SECONDS
             while time.monotonic() < ends:
-                await self.requests.wait_change(self.requests.sequence, timeout=1.0)
+                before = await self.requests.wait_change(self.requests.sequence, timeout=1.0)
                 await asyncio.sleep(COALESCE_SECONDS)
+                if self.requests.sequence - before >= BUSY_REQUESTS:
+                    # Many requests a second: a refresh a second keeps up, and leaves the
+                    # emulator's time to the requests.
+                    await asyncio.sleep(BUSY_SECONDS - COALESCE_SECONDS)
                 now = self.version()
                 if now != seen:
                     seen = now
