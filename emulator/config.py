@@ -83,9 +83,10 @@ class Settings:
         metadata=_about("Python scripts run once the server is up, with AWS_ENDPOINT_URL set"),
     )
     lambda_executor: LambdaExecutor = field(
-        default="inprocess",
+        default="process",
         metadata=_about(
-            "how Lambda handlers run by default: inside the emulator, or in worker processes"
+            "how Python Lambda handlers run by default: in worker processes (isolated from "
+            "the server), or inside the emulator (the pytest fixture's default)"
         ),
     )
     lambda_account_concurrency: int = field(

@@ -111,7 +111,9 @@ class EnvironmentPool:
             stale.extend(item.environment for item in pool.idle)
             pool.idle.clear()
             pool.revision = revision
-        fresh = [item for item in pool.idle if now - item.since < self.idle_seconds]
+        # A process that ended while idle (a thread it left called os._exit) is replaced.
+        fresh = [item for item in pool.idle
+                 if now - item.since < self.idle_seconds and item.environment.alive]
         stale.extend(item.environment for item in pool.idle if item not in fresh)
         pool.idle = fresh
         # The most recently used environment is the warmest.

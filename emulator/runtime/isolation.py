@@ -9,6 +9,8 @@ Installed once, the first time an in-process environment starts:
   environment's log; they are put back in place before each invocation, since test runners
   swap these streams too.
 - ``os._exit`` in a bound thread ends the handler as ``sys.exit`` would, not the emulator.
+
+``Snapshot`` puts back the recursion limit a handler changed for the whole interpreter.
 """
 
 from __future__ import annotations
@@ -110,6 +112,27 @@ class ThreadStream:
         return getattr(self.target, name)
 
 
+class Snapshot:
+    """Interpreter-wide state a handler may change for everyone, taken before a phase.
+
+    Only the recursion limit is put back: a raised one lets the server's own parsers overflow
+    the C stack. A changed ``sys.path`` or working folder is left alone, since code commonly
+    changes them at init and relies on it afterwards (the process executor isolates them).
+    """
+
+    __slots__ = ("recursion_limit",)
+
+    def __init__(self) -> None:
+        self.recursion_limit = sys.getrecursionlimit()
+
+    def restore(self) -> list[str]:
+        """Put changed state back; returns what had changed."""
+        if sys.getrecursionlimit() == self.recursion_limit:
+            return []
+        sys.setrecursionlimit(self.recursion_limit)
+        return ["the recursion limit"]
+
+
 _installed = False
 _install_lock = threading.Lock()
 _real_exit = os._exit
@@ -139,5 +162,5 @@ def refresh_streams() -> None:
             setattr(sys, name, ThreadStream(stream))
 
 
-__all__ = ["Scope", "ThreadEnviron", "ThreadStream", "bind", "current", "install",
+__all__ = ["Scope", "Snapshot", "ThreadEnviron", "ThreadStream", "bind", "current", "install",
            "refresh_streams"]

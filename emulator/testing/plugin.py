@@ -36,6 +36,9 @@ def emulator() -> Iterator[EmulatorHandle]:
     test ``@pytest.mark.emulator_reset`` or use ``fresh_emulator`` to start from nothing.
     """
     settings = Settings(
+        # In-process handlers are reachable by coverage, breakpoints and --pdb; a suite can
+        # still ask for worker processes with EMULATOR_LAMBDA_EXECUTOR=process.
+        lambda_executor=os.environ.get("EMULATOR_LAMBDA_EXECUTOR") or "inprocess",
         host="127.0.0.1",
         port=0,
         state_dir=None,

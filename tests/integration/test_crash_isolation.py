@@ -222,6 +222,8 @@ def test_changed_signal_handlers() -> None:
         assert_unaffected(server, before)
         # The server still stops gracefully when asked to.
         server.proc.send_signal(signal.SIGTERM)
-        assert server.proc.wait(15) == 0
+        # uvicorn re-raises SIGTERM once its graceful shutdown is done
+        assert server.proc.wait(15) in (0, -signal.SIGTERM)
+        assert "Finished server process" in server.log()
     finally:
         server.stop()

@@ -3,6 +3,9 @@ under both executors."""
 
 from __future__ import annotations
 
+import base64
+import sys
+
 import httpx
 import pytest
 from botocore.exceptions import ClientError
@@ -224,3 +227,14 @@ def test_payload_limits(emulator: EmulatorHandle) -> None:
     with pytest.raises(ClientError) as excinfo:
         client.invoke(FunctionName=name, Payload=b"{not json")
     assert excinfo.value.response["Error"]["Code"] == "InvalidRequestContentException"
+
+
+def test_a_raised_recursion_limit_is_put_back_in_process(emulator: EmulatorHandle) -> None:
+    limit = sys.getrecursionlimit()
+    name = make(emulator, "import sys\ndef handler(event, context):\n"
+                "    sys.setrecursionlimit(10**6)\n    return sys.getrecursionlimit()\n",
+                "inprocess")
+    reply, body = invoke(emulator.client("lambda"), name, LogType="Tail")
+    assert body == 10**6
+    assert sys.getrecursionlimit() == limit
+    assert "changed the recursion limit" in base64.b64decode(reply["LogResult"]).decode()

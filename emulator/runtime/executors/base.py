@@ -46,6 +46,11 @@ class Environment(Protocol):
     spec: FunctionSpec
     log_stream: str
 
+    @property
+    def alive(self) -> bool:
+        """False once the environment can serve nothing more (its process ended)."""
+        ...
+
     async def init(self, deadline: float) -> Completion: ...
 
     async def invoke(self, job: InvokeJob) -> Completion: ...

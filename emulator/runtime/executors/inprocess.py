@@ -236,12 +236,17 @@ class InProcessEnvironment:
 
     # -- the event loop's side ----------------------------------------------------------
 
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
     async def _run(self, work: Callable[[], Completion], deadline: float,
                    quick: bool = False) -> Completion:
         handoff = _Handoff(asyncio.get_running_loop())
 
         def job() -> None:
             fatal = False
+            snapshot = isolation.Snapshot()
             try:
                 outcome = work()
             except SystemExit as exit:
@@ -250,6 +255,10 @@ class InProcessEnvironment:
                 raise
             except BaseException:
                 outcome, fatal = Completion("exit", exit_code=1), True
+            for changed in snapshot.restore():
+                self._write(f"[emulator] the handler changed {changed} for the whole emulator; "
+                            "it was put back (the process executor gives each function its "
+                            "own)\n")
             outcome.log = self._drain()
             outcome.max_memory_mb = self._memory_mb()
             handoff.deliver(outcome)

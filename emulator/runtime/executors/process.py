@@ -149,6 +149,10 @@ class ProcessEnvironment:
         self._environ = environ
         self._worker = worker
 
+    @property
+    def alive(self) -> bool:
+        return self._worker.alive
+
     async def _exchange(self, message: dict[str, Any], deadline: float) -> Completion:
         """Send one message, collect logs until ``done``, on the clock's deadline."""
         loop = asyncio.get_running_loop()
