@@ -39,7 +39,7 @@ class Server:
         env = {name: value for name, value in os.environ.items()
                if not name.upper().startswith("EMULATOR_")}
         env["EMULATOR_XRAY_DAEMON_PORT"] = "0"  # parallel runs must not share UDP port 2000
-        self.output = tempfile.TemporaryFile()
+        self.output = tempfile.TemporaryFile()  # noqa: SIM115 - closed by stop()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "emulator", "--port", str(self.port)],
             env=env, stdout=self.output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
