@@ -85,6 +85,13 @@ def _json_body(payload: bytes) -> dict[str, Any]:
     return data
 
 
+def _lambda_runtimes() -> dict[str, str]:
+    """Which Lambda runtimes run here and on what (files on disk only: never a process)."""
+    from emulator.runtime import runtimes
+
+    return {entry.runtime: entry.runs_on for entry in runtimes.available()}
+
+
 def build_app(settings: Settings | None = None, clock: Clock | None = None) -> Starlette:
     """Build the ASGI app; ``app.state.emulator`` holds the running :class:`Emulator`."""
     emulator = Emulator(settings or Settings(), clock)
@@ -99,6 +106,7 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> S
             "uptime_seconds": round(time.monotonic() - emulator.started_at, 3),
             "persistence": emulator.settings.state_dir is not None,
             "xray_daemon": xray_http.daemon_status(emulator.settings),
+            "lambda_runtimes": _lambda_runtimes(),
         }
         if problems:
             report["problems"] = problems

@@ -97,8 +97,9 @@ class Settings:
         metadata=_about("how long an idle Lambda execution environment stays warm", gt=0),
     )
     lambda_match_interpreter: bool = field(
-        default=False,
-        metadata=_about("process executor: run python3.X functions on an installed python3.X"),
+        default=True,
+        metadata=_about("process executor: run python3.X functions on an installed python3.X "
+                        "(found on PATH, or in pyenv's or uv's folders) when there is one"),
     )
 
     dynamodb_throttling: bool = field(

@@ -18,7 +18,7 @@ from typing import Protocol
 
 from emulator import ids
 from emulator.clock import Clock
-from emulator.runtime import logformat, reload
+from emulator.runtime import logformat, paths, reload
 from emulator.runtime.bootstrap import error_json
 from emulator.runtime.environment import EnvironmentPool, log_stream_name, standard_variables
 from emulator.runtime.executors.base import Completion, Environment, Executor, InvokeJob
@@ -129,7 +129,7 @@ class Runtime:
             init = await environment.init(self.clock.now() + INIT_TIMEOUT_SECONDS)
             timings["init_end"] = self.clock.now()
             init_ms = (time.perf_counter() - began) * 1000
-            lines.extend(self._stamp(init.log))
+            lines.extend(self._stamp(self._shown(spec, init).log))
             if init.status != "ok":
                 outcome, init_failed = init, True
         lines.append((self.clock.now_millis(), logformat.start(request_id, spec.version)))
@@ -151,7 +151,7 @@ class Runtime:
                 )
             )
             timings["invoke_end"] = self.clock.now()
-            lines.extend(self._stamp(outcome.log))
+            lines.extend(self._stamp(self._shown(spec, outcome).log))
         else:
             timeout = INIT_TIMEOUT_SECONDS
         duration_ms = (time.perf_counter() - began) * 1000
@@ -188,6 +188,17 @@ class Runtime:
             timings=timings,
         )
 
+    @staticmethod
+    def _shown(spec: FunctionSpec, outcome: Completion) -> Completion:
+        """The outcome with paths in its log and error as Lambda shows them."""
+        pairs = paths.aws_paths(spec)
+        outcome.log = paths.rewrite(outcome.log, pairs)
+        if outcome.status == "error":
+            outcome.payload = paths.rewrite_bytes(outcome.payload, pairs)
+            if outcome.error is not None and not outcome.payload:
+                outcome.error = json.loads(paths.rewrite(json.dumps(outcome.error), pairs))
+        return outcome
+
     def _stamp(self, text: str) -> list[tuple[int, str]]:
         now = self.clock.now_millis()
         return [(now, line) for line in logformat.split_output(text)]
@@ -206,7 +217,13 @@ class Runtime:
                 ), "Unhandled", []
             return outcome.payload, None, []
         if outcome.status == "error":
-            return error_json(outcome.error or {}), "Unhandled", []
+            # A runtime's own error body is answered as it was posted.
+            return outcome.payload or error_json(outcome.error or {}), "Unhandled", []
+        if outcome.status == "fault":
+            error = outcome.error or {}
+            error_type = error.get("errorType", "")
+            message = f"RequestId: {request_id} Error: {error.get('errorMessage', '')}"
+            return _service_error(error_type, message), "Unhandled", [message, error_type]
         if outcome.status == "timeout":
             message = f"RequestId: {request_id} Error: Task timed out after {timeout:.2f} seconds"
             return _service_error("Sandbox.Timedout", message), "Unhandled", []

@@ -11,7 +11,11 @@ TAIL_BYTES = 4096
 
 
 def init_start(runtime: str, region: str) -> str:
-    version = runtime.replace("python", "python:") + ".v1"
+    if runtime.startswith("provided"):
+        version = f"provided:{runtime.partition('.')[2] or 'al1'}.v1"
+    else:  # python3.12 -> python:3.12, nodejs20.x -> nodejs:20
+        family = runtime.rstrip("0123456789.x")
+        version = f"{family}:{runtime.removeprefix(family).removesuffix('.x')}.v1"
     digest = hashlib.sha256(runtime.encode()).hexdigest()
     return (
         f"INIT_START Runtime Version: {version}\t"

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-ExecutorName = Literal["inprocess", "process"]
+# Python runs in-process or in worker processes; every other runtime through the Runtime API.
+ExecutorName = Literal["inprocess", "process", "runtime-api"]
 
 # AWS's limits, in bytes: the request and response payload of a synchronous invocation
 # (the response allows 100 bytes more), and the request of an asynchronous one.

@@ -7,7 +7,8 @@ from typing import Any, Literal, Protocol
 
 from emulator.runtime.spec import FunctionSpec, ParsedPayload
 
-Status = Literal["ok", "error", "timeout", "exit", "oom"]
+# "fault": the runtime could not be started at all (Runtime.InvalidEntrypoint).
+Status = Literal["ok", "error", "timeout", "exit", "oom", "fault"]
 
 
 @dataclass
@@ -15,7 +16,7 @@ class Completion:
     """How one init or invoke phase ended."""
 
     status: Status
-    payload: bytes = b""  # the marshalled result, when ok
+    payload: bytes = b""  # the marshalled result, when ok; the runtime's own error body
     error: dict[str, Any] | None = None  # the runtime's error document, when error
     exit_code: int | None = None  # when exit: the status, or minus the signal number
     log: str = ""  # what the phase wrote
@@ -37,6 +38,24 @@ class InvokeJob:
     trace_header: str | None = None
     environment: dict[str, str] = field(default_factory=dict)  # per-invocation variables
     parsed: ParsedPayload | None = None  # ``payload`` already parsed (see ParsedPayload)
+
+
+class Notices:
+    """Lines about how a function runs here (another interpreter than the one it names),
+    written in its log once per function version and runtime."""
+
+    def __init__(self) -> None:
+        self._said: set[tuple[str, str, str]] = set()
+
+    def once(self, spec: FunctionSpec, text: str | None) -> str:
+        """``text`` as a log line the first time for this function version, else ""."""
+        if not text:
+            return ""
+        key = (spec.function_arn, spec.version, spec.runtime)
+        if key in self._said:
+            return ""
+        self._said.add(key)
+        return text + "\n"
 
 
 class Environment(Protocol):
@@ -66,4 +85,4 @@ class Executor(Protocol):
     def shutdown(self) -> None: ...
 
 
-__all__ = ["Completion", "Environment", "Executor", "InvokeJob", "Status"]
+__all__ = ["Completion", "Environment", "Executor", "InvokeJob", "Notices", "Status"]

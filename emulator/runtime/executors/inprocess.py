@@ -36,12 +36,14 @@ from emulator.runtime.bootstrap import (
     unmarshal,
 )
 from emulator.runtime.context import LambdaContext, parse_client_context
-from emulator.runtime.executors.base import Completion, InvokeJob
+from emulator.runtime.executors.base import Completion, InvokeJob, Notices
 from emulator.runtime.modules import ModuleNamespace
 from emulator.runtime.spec import FunctionSpec
 
 log = logging.getLogger("emulator.lambda")
 
+
+_OWN_RUNTIME = f"python{sys.version_info.major}.{sys.version_info.minor}"
 
 # How long the event loop blocks waiting for a handler that has been quick so far.
 QUICK_SECONDS = 0.001
@@ -140,6 +142,7 @@ class InProcessEnvironment:
         self._namespace: ModuleNamespace | None = None
         self._request_id = ""
         self._quick = True  # whether the last invocation ended within QUICK_SECONDS
+        self.notice = ""  # a line for the init log (see Notices)
         isolation.install()
         self._thread = threading.Thread(
             target=self._main, name=f"lambda:{spec.function_name}", daemon=True
@@ -302,7 +305,9 @@ class InProcessEnvironment:
             )
 
     async def init(self, deadline: float) -> Completion:
-        return await self._run(self._load, deadline)
+        outcome = await self._run(self._load, deadline)
+        outcome.log = self.notice + outcome.log
+        return outcome
 
     async def invoke(self, job: InvokeJob) -> Completion:
         return await self._run(lambda: self._call(job), job.deadline, quick=True)
@@ -316,11 +321,18 @@ class InProcessEnvironment:
 class InProcessExecutor:
     def __init__(self, clock: Clock) -> None:
         self._clock = clock
+        self._notices = Notices()
 
     def create(
         self, spec: FunctionSpec, environ: dict[str, str], log_stream: str
     ) -> InProcessEnvironment:
-        return InProcessEnvironment(spec, environ, log_stream, self._clock)
+        environment = InProcessEnvironment(spec, environ, log_stream, self._clock)
+        if spec.runtime != _OWN_RUNTIME:
+            environment.notice = self._notices.once(spec, (
+                f"[emulator] {spec.runtime} runs in-process on the emulator's Python "
+                f"{sys.version.split()[0]} (the process executor uses an installed "
+                f"{spec.runtime} when there is one)"))
+        return environment
 
     def shutdown(self) -> None:
         return None

@@ -15,8 +15,6 @@ import logging
 import mmap
 import os
 import queue
-import re
-import shutil
 import signal
 import struct
 import subprocess
@@ -28,25 +26,21 @@ from pathlib import Path
 from typing import Any
 
 from emulator.clock import Clock
-from emulator.runtime.executors.base import Completion, InvokeJob
+from emulator.runtime import runtimes
+from emulator.runtime.executors import children
+from emulator.runtime.executors.base import Completion, InvokeJob, Notices
 from emulator.runtime.executors.worker import Channel
 from emulator.runtime.spec import FunctionSpec
 
 log = logging.getLogger("emulator.lambda")
 
 WORKER = Path(__file__).with_name("worker.py")
-MEMORY_POLL_SECONDS = 0.02  # how often a busy worker's memory is sampled (real time)
-_MEMORY_LINE = re.compile(rb"^(VmRSS|VmHWM):\s+(\d+) kB", re.MULTILINE)
+_OWN_RUNTIME = f"python{sys.version_info.major}.{sys.version_info.minor}"
 
 
-def _memory_kb(pid: int) -> dict[str, int]:
-    """The worker's resident and peak memory, where /proc tells (Linux)."""
-    try:
-        with open(f"/proc/{pid}/status", "rb") as status:
-            text = status.read()
-    except OSError:
-        return {}
-    return {name.decode(): int(value) for name, value in _MEMORY_LINE.findall(text)}
+def _runs_here_notice(runtime: str) -> str:
+    return (f"[emulator] {runtime} is not installed here; this function runs on Python "
+            f"{sys.version.split()[0]}, the emulator's own")
 
 
 class SharedClock:
@@ -141,8 +135,10 @@ class Worker:
 
 class ProcessEnvironment:
     def __init__(self, spec: FunctionSpec, environ: dict[str, str], log_stream: str,
-                 clock: Clock, shared_clock: SharedClock, worker: Worker) -> None:
+                 clock: Clock, shared_clock: SharedClock, worker: Worker,
+                 notice: str = "") -> None:
         self.spec = spec
+        self._notice = notice
         self.log_stream = log_stream
         self._clock = clock
         self._shared_clock = shared_clock
@@ -156,8 +152,7 @@ class ProcessEnvironment:
     async def _exchange(self, message: dict[str, Any], deadline: float) -> Completion:
         """Send one message, collect logs until ``done``, on the clock's deadline."""
         loop = asyncio.get_running_loop()
-        finished = asyncio.Event()
-        box: list[Completion] = []
+        finished: asyncio.Future[Completion] = loop.create_future()
         output: list[str] = []
         worker = self._worker
 
@@ -175,45 +170,36 @@ class ProcessEnvironment:
             except (EOFError, OSError, ValueError):
                 code = worker.process.wait()
                 outcome = Completion("exit", exit_code=code)
+
             def deliver() -> None:
-                box.append(outcome)
-                finished.set()
+                if not finished.done():
+                    finished.set_result(outcome)
 
             with contextlib.suppress(RuntimeError):
                 loop.call_soon_threadsafe(deliver)
 
         self._shared_clock.sync()
         worker.run(read)
-        limit_kb = self.spec.memory_size * 1024
-        peak_kb = 0
-        out_of_memory = False
-        while not finished.is_set():
-            slice_end = min(deadline, self._clock.now() + MEMORY_POLL_SECONDS)
-            await self._clock.sleep_until(slice_end, finished)
-            self._shared_clock.sync()
-            memory = _memory_kb(worker.process.pid)
-            peak_kb = max(peak_kb, memory.get("VmHWM", 0), memory.get("VmRSS", 0))
-            if memory.get("VmRSS", 0) > limit_kb and not finished.is_set():
-                out_of_memory = True
-                worker.kill()
-                await finished.wait()
-                break
-            if self._clock.now() >= deadline and not finished.is_set():
-                worker.kill()
-                return Completion("timeout", log="".join(output),
-                                  max_memory_mb=max(1, peak_kb // 1024))
-        outcome = box[0]
-        memory = _memory_kb(worker.process.pid)
-        peak_kb = max(peak_kb, memory.get("VmHWM", 0))
-        if out_of_memory:
+        ending, peak_kb = await children.watch(
+            self._clock, deadline, finished, worker.process.pid, self.spec.memory_size,
+            on_tick=self._shared_clock.sync)
+        if ending == "timeout":
+            worker.kill()
+            return Completion("timeout", log="".join(output),
+                              max_memory_mb=max(1, peak_kb // 1024))
+        if ending == "oom":
+            worker.kill()
+            await finished
             outcome = Completion("oom")
+        else:
+            outcome = finished.result()
         outcome.log = "".join(output)
         outcome.max_memory_mb = min(self.spec.memory_size, max(1, peak_kb // 1024))
         return outcome
 
     async def init(self, deadline: float) -> Completion:
         spec = self.spec
-        return await self._exchange({
+        outcome = await self._exchange({
             "op": "init",
             "handler": spec.handler,
             "paths": [str(path) for path in spec.python_paths],
@@ -226,6 +212,8 @@ class ProcessEnvironment:
             "log_group": spec.log_group,
             "log_stream": self.log_stream,
         }, deadline)
+        outcome.log = self._notice + outcome.log
+        return outcome
 
     async def invoke(self, job: InvokeJob) -> Completion:
         return await self._exchange({
@@ -243,30 +231,20 @@ class ProcessEnvironment:
 
 
 class ProcessExecutor:
-    def __init__(self, clock: Clock, *, match_interpreter: bool = False) -> None:
+    def __init__(self, clock: Clock, *, match_interpreter: bool = True) -> None:
         self._clock = clock
         self._shared_clock = SharedClock(clock)
         self._match_interpreter = match_interpreter
         self._spares: dict[str, Worker] = {}
-        self._interpreters: dict[str, str] = {}
+        self._notices = Notices()
         self._lock = threading.Lock()
 
     def interpreter(self, runtime: str) -> str:
-        """``python3.X`` when asked to match runtimes and it runs; else this Python."""
+        """An installed ``python3.X`` of the runtime's version when asked to match and one
+        runs; else this Python."""
         if not self._match_interpreter:
             return sys.executable
-        found = self._interpreters.get(runtime)
-        if found is None:
-            found = sys.executable
-            candidate = shutil.which(runtime)
-            if candidate is not None:
-                with contextlib.suppress(OSError, subprocess.SubprocessError):
-                    done = subprocess.run([candidate, "-c", "import sys; print(sys.version[:5])"],
-                                          capture_output=True, timeout=10, check=False)
-                    if done.returncode == 0:
-                        found = candidate
-            self._interpreters[runtime] = found
-        return found
+        return runtimes.python_for(runtime) or sys.executable
 
     def _take_worker(self, python: str) -> Worker:
         with self._lock:
@@ -280,9 +258,13 @@ class ProcessExecutor:
 
     def create(self, spec: FunctionSpec, environ: dict[str, str],
                log_stream: str) -> ProcessEnvironment:
-        worker = self._take_worker(self.interpreter(spec.runtime))
+        python = self.interpreter(spec.runtime)
+        worker = self._take_worker(python)
+        notice = None
+        if python == sys.executable and spec.runtime != _OWN_RUNTIME:
+            notice = _runs_here_notice(spec.runtime)
         return ProcessEnvironment(spec, environ, log_stream, self._clock, self._shared_clock,
-                                  worker)
+                                  worker, self._notices.once(spec, notice))
 
     def shutdown(self) -> None:
         with self._lock:

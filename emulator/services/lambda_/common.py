@@ -14,6 +14,7 @@ from emulator import arns
 from emulator.clock import Clock
 from emulator.config import Settings
 from emulator.ports import Ports
+from emulator.runtime import runtimes
 from emulator.runtime.invoker import LogSink, Runtime
 from emulator.runtime.spec import FunctionSpec
 from emulator.services.base import Provider
@@ -44,7 +45,6 @@ _FUNCTION_ARN = re.compile(
     r"(?:function:)?(?P<name>[a-zA-Z0-9_.-]+)(?::(?P<qualifier>\$LATEST|[a-zA-Z0-9_-]+))?$"
 )
 EXECUTOR_TAG = "emulator:executor"
-PYTHON_RUNTIME = re.compile(r"^python3\.\d+$")
 
 
 def user_error(code: str, message: str) -> ServiceError:
@@ -217,9 +217,15 @@ class LambdaBase(Provider):
                 return ProcessExecutor(self.clock,
                                        match_interpreter=self.settings.lambda_match_interpreter)
 
+            def runtime_api_executor() -> Any:
+                from emulator.runtime.executors.runtime_api import RuntimeApiExecutor
+
+                return RuntimeApiExecutor(self.clock)
+
             self._runtime = Runtime(
                 self.clock,
-                {"inprocess": lambda: InProcessExecutor(self.clock), "process": process_executor},
+                {"inprocess": lambda: InProcessExecutor(self.clock), "process": process_executor,
+                 "runtime-api": runtime_api_executor},
                 account_limit=self.settings.lambda_account_concurrency,
                 idle_seconds=self.settings.lambda_idle_seconds,
                 log_sink=self._log_sink(),
@@ -264,6 +270,8 @@ class LambdaBase(Provider):
         latest = self.latest(scope, record.name)
         layer_dirs = tuple(self.layer_folder(scope, arn) for arn in record.layers)
         executor = latest.tags.get(EXECUTOR_TAG, self.settings.lambda_executor)
+        if runtimes.family(record.runtime) != "python":
+            executor = "runtime-api"
         return FunctionSpec(
             account=scope.account,
             region=scope.region,
@@ -279,7 +287,8 @@ class LambdaBase(Provider):
             memory_size=record.memory_size,
             revision=f"{record.revision_id}:{executor}",
             hot_reload=record.code.hot_reload_path is not None,
-            executor="process" if executor == "process" else "inprocess",
+            executor=("runtime-api" if executor == "runtime-api"
+                      else "process" if executor == "process" else "inprocess"),
             reserved_concurrency=latest.reserved_concurrency,
             unreserved_limit=self.settings.lambda_account_concurrency - self.reserved_total(scope),
             log_group=record.logging_config.get("LogGroup") or f"/aws/lambda/{record.name}",
@@ -366,7 +375,6 @@ def scope_of(ctx: Any) -> Scope:
 __all__ = [
     "EXECUTOR_TAG",
     "NAME",
-    "PYTHON_RUNTIME",
     "LambdaBase",
     "Scope",
     "Tables",

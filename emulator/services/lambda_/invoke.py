@@ -11,6 +11,7 @@ from typing import Any
 from emulator import ids
 from emulator.context import RequestContext
 from emulator.ports import InvokeResult
+from emulator.runtime import runtimes
 from emulator.runtime.spec import (
     ASYNC_REQUEST_LIMIT,
     SYNC_REQUEST_LIMIT,
@@ -20,7 +21,6 @@ from emulator.runtime.spec import (
 )
 from emulator.services.lambda_.async_events import AsyncEventsApi
 from emulator.services.lambda_.common import (
-    PYTHON_RUNTIME,
     Scope,
     function_arn,
     scope_of,
@@ -128,11 +128,11 @@ class InvokeApi(AsyncEventsApi):
         record = self.version_record(scope, name, version)
         if invocation_type == "DryRun":
             return InvokeResult(status_code=204, payload=b"", executed_version=record.version)
-        if not PYTHON_RUNTIME.match(record.runtime or ""):
+        if runtimes.family(record.runtime) is None:
             raise ServiceError(
                 "InvalidRuntimeException",
                 f"The runtime parameter of {record.runtime} is not supported by this emulator, "
-                "which runs Python functions.",
+                "which runs Python, Node.js and custom (provided) runtimes.",
                 fields={"Type": "User"},
             )
         spec = self.spec(scope, record)

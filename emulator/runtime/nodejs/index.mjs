@@ -1,0 +1,385 @@
+// The emulator's Node.js runtime client: runs a function's handler against the Lambda
+// Runtime API (AWS_LAMBDA_RUNTIME_API), as AWS's Node.js runtime does.
+//
+// Handlers load as AWS loads them (`dir/module.export.path`; extensionless, `.js` as CommonJS
+// or as an ES module under `"type": "module"`, `.mjs`, `.cjs`, then packages), run as async
+// functions or with a callback (honouring `callbackWaitsForEmptyEventLoop`), and report
+// errors in AWS's shapes: `{errorType, errorMessage, trace}` to the API, and
+// `Invoke Error` / `Uncaught Exception` lines in the log. `console` writes AWS's text log
+// lines: `<ISO time>\t<request id>\t<LEVEL>\t<message>`, newlines folded to `\r` so one call
+// is one log event. Node's standard library only: nothing to install.
+
+import fs from "node:fs";
+import http from "node:http";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { Writable } from "node:stream";
+import { pathToFileURL } from "node:url";
+import util from "node:util";
+
+const [HOST, PORT] = (process.env.AWS_LAMBDA_RUNTIME_API || "127.0.0.1:9001").split(":");
+const BASE = "/2018-06-01/runtime";
+const TASK_ROOT = process.env.LAMBDA_TASK_ROOT || process.cwd();
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+const require = createRequire(import.meta.url);
+const STREAMING = Symbol.for("aws.lambda.runtime.handler.streaming");
+const HTTP_INTEGRATION = "application/vnd.awslambda.http-integration-response";
+
+// -- errors, named as AWS's runtime names them ------------------------------------------
+
+function runtimeError(name) {
+  const kind = class extends Error {};
+  kind.prototype.name = `Runtime.${name}`;
+  return kind;
+}
+const ImportModuleError = runtimeError("ImportModuleError");
+const HandlerNotFound = runtimeError("HandlerNotFound");
+const MalformedHandlerName = runtimeError("MalformedHandlerName");
+const UserCodeSyntaxError = runtimeError("UserCodeSyntaxError");
+const UnhandledPromiseRejection = class extends Error {
+  constructor(reason, promise) {
+    super(reason);
+    this.reason = reason;
+    this.promise = promise;
+  }
+};
+UnhandledPromiseRejection.prototype.name = "Runtime.UnhandledPromiseRejection";
+
+function isError(value) {
+  return value instanceof Error || util.types.isNativeError(value);
+}
+
+// What the Runtime API is told: {errorType, errorMessage, trace}.
+function toResponse(error) {
+  try {
+    if (isError(error)) {
+      return {
+        errorType: error.name,
+        errorMessage: error.message,
+        trace: typeof error.stack === "string" ? error.stack.split("\n") : [],
+      };
+    }
+    return { errorType: typeof error, errorMessage: String(error), trace: [] };
+  } catch {
+    return {
+      errorType: "handled",
+      errorMessage: "callback called with Error argument, but there was a problem while " +
+        "retrieving one or more of its message, name, and stack",
+    };
+  }
+}
+
+// What the log is told: "\t" and the error as JSON, its stack as a list of lines.
+function toFormatted(error) {
+  const replacer = (_key, value) => {
+    if (!isError(value)) return value;
+    const shown = Object.assign(
+      { errorType: value.name, errorMessage: value.message, code: value.code }, value);
+    if (typeof value.stack === "string") shown.stack = value.stack.split("\n");
+    return shown;
+  };
+  try {
+    return "\t" + JSON.stringify(error, replacer);
+  } catch {
+    return "\t" + JSON.stringify(toResponse(error));
+  }
+}
+
+// -- the log -----------------------------------------------------------------------------
+
+let currentRequestId; // undefined during init, as AWS prints it
+
+function logger(level) {
+  return (message, ...params) => {
+    const text = util.format(message, ...params);
+    const line = `${new Date().toISOString()}\t${currentRequestId}\t${level}\t${text}`;
+    process.stdout.write(line.replace(/\n/g, "\r") + "\n");
+  };
+}
+
+console.log = logger("INFO");
+console.info = logger("INFO");
+console.debug = logger("DEBUG");
+console.warn = logger("WARN");
+console.error = logger("ERROR");
+console.trace = logger("TRACE");
+console.fatal = logger("FATAL");
+
+// -- the Runtime API ---------------------------------------------------------------------
+
+function call(method, urlPath, body, headers = {}) {
+  return new Promise((resolve, reject) => {
+    const sent = { ...headers };
+    if (body !== undefined && !sent["Transfer-Encoding"]) {
+      sent["Content-Length"] = Buffer.byteLength(body);
+    }
+    const req = http.request(
+      { host: HOST, port: PORT, method, path: BASE + urlPath, agent, headers: sent },
+      (res) => {
+        const chunks = [];
+        res.on("data", (chunk) => chunks.push(chunk));
+        res.on("end", () => resolve({ status: res.statusCode, headers: res.headers,
+          body: Buffer.concat(chunks) }));
+        res.on("error", reject);
+      });
+    req.on("error", reject);
+    req.end(body); // headers and body in one write
+  });
+}
+
+function postError(urlPath, error) {
+  const response = toResponse(error);
+  return call("POST", urlPath, JSON.stringify(response), {
+    "Content-Type": "application/json",
+    "Lambda-Runtime-Function-Error-Type": String(response.errorType),
+  });
+}
+
+// -- loading the handler -------------------------------------------------------------------
+
+function packageTypeModule(file) {
+  let folder = path.dirname(file);
+  for (;;) {
+    const manifest = path.join(folder, "package.json");
+    if (fs.existsSync(manifest)) {
+      try {
+        return JSON.parse(fs.readFileSync(manifest, "utf8")).type === "module";
+      } catch {
+        return false;
+      }
+    }
+    const parent = path.dirname(folder);
+    if (parent === folder) return false;
+    folder = parent;
+  }
+}
+
+function isFile(file) {
+  try {
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+async function loadModule(appRoot, moduleRoot, name) {
+  const base = path.resolve(appRoot, moduleRoot, name);
+  if (isFile(base)) return require(base);
+  const asModule = packageTypeModule(base);
+  if (!asModule && isFile(base + ".js")) return require(base + ".js");
+  if (asModule && isFile(base + ".js")) return import(pathToFileURL(base + ".js").href);
+  if (isFile(base + ".mjs")) return import(pathToFileURL(base + ".mjs").href);
+  if (isFile(base + ".cjs")) return require(base + ".cjs");
+  // A package: node_modules of the task root and the handler's folder.
+  return require(require.resolve(name, { paths: [appRoot, path.resolve(appRoot, moduleRoot)] }));
+}
+
+async function loadHandler(appRoot, fullHandler) {
+  if (fullHandler.includes("..")) {
+    throw new MalformedHandlerName(`'${fullHandler}' is not a valid handler name. Use ` +
+      "absolute paths when specifying root directories in handler names.");
+  }
+  const handlerString = path.basename(fullHandler);
+  const moduleRoot = fullHandler.substring(0, fullHandler.indexOf(handlerString));
+  const match = handlerString.match(/^([^.]*)\.(.*)$/);
+  if (!match) throw new MalformedHandlerName("Bad handler");
+  const [, moduleName, handlerPath] = match;
+  let app;
+  try {
+    app = await loadModule(appRoot, moduleRoot, moduleName);
+  } catch (error) {
+    if (error instanceof SyntaxError) throw new UserCodeSyntaxError(String(error));
+    if (error && (error.code === "MODULE_NOT_FOUND" || error.code === "ERR_MODULE_NOT_FOUND")) {
+      throw new ImportModuleError(String(error));
+    }
+    throw error;
+  }
+  const handler = handlerPath.split(".").reduce((found, key) => found && found[key], app);
+  if (!handler) throw new HandlerNotFound(`${fullHandler} is undefined or not exported`);
+  if (typeof handler !== "function") throw new HandlerNotFound(`${fullHandler} is not a function`);
+  return handler;
+}
+
+// -- response streaming ----------------------------------------------------------------------
+
+class HttpResponseStream {
+  static from(stream, metadata) {
+    stream.setContentType(HTTP_INTEGRATION);
+    stream.write(JSON.stringify(metadata));
+    stream.write(Buffer.alloc(8));
+    return stream;
+  }
+}
+
+globalThis.awslambda = {
+  streamifyResponse(handler) {
+    handler[STREAMING] = "response";
+    return handler;
+  },
+  HttpResponseStream,
+};
+
+function responseStream() {
+  const chunks = [];
+  let contentType = "application/octet-stream";
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      chunks.push(Buffer.from(chunk));
+      done();
+    },
+  });
+  stream.setContentType = (type) => { contentType = type; };
+  stream.collected = () => ({ body: Buffer.concat(chunks), contentType });
+  return stream;
+}
+
+// -- invocations -----------------------------------------------------------------------------
+
+let beforeExit = null;
+process.on("beforeExit", () => {
+  const listener = beforeExit;
+  beforeExit = null;
+  if (listener) listener();
+});
+
+let current = null; // { id, settle } of the invocation under way
+
+function failFatally(error, build, code) {
+  console.error(build === "rejection" ? "Unhandled Promise Rejection" : "Uncaught Exception",
+    toFormatted(error));
+  const answered = current
+    ? postError(`/invocation/${current.id}/error`, error)
+    : postError("/init/error", error);
+  answered.catch(() => {}).finally(() => process.exit(code));
+}
+
+process.on("uncaughtException", (error) => failFatally(error, "exception", 129));
+process.on("unhandledRejection", (reason, promise) => {
+  const error = new UnhandledPromiseRejection(
+    reason && reason.stack ? reason.stack : String(reason), promise);
+  failFatally(error, "rejection", 128);
+});
+
+function invoke(handler, next) {
+  const id = next.headers["lambda-runtime-aws-request-id"];
+  const deadline = Number(next.headers["lambda-runtime-deadline-ms"]);
+  const trace = next.headers["lambda-runtime-trace-id"];
+  if (trace) process.env._X_AMZN_TRACE_ID = trace;
+  else delete process.env._X_AMZN_TRACE_ID;
+  currentRequestId = id;
+  return new Promise((settle) => {
+    current = { id, settle };
+    let answered = false;
+    let waitForEmptyEventLoop = true;
+    const finish = (posting) => {
+      posting.catch(() => {}).finally(() => {
+        current = null;
+        settle();
+      });
+    };
+    const fail = (error) => {
+      console.error("Invoke Error", toFormatted(error));
+      finish(postError(`/invocation/${id}/error`, error));
+    };
+    const succeed = (result) => {
+      if (answered) {
+        console.error("Invocation has already been reported as done. Cannot call complete " +
+          "more than once per invocation.");
+        return;
+      }
+      answered = true;
+      let body;
+      try {
+        body = JSON.stringify(result === undefined ? null : result);
+      } catch {
+        fail(new Error("Unable to stringify response body"));
+        return;
+      }
+      finish(call("POST", `/invocation/${id}/response`, body,
+        { "Content-Type": "application/json" }));
+    };
+    const done = (error, result) => {
+      beforeExit = null;
+      if (error !== undefined && error !== null) fail(error);
+      else succeed(result);
+    };
+    const callback = (error, result) => {
+      beforeExit = null;
+      if (error !== undefined && error !== null) fail(error);
+      else if (!waitForEmptyEventLoop) succeed(result);
+      else beforeExit = () => setImmediate(() => succeed(result));
+    };
+    const parse = (header) => (header ? JSON.parse(header) : undefined);
+    const context = {
+      get callbackWaitsForEmptyEventLoop() { return waitForEmptyEventLoop; },
+      set callbackWaitsForEmptyEventLoop(value) { waitForEmptyEventLoop = value; },
+      succeed: (result) => done(null, result),
+      fail: (error) => done(error === undefined || error === null ? "handled" : error, null),
+      done,
+      functionName: process.env.AWS_LAMBDA_FUNCTION_NAME,
+      functionVersion: process.env.AWS_LAMBDA_FUNCTION_VERSION,
+      invokedFunctionArn: next.headers["lambda-runtime-invoked-function-arn"],
+      memoryLimitInMB: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
+      awsRequestId: id,
+      logGroupName: process.env.AWS_LAMBDA_LOG_GROUP_NAME,
+      logStreamName: process.env.AWS_LAMBDA_LOG_STREAM_NAME,
+      identity: parse(next.headers["lambda-runtime-cognito-identity"]),
+      clientContext: parse(next.headers["lambda-runtime-client-context"]),
+      getRemainingTimeInMillis: () => Math.max(deadline - Date.now(), 0),
+    };
+    let event;
+    try {
+      event = JSON.parse(next.body.toString("utf8") || "null");
+    } catch (error) {
+      fail(error);
+      return;
+    }
+    // A handler that never answers gets a null response once the event loop is empty.
+    beforeExit = () => succeed(undefined);
+    try {
+      if (handler[STREAMING] === "response") {
+        const stream = responseStream();
+        stream.on("finish", () => {
+          const { body, contentType } = stream.collected();
+          answered = true;
+          finish(call("POST", `/invocation/${id}/response`, body, {
+            "Content-Type": contentType,
+            "Lambda-Runtime-Function-Response-Mode": "streaming",
+          }));
+        });
+        beforeExit = null;
+        Promise.resolve(handler(event, stream, context)).catch((error) => {
+          if (!answered) {
+            answered = true;
+            fail(error);
+          }
+        });
+        return;
+      }
+      const result = handler(event, context, callback);
+      if (result && typeof result.then === "function") {
+        beforeExit = null;
+        result.then(context.succeed, context.fail);
+      }
+    } catch (error) {
+      callback(error);
+    }
+  });
+}
+
+async function main() {
+  let handler;
+  try {
+    handler = await loadHandler(TASK_ROOT, process.env._HANDLER || "");
+  } catch (error) {
+    console.error("Uncaught Exception", toFormatted(error));
+    await postError("/init/error", error).catch(() => {});
+    process.exit(129);
+  }
+  for (;;) {
+    const next = await call("GET", "/invocation/next");
+    await invoke(handler, next);
+  }
+}
+
+main();

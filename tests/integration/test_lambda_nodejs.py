@@ -1,0 +1,210 @@
+"""Node.js behaviour beyond the shared suite: callback handlers and the event loop, context
+methods, init errors, fatal errors, streaming, and which ``node`` runs.
+
+AWS's documentation of each behaviour:
+- https://docs.aws.amazon.com/lambda/latest/dg/nodejs-handler.html (async and callback
+  handlers, ES modules and CommonJS, ``callbackWaitsForEmptyEventLoop``)
+- https://docs.aws.amazon.com/lambda/latest/dg/nodejs-context.html (context properties and
+  methods)
+- https://docs.aws.amazon.com/lambda/latest/dg/nodejs-exceptions.html (error payloads)
+- https://docs.aws.amazon.com/lambda/latest/dg/configuration-response-streaming.html
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+import pytest
+from lambda_support import ROLE, unique, zip_of
+from runtime_functions import need
+
+from emulator.runtime import runtimes
+from emulator.testing import EmulatorHandle
+
+
+@pytest.fixture(autouse=True)
+def _node() -> None:
+    need("node")
+
+
+def deploy(emulator: EmulatorHandle, files: dict[str, str], handler: str = "index.handler",
+           runtime: str = "nodejs20.x", **options: Any) -> str:
+    name = unique("node")
+    emulator.client("lambda").create_function(
+        FunctionName=name, Runtime=runtime, Handler=handler, Role=ROLE,
+        Code={"ZipFile": zip_of(files)}, **options)
+    return name
+
+
+def call(emulator: EmulatorHandle, name: str, event: Any = None) -> tuple[dict[str, Any], Any,
+                                                                           str]:
+    reply = emulator.client("lambda").invoke(FunctionName=name, LogType="Tail",
+                                              Payload=json.dumps(event or {}).encode())
+    raw = reply["Payload"].read()
+    return reply, json.loads(raw) if raw else None, base64.b64decode(reply["LogResult"]).decode()
+
+
+def test_callback_waits_for_the_event_loop_unless_told_not_to(emulator: EmulatorHandle) -> None:
+    name = deploy(emulator, {"index.js": """
+        let ticks = 0;
+        exports.handler = (event, context, callback) => {
+          context.callbackWaitsForEmptyEventLoop = event.wait;
+          setTimeout(() => { ticks += 1; console.log("timer ran"); }, 300);
+          callback(null, { ticks, waits: context.callbackWaitsForEmptyEventLoop });
+        };
+    """}, Timeout=5)
+    reply, body, log = call(emulator, name, {"wait": True})
+    assert body == {"ticks": 0, "waits": True}
+    assert "timer ran" in log  # answered only once the timer had run
+    reply, body, log = call(emulator, name, {"wait": False})
+    assert body == {"ticks": 1, "waits": False}
+    assert "timer ran" not in log  # answered at once; the timer fires later
+
+
+def test_context_methods_and_a_handler_that_never_answers(emulator: EmulatorHandle) -> None:
+    name = deploy(emulator, {"index.js": """
+        exports.handler = (event, context) => {
+          if (event.how === "succeed") return context.succeed({ via: "succeed" });
+          if (event.how === "fail") return context.fail(new Error("via fail"));
+          if (event.how === "done") return context.done(null, { via: "done" });
+          // Neither a promise nor a callback: the answer is null once the loop is empty.
+        };
+    """})
+    assert call(emulator, name, {"how": "succeed"})[1] == {"via": "succeed"}
+    assert call(emulator, name, {"how": "done"})[1] == {"via": "done"}
+    reply, body, _ = call(emulator, name, {"how": "fail"})
+    assert reply["FunctionError"] == "Unhandled" and body["errorMessage"] == "via fail"
+    reply, body, _ = call(emulator, name, {"how": "nothing"})
+    assert "FunctionError" not in reply and body is None
+
+
+def test_non_error_values_thrown(emulator: EmulatorHandle) -> None:
+    name = deploy(emulator, {"index.mjs": """
+        export const handler = async (event) => { throw "plain text"; };
+    """})
+    reply, body, _ = call(emulator, name)
+    assert body == {"errorType": "string", "errorMessage": "plain text", "trace": []}
+
+
+@pytest.mark.parametrize("files,handler,error_type,message", [
+    ({"index.js": "exports.handler = async () => 1;"}, "missing.handler",
+     "Runtime.ImportModuleError",
+     "Error: Cannot find module 'missing'\nRequire stack:\n- /var/runtime/index.mjs"),
+    ({"index.js": "exports.other = async () => 1;"}, "index.handler",
+     "Runtime.HandlerNotFound", "index.handler is undefined or not exported"),
+    ({"index.js": "exports.handler = 42;"}, "index.handler",
+     "Runtime.HandlerNotFound", "index.handler is not a function"),
+    ({"index.js": "exports.handler = async () => 1;"}, "index", "Runtime.MalformedHandlerName",
+     "Bad handler"),
+    ({"index.js": "exports.handler = async () => {"}, "index.handler",
+     "Runtime.UserCodeSyntaxError", "SyntaxError: Unexpected end of input"),
+    ({"index.mjs": "import nothing from 'not-installed-anywhere';\nexport const handler = 1;"},
+     "index.handler", "Runtime.ImportModuleError", None),
+])
+def test_init_errors(emulator: EmulatorHandle, files: dict[str, str], handler: str,
+                     error_type: str, message: str | None) -> None:
+    name = deploy(emulator, files, handler)
+    reply, body, log = call(emulator, name)
+    assert reply["FunctionError"] == "Unhandled"
+    assert list(body) == ["errorType", "errorMessage", "trace"]
+    assert body["errorType"] == error_type
+    if message is not None:
+        assert body["errorMessage"] == message
+    assert body["trace"][0].startswith(f"{error_type}: ")
+    # Logged during init, before any request id exists.
+    assert "\tundefined\tERROR\tUncaught Exception \t{\"errorType\":\"" + error_type in log
+
+
+def test_nested_handlers_and_subfolders(emulator: EmulatorHandle) -> None:
+    name = deploy(emulator, {"src/app.cjs": "exports.api = { get: async (e) => ({ got: e.id }) };"},
+                  handler="src/app.api.get")
+    assert call(emulator, name, {"id": 3})[1] == {"got": 3}
+    module = deploy(emulator, {"package.json": '{"type": "module"}',
+                               "lib/app.js": "export const handler = async () => 'esm .js';"},
+                    handler="lib/app.handler")
+    assert call(emulator, module)[1] == "esm .js"
+
+
+def test_uncaught_exception_and_unhandled_rejection_end_the_environment(
+        emulator: EmulatorHandle) -> None:
+    name = deploy(emulator, {"index.js": """
+        const started = Date.now();
+        exports.handler = (event, context, callback) => {
+          if (event.kind === "throw") setTimeout(() => { throw new TypeError("late"); }, 10);
+          else if (event.kind === "reject") Promise.reject(new Error("nobody caught me"));
+          else callback(null, started);
+        };
+    """})
+    first = call(emulator, name, {"kind": "ok"})[1]
+    reply, body, log = call(emulator, name, {"kind": "throw"})
+    assert (body["errorType"], body["errorMessage"]) == ("TypeError", "late")
+    assert "ERROR\tUncaught Exception \t" in log
+    assert call(emulator, name, {"kind": "ok"})[1] != first  # a new environment
+    reply, body, log = call(emulator, name, {"kind": "reject"})
+    assert body["errorType"] == "Runtime.UnhandledPromiseRejection"
+    assert body["errorMessage"].startswith("Error: nobody caught me")
+
+
+def test_process_exit_is_a_runtime_exit_error(emulator: EmulatorHandle) -> None:
+    name = deploy(emulator, {"index.js": "exports.handler = async () => process.exit(3);"})
+    reply, body, _ = call(emulator, name)
+    assert body["errorType"] == "Runtime.ExitError"
+    assert body["errorMessage"].endswith("Error: Runtime exited with error: exit status 3")
+
+
+def test_streamed_responses_are_collected(emulator: EmulatorHandle) -> None:
+    name = deploy(emulator, {"index.mjs": """
+        export const handler = awslambda.streamifyResponse(async (event, responseStream) => {
+          responseStream.setContentType("text/plain");
+          responseStream.write("part one, ");
+          await new Promise((resolve) => setTimeout(resolve, 10));
+          responseStream.write("part two");
+          responseStream.end();
+        });
+    """})
+    reply = emulator.client("lambda").invoke(FunctionName=name, Payload=b"{}")
+    assert reply["Payload"].read() == b"part one, part two"
+
+
+def test_memory_past_memory_size_is_out_of_memory(emulator: EmulatorHandle) -> None:
+    name = deploy(emulator, {"index.js": """
+        exports.handler = async () => {
+          const hog = [];
+          for (;;) hog.push(Buffer.alloc(16 * 1024 * 1024, 1));
+        };
+    """}, MemorySize=128, Timeout=20)
+    reply, body, _ = call(emulator, name)
+    assert body["errorType"] == "Runtime.OutOfMemory"
+
+
+def test_a_newer_declared_version_runs_on_the_installed_node_and_says_so_once(
+        emulator: EmulatorHandle) -> None:
+    found = runtimes.node()
+    assert found is not None
+    name = deploy(emulator, {"index.js": "exports.handler = async () => process.version;"},
+                  runtime="nodejs24.x")
+    reply, body, log = call(emulator, name)
+    assert body == found[1]
+    if runtimes.node_major(found[1]) < 24:
+        assert f"[emulator] nodejs24.x runs on Node.js {found[1]}" in log
+        emulator.client("lambda").update_function_configuration(
+            FunctionName=name, Environment={"Variables": {"AGAIN": "1"}})
+        assert "[emulator]" not in call(emulator, name)[2]
+
+
+def test_without_node_invoke_answers_a_clear_error(emulator: EmulatorHandle) -> None:
+    name = deploy(emulator, {"index.js": "exports.handler = async () => 1;"})
+    saved = runtimes._node
+    runtimes._node = None  # the server runs in this process: hide node from it
+    try:
+        reply, body, _ = call(emulator, name)
+    finally:
+        runtimes._node = saved
+    request_id = reply["ResponseMetadata"]["RequestId"]
+    assert reply["FunctionError"] == "Unhandled"
+    assert body == {"errorType": "Runtime.InvalidEntrypoint",
+                    "errorMessage": f"RequestId: {request_id} Error: The nodejs20.x runtime "
+                                    "needs Node.js, and no `node` was found on this machine's "
+                                    "PATH. Install Node.js and invoke again."}
