@@ -193,7 +193,7 @@ class Runtime:
         """The outcome with paths in its log and error as Lambda shows them."""
         pairs = paths.aws_paths(spec)
         outcome.log = paths.rewrite(outcome.log, pairs)
-        if outcome.status == "error":
+        if outcome.status in ("error", "fault"):
             outcome.payload = paths.rewrite_bytes(outcome.payload, pairs)
             if outcome.error is not None and not outcome.payload:
                 outcome.error = json.loads(paths.rewrite(json.dumps(outcome.error), pairs))

@@ -58,7 +58,7 @@ def test_callback_waits_for_the_event_loop_unless_told_not_to(emulator: Emulator
     reply, body, log = call(emulator, name, {"wait": True})
     assert body == {"ticks": 0, "waits": True}
     assert "timer ran" in log  # answered only once the timer had run
-    reply, body, log = call(emulator, name, {"wait": False})
+    _reply, body, log = call(emulator, name, {"wait": False})
     assert body == {"ticks": 1, "waits": False}
     assert "timer ran" not in log  # answered at once; the timer fires later
 
@@ -84,7 +84,7 @@ def test_non_error_values_thrown(emulator: EmulatorHandle) -> None:
     name = deploy(emulator, {"index.mjs": """
         export const handler = async (event) => { throw "plain text"; };
     """})
-    reply, body, _ = call(emulator, name)
+    _reply, body, _ = call(emulator, name)
     assert body == {"errorType": "string", "errorMessage": "plain text", "trace": []}
 
 
@@ -142,14 +142,14 @@ def test_uncaught_exception_and_unhandled_rejection_end_the_environment(
     assert (body["errorType"], body["errorMessage"]) == ("TypeError", "late")
     assert "ERROR\tUncaught Exception \t" in log
     assert call(emulator, name, {"kind": "ok"})[1] != first  # a new environment
-    reply, body, log = call(emulator, name, {"kind": "reject"})
+    _reply, body, log = call(emulator, name, {"kind": "reject"})
     assert body["errorType"] == "Runtime.UnhandledPromiseRejection"
     assert body["errorMessage"].startswith("Error: nobody caught me")
 
 
 def test_process_exit_is_a_runtime_exit_error(emulator: EmulatorHandle) -> None:
     name = deploy(emulator, {"index.js": "exports.handler = async () => process.exit(3);"})
-    reply, body, _ = call(emulator, name)
+    _reply, body, _ = call(emulator, name)
     assert body["errorType"] == "Runtime.ExitError"
     assert body["errorMessage"].endswith("Error: Runtime exited with error: exit status 3")
 
@@ -175,7 +175,7 @@ def test_memory_past_memory_size_is_out_of_memory(emulator: EmulatorHandle) -> N
           for (;;) hog.push(Buffer.alloc(16 * 1024 * 1024, 1));
         };
     """}, MemorySize=128, Timeout=20)
-    reply, body, _ = call(emulator, name)
+    _reply, body, _ = call(emulator, name)
     assert body["errorType"] == "Runtime.OutOfMemory"
 
 
@@ -185,7 +185,7 @@ def test_a_newer_declared_version_runs_on_the_installed_node_and_says_so_once(
     assert found is not None
     name = deploy(emulator, {"index.js": "exports.handler = async () => process.version;"},
                   runtime="nodejs24.x")
-    reply, body, log = call(emulator, name)
+    _reply, body, log = call(emulator, name)
     assert body == found[1]
     if runtimes.node_major(found[1]) < 24:
         assert f"[emulator] nodejs24.x runs on Node.js {found[1]}" in log

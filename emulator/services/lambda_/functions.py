@@ -30,6 +30,13 @@ from emulator.services.lambda_.models import HOT_RELOAD_BUCKET, CodeRef, Functio
 UNRESERVED_MINIMUM = 100
 
 
+def image_refused() -> Exception:
+    return invalid_parameter(
+        "Container image functions (PackageType Image) are not supported by this emulator, "
+        "which runs functions without Docker. Deploy the function as a .zip package (or a "
+        "hot-reload folder) with a Python, Node.js or provided runtime instead.")
+
+
 class FunctionsApi(LambdaBase):
     # -- code ------------------------------------------------------------------------------
 
@@ -44,8 +51,7 @@ class FunctionsApi(LambdaBase):
                 "The specified bucket does not exist"
             )
         if code.get("ImageUri"):
-            raise invalid_parameter("Container image functions are not supported here; "
-                                    "use a zip file or a hot-reload folder.")
+            raise image_refused()
         raise invalid_parameter("Please provide a source for function code.")
 
     def _check_layers(self, layers: list[str]) -> list[str]:
@@ -86,6 +92,8 @@ class FunctionsApi(LambdaBase):
         if qualifier:
             raise invalid_parameter("Function name cannot be qualified when creating it.")
         checks.check_role(role)
+        if package_type == "Image":
+            raise image_refused()
         if package_type == "Zip" and (not runtime or not handler):
             raise invalid_parameter(
                 "Runtime and Handler are mandatory parameters for functions created with "
