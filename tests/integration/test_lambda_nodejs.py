@@ -55,7 +55,7 @@ def test_callback_waits_for_the_event_loop_unless_told_not_to(emulator: Emulator
           callback(null, { ticks, waits: context.callbackWaitsForEmptyEventLoop });
         };
     """}, Timeout=5)
-    reply, body, log = call(emulator, name, {"wait": True})
+    _, body, log = call(emulator, name, {"wait": True})
     assert body == {"ticks": 0, "waits": True}
     assert "timer ran" in log  # answered only once the timer had run
     _reply, body, log = call(emulator, name, {"wait": False})
@@ -138,7 +138,7 @@ def test_uncaught_exception_and_unhandled_rejection_end_the_environment(
         };
     """})
     first = call(emulator, name, {"kind": "ok"})[1]
-    reply, body, log = call(emulator, name, {"kind": "throw"})
+    _, body, log = call(emulator, name, {"kind": "throw"})
     assert (body["errorType"], body["errorMessage"]) == ("TypeError", "late")
     assert "ERROR\tUncaught Exception \t" in log
     assert call(emulator, name, {"kind": "ok"})[1] != first  # a new environment
