@@ -21,6 +21,11 @@ ENV PATH=/opt/venv/bin:$PATH \
     EMULATOR_PORT=4566 \
     EMULATOR_STATE_DIR=/var/lib/emulator
 
+# Node.js runs nodejs* Lambda functions (the emulator brings its own runtime client).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends nodejs=18.* \
+    && rm -rf /var/lib/apt/lists/*
+
 # A fixed, unprivileged uid/gid so a mounted volume's ownership is predictable.
 RUN groupadd --system --gid 10001 emulator \
     && useradd --system --uid 10001 --gid emulator --no-log-init \

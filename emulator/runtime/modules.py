@@ -7,6 +7,11 @@ its own builtins, whose ``__import__`` sends a name found in the function's fold
 private package and every other name (the standard library, installed packages) to the normal
 import system. ``logging`` is always private, so each environment has its own root logger, as
 each Lambda process does.
+
+Code that imports by name at run time reaches the same modules: in a thread bound to an
+environment, ``importlib.import_module`` (and so entry points and ``importlib.resources``) and
+``importlib.util.find_spec`` send a name found in the function's folders to its private
+package, and ``importlib.metadata`` also reads the distributions shipped in those folders.
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ import uuid
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
+
+from emulator.runtime import isolation
 
 # Standard-library packages each environment gets a fresh copy of.
 ISOLATED = frozenset({"logging"})
@@ -66,6 +73,51 @@ class _Finder(importlib.abc.MetaPathFinder):
             return None
         return namespace.find_spec(fullname, rest, path)
 
+    def find_distributions(self, context: Any = None) -> Any:
+        if context is None:
+            from importlib.metadata import DistributionFinder
+
+            context = DistributionFinder.Context()
+        return _distributions(context)
+
+
+def _bound_namespace() -> ModuleNamespace | None:
+    scope = isolation.current()
+    namespace: ModuleNamespace | None = None if scope is None else scope.namespace
+    return namespace
+
+
+_original_gcd_import = importlib._bootstrap._gcd_import  # type: ignore[attr-defined]
+_original_find_spec = importlib.util.find_spec
+
+
+def _gcd_import(name: str, package: str | None = None, level: int = 0) -> types.ModuleType:
+    """What ``importlib.import_module`` calls: a function's own module by its own name."""
+    if level == 0:
+        namespace = _bound_namespace()
+        if namespace is not None:
+            name = namespace.private_name(name)
+    module: types.ModuleType = _original_gcd_import(name, package, level)
+    return module
+
+
+def _find_spec(name: str, package: str | None = None) -> importlib.machinery.ModuleSpec | None:
+    namespace = _bound_namespace()
+    if namespace is not None and not name.startswith("."):
+        name = namespace.private_name(name)
+    return _original_find_spec(name, package)
+
+
+def _distributions(context: Any) -> Any:
+    """Distributions (``*.dist-info``) shipped in the bound environment's folders."""
+    namespace = _bound_namespace()
+    if namespace is None or context.path is not sys.path:
+        return iter(())
+    from importlib.metadata import DistributionFinder, MetadataPathFinder
+
+    return MetadataPathFinder.find_distributions(
+        DistributionFinder.Context(name=context.name, path=list(namespace.paths)))
+
 
 _finder = _Finder()
 _install_lock = threading.Lock()
@@ -75,6 +127,8 @@ def _install() -> None:
     with _install_lock:
         if _finder not in sys.meta_path:
             sys.meta_path.insert(0, _finder)
+            importlib._bootstrap._gcd_import = _gcd_import  # type: ignore[attr-defined]
+            importlib.util.find_spec = _find_spec
 
 
 class ModuleNamespace:
@@ -117,6 +171,14 @@ class ModuleNamespace:
         except ModuleNotFoundError as error:
             missing = (error.name or "").removeprefix(f"{self.root}.")
             raise ModuleNotFoundError(f"No module named '{missing}'", name=missing) from None
+
+    def private_name(self, name: str) -> str:
+        """The name under which the environment imports ``name`` (itself when it is not
+        one of the function's modules)."""
+        top = name.partition(".")[0]
+        if top == self.root or not self.is_local(top):
+            return name
+        return f"{self.root}.{name}"
 
     def is_local(self, top: str) -> bool:
         known = self._local.get(top)

@@ -143,6 +143,7 @@ class InProcessEnvironment:
         self._request_id = ""
         self._quick = True  # whether the last invocation ended within QUICK_SECONDS
         self.notice = ""  # a line for the init log (see Notices)
+        self._scope = isolation.Scope(self._environ, self._write)
         isolation.install()
         self._thread = threading.Thread(
             target=self._main, name=f"lambda:{spec.function_name}", daemon=True
@@ -170,7 +171,7 @@ class InProcessEnvironment:
             print(*values, sep=sep, end=end, file=file, flush=flush)
 
     def _main(self) -> None:
-        isolation.bind(isolation.Scope(self._environ, self._write))
+        isolation.bind(self._scope)
         try:
             while (job := self._jobs.get()) is not None:
                 job()
@@ -202,6 +203,7 @@ class InProcessEnvironment:
             builtins_overrides={"print": self._print},
         )
         self._namespace = namespace
+        self._scope.namespace = namespace
         try:
             self._setup_logging(namespace)
             self._handler = load_handler(self.spec.handler, namespace.import_module)
@@ -250,6 +252,7 @@ class InProcessEnvironment:
         def job() -> None:
             fatal = False
             snapshot = isolation.Snapshot()
+            isolation.patched_shared_code()
             try:
                 outcome = work()
             except SystemExit as exit:
@@ -262,6 +265,10 @@ class InProcessEnvironment:
                 self._write(f"[emulator] the handler changed {changed} for the whole emulator; "
                             "it was put back (the process executor gives each function its "
                             "own)\n")
+            for patched in isolation.patched_shared_code():
+                self._write(f"[emulator] the handler patched {patched}, which every in-process "
+                            "function shares with the emulator; the process executor (tag "
+                            "emulator:executor=process) keeps such patches to the function\n")
             outcome.log = self._drain()
             outcome.max_memory_mb = self._memory_mb()
             handoff.deliver(outcome)

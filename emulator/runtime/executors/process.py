@@ -15,6 +15,7 @@ import logging
 import mmap
 import os
 import queue
+import shutil
 import signal
 import struct
 import subprocess
@@ -36,6 +37,28 @@ log = logging.getLogger("emulator.lambda")
 
 WORKER = Path(__file__).with_name("worker.py")
 _OWN_RUNTIME = f"python{sys.version_info.major}.{sys.version_info.minor}"
+
+
+# The AWS SDK for Python and its dependencies, all pure Python (so any Python 3 can import
+# them): what Lambda's Python runtimes provide besides the standard library.
+SDK_PACKAGES = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six")
+
+
+def sdk_folder() -> str:
+    """A temporary folder of links to this Python's copies of ``SDK_PACKAGES``."""
+    import importlib.util
+
+    folder = tempfile.mkdtemp(prefix="emulator-lambda-sdk-")
+    for name in SDK_PACKAGES:
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.origin is None:
+            continue
+        source = Path(spec.origin)
+        if spec.submodule_search_locations:
+            source = source.parent
+        with contextlib.suppress(OSError):
+            os.symlink(source, Path(folder) / source.name)
+    return folder
 
 
 def _runs_here_notice(runtime: str) -> str:
@@ -136,9 +159,10 @@ class Worker:
 class ProcessEnvironment:
     def __init__(self, spec: FunctionSpec, environ: dict[str, str], log_stream: str,
                  clock: Clock, shared_clock: SharedClock, worker: Worker,
-                 notice: str = "") -> None:
+                 notice: str = "", fallback_paths: list[str] | None = None) -> None:
         self.spec = spec
         self._notice = notice
+        self._fallback_paths = fallback_paths or []
         self.log_stream = log_stream
         self._clock = clock
         self._shared_clock = shared_clock
@@ -203,6 +227,7 @@ class ProcessEnvironment:
             "op": "init",
             "handler": spec.handler,
             "paths": [str(path) for path in spec.python_paths],
+            "fallback_paths": self._fallback_paths,
             "env": self._environ,
             "cwd": str(spec.code_dir),
             "bytecode": not spec.hot_reload,
@@ -237,6 +262,7 @@ class ProcessExecutor:
         self._match_interpreter = match_interpreter
         self._spares: dict[str, Worker] = {}
         self._notices = Notices()
+        self._sdk_folder: str | None = None
         self._lock = threading.Lock()
 
     def interpreter(self, runtime: str) -> str:
@@ -245,6 +271,14 @@ class ProcessExecutor:
         if not self._match_interpreter:
             return sys.executable
         return runtimes.python_for(runtime) or sys.executable
+
+    def _sdk_paths(self) -> list[str]:
+        """A folder exposing this Python's boto3 and its pure-Python dependencies, for
+        functions on another interpreter, as Lambda's Python runtimes include the SDK."""
+        with self._lock:
+            if self._sdk_folder is None:
+                self._sdk_folder = sdk_folder()
+        return [self._sdk_folder] if self._sdk_folder else []
 
     def _take_worker(self, python: str) -> Worker:
         with self._lock:
@@ -264,13 +298,16 @@ class ProcessExecutor:
         if python == sys.executable and spec.runtime != _OWN_RUNTIME:
             notice = _runs_here_notice(spec.runtime)
         return ProcessEnvironment(spec, environ, log_stream, self._clock, self._shared_clock,
-                                  worker, self._notices.once(spec, notice))
+                                  worker, self._notices.once(spec, notice),
+                                  [] if python == sys.executable else self._sdk_paths())
 
     def shutdown(self) -> None:
         with self._lock:
             for worker in self._spares.values():
                 worker.kill()
             self._spares.clear()
+            if self._sdk_folder:
+                shutil.rmtree(self._sdk_folder, ignore_errors=True)
         self._shared_clock.close()
 
 

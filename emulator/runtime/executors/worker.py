@@ -125,6 +125,8 @@ def main() -> None:
             os.environ.update(message["env"])
             os.chdir(message["cwd"])
             sys.path[0:0] = message["paths"]
+            # The AWS SDK the runtime provides, last: the interpreter's own copy comes first.
+            sys.path.extend(message.get("fallback_paths", []))
             sys.dont_write_bytecode = not message["bytecode"]
             state["spec"] = message
             try:
