@@ -19,7 +19,7 @@ import contextlib
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import h11
 
@@ -42,13 +42,23 @@ class Reply:
     too_large: bool = False
 
 
+def _future() -> asyncio.Future[Any]:
+    return asyncio.get_running_loop().create_future()
+
+
 @dataclass
 class Invocation:
     request_id: str
     payload: bytes
     headers: dict[str, str]
-    reply: asyncio.Future[Reply] = field(default_factory=lambda: asyncio.get_running_loop()
-                                         .create_future())
+    reply: asyncio.Future[Reply] = field(default_factory=_future)
+    # The runtime's post is answered (202) once the emulator has taken the reply, so the
+    # answer and the runtime's next request stay off the invocation's critical path.
+    taken: asyncio.Future[None] = field(default_factory=_future)
+
+    def take(self) -> None:
+        if not self.taken.done():
+            self.taken.set_result(None)
 
 
 def _error_document(error_type: str, message: str) -> bytes:
@@ -192,8 +202,10 @@ class RuntimeApi:
             streamed_error = trailers.get("lambda-runtime-function-error-body", "")
             current.reply.set_result(Reply("error", _decode_trailer(streamed_error),
                                            error_type))
+            await current.taken
             return accepted
         current.reply.set_result(Reply(kind, body, error_type, too_large))  # type: ignore[arg-type]
+        await current.taken
         if too_large:
             return 413, [("Content-Type", "application/json")], _error_document(
                 "RequestEntityTooLarge",

@@ -230,6 +230,7 @@ class RuntimeApiEnvironment:
             outcome = _reply(invocation.reply.result())
         else:
             outcome = self._ending(ending, None)
+        asyncio.get_running_loop().call_soon(invocation.take)
         outcome.log = self._output.take()
         outcome.max_memory_mb = self._memory_mb(peak_kb)
         return outcome

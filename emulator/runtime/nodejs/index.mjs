@@ -10,7 +10,7 @@
 // is one log event. Node's standard library only: nothing to install.
 
 import fs from "node:fs";
-import http from "node:http";
+import net from "node:net";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { Writable } from "node:stream";
@@ -20,7 +20,6 @@ import util from "node:util";
 const [HOST, PORT] = (process.env.AWS_LAMBDA_RUNTIME_API || "127.0.0.1:9001").split(":");
 const BASE = "/2018-06-01/runtime";
 const TASK_ROOT = process.env.LAMBDA_TASK_ROOT || process.cwd();
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 const require = createRequire(import.meta.url);
 const STREAMING = Symbol.for("aws.lambda.runtime.handler.streaming");
 const HTTP_INTEGRATION = "application/vnd.awslambda.http-integration-response";
@@ -107,23 +106,71 @@ console.fatal = logger("FATAL");
 
 // -- the Runtime API ---------------------------------------------------------------------
 
+// HTTP/1.1 over plain sockets: the Runtime API always answers with a Content-Length, and a
+// request is a single write, which keeps each invocation's round trips short. Idle
+// connections are kept, unreferenced, so they never hold the event loop open.
+const idle = [];
+
+function connect() {
+  const socket = net.connect({ host: HOST, port: Number(PORT) });
+  socket.setNoDelay(true);
+  socket.on("close", () => {
+    const at = idle.indexOf(socket);
+    if (at >= 0) idle.splice(at, 1);
+  });
+  socket.on("error", () => {});
+  return socket;
+}
+
+function parseHead(text) {
+  const lines = text.split("\r\n");
+  const status = Number(lines[0].split(" ")[1]);
+  const headers = {};
+  for (const line of lines.slice(1)) {
+    const colon = line.indexOf(":");
+    if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  return { status, headers };
+}
+
 function call(method, urlPath, body, headers = {}) {
   return new Promise((resolve, reject) => {
-    const sent = { ...headers };
-    if (body !== undefined && !sent["Transfer-Encoding"]) {
-      sent["Content-Length"] = Buffer.byteLength(body);
-    }
-    const req = http.request(
-      { host: HOST, port: PORT, method, path: BASE + urlPath, agent, headers: sent },
-      (res) => {
-        const chunks = [];
-        res.on("data", (chunk) => chunks.push(chunk));
-        res.on("end", () => resolve({ status: res.statusCode, headers: res.headers,
-          body: Buffer.concat(chunks) }));
-        res.on("error", reject);
-      });
-    req.on("error", reject);
-    req.end(body); // headers and body in one write
+    const socket = idle.pop() || connect();
+    socket.ref();
+    const payload = body === undefined ? Buffer.alloc(0)
+      : Buffer.isBuffer(body) ? body : Buffer.from(body);
+    let head = `${method} ${BASE}${urlPath} HTTP/1.1\r\nHost: ${HOST}:${PORT}\r\n`;
+    for (const [name, value] of Object.entries(headers)) head += `${name}: ${value}\r\n`;
+    head += `Content-Length: ${payload.length}\r\n\r\n`;
+    let buffered = Buffer.alloc(0);
+    let reply = null;
+    const done = () => {
+      socket.off("data", onData);
+      socket.off("close", onClose);
+    };
+    const onClose = () => {
+      done();
+      reject(new Error("the Runtime API closed the connection"));
+    };
+    const onData = (chunk) => {
+      buffered = buffered.length ? Buffer.concat([buffered, chunk]) : chunk;
+      if (reply === null) {
+        const end = buffered.indexOf("\r\n\r\n");
+        if (end < 0) return;
+        reply = parseHead(buffered.subarray(0, end).toString("latin1"));
+        reply.length = Number(reply.headers["content-length"] || 0);
+        buffered = buffered.subarray(end + 4);
+      }
+      if (buffered.length < reply.length) return;
+      done();
+      socket.unref();
+      idle.push(socket);
+      resolve({ status: reply.status, headers: reply.headers,
+                body: buffered.subarray(0, reply.length) });
+    };
+    socket.on("data", onData);
+    socket.on("close", onClose);
+    socket.write(payload.length ? Buffer.concat([Buffer.from(head, "latin1"), payload]) : head);
   });
 }
 
