@@ -27,6 +27,7 @@ from bench import (
     dynamodb_latency,
     first_answer,
     lambda_invoke,
+    lambda_nodejs,
     machine,
     memory,
     sqs_latency,
@@ -39,7 +40,7 @@ from bench import (
 from bench.results import Result, Skipped, table
 
 BENCHMARKS = ("startup", "memory", "first-answer", "sqs", "asl", "asl-e2e", "asl-memory",
-              "lambda",
+              "lambda", "lambda-nodejs",
               "xray-udp", "xray-query", "xray-tracing",
               "apigateway", "apigateway-auth", "http-api", "websocket",
               "async",
@@ -68,6 +69,7 @@ def _plan(quick: bool) -> dict[str, Callable[[], list[Result]]]:
         "asl-e2e": lambda: asl_latency.run(calls // 2, warmup),
         "asl-memory": lambda: [asl_memory.run()],
         "lambda": lambda: lambda_invoke.run(calls, warmup),
+        "lambda-nodejs": lambda: lambda_nodejs.run(calls, warmup),
         "xray-udp": lambda: xray_udp.run(4_000 if quick else 20_000),
         "xray-query": lambda: xray_query.run(10 if quick else 50),
         "xray-tracing": lambda: xray_tracing.run(calls // 2, warmup),
@@ -88,7 +90,7 @@ def _plan(quick: bool) -> dict[str, Callable[[], list[Result]]]:
 def _skip_name(name: str) -> str:
     names = {"startup": "start-up", "memory": "idle RSS", "first-answer": "first SQS answer",
              "asl": "ASL interpreter", "asl-e2e": "SFN latency", "asl-memory": "SFN memory",
-             "lambda": "Lambda invoke",
+             "lambda": "Lambda invoke", "lambda-nodejs": "Lambda Node.js",
              "xray-udp": "X-Ray UDP ingest", "xray-query": "X-Ray summaries",
              "xray-tracing": "X-Ray tracing on vs off",
              "apigateway": "API Gateway invoke",
@@ -114,7 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"running {name} ...", file=sys.stderr, flush=True)
         try:
             lines.extend(plan[name]())
-        except (sqs_latency.Unavailable, lambda_invoke.Unavailable,
+        except (sqs_latency.Unavailable, lambda_invoke.Unavailable, lambda_nodejs.Unavailable,
                 apigateway_invoke.Unavailable, async_events.Unavailable,
                 asl_tasks.Unavailable, xray_tracing.Unavailable,
                 cloudformation_deploy.Unavailable, dynamodb_latency.Unavailable) as error:
