@@ -189,5 +189,15 @@ def refresh_streams() -> None:
             setattr(sys, name, ThreadStream(stream))
 
 
-__all__ = ["PATCHED_OFTEN", "Scope", "Snapshot", "patched_shared_code", "ThreadEnviron", "ThreadStream", "bind", "current", "install",
-           "refresh_streams"]
+__all__ = [
+    "PATCHED_OFTEN",
+    "Scope",
+    "Snapshot",
+    "ThreadEnviron",
+    "ThreadStream",
+    "bind",
+    "current",
+    "install",
+    "patched_shared_code",
+    "refresh_streams",
+]
