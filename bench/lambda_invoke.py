@@ -37,7 +37,7 @@ def _create(client: Any, name: str, executor: str, source: str = HANDLER) -> Non
         raise Unavailable(str(error)) from None
 
 
-def _caller(client: Any, name: str) -> Callable[[], None]:
+def caller(client: Any, name: str) -> Callable[[], None]:
     def call() -> None:
         reply = client.invoke(FunctionName=name, Payload=b"{}")
         reply["Payload"].read()
@@ -58,7 +58,7 @@ def _cold_starts(client: Any, name: str, rounds: int) -> list[float]:
     for round_number in range(rounds):
         client.update_function_configuration(
             FunctionName=name, Environment={"Variables": {"ROUND": str(round_number)}})
-        times.append(timed(_caller(client, name)))
+        times.append(timed(caller(client, name)))
     return times
 
 
@@ -70,10 +70,10 @@ def run(calls: int, warmup: int) -> list[Result]:
                        max_pool_connections=CALLERS)
         _create(ours, "bench-inprocess", "inprocess")
         _create(ours, "bench-process", "process")
-        floor_call = _caller(floor, "bench")
+        floor_call = caller(floor, "bench")
         results: list[Result] = []
         for executor in ("inprocess", "process"):
-            call = _caller(ours, f"bench-{executor}")
+            call = caller(ours, f"bench-{executor}")
             alternate(call, floor_call, warmup)
             our_times, floor_times = alternate(call, floor_call, calls)
             results.extend(summary(f"Lambda Invoke, warm, {executor}", our_times, floor_times,
@@ -88,17 +88,17 @@ def run(calls: int, warmup: int) -> list[Result]:
             "Lambda cold start added by the process executor (median)", "s",
             max(process_cold - inprocess_cold, 0.0), COLD_START_TARGET_SECONDS, 1.0, rounds))
         total = calls * 2
-        _throughput(_caller(ours, "bench-inprocess"), CALLERS)
+        _throughput(caller(ours, "bench-inprocess"), CALLERS)
         results.append(Result(
             f"Lambda Invoke, {CALLERS} concurrent callers, inprocess (s per call)", "s",
-            _throughput(_caller(ours, "bench-inprocess"), total),
+            _throughput(caller(ours, "bench-inprocess"), total),
             _throughput(floor_call, total), 2.0, total))
         results.append(Result(
             f"Lambda Invoke, {CALLERS} concurrent callers, process (s per call)", "s",
-            _throughput(_caller(ours, "bench-process"), total),
+            _throughput(caller(ours, "bench-process"), total),
             _throughput(floor_call, total), 3.0, total))
         json.dumps([r.as_dict() for r in results])
         return results
 
 
-__all__ = ["Unavailable", "run"]
+__all__ = ["Unavailable", "caller", "run"]

@@ -8,11 +8,11 @@ from __future__ import annotations
 import io
 import shutil
 import zipfile
-from collections.abc import Callable
 from typing import Any
 
 from bench import servers
 from bench.clients import ONE_TRY, ROLE, client, function_zip
+from bench.lambda_invoke import caller
 from bench.results import MEDIAN_P90, Result, Skipped, median, summary
 from bench.timing import alternate, timed
 
@@ -44,16 +44,6 @@ def _create(lam: Any, name: str, runtime: str, handler: str, code: bytes,
         raise Unavailable(str(error)) from None
 
 
-def _caller(lam: Any, name: str) -> Callable[[], None]:
-    def call() -> None:
-        reply = lam.invoke(FunctionName=name, Payload=b"{}")
-        reply["Payload"].read()
-        if reply.get("FunctionError"):
-            raise RuntimeError(f"{name} failed; the benchmark is invalid")
-
-    return call
-
-
 def run(calls: int, warmup: int) -> list[Result | Skipped]:
     if shutil.which("node") is None:
         return [Skipped("Lambda Node.js", "no node on this machine")]
@@ -63,7 +53,7 @@ def run(calls: int, warmup: int) -> list[Result | Skipped]:
         _create(lam, "bench-node", "nodejs20.x", "index.handler", _node_zip())
         _create(lam, "bench-python", "python3.11", "app.handler", function_zip(PYTHON_HANDLER),
                 Tags={"emulator:executor": "process"})
-        node, python = _caller(lam, "bench-node"), _caller(lam, "bench-python")
+        node, python = caller(lam, "bench-node"), caller(lam, "bench-python")
         alternate(node, python, warmup)
         node_times, python_times = alternate(node, python, calls)
         results: list[Result | Skipped] = list(summary(
