@@ -208,3 +208,19 @@ def test_without_node_invoke_answers_a_clear_error(emulator: EmulatorHandle) -> 
                     "errorMessage": f"RequestId: {request_id} Error: The nodejs20.x runtime "
                                     "needs Node.js, and no `node` was found on this machine's "
                                     "PATH. Install Node.js and invoke again."}
+
+
+def test_concurrent_invocations_get_an_environment_each(emulator: EmulatorHandle) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    name = deploy(emulator, {"index.js": """
+        exports.handler = async () => {
+          await new Promise((resolve) => setTimeout(resolve, 500));
+          return process.pid;
+        };
+    """}, Timeout=10)
+    with ThreadPoolExecutor(3) as pool:
+        pids = list(pool.map(lambda _: call(emulator, name)[1], range(3)))
+    assert len(set(pids)) == 3
+    # Afterwards they are warm: the next invocation reuses one of them.
+    assert call(emulator, name)[1] in pids
