@@ -134,32 +134,6 @@ class Snapshot:
         return ["the recursion limit"]
 
 
-# Where tracing and instrumentation libraries patch the shared HTTP and AWS SDK code.
-PATCHED_OFTEN = (
-    ("botocore.client", "BaseClient", "_make_api_call"),
-    ("botocore.endpoint", "Endpoint", "prepare_request"),
-    ("http.client", "HTTPConnection", "getresponse"),
-    ("requests.sessions", "Session", "request"),
-)
-_seen_patches: dict[str, Any] = {}
-
-
-def patched_shared_code() -> list[str]:
-    """Which of ``PATCHED_OFTEN`` changed since last asked (first sightings only record)."""
-    changed = []
-    for module_name, class_name, attribute in PATCHED_OFTEN:
-        module = sys.modules.get(module_name)
-        owner = getattr(module, class_name, None) if module is not None else None
-        if owner is None:
-            continue
-        key = f"{module_name}.{class_name}.{attribute}"
-        value = owner.__dict__.get(attribute)
-        if key in _seen_patches and _seen_patches[key] is not value:
-            changed.append(key)
-        _seen_patches[key] = value
-    return changed
-
-
 _installed = False
 _install_lock = threading.Lock()
 _real_exit = os._exit
@@ -190,7 +164,6 @@ def refresh_streams() -> None:
 
 
 __all__ = [
-    "PATCHED_OFTEN",
     "Scope",
     "Snapshot",
     "ThreadEnviron",
@@ -198,6 +171,5 @@ __all__ = [
     "bind",
     "current",
     "install",
-    "patched_shared_code",
     "refresh_streams",
 ]

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from typing import Any
 
 from emulator.clock import Clock
-from emulator.runtime import isolation
+from emulator.runtime import isolation, scoped_patches
 from emulator.runtime.bootstrap import (
     LOG_DATE_FORMAT,
     LOG_FORMAT,
@@ -252,7 +252,7 @@ class InProcessEnvironment:
         def job() -> None:
             fatal = False
             snapshot = isolation.Snapshot()
-            isolation.patched_shared_code()
+            watch = scoped_patches.Watch()
             try:
                 outcome = work()
             except SystemExit as exit:
@@ -265,10 +265,11 @@ class InProcessEnvironment:
                 self._write(f"[emulator] the handler changed {changed} for the whole emulator; "
                             "it was put back (the process executor gives each function its "
                             "own)\n")
-            for patched in isolation.patched_shared_code():
-                self._write(f"[emulator] the handler patched {patched}, which every in-process "
-                            "function shares with the emulator; the process executor (tag "
-                            "emulator:executor=process) keeps such patches to the function\n")
+            for patched in watch.keep_to(self._scope):
+                self._write(f"[emulator] the handler patched {patched}, which in-process "
+                            "functions share with the emulator: the patch applies to this "
+                            "function's own threads only (the process executor, tag "
+                            "emulator:executor=process, gives it the whole process)\n")
             outcome.log = self._drain()
             outcome.max_memory_mb = self._memory_mb()
             handoff.deliver(outcome)
@@ -321,6 +322,7 @@ class InProcessEnvironment:
 
     def close(self) -> None:
         self._jobs.put(None)
+        scoped_patches.forget(self._scope)
         if self._namespace is not None:
             self._namespace.close()
 
