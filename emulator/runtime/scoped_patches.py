@@ -78,6 +78,9 @@ def _raw(owner: Any, attribute: str) -> Any:
     """The attribute as stored (not bound): from the class or the first base defining it,
     or from the module."""
     if isinstance(owner, type):
+        own = owner.__dict__.get(attribute)
+        if own is not None:
+            return own
         for klass in owner.__mro__:
             if attribute in klass.__dict__:
                 return klass.__dict__[attribute]
@@ -85,15 +88,32 @@ def _raw(owner: Any, attribute: str) -> Any:
     return getattr(owner, attribute, None)
 
 
-class Watch:
-    """The watched attributes before one phase of one environment."""
+_targets: tuple[int, list[tuple[Any, str]]] = (-1, [])
 
-    def __init__(self) -> None:
-        self.before: list[tuple[Any, str, Any]] = []
+
+def _loaded_targets() -> list[tuple[Any, str]]:
+    """The watched (owner, attribute) pairs whose modules are loaded; looked up again only
+    when the set of loaded modules grew (every phase asks)."""
+    global _targets
+    loaded = len(sys.modules)
+    if _targets[0] != loaded:
+        found = []
         for module_name, class_name, attribute in WATCHED:
             owner = _owner(module_name, class_name)
             if owner is not None:
-                self.before.append((owner, attribute, _raw(owner, attribute)))
+                found.append((owner, attribute))
+        _targets = (loaded, found)
+    return _targets[1]
+
+
+class Watch:
+    """The watched attributes before one phase of one environment."""
+
+    __slots__ = ("before",)
+
+    def __init__(self) -> None:
+        self.before = [(owner, attribute, _raw(owner, attribute))
+                       for owner, attribute in _loaded_targets()]
 
     def keep_to(self, scope: isolation.Scope) -> list[str]:
         """Move what the phase patched behind a ScopedPatch for ``scope``; returns the names
