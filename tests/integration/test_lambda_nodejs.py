@@ -224,3 +224,21 @@ def test_concurrent_invocations_get_an_environment_each(emulator: EmulatorHandle
     assert len(set(pids)) == 3
     # Afterwards they are warm: the next invocation reuses one of them.
     assert call(emulator, name)[1] in pids
+
+
+def test_a_reset_from_the_test_thread_retires_node_environments(emulator: EmulatorHandle) -> None:
+    name = deploy(emulator, {"index.js": "exports.handler = async () => process.pid;"})
+    first = call(emulator, name)[1]
+    emulator.emulator.services.get("lambda").runtime.retire()  # as reset() does, off the loop
+    import os
+    import time
+
+    deadline = time.monotonic() + 5
+    while True:  # the process is gone
+        try:
+            os.kill(first, 0)
+        except ProcessLookupError:
+            break
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    assert call(emulator, name)[1] != first

@@ -136,6 +136,7 @@ class RuntimeApiEnvironment:
         self._process: subprocess.Popen[bytes] | None = None
         self._output: _Output | None = None
         self._exited: asyncio.Future[int] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
 
     @property
@@ -157,7 +158,7 @@ class RuntimeApiEnvironment:
         threading.Thread(target=wait, daemon=True, name="lambda-runtime-exit").start()
 
     async def init(self, deadline: float) -> Completion:
-        loop = asyncio.get_running_loop()
+        self._loop = loop = asyncio.get_running_loop()
         launch = launch_for(self.spec)
         notice = self._notices.once(self.spec, launch.notice)
         if launch.fault is not None:
@@ -236,11 +237,26 @@ class RuntimeApiEnvironment:
         return outcome
 
     def close(self) -> None:
+        """Safe from any thread (a test's reset retires environments from its own)."""
         if self._closed:
             return
         self._closed = True
         if self._process is not None and self._process.poll() is None:
             children.kill_group(self._process.pid)
+        loop = self._loop
+        if loop is None:
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            self._release()
+        else:
+            with contextlib.suppress(RuntimeError):  # the loop is gone at shutdown
+                loop.call_soon_threadsafe(self._release)
+
+    def _release(self) -> None:
         if self._api is not None:
             self._api.close()
         if self._output is not None:
