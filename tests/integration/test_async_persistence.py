@@ -32,7 +32,10 @@ def test_events_accepted_before_kill_9_are_delivered_after_restart(tmp_path: Pat
                                        AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
         lam.create_function(FunctionName="worker", Runtime="python3.11", Handler="app.handler",
                             Role="arn:aws:iam::000000000000:role/r",
-                            Code={"ZipFile": zip_of(HANDLER)})
+                            Code={"ZipFile": zip_of(HANDLER)},
+                            # 25 worker processes starting at once on a busy machine can take
+                            # longer than the default 3 s; a timeout would retry after the jump.
+                            Timeout=60)
         lam.put_function_event_invoke_config(
             FunctionName="worker", DestinationConfig={"OnSuccess": {"Destination": arn}})
         # Throttled, so every accepted event is still queued when the process dies.
