@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
@@ -28,6 +28,7 @@ from emulator.services.lambda_ import http as lambda_http
 from emulator.services.registry import ServiceRegistry
 from emulator.services.xray import http as xray_http
 from emulator.store import Backend, MemoryBackend, SqliteBackend
+from emulator.streams import ByteStream
 from emulator.traffic import RequestLog
 from emulator.wire.request import WireRequest
 
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("emulator")
 
+LOGGED_BODY_LIMIT = 1024 * 1024  # bodies up to this size are read whole for the request log
 ALL_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]
 
 
@@ -90,6 +92,20 @@ def _lambda_runtimes() -> dict[str, str]:
     from emulator.runtime import runtimes
 
     return {entry.runtime: entry.runs_on for entry in runtimes.available()}
+
+
+async def _small_body(request: Request) -> bytes:
+    """The body for the request log when it is small; larger ones (S3 objects) stay unread
+    here, so the wire layer can stream them."""
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) <= LOGGED_BODY_LIMIT:
+        return await request.body()
+    return b""
+
+
+def _length(headers: dict[str, str]) -> int | None:
+    text = headers.get("content-length", "")
+    return int(text) if text.isdigit() else None
 
 
 def build_app(settings: Settings | None = None, clock: Clock | None = None) -> Starlette:
@@ -170,7 +186,7 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> S
             "unroutable", request.method, request.url.path,
             host=request.headers.get("host", ""),
             query=scope.get("query_string", b"").decode("latin-1"),
-            headers=scope["headers"], body=await request.body())
+            headers=scope["headers"], body=await _small_body(request))
         with emulator.requests.serving():
             response = await handler(request)
         emulator.requests.finish(exchange, response.status_code, headers=response.raw_headers,
@@ -194,18 +210,24 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> S
         invoked = await execute_api.dispatch(emulator.services, request)
         if invoked is not None:  # an invoke URL of a REST API stage
             return invoked
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in request.scope["headers"]}
         wire_request = WireRequest(
             method=request.method,
             path=request.scope.get("raw_path", b"").decode("latin-1").split("?", 1)[0]
             or request.url.path,
             query_string=request.scope.get("query_string", b"").decode("latin-1"),
-            headers={k.decode("latin-1"): v.decode("latin-1") for k, v in request.scope["headers"]},
-            body=await request.body(),
+            headers=headers,
+            body=b"",
             # What request.url.scheme reads, without building the whole URL.
             scheme=request.scope.get("scheme", "http").lower(),
+            # Read by the wire layer: whole, or as it arrives for streaming payloads.
+            stream=ByteStream(request.stream(), _length(headers)),
         )
         outcome = await emulator.dispatcher.handle(wire_request)
         reply = outcome.response
+        if reply.stream is not None:
+            return StreamingResponse(reply.stream, status_code=reply.status,
+                                     headers=reply.headers)
         return Response(reply.body, status_code=reply.status, headers=reply.headers)
 
     async def lambda_url(request: Request) -> Response:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import inspect
 import logging
 from dataclasses import dataclass
@@ -14,7 +16,7 @@ from emulator.accounts import account_for
 from emulator.config import Settings
 from emulator.context import RequestContext
 from emulator.services.registry import ServiceRegistry
-from emulator.wire import parse, serialize, specs, validate
+from emulator.wire import parse, rest_xml, serialize, specs, validate, xml_in
 from emulator.wire.errors import ServiceError, internal_failure, not_implemented
 from emulator.wire.request import WireRequest
 from emulator.wire.routing import Route, route
@@ -35,6 +37,11 @@ def _parse(found: Route, request: WireRequest) -> parse.Params:
         return parse.parse_json(found.operation, request)
     if found.protocol == "query":
         return parse.parse_query(found.operation, request)
+    if found.protocol == "rest-xml":
+        try:
+            return xml_in.parse_rest_xml(found.operation, request, found.labels)
+        except (xml_in.MalformedXml, parse.WireTypeError):
+            raise rest_xml.malformed(found.service) from None
     return parse.parse_rest_json(found.operation, request, found.labels)
 
 
@@ -43,7 +50,17 @@ def _serialize(found: Route, output: dict[str, Any], request_id: str) -> WireRes
         return serialize.serialize_json(found.operation, output)
     if found.protocol == "query":
         return serialize.serialize_query(found.operation, output, request_id)
+    if found.protocol == "rest-xml":
+        return rest_xml.serialize_rest_xml(found.operation, output)
     return serialize.serialize_rest_json(found.operation, output)
+
+
+def _streams_payload(found: Route) -> bool:
+    """Whether the operation takes a streaming payload (object bodies), read by the
+    provider as it arrives instead of here."""
+    shape = found.operation.input_shape
+    payload = shape.serialization.get("payload") if shape is not None else None
+    return bool(payload and shape.members[payload].serialization.get("streaming"))
 
 
 def _type_error(found: Route, problem: parse.WireTypeError) -> ServiceError:
@@ -74,6 +91,11 @@ def _fill_member_from_path(found: Route, request: WireRequest, params: parse.Par
         params[member] = f"{request.scheme}://{request.host}{request.path}"
 
 
+def _host_id(request_id: str) -> str:
+    """S3's extended request id: opaque text, derived here from the request id."""
+    return base64.b64encode(hashlib.sha256(request_id.encode()).digest()).decode("ascii")
+
+
 class Dispatcher:
     def __init__(self, settings: Settings, services: ServiceRegistry) -> None:
         self.settings = settings
@@ -84,7 +106,12 @@ class Dispatcher:
         found: Route | None = None
         error_code = ""
         try:
+            if request.stream is not None and (
+                    request.content_type == "application/x-www-form-urlencoded"):
+                await request.load_body()  # query requests are routed by their form
             found = route(request, self.services.names)
+            if request.stream is not None and not _streams_payload(found):
+                await request.load_body()
             response = await self._call(found, request, request_id)
         except ServiceError as error:
             error_code = error.code
@@ -95,6 +122,12 @@ class Dispatcher:
             response = self._error(found, request, internal_failure(), request_id)
         response.headers["x-amzn-RequestId"] = request_id
         service = found.service if found else None
+        if service is not None:
+            overlay = specs.overlay(service)
+            for header in overlay.get("requestIdHeaders", ()):
+                response.headers[header] = request_id
+            if "hostIdHeader" in overlay:
+                response.headers[overlay["hostIdHeader"]] = _host_id(request_id)
         operation = found.operation.name if found else None
         scope = request.credential_scope
         # The request log (emulator.traffic) writes the line and keeps the exchange.
@@ -139,18 +172,27 @@ class Dispatcher:
             protocol=found.protocol,
             endpoint_url=f"{request.scheme}://{request.host}",
             headers=request.headers,
+            query_string=request.query_string,
+            signed=scope is not None,
         )
         kwargs = {xform_name(name): value for name, value in params.items()}
         result = method(context, **kwargs)
         if inspect.isawaitable(result):
             result = await result
-        return _serialize(found, result or {}, request_id)
+        response = _serialize(found, result or {}, request_id)
+        if context.response_status is not None:
+            response.status = context.response_status
+        response.headers.update(context.response_headers)
+        return response
 
     def _error(
         self, found: Route | None, request: WireRequest, error: ServiceError, request_id: str
     ) -> WireResponse:
         if found is not None:
             model = found.operation.service_model
+            if found.protocol == "rest-xml":
+                return rest_xml.serialize_error(found.service, error, request_id, model,
+                                                _host_id(request_id))
             return serialize.serialize_error(
                 found.protocol, found.service, error, request_id, model
             )

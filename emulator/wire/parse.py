@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -18,6 +19,7 @@ from urllib.parse import unquote
 from botocore.model import OperationModel, Shape, StructureShape
 from botocore.utils import parse_timestamp
 
+from emulator.wire import chunked
 from emulator.wire.errors import ServiceError
 from emulator.wire.request import WireRequest
 
@@ -90,7 +92,7 @@ def _json_scalar(shape: Shape, value: object, path: str) -> object:
     return value  # document types pass through untouched
 
 
-def _text_scalar(shape: Shape, text: str, path: str) -> object:
+def text_scalar(shape: Shape, text: str, path: str) -> object:
     """A scalar written as text (query strings, headers, URI labels)."""
     kind = shape.type_name
     try:
@@ -226,16 +228,22 @@ def _rest_plan(operation: OperationModel) -> _RestPlan:
     )
 
 
-def parse_rest_json(
-    operation: OperationModel, request: WireRequest, labels: dict[str, str]
+BodyReader = Callable[[Shape, bytes, str], object]
+
+
+def parse_rest(
+    operation: OperationModel, request: WireRequest, labels: dict[str, str],
+    read_document: BodyReader,
 ) -> Params:
+    """A rest request's members from their places: URI labels, query string, headers, then
+    the body, whose documents ``read_document`` reads (JSON or XML)."""
     if operation.input_shape is None:
         return {}
     plan = _rest_plan(operation)
     params: Params = {}
     for name, member, wire_name in plan.uri:
         if wire_name in labels:
-            params[name] = _text_scalar(member, labels[wire_name], name)
+            params[name] = text_scalar(member, labels[wire_name], name)
     if plan.query or plan.query_map:
         query: dict[str, list[str]] = {}
         for key, value in request.query_items:
@@ -261,25 +269,52 @@ def parse_rest_json(
             params[name] = found
     if plan.payload is not None:
         name, member = plan.payload
-        payload = _parse_payload(member, request.body, name)
-        if payload is not None:
-            params[name] = payload
+        if request.stream is not None and member.serialization.get("streaming"):
+            params[name] = chunked.decoded(request.stream, request.headers)
+        else:
+            required = name in operation.input_shape.required_members
+            payload = _parse_payload(member, request.body, name, read_document, required)
+            if payload is not None:
+                params[name] = payload
     elif plan.body:
-        document = _load_json_body(request.body)
+        document = read_document(operation.input_shape, request.body, "")
+        if document is None:
+            document = {}
         if not isinstance(document, dict):
             raise WireTypeError("", "structure", document)
-        for name, member, wire_name in plan.body:
-            item = document.get(wire_name)
+        for name, _member, _wire_name in plan.body:
+            item = document.get(name)
             if item is not None:
-                params[name] = from_json(member, item, name)
+                params[name] = item
     return params
+
+
+def _json_document(shape: Shape, body: bytes, path: str) -> object:
+    document = _load_json_body(body)
+    if document == {} and not body.strip():
+        return None
+    if not path and isinstance(shape, StructureShape) and isinstance(document, dict):
+        # The body members of a rest request are named without a leading dot.
+        members: Params = {}
+        for name, member in shape.members.items():
+            item = document.get(member.serialization.get("name", name))
+            if item is not None:
+                members[name] = from_json(member, item, name)
+        return members
+    return from_json(shape, document, path)
+
+
+def parse_rest_json(
+    operation: OperationModel, request: WireRequest, labels: dict[str, str]
+) -> Params:
+    return parse_rest(operation, request, labels, _json_document)
 
 
 def _from_query_string(shape: Shape, values: list[str], path: str) -> object:
     if shape.type_name == "list":
         member = shape.member
-        return [_text_scalar(member, item, path) for item in values]
-    return _text_scalar(shape, values[-1], path)
+        return [text_scalar(member, item, path) for item in values]
+    return text_scalar(shape, values[-1], path)
 
 
 def _split_header_list(header: str) -> list[str]:
@@ -319,18 +354,18 @@ def _from_header(shape: Shape, header: str, path: str) -> object:
             return json.loads(base64.b64decode(header))
         except (ValueError, binascii.Error) as exc:
             raise WireTypeError(path, "base64 JSON", header) from exc
-    return _text_scalar(shape, header, path)
+    return text_scalar(shape, header, path)
 
 
-def _parse_payload(shape: Shape, body: bytes, path: str) -> object:
+def _parse_payload(shape: Shape, body: bytes, path: str, read_document: BodyReader,
+                   required: bool = False) -> object:
     if shape.type_name == "blob":
         return body
     if shape.type_name == "string":
-        return body.decode("utf-8", errors="replace") if body else None
-    document = _load_json_body(body)
-    if document == {} and not body.strip():
+        return body.decode("utf-8", errors="replace") if body or required else None
+    if not body.strip():
         return None
-    return from_json(shape, document, path)
+    return read_document(shape, body, path)
 
 
 # -- query ---------------------------------------------------------------------------------
@@ -412,7 +447,7 @@ def _from_query(shape: Shape, form: _FlatForm, prefix: str) -> object:
     text = form.fields.get(prefix)
     if text is None:
         return None
-    return _text_scalar(shape, text, prefix)
+    return text_scalar(shape, text, prefix)
 
 
 def parse_query(operation: OperationModel, request: WireRequest) -> Params:
@@ -435,6 +470,8 @@ __all__ = [
     "from_json",
     "parse_json",
     "parse_query",
+    "parse_rest",
     "parse_rest_json",
     "serialization_error",
+    "text_scalar",
 ]

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import parse_qsl
 
+from emulator.streams import ByteStream
+
 _CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/(\d{8})/([^/]+)/([^/]+)/aws4_request")
 
 
@@ -27,6 +29,14 @@ class WireRequest:
     body: bytes
     scheme: str = "http"
     extra: dict[str, object] = field(default_factory=dict)
+    # The body still unread; the dispatcher reads it into ``body`` unless the operation
+    # streams its payload (then the provider gets the stream).
+    stream: ByteStream | None = None
+
+    async def load_body(self) -> None:
+        if self.stream is not None:
+            stream, self.stream = self.stream, None
+            self.body = await stream.read()
 
     @cached_property
     def query_items(self) -> list[tuple[str, str]]:

@@ -19,7 +19,7 @@ from emulator.wire.errors import ServiceError, unknown_service
 from emulator.wire.request import WireRequest
 
 # The wire protocols parse.py and serialize.py speak.
-PROTOCOLS = frozenset({"json", "rest-json", "query"})
+PROTOCOLS = frozenset({"json", "rest-json", "query", "rest-xml"})
 _LABEL = re.compile(r"\{([^}]+?)(\+?)\}")
 
 
@@ -36,8 +36,12 @@ class _UriRule:
     pattern: re.Pattern[str]
     labels: tuple[str, ...]  # label names, in the order of the pattern's groups
     required_query: tuple[tuple[str, str | None], ...]
-    specificity: tuple[tuple[int, ...], int]
+    specificity: tuple[tuple[int, ...], int, int, bool]
     operation: str
+    # Operations sharing one method and URI (S3's PutObject, CopyObject, UploadPart) are
+    # told apart by the query parameters and headers their required members travel in.
+    member_query: tuple[str, ...] = ()
+    member_headers: tuple[str, ...] = ()
 
 
 _LITERAL, _PLAIN_LABEL, _GREEDY_LABEL = 2, 1, 0
@@ -49,7 +53,8 @@ def _segment_rank(segment: str) -> int:
     return _GREEDY_LABEL if "+}" in segment else _PLAIN_LABEL
 
 
-def _rule(name: str, uri: str) -> _UriRule:
+def _rule(name: str, uri: str, operation: OperationModel | None = None,
+          shared: bool = False) -> _UriRule:
     path, _, query = uri.partition("?")
     regex, labels, position = ["^"], [], 0
     for match in _LABEL.finditer(path):
@@ -65,8 +70,25 @@ def _rule(name: str, uri: str) -> _UriRule:
     # Smithy's precedence: compare segment by segment from the left, a literal beating a
     # label and a label beating a greedy label; then more required query literals win.
     ranks = tuple(_segment_rank(segment) for segment in path.strip("/").split("/"))
+    member_query: list[str] = []
+    member_headers: list[str] = []
+    shape = operation.input_shape if operation is not None else None
+    if shared and shape is not None:
+        for member_name in shape.required_members:
+            member = shape.members[member_name]
+            location = member.serialization.get("location")
+            wire_name = str(member.serialization.get("name", member_name))
+            if location == "querystring":
+                member_query.append(wire_name)
+            elif location == "header":
+                member_headers.append(wire_name.lower())
+    # Among operations sharing a URI, the one asking more of the request wins, then the one
+    # that is not deprecated (GetBucketLifecycleConfiguration over GetBucketLifecycle).
+    deprecated = bool(operation is not None and operation.deprecated)
     return _UriRule(
-        re.compile("".join(regex)), tuple(labels), tuple(required), (ranks, len(required)), name
+        re.compile("".join(regex)), tuple(labels), tuple(required),
+        (ranks, len(required), len(member_query) + len(member_headers), not deprecated), name,
+        tuple(member_query), tuple(member_headers),
     )
 
 
@@ -76,20 +98,73 @@ def _uri_rules(service: str) -> dict[str, tuple[_UriRule, ...]]:
     first."""
     model = specs.service_model(service)
     by_method: dict[str, list[_UriRule]] = {}
+    uses: dict[tuple[str, str], int] = {}
     for name in model.operation_names:
         http = model.operation_model(name).http
-        rule = _rule(name, http.get("requestUri", "/"))
-        by_method.setdefault(http.get("method", "POST").upper(), []).append(rule)
+        key = (http.get("method", "POST").upper(), http.get("requestUri", "/"))
+        uses[key] = uses.get(key, 0) + 1
+    for name in model.operation_names:
+        operation = model.operation_model(name)
+        method = operation.http.get("method", "POST").upper()
+        uri = operation.http.get("requestUri", "/")
+        rule = _rule(name, uri, operation, uses[(method, uri)] > 1)
+        by_method.setdefault(method, []).append(rule)
     return {
         method: tuple(sorted(rules, key=lambda rule: rule.specificity, reverse=True))
         for method, rules in by_method.items()
     }
 
 
+@cache
+def _member_headers(service: str) -> frozenset[str]:
+    """The headers that tell operations sharing a URI apart."""
+    return frozenset(name for rules in _uri_rules(service).values() for rule in rules
+                     for name in rule.member_headers)
+
+
+@cache
+def _host_rules(service: str) -> tuple[tuple[re.Pattern[str], ...], tuple[re.Pattern[str], ...]]:
+    virtual = specs.overlay(service).get("virtualHost", {})
+    return (tuple(re.compile(text) for text in virtual.get("serviceHosts", ())),
+            tuple(re.compile(text) for text in virtual.get("bucketHosts", ())))
+
+
+def host_label(service: str, host: str) -> str | None:
+    """The URI label a virtual-host address carries (S3's bucket), when it carries one."""
+    service_hosts, label_hosts = _host_rules(service)
+    if not label_hosts:
+        return None
+    host = host.lower()
+    if any(rule.match(host) for rule in service_hosts):
+        return None
+    for rule in label_hosts:
+        found = rule.match(host)
+        if found is not None:
+            return found["label"]
+    return None
+
+
+def _addressed_by_host(service: str, host: str) -> bool:
+    service_hosts, label_hosts = _host_rules(service)
+    host = host.lower()
+    return any(rule.match(host) for rule in (*service_hosts, *label_hosts))
+
+
+def rest_path(service: str, request: WireRequest) -> str:
+    """The request's path with a virtual-host label put back in front, as path-style
+    requests carry it, so one set of request URIs matches both styles."""
+    path = request.path or "/"
+    label = host_label(service, request.host)
+    return path if label is None else f"/{label}{path}"
+
+
 def match_rest_path(service: str, request: WireRequest) -> tuple[str, dict[str, str]] | None:
     """The rest operation whose method and request URI match, with its decoded labels."""
-    found = _match_rest_path(service, request.method.upper(), request.path or "/",
-                             request.query_string)
+    headers = _member_headers(service)
+    present = frozenset(name for name in headers if name in request.headers) if headers else (
+        frozenset())
+    found = _match_rest_path(service, request.method.upper(), rest_path(service, request),
+                             request.query_string, present)
     if found is None:
         return None
     operation, labels = found
@@ -99,21 +174,23 @@ def match_rest_path(service: str, request: WireRequest) -> tuple[str, dict[str, 
 # Clients call the same few URIs again and again (a function's Invoke); the answer depends on
 # nothing else, so the last ones are kept.
 @lru_cache(maxsize=1024)
-def _match_rest_path(service: str, method: str, path: str,
-                     query_string: str) -> tuple[str, tuple[tuple[str, str], ...]] | None:
+def _match_rest_path(service: str, method: str, path: str, query_string: str,
+                     headers: frozenset[str]) -> tuple[str, tuple[tuple[str, str], ...]] | None:
     query: dict[str, str] | None = None
     for rule in _uri_rules(service).get(method, ()):
         found = rule.pattern.match(path)
         if found is None:
             continue
-        if rule.required_query:
+        if rule.required_query or rule.member_query:
             if query is None:
                 query = dict(parse_qsl(query_string, keep_blank_values=True))
             if any(
                 key not in query or (value is not None and query[key] != value)
                 for key, value in rule.required_query
-            ):
+            ) or any(key not in query for key in rule.member_query):
                 continue
+        if any(name not in headers for name in rule.member_headers):
+            continue
         values = found.groups()
         labels = tuple((name, unquote(value))
                        for name, value in zip(rule.labels, values, strict=True))
@@ -161,6 +238,14 @@ def _pick_service(request: WireRequest, implemented: Collection[str], matched: _
                 return name
         same_name = [name for name in preferred if scope and name == scope.service]
         return (same_name or preferred)[0]
+    if not target:
+        # Unsigned requests: a host that names a service (S3's), then the services whose
+        # request URIs match, those that take anonymous requests (S3) last.
+        for name in implemented:
+            if _addressed_by_host(name, request.host):
+                return name
+        implemented = sorted(implemented,
+                             key=lambda name: bool(specs.overlay(name).get("anonymous")))
     for name in implemented:
         if _matches_service(name, request, matched):
             return name
@@ -228,4 +313,4 @@ def route(request: WireRequest, implemented: Collection[str]) -> Route:
     return Route(service, protocol, model.operation_model(name), labels)
 
 
-__all__ = ["PROTOCOLS", "Route", "match_rest_path", "route"]
+__all__ = ["PROTOCOLS", "Route", "host_label", "match_rest_path", "rest_path", "route"]

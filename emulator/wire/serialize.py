@@ -6,6 +6,7 @@ import base64
 import json
 import re
 from calendar import timegm
+from collections.abc import AsyncIterable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import formatdate
@@ -15,6 +16,7 @@ from xml.sax.saxutils import escape
 
 from botocore.model import OperationModel, ServiceModel, Shape, StructureShape
 
+from emulator.streams import SMALL_READ, ByteStream, FileRange
 from emulator.wire import specs
 from emulator.wire.errors import ServiceError
 
@@ -24,6 +26,8 @@ class WireResponse:
     status: int
     body: bytes
     headers: dict[str, str] = field(default_factory=dict)
+    # A payload sent as it is read (object bodies); ``body`` is then empty.
+    stream: AsyncIterable[bytes] | None = None
 
 
 # -- scalars -------------------------------------------------------------------------------
@@ -38,7 +42,7 @@ def _as_datetime(value: object) -> datetime:
     raise TypeError(f"not a timestamp: {value!r}")
 
 
-def _timestamp(value: object, fmt: str) -> str | float | int:
+def timestamp_text(value: object, fmt: str) -> str | float | int:
     moment = _as_datetime(value)
     if fmt == "iso8601":
         return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + (
@@ -76,7 +80,7 @@ def to_json(shape: Shape, value: Any, default_timestamp: str = "unixTimestamp") 
         value_shape = shape.value
         return {str(k): to_json(value_shape, v, default_timestamp) for k, v in value.items()}
     if kind == "timestamp":
-        return _timestamp(value, shape.serialization.get("timestampFormat", default_timestamp))
+        return timestamp_text(value, shape.serialization.get("timestampFormat", default_timestamp))
     if kind == "blob":
         return _blob(value)
     if kind in ("float", "double") and isinstance(value, (int, float)):
@@ -118,7 +122,14 @@ def serialize_json(operation: OperationModel, output: dict[str, Any]) -> WireRes
     return WireResponse(200, _dumps(document), {"Content-Type": content_type})
 
 
-def serialize_rest_json(operation: OperationModel, output: dict[str, Any]) -> WireResponse:
+# Writes a document body: (shape, value, root element name or None) -> bytes.
+DocumentWriter = Callable[[Shape, dict[str, Any], str | None], bytes]
+
+
+def serialize_rest(operation: OperationModel, output: dict[str, Any], write: DocumentWriter,
+                   content_type: str) -> WireResponse:
+    """A rest answer: status, header members, then the payload member or the body members
+    written by ``write`` (JSON or XML)."""
     status = int(operation.http.get("responseCode", 200))
     headers: dict[str, str] = {}
     shape = operation.output_shape
@@ -126,12 +137,12 @@ def serialize_rest_json(operation: OperationModel, output: dict[str, Any]) -> Wi
         return WireResponse(status, b"", headers)
     assert isinstance(shape, StructureShape)
     payload_name = shape.serialization.get("payload")
-    body_document: dict[str, Any] = {}
+    body_values: dict[str, Any] = {}
     has_body_members = False
     body: bytes | None = None
+    stream: AsyncIterable[bytes] | None = None
     for name, member in shape.members.items():
         location = member.serialization.get("location")
-        wire_name = member.serialization.get("name", name)
         value = output.get(name)
         if location is None and name != payload_name:
             has_body_members = True
@@ -140,25 +151,39 @@ def serialize_rest_json(operation: OperationModel, output: dict[str, Any]) -> Wi
         if location == "statusCode":
             status = int(value)
         elif location == "header":
-            headers[wire_name] = _header_value(member, value)
+            headers[member.serialization.get("name", name)] = _header_value(member, value)
         elif location == "headers":
+            wire_name = member.serialization.get("name", name)
             for key, item in value.items():
                 headers[_header_text(f"{wire_name}{key}")] = _header_text(str(item))
         elif name == payload_name:
-            body, content_type = _payload(member, value)
-            headers.setdefault("Content-Type", content_type)
+            if member.type_name == "structure":
+                body = write(member, value, str(member.serialization.get("name", name)))
+                headers.setdefault("Content-Type", content_type)
+            else:
+                body, stream, payload_type = _payload(member, value)
+                headers.setdefault("Content-Type", payload_type)
         elif location is None:
-            body_document[wire_name] = to_json(member, value)
+            body_values[name] = value
     if body is None:
-        body = _dumps(body_document) if (has_body_members and payload_name is None) else b""
+        body = write(shape, body_values, None) if (
+            has_body_members and payload_name is None) else b""
         if body:
-            headers.setdefault("Content-Type", "application/json")
-    return WireResponse(status, body, headers)
+            headers.setdefault("Content-Type", content_type)
+    return WireResponse(status, body, headers, stream)
+
+
+def _json_document(shape: Shape, value: dict[str, Any], root: str | None) -> bytes:
+    return _dumps(to_json(shape, value))
+
+
+def serialize_rest_json(operation: OperationModel, output: dict[str, Any]) -> WireResponse:
+    return serialize_rest(operation, output, _json_document, "application/json")
 
 
 def _header_value(shape: Shape, value: Any) -> str:
     if shape.type_name == "timestamp":
-        return str(_timestamp(value, shape.serialization.get("timestampFormat", "rfc822")))
+        return str(timestamp_text(value, shape.serialization.get("timestampFormat", "rfc822")))
     if shape.type_name == "boolean":
         return "true" if value else "false"
     if shape.type_name == "list":
@@ -170,13 +195,21 @@ def _header_value(shape: Shape, value: Any) -> str:
     return _header_text(str(value))
 
 
-def _payload(shape: Shape, value: Any) -> tuple[bytes, str]:
+def _payload(shape: Shape, value: Any
+             ) -> tuple[bytes, AsyncIterable[bytes] | None, str]:
+    """A blob or string payload: bytes, or a stream for a file range or an incoming body."""
     if shape.type_name == "blob":
+        if isinstance(value, FileRange):
+            if value.length <= SMALL_READ:
+                return value.read(), None, "application/octet-stream"
+            return b"", value.chunks(), "application/octet-stream"
+        if isinstance(value, ByteStream):
+            return b"", aiter(value), "application/octet-stream"
         raw = value.encode("utf-8") if isinstance(value, str) else bytes(value)
-        return raw, "application/octet-stream"
+        return raw, None, "application/octet-stream"
     if shape.type_name == "string":
-        return _utf8(str(value)), "text/plain"
-    return _dumps(to_json(shape, value)), "application/json"
+        return _utf8(str(value)), None, "text/plain"
+    return _dumps(to_json(shape, value)), None, "application/json"
 
 
 # -- query XML -----------------------------------------------------------------------------
@@ -191,7 +224,7 @@ def _text(value: str) -> str:
 def _xml_scalar(shape: Shape, value: Any) -> str:
     kind = shape.type_name
     if kind == "timestamp":
-        return str(_timestamp(value, shape.serialization.get("timestampFormat", "iso8601")))
+        return str(timestamp_text(value, shape.serialization.get("timestampFormat", "iso8601")))
     if kind == "boolean":
         return "true" if value else "false"
     if kind == "blob":
@@ -370,6 +403,7 @@ __all__ = [
     "serialize_error",
     "serialize_json",
     "serialize_query",
+    "serialize_rest",
     "serialize_rest_json",
     "to_json",
 ]

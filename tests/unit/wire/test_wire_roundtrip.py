@@ -16,7 +16,6 @@ from botocore.errorfactory import ClientExceptionsFactory
 from botocore.model import OperationModel, StructureShape
 from hypothesis import HealthCheck, given, settings
 from wire_oracle import (
-    REQUEST_ID,
     implemented_operations,
     model_for,
     parse_response,
@@ -25,6 +24,7 @@ from wire_oracle import (
     response_dict,
     round_trippable,
     route_request,
+    serialize_error,
     serialize_output,
     to_wire_request,
 )
@@ -33,13 +33,14 @@ from wire_strategies import Where, for_shape, input_strategy, normalise, output_
 from emulator.services.registry import PROVIDERS
 from emulator.wire import specs
 from emulator.wire.errors import ServiceError
-from emulator.wire.serialize import serialize_error
 
 # WIRE_EXAMPLES=10 multiplies the examples for a deeper local run.
 SCALE = int(os.environ.get("WIRE_EXAMPLES", "1"))
 IMPLEMENTED_EXAMPLES = 8 * SCALE
 SWEEP_EXAMPLES = 3 * SCALE
-SWEEP_SERVICES = ("lambda", "apigateway", "apigatewayv2", "stepfunctions", "sns", "sqs")
+# CloudFront and Route 53 (rest-xml, like S3) join the sweep on deeper runs.
+SWEEP_SERVICES = ("lambda", "apigateway", "apigatewayv2", "stepfunctions", "sns", "sqs", "s3") + (
+    ("cloudfront", "route53") if SCALE > 1 else ())
 
 
 def _settings(examples: int) -> settings:
@@ -52,12 +53,30 @@ def _settings(examples: int) -> settings:
     )
 
 
+# Operations another one shadows: same method and URI, nothing required to tell them apart.
+# Deprecated ones lose to their successors; directory buckets are listed at another host.
+# WriteGetObjectResponse is addressed by a host prefix, at S3 Object Lambda's own endpoint.
+SHADOWED = {("s3", "ListDirectoryBuckets"), ("s3", "WriteGetObjectResponse")}
+
+
+def _shadowed(service: str, operation: OperationModel) -> bool:
+    if (service, operation.name) in SHADOWED:
+        return True
+    if not operation.deprecated:
+        return False
+    model = operation.service_model
+    return any(
+        other != operation.name and model.operation_model(other).http == operation.http
+        for other in model.operation_names
+    )
+
+
 def _cases(pairs: list[tuple[str, str]]) -> list[Any]:
     cases = []
     for service, name in pairs:
         for protocol in specs.protocols(service):
             operation = model_for(service, protocol).operation_model(name)
-            if round_trippable(operation):
+            if round_trippable(operation) and not _shadowed(service, operation):
                 cases.append(pytest.param(service, protocol, name,
                                           id=f"{service}-{protocol}-{name}"))
     return cases
@@ -87,9 +106,23 @@ def check_request(service: str, protocol: str, name: str, examples: int) -> None
         request = to_wire_request(operation, params)
         found = route_request(request, service)
         assert (found.service, found.protocol, found.operation.name) == (service, protocol, name)
-        assert normalise(parse_with_route(found, request)) == normalise(params)
+        parsed = parse_with_route(found, request)
+        assert normalise(_without_transport(operation, parsed, params)) == normalise(params)
 
     run()
+
+
+def _without_transport(operation: OperationModel, parsed: dict[str, Any],
+                       params: dict[str, Any]) -> dict[str, Any]:
+    """What the user passed: HTTP adds a Content-Length the user need not have given."""
+    shape = operation.input_shape
+    if not isinstance(shape, StructureShape):
+        return parsed
+    return {
+        name: value for name, value in parsed.items()
+        if name in params or str(shape.members[name].serialization.get("name", "")).lower()
+        != "content-length"
+    }
 
 
 def _expected_output(operation: OperationModel, output: dict[str, Any], status: int,
@@ -105,6 +138,10 @@ def _expected_output(operation: OperationModel, output: dict[str, Any], status: 
                 expected[name] = status
             wire_name = str(member.serialization.get("name", "")).lower()
             if location == "header" and wire_name == "content-type" and name not in expected:
+                expected[name] = parsed.get(name)
+            # A text payload left out is an empty body, which botocore reads as "".
+            if (name == shape.serialization.get("payload") and member.type_name == "string"
+                    and name not in expected):
                 expected[name] = parsed.get(name)
     return expected
 
@@ -196,7 +233,7 @@ def test_error_round_trip(service: str, protocol: str, shape_name: str) -> None:
     @given(field_strategy)
     def run(fields: dict[str, Any]) -> None:
         error = ServiceError(shape_name, "it went <wrong> & \"badly\"", fields=fields)
-        response = serialize_error(protocol, service, error, REQUEST_ID, model)
+        response = serialize_error(protocol, service, error, model)
         raw = response_dict(response)
         parsed = parser(protocol).parse(raw, operation.output_shape)
         assert parsed["ResponseMetadata"]["HTTPStatusCode"] == traits.get("httpStatusCode", 400)

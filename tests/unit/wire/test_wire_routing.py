@@ -114,9 +114,11 @@ def test_unknown_service_is_an_aws_error() -> None:
 
 
 def test_service_whose_protocol_is_not_spoken_is_not_implemented() -> None:
-    error = error_of(request("GET", "/bucket", scope="s3"))
+    # CloudWatch speaks smithy-rpc-v2-cbor, which the wire layer does not speak yet.
+    error = error_of(request("POST", "/service/GraniteServiceVersion20100801/operation/"
+                                     "ListMetrics", scope="monitoring"))
     assert (error.code, error.status) == ("NotImplemented", 501)
-    assert "s3" in error.message
+    assert "cloudwatch" in error.message
 
 
 # -- which operation -----------------------------------------------------------------------

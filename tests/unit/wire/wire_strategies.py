@@ -89,8 +89,10 @@ def _number(shape: Shape) -> st.SearchStrategy[Any]:
     )
 
 
-def _timestamp(where: Where) -> st.SearchStrategy[datetime]:
-    precision = "s" if where.location == "header" else where.timestamp_precision
+def _timestamp(where: Where, shape: Shape | None = None) -> st.SearchStrategy[datetime]:
+    # Headers, and anything written as an HTTP date, carry whole seconds.
+    http_date = shape is not None and shape.serialization.get("timestampFormat") == "rfc822"
+    precision = "s" if where.location == "header" or http_date else where.timestamp_precision
     moments = st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2090, 1, 1))
 
     def trim(moment: datetime) -> datetime:
@@ -143,7 +145,7 @@ def for_shape(shape: Shape, where: Where | None = None) -> st.SearchStrategy[Any
         low, high = _bounded(int(meta.get("min", 0)), meta.get("max"), MAX_TEXT)
         return st.binary(min_size=low, max_size=high)
     if kind == "timestamp":
-        return _timestamp(where)
+        return _timestamp(where, shape)
     raise NotImplementedError(kind)
 
 

@@ -1,0 +1,121 @@
+"""Output values to rest-xml documents, following the shapes' XML traits.
+
+``locationName`` names elements, flattened lists and maps repeat their element instead of
+wrapping it, ``xmlAttribute`` members become attributes of their structure's element, and
+``xmlNamespace`` adds its ``xmlns`` (with its prefix) where the model puts it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+from botocore.model import Shape, StructureShape
+
+from emulator.wire.xml_in import member_element_name
+
+_ENTITIES = {"\r": "&#xD;"}
+
+
+def text(value: str) -> str:
+    """Character data; a lone surrogate (no XML form) becomes "?" when encoded."""
+    return escape(value, _ENTITIES)
+
+
+def _scalar(shape: Shape, value: Any, timestamp: Any) -> str:
+    kind = shape.type_name
+    if kind == "timestamp":
+        return str(timestamp(value, shape.serialization.get("timestampFormat", "iso8601")))
+    if kind == "boolean":
+        return "true" if value else "false"
+    if kind == "blob":
+        import base64
+
+        raw = value.encode("utf-8") if isinstance(value, str) else bytes(value)
+        return base64.b64encode(raw).decode("ascii")
+    if kind in ("float", "double"):
+        number = float(value)
+        return str(int(number)) if number.is_integer() and abs(number) < 1e16 else repr(number)
+    return text(str(value))
+
+
+def _namespace(shape: Shape) -> str:
+    namespace = shape.serialization.get("xmlNamespace")
+    if not namespace:
+        return ""
+    if isinstance(namespace, dict):
+        prefix = namespace.get("prefix")
+        attribute = f"xmlns:{prefix}" if prefix else "xmlns"
+        return f" {attribute}={quoteattr(namespace.get('uri', ''))}"
+    return f" xmlns={quoteattr(str(namespace))}"
+
+
+class XmlWriter:
+    """Writes one document; ``timestamp`` formats timestamps (shared with the serialiser)."""
+
+    def __init__(self, timestamp: Any) -> None:
+        self.timestamp = timestamp
+        self.out: list[str] = []
+
+    def element(self, shape: Shape, value: Any, name: str, extra: str = "") -> None:
+        kind = shape.type_name
+        out = self.out
+        if kind == "structure":
+            assert isinstance(shape, StructureShape)
+            attributes = extra or _namespace(shape)
+            for member_name, member in shape.members.items():
+                item = value.get(member_name)
+                if item is not None and member.serialization.get("xmlAttribute"):
+                    attribute = member.serialization.get("name", member_name)
+                    attributes += f" {attribute}={quoteattr(str(item))}"
+            out.append(f"<{name}{attributes}>")
+            self.members(shape, value)
+            out.append(f"</{name}>")
+        elif kind == "list":
+            member = shape.member
+            if shape.serialization.get("flattened"):
+                for item in value:
+                    self.element(member, item, name)
+            else:
+                item_name = member.serialization.get("name", "member")
+                out.append(f"<{name}{extra or _namespace(shape)}>")
+                for item in value:
+                    self.element(member, item, item_name)
+                out.append(f"</{name}>")
+        elif kind == "map":
+            key_shape, value_shape = shape.key, shape.value
+            key_name = key_shape.serialization.get("name", "key")
+            value_name = value_shape.serialization.get("name", "value")
+            flattened = shape.serialization.get("flattened")
+            if not flattened:
+                out.append(f"<{name}{extra or _namespace(shape)}>")
+            for key, item in value.items():
+                out.append(f"<{name}>" if flattened else "<entry>")
+                self.element(key_shape, key, key_name)
+                self.element(value_shape, item, value_name)
+                out.append(f"</{name}>" if flattened else "</entry>")
+            if not flattened:
+                out.append(f"</{name}>")
+        else:
+            attributes = extra or _namespace(shape)
+            out.append(f"<{name}{attributes}>{_scalar(shape, value, self.timestamp)}</{name}>")
+
+    def members(self, shape: StructureShape, value: dict[str, Any]) -> None:
+        for member_name, member in shape.members.items():
+            item = value.get(member_name)
+            if item is None or member.serialization.get("xmlAttribute"):
+                continue
+            if member.serialization.get("location"):
+                continue
+            self.element(member, item, member_element_name(member, member_name))
+
+    def document(self) -> bytes:
+        return ('<?xml version="1.0" encoding="UTF-8"?>\n' + "".join(self.out)).encode(
+            "utf-8", errors="replace")
+
+
+def namespace_attribute(uri: str | None) -> str:
+    return f" xmlns={quoteattr(uri)}" if uri else ""
+
+
+__all__ = ["XmlWriter", "namespace_attribute", "text"]
