@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("emulator")
 
 LOGGED_BODY_LIMIT = 1024 * 1024  # bodies up to this size are read whole for the request log
+DRAIN_LIMIT = 8 * 1024 * 1024  # bodies answered unread up to this size are read and dropped
 ALL_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]
 
 
@@ -211,6 +212,7 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> S
         if invoked is not None:  # an invoke URL of a REST API stage
             return invoked
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in request.scope["headers"]}
+        body_stream = ByteStream(request.stream(), _length(headers))
         wire_request = WireRequest(
             method=request.method,
             path=request.scope.get("raw_path", b"").decode("latin-1").split("?", 1)[0]
@@ -221,10 +223,20 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> S
             # What request.url.scheme reads, without building the whole URL.
             scheme=request.scope.get("scheme", "http").lower(),
             # Read by the wire layer: whole, or as it arrives for streaming payloads.
-            stream=ByteStream(request.stream(), _length(headers)),
+            stream=body_stream,
         )
         outcome = await emulator.dispatcher.handle(wire_request)
         reply = outcome.response
+        unread = body_stream
+        if not unread.finished:
+            # An answer given before the body was read (a failed precondition, an unknown
+            # bucket): small bodies are drained so the connection stays usable; for large
+            # ones the connection is closed, as AWS closes it.
+            if unread.length is not None and unread.length <= DRAIN_LIMIT \
+                    and not unread.started:
+                await unread.drain()
+            else:
+                reply.headers["Connection"] = "close"
         if reply.stream is not None:
             return StreamingResponse(reply.stream, status_code=reply.status,
                                      headers=reply.headers)

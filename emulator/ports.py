@@ -11,6 +11,8 @@ from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, cast
 
+from emulator.streams import FileRange
+
 
 @dataclass
 class InvokeResult:
@@ -306,6 +308,15 @@ class TableStreams(Protocol):
         ...
 
 
+class ObjectAccess(Protocol):
+    """S3 objects by bucket and key, for Lambda's code and layers (``objects`` port)."""
+
+    def open(self, bucket: str, key: str, *, version_id: str | None = None) -> FileRange:
+        """The object's body; raises ServiceError with S3's codes (NoSuchBucket, NoSuchKey,
+        NoSuchVersion)."""
+        ...
+
+
 # Which service offers each port.
 PORT_OWNERS: dict[str, str] = {
     "functions": "lambda",
@@ -320,6 +331,7 @@ PORT_OWNERS: dict[str, str] = {
     "table-changes": "dynamodbstreams",
     "execute-api": "apigateway",  # the REST data plane (metrics and stage caches, for the console)
     "traces": "xray",
+    "objects": "s3",
 }
 
 
@@ -371,6 +383,10 @@ class Ports:
     def identity(self) -> IdentityTokens:
         return cast(IdentityTokens, self._resolve("identity"))
 
+    @property
+    def objects(self) -> ObjectAccess:
+        return cast(ObjectAccess, self._resolve("objects"))
+
 
 __all__ = [
     "PORT_OWNERS",
@@ -381,6 +397,7 @@ __all__ = [
     "IdentityTokens",
     "InvokeResult",
     "ItemChange",
+    "ObjectAccess",
     "Ports",
     "QueueAccess",
     "SegmentRecorder",

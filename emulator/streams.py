@@ -35,6 +35,7 @@ class ByteStream:
         self.length = length
         self.trailers: dict[str, str] = {}
         self._consumed = False
+        self.finished = False  # every chunk has been read
 
     @classmethod
     def of(cls, data: bytes) -> ByteStream:
@@ -51,6 +52,16 @@ class ByteStream:
         async for chunk in self._chunks:
             if chunk:
                 yield chunk
+        self.finished = True
+
+    @property
+    def started(self) -> bool:
+        return self._consumed
+
+    async def drain(self) -> None:
+        """Read and drop an unread body, so the connection can carry the next request."""
+        async for _chunk in self:
+            pass
 
     async def read(self) -> bytes:
         """The whole body (for small bodies only)."""

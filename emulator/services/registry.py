@@ -30,6 +30,7 @@ PROVIDERS: dict[str, str] = {
     "secretsmanager": "emulator.services.secretsmanager.provider:SecretsManagerProvider",
     "kms": "emulator.services.kms.provider:KmsProvider",
     "dynamodb": "emulator.services.dynamodb.provider:DynamoDBProvider",
+    "s3": "emulator.services.s3.provider:S3Provider",
 }
 
 

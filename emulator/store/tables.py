@@ -122,6 +122,12 @@ class ServiceStore:
         found.update((a, r) for (a, r, t) in self._pending if t == name)
         return sorted(found)
 
+    def table_names(self, account: str, region: str) -> list[str]:
+        """The tables of one (account, region), loaded or not."""
+        found = {t for (a, r, t) in self._tables if (a, r) == (account, region)}
+        found.update(t for (a, r, t) in self._pending if (a, r) == (account, region))
+        return sorted(found)
+
     def _changed(self) -> None:
         self.changes += 1
 

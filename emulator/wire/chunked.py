@@ -89,6 +89,8 @@ async def _chunks(stream: ByteStream, trailers: dict[str, str]) -> AsyncIterator
             break
         name, _, value = text.decode("latin-1").partition(":")
         trailers[name.strip().lower()] = value.strip()
+    async for _rest in source:  # read to the end, so the connection can be reused
+        pass
 
 
 __all__ = ["decoded", "incomplete", "is_chunked"]

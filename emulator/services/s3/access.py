@@ -1,0 +1,164 @@
+"""Who may act on a bucket: signed requests may (IAM stays as elsewhere in the emulator);
+anonymous ones only where a bucket policy or a public ACL lets everyone, and Block Public
+Access does not stop it. Presigned URLs expire on the emulator's clock.
+
+https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html
+https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import parse_qsl
+
+from emulator.context import RequestContext
+from emulator.services.s3.errors import access_denied, s3_error
+from emulator.services.s3.models import BucketRecord
+from emulator.wire.errors import ServiceError
+
+MAX_EXPIRES = 604800  # a week, the longest a SigV4 presigned URL may live
+READ_ACTIONS = {"s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket", "s3:GetObjectTagging"}
+WRITE_ACTIONS = {"s3:PutObject", "s3:DeleteObject"}
+
+
+def _presigned(ctx: RequestContext, now: float) -> None:
+    if "X-Amz-Expires" not in ctx.query_string:
+        return
+    query = dict(parse_qsl(ctx.query_string, keep_blank_values=True))
+    expires_text, date_text = query.get("X-Amz-Expires"), query.get("X-Amz-Date")
+    if expires_text is None or date_text is None:
+        return
+    try:
+        expires = int(expires_text)
+        signed_at = datetime.strptime(date_text, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    except ValueError:
+        raise s3_error("AuthorizationQueryParametersError",
+                       "X-Amz-Expires should be a number") from None
+    if expires > MAX_EXPIRES:
+        raise s3_error("AuthorizationQueryParametersError",
+                       "X-Amz-Expires must be less than a week (in seconds) that is; 604800")
+    if expires < 0:
+        raise s3_error("AuthorizationQueryParametersError",
+                       "X-Amz-Expires must be non-negative")
+    deadline = signed_at.timestamp() + expires
+    if now > deadline:
+        raise access_denied(
+            "Request has expired", **{"X-Amz-Expires": str(expires),
+                                      "Expires": _iso(deadline), "ServerTime": _iso(now)})
+
+
+def _iso(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def check(ctx: RequestContext, bucket: BucketRecord, action: str, key: str | None,
+          now: float) -> None:
+    """Raise AccessDenied unless the request may take ``action`` on the bucket (or key)."""
+    _presigned(ctx, now)
+    if ctx.signed:
+        return
+    if public_allows(bucket, action, key):
+        return
+    raise access_denied()
+
+
+def check_presigned(ctx: RequestContext, now: float) -> None:
+    _presigned(ctx, now)
+
+
+def _block(bucket: BucketRecord, setting: str) -> bool:
+    return bool((bucket.public_access_block or {}).get(setting))
+
+
+def public_allows(bucket: BucketRecord, action: str, key: str | None) -> bool:
+    """Whether everyone may take ``action``: by the bucket policy, else the canned ACL."""
+    if bucket.policy and not _block(bucket, "RestrictPublicBuckets"):
+        verdict = evaluate(parse_policy(bucket.policy), action, resource(bucket.name, key))
+        if verdict is not None:
+            return verdict
+    if _block(bucket, "IgnorePublicAcls") or bucket.ownership == "BucketOwnerEnforced":
+        return False
+    if bucket.acl in ("public-read", "public-read-write") and action in READ_ACTIONS:
+        return True
+    return bucket.acl == "public-read-write" and action in WRITE_ACTIONS
+
+
+def resource(bucket: str, key: str | None) -> str:
+    return f"arn:aws:s3:::{bucket}" if key is None else f"arn:aws:s3:::{bucket}/{key}"
+
+
+def parse_policy(text: str) -> dict[str, Any]:
+    try:
+        document = json.loads(text)
+    except ValueError:
+        raise s3_error("MalformedPolicy", "Policies must be valid JSON and the first byte "
+                       "must be '{'") from None
+    if not isinstance(document, dict) or not isinstance(document.get("Statement"),
+                                                         (list, dict)):
+        raise s3_error("MalformedPolicy", "Missing required field Statement")
+    statements = document["Statement"]
+    for statement in statements if isinstance(statements, list) else [statements]:
+        if not isinstance(statement, dict) or statement.get("Effect") not in ("Allow", "Deny"):
+            raise s3_error("MalformedPolicy", "Invalid effect")
+        if "Action" not in statement and "NotAction" not in statement:
+            raise s3_error("MalformedPolicy", "Missing required field Action")
+        if "Resource" not in statement and "NotResource" not in statement:
+            raise s3_error("MalformedPolicy", "Missing required field Resource")
+        if "Principal" not in statement and "NotPrincipal" not in statement:
+            raise s3_error("MalformedPolicy", "Missing required field Principal")
+    return document
+
+
+def _items(value: Any) -> list[str]:
+    if isinstance(value, list):
+        return [str(item) for item in value]
+    return [] if value is None else [str(value)]
+
+
+def _everyone(principal: Any) -> bool:
+    if principal == "*":
+        return True
+    if isinstance(principal, dict):
+        return "*" in _items(principal.get("AWS"))
+    return False
+
+
+def _matches(patterns: list[str], value: str, case_sensitive: bool) -> bool:
+    if not case_sensitive:
+        return any(fnmatch.fnmatch(value.lower(), pattern.lower()) for pattern in patterns)
+    return any(fnmatch.fnmatchcase(value, pattern) for pattern in patterns)
+
+
+def evaluate(policy: dict[str, Any], action: str, arn: str) -> bool | None:
+    """True when a statement allows everyone and none denies, False when one denies, None
+    when no statement speaks to the request. Statements with conditions are left out: the
+    emulator does not evaluate condition keys."""
+    statements = policy.get("Statement", [])
+    allowed = False
+    for statement in statements if isinstance(statements, list) else [statements]:
+        if statement.get("Condition") or not _everyone(statement.get("Principal")):
+            continue
+        if not _matches(_items(statement.get("Action")), action, case_sensitive=False):
+            continue
+        if not _matches(_items(statement.get("Resource")), arn, case_sensitive=True):
+            continue
+        if statement.get("Effect") == "Deny":
+            return False
+        allowed = True
+    return True if allowed else None
+
+
+def is_public(policy: dict[str, Any]) -> bool:
+    statements = policy.get("Statement", [])
+    return any(
+        statement.get("Effect") == "Allow" and _everyone(statement.get("Principal"))
+        and not statement.get("Condition")
+        for statement in (statements if isinstance(statements, list) else [statements])
+    )
+
+
+__all__ = ["ServiceError", "check", "check_presigned", "evaluate", "is_public", "parse_policy",
+           "public_allows", "resource"]

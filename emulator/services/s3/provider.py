@@ -1,0 +1,38 @@
+"""Amazon S3: buckets and their settings, objects with versions, listings and multipart
+uploads, bodies streamed to files. The ``objects`` port lets other services read objects
+(Lambda's code from S3)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from emulator.services.s3.buckets import BucketsApi
+from emulator.services.s3.common import moment
+from emulator.services.s3.listing import ListingApi
+from emulator.services.s3.multipart import MultipartApi
+from emulator.services.s3.port import ObjectsPort
+
+
+class S3Provider(MultipartApi, ListingApi, BucketsApi):
+    service_name = "s3"
+
+    def port(self, name: str) -> object | None:
+        return ObjectsPort(self) if name == "objects" else None
+
+    async def start(self) -> None:
+        if self.store.persistent:
+            self.blobs.sweep(self.stored_blobs())
+
+    def resources(self) -> dict[str, list[dict[str, Any]]]:
+        buckets = []
+        for record in sorted(self.buckets().values(), key=lambda record: record.name):
+            buckets.append({
+                "name": record.name, "account": record.account, "region": record.region,
+                "created": moment(record.created).isoformat(),
+                "objects": len(self.objects(record.name)),
+                "versioning": record.versioning or "Disabled",
+            })
+        return {"buckets": buckets}
+
+
+__all__ = ["S3Provider"]
