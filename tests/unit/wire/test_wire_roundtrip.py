@@ -107,9 +107,33 @@ def check_request(service: str, protocol: str, name: str, examples: int) -> None
         found = route_request(request, service)
         assert (found.service, found.protocol, found.operation.name) == (service, protocol, name)
         parsed = parse_with_route(found, request)
-        assert normalise(_without_transport(operation, parsed, params)) == normalise(params)
+        expected = _xml_documents(operation, params) if protocol == "rest-xml" else params
+        assert normalise(_without_transport(operation, parsed, params)) == normalise(expected)
 
     run()
+
+
+def _xml_line_ends(value: Any) -> Any:
+    """XML parsers read every line end as "\n" (XML 1.0, 2.11), and botocore writes request
+    documents without escaping "\r", so S3 itself receives "\n"."""
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+    if isinstance(value, dict):
+        return {key: _xml_line_ends(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_xml_line_ends(item) for item in value]
+    return value
+
+
+def _xml_documents(operation: OperationModel, params: dict[str, Any]) -> dict[str, Any]:
+    """The params with their XML document members as the server reads them."""
+    shape = operation.input_shape
+    assert isinstance(shape, StructureShape)
+    return {
+        name: _xml_line_ends(value) if shape.members[name].serialization.get("location") is None
+        and shape.members[name].type_name == "structure" else value
+        for name, value in params.items()
+    }
 
 
 def _without_transport(operation: OperationModel, parsed: dict[str, Any],
