@@ -26,6 +26,7 @@ from emulator.idle import wait_idle
 from emulator.services.cognito_idp import http as cognito_http
 from emulator.services.lambda_ import http as lambda_http
 from emulator.services.registry import ServiceRegistry
+from emulator.services.s3 import http as s3_http
 from emulator.services.xray import http as xray_http
 from emulator.store import Backend, MemoryBackend, SqliteBackend
 from emulator.streams import ByteStream
@@ -211,6 +212,8 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> S
         invoked = await execute_api.dispatch(emulator.services, request)
         if invoked is not None:  # an invoke URL of a REST API stage
             return invoked
+        if s3_http.claims(request):  # a CORS preflight or a POST form to a bucket
+            return await s3_http.answer(emulator.services, request)
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in request.scope["headers"]}
         body_stream = ByteStream(request.stream(), _length(headers))
         wire_request = WireRequest(

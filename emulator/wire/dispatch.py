@@ -172,6 +172,7 @@ class Dispatcher:
             protocol=found.protocol,
             endpoint_url=f"{request.scheme}://{request.host}",
             headers=request.headers,
+            method=request.method,
             query_string=request.query_string,
             signed=scope is not None,
         )

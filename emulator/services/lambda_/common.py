@@ -28,6 +28,7 @@ from emulator.services.lambda_.models import (
     URLS,
     VERSIONS,
     AliasRecord,
+    CodeRef,
     CounterRecord,
     FunctionRecord,
     LayerVersionRecord,
@@ -294,6 +295,20 @@ class LambdaBase(Provider):
             log_group=record.logging_config.get("LogGroup") or f"/aws/lambda/{record.name}",
             endpoint_url=self.endpoint_url(),
         )
+
+    def code_from_s3(self, content: dict[str, Any], operation: str) -> CodeRef:
+        """A zip read from an S3 object (``S3Bucket``, ``S3Key``, ``S3ObjectVersion``); S3's
+        errors are reported the way Lambda reports them."""
+        try:
+            body = self.ports.objects.open(content["S3Bucket"], content.get("S3Key") or "",
+                                           version_id=content.get("S3ObjectVersion"))
+            data = body.read()
+        except ServiceError as error:
+            raise ServiceError(
+                "InvalidParameterValueException",
+                f"Error occurred while GetObject. S3 Error Code: {error.code}. S3 Error "
+                f"Message: {error.message}", fields={"Type": "User"}) from None
+        return self.code.put_zip(data, operation)
 
     def layer_folder(self, scope: Scope, arn: str) -> Path:
         parts = arn.split(":")

@@ -46,10 +46,7 @@ class FunctionsApi(LambdaBase):
         if code.get("S3Bucket") == HOT_RELOAD_BUCKET and code.get("S3Key"):
             return self.code.hot_reload(code["S3Key"])
         if code.get("S3Bucket"):
-            raise invalid_parameter(
-                "Error occurred while GetObject. S3 Error Code: NoSuchBucket. S3 Error Message: "
-                "The specified bucket does not exist"
-            )
+            return self.code_from_s3(code, operation)
         if code.get("ImageUri"):
             raise image_refused()
         raise invalid_parameter("Please provide a source for function code.")
@@ -259,6 +256,7 @@ class FunctionsApi(LambdaBase):
         function_name: str,
         zip_file: bytes | None = None,
         s3_bucket: str | None = None,
+        s3_object_version: str | None = None,
         s3_key: str | None = None,
         image_uri: str | None = None,
         publish: bool = False,
@@ -272,7 +270,8 @@ class FunctionsApi(LambdaBase):
         record = self.latest(scope, name)
         self._check_revision(record, revision_id)
         code = self._code({"ZipFile": zip_file, "S3Bucket": s3_bucket, "S3Key": s3_key,
-                           "ImageUri": image_uri}, "UpdateFunctionCode")
+                           "S3ObjectVersion": s3_object_version, "ImageUri": image_uri},
+                          "UpdateFunctionCode")
         if dry_run:
             return self.configuration(scope, record)
         record.code = code

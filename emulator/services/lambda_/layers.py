@@ -86,9 +86,11 @@ class LayersApi(LambdaBase):
             code = self.code.put_zip(content["ZipFile"], "PublishLayerVersion")
         elif content.get("S3Bucket") == HOT_RELOAD_BUCKET and content.get("S3Key"):
             code = self.code.hot_reload(content["S3Key"])
+        elif content.get("S3Bucket"):
+            code = self.code_from_s3(content, "PublishLayerVersion")
         else:
             raise invalid_parameter("Please provide a source for the layer's content: a "
-                                    "ZipFile, or a hot-reload folder.")
+                                    "ZipFile, an S3 object, or a hot-reload folder.")
         version = self.next_number(scope, f"layer:{name}")
         record = LayerVersionRecord(
             name=name, version=version, account=scope.account, region=scope.region,

@@ -15,7 +15,7 @@ from emulator.config import Settings
 from emulator.context import RequestContext
 from emulator.ports import Ports
 from emulator.services.base import Provider
-from emulator.services.s3 import access
+from emulator.services.s3 import access, cors
 from emulator.services.s3.blobs import BlobStore
 from emulator.services.s3.errors import invalid_bucket_name, no_such_bucket
 from emulator.services.s3.models import (
@@ -103,6 +103,12 @@ class S3Base(Provider):
             raise invalid_bucket_name(name)
         record = self.bucket_record(name)
         access.check(ctx, record, action, key, self.clock.now())
+        origin = ctx.headers.get("origin")
+        if origin and record.cors:
+            rule = cors.find_rule(record.cors, origin, ctx.method)
+            if rule is not None:
+                ctx.response_headers.update(cors.response_headers(rule, origin,
+                                                                  preflight=False))
         return record
 
     def request_owner(self, ctx: RequestContext) -> dict[str, str]:

@@ -135,6 +135,12 @@ class ObjectsApi(S3Base):
 
     async def put_object(self, ctx: RequestContext, *, bucket: str, key: str,
                          body: ByteStream | bytes | None = None, **params: Any) -> dict[str, Any]:
+        return await self.store_upload(ctx, bucket, key, body, params, "ObjectCreated:Put")
+
+    async def store_upload(self, ctx: RequestContext, bucket: str, key: str,
+                           body: ByteStream | bytes | None, params: dict[str, Any],
+                           event: str) -> dict[str, Any]:
+        """PutObject, and a POST form's upload (``event`` tells notifications which)."""
         record = self.bucket_for(ctx, bucket, "s3:PutObject", key)
         check_key(key)
         headers = content_headers(params)
@@ -150,7 +156,7 @@ class ObjectsApi(S3Base):
             self.blobs.delete(version.blob)
             raise
         self.commit(record, version)
-        self.object_event(record, "ObjectCreated:Put", version, ctx)
+        self.object_event(record, event, version, ctx)
         return {"ETag": version.etag, "ServerSideEncryption": "AES256",
                 **self.version_header(record, version),
                 **uploads.checksum_fields(version.checksum)}

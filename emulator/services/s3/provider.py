@@ -10,10 +10,11 @@ from emulator.services.s3.buckets import BucketsApi
 from emulator.services.s3.common import moment
 from emulator.services.s3.listing import ListingApi
 from emulator.services.s3.multipart import MultipartApi
+from emulator.services.s3.notifications import NotificationsApi
 from emulator.services.s3.port import ObjectsPort
 
 
-class S3Provider(MultipartApi, ListingApi, BucketsApi):
+class S3Provider(NotificationsApi, MultipartApi, ListingApi, BucketsApi):
     service_name = "s3"
 
     def port(self, name: str) -> object | None:

@@ -1,0 +1,196 @@
+"""What browsers send S3 that its API model leaves out: CORS preflights (``OPTIONS``) and
+presigned POST forms (``multipart/form-data`` to a bucket). The web glue reads the request;
+the provider does the work.
+
+https://docs.aws.amazon.com/AmazonS3/latest/API/RESTObjectPOST.html
+https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-HTTPPOSTConstructPolicy.html
+https://docs.aws.amazon.com/AmazonS3/latest/API/RESTOPTIONSobject.html
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import Response
+
+from emulator import ids
+from emulator.accounts import account_for
+from emulator.context import RequestContext
+from emulator.services.s3 import cors
+from emulator.services.s3.errors import access_denied, invalid_argument, s3_error
+from emulator.streams import ByteStream
+from emulator.wire import rest_xml, specs
+from emulator.wire.errors import ServiceError
+from emulator.wire.routing import host_label
+from emulator.wire.xml_out import text
+
+
+def addressed_bucket(request: Request) -> tuple[str, str] | None:
+    """(bucket, key) a browser request addresses, by virtual host or path."""
+    path = request.url.path
+    label = host_label("s3", request.headers.get("host", ""))
+    if label is not None:
+        return label, path.lstrip("/")
+    bucket, _, key = path.lstrip("/").partition("/")
+    return (bucket, key) if bucket else None
+
+
+def _error(error: ServiceError) -> Response:
+    request_id = ids.request_id()
+    reply = rest_xml.serialize_error("s3", error, request_id, specs.service_model("s3"))
+    headers = {**reply.headers, "x-amz-request-id": request_id}
+    return Response(reply.body, status_code=reply.status, headers=headers)
+
+
+async def answer(provider: Any, request: Request) -> Response:
+    try:
+        if request.method == "OPTIONS":
+            return preflight(provider, request)
+        return await post_form(provider, request)
+    except ServiceError as error:
+        return _error(error)
+
+
+def preflight(provider: Any, request: Request) -> Response:
+    found = addressed_bucket(request)
+    if found is None:
+        raise s3_error("BadRequest", "Insufficient information. Origin request header needed.")
+    record = provider.bucket_record(found[0])
+    origin = request.headers["origin"]
+    method = request.headers["access-control-request-method"]
+    wanted = cors.requested_headers(request.headers.get("access-control-request-headers"))
+    if not record.cors:
+        raise s3_error("AccessForbidden", "CORSResponse: CORS is not enabled for this bucket.",
+                       403, Method=method, ResourceType="BUCKET")
+    rule = cors.find_rule(record.cors, origin, method, wanted)
+    if rule is None:
+        raise s3_error("AccessForbidden", "CORSResponse: This CORS request is not allowed. "
+                       "This is usually because the evalution of Origin, request method / "
+                       "Access-Control-Request-Method or Access-Control-Request-Headers are not "
+                       "whitelisted by the resource's CORS spec.", 403, Method=method,
+                       ResourceType="OBJECT")
+    return Response(b"", status_code=200, headers=cors.response_headers(
+        rule, origin, preflight=True, request_headers=wanted))
+
+
+# -- POST forms --------------------------------------------------------------------------------
+
+def _policy(fields: dict[str, str], now: float) -> list[Any] | None:
+    """The form's policy conditions, once its expiration is checked; None without a policy."""
+    encoded = fields.get("policy")
+    if not encoded:
+        return None
+    try:
+        document = json.loads(base64.b64decode(encoded, validate=True))
+        expiration = datetime.fromisoformat(document["expiration"].replace("Z", "+00:00"))
+        conditions = list(document.get("conditions", []))
+    except (ValueError, KeyError, TypeError, binascii.Error):
+        raise invalid_argument("Invalid Policy: Invalid JSON.", "policy", encoded) from None
+    if expiration.timestamp() < now:
+        raise access_denied("Invalid according to Policy: Policy expired.")
+    return conditions
+
+
+def _check_conditions(conditions: list[Any], fields: dict[str, str], bucket: str,
+                      size: int) -> None:
+    values = {**{name.lower(): value for name, value in fields.items()}, "bucket": bucket}
+    for condition in conditions:
+        if isinstance(condition, dict):
+            for name, wanted in condition.items():
+                if values.get(name.lower()) != wanted:
+                    raise _failed(["eq", f"${name}", wanted])
+        elif isinstance(condition, list) and len(condition) == 3:
+            operator, name, wanted = condition
+            if operator == "content-length-range":
+                low, high = int(name), int(wanted)
+                if size > high:
+                    raise s3_error("EntityTooLarge", "Your proposed upload exceeds the maximum "
+                                   "allowed size", ProposedSize=size, MaxSizeAllowed=high)
+                if size < low:
+                    raise s3_error("EntityTooSmall", "Your proposed upload is smaller than the "
+                                   "minimum allowed size", ProposedSize=size,
+                                   MinSizeAllowed=low)
+                continue
+            actual = values.get(str(name).lstrip("$").lower(), "")
+            if operator == "eq" and actual != wanted:
+                raise _failed(condition)
+            if operator == "starts-with" and not actual.startswith(str(wanted)):
+                raise _failed(condition)
+
+
+def _failed(condition: list[Any]) -> ServiceError:
+    return access_denied("Invalid according to Policy: Policy Condition failed: "
+                         + json.dumps(condition))
+
+
+async def _chunks(upload: UploadFile) -> AsyncIterator[bytes]:
+    while chunk := await upload.read(1024 * 1024):
+        yield chunk
+
+
+async def post_form(provider: Any, request: Request) -> Response:
+    found = addressed_bucket(request)
+    if found is None:
+        raise s3_error("MethodNotAllowed", "The specified method is not allowed against this "
+                       "resource.", 405, Method="POST", ResourceType="SERVICE")
+    bucket = found[0]
+    async with request.form(max_files=1, max_fields=200) as form:
+        fields = {name: value for name, value in form.multi_items()
+                  if isinstance(value, str)}
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile):
+            raise invalid_argument("POST requires exactly one file upload per request.",
+                                   "file", "0")
+        key_template = fields.get("key")
+        if not key_template:
+            raise invalid_argument("Bucket POST must contain a field named 'key'.  If it is "
+                                   "specified, please check the order of the fields.",
+                                   "key", "")
+        key = key_template.replace("${filename}", upload.filename or "")
+        fields["key"] = key
+        size = upload.size or 0
+        credential = fields.get("x-amz-credential", fields.get("X-Amz-Credential", ""))
+        ctx = RequestContext(
+            account_id=account_for(credential.split("/", 1)[0] or None),
+            region=[*credential.split("/"), "", "", ""][2] or provider.settings.region,
+            request_id=ids.request_id(), service="s3", operation="PostObject",
+            protocol="rest-xml", endpoint_url=f"{request.url.scheme}://"
+            f"{request.headers.get('host', 'localhost')}",
+            headers={k.lower(): v for k, v in request.headers.items()}, method="POST",
+            signed=bool(credential or fields.get("AWSAccessKeyId")))
+        conditions = _policy(fields, provider.clock.now())
+        if conditions is not None:
+            _check_conditions(conditions, fields, bucket, size)
+        params = {"content_type": fields.get("Content-Type") or fields.get("content-type"),
+                  "metadata": {name[11:]: value for name, value in fields.items()
+                               if name.lower().startswith("x-amz-meta-")},
+                  "tagging": None, "cache_control": fields.get("Cache-Control")}
+        result = await provider.store_upload(ctx, bucket, key, ByteStream(_chunks(upload), size),
+                                             params, "ObjectCreated:Post")
+    location = f"{ctx.endpoint_url}/{bucket}/{quote(key)}"
+    headers = {"ETag": result["ETag"], "Location": location,
+               "x-amz-request-id": ctx.request_id, **ctx.response_headers}
+    redirect = fields.get("success_action_redirect") or fields.get("redirect")
+    if redirect:
+        target = f"{redirect}{'&' if '?' in redirect else '?'}bucket={quote(bucket)}" \
+                 f"&key={quote(key)}&etag={quote(result['ETag'])}"
+        return Response(b"", status_code=303, headers={**headers, "Location": target})
+    status = fields.get("success_action_status", "204")
+    if status == "201":
+        body = ('<?xml version="1.0" encoding="UTF-8"?>\n<PostResponse>'
+                f"<Location>{text(location)}</Location><Bucket>{text(bucket)}</Bucket>"
+                f"<Key>{text(key)}</Key><ETag>{text(result['ETag'])}</ETag></PostResponse>")
+        return Response(body.encode(), status_code=201,
+                        headers={**headers, "Content-Type": "application/xml"})
+    return Response(b"", status_code=200 if status == "200" else 204, headers=headers)
+
+
+__all__ = ["addressed_bucket", "answer"]

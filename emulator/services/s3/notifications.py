@@ -1,0 +1,241 @@
+"""Bucket notifications: the configuration (checked as AWS checks it, with the test event sent
+to queues and topics), and object events delivered to Lambda, SQS, SNS and EventBridge through
+the ports, in AWS's record shape.
+
+https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html
+https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html
+https://docs.aws.amazon.com/AmazonS3/latest/userguide/EventBridge.html
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import secrets
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote_plus
+
+from emulator.context import RequestContext
+from emulator.services.s3.common import S3Base, canonical_id
+from emulator.services.s3.errors import invalid_argument
+from emulator.services.s3.models import BucketRecord, ObjectVersion
+from emulator.wire.errors import ServiceError
+
+log = logging.getLogger("emulator.s3")
+
+EVENT_TYPES = {
+    "s3:ObjectCreated:*", "s3:ObjectCreated:Put", "s3:ObjectCreated:Post",
+    "s3:ObjectCreated:Copy", "s3:ObjectCreated:CompleteMultipartUpload", "s3:ObjectRemoved:*",
+    "s3:ObjectRemoved:Delete", "s3:ObjectRemoved:DeleteMarkerCreated", "s3:ObjectRestore:*",
+    "s3:ObjectRestore:Post", "s3:ObjectRestore:Completed", "s3:ObjectRestore:Delete",
+    "s3:ReducedRedundancyLostObject", "s3:Replication:*", "s3:LifecycleExpiration:*",
+    "s3:LifecycleExpiration:Delete", "s3:LifecycleExpiration:DeleteMarkerCreated",
+    "s3:LifecycleTransition", "s3:IntelligentTiering", "s3:ObjectTagging:*",
+    "s3:ObjectTagging:Put", "s3:ObjectTagging:Delete", "s3:ObjectAcl:Put", "s3:TestEvent",
+}
+TARGETS = (("QueueConfigurations", "QueueArn"), ("TopicConfigurations", "TopicArn"),
+           ("LambdaFunctionConfigurations", "LambdaFunctionArn"))
+# EventBridge's detail-type and reason for each event name.
+BRIDGE = {"ObjectCreated": "Object Created", "ObjectRemoved": "Object Deleted"}
+REASONS = {"Put": "PutObject", "Post": "POST Object", "Copy": "CopyObject",
+           "CompleteMultipartUpload": "CompleteMultipartUpload", "Delete": "DeleteObject",
+           "DeleteMarkerCreated": "DeleteObject"}
+
+
+def _now_text(epoch: float) -> str:
+    moment = datetime.fromtimestamp(epoch, tz=UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def _filter_rules(config: dict[str, Any]) -> dict[str, str]:
+    rules = ((config.get("Filter") or {}).get("Key") or {}).get("FilterRules") or []
+    return {str(rule.get("Name", "")).lower(): str(rule.get("Value", "")) for rule in rules}
+
+
+def _matches(config: dict[str, Any], event_name: str, key: str) -> bool:
+    kind = event_name.split(":")[0]
+    wanted = config.get("Events") or []
+    if f"s3:{event_name}" not in wanted and f"s3:{kind}:*" not in wanted:
+        return False
+    rules = _filter_rules(config)
+    return key.startswith(rules.get("prefix", "")) and key.endswith(rules.get("suffix", ""))
+
+
+class NotificationsApi(S3Base):
+    _deliveries: set[asyncio.Task[None]]
+
+    def _pending(self) -> set[asyncio.Task[None]]:
+        if not hasattr(self, "_deliveries"):
+            self._deliveries = set()
+        return self._deliveries
+
+    def busy(self) -> list[str]:
+        count = len(self._pending())
+        return [f"{count} bucket notification(s) being delivered"] if count else []
+
+    # -- configuration ---------------------------------------------------------------------
+
+    def put_bucket_notification_configuration(
+            self, ctx: RequestContext, *, bucket: str, notification_configuration: dict[str, Any],
+            skip_destination_validation: bool = False, **_: Any) -> dict[str, Any]:
+        record = self.bucket_for(ctx, bucket, "s3:PutBucketNotification")
+        config: dict[str, Any] = {}
+        unreachable: list[str] = []
+        for section, arn_name in TARGETS:
+            items = []
+            for item in notification_configuration.get(section) or []:
+                for event in item.get("Events") or []:
+                    if event not in EVENT_TYPES:
+                        raise invalid_argument("The event is not supported for notifications",
+                                               event, event)
+                rules = ((item.get("Filter") or {}).get("Key") or {}).get("FilterRules") or []
+                for rule in rules:
+                    if str(rule.get("Name", "")).lower() not in ("prefix", "suffix"):
+                        raise invalid_argument("filter rule name must be either prefix or "
+                                               "suffix", "FilterRule.Name", rule.get("Name"))
+                arn = str(item.get(arn_name, ""))
+                if not skip_destination_validation and not self._reachable(arn_name, arn):
+                    unreachable.append(arn)
+                items.append({**item, "Id": item.get("Id") or secrets.token_hex(16)})
+            if items:
+                config[section] = items
+        if unreachable:
+            raise invalid_argument("Unable to validate the following destination "
+                                   "configurations", unreachable[0], "Permissions on the "
+                                   "destination cannot be checked or the destination does not "
+                                   "exist")
+        if "EventBridgeConfiguration" in notification_configuration:
+            config["EventBridgeConfiguration"] = {}
+        record.notifications = config
+        self.buckets().put(bucket, record)
+        self._send_test_events(record, ctx)
+        return {}
+
+    def get_bucket_notification_configuration(self, ctx: RequestContext, *, bucket: str,
+                                              **_: Any) -> dict[str, Any]:
+        record = self.bucket_for(ctx, bucket, "s3:GetBucketNotification")
+        return dict(record.notifications)
+
+    def _reachable(self, arn_name: str, arn: str) -> bool:
+        try:
+            if arn_name == "QueueArn":
+                return self.ports.queues.exists(arn)
+            if arn_name == "TopicArn":
+                return self.ports.topics.exists(arn)
+        except (LookupError, ServiceError):
+            return False
+        return arn.startswith("arn:aws:lambda:")
+
+    def _send_test_events(self, record: BucketRecord, ctx: RequestContext) -> None:
+        """S3 sends queues and topics a test event when a configuration names them."""
+        message = json.dumps({
+            "Service": "Amazon S3", "Event": "s3:TestEvent",
+            "Time": _now_text(self.clock.now()), "Bucket": record.name,
+            "RequestId": ctx.request_id, "HostId": secrets.token_urlsafe(48)})
+        for item in record.notifications.get("QueueConfigurations", []):
+            self.ports.queues.send(item["QueueArn"], message)
+        for item in record.notifications.get("TopicConfigurations", []):
+            self.ports.topics.publish(item["TopicArn"], message,
+                                      subject="Amazon S3 Notification")
+
+    # -- events ----------------------------------------------------------------------------
+
+    def object_event(self, record: BucketRecord, event: str, version: ObjectVersion,
+                     ctx: RequestContext | None) -> None:
+        config = record.notifications
+        if not config:
+            return
+        deliveries = [(section, arn_name, item) for section, arn_name in TARGETS
+                      for item in config.get(section, []) if _matches(item, event, version.key)]
+        if not deliveries and "EventBridgeConfiguration" not in config:
+            return
+        now = self.clock.now()
+        source_ip = ctx.headers.get("x-forwarded-for", "127.0.0.1") if ctx else "127.0.0.1"
+        principal = f"AWS:{ctx.account_id}" if ctx else "AmazonS3"
+        request_id = ctx.request_id if ctx else secrets.token_hex(8).upper()
+        sequencer = f"{int(now * 1_000_000):016X}"
+        for _section, arn_name, item in deliveries:
+            document = self.event_record(record, event, version, item["Id"], now, source_ip,
+                                         principal, request_id, sequencer)
+            self._deliver(arn_name, item[arn_name], json.dumps({"Records": [document]}),
+                          record)
+        if "EventBridgeConfiguration" in config:
+            self._to_bridge(record, event, version, now, source_ip, request_id, sequencer,
+                            ctx.account_id if ctx else record.account)
+
+    def event_record(self, record: BucketRecord, event: str, version: ObjectVersion,
+                     configuration_id: str, now: float, source_ip: str, principal: str,
+                     request_id: str, sequencer: str) -> dict[str, Any]:
+        obj: dict[str, Any] = {"key": quote_plus(version.key, safe="/")}
+        if event.startswith("ObjectCreated"):
+            obj.update(size=version.size, eTag=version.etag.strip('"'))
+        if record.versioning:
+            obj["versionId"] = version.version_id
+        obj["sequencer"] = sequencer
+        return {
+            "eventVersion": "2.1", "eventSource": "aws:s3", "awsRegion": record.region,
+            "eventTime": _now_text(now), "eventName": event,
+            "userIdentity": {"principalId": principal},
+            "requestParameters": {"sourceIPAddress": source_ip},
+            "responseElements": {"x-amz-request-id": request_id,
+                                 "x-amz-id-2": secrets.token_urlsafe(48)},
+            "s3": {
+                "s3SchemaVersion": "1.0", "configurationId": configuration_id,
+                "bucket": {"name": record.name,
+                           "ownerIdentity": {"principalId": canonical_id(record.account)},
+                           "arn": f"arn:aws:s3:::{record.name}"},
+                "object": obj,
+            },
+        }
+
+    def _deliver(self, arn_name: str, arn: str, message: str, record: BucketRecord) -> None:
+        async def send() -> None:
+            try:
+                if arn_name == "QueueArn":
+                    self.ports.queues.send(arn, message)
+                elif arn_name == "TopicArn":
+                    self.ports.topics.publish(arn, message, subject="Amazon S3 Notification")
+                else:
+                    parts = arn.split(":")
+                    await self.ports.functions.invoke(
+                        arn, message.encode(), account=parts[4], region=parts[3],
+                        invocation_type="Event")
+            except Exception:  # a target that went away loses the event, as in AWS
+                log.warning("s3 notification to %s failed", arn, exc_info=True)
+
+        task = asyncio.get_running_loop().create_task(send())
+        pending = self._pending()
+        pending.add(task)
+        task.add_done_callback(pending.discard)
+
+    def _to_bridge(self, record: BucketRecord, event: str, version: ObjectVersion, now: float,
+                   source_ip: str, request_id: str, sequencer: str, requester: str) -> None:
+        kind, _, action = event.partition(":")
+        detail_type = BRIDGE.get(kind)
+        if detail_type is None:
+            return
+        obj: dict[str, Any] = {"key": version.key, "sequencer": sequencer}
+        if kind == "ObjectCreated":
+            obj.update(size=version.size, etag=version.etag.strip('"'))
+        if record.versioning:
+            obj["version-id"] = version.version_id
+        detail: dict[str, Any] = {
+            "version": "0", "bucket": {"name": record.name}, "object": obj,
+            "request-id": request_id, "requester": requester,
+            "source-ip-address": source_ip, "reason": REASONS.get(action, action)}
+        if action == "DeleteMarkerCreated":
+            detail["deletion-type"] = "Delete Marker Created"
+        elif kind == "ObjectRemoved":
+            detail["deletion-type"] = "Permanently Deleted"
+        entry = {"Source": "aws.s3", "DetailType": detail_type, "Detail": json.dumps(detail),
+                 "Resources": [f"arn:aws:s3:::{record.name}"], "EventBusName": "default",
+                 "Time": datetime.fromtimestamp(now, tz=UTC)}
+        try:
+            self.ports.buses.put_events([entry], account=record.account, region=record.region)
+        except Exception:
+            log.warning("s3 event to EventBridge failed", exc_info=True)
+
+
+__all__ = ["EVENT_TYPES", "NotificationsApi"]
