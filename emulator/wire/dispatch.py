@@ -151,6 +151,8 @@ class Dispatcher:
         # Checks the provider answers with its own error (PayloadTooLargeException...).
         own = specs.overlay(found.service).get("unchecked", {}).get(found.operation.name, {})
         problems = [p for p in problems if own.get(".".join(p.path)) != p.constraint]
+        if problems and specs.overlay(found.service).get("validation") == "malformed":
+            raise rest_xml.malformed(found.service)  # S3 reads documents against its schema
         if problems:
             style = "query" if specs.overlay(found.service).get("validation") == "query" else (
                 "query" if found.protocol == "query" else "coral"
@@ -163,8 +165,9 @@ class Dispatcher:
             raise not_implemented(found.service, found.operation.name)
         await self.services.ensure_started(found.service, provider)  # type: ignore[arg-type]
         scope = request.credential_scope
+        legacy_key = request.legacy_access_key if scope is None else None
         context = RequestContext(
-            account_id=account_for(scope.access_key if scope else None),
+            account_id=account_for(scope.access_key if scope else legacy_key),
             region=scope.region if scope else self.settings.region,
             request_id=request_id,
             service=found.service,
@@ -174,7 +177,7 @@ class Dispatcher:
             headers=request.headers,
             method=request.method,
             query_string=request.query_string,
-            signed=scope is not None,
+            signed=scope is not None or legacy_key is not None,
         )
         kwargs = {xform_name(name): value for name, value in params.items()}
         result = method(context, **kwargs)

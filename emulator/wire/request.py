@@ -55,6 +55,16 @@ class WireRequest:
             return None
         return CredentialScope(*match.groups())
 
+    @cached_property
+    def legacy_access_key(self) -> str | None:
+        """The access key of a request signed the older way (SigV2 headers or query)."""
+        auth = self.headers.get("authorization", "")
+        if auth.startswith("AWS "):
+            return auth[4:].split(":", 1)[0]
+        if "AWSAccessKeyId=" in self.query_string:
+            return dict(self.query_items).get("AWSAccessKeyId")
+        return None
+
     @property
     def content_type(self) -> str:
         return self.headers.get("content-type", "").split(";")[0].strip().lower()

@@ -26,6 +26,8 @@ WRITE_ACTIONS = {"s3:PutObject", "s3:DeleteObject"}
 
 def _presigned(ctx: RequestContext, now: float) -> None:
     if "X-Amz-Expires" not in ctx.query_string:
+        if "AWSAccessKeyId=" in ctx.query_string:
+            _presigned_v2(dict(parse_qsl(ctx.query_string, keep_blank_values=True)), now)
         return
     query = dict(parse_qsl(ctx.query_string, keep_blank_values=True))
     expires_text, date_text = query.get("X-Amz-Expires"), query.get("X-Amz-Date")
@@ -48,6 +50,18 @@ def _presigned(ctx: RequestContext, now: float) -> None:
         raise access_denied(
             "Request has expired", **{"X-Amz-Expires": str(expires),
                                       "Expires": _iso(deadline), "ServerTime": _iso(now)})
+
+
+def _presigned_v2(query: dict[str, str], now: float) -> None:
+    """The older query signature: ``Expires`` is the epoch second the URL stops working."""
+    expires = query.get("Expires")
+    if expires is None:
+        return
+    if not expires.isdigit():
+        raise access_denied("Invalid date (should be seconds since epoch): " + expires)
+    if now > int(expires):
+        raise access_denied("Request has expired", Expires=_iso(int(expires)),
+                            ServerTime=_iso(now))
 
 
 def _iso(epoch: float) -> str:

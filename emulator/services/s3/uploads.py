@@ -21,7 +21,10 @@ from emulator.streams import ByteStream, chunks_of
 MAX_PUT = 5 * 1024**3  # 5 GB in one PUT
 HEADER_OF = {algorithm: f"x-amz-checksum-{algorithm.lower()}" for algorithm in
              checksums.ALGORITHMS}
-PARAM_OF = {algorithm: f"checksum_{algorithm.lower()}" for algorithm in checksums.ALGORITHMS}
+# The keyword each checksum member arrives as (botocore's snake_case of ChecksumCRC32C...).
+PARAM_OF = {"CRC32": "checksum_crc32", "CRC32C": "checksum_crc32_c",
+            "CRC64NVME": "checksum_crc64_nvme", "SHA1": "checksum_sha1",
+            "SHA256": "checksum_sha256"}
 
 
 @dataclass
