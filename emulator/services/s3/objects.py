@@ -25,6 +25,7 @@ from emulator.services.s3.errors import (
     precondition_failed,
     s3_error,
 )
+from emulator.services.s3.expiry import expiration_header
 from emulator.services.s3.models import BucketRecord, Checksum, ObjectEntry, ObjectVersion
 from emulator.streams import ByteStream
 from emulator.wire.errors import ServiceError
@@ -157,9 +158,13 @@ class ObjectsApi(S3Base):
             raise
         self.commit(record, version)
         self.object_event(record, event, version, ctx)
-        return {"ETag": version.etag, "ServerSideEncryption": "AES256",
-                **self.version_header(record, version),
-                **uploads.checksum_fields(version.checksum)}
+        result = {"ETag": version.etag, "ServerSideEncryption": "AES256",
+                  **self.version_header(record, version),
+                  **uploads.checksum_fields(version.checksum)}
+        expiration = expiration_header(record.lifecycle, version)
+        if expiration:
+            result["Expiration"] = expiration
+        return result
 
     def _check_write_conditions(self, bucket: str, key: str, params: dict[str, Any]) -> None:
         if_none_match, if_match = params.get("if_none_match"), params.get("if_match")
@@ -227,6 +232,9 @@ class ObjectsApi(S3Base):
                 result[member] = getattr(version, attribute)
         if version.expires is not None:
             result["Expires"] = moment(version.expires)
+        expiration = expiration_header(record.lifecycle, version)
+        if expiration:
+            result["Expiration"] = expiration
         if version.metadata:
             result["Metadata"] = version.metadata
         if version.tags and with_body:

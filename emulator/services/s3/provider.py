@@ -8,13 +8,14 @@ from typing import Any
 
 from emulator.services.s3.buckets import BucketsApi
 from emulator.services.s3.common import moment
+from emulator.services.s3.lifecycle import LifecycleApi
 from emulator.services.s3.listing import ListingApi
 from emulator.services.s3.multipart import MultipartApi
 from emulator.services.s3.notifications import NotificationsApi
 from emulator.services.s3.port import ObjectsPort
 
 
-class S3Provider(NotificationsApi, MultipartApi, ListingApi, BucketsApi):
+class S3Provider(NotificationsApi, LifecycleApi, MultipartApi, ListingApi, BucketsApi):
     service_name = "s3"
 
     def port(self, name: str) -> object | None:
@@ -23,6 +24,11 @@ class S3Provider(NotificationsApi, MultipartApi, ListingApi, BucketsApi):
     async def start(self) -> None:
         if self.store.persistent:
             self.blobs.sweep(self.stored_blobs())
+        self.start_lifecycle()
+
+    async def stop(self) -> None:
+        self.stop_lifecycle()
+        await super().stop()
 
     def resources(self) -> dict[str, list[dict[str, Any]]]:
         buckets = []
