@@ -86,6 +86,22 @@ async def chunks_of(body: ByteStream | bytes | bytearray | str | None) -> AsyncI
         yield chunk
 
 
+async def read_at_most(body: ByteStream | bytes | None, limit: int) -> bytes | None:
+    """A body given either way, whole, or None once it goes past ``limit`` bytes (the rest
+    is left unread)."""
+    if body is None or isinstance(body, (bytes, bytearray)):
+        data = bytes(body or b"")
+        return data if len(data) <= limit else None
+    parts: list[bytes] = []
+    size = 0
+    async for chunk in body:
+        size += len(chunk)
+        if size > limit:
+            return None
+        parts.append(chunk)
+    return b"".join(parts)
+
+
 @dataclass(frozen=True)
 class FileRange:
     """``length`` bytes of a file from ``start``, sent without being held whole."""
@@ -116,4 +132,5 @@ class FileRange:
             handle.close()
 
 
-__all__ = ["CHUNK", "SMALL_READ", "ByteStream", "FileRange", "StreamConsumed", "chunks_of"]
+__all__ = ["CHUNK", "SMALL_READ", "ByteStream", "FileRange", "StreamConsumed", "chunks_of",
+           "read_at_most"]

@@ -7,6 +7,7 @@ wrapping it, ``xmlAttribute`` members become attributes of their structure's ele
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -17,9 +18,14 @@ from emulator.wire.xml_in import member_element_name
 _ENTITIES = {"\r": "&#xD;"}
 
 
+# Characters XML 1.0 cannot carry at all, not even as references.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def text(value: str) -> str:
-    """Character data; a lone surrogate (no XML form) becomes "?" when encoded."""
-    return escape(value, _ENTITIES)
+    """Character data. Characters XML cannot carry become U+FFFD (a lone surrogate becomes
+    "?" when encoded); clients that need such keys ask for ``encoding-type=url``."""
+    return escape(_NOT_XML.sub("\ufffd", value), _ENTITIES)
 
 
 def _scalar(shape: Shape, value: Any, timestamp: Any) -> str:

@@ -28,6 +28,7 @@ from emulator.services.lambda_.common import (
     user_error,
 )
 from emulator.services.lambda_.tracing import InvocationTrace
+from emulator.streams import ByteStream, read_at_most
 from emulator.wire.errors import ServiceError
 
 INVOCATION_TYPES = ("RequestResponse", "Event", "DryRun")
@@ -180,13 +181,16 @@ class InvokeApi(AsyncEventsApi):
 
 
     async def invoke_async(
-        self, ctx: RequestContext, *, function_name: str, invoke_args: bytes, **_: Any
+        self, ctx: RequestContext, *, function_name: str, invoke_args: ByteStream | bytes,
+        **_: Any,
     ) -> dict[str, Any]:
-        """The deprecated InvokeAsync: an Event invocation answered with Status 202."""
-        if len(invoke_args or b"") > INVOKE_ASYNC_LIMIT:
+        """The deprecated InvokeAsync: an Event invocation answered with Status 202 (its
+        payload is a streaming member, read here up to the limit)."""
+        payload = await read_at_most(invoke_args, INVOKE_ASYNC_LIMIT)
+        if payload is None:
             raise _too_large(INVOKE_ASYNC_LIMIT, "InvokeAsync")
         # InvokeAsync does not support X-Ray: no trace reaches the function.
-        await self.invoke_function(scope_of(ctx), function_name, invoke_args or b"",
+        await self.invoke_function(scope_of(ctx), function_name, payload,
                                    invocation_type="Event", request_id=ctx.request_id,
                                    traced=False)
         return {"Status": 202}
