@@ -13,7 +13,8 @@ from test_lambda_cli import V1_CLI, cli_env, cli_v2
 
 from emulator.testing import EmulatorHandle
 
-CLIS = [pytest.param(str(V1_CLI), id="v1"), pytest.param("v2", id="v2")]
+# CLI v2 (a separate program, slower to start) runs in the slow profile.
+CLIS = [pytest.param(str(V1_CLI), id="v1"), pytest.param("v2", id="v2", marks=pytest.mark.slow)]
 
 
 def _cli(choice: str) -> str:
