@@ -14,8 +14,10 @@ from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlsplit
 
+import boto3
 from botocore import xform_name
 from botocore.awsrequest import create_request_object, prepare_request_dict
+from botocore.config import Config
 from botocore.handlers import parse_get_bucket_location
 from botocore.model import OperationModel, ServiceModel
 from botocore.parsers import ResponseParser, create_parser
@@ -70,6 +72,48 @@ def to_wire_request(operation: OperationModel, params: dict[str, Any]) -> WireRe
     headers = {key.lower(): str(value) for key, value in prepared.headers.items()}
     headers["authorization"] = authorization(signing_name(operation.service_model))
     headers.setdefault("host", "localhost:4566")
+    body = prepared.body or b""
+    if isinstance(body, str):
+        body = body.encode("utf-8")
+    elif not isinstance(body, bytes):
+        body = body.read()
+    return WireRequest(prepared.method, url.path or "/", url.query, headers, body)
+
+
+@cache
+def s3_client(style: str) -> Any:
+    """A boto3 S3 client addressing buckets by path or by virtual host."""
+    client = boto3.client("s3", endpoint_url=ENDPOINT, region_name="us-east-1",
+                          aws_access_key_id="test", aws_secret_access_key="test",
+                          config=Config(s3={"addressing_style": style}, retries={
+                              "max_attempts": 1}))
+    client.meta.events.register("before-send.s3", _capture)
+    return client
+
+
+class _Sent(Exception):
+    def __init__(self, request: Any) -> None:
+        super().__init__("sent")
+        self.request = request
+
+
+def _capture(request: Any, **_: Any) -> None:
+    raise _Sent(request)
+
+
+def sent_by(client: Any, operation: OperationModel, params: dict[str, Any]) -> WireRequest:
+    """The request ``client`` sends for ``params`` (stopped before it leaves), as the server
+    receives it."""
+    try:
+        getattr(client, xform_name(operation.name))(**params)
+    except _Sent as sent:
+        prepared = sent.request
+    else:
+        raise AssertionError("the request was not sent")
+    url = urlsplit(prepared.url)
+    headers = {key.lower(): value.decode() if isinstance(value, bytes) else str(value)
+               for key, value in prepared.headers.items()}
+    headers["host"] = url.netloc
     body = prepared.body or b""
     if isinstance(body, str):
         body = body.encode("utf-8")
@@ -165,6 +209,8 @@ __all__ = [
     "parse_with_route",
     "response_dict",
     "route_request",
+    "s3_client",
+    "sent_by",
     "serialize_error",
     "serialize_output",
     "signing_name",
