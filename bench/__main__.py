@@ -30,6 +30,7 @@ from bench import (
     lambda_nodejs,
     machine,
     memory,
+    s3_objects,
     sqs_latency,
     startup,
     websocket_messages,
@@ -44,7 +45,7 @@ BENCHMARKS = ("startup", "memory", "first-answer", "sqs", "asl", "asl-e2e", "asl
               "xray-udp", "xray-query", "xray-tracing",
               "apigateway", "apigateway-auth", "http-api", "websocket",
               "async",
-              "asl-tasks", "cloudformation", "console", "console-live", "dynamodb")
+              "asl-tasks", "cloudformation", "console", "console-live", "dynamodb", "s3")
 
 
 def _options(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -84,6 +85,7 @@ def _plan(quick: bool) -> dict[str, Callable[[], list[Result]]]:
         "console-live": lambda: console_live.run(1.0, 4 if quick else 10),
         "dynamodb": lambda: dynamodb_latency.run(calls, warmup,
                                                  20_000 if quick else dynamodb_latency.ITEMS),
+        "s3": lambda: s3_objects.run(calls, warmup, 3 if quick else 5),
     }
 
 
@@ -101,7 +103,8 @@ def _skip_name(name: str) -> str:
              "asl-tasks": "SFN Lambda tasks",
              "cloudformation": "CloudFormation deploy",
              "console": "console pages", "console-live": "console live updates",
-             "dynamodb": "DynamoDB latency"}
+             "dynamodb": "DynamoDB latency",
+             "s3": "S3 objects"}
     return names.get(name, "SQS latency")
 
 
@@ -119,7 +122,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         except (sqs_latency.Unavailable, lambda_invoke.Unavailable, lambda_nodejs.Unavailable,
                 apigateway_invoke.Unavailable, async_events.Unavailable,
                 asl_tasks.Unavailable, xray_tracing.Unavailable,
-                cloudformation_deploy.Unavailable, dynamodb_latency.Unavailable) as error:
+                cloudformation_deploy.Unavailable, dynamodb_latency.Unavailable,
+                s3_objects.Unavailable) as error:
             lines.append(Skipped(_skip_name(name), f"emulator not ready: {error}"))
         except Exception as error:
             traceback.print_exc()
