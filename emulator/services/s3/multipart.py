@@ -104,12 +104,7 @@ class MultipartApi(ObjectsApi):
         self.bucket_for(ctx, bucket, "s3:PutObject", key)
         upload = self._upload(bucket, upload_id)
         self._part_number(part_number)
-        _, source = self.copy_source(ctx, copy_source)
-        conditions.check_read(source, params.get("copy_source_if_match"),
-                              params.get("copy_source_if_none_match"),
-                              params.get("copy_source_if_modified_since"),
-                              params.get("copy_source_if_unmodified_since"),
-                              prefix="x-amz-copy-source-")
+        _, source = self.copy_source(ctx, copy_source, params)
         start, length = 0, source.size
         if copy_source_range:
             found = conditions.parse_range(copy_source_range, source.size)

@@ -339,8 +339,10 @@ class ObjectsApi(S3Base):
 
     # -- copy ------------------------------------------------------------------------------
 
-    def copy_source(self, ctx: RequestContext, copy_source: str) -> tuple[BucketRecord,
-                                                                           ObjectVersion]:
+    def copy_source(self, ctx: RequestContext, copy_source: str, params: dict[str, Any]
+                    ) -> tuple[BucketRecord, ObjectVersion]:
+        """The version ``x-amz-copy-source`` names, once its ``x-amz-copy-source-if-*``
+        conditions hold."""
         source, _, query = copy_source.partition("?")
         source_bucket, _, source_key = unquote(source.lstrip("/")).partition("/")
         if not source_bucket or not source_key:
@@ -348,18 +350,19 @@ class ObjectsApi(S3Base):
                                    copy_source)
         version_id = dict(parse_qsl(query)).get("versionId")
         record = self.bucket_for(ctx, source_bucket, "s3:GetObject", source_key)
-        return record, self.find(source_bucket, source_key, version_id)
+        found = self.find(source_bucket, source_key, version_id)
+        conditions.check_read(found, params.get("copy_source_if_match"),
+                              params.get("copy_source_if_none_match"),
+                              params.get("copy_source_if_modified_since"),
+                              params.get("copy_source_if_unmodified_since"),
+                              prefix="x-amz-copy-source-")
+        return record, found
 
     async def copy_object(self, ctx: RequestContext, *, bucket: str, key: str,
                           copy_source: str, **params: Any) -> dict[str, Any]:
         record = self.bucket_for(ctx, bucket, "s3:PutObject", key)
         check_key(key)
-        source_record, source = self.copy_source(ctx, copy_source)
-        conditions.check_read(source, params.get("copy_source_if_match"),
-                              params.get("copy_source_if_none_match"),
-                              params.get("copy_source_if_modified_since"),
-                              params.get("copy_source_if_unmodified_since"),
-                              prefix="x-amz-copy-source-")
+        source_record, source = self.copy_source(ctx, copy_source, params)
         replace_metadata = params.get("metadata_directive") == "REPLACE"
         same = source_record.name == bucket and source.key == key
         changes = replace_metadata or params.get("storage_class") or params.get(
