@@ -198,6 +198,7 @@ READS: dict[str, tuple[str, dict[str, Any]]] = {
     "kms": ("list_keys", {}),
     "secretsmanager": ("list_secrets", {}),
     "dynamodb": ("list_tables", {}),
+    "s3": ("list_buckets", {}),
 }
 
 
