@@ -133,6 +133,69 @@ class ExecutionStarter(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class ShardInfo:
+    """One shard of a stream, as an event-source poller sees it."""
+
+    shard_id: str
+    parents: tuple[str, ...]  # its parent and adjacent parent shards, when it has them
+    closed: bool  # takes no more records (split, merged or rolled over)
+
+
+@dataclass(frozen=True)
+class ShardRecord:
+    """One record of a shard, for event-source pollers.
+
+    ``position`` orders records within the shard (the sequence number as an integer);
+    ``record`` holds the fields the service's Lambda event carries for it (Kinesis: the
+    ``kinesis`` member's; DynamoDB Streams: the stream record); ``key`` is what keeps
+    records in order across parallel batches (the partition key, or the item's keys).
+    """
+
+    sequence: str
+    position: int
+    arrival: float  # clock seconds
+    size: int
+    key: str
+    record: dict[str, Any]
+
+
+class ShardedStreams(Protocol):
+    """Kinesis data streams (``data-streams`` port) and DynamoDB table streams
+    (``table-streams`` port), by ARN, for event-source mappings.
+
+    Positions are "after sequence number N": a reader positioned at N reads records whose
+    position is greater.
+    """
+
+    def resolve(self, source_arn: str) -> str | None:
+        """The stream an event source ARN reads (a Kinesis consumer ARN names its stream);
+        None when there is no such stream."""
+        ...
+
+    def shards(self, stream_arn: str) -> list[ShardInfo] | None:
+        """The stream's shards, parents before children; None when the stream is gone."""
+        ...
+
+    def start(self, stream_arn: str, shard_id: str, starting_position: str,
+              timestamp: float | None = None) -> int:
+        """The position TRIM_HORIZON, LATEST or AT_TIMESTAMP (with ``timestamp``) names."""
+        ...
+
+    def read(self, stream_arn: str, shard_id: str, after: int, limit: int) -> list[ShardRecord]:
+        """Up to ``limit`` records after ``after``, oldest first (what retention left)."""
+        ...
+
+    def pending(self, stream_arn: str, shard_id: str, after: int) -> int:
+        """How many records after ``after`` the shard holds now."""
+        ...
+
+    async def wait(self, stream_arn: str, deadline: float) -> bool:
+        """Sleep until the stream changes (a record, a reshard, its deletion) or the clock
+        reaches ``deadline``; True when a change woke it."""
+        ...
+
+
 @dataclass
 class TraceContext:
     """The X-Ray trace a traced request belongs to, and whether it is sampled."""
@@ -322,6 +385,8 @@ PORT_OWNERS: dict[str, str] = {
     "functions": "lambda",
     "logs": "logs",
     "queues": "sqs",
+    "data-streams": "kinesis",
+    "table-streams": "dynamodbstreams",
     "topics": "sns",
     "buses": "events",
     "segments": "xray",
@@ -404,6 +469,9 @@ __all__ = [
     "TableChangeSink",
     "TableStream",
     "TableStreams",
+    "ShardInfo",
+    "ShardRecord",
+    "ShardedStreams",
     "TokenRejected",
     "TopicAccess",
     "TraceContext",

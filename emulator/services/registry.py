@@ -24,6 +24,7 @@ PROVIDERS: dict[str, str] = {
     "apigatewayv2": "emulator.services.apigatewayv2.provider:ApiGatewayV2Provider",
     "xray": "emulator.services.xray.provider:XrayProvider",
     "cognito-idp": "emulator.services.cognito_idp.provider:CognitoIdpProvider",
+    "kinesis": "emulator.services.kinesis.provider:KinesisProvider",
     "apigatewaymanagementapi": "emulator.services.apigatewaymanagementapi.provider:ManagementApiProvider",  # noqa: E501
     "cloudformation": "emulator.services.cloudformation.provider:CloudFormationProvider",
     "iam": "emulator.services.iam.provider:IamProvider",
