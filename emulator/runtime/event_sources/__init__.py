@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from emulator.clock import Clock
-from emulator.ports import Ports
+from emulator.ports import Ports, ShardedStreams
 from emulator.runtime.event_sources.sqs import SqsPoller, SqsSource
+from emulator.runtime.event_sources.stream_records import StreamSource
+from emulator.runtime.event_sources.streams import StreamHooks, StreamPoller
 
 
 class EventSources:
@@ -13,12 +17,23 @@ class EventSources:
     def __init__(self, clock: Clock, ports: Ports) -> None:
         self.clock = clock
         self.ports = ports
-        self._pollers: dict[str, SqsPoller] = {}
+        self._pollers: dict[str, SqsPoller | StreamPoller] = {}
 
     def run(self, source: SqsSource) -> None:
         """Start polling for ``source``, replacing the poller of an earlier configuration."""
         self.stop(source.uuid)
         poller = SqsPoller(source, self.clock, self.ports.queues, self.ports.functions)
+        poller.start()
+        self._pollers[source.uuid] = poller
+
+    def streams(self, source: StreamSource) -> ShardedStreams:
+        return cast(ShardedStreams, self.ports.get(source.port))
+
+    def run_stream(self, source: StreamSource, hooks: StreamHooks | None = None) -> None:
+        """Start polling a Kinesis or DynamoDB stream, replacing an earlier poller."""
+        self.stop(source.uuid)
+        poller = StreamPoller(source, self.clock, self.streams(source), self.ports.functions,
+                              self.ports, hooks)
         poller.start()
         self._pollers[source.uuid] = poller
 
@@ -38,4 +53,5 @@ class EventSources:
             self.stop(uuid)
 
 
-__all__ = ["EventSources", "SqsPoller", "SqsSource"]
+__all__ = ["EventSources", "SqsPoller", "SqsSource", "StreamHooks", "StreamPoller",
+           "StreamSource"]
