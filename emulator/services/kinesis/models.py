@@ -1,8 +1,7 @@
 """The stored records of Kinesis Data Streams.
 
 A stream's metadata, shards and consumers are one record; the data records are stored in
-batches (one PutRecord or PutRecords worth per shard), so a write is one row, and retention
-deletes whole batches.
+batches (services/shard_store.py), one PutRecord or PutRecords worth per shard.
 """
 
 from __future__ import annotations
@@ -13,13 +12,6 @@ from typing_extensions import TypedDict
 from emulator.store import Record
 
 STREAMS = "streams"  # key: stream name
-BATCHES = "batches"  # key: batch_key(stream, shard, first sequence)
-
-
-def batch_key(stream: str, shard_id: str, first_sequence: int) -> str:
-    return f"{stream}\x1f{shard_id}\x1f{first_sequence:060d}"
-
-
 class ShardModel(Record):
     shard_id: str
     index: int  # the number in its id, also encoded in its sequence numbers
@@ -73,11 +65,4 @@ class EntryData(TypedDict):
     size: int
 
 
-class BatchModel(Record):
-    stream: str
-    shard_id: str
-    entries: list[EntryData] = Field(default_factory=list)
-
-
-__all__ = ["BATCHES", "STREAMS", "BatchModel", "ConsumerModel", "EntryData", "ShardModel",
-           "StreamModel", "batch_key"]
+__all__ = ["STREAMS", "ConsumerModel", "EntryData", "ShardModel", "StreamModel"]

@@ -39,7 +39,7 @@ class DataStreamsPort:
     def start(self, stream_arn: str, shard_id: str, starting_position: str,
               timestamp: float | None = None) -> int:
         live = self._live(stream_arn)
-        log = live.logs.get(shard_id) if live else None
+        log = live.shards.logs.get(shard_id) if live else None
         if log is None:
             return 0
         if starting_position == "LATEST":
@@ -51,7 +51,7 @@ class DataStreamsPort:
     def read(self, stream_arn: str, shard_id: str, after: int,
              limit: int) -> list[ShardRecord]:
         live = self._live(stream_arn)
-        log = live.logs.get(shard_id) if live else None
+        log = live.shards.logs.get(shard_id) if live else None
         if log is None:
             return []
         return [ShardRecord(
@@ -64,14 +64,14 @@ class DataStreamsPort:
 
     def pending(self, stream_arn: str, shard_id: str, after: int) -> int:
         live = self._live(stream_arn)
-        log = live.logs.get(shard_id) if live else None
+        log = live.shards.logs.get(shard_id) if live else None
         return log.pending(after) if log is not None else 0
 
     async def wait(self, stream_arn: str, deadline: float) -> bool:
         live = self._live(stream_arn)
         if live is None:
             return False
-        return await live.changes.wait(self._provider.clock, deadline)
+        return await live.shards.changes.wait(self._provider.clock, deadline)
 
 
 __all__ = ["DataStreamsPort"]

@@ -36,7 +36,7 @@ class KinesisProvider(ConsumersApi, ReshardingApi, RecordsApi, SettingsApi):
                     "name": model.name, "arn": model.arn, "account": account,
                     "region": region, "mode": model.mode,
                     "shards": len([s for s in model.shards if s.end_sequence is None]),
-                    "records": sum(len(log) for log in live.logs.values()),
+                    "records": sum(len(log) for log in live.shards.logs.values()),
                 })
         return {"streams": streams}
 

@@ -147,7 +147,7 @@ class RecordsApi(KinesisBase):
         shard = live.shard(shard_id)
         if shard is None:
             raise shard_not_found(shard_id, live.model.name, live.model.account)
-        log = live.logs[shard_id]
+        log = live.shards.logs[shard_id]
         kind = shard_iterator_type
         by_sequence = kind in ("AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER")
         if by_sequence != (starting_sequence_number is not None):
@@ -190,7 +190,7 @@ class RecordsApi(KinesisBase):
         if live is None:
             stream = token.stream.rsplit("/", 1)[-1]
             raise stream_not_found(stream, ctx.account_id)
-        log = live.logs.get(token.shard_id)
+        log = live.shards.logs.get(token.shard_id)
         if log is None:
             raise shard_not_found(token.shard_id, live.model.name, live.model.account)
         entries = log.read(token.after, limit or DEFAULT_GET_LIMIT, GET_RECORDS_LIMIT)

@@ -36,7 +36,7 @@ class ReshardingApi(StreamsApi):
         return shard
 
     def _close(self, live: LiveStream, shard: ShardModel) -> None:
-        log = live.logs[shard.shard_id]
+        log = live.shards.logs[shard.shard_id]
         last = log.last_sequence
         if last is None:
             live.counter += 1
@@ -47,7 +47,7 @@ class ReshardingApi(StreamsApi):
 
     def _changed(self, live: LiveStream) -> None:
         self.data.save(live)
-        live.changes.notify()
+        live.shards.changes.notify()
 
     def split_shard(self, ctx: RequestContext, *, shard_to_split: str,
                     new_starting_hash_key: str, stream_name: str | None = None,

@@ -63,7 +63,7 @@ class StreamsApi(KinesisBase):
             end_hash=str(end_hash), start_sequence=sequence_number(model.tag, live.counter, index),
             created=self.clock.now())
         model.shards.append(shard)
-        live.add_log(shard)
+        live.shards.add(shard.shard_id, int(shard.start_sequence))
         return shard
 
     def open_shard_count(self, account: str, region: str) -> int:
