@@ -25,6 +25,7 @@ PROVIDERS: dict[str, str] = {
     "xray": "emulator.services.xray.provider:XrayProvider",
     "cognito-idp": "emulator.services.cognito_idp.provider:CognitoIdpProvider",
     "kinesis": "emulator.services.kinesis.provider:KinesisProvider",
+    "dynamodbstreams": "emulator.services.dynamodbstreams.provider:DynamoDbStreamsProvider",
     "apigatewaymanagementapi": "emulator.services.apigatewaymanagementapi.provider:ManagementApiProvider",  # noqa: E501
     "cloudformation": "emulator.services.cloudformation.provider:CloudFormationProvider",
     "iam": "emulator.services.iam.provider:IamProvider",

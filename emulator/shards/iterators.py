@@ -7,6 +7,7 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 # Eight bytes of version in front, as the tokens AWS hands out begin with "AAAAAAAAAAE".
 _HEADER = b"\x00\x00\x00\x00\x00\x00\x00\x01"
@@ -28,6 +29,18 @@ class IteratorToken:
         return IteratorToken(self.stream, self.shard_id, after, issued)
 
 
+def _java_date(epoch: float) -> str:
+    """A moment as Java's Date.toString() prints it in UTC, as AWS's messages show it."""
+    return datetime.fromtimestamp(epoch, tz=UTC).strftime("%a %b %d %H:%M:%S UTC %Y")
+
+
+def expired_message(issued: float, now: float, lifetime: float) -> str:
+    """ExpiredIteratorException's message, as Kinesis words it."""
+    return (f"Iterator expired. The iterator was created at time {_java_date(issued)} while "
+            f"right now it is {_java_date(now)} which is further in the future than the "
+            f"tolerated delay of {int(lifetime * 1000)} milliseconds.")
+
+
 def decode(token: str) -> IteratorToken | None:
     """The token's fields, or None when it is not a token this emulator made."""
     try:
@@ -44,4 +57,4 @@ def decode(token: str) -> IteratorToken | None:
     return result
 
 
-__all__ = ["IteratorToken", "decode"]
+__all__ = ["IteratorToken", "decode", "expired_message"]

@@ -75,15 +75,16 @@ def event_record(source: StreamSource, shard_id: str, record: ShardRecord) -> di
 
 
 def filter_view(entry: dict[str, Any]) -> dict[str, Any]:
-    """What filter patterns see: for Kinesis, the record with ``data`` decoded when it holds
-    JSON (https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html)."""
+    """What filter patterns see (https://docs.aws.amazon.com/lambda/latest/dg/
+    invocation-eventfiltering.html): for Kinesis the record's ``kinesis`` members
+    (partitionKey, data...) with ``data`` decoded when it holds JSON; for DynamoDB the whole
+    record (eventName, dynamodb...)."""
     kinesis = entry.get("kinesis")
     if not isinstance(kinesis, dict):
         return entry
-    view = dict(entry)
+    view = dict(kinesis)
     with contextlib.suppress(binascii.Error, ValueError, UnicodeDecodeError):
-        view["kinesis"] = {**kinesis,
-                           "data": json.loads(base64.b64decode(kinesis.get("data", "")))}
+        view["data"] = json.loads(base64.b64decode(kinesis.get("data", "")))
     return view
 
 

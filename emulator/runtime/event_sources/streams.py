@@ -59,7 +59,8 @@ class ShardWorker:
         self.shard_id = shard_id
         self.base = position  # every record at or before it is handled
         self.done: set[int] = set()  # records after ``base`` already handled (lanes)
-        self.state = "reading"  # reading, parked (on the stream), sleeping (on the clock)
+        # reading, processing, parked (on the stream) or sleeping (on the clock)
+        self.state = "reading"
         self.invoking = 0  # lanes with a batch under way and not sleeping
         self.windows: dict[int, Window] = {}
         self.task: asyncio.Task[None] | None = None
@@ -176,12 +177,14 @@ class ShardWorker:
                and (force or w.due(now))]
         if not due:
             return False
-        self.invoking += len(due)
+        self.invoking += 1
+        self.state = "processing"
         try:
             for window in due:
                 await self.runner.finish_window(self.shard_id, window)
         finally:
-            self.invoking -= len(due)
+            self.invoking -= 1
+            self.state = "reading"
         return True
 
     def _lanes(self, records: list[ShardRecord]) -> dict[int, list[ShardRecord]]:
@@ -210,10 +213,12 @@ class ShardWorker:
     async def _process(self, records: list[ShardRecord]) -> None:
         lanes = self._lanes(records)
         self.invoking += len(lanes)
+        self.state = "processing"  # busy while a lane invokes, not while all wait the clock
         try:
             await asyncio.gather(*(self._lane(lane, batch) for lane, batch in lanes.items()))
         finally:
             self.invoking -= len(lanes)
+            self.state = "reading"
 
     async def _lane(self, lane: int, batch: list[ShardRecord]) -> None:
         source = self.source

@@ -8,8 +8,6 @@ shard they increase with every record.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from emulator import arns
 from emulator.wire.errors import ServiceError
 
@@ -69,14 +67,8 @@ def parse_sequence(text: str) -> tuple[int, int, int] | None:
     return int(text[2:tag_end]), int(text[tag_end:counter_end]), int(text[counter_end:])
 
 
-def java_date(epoch: float) -> str:
-    """A moment as Java's Date.toString() prints it in UTC, as Kinesis messages show it."""
-    return datetime.fromtimestamp(epoch, tz=UTC).strftime("%a %b %d %H:%M:%S UTC %Y")
-
-
 __all__ = [
     "invalid_argument",
-    "java_date",
     "limit_exceeded",
     "parse_sequence",
     "resource_in_use",

@@ -18,7 +18,6 @@ from emulator.services.kinesis.common import KinesisBase
 from emulator.services.kinesis.models import EntryData, ShardModel
 from emulator.services.kinesis.naming import (
     invalid_argument,
-    java_date,
     parse_sequence,
     sequence_number,
     shard_id,
@@ -28,7 +27,7 @@ from emulator.services.kinesis.naming import (
 from emulator.services.kinesis.state import LiveStream
 from emulator.shards import IteratorToken
 from emulator.shards.hashing import hash_key, parse_hash_key
-from emulator.shards.iterators import decode
+from emulator.shards.iterators import decode, expired_message
 from emulator.shards.log import ShardLog
 from emulator.wire.errors import ServiceError
 
@@ -183,9 +182,7 @@ class RecordsApi(KinesisBase):
         if now - token.issued > ITERATOR_LIFETIME:
             raise ServiceError(
                 "ExpiredIteratorException",
-                f"Iterator expired. The iterator was created at time {java_date(token.issued)} "
-                f"while right now it is {java_date(now)} which is further in the future than "
-                f"the tolerated delay of {int(ITERATOR_LIFETIME * 1000)} milliseconds.")
+                expired_message(token.issued, now, ITERATOR_LIFETIME))
         live = self.by_arn(token.stream)
         if live is None:
             stream = token.stream.rsplit("/", 1)[-1]
