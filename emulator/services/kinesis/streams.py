@@ -11,6 +11,7 @@ import base64
 import binascii
 import json
 import random
+import re
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +27,7 @@ from emulator.services.kinesis.naming import (
 )
 from emulator.services.kinesis.state import LiveStream
 from emulator.shards.hashing import even_ranges
+from emulator.wire.errors import ServiceError
 
 ON_DEMAND_SHARDS = 4
 SHARD_LIMIT = 500
@@ -33,6 +35,8 @@ ON_DEMAND_STREAM_LIMIT = 50
 DEFAULT_DESCRIBE_LIMIT = 100
 DEFAULT_LIST_SHARDS = 1000
 DEFAULT_LIST_STREAMS = 100
+NAME_PATTERN = "[a-zA-Z0-9_.-]+"
+_NAME = re.compile(NAME_PATTERN)
 
 
 def _token(payload: dict[str, Any]) -> str:
@@ -79,6 +83,12 @@ class StreamsApi(KinesisBase):
                       max_record_size_in_ki_b: int | None = None,
                       warm_throughput_mi_bps: int | None = None, **_: Any) -> dict[str, Any]:
         account, region = ctx.account_id, ctx.region
+        if not _NAME.fullmatch(stream_name):
+            raise ServiceError(
+                "ValidationException",
+                f"1 validation error detected: Value '{stream_name}' at 'streamName' failed to "
+                "satisfy constraint: Member must satisfy regular expression pattern: "
+                f"{NAME_PATTERN}")
         table = self.data.streams(account, region)
         if stream_name in table:
             raise resource_in_use(f"Stream {stream_name} under account {account} already "
