@@ -16,7 +16,7 @@ from emulator.accounts import account_for
 from emulator.config import Settings
 from emulator.context import RequestContext
 from emulator.services.registry import ServiceRegistry
-from emulator.wire import parse, rest_xml, serialize, specs, validate, xml_in
+from emulator.wire import cbor, parse, rest_xml, serialize, specs, validate, xml_in
 from emulator.wire.errors import ServiceError, internal_failure, not_implemented
 from emulator.wire.request import WireRequest
 from emulator.wire.routing import Route, route
@@ -34,6 +34,8 @@ class Outcome:
 
 def _parse(found: Route, request: WireRequest) -> parse.Params:
     if found.protocol == "json":
+        if cbor.speaks_cbor(request):
+            return cbor.parse(found.operation, request)
         return parse.parse_json(found.operation, request)
     if found.protocol == "query":
         return parse.parse_query(found.operation, request)
@@ -45,8 +47,11 @@ def _parse(found: Route, request: WireRequest) -> parse.Params:
     return parse.parse_rest_json(found.operation, request, found.labels)
 
 
-def _serialize(found: Route, output: dict[str, Any], request_id: str) -> WireResponse:
+def _serialize(found: Route, output: dict[str, Any], request_id: str,
+               request: WireRequest) -> WireResponse:
     if found.protocol == "json":
+        if cbor.speaks_cbor(request):
+            return cbor.serialize(found.operation, output)
         return serialize.serialize_json(found.operation, output)
     if found.protocol == "query":
         return serialize.serialize_query(found.operation, output, request_id)
@@ -183,7 +188,7 @@ class Dispatcher:
         result = method(context, **kwargs)
         if inspect.isawaitable(result):
             result = await result
-        response = _serialize(found, result or {}, request_id)
+        response = _serialize(found, result or {}, request_id, request)
         if context.response_status is not None:
             response.status = context.response_status
         response.headers.update(context.response_headers)
@@ -197,9 +202,12 @@ class Dispatcher:
             if found.protocol == "rest-xml":
                 return rest_xml.serialize_error(found.service, error, request_id, model,
                                                 _host_id(request_id))
-            return serialize.serialize_error(
+            answer = serialize.serialize_error(
                 found.protocol, found.service, error, request_id, model
             )
+            if found.protocol == "json" and cbor.speaks_cbor(request):
+                return cbor.error_response(answer)
+            return answer
         protocol = "rest-json"
         if "Action" in request.form and "x-amz-target" not in request.headers:
             protocol = "query"

@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
+import cbor2
+import httpx
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
@@ -214,3 +216,57 @@ def test_a_deleted_stream_refuses_its_iterators(kinesis: Any, streams: Streams) 
     kinesis.delete_stream(StreamName=name)
     assert error_of(kinesis.get_records, ShardIterator=iterator)[0] == (
         "ResourceNotFoundException")
+
+
+def _cbor_call(emulator: EmulatorHandle, operation: str, body: dict[str, Any]) -> httpx.Response:
+    """A request as the AWS SDKs for Java send it to Kinesis: CBOR, same target."""
+    return httpx.post(emulator.endpoint_url, content=cbor2.dumps(body), headers={
+        "Content-Type": "application/x-amz-cbor-1.1",
+        "X-Amz-Target": f"Kinesis_20131202.{operation}",
+        "Authorization": "AWS4-HMAC-SHA256 Credential=test/20240101/"
+                         f"{emulator.region}/kinesis/aws4_request, SignedHeaders=host, "
+                         "Signature=0"})
+
+
+def _cbor_answer(reply: httpx.Response) -> Any:
+    assert reply.headers["content-type"] == "application/x-amz-cbor-1.1"
+    return cbor2.loads(reply.content,
+                       semantic_decoders={1: lambda value, immutable: ("millis", value)})
+
+
+def test_a_client_speaking_cbor_is_answered_in_cbor(emulator: EmulatorHandle,
+                                                    streams: Streams) -> None:
+    name, _ = streams.create()
+    put = _cbor_call(emulator, "PutRecord", {"StreamName": name, "Data": b"\x00\xffbytes",
+                                             "PartitionKey": "pk"})
+    assert put.status_code == 200
+    sequence = _cbor_answer(put)["SequenceNumber"]
+    iterator = _cbor_answer(_cbor_call(emulator, "GetShardIterator", {
+        "StreamName": name, "ShardId": "shardId-000000000000",
+        "ShardIteratorType": "AT_SEQUENCE_NUMBER",
+        "StartingSequenceNumber": sequence}))["ShardIterator"]
+    [record] = _cbor_answer(_cbor_call(emulator, "GetRecords", {
+        "ShardIterator": iterator}))["Records"]
+    assert record["Data"] == b"\x00\xffbytes"  # a byte string, not base64 text
+    kind, millis = record["ApproximateArrivalTimestamp"]
+    assert kind == "millis" and abs(millis / 1000 - emulator.clock.now()) < 60
+    moment = cbor2.CBORTag(1, int(emulator.clock.now() * 1000) - 60_000)
+    by_time = _cbor_call(emulator, "GetShardIterator", {
+        "StreamName": name, "ShardId": "shardId-000000000000",
+        "ShardIteratorType": "AT_TIMESTAMP", "Timestamp": moment})
+    assert by_time.status_code == 200
+    missing = _cbor_call(emulator, "DescribeStream", {"StreamName": "no-such-stream"})
+    assert missing.status_code == 400
+    error = _cbor_answer(missing)
+    assert error["__type"].endswith("ResourceNotFoundException")
+    assert error["message"] == "Stream no-such-stream under account 000000000000 not found."
+    broken = httpx.post(emulator.endpoint_url, content=b"\xbf\x61", headers={
+        "Content-Type": "application/x-amz-cbor-1.1",
+        "X-Amz-Target": "Kinesis_20131202.PutRecord"})
+    assert broken.status_code == 400
+    assert _cbor_answer(broken)["__type"].endswith("SerializationException")
+    # The JSON clients are unaffected: the same record through boto3.
+    assert emulator.client("kinesis").get_records(ShardIterator=emulator.client(
+        "kinesis").get_shard_iterator(StreamName=name, ShardId="shardId-000000000000",
+                                      ShardIteratorType="TRIM_HORIZON")["ShardIterator"])[
+        "Records"][0]["Data"] == b"\x00\xffbytes"

@@ -1,0 +1,174 @@
+"""The CBOR form of the json protocol (``application/x-amz-cbor-1.1``).
+
+AWS SDKs for Java (and the Kinesis Client Library) send Kinesis requests as CBOR instead of
+JSON: the same ``X-Amz-Target`` and the same member names, but a CBOR body, blobs as byte
+strings and timestamps as tag 1 holding epoch milliseconds. Answers and errors go back in the
+form the request came in. Nothing here knows a service: any json-protocol service a client
+speaks CBOR to is answered the same way (the newer smithy-rpc-v2-cbor protocol is a different
+one).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import cbor2
+from botocore.model import OperationModel, Shape, StructureShape
+
+from emulator.wire.parse import Params, WireTypeError, serialization_error
+from emulator.wire.request import WireRequest
+from emulator.wire.serialize import WireResponse, _as_datetime
+
+CONTENT_TYPE = "application/x-amz-cbor-1.1"
+_TIMESTAMP_TAG = 1
+
+
+class _Millis:
+    """A tag-1 value as it came: epoch milliseconds (or seconds from other encoders)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+def _keep_timestamp(value: Any, immutable: bool) -> _Millis:
+    return _Millis(value)
+
+
+def speaks_cbor(request: WireRequest) -> bool:
+    return request.content_type.split(";")[0].strip().lower() == CONTENT_TYPE
+
+
+def loads(body: bytes) -> Any:
+    """A CBOR body as Python values, timestamps kept as they came; raises the
+    SerializationException AWS gives for a body it cannot read."""
+    if not body:
+        return {}
+    stream = io.BytesIO(body)
+    try:
+        value = cbor2.CBORDecoder(stream, semantic_decoders={
+            _TIMESTAMP_TAG: _keep_timestamp}).decode()
+    except (cbor2.CBORError, ValueError, TypeError, OverflowError, RecursionError) as error:
+        raise serialization_error(f"Could not read the CBOR body: {error}") from None
+    if stream.tell() != len(body):
+        raise serialization_error("Could not read the CBOR body: it goes on after its end.")
+    return value
+
+
+def _timestamp(value: Any, path: str) -> datetime:
+    raw = value.value if isinstance(value, _Millis) else value
+    if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+        raise WireTypeError(path, "timestamp", raw)
+    # Tagged integers are milliseconds, as the SDKs for Java write them; an untagged number
+    # is seconds, as in JSON.
+    seconds = raw / 1000 if isinstance(value, _Millis) and isinstance(raw, int) else raw
+    try:
+        return datetime.fromtimestamp(seconds, tz=UTC)
+    except (ValueError, OverflowError, OSError) as error:
+        raise WireTypeError(path, "timestamp", raw) from error
+
+
+def from_cbor(shape: Shape, value: Any, path: str) -> Any:
+    kind = shape.type_name
+    if kind == "structure":
+        assert isinstance(shape, StructureShape)
+        if shape.is_document_type:
+            return value
+        if not isinstance(value, dict):
+            raise WireTypeError(path, "structure", value)
+        result: Params = {}
+        for name, member in shape.members.items():
+            wire_name = member.serialization.get("name", name)
+            if wire_name in value and value[wire_name] is not None:
+                result[name] = from_cbor(member, value[wire_name], f"{path}.{name}")
+        return result
+    if kind == "list":
+        if not isinstance(value, list):
+            raise WireTypeError(path, "list", value)
+        return [from_cbor(shape.member, item, f"{path}.{index}")
+                for index, item in enumerate(value, 1) if item is not None]
+    if kind == "map":
+        if not isinstance(value, dict):
+            raise WireTypeError(path, "map", value)
+        return {str(key): from_cbor(shape.value, item, f"{path}.{key}")
+                for key, item in value.items() if item is not None}
+    if kind == "timestamp":
+        return _timestamp(value, path)
+    if kind == "blob":
+        if isinstance(value, (bytes, bytearray)):
+            return bytes(value)
+        raise WireTypeError(path, "byte string", value)
+    if kind == "string":
+        if not isinstance(value, str):
+            raise WireTypeError(path, "string", value)
+        return value
+    if kind in ("integer", "long"):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise WireTypeError(path, "integer", value)
+        return value
+    if kind in ("float", "double"):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise WireTypeError(path, "number", value)
+        return float(value)
+    if kind == "boolean":
+        if not isinstance(value, bool):
+            raise WireTypeError(path, "boolean", value)
+        return value
+    return value
+
+
+def parse(operation: OperationModel, request: WireRequest) -> Params:
+    document = loads(request.body)
+    shape = operation.input_shape
+    if shape is None:
+        return {}
+    parsed = from_cbor(shape, document, "")
+    assert isinstance(parsed, dict)
+    return parsed
+
+
+def to_cbor(shape: Shape, value: Any) -> Any:
+    kind = shape.type_name
+    if kind == "structure":
+        assert isinstance(shape, StructureShape)
+        if shape.is_document_type:
+            return value
+        return {member.serialization.get("name", name): to_cbor(member, value[name])
+                for name, member in shape.members.items()
+                if name in value and value[name] is not None}
+    if kind == "list":
+        return [to_cbor(shape.member, item) for item in value]
+    if kind == "map":
+        return {str(key): to_cbor(shape.value, item) for key, item in value.items()}
+    if kind == "timestamp":
+        return cbor2.CBORTag(_TIMESTAMP_TAG, round(_as_datetime(value).timestamp() * 1000))
+    if kind == "blob":
+        return value.encode("utf-8") if isinstance(value, str) else bytes(value)
+    if kind in ("float", "double") and isinstance(value, (int, float)):
+        return float(value)
+    return value
+
+
+def serialize(operation: OperationModel, output: dict[str, Any]) -> WireResponse:
+    shape = operation.output_shape
+    document = to_cbor(shape, output) if shape is not None else {}
+    return WireResponse(200, cbor2.dumps(document), {"Content-Type": CONTENT_TYPE})
+
+
+def error_response(json_error: WireResponse) -> WireResponse:
+    """A json-protocol error answer (``__type``, ``message``...) re-written as CBOR."""
+    try:
+        document = json.loads(json_error.body or b"{}")
+    except ValueError:
+        document = {"__type": "InternalFailure", "message": ""}
+    headers = dict(json_error.headers)
+    headers["Content-Type"] = CONTENT_TYPE
+    return WireResponse(json_error.status, cbor2.dumps(document), headers)
+
+
+__all__ = ["CONTENT_TYPE", "error_response", "from_cbor", "loads", "parse", "serialize",
+           "speaks_cbor", "to_cbor"]
