@@ -26,6 +26,7 @@ from bench import (
     console_pages,
     dynamodb_latency,
     first_answer,
+    kinesis_events,
     lambda_invoke,
     lambda_nodejs,
     machine,
@@ -45,7 +46,7 @@ BENCHMARKS = ("startup", "memory", "first-answer", "sqs", "asl", "asl-e2e", "asl
               "xray-udp", "xray-query", "xray-tracing",
               "apigateway", "apigateway-auth", "http-api", "websocket",
               "async",
-              "asl-tasks", "cloudformation", "console", "console-live", "dynamodb", "s3")
+              "asl-tasks", "cloudformation", "console", "console-live", "dynamodb", "s3", "kinesis")
 
 
 def _options(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -86,6 +87,7 @@ def _plan(quick: bool) -> dict[str, Callable[[], list[Result]]]:
         "dynamodb": lambda: dynamodb_latency.run(calls, warmup,
                                                  20_000 if quick else dynamodb_latency.ITEMS),
         "s3": lambda: s3_objects.run(calls, warmup, 3 if quick else 5),
+        "kinesis": lambda: kinesis_events.run(calls // 4, warmup // 2),
     }
 
 
@@ -104,7 +106,8 @@ def _skip_name(name: str) -> str:
              "cloudformation": "CloudFormation deploy",
              "console": "console pages", "console-live": "console live updates",
              "dynamodb": "DynamoDB latency",
-             "s3": "S3 objects"}
+             "s3": "S3 objects",
+             "kinesis": "Kinesis event source"}
     return names.get(name, "SQS latency")
 
 
@@ -123,7 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 apigateway_invoke.Unavailable, async_events.Unavailable,
                 asl_tasks.Unavailable, xray_tracing.Unavailable,
                 cloudformation_deploy.Unavailable, dynamodb_latency.Unavailable,
-                s3_objects.Unavailable) as error:
+                s3_objects.Unavailable, kinesis_events.Unavailable) as error:
             lines.append(Skipped(_skip_name(name), f"emulator not ready: {error}"))
         except Exception as error:
             traceback.print_exc()
