@@ -26,6 +26,7 @@ from emulator.services.dynamodbstreams.naming import (
 )
 from emulator.services.dynamodbstreams.ports import TableChanges, TableStreamsReader
 from emulator.services.dynamodbstreams.state import LiveTableStream, TableStreamData
+from emulator.services.shard_reader import start_position
 from emulator.shards import IteratorToken
 from emulator.shards.iterators import decode, expired_message
 from emulator.wire.errors import ServiceError
@@ -179,15 +180,10 @@ class DynamoDbStreamsProvider(Provider):
         elif sequence_number is not None:
             raise validation(f"SequenceNumber is only allowed with AT_SEQUENCE_NUMBER and "
                              f"AFTER_SEQUENCE_NUMBER, not {kind}")
-        elif kind == "AT_TIMESTAMP":
-            if timestamp is None:
-                raise validation("Timestamp must be provided for ShardIteratorType "
-                                 "AT_TIMESTAMP")
-            after = shard_log.after_time(timestamp.timestamp())
-        elif kind == "LATEST":
-            after = shard_log.tip
+        elif kind == "AT_TIMESTAMP" and timestamp is None:
+            raise validation("Timestamp must be provided for ShardIteratorType AT_TIMESTAMP")
         else:
-            after = shard_log.trimmed_through
+            after = start_position(shard_log, kind, timestamp.timestamp() if timestamp else None)
         token = IteratorToken(live.model.arn, shard_id, after, self.clock.now())
         return {"ShardIterator": f"{live.model.arn}{_ITERATOR_SEPARATOR}{token.encode()}"}
 

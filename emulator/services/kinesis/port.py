@@ -6,21 +6,21 @@ from typing import TYPE_CHECKING
 
 from emulator.ports import ShardInfo, ShardRecord
 from emulator.services.kinesis.common import split_stream_arn
-from emulator.services.kinesis.state import LiveStream
+from emulator.services.shard_reader import ShardReader
+from emulator.services.shard_store import ShardSet
+from emulator.shards import Entry
 
 if TYPE_CHECKING:
     from emulator.services.kinesis.provider import KinesisProvider
 
 
-class DataStreamsPort:
+class DataStreamsPort(ShardReader):
     def __init__(self, provider: KinesisProvider) -> None:
+        super().__init__(provider.clock)
         self._provider = provider
 
-    def _live(self, stream_arn: str) -> LiveStream | None:
-        return self._provider.by_arn(stream_arn)
-
     def resolve(self, source_arn: str) -> str | None:
-        live = self._live(source_arn)
+        live = self._provider.by_arn(source_arn)
         parts = split_stream_arn(source_arn)
         if live is None or parts is None:
             return None
@@ -29,49 +29,25 @@ class DataStreamsPort:
             return None
         return live.model.arn
 
+    def shard_set(self, stream_arn: str) -> ShardSet | None:
+        live = self._provider.by_arn(stream_arn)
+        return live.shards if live is not None and live.model.arn == stream_arn else None
+
     def shards(self, stream_arn: str) -> list[ShardInfo] | None:
-        live = self._live(stream_arn)
+        live = self._provider.by_arn(stream_arn)
         if live is None or live.model.arn != stream_arn:
             return None
         return [ShardInfo(s.shard_id, tuple(s.ancestors), s.end_sequence is not None)
                 for s in live.model.shards]
 
-    def start(self, stream_arn: str, shard_id: str, starting_position: str,
-              timestamp: float | None = None) -> int:
-        live = self._live(stream_arn)
-        log = live.shards.logs.get(shard_id) if live else None
-        if log is None:
-            return 0
-        if starting_position == "LATEST":
-            return log.tip
-        if starting_position == "AT_TIMESTAMP" and timestamp is not None:
-            return log.after_time(timestamp)
-        return log.trimmed_through
-
-    def read(self, stream_arn: str, shard_id: str, after: int,
-             limit: int) -> list[ShardRecord]:
-        live = self._live(stream_arn)
-        log = live.shards.logs.get(shard_id) if live else None
-        if log is None:
-            return []
-        return [ShardRecord(
-            sequence=e.item["sequence"], position=e.sequence, arrival=e.arrival, size=e.size,
-            key=e.item["partition_key"],
-            record={"kinesisSchemaVersion": "1.0", "partitionKey": e.item["partition_key"],
-                    "sequenceNumber": e.item["sequence"], "data": e.item["data"],
-                    "approximateArrivalTimestamp": round(e.arrival, 3)},
-        ) for e in log.read(after, limit)]
-
-    def pending(self, stream_arn: str, shard_id: str, after: int) -> int:
-        live = self._live(stream_arn)
-        log = live.shards.logs.get(shard_id) if live else None
-        return log.pending(after) if log is not None else 0
-
-    async def wait(self, stream_arn: str, deadline: float) -> bool:
-        live = self._live(stream_arn)
-        if live is None:
-            return False
-        return await live.shards.changes.wait(self._provider.clock, deadline)
+    def event_record(self, entry: Entry) -> ShardRecord:
+        item = entry.item
+        return ShardRecord(
+            sequence=item["sequence"], position=entry.sequence, arrival=entry.arrival,
+            size=entry.size, key=item["partition_key"],
+            record={"kinesisSchemaVersion": "1.0", "partitionKey": item["partition_key"],
+                    "sequenceNumber": item["sequence"], "data": item["data"],
+                    "approximateArrivalTimestamp": round(entry.arrival, 3)})
 
 
 __all__ = ["DataStreamsPort"]

@@ -25,6 +25,7 @@ from emulator.services.kinesis.naming import (
     stream_not_found,
 )
 from emulator.services.kinesis.state import LiveStream
+from emulator.services.shard_reader import start_position
 from emulator.shards import IteratorToken
 from emulator.shards.hashing import hash_key, parse_hash_key
 from emulator.shards.iterators import decode, expired_message
@@ -164,12 +165,8 @@ class RecordsApi(KinesisBase):
             raise invalid_argument(f"Request specified {kind} and also a Timestamp.")
         if by_sequence:
             after = self._sequence_position(live, shard, kind, starting_sequence_number or "")
-        elif kind == "AT_TIMESTAMP":
-            after = log.after_time(timestamp.timestamp()) if timestamp else log.tip
-        elif kind == "LATEST":
-            after = log.tip
         else:
-            after = log.trimmed_through
+            after = start_position(log, kind, timestamp.timestamp() if timestamp else None)
         token = IteratorToken(live.model.arn, shard_id, after, self.clock.now())
         return {"ShardIterator": token.encode()}
 
