@@ -111,27 +111,36 @@ class ShardWorker:
         """Records after the checkpoint not yet handled, those no filter wants dropped."""
         source = self.source
         want = source.batch_size * source.parallelization
-        found = self.poller.streams.read(source.stream_arn, self.shard_id, self.base,
-                                         want + len(self.done))
-        kept: list[ShardRecord] = []
-        dropped: list[ShardRecord] = []
-        for record in found:
-            if record.position in self.done:
-                continue
-            if matches(source, event_record(source, self.shard_id, record)):
-                kept.append(record)
-            else:
-                dropped.append(record)
-        if dropped:
+        while True:
+            found = self.poller.streams.read(source.stream_arn, self.shard_id, self.base,
+                                             want + len(self.done))
+            kept: list[ShardRecord] = []
+            dropped: list[ShardRecord] = []  # the unwanted records before the first wanted
+            for record in found:
+                if record.position in self.done:
+                    continue
+                if matches(source, event_record(source, self.shard_id, record)):
+                    kept.append(record)
+                elif not kept:
+                    dropped.append(record)
+            # Unwanted records after a wanted one are dropped once they lead a later read,
+            # so the checkpoint never passes a record still to deliver.
             self._handled(dropped)
-        return kept
+            if kept or not dropped:
+                return kept
 
     def _handled(self, records: list[ShardRecord]) -> None:
         """Mark records handled and move the checkpoint over what is handled in a row."""
         if not records:
             return
-        self.done.update(record.position for record in records)
         source = self.source
+        if source.parallelization == 1 and not self.done:
+            # One lane hands records over in shard order, each run starting right after the
+            # checkpoint, so the last one is the new checkpoint.
+            self.base = max(self.base, records[-1].position)
+            self.poller.hooks.checkpoint(self.shard_id, self.base)
+            return
+        self.done.update(record.position for record in records)
         moved = False
         while self.done:
             following = self.poller.streams.read(source.stream_arn, self.shard_id, self.base, 1)

@@ -454,3 +454,18 @@ def test_a_deleted_stream_stops_its_workers_and_reports_a_problem() -> None:
         h.stop()
 
     run(main)
+
+
+def test_unwanted_records_between_wanted_ones_never_move_the_checkpoint_past_them() -> None:
+    async def main() -> None:
+        h = Harness(batch_size=1, filters=[compile_pattern('{"data": {"keep": [true]}}')])
+        h.streams.add_shard("s0")
+        for n, keep in enumerate([True, True, False, True, False]):
+            h.streams.put("s0", "a", {"keep": keep, "n": n})
+        h.start()
+        await h.idle()
+        assert [batch[0]["n"] for batch in h.function.batches()] == [0, 1, 3]
+        assert h.checkpoints["s0"] == h.streams.logs["s0"].tip
+        h.stop()
+
+    run(main)
