@@ -9,8 +9,15 @@ from emulator import arns
 from emulator.context import RequestContext
 from emulator.services.base import Provider
 from emulator.services.kinesis.models import ShardModel, StreamModel
-from emulator.services.kinesis.naming import invalid_argument, stream_not_found
+from emulator.services.kinesis.naming import (
+    invalid_argument,
+    sequence_number,
+    shard_id,
+    stream_not_found,
+)
 from emulator.services.kinesis.state import LiveStream, StreamData
+
+SHARD_LIMIT = 500  # open shards per account and region
 
 
 def split_stream_arn(arn: str) -> tuple[str, str, str, str | None] | None:
@@ -90,6 +97,26 @@ class KinesisBase(Provider):
         live = self.data.live(model)
         self.data.trim(live)
         return live
+
+    def open_shard(self, live: LiveStream, start_hash: int, end_hash: int, *,
+                   parents: tuple[str | None, str | None] = (None, None),
+                   ancestors: list[str] | None = None) -> ShardModel:
+        """Add an open shard for a key range (not yet stored)."""
+        model = live.model
+        index = model.next_shard_index
+        model.next_shard_index += 1
+        shard = ShardModel(
+            shard_id=shard_id(index), index=index, parent=parents[0],
+            adjacent_parent=parents[1], ancestors=ancestors or [], start_hash=str(start_hash),
+            end_hash=str(end_hash), start_sequence=sequence_number(model.tag, live.counter, index),
+            created=self.clock.now())
+        model.shards.append(shard)
+        live.shards.add(shard.shard_id, int(shard.start_sequence))
+        return shard
+
+    def open_shard_count(self, account: str, region: str) -> int:
+        return sum(len([s for s in model.shards if s.end_sequence is None])
+                   for model in self.data.streams(account, region).values())
 
     def reset(self) -> None:
         if self._data is not None:

@@ -14,9 +14,10 @@ from emulator.services.kinesis.port import DataStreamsPort
 from emulator.services.kinesis.records import RecordsApi
 from emulator.services.kinesis.resharding import ReshardingApi
 from emulator.services.kinesis.settings import SettingsApi
+from emulator.services.kinesis.streams import StreamsApi
 
 
-class KinesisProvider(ConsumersApi, ReshardingApi, RecordsApi, SettingsApi):
+class KinesisProvider(StreamsApi, RecordsApi, ReshardingApi, ConsumersApi, SettingsApi):
     service_name = "kinesis"
     _port: DataStreamsPort | None = None
 

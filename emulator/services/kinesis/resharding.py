@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from emulator.context import RequestContext
+from emulator.services.kinesis.common import SHARD_LIMIT, KinesisBase
 from emulator.services.kinesis.models import ShardModel
 from emulator.services.kinesis.naming import (
     invalid_argument,
@@ -19,11 +20,10 @@ from emulator.services.kinesis.naming import (
     shard_not_found,
 )
 from emulator.services.kinesis.state import LiveStream
-from emulator.services.kinesis.streams import SHARD_LIMIT, StreamsApi
 from emulator.shards.hashing import even_ranges, parse_hash_key, split_range
 
 
-class ReshardingApi(StreamsApi):
+class ReshardingApi(KinesisBase):
     def _open(self, live: LiveStream, shard_name: str, action: str) -> ShardModel:
         shard = live.shard(shard_name)
         model = live.model

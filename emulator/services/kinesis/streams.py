@@ -16,13 +16,16 @@ from datetime import datetime
 from typing import Any
 
 from emulator.context import RequestContext
-from emulator.services.kinesis.common import KinesisBase, monitoring_shape, shard_shape
+from emulator.services.kinesis.common import (
+    SHARD_LIMIT,
+    KinesisBase,
+    monitoring_shape,
+    shard_shape,
+)
 from emulator.services.kinesis.models import ShardModel, StreamModel
 from emulator.services.kinesis.naming import (
     invalid_argument,
     resource_in_use,
-    sequence_number,
-    shard_id,
     stream_arn_of,
 )
 from emulator.services.kinesis.state import LiveStream
@@ -30,7 +33,6 @@ from emulator.shards.hashing import even_ranges
 from emulator.wire.errors import ServiceError
 
 ON_DEMAND_SHARDS = 4
-SHARD_LIMIT = 500
 ON_DEMAND_STREAM_LIMIT = 50
 DEFAULT_DESCRIBE_LIMIT = 100
 DEFAULT_LIST_SHARDS = 1000
@@ -54,26 +56,6 @@ def _read_token(token: str) -> dict[str, Any]:
 
 
 class StreamsApi(KinesisBase):
-    def open_shard(self, live: LiveStream, start_hash: int, end_hash: int, *,
-                   parents: tuple[str | None, str | None] = (None, None),
-                   ancestors: list[str] | None = None) -> ShardModel:
-        """Add an open shard for a key range (not yet stored)."""
-        model = live.model
-        index = model.next_shard_index
-        model.next_shard_index += 1
-        shard = ShardModel(
-            shard_id=shard_id(index), index=index, parent=parents[0],
-            adjacent_parent=parents[1], ancestors=ancestors or [], start_hash=str(start_hash),
-            end_hash=str(end_hash), start_sequence=sequence_number(model.tag, live.counter, index),
-            created=self.clock.now())
-        model.shards.append(shard)
-        live.shards.add(shard.shard_id, int(shard.start_sequence))
-        return shard
-
-    def open_shard_count(self, account: str, region: str) -> int:
-        return sum(len([s for s in model.shards if s.end_sequence is None])
-                   for model in self.data.streams(account, region).values())
-
     # -- operations ------------------------------------------------------------------------
 
     def create_stream(self, ctx: RequestContext, *, stream_name: str,

@@ -407,6 +407,7 @@ class EventSourceMappingsApi(InvokeApi):
     def reset(self) -> None:
         if self._event_sources is not None:
             self._event_sources.reset()
+        self._processing_results = None
         super().reset()
 
     def busy(self) -> list[str]:
