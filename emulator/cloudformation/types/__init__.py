@@ -9,6 +9,7 @@ from emulator.cloudformation.types import (
     dynamodb,
     events,
     iam,
+    kinesis,
     lambda_,
     logs,
     secrets,
@@ -18,4 +19,4 @@ from emulator.cloudformation.types import (
 )
 
 __all__ = ["apigateway", "apigatewayv2", "cloudformation", "cognito", "dynamodb", "events",
-           "iam", "lambda_", "logs", "secrets", "sns", "sqs", "stepfunctions"]
+           "iam", "kinesis", "lambda_", "logs", "secrets", "sns", "sqs", "stepfunctions"]
