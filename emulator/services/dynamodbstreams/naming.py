@@ -1,4 +1,4 @@
-"""Names, numbers, sizes and errors of DynamoDB Streams.
+"""Names, numbers, attribute-value forms and errors of DynamoDB Streams.
 
 Sequence numbers are 26 decimal digits (AWS's are 21 to 40) that grow with every record of a
 stream; shard ids look like AWS's (``shardId-`` twenty digits of creation time, a dash and
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import secrets
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from emulator.wire.errors import ServiceError
@@ -94,51 +93,6 @@ def _wire_value(kind: str, value: Any) -> Any:
     return value
 
 
-def item_size(item: dict[str, Any] | None) -> int:
-    """Bytes of an item (or key) as DynamoDB counts them: each name's UTF-8 length plus its
-    value's size (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/
-    CapacityUnitCalculations.html)."""
-    if not item:
-        return 0
-    return sum(len(name.encode("utf-8", "surrogatepass")) + _value_size(value)
-               for name, value in item.items())
-
-
-def _number_size(text: str) -> int:
-    try:
-        digits = Decimal(text).normalize().as_tuple().digits
-    except (InvalidOperation, ValueError):
-        return len(text)
-    return (len(digits) + 1) // 2 + 1
-
-
-def _value_size(value: Any) -> int:
-    if not isinstance(value, dict) or len(value) != 1:
-        return 0
-    (kind, data), = value.items()
-    if kind == "S":
-        return len(str(data).encode("utf-8", "surrogatepass"))
-    if kind == "N":
-        return _number_size(str(data))
-    if kind == "B":
-        return len(data) if isinstance(data, (bytes, bytearray)) else len(
-            base64.b64decode(data))
-    if kind in ("BOOL", "NULL"):
-        return 1
-    if kind == "SS":
-        return sum(len(str(v).encode("utf-8", "surrogatepass")) for v in data)
-    if kind == "NS":
-        return sum(_number_size(str(v)) for v in data)
-    if kind == "BS":
-        return sum(_value_size({"B": v}) for v in data)
-    if kind == "L":
-        return 3 + sum(1 + _value_size(v) for v in data)
-    if kind == "M":
-        return 3 + sum(1 + len(k.encode("utf-8", "surrogatepass")) + _value_size(v)
-                       for k, v in data.items())
-    return 0
-
-
-__all__ = ["item_size", "parse_sequence", "resource_not_found", "sequence_number",
+__all__ = ["parse_sequence", "resource_not_found", "sequence_number",
            "shard_id", "shard_not_found", "stream_not_found", "to_text", "to_wire",
            "validation"]

@@ -16,10 +16,10 @@ from typing import Any
 
 from emulator import arns
 from emulator.clock import Clock
+from emulator.dynamodb.size import item_size
 from emulator.ports import ItemChange, TableStream
 from emulator.services.dynamodbstreams.models import STREAMS, ShardModel, StreamModel
 from emulator.services.dynamodbstreams.naming import (
-    item_size,
     parse_sequence,
     sequence_number,
     shard_id,
@@ -64,7 +64,7 @@ def stream_record(model: StreamModel, change: ItemChange, sequence: str) -> dict
     view = model.view_type
     body: dict[str, Any] = {"ApproximateCreationDateTime": math.floor(change.time),
                             "Keys": to_text(change.keys)}
-    size = item_size(change.keys)
+    size = item_size(change.keys)  # the item size rules, as DynamoDB counts SizeBytes
     if view in ("NEW_IMAGE", "NEW_AND_OLD_IMAGES") and change.new_image is not None:
         body["NewImage"] = to_text(change.new_image)
         size += item_size(change.new_image)
