@@ -199,6 +199,8 @@ READS: dict[str, tuple[str, dict[str, Any]]] = {
     "secretsmanager": ("list_secrets", {}),
     "dynamodb": ("list_tables", {}),
     "s3": ("list_buckets", {}),
+    "kinesis": ("list_streams", {}),
+    "dynamodbstreams": ("list_streams", {}),
 }
 
 
