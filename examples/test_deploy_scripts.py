@@ -54,6 +54,8 @@ DEPLOYS: dict[str, Callable[[EmulatorHandle], Any]] = {
     "websocket_chat/deploy_websocket_chat.py": lambda e: _load(
         "websocket_chat/deploy_websocket_chat.py").deploy(
             e.client("sqs"), e.client("lambda"), e.client("apigatewayv2")),
+    "s3_thumbnails/deploy_thumbnails.py": lambda e: _load(
+        "s3_thumbnails/deploy_thumbnails.py").deploy(_clients(e)),
 }
 
 

@@ -10,12 +10,18 @@ from __future__ import annotations
 
 import io
 import os
+import sys
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import boto3
+
+# The examples share deploy_support.py (create or update; invoke URLs) one folder up.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from deploy_support import allow, put_function
 
 FUNCTIONS = Path(__file__).parent / "functions"
 ROLE = "arn:aws:iam::000000000000:role/thumbnails"
@@ -42,15 +48,12 @@ def deploy(client: Any) -> Pipeline:
     for bucket in (UPLOADS, THUMBNAILS, DEPLOYMENTS):
         s3.create_bucket(Bucket=bucket)
     s3.put_object(Bucket=DEPLOYMENTS, Key="thumbnail/v1.zip", Body=_package())
-    arn: str = lam.create_function(
-        FunctionName="thumbnail", Runtime="python3.12", Role=ROLE,
-        Handler="thumbnail.handler", Timeout=30,
-        Code={"S3Bucket": DEPLOYMENTS, "S3Key": "thumbnail/v1.zip"},
-        Environment={"Variables": {"OUTPUT_BUCKET": THUMBNAILS}})["FunctionArn"]
-    lam.get_waiter("function_active_v2").wait(FunctionName="thumbnail")
-    lam.add_permission(FunctionName="thumbnail", StatementId="s3-invokes",
-                       Action="lambda:InvokeFunction", Principal="s3.amazonaws.com",
-                       SourceArn=f"arn:aws:s3:::{UPLOADS}")
+    arn = put_function(lam, "thumbnail", Runtime="python3.12", Role=ROLE,
+                       Handler="thumbnail.handler", Timeout=30,
+                       code={"S3Bucket": DEPLOYMENTS, "S3Key": "thumbnail/v1.zip"},
+                       Environment={"Variables": {"OUTPUT_BUCKET": THUMBNAILS}})
+    allow(lam, "thumbnail", "s3-invokes", Action="lambda:InvokeFunction",
+          Principal="s3.amazonaws.com", SourceArn=f"arn:aws:s3:::{UPLOADS}")
     s3.put_bucket_notification_configuration(Bucket=UPLOADS, NotificationConfiguration={
         "LambdaFunctionConfigurations": [{
             "Id": "make-thumbnails", "LambdaFunctionArn": arn,
