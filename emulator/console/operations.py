@@ -14,8 +14,8 @@ from botocore import xform_name
 
 from emulator import ids
 from emulator.context import RequestContext
+from emulator.errors import ServiceError, not_implemented
 from emulator.wire import specs, validate
-from emulator.wire.errors import ServiceError, not_implemented
 
 
 class Registry(Protocol):

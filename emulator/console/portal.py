@@ -12,7 +12,7 @@ from starlette.responses import Response
 from emulator.console.page import Page, View, route
 from emulator.console.reference import reference
 from emulator.console.security import mask_key
-from emulator.wire.errors import ServiceError
+from emulator.errors import ServiceError
 
 INVOKE = "/_aws/execute-api/{api}/{stage}"
 

@@ -32,8 +32,8 @@ from emulator.console.door import CONSOLE_PATH, PORTAL_PATH
 from emulator.console.operations import Operations
 from emulator.console.page import Page, PageRoute, View, discover
 from emulator.console.security import COOKIE, FIELD, HEADER, Sessions, ShownOnce, same_origin
+from emulator.errors import ServiceError
 from emulator.traffic import RequestLog
-from emulator.wire.errors import ServiceError
 
 log = logging.getLogger("emulator.console")
 T = TypeVar("T")

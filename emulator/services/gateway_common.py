@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from emulator.wire.errors import ServiceError
+from emulator.errors import ServiceError
 
 if TYPE_CHECKING:
     from emulator.store import Record, ServiceStore

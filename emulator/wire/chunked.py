@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
 
+from emulator.errors import ServiceError
 from emulator.streams import ByteStream
-from emulator.wire.errors import ServiceError
 
 MAX_LINE = 4096
 

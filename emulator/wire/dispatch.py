@@ -7,7 +7,7 @@ import hashlib
 import inspect
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from botocore import xform_name
 
@@ -15,14 +15,28 @@ from emulator import ids, traffic
 from emulator.accounts import account_for
 from emulator.config import Settings
 from emulator.context import RequestContext
-from emulator.services.registry import ServiceRegistry
+from emulator.errors import ServiceError, internal_failure, not_implemented
 from emulator.wire import cbor, parse, rest_xml, serialize, specs, validate, xml_in
-from emulator.wire.errors import ServiceError, internal_failure, not_implemented
 from emulator.wire.request import WireRequest
 from emulator.wire.routing import Route, route
 from emulator.wire.serialize import WireResponse
 
 log = logging.getLogger("emulator.requests")
+
+
+class Providers(Protocol):
+    """Where the dispatcher finds the provider of a service (the service registry)."""
+
+    @property
+    def names(self) -> list[str]:
+        """The botocore names of the services that have a provider."""
+        ...
+
+    def get(self, service: str) -> Any:
+        """The provider of ``service`` (None when there is none)."""
+        ...
+
+    async def ensure_started(self, service: str, provider: Any) -> None: ...
 
 
 @dataclass
@@ -102,7 +116,7 @@ def _host_id(request_id: str) -> str:
 
 
 class Dispatcher:
-    def __init__(self, settings: Settings, services: ServiceRegistry) -> None:
+    def __init__(self, settings: Settings, services: Providers) -> None:
         self.settings = settings
         self.services = services
 
@@ -168,7 +182,7 @@ class Dispatcher:
         method = getattr(provider, method_name, None) if provider is not None else None
         if method is None:
             raise not_implemented(found.service, found.operation.name)
-        await self.services.ensure_started(found.service, provider)  # type: ignore[arg-type]
+        await self.services.ensure_started(found.service, provider)
         scope = request.credential_scope
         legacy_key = request.legacy_access_key if scope is None else None
         context = RequestContext(
@@ -216,4 +230,4 @@ class Dispatcher:
         return serialize.serialize_error(protocol, None, error, request_id)
 
 
-__all__ = ["Dispatcher", "Outcome", "account_for"]
+__all__ = ["Dispatcher", "Outcome", "Providers", "account_for"]

@@ -19,8 +19,8 @@ from urllib.parse import unquote
 from botocore.model import OperationModel, Shape, StructureShape
 from botocore.utils import parse_timestamp
 
+from emulator.errors import ServiceError
 from emulator.wire import chunked
-from emulator.wire.errors import ServiceError
 from emulator.wire.request import WireRequest
 
 Params = dict[str, Any]

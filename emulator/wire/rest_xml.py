@@ -12,8 +12,8 @@ from typing import Any
 
 from botocore.model import OperationModel, ServiceModel, Shape, StructureShape
 
+from emulator.errors import ServiceError
 from emulator.wire import specs
-from emulator.wire.errors import ServiceError
 from emulator.wire.serialize import (
     WireResponse,
     resolve_error,

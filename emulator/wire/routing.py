@@ -14,8 +14,8 @@ from urllib.parse import parse_qsl, unquote
 
 from botocore.model import OperationModel
 
+from emulator.errors import ServiceError, unknown_service
 from emulator.wire import specs
-from emulator.wire.errors import ServiceError, unknown_service
 from emulator.wire.request import WireRequest
 
 # The wire protocols parse.py and serialize.py speak.

@@ -16,9 +16,9 @@ from xml.sax.saxutils import escape
 
 from botocore.model import OperationModel, ServiceModel, Shape, StructureShape
 
+from emulator.errors import ServiceError
 from emulator.streams import SMALL_READ, ByteStream, FileRange
 from emulator.wire import specs
-from emulator.wire.errors import ServiceError
 
 
 @dataclass

@@ -12,7 +12,7 @@ from typing import Any
 
 from botocore.model import Shape, StructureShape
 
-from emulator.wire.errors import ServiceError
+from emulator.errors import ServiceError
 
 
 @dataclass(frozen=True)

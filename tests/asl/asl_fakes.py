@@ -6,17 +6,13 @@ import json
 from typing import Any
 
 from emulator.clock import Clock
+from emulator.errors import ServiceError
 from emulator.ports import InvokeResult
 
 
-class InvokeError(Exception):
-    """What the Lambda Invoke API raises (ServiceError-shaped)."""
-
-    def __init__(self, code: str, message: str, status: int) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.status = status
+def InvokeError(code: str, message: str, status: int) -> ServiceError:
+    """What the Lambda Invoke API raises."""
+    return ServiceError(code, message, status=status)
 
 
 class FakeFunctions:

@@ -129,16 +129,16 @@ def test_throttling_by_stage_and_route_settings_on_the_clock(emulator: EmulatorH
     integration = api.lambda_integration(new_function(emulator, ECHO))
     api.route("GET /slow", integration)
     api.route("GET /fast", integration)
-    api.stage(DefaultRouteSettings={"ThrottlingBurstLimit": 2, "ThrottlingRateLimit": 1.0},
+    # One token every 100 s: a slow machine's real seconds between requests refill nothing.
+    api.stage(DefaultRouteSettings={"ThrottlingBurstLimit": 2, "ThrottlingRateLimit": 0.01},
               RouteSettings={"GET /fast": {"ThrottlingBurstLimit": 5,
                                            "ThrottlingRateLimit": 100.0}})
-    emulator.clock.set(emulator.clock.now())  # freeze the clock between requests
     try:
         assert [api.get("/slow").status_code for _ in range(3)] == [200, 200, 429]
         limited = api.get("/slow")
         assert limited.json() == {"message": "Too Many Requests"}
         assert [api.get("/fast").status_code for _ in range(5)] == [200] * 5
-        emulator.clock.advance(1.0)
+        emulator.clock.advance(100.0)
         assert api.get("/slow").status_code == 200
         assert api.get("/slow").status_code == 429
     finally:

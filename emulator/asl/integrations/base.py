@@ -20,6 +20,7 @@ from emulator.asl.integrations import catalog
 from emulator.asl.integrations.callbacks import Callbacks
 from emulator.asl.resources import Resource
 from emulator.clock import Clock
+from emulator.errors import ServiceError
 from emulator.ports import FunctionInvoker
 
 
@@ -150,9 +151,9 @@ def optimized_failure(service: str, error: BaseException) -> StatesError:
         return error
     prefix, generic = catalog.OPTIMIZED_ERRORS.get(service, (service.capitalize(),
                                                             "AmazonServiceException"))
-    code = str(getattr(error, "code", "") or "")
-    message = str(getattr(error, "message", "") or error)
-    status = getattr(error, "status", None) or 400
+    code, message, status = "", str(error), 400
+    if isinstance(error, ServiceError):
+        code, message, status = error.code, error.message or str(error), error.status or 400
     name = catalog.exception_name(prefix, code) if code else f"{prefix}.{generic}"
     service_name = generic.removesuffix("Exception")
     cause = (f"{message} (Service: {service_name}; Status Code: {status}; Error Code: "

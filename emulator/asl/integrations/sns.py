@@ -12,13 +12,8 @@ from typing import Any, cast
 from emulator import ids
 from emulator.asl.errors import StatesError
 from emulator.asl.integrations.base import Call, as_text, optimized_failure, sdk_metadata
+from emulator.errors import ServiceError
 from emulator.ports import TopicAccess
-
-
-class _TopicNotFound(Exception):
-    code = "NotFound"
-    status = 404
-    message = "Topic does not exist"
 
 
 async def publish(call: Call) -> Any:
@@ -31,7 +26,7 @@ async def publish(call: Call) -> Any:
     port = call.services.port("topics")
     try:
         if port is None:  # no SNS in this emulator yet: no topic exists
-            raise _TopicNotFound()
+            raise ServiceError("NotFound", "Topic does not exist", status=404)
         topics = cast(TopicAccess, port)
         reply = topics.publish(
             str(topic), as_text(params["Message"]), subject=params.get("Subject"),

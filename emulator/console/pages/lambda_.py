@@ -13,7 +13,7 @@ from emulator.console import logview
 from emulator.console.page import Page, View, route
 from emulator.console.samples import sample_texts
 from emulator.console.security import mask_document
-from emulator.wire.errors import ServiceError
+from emulator.errors import ServiceError
 
 SHOWN = 100  # functions listed at first; ?limit= shows more
 TAIL_STREAMS = 5  # the streams with the latest events

@@ -10,7 +10,7 @@ from typing import Any
 from starlette.responses import Response
 
 from emulator.console.page import Page, View, route
-from emulator.wire.errors import ServiceError
+from emulator.errors import ServiceError
 
 PEEKED = 20
 

@@ -16,7 +16,7 @@ from starlette.responses import Response
 from emulator.console import statemachine, svg
 from emulator.console.layout import layout
 from emulator.console.page import Page, View, route
-from emulator.wire.errors import ServiceError
+from emulator.errors import ServiceError
 
 EXECUTIONS_SHOWN = 100
 HISTORY_LIMIT = 5000

@@ -12,7 +12,7 @@ from emulator.console import svg
 from emulator.console.layout import Edge, Graph, Node, layout
 from emulator.console.page import Page, View, route
 from emulator.console.waterfall import waterfall
-from emulator.wire.errors import ServiceError
+from emulator.errors import ServiceError
 
 WINDOWS = {"5": "5 minutes", "60": "1 hour", "360": "6 hours", "1440": "24 hours"}
 SHOWN = 100

@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from emulator.errors import summary
 from emulator.gateway.authorizers import policy
 from emulator.ports import Ports
 
@@ -77,8 +78,7 @@ async def invoke(ports: Ports, uri: str, event: dict[str, Any], *, account: str,
     except LookupError:
         raise Misconfigured("the Lambda service is not available") from None
     except Exception as exc:  # the Invoke API's own error, e.g. an unknown function
-        code = getattr(exc, "code", type(exc).__name__)
-        raise Misconfigured(f"{code}: {getattr(exc, 'message', str(exc))}") from None
+        raise Misconfigured(summary(exc)) from None
     latency = int((time.perf_counter() - started) * 1000)
     if result.function_error:
         message = _error_message(result.payload)

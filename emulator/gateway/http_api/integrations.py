@@ -14,6 +14,7 @@ import httpx
 
 from emulator import ids
 from emulator.context import RequestContext
+from emulator.errors import ServiceError, summary
 from emulator.gateway.http_api import events
 from emulator.gateway.http_api.mapping import MappedRequest, Sources, evaluate, map_request
 from emulator.gateway.http_api.responses import response_v1, response_v2
@@ -56,9 +57,7 @@ async def aws_lambda(inv: HttpInvocation, integration: dict[str, Any], ports: Po
     except LookupError:
         raise HttpApiError(500, log="the Lambda service is not available") from None
     except Exception as exc:  # the Invoke API's own error, e.g. an unknown function
-        code = getattr(exc, "code", type(exc).__name__)
-        raise HttpApiError(500, log=f"Lambda invocation failed: {code}: "
-                                    f"{getattr(exc, 'message', exc)}") from None
+        raise HttpApiError(500, log=f"Lambda invocation failed: {summary(exc)}") from None
     inv.integration_status = str(result.status_code)
     if result.function_error:
         inv.error_message = result.payload.decode("utf-8", "replace")
@@ -136,9 +135,9 @@ def _plain(value: Any) -> Any:
 
 
 def _service_error(exc: Exception) -> tuple[int, dict[str, Any]]:
-    code = getattr(exc, "code", type(exc).__name__)
-    status = getattr(exc, "status", None) or 400
-    return int(status), {"__type": code, "message": getattr(exc, "message", str(exc))}
+    if isinstance(exc, ServiceError):
+        return exc.status or 400, {"__type": exc.code, "message": exc.message}
+    return 400, {"__type": type(exc).__name__, "message": str(exc)}
 
 
 async def _states(inv: HttpInvocation, ports: Ports, action: str, params: dict[str, str]

@@ -14,6 +14,7 @@ import re
 from typing import Any
 from urllib.parse import parse_qsl
 
+from emulator.errors import ServiceError
 from emulator.gateway.integrations.base import Backends
 from emulator.gateway.invocation import GatewayError, IntegrationResult, Invocation
 from emulator.gateway.mapping import substitute_stage_variables, to_json
@@ -76,9 +77,9 @@ def _port(backends: Backends, name: str, service: str) -> Any:
 
 
 def _service_error(exc: Exception) -> dict[str, Any]:
-    code = getattr(exc, "code", type(exc).__name__)
-    return {"Error": {"Code": code, "Message": getattr(exc, "message", str(exc))},
-            "_status": 400}
+    code, message = (exc.code, exc.message) if isinstance(exc, ServiceError) else (
+        type(exc).__name__, str(exc))
+    return {"Error": {"Code": code, "Message": message}, "_status": 400}
 
 
 async def _sns(inv: Invocation, backends: Backends, style: str, rest: str) -> dict[str, Any]:

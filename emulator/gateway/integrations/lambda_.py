@@ -8,6 +8,7 @@ import json
 import re
 from typing import Any
 
+from emulator.errors import summary
 from emulator.gateway import lambda_answers
 from emulator.gateway.integrations.base import Backends, api_binary_types, binary_type
 from emulator.gateway.invocation import (
@@ -142,10 +143,8 @@ async def _invoke(inv: Invocation, backends: Backends, payload: bytes,
         raise internal_error("Execution failed due to configuration error: "
                              "the Lambda service is not available") from None
     except Exception as exc:  # the Invoke API's own error, e.g. an unknown function
-        code = getattr(exc, "code", type(exc).__name__)
-        message = getattr(exc, "message", str(exc))
-        raise internal_error(f"Execution failed due to configuration error: {code}: "
-                             f"{message}") from None
+        raise internal_error("Execution failed due to configuration error: "
+                             + summary(exc)) from None
 
 
 async def aws_proxy(inv: Invocation, backends: Backends) -> IntegrationResult:

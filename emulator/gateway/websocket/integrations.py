@@ -19,6 +19,7 @@ from typing import Any, cast
 import httpx
 
 from emulator.clock import Clock
+from emulator.errors import summary
 from emulator.gateway.integrations.aws_services import aws_service
 from emulator.gateway.integrations.base import Backends
 from emulator.gateway.integrations.lambda_ import FUNCTION_URI
@@ -116,9 +117,7 @@ async def _invoke(call: Call, function: str, payload: bytes, ports: Ports
     except LookupError:
         raise IntegrationFailed("the Lambda service is not available") from None
     except Exception as exc:  # the Invoke API's own error, e.g. an unknown function
-        code = getattr(exc, "code", type(exc).__name__)
-        raise IntegrationFailed(f"Lambda invocation failed: {code}: "
-                                f"{getattr(exc, 'message', exc)}") from None
+        raise IntegrationFailed(f"Lambda invocation failed: {summary(exc)}") from None
     call.status = str(result.status_code)
     return result.payload, result.function_error
 

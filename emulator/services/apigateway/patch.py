@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from emulator.wire.errors import ServiceError
+from emulator.errors import ServiceError
 
 SCALAR, INT, FLOAT, BOOL, MAP, BOOL_MAP, LIST, OBJECT = (
     "str", "int", "float", "bool", "map", "boolmap", "list", "object"

@@ -12,11 +12,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from emulator.context import RequestContext
+from emulator.errors import ServiceError
 from emulator.gateway.websocket.callback import ADDRESSED
 from emulator.gateway.websocket.connections import Connection
 from emulator.gateway.websocket.engine import Gone, PayloadTooLarge, WebSocketGateway
 from emulator.services.base import Provider
-from emulator.wire.errors import ServiceError
 
 
 def _gone() -> ServiceError:

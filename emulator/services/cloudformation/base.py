@@ -15,6 +15,7 @@ from emulator.cloudformation.errors import TemplateError
 from emulator.cloudformation.ports import ServiceFailure
 from emulator.cloudformation.types.base import use_models
 from emulator.context import RequestContext
+from emulator.errors import ServiceError
 from emulator.runtime.background import Background
 from emulator.services.base import Provider
 from emulator.services.cloudformation import runner
@@ -27,7 +28,6 @@ from emulator.services.cloudformation.models import (
 )
 from emulator.store import Table
 from emulator.wire import specs
-from emulator.wire.errors import ServiceError
 
 PAGE = 100
 # What a stack caught in an operation by a restart becomes.

@@ -19,9 +19,9 @@ from botocore.model import Shape, StructureShape
 from emulator import ids
 from emulator.cloudformation.ports import ServiceFailure
 from emulator.context import RequestContext
+from emulator.errors import ServiceError
 from emulator.ports import Ports
 from emulator.wire import specs, validate
-from emulator.wire.errors import ServiceError
 from emulator.wire.serialize import resolve_error
 
 

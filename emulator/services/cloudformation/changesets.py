@@ -9,11 +9,11 @@ from typing import Any
 
 from emulator.cloudformation.changes import resource_changes
 from emulator.context import RequestContext
+from emulator.errors import ServiceError
 from emulator.services.cloudformation import runner
 from emulator.services.cloudformation.base import page, validation
 from emulator.services.cloudformation.models import ChangeSetRecord, StackRecord
 from emulator.services.cloudformation.operations import StackOperations
-from emulator.wire.errors import ServiceError
 
 _NAME = re.compile(r"^[a-zA-Z][-a-zA-Z0-9]*$")
 NO_CHANGES = ("The submitted information didn't contain changes. Submit different information "

@@ -12,11 +12,11 @@ from emulator.cloudformation import loader, template
 from emulator.cloudformation.errors import TemplateError
 from emulator.cloudformation.parameters import check_declarations as parameters_check
 from emulator.context import RequestContext
+from emulator.errors import ServiceError
 from emulator.services.cloudformation import describe, runner
 from emulator.services.cloudformation.base import page, validation
 from emulator.services.cloudformation.changesets import ChangeSetsApi
 from emulator.services.cloudformation.models import StackRecord
-from emulator.wire.errors import ServiceError
 
 _STACK_NAME = re.compile(r"^[a-zA-Z][-a-zA-Z0-9]*$")
 

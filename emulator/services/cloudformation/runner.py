@@ -17,8 +17,8 @@ from emulator.cloudformation.ports import ServiceCall, ServiceFailure
 from emulator.cloudformation.resources import TYPES
 from emulator.cloudformation.state import ResourceState, StackEvent
 from emulator.cloudformation.template import Prepared, check_attributes, prepare
+from emulator.errors import ServiceError
 from emulator.services.cloudformation.models import StackRecord
-from emulator.wire.errors import ServiceError
 
 log = logging.getLogger("emulator.cloudformation")
 _SSM_TYPE = re.compile(r"^AWS::SSM::Parameter::Value<.+>$")

@@ -14,6 +14,7 @@ from typing import Any
 
 from emulator import ids
 from emulator.context import RequestContext
+from emulator.errors import ServiceError
 from emulator.services.cognito_idp import tokens
 from emulator.services.cognito_idp.common import invalid, not_authorized
 from emulator.services.cognito_idp.models import (
@@ -25,7 +26,6 @@ from emulator.services.cognito_idp.models import (
 )
 from emulator.services.cognito_idp.pools import token_validity
 from emulator.services.cognito_idp.users import UsersApi, check_password
-from emulator.wire.errors import ServiceError
 
 PASSWORD_FLOWS = {"USER_PASSWORD_AUTH": ("ALLOW_USER_PASSWORD_AUTH", "USER_PASSWORD_AUTH")}
 ADMIN_PASSWORD_FLOWS = {"ADMIN_USER_PASSWORD_AUTH": ("ALLOW_ADMIN_USER_PASSWORD_AUTH",

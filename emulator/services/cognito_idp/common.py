@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from emulator.context import RequestContext
+from emulator.errors import ServiceError
 from emulator.services.base import Provider
 from emulator.services.cognito_idp.models import (
     CLIENTS,
@@ -25,7 +26,6 @@ from emulator.services.cognito_idp.models import (
     user_key,
 )
 from emulator.store import Table
-from emulator.wire.errors import ServiceError
 
 
 def invalid(message: str) -> ServiceError:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from emulator.context import RequestContext
+from emulator.errors import ServiceError
 from emulator.services.cognito_idp.common import CognitoBase
 from emulator.services.cognito_idp.models import GROUPS, GroupRecord, user_key
 from emulator.store import Table
-from emulator.wire.errors import ServiceError
 
 
 def _page(items: list[dict[str, Any]], member: str, limit: int | None,

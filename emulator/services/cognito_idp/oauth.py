@@ -14,12 +14,12 @@ from typing import Any
 
 from emulator import ids
 from emulator.context import RequestContext
+from emulator.errors import ServiceError
 from emulator.services.cognito_idp import tokens
 from emulator.services.cognito_idp.common import CognitoBase, invalid
 from emulator.services.cognito_idp.models import RESOURCE_SERVERS, ResourceServerRecord, user_key
 from emulator.services.cognito_idp.pools import token_validity
 from emulator.store import Table
-from emulator.wire.errors import ServiceError
 
 OAuthAnswer = tuple[int, dict[str, Any]]
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from emulator import ids
 from emulator.context import RequestContext
+from emulator.errors import ServiceError
 from emulator.ports import TokenRejected
 from emulator.services.cognito_idp import tokens
 from emulator.services.cognito_idp.common import (
@@ -23,7 +24,6 @@ from emulator.services.cognito_idp.common import (
     not_authorized,
 )
 from emulator.services.cognito_idp.models import ClientRecord, UserPoolRecord, UserRecord
-from emulator.wire.errors import ServiceError
 
 log = logging.getLogger("emulator.cognito")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from emulator.dynamodb.errors import ConditionFailed, DynamoDBError
-from emulator.wire.errors import ServiceError
+from emulator.errors import ServiceError
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -7,8 +7,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from emulator.errors import ServiceError
 from emulator.services.dynamodb.errors import validation
-from emulator.wire.errors import ServiceError
 
 MAX_GSIS = 20
 MAX_LSIS = 5

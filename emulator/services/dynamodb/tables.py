@@ -15,6 +15,7 @@ from typing import Any
 from emulator import arns, ids
 from emulator.clock import Clock
 from emulator.context import RequestContext
+from emulator.errors import ServiceError
 from emulator.services.dynamodb import schema
 from emulator.services.dynamodb.database import Database, LiveTable, index_specs
 from emulator.services.dynamodb.errors import (
@@ -24,7 +25,6 @@ from emulator.services.dynamodb.errors import (
     validation,
 )
 from emulator.services.dynamodb.models import TableRecord
-from emulator.wire.errors import ServiceError
 
 MAX_LIST_TABLES = 100
 

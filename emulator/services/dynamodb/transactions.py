@@ -18,6 +18,7 @@ from emulator.dynamodb.paths import project
 from emulator.dynamodb.size import item_size
 from emulator.dynamodb.table import key_text
 from emulator.dynamodb.values import Item
+from emulator.errors import ServiceError
 from emulator.services.dynamodb.capacity import consumed, read_units, write_units
 from emulator.services.dynamodb.database import Database, LiveTable, Write
 from emulator.services.dynamodb.items import read_projection
@@ -29,7 +30,6 @@ from emulator.services.dynamodb.writes import (
     prepare_put,
     prepare_update,
 )
-from emulator.wire.errors import ServiceError
 
 TOKEN_SECONDS = 600.0
 _ACTIONS = {"ConditionCheck": prepare_check, "Put": prepare_put, "Delete": prepare_delete,

@@ -12,7 +12,7 @@ import base64
 import secrets
 from typing import Any
 
-from emulator.wire.errors import ServiceError
+from emulator.errors import ServiceError
 
 _SEQUENCE_BASE = 10**25
 

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from emulator.context import RequestContext
+from emulator.errors import ServiceError
 from emulator.ports import TableStreams
 from emulator.services.base import Provider
 from emulator.services.dynamodbstreams.models import STREAMS, ShardModel, StreamModel
@@ -29,7 +30,6 @@ from emulator.services.dynamodbstreams.state import LiveTableStream, TableStream
 from emulator.services.shard_reader import start_position
 from emulator.shards import IteratorToken
 from emulator.shards.iterators import decode, expired_message
-from emulator.wire.errors import ServiceError
 
 log = logging.getLogger("emulator.dynamodbstreams")
 

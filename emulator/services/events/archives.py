@@ -14,10 +14,10 @@ from typing import Any
 
 from emulator import arns
 from emulator.context import RequestContext
+from emulator.errors import ServiceError
 from emulator.event_patterns import compile_pattern
 from emulator.services.events.common import EventsBase, bus_name, not_found, validation
 from emulator.store import Record, Table
-from emulator.wire.errors import ServiceError
 
 ARCHIVES = "archives"  # key: archive name
 REPLAYS = "replays"  # key: replay name

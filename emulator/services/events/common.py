@@ -6,10 +6,10 @@ from typing import Any
 
 from emulator import arns
 from emulator.context import RequestContext
+from emulator.errors import ServiceError
 from emulator.services.base import Provider
 from emulator.services.events.models import BUSES, RULES, BusRecord, RuleRecord
 from emulator.store import Table
-from emulator.wire.errors import ServiceError
 
 DEFAULT_BUS = "default"
 

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from emulator.context import RequestContext
+from emulator.errors import ServiceError
 from emulator.services.events import schedule, transform
 from emulator.services.events.common import (
     DEFAULT_BUS,
@@ -21,7 +22,6 @@ from emulator.services.events.common import (
 from emulator.services.events.models import BusRecord, RuleRecord
 from emulator.services.events.routing import RoutingApi, check_pattern
 from emulator.services.events.targets import unsupported_reason
-from emulator.wire.errors import ServiceError
 
 _NAME = re.compile(r"^[.\-_A-Za-z0-9]{1,64}$")
 _BUS_NAME = re.compile(r"^[/.\-_A-Za-z0-9]{1,256}$")

@@ -10,6 +10,7 @@ from functools import lru_cache
 from typing import Any
 
 from emulator.context import RequestContext
+from emulator.errors import ServiceError
 from emulator.event_patterns import Pattern, PatternError, compile_pattern
 from emulator.runtime.background import Background
 from emulator.services.events import schedule, transform
@@ -21,7 +22,6 @@ from emulator.services.events.common import (
 )
 from emulator.services.events.models import RuleRecord
 from emulator.services.events.targets import TargetDelivery
-from emulator.wire.errors import ServiceError
 from emulator.xray.header import TraceHeader
 
 MAX_ENTRY_BYTES = 256 * 1024

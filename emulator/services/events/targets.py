@@ -16,6 +16,7 @@ from typing import Any
 
 from emulator import arns
 from emulator.clock import Clock
+from emulator.errors import ServiceError
 from emulator.ports import ExecutionStarter, Ports
 from emulator.runtime.background import Background
 
@@ -130,14 +131,15 @@ class TargetDelivery:
         log.warning("could not deliver event %s to %s: %s", event["id"], target["Arn"], error)
         if not queue:
             return
-        code = str(getattr(error, "code", ""))
+        code = error.code if isinstance(error, ServiceError) else ""
+        message = error.message if isinstance(error, ServiceError) else str(error)
         attributes = {
             "RULE_ARN": {"DataType": "String", "StringValue": rule_arn},
             "TARGET_ARN": {"DataType": "String", "StringValue": str(target["Arn"])},
             "ERROR_CODE": {"DataType": "String", "StringValue": _ERROR_CODES.get(
                 code, "SDK_CLIENT_ERROR")},
             "ERROR_MESSAGE": {"DataType": "String",
-                              "StringValue": str(getattr(error, "message", error)) or " "},
+                              "StringValue": message or " "},
             "EXHAUSTED_RETRY_CONDITION": {"DataType": "String", "StringValue": condition},
             "RETRY_ATTEMPTS": {"DataType": "String", "StringValue": str(retries)},
         }

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import quote
 
 from emulator.context import RequestContext
+from emulator.errors import ServiceError
 from emulator.services.base import Provider
 from emulator.services.iam.models import (
     POLICIES,
@@ -23,7 +24,6 @@ from emulator.services.iam.models import (
     RoleRecord,
 )
 from emulator.store import Table
-from emulator.wire.errors import ServiceError
 
 GLOBAL = "global"  # IAM has no regions: every request reads one table set per account
 _NAME = re.compile(r"^[\w+=,.@-]{1,128}$")

@@ -9,7 +9,7 @@ shard they increase with every record.
 from __future__ import annotations
 
 from emulator import arns
-from emulator.wire.errors import ServiceError
+from emulator.errors import ServiceError
 
 SEQUENCE_PREFIX = "49"
 _TAG_DIGITS, _COUNTER_DIGITS, _SHARD_DIGITS = 12, 32, 10

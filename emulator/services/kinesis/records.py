@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from emulator.context import RequestContext
+from emulator.errors import ServiceError
 from emulator.services.kinesis.common import KinesisBase
 from emulator.services.kinesis.models import EntryData, ShardModel
 from emulator.services.kinesis.naming import (
@@ -30,7 +31,6 @@ from emulator.shards import IteratorToken
 from emulator.shards.hashing import hash_key, parse_hash_key
 from emulator.shards.iterators import decode, expired_message
 from emulator.shards.log import ShardLog
-from emulator.wire.errors import ServiceError
 
 ITERATOR_LIFETIME = 300.0  # seconds
 PUT_RECORDS_LIMIT = 5 * 1024 * 1024

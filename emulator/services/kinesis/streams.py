@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from emulator.context import RequestContext
+from emulator.errors import ServiceError
 from emulator.services.kinesis.common import (
     SHARD_LIMIT,
     KinesisBase,
@@ -30,7 +31,6 @@ from emulator.services.kinesis.naming import (
 )
 from emulator.services.kinesis.state import LiveStream
 from emulator.shards.hashing import even_ranges
-from emulator.wire.errors import ServiceError
 
 ON_DEMAND_SHARDS = 4
 ON_DEMAND_STREAM_LIMIT = 50

@@ -14,10 +14,10 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from emulator.context import RequestContext
+from emulator.errors import ServiceError
 from emulator.services.base import Provider
 from emulator.services.kms.models import ALIASES, KEYS, AliasRecord, KeyRecord
 from emulator.store import Table
-from emulator.wire.errors import ServiceError
 
 MAX_PLAINTEXT = 4096
 DAY = 86400.0

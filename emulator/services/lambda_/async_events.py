@@ -3,13 +3,13 @@ events (resumed at start) and what each event runs."""
 
 from __future__ import annotations
 
+from emulator.errors import ServiceError
 from emulator.runtime.destinations import Destinations
 from emulator.runtime.event_queue import AsyncEvent, AsyncTarget, EventQueue
 from emulator.services.lambda_.common import Scope, function_arn
 from emulator.services.lambda_.event_invoke import EventInvokeApi
 from emulator.services.lambda_.tracing import AsyncTracer
 from emulator.store import Table
-from emulator.wire.errors import ServiceError
 
 ASYNC_EVENTS = "async-events"  # key: request id
 

@@ -14,9 +14,9 @@ import tempfile
 import threading
 from pathlib import Path
 
+from emulator.errors import ServiceError
 from emulator.runtime import codezip
 from emulator.services.lambda_.models import CodeRef
-from emulator.wire.errors import ServiceError
 
 UNZIP_FAILED = "Could not unzip uploaded file. Please check your file, then try to upload again."
 

@@ -13,6 +13,7 @@ from typing import Any
 from emulator import arns
 from emulator.clock import Clock
 from emulator.config import Settings
+from emulator.errors import ServiceError
 from emulator.ports import Ports
 from emulator.runtime import runtimes
 from emulator.runtime.invoker import LogSink, Runtime
@@ -37,7 +38,6 @@ from emulator.services.lambda_.models import (
 )
 from emulator.services.lambda_.tracing import xray_variables
 from emulator.store import ServiceStore, Table
-from emulator.wire.errors import ServiceError
 
 NAME = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
 QUALIFIER = re.compile(r"^(\$LATEST|[a-zA-Z0-9_-]+)$")

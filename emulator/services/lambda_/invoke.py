@@ -10,6 +10,7 @@ from typing import Any
 
 from emulator import ids
 from emulator.context import RequestContext
+from emulator.errors import ServiceError
 from emulator.ports import InvokeResult
 from emulator.runtime import runtimes
 from emulator.runtime.spec import (
@@ -29,7 +30,6 @@ from emulator.services.lambda_.common import (
 )
 from emulator.services.lambda_.tracing import InvocationTrace
 from emulator.streams import ByteStream, read_at_most
-from emulator.wire.errors import ServiceError
 
 INVOCATION_TYPES = ("RequestResponse", "Event", "DryRun")
 

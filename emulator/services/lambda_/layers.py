@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from emulator.context import RequestContext
+from emulator.errors import ServiceError
 from emulator.services.lambda_.common import (
     LambdaBase,
     Scope,
@@ -17,7 +18,6 @@ from emulator.services.lambda_.common import (
     timestamp,
 )
 from emulator.services.lambda_.models import HOT_RELOAD_BUCKET, LayerVersionRecord
-from emulator.wire.errors import ServiceError
 
 LAYER_NAME = re.compile(
     r"^(arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\d{12}:layer:)?([a-zA-Z0-9_-]+)$"

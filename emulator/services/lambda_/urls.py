@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl
 
 from emulator import traffic
 from emulator.context import RequestContext
+from emulator.errors import ServiceError
 from emulator.runtime.spec import SYNC_REQUEST_LIMIT
 from emulator.services.lambda_.common import (
     LambdaBase,
@@ -31,7 +32,6 @@ from emulator.services.lambda_.common import (
     timestamp,
 )
 from emulator.services.lambda_.models import URLS, UrlConfigRecord
-from emulator.wire.errors import ServiceError
 
 URL_PREFIX = "/_aws/lambda-url"
 _TEXT_TYPES = ("text/", "application/json", "application/xml", "application/javascript",

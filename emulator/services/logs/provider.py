@@ -15,6 +15,7 @@ from emulator import arns
 from emulator.clock import Clock
 from emulator.config import Settings
 from emulator.context import RequestContext
+from emulator.errors import ServiceError
 from emulator.ports import Ports
 from emulator.services.logs.models import (
     BATCHES,
@@ -29,7 +30,6 @@ from emulator.services.logs.models import (
 from emulator.services.logs.patterns import PatternError, compile_pattern
 from emulator.services.logs.subscriptions import SubscriptionsApi
 from emulator.store import ServiceStore, Table
-from emulator.wire.errors import ServiceError
 
 log = logging.getLogger("emulator.logs")
 

@@ -13,12 +13,12 @@ import json
 from typing import Any
 
 from emulator.context import RequestContext
+from emulator.errors import ServiceError
 from emulator.runtime.background import Background
 from emulator.services.base import Provider
 from emulator.services.logs.models import GROUPS, LogGroupRecord
 from emulator.services.logs.patterns import PatternError, compile_pattern
 from emulator.store import Record, Table
-from emulator.wire.errors import ServiceError
 
 FILTERS = "subscription-filters"  # key: "group\x1fname"
 MAX_FILTERS = 2  # per log group, as AWS allows

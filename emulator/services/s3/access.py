@@ -15,9 +15,9 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from emulator.context import RequestContext
+from emulator.errors import ServiceError
 from emulator.services.s3.errors import access_denied, s3_error
 from emulator.services.s3.models import BucketRecord
-from emulator.wire.errors import ServiceError
 
 MAX_EXPIRES = 604800  # a week, the longest a SigV4 presigned URL may live
 READ_ACTIONS = {"s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket", "s3:GetObjectTagging"}

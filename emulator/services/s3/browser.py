@@ -24,11 +24,11 @@ from starlette.responses import Response
 from emulator import ids
 from emulator.accounts import account_for
 from emulator.context import RequestContext
+from emulator.errors import ServiceError
 from emulator.services.s3 import cors
 from emulator.services.s3.errors import access_denied, invalid_argument, s3_error
 from emulator.streams import ByteStream
 from emulator.wire import rest_xml, specs
-from emulator.wire.errors import ServiceError
 from emulator.wire.routing import host_label
 from emulator.wire.xml_out import text
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from emulator.wire.errors import ServiceError
+from emulator.errors import ServiceError
 
 
 def s3_error(code: str, message: str, status: int = 400, **fields: Any) -> ServiceError:

@@ -18,10 +18,10 @@ from typing import Any
 from urllib.parse import quote_plus
 
 from emulator.context import RequestContext
+from emulator.errors import ServiceError
 from emulator.services.s3.common import S3Base, canonical_id
 from emulator.services.s3.errors import invalid_argument
 from emulator.services.s3.models import BucketRecord, ObjectVersion
-from emulator.wire.errors import ServiceError
 
 log = logging.getLogger("emulator.s3")
 

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote
 
 from emulator.context import RequestContext
+from emulator.errors import ServiceError
 from emulator.services.s3 import conditions, uploads
 from emulator.services.s3.buckets import check_tags
 from emulator.services.s3.common import S3Base, moment, new_version_id
@@ -28,7 +29,6 @@ from emulator.services.s3.errors import (
 from emulator.services.s3.expiry import expiration_header
 from emulator.services.s3.models import BucketRecord, Checksum, ObjectEntry, ObjectVersion
 from emulator.streams import ByteStream
-from emulator.wire.errors import ServiceError
 
 MAX_KEY_BYTES = 1024
 MAX_METADATA_BYTES = 2048

@@ -11,10 +11,10 @@ import uuid
 from typing import Any
 
 from emulator.context import RequestContext
+from emulator.errors import ServiceError
 from emulator.services.base import Provider
 from emulator.services.secretsmanager.models import SECRETS, SecretRecord, SecretVersion
 from emulator.store import Table
-from emulator.wire.errors import ServiceError
 
 CURRENT, PREVIOUS, PENDING = "AWSCURRENT", "AWSPREVIOUS", "AWSPENDING"
 _NAME = re.compile(r"^[A-Za-z0-9/_+=.@-]{1,512}$")

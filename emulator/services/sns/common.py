@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from emulator import arns
+from emulator.errors import ServiceError
 from emulator.services.base import Provider
 from emulator.services.sns.delivery import Deliveries
 from emulator.services.sns.models import (
@@ -14,7 +15,6 @@ from emulator.services.sns.models import (
     TopicRecord,
 )
 from emulator.store import Table
-from emulator.wire.errors import ServiceError
 
 
 def not_found(message: str) -> ServiceError:

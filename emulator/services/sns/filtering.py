@@ -7,9 +7,9 @@ import json
 from functools import lru_cache
 from typing import Any
 
+from emulator.errors import ServiceError
 from emulator.event_patterns import Pattern, PatternError, compile_pattern
 from emulator.services.sns.envelopes import Notification
-from emulator.wire.errors import ServiceError
 
 SCOPES = ("MessageAttributes", "MessageBody")
 

@@ -11,12 +11,12 @@ from typing import Any
 
 from emulator import arns, ids
 from emulator.context import RequestContext
+from emulator.errors import ServiceError
 from emulator.services.sns import filtering
 from emulator.services.sns.common import not_found
 from emulator.services.sns.filtering import invalid
 from emulator.services.sns.models import SubscriptionRecord, TopicRecord
 from emulator.services.sns.publishing import PublishApi
-from emulator.wire.errors import ServiceError
 
 _TOPIC_NAME = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 PROTOCOLS = ("http", "https", "email", "email-json", "sms", "sqs", "application", "lambda",

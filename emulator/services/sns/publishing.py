@@ -10,12 +10,12 @@ from typing import Any
 
 from emulator import ids
 from emulator.context import RequestContext
+from emulator.errors import ServiceError
 from emulator.services.sns import filtering
 from emulator.services.sns.common import SnsBase
 from emulator.services.sns.envelopes import Notification
 from emulator.services.sns.filtering import invalid
 from emulator.services.sns.models import TopicRecord
-from emulator.wire.errors import ServiceError
 from emulator.xray.header import TraceHeader
 
 MAX_MESSAGE_BYTES = 256 * 1024

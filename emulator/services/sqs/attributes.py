@@ -13,9 +13,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from emulator.errors import ServiceError
 from emulator.services.sqs.characters import printable
 from emulator.services.sqs.naming import invalid_parameter
-from emulator.wire.errors import ServiceError
 
 INTEGER_RANGES: dict[str, tuple[int, int]] = {
     "DelaySeconds": (0, 900),

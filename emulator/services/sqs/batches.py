@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from emulator.wire.errors import ServiceError
+from emulator.errors import ServiceError
 
 MAX_ENTRIES = 10
 MAX_BATCH_BYTES = 1_048_576

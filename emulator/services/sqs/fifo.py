@@ -7,10 +7,10 @@ import json
 import re
 from collections.abc import Callable, Iterable
 
+from emulator.errors import ServiceError
 from emulator.services.sqs.models import DedupRecord, QueueRecord
 from emulator.services.sqs.naming import invalid_parameter
 from emulator.store import Table
-from emulator.wire.errors import ServiceError
 
 DEDUP_WINDOW = 300.0  # seconds a deduplication id is remembered
 _TOKEN = re.compile(r"[!-~]{1,128}")  # alphanumerics and punctuation

@@ -9,6 +9,7 @@ from typing import Any
 from emulator import ids
 from emulator.clock import Clock
 from emulator.context import RequestContext
+from emulator.errors import ServiceError
 from emulator.services.sqs import batches, fifo, receipts
 from emulator.services.sqs.characters import ALLOWED, first_invalid
 from emulator.services.sqs.delivery import Delivery
@@ -23,7 +24,6 @@ from emulator.services.sqs.models import AttributeValue, MessageRecord, QueueRec
 from emulator.services.sqs.naming import invalid_parameter
 from emulator.services.sqs.queues import Queues
 from emulator.services.sqs.wakeups import Wakeups
-from emulator.wire.errors import ServiceError
 
 MAX_DELAY = 900
 MAX_VISIBILITY = 43_200

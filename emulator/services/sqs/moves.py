@@ -10,13 +10,13 @@ import base64
 import json
 
 from emulator import ids
+from emulator.errors import ServiceError
 from emulator.services.sqs.delivery import Delivery
 from emulator.services.sqs.models import MOVE_TASKS, MoveTaskRecord, QueueRecord
 from emulator.services.sqs.naming import invalid_parameter
 from emulator.services.sqs.queues import Queues
 from emulator.services.sqs.wakeups import Wakeups
 from emulator.store import Table
-from emulator.wire.errors import ServiceError
 
 MAX_LISTED = 10
 MAX_RATE = 500

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from emulator import arns
+from emulator.errors import ServiceError
 from emulator.services.sqs.characters import printable
-from emulator.wire.errors import ServiceError
 
 _NAME = re.compile(r"[A-Za-z0-9_-]{1,80}")
 _FIFO_NAME = re.compile(r"[A-Za-z0-9_-]{1,75}\.fifo")

@@ -15,6 +15,7 @@ from typing import Any
 from emulator.clock import Clock
 from emulator.config import Settings
 from emulator.context import RequestContext
+from emulator.errors import ServiceError
 from emulator.ports import Ports
 from emulator.services.base import Provider
 from emulator.services.sqs import attributes, fifo, permissions
@@ -28,7 +29,6 @@ from emulator.services.sqs.port import QueuePort
 from emulator.services.sqs.queues import Queues, queue_does_not_exist
 from emulator.services.sqs.wakeups import Wakeups
 from emulator.store import ServiceStore
-from emulator.wire.errors import ServiceError
 
 PURGE_INTERVAL = 60.0
 MAX_LIST_RESULTS = 1000

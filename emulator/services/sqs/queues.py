@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 from emulator.clock import Clock
 from emulator.context import RequestContext
+from emulator.errors import ServiceError
 from emulator.services.sqs import attributes
 from emulator.services.sqs.models import (
     DELETED,
@@ -26,7 +27,6 @@ from emulator.services.sqs.naming import (
     queue_arn,
 )
 from emulator.store import ServiceStore, Table
-from emulator.wire.errors import ServiceError
 
 RECREATE_DELAY = 60.0  # seconds before a deleted queue's name can be used again
 

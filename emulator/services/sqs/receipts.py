@@ -7,8 +7,8 @@ import binascii
 import secrets
 from dataclasses import dataclass
 
+from emulator.errors import ServiceError
 from emulator.services.sqs.characters import printable
-from emulator.wire.errors import ServiceError
 
 
 @dataclass(frozen=True)

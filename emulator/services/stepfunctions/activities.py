@@ -10,10 +10,10 @@ from typing import Any
 
 from emulator.asl.integrations.callbacks import CallbackError, Callbacks
 from emulator.context import RequestContext
+from emulator.errors import ServiceError
 from emulator.services.stepfunctions.models import ActivityRecord
 from emulator.services.stepfunctions.naming import check_name, page, parse_arn
 from emulator.store import ServiceStore, Table
-from emulator.wire.errors import ServiceError
 
 POLL_SECONDS = 60.0
 MAX_OUTPUT = 256 * 1024

@@ -23,6 +23,7 @@ from emulator.asl.nodes import Machine
 from emulator.asl.tracing import ORIGIN, ExecutionTrace
 from emulator.clock import Clock
 from emulator.context import RequestContext
+from emulator.errors import ServiceError
 from emulator.ports import Ports, SegmentRecorder
 from emulator.services.stepfunctions.mock_config import MockConfigFile, split_test_case
 from emulator.services.stepfunctions.models import ExecutionRecord, MachineRecord
@@ -33,7 +34,6 @@ from emulator.services.stepfunctions.naming import (
     page,
 )
 from emulator.store import ServiceStore, Table
-from emulator.wire.errors import ServiceError
 
 log = logging.getLogger("emulator.stepfunctions")
 

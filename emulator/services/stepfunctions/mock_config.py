@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 from emulator.asl.integrations.mocks import MockCase, MockConfig, MockConfigError
-from emulator.wire.errors import ServiceError
+from emulator.errors import ServiceError
 
 
 def split_test_case(arn: str) -> tuple[str, str | None]:

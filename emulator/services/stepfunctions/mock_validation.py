@@ -15,8 +15,8 @@ from botocore.model import Shape, StructureShape
 
 from emulator.asl.integrations import catalog
 from emulator.asl.resources import Resource
+from emulator.errors import ServiceError
 from emulator.wire import specs
-from emulator.wire.errors import ServiceError
 
 _TYPES: dict[str, tuple[type, ...]] = {
     "string": (str,), "integer": (int,), "long": (int,), "float": (int, float),

@@ -6,7 +6,7 @@ import base64
 import re
 from dataclasses import dataclass
 
-from emulator.wire.errors import ServiceError
+from emulator.errors import ServiceError
 
 # Names may not contain white space, brackets, wildcards, these punctuation marks or control
 # characters.

@@ -16,10 +16,10 @@ from emulator.asl.errors import StatesError
 from emulator.asl.integrations import catalog
 from emulator.asl.integrations.base import Child
 from emulator.context import RequestContext
+from emulator.errors import ServiceError
 from emulator.services.stepfunctions.executions import TERMINAL
 from emulator.services.stepfunctions.models import ExecutionRecord
 from emulator.services.stepfunctions.naming import parse_arn
-from emulator.wire.errors import ServiceError
 
 if TYPE_CHECKING:
     from emulator.services.stepfunctions.provider import StepFunctionsProvider

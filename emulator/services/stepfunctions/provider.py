@@ -20,6 +20,7 @@ from emulator.asl.interpreter import Execution
 from emulator.asl.loader import validate
 from emulator.asl.nodes import Machine
 from emulator.context import RequestContext
+from emulator.errors import ServiceError
 from emulator.ports import FunctionInvoker
 from emulator.services.base import Provider
 from emulator.services.stepfunctions.activities import ActivityOperations
@@ -39,7 +40,6 @@ from emulator.services.stepfunctions.sdk import WireSdk
 from emulator.services.stepfunctions.tags import TagOperations
 from emulator.services.stepfunctions.test_state import TestStateOperation
 from emulator.store import Table
-from emulator.wire.errors import ServiceError
 
 
 class StepFunctionsProvider(ExecutionOperations, ActivityOperations, TagOperations,

@@ -24,9 +24,9 @@ from emulator.asl.errors import StatesError
 from emulator.asl.integrations import catalog
 from emulator.config import Settings
 from emulator.context import RequestContext
+from emulator.errors import ServiceError
 from emulator.ports import Ports
 from emulator.wire import parse, specs, validate
-from emulator.wire.errors import ServiceError
 from emulator.wire.serialize import resolve_error
 
 log = logging.getLogger("emulator.stepfunctions")

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from emulator.context import RequestContext
+from emulator.errors import ServiceError
 from emulator.services.stepfunctions.models import ActivityRecord, MachineRecord
 from emulator.services.stepfunctions.naming import parse_arn
 from emulator.store import Table
-from emulator.wire.errors import ServiceError
 
 MAX_TAGS = 50
 

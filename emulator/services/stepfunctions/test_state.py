@@ -24,8 +24,8 @@ from emulator.asl.processing import Frame, Retriable
 from emulator.asl.resources import parse_resource
 from emulator.asl.variables import Variables
 from emulator.context import RequestContext
+from emulator.errors import ServiceError
 from emulator.services.stepfunctions.mock_validation import check_mock_result
-from emulator.wire.errors import ServiceError
 
 
 def _state_definition(definition: str, state_name: str | None) -> tuple[str, str, str]:

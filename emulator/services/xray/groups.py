@@ -6,6 +6,7 @@ from typing import Any
 
 from emulator import arns, ids
 from emulator.context import RequestContext
+from emulator.errors import ServiceError
 from emulator.services.xray.models import (
     GROUPS,
     SETTINGS,
@@ -17,7 +18,6 @@ from emulator.services.xray.models import (
     TelemetryRecord,
 )
 from emulator.store import ServiceStore, Table
-from emulator.wire.errors import ServiceError
 
 DEFAULT_GROUP = "Default"
 MAX_TAGS = 50

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from emulator.clock import Clock
 from emulator.config import DEFAULT_ACCOUNT, Settings
 from emulator.context import RequestContext
+from emulator.errors import ServiceError
 from emulator.ports import Ports
 from emulator.services.base import Provider
 from emulator.services.xray.groups import GroupsMixin
@@ -25,7 +26,6 @@ from emulator.services.xray.host import daemon_for
 from emulator.services.xray.journal import StoreJournal
 from emulator.services.xray.rules import SamplingRulesMixin, all_rules
 from emulator.store import ServiceStore
-from emulator.wire.errors import ServiceError
 from emulator.xray import sampling, waterfall
 from emulator.xray.collector import Collector
 from emulator.xray.daemon import Daemon

@@ -7,9 +7,9 @@ from typing import Any
 
 from emulator import arns
 from emulator.context import RequestContext
+from emulator.errors import ServiceError
 from emulator.services.xray.models import RULES, RuleRecord
 from emulator.store import ServiceStore, Table
-from emulator.wire.errors import ServiceError
 from emulator.xray import sampling
 
 MAX_RULES = 25  # besides the default rule

@@ -10,11 +10,11 @@ import pytest
 from emulator.clock import Clock
 from emulator.config import Settings
 from emulator.context import RequestContext
+from emulator.errors import ServiceError
 from emulator.ports import Ports
 from emulator.services.cloudformation.models import StackRecord
 from emulator.services.cloudformation.provider import CloudFormationProvider
 from emulator.store import MemoryBackend, ServiceStore
-from emulator.wire.errors import ServiceError
 
 
 def _no_ports(name: str) -> object:

@@ -8,13 +8,13 @@ from typing import Any
 import pytest
 
 from emulator.clock import Clock
+from emulator.errors import ServiceError
 from emulator.gateway import responses
 from emulator.gateway.cache import StageCache
 from emulator.gateway.messages import GatewayResponse
 from emulator.gateway.routes import Router
 from emulator.gateway.throttling import Throttles
 from emulator.services.apigateway import patch
-from emulator.wire.errors import ServiceError
 
 
 def _resources(*paths: tuple[str, list[str]]) -> dict[str, dict[str, Any]]:

@@ -10,9 +10,9 @@ import pytest
 from emulator.clock import Clock
 from emulator.config import Settings
 from emulator.context import RequestContext
+from emulator.errors import ServiceError
 from emulator.services.registry import ServiceRegistry
 from emulator.store import MemoryBackend
-from emulator.wire.errors import ServiceError
 
 ROLE = "arn:aws:iam::111111111111:role/r"
 

@@ -19,9 +19,9 @@ from hypothesis import HealthCheck, given, settings
 from wire_oracle import authorization, implemented_operations, route_request
 from wire_strategies import input_strategy, normalise, output_strategy
 
+from emulator.errors import ServiceError
 from emulator.wire import cbor, specs
 from emulator.wire.dispatch import _parse
-from emulator.wire.errors import ServiceError
 from emulator.wire.request import WireRequest
 from emulator.wire.serialize import serialize_error
 

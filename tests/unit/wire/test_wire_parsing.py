@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from emulator.errors import ServiceError
 from emulator.wire import parse, specs
-from emulator.wire.errors import ServiceError
 from emulator.wire.request import WireRequest
 
 

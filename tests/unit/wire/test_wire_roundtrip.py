@@ -33,9 +33,9 @@ from wire_oracle import (
 )
 from wire_strategies import Where, for_shape, input_strategy, normalise, output_strategy
 
+from emulator.errors import ServiceError
 from emulator.services.registry import PROVIDERS
 from emulator.wire import specs
-from emulator.wire.errors import ServiceError
 
 # WIRE_EXAMPLES=10 multiplies the examples for a deeper local run.
 SCALE = int(os.environ.get("WIRE_EXAMPLES", "1"))

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from wire_oracle import authorization, model_for, to_wire_request
 
-from emulator.wire.errors import ServiceError
+from emulator.errors import ServiceError
 from emulator.wire.request import WireRequest
 from emulator.wire.routing import Route, match_rest_path, route
 

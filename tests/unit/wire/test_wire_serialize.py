@@ -8,8 +8,8 @@ from xml.etree import ElementTree
 
 from wire_oracle import model_for, parse_response, parser, response_dict, serialize_output
 
+from emulator.errors import ServiceError
 from emulator.wire import specs
-from emulator.wire.errors import ServiceError
 from emulator.wire.serialize import serialize_error, serialize_query, serialize_rest_json
 
 

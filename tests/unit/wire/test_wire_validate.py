@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from emulator.errors import ServiceError
 from emulator.wire import specs
-from emulator.wire.errors import ServiceError
 from emulator.wire.validate import Problem, check, validation_failure
 
 

@@ -25,9 +25,9 @@ from botocore.response import StreamingBody
 from botocore.serialize import Serializer, create_serializer
 from urllib3 import HTTPHeaderDict
 
+from emulator.errors import ServiceError
 from emulator.services.registry import PROVIDERS
 from emulator.wire import parse, rest_xml, serialize, specs, xml_in
-from emulator.wire.errors import ServiceError
 from emulator.wire.request import WireRequest
 from emulator.wire.routing import Route, route
 from emulator.wire.serialize import WireResponse

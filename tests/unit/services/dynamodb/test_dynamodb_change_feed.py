@@ -19,11 +19,11 @@ import pytest
 from emulator.clock import Clock
 from emulator.config import Settings
 from emulator.context import RequestContext
+from emulator.errors import ServiceError
 from emulator.ports import SERVICE_IDENTITY, ItemChange, Ports, TableStream
 from emulator.services.dynamodb.provider import DynamoDBProvider
 from emulator.store import MemoryBackend
 from emulator.store.tables import ServiceStore
-from emulator.wire.errors import ServiceError
 
 
 class FakeSink:

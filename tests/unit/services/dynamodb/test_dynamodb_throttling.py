@@ -14,11 +14,11 @@ import pytest
 from emulator.clock import Clock
 from emulator.config import Settings
 from emulator.context import RequestContext
+from emulator.errors import ServiceError
 from emulator.ports import Ports
 from emulator.services.dynamodb.provider import DynamoDBProvider
 from emulator.store import MemoryBackend
 from emulator.store.tables import ServiceStore
-from emulator.wire.errors import ServiceError
 
 CTX = RequestContext("1", "us-east-1", "r", "dynamodb", "PutItem", "json", "http://x")
 BIG = "x" * (250 * 1024)  # 250 write units, 63 read units (strongly consistent)

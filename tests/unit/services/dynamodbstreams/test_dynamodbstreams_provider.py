@@ -17,13 +17,13 @@ import pytest
 from emulator.clock import Clock
 from emulator.config import Settings
 from emulator.context import RequestContext
+from emulator.errors import ServiceError
 from emulator.idle import wait_idle
 from emulator.ports import SERVICE_IDENTITY, InvokeResult, ItemChange, Ports, TableStream
 from emulator.runtime.event_sources import StreamPoller, StreamSource
 from emulator.services.dynamodbstreams.provider import DynamoDbStreamsProvider
 from emulator.store import ServiceStore
 from emulator.store.backend import MemoryBackend
-from emulator.wire.errors import ServiceError
 
 ACCOUNT, REGION = "111111111111", "us-east-2"
 TABLE_ARN = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/my-table"

@@ -4,8 +4,8 @@ import json
 
 import pytest
 
+from emulator.errors import ServiceError
 from emulator.services.sqs import attributes
-from emulator.wire.errors import ServiceError
 
 
 def test_defaults_for_standard_and_fifo_queues() -> None:

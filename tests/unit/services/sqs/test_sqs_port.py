@@ -9,11 +9,11 @@ import pytest
 from emulator.clock import Clock
 from emulator.config import Settings
 from emulator.context import RequestContext
+from emulator.errors import ServiceError
 from emulator.ports import Ports
 from emulator.services.sqs.port import QueuePort
 from emulator.services.sqs.provider import SqsProvider
 from emulator.store import MemoryBackend, ServiceStore
-from emulator.wire.errors import ServiceError
 
 ARN = "arn:aws:sqs:eu-west-1:111111111111:events"
 

@@ -1,4 +1,5 @@
-"""Errors that providers raise and the wire layer serialises in each protocol's format.
+"""The error every service raises, on the ground floor: providers, engines behind the ports
+and the wire layer (which serialises it in each protocol's format) all import it from here.
 
 A provider raises ``ServiceError("QueueDoesNotExist", "...")`` with the error shape's name (or
 its wire code); the HTTP status and the query-compatible code come from botocore's model and
@@ -32,6 +33,14 @@ class ServiceError(Exception):
         self.headers = headers or {}
 
 
+def summary(error: BaseException) -> str:
+    """``Code: message`` of a service's error, or the type and text of any other exception,
+    for execution logs and integration failures."""
+    if isinstance(error, ServiceError):
+        return f"{error.code}: {error.message}"
+    return f"{type(error).__name__}: {error}"
+
+
 def validation_error(message: str) -> ServiceError:
     """The generic 400 ValidationException most json and rest-json services answer."""
     return ServiceError("ValidationException", message, status=400)
@@ -62,6 +71,7 @@ __all__ = [
     "ServiceError",
     "internal_failure",
     "not_implemented",
+    "summary",
     "unknown_service",
     "validation_error",
 ]
