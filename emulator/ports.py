@@ -7,10 +7,11 @@ Each protocol is small enough that a fake can sit beside it in tests.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, cast
 
+from emulator.context import RequestContext
 from emulator.streams import FileRange
 
 
@@ -380,6 +381,22 @@ class ObjectAccess(Protocol):
         ...
 
 
+class Operations(Protocol):
+    """Any implemented AWS operation, called in-process exactly as a client's request is
+    answered: the service registry's ``call`` (see emulator.services.registry), offered to
+    engines as ``Ports.operations``.
+
+    ``params`` are named as the operation's input shape names its members (``QueueName``,
+    ``Attributes``) and typed as a client's parsed request is (int, bool, bytes for blobs,
+    datetime or epoch seconds for timestamps); they are checked against the model as AWS
+    checks them. The answer is a dict of the output shape's members; failures raise
+    ServiceError with the service's own codes.
+    """
+
+    async def call(self, ctx: RequestContext, service: str, operation: str,
+                   params: Mapping[str, Any]) -> dict[str, Any]: ...
+
+
 # Which service offers each port.
 PORT_OWNERS: dict[str, str] = {
     "functions": "lambda",
@@ -397,6 +414,7 @@ PORT_OWNERS: dict[str, str] = {
     "execute-api": "apigateway",  # the REST data plane (metrics and stage caches, for the console)
     "traces": "xray",
     "objects": "s3",
+    "websocket-apis": "apigatewayv2",
 }
 
 
@@ -404,17 +422,18 @@ class Ports:
     """Lazy access to ports offered by other services."""
 
     def __init__(
-        self,
-        resolve: Callable[[str], object],
-        service: Callable[[str], Awaitable[object | None]] | None = None,
+        self, resolve: Callable[[str], object], operations: Operations | None = None
     ) -> None:
         self._resolve = resolve
-        self._service = service
+        self._operations = operations
 
-    async def service(self, name: str) -> object | None:
-        """The started provider of botocore service ``name`` (None when not implemented), for
-        callers that speak the provider convention, as Step Functions' AWS SDK tasks do."""
-        return None if self._service is None else await self._service(name)
+    @property
+    def operations(self) -> Operations:
+        """Any implemented operation by service and operation name; raises LookupError when
+        these ports were built without the registry (engine tests with fakes)."""
+        if self._operations is None:
+            raise LookupError("no service registry behind these ports")
+        return self._operations
 
     def get(self, name: str) -> object:
         """The port called ``name``; raises LookupError when no service offers it."""
@@ -463,6 +482,7 @@ __all__ = [
     "InvokeResult",
     "ItemChange",
     "ObjectAccess",
+    "Operations",
     "Ports",
     "QueueAccess",
     "SegmentRecorder",

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+from collections.abc import Mapping
 from typing import Any
 
 from emulator.clock import Clock
 from emulator.config import Settings
+from emulator.context import RequestContext
 from emulator.ports import PORT_OWNERS, Ports
 from emulator.services.base import Provider
 from emulator.store.backend import Backend
@@ -45,7 +47,7 @@ class ServiceRegistry:
         self._running: set[str] = set()
         self._broken: dict[str, str] = {}  # service -> why its code did not load
         self.started = False
-        self.ports = Ports(self._resolve_port, self._started_service)
+        self.ports = Ports(self._resolve_port, self)
 
     @property
     def names(self) -> list[str]:
@@ -94,11 +96,25 @@ class ServiceRegistry:
             if provider is not None:
                 await self.ensure_started(name, provider)
 
-    async def _started_service(self, service: str) -> Provider | None:
-        provider = self.get(service)
-        if provider is not None:
-            await self.ensure_started(service, provider)
-        return provider
+    async def call(self, ctx: RequestContext, service: str, operation: str,
+                   params: Mapping[str, Any]) -> dict[str, Any]:
+        """Answer one operation in-process, exactly as a client's request is answered.
+
+        ``service`` is the botocore service name (``sqs``, ``cognito-idp``), ``operation``
+        the operation's name (``CreateQueue``) and ``params`` its input, named as the input
+        shape names its members and typed as a parsed request is (int, bool, bytes for
+        blobs, datetime or epoch seconds for timestamps). The input is checked against the
+        model first (AWS's ValidationException or the query services' errors), then the
+        service is started if it is not yet and its provider method is called with ``ctx``
+        (``RequestContext.internal(account, region)`` for a call made inside the emulator;
+        the service and operation are filled in). Returns the output shape's members as a
+        dict (``{}`` for an operation without output); raises ServiceError: the service's
+        own errors, ``UnknownOperationException`` for an operation its model lacks, and
+        ``NotImplemented`` (501) for one this emulator does not answer.
+        """
+        from emulator.services import operations  # botocore loads with the first call
+
+        return await operations.call(self, ctx, service, operation, params)
 
     async def ensure_started(self, service: str, provider: Provider) -> None:
         if self.started and service not in self._running:

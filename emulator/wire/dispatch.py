@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import inspect
 import logging
 from dataclasses import dataclass
 from typing import Any, Protocol
-
-from botocore import xform_name
 
 from emulator import ids, traffic
 from emulator.accounts import account_for
 from emulator.config import Settings
 from emulator.context import RequestContext
-from emulator.errors import ServiceError, internal_failure, not_implemented
-from emulator.wire import cbor, parse, rest_xml, serialize, specs, validate, xml_in
+from emulator.errors import ServiceError, internal_failure
+from emulator.ports import Operations
+from emulator.wire import cbor, parse, rest_xml, serialize, specs, xml_in
 from emulator.wire.request import WireRequest
 from emulator.wire.routing import Route, route
 from emulator.wire.serialize import WireResponse
@@ -24,19 +22,14 @@ from emulator.wire.serialize import WireResponse
 log = logging.getLogger("emulator.requests")
 
 
-class Providers(Protocol):
-    """Where the dispatcher finds the provider of a service (the service registry)."""
+class Services(Operations, Protocol):
+    """Where the dispatcher sends a parsed request: the service registry, whose ``call``
+    checks the input against the model and answers the operation."""
 
     @property
     def names(self) -> list[str]:
-        """The botocore names of the services that have a provider."""
+        """The botocore names of the services that have a provider (for routing)."""
         ...
-
-    def get(self, service: str) -> Any:
-        """The provider of ``service`` (None when there is none)."""
-        ...
-
-    async def ensure_started(self, service: str, provider: Any) -> None: ...
 
 
 @dataclass
@@ -116,7 +109,7 @@ def _host_id(request_id: str) -> str:
 
 
 class Dispatcher:
-    def __init__(self, settings: Settings, services: Providers) -> None:
+    def __init__(self, settings: Settings, services: Services) -> None:
         self.settings = settings
         self.services = services
 
@@ -163,26 +156,6 @@ class Dispatcher:
         except parse.WireTypeError as problem:
             raise _type_error(found, problem) from None
         _fill_member_from_path(found, request, params)
-        problems = validate.check(found.operation.input_shape, params)
-        if specs.overlay(found.service).get("enums") == "unchecked":
-            # Some services accept values beyond their model's enums (SQS's legacy names).
-            problems = [problem for problem in problems if problem.constraint != "enum"]
-        # Checks the provider answers with its own error (PayloadTooLargeException...).
-        own = specs.overlay(found.service).get("unchecked", {}).get(found.operation.name, {})
-        problems = [p for p in problems if own.get(".".join(p.path)) != p.constraint]
-        if problems and specs.overlay(found.service).get("validation") == "malformed":
-            raise rest_xml.malformed(found.service)  # S3 reads documents against its schema
-        if problems:
-            style = "query" if specs.overlay(found.service).get("validation") == "query" else (
-                "query" if found.protocol == "query" else "coral"
-            )
-            raise validate.validation_failure(problems, style)
-        provider = self.services.get(found.service)
-        method_name = xform_name(found.operation.name)
-        method = getattr(provider, method_name, None) if provider is not None else None
-        if method is None:
-            raise not_implemented(found.service, found.operation.name)
-        await self.services.ensure_started(found.service, provider)
         scope = request.credential_scope
         legacy_key = request.legacy_access_key if scope is None else None
         context = RequestContext(
@@ -198,11 +171,9 @@ class Dispatcher:
             query_string=request.query_string,
             signed=scope is not None or legacy_key is not None,
         )
-        kwargs = {xform_name(name): value for name, value in params.items()}
-        result = method(context, **kwargs)
-        if inspect.isawaitable(result):
-            result = await result
-        response = _serialize(found, result or {}, request_id, request)
+        result = await self.services.call(context, found.service, found.operation.name,
+                                          params)
+        response = _serialize(found, result, request_id, request)
         if context.response_status is not None:
             response.status = context.response_status
         response.headers.update(context.response_headers)
@@ -230,4 +201,4 @@ class Dispatcher:
         return serialize.serialize_error(protocol, None, error, request_id)
 
 
-__all__ = ["Dispatcher", "Outcome", "Providers", "account_for"]
+__all__ = ["Dispatcher", "Outcome", "Services", "account_for"]

@@ -7,7 +7,6 @@ layer or a service).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -118,13 +117,6 @@ class Call:
         return params[name]
 
 
-def as_text(value: Any) -> str:
-    """A message body: strings as they are, any other JSON value serialised."""
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-
-
 def sdk_metadata(request_id: str, length: int = 0,
                  content_type: str = "text/xml") -> dict[str, Any]:
     """``SdkHttpMetadata`` and ``SdkResponseMetadata``, as optimized integrations add them."""
@@ -170,6 +162,6 @@ def unsupported(resource: Resource, why: str = "") -> StatesError:
 
 
 __all__ = [
-    "Call", "Child", "ExecutionStarter", "SdkCaller", "Services", "as_text",
+    "Call", "Child", "ExecutionStarter", "SdkCaller", "Services",
     "optimized_failure", "sdk_metadata", "unsupported",
 ]

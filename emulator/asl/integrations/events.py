@@ -12,9 +12,9 @@ import json
 from collections.abc import Mapping
 from typing import Any, cast
 
-from emulator import ids
+from emulator import ids, messaging
 from emulator.asl.errors import StatesError
-from emulator.asl.integrations.base import Call, as_text, optimized_failure, sdk_metadata
+from emulator.asl.integrations.base import Call, optimized_failure, sdk_metadata
 from emulator.ports import BusAccess
 
 FAILED_ENTRY = "EventBridge.FailedEntry"
@@ -27,8 +27,6 @@ def _entries(call: Call) -> list[Mapping[str, Any]]:
     entries: list[Mapping[str, Any]] = []
     for item in raw:
         entry = dict(item) if isinstance(item, dict) else {}
-        if "Detail" in entry:
-            entry["Detail"] = as_text(entry["Detail"])
         resources = entry.get("Resources")
         resources = list(resources) if isinstance(resources, list) else []
         entry["Resources"] = [*resources, call.execution_arn, call.state_machine_arn]
@@ -50,8 +48,8 @@ async def put_events(call: Call) -> Any:
         if port is None:  # no EventBridge in this emulator yet: no bus exists
             reply = _missing_bus(entries)
         else:
-            buses = cast(BusAccess, port)
-            reply = buses.put_events(list(entries), account=call.account, region=call.region)
+            reply = messaging.put_events(cast(BusAccess, port), entries, account=call.account,
+                                         region=call.region)
     except StatesError:
         raise
     except Exception as error:

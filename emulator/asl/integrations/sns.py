@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from emulator import ids
+from emulator import ids, messaging
 from emulator.asl.errors import StatesError
-from emulator.asl.integrations.base import Call, as_text, optimized_failure, sdk_metadata
+from emulator.asl.integrations.base import Call, optimized_failure, sdk_metadata
 from emulator.errors import ServiceError
 from emulator.ports import TopicAccess
 
@@ -27,18 +27,11 @@ async def publish(call: Call) -> Any:
     try:
         if port is None:  # no SNS in this emulator yet: no topic exists
             raise ServiceError("NotFound", "Topic does not exist", status=404)
-        topics = cast(TopicAccess, port)
-        reply = topics.publish(
-            str(topic), as_text(params["Message"]), subject=params.get("Subject"),
-            message_attributes=params.get("MessageAttributes"),
-            group_id=params.get("MessageGroupId"),
-            deduplication_id=params.get("MessageDeduplicationId"),
-        )
+        result = messaging.publish(cast(TopicAccess, port), params)
     except StatesError:
         raise
     except Exception as error:
         raise optimized_failure("sns", error) from None
-    result = {key: value for key, value in reply.items() if value is not None}
     result.update(sdk_metadata(ids.request_id(), 294))
     return result
 

@@ -3,7 +3,6 @@ service integrations by subtype (SQS, Step Functions, EventBridge) through their
 
 from __future__ import annotations
 
-import inspect
 import json
 import re
 from datetime import datetime
@@ -12,7 +11,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 import httpx
 
-from emulator import ids
+from emulator import messaging
 from emulator.context import RequestContext
 from emulator.errors import ServiceError, summary
 from emulator.gateway.http_api import events
@@ -107,10 +106,10 @@ async def http_proxy(inv: HttpInvocation, integration: dict[str, Any],
 # -- AWS services --------------------------------------------------------------------------
 
 def _queue_arn(url: str, region: str) -> str:
-    parts = [p for p in urlsplit(url).path.split("/") if p]
-    if len(parts) < 2:
+    found = messaging.queue_arn(url, region)
+    if found is None:
         raise HttpApiError(500, log=f"Invalid QueueUrl {url}")
-    return f"arn:aws:sqs:{region}:{parts[-2]}:{parts[-1]}"
+    return found
 
 
 def _json_or(value: str | None, default: Any = None) -> Any:
@@ -140,44 +139,27 @@ def _service_error(exc: Exception) -> tuple[int, dict[str, Any]]:
     return 400, {"__type": type(exc).__name__, "message": str(exc)}
 
 
-async def _states(inv: HttpInvocation, ports: Ports, action: str, params: dict[str, str]
-                  ) -> Any:
-    provider = await ports.service("stepfunctions")
-    method = getattr(provider, action, None)
-    if method is None:
-        raise HttpApiError(500, log="the Step Functions service is not available")
-    region = params.get("Region") or inv.deployed.region
-    ctx = RequestContext(inv.deployed.account, region, ids.request_id(), "stepfunctions",
-                         action, "json", "")
-    kwargs = {"state_machine_arn": params.get("StateMachineArn"), "name": params.get("Name"),
-              "input": params.get("Input")}
-    if action == "start_sync_execution":
-        kwargs["trace_header"] = params.get("TraceHeader")
-    if action == "stop_execution":
-        kwargs = {"execution_arn": params.get("ExecutionArn"), "cause": params.get("Cause"),
-                  "error": params.get("Error")}
-    result = method(ctx, **{k: v for k, v in kwargs.items() if v is not None})
-    return await result if inspect.isawaitable(result) else result
+# Step Functions subtypes: the operation each calls, and the parameters it takes.
+STATES_OPERATIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "StepFunctions-StartExecution": ("StartExecution", ("StateMachineArn", "Name", "Input")),
+    "StepFunctions-StartSyncExecution": ("StartSyncExecution",
+                                         ("StateMachineArn", "Name", "Input", "TraceHeader")),
+    "StepFunctions-StopExecution": ("StopExecution", ("ExecutionArn", "Cause", "Error")),
+}
 
 
 async def _call(inv: HttpInvocation, subtype: str, params: dict[str, str], ports: Ports
                 ) -> Any:
     region = params.get("Region") or inv.deployed.region
     if subtype == "SQS-SendMessage":
-        delay = params.get("DelaySeconds")
-        return ports.queues.send(
-            _queue_arn(params["QueueUrl"], region), params.get("MessageBody", ""),
-            message_attributes=_json_or(params.get("MessageAttributes")),
-            group_id=params.get("MessageGroupId"),
-            deduplication_id=params.get("MessageDeduplicationId"),
-            delay_seconds=int(delay) if delay and delay.isdigit() else None)
+        _json_or(params.get("MessageAttributes"))  # malformed JSON is the caller's error
+        return messaging.send_message(ports.queues, _queue_arn(params["QueueUrl"], region),
+                                      params)
     if subtype == "SQS-ReceiveMessage":
-        count = params.get("MaxNumberOfMessages")
-        visibility = params.get("VisibilityTimeout")
+        count = messaging.whole_number(params.get("MaxNumberOfMessages"))
         messages = await ports.queues.receive(
-            _queue_arn(params["QueueUrl"], region),
-            max_messages=int(count) if count and count.isdigit() else 1,
-            visibility_timeout=int(visibility) if visibility and visibility.isdigit() else None)
+            _queue_arn(params["QueueUrl"], region), max_messages=1 if count is None else count,
+            visibility_timeout=messaging.whole_number(params.get("VisibilityTimeout")))
         return {"Messages": messages}
     if subtype == "SQS-DeleteMessage":
         ports.queues.delete(_queue_arn(params["QueueUrl"], region), params["ReceiptHandle"])
@@ -193,12 +175,14 @@ async def _call(inv: HttpInvocation, subtype: str, params: dict[str, str], ports
             given = params["Resources"]
             entry["Resources"] = _json_or(given) if given.startswith("[") else [
                 r.strip() for r in given.split(",") if r.strip()]
-        return ports.buses.put_events([entry], account=inv.deployed.account, region=region)
-    actions = {"StepFunctions-StartExecution": "start_execution",
-               "StepFunctions-StartSyncExecution": "start_sync_execution",
-               "StepFunctions-StopExecution": "stop_execution"}
-    if subtype in actions:
-        return await _states(inv, ports, actions[subtype], params)
+        return messaging.put_events(ports.buses, [entry], account=inv.deployed.account,
+                                    region=region)
+    if subtype in STATES_OPERATIONS:
+        operation, names = STATES_OPERATIONS[subtype]
+        ctx = RequestContext.internal(inv.deployed.account, region)
+        return await ports.operations.call(ctx, "stepfunctions", operation, {  # camelCase
+            name[0].lower() + name[1:]: params[name] for name in names
+            if params.get(name) is not None})
     raise HttpApiError(500, log=f"the integration subtype {subtype} is not available here")
 
 

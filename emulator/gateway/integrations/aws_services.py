@@ -14,6 +14,7 @@ import re
 from typing import Any
 from urllib.parse import parse_qsl
 
+from emulator import messaging
 from emulator.errors import ServiceError
 from emulator.gateway.integrations.base import Backends
 from emulator.gateway.invocation import GatewayError, IntegrationResult, Invocation
@@ -40,29 +41,24 @@ def _parameters(inv: Invocation) -> dict[str, str]:
     return params
 
 
-async def _sqs(inv: Invocation, backends: Backends, region: str, style: str, rest: str
-               ) -> dict[str, Any]:
+def _sqs(inv: Invocation, backends: Backends, region: str, style: str, rest: str
+         ) -> dict[str, Any]:
     params = _parameters(inv)
+    region = region or inv.deployed.region
     if style == "action":
         action = rest.split("/")[0]
-        queue_url = params.get("QueueUrl", "")
-        parts = queue_url.rstrip("/").split("/")[-2:]
+        arn = messaging.queue_arn(params.get("QueueUrl", ""), region)
     else:
         action = params.get("Action", "SendMessage")
         parts = rest.strip("/").split("/")[-2:]
-    if len(parts) != 2:
+        arn = f"arn:aws:sqs:{region}:{parts[0]}:{parts[1]}" if len(parts) == 2 else None
+    if arn is None:
         raise _config_error("the SQS queue could not be determined from the request")
-    account, queue = parts
-    queue_arn = f"arn:aws:sqs:{region or inv.deployed.region}:{account}:{queue}"
     queues = _port(backends, "queues", "SQS")
     if action != "SendMessage":
         raise _config_error(f"SQS action {action} is not supported by this integration")
     try:
-        answer = queues.send(queue_arn, params.get("MessageBody", ""),
-                             group_id=params.get("MessageGroupId"),
-                             deduplication_id=params.get("MessageDeduplicationId"),
-                             delay_seconds=int(params["DelaySeconds"])
-                             if params.get("DelaySeconds") else None)
+        answer = messaging.send_message(queues, arn, params)
     except Exception as exc:
         return _service_error(exc)
     return {"SendMessageResponse": {"SendMessageResult": answer,
@@ -82,25 +78,21 @@ def _service_error(exc: Exception) -> dict[str, Any]:
     return {"Error": {"Code": code, "Message": message}, "_status": 400}
 
 
-async def _sns(inv: Invocation, backends: Backends, style: str, rest: str) -> dict[str, Any]:
+def _sns(inv: Invocation, backends: Backends, style: str, rest: str) -> dict[str, Any]:
     params = _parameters(inv)
     action = rest.split("/")[0] if style == "action" else params.get("Action", "Publish")
     if action != "Publish":
         raise _config_error(f"SNS action {action} is not supported by this integration")
     topics = _port(backends, "topics", "SNS")
     try:
-        answer = topics.publish(params.get("TopicArn") or params.get("TargetArn", ""),
-                                params.get("Message", ""), subject=params.get("Subject"),
-                                group_id=params.get("MessageGroupId"),
-                                deduplication_id=params.get("MessageDeduplicationId"))
+        answer = messaging.publish(topics, params)
     except Exception as exc:
         return _service_error(exc)
     return {"PublishResponse": {"PublishResult": answer,
                                 "ResponseMetadata": {"RequestId": inv.request_id}}}
 
 
-async def _events(inv: Invocation, backends: Backends, style: str, rest: str
-                  ) -> dict[str, Any]:
+def _events(inv: Invocation, backends: Backends, style: str, rest: str) -> dict[str, Any]:
     request = inv.integration_request
     assert request is not None
     target = {k.lower(): v for k, v in request.headers.items()}.get("x-amz-target", "")
@@ -114,12 +106,10 @@ async def _events(inv: Invocation, backends: Backends, style: str, rest: str
                 "_status": 400}
     buses = _port(backends, "buses", "EventBridge")
     try:
-        result: dict[str, Any] = buses.put_events(
-            list(document.get("Entries") or []), account=inv.deployed.account,
-            region=inv.deployed.region)
+        return messaging.put_events(buses, list(document.get("Entries") or []),
+                                    account=inv.deployed.account, region=inv.deployed.region)
     except Exception as exc:
         return _service_error(exc)
-    return result
 
 
 async def aws_service(inv: Invocation, backends: Backends) -> IntegrationResult:
@@ -130,11 +120,11 @@ async def aws_service(inv: Invocation, backends: Backends) -> IntegrationResult:
     service = match["service"]
     inv.note("Endpoint request URI: %s", uri)
     if service == "sqs":
-        document = await _sqs(inv, backends, match["region"], match["style"], match["rest"])
+        document = _sqs(inv, backends, match["region"], match["style"], match["rest"])
     elif service == "sns":
-        document = await _sns(inv, backends, match["style"], match["rest"])
+        document = _sns(inv, backends, match["style"], match["rest"])
     elif service == "events":
-        document = await _events(inv, backends, match["style"], match["rest"])
+        document = _events(inv, backends, match["style"], match["rest"])
     else:
         raise _config_error(f"AWS service integration with {service} is not supported")
     status = int(document.pop("_status", 200))

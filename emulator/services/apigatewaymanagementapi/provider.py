@@ -27,8 +27,10 @@ class ManagementApiProvider(Provider):
     service_name = "apigatewaymanagementapi"
 
     async def _gateway(self) -> WebSocketGateway:
-        provider = await self.ports.service("apigatewayv2")
-        found = provider.port("websocket-apis") if isinstance(provider, Provider) else None
+        try:
+            found = self.ports.get("websocket-apis")
+        except LookupError:
+            raise _gone() from None
         if not isinstance(found, WebSocketGateway):
             raise _gone()
         return found

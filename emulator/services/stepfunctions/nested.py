@@ -48,10 +48,6 @@ class NestedExecutions:
     def __init__(self, provider: StepFunctionsProvider) -> None:
         self.provider = provider
 
-    def _context(self, account: str, region: str, operation: str) -> RequestContext:
-        return RequestContext(account, region, ids.request_id(), "stepfunctions", operation,
-                              "json", "http://localhost")
-
     async def start(self, params: dict[str, Any], *, account: str, region: str,
                     parent_arn: str) -> Child:
         raw = params.get("Input")
@@ -59,7 +55,8 @@ class NestedExecutions:
             raw, separators=(",", ":"), ensure_ascii=False)
         try:
             reply = self.provider.start_execution(
-                self._context(account, region, "StartExecution"),
+                RequestContext.internal(account, region, service="stepfunctions",
+                                        operation="StartExecution"),
                 state_machine_arn=str(params["StateMachineArn"]), name=params.get("Name"),
                 input=text, trace_header=params.get("TraceHeader"),
             )
@@ -110,8 +107,8 @@ class ExecutionsPort:
     def start_execution(self, state_machine_arn: str, input_text: str, *,
                         trace_header: str | None = None) -> dict[str, Any]:
         parsed = parse_arn(state_machine_arn)
-        ctx = RequestContext(parsed.account, parsed.region, ids.request_id(), "stepfunctions",
-                             "StartExecution", "json", "http://localhost")
+        ctx = RequestContext.internal(parsed.account, parsed.region, service="stepfunctions",
+                                      operation="StartExecution")
         return self.provider.start_execution(ctx, state_machine_arn=state_machine_arn,
                                              input=input_text, trace_header=trace_header)
 

@@ -10,13 +10,11 @@ and text blobs, as AWS SDK integrations return it. Errors are named
 from __future__ import annotations
 
 import base64
-import inspect
 import json
 import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from botocore import xform_name
 from botocore.model import Shape, StructureShape
 
 from emulator import ids
@@ -26,7 +24,7 @@ from emulator.config import Settings
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.ports import Ports
-from emulator.wire import parse, specs, validate
+from emulator.wire import parse, specs
 from emulator.wire.serialize import resolve_error
 
 log = logging.getLogger("emulator.stepfunctions")
@@ -124,35 +122,25 @@ class WireSdk:
     async def call(self, service: str, operation: str, params: dict[str, Any], *,
                    account: str, region: str, error_prefix: str) -> dict[str, Any]:
         model = specs.operation_model(service, operation)
-        provider = await self.ports.service(service)
-        method = getattr(provider, xform_name(operation), None) if provider else None
-        if method is None:
-            raise StatesError(
-                catalog.exception_name(error_prefix, f"{error_prefix}Exception"),
-                f"The {operation} operation of {service} is not implemented by this emulator "
-                f"(Service: {error_prefix}, Status Code: 501, Request ID: {ids.request_id()})",
-            )
         try:
             typed: dict[str, Any] = {}
             if model.input_shape is not None:
                 typed = _to_input(model.input_shape, params, "")
-            problems = validate.check(model.input_shape, typed)
-            if problems:
-                raise validate.validation_failure(problems)
-            ctx = RequestContext(
-                account_id=account, region=region, request_id=ids.request_id(),
-                service=service, operation=operation, protocol=model.metadata["protocol"],
-                endpoint_url=self.endpoint_url,
-            )
-            result = method(ctx, **{xform_name(name): value for name, value in typed.items()})
-            if inspect.isawaitable(result):
-                result = await result
+            ctx = RequestContext.internal(account, region, endpoint_url=self.endpoint_url)
+            result = await self.ports.operations.call(ctx, service, operation, typed)
         except parse.WireTypeError as problem:
             error = ServiceError("ValidationException",
                                  f"Expected {problem.expected} at '{problem.path.lstrip('.')}'",
                                  status=400)
             raise self._failure(service, error_prefix, error) from None
         except ServiceError as error:
+            if error.code == "NotImplemented":
+                raise StatesError(
+                    catalog.exception_name(error_prefix, f"{error_prefix}Exception"),
+                    f"The {operation} operation of {service} is not implemented by this "
+                    f"emulator (Service: {error_prefix}, Status Code: 501, Request ID: "
+                    f"{ids.request_id()})",
+                ) from None
             raise self._failure(service, error_prefix, error) from None
         except StatesError:
             raise
@@ -163,7 +151,7 @@ class WireSdk:
                 f"We encountered an internal error. Please try again. (Service: "
                 f"{error_prefix}, Status Code: 500, Request ID: {ids.request_id()})",
             ) from None
-        output = to_output(model.output_shape, result or {})
+        output = to_output(model.output_shape, result)
         return output if isinstance(output, dict) else {}
 
 
