@@ -41,6 +41,19 @@ def summary(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"
 
 
+def not_found(message: str, code: str = "ResourceNotFoundException",
+              **fields: Any) -> ServiceError:
+    """A resource that does not exist, under the service's own code (``NotFoundException``,
+    ``ParameterNotFound``...) and with the extra members its error shape has."""
+    return ServiceError(code, message, fields=fields or None)
+
+
+def conflict(message: str, code: str = "ResourceConflictException",
+             **fields: Any) -> ServiceError:
+    """A resource that exists already, or is in a state that forbids the change."""
+    return ServiceError(code, message, fields=fields or None)
+
+
 def validation_error(message: str) -> ServiceError:
     """The generic 400 ValidationException most json and rest-json services answer."""
     return ServiceError("ValidationException", message, status=400)
@@ -69,7 +82,9 @@ def internal_failure(message: str = "The request processing has failed.") -> Ser
 
 __all__ = [
     "ServiceError",
+    "conflict",
     "internal_failure",
+    "not_found",
     "not_implemented",
     "summary",
     "unknown_service",

@@ -1,15 +1,25 @@
-"""What every service provider shares: the settings, the clock and its own store."""
+"""What every service provider shares: the settings, the clock, its own store, the ports, and
+the helpers every part of a provider uses (tables, the common errors).
+
+A service's parts subclass the service's base class (``services/<name>/common.py``), which
+subclasses :class:`Provider` and declares, with real bodies, everything the parts need of one
+another; the provider class lists the parts. See docs/adding-a-service.md.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
+from emulator import errors
 from emulator.clock import Clock
 from emulator.config import Settings
+from emulator.context import RequestContext
 from emulator.ports import Ports
 
 if TYPE_CHECKING:
-    from emulator.store import ServiceStore
+    from emulator.store import Record, ServiceStore, Table
+
+R = TypeVar("R", bound="Record")
 
 
 class Provider:
@@ -21,6 +31,11 @@ class Provider:
     """
 
     service_name: ClassVar[str]
+    # The codes this service answers a missing and a conflicting resource with, and the
+    # members its errors carry (Lambda's ``Type: User``).
+    not_found_code: ClassVar[str] = "ResourceNotFoundException"
+    conflict_code: ClassVar[str] = "ResourceConflictException"
+    error_fields: ClassVar[dict[str, Any]] = {}
 
     def __init__(
         self, settings: Settings, clock: Clock, store: ServiceStore, ports: Ports
@@ -29,6 +44,22 @@ class Provider:
         self.clock = clock
         self.store = store
         self.ports = ports
+
+    # -- what every part uses ----------------------------------------------------------------
+
+    def table(self, ctx: RequestContext, name: str, record_type: type[R]) -> Table[R]:
+        """The table ``name`` of the account and region ``ctx`` acts in."""
+        return self.store.table(ctx.account_id, ctx.region, name, record_type)
+
+    def not_found(self, message: str, **fields: Any) -> errors.ServiceError:
+        """This service's error for a resource that does not exist."""
+        return errors.not_found(message, self.not_found_code, **self.error_fields, **fields)
+
+    def conflict(self, message: str, **fields: Any) -> errors.ServiceError:
+        """This service's error for a resource that exists, or whose state forbids a change."""
+        return errors.conflict(message, self.conflict_code, **self.error_fields, **fields)
+
+    # -- lifecycle ---------------------------------------------------------------------------
 
     def port(self, name: str) -> object | None:
         """The engine this service offers to others under ``name`` (see emulator.ports)."""

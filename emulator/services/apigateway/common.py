@@ -6,6 +6,8 @@ import copy
 from typing import Any
 
 from emulator.context import RequestContext
+from emulator.gateway.engine import Gateway
+from emulator.services.apigateway.dataplane import DeployedApisView
 from emulator.services.apigateway.models import (
     ACCOUNT,
     API_KEYS,
@@ -44,9 +46,26 @@ def page(items: list[dict[str, Any]], position: str | None, limit: int | None
 
 
 class ApiGatewayBase(Provider):
-    """Lookups shared by the provider's parts."""
+    """Lookups shared by the provider's parts, and the data plane they drive."""
 
     service_name = "apigateway"
+    _gateway: Gateway | None = None
+
+    @property
+    def gateway(self) -> Gateway:
+        """The data plane (the ``execute-api`` port): it counts usage, caches stages and
+        authorizer results, and runs TestInvokeMethod."""
+        if self._gateway is None:
+            self._gateway = Gateway(DeployedApisView(self.store), self.clock, self.ports)
+        return self._gateway
+
+    def flush_stage(self, ctx: RequestContext, api_id: str, stage_name: str) -> None:
+        """Drop a stage's cache."""
+        self.gateway.cache.flush(api_id, stage_name)
+
+    def flush_authorizers(self, ctx: RequestContext, api_id: str, stage_name: str) -> None:
+        """Drop a stage's cached authorizer results."""
+        self.gateway.authorizer_cache.flush(api_id, stage_name)
 
     # -- tables -----------------------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from emulator.gateway.deployed import DeployedStage, DomainMapping, UsagePlanView
 from emulator.services.apigateway.models import (
@@ -24,15 +24,13 @@ from emulator.services.apigateway.models import (
     stage_key,
 )
 from emulator.services.gateway_common import ApiHomes
-
-if TYPE_CHECKING:
-    from emulator.services.apigateway.common import ApiGatewayBase
+from emulator.store import ServiceStore
 
 
 class DeployedApisView:
-    def __init__(self, provider: ApiGatewayBase) -> None:
-        self._provider = provider
-        self._home = ApiHomes(provider.store, APIS, RestApiRecord).find
+    def __init__(self, store: ServiceStore) -> None:
+        self._store = store
+        self._home = ApiHomes(store, APIS, RestApiRecord).find
 
     def api_exists(self, api_id: str) -> bool:
         return self._home(api_id) is not None
@@ -41,7 +39,7 @@ class DeployedApisView:
         home = self._home(api_id)
         if home is None:
             return None
-        store = self._provider.store
+        store = self._store
         stage = store.table(*home, STAGES, StageRecord).get(stage_key(api_id, stage_name))
         if stage is None:
             return None
@@ -61,7 +59,7 @@ class DeployedApisView:
         return deployed
 
     def domain(self, host: str) -> DomainMapping | None:
-        store = self._provider.store
+        store = self._store
         for account, region in store.scopes(DOMAINS):
             record = store.table(account, region, DOMAINS, DomainNameRecord).get(host)
             if record is not None:
@@ -69,18 +67,18 @@ class DeployedApisView:
         return None
 
     def account_throttle(self, account: str, region: str) -> tuple[float, int]:
-        record = self._provider.store.table(account, region, ACCOUNT, AccountRecord).get(
+        record = self._store.table(account, region, ACCOUNT, AccountRecord).get(
             "account")
         throttle = (record.account if record else {}).get("throttleSettings") or {}
         return float(throttle.get("rateLimit", 10000.0)), int(throttle.get("burstLimit", 5000))
 
     def api_key(self, account: str, region: str, value: str) -> dict[str, Any] | None:
-        keys = self._provider.store.table(account, region, API_KEYS, ApiKeyRecord)
+        keys = self._store.table(account, region, API_KEYS, ApiKeyRecord)
         return next((r.key for r in keys.values() if r.key.get("value") == value), None)
 
     def usage_plans(self, account: str, region: str, api_id: str, stage: str
                     ) -> list[UsagePlanView]:
-        plans = self._provider.store.table(account, region, USAGE_PLANS, UsagePlanRecord)
+        plans = self._store.table(account, region, USAGE_PLANS, UsagePlanRecord)
         return [UsagePlanView(r.plan, set(r.keys)) for r in plans.values()
                 if any(s.get("apiId") == api_id and s.get("stage") == stage
                        for s in r.plan.get("apiStages") or [])]

@@ -126,12 +126,6 @@ def snapshot_of(record: RestApiRecord) -> Snapshot:
 
 
 class DeploymentsApi(ApiGatewayBase):
-    def flush_stage(self, ctx: RequestContext, api_id: str, stage_name: str) -> None:
-        """Drop a stage's cache; the provider connects this to the data plane."""
-
-    def flush_authorizers(self, ctx: RequestContext, api_id: str, stage_name: str) -> None:
-        """Drop a stage's cached authorizer results; the provider connects this too."""
-
     # -- deployments ------------------------------------------------------------------------
 
     def create_deployment(self, ctx: RequestContext, *, rest_api_id: str,

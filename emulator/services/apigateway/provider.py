@@ -5,9 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from emulator.context import RequestContext
-from emulator.gateway.engine import Gateway
-from emulator.services.apigateway.dataplane import DeployedApisView
 from emulator.services.apigateway.deployments import DeploymentsApi
 from emulator.services.apigateway.documentation import DocumentationApi
 from emulator.services.apigateway.extras import ExtrasApi
@@ -25,22 +22,8 @@ class ApiGatewayProvider(RestApisApi, IntegrationsApi, DeploymentsApi, SchemasAp
                          OpenApiApi, TestInvokeApi, UsageApi, TestAuthorizerApi,
                          DocumentationApi):
     service_name = "apigateway"
-    _gateway: Gateway | None = None
-
-    @property
-    def gateway(self) -> Gateway:
-        if self._gateway is None:
-            self._gateway = Gateway(DeployedApisView(self), self.clock, self.ports)
-        return self._gateway
-
     def port(self, name: str) -> object | None:
         return self.gateway if name == "execute-api" else None
-
-    def flush_stage(self, ctx: RequestContext, api_id: str, stage_name: str) -> None:
-        self.gateway.cache.flush(api_id, stage_name)
-
-    def flush_authorizers(self, ctx: RequestContext, api_id: str, stage_name: str) -> None:
-        self.gateway.authorizer_cache.flush(api_id, stage_name)
 
     def reset(self) -> None:
         super().reset()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import parse_qsl
 
 from emulator.context import RequestContext
@@ -11,15 +11,8 @@ from emulator.gateway.messages import GatewayRequest
 from emulator.services.apigateway.common import ApiGatewayBase
 from emulator.services.apigateway.deployments import snapshot_of
 
-if TYPE_CHECKING:
-    from emulator.gateway.engine import Gateway
-
 
 class TestInvokeApi(ApiGatewayBase):
-    @property
-    def gateway(self) -> Gateway:
-        raise NotImplementedError  # the provider supplies its engine
-
     async def test_invoke_method(self, ctx: RequestContext, *, rest_api_id: str,
                                  resource_id: str, http_method: str,
                                  path_with_query_string: str | None = None,

@@ -4,13 +4,10 @@ was left of its quota, as the data plane counted them."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from emulator.context import RequestContext
 from emulator.services.apigateway.common import ApiGatewayBase, bad_request, not_found
-
-if TYPE_CHECKING:
-    from emulator.gateway.engine import Gateway
 
 
 def _day(text: str, what: str) -> date:
@@ -21,11 +18,6 @@ def _day(text: str, what: str) -> date:
 
 
 class UsageApi(ApiGatewayBase):
-    @property
-    def gateway(self) -> Gateway:
-        """The data plane, which counts the usage (the provider gives it)."""
-        raise NotImplementedError
-
     def _usage(self, ctx: RequestContext, plan_id: str, key_ids: list[str], start: date,
                end: date) -> dict[str, Any]:
         plan = self.usage_plans(ctx).get(plan_id)

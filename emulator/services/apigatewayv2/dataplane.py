@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from emulator.gateway.http_api.deployed import ApiMapping, DeployedHttpStage
 from emulator.gateway.websocket.deployed import DeployedWebSocketStage
 from emulator.services.apigatewayv2.models import (
@@ -19,22 +17,20 @@ from emulator.services.apigatewayv2.models import (
     child_key,
 )
 from emulator.services.gateway_common import ApiHomes
-
-if TYPE_CHECKING:
-    from emulator.services.apigatewayv2.common import HttpApiBase
+from emulator.store import ServiceStore
 
 
 class DeployedHttpApisView:
-    def __init__(self, provider: HttpApiBase) -> None:
-        self._provider = provider
-        self._home = ApiHomes(provider.store, APIS, ApiRecord).find
+    def __init__(self, store: ServiceStore) -> None:
+        self._store = store
+        self._home = ApiHomes(store, APIS, ApiRecord).find
 
     def protocol(self, api_id: str) -> str | None:
         """``HTTP`` or ``WEBSOCKET``, None for an unknown API."""
         home = self._home(api_id)
         if home is None:
             return None
-        record = self._provider.store.table(*home, APIS, ApiRecord).get(api_id)
+        record = self._store.table(*home, APIS, ApiRecord).get(api_id)
         return str(record.api.get("ProtocolType")) if record is not None else None
 
     def api_exists(self, api_id: str) -> bool:
@@ -57,7 +53,7 @@ class DeployedHttpApisView:
         home = self._home(api_id)
         if home is None:
             return None
-        store = self._provider.store
+        store = self._store
         stage = store.table(*home, STAGES, StageRecord).get(child_key(api_id, stage_name))
         if stage is None:
             return None
@@ -68,7 +64,7 @@ class DeployedHttpApisView:
         return home[0], home[1], stage, deployment
 
     def mappings(self, host: str) -> list[ApiMapping] | None:
-        store = self._provider.store
+        store = self._store
         for account, region in store.scopes(DOMAINS):
             record = store.table(account, region, DOMAINS, DomainNameRecord).get(host.lower())
             if record is not None:

@@ -30,14 +30,14 @@ class ApiGatewayV2Provider(OpenApiApi, RoutesApi, IntegrationsApi, AuthorizersAp
     @property
     def gateway(self) -> HttpGateway:
         if self._gateway is None:
-            self._gateway = HttpGateway(DeployedHttpApisView(self), self.clock, self.ports)
+            self._gateway = HttpGateway(DeployedHttpApisView(self.store), self.clock, self.ports)
         return self._gateway
 
     @property
     def websockets(self) -> WebSocketGateway:
         if self._websockets is None:
             self._websockets = WebSocketGateway(
-                DeployedWebSocketApisView(DeployedHttpApisView(self)), self.clock, self.ports)
+                DeployedWebSocketApisView(DeployedHttpApisView(self.store)), self.clock, self.ports)
         return self._websockets
 
     def port(self, name: str) -> object | None:

@@ -7,12 +7,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from emulator import ids
-from emulator.clock import Clock
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.services.sqs import batches, fifo, receipts
 from emulator.services.sqs.characters import ALLOWED, first_invalid
-from emulator.services.sqs.delivery import Delivery
+from emulator.services.sqs.common import SqsBase
 from emulator.services.sqs.md5 import md5_of_attributes, md5_of_body
 from emulator.services.sqs.message_attributes import (
     AttributeFilter,
@@ -22,8 +21,6 @@ from emulator.services.sqs.message_attributes import (
 )
 from emulator.services.sqs.models import AttributeValue, MessageRecord, QueueRecord
 from emulator.services.sqs.naming import invalid_parameter
-from emulator.services.sqs.queues import Queues
-from emulator.services.sqs.wakeups import Wakeups
 
 MAX_DELAY = 900
 MAX_VISIBILITY = 43_200
@@ -113,16 +110,8 @@ def _lenient_attributes(given: object) -> dict[str, AttributeValue]:
     return sized
 
 
-class MessageOperations:
+class MessagesApi(SqsBase):
     """SendMessage, ReceiveMessage, DeleteMessage, ChangeMessageVisibility and their batches."""
-
-    clock: Clock
-    queues: Queues
-    delivery: Delivery
-    wakeups: Wakeups
-    sequences: fifo.SequenceNumbers
-    # FIFO receive attempts: (queue ARN, attempt id) -> (expiry, [(message id, receipt token)]).
-    attempts: dict[tuple[str, str], tuple[float, list[tuple[str, str]]]]
 
     # -- sending ---------------------------------------------------------------------------
 
@@ -497,4 +486,4 @@ class MessageOperations:
             self.wakeups.notify(queue.arn)
 
 
-__all__ = ["MessageOperations"]
+__all__ = ["MessagesApi"]

@@ -7,21 +7,19 @@ account and region; results and errors are those of the SQS API itself.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from emulator import ids
 from emulator.context import RequestContext
+from emulator.services.sqs.messaging import MessagesApi
 from emulator.services.sqs.naming import parse_queue_arn, queue_url
 from emulator.services.sqs.queues import queue_does_not_exist
-
-if TYPE_CHECKING:
-    from emulator.services.sqs.provider import SqsProvider
 
 _INTERNAL = "http://sqs.internal"
 
 
 class QueuePort:
-    def __init__(self, provider: SqsProvider) -> None:
+    def __init__(self, provider: MessagesApi) -> None:
         self._provider = provider
 
     def _address(self, queue_arn: str, operation: str) -> tuple[RequestContext, str]:

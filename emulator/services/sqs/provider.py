@@ -17,11 +17,10 @@ from emulator.config import Settings
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.ports import Ports
-from emulator.services.base import Provider
 from emulator.services.sqs import attributes, fifo, permissions
 from emulator.services.sqs.characters import first_invalid
 from emulator.services.sqs.delivery import Delivery
-from emulator.services.sqs.messaging import MessageOperations
+from emulator.services.sqs.messaging import MessagesApi
 from emulator.services.sqs.models import QueueRecord
 from emulator.services.sqs.moves import MessageMoves
 from emulator.services.sqs.naming import invalid_parameter, queue_url
@@ -64,7 +63,7 @@ def _check_text(name: str, values: Mapping[str, str] | Sequence[str]) -> None:
             raise invalid_parameter(f"Value for parameter {name} contains the character {bad}.")
 
 
-class SqsProvider(MessageOperations, Provider):
+class SqsProvider(MessagesApi):
     service_name = "sqs"
 
     def __init__(

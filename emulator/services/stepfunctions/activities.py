@@ -8,29 +8,21 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from emulator.asl.integrations.callbacks import CallbackError, Callbacks
+from emulator.asl.integrations.callbacks import CallbackError
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
+from emulator.services.stepfunctions.common import StepFunctionsBase
 from emulator.services.stepfunctions.models import ActivityRecord
 from emulator.services.stepfunctions.naming import check_name, page, parse_arn
-from emulator.store import ServiceStore, Table
 
 POLL_SECONDS = 60.0
 MAX_OUTPUT = 256 * 1024
 
 
-class ActivityOperations:
-    """The activity half of the provider (mixed into StepFunctionsProvider)."""
+class ActivitiesApi(StepFunctionsBase):
+    """Activities, their workers' long polls, and the task-token answers."""
 
-    store: ServiceStore
-    callbacks: Callbacks
     poll_seconds = POLL_SECONDS
-
-    def _now(self) -> float:
-        raise NotImplementedError
-
-    def _activities(self, account: str, region: str) -> Table[ActivityRecord]:
-        return self.store.table(account, region, "activities", ActivityRecord)
 
     @staticmethod
     def _activity_arn(arn: str) -> str:
@@ -142,4 +134,4 @@ class ActivityOperations:
         return {}
 
 
-__all__ = ["ActivityOperations"]
+__all__ = ["ActivitiesApi"]

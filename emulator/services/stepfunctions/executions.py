@@ -10,94 +10,34 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import random
 from typing import Any, cast
 
 from emulator import ids
 from emulator.asl.diagnostics import InvalidDefinition
-from emulator.asl.integrations.base import Services
 from emulator.asl.integrations.mocks import MockCase
 from emulator.asl.interpreter import Checkpoint, Execution, ExecutionInfo
-from emulator.asl.loader import load
-from emulator.asl.nodes import Machine
 from emulator.asl.tracing import ORIGIN, ExecutionTrace
-from emulator.clock import Clock
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
-from emulator.ports import Ports, SegmentRecorder
-from emulator.services.stepfunctions.mock_config import MockConfigFile, split_test_case
-from emulator.services.stepfunctions.models import ExecutionRecord, MachineRecord
+from emulator.ports import SegmentRecorder
+from emulator.services.stepfunctions.common import StepFunctionsBase, Target
+from emulator.services.stepfunctions.mock_config import split_test_case
+from emulator.services.stepfunctions.models import ExecutionRecord
 from emulator.services.stepfunctions.naming import (
     check_name,
     execution_arn,
     machine_arn_of,
     page,
 )
-from emulator.store import ServiceStore, Table
 
 log = logging.getLogger("emulator.stepfunctions")
 
-TERMINAL = ("SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED")
 REDRIVE_DAYS = 14
 
 
-class Target:
-    """What StartExecution resolved its ARN to: the machine and the definition to run."""
-
-    def __init__(self, machine: MachineRecord, definition: str, role_arn: str,
-                 version_arn: str | None, alias_arn: str | None, revision_id: str) -> None:
-        self.machine = machine
-        self.definition = definition
-        self.role_arn = role_arn
-        self.version_arn = version_arn
-        self.alias_arn = alias_arn
-        self.revision_id = revision_id
-
-
-class ExecutionOperations:
-    """The execution half of the provider (mixed into StepFunctionsProvider)."""
-
-    store: ServiceStore
-    _running: dict[str, tuple[Execution, asyncio.Task[Any]]]
-    # Every execution running now, and those a parent task still follows (.sync).
-    launched: dict[str, tuple[Execution, asyncio.Task[Any], ExecutionRecord]]
-    children: dict[str, tuple[Execution, asyncio.Task[Any], ExecutionRecord]]
-    mock_file: MockConfigFile
-    clock: Clock
-    ports: Ports
-    _compiled: dict[str, Machine]
-    _generation: int
-
-    # provided by the provider
-    def _machines(self, account: str, region: str) -> Table[MachineRecord]:
-        raise NotImplementedError
-
-    def _target(self, ctx: RequestContext, arn: str) -> Target:
-        raise NotImplementedError
-
-    def _now(self) -> float:
-        raise NotImplementedError
-
-    def _wait_scale(self) -> float:
-        raise NotImplementedError
-
-    def _persistent(self) -> bool:
-        raise NotImplementedError
-
-    def _services(self) -> Services:
-        raise NotImplementedError
-
-    def _executions(self, account: str, region: str) -> Table[ExecutionRecord]:
-        return self.store.table(account, region, "executions", ExecutionRecord)
-
-    def _compile(self, definition: str) -> Machine:
-        machine = self._compiled.get(definition)
-        if machine is None:
-            machine = load(definition)
-            if len(self._compiled) > 256:
-                self._compiled.clear()
-            self._compiled[definition] = machine
-        return machine
+class ExecutionsApi(StepFunctionsBase):
+    """StartExecution, StartSyncExecution, StopExecution, RedriveExecution, the reads over
+    executions, and running them: as asyncio tasks, stored and resumed when STANDARD."""
 
     # ----- starting and running ----------------------------------------------------------
 
@@ -511,15 +451,4 @@ def _event_for_output(event: dict[str, Any], include_data: bool) -> dict[str, An
     return out
 
 
-def pick_version(routing: list[dict[str, Any]]) -> str:
-    """A version ARN from an alias's routing configuration, by weight."""
-    total = sum(int(r.get("weight", 0)) for r in routing)
-    point = random.uniform(0, total) if total else 0
-    for route in routing:
-        point -= int(route.get("weight", 0))
-        if point <= 0:
-            return str(route["stateMachineVersionArn"])
-    return str(routing[-1]["stateMachineVersionArn"])
-
-
-__all__ = ["ExecutionOperations", "Target", "pick_version"]
+__all__ = ["REDRIVE_DAYS", "ExecutionsApi"]

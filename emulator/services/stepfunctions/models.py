@@ -9,6 +9,7 @@ from pydantic import Field
 
 from emulator.store import Record
 
+TERMINAL = ("SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED")  # execution statuses
 DEFAULT_LOGGING: dict[str, Any] = {"level": "OFF", "includeExecutionData": False}
 DEFAULT_TRACING: dict[str, Any] = {"enabled": False}
 DEFAULT_ENCRYPTION: dict[str, Any] = {"type": "AWS_OWNED_KEY"}

@@ -9,20 +9,18 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from emulator import ids
 from emulator.asl.errors import StatesError
 from emulator.asl.integrations import catalog
 from emulator.asl.integrations.base import Child
+from emulator.asl.interpreter import Execution
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
-from emulator.services.stepfunctions.executions import TERMINAL
-from emulator.services.stepfunctions.models import ExecutionRecord
+from emulator.services.stepfunctions.models import TERMINAL, ExecutionRecord
 from emulator.services.stepfunctions.naming import parse_arn
-
-if TYPE_CHECKING:
-    from emulator.services.stepfunctions.provider import StepFunctionsProvider
+from emulator.store import Table
 
 _POLL_SECONDS = 0.05
 
@@ -44,8 +42,24 @@ def describe(record: ExecutionRecord) -> dict[str, Any]:
     return reply
 
 
+Launched = dict[str, tuple[Execution, asyncio.Task[Any], ExecutionRecord]]
+
+
+class Executions(Protocol):
+    """What nested executions and the ``executions`` port need of the provider."""
+
+    launched: Launched  # every execution running now
+    children: Launched  # those a parent task still follows (.sync)
+    _running: dict[str, tuple[Execution, asyncio.Task[Any]]]
+    def start_execution(self, ctx: RequestContext, *, state_machine_arn: str,
+                        name: str | None = None, input: str | None = None,
+                        trace_header: str | None = None, **_: Any) -> dict[str, Any]: ...
+
+    def _executions(self, account: str, region: str) -> Table[ExecutionRecord]: ...
+
+
 class NestedExecutions:
-    def __init__(self, provider: StepFunctionsProvider) -> None:
+    def __init__(self, provider: Executions) -> None:
         self.provider = provider
 
     async def start(self, params: dict[str, Any], *, account: str, region: str,
@@ -101,7 +115,7 @@ class NestedExecutions:
 class ExecutionsPort:
     """The ``executions`` port: EventBridge rules start executions through it."""
 
-    def __init__(self, provider: StepFunctionsProvider) -> None:
+    def __init__(self, provider: Executions) -> None:
         self.provider = provider
 
     def start_execution(self, state_machine_arn: str, input_text: str, *,

@@ -6,28 +6,13 @@ from typing import Any
 
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
+from emulator.services.stepfunctions.common import StepFunctionsBase
 from emulator.services.stepfunctions.models import ActivityRecord, MachineRecord
 from emulator.services.stepfunctions.naming import parse_arn
-from emulator.store import Table
-
-MAX_TAGS = 50
 
 
-class TagOperations:
-    """The tagging part of the provider (mixed into StepFunctionsProvider)."""
-
-    def _machines(self, account: str, region: str) -> Table[MachineRecord]:
-        raise NotImplementedError
-
-    def _activities(self, account: str, region: str) -> Table[ActivityRecord]:
-        raise NotImplementedError
-
-    @staticmethod
-    def _check_tags(tags: list[dict[str, str]] | None) -> dict[str, str]:
-        found = {str(t.get("key", "")): str(t.get("value", "")) for t in tags or []}
-        if len(found) > MAX_TAGS:
-            raise ServiceError("TooManyTags", "Too many tags.")
-        return found
+class TagsApi(StepFunctionsBase):
+    """Tags on state machines and activities."""
 
     def _tagged(self, ctx: RequestContext, arn: str) -> MachineRecord | ActivityRecord:
         parsed = parse_arn(arn)
@@ -71,4 +56,4 @@ class TagOperations:
         return {"tags": [{"key": k, "value": v} for k, v in record.tags.items()]}
 
 
-__all__ = ["MAX_TAGS", "TagOperations"]
+__all__ = ["TagsApi"]

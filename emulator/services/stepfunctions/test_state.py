@@ -14,7 +14,6 @@ from emulator import ids
 from emulator.asl.diagnostics import InvalidDefinition
 from emulator.asl.errors import StatesError
 from emulator.asl.history import History, Track
-from emulator.asl.integrations.base import Services
 from emulator.asl.integrations.mocks import FixedMock, Mocked
 from emulator.asl.interpreter import Execution, ExecutionInfo
 from emulator.asl.loader import load_state
@@ -25,6 +24,7 @@ from emulator.asl.resources import parse_resource
 from emulator.asl.variables import Variables
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
+from emulator.services.stepfunctions.common import StepFunctionsBase
 from emulator.services.stepfunctions.mock_validation import check_mock_result
 
 
@@ -90,11 +90,10 @@ def _json_object(text: str | None, what: str) -> dict[str, Any]:
     return value
 
 
-class TestStateOperation:
-    __test__ = False  # not a pytest test class
+class TestStateApi(StepFunctionsBase):
+    """TestState: one state run alone, with its inspection data."""
 
-    def _services(self) -> Services:
-        raise NotImplementedError
+    __test__ = False  # not a pytest test class
 
     async def test_state(
         self, ctx: RequestContext, *, definition: str, role_arn: str | None = None,
@@ -118,7 +117,7 @@ class TestStateOperation:
         values = _json_object(variables, "variables")
         overrides = _json_object(context, "context")
         mocked = _mock(mock, state, reveal_secrets)
-        clock = self.clock  # type: ignore[attr-defined]
+        clock = self.clock
         machine = Machine(name, {name: state}, language)
         info = ExecutionInfo(
             f"arn:aws:states:{ctx.region}:{ctx.account_id}:execution:TestState:{ids.uuid4()}",
@@ -180,4 +179,4 @@ class TestStateOperation:
         return reply
 
 
-__all__ = ["TestStateOperation"]
+__all__ = ["TestStateApi"]

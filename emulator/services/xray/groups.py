@@ -6,29 +6,14 @@ from typing import Any
 
 from emulator import arns, ids
 from emulator.context import RequestContext
-from emulator.errors import ServiceError
+from emulator.services.xray.common import DEFAULT_GROUP, XrayBase, groups_table, invalid
 from emulator.services.xray.models import (
-    GROUPS,
     SETTINGS,
-    TAGS,
     TELEMETRY,
     EncryptionRecord,
     GroupRecord,
-    TagsRecord,
     TelemetryRecord,
 )
-from emulator.store import ServiceStore, Table
-
-DEFAULT_GROUP = "Default"
-MAX_TAGS = 50
-
-
-def _invalid(message: str) -> ServiceError:
-    return ServiceError("InvalidRequestException", message)
-
-
-def groups_table(store: ServiceStore, account: str, region: str) -> Table[GroupRecord]:
-    return store.table(account, region, GROUPS, GroupRecord)
 
 
 def group_shape(record: GroupRecord) -> dict[str, Any]:
@@ -45,21 +30,8 @@ def group_shape(record: GroupRecord) -> dict[str, Any]:
     return shape
 
 
-class GroupsMixin:
+class GroupsApi(XrayBase):
     """CreateGroup, GetGroup(s), UpdateGroup, DeleteGroup, tags, encryption, telemetry."""
-
-    store: ServiceStore
-
-    def _rule_arns(self, ctx: RequestContext) -> set[str]:
-        raise NotImplementedError
-
-    def group_expression(self, account: str, region: str, name: str) -> str | None:
-        """The filter expression of group ``name`` ("" for none), None when it does not
-        exist; filters use it for ``group.name = "..."``."""
-        if name == DEFAULT_GROUP:
-            return ""
-        record = groups_table(self.store, account, region).get(name)
-        return None if record is None else (record.filter_expression or "")
 
     def _check_expression(self, ctx: RequestContext, expression: str | None) -> None:
         from emulator.xray.filters import FilterError, check  # lark loads on first use
@@ -69,22 +41,7 @@ class GroupsMixin:
                 check(expression, lambda name: self.group_expression(
                     ctx.account_id, ctx.region, name))
             except FilterError as error:
-                raise _invalid(str(error)) from None
-
-    def _group(self, ctx: RequestContext, name: str | None, arn: str | None) -> GroupRecord:
-        table = groups_table(self.store, ctx.account_id, ctx.region)
-        if not name and not arn:
-            raise _invalid("GroupName or GroupARN must be specified.")
-        if name == DEFAULT_GROUP or (arn and arn.split("/")[1:2] == [DEFAULT_GROUP]):
-            return GroupRecord(name=DEFAULT_GROUP, arn=self._default_arn(ctx))
-        for record in table.values():
-            if (name and record.name == name) or (arn and record.arn == arn):
-                return record
-        raise _invalid("Group not found")
-
-    @staticmethod
-    def _default_arn(ctx: RequestContext) -> str:
-        return arns.build("xray", ctx.region, ctx.account_id, f"group/{DEFAULT_GROUP}")
+                raise invalid(str(error)) from None
 
     def create_group(self, ctx: RequestContext, *, group_name: str,
                      filter_expression: str | None = None,
@@ -92,7 +49,7 @@ class GroupsMixin:
                      tags: list[dict[str, str]] | None = None, **_: Any) -> dict[str, Any]:
         table = groups_table(self.store, ctx.account_id, ctx.region)
         if group_name == DEFAULT_GROUP or group_name in table:
-            raise _invalid(f"Group with name {group_name} already exists")
+            raise invalid(f"Group with name {group_name} already exists")
         self._check_expression(ctx, filter_expression)
         arn = arns.build("xray", ctx.region, ctx.account_id,
                          f"group/{group_name}/{ids.hex_token(32).upper()}")
@@ -117,7 +74,7 @@ class GroupsMixin:
                      **_: Any) -> dict[str, Any]:
         record = self._group(ctx, group_name, group_arn)
         if record.name == DEFAULT_GROUP:
-            raise _invalid("The Default group cannot be updated.")
+            raise invalid("The Default group cannot be updated.")
         if filter_expression is not None:
             self._check_expression(ctx, filter_expression)
             record.filter_expression = filter_expression
@@ -130,38 +87,12 @@ class GroupsMixin:
                      group_arn: str | None = None, **_: Any) -> dict[str, Any]:
         record = self._group(ctx, group_name, group_arn)
         if record.name == DEFAULT_GROUP:
-            raise _invalid("The Default group cannot be deleted.")
+            raise invalid("The Default group cannot be deleted.")
         groups_table(self.store, ctx.account_id, ctx.region).delete(record.name)
         self._forget_tags(ctx, record.arn)
         return {}
 
     # -- tags ----------------------------------------------------------------------------
-
-    def _tags(self, ctx: RequestContext) -> Table[TagsRecord]:
-        return self.store.table(ctx.account_id, ctx.region, TAGS, TagsRecord)
-
-    def _taggable(self, ctx: RequestContext, arn: str) -> None:
-        groups = {r.arn for r in groups_table(self.store, ctx.account_id, ctx.region).values()}
-        if arn not in groups and arn not in self._rule_arns(ctx):
-            raise ServiceError("ResourceNotFoundException", f"Resource {arn} not found.")
-
-    def _tag(self, ctx: RequestContext, arn: str, tags: list[dict[str, str]] | None) -> None:
-        if not tags:
-            return
-        table = self._tags(ctx)
-        record = table.get(arn) or TagsRecord()
-        for tag in tags:
-            if tag["Key"].lower().startswith("aws:"):
-                raise _invalid("Tag keys starting with aws: are reserved.")
-            record.tags[tag["Key"]] = tag["Value"]
-        if len(record.tags) > MAX_TAGS:
-            raise ServiceError("TooManyTagsException",
-                               f"A resource can have at most {MAX_TAGS} tags.",
-                               fields={"ResourceName": arn})
-        table.put(arn, record)
-
-    def _forget_tags(self, ctx: RequestContext, arn: str) -> None:
-        self._tags(ctx).delete(arn)
 
     def tag_resource(self, ctx: RequestContext, *, resource_arn: str,
                      tags: list[dict[str, str]], **_: Any) -> dict[str, Any]:
@@ -200,7 +131,7 @@ class GroupsMixin:
     def put_encryption_config(self, ctx: RequestContext, *, type: str,
                               key_id: str | None = None, **_: Any) -> dict[str, Any]:
         if type == "KMS" and not key_id:
-            raise _invalid("KeyId must be specified for KMS encryption.")
+            raise invalid("KeyId must be specified for KMS encryption.")
         record = EncryptionRecord(key_id=key_id if type == "KMS" else None, type=type)
         self.store.table(ctx.account_id, ctx.region, SETTINGS, EncryptionRecord).put(
             "encryption", record)
@@ -223,4 +154,4 @@ class GroupsMixin:
         return {}
 
 
-__all__ = ["DEFAULT_GROUP", "GroupsMixin", "group_shape", "groups_table"]
+__all__ = ["GroupsApi", "group_shape"]

@@ -4,23 +4,40 @@ from __future__ import annotations
 
 import json
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from emulator.ports import TraceContext
-from emulator.xray import sampling
+from emulator.services.xray.common import XrayBase
+from emulator.xray import sampling, waterfall
+from emulator.xray.collector import Collector
+from emulator.xray.graph import GraphBuilder
 from emulator.xray.header import TraceHeader, new_segment_id, new_trace_id
 from emulator.xray.segments import MAX_SEGMENT_NAME, InvalidSegment, check, walk
 
-if TYPE_CHECKING:
-    from emulator.services.xray.provider import XrayProvider
-
 _UNNAMEABLE = re.compile(r"[^\w\s.:/%&#=+\\\-@]")
+
+
+class TraceListing:
+    """The ``traces`` port: the newest traces as the console lists them."""
+
+    def __init__(self, collector: Collector) -> None:
+        self._collector = collector
+
+    def recent(self, account: str, region: str, limit: int) -> list[dict[str, Any]]:
+        return waterfall.listing(self._collector.newest(account, region, limit))
+
+    def service_graph(self, account: str, region: str, limit: int) -> list[dict[str, Any]]:
+        builder = GraphBuilder()
+        for trace in self._collector.newest(account, region, limit):
+            builder.add(trace.facts)
+        services: list[dict[str, Any]] = builder.services()
+        return services
 
 
 class SegmentsPort:
     """SegmentRecorder (see emulator.ports) over the xray provider's collector and rules."""
 
-    def __init__(self, provider: XrayProvider) -> None:
+    def __init__(self, provider: XrayBase) -> None:
         self._provider = provider
 
     @property
@@ -65,4 +82,4 @@ def _clean_names(document: dict[str, Any]) -> None:
             entity["name"] = _UNNAMEABLE.sub("_", name)[:MAX_SEGMENT_NAME] or "_"
 
 
-__all__ = ["SegmentsPort"]
+__all__ = ["SegmentsPort", "TraceListing"]

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
-from emulator import arns
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
-from emulator.services.xray.models import RULES, RuleRecord
-from emulator.store import ServiceStore, Table
+from emulator.services.xray.common import (
+    XrayBase,
+    all_rules,
+    invalid,
+    rule_arn,
+    rules_table,
+    time_of,
+)
+from emulator.services.xray.models import RuleRecord
 from emulator.xray import sampling
 
 MAX_RULES = 25  # besides the default rule
@@ -17,89 +22,37 @@ _UPDATABLE = ("ResourceARN", "Priority", "FixedRate", "ReservoirSize", "Host", "
               "ServiceType", "HTTPMethod", "URLPath", "Attributes", "SamplingRateBoost")
 
 
-def _invalid(message: str) -> ServiceError:
-    return ServiceError("InvalidRequestException", message)
-
-
-def _time(epoch: float) -> datetime:
-    return datetime.fromtimestamp(epoch, tz=UTC)
-
-
-def rule_arn(region: str, account: str, name: str) -> str:
-    return arns.build("xray", region, account, f"sampling-rule/{name}")
-
-
-def default_rule(region: str, account: str) -> dict[str, Any]:
-    return {
-        "RuleName": sampling.DEFAULT_RULE_NAME,
-        "RuleARN": rule_arn(region, account, sampling.DEFAULT_RULE_NAME),
-        "ResourceARN": "*", "Priority": sampling.DEFAULT_PRIORITY,
-        "FixedRate": sampling.DEFAULT_FIXED_RATE, "ReservoirSize": sampling.DEFAULT_RESERVOIR,
-        "ServiceName": "*", "ServiceType": "*", "Host": "*", "HTTPMethod": "*",
-        "URLPath": "*", "Version": 1, "Attributes": {},
-    }
-
-
-def rules_table(store: ServiceStore, account: str, region: str) -> Table[RuleRecord]:
-    return store.table(account, region, RULES, RuleRecord)
-
-
-def all_rules(store: ServiceStore, account: str, region: str, now: float) -> list[RuleRecord]:
-    """Every rule, the default one created on first use; in priority order."""
-    table = rules_table(store, account, region)
-    if sampling.DEFAULT_RULE_NAME not in table:
-        table.put(sampling.DEFAULT_RULE_NAME, RuleRecord(
-            rule=default_rule(region, account), created=now, modified=now))
-    return sorted(table.values(), key=lambda r: (
-        r.rule["RuleName"] == sampling.DEFAULT_RULE_NAME, r.rule["Priority"], r.rule["RuleName"]))
-
-
 def _record_shape(record: RuleRecord) -> dict[str, Any]:
-    return {"SamplingRule": dict(record.rule), "CreatedAt": _time(record.created),
-            "ModifiedAt": _time(record.modified)}
+    return {"SamplingRule": dict(record.rule), "CreatedAt": time_of(record.created),
+            "ModifiedAt": time_of(record.modified)}
 
 
-class SamplingRulesMixin:
+class SamplingRulesApi(XrayBase):
     """CreateSamplingRule, GetSamplingRules, UpdateSamplingRule, DeleteSamplingRule,
     GetSamplingTargets and GetSamplingStatisticSummaries."""
-
-    store: ServiceStore
-    rules_version = 0  # bumped on every change, so cached rule lists are read again
-
-    def _now(self) -> float:
-        raise NotImplementedError
-
-    def _sampler(self, account: str, region: str) -> sampling.Sampler:
-        raise NotImplementedError
-
-    def _tag(self, ctx: RequestContext, arn: str, tags: list[dict[str, str]] | None) -> None:
-        raise NotImplementedError
-
-    def _forget_tags(self, ctx: RequestContext, arn: str) -> None:
-        raise NotImplementedError
 
     def _find_rule(self, ctx: RequestContext, name: str | None,
                    arn: str | None) -> RuleRecord:
         rules = all_rules(self.store, ctx.account_id, ctx.region, self._now())
         if not name and not arn:
-            raise _invalid("RuleName or RuleARN must be specified.")
+            raise invalid("RuleName or RuleARN must be specified.")
         for record in rules:
             if (name and record.rule["RuleName"] == name) or (
                     arn and record.rule["RuleARN"] == arn):
                 return record
-        raise _invalid("Sampling rule does not exist.")
+        raise invalid("Sampling rule does not exist.")
 
     def create_sampling_rule(self, ctx: RequestContext, *, sampling_rule: dict[str, Any],
                              tags: list[dict[str, str]] | None = None,
                              **_: Any) -> dict[str, Any]:
         name = sampling_rule.get("RuleName")
         if not name:
-            raise _invalid("RuleName must be specified.")
+            raise invalid("RuleName must be specified.")
         if sampling_rule.get("Version") != 1:
-            raise _invalid("Only version 1 of sampling rules is supported.")
+            raise invalid("Only version 1 of sampling rules is supported.")
         rules = all_rules(self.store, ctx.account_id, ctx.region, self._now())
         if any(r.rule["RuleName"] == name for r in rules):
-            raise _invalid(f"Sampling rule {name} already exists.")
+            raise invalid(f"Sampling rule {name} already exists.")
         if len(rules) - 1 >= MAX_RULES:
             raise ServiceError("RuleLimitExceededException",
                                f"You have reached the maximum number of sampling rules "
@@ -125,14 +78,14 @@ class SamplingRulesMixin:
         name = record.rule["RuleName"]
         changes = {k: update[k] for k in _UPDATABLE if update.get(k) is not None}
         if name == sampling.DEFAULT_RULE_NAME and set(changes) - {"FixedRate", "ReservoirSize"}:
-            raise _invalid("Only FixedRate and ReservoirSize can be updated for the default "
+            raise invalid("Only FixedRate and ReservoirSize can be updated for the default "
                            "sampling rule.")
         if "Priority" in changes and not 1 <= changes["Priority"] <= 9999:
-            raise _invalid("Priority must be between 1 and 9999.")
+            raise invalid("Priority must be between 1 and 9999.")
         if "FixedRate" in changes and not 0 <= changes["FixedRate"] <= 1:
-            raise _invalid("FixedRate must be between 0 and 1.")
+            raise invalid("FixedRate must be between 0 and 1.")
         if "ReservoirSize" in changes and changes["ReservoirSize"] < 0:
-            raise _invalid("ReservoirSize must not be negative.")
+            raise invalid("ReservoirSize must not be negative.")
         record.rule.update(changes)
         record.modified = self._now()
         rules_table(self.store, ctx.account_id, ctx.region).put(name, record)
@@ -144,7 +97,7 @@ class SamplingRulesMixin:
         record = self._find_rule(ctx, rule_name, rule_arn)
         name = record.rule["RuleName"]
         if name == sampling.DEFAULT_RULE_NAME:
-            raise _invalid("The default sampling rule cannot be deleted.")
+            raise invalid("The default sampling rule cannot be deleted.")
         rules_table(self.store, ctx.account_id, ctx.region).delete(name)
         self.rules_version += 1
         self._sampler(ctx.account_id, ctx.region).forget(name)
@@ -168,20 +121,20 @@ class SamplingRulesMixin:
             target = sampler.report(
                 sampling.Rule.from_shape(record.rule), doc["ClientID"],
                 doc["RequestCount"], doc["SampledCount"], doc.get("BorrowCount") or 0, now)
-            target["ReservoirQuotaTTL"] = _time(target["ReservoirQuotaTTL"])
+            target["ReservoirQuotaTTL"] = time_of(target["ReservoirQuotaTTL"])
             targets.append(target)
         last = max((r.modified for r in rules.values()), default=now)
-        return {"SamplingTargetDocuments": targets, "LastRuleModification": _time(last),
+        return {"SamplingTargetDocuments": targets, "LastRuleModification": time_of(last),
                 "UnprocessedStatistics": unprocessed}
 
     def get_sampling_statistic_summaries(self, ctx: RequestContext,
                                          **_: Any) -> dict[str, Any]:
         sampler = self._sampler(ctx.account_id, ctx.region)
         return {"SamplingStatisticSummaries": [
-            {"RuleName": name, "Timestamp": _time(stats.window),
+            {"RuleName": name, "Timestamp": time_of(stats.window),
              "RequestCount": stats.requests, "BorrowCount": stats.borrowed,
              "SampledCount": stats.sampled}
             for name, stats in sampler.statistics.items()]}
 
 
-__all__ = ["MAX_RULES", "SamplingRulesMixin", "all_rules", "default_rule", "rule_arn"]
+__all__ = ["MAX_RULES", "SamplingRulesApi"]
