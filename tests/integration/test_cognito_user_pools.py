@@ -47,7 +47,8 @@ def _user(client: Any, pool_id: str, name: str = "alice", **attributes: str) -> 
 
 
 def _code(emulator: EmulatorHandle, pool_id: str, username: str) -> str:
-    listing = httpx.get(f"{emulator.endpoint_url}/_emulator/resources").json()
+    # The listing loads every service on first use: slow on a busy machine.
+    listing = httpx.get(f"{emulator.endpoint_url}/_emulator/resources", timeout=60).json()
     pool = next(p for p in listing["cognito-idp"]["user_pools"] if p["id"] == pool_id)
     return str(next(u for u in pool["users"] if u["username"] == username)[
         "confirmation_code"])

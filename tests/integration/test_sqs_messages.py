@@ -325,7 +325,7 @@ def test_receive_returns_up_to_max_number_of_messages(sqs: Any, queue: str) -> N
 def _wait_for_receiver(emulator: EmulatorHandle, name: str) -> None:
     """Block until a long poll on ``name`` is waiting, as /_emulator/resources reports."""
     for _ in range(500):
-        listing = httpx.get(f"{emulator.endpoint_url}/_emulator/resources").json()
+        listing = httpx.get(f"{emulator.endpoint_url}/_emulator/resources", timeout=60).json()
         queues = {q["name"]: q for q in listing["sqs"]["queues"]}
         if queues[name]["waiting_receives"]:
             return

@@ -237,7 +237,8 @@ def test_accounts_and_regions_are_separate(fresh_emulator: EmulatorHandle) -> No
 def test_resources_lists_queues(sqs: Any, fresh_emulator: EmulatorHandle) -> None:
     url = sqs.create_queue(QueueName="listed")["QueueUrl"]
     sqs.send_message(QueueUrl=url, MessageBody="x")
-    listing = httpx.get(f"{fresh_emulator.endpoint_url}/_emulator/resources").json()["sqs"]
+    listing = httpx.get(f"{fresh_emulator.endpoint_url}/_emulator/resources",
+                        timeout=60).json()["sqs"]
     [queue] = listing["queues"]
     assert queue["name"] == "listed"
     assert queue["arn"] == "arn:aws:sqs:us-east-1:000000000000:listed"

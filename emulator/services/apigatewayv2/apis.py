@@ -9,61 +9,26 @@ from typing import Any
 from emulator import ids
 from emulator.context import RequestContext
 from emulator.services.apigatewayv2.common import (
+    EDITABLE,
     HttpApiBase,
     bad_request,
-    invoke_host,
+    check_websocket_api,
     not_found,
     page,
+    snake,
     without_none,
 )
 from emulator.services.apigatewayv2.models import ApiRecord, StageRecord, child_key
 
-PROTOCOLS = ("HTTP", "WEBSOCKET")
 FUNCTION_ARN = re.compile(r"^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[^/]+$")
 TAGGED = re.compile(r"^arn:aws[a-z-]*:apigateway:(?P<region>[a-z0-9-]*)::/(?P<path>.+)$")
-EDITABLE = ("ApiKeySelectionExpression", "CorsConfiguration", "Description",
-            "DisableSchemaValidation", "DisableExecuteApiEndpoint", "IpAddressType", "Name",
-            "RouteSelectionExpression", "Version")
 
 
 class ApisApi(HttpApiBase):
-    def _answer(self, ctx: RequestContext, record: ApiRecord) -> dict[str, Any]:
-        doc = self.copy(record.api)
-        endpoint = invoke_host(ctx, doc["ApiId"])
-        if doc.get("ProtocolType") == "WEBSOCKET":  # ws:// (wss:// behind TLS), as AWS's wss://
-            endpoint = "ws" + endpoint.removeprefix("http")
-        doc["ApiEndpoint"] = endpoint
-        return doc
-
-    def new_api(self, ctx: RequestContext, fields: dict[str, Any]) -> ApiRecord:
-        """A stored API with ``fields`` (create and import share this)."""
-        protocol = fields.get("ProtocolType") or "HTTP"
-        if protocol not in PROTOCOLS:
-            raise bad_request(f"Invalid protocol type {protocol}")
-        if protocol == "WEBSOCKET":
-            check_websocket_api(fields)
-        api_id = ids.short_id(10)
-        while api_id in self.apis(ctx):
-            api_id = ids.short_id(10)
-        api = without_none({
-            "ApiId": api_id, "ApiKeySelectionExpression": "$request.header.x-api-key",
-            "CreatedDate": self.clock.now(), "DisableExecuteApiEndpoint": False,
-            "IpAddressType": "ipv4", "ProtocolType": protocol,
-            "RouteSelectionExpression": "${request.method} ${request.path}"
-            if protocol == "HTTP" else None,
-            "Tags": {},
-        })
-        api.update(without_none({key: fields.get(key) for key in EDITABLE}))
-        if fields.get("Tags"):
-            api["Tags"] = dict(fields["Tags"])
-        record = ApiRecord(api=api)
-        self.save_api(ctx, record, deploy=False)
-        return record
-
     def create_api(self, ctx: RequestContext, *, name: str, protocol_type: str,
                    target: str | None = None, route_key: str | None = None,
                    credentials_arn: str | None = None, **fields: Any) -> dict[str, Any]:
-        given = {key: fields.get(_snake(key)) for key in EDITABLE}
+        given = {key: fields.get(snake(key)) for key in EDITABLE}
         given.update(Name=name, ProtocolType=protocol_type, Tags=fields.get("tags"))
         if (route_key or credentials_arn) and not target:
             raise bad_request("Target is required when RouteKey or CredentialsArn is set")
@@ -111,7 +76,7 @@ class ApisApi(HttpApiBase):
     def update_api(self, ctx: RequestContext, *, api_id: str, **fields: Any) -> dict[str, Any]:
         record = self.api_record(ctx, api_id)
         for key in EDITABLE:
-            value = fields.get(_snake(key))
+            value = fields.get(snake(key))
             if value is not None:
                 record.api[key] = value
         if record.api.get("ProtocolType") == "WEBSOCKET":
@@ -183,18 +148,6 @@ class ApisApi(HttpApiBase):
         return {"Tags": dict(doc.get("Tags") or {})}
 
 
-def check_websocket_api(fields: dict[str, Any]) -> None:
-    """AWS's 400s for a WebSocket API: a route selection expression is required, and CORS
-    is an HTTP API setting."""
-    expression = fields.get("RouteSelectionExpression")
-    if not expression:
-        raise bad_request("RouteSelectionExpression is required for WebSocket APIs")
-    if fields.get("CorsConfiguration"):
-        raise bad_request("CorsConfiguration is supported only for HTTP APIs")
 
 
-def _snake(member: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", member).lower()
-
-
-__all__ = ["ApisApi", "check_websocket_api"]
+__all__ = ["ApisApi"]

@@ -4,6 +4,7 @@ and the deployments that auto-deploy stages take after each change."""
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -53,6 +54,26 @@ def invoke_host(ctx: RequestContext, api_id: str) -> str:
     return f"{parts.scheme or 'http'}://{api_id}.execute-api.localhost{port}"
 
 
+PROTOCOLS = ("HTTP", "WEBSOCKET")
+EDITABLE = ("ApiKeySelectionExpression", "CorsConfiguration", "Description",
+            "DisableSchemaValidation", "DisableExecuteApiEndpoint", "IpAddressType", "Name",
+            "RouteSelectionExpression", "Version")
+
+
+def check_websocket_api(fields: dict[str, Any]) -> None:
+    """AWS's 400s for a WebSocket API: a route selection expression is required, and CORS
+    is an HTTP API setting."""
+    expression = fields.get("RouteSelectionExpression")
+    if not expression:
+        raise bad_request("RouteSelectionExpression is required for WebSocket APIs")
+    if fields.get("CorsConfiguration"):
+        raise bad_request("CorsConfiguration is supported only for HTTP APIs")
+
+
+def snake(member: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", member).lower()
+
+
 class HttpApiBase(Provider):
     """Lookups shared by the provider's parts."""
 
@@ -100,6 +121,39 @@ class HttpApiBase(Provider):
     def copy(doc: dict[str, Any]) -> dict[str, Any]:
         return copy.deepcopy(doc)
 
+    def _answer(self, ctx: RequestContext, record: ApiRecord) -> dict[str, Any]:
+        doc = self.copy(record.api)
+        endpoint = invoke_host(ctx, doc["ApiId"])
+        if doc.get("ProtocolType") == "WEBSOCKET":  # ws:// (wss:// behind TLS), as AWS's wss://
+            endpoint = "ws" + endpoint.removeprefix("http")
+        doc["ApiEndpoint"] = endpoint
+        return doc
+
+    def new_api(self, ctx: RequestContext, fields: dict[str, Any]) -> ApiRecord:
+        """A stored API with ``fields`` (create and import share this)."""
+        protocol = fields.get("ProtocolType") or "HTTP"
+        if protocol not in PROTOCOLS:
+            raise bad_request(f"Invalid protocol type {protocol}")
+        if protocol == "WEBSOCKET":
+            check_websocket_api(fields)
+        api_id = ids.short_id(10)
+        while api_id in self.apis(ctx):
+            api_id = ids.short_id(10)
+        api = without_none({
+            "ApiId": api_id, "ApiKeySelectionExpression": "$request.header.x-api-key",
+            "CreatedDate": self.clock.now(), "DisableExecuteApiEndpoint": False,
+            "IpAddressType": "ipv4", "ProtocolType": protocol,
+            "RouteSelectionExpression": "${request.method} ${request.path}"
+            if protocol == "HTTP" else None,
+            "Tags": {},
+        })
+        api.update(without_none({key: fields.get(key) for key in EDITABLE}))
+        if fields.get("Tags"):
+            api["Tags"] = dict(fields["Tags"])
+        record = ApiRecord(api=api)
+        self.save_api(ctx, record, deploy=False)
+        return record
+
     # -- deployments ------------------------------------------------------------------------
 
     def deploy(self, ctx: RequestContext, record: ApiRecord, stage: StageRecord | None,
@@ -130,12 +184,16 @@ class HttpApiBase(Provider):
 
 
 __all__ = [
+    "EDITABLE",
+    "PROTOCOLS",
     "HttpApiBase",
     "bad_request",
+    "check_websocket_api",
     "conflict",
     "invoke_host",
     "members",
     "not_found",
     "page",
+    "snake",
     "without_none",
 ]

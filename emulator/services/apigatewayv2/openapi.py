@@ -10,9 +10,13 @@ import yaml  # type: ignore[import-untyped]
 
 from emulator import ids
 from emulator.context import RequestContext
-from emulator.services.apigatewayv2.apis import ApisApi
 from emulator.services.apigatewayv2.authorizers import check_authorizer
-from emulator.services.apigatewayv2.common import bad_request, not_found, without_none
+from emulator.services.apigatewayv2.common import (
+    HttpApiBase,
+    bad_request,
+    not_found,
+    without_none,
+)
 from emulator.services.apigatewayv2.integrations import check_integration
 from emulator.services.apigatewayv2.models import ApiRecord, child_key
 from emulator.services.apigatewayv2.routes import check_route_key
@@ -57,7 +61,7 @@ def _pascal(name: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-class OpenApiApi(ApisApi):
+class OpenApiApi(HttpApiBase):
     def import_api(self, ctx: RequestContext, *, body: str, fail_on_warnings: bool = False,
                    **_: Any) -> dict[str, Any]:
         document = load_document(body)

@@ -8,6 +8,7 @@ from typing import Any
 from emulator.context import RequestContext
 from emulator.gateway.http_api.engine import HttpGateway
 from emulator.gateway.websocket.engine import WebSocketGateway
+from emulator.services.apigatewayv2.apis import ApisApi
 from emulator.services.apigatewayv2.authorizers import AuthorizersApi
 from emulator.services.apigatewayv2.dataplane import (
     DeployedHttpApisView,
@@ -21,8 +22,8 @@ from emulator.services.apigatewayv2.routes import RoutesApi
 from emulator.services.apigatewayv2.stages import StagesApi
 
 
-class ApiGatewayV2Provider(OpenApiApi, RoutesApi, IntegrationsApi, AuthorizersApi, StagesApi,
-                           DomainsApi):
+class ApiGatewayV2Provider(ApisApi, OpenApiApi, RoutesApi, IntegrationsApi, AuthorizersApi,
+                           StagesApi, DomainsApi):
     service_name = "apigatewayv2"
     _gateway: HttpGateway | None = None
     _websockets: WebSocketGateway | None = None

@@ -16,7 +16,7 @@ from emulator import ids
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.services.cognito_idp import tokens
-from emulator.services.cognito_idp.common import invalid, not_authorized
+from emulator.services.cognito_idp.common import CognitoBase, invalid, not_authorized
 from emulator.services.cognito_idp.models import (
     ClientRecord,
     RefreshTokenRecord,
@@ -25,7 +25,7 @@ from emulator.services.cognito_idp.models import (
     UserRecord,
 )
 from emulator.services.cognito_idp.pools import token_validity
-from emulator.services.cognito_idp.users import UsersApi, check_password
+from emulator.services.cognito_idp.users import check_password
 
 PASSWORD_FLOWS = {"USER_PASSWORD_AUTH": ("ALLOW_USER_PASSWORD_AUTH", "USER_PASSWORD_AUTH")}
 ADMIN_PASSWORD_FLOWS = {"ADMIN_USER_PASSWORD_AUTH": ("ALLOW_ADMIN_USER_PASSWORD_AUTH",
@@ -43,7 +43,7 @@ def _opaque(parts: int = 5) -> str:
                                .rstrip("=") for _ in range(parts - 1))])
 
 
-class AuthApi(UsersApi):
+class AuthApi(CognitoBase):
     # -- tokens -----------------------------------------------------------------------------
 
     def _tokens(self, ctx: RequestContext, account: str, region: str, pool: UserPoolRecord,

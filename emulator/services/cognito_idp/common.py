@@ -12,6 +12,7 @@ from typing import Any
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.services.base import Provider
+from emulator.services.cognito_idp import tokens
 from emulator.services.cognito_idp.models import (
     CLIENTS,
     POOLS,
@@ -137,6 +138,18 @@ class CognitoBase(Provider):
         return {"Username": user.username, "Attributes": self.attribute_list(user),
                 "UserCreateDate": user.created, "UserLastModifiedDate": user.modified,
                 "Enabled": user.enabled, "UserStatus": user.status}
+
+    def check_secret_hash(self, client: ClientRecord, username: str,
+                          given: str | None) -> None:
+        secret = client.client.get("ClientSecret")
+        if not secret:
+            return
+        client_id = client.client["ClientId"]
+        if not given:
+            raise not_authorized(f"Client {client_id} is configured with secret but "
+                                 "SECRET_HASH was not received")
+        if given != tokens.secret_hash(username, client_id, secret):
+            raise not_authorized(f"Unable to verify secret hash for client {client_id}")
 
 
 __all__ = ["CognitoBase", "invalid", "no_client", "no_pool", "no_user", "not_authorized"]

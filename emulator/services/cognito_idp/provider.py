@@ -11,9 +11,10 @@ from emulator.services.cognito_idp.identity import IdentityPort
 from emulator.services.cognito_idp.models import POOLS
 from emulator.services.cognito_idp.oauth import OAuthApi
 from emulator.services.cognito_idp.pools import PoolsApi
+from emulator.services.cognito_idp.users import UsersApi
 
 
-class CognitoIdpProvider(AuthApi, PoolsApi, GroupsApi, OAuthApi, DomainsApi):
+class CognitoIdpProvider(AuthApi, UsersApi, PoolsApi, GroupsApi, OAuthApi, DomainsApi):
     service_name = "cognito-idp"
     _identity: IdentityPort | None = None
 

@@ -23,7 +23,7 @@ from emulator.services.cognito_idp.common import (
     no_user,
     not_authorized,
 )
-from emulator.services.cognito_idp.models import ClientRecord, UserPoolRecord, UserRecord
+from emulator.services.cognito_idp.models import UserPoolRecord, UserRecord
 
 log = logging.getLogger("emulator.cognito")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
@@ -193,18 +193,6 @@ class UsersApi(CognitoBase):
         return result
 
     # -- self-service -----------------------------------------------------------------------
-
-    def check_secret_hash(self, client: ClientRecord, username: str,
-                          given: str | None) -> None:
-        secret = client.client.get("ClientSecret")
-        if not secret:
-            return
-        client_id = client.client["ClientId"]
-        if not given:
-            raise not_authorized(f"Client {client_id} is configured with secret but "
-                                 "SECRET_HASH was not received")
-        if given != tokens.secret_hash(username, client_id, secret):
-            raise not_authorized(f"Unable to verify secret hash for client {client_id}")
 
     def sign_up(self, ctx: RequestContext, *, client_id: str, username: str, password: str,
                 secret_hash: str | None = None,

@@ -6,15 +6,14 @@ from __future__ import annotations
 from emulator.errors import ServiceError
 from emulator.runtime.destinations import Destinations
 from emulator.runtime.event_queue import AsyncEvent, AsyncTarget, EventQueue
-from emulator.services.lambda_.common import Scope, function_arn
-from emulator.services.lambda_.event_invoke import EventInvokeApi
+from emulator.services.lambda_.common import LambdaBase, Scope, function_arn
 from emulator.services.lambda_.tracing import AsyncTracer
 from emulator.store import Table
 
 ASYNC_EVENTS = "async-events"  # key: request id
 
 
-class AsyncEventsApi(EventInvokeApi):
+class AsyncEventsApi(LambdaBase):
     _event_queue: EventQueue | None = None
 
     @property

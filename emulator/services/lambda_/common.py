@@ -3,8 +3,10 @@ the runtime, and the FunctionConfiguration shape."""
 
 from __future__ import annotations
 
+import random
 import re
 import uuid
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,8 +16,9 @@ from emulator import arns
 from emulator.clock import Clock
 from emulator.config import Settings
 from emulator.errors import ServiceError
-from emulator.ports import Ports
+from emulator.ports import InvokeResult, Ports
 from emulator.runtime import runtimes
+from emulator.runtime.event_queue import AsyncConfig
 from emulator.runtime.invoker import LogSink, Runtime
 from emulator.runtime.spec import FunctionSpec
 from emulator.services.base import Provider
@@ -62,6 +65,18 @@ def not_found(message: str) -> ServiceError:
 
 def conflict(message: str) -> ServiceError:
     return user_error("ResourceConflictException", message)
+
+
+# What makes two versions the same: PublishVersion returns the last one when nothing changed.
+_VERSION_FIELDS = {"runtime", "role", "handler", "description", "timeout", "memory_size",
+                   "environment", "layers", "architectures", "ephemeral_storage",
+                   "tracing_mode", "dead_letter_target", "kms_key_arn", "logging_config"}
+
+
+def _same(a: FunctionRecord, b: FunctionRecord) -> bool:
+    fields = _VERSION_FIELDS - {"description"}
+    return a.code.sha256 == b.code.sha256 and a.model_dump(include=fields) == b.model_dump(
+        include=fields)
 
 
 def new_revision() -> str:
@@ -154,10 +169,32 @@ def split_function_name(function_name: str, qualifier: str | None = None) -> tup
     return match["name"], derived or qualifier
 
 
-class LambdaBase(Provider):
-    """State and helpers shared by the provider's parts."""
+class LambdaBase(Provider, ABC):
+    """State and helpers shared by the provider's parts, and the hooks parts offer each
+    other (implemented by InvokeApi, AsyncEventsApi and EventInvokeApi)."""
 
     service_name = "lambda"
+
+    @abstractmethod
+    async def invoke_function(
+        self, scope: Scope, function: str, payload: bytes, *, qualifier: str | None = None,
+        invocation_type: str = "RequestResponse", client_context: str | None = None,
+        trace_header: str | None = None, tail: bool = False, request_id: str | None = None,
+        traced: bool = True,
+    ) -> InvokeResult:
+        """One invocation, raising ServiceError as the Invoke API answers (InvokeApi)."""
+
+    @abstractmethod
+    def accept_event(self, scope: Scope, name: str, qualifier: str | None, payload: bytes,
+                     request_id: str, trace_header: str | None,
+                     trace: str | None = None) -> None:
+        """Queue an asynchronous invocation, stored before it is answered (AsyncEventsApi)."""
+
+    @abstractmethod
+    def async_config(self, scope: Scope, name: str, qualifier: str,
+                     dead_letter: str | None) -> AsyncConfig:
+        """The retries, event age and destinations of a version's async events
+        (EventInvokeApi)."""
 
     def __init__(self, settings: Settings, clock: Clock, store: ServiceStore, ports: Ports) -> None:
         super().__init__(settings, clock, store, ports)
@@ -197,6 +234,42 @@ class LambdaBase(Provider):
         if record is None:
             raise not_found(f"Function not found: {function_arn(scope, name, qualifier)}")
         return record
+
+    def publish(self, scope: Scope, record: FunctionRecord,
+                description: str | None) -> FunctionRecord:
+        """A new version of ``record`` (the last one when nothing changed since)."""
+        tables = self.tables(scope)
+        published = [v for key, v in tables.versions.items() if key.startswith(f"{record.name}:")]
+        if published:
+            last = max(published, key=lambda v: int(v.version))
+            if _same(last, record) and record.code.hot_reload_path is None:
+                return last
+        number = self.next_number(scope, f"function:{record.name}")
+        version = record.model_copy(deep=True)
+        version.version = str(number)
+        version.description = description if description else record.description
+        version.revision_id = new_revision()
+        version.last_modified = self.clock.now()
+        version.tags = {}
+        version.reserved_concurrency = None
+        tables.versions.put(f"{record.name}:{number}", version)
+        return version
+
+    def _alias(self, scope: Scope, function_name: str, alias: str) -> AliasRecord:
+        record = self.tables(scope).aliases.get(f"{function_name}:{alias}")
+        if record is None:
+            raise not_found(f"Alias not found: {function_arn(scope, function_name, alias)}")
+        return record
+
+    def route_alias(self, scope: Scope, function: str, alias_name: str) -> str:
+        """The version an invocation through this alias runs, drawn by the alias's weights."""
+        alias = self._alias(scope, function, alias_name)
+        draw = random.random()
+        for version, weight in alias.additional_weights.items():
+            if draw < weight:
+                return version
+            draw -= weight
+        return alias.function_version
 
     def next_number(self, scope: Scope, key: str) -> int:
         counters = self.tables(scope).counters

@@ -14,6 +14,7 @@ from emulator.context import RequestContext
 from emulator.runtime.destinations import DESTINATION_SERVICES, service_of
 from emulator.runtime.event_queue import AsyncConfig
 from emulator.services.lambda_.common import (
+    LambdaBase,
     Scope,
     function_arn,
     invalid_parameter,
@@ -21,7 +22,6 @@ from emulator.services.lambda_.common import (
     scope_of,
     split_function_name,
 )
-from emulator.services.lambda_.versions import VersionsApi
 from emulator.store import Record, Table
 
 EVENT_INVOKE_CONFIGS = "event-invoke-configs"  # key: "name:qualifier"
@@ -51,7 +51,7 @@ def _destinations(config: dict[str, Any] | None) -> dict[str, str]:
     return found
 
 
-class EventInvokeApi(VersionsApi):
+class EventInvokeApi(LambdaBase):
     def _configs(self, scope: Scope) -> Table[EventInvokeConfigRecord]:
         return self.store.table(scope.account, scope.region, EVENT_INVOKE_CONFIGS,
                                 EventInvokeConfigRecord)

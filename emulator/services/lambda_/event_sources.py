@@ -22,6 +22,7 @@ from emulator.context import RequestContext
 from emulator.event_patterns import Pattern, PatternError, compile_pattern
 from emulator.runtime.event_sources import EventSources, SqsSource
 from emulator.services.lambda_.common import (
+    LambdaBase,
     Scope,
     conflict,
     function_arn,
@@ -30,7 +31,6 @@ from emulator.services.lambda_.common import (
     scope_of,
     split_function_name,
 )
-from emulator.services.lambda_.invoke import InvokeApi
 from emulator.services.lambda_.stream_mappings import (
     CHECKPOINTS,
     STREAM_BATCH_DEFAULT,
@@ -89,7 +89,7 @@ def _stream_arguments(arguments: dict[str, Any]) -> dict[str, Any]:
     return {name: arguments.get(name) for name in names}
 
 
-class EventSourceMappingsApi(InvokeApi):
+class EventSourceMappingsApi(LambdaBase):
     _event_sources: EventSources | None = None
     _processing_results: dict[str, str] | None = None
 

@@ -404,12 +404,6 @@ class FunctionsApi(LambdaBase):
     def list_tags(self, ctx: RequestContext, *, resource: str, **_: Any) -> dict[str, Any]:
         return {"Tags": dict(self._tagged(ctx, resource).tags)}
 
-    # -- publishing (shared with versions) -------------------------------------------------
-
-    def publish(self, scope: Scope, record: FunctionRecord, description: str) -> FunctionRecord:
-        from emulator.services.lambda_.versions import publish_version
-
-        return publish_version(self, scope, record, description)
 
 
 __all__ = ["FunctionsApi"]

@@ -20,8 +20,8 @@ from emulator.runtime.spec import (
     ParsedPayload,
     Throttled,
 )
-from emulator.services.lambda_.async_events import AsyncEventsApi
 from emulator.services.lambda_.common import (
+    LambdaBase,
     Scope,
     function_arn,
     scope_of,
@@ -60,7 +60,7 @@ def _client_context(raw: str | None) -> str | None:
     return text
 
 
-class InvokeApi(AsyncEventsApi):
+class InvokeApi(LambdaBase):
     async def invoke(
         self,
         ctx: RequestContext,

@@ -6,7 +6,9 @@ import base64
 from typing import Any
 
 from emulator.context import RequestContext
+from emulator.services.lambda_.async_events import AsyncEventsApi
 from emulator.services.lambda_.common import Scope, function_arn, scope_of, split_function_name
+from emulator.services.lambda_.event_invoke import EventInvokeApi
 from emulator.services.lambda_.event_sources import EventSourceMappingsApi
 from emulator.services.lambda_.functions import FunctionsApi
 from emulator.services.lambda_.invoke import FunctionsPort, InvokeApi
@@ -14,10 +16,11 @@ from emulator.services.lambda_.layers import LayersApi
 from emulator.services.lambda_.models import FUNCTIONS, LAYERS, FunctionRecord
 from emulator.services.lambda_.permissions import PermissionsApi
 from emulator.services.lambda_.urls import UrlsApi
+from emulator.services.lambda_.versions import VersionsApi
 
 
-class LambdaProvider(EventSourceMappingsApi, InvokeApi, FunctionsApi, LayersApi, PermissionsApi,
-                     UrlsApi):
+class LambdaProvider(FunctionsApi, VersionsApi, InvokeApi, AsyncEventsApi, EventInvokeApi,
+                     EventSourceMappingsApi, LayersApi, PermissionsApi, UrlsApi):
     service_name = "lambda"
 
     def port(self, name: str) -> object | None:

@@ -238,9 +238,6 @@ class UrlsApi(LambdaBase):
         if len(body) > SYNC_REQUEST_LIMIT:
             return HttpReply(413, json_type, b'{"Message":"Request Entity Too Large"}')
         event = self._event(scope, record, method, path, query, headers, body, source_ip)
-        from emulator.services.lambda_.invoke import InvokeApi
-
-        assert isinstance(self, InvokeApi)
         qualifier = None if record.qualifier == "$LATEST" else record.qualifier
         try:
             result = await self.invoke_function(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 import re
 from typing import Any
 
@@ -19,42 +18,9 @@ from emulator.services.lambda_.common import (
     split_function_name,
     user_error,
 )
-from emulator.services.lambda_.models import AliasRecord, FunctionRecord
+from emulator.services.lambda_.models import AliasRecord
 
 ALIAS_NAME = re.compile(r"^(?!^[0-9]+$)([a-zA-Z0-9-_]+)$")
-# What makes two versions the same: PublishVersion returns the last one when nothing changed.
-_VERSION_FIELDS = {"runtime", "role", "handler", "description", "timeout", "memory_size",
-                   "environment", "layers", "architectures", "ephemeral_storage",
-                   "tracing_mode", "dead_letter_target", "kms_key_arn", "logging_config"}
-
-
-def _same(a: FunctionRecord, b: FunctionRecord) -> bool:
-    fields = _VERSION_FIELDS - {"description"}
-    return a.code.sha256 == b.code.sha256 and a.model_dump(include=fields) == b.model_dump(
-        include=fields)
-
-
-def publish_version(
-    provider: LambdaBase, scope: Scope, record: FunctionRecord, description: str | None
-) -> FunctionRecord:
-    tables = provider.tables(scope)
-    published = [v for key, v in tables.versions.items() if key.startswith(f"{record.name}:")]
-    if published:
-        last = max(published, key=lambda v: int(v.version))
-        if _same(last, record) and record.code.hot_reload_path is None:
-            return last
-    number = provider.next_number(scope, f"function:{record.name}")
-    version = record.model_copy(deep=True)
-    version.version = str(number)
-    version.description = description if description else record.description
-    version.revision_id = new_revision()
-    version.last_modified = provider.clock.now()
-    version.tags = {}
-    version.reserved_concurrency = None
-    tables.versions.put(f"{record.name}:{number}", version)
-    return version
-
-
 class VersionsApi(LambdaBase):
     def publish_version(
         self,
@@ -80,7 +46,7 @@ class VersionsApi(LambdaBase):
                 "The Revision Id provided does not match the latest Revision Id. Call the "
                 "GetFunction/GetAlias API to retrieve the latest Revision Id",
             )
-        return self.configuration(scope, publish_version(self, scope, record, description))
+        return self.configuration(scope, self.publish(scope, record, description))
 
     def list_versions_by_function(
         self,
@@ -145,12 +111,6 @@ class VersionsApi(LambdaBase):
             if not 0.0 <= weight <= 1.0:
                 raise invalid_parameter("Weights must be between 0.0 and 1.0.")
         return weights
-
-    def _alias(self, scope: Scope, function_name: str, alias: str) -> AliasRecord:
-        record = self.tables(scope).aliases.get(f"{function_name}:{alias}")
-        if record is None:
-            raise not_found(f"Alias not found: {function_arn(scope, function_name, alias)}")
-        return record
 
     def create_alias(
         self,
@@ -257,17 +217,6 @@ class VersionsApi(LambdaBase):
             result["NextMarker"] = str(start + size)
         return result
 
-    # -- routing ---------------------------------------------------------------------------
-
-    def route_alias(self, scope: Scope, function: str, alias_name: str) -> str:
-        """The version an invocation through this alias runs, drawn by the alias's weights."""
-        alias = self._alias(scope, function, alias_name)
-        draw = random.random()
-        for version, weight in alias.additional_weights.items():
-            if draw < weight:
-                return version
-            draw -= weight
-        return alias.function_version
 
 
-__all__ = ["VersionsApi", "publish_version"]
+__all__ = ["VersionsApi"]
