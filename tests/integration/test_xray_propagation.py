@@ -121,7 +121,7 @@ def _relayed(emulator: EmulatorHandle, queue_url: str, count: int = 1) -> list[d
     found: list[dict[str, Any]] = []
     while len(found) < count:
         messages = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10,
-                                       WaitTimeSeconds=2).get("Messages", [])
+                                       WaitTimeSeconds=20).get("Messages", [])
         assert messages, f"only {len(found)} of {count} relayed"
         for message in messages:
             found.append(json.loads(message["Body"]))
