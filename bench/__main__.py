@@ -33,6 +33,7 @@ from bench import (
     memory,
     s3_objects,
     sqs_latency,
+    ssm_latency,
     startup,
     websocket_messages,
     xray_query,
@@ -46,7 +47,8 @@ BENCHMARKS = ("startup", "memory", "first-answer", "sqs", "asl", "asl-e2e", "asl
               "xray-udp", "xray-query", "xray-tracing",
               "apigateway", "apigateway-auth", "http-api", "websocket",
               "async",
-              "asl-tasks", "cloudformation", "console", "console-live", "dynamodb", "s3", "kinesis")
+              "asl-tasks", "cloudformation", "console", "console-live", "dynamodb", "s3", "kinesis",
+              "ssm")
 
 
 def _options(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -88,6 +90,7 @@ def _plan(quick: bool) -> dict[str, Callable[[], list[Result]]]:
                                                  20_000 if quick else dynamodb_latency.ITEMS),
         "s3": lambda: s3_objects.run(calls, warmup, 3 if quick else 5),
         "kinesis": lambda: kinesis_events.run(calls // 4, warmup // 2),
+        "ssm": lambda: ssm_latency.run(calls, warmup),
     }
 
 
@@ -107,7 +110,8 @@ def _skip_name(name: str) -> str:
              "console": "console pages", "console-live": "console live updates",
              "dynamodb": "DynamoDB latency",
              "s3": "S3 objects",
-             "kinesis": "Kinesis event source"}
+             "kinesis": "Kinesis event source",
+             "ssm": "SSM GetParameter"}
     return names.get(name, "SQS latency")
 
 

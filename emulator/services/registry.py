@@ -35,6 +35,7 @@ PROVIDERS: dict[str, str] = {
     "kms": "emulator.services.kms.provider:KmsProvider",
     "dynamodb": "emulator.services.dynamodb.provider:DynamoDBProvider",
     "s3": "emulator.services.s3.provider:S3Provider",
+    "ssm": "emulator.services.ssm.provider:SsmProvider",
 }
 
 
