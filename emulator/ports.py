@@ -30,18 +30,10 @@ class InvokeResult:
 class FunctionInvoker(Protocol):
     """Runs Lambda functions; offered by the lambda service as the ``functions`` port."""
 
-    async def invoke(
-        self,
-        function: str,
-        payload: bytes,
-        *,
-        account: str,
-        region: str,
-        qualifier: str | None = None,
-        invocation_type: str = "RequestResponse",
-        client_context: str | None = None,
-        trace_header: str | None = None,
-    ) -> InvokeResult:
+    async def invoke(self, function: str, payload: bytes, *, account: str, region: str,
+                     qualifier: str | None = None, invocation_type: str = "RequestResponse",
+                     client_context: str | None = None, trace_header: str | None = None
+                     ) -> InvokeResult:
         """Invoke by name, ARN or partial ARN; raises ServiceError as the Invoke API would."""
         ...
 
@@ -66,14 +58,9 @@ class QueueAccess(Protocol):
         trace_header: str | None = None,  # kept as the AWSTraceHeader system attribute
     ) -> dict[str, Any]: ...
 
-    async def receive(
-        self,
-        queue_arn: str,
-        *,
-        max_messages: int = 10,
-        visibility_timeout: int | None = None,
-        wait_seconds: int = 0,
-    ) -> list[dict[str, Any]]: ...
+    async def receive(self, queue_arn: str, *, max_messages: int = 10,
+                      visibility_timeout: int | None = None, wait_seconds: int = 0
+                      ) -> list[dict[str, Any]]: ...
 
     def delete(self, queue_arn: str, receipt_handle: str) -> None: ...
 
@@ -236,18 +223,9 @@ class SegmentRecorder(Protocol):
         """A new 16-hex-digit segment id."""
         ...
 
-    def trace_context(
-        self,
-        header: str | None,
-        *,
-        account: str,
-        region: str,
-        service_name: str = "",
-        service_type: str = "",
-        host: str = "",
-        method: str = "",
-        url_path: str = "",
-    ) -> TraceContext: ...
+    def trace_context(self, header: str | None, *, account: str, region: str,
+                      service_name: str = "", service_type: str = "", host: str = "",
+                      method: str = "", url_path: str = "") -> TraceContext: ...
 
     def record(self, documents: list[dict[str, Any]], *, account: str, region: str) -> None:
         """Keep finished (or in-progress) segment documents; invalid ones are dropped."""
@@ -287,15 +265,9 @@ class IdentityTokens(Protocol):
         """The pool's JSON Web Key Set (``{"keys": [...]}``), or None for an unknown pool."""
         ...
 
-    def verify(
-        self,
-        token: str,
-        *,
-        now: float,
-        pool_ids: Collection[str] | None = None,
-        issuer: str | None = None,
-        audiences: Collection[str] | None = None,
-    ) -> dict[str, Any]:
+    def verify(self, token: str, *, now: float, pool_ids: Collection[str] | None = None,
+               issuer: str | None = None, audiences: Collection[str] | None = None
+               ) -> dict[str, Any]:
         """The claims of an RS256 token signed by a pool's key and unexpired at ``now``;
         raises TokenRejected. ``pool_ids`` limits the pools accepted, ``issuer`` must equal
         the ``iss`` claim, and ``audiences`` must hold the ``aud`` (ID tokens) or

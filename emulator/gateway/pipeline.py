@@ -22,12 +22,7 @@ from typing import TYPE_CHECKING, Any
 from emulator.gateway import integrations, mapping, responses, usage, validation
 from emulator.gateway.authorizers import rest as authorizers
 from emulator.gateway.integrations.base import api_binary_types, binary_type
-from emulator.gateway.invocation import (
-    GatewayError,
-    IntegrationRequest,
-    Invocation,
-    build_context,
-)
+from emulator.gateway.invocation import GatewayError, IntegrationRequest, Invocation, build_context
 from emulator.gateway.messages import GatewayResponse
 from emulator.gateway.parameters import resolve
 from emulator.gateway.timeouts import finished_in_time

@@ -31,15 +31,8 @@ def end(request_id: str) -> str:
     return f"END RequestId: {request_id}"
 
 
-def report(
-    request_id: str,
-    *,
-    duration_ms: float,
-    memory_size: int,
-    max_memory_mb: int,
-    init_ms: float | None = None,
-    status: str | None = None,
-) -> str:
+def report(request_id: str, *, duration_ms: float, memory_size: int, max_memory_mb: int,
+           init_ms: float | None = None, status: str | None = None) -> str:
     parts = [
         f"REPORT RequestId: {request_id}",
         f"Duration: {duration_ms:.2f} ms",

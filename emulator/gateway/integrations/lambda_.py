@@ -11,11 +11,7 @@ from typing import Any
 from emulator.errors import summary
 from emulator.gateway import lambda_answers
 from emulator.gateway.integrations.base import Backends, api_binary_types, binary_type
-from emulator.gateway.invocation import (
-    GatewayError,
-    IntegrationResult,
-    Invocation,
-)
+from emulator.gateway.invocation import GatewayError, IntegrationResult, Invocation
 from emulator.gateway.mapping import substitute_stage_variables
 from emulator.gateway.messages import GatewayResponse
 from emulator.ports import InvokeResult

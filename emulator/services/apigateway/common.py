@@ -49,6 +49,8 @@ class ApiGatewayBase(Provider):
     """Lookups shared by the provider's parts, and the data plane they drive."""
 
     service_name = "apigateway"
+    not_found_code = "NotFoundException"
+    conflict_code = "ConflictException"
     _gateway: Gateway | None = None
 
     @property
@@ -99,7 +101,7 @@ class ApiGatewayBase(Provider):
     def api_record(self, ctx: RequestContext, api_id: str) -> RestApiRecord:
         record = self.apis(ctx).get(api_id)
         if record is None:
-            raise not_found(f"Invalid API identifier specified {ctx.account_id}:{api_id}")
+            raise self.not_found(f"Invalid API identifier specified {ctx.account_id}:{api_id}")
         return record
 
     def save_api(self, ctx: RequestContext, record: RestApiRecord) -> None:

@@ -8,14 +8,7 @@ from typing import Any
 from emulator import ids
 from emulator.context import RequestContext
 from emulator.services.apigateway import patch
-from emulator.services.apigateway.common import (
-    ApiGatewayBase,
-    bad_request,
-    conflict,
-    not_found,
-    page,
-    without_none,
-)
+from emulator.services.apigateway.common import ApiGatewayBase, bad_request, page, without_none
 from emulator.services.apigateway.models import (
     DeploymentRecord,
     RestApiRecord,
@@ -128,14 +121,12 @@ def snapshot_of(record: RestApiRecord) -> Snapshot:
 class DeploymentsApi(ApiGatewayBase):
     # -- deployments ------------------------------------------------------------------------
 
-    def create_deployment(self, ctx: RequestContext, *, rest_api_id: str,
-                          stage_name: str | None = None, stage_description: str | None = None,
-                          description: str | None = None,
-                          cache_cluster_enabled: bool | None = None,
-                          cache_cluster_size: str | None = None,
-                          variables: dict[str, str] | None = None,
-                          canary_settings: dict[str, Any] | None = None,
-                          tracing_enabled: bool | None = None, **_: Any) -> dict[str, Any]:
+    def create_deployment(
+            self, ctx: RequestContext, *, rest_api_id: str, stage_name: str | None = None,
+            stage_description: str | None = None, description: str | None = None,
+            cache_cluster_enabled: bool | None = None, cache_cluster_size: str | None = None,
+            variables: dict[str, str] | None = None, canary_settings: dict[str, Any] | None = None,
+            tracing_enabled: bool | None = None, **_: Any) -> dict[str, Any]:
         record = self.api_record(ctx, rest_api_id)
         methods = [(r, m) for r in record.resources.values()
                    for m in r.get("resourceMethods", {}).values()]
@@ -186,7 +177,7 @@ class DeploymentsApi(ApiGatewayBase):
         self.api_record(ctx, api_id)
         record = self.deployments(ctx).get(deployment_key(api_id, deployment_id))
         if record is None:
-            raise not_found("Invalid Deployment identifier specified")
+            raise self.not_found("Invalid Deployment identifier specified")
         return record
 
     def get_deployment(self, ctx: RequestContext, *, rest_api_id: str, deployment_id: str,
@@ -242,20 +233,18 @@ class DeploymentsApi(ApiGatewayBase):
         else:
             doc.pop("cacheClusterSize", None)
 
-    def create_stage(self, ctx: RequestContext, *, rest_api_id: str, stage_name: str,
-                     deployment_id: str, description: str | None = None,
-                     cache_cluster_enabled: bool | None = None,
-                     cache_cluster_size: str | None = None,
-                     variables: dict[str, str] | None = None,
-                     documentation_version: str | None = None,
-                     canary_settings: dict[str, Any] | None = None,
-                     tracing_enabled: bool | None = None,
-                     tags: dict[str, str] | None = None, **_: Any) -> dict[str, Any]:
+    def create_stage(
+            self, ctx: RequestContext, *, rest_api_id: str, stage_name: str, deployment_id: str,
+            description: str | None = None, cache_cluster_enabled: bool | None = None,
+            cache_cluster_size: str | None = None, variables: dict[str, str] | None = None,
+            documentation_version: str | None = None, canary_settings: dict[str, Any] | None = None,
+            tracing_enabled: bool | None = None, tags: dict[str, str] | None = None, **_: Any
+            ) -> dict[str, Any]:
         self._deployment(ctx, rest_api_id, deployment_id)
         if not STAGE_NAME.match(stage_name):
             raise bad_request("Stage name only allows a-zA-Z0-9_")
         if stage_key(rest_api_id, stage_name) in self.stages(ctx):
-            raise conflict("Stage already exists")
+            raise self.conflict("Stage already exists")
         doc = self._new_stage(stage_name)
         doc["deploymentId"] = deployment_id
         doc.update(without_none({
@@ -274,7 +263,7 @@ class DeploymentsApi(ApiGatewayBase):
         self.api_record(ctx, api_id)
         record = self.stages(ctx).get(stage_key(api_id, stage_name))
         if record is None:
-            raise not_found("Invalid Stage identifier specified")
+            raise self.not_found("Invalid Stage identifier specified")
         return record
 
     def get_stage(self, ctx: RequestContext, *, rest_api_id: str, stage_name: str, **_: Any

@@ -10,14 +10,7 @@ from typing import Any
 from emulator import ids
 from emulator.context import RequestContext
 from emulator.services.apigateway import patch
-from emulator.services.apigateway.common import (
-    ApiGatewayBase,
-    bad_request,
-    conflict,
-    not_found,
-    page,
-    without_none,
-)
+from emulator.services.apigateway.common import ApiGatewayBase, bad_request, page, without_none
 from emulator.services.apigateway.models import (
     AccountRecord,
     ApiKeyRecord,
@@ -117,7 +110,7 @@ class ExtrasApi(ApiGatewayBase):
     def _api_key(self, ctx: RequestContext, key_id: str) -> ApiKeyRecord:
         record = self.api_keys(ctx).get(key_id)
         if record is None:
-            raise not_found("Invalid API Key identifier specified")
+            raise self.not_found("Invalid API Key identifier specified")
         return record
 
     @staticmethod
@@ -171,7 +164,7 @@ class ExtrasApi(ApiGatewayBase):
     def _plan(self, ctx: RequestContext, plan_id: str) -> UsagePlanRecord:
         record = self.usage_plans(ctx).get(plan_id)
         if record is None:
-            raise not_found("Invalid Usage Plan ID specified")
+            raise self.not_found("Invalid Usage Plan ID specified")
         return record
 
     def get_usage_plan(self, ctx: RequestContext, *, usage_plan_id: str, **_: Any
@@ -214,7 +207,7 @@ class ExtrasApi(ApiGatewayBase):
         record = self._plan(ctx, usage_plan_id)
         key = self._api_key(ctx, key_id).key
         if key_id in record.keys:
-            raise conflict("Usage Plan already contains specified API key")
+            raise self.conflict("Usage Plan already contains specified API key")
         entry = without_none({"id": key_id, "type": key_type, "value": key["value"],
                               "name": key.get("name")})
         record.keys[key_id] = entry
@@ -225,7 +218,7 @@ class ExtrasApi(ApiGatewayBase):
                            **_: Any) -> dict[str, Any]:
         entry = self._plan(ctx, usage_plan_id).keys.get(key_id)
         if entry is None:
-            raise not_found("Invalid Usage Plan Key identifier specified")
+            raise self.not_found("Invalid Usage Plan Key identifier specified")
         return entry
 
     def get_usage_plan_keys(self, ctx: RequestContext, *, usage_plan_id: str,
@@ -265,7 +258,7 @@ class ExtrasApi(ApiGatewayBase):
                        **_: Any) -> dict[str, Any]:
         found = self.api_record(ctx, rest_api_id).authorizers.get(authorizer_id)
         if found is None:
-            raise not_found("Invalid Authorizer identifier specified")
+            raise self.not_found("Invalid Authorizer identifier specified")
         return found
 
     def get_authorizers(self, ctx: RequestContext, *, rest_api_id: str,
@@ -297,7 +290,7 @@ class ExtrasApi(ApiGatewayBase):
     def create_domain_name(self, ctx: RequestContext, *, domain_name: str, **fields: Any
                            ) -> dict[str, Any]:
         if domain_name in self.domains(ctx):
-            raise conflict("The domain name you provided already exists.")
+            raise self.conflict("The domain name you provided already exists.")
         config = fields.get("endpoint_configuration") or {"types": ["EDGE"]}
         domain = without_none({
             "domainName": domain_name,
@@ -317,7 +310,7 @@ class ExtrasApi(ApiGatewayBase):
     def _domain(self, ctx: RequestContext, name: str) -> DomainNameRecord:
         record = self.domains(ctx).get(name)
         if record is None:
-            raise not_found("Invalid domain name identifier specified")
+            raise self.not_found("Invalid domain name identifier specified")
         return record
 
     def get_domain_name(self, ctx: RequestContext, *, domain_name: str, **_: Any
@@ -347,7 +340,7 @@ class ExtrasApi(ApiGatewayBase):
         self.api_record(ctx, rest_api_id)
         key = base_path or "(none)"
         if key in record.mappings:
-            raise conflict("Base path already exists for this domain name")
+            raise self.conflict("Base path already exists for this domain name")
         if stage is not None and stage_key(rest_api_id, stage) not in self.stages(ctx):
             raise bad_request("Invalid stage identifier specified")
         mapping = without_none({"basePath": key, "restApiId": rest_api_id, "stage": stage})
@@ -358,7 +351,7 @@ class ExtrasApi(ApiGatewayBase):
     def _mapping(self, record: DomainNameRecord, base_path: str) -> dict[str, Any]:
         mapping = record.mappings.get(base_path or "(none)")
         if mapping is None:
-            raise not_found("Invalid base path mapping identifier specified")
+            raise self.not_found("Invalid base path mapping identifier specified")
         return mapping
 
     def get_base_path_mapping(self, ctx: RequestContext, *, domain_name: str, base_path: str,
@@ -412,7 +405,7 @@ class ExtrasApi(ApiGatewayBase):
         if len(parts) == 2 and parts[0] == "domainnames":
             domain = self._domain(ctx, parts[1])
             return domain.domain, lambda: self.domains(ctx).put(parts[1], domain)
-        raise not_found("Invalid resource identifier specified")
+        raise self.not_found("Invalid resource identifier specified")
 
     def tag_resource(self, ctx: RequestContext, *, resource_arn: str, tags: dict[str, str],
                      **_: Any) -> None:

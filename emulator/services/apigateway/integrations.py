@@ -6,12 +6,7 @@ from typing import Any
 
 from emulator.context import RequestContext
 from emulator.services.apigateway import patch
-from emulator.services.apigateway.common import (
-    ApiGatewayBase,
-    bad_request,
-    not_found,
-    without_none,
-)
+from emulator.services.apigateway.common import ApiGatewayBase, bad_request, without_none
 from emulator.services.apigateway.models import RestApiRecord
 from emulator.services.apigateway.restapis import check_status_code
 
@@ -81,11 +76,9 @@ class IntegrationsApi(ApiGatewayBase):
                         connection_id: str | None = None, credentials: str | None = None,
                         request_parameters: dict[str, str] | None = None,
                         request_templates: dict[str, str] | None = None,
-                        passthrough_behavior: str | None = None,
-                        cache_namespace: str | None = None,
+                        passthrough_behavior: str | None = None, cache_namespace: str | None = None,
                         cache_key_parameters: list[str] | None = None,
-                        content_handling: str | None = None,
-                        timeout_in_millis: int | None = None,
+                        content_handling: str | None = None, timeout_in_millis: int | None = None,
                         tls_config: dict[str, Any] | None = None, **_: Any) -> dict[str, Any]:
         record = self.api_record(ctx, rest_api_id)
         method = self.method_of(record, resource_id, http_method)
@@ -149,7 +142,7 @@ class IntegrationsApi(ApiGatewayBase):
         integration = self.integration_of(record, resource_id, http_method)
         response = integration.get("integrationResponses", {}).get(status_code)
         if response is None:
-            raise not_found("Invalid Response status code specified")
+            raise self.not_found("Invalid Response status code specified")
         return dict(response)
 
     def _store_response(self, record: RestApiRecord, resource_id: str, http_method: str,
@@ -180,7 +173,7 @@ class IntegrationsApi(ApiGatewayBase):
         self.integration_of(record, resource_id, http_method)
         method = self.method_of(record, resource_id, http_method)
         if status_code not in method.get("methodResponses", {}):
-            raise not_found("Invalid Response status code specified")
+            raise self.not_found("Invalid Response status code specified")
         if content_handling is not None and content_handling not in CONTENT_HANDLING:
             raise bad_request(f"Invalid content handling specified: {content_handling}")
         response = without_none({

@@ -299,8 +299,7 @@ class OpenApiApi(ApiGatewayBase):
         record = self.api_record(ctx, rest_api_id)
         stage = self.stages(ctx).get(f"{rest_api_id}/{stage_name}")
         if stage is None:
-            from emulator.services.apigateway.common import not_found
-            raise not_found("Invalid Stage identifier specified")
+            raise self.not_found("Invalid Stage identifier specified")
         deployment = self.deployments(ctx).get(
             deployment_key(rest_api_id, str(stage.stage.get("deploymentId"))))
         snapshot = deployment.snapshot if deployment else snapshot_of(record)

@@ -12,8 +12,6 @@ from emulator.services.apigateway.common import (
     HTTP_METHODS,
     ApiGatewayBase,
     bad_request,
-    conflict,
-    not_found,
     page,
     without_none,
 )
@@ -167,7 +165,7 @@ class RestApisApi(ApiGatewayBase):
             if sibling.get("parentId") != parent_id or sibling["id"] == exclude:
                 continue
             if sibling.get("pathPart") == path_part:
-                raise conflict(
+                raise self.conflict(
                     f"Another resource with the same parent already has this name: {path_part}")
             if path_part.startswith("{") and str(sibling.get("pathPart", "")).startswith("{"):
                 raise bad_request(
@@ -253,7 +251,7 @@ class RestApisApi(ApiGatewayBase):
         resource = self.resource_of(record, resource_id)
         name = check_http_method(http_method)
         if name in resource.get("resourceMethods", {}):
-            raise conflict("Method already exists for this resource")
+            raise self.conflict("Method already exists for this resource")
         if request_validator_id and request_validator_id not in record.validators:
             raise bad_request("Invalid Request Validator identifier specified")
         for model in (request_models or {}).values():
@@ -323,7 +321,7 @@ class RestApisApi(ApiGatewayBase):
         method = self.method_of(record, resource_id, http_method)
         response = method.get("methodResponses", {}).get(status_code)
         if response is None:
-            raise not_found("Invalid Response status code specified")
+            raise self.not_found("Invalid Response status code specified")
         return dict(response)
 
     def get_method_response(self, ctx: RequestContext, *, rest_api_id: str, resource_id: str,

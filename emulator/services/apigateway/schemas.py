@@ -10,14 +10,7 @@ from emulator import ids
 from emulator.context import RequestContext
 from emulator.gateway import responses
 from emulator.services.apigateway import patch
-from emulator.services.apigateway.common import (
-    ApiGatewayBase,
-    bad_request,
-    conflict,
-    not_found,
-    page,
-    without_none,
-)
+from emulator.services.apigateway.common import ApiGatewayBase, bad_request, page, without_none
 from emulator.services.apigateway.models import RestApiRecord
 
 MODEL_NAME = re.compile(r"^[a-zA-Z0-9]+$")
@@ -66,7 +59,7 @@ class SchemasApi(ApiGatewayBase):
         if not MODEL_NAME.match(name):
             raise bad_request("Model name must be alphanumeric")
         if name in record.models:
-            raise conflict("Model name already exists for this REST API")
+            raise self.conflict("Model name already exists for this REST API")
         check_schema(schema)
         model = without_none({"id": ids.short_id(6), "name": name, "description": description,
                               "schema": schema, "contentType": content_type})
@@ -77,7 +70,7 @@ class SchemasApi(ApiGatewayBase):
     def _model(self, record: RestApiRecord, name: str) -> dict[str, Any]:
         model = record.models.get(name)
         if model is None:
-            raise not_found(f"Invalid model name specified: {name}")
+            raise self.not_found(f"Invalid model name specified: {name}")
         return model
 
     def get_model(self, ctx: RequestContext, *, rest_api_id: str, model_name: str, **_: Any
@@ -108,7 +101,7 @@ class SchemasApi(ApiGatewayBase):
         for resource in record.resources.values():
             for name, method in resource.get("resourceMethods", {}).items():
                 if model_name in (method.get("requestModels") or {}).values():
-                    raise conflict(f"Cannot delete model '{model_name}', is referenced in "
+                    raise self.conflict(f"Cannot delete model '{model_name}', is referenced in "
                                    f"method request: {resource['path']}/{name}")
         record.models.pop(model_name)
         self.save_api(ctx, record)
@@ -137,7 +130,7 @@ class SchemasApi(ApiGatewayBase):
     def _validator(self, record: RestApiRecord, validator_id: str) -> dict[str, Any]:
         validator = record.validators.get(validator_id)
         if validator is None:
-            raise not_found("Invalid Request Validator identifier specified")
+            raise self.not_found("Invalid Request Validator identifier specified")
         return validator
 
     def get_request_validator(self, ctx: RequestContext, *, rest_api_id: str,
@@ -226,7 +219,7 @@ class SchemasApi(ApiGatewayBase):
         record = self.api_record(ctx, rest_api_id)
         self._check_type(response_type)
         if response_type not in record.gateway_responses:
-            raise not_found("Invalid Gateway Response identifier specified")
+            raise self.not_found("Invalid Gateway Response identifier specified")
         record.gateway_responses.pop(response_type)
         self.save_api(ctx, record)
 

@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl
 from emulator.context import RequestContext
 from emulator.gateway.authorizers import lambda_, policy
 from emulator.ports import TokenRejected
-from emulator.services.apigateway.common import ApiGatewayBase, not_found
+from emulator.services.apigateway.common import ApiGatewayBase
 
 STAGE = "test-invoke-stage"
 
@@ -41,7 +41,7 @@ class TestAuthorizerApi(ApiGatewayBase):
         record = self.api_record(ctx, rest_api_id)
         authorizer = record.authorizers.get(authorizer_id)
         if authorizer is None:
-            raise not_found("Invalid Authorizer identifier specified")
+            raise self.not_found("Invalid Authorizer identifier specified")
         every: dict[str, list[str]] = {k: [v] for k, v in (headers or {}).items()}
         for key, values in (multi_value_headers or {}).items():
             every.setdefault(key, []).extend(values)

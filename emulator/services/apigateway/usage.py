@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from emulator.context import RequestContext
-from emulator.services.apigateway.common import ApiGatewayBase, bad_request, not_found
+from emulator.services.apigateway.common import ApiGatewayBase, bad_request
 
 
 def _day(text: str, what: str) -> date:
@@ -39,14 +39,14 @@ class UsageApi(ApiGatewayBase):
                   end_date: str, key_id: str | None = None, **_: Any) -> dict[str, Any]:
         plan = self.usage_plans(ctx).get(usage_plan_id)
         if plan is None:
-            raise not_found("Invalid Usage Plan ID specified")
+            raise self.not_found("Invalid Usage Plan ID specified")
         start, end = _day(start_date, "start"), _day(end_date, "end")
         if end < start:
             raise bad_request("The usage end date is before the start date")
         if (end - start).days > 90:
             raise bad_request("The usage data range must not exceed 90 days")
         if key_id is not None and key_id not in plan.keys:
-            raise not_found("Invalid API Key identifier specified")
+            raise self.not_found("Invalid API Key identifier specified")
         keys = [key_id] if key_id is not None else list(plan.keys)
         return self._usage(ctx, usage_plan_id, keys, start, end)
 
@@ -55,9 +55,9 @@ class UsageApi(ApiGatewayBase):
                      ) -> dict[str, Any]:
         plan = self.usage_plans(ctx).get(usage_plan_id)
         if plan is None:
-            raise not_found("Invalid Usage Plan ID specified")
+            raise self.not_found("Invalid Usage Plan ID specified")
         if key_id not in plan.keys:
-            raise not_found("Invalid API Key identifier specified")
+            raise self.not_found("Invalid API Key identifier specified")
         for operation in patch_operations or []:
             if operation.get("op") != "replace" or operation.get("path") != "/remaining":
                 raise bad_request(f"Invalid patch path {operation.get('path')}")

@@ -13,7 +13,6 @@ from emulator.services.apigatewayv2.common import (
     HttpApiBase,
     bad_request,
     check_websocket_api,
-    not_found,
     page,
     snake,
     without_none,
@@ -127,7 +126,7 @@ class ApisApi(HttpApiBase):
             domain = self.domains(ctx).get(parts[1].lower())
             if domain is not None:
                 return domain.domain, lambda: self.domains(ctx).put(parts[1].lower(), domain)
-        raise not_found(f"Invalid resource ARN {arn}")
+        raise self.not_found(f"Invalid resource ARN {arn}")
 
     def tag_resource(self, ctx: RequestContext, *, resource_arn: str,
                      tags: dict[str, str] | None = None, **_: Any) -> dict[str, Any]:

@@ -9,13 +9,7 @@ from typing import Any
 
 from emulator import ids
 from emulator.context import RequestContext
-from emulator.services.apigatewayv2.common import (
-    HttpApiBase,
-    bad_request,
-    conflict,
-    members,
-    page,
-)
+from emulator.services.apigatewayv2.common import HttpApiBase, bad_request, members, page
 from emulator.services.apigatewayv2.models import ApiRecord
 
 IDENTITY = re.compile(r"^\$(?:request\.(?:header|querystring)\.[^\s,]+|context\.[A-Za-z0-9._]+|"
@@ -83,7 +77,7 @@ class AuthorizersApi(HttpApiBase):
         check_authorizer(doc, str(record.api.get("ProtocolType")))
         for other_id, other in record.authorizers.items():
             if other_id != authorizer_id and other.get("Name") == doc.get("Name"):
-                raise conflict(f"Authorizer with name {doc.get('Name')} already exists")
+                raise self.conflict(f"Authorizer with name {doc.get('Name')} already exists")
 
     def create_authorizer(self, ctx: RequestContext, *, api_id: str, authorizer_type: str,
                           identity_source: list[str], name: str, **fields: Any
@@ -127,7 +121,7 @@ class AuthorizersApi(HttpApiBase):
         record = self.api_record(ctx, api_id)
         self.child(record, "authorizers", authorizer_id, "Authorizer")
         if any(route.get("AuthorizerId") == authorizer_id for route in record.routes.values()):
-            raise conflict(f"Cannot delete authorizer {authorizer_id}: routes use it")
+            raise self.conflict(f"Cannot delete authorizer {authorizer_id}: routes use it")
         del record.authorizers[authorizer_id]
         self.save_api(ctx, record)
 

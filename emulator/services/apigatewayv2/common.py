@@ -78,6 +78,8 @@ class HttpApiBase(Provider):
     """Lookups shared by the provider's parts."""
 
     service_name = "apigatewayv2"
+    not_found_code = "NotFoundException"
+    conflict_code = "ConflictException"
 
     # -- tables -----------------------------------------------------------------------------
 
@@ -98,8 +100,8 @@ class HttpApiBase(Provider):
     def api_record(self, ctx: RequestContext, api_id: str) -> ApiRecord:
         record = self.apis(ctx).get(api_id)
         if record is None:
-            raise not_found(f"Invalid API identifier specified {ctx.account_id}:{api_id}",
-                            "Api")
+            raise self.not_found(f"Invalid API identifier specified {ctx.account_id}:{api_id}",
+                            ResourceType="Api")
         return record
 
     def save_api(self, ctx: RequestContext, record: ApiRecord, *, deploy: bool = True) -> None:

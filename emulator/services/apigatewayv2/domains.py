@@ -8,14 +8,7 @@ from typing import Any
 
 from emulator import ids
 from emulator.context import RequestContext
-from emulator.services.apigatewayv2.common import (
-    HttpApiBase,
-    bad_request,
-    conflict,
-    not_found,
-    page,
-    without_none,
-)
+from emulator.services.apigatewayv2.common import HttpApiBase, bad_request, page, without_none
 from emulator.services.apigatewayv2.models import DomainNameRecord, child_key
 
 MAPPING_KEY = re.compile(r"^(?:[A-Za-z0-9._~\-$]+(?:/[A-Za-z0-9._~\-$]+)*)?$")
@@ -45,7 +38,7 @@ class DomainsApi(HttpApiBase):
                            ) -> dict[str, Any]:
         key = domain_name.lower()
         if key in self.domains(ctx):
-            raise conflict(f"The domain name you provided already exists: {domain_name}")
+            raise self.conflict(f"The domain name you provided already exists: {domain_name}")
         doc = without_none({
             "ApiMappingSelectionExpression": "$request.basepath", "DomainName": domain_name,
             "DomainNameArn": f"arn:aws:apigateway:{ctx.region}::/domainnames/{domain_name}",
@@ -60,8 +53,8 @@ class DomainsApi(HttpApiBase):
     def _domain(self, ctx: RequestContext, domain_name: str) -> DomainNameRecord:
         found = self.domains(ctx).get(domain_name.lower())
         if found is None:
-            raise not_found(f"Invalid domain name identifier specified {domain_name}",
-                            "DomainName")
+            raise self.not_found(f"Invalid domain name identifier specified {domain_name}",
+                            ResourceType="DomainName")
         return found
 
     def get_domain_name(self, ctx: RequestContext, *, domain_name: str, **_: Any
@@ -98,7 +91,7 @@ class DomainsApi(HttpApiBase):
             raise bad_request(f"Invalid API mapping key {key}")
         for other_id, other in record.mappings.items():
             if other_id != mapping_id and (other.get("ApiMappingKey") or "") == key:
-                raise conflict(f"An API mapping already exists for key '{key}' on this "
+                raise self.conflict(f"An API mapping already exists for key '{key}' on this "
                                "domain name")
         self.api_record(ctx, mapping["ApiId"])
         if child_key(mapping["ApiId"], mapping["Stage"]) not in self.stages(ctx):
@@ -119,8 +112,8 @@ class DomainsApi(HttpApiBase):
     def _mapping(self, record: DomainNameRecord, mapping_id: str) -> dict[str, Any]:
         found = record.mappings.get(mapping_id)
         if found is None:
-            raise not_found(f"Invalid API mapping identifier specified {mapping_id}",
-                            "ApiMapping")
+            raise self.not_found(f"Invalid API mapping identifier specified {mapping_id}",
+                            ResourceType="ApiMapping")
         return found
 
     def get_api_mapping(self, ctx: RequestContext, *, domain_name: str, api_mapping_id: str,

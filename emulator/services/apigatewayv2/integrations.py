@@ -13,9 +13,7 @@ from emulator.gateway.http_api.mapping import RESERVED_HEADERS
 from emulator.services.apigatewayv2.common import (
     HttpApiBase,
     bad_request,
-    conflict,
     members,
-    not_found,
     page,
     without_none,
 )
@@ -220,7 +218,7 @@ class IntegrationsApi(HttpApiBase):
         self.child(record, "integrations", integration_id, "Integration")
         target = f"integrations/{integration_id}"
         if any(route.get("Target") == target for route in record.routes.values()):
-            raise conflict(f"Cannot delete integration {integration_id}: it is the target of "
+            raise self.conflict(f"Cannot delete integration {integration_id}: it is the target of "
                            "one or more routes")
         del record.integrations[integration_id]
         record.integration_responses.pop(integration_id, None)
@@ -238,7 +236,7 @@ class IntegrationsApi(HttpApiBase):
             existing = record.integration_responses.get(integration_id, {}).values()
             if any(r.get("IntegrationResponseKey") == integration_response_key
                    for r in existing):
-                raise conflict(f"An integration response with key "
+                raise self.conflict(f"An integration response with key "
                                f"{integration_response_key} already exists")
         response_id = ids.short_id(6)
         doc = {"IntegrationResponseId": response_id,
@@ -251,8 +249,8 @@ class IntegrationsApi(HttpApiBase):
                   ) -> dict[str, Any]:
         found = record.integration_responses.get(integration_id, {}).get(response_id)
         if found is None:
-            raise not_found(f"Invalid IntegrationResponse identifier specified {response_id}",
-                            "IntegrationResponse")
+            raise self.not_found(f"Invalid IntegrationResponse identifier specified {response_id}",
+                            ResourceType="IntegrationResponse")
         return found
 
     def get_integration_response(self, ctx: RequestContext, *, api_id: str,

@@ -11,12 +11,7 @@ import yaml  # type: ignore[import-untyped]
 from emulator import ids
 from emulator.context import RequestContext
 from emulator.services.apigatewayv2.authorizers import check_authorizer
-from emulator.services.apigatewayv2.common import (
-    HttpApiBase,
-    bad_request,
-    not_found,
-    without_none,
-)
+from emulator.services.apigatewayv2.common import HttpApiBase, bad_request, without_none
 from emulator.services.apigatewayv2.integrations import check_integration
 from emulator.services.apigatewayv2.models import ApiRecord, child_key
 from emulator.services.apigatewayv2.routes import check_route_key
@@ -210,7 +205,8 @@ class OpenApiApi(HttpApiBase):
         if stage_name:
             stage = self.stages(ctx).get(child_key(api_id, stage_name))
             if stage is None:
-                raise not_found(f"Invalid stage identifier specified {stage_name}", "Stage")
+                raise self.not_found(f"Invalid stage identifier specified {stage_name}",
+                                     ResourceType="Stage")
             deployed = self.deployments(ctx).get(
                 child_key(api_id, str(stage.stage.get("DeploymentId"))))
             if deployed is not None:

@@ -10,10 +10,7 @@ from emulator.gateway.http_api.engine import HttpGateway
 from emulator.gateway.websocket.engine import WebSocketGateway
 from emulator.services.apigatewayv2.apis import ApisApi
 from emulator.services.apigatewayv2.authorizers import AuthorizersApi
-from emulator.services.apigatewayv2.dataplane import (
-    DeployedHttpApisView,
-    DeployedWebSocketApisView,
-)
+from emulator.services.apigatewayv2.dataplane import DeployedHttpApisView, DeployedWebSocketApisView
 from emulator.services.apigatewayv2.domains import DomainsApi
 from emulator.services.apigatewayv2.integrations import IntegrationsApi
 from emulator.services.apigatewayv2.models import APIS, ApiRecord

@@ -11,9 +11,7 @@ from emulator.context import RequestContext
 from emulator.services.apigatewayv2.common import (
     HttpApiBase,
     bad_request,
-    conflict,
     members,
-    not_found,
     page,
     without_none,
 )
@@ -61,7 +59,7 @@ class RoutesApi(HttpApiBase):
             check_websocket_route(route)
         for other_id, other in record.routes.items():
             if other_id != route_id and other.get("RouteKey") == key:
-                raise conflict(f"Route with key {key} already exists for this API")
+                raise self.conflict(f"Route with key {key} already exists for this API")
         kind = route.get("AuthorizationType") or "NONE"
         if kind not in AUTHORIZATION_TYPES:
             raise bad_request(f"Invalid authorization type {kind}")
@@ -149,7 +147,7 @@ class RoutesApi(HttpApiBase):
                 raise bad_request("Only the $default route response key is supported for "
                                   "WebSocket APIs")
             if record.route_responses.get(route_id):
-                raise conflict("A route response with key $default already exists for "
+                raise self.conflict("A route response with key $default already exists for "
                                "this route")
         response_id = ids.short_id(6)
         doc = {"RouteResponseId": response_id, "RouteResponseKey": route_response_key,
@@ -162,8 +160,8 @@ class RoutesApi(HttpApiBase):
                         ) -> dict[str, Any]:
         found = record.route_responses.get(route_id, {}).get(response_id)
         if found is None:
-            raise not_found(f"Invalid RouteResponse identifier specified {response_id}",
-                            "RouteResponse")
+            raise self.not_found(f"Invalid RouteResponse identifier specified {response_id}",
+                            ResourceType="RouteResponse")
         return found
 
     def get_route_response(self, ctx: RequestContext, *, api_id: str, route_id: str,

@@ -10,9 +10,7 @@ from emulator.context import RequestContext
 from emulator.services.apigatewayv2.common import (
     HttpApiBase,
     bad_request,
-    conflict,
     members,
-    not_found,
     page,
     without_none,
 )
@@ -46,7 +44,8 @@ class StagesApi(HttpApiBase):
         self.api_record(ctx, api_id)
         stage = self.stages(ctx).get(child_key(api_id, stage_name))
         if stage is None:
-            raise not_found(f"Invalid stage identifier specified {stage_name}", "Stage")
+            raise self.not_found(f"Invalid stage identifier specified {stage_name}",
+                                 ResourceType="Stage")
         return stage
 
     def create_stage(self, ctx: RequestContext, *, api_id: str, stage_name: str,
@@ -56,11 +55,11 @@ class StagesApi(HttpApiBase):
             raise bad_request(f"Stage name {stage_name} is invalid: use alphanumerics, "
                               "hyphens and underscores (or $default)")
         if child_key(api_id, stage_name) in self.stages(ctx):
-            raise conflict(f"Stage {stage_name} already exists")
+            raise self.conflict(f"Stage {stage_name} already exists")
         if deployment_id is not None and \
                 child_key(api_id, deployment_id) not in self.deployments(ctx):
-            raise not_found(f"Invalid deployment identifier specified {deployment_id}",
-                            "Deployment")
+            raise self.not_found(f"Invalid deployment identifier specified {deployment_id}",
+                            ResourceType="Deployment")
         now = self.clock.now()
         doc = without_none({
             "AutoDeploy": False, "CreatedDate": now, "DefaultRouteSettings": {
@@ -93,8 +92,8 @@ class StagesApi(HttpApiBase):
         deployment_id = given.get("DeploymentId")
         if deployment_id is not None and \
                 child_key(api_id, deployment_id) not in self.deployments(ctx):
-            raise not_found(f"Invalid deployment identifier specified {deployment_id}",
-                            "Deployment")
+            raise self.not_found(f"Invalid deployment identifier specified {deployment_id}",
+                            ResourceType="Deployment")
         for key in ("StageVariables", "RouteSettings"):
             if key in given:  # merged key by key, as AWS updates these maps
                 stage.stage[key] = {**(stage.stage.get(key) or {}), **given.pop(key)}
@@ -121,7 +120,8 @@ class StagesApi(HttpApiBase):
         stage = self.stage_record(ctx, api_id, stage_name)
         settings = stage.stage.get("RouteSettings") or {}
         if route_key not in settings:
-            raise not_found(f"Route settings for {route_key} do not exist", "RouteSettings")
+            raise self.not_found(f"Route settings for {route_key} do not exist",
+                                 ResourceType="RouteSettings")
         del settings[route_key]
         self.stages(ctx).put(child_key(api_id, stage_name), stage)
 
@@ -155,8 +155,8 @@ class StagesApi(HttpApiBase):
         self.api_record(ctx, api_id)
         found = self.deployments(ctx).get(child_key(api_id, deployment_id))
         if found is None:
-            raise not_found(f"Invalid deployment identifier specified {deployment_id}",
-                            "Deployment")
+            raise self.not_found(f"Invalid deployment identifier specified {deployment_id}",
+                            ResourceType="Deployment")
         return found
 
     def get_deployment(self, ctx: RequestContext, *, api_id: str, deployment_id: str,

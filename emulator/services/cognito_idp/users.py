@@ -17,12 +17,7 @@ from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.ports import TokenRejected
 from emulator.services.cognito_idp import tokens
-from emulator.services.cognito_idp.common import (
-    CognitoBase,
-    invalid,
-    no_user,
-    not_authorized,
-)
+from emulator.services.cognito_idp.common import CognitoBase, invalid, no_user, not_authorized
 from emulator.services.cognito_idp.models import UserPoolRecord, UserRecord
 
 log = logging.getLogger("emulator.cognito")

@@ -63,14 +63,14 @@ class EventsBase(Provider):
         name = bus_name(name_or_arn)
         found = self.bus(ctx.account_id, ctx.region, name)
         if found is None:
-            raise not_found(f"Event bus {name} does not exist.")
+            raise self.not_found(f"Event bus {name} does not exist.")
         return found
 
     def require_rule(self, ctx: RequestContext, name: str, bus: str | None) -> RuleRecord:
         bus_record = self.require_bus(ctx, bus)
         found = self.rules(ctx.account_id, ctx.region).get(f"{bus_record.name}/{name}")
         if found is None:
-            raise not_found(f"Rule {name} does not exist on EventBus {bus_record.name}.")
+            raise self.not_found(f"Rule {name} does not exist on EventBus {bus_record.name}.")
         return found
 
     def rules_of(self, account: str, region: str, bus: str) -> list[RuleRecord]:

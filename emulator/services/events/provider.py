@@ -14,7 +14,6 @@ from emulator.services.events.common import (
     DEFAULT_BUS,
     bus_arn,
     bus_name,
-    not_found,
     page,
     rule_arn,
     validation,
@@ -309,7 +308,7 @@ class EventsProvider(RoutingApi):
             rule = self.rules(ctx.account_id, ctx.region).get(key)
             if rule is not None:
                 return self.rules(ctx.account_id, ctx.region), rule, key
-        raise not_found(f"Resource {arn} does not exist.")
+        raise self.not_found(f"Resource {arn} does not exist.")
 
     def tag_resource(
         self, ctx: RequestContext, *, resource_arn: str, tags: Sequence[Mapping[str, str]],

@@ -15,11 +15,7 @@ from emulator.event_patterns import Pattern, PatternError, compile_pattern
 from emulator.runtime.background import Background
 from emulator.services.events import schedule, transform
 from emulator.services.events.archives import ArchivesApi
-from emulator.services.events.common import (
-    DEFAULT_BUS,
-    bus_name,
-    validation,
-)
+from emulator.services.events.common import DEFAULT_BUS, bus_name, validation
 from emulator.services.events.models import RuleRecord
 from emulator.services.events.targets import TargetDelivery
 from emulator.xray.header import TraceHeader

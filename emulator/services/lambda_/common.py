@@ -10,7 +10,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from emulator import arns
 from emulator.clock import Clock
@@ -174,6 +174,7 @@ class LambdaBase(Provider, ABC):
     other (implemented by InvokeApi, AsyncEventsApi and EventInvokeApi)."""
 
     service_name = "lambda"
+    error_fields: ClassVar[dict[str, Any]] = {"Type": "User"}
 
     @abstractmethod
     async def invoke_function(
@@ -215,7 +216,7 @@ class LambdaBase(Provider, ABC):
     def latest(self, scope: Scope, name: str) -> FunctionRecord:
         record = self.tables(scope).functions.get(name)
         if record is None:
-            raise not_found(f"Function not found: {function_arn(scope, name)}")
+            raise self.not_found(f"Function not found: {function_arn(scope, name)}")
         return record
 
     def version_record(self, scope: Scope, name: str, qualifier: str | None) -> FunctionRecord:
@@ -232,7 +233,7 @@ class LambdaBase(Provider, ABC):
             record = None if alias is None else self.version_record(
                 scope, name, alias.function_version)
         if record is None:
-            raise not_found(f"Function not found: {function_arn(scope, name, qualifier)}")
+            raise self.not_found(f"Function not found: {function_arn(scope, name, qualifier)}")
         return record
 
     def publish(self, scope: Scope, record: FunctionRecord,
@@ -258,7 +259,7 @@ class LambdaBase(Provider, ABC):
     def _alias(self, scope: Scope, function_name: str, alias: str) -> AliasRecord:
         record = self.tables(scope).aliases.get(f"{function_name}:{alias}")
         if record is None:
-            raise not_found(f"Alias not found: {function_arn(scope, function_name, alias)}")
+            raise self.not_found(f"Alias not found: {function_arn(scope, function_name, alias)}")
         return record
 
     def route_alias(self, scope: Scope, function: str, alias_name: str) -> str:

@@ -18,7 +18,6 @@ from emulator.services.lambda_.common import (
     Scope,
     function_arn,
     invalid_parameter,
-    not_found,
     scope_of,
     split_function_name,
 )
@@ -85,16 +84,10 @@ class EventInvokeApi(LambdaBase):
         return self._config_shape(scope, record)
 
     def put_function_event_invoke_config(
-        self,
-        ctx: RequestContext,
-        *,
-        function_name: str,
-        qualifier: str | None = None,
-        maximum_retry_attempts: int | None = None,
-        maximum_event_age_in_seconds: int | None = None,
-        destination_config: dict[str, Any] | None = None,
-        **_: Any,
-    ) -> dict[str, Any]:
+            self, ctx: RequestContext, *, function_name: str, qualifier: str | None = None,
+            maximum_retry_attempts: int | None = None,
+            maximum_event_age_in_seconds: int | None = None,
+            destination_config: dict[str, Any] | None = None, **_: Any) -> dict[str, Any]:
         scope = scope_of(ctx)
         name, qualifier = self._config_target(scope, function_name, qualifier)
         record = EventInvokeConfigRecord(
@@ -106,16 +99,10 @@ class EventInvokeApi(LambdaBase):
         return self._store_config(scope, record)
 
     def update_function_event_invoke_config(
-        self,
-        ctx: RequestContext,
-        *,
-        function_name: str,
-        qualifier: str | None = None,
-        maximum_retry_attempts: int | None = None,
-        maximum_event_age_in_seconds: int | None = None,
-        destination_config: dict[str, Any] | None = None,
-        **_: Any,
-    ) -> dict[str, Any]:
+            self, ctx: RequestContext, *, function_name: str, qualifier: str | None = None,
+            maximum_retry_attempts: int | None = None,
+            maximum_event_age_in_seconds: int | None = None,
+            destination_config: dict[str, Any] | None = None, **_: Any) -> dict[str, Any]:
         scope = scope_of(ctx)
         name, qualifier = self._config_target(scope, function_name, qualifier)
         record = self._configs(scope).get(f"{name}:{qualifier}") or EventInvokeConfigRecord(
@@ -137,8 +124,8 @@ class EventInvokeApi(LambdaBase):
                          qualifier: str) -> EventInvokeConfigRecord:
         record = self._configs(scope).get(f"{name}:{qualifier}")
         if record is None:
-            raise not_found(f"The function {function_arn(scope, name, qualifier)} doesn't have "
-                            "an EventInvokeConfig")
+            raise self.not_found(f"The function {function_arn(scope, name, qualifier)} doesn't "
+                                 "have an EventInvokeConfig")
         return record
 
     def get_function_event_invoke_config(

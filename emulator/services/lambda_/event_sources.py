@@ -24,10 +24,8 @@ from emulator.runtime.event_sources import EventSources, SqsSource
 from emulator.services.lambda_.common import (
     LambdaBase,
     Scope,
-    conflict,
     function_arn,
     invalid_parameter,
-    not_found,
     scope_of,
     split_function_name,
 )
@@ -117,7 +115,7 @@ class EventSourceMappingsApi(LambdaBase):
     def _mapping(self, scope: Scope, uuid: str) -> MappingRecord:
         record = self._mappings(scope).get(uuid)
         if record is None:
-            raise not_found("The resource you requested does not exist.")
+            raise self.not_found("The resource you requested does not exist.")
         return record
 
     def _shape(self, record: MappingRecord, state: str | None = None) -> dict[str, Any]:
@@ -237,21 +235,14 @@ class EventSourceMappingsApi(LambdaBase):
     # -- operations ----------------------------------------------------------------------------
 
     def create_event_source_mapping(
-        self,
-        ctx: RequestContext,
-        *,
-        function_name: str,
-        event_source_arn: str | None = None,
-        enabled: bool | None = None,
-        batch_size: int | None = None,
-        filter_criteria: dict[str, Any] | None = None,
-        maximum_batching_window_in_seconds: int | None = None,
-        function_response_types: list[str] | None = None,
-        scaling_config: dict[str, Any] | None = None,
-        starting_position: str | None = None,
-        starting_position_timestamp: datetime | None = None,
-        **options: Any,
-    ) -> dict[str, Any]:
+            self, ctx: RequestContext, *, function_name: str, event_source_arn: str | None = None,
+            enabled: bool | None = None, batch_size: int | None = None,
+            filter_criteria: dict[str, Any] | None = None,
+            maximum_batching_window_in_seconds: int | None = None,
+            function_response_types: list[str] | None = None,
+            scaling_config: dict[str, Any] | None = None, starting_position: str | None = None,
+            starting_position_timestamp: datetime | None = None,
+            **options: Any) -> dict[str, Any]:
         scope = scope_of(ctx)
         if not event_source_arn:
             raise invalid_parameter("Unrecognized event source, must be kafka or specify "
@@ -272,7 +263,7 @@ class EventSourceMappingsApi(LambdaBase):
             if (other.event_source_arn == event_source_arn and other.function_name == name
                     and other.qualifier == qualifier):
                 what = "SQS arn" if kind == "sqs" else "event source arn"
-                raise conflict(
+                raise self.conflict(
                     f"An event source mapping with {what} (\" {event_source_arn} \") and "
                     f"function (\" {name} \") already exists. Please update or delete the "
                     f"existing mapping with UUID {other.uuid}")
@@ -300,19 +291,12 @@ class EventSourceMappingsApi(LambdaBase):
         return self._shape(self._mapping(scope_of(ctx), uuid))
 
     def update_event_source_mapping(
-        self,
-        ctx: RequestContext,
-        *,
-        uuid: str,
-        function_name: str | None = None,
-        enabled: bool | None = None,
-        batch_size: int | None = None,
-        filter_criteria: dict[str, Any] | None = None,
-        maximum_batching_window_in_seconds: int | None = None,
-        function_response_types: list[str] | None = None,
-        scaling_config: dict[str, Any] | None = None,
-        **options: Any,
-    ) -> dict[str, Any]:
+            self, ctx: RequestContext, *, uuid: str, function_name: str | None = None,
+            enabled: bool | None = None, batch_size: int | None = None,
+            filter_criteria: dict[str, Any] | None = None,
+            maximum_batching_window_in_seconds: int | None = None,
+            function_response_types: list[str] | None = None,
+            scaling_config: dict[str, Any] | None = None, **options: Any) -> dict[str, Any]:
         scope = scope_of(ctx)
         record = self._mapping(scope, uuid).model_copy(deep=True)
         stream_changes = _stream_arguments(options)
@@ -359,16 +343,10 @@ class EventSourceMappingsApi(LambdaBase):
         self.processing_results.pop(uuid, None)
         return shape
 
-    def list_event_source_mappings(
-        self,
-        ctx: RequestContext,
-        *,
-        event_source_arn: str | None = None,
-        function_name: str | None = None,
-        marker: str | None = None,
-        max_items: int | None = None,
-        **_: Any,
-    ) -> dict[str, Any]:
+    def list_event_source_mappings(self, ctx: RequestContext, *,
+                                   event_source_arn: str | None = None,
+                                   function_name: str | None = None, marker: str | None = None,
+                                   max_items: int | None = None, **_: Any) -> dict[str, Any]:
         scope = scope_of(ctx)
         name = qualifier = None
         if function_name is not None:

@@ -16,11 +16,9 @@ from emulator.services.lambda_ import settings as checks
 from emulator.services.lambda_.common import (
     LambdaBase,
     Scope,
-    conflict,
     function_arn,
     invalid_parameter,
     new_revision,
-    not_found,
     scope_of,
     split_function_name,
     user_error,
@@ -60,30 +58,15 @@ class FunctionsApi(LambdaBase):
     # -- create, read, list, delete --------------------------------------------------------
 
     def create_function(
-        self,
-        ctx: RequestContext,
-        *,
-        function_name: str,
-        role: str,
-        code: dict[str, Any],
-        runtime: str | None = None,
-        handler: str | None = None,
-        description: str = "",
-        timeout: int = 3,
-        memory_size: int = 128,
-        publish: bool = False,
-        package_type: str = "Zip",
-        environment: dict[str, Any] | None = None,
-        layers: list[str] | None = None,
-        tags: dict[str, str] | None = None,
-        architectures: list[str] | None = None,
-        ephemeral_storage: dict[str, Any] | None = None,
-        tracing_config: dict[str, Any] | None = None,
-        dead_letter_config: dict[str, Any] | None = None,
-        kms_key_arn: str | None = None,
-        logging_config: dict[str, Any] | None = None,
-        **_: Any,
-    ) -> dict[str, Any]:
+            self, ctx: RequestContext, *, function_name: str, role: str, code: dict[str, Any],
+            runtime: str | None = None, handler: str | None = None, description: str = "",
+            timeout: int = 3, memory_size: int = 128, publish: bool = False,
+            package_type: str = "Zip", environment: dict[str, Any] | None = None,
+            layers: list[str] | None = None, tags: dict[str, str] | None = None,
+            architectures: list[str] | None = None, ephemeral_storage: dict[str, Any] | None = None,
+            tracing_config: dict[str, Any] | None = None,
+            dead_letter_config: dict[str, Any] | None = None, kms_key_arn: str | None = None,
+            logging_config: dict[str, Any] | None = None, **_: Any) -> dict[str, Any]:
         scope = scope_of(ctx)
         name, qualifier = split_function_name(function_name)
         if qualifier:
@@ -100,7 +83,7 @@ class FunctionsApi(LambdaBase):
         layer_arns = self._check_layers(layers or [])
         tables = self.tables(scope)
         if name in tables.functions:
-            raise conflict(f"Function already exist: {name}")
+            raise self.conflict(f"Function already exist: {name}")
         now = self.clock.now()
         record = FunctionRecord(
             name=name,
@@ -165,15 +148,9 @@ class FunctionsApi(LambdaBase):
         name, qualifier = split_function_name(function_name, qualifier)
         return self.configuration(scope, self.version_record(scope, name, qualifier))
 
-    def list_functions(
-        self,
-        ctx: RequestContext,
-        *,
-        function_version: str | None = None,
-        marker: str | None = None,
-        max_items: int | None = None,
-        **_: Any,
-    ) -> dict[str, Any]:
+    def list_functions(self, ctx: RequestContext, *, function_version: str | None = None,
+                       marker: str | None = None, max_items: int | None = None, **_: Any
+                       ) -> dict[str, Any]:
         scope = scope_of(ctx)
         tables = self.tables(scope)
         records: list[FunctionRecord] = []
@@ -205,12 +182,12 @@ class FunctionsApi(LambdaBase):
             )
         if qualifier is not None:
             if not qualifier.isdigit() or f"{name}:{qualifier}" not in tables.versions:
-                raise not_found(f"Function not found: {function_arn(scope, name, qualifier)}")
+                raise self.not_found(f"Function not found: {function_arn(scope, name, qualifier)}")
             using = [a.name for a in tables.aliases.values()
                      if a.function_name == name and (a.function_version == qualifier
                                                      or qualifier in a.additional_weights)]
             if using:
-                raise conflict("Unable to delete version because the following aliases "
+                raise self.conflict("Unable to delete version because the following aliases "
                                f"reference it: [{', '.join(using)}]")
             tables.versions.delete(f"{name}:{qualifier}")
             return {}
@@ -250,21 +227,11 @@ class FunctionsApi(LambdaBase):
         return config
 
     def update_function_code(
-        self,
-        ctx: RequestContext,
-        *,
-        function_name: str,
-        zip_file: bytes | None = None,
-        s3_bucket: str | None = None,
-        s3_object_version: str | None = None,
-        s3_key: str | None = None,
-        image_uri: str | None = None,
-        publish: bool = False,
-        dry_run: bool = False,
-        revision_id: str | None = None,
-        architectures: list[str] | None = None,
-        **_: Any,
-    ) -> dict[str, Any]:
+            self, ctx: RequestContext, *, function_name: str, zip_file: bytes | None = None,
+            s3_bucket: str | None = None, s3_object_version: str | None = None,
+            s3_key: str | None = None, image_uri: str | None = None, publish: bool = False,
+            dry_run: bool = False, revision_id: str | None = None,
+            architectures: list[str] | None = None, **_: Any) -> dict[str, Any]:
         scope = scope_of(ctx)
         name, _qualifier = split_function_name(function_name)
         record = self.latest(scope, name)
@@ -279,14 +246,9 @@ class FunctionsApi(LambdaBase):
             record.architectures = list(architectures)
         return self._updated(scope, record, publish)
 
-    def update_function_configuration(
-        self,
-        ctx: RequestContext,
-        *,
-        function_name: str,
-        revision_id: str | None = None,
-        **changes: Any,
-    ) -> dict[str, Any]:
+    def update_function_configuration(self, ctx: RequestContext, *, function_name: str,
+                                      revision_id: str | None = None, **changes: Any
+                                      ) -> dict[str, Any]:
         scope = scope_of(ctx)
         name, _qualifier = split_function_name(function_name)
         record = self.latest(scope, name)

@@ -61,18 +61,10 @@ def _client_context(raw: str | None) -> str | None:
 
 
 class InvokeApi(LambdaBase):
-    async def invoke(
-        self,
-        ctx: RequestContext,
-        *,
-        function_name: str,
-        invocation_type: str | None = None,
-        log_type: str | None = None,
-        client_context: str | None = None,
-        payload: bytes | None = None,
-        qualifier: str | None = None,
-        **_: Any,
-    ) -> dict[str, Any]:
+    async def invoke(self, ctx: RequestContext, *, function_name: str,
+                     invocation_type: str | None = None, log_type: str | None = None,
+                     client_context: str | None = None, payload: bytes | None = None,
+                     qualifier: str | None = None, **_: Any) -> dict[str, Any]:
         result = await self.invoke_function(
             scope_of(ctx), function_name, payload or b"", qualifier=qualifier,
             invocation_type=invocation_type or "RequestResponse", client_context=client_context,
@@ -89,19 +81,10 @@ class InvokeApi(LambdaBase):
         return output
 
     async def invoke_function(
-        self,
-        scope: Scope,
-        function: str,
-        payload: bytes,
-        *,
-        qualifier: str | None = None,
-        invocation_type: str = "RequestResponse",
-        client_context: str | None = None,
-        trace_header: str | None = None,
-        tail: bool = False,
-        request_id: str | None = None,
-        traced: bool = True,
-    ) -> InvokeResult:
+            self, scope: Scope, function: str, payload: bytes, *, qualifier: str | None = None,
+            invocation_type: str = "RequestResponse", client_context: str | None = None,
+            trace_header: str | None = None, tail: bool = False, request_id: str | None = None,
+            traced: bool = True) -> InvokeResult:
         """One invocation, raising ServiceError as the Invoke API answers; ``traced`` False
         leaves X-Ray out of it, as for InvokeAsync."""
         if invocation_type not in INVOCATION_TYPES:
@@ -211,18 +194,10 @@ class FunctionsPort:
     def __init__(self, provider: InvokeApi) -> None:
         self._provider = provider
 
-    async def invoke(
-        self,
-        function: str,
-        payload: bytes,
-        *,
-        account: str,
-        region: str,
-        qualifier: str | None = None,
-        invocation_type: str = "RequestResponse",
-        client_context: str | None = None,
-        trace_header: str | None = None,
-    ) -> InvokeResult:
+    async def invoke(self, function: str, payload: bytes, *, account: str, region: str,
+                     qualifier: str | None = None, invocation_type: str = "RequestResponse",
+                     client_context: str | None = None, trace_header: str | None = None
+                     ) -> InvokeResult:
         return await self._provider.invoke_function(
             Scope(account, region), function, payload, qualifier=qualifier,
             invocation_type=invocation_type, client_context=client_context,

@@ -13,7 +13,6 @@ from emulator.services.lambda_.common import (
     Scope,
     invalid_parameter,
     layer_arn,
-    not_found,
     scope_of,
     timestamp,
 )
@@ -65,21 +64,14 @@ class LayersApi(LambdaBase):
     def _get_layer(self, scope: Scope, name: str, version: int) -> LayerVersionRecord:
         record = self.tables(scope).layers.get(f"{name}:{version}")
         if record is None:
-            raise not_found("The resource you requested does not exist.")
+            raise self.not_found("The resource you requested does not exist.")
         return record
 
-    def publish_layer_version(
-        self,
-        ctx: RequestContext,
-        *,
-        layer_name: str,
-        content: dict[str, Any],
-        description: str = "",
-        compatible_runtimes: list[str] | None = None,
-        compatible_architectures: list[str] | None = None,
-        license_info: str | None = None,
-        **_: Any,
-    ) -> dict[str, Any]:
+    def publish_layer_version(self, ctx: RequestContext, *, layer_name: str,
+                              content: dict[str, Any], description: str = "",
+                              compatible_runtimes: list[str] | None = None,
+                              compatible_architectures: list[str] | None = None,
+                              license_info: str | None = None, **_: Any) -> dict[str, Any]:
         scope = scope_of(ctx)
         name = _layer_name(layer_name)
         if content.get("ZipFile") is not None:
@@ -140,17 +132,10 @@ class LayersApi(LambdaBase):
             found.append(record)
         return found
 
-    def list_layer_versions(
-        self,
-        ctx: RequestContext,
-        *,
-        layer_name: str,
-        compatible_runtime: str | None = None,
-        compatible_architecture: str | None = None,
-        marker: str | None = None,
-        max_items: int | None = None,
-        **_: Any,
-    ) -> dict[str, Any]:
+    def list_layer_versions(self, ctx: RequestContext, *, layer_name: str,
+                            compatible_runtime: str | None = None,
+                            compatible_architecture: str | None = None, marker: str | None = None,
+                            max_items: int | None = None, **_: Any) -> dict[str, Any]:
         scope = scope_of(ctx)
         name = _layer_name(layer_name)
         records = sorted(self._matching(scope, name, compatible_runtime,
@@ -164,16 +149,9 @@ class LayersApi(LambdaBase):
             result["NextMarker"] = str(start + size)
         return result
 
-    def list_layers(
-        self,
-        ctx: RequestContext,
-        *,
-        compatible_runtime: str | None = None,
-        compatible_architecture: str | None = None,
-        marker: str | None = None,
-        max_items: int | None = None,
-        **_: Any,
-    ) -> dict[str, Any]:
+    def list_layers(self, ctx: RequestContext, *, compatible_runtime: str | None = None,
+                    compatible_architecture: str | None = None, marker: str | None = None,
+                    max_items: int | None = None, **_: Any) -> dict[str, Any]:
         scope = scope_of(ctx)
         latest: dict[str, LayerVersionRecord] = {}
         for record in self._matching(scope, None, compatible_runtime, compatible_architecture):

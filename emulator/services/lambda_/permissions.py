@@ -10,10 +10,8 @@ from emulator.context import RequestContext
 from emulator.services.lambda_.common import (
     LambdaBase,
     Scope,
-    conflict,
     function_arn,
     new_revision,
-    not_found,
     scope_of,
     split_function_name,
     user_error,
@@ -68,18 +66,9 @@ class PermissionsApi(LambdaBase):
         self.version_record(scope, name, qualifier)
         return name, "" if qualifier in (None, "$LATEST") else str(qualifier)
 
-    def add_permission(
-        self,
-        ctx: RequestContext,
-        *,
-        function_name: str,
-        statement_id: str,
-        action: str,
-        principal: str,
-        qualifier: str | None = None,
-        revision_id: str | None = None,
-        **params: Any,
-    ) -> dict[str, Any]:
+    def add_permission(self, ctx: RequestContext, *, function_name: str, statement_id: str,
+                       action: str, principal: str, qualifier: str | None = None,
+                       revision_id: str | None = None, **params: Any) -> dict[str, Any]:
         scope = scope_of(ctx)
         name, qualifier_key = self._policy_target(scope, function_name, qualifier)
         policies = self.tables(scope).policies
@@ -93,7 +82,7 @@ class PermissionsApi(LambdaBase):
                 "GetPolicy API to retrieve the latest Revision Id",
             )
         if any(s["Sid"] == statement_id for s in policy.statements):
-            raise conflict(
+            raise self.conflict(
                 f"The statement id ({statement_id}) provided already exists. Please provide a "
                 "new statement id, or remove the existing statement."
             )
@@ -104,23 +93,16 @@ class PermissionsApi(LambdaBase):
         policies.put(key, policy)
         return {"Statement": json.dumps(statement, separators=(",", ":"))}
 
-    def remove_permission(
-        self,
-        ctx: RequestContext,
-        *,
-        function_name: str,
-        statement_id: str,
-        qualifier: str | None = None,
-        revision_id: str | None = None,
-        **_: Any,
-    ) -> dict[str, Any]:
+    def remove_permission(self, ctx: RequestContext, *, function_name: str, statement_id: str,
+                          qualifier: str | None = None, revision_id: str | None = None, **_: Any
+                          ) -> dict[str, Any]:
         scope = scope_of(ctx)
         name, qualifier_key = self._policy_target(scope, function_name, qualifier)
         policies = self.tables(scope).policies
         key = f"{name}:{qualifier_key}"
         policy = policies.get(key)
         if policy is None or not any(s["Sid"] == statement_id for s in policy.statements):
-            raise not_found(f"Statement {statement_id} is not found in resource policy.")
+            raise self.not_found(f"Statement {statement_id} is not found in resource policy.")
         if revision_id is not None and revision_id != policy.revision_id:
             raise user_error(
                 "PreconditionFailedException",
@@ -142,7 +124,7 @@ class PermissionsApi(LambdaBase):
         name, qualifier_key = self._policy_target(scope, function_name, qualifier)
         policy = self.tables(scope).policies.get(f"{name}:{qualifier_key}")
         if policy is None or not policy.statements:
-            raise not_found("The resource you requested does not exist.")
+            raise self.not_found("The resource you requested does not exist.")
         document = {"Version": "2012-10-17", "Id": "default", "Statement": policy.statements}
         return {"Policy": json.dumps(document, separators=(",", ":")),
                 "RevisionId": policy.revision_id}

@@ -23,10 +23,8 @@ from emulator.runtime.spec import SYNC_REQUEST_LIMIT
 from emulator.services.lambda_.common import (
     LambdaBase,
     Scope,
-    conflict,
     function_arn,
     invalid_parameter,
-    not_found,
     scope_of,
     split_function_name,
     timestamp,
@@ -80,27 +78,19 @@ class UrlsApi(LambdaBase):
         name, qualifier_key = self._url_target(scope, function_name, qualifier)
         record = self.tables(scope).urls.get(f"{name}:{qualifier_key}")
         if record is None:
-            raise not_found("The resource you requested does not exist.")
+            raise self.not_found("The resource you requested does not exist.")
         return record
 
-    def create_function_url_config(
-        self,
-        ctx: RequestContext,
-        *,
-        function_name: str,
-        auth_type: str,
-        qualifier: str | None = None,
-        cors: dict[str, Any] | None = None,
-        invoke_mode: str | None = None,
-        **_: Any,
-    ) -> dict[str, Any]:
+    def create_function_url_config(self, ctx: RequestContext, *, function_name: str, auth_type: str,
+                                   qualifier: str | None = None, cors: dict[str, Any] | None = None,
+                                   invoke_mode: str | None = None, **_: Any) -> dict[str, Any]:
         scope = scope_of(ctx)
         name, qualifier_key = self._url_target(scope, function_name, qualifier)
         urls = self.tables(scope).urls
         key = f"{name}:{qualifier_key}"
         if key in urls:
             arn = function_arn(scope, name, None if qualifier_key == "$LATEST" else qualifier_key)
-            raise conflict(f"Failed to create function url config for [functionArn = {arn}]. "
+            raise self.conflict(f"Failed to create function url config for [functionArn = {arn}]. "
                            "Error message:  FunctionUrlConfig exists for this Lambda function")
         alphabet = string.ascii_lowercase + string.digits
         now = self.clock.now()
@@ -121,17 +111,10 @@ class UrlsApi(LambdaBase):
         scope = scope_of(ctx)
         return self._url_shape(scope, self._url(scope, function_name, qualifier))
 
-    def update_function_url_config(
-        self,
-        ctx: RequestContext,
-        *,
-        function_name: str,
-        qualifier: str | None = None,
-        auth_type: str | None = None,
-        cors: dict[str, Any] | None = None,
-        invoke_mode: str | None = None,
-        **_: Any,
-    ) -> dict[str, Any]:
+    def update_function_url_config(self, ctx: RequestContext, *, function_name: str,
+                                   qualifier: str | None = None, auth_type: str | None = None,
+                                   cors: dict[str, Any] | None = None,
+                                   invoke_mode: str | None = None, **_: Any) -> dict[str, Any]:
         scope = scope_of(ctx)
         record = self._url(scope, function_name, qualifier)
         if auth_type is not None:

@@ -9,11 +9,9 @@ from emulator.context import RequestContext
 from emulator.services.lambda_.common import (
     LambdaBase,
     Scope,
-    conflict,
     function_arn,
     invalid_parameter,
     new_revision,
-    not_found,
     scope_of,
     split_function_name,
     user_error,
@@ -22,16 +20,9 @@ from emulator.services.lambda_.models import AliasRecord
 
 ALIAS_NAME = re.compile(r"^(?!^[0-9]+$)([a-zA-Z0-9-_]+)$")
 class VersionsApi(LambdaBase):
-    def publish_version(
-        self,
-        ctx: RequestContext,
-        *,
-        function_name: str,
-        code_sha256: str | None = None,
-        description: str | None = None,
-        revision_id: str | None = None,
-        **_: Any,
-    ) -> dict[str, Any]:
+    def publish_version(self, ctx: RequestContext, *, function_name: str,
+                        code_sha256: str | None = None, description: str | None = None,
+                        revision_id: str | None = None, **_: Any) -> dict[str, Any]:
         scope = scope_of(ctx)
         name, _qualifier = split_function_name(function_name)
         record = self.latest(scope, name)
@@ -48,15 +39,9 @@ class VersionsApi(LambdaBase):
             )
         return self.configuration(scope, self.publish(scope, record, description))
 
-    def list_versions_by_function(
-        self,
-        ctx: RequestContext,
-        *,
-        function_name: str,
-        marker: str | None = None,
-        max_items: int | None = None,
-        **_: Any,
-    ) -> dict[str, Any]:
+    def list_versions_by_function(self, ctx: RequestContext, *, function_name: str,
+                                  marker: str | None = None, max_items: int | None = None, **_: Any
+                                  ) -> dict[str, Any]:
         scope = scope_of(ctx)
         name, _qualifier = split_function_name(function_name)
         records = [self.latest(scope, name)]
@@ -93,7 +78,7 @@ class VersionsApi(LambdaBase):
                       routing: dict[str, Any] | None) -> dict[str, float]:
         tables = self.tables(scope)
         if version != "$LATEST" and f"{name}:{version}" not in tables.versions:
-            raise not_found(f"Function not found: {function_arn(scope, name, version)}")
+            raise self.not_found(f"Function not found: {function_arn(scope, name, version)}")
         weights: dict[str, float] = dict((routing or {}).get("AdditionalVersionWeights") or {})
         if weights and version == "$LATEST":
             raise invalid_parameter(
@@ -107,22 +92,14 @@ class VersionsApi(LambdaBase):
                 raise invalid_parameter(f"Function version {extra} is already included in "
                                         "routing configuration.")
             if f"{name}:{extra}" not in tables.versions:
-                raise not_found(f"Function not found: {function_arn(scope, name, extra)}")
+                raise self.not_found(f"Function not found: {function_arn(scope, name, extra)}")
             if not 0.0 <= weight <= 1.0:
                 raise invalid_parameter("Weights must be between 0.0 and 1.0.")
         return weights
 
-    def create_alias(
-        self,
-        ctx: RequestContext,
-        *,
-        function_name: str,
-        name: str,
-        function_version: str,
-        description: str = "",
-        routing_config: dict[str, Any] | None = None,
-        **_: Any,
-    ) -> dict[str, Any]:
+    def create_alias(self, ctx: RequestContext, *, function_name: str, name: str,
+                     function_version: str, description: str = "",
+                     routing_config: dict[str, Any] | None = None, **_: Any) -> dict[str, Any]:
         scope = scope_of(ctx)
         function, _qualifier = split_function_name(function_name)
         self.latest(scope, function)
@@ -133,7 +110,7 @@ class VersionsApi(LambdaBase):
         key = f"{function}:{name}"
         tables = self.tables(scope)
         if key in tables.aliases:
-            raise conflict(f"Alias already exists: {function_arn(scope, function, name)}")
+            raise self.conflict(f"Alias already exists: {function_arn(scope, function, name)}")
         alias = AliasRecord(name=name, function_name=function, function_version=function_version,
                             description=description, additional_weights=weights,
                             revision_id=new_revision())
@@ -148,18 +125,10 @@ class VersionsApi(LambdaBase):
         self.latest(scope, function)
         return self._alias_shape(scope, self._alias(scope, function, name))
 
-    def update_alias(
-        self,
-        ctx: RequestContext,
-        *,
-        function_name: str,
-        name: str,
-        function_version: str | None = None,
-        description: str | None = None,
-        routing_config: dict[str, Any] | None = None,
-        revision_id: str | None = None,
-        **_: Any,
-    ) -> dict[str, Any]:
+    def update_alias(self, ctx: RequestContext, *, function_name: str, name: str,
+                     function_version: str | None = None, description: str | None = None,
+                     routing_config: dict[str, Any] | None = None, revision_id: str | None = None,
+                     **_: Any) -> dict[str, Any]:
         scope = scope_of(ctx)
         function, _qualifier = split_function_name(function_name)
         self.latest(scope, function)
@@ -192,16 +161,9 @@ class VersionsApi(LambdaBase):
         tables.urls.delete(f"{function}:{name}")
         return {}
 
-    def list_aliases(
-        self,
-        ctx: RequestContext,
-        *,
-        function_name: str,
-        function_version: str | None = None,
-        marker: str | None = None,
-        max_items: int | None = None,
-        **_: Any,
-    ) -> dict[str, Any]:
+    def list_aliases(self, ctx: RequestContext, *, function_name: str,
+                     function_version: str | None = None, marker: str | None = None,
+                     max_items: int | None = None, **_: Any) -> dict[str, Any]:
         scope = scope_of(ctx)
         function, _qualifier = split_function_name(function_name)
         self.latest(scope, function)

@@ -435,13 +435,12 @@ class LogsProvider(SubscriptionsApi):
             "nextBackwardToken": _token("b", start),
         }
 
-    def filter_log_events(self, ctx: RequestContext, *, log_group_name: str | None = None,
-                          log_group_identifier: str | None = None,
-                          log_stream_names: list[str] | None = None,
-                          log_stream_name_prefix: str | None = None,
-                          start_time: int | None = None, end_time: int | None = None,
-                          filter_pattern: str | None = None, next_token: str | None = None,
-                          limit: int | None = None, **_: Any) -> dict[str, Any]:
+    def filter_log_events(
+            self, ctx: RequestContext, *, log_group_name: str | None = None,
+            log_group_identifier: str | None = None, log_stream_names: list[str] | None = None,
+            log_stream_name_prefix: str | None = None, start_time: int | None = None,
+            end_time: int | None = None, filter_pattern: str | None = None,
+            next_token: str | None = None, limit: int | None = None, **_: Any) -> dict[str, Any]:
         tables = self._tables(ctx)
         group = self._group(tables, self._group_name(log_group_name, log_group_identifier))
         if log_stream_names and log_stream_name_prefix:

@@ -8,12 +8,7 @@ from emulator import arns
 from emulator.errors import ServiceError
 from emulator.services.base import Provider
 from emulator.services.sns.delivery import Deliveries
-from emulator.services.sns.models import (
-    SUBSCRIPTIONS,
-    TOPICS,
-    SubscriptionRecord,
-    TopicRecord,
-)
+from emulator.services.sns.models import SUBSCRIPTIONS, TOPICS, SubscriptionRecord, TopicRecord
 from emulator.store import Table
 
 

@@ -160,21 +160,12 @@ class PublishApi(SnsBase):
                                   deduplication_id, trace_header)
         return self._fan_out(topic, note)
 
-    def publish(
-        self,
-        ctx: RequestContext,
-        *,
-        message: str,
-        topic_arn: str | None = None,
-        target_arn: str | None = None,
-        phone_number: str | None = None,
-        subject: str | None = None,
-        message_structure: str | None = None,
-        message_attributes: Mapping[str, Mapping[str, Any]] | None = None,
-        message_deduplication_id: str | None = None,
-        message_group_id: str | None = None,
-        **_: Any,
-    ) -> dict[str, Any]:
+    def publish(self, ctx: RequestContext, *, message: str, topic_arn: str | None = None,
+                target_arn: str | None = None, phone_number: str | None = None,
+                subject: str | None = None, message_structure: str | None = None,
+                message_attributes: Mapping[str, Mapping[str, Any]] | None = None,
+                message_deduplication_id: str | None = None, message_group_id: str | None = None,
+                **_: Any) -> dict[str, Any]:
         if phone_number is not None:
             return {"MessageId": ids.uuid4()}  # SMS is accepted and not sent anywhere
         arn = topic_arn or target_arn
@@ -185,14 +176,9 @@ class PublishApi(SnsBase):
                                deduplication_id=message_deduplication_id,
                                trace_header=ctx.headers.get("x-amzn-trace-id"))
 
-    def publish_batch(
-        self,
-        ctx: RequestContext,
-        *,
-        topic_arn: str,
-        publish_batch_request_entries: Sequence[Mapping[str, Any]],
-        **_: Any,
-    ) -> dict[str, Any]:
+    def publish_batch(self, ctx: RequestContext, *, topic_arn: str,
+                      publish_batch_request_entries: Sequence[Mapping[str, Any]], **_: Any
+                      ) -> dict[str, Any]:
         topic = self.topic_by_arn(topic_arn)
         entries = list(publish_batch_request_entries)
         if not entries:

@@ -69,13 +69,8 @@ def _system_attributes(
     }
 
 
-def _sent(
-    message_id: str,
-    body: str,
-    message_attributes: Mapping[str, AttributeValue],
-    system_attributes: Mapping[str, AttributeValue],
-    sequence: str | None,
-) -> dict[str, Any]:
+def _sent(message_id: str, body: str, message_attributes: Mapping[str, AttributeValue],
+          system_attributes: Mapping[str, AttributeValue], sequence: str | None) -> dict[str, Any]:
     """What SendMessage answers: the id and the digests of what was sent."""
     result: dict[str, Any] = {"MessageId": message_id, "MD5OfMessageBody": md5_of_body(body)}
     md5_attributes = md5_of_attributes(
@@ -115,19 +110,12 @@ class MessagesApi(SqsBase):
 
     # -- sending ---------------------------------------------------------------------------
 
-    def send_message(
-        self,
-        ctx: RequestContext,
-        *,
-        queue_url: str,
-        message_body: str,
-        delay_seconds: int | None = None,
-        message_attributes: Mapping[str, Mapping[str, Any]] | None = None,
-        message_system_attributes: Mapping[str, Mapping[str, Any]] | None = None,
-        message_deduplication_id: str | None = None,
-        message_group_id: str | None = None,
-        **_: Any,
-    ) -> dict[str, Any]:
+    def send_message(self, ctx: RequestContext, *, queue_url: str, message_body: str,
+                     delay_seconds: int | None = None,
+                     message_attributes: Mapping[str, Mapping[str, Any]] | None = None,
+                     message_system_attributes: Mapping[str, Mapping[str, Any]] | None = None,
+                     message_deduplication_id: str | None = None,
+                     message_group_id: str | None = None, **_: Any) -> dict[str, Any]:
         queue = self.queues.require(ctx, queue_url)
         result = self._send(
             ctx, queue, message_body, delay_seconds, message_attributes,
@@ -165,17 +153,10 @@ class MessagesApi(SqsBase):
         self.wakeups.notify(queue.arn)
         return result
 
-    def _send(
-        self,
-        ctx: RequestContext,
-        queue: QueueRecord,
-        body: str,
-        delay: int | None,
-        given_attributes: Mapping[str, Mapping[str, Any]] | None,
-        given_system: Mapping[str, Mapping[str, Any]] | None,
-        dedup_id: str | None,
-        group_id: str | None,
-    ) -> dict[str, Any]:
+    def _send(self, ctx: RequestContext, queue: QueueRecord, body: str, delay: int | None,
+              given_attributes: Mapping[str, Mapping[str, Any]] | None,
+              given_system: Mapping[str, Mapping[str, Any]] | None, dedup_id: str | None,
+              group_id: str | None) -> dict[str, Any]:
         if not body:
             raise ServiceError(
                 "MissingParameter", "The request must contain the parameter MessageBody.",
@@ -265,19 +246,13 @@ class MessagesApi(SqsBase):
     # -- receiving -------------------------------------------------------------------------
 
     async def receive_message(
-        self,
-        ctx: RequestContext,
-        *,
-        queue_url: str,
-        attribute_names: Sequence[str] | None = None,
-        message_system_attribute_names: Sequence[str] | None = None,
-        message_attribute_names: Sequence[str] | None = None,
-        max_number_of_messages: int | None = None,
-        visibility_timeout: int | None = None,
-        wait_time_seconds: int | None = None,
-        receive_request_attempt_id: str | None = None,
-        **_: Any,
-    ) -> dict[str, Any]:
+            self, ctx: RequestContext, *, queue_url: str,
+            attribute_names: Sequence[str] | None = None,
+            message_system_attribute_names: Sequence[str] | None = None,
+            message_attribute_names: Sequence[str] | None = None,
+            max_number_of_messages: int | None = None, visibility_timeout: int | None = None,
+            wait_time_seconds: int | None = None, receive_request_attempt_id: str | None = None,
+            **_: Any) -> dict[str, Any]:
         queue = self.queues.require(ctx, queue_url)
         limit = 1 if max_number_of_messages is None else max_number_of_messages
         if not 1 <= limit <= 10:

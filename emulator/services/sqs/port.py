@@ -36,17 +36,10 @@ class QueuePort:
     def exists(self, queue_arn: str) -> bool:
         return self._provider.queues.by_arn(queue_arn) is not None
 
-    def send(
-        self,
-        queue_arn: str,
-        body: str,
-        *,
-        message_attributes: Mapping[str, Mapping[str, Any]] | None = None,
-        group_id: str | None = None,
-        deduplication_id: str | None = None,
-        delay_seconds: int | None = None,
-        trace_header: str | None = None,
-    ) -> dict[str, Any]:
+    def send(self, queue_arn: str, body: str, *,
+             message_attributes: Mapping[str, Mapping[str, Any]] | None = None,
+             group_id: str | None = None, deduplication_id: str | None = None,
+             delay_seconds: int | None = None, trace_header: str | None = None) -> dict[str, Any]:
         """SendMessage to the queue, with ``trace_header`` as the AWSTraceHeader system
         attribute; its answer (MessageId, digests, SequenceNumber)."""
         ctx, url = self._address(queue_arn, "SendMessage")
@@ -58,14 +51,9 @@ class QueuePort:
             message_deduplication_id=deduplication_id, message_group_id=group_id,
         )
 
-    async def receive(
-        self,
-        queue_arn: str,
-        *,
-        max_messages: int = 10,
-        visibility_timeout: int | None = None,
-        wait_seconds: int = 0,
-    ) -> list[dict[str, Any]]:
+    async def receive(self, queue_arn: str, *, max_messages: int = 10,
+                      visibility_timeout: int | None = None, wait_seconds: int = 0
+                      ) -> list[dict[str, Any]]:
         """ReceiveMessage with every attribute, as an event source polls; [] when none came."""
         ctx, url = self._address(queue_arn, "ReceiveMessage")
         result = await self._provider.receive_message(

@@ -124,43 +124,25 @@ class SqsProvider(MessagesApi):
 
     # -- queues ----------------------------------------------------------------------------
 
-    def create_queue(
-        self,
-        ctx: RequestContext,
-        *,
-        queue_name: str,
-        attributes: Mapping[str, str] | None = None,
-        tags: Mapping[str, str] | None = None,
-        **_: Any,
-    ) -> dict[str, Any]:
+    def create_queue(self, ctx: RequestContext, *, queue_name: str,
+                     attributes: Mapping[str, str] | None = None,
+                     tags: Mapping[str, str] | None = None, **_: Any) -> dict[str, Any]:
         _check_text("Attributes", attributes or {})
         _check_text("tags", tags or {})
         queue = self.queues.create(ctx, queue_name, attributes, tags)
         return {"QueueUrl": self._url(ctx, queue)}
 
-    def get_queue_url(
-        self,
-        ctx: RequestContext,
-        *,
-        queue_name: str,
-        queue_owner_aws_account_id: str | None = None,
-        **_: Any,
-    ) -> dict[str, Any]:
+    def get_queue_url(self, ctx: RequestContext, *, queue_name: str,
+                      queue_owner_aws_account_id: str | None = None, **_: Any) -> dict[str, Any]:
         queue = self.queues.get(queue_owner_aws_account_id or ctx.account_id, ctx.region,
                                 queue_name)
         if queue is None:
             raise queue_does_not_exist()
         return {"QueueUrl": self._url(ctx, queue)}
 
-    def list_queues(
-        self,
-        ctx: RequestContext,
-        *,
-        queue_name_prefix: str | None = None,
-        next_token: str | None = None,
-        max_results: int | None = None,
-        **_: Any,
-    ) -> dict[str, Any]:
+    def list_queues(self, ctx: RequestContext, *, queue_name_prefix: str | None = None,
+                    next_token: str | None = None, max_results: int | None = None, **_: Any
+                    ) -> dict[str, Any]:
         queues = self.queues.listing(ctx.account_id, ctx.region, queue_name_prefix)
         page, token = _page(queues, next_token, max_results)
         result: dict[str, Any] = {}
@@ -178,14 +160,9 @@ class SqsProvider(MessagesApi):
         self.wakeups.notify(queue.arn)
         return {}
 
-    def get_queue_attributes(
-        self,
-        ctx: RequestContext,
-        *,
-        queue_url: str,
-        attribute_names: Sequence[str] | None = None,
-        **_: Any,
-    ) -> dict[str, Any]:
+    def get_queue_attributes(self, ctx: RequestContext, *, queue_url: str,
+                             attribute_names: Sequence[str] | None = None, **_: Any
+                             ) -> dict[str, Any]:
         queue = self.queues.require(ctx, queue_url)
 
         def computed() -> dict[str, Any]:
@@ -224,15 +201,9 @@ class SqsProvider(MessagesApi):
         self.queues.save(queue)
         return {}
 
-    def list_dead_letter_source_queues(
-        self,
-        ctx: RequestContext,
-        *,
-        queue_url: str,
-        next_token: str | None = None,
-        max_results: int | None = None,
-        **_: Any,
-    ) -> dict[str, Any]:
+    def list_dead_letter_source_queues(self, ctx: RequestContext, *, queue_url: str,
+                                       next_token: str | None = None,
+                                       max_results: int | None = None, **_: Any) -> dict[str, Any]:
         queue = self.queues.require(ctx, queue_url)
         page, token = _page(self.queues.dead_letter_sources(queue), next_token, max_results)
         result: dict[str, Any] = {"queueUrls": [self._url(ctx, source) for source in page]}
@@ -267,16 +238,9 @@ class SqsProvider(MessagesApi):
 
     # -- permissions -----------------------------------------------------------------------
 
-    def add_permission(
-        self,
-        ctx: RequestContext,
-        *,
-        queue_url: str,
-        label: str,
-        aws_account_ids: Sequence[str],
-        actions: Sequence[str],
-        **_: Any,
-    ) -> dict[str, Any]:
+    def add_permission(self, ctx: RequestContext, *, queue_url: str, label: str,
+                       aws_account_ids: Sequence[str], actions: Sequence[str], **_: Any
+                       ) -> dict[str, Any]:
         queue = self.queues.require(ctx, queue_url)
         policy = permissions.add(
             queue.attributes.get("Policy"), queue.arn, label, aws_account_ids, actions
@@ -295,14 +259,8 @@ class SqsProvider(MessagesApi):
     # -- dead-letter redrive ---------------------------------------------------------------
 
     def start_message_move_task(
-        self,
-        ctx: RequestContext,
-        *,
-        source_arn: str,
-        destination_arn: str | None = None,
-        max_number_of_messages_per_second: int | None = None,
-        **_: Any,
-    ) -> dict[str, Any]:
+            self, ctx: RequestContext, *, source_arn: str, destination_arn: str | None = None,
+            max_number_of_messages_per_second: int | None = None, **_: Any) -> dict[str, Any]:
         handle = self.moves.start(
             source_arn, destination_arn, max_number_of_messages_per_second, self.clock.now()
         )

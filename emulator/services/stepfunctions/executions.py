@@ -23,12 +23,7 @@ from emulator.ports import SegmentRecorder
 from emulator.services.stepfunctions.common import StepFunctionsBase, Target
 from emulator.services.stepfunctions.mock_config import split_test_case
 from emulator.services.stepfunctions.models import ExecutionRecord
-from emulator.services.stepfunctions.naming import (
-    check_name,
-    execution_arn,
-    machine_arn_of,
-    page,
-)
+from emulator.services.stepfunctions.naming import check_name, execution_arn, machine_arn_of, page
 
 log = logging.getLogger("emulator.stepfunctions")
 

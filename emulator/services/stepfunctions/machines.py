@@ -10,11 +10,7 @@ from emulator.asl.loader import validate
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.services.stepfunctions.common import StepFunctionsBase
-from emulator.services.stepfunctions.models import (
-    DEFAULT_LOGGING,
-    DEFAULT_TRACING,
-    MachineRecord,
-)
+from emulator.services.stepfunctions.models import DEFAULT_LOGGING, DEFAULT_TRACING, MachineRecord
 from emulator.services.stepfunctions.naming import check_name, machine_arn_of, page
 
 

@@ -13,9 +13,7 @@ from typing import Any
 from emulator.services.stepfunctions.activities import ActivitiesApi
 from emulator.services.stepfunctions.executions import ExecutionsApi
 from emulator.services.stepfunctions.machines import MachinesApi
-from emulator.services.stepfunctions.models import (
-    ExecutionRecord,
-)
+from emulator.services.stepfunctions.models import ExecutionRecord
 from emulator.services.stepfunctions.nested import ExecutionsPort
 from emulator.services.stepfunctions.tags import TagsApi
 from emulator.services.stepfunctions.test_state import TestStateApi

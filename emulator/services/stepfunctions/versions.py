@@ -9,9 +9,7 @@ from typing import Any
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.services.stepfunctions.common import StepFunctionsBase
-from emulator.services.stepfunctions.models import (
-    AliasRecord,
-)
+from emulator.services.stepfunctions.models import AliasRecord
 from emulator.services.stepfunctions.naming import check_name, machine_arn_of, page
 
 
