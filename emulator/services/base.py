@@ -8,7 +8,7 @@ another; the provider class lists the parts. See docs/adding-a-service.md.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, overload
 
 from emulator import errors
 from emulator.clock import Clock
@@ -20,6 +20,42 @@ if TYPE_CHECKING:
     from emulator.store import Record, ServiceStore, Table
 
 R = TypeVar("R", bound="Record")
+
+
+class TableOf(Generic[R]):
+    """A table declared on a service's base class: ``apis = TableOf(APIS, RestApiRecord)``
+    makes ``self.apis(ctx)``, or ``self.apis(account, region)``, that account and region's
+    table of RestApiRecords."""
+
+    def __init__(self, name: str, record_type: type[R]) -> None:
+        self.name = name
+        self.record_type = record_type
+
+    @overload
+    def __get__(self, provider: None, owner: type[Any]) -> TableOf[R]: ...
+
+    @overload
+    def __get__(self, provider: Provider, owner: type[Any]) -> ScopedTable[R]: ...
+
+    def __get__(self, provider: Provider | None, owner: type[Any]
+                ) -> TableOf[R] | ScopedTable[R]:
+        return self if provider is None else ScopedTable(provider.store, self)
+
+
+class ScopedTable(Generic[R]):
+    """A provider's table by account and region (what :class:`TableOf` gives)."""
+
+    __slots__ = ("_declared", "_store")
+
+    def __init__(self, store: ServiceStore, declared: TableOf[R]) -> None:
+        self._store = store
+        self._declared = declared
+
+    def __call__(self, scope: RequestContext | str, region: str = "") -> Table[R]:
+        account = scope if isinstance(scope, str) else scope.account_id
+        region = region if isinstance(scope, str) else scope.region
+        return self._store.table(account, region, self._declared.name,
+                                 self._declared.record_type)
 
 
 class Provider:
@@ -85,4 +121,4 @@ class Provider:
         return {}
 
 
-__all__ = ["Provider"]
+__all__ = ["Provider", "ScopedTable", "TableOf"]

@@ -26,9 +26,8 @@ from emulator.services.apigateway.models import (
     StageRecord,
     UsagePlanRecord,
 )
-from emulator.services.base import Provider
+from emulator.services.base import Provider, TableOf
 from emulator.services.gateway_common import bad_request, conflict, not_found, without_none
-from emulator.store import Table
 
 HTTP_METHODS = ("GET", "PUT", "POST", "DELETE", "PATCH", "OPTIONS", "HEAD", "ANY")
 
@@ -71,30 +70,14 @@ class ApiGatewayBase(Provider):
 
     # -- tables -----------------------------------------------------------------------------
 
-    def apis(self, ctx: RequestContext) -> Table[RestApiRecord]:
-        return self.store.table(ctx.account_id, ctx.region, APIS, RestApiRecord)
-
-    def deployments(self, ctx: RequestContext) -> Table[DeploymentRecord]:
-        return self.store.table(ctx.account_id, ctx.region, DEPLOYMENTS, DeploymentRecord)
-
-    def stages(self, ctx: RequestContext) -> Table[StageRecord]:
-        return self.store.table(ctx.account_id, ctx.region, STAGES, StageRecord)
-
-    def api_keys(self, ctx: RequestContext) -> Table[ApiKeyRecord]:
-        return self.store.table(ctx.account_id, ctx.region, API_KEYS, ApiKeyRecord)
-
-    def usage_plans(self, ctx: RequestContext) -> Table[UsagePlanRecord]:
-        return self.store.table(ctx.account_id, ctx.region, USAGE_PLANS, UsagePlanRecord)
-
-    def domains(self, ctx: RequestContext) -> Table[DomainNameRecord]:
-        return self.store.table(ctx.account_id, ctx.region, DOMAINS, DomainNameRecord)
-
-    def account_table(self, ctx: RequestContext) -> Table[AccountRecord]:
-        return self.store.table(ctx.account_id, ctx.region, ACCOUNT, AccountRecord)
-
-    def client_certs(self, ctx: RequestContext) -> Table[ClientCertificateRecord]:
-        return self.store.table(ctx.account_id, ctx.region, CLIENT_CERTS,
-                                ClientCertificateRecord)
+    apis = TableOf(APIS, RestApiRecord)
+    deployments = TableOf(DEPLOYMENTS, DeploymentRecord)
+    stages = TableOf(STAGES, StageRecord)
+    api_keys = TableOf(API_KEYS, ApiKeyRecord)
+    usage_plans = TableOf(USAGE_PLANS, UsagePlanRecord)
+    domains = TableOf(DOMAINS, DomainNameRecord)
+    account_table = TableOf(ACCOUNT, AccountRecord)
+    client_certs = TableOf(CLIENT_CERTS, ClientCertificateRecord)
 
     # -- lookups ----------------------------------------------------------------------------
 

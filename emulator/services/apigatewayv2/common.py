@@ -22,9 +22,8 @@ from emulator.services.apigatewayv2.models import (
     StageRecord,
     child_key,
 )
-from emulator.services.base import Provider
+from emulator.services.base import Provider, TableOf
 from emulator.services.gateway_common import bad_request, conflict, not_found, without_none
-from emulator.store import Table
 
 
 def members(fields: dict[str, Any]) -> dict[str, Any]:
@@ -83,17 +82,10 @@ class HttpApiBase(Provider):
 
     # -- tables -----------------------------------------------------------------------------
 
-    def apis(self, ctx: RequestContext) -> Table[ApiRecord]:
-        return self.store.table(ctx.account_id, ctx.region, APIS, ApiRecord)
-
-    def deployments(self, ctx: RequestContext) -> Table[DeploymentRecord]:
-        return self.store.table(ctx.account_id, ctx.region, DEPLOYMENTS, DeploymentRecord)
-
-    def stages(self, ctx: RequestContext) -> Table[StageRecord]:
-        return self.store.table(ctx.account_id, ctx.region, STAGES, StageRecord)
-
-    def domains(self, ctx: RequestContext) -> Table[DomainNameRecord]:
-        return self.store.table(ctx.account_id, ctx.region, DOMAINS, DomainNameRecord)
+    apis = TableOf(APIS, ApiRecord)
+    deployments = TableOf(DEPLOYMENTS, DeploymentRecord)
+    stages = TableOf(STAGES, StageRecord)
+    domains = TableOf(DOMAINS, DomainNameRecord)
 
     # -- lookups ----------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
-from emulator.services.base import Provider
+from emulator.services.base import Provider, TableOf
 from emulator.services.cognito_idp import tokens
 from emulator.services.cognito_idp.models import (
     CLIENTS,
@@ -26,7 +26,6 @@ from emulator.services.cognito_idp.models import (
     UserRecord,
     user_key,
 )
-from emulator.store import Table
 
 
 def invalid(message: str) -> ServiceError:
@@ -55,20 +54,11 @@ class CognitoBase(Provider):
 
     # -- tables -----------------------------------------------------------------------------
 
-    def pools(self, account: str, region: str) -> Table[UserPoolRecord]:
-        return self.store.table(account, region, POOLS, UserPoolRecord)
-
-    def clients(self, account: str, region: str) -> Table[ClientRecord]:
-        return self.store.table(account, region, CLIENTS, ClientRecord)
-
-    def users(self, account: str, region: str) -> Table[UserRecord]:
-        return self.store.table(account, region, USERS, UserRecord)
-
-    def refresh_tokens(self, account: str, region: str) -> Table[RefreshTokenRecord]:
-        return self.store.table(account, region, REFRESH_TOKENS, RefreshTokenRecord)
-
-    def sessions(self, account: str, region: str) -> Table[SessionRecord]:
-        return self.store.table(account, region, SESSIONS, SessionRecord)
+    pools = TableOf(POOLS, UserPoolRecord)
+    clients = TableOf(CLIENTS, ClientRecord)
+    users = TableOf(USERS, UserRecord)
+    refresh_tokens = TableOf(REFRESH_TOKENS, RefreshTokenRecord)
+    sessions = TableOf(SESSIONS, SessionRecord)
 
     # -- lookups ----------------------------------------------------------------------------
 

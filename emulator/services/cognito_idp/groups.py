@@ -6,9 +6,9 @@ from typing import Any
 
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
+from emulator.services.base import TableOf
 from emulator.services.cognito_idp.common import CognitoBase
 from emulator.services.cognito_idp.models import GROUPS, GroupRecord, user_key
-from emulator.store import Table
 
 
 def _page(items: list[dict[str, Any]], member: str, limit: int | None,
@@ -22,8 +22,7 @@ def _page(items: list[dict[str, Any]], member: str, limit: int | None,
 
 
 class GroupsApi(CognitoBase):
-    def groups(self, account: str, region: str) -> Table[GroupRecord]:
-        return self.store.table(account, region, GROUPS, GroupRecord)
+    groups = TableOf(GROUPS, GroupRecord)
 
     def _group(self, ctx: RequestContext, pool_id: str, name: str) -> GroupRecord:
         self.pool_of(ctx, pool_id)

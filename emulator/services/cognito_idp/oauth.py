@@ -15,11 +15,11 @@ from typing import Any
 from emulator import ids
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
+from emulator.services.base import TableOf
 from emulator.services.cognito_idp import tokens
 from emulator.services.cognito_idp.common import CognitoBase, invalid
 from emulator.services.cognito_idp.models import RESOURCE_SERVERS, ResourceServerRecord, user_key
 from emulator.services.cognito_idp.pools import token_validity
-from emulator.store import Table
 
 OAuthAnswer = tuple[int, dict[str, Any]]
 
@@ -40,8 +40,7 @@ def _credentials(form: dict[str, str], authorization: str | None) -> tuple[str, 
 
 
 class OAuthApi(CognitoBase):
-    def resource_servers(self, account: str, region: str) -> Table[ResourceServerRecord]:
-        return self.store.table(account, region, RESOURCE_SERVERS, ResourceServerRecord)
+    resource_servers = TableOf(RESOURCE_SERVERS, ResourceServerRecord)
 
     def _server(self, ctx: RequestContext, pool_id: str, identifier: str
                 ) -> ResourceServerRecord:

@@ -7,9 +7,8 @@ from typing import Any
 from emulator import arns
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
-from emulator.services.base import Provider
+from emulator.services.base import Provider, TableOf
 from emulator.services.events.models import BUSES, RULES, BusRecord, RuleRecord
-from emulator.store import Table
 
 DEFAULT_BUS = "default"
 
@@ -43,11 +42,8 @@ def bus_name(name_or_arn: str | None) -> str:
 class EventsBase(Provider):
     service_name = "events"
 
-    def buses(self, account: str, region: str) -> Table[BusRecord]:
-        return self.store.table(account, region, BUSES, BusRecord)
-
-    def rules(self, account: str, region: str) -> Table[RuleRecord]:
-        return self.store.table(account, region, RULES, RuleRecord)
+    buses = TableOf(BUSES, BusRecord)
+    rules = TableOf(RULES, RuleRecord)
 
     def bus(self, account: str, region: str, name: str) -> BusRecord | None:
         table = self.buses(account, region)

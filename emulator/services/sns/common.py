@@ -6,10 +6,9 @@ from typing import Any
 
 from emulator import arns
 from emulator.errors import ServiceError
-from emulator.services.base import Provider
+from emulator.services.base import Provider, TableOf
 from emulator.services.sns.delivery import Deliveries
 from emulator.services.sns.models import SUBSCRIPTIONS, TOPICS, SubscriptionRecord, TopicRecord
-from emulator.store import Table
 
 
 def not_found(message: str) -> ServiceError:
@@ -24,11 +23,8 @@ class SnsBase(Provider):
         self.deliveries = Deliveries(self.clock, self.ports)
         self._deduplication: dict[tuple[str, str], tuple[float, str, str]] = {}
 
-    def topics(self, account: str, region: str) -> Table[TopicRecord]:
-        return self.store.table(account, region, TOPICS, TopicRecord)
-
-    def subscriptions(self, account: str, region: str) -> Table[SubscriptionRecord]:
-        return self.store.table(account, region, SUBSCRIPTIONS, SubscriptionRecord)
+    topics = TableOf(TOPICS, TopicRecord)
+    subscriptions = TableOf(SUBSCRIPTIONS, SubscriptionRecord)
 
     def find_topic(self, topic_arn: str) -> TopicRecord | None:
         try:

@@ -18,7 +18,7 @@ from emulator.asl.nodes import Machine
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.ports import FunctionInvoker
-from emulator.services.base import Provider
+from emulator.services.base import Provider, TableOf
 from emulator.services.stepfunctions.mock_config import MockConfigFile
 from emulator.services.stepfunctions.models import (
     ActivityRecord,
@@ -30,7 +30,6 @@ from emulator.services.stepfunctions.models import (
 from emulator.services.stepfunctions.naming import machine_arn_of
 from emulator.services.stepfunctions.nested import NestedExecutions
 from emulator.services.stepfunctions.sdk import WireSdk
-from emulator.store import Table
 
 MAX_TAGS = 50
 
@@ -111,20 +110,11 @@ class StepFunctionsBase(Provider, ABC):
         return Services(functions=self._invoker, port=self._port, sdk=self._sdk,
                         executions=self._nested, callbacks=self.callbacks)
 
-    def _machines(self, account: str, region: str) -> Table[MachineRecord]:
-        return self.store.table(account, region, "machines", MachineRecord)
-
-    def _versions(self, account: str, region: str) -> Table[VersionRecord]:
-        return self.store.table(account, region, "versions", VersionRecord)
-
-    def _aliases(self, account: str, region: str) -> Table[AliasRecord]:
-        return self.store.table(account, region, "aliases", AliasRecord)
-
-    def _executions(self, account: str, region: str) -> Table[ExecutionRecord]:
-        return self.store.table(account, region, "executions", ExecutionRecord)
-
-    def _activities(self, account: str, region: str) -> Table[ActivityRecord]:
-        return self.store.table(account, region, "activities", ActivityRecord)
+    _machines = TableOf("machines", MachineRecord)
+    _versions = TableOf("versions", VersionRecord)
+    _aliases = TableOf("aliases", AliasRecord)
+    _executions = TableOf("executions", ExecutionRecord)
+    _activities = TableOf("activities", ActivityRecord)
 
     def _compile(self, definition: str) -> Machine:
         machine = self._compiled.get(definition)

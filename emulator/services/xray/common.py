@@ -12,7 +12,7 @@ from emulator.config import Settings
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.ports import Ports
-from emulator.services.base import Provider
+from emulator.services.base import Provider, TableOf
 from emulator.services.xray.host import daemon_for
 from emulator.services.xray.journal import StoreJournal
 from emulator.services.xray.models import GROUPS, RULES, TAGS, GroupRecord, RuleRecord, TagsRecord
@@ -139,8 +139,7 @@ class XrayBase(Provider):
 
     # -- tags ----------------------------------------------------------------------------
 
-    def _tags(self, ctx: RequestContext) -> Table[TagsRecord]:
-        return self.store.table(ctx.account_id, ctx.region, TAGS, TagsRecord)
+    _tags = TableOf(TAGS, TagsRecord)
 
     def _taggable(self, ctx: RequestContext, arn: str) -> None:
         groups = {r.arn for r in groups_table(self.store, ctx.account_id, ctx.region).values()}
