@@ -6,7 +6,8 @@ from __future__ import annotations
 from emulator.errors import ServiceError
 from emulator.runtime.destinations import Destinations
 from emulator.runtime.event_queue import AsyncEvent, AsyncTarget, EventQueue
-from emulator.services.lambda_.common import LambdaBase, Scope, function_arn
+from emulator.services.lambda_.common import LambdaBase
+from emulator.services.lambda_.names import Scope, function_arn
 from emulator.services.lambda_.tracing import AsyncTracer
 from emulator.store import Table
 

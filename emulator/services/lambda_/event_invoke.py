@@ -13,8 +13,8 @@ from pydantic import Field
 from emulator.context import RequestContext
 from emulator.runtime.destinations import DESTINATION_SERVICES, service_of
 from emulator.runtime.event_queue import AsyncConfig
-from emulator.services.lambda_.common import (
-    LambdaBase,
+from emulator.services.lambda_.common import LambdaBase
+from emulator.services.lambda_.names import (
     Scope,
     function_arn,
     invalid_parameter,

@@ -21,8 +21,8 @@ from emulator import arns
 from emulator.context import RequestContext
 from emulator.event_patterns import Pattern, PatternError, compile_pattern
 from emulator.runtime.event_sources import EventSources, SqsSource
-from emulator.services.lambda_.common import (
-    LambdaBase,
+from emulator.services.lambda_.common import LambdaBase
+from emulator.services.lambda_.names import (
     Scope,
     function_arn,
     invalid_parameter,

@@ -13,8 +13,9 @@ from typing import Any
 from emulator import arns
 from emulator.context import RequestContext
 from emulator.services.lambda_ import settings as checks
-from emulator.services.lambda_.common import (
-    LambdaBase,
+from emulator.services.lambda_.common import LambdaBase
+from emulator.services.lambda_.models import HOT_RELOAD_BUCKET, CodeRef, FunctionRecord
+from emulator.services.lambda_.names import (
     Scope,
     function_arn,
     invalid_parameter,
@@ -23,7 +24,6 @@ from emulator.services.lambda_.common import (
     split_function_name,
     user_error,
 )
-from emulator.services.lambda_.models import HOT_RELOAD_BUCKET, CodeRef, FunctionRecord
 
 UNRESERVED_MINIMUM = 100
 

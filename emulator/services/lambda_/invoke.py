@@ -20,8 +20,8 @@ from emulator.runtime.spec import (
     ParsedPayload,
     Throttled,
 )
-from emulator.services.lambda_.common import (
-    LambdaBase,
+from emulator.services.lambda_.common import LambdaBase
+from emulator.services.lambda_.names import (
     Scope,
     function_arn,
     scope_of,

@@ -8,15 +8,9 @@ from typing import Any
 
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
-from emulator.services.lambda_.common import (
-    LambdaBase,
-    Scope,
-    invalid_parameter,
-    layer_arn,
-    scope_of,
-    timestamp,
-)
+from emulator.services.lambda_.common import LambdaBase
 from emulator.services.lambda_.models import HOT_RELOAD_BUCKET, LayerVersionRecord
+from emulator.services.lambda_.names import Scope, invalid_parameter, layer_arn, scope_of, timestamp
 
 LAYER_NAME = re.compile(
     r"^(arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\d{12}:layer:)?([a-zA-Z0-9_-]+)$"

@@ -7,8 +7,9 @@ import re
 from typing import Any
 
 from emulator.context import RequestContext
-from emulator.services.lambda_.common import (
-    LambdaBase,
+from emulator.services.lambda_.common import LambdaBase
+from emulator.services.lambda_.models import PolicyRecord
+from emulator.services.lambda_.names import (
     Scope,
     function_arn,
     new_revision,
@@ -16,7 +17,6 @@ from emulator.services.lambda_.common import (
     split_function_name,
     user_error,
 )
-from emulator.services.lambda_.models import PolicyRecord
 
 _ACCOUNT = re.compile(r"^\d{12}$")
 

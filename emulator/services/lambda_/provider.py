@@ -7,13 +7,13 @@ from typing import Any
 
 from emulator.context import RequestContext
 from emulator.services.lambda_.async_events import AsyncEventsApi
-from emulator.services.lambda_.common import Scope, function_arn, scope_of, split_function_name
 from emulator.services.lambda_.event_invoke import EventInvokeApi
 from emulator.services.lambda_.event_sources import EventSourceMappingsApi
 from emulator.services.lambda_.functions import FunctionsApi
 from emulator.services.lambda_.invoke import FunctionsPort, InvokeApi
 from emulator.services.lambda_.layers import LayersApi
 from emulator.services.lambda_.models import FUNCTIONS, LAYERS, FunctionRecord
+from emulator.services.lambda_.names import Scope, function_arn, scope_of, split_function_name
 from emulator.services.lambda_.permissions import PermissionsApi
 from emulator.services.lambda_.urls import UrlsApi
 from emulator.services.lambda_.versions import VersionsApi

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from emulator.errors import ServiceError
-from emulator.services.lambda_.common import invalid_parameter
+from emulator.services.lambda_.names import invalid_parameter
 
 ROLE = re.compile(r"^arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$")
 RESERVED_VARIABLES = (

@@ -20,8 +20,9 @@ from emulator import traffic
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.runtime.spec import SYNC_REQUEST_LIMIT
-from emulator.services.lambda_.common import (
-    LambdaBase,
+from emulator.services.lambda_.common import LambdaBase
+from emulator.services.lambda_.models import URLS, UrlConfigRecord
+from emulator.services.lambda_.names import (
     Scope,
     function_arn,
     invalid_parameter,
@@ -29,7 +30,6 @@ from emulator.services.lambda_.common import (
     split_function_name,
     timestamp,
 )
-from emulator.services.lambda_.models import URLS, UrlConfigRecord
 
 URL_PREFIX = "/_aws/lambda-url"
 _TEXT_TYPES = ("text/", "application/json", "application/xml", "application/javascript",

@@ -6,8 +6,9 @@ import re
 from typing import Any
 
 from emulator.context import RequestContext
-from emulator.services.lambda_.common import (
-    LambdaBase,
+from emulator.services.lambda_.common import LambdaBase
+from emulator.services.lambda_.models import AliasRecord
+from emulator.services.lambda_.names import (
     Scope,
     function_arn,
     invalid_parameter,
@@ -16,7 +17,6 @@ from emulator.services.lambda_.common import (
     split_function_name,
     user_error,
 )
-from emulator.services.lambda_.models import AliasRecord
 
 ALIAS_NAME = re.compile(r"^(?!^[0-9]+$)([a-zA-Z0-9-_]+)$")
 class VersionsApi(LambdaBase):
