@@ -2,26 +2,23 @@
 
 Params are keyed by the operation's member names (as boto3 takes them) and typed from the
 service's model the way CloudFormation's resource handlers coerce template values ("5" for an
-integer, "true" for a boolean); they are checked by the wire layer's own rules, then handed to
-the provider method a client's request would reach.
+integer, "true" for a boolean), then answered by the registry's one in-process call
+(``Ports.operations``): checked as a client's request is, by the provider method it reaches.
 """
 
 from __future__ import annotations
 
 import base64
-import inspect
 from datetime import datetime
 from typing import Any
 
-from botocore import xform_name
 from botocore.model import Shape, StructureShape
 
-from emulator import ids
 from emulator.cloudformation.ports import ServiceFailure
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.ports import Ports
-from emulator.wire import specs, validate
+from emulator.wire import specs
 from emulator.wire.serialize import resolve_error
 
 
@@ -81,31 +78,14 @@ class ProviderCall:
     async def __call__(self, service: str, operation: str,
                        params: dict[str, Any]) -> dict[str, Any]:
         model = specs.operation_model(service, operation)
-        provider = await self.ports.service(service)
-        method = getattr(provider, xform_name(operation), None) if provider else None
-        if method is None:
-            raise ServiceFailure(service, "NotImplemented",
-                                 f"The {operation} operation of service {service} is not "
-                                 "implemented yet.", 501)
         arguments = typed(model.input_shape, params) if model.input_shape is not None else {}
+        ctx = RequestContext.internal(self.account, self.region, endpoint_url=self.endpoint_url)
         try:
-            problems = validate.check(model.input_shape, arguments)
-            if problems:
-                style = "query" if specs.overlay(service).get("validation") == "query" else (
-                    "coral")
-                raise validate.validation_failure(problems, style)
-            ctx = RequestContext(
-                account_id=self.account, region=self.region, request_id=ids.request_id(),
-                service=service, operation=operation, protocol=model.metadata["protocol"],
-                endpoint_url=self.endpoint_url)
-            result = method(ctx, **{xform_name(name): item for name, item in arguments.items()})
-            if inspect.isawaitable(result):
-                result = await result
+            return await self.ports.operations.call(ctx, service, operation, arguments)
         except ServiceError as error:
             resolved = resolve_error(service, error)
             raise ServiceFailure(service, resolved.code, error.message,
                                  resolved.status) from None
-        return dict(result or {})
 
 
 def blob_text(value: Any) -> str:
