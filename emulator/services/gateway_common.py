@@ -1,5 +1,5 @@
 """What the API Gateway providers, REST APIs (apigateway) and HTTP and WebSocket APIs
-(apigatewayv2), share: their common error shapes, dropping unset members, and finding the
+(apigatewayv2), share: their BadRequestException, dropping unset members, and finding the
 account and region an API lives in."""
 
 from __future__ import annotations
@@ -14,17 +14,8 @@ if TYPE_CHECKING:
 R = TypeVar("R", bound="Record")
 
 
-def not_found(message: str, resource_type: str | None = None) -> ServiceError:
-    fields = {"ResourceType": resource_type} if resource_type else None
-    return ServiceError("NotFoundException", message, fields=fields)
-
-
 def bad_request(message: str) -> ServiceError:
     return ServiceError("BadRequestException", message)
-
-
-def conflict(message: str) -> ServiceError:
-    return ServiceError("ConflictException", message)
 
 
 def without_none(doc: dict[str, Any]) -> dict[str, Any]:
@@ -53,4 +44,4 @@ class ApiHomes(Generic[R]):
         return None
 
 
-__all__ = ["ApiHomes", "bad_request", "conflict", "not_found", "without_none"]
+__all__ = ["ApiHomes", "bad_request", "without_none"]

@@ -11,6 +11,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+import botocore
 import botocore.session
 from botocore.model import OperationModel, ServiceModel
 
@@ -34,6 +35,23 @@ def overlay(service: str) -> dict[str, Any]:
 def service_index() -> dict[str, dict[str, Any]]:
     """Signing names and X-Amz-Target prefixes mapped to botocore service names."""
     return overlay("service_index")
+
+
+def build_service_index() -> dict[str, dict[str, Any]]:
+    """The index ``service_index()`` reads, made from the installed botocore's models:
+    ``signing`` (SigV4 signing name -> services) and ``target`` (X-Amz-Target prefix ->
+    service), and the botocore version it was made from. ``scripts/gen_service_index.py``
+    writes it to the overlay."""
+    loader = _session().get_component("data_loader")
+    signing: dict[str, list[str]] = {}
+    targets: dict[str, str] = {}
+    for name in sorted(loader.list_available_services("service-2")):
+        meta = loader.load_service_model(name, "service-2")["metadata"]
+        sign = meta.get("signingName") or meta.get("endpointPrefix") or name
+        signing.setdefault(sign, []).append(name)
+        if "targetPrefix" in meta:
+            targets[meta["targetPrefix"]] = name
+    return {"botocore": botocore.__version__, "signing": signing, "target": targets}
 
 
 @cache

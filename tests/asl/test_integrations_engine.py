@@ -11,8 +11,11 @@ from asl_simclock import EPOCH, SimClock, run_sim
 
 from emulator.asl.errors import StatesError
 from emulator.asl.integrations import catalog
+from emulator.asl.integrations.base import Call, Services, sdk_metadata
 from emulator.asl.integrations.callbacks import CallbackError, Callbacks, new_token
 from emulator.asl.integrations.mocks import MockConfig, MockConfigError
+from emulator.asl.resources import parse_resource
+from emulator.clock import Clock
 
 
 @pytest.mark.parametrize(("config", "words"), [
@@ -134,3 +137,14 @@ def test_sdk_names_and_errors() -> None:
     assert catalog.sdk_error_prefix("cloudwatchlogs") == "CloudWatchLogs"
     assert catalog.exception_name("S3", "BucketAlreadyExists") == "S3.BucketAlreadyExistsException"
     assert catalog.exception_name("Sqs", "SqsException") == "Sqs.SqsException"
+
+
+def test_optimized_integrations_date_their_metadata_by_the_emulator_clock() -> None:
+    clock = Clock()
+    clock.set(1_700_000_000.0)  # 2023-11-14T22:13:20Z
+    call = Call(resource=parse_resource("arn:aws:states:::sqs:sendMessage"), parameters={},
+                account="123456789012", region="us-east-1", execution_arn="e",
+                state_machine_arn="m", services=Services(), clock=clock)
+    headers = sdk_metadata(call, 10)["SdkHttpMetadata"]["HttpHeaders"]
+    assert headers["Date"].startswith("Tue, 14 Nov 2023 22:13:2")
+    assert headers["Content-Length"] == "10"

@@ -117,13 +117,15 @@ class Call:
         return params[name]
 
 
-def sdk_metadata(request_id: str, length: int = 0,
-                 content_type: str = "text/xml") -> dict[str, Any]:
-    """``SdkHttpMetadata`` and ``SdkResponseMetadata``, as optimized integrations add them."""
+def sdk_metadata(call: Call, length: int = 0, content_type: str = "text/xml") -> dict[str, Any]:
+    """``SdkHttpMetadata`` and ``SdkResponseMetadata``, as optimized integrations add them,
+    dated by the emulator clock."""
+    request_id = ids.request_id()
+    now = call.clock.now()
     headers = {
         "Content-Length": str(length),
         "Content-Type": content_type,
-        "Date": format_datetime(datetime.now(UTC), usegmt=True),
+        "Date": format_datetime(datetime.fromtimestamp(now, UTC), usegmt=True),
         "x-amzn-RequestId": request_id,
     }
     return {

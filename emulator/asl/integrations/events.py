@@ -12,7 +12,7 @@ import json
 from collections.abc import Mapping
 from typing import Any, cast
 
-from emulator import ids, messaging
+from emulator import messaging
 from emulator.asl.errors import StatesError
 from emulator.asl.integrations.base import Call, optimized_failure, sdk_metadata
 from emulator.ports import BusAccess
@@ -57,7 +57,7 @@ async def put_events(call: Call) -> Any:
     result = dict(reply)
     if int(result.get("FailedEntryCount") or 0) > 0:
         raise StatesError(FAILED_ENTRY, json.dumps(result, separators=(",", ":")))
-    result.update(sdk_metadata(ids.request_id(), 85, "application/x-amz-json-1.1"))
+    result.update(sdk_metadata(call, 85, "application/x-amz-json-1.1"))
     return result
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from emulator import ids, messaging
+from emulator import messaging
 from emulator.asl.errors import StatesError
 from emulator.asl.integrations.base import Call, optimized_failure, sdk_metadata
 from emulator.errors import ServiceError
@@ -32,7 +32,7 @@ async def publish(call: Call) -> Any:
         raise
     except Exception as error:
         raise optimized_failure("sns", error) from None
-    result.update(sdk_metadata(ids.request_id(), 294))
+    result.update(sdk_metadata(call, 294))
     return result
 
 

@@ -44,7 +44,7 @@ async def send_message(call: Call) -> Any:
         raise
     except Exception as error:
         raise optimized_failure("sqs", error) from None
-    result.update(sdk_metadata(ids.request_id(), 378))
+    result.update(sdk_metadata(call, 378))
     return result
 
 

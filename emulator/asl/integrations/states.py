@@ -13,7 +13,6 @@ import asyncio
 import json
 from typing import Any
 
-from emulator import ids
 from emulator.asl.errors import TASK_FAILED, StatesError
 from emulator.asl.integrations.base import Call, Child, ExecutionStarter, sdk_metadata
 from emulator.asl.resources import SYNC2
@@ -38,7 +37,7 @@ async def start_execution(call: Call) -> Any:
     )
     call.extra["child"] = child
     result: dict[str, Any] = {"ExecutionArn": child.arn, "StartDate": _millis(child.start_date)}
-    result.update(sdk_metadata(ids.request_id(), 130, "application/x-amz-json-1.0"))
+    result.update(sdk_metadata(call, 130, "application/x-amz-json-1.0"))
     return result
 
 

@@ -175,8 +175,11 @@ class InProcessEnvironment:
         try:
             while (job := self._jobs.get()) is not None:
                 job()
-        except BaseException:
-            pass
+        except (_Killed, _Stop):
+            pass  # a timed-out invocation or sys.exit() ends this environment, as planned
+        except BaseException:  # anything else ends it too, but is worth a line in the log
+            log.exception("Lambda environment thread %s ended unexpectedly",
+                          threading.current_thread().name)
         finally:
             isolation.bind(None)
 

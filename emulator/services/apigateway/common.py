@@ -27,7 +27,7 @@ from emulator.services.apigateway.models import (
     UsagePlanRecord,
 )
 from emulator.services.base import Provider, TableOf
-from emulator.services.gateway_common import bad_request, conflict, not_found, without_none
+from emulator.services.gateway_common import bad_request, without_none
 
 HTTP_METHODS = ("GET", "PUT", "POST", "DELETE", "PATCH", "OPTIONS", "HEAD", "ANY")
 
@@ -90,28 +90,25 @@ class ApiGatewayBase(Provider):
     def save_api(self, ctx: RequestContext, record: RestApiRecord) -> None:
         self.apis(ctx).put(record.api["id"], record)
 
-    @staticmethod
-    def resource_of(record: RestApiRecord, resource_id: str) -> dict[str, Any]:
+    def resource_of(self, record: RestApiRecord, resource_id: str) -> dict[str, Any]:
         resource = record.resources.get(resource_id)
         if resource is None:
-            raise not_found("Invalid Resource identifier specified")
+            raise self.not_found("Invalid Resource identifier specified")
         return resource
 
-    @classmethod
-    def method_of(cls, record: RestApiRecord, resource_id: str, http_method: str
+    def method_of(self, record: RestApiRecord, resource_id: str, http_method: str
                   ) -> dict[str, Any]:
-        resource = cls.resource_of(record, resource_id)
+        resource = self.resource_of(record, resource_id)
         method = resource.get("resourceMethods", {}).get(http_method.upper())
         if method is None:
-            raise not_found("Invalid Method identifier specified")
+            raise self.not_found("Invalid Method identifier specified")
         return dict(method)
 
-    @classmethod
-    def integration_of(cls, record: RestApiRecord, resource_id: str, http_method: str
+    def integration_of(self, record: RestApiRecord, resource_id: str, http_method: str
                        ) -> dict[str, Any]:
-        integration = cls.method_of(record, resource_id, http_method).get("methodIntegration")
+        integration = self.method_of(record, resource_id, http_method).get("methodIntegration")
         if integration is None:
-            raise not_found("Invalid Integration identifier specified")
+            raise self.not_found("Invalid Integration identifier specified")
         return dict(integration)
 
     @staticmethod
@@ -128,8 +125,6 @@ __all__ = [
     "HTTP_METHODS",
     "ApiGatewayBase",
     "bad_request",
-    "conflict",
-    "not_found",
     "page",
     "without_none",
 ]

@@ -23,7 +23,7 @@ from emulator.services.apigatewayv2.models import (
     child_key,
 )
 from emulator.services.base import Provider, TableOf
-from emulator.services.gateway_common import bad_request, conflict, not_found, without_none
+from emulator.services.gateway_common import bad_request, without_none
 
 
 def members(fields: dict[str, Any]) -> dict[str, Any]:
@@ -104,11 +104,11 @@ class HttpApiBase(Provider):
                 if stage.api_id == record.api["ApiId"] and stage.stage.get("AutoDeploy"):
                     self.deploy(ctx, record, stage, auto=True)
 
-    @staticmethod
-    def child(record: ApiRecord, kind: str, child_id: str, label: str) -> dict[str, Any]:
+    def child(self, record: ApiRecord, kind: str, child_id: str, label: str) -> dict[str, Any]:
         found: dict[str, Any] | None = getattr(record, kind).get(child_id)
         if found is None:
-            raise not_found(f"Invalid {label} identifier specified {child_id}", label)
+            raise self.not_found(f"Invalid {label} identifier specified {child_id}",
+                                 ResourceType=label)
         return found
 
     @staticmethod
@@ -183,10 +183,8 @@ __all__ = [
     "HttpApiBase",
     "bad_request",
     "check_websocket_api",
-    "conflict",
     "invoke_host",
     "members",
-    "not_found",
     "page",
     "snake",
     "without_none",

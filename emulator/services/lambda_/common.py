@@ -98,10 +98,6 @@ class Tables:
         return self._table(COUNTERS, CounterRecord)
 
 
-def tables(store: ServiceStore, scope: Scope) -> Tables:
-    return Tables(store, scope)
-
-
 class LambdaBase(Provider, ABC):
     """State and helpers shared by the provider's parts, and the hooks parts offer each
     other (implemented by InvokeApi, AsyncEventsApi and EventInvokeApi)."""
@@ -144,7 +140,7 @@ class LambdaBase(Provider, ABC):
     # -- scope and lookups -----------------------------------------------------------------
 
     def tables(self, scope: Scope) -> Tables:
-        return tables(self.store, scope)
+        return Tables(self.store, scope)
 
     def latest(self, scope: Scope, name: str) -> FunctionRecord:
         record = self.tables(scope).functions.get(name)
@@ -392,4 +388,4 @@ class LambdaBase(Provider, ABC):
 
 
 
-__all__ = ["EXECUTOR_TAG", "LambdaBase", "Tables", "tables"]
+__all__ = ["EXECUTOR_TAG", "LambdaBase", "Tables"]
