@@ -1,13 +1,18 @@
-"""The one ASGI application: internal routes, and every other request to the wire layer."""
+"""The one ASGI application: internal routes, the front door (requests that are not AWS API
+calls: function URLs, invoke and callback URLs, custom domains), and every other request to
+the wire layer."""
 
 from __future__ import annotations
 
+import importlib
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from functools import cache
+from typing import TYPE_CHECKING, Any, cast
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -16,13 +21,14 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
 
-from emulator import __version__
+from emulator import __version__, addresses
 from emulator.clock import Clock
 from emulator.config import Settings
 from emulator.console.door import CONSOLE_PATH, PORTAL_PATH, wants_console
-from emulator.gateway import asgi as execute_api
+from emulator.gateway import http_client
 from emulator.gateway.websocket import web as websocket_apis
 from emulator.idle import wait_idle
+from emulator.ports import Ports
 from emulator.services.cognito_idp import http as cognito_http
 from emulator.services.lambda_ import http as lambda_http
 from emulator.services.registry import ServiceRegistry
@@ -42,6 +48,47 @@ log = logging.getLogger("emulator")
 LOGGED_BODY_LIMIT = 1024 * 1024  # bodies up to this size are read whole for the request log
 DRAIN_LIMIT = 8 * 1024 * 1024  # bodies answered unread up to this size are read and dropped
 ALL_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]
+
+# A front door handler answers a request it claims, or passes it on with None.
+Handler = Callable[[Request, Ports], Awaitable[Response | None]]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One claim on the requests that are not AWS API calls.
+
+    ``claims`` reads the request's address (Host and path) or headers and loads nothing;
+    ``serve`` names the handler as ``"module:function"``, imported when a request is first
+    claimed, so the server starts without any data plane loaded.
+    """
+
+    name: str
+    claims: Callable[[Request], bool]
+    serve: str
+
+    def handler(self) -> Handler:
+        return _handler(self.serve)
+
+
+@cache
+def _handler(target: str) -> Handler:
+    module_name, function_name = target.split(":")
+    return cast(Handler, getattr(importlib.import_module(module_name), function_name))
+
+
+# The front door, asked in this order before the wire layer; adding an entry is one line.
+FRONT_DOOR: tuple[Entry, ...] = (
+    Entry("function URL", addresses.function_url, "emulator.services.lambda_.http:by_host"),
+    Entry("@connections call", addresses.callback_url,
+          "emulator.services.apigatewaymanagementapi.http:callback"),
+    Entry("HTTP API invoke URL", addresses.invoke_url,
+          "emulator.gateway.http_api.web:invoke_url"),
+    Entry("REST API invoke URL", addresses.invoke_url,
+          "emulator.gateway.rest.web:invoke_url"),
+    Entry("custom domain name", addresses.domain_name,
+          "emulator.gateway.domains:custom_domain"),
+    Entry("S3 browser request", s3_http.claims, "emulator.services.s3.http:answer"),
+)
 
 
 class Emulator:
@@ -113,6 +160,8 @@ def _length(headers: dict[str, str]) -> int | None:
 def build_app(settings: Settings | None = None, clock: Clock | None = None) -> Starlette:
     """Build the ASGI app; ``app.state.emulator`` holds the running :class:`Emulator`."""
     emulator = Emulator(settings or Settings(), clock)
+
+    ports = emulator.services.ports
 
     async def health(request: Request) -> Response:
         problems = emulator.services.problems()
@@ -204,16 +253,11 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> S
         return await recorded(request, answer)
 
     async def answer(request: Request) -> Response:
-        url_id = lambda_http.url_host(request)
-        if url_id is not None:  # a function URL addressed by host name
-            return await lambda_http.function_url(
-                emulator.services, request, url_id, request.url.path
-            )
-        invoked = await execute_api.dispatch(emulator.services, request)
-        if invoked is not None:  # an invoke URL of a REST API stage
-            return invoked
-        if s3_http.claims(request):  # a CORS preflight or a POST form to a bucket
-            return await s3_http.answer(emulator.services, request)
+        for entry in FRONT_DOOR:
+            if entry.claims(request):
+                answered = await entry.handler()(request, ports)
+                if answered is not None:
+                    return answered
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in request.scope["headers"]}
         body_stream = ByteStream(request.stream(), _length(headers))
         wire_request = WireRequest(
@@ -246,23 +290,22 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> S
         return Response(reply.body, status_code=reply.status, headers=reply.headers)
 
     async def lambda_url(request: Request) -> Response:
-        return await recorded(request, lambda given: lambda_http.url_route(emulator.services,
-                                                                           given))
+        return await recorded(request, lambda given: lambda_http.url_route(ports, given))
 
     async def lambda_code(request: Request) -> Response:
-        return await lambda_http.code_route(emulator.services, request)
+        return await lambda_http.code_route(ports, request)
 
     async def pool_document(request: Request) -> Response:
-        served = await cognito_http.issuer_route(emulator.services, request)
+        served = await cognito_http.issuer_route(ports, request)
         return served if served is not None else await aws(request)
 
     async def pool_token(request: Request) -> Response:
-        served = await cognito_http.token_route(emulator.services, request)
+        served = await cognito_http.token_route(ports, request)
         return served if served is not None else await aws(request)
 
     async def websocket_api(websocket: WebSocket) -> None:
         with emulator.requests.serving():  # each message is kept in the request log
-            await websocket_apis.serve(emulator.services, websocket)
+            await websocket_apis.serve(ports, websocket)
 
     def lazy(build: Callable[[], ASGIApp]) -> ASGIApp:
         """An ASGI app made on its first request (the console loads only when opened)."""
@@ -294,6 +337,7 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> S
         finally:
             await xray_http.stop_daemon(emulator.services)
             await emulator.services.stop()
+            await http_client.close()
             emulator.backend.close()
             log.info("emulator stopped cleanly")
 
@@ -323,4 +367,4 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> S
     return app
 
 
-__all__ = ["Emulator", "build_app"]
+__all__ = ["FRONT_DOOR", "Emulator", "Entry", "Handler", "build_app"]

@@ -7,7 +7,7 @@ Each protocol is small enough that a fake can sit beside it in tests.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, cast
 
@@ -387,6 +387,10 @@ PORT_OWNERS: dict[str, str] = {
     "traces": "xray",
     "objects": "s3",
     "websocket-apis": "apigatewayv2",
+    "http-apis": "apigatewayv2",
+    "function-urls": "lambda",
+    "user-pools": "cognito-idp",
+    "s3-browser": "s3",
 }
 
 
@@ -394,10 +398,31 @@ class Ports:
     """Lazy access to ports offered by other services."""
 
     def __init__(
-        self, resolve: Callable[[str], object], operations: Operations | None = None
+        self, resolve: Callable[[str], object], operations: Operations | None = None, *,
+        loaded: Callable[[str], object | None] | None = None,
+        started: Callable[[str], Awaitable[object]] | None = None,
     ) -> None:
         self._resolve = resolve
         self._operations = operations
+        self._loaded = loaded
+        self._started = started
+
+    def loaded(self, name: str) -> object | None:
+        """The port called ``name`` if the service offering it is loaded already, else None
+        (for requests that may or may not be meant for it: nothing loads to find out)."""
+        if self._loaded is not None:
+            return self._loaded(name)
+        try:
+            return self._resolve(name)
+        except LookupError:
+            return None
+
+    async def started(self, name: str) -> object:
+        """The port called ``name``, its service started first (background work running);
+        raises LookupError when no service offers it."""
+        if self._started is not None:
+            return await self._started(name)
+        return self._resolve(name)
 
     @property
     def operations(self) -> Operations:

@@ -45,10 +45,12 @@ class ServiceRegistry:
         self.clock = clock
         self.backend = backend
         self._providers: dict[str, Provider] = {}
+        self._ports: dict[str, object] = {}  # a provider's ports live as long as it does
         self._running: set[str] = set()
         self._broken: dict[str, str] = {}  # service -> why its code did not load
         self.started = False
-        self.ports = Ports(self._resolve_port, self)
+        self.ports = Ports(self._resolve_port, self, loaded=self._loaded_port,
+                           started=self._started_port)
 
     @property
     def names(self) -> list[str]:
@@ -79,11 +81,29 @@ class ServiceRegistry:
         return provider
 
     def _resolve_port(self, name: str) -> object:
+        port = self._ports.get(name)
+        if port is not None:
+            return port
         owner = PORT_OWNERS.get(name)
         provider = self.get(owner) if owner else None
         port = provider.port(name) if provider is not None else None
         if port is None:
             raise LookupError(f"no service offers the {name!r} port")
+        self._ports[name] = port
+        return port
+
+    def _loaded_port(self, name: str) -> object | None:
+        port = self._ports.get(name)
+        if port is not None:
+            return port
+        owner = PORT_OWNERS.get(name)
+        return self._resolve_port(name) if owner in self._providers else None
+
+    async def _started_port(self, name: str) -> object:
+        port = self._resolve_port(name)
+        owner = PORT_OWNERS[name]
+        if owner not in self._running:
+            await self.ensure_started(owner, self._providers[owner])
         return port
 
     async def start(self) -> None:

@@ -17,6 +17,7 @@ import httpx
 
 from emulator import traffic
 from emulator.clock import Clock
+from emulator.gateway import http_client
 from emulator.gateway.authorizers import sigv4
 from emulator.gateway.authorizers.cache import AuthorizerCache
 from emulator.gateway.http_api import cors, integrations, jwt_authorizer, lambda_authorizer
@@ -50,15 +51,13 @@ class HttpGateway:
         self.authorizer_cache = AuthorizerCache(clock)
         self.counts: Counter[tuple[str, str, str]] = Counter()
         self._tables: dict[tuple[str, str], RouteTable] = {}
-        self._http: httpx.AsyncClient | None = None
         self._keys: jwt_authorizer.HttpKeySource | None = None
         self.key_source: jwt_authorizer.KeySource | None = None  # replaceable in tests
 
     @property
     def http(self) -> httpx.AsyncClient:
-        if self._http is None:
-            self._http = httpx.AsyncClient(follow_redirects=False, timeout=None)
-        return self._http
+        """The data planes' shared outbound client (emulator.gateway.http_client)."""
+        return http_client.shared()
 
     @property
     def keys(self) -> jwt_authorizer.KeySource:

@@ -18,10 +18,10 @@ from emulator.gateway.http_api import events
 from emulator.gateway.http_api.mapping import MappedRequest, Sources, evaluate, map_request
 from emulator.gateway.http_api.responses import response_v1, response_v2
 from emulator.gateway.http_api.state import HttpApiError, HttpInvocation
-from emulator.gateway.integrations.http import HOP_BY_HOP
-from emulator.gateway.integrations.lambda_ import FUNCTION_URI
 from emulator.gateway.mapping import substitute_stage_variables
 from emulator.gateway.messages import GatewayResponse
+from emulator.gateway.rest.integrations.http import HOP_BY_HOP
+from emulator.gateway.rest.integrations.lambda_ import FUNCTION_URI
 from emulator.ports import Ports
 
 LAMBDA_ARN = re.compile(r"^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:(?P<name>[^/]+)$")

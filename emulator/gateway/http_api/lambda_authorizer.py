@@ -15,8 +15,8 @@ from emulator.gateway.authorizers.cache import AuthorizerCache
 from emulator.gateway.http_api import events
 from emulator.gateway.http_api.mapping import Sources, evaluate
 from emulator.gateway.http_api.state import HttpApiError, HttpInvocation
-from emulator.gateway.integrations.lambda_ import FUNCTION_URI
 from emulator.gateway.mapping import substitute_stage_variables
+from emulator.gateway.rest.integrations.lambda_ import FUNCTION_URI
 from emulator.ports import Ports
 
 

@@ -1,54 +1,58 @@
-"""Where invoke URLs of HTTP APIs leave the web server for the HTTP API data plane.
+"""Where invoke URLs of HTTP APIs leave the web server for the HTTP API data plane (a front
+door entry, see emulator.app).
 
 HTTP APIs share the addresses of REST APIs (``{apiId}.execute-api.localhost``,
-``/_aws/execute-api/{apiId}/...``, custom domain names); emulator.gateway.asgi asks here
-first and falls back to REST APIs when the id or domain is not an HTTP API's.
+``/_aws/execute-api/{apiId}/...``, custom domain names); they are asked first, and a request
+whose API id or domain is not an HTTP API's goes on to REST APIs. Nothing is loaded to find
+out: until the apigatewayv2 service is in use, no id is an HTTP API's.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, cast
 
 from starlette.requests import Request
 from starlette.responses import Response
 
-from emulator import traffic
+from emulator import addresses, traffic
+from emulator.gateway import web
 from emulator.gateway.http_api.state import error_response
 from emulator.gateway.messages import GatewayRequest, GatewayResponse
+from emulator.ports import Ports
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the engines load with their services, not with the server
     from emulator.gateway.http_api.engine import HttpGateway
+    from emulator.gateway.rest.engine import Gateway
 
 
-def gateway(services: Any) -> HttpGateway | None:
-    """The HTTP API data plane, when the apigatewayv2 service has been used."""
-    provider = services.loaded().get("apigatewayv2")
-    if provider is None:
+def _engine(ports: Ports, api_id: str | None = None) -> HttpGateway | None:
+    """The HTTP API data plane if the apigatewayv2 service is in use (and knows ``api_id``)."""
+    found = cast("HttpGateway | None", ports.loaded("http-apis"))
+    if found is None or (api_id is not None and not found.knows(api_id)):
         return None
-    # The engine loads botocore (SigV4): only once HTTP APIs are in use, not at start-up.
-    from emulator.gateway.http_api.engine import HttpGateway
-
-    found = provider.port("http-apis")
-    return found if isinstance(found, HttpGateway) else None
+    return found
 
 
-async def serve(services: Any, api_id: str, path: str, request: GatewayRequest
-                ) -> GatewayResponse | None:
-    """The answer of HTTP API ``api_id`` (``path`` follows the API id), or None when
-    ``api_id`` is not an HTTP API."""
-    found = gateway(services)
-    if found is None or not found.knows(api_id):
+async def invoke_url(request: Request, ports: Ports) -> Response | None:
+    """The answer of an HTTP API whose invoke URL ``request`` is addressed to, else None."""
+    path = addresses.raw_path(request)
+    by_host = addresses.API_HOST.match(addresses.host_of(request))
+    found = by_host or (addresses.HTTP_PATH_FORM.match(path)
+                        if path.startswith("/_aws/execute-api/") else None)
+    if found is None or _engine(ports, found["api"]) is None:
         return None
-    traffic.note(kind="http-api", resource=api_id)
-    await services.ensure_started("apigatewayv2", services.get("apigatewayv2"))
-    return await found.handle(api_id, path, request)
+    rest = path if by_host else (found["rest"] or "/")
+    traffic.note(kind="http-api", resource=found["api"])
+    engine = cast("HttpGateway", await ports.started("http-apis"))
+    reply = await engine.handle(found["api"], rest, await web.gateway_request(request, rest))
+    return web.send(reply)
 
 
-async def serve_domain(services: Any, host: str, request: GatewayRequest
+async def serve_domain(ports: Ports, host: str, request: GatewayRequest
                        ) -> GatewayResponse | None:
     """The answer to a request for a custom domain name of HTTP APIs (whose mapping may
     name a REST API), or None when ``host`` is not one."""
-    found = gateway(services)
+    found = _engine(ports)
     if found is None:
         return None
     target = found.domain_target(host, request.path)
@@ -58,33 +62,13 @@ async def serve_domain(services: Any, host: str, request: GatewayRequest
         return error_response(403)
     if found.knows(target.mapping.api_id):
         return await found.handle_domain(target, request)
-    rest = services.get("apigateway")
-    if rest is None:
+    try:
+        rest = cast("Gateway", await ports.started("execute-api"))
+    except LookupError:
         return error_response(403)
     request.path = target.path
-    reply: GatewayResponse = await rest.port("execute-api").handle(
-        target.mapping.api_id, target.mapping.stage, request, via_domain=True)
-    return reply
+    return await rest.handle(target.mapping.api_id, target.mapping.stage, request,
+                             via_domain=True)
 
 
-def send(reply: GatewayResponse) -> Response:
-    """A data plane's response (REST or HTTP API) for the web server, which sets
-    Content-Length from the body itself."""
-    response = Response(reply.body, status_code=reply.status)
-    for key, value in reply.headers:
-        if key.lower() != "content-length":
-            response.headers.append(key, value)
-    return response
-
-
-async def dispatch(services: Any, request: Request, api_id: str, path: str,
-                   build: Any) -> Response | None:
-    """``build(request, path)`` makes the GatewayRequest (emulator.gateway.asgi's)."""
-    found = gateway(services)
-    if found is None or not found.knows(api_id):
-        return None
-    reply = await serve(services, api_id, path, await build(request, path))
-    return send(reply) if reply is not None else None
-
-
-__all__ = ["dispatch", "gateway", "send", "serve", "serve_domain"]
+__all__ = ["invoke_url", "serve_domain"]

@@ -16,11 +16,10 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
-
 from emulator import traffic
 from emulator.clock import Clock
-from emulator.gateway.integrations.base import Backends
+from emulator.gateway import http_client
+from emulator.gateway.rest.integrations.base import Backends
 from emulator.gateway.websocket import selection
 from emulator.gateway.websocket.authorizer import Refused, authorize
 from emulator.gateway.websocket.connections import (
@@ -87,13 +86,10 @@ class WebSocketGateway:
         self._late_closes: set[asyncio.Task[None]] = set()
         # api id -> (deployment id, routes by key) of the deployment last used
         self._routes: dict[str, tuple[str, dict[str, dict[str, Any]]]] = {}
-        self._http: httpx.AsyncClient | None = None
 
     @property
     def backends(self) -> Backends:
-        if self._http is None:
-            self._http = httpx.AsyncClient(follow_redirects=False, timeout=None)
-        return Backends(self.ports, self._http)
+        return Backends(self.ports, http_client.shared)
 
     def knows(self, api_id: str) -> bool:
         return self.apis.knows(api_id)
@@ -346,9 +342,6 @@ class WebSocketGateway:
             task.cancel()
         if self._tasks:
             await asyncio.wait(set(self._tasks), timeout=5)
-        if self._http is not None:
-            await self._http.aclose()
-            self._http = None
 
     def disconnect(self, api_id: str | None = None, stage: str | None = None) -> None:
         """Close the connections of a deleted API or stage (every one when ``api_id`` is

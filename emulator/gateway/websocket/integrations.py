@@ -20,11 +20,11 @@ import httpx
 
 from emulator.clock import Clock
 from emulator.errors import summary
-from emulator.gateway.integrations.aws_services import aws_service
-from emulator.gateway.integrations.base import Backends
-from emulator.gateway.integrations.lambda_ import FUNCTION_URI
-from emulator.gateway.invocation import GatewayError, IntegrationRequest, Invocation
 from emulator.gateway.mapping import MappingError, render, substitute_stage_variables
+from emulator.gateway.rest.integrations.aws_services import aws_service
+from emulator.gateway.rest.integrations.base import Backends
+from emulator.gateway.rest.integrations.lambda_ import FUNCTION_URI
+from emulator.gateway.rest.invocation import GatewayError, IntegrationRequest, Invocation
 from emulator.gateway.websocket import selection
 from emulator.gateway.websocket.events import Call, proxy_event, template_context
 from emulator.ports import Ports

@@ -10,37 +10,34 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 from urllib.parse import parse_qsl, unquote
 
 from starlette.responses import Response
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from emulator import addresses
 from emulator.gateway.messages import GatewayRequest
 from emulator.gateway.websocket.connections import ConnectResult, Handshake
 from emulator.header_case import raw_headers
+from emulator.ports import Ports
 
 if TYPE_CHECKING:  # the engine loads with the apigatewayv2 provider, not with the server
     from emulator.gateway.websocket.engine import WebSocketGateway
 
-# The invoke URL forms of emulator.gateway.asgi (which imports this package's callback hook).
-API_HOST = re.compile(r"^(?P<api>[a-z0-9]{1,32})\.execute-api(?:\.[a-z0-9-]+)*\.localhost"
-                      r"(?::\d+)?$")
 HOST_PATH = re.compile(r"^/(?P<stage>[^/]+)/?$")
 PATH_FORM = re.compile(r"^/_aws/execute-api/(?P<api>[^/]+)/(?P<stage>[^/]+)/?$")
 log = logging.getLogger("emulator.gateway.websocket")
 
 
-def gateway(services: Any) -> WebSocketGateway | None:
-    """The WebSocket API data plane, when the apigatewayv2 service has been used."""
-    provider = services.loaded().get("apigatewayv2")
-    found = provider.port("websocket-apis") if provider is not None else None
-    return cast("WebSocketGateway | None", found)
+def gateway(ports: Ports) -> WebSocketGateway | None:
+    """The WebSocket API data plane, when the apigatewayv2 service is in use."""
+    return cast("WebSocketGateway | None", ports.loaded("websocket-apis"))
 
 
 def target(host: str, path: str) -> tuple[str, str] | None:
     """The API id and stage name a WebSocket URL names."""
-    by_host = API_HOST.match(host)
+    by_host = addresses.API_HOST.match(host)
     if by_host is not None:
         found = HOST_PATH.match(path)
         return (by_host["api"], unquote(found["stage"])) if found else None
@@ -96,15 +93,15 @@ async def _deny(websocket: WebSocket, status: int, body: bytes,
     await websocket.send_denial_response(response)
 
 
-async def serve(services: Any, websocket: WebSocket) -> None:
+async def serve(ports: Ports, websocket: WebSocket) -> None:
     """One client's connection, from the handshake to the close."""
     handshake = _handshake(websocket)
     found = target(handshake.request.host, handshake.request.raw_path)
-    engine = gateway(services)
+    engine = gateway(ports)
     if found is None or engine is None or not engine.knows(found[0]):
         await _deny(websocket, 403, b'{"message":"Forbidden"}')
         return
-    await services.ensure_started("apigatewayv2", services.get("apigatewayv2"))
+    await ports.started("websocket-apis")
     deployed = engine.stage(*found)
     if deployed is None or deployed.snapshot.api.get("DisableExecuteApiEndpoint"):
         await _deny(websocket, 403, b'{"message":"Forbidden"}')
@@ -140,4 +137,4 @@ async def serve(services: Any, websocket: WebSocket) -> None:
         await engine.closed(conn, code, reason)
 
 
-__all__ = ["API_HOST", "gateway", "serve", "target"]
+__all__ = ["gateway", "serve", "target"]

@@ -6,7 +6,7 @@ import copy
 from typing import Any
 
 from emulator.context import RequestContext
-from emulator.gateway.engine import Gateway
+from emulator.gateway.rest.engine import Gateway
 from emulator.services.apigateway.dataplane import DeployedApisView
 from emulator.services.apigateway.models import (
     ACCOUNT,

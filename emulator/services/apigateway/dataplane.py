@@ -1,10 +1,10 @@
-"""The control plane's records as the data plane reads them (emulator.gateway.deployed)."""
+"""The control plane's records as the data plane reads them (emulator.gateway.rest.deployed)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from emulator.gateway.deployed import DeployedStage, DomainMapping, UsagePlanView
+from emulator.gateway.rest.deployed import DeployedStage, DomainMapping, UsagePlanView
 from emulator.services.apigateway.models import (
     ACCOUNT,
     API_KEYS,

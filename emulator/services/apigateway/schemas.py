@@ -8,7 +8,7 @@ from typing import Any
 
 from emulator import ids
 from emulator.context import RequestContext
-from emulator.gateway import responses
+from emulator.gateway.rest import responses
 from emulator.services.apigateway import patch
 from emulator.services.apigateway.common import ApiGatewayBase, bad_request, page, without_none
 from emulator.services.apigateway.models import RestApiRecord

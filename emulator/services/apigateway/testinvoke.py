@@ -6,8 +6,8 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from emulator.context import RequestContext
-from emulator.gateway.deployed import DeployedStage
 from emulator.gateway.messages import GatewayRequest
+from emulator.gateway.rest.deployed import DeployedStage
 from emulator.services.apigateway.common import ApiGatewayBase
 from emulator.services.apigateway.deployments import snapshot_of
 

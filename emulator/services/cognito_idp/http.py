@@ -5,24 +5,23 @@ configuration beside it, as Cognito serves them at its issuer, and the OAuth tok
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, cast
 from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from emulator.gateway.asgi import API_HOST
+from emulator.addresses import API_HOST
+from emulator.ports import Ports
+
+if TYPE_CHECKING:  # the provider loads with the first request for a pool
+    from emulator.services.cognito_idp.provider import CognitoIdpProvider
 
 POOL_ID = re.compile(r"^[a-z]{2}(?:-[a-z]+)+-\d_[0-9a-zA-Z]+$")
 DOCUMENTS = ("jwks.json", "openid-configuration")
 
 
-def _port(services: Any) -> Any:
-    provider = services.get("cognito-idp")
-    return provider.port("identity") if provider is not None else None
-
-
-async def issuer_route(services: Any, request: Request) -> Response | None:
+async def issuer_route(ports: Ports, request: Request) -> Response | None:
     """The pool's JWKS or OpenID configuration; None when the request is not for one (an
     invoke URL of an API, say)."""
     pool_id = request.path_params["pool_id"]
@@ -30,8 +29,7 @@ async def issuer_route(services: Any, request: Request) -> Response | None:
     if document not in DOCUMENTS or not POOL_ID.match(pool_id) or \
             API_HOST.match(request.headers.get("host", "")):
         return None
-    port = _port(services)
-    keys = port.jwks(pool_id) if port is not None else None
+    keys = ports.identity.jwks(pool_id)
     if keys is None:
         return JSONResponse({"message": f"User pool {pool_id} does not exist."},
                             status_code=404)
@@ -46,14 +44,12 @@ async def issuer_route(services: Any, request: Request) -> Response | None:
         "scopes_supported": ["openid", "email", "phone", "profile"]})
 
 
-async def token_route(services: Any, request: Request) -> Response | None:
+async def token_route(ports: Ports, request: Request) -> Response | None:
     """The client credentials grant; None when the request is not for a user pool."""
     pool_id = request.path_params["pool_id"]
     if not POOL_ID.match(pool_id) or API_HOST.match(request.headers.get("host", "")):
         return None
-    provider = services.get("cognito-idp")
-    if provider is None:
-        return None
+    provider = cast("CognitoIdpProvider", await ports.started("user-pools"))
     form = dict(parse_qsl((await request.body()).decode("utf-8", "replace"),
                           keep_blank_values=True))
     endpoint = f"{request.url.scheme}://{request.headers.get('host', 'localhost')}"

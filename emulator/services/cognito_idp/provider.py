@@ -19,6 +19,8 @@ class CognitoIdpProvider(AuthApi, UsersApi, PoolsApi, GroupsApi, OAuthApi, Domai
     _identity: IdentityPort | None = None
 
     def port(self, name: str) -> object | None:
+        if name == "user-pools":  # the issuer's HTTP routes (http.py)
+            return self
         if name != "identity":
             return None
         if self._identity is None:

@@ -136,6 +136,7 @@ class LambdaBase(Provider, ABC):
         self._specs: dict[tuple[str, str, str, str],
                           tuple[FunctionRecord, dict[str, str], FunctionSpec]] = {}
         self._specs_changes = -1
+        self._xray: dict[str, str] = {}
 
     # -- scope and lookups -----------------------------------------------------------------
 
@@ -261,13 +262,20 @@ class LambdaBase(Provider, ABC):
             self._specs.clear()
             self._specs_changes = self.store.changes
         key = (scope.account, scope.region, record.name, record.version)
-        xray = xray_variables(self.ports)
+        xray = self._xray_variables()
         cached = self._specs.get(key)
         if cached is not None and cached[0] is record and cached[1] == xray:
             return cached[2]
         spec = self._build_spec(scope, record, xray)
         self._specs[key] = (record, xray, spec)
         return spec
+
+    def _xray_variables(self) -> dict[str, str]:
+        """The X-Ray daemon's address for functions' environments: read until the daemon is
+        found, then kept (it listens on one address for as long as the server runs)."""
+        if not self._xray:
+            self._xray = xray_variables(self.ports)
+        return self._xray
 
     def _build_spec(self, scope: Scope, record: FunctionRecord,
                     xray: dict[str, str]) -> FunctionSpec:
@@ -378,6 +386,7 @@ class LambdaBase(Provider, ABC):
         if self._runtime is not None:
             self._runtime.shutdown()
             self._runtime = None
+        self._xray = {}
         self.code.close()
 
     def reset(self) -> None:

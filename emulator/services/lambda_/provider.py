@@ -24,6 +24,8 @@ class LambdaProvider(FunctionsApi, VersionsApi, InvokeApi, AsyncEventsApi, Event
     service_name = "lambda"
 
     def port(self, name: str) -> object | None:
+        if name == "function-urls":  # function URLs and code downloads over HTTP (http.py)
+            return self
         return FunctionsPort(self) if name == "functions" else None
 
     def delete_function(

@@ -3,10 +3,10 @@ import, so start-up does not load the wire layer and botocore (see browser.py)."
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.requests import Request
 from starlette.responses import Response
+
+from emulator.ports import Ports
 
 FORM = "multipart/form-data"
 
@@ -20,13 +20,12 @@ def claims(request: Request) -> bool:
             and request.headers.get("content-type", "").startswith(FORM))
 
 
-async def answer(services: Any, request: Request) -> Response:
+async def answer(request: Request, ports: Ports) -> Response:
+    """A front door handler (see emulator.app) for the requests ``claims`` picks."""
     # The wire layer (and botocore) loads with the first request that needs it.
     from emulator.services.s3 import browser
 
-    provider = services.get("s3")
-    await services.ensure_started("s3", provider)
-    return await browser.answer(provider, request)
+    return await browser.answer(await ports.started("s3-browser"), request)
 
 
 __all__ = ["answer", "claims"]

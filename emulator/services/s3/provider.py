@@ -19,6 +19,8 @@ class S3Provider(NotificationsApi, LifecycleApi, MultipartApi, ListingApi, Bucke
     service_name = "s3"
 
     def port(self, name: str) -> object | None:
+        if name == "s3-browser":  # CORS preflights and POST forms (http.py)
+            return self
         return ObjectsPort(self) if name == "objects" else None
 
     async def start(self) -> None:

@@ -9,10 +9,10 @@ import pytest
 
 from emulator.clock import Clock
 from emulator.errors import ServiceError
-from emulator.gateway import responses
-from emulator.gateway.cache import StageCache
 from emulator.gateway.messages import GatewayResponse
-from emulator.gateway.routes import Router
+from emulator.gateway.rest import responses
+from emulator.gateway.rest.cache import StageCache
+from emulator.gateway.rest.routes import Router
 from emulator.gateway.throttling import Throttles
 from emulator.services.apigateway import patch
 

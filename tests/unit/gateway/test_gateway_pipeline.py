@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from emulator.clock import Clock
-from emulator.gateway.deployed import DeployedStage, DomainMapping
-from emulator.gateway.engine import Gateway
 from emulator.gateway.messages import GatewayRequest
+from emulator.gateway.rest.deployed import DeployedStage, DomainMapping
+from emulator.gateway.rest.engine import Gateway
 from emulator.ports import InvokeResult, Ports
 
 URI = ("arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from emulator.clock import Clock
-from emulator.gateway.usage import UsageLedger, period_start
+from emulator.gateway.rest.usage import UsageLedger, period_start
 
 
 def test_days_weeks_and_months_start_where_aws_says() -> None:

@@ -8,7 +8,7 @@ import json
 import re
 from typing import Any, Protocol
 
-from emulator.gateway.invocation import Invocation
+from emulator.gateway.rest.invocation import Invocation
 
 _VARIABLE = re.compile(r"\$context\.([A-Za-z0-9_.]+)")
 

@@ -17,18 +17,22 @@ import json
 import logging
 import re
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from emulator.gateway import integrations, mapping, responses, usage, validation
-from emulator.gateway.authorizers import rest as authorizers
-from emulator.gateway.integrations.base import api_binary_types, binary_type
-from emulator.gateway.invocation import GatewayError, IntegrationRequest, Invocation, build_context
+from emulator.gateway import mapping
 from emulator.gateway.messages import GatewayResponse
-from emulator.gateway.parameters import resolve
+from emulator.gateway.rest import api_keys, integrations, responses, validation
+from emulator.gateway.rest import authorizer as authorizers
+from emulator.gateway.rest.integrations.base import api_binary_types, binary_type
+from emulator.gateway.rest.invocation import (
+    GatewayError,
+    IntegrationRequest,
+    Invocation,
+    build_context,
+)
+from emulator.gateway.rest.parameters import resolve
+from emulator.gateway.rest.parts import GatewayParts
 from emulator.gateway.timeouts import finished_in_time
-
-if TYPE_CHECKING:
-    from emulator.gateway.engine import Gateway
 
 log = logging.getLogger("emulator.gateway")
 DEFAULT_SETTINGS: dict[str, Any] = {
@@ -70,8 +74,8 @@ def method_settings(inv: Invocation) -> tuple[dict[str, Any], bool]:
 
 # -- route ---------------------------------------------------------------------------------
 
-def route(inv: Invocation, gateway: Gateway) -> None:
-    router = gateway.router(inv.deployed.api_id, inv.deployment_id, inv.snapshot)
+def route(inv: Invocation, parts: GatewayParts) -> None:
+    router = parts.router(inv.deployed.api_id, inv.deployment_id, inv.snapshot)
     found = router.match(inv.request.method, inv.request.path)
     if found is None:
         raise GatewayError("MISSING_AUTHENTICATION_TOKEN", 403, "Missing Authentication Token")
@@ -94,15 +98,15 @@ def route(inv: Invocation, gateway: Gateway) -> None:
     inv.note("Method request query string: %s", inv.params["querystring"])
 
 
-def throttle(inv: Invocation, gateway: Gateway) -> None:
+def throttle(inv: Invocation, parts: GatewayParts) -> None:
     settings, own = method_settings(inv)
     rate, burst = settings.get("throttlingRateLimit"), settings.get("throttlingBurstLimit")
     if rate is None or burst is None:
-        rate, burst = gateway.apis.account_throttle(inv.deployed.account, inv.deployed.region)
+        rate, burst = parts.apis.account_throttle(inv.deployed.account, inv.deployed.region)
     scope = f"{inv.route.resource['path']}/{inv.request.method.upper()}" if (
         own and inv.route) else "*/*"
     key = (inv.deployed.account, inv.deployed.api_id, inv.deployed.stage["stageName"], scope)
-    if not gateway.throttles.allow(key, float(rate), int(burst)):
+    if not parts.throttles.allow(key, float(rate), int(burst)):
         raise GatewayError("THROTTLED", 429, "Too Many Requests")
 
 
@@ -141,7 +145,7 @@ def _authorized_for_cache_control(inv: Invocation) -> bool:
     return authorization.startswith("AWS4-HMAC-SHA256")
 
 
-def cache_lookup(inv: Invocation, gateway: Gateway) -> GatewayResponse | None:
+def cache_lookup(inv: Invocation, parts: GatewayParts) -> GatewayResponse | None:
     """A cached method response, or None (then ``inv.cache_key`` says whether to store)."""
     stage = inv.deployed.stage
     settings, own = method_settings(inv)
@@ -154,8 +158,8 @@ def cache_lookup(inv: Invocation, gateway: Gateway) -> GatewayResponse | None:
         return None
     integration = inv.integration
     assert inv.route is not None
-    parts = [inv.cache_deployment or inv.deployment_id, integration.get("cacheNamespace", ""),
-             inv.request.method.upper(), inv.route.resource["path"]]
+    pieces = [inv.cache_deployment or inv.deployment_id, integration.get("cacheNamespace", ""),
+              inv.request.method.upper(), inv.route.resource["path"]]
     for name in integration.get("cacheKeyParameters") or []:
         where_name = name.split(".", 2)[-1] if name.startswith(("method.", "integration.")) \
             else name
@@ -165,8 +169,8 @@ def cache_lookup(inv: Invocation, gateway: Gateway) -> GatewayResponse | None:
         value = resolve(f"method.request.{where}.{param}", params=inv.params,
                         multi_query=inv.multi_query, multi_headers=inv.multi_headers,
                         request_body=b"", stage_variables={}, context={})
-        parts.append(f"{name}={value}")
-    key = tuple(parts)
+        pieces.append(f"{name}={value}")
+    key = tuple(pieces)
     api_id, stage_name = inv.deployed.api_id, stage["stageName"]
     control = (inv.request.header("cache-control") or "").replace(" ", "").lower()
     warning = None
@@ -185,10 +189,10 @@ def cache_lookup(inv: Invocation, gateway: Gateway) -> GatewayResponse | None:
                 warning = ('199 - "Cache-control headers were ignored because the caller '
                            'was unauthorized."')
         else:
-            gateway.cache.invalidate(api_id, stage_name, key)
+            parts.cache.invalidate(api_id, stage_name, key)
             inv.note("Invalidated cache entry on the caller's request")
     inv.cache_key, inv.cache_ttl = key, ttl
-    cached = gateway.cache.get(api_id, stage_name, key)
+    cached = parts.cache.get(api_id, stage_name, key)
     inv.cache_status = "hit" if cached is not None else "miss"
     inv.note("Cache %s for key: %s", inv.cache_status, "|".join(key[1:]))
     if cached is None:
@@ -201,14 +205,14 @@ def cache_lookup(inv: Invocation, gateway: Gateway) -> GatewayResponse | None:
     return response
 
 
-def cache_store(inv: Invocation, gateway: Gateway) -> None:
+def cache_store(inv: Invocation, parts: GatewayParts) -> None:
     response = inv.response
     if inv.cache_key is None or response is None or not 200 <= response.status < 300:
         return
     stored = GatewayResponse(response.status, [
         (k, v) for k, v in response.headers if k.lower() not in (
             "x-amzn-requestid", "x-amz-apigw-id", "warning")], response.body)
-    gateway.cache.put(inv.deployed.api_id, inv.deployed.stage["stageName"], inv.cache_key,
+    parts.cache.put(inv.deployed.api_id, inv.deployed.stage["stageName"], inv.cache_key,
                       inv.cache_ttl, stored)
     warning = inv.context.pop("_cacheWarning", None)
     if warning:
@@ -296,12 +300,12 @@ def _b64decode(body: bytes) -> bytes:
 
 # -- integration ---------------------------------------------------------------------------
 
-async def integrate(inv: Invocation, gateway: Gateway) -> None:
+async def integrate(inv: Invocation, parts: GatewayParts) -> None:
     timeout = int(inv.integration.get("timeoutInMillis") or 29000) / 1000.0
     inv.note("Sending request to %s", inv.integration.get("uri", "the mock integration"))
     started = time.perf_counter()
-    task = asyncio.ensure_future(integrations.call(inv, gateway.backends))
-    done = await finished_in_time(task, gateway.clock, timeout)
+    task = asyncio.ensure_future(integrations.call(inv, parts.backends))
+    done = await finished_in_time(task, parts.clock, timeout)
     inv.integration_latency = int((time.perf_counter() - started) * 1000)
     if not done:
         task.cancel()
@@ -460,22 +464,23 @@ def gateway_response(inv: Invocation, error: GatewayError) -> GatewayResponse:
 
 # -- the whole journey ---------------------------------------------------------------------
 
-async def run(inv: Invocation, gateway: Gateway) -> GatewayResponse:
+async def run(inv: Invocation, parts: GatewayParts) -> GatewayResponse:
     try:
-        route(inv, gateway)
-        throttle(inv, gateway)
-        if not inv.test_invoke:
-            await authorizers.authorize(inv, gateway)
-            usage.check_api_key(inv, gateway)
+        route(inv, parts)
+        throttle(inv, parts)
+        if not inv.test_invoke and inv.method.get("authorizationType", "NONE") != "NONE":
+            await authorizers.authorize(inv, parts)
+        if not inv.test_invoke and inv.method.get("apiKeyRequired"):
+            api_keys.check_api_key(inv, parts)
         method_request(inv)
-        cached = cache_lookup(inv, gateway)
+        cached = cache_lookup(inv, parts)
         if cached is not None:
             inv.response = cached
         else:
             integration_request(inv)
-            await integrate(inv, gateway)
+            await integrate(inv, parts)
             integration_response(inv)
-            cache_store(inv, gateway)
+            cache_store(inv, parts)
         method_response(inv)
     except GatewayError as error:
         inv.response = gateway_response(inv, error)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from emulator.gateway.integrations.aws_services import aws_service
-from emulator.gateway.integrations.base import Backends, Integration
-from emulator.gateway.integrations.http import http, http_proxy, mock
-from emulator.gateway.integrations.lambda_ import FUNCTION_URI, aws_lambda, aws_proxy
-from emulator.gateway.invocation import IntegrationResult, Invocation
+from emulator.gateway.rest.integrations.aws_services import aws_service
+from emulator.gateway.rest.integrations.base import Backends, Integration
+from emulator.gateway.rest.integrations.http import http, http_proxy, mock
+from emulator.gateway.rest.integrations.lambda_ import FUNCTION_URI, aws_lambda, aws_proxy
+from emulator.gateway.rest.invocation import IntegrationResult, Invocation
 
 
 async def call(inv: Invocation, backends: Backends) -> IntegrationResult:

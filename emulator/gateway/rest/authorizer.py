@@ -12,15 +12,13 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from emulator.gateway.authorizers import lambda_, policy, sigv4
-from emulator.gateway.invocation import GatewayError, Invocation
-from emulator.gateway.parameters import resolve
+from emulator.gateway.rest.invocation import GatewayError, Invocation
+from emulator.gateway.rest.parameters import resolve
+from emulator.gateway.rest.parts import GatewayParts
 from emulator.ports import TokenRejected
-
-if TYPE_CHECKING:
-    from emulator.gateway.engine import Gateway
 
 EXPLICIT_DENY = "User is not authorized to access this resource with an explicit deny"
 NOT_ALLOWED = "User is not authorized to access this resource"
@@ -116,7 +114,7 @@ def request_event(inv: Invocation, arn: str) -> dict[str, Any]:
 
 # -- the three kinds -----------------------------------------------------------------------
 
-async def _lambda(inv: Invocation, gateway: Gateway, authorizer: dict[str, Any]) -> None:
+async def _lambda(inv: Invocation, parts: GatewayParts, authorizer: dict[str, Any]) -> None:
     kind = authorizer.get("type", "TOKEN")
     sources = _sources(authorizer.get("identitySource"))
     ttl = int(authorizer.get("authorizerResultTtlInSeconds", DEFAULT_TTL) or 0)
@@ -138,9 +136,9 @@ async def _lambda(inv: Invocation, gateway: Gateway, authorizer: dict[str, Any])
             raise unauthorized(log="Unauthorized request: an identity source is missing")
         event = request_event(inv, arn)
     api_id, stage = inv.deployed.api_id, inv.deployed.stage["stageName"]
-    key = gateway.authorizer_cache.key(str(authorizer.get("id")), values)
+    key = parts.authorizer_cache.key(str(authorizer.get("id")), values)
     cacheable = ttl > 0 and bool(values)
-    cached = gateway.authorizer_cache.get(api_id, stage, key) if cacheable else None
+    cached = parts.authorizer_cache.get(api_id, stage, key) if cacheable else None
     latency = 0
     if cached is not None:
         answer: lambda_.PolicyAnswer = cached
@@ -150,7 +148,7 @@ async def _lambda(inv: Invocation, gateway: Gateway, authorizer: dict[str, Any])
                  inv.request_id)
         try:
             invoked = await lambda_.invoke(
-                gateway.ports, str(authorizer.get("authorizerUri") or ""), event,
+                parts.ports, str(authorizer.get("authorizerUri") or ""), event,
                 account=inv.deployed.account, region=inv.deployed.region,
                 stage_variables=inv.stage_variables, trace_header=inv.trace_header)
             answer = lambda_.policy_answer(invoked.answer)
@@ -162,7 +160,7 @@ async def _lambda(inv: Invocation, gateway: Gateway, authorizer: dict[str, Any])
         latency = invoked.latency_ms
         inv.note("Authorizer result body before parsing: %s", invoked.answer)
         if cacheable:
-            gateway.authorizer_cache.put(api_id, stage, key, ttl, answer)
+            parts.authorizer_cache.put(api_id, stage, key, ttl, answer)
     decision = policy.evaluate(answer.statements, arn)
     if decision != "Allow":
         inv.note_error("The client is not authorized to perform this operation.")
@@ -193,7 +191,7 @@ def _claim(name: str, value: Any) -> str:
     return str(value)
 
 
-def _cognito(inv: Invocation, gateway: Gateway, authorizer: dict[str, Any]) -> None:
+def _cognito(inv: Invocation, parts: GatewayParts, authorizer: dict[str, Any]) -> None:
     sources = _sources(authorizer.get("identitySource")) or [
         "method.request.header.Authorization"]
     values = identity_values(inv, sources[:1])
@@ -202,7 +200,7 @@ def _cognito(inv: Invocation, gateway: Gateway, authorizer: dict[str, Any]) -> N
     token = values[0].removeprefix("Bearer ").strip()
     pools = [str(arn).rsplit("/", 1)[-1] for arn in authorizer.get("providerARNs") or []]
     try:
-        claims = gateway.ports.identity.verify(token, now=gateway.clock.now(), pool_ids=pools)
+        claims = parts.ports.identity.verify(token, now=parts.clock.now(), pool_ids=pools)
     except LookupError:
         raise misconfigured("Cognito user pools are not available") from None
     except TokenRejected as rejected:
@@ -223,10 +221,10 @@ def _cognito(inv: Invocation, gateway: Gateway, authorizer: dict[str, Any]) -> N
         "scopes": granted, "principalId": None}
 
 
-def _iam(inv: Invocation, gateway: Gateway) -> None:
+def _iam(inv: Invocation, parts: GatewayParts) -> None:
     try:
         caller = sigv4.verify(inv.request, inv.request.raw_path or inv.request.path,
-                              gateway.clock.now_datetime())
+                              parts.clock.now_datetime())
     except sigv4.SignatureRejected as rejected:
         if rejected.kind == "missing":
             raise GatewayError("MISSING_AUTHENTICATION_TOKEN", 403, rejected.message
@@ -238,11 +236,11 @@ def _iam(inv: Invocation, gateway: Gateway) -> None:
     inv.context["identity"].update(caller.identity())
 
 
-async def authorize(inv: Invocation, gateway: Gateway) -> None:
+async def authorize(inv: Invocation, parts: GatewayParts) -> None:
     """Admit the caller by the method's ``authorizationType``, or raise the refusal."""
     kind = inv.method.get("authorizationType") or "NONE"
     if kind == "AWS_IAM":
-        _iam(inv, gateway)
+        _iam(inv, parts)
         return
     if kind not in ("CUSTOM", "COGNITO_USER_POOLS"):
         return
@@ -250,9 +248,9 @@ async def authorize(inv: Invocation, gateway: Gateway) -> None:
     if authorizer is None:
         raise misconfigured("the method's authorizer does not exist")
     if authorizer.get("type") == "COGNITO_USER_POOLS":
-        _cognito(inv, gateway, authorizer)
+        _cognito(inv, parts, authorizer)
     else:
-        await _lambda(inv, gateway, authorizer)
+        await _lambda(inv, parts, authorizer)
 
 
 __all__ = ["authorize", "identity_values", "method_arn", "request_event", "token_event"]

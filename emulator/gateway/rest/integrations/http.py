@@ -8,10 +8,10 @@ from urllib.parse import quote
 
 import httpx
 
-from emulator.gateway.integrations.base import Backends
-from emulator.gateway.invocation import GatewayError, IntegrationResult, Invocation
 from emulator.gateway.mapping import substitute_stage_variables
 from emulator.gateway.messages import GatewayResponse
+from emulator.gateway.rest.integrations.base import Backends
+from emulator.gateway.rest.invocation import GatewayError, IntegrationResult, Invocation
 
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
               "trailers", "transfer-encoding", "upgrade", "host", "content-length"}

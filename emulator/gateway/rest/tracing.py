@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from emulator.gateway.invocation import Invocation
 from emulator.gateway.messages import GatewayResponse
+from emulator.gateway.rest.invocation import Invocation
 from emulator.ports import SegmentRecorder, TraceContext
 
 

@@ -10,20 +10,13 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any, cast
 
-import httpx
-
 from emulator import ids, traffic
 from emulator.clock import Clock
-from emulator.gateway import logs, pipeline, tracing
-from emulator.gateway.authorizers.cache import AuthorizerCache
-from emulator.gateway.cache import StageCache
-from emulator.gateway.deployed import DeployedApis, DeployedStage, Snapshot
-from emulator.gateway.integrations import Backends
-from emulator.gateway.invocation import Invocation
 from emulator.gateway.messages import GatewayRequest, GatewayResponse
-from emulator.gateway.routes import Router
-from emulator.gateway.throttling import Throttles
-from emulator.gateway.usage import UsageLedger
+from emulator.gateway.rest import logs, pipeline, tracing
+from emulator.gateway.rest.deployed import DeployedApis, DeployedStage
+from emulator.gateway.rest.invocation import Invocation
+from emulator.gateway.rest.parts import GatewayParts
 from emulator.ports import Ports, SegmentRecorder
 
 log = logging.getLogger("emulator.gateway")
@@ -43,29 +36,14 @@ class Gateway:
         self.apis = apis
         self.clock = clock
         self.ports = ports
-        self.cache = StageCache(clock)
-        self.throttles = Throttles(clock)
-        self.authorizer_cache = AuthorizerCache(clock)
-        self.usage = UsageLedger(clock)
+        self.parts = GatewayParts.new(apis, clock, ports)
+        # The providers flush and read these through the engine.
+        self.cache = self.parts.cache
+        self.authorizer_cache = self.parts.authorizer_cache
+        self.usage = self.parts.usage
         self.counts: Counter[tuple[str, str, str]] = Counter()
         # Where a canary request falls in [0, 100); replace it to make the split predictable.
         self.choose: Callable[[], float] = lambda: random.random() * 100.0
-        self._routers: dict[tuple[str, str], Router] = {}
-        self._http: httpx.AsyncClient | None = None
-
-    @property
-    def backends(self) -> Backends:
-        if self._http is None:
-            self._http = httpx.AsyncClient(follow_redirects=False, timeout=None)
-        return Backends(self.ports, self._http)
-
-    def router(self, api_id: str, deployment_id: str, snapshot: Snapshot) -> Router:
-        """The deployment's router, built once: deployments never change."""
-        key = (api_id, deployment_id)
-        found = self._routers.get(key)
-        if found is None:
-            found = self._routers[key] = Router(snapshot.resources)
-        return found
 
     async def handle(self, api_id: str, stage_name: str, request: GatewayRequest,
                      via_domain: bool = False) -> GatewayResponse:
@@ -121,7 +99,7 @@ class Gateway:
         traced = tracing.begin(inv, recorder) if recorder is not None else None
         if traced is not None:
             inv.context["xrayTraceId"] = inv.trace_header or ""
-        response = await pipeline.run(inv, self)
+        response = await pipeline.run(inv, self.parts)
         self._note(inv)
         if recorder is not None and traced is not None:
             try:
@@ -138,7 +116,7 @@ class Gateway:
         """TestInvokeMethod: one run, its whole execution log returned instead of written."""
         inv = self._invocation(deployed, request)
         inv.verbose = inv.test_invoke = True
-        response = await pipeline.run(inv, self)
+        response = await pipeline.run(inv, self.parts)
         latency = int(inv.context.get("responseLatency") or 0)
         return response, inv.log, latency
 
@@ -196,12 +174,8 @@ class Gateway:
         return report
 
     def forget(self) -> None:
-        self.cache.forget()
-        self.throttles.forget()
-        self.authorizer_cache.forget()
-        self.usage.forget()
+        self.parts.forget()
         self.counts.clear()
-        self._routers.clear()
 
 
 __all__ = ["Gateway"]

@@ -16,9 +16,9 @@ from urllib.parse import parse_qsl
 
 from emulator import messaging
 from emulator.errors import ServiceError
-from emulator.gateway.integrations.base import Backends
-from emulator.gateway.invocation import GatewayError, IntegrationResult, Invocation
 from emulator.gateway.mapping import substitute_stage_variables, to_json
+from emulator.gateway.rest.integrations.base import Backends
+from emulator.gateway.rest.invocation import GatewayError, IntegrationResult, Invocation
 
 SERVICE_URI = re.compile(
     r"^arn:aws[a-z-]*:apigateway:(?P<region>[a-z0-9-]*):(?P<service>[a-z0-9-]+)"

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from emulator.gateway.deployed import DeployedStage, Snapshot
 from emulator.gateway.messages import GatewayRequest, GatewayResponse
-from emulator.gateway.routes import RouteMatch
+from emulator.gateway.rest.deployed import DeployedStage, Snapshot
+from emulator.gateway.rest.routes import RouteMatch
 
 
 class GatewayError(Exception):

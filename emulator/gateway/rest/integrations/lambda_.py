@@ -10,10 +10,10 @@ from typing import Any
 
 from emulator.errors import summary
 from emulator.gateway import lambda_answers
-from emulator.gateway.integrations.base import Backends, api_binary_types, binary_type
-from emulator.gateway.invocation import GatewayError, IntegrationResult, Invocation
 from emulator.gateway.mapping import substitute_stage_variables
 from emulator.gateway.messages import GatewayResponse
+from emulator.gateway.rest.integrations.base import Backends, api_binary_types, binary_type
+from emulator.gateway.rest.invocation import GatewayError, IntegrationResult, Invocation
 from emulator.ports import InvokeResult
 
 FUNCTION_URI = re.compile(r":lambda:path/[^/]+/functions/(?P<function>.+?)/invocations$")

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 import httpx
 
-from emulator.gateway.invocation import IntegrationResult, Invocation
+from emulator.gateway.rest.invocation import IntegrationResult, Invocation
 from emulator.ports import Ports
 
 
 @dataclass
 class Backends:
     ports: Ports
-    http: httpx.AsyncClient
+    http_client: Callable[[], httpx.AsyncClient]  # the shared client, made on first use
+
+    @property
+    def http(self) -> httpx.AsyncClient:
+        return self.http_client()
 
 
 class Integration(Protocol):

@@ -1,0 +1,85 @@
+"""The addresses requests arrive at that are not AWS API calls, read from Host and path alone
+(nothing is loaded to read them): the front door's claims (see emulator.app).
+
+- a function URL: Host ``{urlId}.lambda-url.{region}.localhost``;
+- an API stage's invoke URL: Host ``{apiId}.execute-api.localhost``, or the paths
+  ``/_aws/execute-api/{apiId}/{stage}/...`` and ``/restapis/{apiId}/{stage}/_user_request_/...``;
+- a WebSocket API stage's callback URL: its invoke URL and ``/@connections/{connectionId}``;
+- a custom domain name: any Host that is not the emulator's own address.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote
+
+from starlette.requests import HTTPConnection
+
+FUNCTION_URL_HOST = re.compile(
+    r"^(?P<id>[a-z0-9]{32})\.lambda-url\.[a-z0-9-]+\.localhost(:\d+)?$")
+API_HOST = re.compile(r"^(?P<api>[a-z0-9]{1,32})\.execute-api(?:\.[a-z0-9-]+)*\.localhost"
+                      r"(?::\d+)?$")
+HTTP_PATH_FORM = re.compile(r"^/_aws/execute-api/(?P<api>[^/]+)(?P<rest>/.*)?$")
+PATH_FORM = re.compile(r"^/_aws/execute-api/(?P<api>[^/]+)/(?P<stage>[^/]+)(?P<rest>/.*)?$")
+USER_REQUEST = re.compile(
+    r"^/restapis/(?P<api>[^/]+)/(?P<stage>[^/]+)/_user_request_(?P<rest>/.*)?$")
+CALLBACK_BY_HOST = re.compile(r"^/(?P<stage>[^/]+)/(?:@|%40)connections/(?P<id>[^/]+)/?$")
+CALLBACK_BY_PATH = re.compile(r"^/_aws/execute-api/(?P<api>[^/]+)/(?P<stage>[^/]+)"
+                              r"/(?:@|%40)connections/(?P<id>[^/]+)/?$")
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "0.0.0.0", "::1", "[::1]", "host.docker.internal")
+
+
+def host_of(connection: HTTPConnection) -> str:
+    return connection.headers.get("host", "")
+
+
+def raw_path(connection: HTTPConnection) -> str:
+    """The path as the client sent it (percent-escapes kept), without the query."""
+    raw: bytes = connection.scope.get("raw_path") or b""
+    return raw.decode("latin-1").split("?", 1)[0] or str(connection.scope["path"])
+
+
+def custom_domain(host: str) -> str | None:
+    """The domain name a Host names when it is not the emulator's own address."""
+    bare = host.rsplit(":", 1)[0] if not host.startswith("[") else host
+    if not bare or bare in LOCAL_HOSTS or bare.endswith(".localhost"):
+        return None
+    return bare
+
+
+def callback(host: str, path: str) -> tuple[str, str, str] | None:
+    """(API id, stage, connection id) when ``path`` at ``host`` is an @connections call at
+    a WebSocket API stage's callback URL."""
+    if "connections/" not in path:
+        return None
+    by_host = API_HOST.match(host)
+    found = CALLBACK_BY_HOST.match(path) if by_host else CALLBACK_BY_PATH.match(path)
+    if found is None:
+        return None
+    return (by_host["api"] if by_host else found["api"]), found["stage"], unquote(found["id"])
+
+
+# -- the front door's claims ---------------------------------------------------------------
+
+def function_url(connection: HTTPConnection) -> bool:
+    return FUNCTION_URL_HOST.match(host_of(connection)) is not None
+
+
+def invoke_url(connection: HTTPConnection) -> bool:
+    path = raw_path(connection)
+    return API_HOST.match(host_of(connection)) is not None or path.startswith(
+        "/_aws/execute-api/") or "/_user_request_" in path
+
+
+def callback_url(connection: HTTPConnection) -> bool:
+    return callback(host_of(connection), raw_path(connection)) is not None
+
+
+def domain_name(connection: HTTPConnection) -> bool:
+    return custom_domain(host_of(connection)) is not None
+
+
+__all__ = ["API_HOST", "CALLBACK_BY_HOST", "CALLBACK_BY_PATH", "FUNCTION_URL_HOST",
+           "HTTP_PATH_FORM", "LOCAL_HOSTS", "PATH_FORM", "USER_REQUEST", "callback",
+           "callback_url", "custom_domain", "domain_name", "function_url", "host_of",
+           "invoke_url", "raw_path"]

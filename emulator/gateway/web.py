@@ -1,0 +1,43 @@
+"""Where API Gateway's data planes meet the web server: the request they are handed and the
+response sent back. The addresses they answer at are in emulator.addresses."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from emulator.addresses import raw_path
+from emulator.gateway.messages import GatewayRequest, GatewayResponse
+
+
+async def gateway_request(request: Request, path: str) -> GatewayRequest:
+    """What a data plane is handed: the request with ``path`` after the API's address."""
+    raw_query = request.scope.get("query_string", b"").decode("latin-1")
+    return GatewayRequest(
+        method=request.method,
+        path=path or "/",
+        query=parse_qsl(raw_query, keep_blank_values=True),
+        headers=[(k.decode("latin-1"), v.decode("latin-1"))
+                 for k, v in request.scope["headers"]],
+        body=await request.body(),
+        source_ip=request.client.host if request.client else "127.0.0.1",
+        host=request.headers.get("host", "localhost"),
+        scheme=request.url.scheme,
+        raw_query=raw_query,
+        raw_path=raw_path(request),
+    )
+
+
+def send(reply: GatewayResponse) -> Response:
+    """A data plane's response for the web server, which sets Content-Length from the body
+    itself."""
+    response = Response(reply.body, status_code=reply.status)
+    for key, value in reply.headers:
+        if key.lower() != "content-length":
+            response.headers.append(key, value)
+    return response
+
+
+__all__ = ["gateway_request", "send"]
