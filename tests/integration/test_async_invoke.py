@@ -291,7 +291,7 @@ def test_wait_idle_names_what_is_still_busy(emulator: EmulatorHandle) -> None:
     name = create_function(lam, {"app.py": """
         import time
         def handler(event, context):
-            time.sleep(0.5)
+            time.sleep(3)  # longer than a busy machine takes to ask
     """}, Timeout=5)
     lam.invoke(FunctionName=name, InvocationType="Event", Payload=b"{}")
     with pytest.raises(TimeoutError, match="async invocation"):
