@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import uuid
+from abc import ABC, abstractmethod
 from typing import Any
 from urllib.parse import unquote, urlparse
 
@@ -13,6 +14,7 @@ from emulator.cloudformation import loader
 from emulator.cloudformation.deploy import Deployment
 from emulator.cloudformation.errors import TemplateError
 from emulator.cloudformation.ports import ServiceFailure
+from emulator.cloudformation.template import Prepared
 from emulator.cloudformation.types.base import use_models
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
@@ -59,7 +61,32 @@ def page(items: list[Any], token: str | None) -> tuple[list[Any], str | None]:
         base64.b64encode(str(start + PAGE).encode()).decode() if more else None)
 
 
-class CloudFormationBase(Provider):
+class CloudFormationBase(Provider, ABC):
+    """State and lookups shared by the provider's parts, and the stack operations that both
+    the stack API and change sets start (implemented by StacksApi)."""
+
+    @abstractmethod
+    async def prepare_stack(
+        self, ctx: RequestContext, stack: StackRecord, body: str,
+        parameters: list[dict[str, Any]] | None, *, previous: StackRecord | None = None,
+    ) -> tuple[dict[str, Any], Prepared, dict[str, str | None], set[str]]:
+        """The template processed with its parameters: checked, transformed, resolved."""
+
+    @abstractmethod
+    def start_create(self, ctx: RequestContext, stack: StackRecord, prepared: Prepared,
+                     *, on_failure: str = "ROLLBACK") -> None:
+        """Begin creating the stack's resources in the background."""
+
+    @abstractmethod
+    def start_update(self, ctx: RequestContext, stack: StackRecord, body: str,
+                     prepared: Prepared, *, disable_rollback: bool = False,
+                     tags: list[dict[str, str]] | None = None) -> None:
+        """Begin updating the stack to ``prepared`` in the background."""
+
+    @abstractmethod
+    def check_updatable(self, stack: StackRecord) -> None:
+        """Refuse a stack whose status forbids an update."""
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.jobs = Background(self.clock, "cloudformation")

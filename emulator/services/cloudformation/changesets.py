@@ -11,16 +11,15 @@ from emulator.cloudformation.changes import resource_changes
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.services.cloudformation import runner
-from emulator.services.cloudformation.base import page, validation
+from emulator.services.cloudformation.base import CloudFormationBase, page, validation
 from emulator.services.cloudformation.models import ChangeSetRecord, StackRecord
-from emulator.services.cloudformation.operations import StackOperations
 
 _NAME = re.compile(r"^[a-zA-Z][-a-zA-Z0-9]*$")
 NO_CHANGES = ("The submitted information didn't contain changes. Submit different information "
               "to create a change set.")
 
 
-class ChangeSetsApi(StackOperations):
+class ChangeSetsApi(CloudFormationBase):
     def _change_set(self, ctx: RequestContext, name: str,
                     stack_name: str | None) -> ChangeSetRecord:
         table = self.change_sets(ctx.account_id, ctx.region)

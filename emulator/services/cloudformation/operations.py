@@ -33,7 +33,9 @@ def given_parameters(parameters: list[dict[str, Any]] | None) -> tuple[dict[str,
     return given, use_previous
 
 
-class StackOperations(CloudFormationBase):
+class StacksApi(CloudFormationBase):
+    """Creating, updating and deleting stacks' resources in the background."""
+
     async def prepare_stack(
         self, ctx: RequestContext, stack: StackRecord, body: str,
         parameters: list[dict[str, Any]] | None, *, previous: StackRecord | None = None,
@@ -166,4 +168,4 @@ class StackOperations(CloudFormationBase):
         self.save(ctx, None, stack)
 
 
-__all__ = ["UPDATABLE", "StackOperations", "given_parameters"]
+__all__ = ["UPDATABLE", "StacksApi", "given_parameters"]

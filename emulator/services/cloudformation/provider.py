@@ -17,6 +17,7 @@ from emulator.services.cloudformation import describe, runner
 from emulator.services.cloudformation.base import page, validation
 from emulator.services.cloudformation.changesets import ChangeSetsApi
 from emulator.services.cloudformation.models import StackRecord
+from emulator.services.cloudformation.operations import StacksApi
 
 _STACK_NAME = re.compile(r"^[a-zA-Z][-a-zA-Z0-9]*$")
 
@@ -35,7 +36,7 @@ def _loaded(body: str) -> dict[str, Any]:
         raise validation(problem.message) from None
 
 
-class CloudFormationProvider(ChangeSetsApi):
+class CloudFormationProvider(ChangeSetsApi, StacksApi):
     service_name = "cloudformation"
 
     def resources(self) -> dict[str, list[dict[str, Any]]]:

@@ -183,10 +183,6 @@ class ArchivesApi(EventsBase):
         table.put(replay_name, replay)
         return {"ReplayArn": replay.arn, "State": "STARTING", "ReplayStartTime": now}
 
-    def replay_event(self, event: dict[str, Any], account: str, region: str,
-                     bus: str) -> None:
-        """Send a replayed event to the rules of ``bus`` (RoutingApi does it)."""
-
     def describe_replay(self, ctx: RequestContext, *, replay_name: str) -> dict[str, Any]:
         replay = self.replays(ctx.account_id, ctx.region).get(replay_name)
         if replay is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any
 
 from emulator import arns
@@ -39,7 +40,21 @@ def bus_name(name_or_arn: str | None) -> str:
     return name_or_arn
 
 
-class EventsBase(Provider):
+class EventsBase(Provider, ABC):
+    """Buses, rules and their lookups, and the hooks one part offers the other: routing keeps
+    matching events in archives (ArchivesApi), and replays send them back to the rules
+    (RoutingApi)."""
+
+    @abstractmethod
+    def record_archived(self, event: dict[str, Any], account: str, region: str,
+                        bus: str) -> None:
+        """Keep ``event`` in every archive of its bus whose pattern it matches."""
+
+    @abstractmethod
+    def replay_event(self, event: dict[str, Any], account: str, region: str,
+                     bus: str) -> None:
+        """Send a replayed event to the rules of ``bus``."""
+
     service_name = "events"
 
     buses = TableOf(BUSES, BusRecord)

@@ -10,6 +10,7 @@ from typing import Any
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.services.events import schedule, transform
+from emulator.services.events.archives import ArchivesApi
 from emulator.services.events.common import (
     DEFAULT_BUS,
     bus_arn,
@@ -32,7 +33,7 @@ def _tags(tags: Sequence[Mapping[str, str]] | None) -> dict[str, str]:
     return {tag["Key"]: tag["Value"] for tag in tags or []}
 
 
-class EventsProvider(RoutingApi):
+class EventsProvider(RoutingApi, ArchivesApi):
     service_name = "events"
 
     def port(self, name: str) -> object | None:

@@ -14,8 +14,7 @@ from emulator.errors import ServiceError
 from emulator.event_patterns import Pattern, PatternError, compile_pattern
 from emulator.runtime.background import Background
 from emulator.services.events import schedule, transform
-from emulator.services.events.archives import ArchivesApi
-from emulator.services.events.common import DEFAULT_BUS, bus_name, validation
+from emulator.services.events.common import DEFAULT_BUS, EventsBase, bus_name, validation
 from emulator.services.events.models import RuleRecord
 from emulator.services.events.targets import TargetDelivery
 from emulator.xray.header import TraceHeader
@@ -57,7 +56,7 @@ def _entry_size(entry: Mapping[str, Any]) -> int:
     return size + (14 if entry.get("Time") else 0)
 
 
-class RoutingApi(ArchivesApi):
+class RoutingApi(EventsBase):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.jobs = Background(self.clock, "events")
