@@ -12,7 +12,7 @@ import base64
 import binascii
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from emulator.errors import ServiceError
 
@@ -65,4 +65,16 @@ def page(items: Sequence[T], token: str | None, size: int, *, tokens: Tokens = D
     return list(items[start:end]), tokens.encode(end) if end < len(items) else None
 
 
-__all__ = ["BASE64", "DIGITS", "Tokens", "page"]
+def answer(member: str, items: Sequence[T], token: str | None, size: int, *,
+           token_member: str = "NextToken", tokens: Tokens = DIGITS,
+           invalid: Callable[[str], ServiceError] | None = None) -> dict[str, Any]:
+    """A List operation's answer: the page under ``member`` and, unless it is the last, the
+    next page's token under ``token_member`` (``NextToken``, ``nextToken``, ``position``...)."""
+    chunk, following = page(items, token, size, tokens=tokens, invalid=invalid)
+    result: dict[str, Any] = {member: chunk}
+    if following is not None:
+        result[token_member] = following
+    return result
+
+
+__all__ = ["BASE64", "DIGITS", "Tokens", "answer", "page"]

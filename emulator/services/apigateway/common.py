@@ -7,6 +7,7 @@ from typing import Any
 
 from emulator.context import RequestContext
 from emulator.gateway.rest.engine import Gateway
+from emulator.services import paging
 from emulator.services.apigateway.dataplane import DeployedApisView
 from emulator.services.apigateway.models import (
     ACCOUNT,
@@ -30,18 +31,6 @@ from emulator.services.base import Provider, TableOf
 from emulator.services.gateway_common import bad_request, without_none
 
 HTTP_METHODS = ("GET", "PUT", "POST", "DELETE", "PATCH", "OPTIONS", "HEAD", "ANY")
-
-
-def page(items: list[dict[str, Any]], position: str | None, limit: int | None
-         ) -> dict[str, Any]:
-    """One page of ``items`` as the Get*s operations answer (``position`` is an index)."""
-    start = int(position) if position and position.isdigit() else 0
-    size = min(max(limit or 25, 1), 500)
-    chunk = items[start:start + size]
-    result: dict[str, Any] = {"items": chunk}
-    if start + size < len(items):
-        result["position"] = str(start + size)
-    return result
 
 
 class ApiGatewayBase(Provider):
@@ -78,6 +67,13 @@ class ApiGatewayBase(Provider):
     domains = TableOf(DOMAINS, DomainNameRecord)
     account_table = TableOf(ACCOUNT, AccountRecord)
     client_certs = TableOf(CLIENT_CERTS, ClientCertificateRecord)
+
+    @staticmethod
+    def page(items: list[dict[str, Any]], position: str | None, limit: int | None
+             ) -> dict[str, Any]:
+        """One page of ``items`` as the Get*s operations answer (``position`` is an index)."""
+        return paging.answer("items", items, position, min(max(limit or 25, 1), 500),
+                             token_member="position")
 
     # -- lookups ----------------------------------------------------------------------------
 
@@ -125,6 +121,5 @@ __all__ = [
     "HTTP_METHODS",
     "ApiGatewayBase",
     "bad_request",
-    "page",
     "without_none",
 ]

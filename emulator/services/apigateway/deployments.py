@@ -8,7 +8,7 @@ from typing import Any
 from emulator import ids
 from emulator.context import RequestContext
 from emulator.services.apigateway import patch
-from emulator.services.apigateway.common import ApiGatewayBase, bad_request, page, without_none
+from emulator.services.apigateway.common import ApiGatewayBase, bad_request, without_none
 from emulator.services.apigateway.models import (
     DeploymentRecord,
     RestApiRecord,
@@ -192,7 +192,7 @@ class DeploymentsApi(ApiGatewayBase):
         self.api_record(ctx, rest_api_id)
         items = [r.deployment for r in self.deployments(ctx).values()
                  if r.api_id == rest_api_id]
-        return page(items, position, limit)
+        return self.page(items, position, limit)
 
     def update_deployment(self, ctx: RequestContext, *, rest_api_id: str, deployment_id: str,
                           patch_operations: list[dict[str, Any]] | None = None, **_: Any

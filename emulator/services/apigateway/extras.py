@@ -10,7 +10,7 @@ from typing import Any
 from emulator import ids
 from emulator.context import RequestContext
 from emulator.services.apigateway import patch
-from emulator.services.apigateway.common import ApiGatewayBase, bad_request, page, without_none
+from emulator.services.apigateway.common import ApiGatewayBase, bad_request, without_none
 from emulator.services.apigateway.models import (
     AccountRecord,
     ApiKeyRecord,
@@ -128,7 +128,7 @@ class ExtrasApi(ApiGatewayBase):
         keys = [self._key_view(r.key, include_values) for r in self.api_keys(ctx).values()
                 if (not name_query or str(r.key.get("name", "")).startswith(name_query))
                 and (not customer_id or r.key.get("customerId") == customer_id)]
-        return page(keys, position, limit)
+        return self.page(keys, position, limit)
 
     def update_api_key(self, ctx: RequestContext, *, api_key: str,
                        patch_operations: list[dict[str, Any]] | None = None, **_: Any
@@ -176,7 +176,7 @@ class ExtrasApi(ApiGatewayBase):
                         ) -> dict[str, Any]:
         plans = [r.plan for r in self.usage_plans(ctx).values()
                  if key_id is None or key_id in r.keys]
-        return page(plans, position, limit)
+        return self.page(plans, position, limit)
 
     def update_usage_plan(self, ctx: RequestContext, *, usage_plan_id: str,
                           patch_operations: list[dict[str, Any]] | None = None, **_: Any
@@ -224,7 +224,7 @@ class ExtrasApi(ApiGatewayBase):
     def get_usage_plan_keys(self, ctx: RequestContext, *, usage_plan_id: str,
                             position: str | None = None, limit: int | None = None,
                             **_: Any) -> dict[str, Any]:
-        return page(list(self._plan(ctx, usage_plan_id).keys.values()), position, limit)
+        return self.page(list(self._plan(ctx, usage_plan_id).keys.values()), position, limit)
 
     def delete_usage_plan_key(self, ctx: RequestContext, *, usage_plan_id: str, key_id: str,
                               **_: Any) -> None:
@@ -265,7 +265,7 @@ class ExtrasApi(ApiGatewayBase):
                         position: str | None = None, limit: int | None = None, **_: Any
                         ) -> dict[str, Any]:
         record = self.api_record(ctx, rest_api_id)
-        return page(list(record.authorizers.values()), position, limit)
+        return self.page(list(record.authorizers.values()), position, limit)
 
     def update_authorizer(self, ctx: RequestContext, *, rest_api_id: str, authorizer_id: str,
                           patch_operations: list[dict[str, Any]] | None = None, **_: Any
@@ -319,7 +319,7 @@ class ExtrasApi(ApiGatewayBase):
 
     def get_domain_names(self, ctx: RequestContext, *, position: str | None = None,
                          limit: int | None = None, **_: Any) -> dict[str, Any]:
-        return page([r.domain for r in self.domains(ctx).values()], position, limit)
+        return self.page([r.domain for r in self.domains(ctx).values()], position, limit)
 
     def update_domain_name(self, ctx: RequestContext, *, domain_name: str,
                            patch_operations: list[dict[str, Any]] | None = None, **_: Any
@@ -361,7 +361,7 @@ class ExtrasApi(ApiGatewayBase):
     def get_base_path_mappings(self, ctx: RequestContext, *, domain_name: str,
                                position: str | None = None, limit: int | None = None,
                                **_: Any) -> dict[str, Any]:
-        return page(list(self._domain(ctx, domain_name).mappings.values()), position, limit)
+        return self.page(list(self._domain(ctx, domain_name).mappings.values()), position, limit)
 
     def update_base_path_mapping(self, ctx: RequestContext, *, domain_name: str,
                                  base_path: str,

@@ -12,7 +12,6 @@ from emulator.services.apigateway.common import (
     HTTP_METHODS,
     ApiGatewayBase,
     bad_request,
-    page,
     without_none,
 )
 from emulator.services.apigateway.models import RestApiRecord
@@ -124,7 +123,7 @@ class RestApisApi(ApiGatewayBase):
 
     def get_rest_apis(self, ctx: RequestContext, *, position: str | None = None,
                       limit: int | None = None, **_: Any) -> dict[str, Any]:
-        return page([r.api for r in self.apis(ctx).values()], position, limit)
+        return self.page([r.api for r in self.apis(ctx).values()], position, limit)
 
     def update_rest_api(self, ctx: RequestContext, *, rest_api_id: str,
                         patch_operations: list[dict[str, Any]] | None = None, **_: Any
@@ -197,7 +196,7 @@ class RestApisApi(ApiGatewayBase):
         record = self.api_record(ctx, rest_api_id)
         full = "methods" in (embed or [])
         items = sorted(record.resources.values(), key=lambda r: r["path"])
-        return page([r if full else summary(r) for r in items], position, limit)
+        return self.page([r if full else summary(r) for r in items], position, limit)
 
     def update_resource(self, ctx: RequestContext, *, rest_api_id: str, resource_id: str,
                         patch_operations: list[dict[str, Any]] | None = None, **_: Any

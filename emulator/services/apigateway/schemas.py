@@ -10,7 +10,7 @@ from emulator import ids
 from emulator.context import RequestContext
 from emulator.gateway.rest import responses
 from emulator.services.apigateway import patch
-from emulator.services.apigateway.common import ApiGatewayBase, bad_request, page, without_none
+from emulator.services.apigateway.common import ApiGatewayBase, bad_request, without_none
 from emulator.services.apigateway.models import RestApiRecord
 
 MODEL_NAME = re.compile(r"^[a-zA-Z0-9]+$")
@@ -81,7 +81,7 @@ class SchemasApi(ApiGatewayBase):
                    position: str | None = None, limit: int | None = None, **_: Any
                    ) -> dict[str, Any]:
         record = self.api_record(ctx, rest_api_id)
-        return page(list(record.models.values()), position, limit)
+        return self.page(list(record.models.values()), position, limit)
 
     def update_model(self, ctx: RequestContext, *, rest_api_id: str, model_name: str,
                      patch_operations: list[dict[str, Any]] | None = None, **_: Any
@@ -141,7 +141,7 @@ class SchemasApi(ApiGatewayBase):
                                position: str | None = None, limit: int | None = None,
                                **_: Any) -> dict[str, Any]:
         record = self.api_record(ctx, rest_api_id)
-        return page(list(record.validators.values()), position, limit)
+        return self.page(list(record.validators.values()), position, limit)
 
     def update_request_validator(self, ctx: RequestContext, *, rest_api_id: str,
                                  request_validator_id: str,
@@ -199,7 +199,7 @@ class SchemasApi(ApiGatewayBase):
         record = self.api_record(ctx, rest_api_id)
         items = [record.gateway_responses.get(kind) or responses.default_response(kind)
                  for kind in responses.STATUS]
-        return page(items, position, limit)
+        return self.page(items, position, limit)
 
     def update_gateway_response(self, ctx: RequestContext, *, rest_api_id: str,
                                 response_type: str,

@@ -13,7 +13,6 @@ from emulator.services.apigatewayv2.common import (
     HttpApiBase,
     bad_request,
     check_websocket_api,
-    page,
     snake,
     without_none,
 )
@@ -70,7 +69,7 @@ class ApisApi(HttpApiBase):
     def get_apis(self, ctx: RequestContext, *, max_results: str | None = None,
                  next_token: str | None = None, **_: Any) -> dict[str, Any]:
         items = [self._answer(ctx, record) for record in self.apis(ctx).values()]
-        return page(items, next_token, max_results)
+        return self.page(items, next_token, max_results)
 
     def update_api(self, ctx: RequestContext, *, api_id: str, **fields: Any) -> dict[str, Any]:
         record = self.api_record(ctx, api_id)

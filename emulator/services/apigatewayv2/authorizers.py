@@ -9,7 +9,7 @@ from typing import Any
 
 from emulator import ids
 from emulator.context import RequestContext
-from emulator.services.apigatewayv2.common import HttpApiBase, bad_request, members, page
+from emulator.services.apigatewayv2.common import HttpApiBase, bad_request, members
 from emulator.services.apigatewayv2.models import ApiRecord
 
 IDENTITY = re.compile(r"^\$(?:request\.(?:header|querystring)\.[^\s,]+|context\.[A-Za-z0-9._]+|"
@@ -103,7 +103,7 @@ class AuthorizersApi(HttpApiBase):
                         max_results: str | None = None, next_token: str | None = None,
                         **_: Any) -> dict[str, Any]:
         record = self.api_record(ctx, api_id)
-        return page([self.copy(a) for a in record.authorizers.values()], next_token,
+        return self.page([self.copy(a) for a in record.authorizers.values()], next_token,
                     max_results)
 
     def update_authorizer(self, ctx: RequestContext, *, api_id: str, authorizer_id: str,

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from emulator import ids
 from emulator.context import RequestContext
+from emulator.services import paging
 from emulator.services.apigatewayv2.models import (
     APIS,
     DEPLOYMENTS,
@@ -31,18 +32,6 @@ def members(fields: dict[str, Any]) -> dict[str, Any]:
     None dropped."""
     return {"".join(part[:1].upper() + part[1:] for part in key.split("_")): value
             for key, value in fields.items() if value is not None}
-
-
-def page(items: list[dict[str, Any]], next_token: str | None, max_results: str | None
-         ) -> dict[str, Any]:
-    """One page of ``items`` as the Get*s operations answer (the token is an index)."""
-    start = int(next_token) if next_token and next_token.isdigit() else 0
-    size = int(max_results) if max_results and max_results.isdigit() else 100
-    size = max(1, min(size, 500))
-    result: dict[str, Any] = {"Items": items[start:start + size]}
-    if start + size < len(items):
-        result["NextToken"] = str(start + size)
-    return result
 
 
 def invoke_host(ctx: RequestContext, api_id: str) -> str:
@@ -86,6 +75,13 @@ class HttpApiBase(Provider):
     deployments = TableOf(DEPLOYMENTS, DeploymentRecord)
     stages = TableOf(STAGES, StageRecord)
     domains = TableOf(DOMAINS, DomainNameRecord)
+
+    @staticmethod
+    def page(items: list[dict[str, Any]], next_token: str | None, max_results: str | None
+             ) -> dict[str, Any]:
+        """One page of ``items`` as the Get*s operations answer (the token is an index)."""
+        size = int(max_results) if max_results and max_results.isdigit() else 100
+        return paging.answer("Items", items, next_token, max(1, min(size, 500)))
 
     # -- lookups ----------------------------------------------------------------------------
 
@@ -185,7 +181,6 @@ __all__ = [
     "check_websocket_api",
     "invoke_host",
     "members",
-    "page",
     "snake",
     "without_none",
 ]

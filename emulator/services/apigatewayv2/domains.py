@@ -8,7 +8,7 @@ from typing import Any
 
 from emulator import ids
 from emulator.context import RequestContext
-from emulator.services.apigatewayv2.common import HttpApiBase, bad_request, page, without_none
+from emulator.services.apigatewayv2.common import HttpApiBase, bad_request, without_none
 from emulator.services.apigatewayv2.models import DomainNameRecord, child_key
 
 MAPPING_KEY = re.compile(r"^(?:[A-Za-z0-9._~\-$]+(?:/[A-Za-z0-9._~\-$]+)*)?$")
@@ -64,7 +64,7 @@ class DomainsApi(HttpApiBase):
     def get_domain_names(self, ctx: RequestContext, *, max_results: str | None = None,
                          next_token: str | None = None, **_: Any) -> dict[str, Any]:
         items = [self.copy(d.domain) for d in self.domains(ctx).values()]
-        return page(items, next_token, max_results)
+        return self.page(items, next_token, max_results)
 
     def update_domain_name(self, ctx: RequestContext, *, domain_name: str,
                            domain_name_configurations: list[dict[str, Any]] | None = None,
@@ -124,7 +124,7 @@ class DomainsApi(HttpApiBase):
                          max_results: str | None = None, next_token: str | None = None,
                          **_: Any) -> dict[str, Any]:
         record = self._domain(ctx, domain_name)
-        return page([self.copy(m) for m in record.mappings.values()], next_token, max_results)
+        return self.page([self.copy(m) for m in record.mappings.values()], next_token, max_results)
 
     def update_api_mapping(self, ctx: RequestContext, *, domain_name: str,
                            api_mapping_id: str, api_id: str,

@@ -10,13 +10,7 @@ from typing import Any
 from emulator import ids
 from emulator.context import RequestContext
 from emulator.gateway.http_api.mapping import RESERVED_HEADERS
-from emulator.services.apigatewayv2.common import (
-    HttpApiBase,
-    bad_request,
-    members,
-    page,
-    without_none,
-)
+from emulator.services.apigatewayv2.common import HttpApiBase, bad_request, members, without_none
 from emulator.services.apigatewayv2.models import ApiRecord
 
 # AWS service integrations: subtype -> (required parameters, optional parameters)
@@ -193,7 +187,7 @@ class IntegrationsApi(HttpApiBase):
                          max_results: str | None = None, next_token: str | None = None,
                          **_: Any) -> dict[str, Any]:
         record = self.api_record(ctx, api_id)
-        return page([self.copy(i) for i in record.integrations.values()], next_token,
+        return self.page([self.copy(i) for i in record.integrations.values()], next_token,
                     max_results)
 
     def update_integration(self, ctx: RequestContext, *, api_id: str, integration_id: str,
@@ -266,7 +260,7 @@ class IntegrationsApi(HttpApiBase):
         self.child(record, "integrations", integration_id, "Integration")
         items = [self.copy(r) for r in
                  record.integration_responses.get(integration_id, {}).values()]
-        return page(items, next_token, max_results)
+        return self.page(items, next_token, max_results)
 
     def update_integration_response(self, ctx: RequestContext, *, api_id: str,
                                     integration_id: str, integration_response_id: str,

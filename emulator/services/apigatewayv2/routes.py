@@ -8,13 +8,7 @@ from typing import Any
 
 from emulator import ids
 from emulator.context import RequestContext
-from emulator.services.apigatewayv2.common import (
-    HttpApiBase,
-    bad_request,
-    members,
-    page,
-    without_none,
-)
+from emulator.services.apigatewayv2.common import HttpApiBase, bad_request, members, without_none
 from emulator.services.apigatewayv2.models import ApiRecord
 
 METHODS = ("ANY", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
@@ -105,7 +99,7 @@ class RoutesApi(HttpApiBase):
     def get_routes(self, ctx: RequestContext, *, api_id: str, max_results: str | None = None,
                    next_token: str | None = None, **_: Any) -> dict[str, Any]:
         record = self.api_record(ctx, api_id)
-        return page([self.copy(r) for r in record.routes.values()], next_token, max_results)
+        return self.page([self.copy(r) for r in record.routes.values()], next_token, max_results)
 
     def update_route(self, ctx: RequestContext, *, api_id: str, route_id: str, **fields: Any
                      ) -> dict[str, Any]:
@@ -175,7 +169,7 @@ class RoutesApi(HttpApiBase):
         record = self.api_record(ctx, api_id)
         self.child(record, "routes", route_id, "Route")
         items = [self.copy(r) for r in record.route_responses.get(route_id, {}).values()]
-        return page(items, next_token, max_results)
+        return self.page(items, next_token, max_results)
 
     def update_route_response(self, ctx: RequestContext, *, api_id: str, route_id: str,
                               route_response_id: str, **fields: Any) -> dict[str, Any]:

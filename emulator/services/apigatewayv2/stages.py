@@ -7,13 +7,7 @@ import re
 from typing import Any
 
 from emulator.context import RequestContext
-from emulator.services.apigatewayv2.common import (
-    HttpApiBase,
-    bad_request,
-    members,
-    page,
-    without_none,
-)
+from emulator.services.apigatewayv2.common import HttpApiBase, bad_request, members, without_none
 from emulator.services.apigatewayv2.models import DeploymentRecord, StageRecord, child_key
 
 STAGE_NAME = re.compile(r"^(?:\$default|[A-Za-z0-9_\-]{1,128})$")
@@ -82,7 +76,7 @@ class StagesApi(HttpApiBase):
                    next_token: str | None = None, **_: Any) -> dict[str, Any]:
         self.api_record(ctx, api_id)
         items = [self.copy(s.stage) for s in self.stages(ctx).values() if s.api_id == api_id]
-        return page(items, next_token, max_results)
+        return self.page(items, next_token, max_results)
 
     def update_stage(self, ctx: RequestContext, *, api_id: str, stage_name: str,
                      **fields: Any) -> dict[str, Any]:
@@ -169,7 +163,7 @@ class StagesApi(HttpApiBase):
         self.api_record(ctx, api_id)
         items = [self.copy(d.deployment) for d in self.deployments(ctx).values()
                  if d.api_id == api_id]
-        return page(items, next_token, max_results)
+        return self.page(items, next_token, max_results)
 
     def update_deployment(self, ctx: RequestContext, *, api_id: str, deployment_id: str,
                           description: str | None = None, **_: Any) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from typing import Any
 
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
+from emulator.services import paging
 from emulator.services.base import TableOf
 from emulator.services.cognito_idp.common import CognitoBase
 from emulator.services.cognito_idp.models import GROUPS, GroupRecord, user_key
@@ -13,12 +14,7 @@ from emulator.services.cognito_idp.models import GROUPS, GroupRecord, user_key
 
 def _page(items: list[dict[str, Any]], member: str, limit: int | None,
           token: str | None) -> dict[str, Any]:
-    size = limit or 60
-    start = int(token) if token and token.isdigit() else 0
-    result: dict[str, Any] = {member: items[start:start + size]}
-    if start + size < len(items):
-        result["NextToken"] = str(start + size)
-    return result
+    return paging.answer(member, items, token, limit or 60)
 
 
 class GroupsApi(CognitoBase):

@@ -15,6 +15,7 @@ from typing import Any
 from emulator import ids
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
+from emulator.services import paging
 from emulator.services.base import TableOf
 from emulator.services.cognito_idp import tokens
 from emulator.services.cognito_idp.common import CognitoBase, invalid
@@ -85,11 +86,7 @@ class OAuthApi(CognitoBase):
         self.pool_of(ctx, user_pool_id)
         servers = [r.server for r in self.resource_servers(ctx.account_id, ctx.region).values()
                    if r.server["UserPoolId"] == user_pool_id]
-        start = int(next_token) if next_token and next_token.isdigit() else 0
-        result: dict[str, Any] = {"ResourceServers": servers[start:start + max_results]}
-        if start + max_results < len(servers):
-            result["NextToken"] = str(start + max_results)
-        return result
+        return paging.answer("ResourceServers", servers, next_token, max_results)
 
     def delete_resource_server(self, ctx: RequestContext, *, user_pool_id: str,
                                identifier: str, **_: Any) -> None:

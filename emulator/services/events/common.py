@@ -8,6 +8,7 @@ from typing import Any
 from emulator import arns
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
+from emulator.services import paging
 from emulator.services.base import Provider, TableOf
 from emulator.services.events.models import BUSES, RULES, BusRecord, RuleRecord
 
@@ -89,10 +90,7 @@ class EventsBase(Provider, ABC):
 
 
 def page(items: list[Any], token: str | None, limit: int | None) -> tuple[list[Any], str | None]:
-    start = int(token) if token and token.isdigit() else 0
-    size = limit or 100
-    chunk = items[start:start + size]
-    return chunk, str(start + size) if start + size < len(items) else None
+    return paging.page(items, token, limit or 100)
 
 
 __all__ = ["DEFAULT_BUS", "EventsBase", "bus_arn", "bus_name", "not_found", "page", "rule_arn",

@@ -17,6 +17,7 @@ from emulator.config import Settings
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.ports import Ports
+from emulator.services import paging
 from emulator.services.logs.models import (
     BATCHES,
     GROUPS,
@@ -280,10 +281,10 @@ class LogsProvider(SubscriptionsApi):
     @staticmethod
     def _page(items: list[Any], token: str | None, limit: int, key: str,
               shape: Any) -> dict[str, Any]:
-        start = int(token) if token and token.isdigit() else 0
-        result: dict[str, Any] = {key: [shape(item) for item in items[start:start + limit]]}
-        if start + limit < len(items):
-            result["nextToken"] = str(start + limit)
+        chunk, following = paging.page(items, token, limit)
+        result: dict[str, Any] = {key: [shape(item) for item in chunk]}
+        if following is not None:
+            result["nextToken"] = following
         return result
 
     def put_retention_policy(self, ctx: RequestContext, *, log_group_name: str,

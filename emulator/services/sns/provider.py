@@ -4,7 +4,6 @@ publishing.py, delivery in delivery.py."""
 
 from __future__ import annotations
 
-import base64
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -12,6 +11,7 @@ from typing import Any
 from emulator import arns, ids
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
+from emulator.services import paging
 from emulator.services.sns import filtering
 from emulator.services.sns.common import not_found
 from emulator.services.sns.filtering import invalid
@@ -47,16 +47,10 @@ def _policy(topic: TopicRecord) -> str:
     )
 
 
-def _page(items: list[Any], token: str | None) -> tuple[list[Any], str | None]:
-    start = 0
-    if token:
-        try:
-            start = int(base64.b64decode(token).decode())
-        except ValueError:
-            raise invalid("NextToken") from None
-    page = items[start:start + PAGE]
-    more = start + PAGE < len(items)
-    return page, base64.b64encode(str(start + PAGE).encode()).decode() if more else None
+def _page(member: str, items: list[Any], token: str | None) -> dict[str, Any]:
+    """A page of a List answer; tokens are base64, and one SNS did not write is refused."""
+    return paging.answer(member, items, token, PAGE, tokens=paging.BASE64,
+                         invalid=lambda _: invalid("NextToken"))
 
 
 class SnsProvider(PublishApi):
@@ -131,11 +125,7 @@ class SnsProvider(PublishApi):
         self, ctx: RequestContext, *, next_token: str | None = None, **_: Any
     ) -> dict[str, Any]:
         topics = self.topics(ctx.account_id, ctx.region).values()
-        page, token = _page([{"TopicArn": t.arn} for t in topics], next_token)
-        result: dict[str, Any] = {"Topics": page}
-        if token:
-            result["NextToken"] = token
-        return result
+        return _page("Topics", [{"TopicArn": t.arn} for t in topics], next_token)
 
     def get_topic_attributes(
         self, ctx: RequestContext, *, topic_arn: str, **_: Any
@@ -275,22 +265,14 @@ class SnsProvider(PublishApi):
         self, ctx: RequestContext, *, next_token: str | None = None, **_: Any
     ) -> dict[str, Any]:
         subscriptions = self.subscriptions(ctx.account_id, ctx.region).values()
-        page, token = _page([self._listing(s) for s in subscriptions], next_token)
-        result: dict[str, Any] = {"Subscriptions": page}
-        if token:
-            result["NextToken"] = token
-        return result
+        return _page("Subscriptions", [self._listing(s) for s in subscriptions], next_token)
 
     def list_subscriptions_by_topic(
         self, ctx: RequestContext, *, topic_arn: str, next_token: str | None = None, **_: Any
     ) -> dict[str, Any]:
         topic = self.topic_by_arn(topic_arn)
-        page, token = _page([self._listing(s) for s in self.subscriptions_of(topic)],
-                            next_token)
-        result: dict[str, Any] = {"Subscriptions": page}
-        if token:
-            result["NextToken"] = token
-        return result
+        return _page("Subscriptions", [self._listing(s) for s in self.subscriptions_of(topic)],
+                     next_token)
 
     def get_subscription_attributes(
         self, ctx: RequestContext, *, subscription_arn: str, **_: Any

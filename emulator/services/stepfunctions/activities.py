@@ -13,7 +13,7 @@ from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.services.stepfunctions.common import StepFunctionsBase
 from emulator.services.stepfunctions.models import ActivityRecord
-from emulator.services.stepfunctions.naming import check_name, page, parse_arn
+from emulator.services.stepfunctions.naming import check_name, listing, parse_arn
 
 POLL_SECONDS = 60.0
 MAX_OUTPUT = 256 * 1024
@@ -70,13 +70,9 @@ class ActivitiesApi(StepFunctionsBase):
     ) -> dict[str, Any]:
         records = sorted(self._activities(ctx.account_id, ctx.region).values(),
                          key=lambda r: r.creation_date)
-        chunk, token = page(list(records), next_token, max_results)
-        items = [{"activityArn": r.arn, "name": r.name,  # type: ignore[attr-defined]
-                  "creationDate": r.creation_date} for r in chunk]  # type: ignore[attr-defined]
-        reply: dict[str, Any] = {"activities": items}
-        if token:
-            reply["nextToken"] = token
-        return reply
+        return listing("activities", [
+            {"activityArn": r.arn, "name": r.name, "creationDate": r.creation_date}
+            for r in records], next_token, max_results)
 
     def delete_activity(
         self, ctx: RequestContext, *, activity_arn: str, **_: Any

@@ -423,10 +423,9 @@ class ExecutionsApi(StepFunctionsBase):
         events = list(record.events)
         if reverse_order:
             events.reverse()
-        chunk, token = page(list(events), next_token, max_results, default=1000)
+        chunk, token = page(events, next_token, max_results, default=1000)
         include = include_execution_data is not False
-        out = [_event_for_output(event, include) for event in chunk]  # type: ignore[arg-type]
-        reply: dict[str, Any] = {"events": out}
+        reply: dict[str, Any] = {"events": [_event_for_output(event, include) for event in chunk]}
         if token:
             reply["nextToken"] = token
         return reply

@@ -11,7 +11,7 @@ from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.services.stepfunctions.common import StepFunctionsBase
 from emulator.services.stepfunctions.models import DEFAULT_LOGGING, DEFAULT_TRACING, MachineRecord
-from emulator.services.stepfunctions.naming import check_name, machine_arn_of, page
+from emulator.services.stepfunctions.naming import check_name, listing, machine_arn_of
 
 
 class MachinesApi(StepFunctionsBase):
@@ -166,13 +166,9 @@ class MachinesApi(StepFunctionsBase):
     ) -> dict[str, Any]:
         records = sorted(self._machines(ctx.account_id, ctx.region).values(),
                          key=lambda r: r.creation_date)
-        chunk, token = page(list(records), next_token, max_results)
-        items = [{"stateMachineArn": r.arn, "name": r.name, "type": r.type,  # type: ignore[attr-defined]
-                  "creationDate": r.creation_date} for r in chunk]  # type: ignore[attr-defined]
-        reply: dict[str, Any] = {"stateMachines": items}
-        if token:
-            reply["nextToken"] = token
-        return reply
+        return listing("stateMachines", [
+            {"stateMachineArn": r.arn, "name": r.name, "type": r.type,
+             "creationDate": r.creation_date} for r in records], next_token, max_results)
 
 
 __all__ = ["MachinesApi"]

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from emulator.errors import ServiceError
+from emulator.services import paging
 
 # Names may not contain white space, brackets, wildcards, these punctuation marks or control
 # characters.
 _FORBIDDEN = re.compile(r"[\s<>{}\[\]?*\"#%\\^|~`$&,;:/\x00-\x1f\x7f-\x9f]")
+
+
+T = TypeVar("T")
 
 
 def check_name(name: str, limit: int = 80) -> None:
@@ -71,29 +77,40 @@ def encode_token(offset: int) -> str:
     return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode()
 
 
-def decode_token(token: str | None) -> int:
-    if not token:
-        return 0
-    try:
-        text = base64.urlsafe_b64decode(token.encode()).decode()
-        kind, _, number = text.partition(":")
-        if kind != "offset":
-            raise ValueError(token)
-        return int(number)
-    except (ValueError, UnicodeDecodeError):
-        raise ServiceError("InvalidToken", f"Invalid Token: '{token}'") from None
+def _offset(token: str) -> int:
+    text = base64.urlsafe_b64decode(token.encode()).decode()
+    kind, _, number = text.partition(":")
+    if kind != "offset" or not number.isdigit():
+        raise ValueError(token)
+    return int(number)
 
 
-def page(items: list[object], token: str | None, limit: int | None,
-         default: int = 100) -> tuple[list[object], str | None]:
-    start = decode_token(token)
-    size = limit or default
-    chunk = items[start:start + size]
-    following = start + size
-    return chunk, encode_token(following) if following < len(items) else None
+TOKENS = paging.Tokens(encode_token, _offset)
+
+
+def _invalid(token: str) -> ServiceError:
+    return ServiceError("InvalidToken", f"Invalid Token: '{token}'")
+
+
+def page(items: Sequence[T], token: str | None, limit: int | None,
+         default: int = 100) -> tuple[list[T], str | None]:
+    return paging.page(items, token, limit or default, tokens=TOKENS, invalid=_invalid)
+
+
+def listing(member: str, items: Sequence[Any], token: str | None, limit: int | None,
+            default: int = 100) -> dict[str, Any]:
+    """A List answer: the page under ``member`` and ``nextToken`` unless it is the last."""
+    return paging.answer(member, items, token, limit or default, token_member="nextToken",
+                         tokens=TOKENS, invalid=_invalid)
 
 
 __all__ = [
-    "SfnArn", "check_name", "decode_token", "encode_token", "execution_arn", "machine_arn_of",
-    "page", "parse_arn",
+    "SfnArn",
+    "check_name",
+    "encode_token",
+    "execution_arn",
+    "listing",
+    "machine_arn_of",
+    "page",
+    "parse_arn",
 ]

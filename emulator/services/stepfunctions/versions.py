@@ -10,7 +10,7 @@ from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.services.stepfunctions.common import StepFunctionsBase
 from emulator.services.stepfunctions.models import AliasRecord
-from emulator.services.stepfunctions.naming import check_name, machine_arn_of, page
+from emulator.services.stepfunctions.naming import check_name, listing, machine_arn_of
 
 
 class VersionsApi(StepFunctionsBase):
@@ -42,14 +42,9 @@ class VersionsApi(StepFunctionsBase):
              if v.machine_arn == record.arn),
             key=lambda v: v.number, reverse=True,
         )
-        chunk, token = page(list(versions), next_token, max_results)
-        reply: dict[str, Any] = {"stateMachineVersions": [
-            {"stateMachineVersionArn": v.arn, "creationDate": v.creation_date}  # type: ignore[attr-defined]
-            for v in chunk
-        ]}
-        if token:
-            reply["nextToken"] = token
-        return reply
+        return listing("stateMachineVersions", [
+            {"stateMachineVersionArn": v.arn, "creationDate": v.creation_date}
+            for v in versions], next_token, max_results)
 
     def delete_state_machine_version(
         self, ctx: RequestContext, *, state_machine_version_arn: str, **_: Any
@@ -176,14 +171,9 @@ class VersionsApi(StepFunctionsBase):
         record = self._machine(ctx, state_machine_arn)
         aliases = sorted((a for a in self._aliases(ctx.account_id, ctx.region).values()
                           if a.machine_arn == record.arn), key=lambda a: a.creation_date)
-        chunk, token = page(list(aliases), next_token, max_results)
-        reply: dict[str, Any] = {"stateMachineAliases": [
-            {"stateMachineAliasArn": a.arn, "creationDate": a.creation_date}  # type: ignore[attr-defined]
-            for a in chunk
-        ]}
-        if token:
-            reply["nextToken"] = token
-        return reply
+        return listing("stateMachineAliases", [
+            {"stateMachineAliasArn": a.arn, "creationDate": a.creation_date}
+            for a in aliases], next_token, max_results)
 
 
 def _json(text: str) -> Any:
