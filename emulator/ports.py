@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol, cast
+from typing import Any, Generic, Protocol, TypeVar, cast, overload
 
 from emulator.context import RequestContext
 from emulator.streams import FileRange
+
+P = TypeVar("P")
 
 
 @dataclass
@@ -394,6 +396,23 @@ PORT_OWNERS: dict[str, str] = {
 }
 
 
+class Port(Generic[P]):
+    """A typed port on :class:`Ports`: ``functions = Port[FunctionInvoker]("functions")``
+    makes ``ports.functions`` the ``functions`` port as a FunctionInvoker."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, ports: None, owner: type[Any]) -> Port[P]: ...
+
+    @overload
+    def __get__(self, ports: Ports, owner: type[Any]) -> P: ...
+
+    def __get__(self, ports: Ports | None, owner: type[Any]) -> Port[P] | P:
+        return self if ports is None else cast(P, ports.get(self.name))
+
+
 class Ports:
     """Lazy access to ports offered by other services."""
 
@@ -436,33 +455,13 @@ class Ports:
         """The port called ``name``; raises LookupError when no service offers it."""
         return self._resolve(name)
 
-    @property
-    def functions(self) -> FunctionInvoker:
-        return cast(FunctionInvoker, self._resolve("functions"))
-
-    @property
-    def queues(self) -> QueueAccess:
-        return cast(QueueAccess, self._resolve("queues"))
-
-    @property
-    def topics(self) -> TopicAccess:
-        return cast(TopicAccess, self._resolve("topics"))
-
-    @property
-    def buses(self) -> BusAccess:
-        return cast(BusAccess, self._resolve("buses"))
-
-    @property
-    def segments(self) -> SegmentRecorder:
-        return cast(SegmentRecorder, self._resolve("segments"))
-
-    @property
-    def executions(self) -> ExecutionStarter:
-        return cast(ExecutionStarter, self._resolve("executions"))
-
-    @property
-    def identity(self) -> IdentityTokens:
-        return cast(IdentityTokens, self._resolve("identity"))
+    functions = Port[FunctionInvoker]("functions")
+    queues = Port[QueueAccess]("queues")
+    topics = Port[TopicAccess]("topics")
+    buses = Port[BusAccess]("buses")
+    segments = Port[SegmentRecorder]("segments")
+    executions = Port[ExecutionStarter]("executions")
+    identity = Port[IdentityTokens]("identity")
 
     @property
     def objects(self) -> ObjectAccess:
@@ -480,6 +479,7 @@ __all__ = [
     "ItemChange",
     "ObjectAccess",
     "Operations",
+    "Port",
     "Ports",
     "QueueAccess",
     "SegmentRecorder",

@@ -32,14 +32,34 @@ class TableOf(Generic[R]):
         self.record_type = record_type
 
     @overload
-    def __get__(self, provider: None, owner: type[Any]) -> TableOf[R]: ...
+    def __get__(self, holder: None, owner: type[Any]) -> TableOf[R]: ...
 
     @overload
-    def __get__(self, provider: Provider, owner: type[Any]) -> ScopedTable[R]: ...
+    def __get__(self, holder: Provider, owner: type[Any]) -> ScopedTable[R]: ...
 
-    def __get__(self, provider: Provider | None, owner: type[Any]
-                ) -> TableOf[R] | ScopedTable[R]:
-        return self if provider is None else ScopedTable(provider.store, self)
+    @overload
+    def __get__(self, holder: ScopeTables, owner: type[Any]) -> Table[R]: ...
+
+    def __get__(self, holder: Provider | ScopeTables | None, owner: type[Any]
+                ) -> TableOf[R] | ScopedTable[R] | Table[R]:
+        if holder is None:
+            return self
+        if isinstance(holder, ScopeTables):
+            return holder.store.table(holder.account, holder.region, self.name,
+                                      self.record_type)
+        return ScopedTable(holder.store, self)
+
+
+class ScopeTables:
+    """A service's tables of one account and region as attributes (``tables.functions``),
+    declared with :class:`TableOf`, for code that reads a table or two per call."""
+
+    __slots__ = ("account", "region", "store")
+
+    def __init__(self, store: ServiceStore, account: str, region: str) -> None:
+        self.store = store
+        self.account = account
+        self.region = region
 
 
 class ScopedTable(Generic[R]):
@@ -121,4 +141,4 @@ class Provider:
         return {}
 
 
-__all__ = ["Provider", "ScopedTable", "TableOf"]
+__all__ = ["Provider", "ScopeTables", "ScopedTable", "TableOf"]

@@ -16,7 +16,7 @@ from emulator.runtime import runtimes
 from emulator.runtime.event_queue import AsyncConfig
 from emulator.runtime.invoker import LogSink, Runtime
 from emulator.runtime.spec import FunctionSpec
-from emulator.services.base import Provider
+from emulator.services.base import Provider, ScopeTables, TableOf
 from emulator.services.lambda_.code import CodeStore
 from emulator.services.lambda_.models import (
     ALIASES,
@@ -42,7 +42,7 @@ from emulator.services.lambda_.names import (
     timestamp,
 )
 from emulator.services.lambda_.tracing import xray_variables
-from emulator.store import ServiceStore, Table
+from emulator.store import ServiceStore
 
 EXECUTOR_TAG = "emulator:executor"
 
@@ -59,43 +59,16 @@ def _same(a: FunctionRecord, b: FunctionRecord) -> bool:
         include=fields)
 
 
-class Tables:
+class Tables(ScopeTables):
     """The tables of one scope, each looked up when used: an invocation reads one or two."""
 
-    def __init__(self, store: ServiceStore, scope: Scope) -> None:
-        self._store = store
-        self._scope = scope
-
-    def _table(self, name: str, kind: type[Any]) -> Table[Any]:
-        return self._store.table(self._scope.account, self._scope.region, name, kind)
-
-    @property
-    def functions(self) -> Table[FunctionRecord]:
-        return self._table(FUNCTIONS, FunctionRecord)
-
-    @property
-    def versions(self) -> Table[FunctionRecord]:
-        return self._table(VERSIONS, FunctionRecord)
-
-    @property
-    def aliases(self) -> Table[AliasRecord]:
-        return self._table(ALIASES, AliasRecord)
-
-    @property
-    def layers(self) -> Table[LayerVersionRecord]:
-        return self._table(LAYERS, LayerVersionRecord)
-
-    @property
-    def urls(self) -> Table[UrlConfigRecord]:
-        return self._table(URLS, UrlConfigRecord)
-
-    @property
-    def policies(self) -> Table[PolicyRecord]:
-        return self._table(POLICIES, PolicyRecord)
-
-    @property
-    def counters(self) -> Table[CounterRecord]:
-        return self._table(COUNTERS, CounterRecord)
+    functions = TableOf(FUNCTIONS, FunctionRecord)
+    versions = TableOf(VERSIONS, FunctionRecord)
+    aliases = TableOf(ALIASES, AliasRecord)
+    layers = TableOf(LAYERS, LayerVersionRecord)
+    urls = TableOf(URLS, UrlConfigRecord)
+    policies = TableOf(POLICIES, PolicyRecord)
+    counters = TableOf(COUNTERS, CounterRecord)
 
 
 class LambdaBase(Provider, ABC):
@@ -141,7 +114,7 @@ class LambdaBase(Provider, ABC):
     # -- scope and lookups -----------------------------------------------------------------
 
     def tables(self, scope: Scope) -> Tables:
-        return Tables(self.store, scope)
+        return Tables(self.store, scope.account, scope.region)
 
     def latest(self, scope: Scope, name: str) -> FunctionRecord:
         record = self.tables(scope).functions.get(name)

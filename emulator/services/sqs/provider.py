@@ -12,22 +12,15 @@ import binascii
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from emulator.clock import Clock
-from emulator.config import Settings
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
-from emulator.ports import Ports
-from emulator.services.sqs import attributes, fifo, permissions
+from emulator.services.sqs import attributes, permissions
 from emulator.services.sqs.characters import first_invalid
-from emulator.services.sqs.delivery import Delivery
 from emulator.services.sqs.messaging import MessagesApi
 from emulator.services.sqs.models import QueueRecord
-from emulator.services.sqs.moves import MessageMoves
 from emulator.services.sqs.naming import invalid_parameter, queue_url
 from emulator.services.sqs.port import QueuePort
-from emulator.services.sqs.queues import Queues, queue_does_not_exist
-from emulator.services.sqs.wakeups import Wakeups
-from emulator.store import ServiceStore
+from emulator.services.sqs.queues import queue_does_not_exist
 
 PURGE_INTERVAL = 60.0
 MAX_LIST_RESULTS = 1000
@@ -66,17 +59,7 @@ def _check_text(name: str, values: Mapping[str, str] | Sequence[str]) -> None:
 class SqsProvider(MessagesApi):
     service_name = "sqs"
 
-    def __init__(
-        self, settings: Settings, clock: Clock, store: ServiceStore, ports: Ports
-    ) -> None:
-        super().__init__(settings, clock, store, ports)
-        self.queues = Queues(store, clock)
-        self.wakeups = Wakeups()
-        self.delivery = Delivery(self.queues, self.wakeups)
-        self.sequences = fifo.SequenceNumbers()
-        self.moves = MessageMoves(self.queues, self.delivery, self.wakeups)
-        self.attempts = {}
-        self._port: QueuePort | None = None
+    _port: QueuePort | None = None
 
     def port(self, name: str) -> object | None:
         """``queues``: send to and poll queues by ARN, for event sources and integrations."""
