@@ -5,24 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from emulator.gateway.rest.deployed import DeployedStage, DomainMapping, UsagePlanView
-from emulator.services.apigateway.models import (
-    ACCOUNT,
-    API_KEYS,
-    APIS,
-    DEPLOYMENTS,
-    DOMAINS,
-    STAGES,
-    USAGE_PLANS,
-    AccountRecord,
-    ApiKeyRecord,
-    DeploymentRecord,
-    DomainNameRecord,
-    RestApiRecord,
-    StageRecord,
-    UsagePlanRecord,
-    deployment_key,
-    stage_key,
-)
+from emulator.services.apigateway import models
 from emulator.services.gateway_common import ApiHomes
 from emulator.store import ServiceStore
 
@@ -30,7 +13,7 @@ from emulator.store import ServiceStore
 class DeployedApisView:
     def __init__(self, store: ServiceStore) -> None:
         self._store = store
-        self._home = ApiHomes(store, APIS, RestApiRecord).find
+        self._home = ApiHomes(store, models.APIS, models.RestApiRecord).find
 
     def api_exists(self, api_id: str) -> bool:
         return self._home(api_id) is not None
@@ -40,19 +23,20 @@ class DeployedApisView:
         if home is None:
             return None
         store = self._store
-        stage = store.table(*home, STAGES, StageRecord).get(stage_key(api_id, stage_name))
+        stage = store.table(*home, models.STAGES, models.StageRecord).get(
+            models.stage_key(api_id, stage_name))
         if stage is None:
             return None
-        deployments = store.table(*home, DEPLOYMENTS, DeploymentRecord)
+        deployments = store.table(*home, models.DEPLOYMENTS, models.DeploymentRecord)
         deployment_id = str(stage.stage.get("deploymentId", ""))
-        deployment = deployments.get(deployment_key(api_id, deployment_id))
+        deployment = deployments.get(models.deployment_key(api_id, deployment_id))
         if deployment is None:
             return None
         deployed = DeployedStage(account=home[0], region=home[1], api_id=api_id,
                                  stage=stage.stage, deployment_id=deployment_id,
                                  snapshot=deployment.snapshot)
         canary_id = (stage.stage.get("canarySettings") or {}).get("deploymentId")
-        canary = deployments.get(deployment_key(api_id, canary_id)) if canary_id else None
+        canary = deployments.get(models.deployment_key(api_id, canary_id)) if canary_id else None
         if canary is not None:
             deployed.canary_deployment_id = canary_id
             deployed.canary_snapshot = canary.snapshot
@@ -60,25 +44,25 @@ class DeployedApisView:
 
     def domain(self, host: str) -> DomainMapping | None:
         store = self._store
-        for account, region in store.scopes(DOMAINS):
-            record = store.table(account, region, DOMAINS, DomainNameRecord).get(host)
+        for account, region in store.scopes(models.DOMAINS):
+            record = store.table(account, region, models.DOMAINS, models.DomainNameRecord).get(host)
             if record is not None:
                 return DomainMapping(account, region, host, record.mappings)
         return None
 
     def account_throttle(self, account: str, region: str) -> tuple[float, int]:
-        record = self._store.table(account, region, ACCOUNT, AccountRecord).get(
+        record = self._store.table(account, region, models.ACCOUNT, models.AccountRecord).get(
             "account")
         throttle = (record.account if record else {}).get("throttleSettings") or {}
         return float(throttle.get("rateLimit", 10000.0)), int(throttle.get("burstLimit", 5000))
 
     def api_key(self, account: str, region: str, value: str) -> dict[str, Any] | None:
-        keys = self._store.table(account, region, API_KEYS, ApiKeyRecord)
+        keys = self._store.table(account, region, models.API_KEYS, models.ApiKeyRecord)
         return next((r.key for r in keys.values() if r.key.get("value") == value), None)
 
     def usage_plans(self, account: str, region: str, api_id: str, stage: str
                     ) -> list[UsagePlanView]:
-        plans = self._store.table(account, region, USAGE_PLANS, UsagePlanRecord)
+        plans = self._store.table(account, region, models.USAGE_PLANS, models.UsagePlanRecord)
         return [UsagePlanView(r.plan, set(r.keys)) for r in plans.values()
                 if any(s.get("apiId") == api_id and s.get("stage") == stage
                        for s in r.plan.get("apiStages") or [])]

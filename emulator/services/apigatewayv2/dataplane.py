@@ -5,17 +5,7 @@ from __future__ import annotations
 
 from emulator.gateway.http_api.deployed import ApiMapping, DeployedHttpStage
 from emulator.gateway.websocket.deployed import DeployedWebSocketStage
-from emulator.services.apigatewayv2.models import (
-    APIS,
-    DEPLOYMENTS,
-    DOMAINS,
-    STAGES,
-    ApiRecord,
-    DeploymentRecord,
-    DomainNameRecord,
-    StageRecord,
-    child_key,
-)
+from emulator.services.apigatewayv2 import models
 from emulator.services.gateway_common import ApiHomes
 from emulator.store import ServiceStore
 
@@ -23,14 +13,14 @@ from emulator.store import ServiceStore
 class DeployedHttpApisView:
     def __init__(self, store: ServiceStore) -> None:
         self._store = store
-        self._home = ApiHomes(store, APIS, ApiRecord).find
+        self._home = ApiHomes(store, models.APIS, models.ApiRecord).find
 
     def protocol(self, api_id: str) -> str | None:
         """``HTTP`` or ``WEBSOCKET``, None for an unknown API."""
         home = self._home(api_id)
         if home is None:
             return None
-        record = self._store.table(*home, APIS, ApiRecord).get(api_id)
+        record = self._store.table(*home, models.APIS, models.ApiRecord).get(api_id)
         return str(record.api.get("ProtocolType")) if record is not None else None
 
     def api_exists(self, api_id: str) -> bool:
@@ -48,25 +38,27 @@ class DeployedHttpApisView:
                                  snapshot=deployment.snapshot)
 
     def deployment(self, api_id: str, stage_name: str
-                   ) -> tuple[str, str, StageRecord, DeploymentRecord] | None:
+                   ) -> tuple[str, str, models.StageRecord, models.DeploymentRecord] | None:
         """The account, region, stage and current deployment of ``api_id``'s stage."""
         home = self._home(api_id)
         if home is None:
             return None
         store = self._store
-        stage = store.table(*home, STAGES, StageRecord).get(child_key(api_id, stage_name))
+        stage = store.table(*home, models.STAGES, models.StageRecord).get(
+            models.child_key(api_id, stage_name))
         if stage is None:
             return None
-        deployment = store.table(*home, DEPLOYMENTS, DeploymentRecord).get(
-            child_key(api_id, str(stage.stage.get("DeploymentId") or "")))
+        deployment = store.table(*home, models.DEPLOYMENTS, models.DeploymentRecord).get(
+            models.child_key(api_id, str(stage.stage.get("DeploymentId") or "")))
         if deployment is None:
             return None
         return home[0], home[1], stage, deployment
 
     def mappings(self, host: str) -> list[ApiMapping] | None:
         store = self._store
-        for account, region in store.scopes(DOMAINS):
-            record = store.table(account, region, DOMAINS, DomainNameRecord).get(host.lower())
+        for account, region in store.scopes(models.DOMAINS):
+            record = store.table(account, region, models.DOMAINS,
+                                 models.DomainNameRecord).get(host.lower())
             if record is not None:
                 return [ApiMapping(account, region, m["ApiId"], m["Stage"],
                                    m.get("ApiMappingKey") or "")
