@@ -8,18 +8,15 @@ from typing import Any
 
 from emulator import ids
 from emulator.context import RequestContext
-from emulator.services.apigatewayv2.common import (
-    EDITABLE,
-    HttpApiBase,
-    bad_request,
-    check_websocket_api,
-    snake,
-    without_none,
-)
+from emulator.services.apigatewayv2.common import EDITABLE, HttpApiBase, bad_request, without_none
 from emulator.services.apigatewayv2.models import ApiRecord, StageRecord, child_key
 
 FUNCTION_ARN = re.compile(r"^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[^/]+$")
 TAGGED = re.compile(r"^arn:aws[a-z-]*:apigateway:(?P<region>[a-z0-9-]*)::/(?P<path>.+)$")
+
+
+def snake(member: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", member).lower()
 
 
 class ApisApi(HttpApiBase):
@@ -78,7 +75,7 @@ class ApisApi(HttpApiBase):
             if value is not None:
                 record.api[key] = value
         if record.api.get("ProtocolType") == "WEBSOCKET":
-            check_websocket_api(record.api)
+            self.check_websocket_api(record.api)
             if fields.get("target"):
                 raise bad_request("Quick create (Target, RouteKey, CredentialsArn) is only "
                                   "supported for HTTP APIs")

@@ -4,7 +4,6 @@ and the deployments that auto-deploy stages take after each change."""
 from __future__ import annotations
 
 import copy
-import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -46,20 +45,6 @@ PROTOCOLS = ("HTTP", "WEBSOCKET")
 EDITABLE = ("ApiKeySelectionExpression", "CorsConfiguration", "Description",
             "DisableSchemaValidation", "DisableExecuteApiEndpoint", "IpAddressType", "Name",
             "RouteSelectionExpression", "Version")
-
-
-def check_websocket_api(fields: dict[str, Any]) -> None:
-    """AWS's 400s for a WebSocket API: a route selection expression is required, and CORS
-    is an HTTP API setting."""
-    expression = fields.get("RouteSelectionExpression")
-    if not expression:
-        raise bad_request("RouteSelectionExpression is required for WebSocket APIs")
-    if fields.get("CorsConfiguration"):
-        raise bad_request("CorsConfiguration is supported only for HTTP APIs")
-
-
-def snake(member: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", member).lower()
 
 
 class HttpApiBase(Provider):
@@ -119,13 +104,23 @@ class HttpApiBase(Provider):
         doc["ApiEndpoint"] = endpoint
         return doc
 
+    @staticmethod
+    def check_websocket_api(fields: dict[str, Any]) -> None:
+        """AWS's 400s for a WebSocket API: a route selection expression is required, and CORS
+        is an HTTP API setting."""
+        expression = fields.get("RouteSelectionExpression")
+        if not expression:
+            raise bad_request("RouteSelectionExpression is required for WebSocket APIs")
+        if fields.get("CorsConfiguration"):
+            raise bad_request("CorsConfiguration is supported only for HTTP APIs")
+
     def new_api(self, ctx: RequestContext, fields: dict[str, Any]) -> ApiRecord:
         """A stored API with ``fields`` (create and import share this)."""
         protocol = fields.get("ProtocolType") or "HTTP"
         if protocol not in PROTOCOLS:
             raise bad_request(f"Invalid protocol type {protocol}")
         if protocol == "WEBSOCKET":
-            check_websocket_api(fields)
+            self.check_websocket_api(fields)
         api_id = ids.short_id(10)
         while api_id in self.apis(ctx):
             api_id = ids.short_id(10)
@@ -178,9 +173,7 @@ __all__ = [
     "PROTOCOLS",
     "HttpApiBase",
     "bad_request",
-    "check_websocket_api",
     "invoke_host",
     "members",
-    "snake",
     "without_none",
 ]

@@ -8,7 +8,6 @@ from typing import Any
 from emulator import arns
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
-from emulator.services import paging
 from emulator.services.base import Provider, TableOf
 from emulator.services.events.models import BUSES, RULES, BusRecord, RuleRecord
 
@@ -89,9 +88,5 @@ class EventsBase(Provider, ABC):
         return [rule for rule in self.rules(account, region).values() if rule.bus == bus]
 
 
-def page(items: list[Any], token: str | None, limit: int | None) -> tuple[list[Any], str | None]:
-    return paging.page(items, token, limit or 100)
-
-
-__all__ = ["DEFAULT_BUS", "EventsBase", "bus_arn", "bus_name", "not_found", "page", "rule_arn",
+__all__ = ["DEFAULT_BUS", "EventsBase", "bus_arn", "bus_name", "not_found", "rule_arn",
            "validation"]

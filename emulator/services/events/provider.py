@@ -9,16 +9,10 @@ from typing import Any
 
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
+from emulator.services import paging
 from emulator.services.events import schedule, transform
 from emulator.services.events.archives import ArchivesApi
-from emulator.services.events.common import (
-    DEFAULT_BUS,
-    bus_arn,
-    bus_name,
-    page,
-    rule_arn,
-    validation,
-)
+from emulator.services.events.common import DEFAULT_BUS, bus_arn, bus_name, rule_arn, validation
 from emulator.services.events.models import BusRecord, RuleRecord
 from emulator.services.events.routing import RoutingApi, check_pattern
 from emulator.services.events.targets import unsupported_reason
@@ -118,7 +112,7 @@ class EventsProvider(RoutingApi, ArchivesApi):
         self.bus(ctx.account_id, ctx.region, DEFAULT_BUS)
         buses = [b for b in self.buses(ctx.account_id, ctx.region).values()
                  if not name_prefix or b.name.startswith(name_prefix)]
-        chunk, token = page(sorted(buses, key=lambda b: b.name), next_token, limit)
+        chunk, token = paging.page(sorted(buses, key=lambda b: b.name), next_token, limit or 100)
         result: dict[str, Any] = {"EventBuses": [self._bus_shape(b) for b in chunk]}
         if token:
             result["NextToken"] = token
@@ -223,7 +217,7 @@ class EventsProvider(RoutingApi, ArchivesApi):
         bus = self.require_bus(ctx, event_bus_name)
         rules = [r for r in self.rules_of(ctx.account_id, ctx.region, bus.name)
                  if not name_prefix or r.name.startswith(name_prefix)]
-        chunk, token = page(sorted(rules, key=lambda r: r.name), next_token, limit)
+        chunk, token = paging.page(sorted(rules, key=lambda r: r.name), next_token, limit or 100)
         result: dict[str, Any] = {"Rules": [self._rule_shape(r) for r in chunk]}
         if token:
             result["NextToken"] = token
@@ -275,7 +269,7 @@ class EventsProvider(RoutingApi, ArchivesApi):
         next_token: str | None = None, limit: int | None = None, **_: Any,
     ) -> dict[str, Any]:
         record = self.require_rule(ctx, rule, event_bus_name)
-        chunk, token = page(record.targets, next_token, limit)
+        chunk, token = paging.page(record.targets, next_token, limit or 100)
         result: dict[str, Any] = {"Targets": chunk}
         if token:
             result["NextToken"] = token
@@ -288,7 +282,7 @@ class EventsProvider(RoutingApi, ArchivesApi):
         bus = self.require_bus(ctx, event_bus_name)
         names = sorted(r.name for r in self.rules_of(ctx.account_id, ctx.region, bus.name)
                        if any(t.get("Arn") == target_arn for t in r.targets))
-        chunk, token = page(names, next_token, limit)
+        chunk, token = paging.page(names, next_token, limit or 100)
         result: dict[str, Any] = {"RuleNames": chunk}
         if token:
             result["NextToken"] = token
