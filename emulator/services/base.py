@@ -77,6 +77,13 @@ class ScopedTable(Generic[R]):
         return self._store.table(account, region, self._declared.name,
                                  self._declared.record_type)
 
+    def everywhere(self) -> list[tuple[str, str, R]]:
+        """(account, region, record) for every record of this table in every account and
+        region that has one (what ``resources()`` lists)."""
+        name, kind = self._declared.name, self._declared.record_type
+        return [(account, region, record) for account, region in self._store.scopes(name)
+                for record in self._store.table(account, region, name, kind).values()]
+
 
 class Provider:
     """Base of the control-plane providers.

@@ -9,7 +9,6 @@ from emulator.services.apigateway.deployments import DeploymentsApi
 from emulator.services.apigateway.documentation import DocumentationApi
 from emulator.services.apigateway.extras import ExtrasApi
 from emulator.services.apigateway.integrations import IntegrationsApi
-from emulator.services.apigateway.models import APIS, RestApiRecord
 from emulator.services.apigateway.openapi import OpenApiApi
 from emulator.services.apigateway.restapis import RestApisApi
 from emulator.services.apigateway.schemas import SchemasApi
@@ -31,12 +30,9 @@ class ApiGatewayProvider(RestApisApi, IntegrationsApi, DeploymentsApi, SchemasAp
             self._gateway.forget()
 
     def resources(self) -> dict[str, list[dict[str, Any]]]:
-        apis: list[dict[str, Any]] = []
-        for account, region in self.store.scopes(APIS):
-            table = self.store.table(account, region, APIS, RestApiRecord)
-            apis.extend({"id": r.api["id"], "name": r.api["name"], "account": account,
-                         "region": region} for r in table.values())
-        return {"rest_apis": apis}
+        return {"rest_apis": [{"id": r.api["id"], "name": r.api["name"], "account": account,
+                               "region": region}
+                              for account, region, r in self.apis.everywhere()]}
 
 
 __all__ = ["ApiGatewayProvider"]

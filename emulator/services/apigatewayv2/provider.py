@@ -13,7 +13,6 @@ from emulator.services.apigatewayv2.authorizers import AuthorizersApi
 from emulator.services.apigatewayv2.dataplane import DeployedHttpApisView, DeployedWebSocketApisView
 from emulator.services.apigatewayv2.domains import DomainsApi
 from emulator.services.apigatewayv2.integrations import IntegrationsApi
-from emulator.services.apigatewayv2.models import APIS, ApiRecord
 from emulator.services.apigatewayv2.openapi import OpenApiApi
 from emulator.services.apigatewayv2.routes import RoutesApi
 from emulator.services.apigatewayv2.stages import StagesApi
@@ -74,13 +73,9 @@ class ApiGatewayV2Provider(ApisApi, OpenApiApi, RoutesApi, IntegrationsApi, Auth
             self._websockets.forget()
 
     def resources(self) -> dict[str, list[dict[str, Any]]]:
-        apis: list[dict[str, Any]] = []
-        for account, region in self.store.scopes(APIS):
-            table = self.store.table(account, region, APIS, ApiRecord)
-            apis.extend({"id": r.api["ApiId"], "name": r.api["Name"],
-                         "protocol": r.api["ProtocolType"], "account": account,
-                         "region": region} for r in table.values())
-        return {"apis": apis}
+        return {"apis": [{"id": r.api["ApiId"], "name": r.api["Name"],
+                          "protocol": r.api["ProtocolType"], "account": account,
+                          "region": region} for account, region, r in self.apis.everywhere()]}
 
 
 __all__ = ["ApiGatewayV2Provider"]

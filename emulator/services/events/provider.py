@@ -48,12 +48,9 @@ class EventsProvider(RoutingApi, ArchivesApi):
         return self.jobs.busy()
 
     def resources(self) -> dict[str, list[dict[str, Any]]]:
-        rules = []
-        for account, region in self.store.scopes("rules"):
-            for rule in self.rules(account, region).values():
-                rules.append({"arn": rule.arn, "bus": rule.bus, "state": rule.state,
-                              "targets": len(rule.targets)})
-        return {"rules": rules}
+        return {"rules": [{"arn": rule.arn, "bus": rule.bus, "state": rule.state,
+                           "targets": len(rule.targets)}
+                          for _account, _region, rule in self.rules.everywhere()]}
 
     # -- event buses -----------------------------------------------------------------------
 

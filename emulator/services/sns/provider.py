@@ -71,12 +71,9 @@ class SnsProvider(PublishApi):
         return self.deliveries.jobs.busy()
 
     def resources(self) -> dict[str, list[dict[str, Any]]]:
-        listed = []
-        for account, region in self.store.scopes("topics"):
-            for topic in self.topics(account, region).values():
-                listed.append({"arn": topic.arn, "name": topic.name, "fifo": topic.fifo,
-                               "subscriptions": len(self.subscriptions_of(topic))})
-        return {"topics": listed}
+        return {"topics": [{"arn": topic.arn, "name": topic.name, "fifo": topic.fifo,
+                            "subscriptions": len(self.subscriptions_of(topic))}
+                           for _account, _region, topic in self.topics.everywhere()]}
 
     # -- topics ----------------------------------------------------------------------------
 

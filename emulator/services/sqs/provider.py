@@ -59,15 +59,9 @@ def _check_text(name: str, values: Mapping[str, str] | Sequence[str]) -> None:
 class SqsProvider(MessagesApi):
     service_name = "sqs"
 
-    _port: QueuePort | None = None
-
     def port(self, name: str) -> object | None:
         """``queues``: send to and poll queues by ARN, for event sources and integrations."""
-        if name == "queues":
-            if self._port is None:
-                self._port = QueuePort(self)
-            return self._port
-        return None
+        return QueuePort(self) if name == "queues" else None
 
     def reset(self) -> None:
         super().reset()

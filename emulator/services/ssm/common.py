@@ -12,11 +12,11 @@ from emulator.config import Settings
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.ports import Ports
-from emulator.services.base import Provider
+from emulator.services.base import Provider, TableOf
 from emulator.services.ssm import names
 from emulator.services.ssm.models import PARAMETERS, ParameterRecord, VersionRecord
 from emulator.services.ssm.secure import SecureValues
-from emulator.store import ServiceStore, Table
+from emulator.store import ServiceStore
 
 DEFAULT_KEY = "alias/aws/ssm"
 
@@ -50,8 +50,7 @@ class SsmBase(Provider):
         folder = settings.state_dir / "ssm" if settings.state_dir is not None else None
         self.secure = SecureValues(folder)
 
-    def parameters(self, ctx: RequestContext) -> Table[ParameterRecord]:
-        return self.table(ctx, PARAMETERS, ParameterRecord)
+    parameters = TableOf(PARAMETERS, ParameterRecord)
 
     def parameter(self, ctx: RequestContext, name: str) -> ParameterRecord:
         """The parameter called ``name``; ParameterNotFound (with AWS's empty message)."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from emulator.services.ssm.labels import LabelsApi
-from emulator.services.ssm.models import PARAMETERS, ParameterRecord
 from emulator.services.ssm.parameters import ParametersApi
 from emulator.services.ssm.queries import QueriesApi
 from emulator.services.ssm.tags import TagsApi
@@ -22,14 +21,10 @@ class SsmProvider(ParametersApi, QueriesApi, LabelsApi, TagsApi):
 
     def resources(self) -> dict[str, list[dict[str, Any]]]:
         """Parameters by name, type and version (never their values)."""
-        found: list[dict[str, Any]] = []
-        for account, region in self.store.scopes(PARAMETERS):
-            for record in self.store.table(account, region, PARAMETERS,
-                                           ParameterRecord).values():
-                found.append({"name": record.name, "type": record.latest.type,
-                              "version": record.latest.version, "account": account,
-                              "region": region})
-        return {"parameters": found}
+        return {"parameters": [{"name": record.name, "type": record.latest.type,
+                                "version": record.latest.version, "account": account,
+                                "region": region}
+                               for account, region, record in self.parameters.everywhere()]}
 
 
 __all__ = ["SsmProvider"]

@@ -13,7 +13,6 @@ from typing import Any
 from emulator.services.stepfunctions.activities import ActivitiesApi
 from emulator.services.stepfunctions.executions import ExecutionsApi
 from emulator.services.stepfunctions.machines import MachinesApi
-from emulator.services.stepfunctions.models import ExecutionRecord
 from emulator.services.stepfunctions.nested import ExecutionsPort
 from emulator.services.stepfunctions.tags import TagsApi
 from emulator.services.stepfunctions.test_state import TestStateApi
@@ -56,19 +55,14 @@ class StepFunctionsProvider(MachinesApi, VersionsApi, ExecutionsApi, ActivitiesA
                 if not task.done() and (execution.threads == 0 or execution.busy)]
 
     def resources(self) -> dict[str, list[dict[str, Any]]]:
-        machines: list[dict[str, Any]] = []
-        executions: list[dict[str, Any]] = []
-        for account, region in self.store.scopes("machines"):
-            for record in self._machines(account, region).values():
-                machines.append({"arn": record.arn, "name": record.name, "type": record.type})
-        for account, region in self.store.scopes("executions"):
-            for item in self.store.table(account, region, "executions",
-                                         ExecutionRecord).values():
-                executions.append({"arn": item.arn, "status": item.status})
-        activities = [{"arn": record.arn, "name": record.name}
-                      for account, region in self.store.scopes("activities")
-                      for record in self._activities(account, region).values()]
-        return {"stateMachines": machines, "executions": executions, "activities": activities}
+        return {
+            "stateMachines": [{"arn": m.arn, "name": m.name, "type": m.type}
+                              for _account, _region, m in self._machines.everywhere()],
+            "executions": [{"arn": e.arn, "status": e.status}
+                           for _account, _region, e in self._executions.everywhere()],
+            "activities": [{"arn": a.arn, "name": a.name}
+                           for _account, _region, a in self._activities.everywhere()],
+        }
 
 
 __all__ = ["StepFunctionsProvider"]

@@ -82,7 +82,6 @@ class XrayBase(Provider):
             journal.replay(self.collector)
         self._samplers: dict[tuple[str, str], sampling.Sampler] = {}
         self._rules: dict[tuple[str, str], tuple[int, list[sampling.Rule]]] = {}
-        self._port: object | None = None
 
     @property
     def daemon(self) -> Daemon | None:

@@ -25,12 +25,8 @@ class XrayProvider(TracesApi, GroupsApi, SamplingRulesApi):
 
     def port(self, name: str) -> object | None:
         if name == "segments":
-            if self._port is None:
-                self._port = SegmentsPort(self)
-            return self._port
-        if name == "traces":
-            return TraceListing(self.collector)
-        return None
+            return SegmentsPort(self)
+        return TraceListing(self.collector) if name == "traces" else None
 
     def reset(self) -> None:
         super().reset()
