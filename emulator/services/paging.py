@@ -67,11 +67,13 @@ def page(items: Sequence[T], token: str | None, size: int, *, tokens: Tokens = D
 
 def answer(member: str, items: Sequence[T], token: str | None, size: int, *,
            token_member: str = "NextToken", tokens: Tokens = DIGITS,
-           invalid: Callable[[str], ServiceError] | None = None) -> dict[str, Any]:
-    """A List operation's answer: the page under ``member`` and, unless it is the last, the
-    next page's token under ``token_member`` (``NextToken``, ``nextToken``, ``position``...)."""
+           invalid: Callable[[str], ServiceError] | None = None,
+           shape: Callable[[T], Any] | None = None) -> dict[str, Any]:
+    """A List operation's answer: the page under ``member`` (each item through ``shape``)
+    and, unless it is the last, the next page's token under ``token_member`` (``NextToken``,
+    ``nextToken``, ``NextMarker``, ``position``...)."""
     chunk, following = page(items, token, size, tokens=tokens, invalid=invalid)
-    result: dict[str, Any] = {member: chunk}
+    result: dict[str, Any] = {member: [shape(item) for item in chunk] if shape else chunk}
     if following is not None:
         result[token_member] = following
     return result

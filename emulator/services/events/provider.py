@@ -109,11 +109,8 @@ class EventsProvider(RoutingApi, ArchivesApi):
         self.bus(ctx.account_id, ctx.region, DEFAULT_BUS)
         buses = [b for b in self.buses(ctx.account_id, ctx.region).values()
                  if not name_prefix or b.name.startswith(name_prefix)]
-        chunk, token = paging.page(sorted(buses, key=lambda b: b.name), next_token, limit or 100)
-        result: dict[str, Any] = {"EventBuses": [self._bus_shape(b) for b in chunk]}
-        if token:
-            result["NextToken"] = token
-        return result
+        return paging.answer("EventBuses", sorted(buses, key=lambda b: b.name), next_token,
+                             limit or 100, shape=self._bus_shape)
 
     # -- rules -----------------------------------------------------------------------------
 
@@ -214,11 +211,8 @@ class EventsProvider(RoutingApi, ArchivesApi):
         bus = self.require_bus(ctx, event_bus_name)
         rules = [r for r in self.rules_of(ctx.account_id, ctx.region, bus.name)
                  if not name_prefix or r.name.startswith(name_prefix)]
-        chunk, token = paging.page(sorted(rules, key=lambda r: r.name), next_token, limit or 100)
-        result: dict[str, Any] = {"Rules": [self._rule_shape(r) for r in chunk]}
-        if token:
-            result["NextToken"] = token
-        return result
+        return paging.answer("Rules", sorted(rules, key=lambda r: r.name), next_token,
+                             limit or 100, shape=self._rule_shape)
 
     # -- targets ---------------------------------------------------------------------------
 

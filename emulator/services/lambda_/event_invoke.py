@@ -13,6 +13,7 @@ from pydantic import Field
 from emulator.context import RequestContext
 from emulator.runtime.destinations import DESTINATION_SERVICES, service_of
 from emulator.runtime.event_queue import AsyncConfig
+from emulator.services import paging
 from emulator.services.lambda_.common import LambdaBase
 from emulator.services.lambda_.names import (
     Scope,
@@ -154,13 +155,9 @@ class EventInvokeApi(LambdaBase):
         name, _qualifier = split_function_name(function_name)
         self.latest(scope, name)
         records = [r for r in self._configs(scope).values() if r.function_name == name]
-        start = int(marker) if marker and marker.isdigit() else 0
-        size = max_items or 50
-        result: dict[str, Any] = {"FunctionEventInvokeConfigs": [
-            self._config_shape(scope, r) for r in records[start:start + size]]}
-        if start + size < len(records):
-            result["NextMarker"] = str(start + size)
-        return result
+        return paging.answer("FunctionEventInvokeConfigs", records, marker, max_items or 50,
+                             token_member="NextMarker",
+                             shape=lambda r: self._config_shape(scope, r))
 
     def async_config(self, scope: Scope, name: str, qualifier: str,
                      dead_letter: str | None) -> AsyncConfig:

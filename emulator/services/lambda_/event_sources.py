@@ -21,6 +21,7 @@ from emulator import arns
 from emulator.context import RequestContext
 from emulator.event_patterns import Pattern, PatternError, compile_pattern
 from emulator.runtime.event_sources import EventSources, SqsSource
+from emulator.services import paging
 from emulator.services.lambda_.common import LambdaBase
 from emulator.services.lambda_.names import (
     Scope,
@@ -357,13 +358,9 @@ class EventSourceMappingsApi(LambdaBase):
             and (name is None or (r.function_name == name
                                   and (qualifier is None or r.qualifier == qualifier)))
         ]
-        start = int(marker) if marker and marker.isdigit() else 0
-        size = max_items or 100
-        result: dict[str, Any] = {
-            "EventSourceMappings": [self._shape(r) for r in records[start:start + size]]}
-        if start + size < len(records):
-            result["NextMarker"] = str(start + size)
-        return result
+        return paging.answer("EventSourceMappings", records, marker, max_items or 100,
+                             token_member="NextMarker",
+                             shape=lambda r: self._shape(r))
 
     # -- lifecycle -----------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from emulator import arns
 from emulator.context import RequestContext
+from emulator.services import paging
 from emulator.services.lambda_ import settings as checks
 from emulator.services.lambda_.common import LambdaBase
 from emulator.services.lambda_.models import HOT_RELOAD_BUCKET, CodeRef, FunctionRecord
@@ -161,13 +162,9 @@ class FunctionsApi(LambdaBase):
                     version for key, version in tables.versions.items()
                     if key.startswith(f"{record.name}:")
                 )
-        start = int(marker) if marker and marker.isdigit() else 0
-        size = max_items or 50
-        page = records[start:start + size]
-        result: dict[str, Any] = {"Functions": [self.configuration(scope, r) for r in page]}
-        if start + size < len(records):
-            result["NextMarker"] = str(start + size)
-        return result
+        return paging.answer("Functions", records, marker, max_items or 50,
+                             token_member="NextMarker",
+                             shape=lambda r: self.configuration(scope, r))
 
     def delete_function(
         self, ctx: RequestContext, *, function_name: str, qualifier: str | None = None, **_: Any

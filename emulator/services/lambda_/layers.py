@@ -8,6 +8,7 @@ from typing import Any
 
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
+from emulator.services import paging
 from emulator.services.lambda_.common import LambdaBase
 from emulator.services.lambda_.models import HOT_RELOAD_BUCKET, LayerVersionRecord
 from emulator.services.lambda_.names import Scope, invalid_parameter, layer_arn, scope_of, timestamp
@@ -135,13 +136,9 @@ class LayersApi(LambdaBase):
         records = sorted(self._matching(scope, name, compatible_runtime,
                                         compatible_architecture),
                          key=lambda r: r.version, reverse=True)
-        start = int(marker) if marker and marker.isdigit() else 0
-        size = max_items or 50
-        result: dict[str, Any] = {"LayerVersions": [
-            self._layer_shape(scope, r, ctx.endpoint_url) for r in records[start:start + size]]}
-        if start + size < len(records):
-            result["NextMarker"] = str(start + size)
-        return result
+        return paging.answer("LayerVersions", records, marker, max_items or 50,
+                             token_member="NextMarker",
+                             shape=lambda r: self._layer_shape(scope, r, ctx.endpoint_url))
 
     def list_layers(self, ctx: RequestContext, *, compatible_runtime: str | None = None,
                     compatible_architecture: str | None = None, marker: str | None = None,
@@ -157,12 +154,8 @@ class LayersApi(LambdaBase):
             version.pop("LayerArn", None)
             layers.append({"LayerName": name, "LayerArn": layer_arn(scope, name),
                            "LatestMatchingVersion": version})
-        start = int(marker) if marker and marker.isdigit() else 0
-        size = max_items or 50
-        result: dict[str, Any] = {"Layers": layers[start:start + size]}
-        if start + size < len(layers):
-            result["NextMarker"] = str(start + size)
-        return result
+        return paging.answer("Layers", layers, marker, max_items or 50,
+                             token_member="NextMarker")
 
 
 __all__ = ["LayersApi"]

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from emulator.context import RequestContext
+from emulator.services import paging
 from emulator.services.lambda_.common import LambdaBase
 from emulator.services.lambda_.models import AliasRecord
 from emulator.services.lambda_.names import (
@@ -48,14 +49,9 @@ class VersionsApi(LambdaBase):
         versions = [v for key, v in self.tables(scope).versions.items()
                     if key.startswith(f"{name}:")]
         records.extend(sorted(versions, key=lambda v: int(v.version)))
-        start = int(marker) if marker and marker.isdigit() else 0
-        size = max_items or 50
-        result: dict[str, Any] = {
-            "Versions": [self.configuration(scope, r) for r in records[start:start + size]]
-        }
-        if start + size < len(records):
-            result["NextMarker"] = str(start + size)
-        return result
+        return paging.answer("Versions", records, marker, max_items or 50,
+                             token_member="NextMarker",
+                             shape=lambda r: self.configuration(scope, r))
 
     # -- aliases ---------------------------------------------------------------------------
 
@@ -170,14 +166,9 @@ class VersionsApi(LambdaBase):
         aliases = [a for a in self.tables(scope).aliases.values()
                    if a.function_name == function
                    and (function_version is None or a.function_version == function_version)]
-        start = int(marker) if marker and marker.isdigit() else 0
-        size = max_items or 50
-        result: dict[str, Any] = {
-            "Aliases": [self._alias_shape(scope, a) for a in aliases[start:start + size]]
-        }
-        if start + size < len(aliases):
-            result["NextMarker"] = str(start + size)
-        return result
+        return paging.answer("Aliases", aliases, marker, max_items or 50,
+                             token_member="NextMarker",
+                             shape=lambda a: self._alias_shape(scope, a))
 
 
 
