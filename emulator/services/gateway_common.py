@@ -1,21 +1,29 @@
 """What the API Gateway providers, REST APIs (apigateway) and HTTP and WebSocket APIs
-(apigatewayv2), share: their BadRequestException, dropping unset members, and finding the
-account and region an API lives in."""
+(apigatewayv2), share: their BadRequestException, stage records, dropping unset members,
+and finding the account and region an API lives in."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from emulator.errors import ServiceError
+from emulator.store import Record
 
 if TYPE_CHECKING:
-    from emulator.store import Record, ServiceStore
+    from emulator.store import ServiceStore
 
 R = TypeVar("R", bound="Record")
 
 
 def bad_request(message: str) -> ServiceError:
     return ServiceError("BadRequestException", message)
+
+
+class StageRecord(Record):
+    """A stage of a REST, HTTP or WebSocket API, in its API's own Stage shape."""
+
+    api_id: str
+    stage: dict[str, Any]  # the Stage shape
 
 
 def without_none(doc: dict[str, Any]) -> dict[str, Any]:
@@ -44,4 +52,4 @@ class ApiHomes(Generic[R]):
         return None
 
 
-__all__ = ["ApiHomes", "bad_request", "without_none"]
+__all__ = ["ApiHomes", "StageRecord", "bad_request", "without_none"]

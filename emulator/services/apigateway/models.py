@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import Field
 
+from emulator.services.gateway_common import StageRecord
 from emulator.store import Record
 
 APIS = "restapis"  # key: api id
@@ -51,11 +52,6 @@ class DeploymentRecord(Record):
     api_id: str
     deployment: dict[str, Any]  # the Deployment shape
     snapshot: Snapshot
-
-
-class StageRecord(Record):
-    api_id: str
-    stage: dict[str, Any]  # the Stage shape
 
 
 class ApiKeyRecord(Record):

@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import Field
 
+from emulator.services.gateway_common import StageRecord
 from emulator.store import Record
 
 APIS = "apis"  # key: api id
@@ -46,11 +47,6 @@ class DeploymentRecord(Record):
     api_id: str
     deployment: dict[str, Any]  # the Deployment shape
     snapshot: Snapshot
-
-
-class StageRecord(Record):
-    api_id: str
-    stage: dict[str, Any]  # the Stage shape
 
 
 class DomainNameRecord(Record):

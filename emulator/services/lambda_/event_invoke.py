@@ -84,33 +84,29 @@ class EventInvokeApi(LambdaBase):
         self._configs(scope).put(f"{record.function_name}:{record.qualifier}", record)
         return self._config_shape(scope, record)
 
-    def put_function_event_invoke_config(
-            self, ctx: RequestContext, *, function_name: str, qualifier: str | None = None,
-            maximum_retry_attempts: int | None = None,
-            maximum_event_age_in_seconds: int | None = None,
-            destination_config: dict[str, Any] | None = None, **_: Any) -> dict[str, Any]:
-        scope = scope_of(ctx)
-        name, qualifier = self._config_target(scope, function_name, qualifier)
-        record = EventInvokeConfigRecord(
-            function_name=name, qualifier=qualifier,
-            maximum_retry_attempts=maximum_retry_attempts,
-            maximum_event_age=maximum_event_age_in_seconds,
-            destinations=_destinations(destination_config), last_modified=0.0,
-        )
-        return self._store_config(scope, record)
+    def put_function_event_invoke_config(self, ctx: RequestContext, **config: Any
+                                         ) -> dict[str, Any]:
+        """Replace the configuration: what is not given is unset."""
+        return self._write_config(ctx, replace=True, **config)
 
-    def update_function_event_invoke_config(
-            self, ctx: RequestContext, *, function_name: str, qualifier: str | None = None,
-            maximum_retry_attempts: int | None = None,
-            maximum_event_age_in_seconds: int | None = None,
-            destination_config: dict[str, Any] | None = None, **_: Any) -> dict[str, Any]:
+    def update_function_event_invoke_config(self, ctx: RequestContext, **config: Any
+                                            ) -> dict[str, Any]:
+        """Change what is given, keep the rest (a destination given as {} is removed)."""
+        return self._write_config(ctx, replace=False, **config)
+
+    def _write_config(self, ctx: RequestContext, *, replace: bool, function_name: str,
+                      qualifier: str | None = None, maximum_retry_attempts: int | None = None,
+                      maximum_event_age_in_seconds: int | None = None,
+                      destination_config: dict[str, Any] | None = None, **_: Any
+                      ) -> dict[str, Any]:
         scope = scope_of(ctx)
         name, qualifier = self._config_target(scope, function_name, qualifier)
-        record = self._configs(scope).get(f"{name}:{qualifier}") or EventInvokeConfigRecord(
-            function_name=name, qualifier=qualifier, last_modified=0.0)
-        if maximum_retry_attempts is not None:
+        stored = None if replace else self._configs(scope).get(f"{name}:{qualifier}")
+        record = stored or EventInvokeConfigRecord(function_name=name, qualifier=qualifier,
+                                                   last_modified=0.0)
+        if replace or maximum_retry_attempts is not None:
             record.maximum_retry_attempts = maximum_retry_attempts
-        if maximum_event_age_in_seconds is not None:
+        if replace or maximum_event_age_in_seconds is not None:
             record.maximum_event_age = maximum_event_age_in_seconds
         if destination_config is not None:
             changed = _destinations(destination_config)
