@@ -26,6 +26,11 @@ class StageRecord(Record):
     stage: dict[str, Any]  # the Stage shape
 
 
+def child_key(api_id: str, child: str) -> str:
+    """The key of an API's stage or deployment in its table: ``{apiId}/{name or id}``."""
+    return f"{api_id}/{child}"
+
+
 def without_none(doc: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in doc.items() if value is not None}
 
@@ -52,4 +57,4 @@ class ApiHomes(Generic[R]):
         return None
 
 
-__all__ = ["ApiHomes", "StageRecord", "bad_request", "without_none"]
+__all__ = ["ApiHomes", "StageRecord", "bad_request", "child_key", "without_none"]

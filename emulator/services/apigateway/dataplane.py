@@ -24,19 +24,19 @@ class DeployedApisView:
             return None
         store = self._store
         stage = store.table(*home, models.STAGES, models.StageRecord).get(
-            models.stage_key(api_id, stage_name))
+            models.child_key(api_id, stage_name))
         if stage is None:
             return None
         deployments = store.table(*home, models.DEPLOYMENTS, models.DeploymentRecord)
         deployment_id = str(stage.stage.get("deploymentId", ""))
-        deployment = deployments.get(models.deployment_key(api_id, deployment_id))
+        deployment = deployments.get(models.child_key(api_id, deployment_id))
         if deployment is None:
             return None
         deployed = DeployedStage(account=home[0], region=home[1], api_id=api_id,
                                  stage=stage.stage, deployment_id=deployment_id,
                                  snapshot=deployment.snapshot)
         canary_id = (stage.stage.get("canarySettings") or {}).get("deploymentId")
-        canary = deployments.get(models.deployment_key(api_id, canary_id)) if canary_id else None
+        canary = deployments.get(models.child_key(api_id, canary_id)) if canary_id else None
         if canary is not None:
             deployed.canary_deployment_id = canary_id
             deployed.canary_snapshot = canary.snapshot

@@ -14,8 +14,7 @@ from emulator.services.apigateway.models import (
     RestApiRecord,
     Snapshot,
     StageRecord,
-    deployment_key,
-    stage_key,
+    child_key,
 )
 
 STAGE_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,128}$")
@@ -137,7 +136,7 @@ class DeploymentsApi(ApiGatewayBase):
                 raise bad_request("No integration defined for method")
         if stage_name is not None and not STAGE_NAME.match(stage_name):
             raise bad_request("Stage name only allows a-zA-Z0-9_")
-        stage = self.stages(ctx).get(stage_key(rest_api_id, stage_name or ""))
+        stage = self.stages(ctx).get(child_key(rest_api_id, stage_name or ""))
         if canary_settings is not None and stage is None:
             raise bad_request("Invalid stage identifier specified")
         deployment = without_none({
@@ -145,7 +144,7 @@ class DeploymentsApi(ApiGatewayBase):
             "createdDate": int(self.clock.now()), "apiSummary": api_summary(record),
         })
         self.deployments(ctx).put(
-            deployment_key(rest_api_id, deployment["id"]),
+            child_key(rest_api_id, deployment["id"]),
             DeploymentRecord(api_id=rest_api_id, deployment=deployment,
                              snapshot=snapshot_of(record)))
         if stage_name:
@@ -168,14 +167,14 @@ class DeploymentsApi(ApiGatewayBase):
             if tracing_enabled is not None:
                 doc["tracingEnabled"] = tracing_enabled
             doc["lastUpdatedDate"] = int(self.clock.now())
-            self.stages(ctx).put(stage_key(rest_api_id, stage_name),
+            self.stages(ctx).put(child_key(rest_api_id, stage_name),
                                  StageRecord(api_id=rest_api_id, stage=doc))
         return deployment
 
     def _deployment(self, ctx: RequestContext, api_id: str, deployment_id: str
                     ) -> DeploymentRecord:
         self.api_record(ctx, api_id)
-        record = self.deployments(ctx).get(deployment_key(api_id, deployment_id))
+        record = self.deployments(ctx).get(child_key(api_id, deployment_id))
         if record is None:
             raise self.not_found("Invalid Deployment identifier specified")
         return record
@@ -200,7 +199,7 @@ class DeploymentsApi(ApiGatewayBase):
         record = self._deployment(ctx, rest_api_id, deployment_id)
         patch.apply(record.deployment, patch_operations,
                     {"/description": patch.Path(removable=True)})
-        self.deployments(ctx).put(deployment_key(rest_api_id, deployment_id), record)
+        self.deployments(ctx).put(child_key(rest_api_id, deployment_id), record)
         return record.deployment
 
     def delete_deployment(self, ctx: RequestContext, *, rest_api_id: str, deployment_id: str,
@@ -212,7 +211,7 @@ class DeploymentsApi(ApiGatewayBase):
                     stage.stage.get("deploymentId"), canary):
                 raise bad_request(
                     "Active stages pointing to this deployment must be moved or deleted")
-        self.deployments(ctx).delete(deployment_key(rest_api_id, deployment_id))
+        self.deployments(ctx).delete(child_key(rest_api_id, deployment_id))
 
     # -- stages -----------------------------------------------------------------------------
 
@@ -243,7 +242,7 @@ class DeploymentsApi(ApiGatewayBase):
         self._deployment(ctx, rest_api_id, deployment_id)
         if not STAGE_NAME.match(stage_name):
             raise bad_request("Stage name only allows a-zA-Z0-9_")
-        if stage_key(rest_api_id, stage_name) in self.stages(ctx):
+        if child_key(rest_api_id, stage_name) in self.stages(ctx):
             raise self.conflict("Stage already exists")
         doc = self._new_stage(stage_name)
         doc["deploymentId"] = deployment_id
@@ -255,13 +254,13 @@ class DeploymentsApi(ApiGatewayBase):
             doc["canarySettings"] = dict(canary_settings)
         if cache_cluster_enabled is not None or cache_cluster_size is not None:
             self._set_cache(doc, bool(cache_cluster_enabled), cache_cluster_size)
-        self.stages(ctx).put(stage_key(rest_api_id, stage_name),
+        self.stages(ctx).put(child_key(rest_api_id, stage_name),
                              StageRecord(api_id=rest_api_id, stage=doc))
         return doc
 
     def stage_record(self, ctx: RequestContext, api_id: str, stage_name: str) -> StageRecord:
         self.api_record(ctx, api_id)
-        record = self.stages(ctx).get(stage_key(api_id, stage_name))
+        record = self.stages(ctx).get(child_key(api_id, stage_name))
         if record is None:
             raise self.not_found("Invalid Stage identifier specified")
         return record
@@ -299,13 +298,13 @@ class DeploymentsApi(ApiGatewayBase):
             self.flush_stage(ctx, rest_api_id, stage_name)
         doc["lastUpdatedDate"] = int(self.clock.now())
         record.stage = doc
-        self.stages(ctx).put(stage_key(rest_api_id, stage_name), record)
+        self.stages(ctx).put(child_key(rest_api_id, stage_name), record)
         return doc
 
     def delete_stage(self, ctx: RequestContext, *, rest_api_id: str, stage_name: str,
                      **_: Any) -> None:
         self.stage_record(ctx, rest_api_id, stage_name)
-        self.stages(ctx).delete(stage_key(rest_api_id, stage_name))
+        self.stages(ctx).delete(child_key(rest_api_id, stage_name))
         self.flush_stage(ctx, rest_api_id, stage_name)
         self.flush_authorizers(ctx, rest_api_id, stage_name)
 

@@ -16,7 +16,7 @@ from emulator.services.apigateway.models import (
     ApiKeyRecord,
     DomainNameRecord,
     UsagePlanRecord,
-    stage_key,
+    child_key,
 )
 
 API_KEY_PATHS = {"/name": patch.Path(), "/description": patch.Path(removable=True),
@@ -152,7 +152,7 @@ class ExtrasApi(ApiGatewayBase):
                           quota: dict[str, Any] | None = None,
                           tags: dict[str, str] | None = None, **_: Any) -> dict[str, Any]:
         for stage in api_stages or []:
-            if stage_key(str(stage.get("apiId")), str(stage.get("stage"))) \
+            if child_key(str(stage.get("apiId")), str(stage.get("stage"))) \
                     not in self.stages(ctx):
                 raise bad_request("Invalid stage identifier specified")
         plan = without_none({"id": ids.short_id(6), "name": name, "description": description,
@@ -341,7 +341,7 @@ class ExtrasApi(ApiGatewayBase):
         key = base_path or "(none)"
         if key in record.mappings:
             raise self.conflict("Base path already exists for this domain name")
-        if stage is not None and stage_key(rest_api_id, stage) not in self.stages(ctx):
+        if stage is not None and child_key(rest_api_id, stage) not in self.stages(ctx):
             raise bad_request("Invalid stage identifier specified")
         mapping = without_none({"basePath": key, "restApiId": rest_api_id, "stage": stage})
         record.mappings[key] = mapping
@@ -392,10 +392,10 @@ class ExtrasApi(ApiGatewayBase):
             api = self.api_record(ctx, parts[1])
             return api.api, lambda: self.save_api(ctx, api)
         if len(parts) == 4 and parts[0] == "restapis" and parts[2] == "stages":
-            stage = self.stages(ctx).get(stage_key(parts[1], parts[3]))
+            stage = self.stages(ctx).get(child_key(parts[1], parts[3]))
             if stage is not None:
                 return stage.stage, lambda: self.stages(ctx).put(
-                    stage_key(parts[1], parts[3]), stage)
+                    child_key(parts[1], parts[3]), stage)
         if len(parts) == 2 and parts[0] == "apikeys":
             key = self._api_key(ctx, parts[1])
             return key.key, lambda: self.api_keys(ctx).put(parts[1], key)

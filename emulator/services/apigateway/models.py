@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import Field
 
-from emulator.services.gateway_common import StageRecord
+from emulator.services.gateway_common import StageRecord, child_key
 from emulator.store import Record
 
 APIS = "restapis"  # key: api id
@@ -76,14 +76,6 @@ class ClientCertificateRecord(Record):
     certificate: dict[str, Any]
 
 
-def deployment_key(api_id: str, deployment_id: str) -> str:
-    return f"{api_id}/{deployment_id}"
-
-
-def stage_key(api_id: str, stage_name: str) -> str:
-    return f"{api_id}/{stage_name}"
-
-
 __all__ = [
     "ACCOUNT",
     "APIS",
@@ -102,6 +94,5 @@ __all__ = [
     "Snapshot",
     "StageRecord",
     "UsagePlanRecord",
-    "deployment_key",
-    "stage_key",
+    "child_key",
 ]

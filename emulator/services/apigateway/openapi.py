@@ -21,7 +21,7 @@ from emulator.services.apigateway.common import (
 from emulator.services.apigateway.deployments import snapshot_of
 from emulator.services.apigateway.documentation import exported_documentation
 from emulator.services.apigateway.integrations import check_integration
-from emulator.services.apigateway.models import RestApiRecord, Snapshot, deployment_key
+from emulator.services.apigateway.models import RestApiRecord, Snapshot, child_key
 from emulator.services.apigateway.restapis import child_path, new_api
 
 X = "x-amazon-apigateway-"
@@ -301,7 +301,7 @@ class OpenApiApi(ApiGatewayBase):
         if stage is None:
             raise self.not_found("Invalid Stage identifier specified")
         deployment = self.deployments(ctx).get(
-            deployment_key(rest_api_id, str(stage.stage.get("deploymentId"))))
+            child_key(rest_api_id, str(stage.stage.get("deploymentId"))))
         snapshot = deployment.snapshot if deployment else snapshot_of(record)
         if export_type not in ("oas30", "swagger"):
             raise bad_request(f"Invalid export type specified: {export_type}")

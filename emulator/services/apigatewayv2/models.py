@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import Field
 
-from emulator.services.gateway_common import StageRecord
+from emulator.services.gateway_common import StageRecord, child_key
 from emulator.store import Record
 
 APIS = "apis"  # key: api id
@@ -52,10 +52,6 @@ class DeploymentRecord(Record):
 class DomainNameRecord(Record):
     domain: dict[str, Any]  # the DomainName shape
     mappings: dict[str, dict[str, Any]] = Field(default_factory=dict)  # id -> ApiMapping
-
-
-def child_key(api_id: str, child: str) -> str:
-    return f"{api_id}/{child}"
 
 
 __all__ = [
