@@ -201,6 +201,7 @@ READS: dict[str, tuple[str, dict[str, Any]]] = {
     "s3": ("list_buckets", {}),
     "kinesis": ("list_streams", {}),
     "dynamodbstreams": ("list_streams", {}),
+    "ssm": ("describe_parameters", {}),
 }
 
 

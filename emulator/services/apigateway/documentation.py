@@ -17,13 +17,7 @@ import yaml  # type: ignore[import-untyped]
 from emulator import ids
 from emulator.context import RequestContext
 from emulator.services.apigateway import patch
-from emulator.services.apigateway.common import (
-    ApiGatewayBase,
-    bad_request,
-    conflict,
-    not_found,
-    page,
-)
+from emulator.services.apigateway.common import ApiGatewayBase, bad_request
 from emulator.services.apigateway.models import RestApiRecord
 
 # The location fields each type takes, besides ``type``.
@@ -93,13 +87,13 @@ class DocumentationApi(ApiGatewayBase):
     def _part(self, record: RestApiRecord, part_id: str) -> dict[str, Any]:
         part = record.documentation_parts.get(part_id)
         if part is None:
-            raise not_found("Invalid Documentation part identifier specified")
+            raise self.not_found("Invalid Documentation part identifier specified")
         return part
 
     def _claim(self, record: RestApiRecord, location: dict[str, str]) -> None:
         key = _key(location)
         if any(_key(p["location"]) == key for p in record.documentation_parts.values()):
-            raise conflict("Documentation part already exists for the given location")
+            raise self.conflict("Documentation part already exists for the given location")
 
     # -- parts -------------------------------------------------------------------------------
 
@@ -127,12 +121,12 @@ class DocumentationApi(ApiGatewayBase):
                                 **_: Any) -> dict[str, Any]:
         record = self.api_record(ctx, rest_api_id)
         if location_status == "UNDOCUMENTED":
-            return page([], position, limit)  # only documented entities are kept as parts
+            return self.page([], position, limit)  # only documented entities are kept as parts
         found = [p for p in record.documentation_parts.values()
                  if (type is None or p["location"]["type"] == type)
                  and (path is None or p["location"].get("path") == path)
                  and (name_query is None or name_query in p["location"].get("name", ""))]
-        return page([self.copy(p) for p in found], position, limit)
+        return self.page([self.copy(p) for p in found], position, limit)
 
     def update_documentation_part(self, ctx: RequestContext, *, rest_api_id: str,
                                   documentation_part_id: str,
@@ -203,7 +197,7 @@ class DocumentationApi(ApiGatewayBase):
     def _version(self, record: RestApiRecord, version: str) -> dict[str, Any]:
         found = record.documentation_versions.get(version)
         if found is None:
-            raise not_found("Invalid Documentation version specified")
+            raise self.not_found("Invalid Documentation version specified")
         return found
 
     @staticmethod
@@ -216,12 +210,12 @@ class DocumentationApi(ApiGatewayBase):
                                      ) -> dict[str, Any]:
         record = self.api_record(ctx, rest_api_id)
         if documentation_version in record.documentation_versions:
-            raise conflict("Documentation version already exists")
+            raise self.conflict("Documentation version already exists")
         stage = None
         if stage_name is not None:
             stage = self.stages(ctx).get(f"{rest_api_id}/{stage_name}")
             if stage is None:
-                raise not_found("Invalid Stage identifier specified")
+                raise self.not_found("Invalid Stage identifier specified")
         version: dict[str, Any] = {"version": documentation_version,
                                    "createdDate": self.clock.now()}
         if description is not None:
@@ -244,7 +238,7 @@ class DocumentationApi(ApiGatewayBase):
                                    **_: Any) -> dict[str, Any]:
         record = self.api_record(ctx, rest_api_id)
         items = sorted(record.documentation_versions.values(), key=lambda v: v["createdDate"])
-        return page([self._version_shape(v) for v in items], position, limit)
+        return self.page([self._version_shape(v) for v in items], position, limit)
 
     def update_documentation_version(self, ctx: RequestContext, *, rest_api_id: str,
                                      documentation_version: str,
