@@ -13,13 +13,11 @@ from emulator.asl.paths import (
     Evaluator,
     Path,
     Reference,
-    TemplateError,
     compile_path,
     compile_reference,
     compile_reference_path,
-    compile_template,
-    compile_value_expression,
 )
+from emulator.asl.templates import TemplateError, compile_template, compile_value_expression
 from emulator.asl.variables import RESERVED
 
 _VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

@@ -1,4 +1,4 @@
-"""JSONPath in the States Language: paths, reference paths, ResultPath and payload templates.
+"""JSONPath in the States Language: paths, reference paths and ResultPath.
 
 Every path is compiled once, at load time, with jsonpath-ng. Paths made only of field names and
 single indexes ("definite" paths, which include every reference path) are walked directly; any
@@ -237,87 +237,7 @@ def apply_result_path(path: Path | None, state_input: Any, result: Any) -> Any:
 Evaluator = Callable[[Any, Env], Any]
 
 
-class TemplateError(ValueError):
-    """A payload template that does not compile, with the offending field."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-
-
-def _constant(value: Any) -> Evaluator:
-    return lambda data, env: value
-
-
-def _path_field(key: str, reference: Reference) -> Evaluator:
-    def evaluate(data: Any, env: Env) -> Any:
-        try:
-            return reference.resolve(data, env)
-        except (PathMissing, KeyError):
-            source = env.context if reference.source == "context" else data
-            raise errors.runtime(
-                f"The JSONPath '{reference.text}' specified for the field '{key}' could not be "
-                f"found in the input '{dumps(source)}'"
-            ) from None
-
-    return evaluate
-
-
-def compile_value_expression(key: str, text: Any) -> Evaluator:
-    """The value of a ``.$`` field: a path, a context path, a variable or an intrinsic."""
-    if not isinstance(text, str):
-        raise TemplateError(key, f"The value for the field '{key}' must be a STRING")
-    invalid = (f"The value for the field '{key}' must be a valid JSONPath or a valid intrinsic "
-               "function call")
-    if text.startswith("States."):
-        from emulator.asl.intrinsics import compile_intrinsic
-
-        try:
-            call = compile_intrinsic(text)
-        except ValueError:
-            raise TemplateError(key, invalid) from None
-        return lambda data, env: call.evaluate(data, env)
-    try:
-        reference = compile_reference(text)
-    except ValueError:
-        raise TemplateError(key, invalid) from None
-    return _path_field(key, reference)
-
-
-def compile_template(template: Any) -> Evaluator:
-    """Compile a payload template; raises TemplateError naming the bad field."""
-    if isinstance(template, dict):
-        parts: list[tuple[str, Evaluator]] = []
-        for key, value in template.items():
-            if key.endswith(".$"):
-                parts.append((key[:-2], compile_value_expression(key, value)))
-            else:
-                parts.append((key, compile_template(value)))
-        if all(not k.endswith(".$") for k in template) and _is_static(template):
-            return _constant(template)
-
-        def build(data: Any, env: Env) -> Any:
-            return {name: part(data, env) for name, part in parts}
-
-        return build
-    if isinstance(template, list):
-        if _is_static(template):
-            return _constant(template)
-        items = [compile_template(item) for item in template]
-        return lambda data, env: [item(data, env) for item in items]
-    return _constant(template)
-
-
-def _is_static(value: Any) -> bool:
-    if isinstance(value, dict):
-        return all(not k.endswith(".$") and _is_static(v) for k, v in value.items())
-    if isinstance(value, list):
-        return all(_is_static(v) for v in value)
-    return True
-
-
 __all__ = [
-    "Env", "Evaluator", "Path", "PathMissing", "Reference", "TemplateError",
-    "apply_result_path", "compile_path", "compile_reference", "compile_reference_path",
-    "compile_template", "compile_value_expression", "dumps", "invalid_path", "select",
+    "Env", "Evaluator", "Path", "PathMissing", "Reference", "apply_result_path", "compile_path",
+    "compile_reference", "compile_reference_path", "dumps", "invalid_path", "select",
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from emulator.xray.rootcause import root_causes
 from emulator.xray.segments import Document, http_status, origin, walk
 
 if TYPE_CHECKING:
@@ -187,8 +188,6 @@ def _read(trace: Trace) -> TraceFacts:
         "annotations": annotations,
         **{k: [v] for k, v in root_http.items()},
     }
-    from emulator.xray.rootcause import root_causes
-
     return TraceFacts(trace.id, trace_facts, services, edges,
                       root_causes(documents, root, ids), root, documents, start, end)
 

@@ -9,6 +9,7 @@ import hashlib
 import json
 from typing import Any
 
+from emulator.xray.facts import TraceFacts
 from emulator.xray.header import trace_epoch
 from emulator.xray.segments import Document, Entity, walk
 
@@ -165,8 +166,6 @@ class Trace:
     def facts(self) -> Any:
         """The filterable facts of this trace (see emulator.xray.facts), cached."""
         if self._facts is None:
-            from emulator.xray.facts import TraceFacts
-
             revision = self.revision
             facts = TraceFacts.of(self)
             if revision == self.revision:  # not changed meanwhile by another thread

@@ -109,3 +109,51 @@ def test_each_module_imports_first() -> None:
                           text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.strip() == "", done.stdout
+
+
+def _module_level_imports() -> dict[str, set[str]]:
+    """What each module imports when it is imported: its top-level imports, not those in
+    functions or under TYPE_CHECKING."""
+    graph: dict[str, set[str]] = {}
+    for path in PACKAGE.rglob("*.py"):
+        names: set[str] = set()
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names.add(node.module)
+                names.update(f"{node.module}.{alias.name}" for alias in node.names)
+            elif isinstance(node, ast.Import):
+                names.update(alias.name for alias in node.names)
+        graph[_module_name(path)] = {name for name in names if name in MODULES}
+    return graph
+
+
+def test_no_import_inside_a_function_hides_a_cycle() -> None:
+    """An import inside a function is there to load something late (botocore, lark, a
+    service's provider), never to break a cycle: the module it imports does not import,
+    directly or through others, the module that imports it."""
+    graph = _module_level_imports()
+
+    def reaches(start: str, goal: str) -> bool:
+        seen, todo = set(), [start]
+        while todo:
+            name = todo.pop()
+            if name == goal:
+                return True
+            if name not in seen:
+                seen.add(name)
+                todo.extend(graph.get(name, ()))
+        return False
+
+    hiding = []
+    for path in PACKAGE.rglob("*.py"):
+        module = _module_name(path)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.ImportFrom) and inner.module and inner.level == 0:
+                    targets = {inner.module} | {f"{inner.module}.{a.name}" for a in inner.names}
+                    hiding.extend(f"{module} -> {target}" for target in targets
+                                  if target in MODULES and target != module
+                                  and reaches(target, module))
+    assert hiding == []
