@@ -14,12 +14,12 @@ from typing import Any
 from emulator.asl import errors
 from emulator.asl.choice import parse_timestamp
 from emulator.asl.errors import StatesError
-from emulator.asl.flows import FlowRunner
 from emulator.asl.history import History, Track, data_details
 from emulator.asl.integrations.base import Services
 from emulator.asl.integrations.callbacks import Callbacks
 from emulator.asl.integrations.mocks import MockCase
 from emulator.asl.nodes import ChoiceState, FailState, Machine, PassState, WaitState
+from emulator.asl.parallel_map import FlowRunner
 from emulator.asl.paths import PathMissing, dumps, invalid_path
 from emulator.asl.processing import ExecutionInfo, Frame, Step
 from emulator.asl.task import TaskRunner

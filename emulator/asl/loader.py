@@ -14,6 +14,7 @@ from emulator.asl import errors
 from emulator.asl.choice import RuleError, compile_rule
 from emulator.asl.diagnostics import Diagnostic, InvalidDefinition
 from emulator.asl.fields import Fields
+from emulator.asl.map_loader import load_map
 from emulator.asl.nodes import (
     JSONATA,
     JSONPATH,
@@ -32,7 +33,6 @@ from emulator.asl.nodes import (
     WaitState,
 )
 from emulator.asl.resources import check_resource, express_problem
-from emulator.asl.states_map import load_map
 
 STATE_TYPES = ("Task", "Pass", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map")
 TOP_FIELDS = {"Comment", "StartAt", "States", "TimeoutSeconds", "Version", "QueryLanguage"}
