@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from emulator.context import RequestContext
+
 if TYPE_CHECKING:
     from emulator.console.web import Console
 
@@ -69,9 +71,13 @@ class View:
         return self.console.scope(self.request)[1]
 
     async def call(self, service: str, operation: str, **params: Any) -> dict[str, Any]:
-        """An operation in the chosen account and region, as a client would call it."""
-        return await self.console.operations.call(service, operation, params,
-                                                  account=self.account, region=self.region)
+        """An operation in the chosen account and region, as a client would call it (the
+        registry's ``call``: checked against the model, failing with ServiceError); members
+        given as None are left out."""
+        ctx = RequestContext.internal(self.account, self.region,
+                                      endpoint_url=self.console.endpoint_url)
+        given = {name: value for name, value in params.items() if value is not None}
+        return await self.console.services.call(ctx, service, operation, given)
 
     def resources(self, service: str) -> dict[str, list[dict[str, Any]]]:
         """The service's ``resources()`` listing, limited to the chosen account and region."""

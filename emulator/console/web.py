@@ -29,10 +29,10 @@ from emulator.clock import Clock
 from emulator.config import DEFAULT_ACCOUNT, Settings
 from emulator.console import filters
 from emulator.console.door import CONSOLE_PATH, PORTAL_PATH
-from emulator.console.operations import Operations
 from emulator.console.page import Page, PageRoute, View, discover
 from emulator.console.security import COOKIE, FIELD, HEADER, Sessions, ShownOnce, same_origin
 from emulator.errors import ServiceError
+from emulator.ports import Operations
 from emulator.traffic import RequestLog
 
 log = logging.getLogger("emulator.console")
@@ -47,8 +47,9 @@ BUSY_SECONDS = 1.0  # ... and under load (BUSY_REQUESTS in that time), at most o
 BUSY_REQUESTS = 50
 
 
-class Registry(Protocol):
-    """What the console needs of the service registry."""
+class Registry(Operations, Protocol):
+    """What the console needs of the service registry (its ``call`` answers the operations
+    pages read details and change state with)."""
 
     ports: Any
 
@@ -90,7 +91,7 @@ class Console:
         self._memo: dict[str, tuple[int | None, Any]] = {}
         bind = self.settings.host
         shown = "localhost" if bind in ("127.0.0.1", "0.0.0.0", "::") else bind
-        self.operations = Operations(host.services, f"http://{shown}:{self.settings.port}")
+        self.endpoint_url = f"http://{shown}:{self.settings.port}"  # in URLs calls hand back
         self.pages = discover()
         from emulator.console.portal import PORTAL_PAGE
 

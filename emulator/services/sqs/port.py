@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from emulator import ids
 from emulator.context import RequestContext
 from emulator.services.sqs.messaging import MessagesApi
 from emulator.services.sqs.naming import parse_queue_arn, queue_url
@@ -27,10 +26,8 @@ class QueuePort:
         if parsed is None:
             raise queue_does_not_exist()
         region, account, name = parsed
-        ctx = RequestContext(
-            account_id=account, region=region, request_id=ids.request_id(), service="sqs",
-            operation=operation, protocol="internal", endpoint_url=_INTERNAL,
-        )
+        ctx = RequestContext.internal(account, region, service="sqs", operation=operation,
+                                      endpoint_url=_INTERNAL)
         return ctx, queue_url(_INTERNAL, account, name)
 
     def exists(self, queue_arn: str) -> bool:
