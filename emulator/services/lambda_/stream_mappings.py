@@ -21,7 +21,7 @@ from emulator import arns
 from emulator.ports import ShardedStreams
 from emulator.runtime.event_sources import StreamHooks, StreamSource
 from emulator.runtime.event_sources.stream_records import DYNAMODB, KINESIS
-from emulator.services.lambda_.common import Scope, function_arn, invalid_parameter
+from emulator.services.lambda_.names import Scope, function_arn, invalid_parameter
 from emulator.store import Record, Table
 
 CHECKPOINTS = "event-source-checkpoints"  # key: mapping UUID
