@@ -7,6 +7,10 @@ uvicorn options, so the difference is what the emulator itself adds.
 from __future__ import annotations
 
 import argparse
+import json
+import uuid
+from collections.abc import Callable
+from typing import Any
 
 import uvicorn
 from starlette.applications import Starlette
@@ -20,6 +24,29 @@ async def health(request: Request) -> Response:
 
 
 app = Starlette(routes=[Route("/_emulator/health", health, methods=["GET", "HEAD"])])
+
+# A json-protocol floor's answer: the payload, or the payload and its status.
+Answer = dict[str, Any] | tuple[dict[str, Any], int]
+
+
+def json_protocol_app(answer: Callable[[str, dict[str, Any]], Answer],
+                      content_type: str) -> Starlette:
+    """A floor speaking the json protocol as any endpoint must: the operation read from the
+    target header and the body parsed, ``answer(operation, params)`` sent back with a request
+    id. The floors differ only in their canned answers."""
+
+    async def aws(request: Request) -> Response:
+        operation = request.headers.get("x-amz-target", "").rpartition(".")[2]
+        params: dict[str, Any] = json.loads(await request.body() or b"{}")
+        answered = answer(operation, params)
+        payload, status = answered if isinstance(answered, tuple) else (answered, 200)
+        return Response(json.dumps(payload), status_code=status, media_type=content_type,
+                        headers={"x-amzn-RequestId": str(uuid.uuid4())})
+
+    return Starlette(routes=[
+        Route("/_emulator/health", health, methods=["GET", "HEAD"]),
+        Route("/{path:path}", aws, methods=["POST"]),
+    ])
 
 
 def serve(target: Starlette, port: int) -> None:

@@ -7,16 +7,9 @@ items; the emulator does the same work for real.
 
 from __future__ import annotations
 
-import json
-import uuid
 from typing import Any
 
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
-
-from bench.bare_app import health, serve_command_line
+from bench.bare_app import Answer, json_protocol_app, serve_command_line
 
 CONTENT_TYPE = "application/x-amz-json-1.0"
 PAGE = 100
@@ -35,31 +28,21 @@ TABLE = {"TableName": "bench", "TableStatus": "ACTIVE",
                        {"AttributeName": "sk", "KeyType": "RANGE"}]}
 
 
-def _reply(payload: dict[str, Any], status: int = 200) -> Response:
-    return Response(json.dumps(payload), status_code=status, media_type=CONTENT_TYPE,
-                    headers={"x-amzn-RequestId": str(uuid.uuid4())})
-
-
-async def aws(request: Request) -> Response:
-    operation = request.headers.get("x-amz-target", "").rpartition(".")[2]
-    params: dict[str, Any] = json.loads(await request.body() or b"{}")
+def answer(operation: str, params: dict[str, Any]) -> Answer:
     if operation == "GetItem":
-        return _reply({"Item": CANNED_ITEM} if params.get("Key") else {})
+        return {"Item": CANNED_ITEM} if params.get("Key") else {}
     if operation in ("PutItem", "BatchWriteItem"):
-        return _reply({} if operation == "PutItem" else {"UnprocessedItems": {}})
+        return {} if operation == "PutItem" else {"UnprocessedItems": {}}
     if operation == "Query":
-        return _reply({"Items": CANNED_PAGE, "Count": PAGE, "ScannedCount": PAGE})
+        return {"Items": CANNED_PAGE, "Count": PAGE, "ScannedCount": PAGE}
     if operation in ("CreateTable", "DescribeTable"):
         key = "TableDescription" if operation == "CreateTable" else "Table"
-        return _reply({key: TABLE})
-    return _reply({"__type": "com.amazon.coral.service#UnknownOperationException",
-                   "message": operation}, status=400)
+        return {key: TABLE}
+    return {"__type": "com.amazon.coral.service#UnknownOperationException",
+            "message": operation}, 400
 
 
-app = Starlette(routes=[
-    Route("/_emulator/health", health, methods=["GET", "HEAD"]),
-    Route("/{path:path}", aws, methods=["POST"]),
-])
+app = json_protocol_app(answer, CONTENT_TYPE)
 
 
 def main() -> None:
