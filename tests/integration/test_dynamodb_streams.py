@@ -168,6 +168,9 @@ def test_a_stream_feeds_a_lambda_that_fails_one_record(emulator: EmulatorHandle)
     assert list(record) == ["eventID", "eventName", "eventVersion", "eventSource",
                             "awsRegion", "dynamodb", "eventSourceARN"]
     assert record["eventSourceARN"] == stream_arn
+    # Whole seconds written as a float, as in AWS's events (1693997155.0).
+    created = record["dynamodb"]["ApproximateCreationDateTime"]
+    assert isinstance(created, float) and created == int(created)
     emulator.clock.advance(1)
     emulator.wait_idle()
     [retry] = events()

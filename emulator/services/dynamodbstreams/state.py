@@ -62,7 +62,8 @@ def _counter(sequence: str | None) -> int:
 def stream_record(model: StreamModel, change: ItemChange, sequence: str) -> dict[str, Any]:
     """A stream record as GetRecords and Lambda events carry it (binary values as base64)."""
     view = model.view_type
-    body: dict[str, Any] = {"ApproximateCreationDateTime": math.floor(change.time),
+    # Whole seconds, written as a float (1693997155.0) as Lambda events carry it.
+    body: dict[str, Any] = {"ApproximateCreationDateTime": float(math.floor(change.time)),
                             "Keys": to_text(change.keys)}
     size = item_size(change.keys)  # the item size rules, as DynamoDB counts SizeBytes
     if view in ("NEW_IMAGE", "NEW_AND_OLD_IMAGES") and change.new_image is not None:
