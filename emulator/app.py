@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
+from functools import cache, partial
 from typing import TYPE_CHECKING, Any, cast
 
 from starlette.applications import Starlette
@@ -196,8 +196,15 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> S
         if request.method == "POST":
             try:
                 body = _json_body(await request.body())
+                freeze = body.get("freeze")
+                if freeze is not None and not isinstance(freeze, bool):
+                    raise ValueError("freeze must be true or false")
+                jump: Callable[[], object] | None = None
                 if "advance" in body:
-                    emulator.clock.advance(float(body["advance"]))
+                    seconds = float(body["advance"])
+                    if seconds < 0:
+                        raise ValueError("the clock only moves forward")
+                    jump = partial(emulator.clock.advance, seconds)
                 elif "set" in body:
                     value = body["set"]
                     epoch = (
@@ -205,18 +212,25 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> S
                         if isinstance(value, str)
                         else float(value)
                     )
-                    emulator.clock.set(epoch)
+                    jump = partial(emulator.clock.set, epoch)
                 elif body.get("reset"):
-                    emulator.clock.reset()
-                else:
-                    raise ValueError("give one of advance, set or reset")
+                    jump = emulator.clock.reset
+                elif freeze is None:
+                    raise ValueError("give one of advance, set, reset or freeze")
             except (ValueError, TypeError) as exc:
                 return JSONResponse({"error": str(exc)}, status_code=400)
+            if freeze:  # before the jump, so it lands on a clock standing still
+                emulator.clock.freeze()
+            if jump is not None:
+                jump()
+            if freeze is False:
+                emulator.clock.unfreeze()
         return JSONResponse(
             {
                 "now": emulator.clock.now(),
                 "iso": emulator.clock.now_datetime().isoformat(),
                 "offset_seconds": emulator.clock.offset,
+                "frozen": emulator.clock.frozen,
             }
         )
 

@@ -3,6 +3,11 @@
 The clock runs in real time by default. Tests move it forward (``advance``) or set it
 (``set``); the offset from real time is kept, so time keeps flowing after a jump. Waiters
 sleeping on the clock wake as soon as a jump takes them past their deadline.
+
+A test that counts requests against a rate or a TTL holds the clock still with ``freeze``: it
+then moves only by jumps, so a slow machine cannot refill a token bucket or expire an entry
+between two requests. ``unfreeze`` lets it flow again from where it stands; ``reset`` goes back
+to real time (and unfreezes).
 """
 
 from __future__ import annotations
@@ -20,13 +25,16 @@ class Clock:
 
     def __init__(self) -> None:
         self._offset = 0.0
+        # The time held while frozen; None while the clock flows.
+        self._frozen_at: float | None = None
         self._lock = threading.Lock()
         # Sleepers to wake when time jumps: their loop, and what to call on it.
         self._listeners: list[tuple[asyncio.AbstractEventLoop, Callable[[], None]]] = []
 
     def now(self) -> float:
         """Seconds since the epoch, as the emulator sees them."""
-        return time.time() + self._offset
+        frozen_at = self._frozen_at
+        return frozen_at if frozen_at is not None else time.time() + self._offset
 
     def now_datetime(self) -> datetime:
         return datetime.fromtimestamp(self.now(), tz=UTC)
@@ -36,38 +44,72 @@ class Clock:
 
     @property
     def offset(self) -> float:
-        return self._offset
+        """Seconds between the emulator's time and real time (changing while frozen)."""
+        frozen_at = self._frozen_at
+        return frozen_at - time.time() if frozen_at is not None else self._offset
+
+    @property
+    def frozen(self) -> bool:
+        return self._frozen_at is not None
 
     def advance(self, seconds: float) -> float:
         """Move time forward by ``seconds`` and wake every waiter; returns the new time."""
         if seconds < 0:
             raise ValueError("the clock only moves forward")
         with self._lock:
-            self._offset += seconds
+            if self._frozen_at is not None:
+                self._frozen_at += seconds
+            else:
+                self._offset += seconds
         self._wake()
         return self.now()
 
     def set(self, epoch_seconds: float) -> float:
-        """Jump to an absolute time (forward or back); returns the new time."""
+        """Jump to an absolute time (forward or back); returns the new time. A frozen clock
+        stays frozen at the new time."""
         with self._lock:
-            self._offset = epoch_seconds - time.time()
+            if self._frozen_at is not None:
+                self._frozen_at = epoch_seconds
+            else:
+                self._offset = epoch_seconds - time.time()
         self._wake()
         return self.now()
 
+    def freeze(self) -> float:
+        """Hold time still where it is (until ``unfreeze`` or ``reset``); only ``advance`` and
+        ``set`` move it then. Returns the held time."""
+        with self._lock:
+            if self._frozen_at is None:
+                self._frozen_at = time.time() + self._offset
+            return self._frozen_at
+
+    def unfreeze(self) -> float:
+        """Let time flow again from where it stands; returns the time."""
+        with self._lock:
+            if self._frozen_at is not None:
+                self._offset = self._frozen_at - time.time()
+                self._frozen_at = None
+        self._wake()  # sleepers wait on real timers again
+        return self.now()
+
     def reset(self) -> None:
-        """Back to real time."""
+        """Back to real time, flowing."""
         with self._lock:
             self._offset = 0.0
+            self._frozen_at = None
         self._wake()
 
     async def sleep_until(
-        self, deadline: float, wake: asyncio.Event | asyncio.Future[Any] | None = None
+        self, deadline: float, wake: asyncio.Event | asyncio.Future[Any] | None = None,
+        at_most: float | None = None,
     ) -> bool:
-        """Sleep until the clock reaches ``deadline`` or ``wake`` is set (or done).
+        """Sleep until the clock reaches ``deadline`` or ``wake`` is set (or done), or for
+        ``at_most`` real seconds when given (a poll that must go on while the clock is frozen).
 
         Returns True when woken by ``wake`` before the deadline.
         """
         loop = asyncio.get_running_loop()
+        real_end = None if at_most is None else loop.time() + at_most
         # One future per round, resolved by the timer, a jump of the clock or ``wake``:
         # cheaper than racing tasks, which matters on every Lambda invocation.
         waiter: asyncio.Future[None] | None = None
@@ -98,12 +140,20 @@ class Clock:
                 remaining = deadline - self.now()
                 if remaining <= 0:
                     return False
+                # A frozen clock reaches the deadline only by a jump, which rouses the waiter.
+                delay = None if self._frozen_at is not None else remaining
+                if real_end is not None:
+                    real_left = real_end - loop.time()
+                    if real_left <= 0:
+                        return False
+                    delay = real_left if delay is None else min(delay, real_left)
                 waiter = loop.create_future()
-                timer = loop.call_later(remaining, rouse)
+                timer = None if delay is None else loop.call_later(delay, rouse)
                 try:
                     await waiter
                 finally:  # also when this sleep is cancelled: no timer is left behind
-                    timer.cancel()
+                    if timer is not None:
+                        timer.cancel()
         finally:
             with self._lock:
                 self._listeners.remove(entry)

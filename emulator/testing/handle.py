@@ -30,8 +30,23 @@ class VirtualClock:
         """Jump to an absolute time in epoch seconds; returns it."""
         return self._clock.set(epoch_seconds)
 
+    def freeze(self) -> float:
+        """Hold the clock still (returns the time it holds): only ``advance`` and ``set`` move
+        it until ``unfreeze`` or ``reset``. Use it where a test counts requests against a rate
+        or a TTL, so real seconds passing on a busy machine cannot refill or expire anything
+        between two requests. Waits on the clock end only when it is moved."""
+        return self._clock.freeze()
+
+    def unfreeze(self) -> float:
+        """Let the clock flow again from where it stands; returns the time."""
+        return self._clock.unfreeze()
+
+    @property
+    def frozen(self) -> bool:
+        return self._clock.frozen
+
     def reset(self) -> None:
-        """Go back to real time."""
+        """Go back to real time, flowing."""
         self._clock.reset()
 
 

@@ -92,11 +92,35 @@ def test_clock_endpoint_advances_sets_and_resets(emulator: EmulatorHandle) -> No
         emulator.clock.reset()
 
 
-@pytest.mark.parametrize("body", [{}, {"advance": -5}, {"advance": "soon"}, {"set": "yesterday"}])
+def test_clock_endpoint_freezes_and_unfreezes(emulator: EmulatorHandle) -> None:
+    url = f"{emulator.endpoint_url}/_emulator/clock"
+    try:
+        held = httpx.post(url, json={"set": "2030-01-01T00:00:00Z", "freeze": True}).json()
+        assert held["frozen"] is True
+        assert held["iso"] == "2030-01-01T00:00:00+00:00"
+        time.sleep(0.05)
+        assert httpx.get(url).json()["now"] == held["now"]
+        assert emulator.clock.frozen and emulator.clock.now() == held["now"]
+        moved = httpx.post(url, json={"advance": 1.5}).json()
+        assert moved["now"] == held["now"] + 1.5 and moved["frozen"] is True
+        flowing = httpx.post(url, json={"freeze": False}).json()
+        assert flowing["frozen"] is False
+        time.sleep(0.05)
+        assert httpx.get(url).json()["now"] > moved["now"]
+        httpx.post(url, json={"freeze": True})
+        assert httpx.post(url, json={"reset": True}).json()["frozen"] is False
+    finally:
+        emulator.clock.reset()
+
+
+@pytest.mark.parametrize("body", [{}, {"advance": -5}, {"advance": "soon"}, {"set": "yesterday"},
+                                  {"freeze": "yes"}, {"freeze": True, "advance": -5}])
 def test_clock_endpoint_rejects_bad_input(emulator: EmulatorHandle, body: object) -> None:
-    reply = httpx.post(f"{emulator.endpoint_url}/_emulator/clock", json=body)
+    url = f"{emulator.endpoint_url}/_emulator/clock"
+    reply = httpx.post(url, json=body)
     assert reply.status_code == 400
     assert "error" in reply.json()
+    assert httpx.get(url).json()["frozen"] is False  # nothing changed
 
 
 def test_fixture_clock_is_the_servers_clock(emulator: EmulatorHandle) -> None:

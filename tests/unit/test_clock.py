@@ -75,3 +75,73 @@ def test_advance_from_another_thread_wakes_the_loop() -> None:
         await asyncio.wait_for(clock.sleep(120), timeout=2)
 
     asyncio.run(scenario())
+
+
+def test_a_frozen_clock_stands_still_until_moved() -> None:
+    clock = Clock()
+    held = clock.freeze()
+    assert clock.frozen
+    time.sleep(0.02)
+    assert clock.now() == held
+    assert clock.advance(60) == held + 60
+    assert clock.now() == held + 60
+    assert clock.set(1_000) == 1_000  # still frozen, at the new time
+    time.sleep(0.02)
+    assert clock.now() == 1_000
+    assert clock.freeze() == 1_000  # freezing twice keeps the held time
+
+
+def test_unfreeze_flows_on_from_the_held_time_and_reset_goes_back_to_real_time() -> None:
+    clock = Clock()
+    clock.freeze()
+    clock.set(1_000)
+    clock.unfreeze()
+    assert not clock.frozen
+    time.sleep(0.02)
+    assert 1_000 < clock.now() < 1_005
+    clock.freeze()
+    clock.reset()
+    assert not clock.frozen
+    assert abs(clock.now() - time.time()) < 0.5
+
+
+def test_a_sleeper_on_a_frozen_clock_wakes_only_when_time_is_moved() -> None:
+    clock = Clock()
+
+    async def scenario() -> None:
+        clock.freeze()
+        sleeper = asyncio.create_task(clock.sleep(0.01))
+        await asyncio.sleep(0.1)  # ten times its wait in real time
+        assert not sleeper.done()
+        clock.advance(0.01)
+        await asyncio.wait_for(sleeper, timeout=2)
+
+    asyncio.run(scenario())
+
+
+def test_unfreezing_lets_a_sleeper_reach_its_deadline_in_real_time() -> None:
+    clock = Clock()
+
+    async def scenario() -> None:
+        clock.freeze()
+        sleeper = asyncio.create_task(clock.sleep(0.05))
+        await asyncio.sleep(0.1)
+        assert not sleeper.done()
+        clock.unfreeze()
+        await asyncio.wait_for(sleeper, timeout=2)
+
+    asyncio.run(scenario())
+
+
+def test_at_most_bounds_a_sleep_in_real_time_even_on_a_frozen_clock() -> None:
+    clock = Clock()
+
+    async def scenario() -> tuple[bool, float]:
+        clock.freeze()
+        started = time.monotonic()
+        woken = await clock.sleep_until(clock.now() + 600, at_most=0.05)
+        return woken, time.monotonic() - started
+
+    woken, took = asyncio.run(scenario())
+    assert woken is False
+    assert 0.04 < took < 2
