@@ -69,6 +69,7 @@ def test_a_key_is_required_and_must_be_in_a_plan_of_the_stage(
 def test_a_daily_quota_runs_out_and_starts_again_the_next_day(
         emulator: EmulatorHandle) -> None:
     api, key, plan_id = _keyed_api(emulator, quota={"limit": 3, "period": "DAY"})
+    emulator.clock.freeze()  # the day turns only by the jump below
     try:
         today = datetime.fromtimestamp(emulator.clock.now(), tz=UTC).date().isoformat()
         for _ in range(3):
@@ -91,6 +92,7 @@ def test_a_daily_quota_runs_out_and_starts_again_the_next_day(
 
 def test_a_weekly_quota_lasts_until_the_week_turns(emulator: EmulatorHandle) -> None:
     # The week starts on the day after today, so one day later it has just turned.
+    emulator.clock.freeze()  # the day turns only by the jump below
     weekday_tomorrow = (datetime.fromtimestamp(emulator.clock.now(), tz=UTC).weekday() + 2) % 7
     api, key, plan_id = _keyed_api(emulator, quota={"limit": 1, "period": "WEEK",
                                                     "offset": weekday_tomorrow})
@@ -112,6 +114,7 @@ def test_a_weekly_quota_lasts_until_the_week_turns(emulator: EmulatorHandle) -> 
 
 def test_plan_and_method_throttles_answer_429(emulator: EmulatorHandle) -> None:
     api, key, _ = _keyed_api(emulator, throttle={"rateLimit": 1.0, "burstLimit": 1})
+    emulator.clock.freeze()  # no refill between requests on a slow machine
     try:
         assert _pets(api, key["value"]).status_code == 200
         throttled = _pets(api, key["value"])

@@ -148,6 +148,7 @@ def test_rate_schedule_fires_as_the_clock_moves(emulator: EmulatorHandle) -> Non
     events = emulator.client("events")
     queue = Queue(emulator)
     name = unique("tick")
+    emulator.clock.freeze()  # the schedule comes due only by the jumps below
     rule_arn = events.put_rule(Name=name, ScheduleExpression="rate(5 minutes)")["RuleArn"]
     events.put_targets(Rule=name, Targets=[{"Id": "q", "Arn": queue.arn}])
     emulator.wait_idle()
@@ -174,6 +175,7 @@ def test_rate_schedule_fires_as_the_clock_moves(emulator: EmulatorHandle) -> Non
 def test_cron_schedule_fires_at_its_minute(emulator: EmulatorHandle) -> None:
     events = emulator.client("events")
     queue = Queue(emulator)
+    emulator.clock.freeze()
     emulator.clock.set(1_700_000_000)  # 2023-11-14T22:13:20Z, a Tuesday
     name = unique("cron")
     events.put_rule(Name=name, ScheduleExpression="cron(30 22 ? * TUE *)")
