@@ -246,6 +246,27 @@ def test_messages_past_the_retention_period_disappear(
     assert message["Body"] == "new"
 
 
+def test_a_message_past_the_retention_period_is_gone_while_in_flight(
+    sqs: Any, fresh_emulator: EmulatorHandle
+) -> None:
+    # "Amazon SQS automatically deletes messages left in a queue longer than the retention
+    # period" (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/
+    # API_DeleteMessage.html), received or not: its receipt handle no longer changes anything.
+    url = sqs.create_queue(QueueName="brief", Attributes={"MessageRetentionPeriod": "60"})[
+        "QueueUrl"]
+    sqs.send_message(QueueUrl=url, MessageBody="held")
+    [message] = sqs.receive_message(QueueUrl=url, VisibilityTimeout=600)["Messages"]
+    fresh_emulator.clock.advance(61)
+    with pytest.raises(ClientError) as caught:
+        sqs.change_message_visibility(
+            QueueUrl=url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0)
+    assert _code(caught) == "InvalidParameterValue"
+    assert "Message does not exist" in caught.value.response["Error"]["Message"]
+    assert "Messages" not in sqs.receive_message(QueueUrl=url)
+    assert _counts(sqs, url) == (0, 0, 0)
+    sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])  # still success
+
+
 def test_message_size_limit(sqs: Any) -> None:
     url = sqs.create_queue(QueueName="small", Attributes={"MaximumMessageSize": "1024"})[
         "QueueUrl"]

@@ -91,6 +91,17 @@ class Delivery:
 
     # -- looking -----------------------------------------------------------------------------
 
+    def find(self, queue: QueueRecord, message_id: str, now: float) -> MessageRecord | None:
+        """The queue's message with this id; None once deleted or past the retention period
+        (SQS deletes it then, so it is dropped here, whether or not a receive saw it go)."""
+        message = self.queues.messages(queue).get(message_id)
+        if message is None:
+            return None
+        if message.sent <= now - queue.int_attribute("MessageRetentionPeriod"):
+            self.remove(queue, message_id)
+            return None
+        return message
+
     def counts(self, queue: QueueRecord, now: float) -> Counts:
         counts = Counts()
         for message in self._live(queue, now):

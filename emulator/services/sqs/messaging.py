@@ -320,8 +320,7 @@ class MessagesApi(SqsBase):
         now = self.clock.now()
         if found is None or found[0] <= now:
             return None
-        table = self.queues.messages(queue)
-        messages = [table.get(message_id) for message_id, _ in found[1]]
+        messages = [self.delivery.find(queue, message_id, now) for message_id, _ in found[1]]
         tokens = [token for _, token in found[1]]
         if any(m is None or m.receipt != t for m, t in zip(messages, tokens, strict=True)):
             return None
@@ -389,8 +388,7 @@ class MessagesApi(SqsBase):
 
     def _delete(self, queue: QueueRecord, handle: str) -> None:
         receipt = receipts.decode(handle, queue.arn)
-        table = self.queues.messages(queue)
-        message = table.get(receipt.message_id)
+        message = self.delivery.find(queue, receipt.message_id, self.clock.now())
         if message is None:
             return  # already deleted: AWS answers success
         if queue.fifo and message.receipt != receipt.token:
@@ -436,9 +434,8 @@ class MessagesApi(SqsBase):
                 f"Must be between 0 and {MAX_VISIBILITY}, if provided.",
             )
         receipt = receipts.decode(handle, queue.arn)
-        table = self.queues.messages(queue)
-        message = table.get(receipt.message_id)
         now = self.clock.now()
+        message = self.delivery.find(queue, receipt.message_id, now)
         if (
             message is None
             or message.receive_count == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from emulator.clock import Clock
@@ -21,6 +21,7 @@ RETENTION = 600
 
 def _setup(fifo: bool = False) -> tuple[Clock, Queues, Delivery, QueueRecord]:
     clock = Clock()
+    clock.freeze()  # time moves only by the operations' jumps
     clock.set(1_800_000_000.0)
     queues = Queues(ServiceStore("sqs", MemoryBackend()), clock)
     ctx = RequestContext(
@@ -69,10 +70,13 @@ OPERATIONS = st.lists(
 
 @settings(max_examples=150, deadline=None)
 @given(OPERATIONS)
+# A message past retention is gone for ChangeMessageVisibility before any receive drops it.
+@example([("send", 0), ("advance", 301), ("advance", 301), ("change", (0, 0))])
+# Exactly the retention period old is past it, as for a receive.
+@example([("send", 0), ("advance", 301), ("advance", 299), ("change", (0, 0)), ("receive", 0)])
 def test_standard_queue_receives_exactly_what_is_visible(operations: list[Any]) -> None:
-    clock, queues, delivery, queue = _setup()
+    clock, _queues, delivery, queue = _setup()
     model = Model({}, {})
-    table = queues.messages(queue)
     sent = 0
     for name, argument in operations:
         now = clock.now()
@@ -101,7 +105,10 @@ def test_standard_queue_receives_exactly_what_is_visible(operations: list[Any]) 
             model.visible_at.pop(message_id, None)
         elif name == "change":
             number, timeout = argument
-            message = table.get(f"m{number}")
+            # ChangeMessageVisibility's lookup: a message past retention is gone, even before
+            # a receive has dropped it.
+            message = delivery.find(queue, f"m{number}", now)
+            assert (message is not None) == (f"m{number}" in model.visible_at)
             if message is not None:
                 message.visible_at = now + timeout
                 delivery.update(queue, message, now)
