@@ -382,8 +382,13 @@ def serialize_error(
     fields, field_headers = _error_fields(model, resolved, error, protocol)
     headers.update(field_headers)
     if protocol == "json":
-        namespace = specs.overlay(service).get("jsonErrorNamespace") if service else None
-        type_name = f"{namespace}#{resolved.code}" if namespace else resolved.code
+        overlay = specs.overlay(service) if service else {}
+        # Errors raised by the service framework (validation, serialization) carry its own
+        # namespace; the service's errors carry the service's.
+        type_name = overlay.get("jsonErrorTypes", {}).get(resolved.code)
+        if type_name is None:
+            namespace = overlay.get("jsonErrorNamespace")
+            type_name = f"{namespace}#{resolved.code}" if namespace else resolved.code
         document = {"__type": type_name, **fields}
         version = model.metadata.get("jsonVersion", "1.0") if model is not None else "1.0"
         headers["Content-Type"] = f"application/x-amz-json-{version}"

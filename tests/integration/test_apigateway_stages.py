@@ -107,7 +107,7 @@ def test_sqs_integration_sends_messages_and_other_services_are_refused(
                                                '.SendMessageResult.MessageId\')"}'})
     api.method("/start", "POST", {
         "type": "AWS", "integrationHttpMethod": "POST",
-        "uri": f"arn:aws:apigateway:{emulator.region}:states:action/StartExecution"})
+        "uri": f"arn:aws:apigateway:{emulator.region}:swf:action/StartWorkflowExecution"})
     api.deploy("dev")
     sent = api.request("POST", "dev", "/enqueue", json={"order": 1})
     assert sent.status_code == 200, sent.text

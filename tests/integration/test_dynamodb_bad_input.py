@@ -135,3 +135,21 @@ def test_malformed_bodies_are_answered_not_crashed(emulator: EmulatorHandle, nam
             "SerializationException", "ValidationException")
     ddb = emulator.client("dynamodb")
     assert ddb.get_item(TableName=name, Key=KEY)["Item"] == STORED
+
+
+def test_raw_error_bodies_name_their_namespace(emulator: EmulatorHandle) -> None:
+    """A client reading the raw answer sees DynamoDB's namespaced ``__type``, as in AWS's
+    example: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html
+    (framework errors such as validation carry the framework's namespace)."""
+    headers = {"Content-Type": "application/x-amz-json-1.0",
+               "Authorization": "AWS4-HMAC-SHA256 Credential=test/20240101/us-east-1/dynamodb/"
+                                "aws4_request, SignedHeaders=host, Signature=x"}
+    missing = httpx.post(emulator.endpoint_url, json={"TableName": "never-created"},
+                         headers={**headers, "X-Amz-Target": "DynamoDB_20120810.DescribeTable"})
+    assert missing.status_code == 400
+    assert missing.json()["__type"] == (
+        "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException")
+    invalid = httpx.post(emulator.endpoint_url, json={"TableName": "x"},
+                         headers={**headers, "X-Amz-Target": "DynamoDB_20120810.GetItem"})
+    assert invalid.status_code == 400
+    assert invalid.json()["__type"] == "com.amazon.coral.validate#ValidationException"

@@ -423,8 +423,13 @@ async function main() {
     await postError("/init/error", error).catch(() => {});
     process.exit(129);
   }
+  const parent = process.ppid;
   for (;;) {
     const next = await call("GET", "/invocation/next");
+    // Anything but an event means the Runtime API is gone (another server may have its port
+    // by now), and so is the emulator that started this process when it was orphaned:
+    // stop instead of asking again.
+    if (next.status !== 200 || process.ppid !== parent) process.exit(1);
     await invoke(handler, next);
   }
 }
