@@ -10,17 +10,24 @@ from __future__ import annotations
 
 import fnmatch
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
-from emulator.services.s3.errors import access_denied, s3_error
+from emulator.services.s3.errors import (
+    access_denied,
+    acls_not_supported,
+    invalid_argument,
+    s3_error,
+)
 from emulator.services.s3.models import BucketRecord
 
 MAX_EXPIRES = 604800  # a week, the longest a SigV4 presigned URL may live
-READ_ACTIONS = {"s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket", "s3:GetObjectTagging"}
+BUCKET_READS = {"s3:ListBucket", "s3:ListBucketVersions"}
+OBJECT_READS = {"s3:GetObject", "s3:GetObjectVersion"}
 WRITE_ACTIONS = {"s3:PutObject", "s3:DeleteObject"}
 
 
@@ -69,12 +76,13 @@ def _iso(epoch: float) -> str:
 
 
 def check(ctx: RequestContext, bucket: BucketRecord, action: str, key: str | None,
-          now: float) -> None:
-    """Raise AccessDenied unless the request may take ``action`` on the bucket (or key)."""
+          now: float, object_acl: Callable[[], str | None] | None = None) -> None:
+    """Raise AccessDenied unless the request may take ``action`` on the bucket (or key);
+    ``object_acl`` gives the canned ACL of the object an anonymous read asks for."""
     _presigned(ctx, now)
     if ctx.signed:
         return
-    if public_allows(bucket, action, key):
+    if public_allows(bucket, action, key, object_acl):
         return
     raise access_denied()
 
@@ -87,17 +95,46 @@ def _block(bucket: BucketRecord, setting: str) -> bool:
     return bool((bucket.public_access_block or {}).get(setting))
 
 
-def public_allows(bucket: BucketRecord, action: str, key: str | None) -> bool:
-    """Whether everyone may take ``action``: by the bucket policy, else the canned ACL."""
+def public_allows(bucket: BucketRecord, action: str, key: str | None,
+                  object_acl: Callable[[], str | None] | None = None) -> bool:
+    """Whether everyone may take ``action``: by the bucket policy, else the ACLs. A bucket's
+    READ lets everyone list it and its WRITE lets everyone write objects; reading an object
+    takes the object's own READ (https://docs.aws.amazon.com/AmazonS3/latest/userguide/
+    acl-overview.html#permissions)."""
     if bucket.policy and not _block(bucket, "RestrictPublicBuckets"):
         verdict = evaluate(parse_policy(bucket.policy), action, resource(bucket.name, key))
         if verdict is not None:
             return verdict
     if _block(bucket, "IgnorePublicAcls") or bucket.ownership == "BucketOwnerEnforced":
         return False
-    if bucket.acl in ("public-read", "public-read-write") and action in READ_ACTIONS:
-        return True
-    return bucket.acl == "public-read-write" and action in WRITE_ACTIONS
+    if action in BUCKET_READS:
+        return bucket.acl in ("public-read", "public-read-write")
+    if action in WRITE_ACTIONS:
+        return bucket.acl == "public-read-write"
+    if action in OBJECT_READS and object_acl is not None:
+        return object_acl() in ("public-read", "public-read-write")
+    return False
+
+
+# https://docs.aws.amazon.com/AmazonS3/latest/userguide/acl-overview.html#canned-acl
+OBJECT_CANNED_ACLS = {"private", "public-read", "public-read-write", "authenticated-read",
+                      "aws-exec-read", "bucket-owner-read", "bucket-owner-full-control"}
+# Buckets that enforce bucket ownership (every new bucket since April 2023) have ACLs
+# disabled: https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html
+ALLOWED_WHEN_ENFORCED = {"private", "bucket-owner-full-control"}
+
+
+def checked_object_acl(bucket: BucketRecord, acl: str | None) -> str:
+    """The canned ACL an object gets (``private`` when none is given), or S3's error."""
+    if acl is None:
+        return "private"
+    if acl not in OBJECT_CANNED_ACLS:
+        raise invalid_argument("", "x-amz-acl", acl)
+    if bucket.ownership == "BucketOwnerEnforced" and acl not in ALLOWED_WHEN_ENFORCED:
+        raise acls_not_supported()
+    if acl.startswith("public") and _block(bucket, "BlockPublicAcls"):
+        raise access_denied()
+    return acl
 
 
 def resource(bucket: str, key: str | None) -> str:
@@ -174,5 +211,14 @@ def is_public(policy: dict[str, Any]) -> bool:
     )
 
 
-__all__ = ["ServiceError", "check", "check_presigned", "evaluate", "is_public", "parse_policy",
-           "public_allows", "resource"]
+__all__ = [
+    "ServiceError",
+    "check",
+    "check_presigned",
+    "checked_object_acl",
+    "evaluate",
+    "is_public",
+    "parse_policy",
+    "public_allows",
+    "resource",
+]

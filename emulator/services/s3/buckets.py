@@ -15,6 +15,7 @@ from emulator.context import RequestContext
 from emulator.services.s3 import access
 from emulator.services.s3.common import S3Base, moment, owner, valid_bucket_name
 from emulator.services.s3.errors import (
+    acls_not_supported,
     invalid_argument,
     invalid_bucket_name,
     malformed_xml,
@@ -77,7 +78,7 @@ class BucketsApi(S3Base):
             raise invalid_argument("", "x-amz-acl", acl)
         ownership = object_ownership or "BucketOwnerEnforced"
         if acl not in (None, "private") and ownership == "BucketOwnerEnforced":
-            raise _acls_not_supported()
+            raise acls_not_supported()
         record = BucketRecord(name=bucket, account=ctx.account_id, region=region,
                               created=self.clock.now(), ownership=ownership,
                               acl=acl or "private")
@@ -318,7 +319,7 @@ class BucketsApi(S3Base):
         record = self.bucket_for(ctx, bucket, "s3:PutBucketAcl")
         if record.ownership == "BucketOwnerEnforced" and acl not in (
                 None, "private", "bucket-owner-full-control"):
-            raise _acls_not_supported()
+            raise acls_not_supported()
         if acl is not None:
             if acl not in CANNED_ACLS:
                 raise invalid_argument("", "x-amz-acl", acl)
@@ -341,13 +342,13 @@ def acl_grants(account: str, acl: str) -> dict[str, Any]:
     everyone = {"Type": "Group", "URI": "http://acs.amazonaws.com/groups/global/AllUsers"}
     if acl in ("public-read", "public-read-write"):
         grants.append({"Grantee": everyone, "Permission": "READ"})
+    if acl == "authenticated-read":
+        grants.append({"Grantee": {"Type": "Group", "URI": "http://acs.amazonaws.com/groups/"
+                                                           "global/AuthenticatedUsers"},
+                       "Permission": "READ"})
     if acl == "public-read-write":
         grants.append({"Grantee": everyone, "Permission": "WRITE"})
     return {"Owner": holder, "Grants": grants}
-
-
-def _acls_not_supported() -> Exception:
-    return s3_error("AccessControlListNotSupported", "The bucket does not allow ACLs")
 
 
 def access_denied_block() -> Exception:

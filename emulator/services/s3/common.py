@@ -102,7 +102,8 @@ class S3Base(Provider):
         if not valid_bucket_name(name) and name not in self.buckets():
             raise invalid_bucket_name(name)
         record = self.bucket_record(name)
-        access.check(ctx, record, action, key, self.clock.now())
+        access.check(ctx, record, action, key, self.clock.now(),
+                     None if key is None else lambda: self._current_acl(name, key))
         origin = ctx.headers.get("origin")
         if origin and record.cors:
             rule = cors.find_rule(record.cors, origin, ctx.method)
@@ -110,6 +111,11 @@ class S3Base(Provider):
                 ctx.response_headers.update(cors.response_headers(rule, origin,
                                                                   preflight=False))
         return record
+
+    def _current_acl(self, bucket: str, key: str) -> str | None:
+        entry = self.objects(bucket).get(key)
+        current = entry.current if entry else None
+        return current.acl if current is not None else None
 
     def request_owner(self, ctx: RequestContext) -> dict[str, str]:
         return owner(ctx.account_id)

@@ -50,6 +50,10 @@ def access_denied(message: str = "Access Denied", **fields: Any) -> ServiceError
     return s3_error("AccessDenied", message, 403, **fields)
 
 
+def acls_not_supported() -> ServiceError:
+    return s3_error("AccessControlListNotSupported", "The bucket does not allow ACLs")
+
+
 def malformed_xml() -> ServiceError:
     return s3_error("MalformedXML", "The XML you provided was not well-formed or did not "
                     "validate against our published schema")
@@ -75,6 +79,7 @@ def missing_configuration(code: str, message: str, bucket: str) -> ServiceError:
 
 __all__ = [
     "access_denied",
+    "acls_not_supported",
     "bad_digest",
     "invalid_argument",
     "invalid_bucket_name",

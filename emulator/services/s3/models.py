@@ -72,6 +72,7 @@ class ObjectVersion(Record):
     tags: dict[str, str] = Field(default_factory=dict)
     part_sizes: list[int] | None = None  # sizes of the parts of a multipart object
     encryption: str = "AES256"
+    acl: str = "private"  # the canned ACL (acls.py)
 
 
 class ObjectEntry(Record):

@@ -11,7 +11,7 @@ import secrets
 from typing import Any
 
 from emulator.context import RequestContext
-from emulator.services.s3 import checksums, conditions, uploads
+from emulator.services.s3 import access, checksums, conditions, uploads
 from emulator.services.s3.common import moment, owner
 from emulator.services.s3.errors import (
     invalid_argument,
@@ -47,14 +47,16 @@ class MultipartApi(ObjectsApi):
                                 checksum_algorithm: str | None = None,
                                 checksum_type: str | None = None,
                                 **params: Any) -> dict[str, Any]:
-        self.bucket_for(ctx, bucket, "s3:PutObject", key)
+        record = self.bucket_for(ctx, bucket, "s3:PutObject", key)
         check_key(key)
+        headers = {**content_headers(params),
+                   "acl": access.checked_object_acl(record, params.get("acl"))}
         algorithm = checksum_algorithm.upper() if checksum_algorithm else None
         if algorithm is not None and algorithm not in checksums.ALGORITHMS:
             raise invalid_request("Checksum algorithm provided is unsupported.")
         kind = checksum_type or ("COMPOSITE" if algorithm else None)
         upload = UploadRecord(upload_id=secrets.token_urlsafe(48), key=key,
-                              initiated=self.clock.now(), headers=content_headers(params),
+                              initiated=self.clock.now(), headers=headers,
                               checksum_algorithm=algorithm, checksum_type=kind)
         self.uploads(bucket).put(upload.upload_id, upload)
         result: dict[str, Any] = {"Bucket": bucket, "Key": key, "UploadId": upload.upload_id}

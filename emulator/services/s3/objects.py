@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl, unquote
 
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
-from emulator.services.s3 import conditions, uploads
+from emulator.services.s3 import access, conditions, uploads
 from emulator.services.s3.buckets import check_tags
 from emulator.services.s3.common import S3Base, moment, new_version_id
 from emulator.services.s3.errors import (
@@ -145,6 +145,7 @@ class ObjectsApi(S3Base):
         record = self.bucket_for(ctx, bucket, "s3:PutObject", key)
         check_key(key)
         headers = content_headers(params)
+        headers["acl"] = access.checked_object_acl(record, params.get("acl"))
         self._check_write_conditions(bucket, key, params)
         received = await uploads.receive(self.blobs, body, params, ctx.headers)
         version = ObjectVersion(
@@ -380,6 +381,7 @@ class ObjectsApi(S3Base):
             "metadata": dict(source.metadata),
             "storage_class": params.get("storage_class") or source.storage_class,
         }
+        headers["acl"] = access.checked_object_acl(record, params.get("acl"))
         headers["tags"] = parse_tagging(params.get("tagging")) if params.get(
             "tagging_directive") == "REPLACE" else dict(source.tags)
         algorithm = params.get("checksum_algorithm") or (

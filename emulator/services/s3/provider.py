@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from emulator.services.s3.acls import ObjectAclsApi
 from emulator.services.s3.buckets import BucketsApi
 from emulator.services.s3.common import moment
 from emulator.services.s3.lifecycle import LifecycleApi
@@ -15,7 +16,8 @@ from emulator.services.s3.notifications import NotificationsApi
 from emulator.services.s3.port import ObjectsPort
 
 
-class S3Provider(NotificationsApi, LifecycleApi, MultipartApi, ListingApi, BucketsApi):
+class S3Provider(NotificationsApi, LifecycleApi, MultipartApi, ObjectAclsApi, ListingApi,
+                 BucketsApi):
     service_name = "s3"
 
     def port(self, name: str) -> object | None:
