@@ -101,10 +101,12 @@ class Clock:
 
     async def sleep_until(
         self, deadline: float, wake: asyncio.Event | asyncio.Future[Any] | None = None,
-        at_most: float | None = None,
+        at_most: float | None = None, rewound: bool = False,
     ) -> bool:
         """Sleep until the clock reaches ``deadline`` or ``wake`` is set (or done), or for
         ``at_most`` real seconds when given (a poll that must go on while the clock is frozen).
+        With ``rewound``, also end when the clock is set back: a periodic job sleeping until
+        its next run (the next midnight) then works its next run out from the new time.
 
         Returns True when woken by ``wake`` before the deadline.
         """
@@ -131,13 +133,18 @@ class Clock:
         entry = (loop, rouse)
         with self._lock:
             self._listeners.append(entry)
+        before = self.now()
         try:
             while True:
                 if wake is not None and (
                     wake.is_set() if isinstance(wake, asyncio.Event) else wake.done()
                 ):
                     return True
-                remaining = deadline - self.now()
+                now = self.now()
+                if rewound and now < before:
+                    return False
+                before = now
+                remaining = deadline - now
                 if remaining <= 0:
                     return False
                 # A frozen clock reaches the deadline only by a jump, which rouses the waiter.

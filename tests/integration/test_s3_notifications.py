@@ -175,3 +175,70 @@ def test_unreachable_destination_is_refused(clients: dict[str, Any]) -> None:
     error = caught.value.response["Error"]
     assert error["Code"] == "InvalidArgument"
     assert error["Message"] == "Unable to validate the following destination configurations"
+
+
+def test_the_request_trace_header_goes_with_the_event(clients: dict[str, Any]) -> None:
+    """S3 passes the X-Ray trace context of the request on to notification destinations
+    (https://docs.aws.amazon.com/xray/latest/devguide/xray-services-s3.html): an SQS
+    destination's message carries it as its AWSTraceHeader system attribute."""
+    s3, sqs = clients["s3"], clients["sqs"]
+    url = sqs.create_queue(QueueName="traced")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"]
+    s3.create_bucket(Bucket="traced-inbox")
+    s3.put_bucket_notification_configuration(Bucket="traced-inbox", NotificationConfiguration={
+        "QueueConfigurations": [{"Id": "q", "QueueArn": arn,
+                                 "Events": ["s3:ObjectCreated:*"]}]})
+    for message in _wait_messages(sqs, url, 1):  # the test event
+        sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    trace = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
+
+    def add_trace(request: Any, **_: Any) -> None:
+        request.headers["X-Amzn-Trace-Id"] = trace
+
+    s3.meta.events.register_first("before-sign.s3.PutObject", add_trace)
+    s3.put_object(Bucket="traced-inbox", Key="a.txt", Body=b"a")
+    messages: list[dict[str, Any]] = []
+    deadline = time.monotonic() + 10
+    while not messages and time.monotonic() < deadline:
+        messages = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1,
+                                       MessageSystemAttributeNames=["AWSTraceHeader"]
+                                       ).get("Messages", [])
+    assert messages, "no event arrived"
+    assert messages[0]["Attributes"]["AWSTraceHeader"] == trace
+
+
+def test_lifecycle_expiry_is_a_lifecycle_event_not_an_object_removed_one(
+        clients: dict[str, Any], fresh_emulator: EmulatorHandle) -> None:
+    """Expirations are s3:LifecycleExpiration:* events (eventName LifecycleExpiration:Delete)
+    and do not match s3:ObjectRemoved:*:
+    https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-event-types-and-destinations.html
+    """
+    s3, sqs = clients["s3"], clients["sqs"]
+    urls, arns = {}, {}
+    for name in ("expired", "removed"):
+        urls[name] = sqs.create_queue(QueueName=f"lifecycle-{name}")["QueueUrl"]
+        arns[name] = sqs.get_queue_attributes(QueueUrl=urls[name], AttributeNames=[
+            "QueueArn"])["Attributes"]["QueueArn"]
+    fresh_emulator.clock.set(1_900_000_000)
+    s3.create_bucket(Bucket="aging-events")
+    s3.put_bucket_lifecycle_configuration(Bucket="aging-events", LifecycleConfiguration={
+        "Rules": [{"ID": "a-day", "Status": "Enabled", "Filter": {},
+                   "Expiration": {"Days": 1}}]})
+    s3.put_bucket_notification_configuration(Bucket="aging-events", NotificationConfiguration={
+        "QueueConfigurations": [
+            {"Id": "expired", "QueueArn": arns["expired"],
+             "Events": ["s3:LifecycleExpiration:*"]},
+            {"Id": "removed", "QueueArn": arns["removed"], "Events": ["s3:ObjectRemoved:*"]}]})
+    for url in urls.values():  # the test events
+        for message in _wait_messages(sqs, url, 1):
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    s3.put_object(Bucket="aging-events", Key="old.txt", Body=b"x")
+    fresh_emulator.clock.advance(3 * 86400)
+    messages = _wait_messages(sqs, urls["expired"], 1)
+    assert len(messages) == 1
+    record = json.loads(messages[0]["Body"])["Records"][0]
+    assert record["eventName"] == "LifecycleExpiration:Delete"
+    assert record["s3"]["object"]["key"] == "old.txt"
+    assert sqs.receive_message(QueueUrl=urls["removed"], WaitTimeSeconds=1).get(
+        "Messages", []) == []

@@ -145,3 +145,20 @@ def test_at_most_bounds_a_sleep_in_real_time_even_on_a_frozen_clock() -> None:
     woken, took = asyncio.run(scenario())
     assert woken is False
     assert 0.04 < took < 2
+
+
+def test_a_rewound_sleeper_ends_when_the_clock_is_set_back_and_others_keep_sleeping() -> None:
+    clock = Clock()
+
+    async def scenario() -> None:
+        clock.set(2_000_000_000)
+        periodic = asyncio.create_task(clock.sleep_until(2_000_086_400, rewound=True))
+        absolute = asyncio.create_task(clock.sleep_until(2_000_086_400))
+        await asyncio.sleep(0.05)
+        clock.set(1_900_000_000)
+        assert await asyncio.wait_for(periodic, timeout=5) is False
+        await asyncio.sleep(0.05)
+        assert not absolute.done()  # a deadline in time stays one
+        absolute.cancel()
+
+    asyncio.run(scenario())

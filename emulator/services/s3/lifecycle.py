@@ -43,6 +43,11 @@ def _check(rules: list[dict[str, Any]]) -> None:
             raise malformed_xml()
 
 
+# Expirations are LifecycleExpiration events, not ObjectRemoved ones:
+# https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-event-types-and-destinations.html
+EXPIRED = "LifecycleExpiration"
+
+
 class LifecycleApi(ObjectsApi):
     _sweeper: asyncio.Task[None] | None = None
 
@@ -86,7 +91,7 @@ class LifecycleApi(ObjectsApi):
     async def _sweep_daily(self) -> None:
         while True:
             now = self.clock.now()
-            await self.clock.sleep_until(next_midnight(now + 1))
+            await self.clock.sleep_until(next_midnight(now + 1), rewound=True)
             try:
                 self.run_lifecycle(self.clock.now())
             except Exception:  # one bad rule must not end the daily runs
@@ -118,17 +123,17 @@ class LifecycleApi(ObjectsApi):
                 days = (rule.get("NoncurrentVersionExpiration") or {}).get("NoncurrentDays")
                 if days is not None and applies(rule, version) and now >= next_midnight(
                         became_noncurrent + int(days) * DAY):
-                    self.remove(record, key, version.version_id, None)
+                    self.remove(record, key, version.version_id, None, EXPIRED)
                     break
         entry = self.objects(record.name).get(key) or ObjectEntry()
         if len(entry.versions) == 1 and entry.versions[0].delete_marker and any(
                 (rule.get("Expiration") or {}).get("ExpiredObjectDeleteMarker")
                 for rule in rules if rule.get("Status") == "Enabled"):
-            self.remove(record, key, entry.versions[0].version_id, None)
+            self.remove(record, key, entry.versions[0].version_id, None, EXPIRED)
 
     def _lifecycle_delete(self, record: BucketRecord, key: str) -> None:
         """Expire the current version: gone when unversioned, a delete marker otherwise."""
-        self.remove(record, key, None, None)
+        self.remove(record, key, None, None, EXPIRED)
 
     def _abort_stale_uploads(self, record: BucketRecord, now: float) -> None:
         for rule in record.lifecycle or []:

@@ -38,7 +38,8 @@ EVENT_TYPES = {
 TARGETS = (("QueueConfigurations", "QueueArn"), ("TopicConfigurations", "TopicArn"),
            ("LambdaFunctionConfigurations", "LambdaFunctionArn"))
 # EventBridge's detail-type and reason for each event name.
-BRIDGE = {"ObjectCreated": "Object Created", "ObjectRemoved": "Object Deleted"}
+BRIDGE = {"ObjectCreated": "Object Created", "ObjectRemoved": "Object Deleted",
+          "LifecycleExpiration": "Object Deleted"}
 REASONS = {"Put": "PutObject", "Post": "POST Object", "Copy": "CopyObject",
            "CompleteMultipartUpload": "CompleteMultipartUpload", "Delete": "DeleteObject",
            "DeleteMarkerCreated": "DeleteObject"}
@@ -160,10 +161,10 @@ class NotificationsApi(S3Base):
             document = self.event_record(record, event, version, item["Id"], now, source_ip,
                                          principal, request_id, sequencer)
             self._deliver(arn_name, item[arn_name], json.dumps({"Records": [document]}),
-                          record)
+                          ctx.headers.get("x-amzn-trace-id") if ctx else None)
         if "EventBridgeConfiguration" in config:
             self._to_bridge(record, event, version, now, source_ip, request_id, sequencer,
-                            ctx.account_id if ctx else record.account)
+                            ctx.account_id if ctx else "s3.amazonaws.com")
 
     def event_record(self, record: BucketRecord, event: str, version: ObjectVersion,
                      configuration_id: str, now: float, source_ip: str, principal: str,
@@ -190,18 +191,22 @@ class NotificationsApi(S3Base):
             },
         }
 
-    def _deliver(self, arn_name: str, arn: str, message: str, record: BucketRecord) -> None:
+    def _deliver(self, arn_name: str, arn: str, message: str, trace_header: str | None
+                 ) -> None:
+        """Send one event record; the request's X-Ray trace header goes with it, as S3
+        propagates trace context to its notification destinations."""
         async def send() -> None:
             try:
                 if arn_name == "QueueArn":
-                    self.ports.queues.send(arn, message)
+                    self.ports.queues.send(arn, message, trace_header=trace_header)
                 elif arn_name == "TopicArn":
-                    self.ports.topics.publish(arn, message, subject="Amazon S3 Notification")
+                    self.ports.topics.publish(arn, message, subject="Amazon S3 Notification",
+                                              trace_header=trace_header)
                 else:
                     parts = arn.split(":")
                     await self.ports.functions.invoke(
                         arn, message.encode(), account=parts[4], region=parts[3],
-                        invocation_type="Event")
+                        invocation_type="Event", trace_header=trace_header)
             except Exception:  # a target that went away loses the event, as in AWS
                 log.warning("s3 notification to %s failed", arn, exc_info=True)
 
@@ -224,10 +229,12 @@ class NotificationsApi(S3Base):
         detail: dict[str, Any] = {
             "version": "0", "bucket": {"name": record.name}, "object": obj,
             "request-id": request_id, "requester": requester,
-            "source-ip-address": source_ip, "reason": REASONS.get(action, action)}
+            "source-ip-address": source_ip,
+            "reason": "Lifecycle Expiration" if kind == "LifecycleExpiration" else REASONS.get(
+                action, action)}
         if action == "DeleteMarkerCreated":
             detail["deletion-type"] = "Delete Marker Created"
-        elif kind == "ObjectRemoved":
+        elif kind != "ObjectCreated":
             detail["deletion-type"] = "Permanently Deleted"
         entry = {"Source": "aws.s3", "DetailType": detail_type, "Detail": json.dumps(detail),
                  "Resources": [f"arn:aws:s3:::{record.name}"], "EventBusName": "default",

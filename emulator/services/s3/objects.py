@@ -277,7 +277,9 @@ class ObjectsApi(S3Base):
         return self.remove(record, key, version_id, ctx)
 
     def remove(self, record: BucketRecord, key: str, version_id: str | None,
-               ctx: RequestContext | None) -> dict[str, Any]:
+               ctx: RequestContext | None, kind: str = "ObjectRemoved") -> dict[str, Any]:
+        """Delete a version, or the key (a delete marker when versioned); ``kind`` names the
+        events (``LifecycleExpiration`` when a lifecycle rule expires it)."""
         objects = self.objects(record.name)
         entry = objects.get(key)
         if version_id is not None:
@@ -293,7 +295,7 @@ class ObjectsApi(S3Base):
                     objects.delete(key)
                 for version in gone:
                     self.blobs.delete(version.blob)
-                    self.object_event(record, "ObjectRemoved:Delete", version, ctx)
+                    self.object_event(record, f"{kind}:Delete", version, ctx)
             result: dict[str, Any] = {"VersionId": version_id}
             if gone and gone[0].delete_marker:
                 result["DeleteMarker"] = True
@@ -303,12 +305,12 @@ class ObjectsApi(S3Base):
                 objects.delete(key)
                 for version in entry.versions:
                     self.blobs.delete(version.blob)
-                    self.object_event(record, "ObjectRemoved:Delete", version, ctx)
+                    self.object_event(record, f"{kind}:Delete", version, ctx)
             return {}
         marker = ObjectVersion(key=key, version_id="null", last_modified=self.clock.now(),
                                delete_marker=True)
         self.commit(record, marker)
-        self.object_event(record, "ObjectRemoved:DeleteMarkerCreated", marker, ctx)
+        self.object_event(record, f"{kind}:DeleteMarkerCreated", marker, ctx)
         return {"DeleteMarker": True, "VersionId": marker.version_id}
 
     def delete_objects(self, ctx: RequestContext, *, bucket: str, delete: dict[str, Any],
