@@ -38,6 +38,11 @@ def raw_headers(scope: Any) -> list[tuple[str, str]]:
                                                                          strict=True)]
 
 
+def decoded(raw: Iterable[tuple[bytes, bytes]]) -> list[tuple[str, str]]:
+    """Raw header pairs (an HTTP client's ``response.headers.raw``) as text, names kept."""
+    return [(name.decode("latin-1"), value.decode("latin-1")) for name, value in raw]
+
+
 def _remember(scope: Any, names: list[bytes]) -> None:
     extensions = scope.get("extensions")
     if extensions is None:
@@ -124,4 +129,5 @@ def http_protocol(kind: str = "auto") -> type[asyncio.Protocol]:
     return HttpToolsRawHeaders
 
 
-__all__ = ["RAW_NAMES", "H11RawHeaders", "HttpToolsRawHeaders", "http_protocol", "raw_headers"]
+__all__ = ["RAW_NAMES", "H11RawHeaders", "HttpToolsRawHeaders", "decoded", "http_protocol",
+           "raw_headers"]

@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from emulator.addresses import raw_path
 from emulator.gateway.messages import GatewayRequest, GatewayResponse
+from emulator.header_case import raw_headers
 
 
 async def gateway_request(request: Request, path: str) -> GatewayRequest:
@@ -19,8 +20,7 @@ async def gateway_request(request: Request, path: str) -> GatewayRequest:
         method=request.method,
         path=path or "/",
         query=parse_qsl(raw_query, keep_blank_values=True),
-        headers=[(k.decode("latin-1"), v.decode("latin-1"))
-                 for k, v in request.scope["headers"]],
+        headers=raw_headers(request.scope),  # named as the client sent them, as AWS passes them
         body=await request.body(),
         source_ip=request.client.host if request.client else "127.0.0.1",
         host=request.headers.get("host", "localhost"),
@@ -34,9 +34,10 @@ def send(reply: GatewayResponse) -> Response:
     """A data plane's response for the web server, which sets Content-Length from the body
     itself."""
     response = Response(reply.body, status_code=reply.status)
-    for key, value in reply.headers:
-        if key.lower() != "content-length":
-            response.headers.append(key, value)
+    # Names as the integration gave them (Starlette's header API would lowercase them).
+    response.raw_headers.extend((key.encode("latin-1"), value.encode("latin-1"))
+                                for key, value in reply.headers
+                                if key.lower() != "content-length")
     return response
 
 

@@ -22,6 +22,7 @@ from emulator.gateway.mapping import substitute_stage_variables
 from emulator.gateway.messages import GatewayResponse
 from emulator.gateway.rest.integrations.http import HOP_BY_HOP
 from emulator.gateway.rest.integrations.lambda_ import FUNCTION_URI
+from emulator.header_case import decoded
 from emulator.ports import Ports
 
 LAMBDA_ARN = re.compile(r"^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:(?P<name>[^/]+)$")
@@ -98,7 +99,7 @@ async def http_proxy(inv: HttpInvocation, integration: dict[str, Any],
     except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:
         raise HttpApiError(500, log=f"HTTP integration failed: {exc}") from None
     inv.integration_status = str(reply.status_code)
-    out = [(k, v) for k, v in reply.headers.multi_items()
+    out = [(k, v) for k, v in decoded(reply.headers.raw)
            if k.lower() not in HOP_BY_HOP and k.lower() != "content-encoding"]
     return GatewayResponse(reply.status_code, out, reply.content)
 

@@ -44,7 +44,8 @@ async def invoke_url(request: Request, ports: Ports) -> Response | None:
     rest = path if by_host else (found["rest"] or "/")
     traffic.note(kind="http-api", resource=found["api"])
     engine = cast("HttpGateway", await ports.started("http-apis"))
-    reply = await engine.handle(found["api"], rest, await web.gateway_request(request, rest))
+    handed = lowercased(await web.gateway_request(request, rest))
+    reply = await engine.handle(found["api"], rest, handed)
     return web.send(reply)
 
 
@@ -61,7 +62,7 @@ async def serve_domain(ports: Ports, host: str, request: GatewayRequest
     if target is None or target is True:
         return error_response(403)
     if found.knows(target.mapping.api_id):
-        return await found.handle_domain(target, request)
+        return await found.handle_domain(target, lowercased(request))
     try:
         rest = cast("Gateway", await ports.started("execute-api"))
     except LookupError:
@@ -71,4 +72,12 @@ async def serve_domain(ports: Ports, host: str, request: GatewayRequest
                              via_domain=True)
 
 
-__all__ = ["invoke_url", "serve_domain"]
+def lowercased(request: GatewayRequest) -> GatewayRequest:
+    """HTTP APIs hand integrations and authorizers every header name in lower case, whichever
+    the payload format ("All header names are lowercase", Create AWS Lambda proxy
+    integrations for HTTP APIs); REST APIs keep the client's names."""
+    request.headers = [(name.lower(), value) for name, value in request.headers]
+    return request
+
+
+__all__ = ["invoke_url", "lowercased", "serve_domain"]

@@ -12,6 +12,7 @@ from emulator.gateway.mapping import substitute_stage_variables
 from emulator.gateway.messages import GatewayResponse
 from emulator.gateway.rest.integrations.base import Backends
 from emulator.gateway.rest.invocation import GatewayError, IntegrationResult, Invocation
+from emulator.header_case import decoded
 
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
               "trailers", "transfer-encoding", "upgrade", "host", "content-length"}
@@ -51,7 +52,7 @@ async def http_proxy(inv: Invocation, backends: Backends) -> IntegrationResult:
     headers = {k: v for k, v in inv.request.headers if k.lower() not in HOP_BY_HOP}
     headers.update(request.headers)
     reply = await _send(inv, backends, headers)
-    out = [(k, v) for k, v in reply.headers.multi_items()
+    out = [(k, v) for k, v in decoded(reply.headers.raw)
            if k.lower() not in HOP_BY_HOP and k.lower() != "content-encoding"]
     response = GatewayResponse(reply.status_code, out, reply.content)
     return IntegrationResult(reply.status_code, out, reply.content, final=response)
@@ -61,7 +62,7 @@ async def http(inv: Invocation, backends: Backends) -> IntegrationResult:
     request = inv.integration_request
     assert request is not None
     reply = await _send(inv, backends, dict(request.headers))
-    out = [(k, v) for k, v in reply.headers.multi_items()
+    out = [(k, v) for k, v in decoded(reply.headers.raw)
            if k.lower() not in HOP_BY_HOP and k.lower() != "content-encoding"]
     return IntegrationResult(reply.status_code, out, reply.content)
 
