@@ -22,8 +22,12 @@ def answer_object(payload: bytes, malformed: Malformed) -> dict[str, Any]:
     return answer
 
 
-def status_code(answer: dict[str, Any], malformed: Malformed) -> int:
-    """``statusCode``: a number from 100 to 599, or its digits as a string."""
+def status_code(answer: dict[str, Any], malformed: Malformed, default: int | None = None
+                ) -> int:
+    """``statusCode``: a number from 100 to 599, or its digits as a string; ``default`` when
+    the answer has none and the caller's API fills it in (REST APIs answer 200)."""
+    if default is not None and "statusCode" not in answer:
+        return default
     status = answer.get("statusCode")
     if isinstance(status, str) and status.isdigit():
         status = int(status)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from emulator import ids
+
 
 def _first(headers: list[tuple[str, str]], name: str) -> str | None:
     """The first value of header ``name`` (any case), None when absent."""
@@ -46,4 +48,14 @@ class GatewayResponse:
         self.headers.append((name, value))
 
 
-__all__ = ["GatewayRequest", "GatewayResponse"]
+def refusal(status: int, message: str, request_id: str | None = None) -> GatewayResponse:
+    """An answer given before any stage is found (so no gateway response applies), typed as
+    AWS types it: "Missing Authentication Token" is a MissingAuthenticationTokenException."""
+    kind = "".join(message.title().split()) + "Exception"
+    body = ('{"message":"' + message + '"}').encode()
+    return GatewayResponse(status, [("Content-Type", "application/json"),
+                                    ("x-amzn-ErrorType", kind),
+                                    ("x-amzn-RequestId", request_id or ids.request_id())], body)
+
+
+__all__ = ["GatewayRequest", "GatewayResponse", "refusal"]

@@ -12,7 +12,7 @@ from typing import Any, cast
 
 from emulator import ids, traffic
 from emulator.clock import Clock
-from emulator.gateway.messages import GatewayRequest, GatewayResponse
+from emulator.gateway.messages import GatewayRequest, GatewayResponse, refusal
 from emulator.gateway.rest import logs, pipeline, tracing
 from emulator.gateway.rest.deployed import DeployedApis, DeployedStage
 from emulator.gateway.rest.invocation import Invocation
@@ -20,15 +20,8 @@ from emulator.gateway.rest.parts import GatewayParts
 from emulator.ports import Ports, SegmentRecorder
 
 log = logging.getLogger("emulator.gateway")
+MAX_PAYLOAD = 10 * 1024 * 1024  # REST APIs' payload quota
 
-
-def _message(status: int, message: str) -> GatewayResponse:
-    """An answer given before any stage is found (so no gateway response applies)."""
-    body = ('{"message":"' + message + '"}').encode()
-    kind = "".join(message.title().split()) + "Exception"
-    return GatewayResponse(status, [("Content-Type", "application/json"),
-                                    ("x-amzn-ErrorType", kind),
-                                    ("x-amzn-RequestId", ids.request_id())], body)
 
 
 class Gateway:
@@ -47,12 +40,15 @@ class Gateway:
 
     async def handle(self, api_id: str, stage_name: str, request: GatewayRequest,
                      via_domain: bool = False) -> GatewayResponse:
+        if len(request.body) > MAX_PAYLOAD:
+            # REQUEST_TOO_LARGE, which an API cannot customise.
+            return refusal(413, "Request Too Long")
         deployed = self.apis.stage(api_id, stage_name)
         if deployed is None:
-            return _message(403, "Missing Authentication Token") if self.apis.api_exists(
-                api_id) else _message(403, "Forbidden")
+            return refusal(403, "Missing Authentication Token") if self.apis.api_exists(
+                api_id) else refusal(403, "Forbidden")
         if not via_domain and deployed.snapshot.api.get("disableExecuteApiEndpoint"):
-            return _message(403, "Forbidden")
+            return refusal(403, "Forbidden")
         return await self.run(deployed, request)
 
     async def handle_domain(self, host: str, request: GatewayRequest
@@ -67,7 +63,7 @@ class Gateway:
         if mapping is None:
             mapping, rest = domain.mappings.get("(none)"), request.path
         if mapping is None:
-            return _message(403, "Forbidden")
+            return refusal(403, "Forbidden")
         stage = mapping.get("stage")
         if not stage:
             parts = rest.lstrip("/").split("/", 1)

@@ -13,6 +13,7 @@ from starlette.responses import JSONResponse, Response
 
 from emulator import addresses, traffic
 from emulator.gateway import web
+from emulator.gateway.messages import refusal
 from emulator.ports import Ports
 
 if TYPE_CHECKING:  # the engine loads with the apigateway service, not with the server
@@ -31,7 +32,7 @@ async def _serve(request: Request, ports: Ports, api_id: str, stage: str, path: 
     traffic.note(kind="execute-api", resource=f"{api_id}/{stage}")
     engine = await _engine(ports)
     if engine is None:
-        return JSONResponse({"message": "Forbidden"}, status_code=403)
+        return web.send(refusal(403, "Forbidden"))
     reply = await engine.handle(api_id, stage, await web.gateway_request(request, path))
     return web.send(reply)
 
@@ -50,7 +51,7 @@ async def invoke_url(request: Request, ports: Ports) -> Response | None:
             return JSONResponse(loaded.metrics() if loaded is not None else {})
         found = addresses.PATH_FORM.match(path)
         if found is None:
-            return JSONResponse({"message": "Missing Authentication Token"}, status_code=403)
+            return web.send(refusal(403, "Missing Authentication Token"))
         return await _serve(request, ports, found["api"], found["stage"], found["rest"] or "/")
     found = addresses.USER_REQUEST.match(path) if "/_user_request_" in path else None
     if found is not None:

@@ -104,7 +104,7 @@ def _malformed(detail: str) -> GatewayError:
 def proxy_response(inv: Invocation, payload: bytes) -> GatewayResponse:
     """The method response from a proxy function's answer, or AWS's 502 when malformed."""
     answer = lambda_answers.answer_object(payload, _malformed)
-    status = lambda_answers.status_code(answer, _malformed)
+    status = lambda_answers.status_code(answer, _malformed, default=200)
     body = answer.get("body")
     if body is not None and not isinstance(body, str):
         raise _malformed("body must be a string")
@@ -144,6 +144,10 @@ async def _invoke(inv: Invocation, backends: Backends, payload: bytes,
 
 
 async def aws_proxy(inv: Invocation, backends: Backends) -> IntegrationResult:
+    verb = str(inv.integration.get("httpMethod") or "POST").upper()
+    if verb != "POST":  # Lambda's Invoke is a POST: AWS fails the call at the Lambda side
+        raise internal_error("Execution failed due to configuration error: Lambda function "
+                             f"integrations must use POST, not {verb}")
     payload = json.dumps(proxy_event(inv)).encode()
     result = await _invoke(inv, backends, payload)
     if inv.verbose:
