@@ -10,6 +10,10 @@ Sources:
   10 MB for REST APIs).
 - Recorded REST proxy events: the ``path`` keeps the client's percent-encoding while path
   parameters arrive decoded.
+- Repeated slashes, as users report AWS answering them: https://github.com/localstack/localstack/issues/11253
+  (``/prod//orders`` reaches the ``/orders`` method on AWS) and
+  https://github.com/brefphp/symfony-bridge/issues/53 (``//`` or ``////`` in a path reach the
+  function's event as one slash).
 """
 
 from __future__ import annotations
@@ -99,3 +103,12 @@ def test_path_keeps_its_encoding_and_parameters_are_decoded(edges: Api) -> None:
     event = edges.get("dev", "/files/one%20two/three").json()
     assert event["path"] == "/files/one%20two/three"
     assert event["pathParameters"] == {"proxy": "files/one two/three"}
+
+
+def test_a_run_of_slashes_is_one(edges: Api) -> None:
+    event = edges.get("dev", "//items//a%2Fb").json()
+    assert event["path"] == "/items/a%2Fb"
+    assert event["pathParameters"] == {"id": "a/b"}
+    event = edges.get("dev", "/files////https://example.com/x").json()
+    assert event["path"] == "/files/https:/example.com/x"
+    assert event["pathParameters"] == {"proxy": "files/https:/example.com/x"}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import random
+import re
 from collections import Counter
 from collections.abc import Callable
 from typing import Any, cast
@@ -21,6 +22,7 @@ from emulator.ports import Ports, SegmentRecorder
 
 log = logging.getLogger("emulator.gateway")
 MAX_PAYLOAD = 10 * 1024 * 1024  # REST APIs' payload quota
+REPEATED_SLASHES = re.compile(r"/{2,}")
 
 
 
@@ -49,6 +51,9 @@ class Gateway:
                 api_id) else refusal(403, "Forbidden")
         if not via_domain and deployed.snapshot.api.get("disableExecuteApiEndpoint"):
             return refusal(403, "Forbidden")
+        # A run of slashes is one: "/dev//orders" is "/orders", in routing, the event's path
+        # and its path parameters alike.
+        request.path = REPEATED_SLASHES.sub("/", request.path)
         return await self.run(deployed, request)
 
     async def handle_domain(self, host: str, request: GatewayRequest
