@@ -48,8 +48,8 @@ class PathArg:
         except (PathMissing, KeyError):
             source = env.context if self.reference.source == "context" else data
             raise errors.runtime(
-                f"The JSONPath '{self.reference.text}' could not be found in the input "
-                f"'{dumps(source)}'"
+                f"The JsonPath argument for the field '{self.reference.text}' could not be found "
+                f"in the input '{dumps(source)}'"
             ) from None
 
 

@@ -161,8 +161,9 @@ class Core:
                 "RetryCount": step.retry_count,
             },
             "StateMachine": {"Id": info.state_machine_arn, "Name": info.state_machine_name},
-            "Task": {"Token": step.task_token} if step.task_token else {},
         }
+        if step.task_token:  # only a task waiting for a callback has one
+            context["Task"] = {"Token": step.task_token}
         if step.frame.map_item is not None:
             context["Map"] = {"Item": step.frame.map_item}
         if self.context_override:

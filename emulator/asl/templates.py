@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from emulator.asl import errors
-from emulator.asl.intrinsics import compile_intrinsic
+from emulator.asl.intrinsics import Call, compile_intrinsic
 from emulator.asl.paths import Env, Evaluator, PathMissing, Reference, compile_reference, dumps
 
 
@@ -37,6 +37,18 @@ def _path_field(key: str, reference: Reference) -> Evaluator:
     return evaluate
 
 
+def _intrinsic_field(text: str, call: Call) -> Evaluator:
+    def evaluate(data: Any, env: Env) -> Any:
+        try:
+            return call.evaluate(data, env)
+        except errors.StatesError as failure:
+            # AWS names the whole expression the field holds, whichever call failed inside it.
+            failure.cause = f"The function '{text}' had the following error: {failure.cause}"
+            raise
+
+    return evaluate
+
+
 def compile_value_expression(key: str, text: Any) -> Evaluator:
     """The value of a ``.$`` field: a path, a context path, a variable or an intrinsic."""
     if not isinstance(text, str):
@@ -48,7 +60,7 @@ def compile_value_expression(key: str, text: Any) -> Evaluator:
             call = compile_intrinsic(text)
         except ValueError:
             raise TemplateError(key, invalid) from None
-        return lambda data, env: call.evaluate(data, env)
+        return _intrinsic_field(text, call)
     try:
         reference = compile_reference(text)
     except ValueError:
