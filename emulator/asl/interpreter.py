@@ -7,6 +7,7 @@ time forward instead of sleeping, and a waiting execution costs one suspended co
 from __future__ import annotations
 
 import asyncio
+import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -349,9 +350,9 @@ class Execution(TaskRunner, FlowRunner):
             return step.entered_time + float(seconds) * self.wait_scale
         moment = parse_timestamp(stamp)
         assert moment is not None
-        return step.entered_time + max(0.0, moment.timestamp() - step.entered_time) * (
-            self.wait_scale
-        )
+        # AWS counts a timestamp's whole seconds and truncates its milliseconds.
+        until = float(math.floor(moment.timestamp()))
+        return step.entered_time + max(0.0, until - step.entered_time) * self.wait_scale
 
     async def run_succeed(self, step: Step) -> tuple[Any, str | None]:
         effective = step.raw_input if step.state.jsonata else self.effective_input(step)
