@@ -83,6 +83,24 @@ class ApiGatewayBase(Provider):
             raise self.not_found(f"Invalid API identifier specified {ctx.account_id}:{api_id}")
         return record
 
+    def api_key_record(self, ctx: RequestContext, key_id: str) -> ApiKeyRecord:
+        record = self.api_keys(ctx).get(key_id)
+        if record is None:
+            raise self.not_found("Invalid API Key identifier specified")
+        return record
+
+    def usage_plan_record(self, ctx: RequestContext, plan_id: str) -> UsagePlanRecord:
+        record = self.usage_plans(ctx).get(plan_id)
+        if record is None:
+            raise self.not_found("Invalid Usage Plan ID specified")
+        return record
+
+    def domain_record(self, ctx: RequestContext, name: str) -> DomainNameRecord:
+        record = self.domains(ctx).get(name)
+        if record is None:
+            raise self.not_found("Invalid domain name identifier specified")
+        return record
+
     def save_api(self, ctx: RequestContext, record: RestApiRecord) -> None:
         self.apis(ctx).put(record.api["id"], record)
 

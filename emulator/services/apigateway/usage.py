@@ -20,8 +20,7 @@ def _day(text: str, what: str) -> date:
 class UsageApi(ApiGatewayBase):
     def _usage(self, ctx: RequestContext, plan_id: str, key_ids: list[str], start: date,
                end: date) -> dict[str, Any]:
-        plan = self.usage_plans(ctx).get(plan_id)
-        assert plan is not None
+        plan = self.usage_plan_record(ctx, plan_id)
         ledger = self.gateway.usage
         days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
         items: dict[str, list[list[int]]] = {}
@@ -37,9 +36,7 @@ class UsageApi(ApiGatewayBase):
 
     def get_usage(self, ctx: RequestContext, *, usage_plan_id: str, start_date: str,
                   end_date: str, key_id: str | None = None, **_: Any) -> dict[str, Any]:
-        plan = self.usage_plans(ctx).get(usage_plan_id)
-        if plan is None:
-            raise self.not_found("Invalid Usage Plan ID specified")
+        plan = self.usage_plan_record(ctx, usage_plan_id)
         start, end = _day(start_date, "start"), _day(end_date, "end")
         if end < start:
             raise bad_request("The usage end date is before the start date")
@@ -53,9 +50,7 @@ class UsageApi(ApiGatewayBase):
     def update_usage(self, ctx: RequestContext, *, usage_plan_id: str, key_id: str,
                      patch_operations: list[dict[str, Any]] | None = None, **_: Any
                      ) -> dict[str, Any]:
-        plan = self.usage_plans(ctx).get(usage_plan_id)
-        if plan is None:
-            raise self.not_found("Invalid Usage Plan ID specified")
+        plan = self.usage_plan_record(ctx, usage_plan_id)
         if key_id not in plan.keys:
             raise self.not_found("Invalid API Key identifier specified")
         for operation in patch_operations or []:
