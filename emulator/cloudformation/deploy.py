@@ -50,10 +50,6 @@ class Placeholder(ResourceType):
         return Created(physical_id, {name: physical_id
                                      for name in schemas.read_only(self.placed)})
 
-    async def delete(self, ctx: ResourceContext, physical_id: str,
-                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
-        return None
-
 
 def with_id_attributes(kind: ResourceType, created: Created) -> dict[str, Any]:
     """The created resource's attributes; schema attributes named ``Id`` or ``...Id`` that
@@ -323,7 +319,6 @@ class Deployment:
         self.stack_event("DELETE_FAILED",
                          f"The following resource(s) failed to delete: [{', '.join(failed)}]. ")
         return False
-
 
 
 def _all_names(resources: dict[str, Any]) -> set[str]:

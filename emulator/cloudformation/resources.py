@@ -100,9 +100,30 @@ class ResourceType:
         whole configuration by deleting nothing and re-applying (types override)."""
         return attributes
 
+    # The operation that deletes the resource (None: nothing to delete) and the members
+    # that address it: each maps to "@id" (the physical id), "@attr:Name" (a stored
+    # attribute) or a property name. Types whose delete takes more override delete().
+    delete_operation: ClassVar[str | None] = None
+    identity: ClassVar[dict[str, str]] = {}
+
+    def address(self, physical_id: str, properties: dict[str, Any],
+                attributes: dict[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for member, source in self.identity.items():
+            if source == "@id":
+                out[member] = physical_id
+            elif source.startswith("@attr:"):
+                out[member] = attributes.get(source[6:])
+            else:
+                out[member] = properties.get(source)
+        return out
+
     async def delete(self, ctx: ResourceContext, physical_id: str,
                      properties: dict[str, Any], attributes: dict[str, Any]) -> None:
-        raise NotImplementedError  # pragma: no cover - every type defines delete
+        operation = self.delete_operation
+        if operation is not None:
+            params = self.address(physical_id, properties, attributes)
+            await ignore_missing(lambda: ctx.call(self.service, operation, params))
 
 
 TYPES: dict[str, type[ResourceType]] = {}

@@ -29,6 +29,7 @@ def _patch(changes: dict[str, Any]) -> list[dict[str, str]]:
 class RestApi(ResourceType):
     type_name = "AWS::ApiGateway::RestApi"
     service = SERVICE
+    delete_operation, identity = "DeleteRestApi", {"restApiId": "@id"}
 
     async def _import(self, ctx: ResourceContext, properties: dict[str, Any],
                       api_id: str | None) -> dict[str, Any]:
@@ -74,11 +75,6 @@ class RestApi(ResourceType):
         await ctx.call(SERVICE, "UpdateRestApi", {"restApiId": physical_id,
                                                   "patchOperations": _patch(changes)})
         return attributes
-
-    async def delete(self, ctx: ResourceContext, physical_id: str,
-                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
-        await ignore_missing(lambda: ctx.call(SERVICE, "DeleteRestApi",
-                                              {"restApiId": physical_id}))
 
 
 @register
@@ -170,6 +166,7 @@ class Deployment(ResourceType):
 class Stage(ResourceType):
     type_name = "AWS::ApiGateway::Stage"
     service = SERVICE
+    delete_operation, identity = "DeleteStage", {"restApiId": "RestApiId", "stageName": "@id"}
     name_property = "StageName"
 
     async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
@@ -200,11 +197,6 @@ class Stage(ResourceType):
             "restApiId": properties["RestApiId"], "stageName": physical_id,
             "patchOperations": operations})
         return attributes
-
-    async def delete(self, ctx: ResourceContext, physical_id: str,
-                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
-        await ignore_missing(lambda: ctx.call(SERVICE, "DeleteStage", {
-            "restApiId": properties.get("RestApiId"), "stageName": physical_id}))
 
 
 @register
@@ -323,10 +315,6 @@ class Account(ResourceType):
             await ctx.call(SERVICE, "UpdateAccount", {"patchOperations": _patch(
                 {"/cloudwatchRoleArn": properties["CloudWatchRoleArn"]})})
         return attributes
-
-    async def delete(self, ctx: ResourceContext, physical_id: str,
-                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
-        return None
 
 
 __all__ = ["Account", "ApiKey", "Authorizer", "Deployment", "GatewayResponse", "Method",

@@ -10,7 +10,6 @@ from emulator.cloudformation.resources import (
     Created,
     ResourceContext,
     ResourceType,
-    ignore_missing,
     register,
     tag_map,
 )
@@ -23,6 +22,7 @@ SERVICE = "apigatewayv2"
 class Api(ResourceType):
     type_name = "AWS::ApiGatewayV2::Api"
     service = SERVICE
+    delete_operation, identity = "DeleteApi", {"ApiId": "@id"}
 
     def _attributes(self, answer: dict[str, Any]) -> dict[str, Any]:
         return {"ApiId": answer["ApiId"], "ApiEndpoint": answer.get("ApiEndpoint", "")}
@@ -56,10 +56,6 @@ class Api(ResourceType):
         if changes:
             await ctx.call(SERVICE, "UpdateApi", {**changes, "ApiId": physical_id})
         return attributes
-
-    async def delete(self, ctx: ResourceContext, physical_id: str,
-                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
-        await ignore_missing(lambda: ctx.call(SERVICE, "DeleteApi", {"ApiId": physical_id}))
 
 
 class _Child(Simple):

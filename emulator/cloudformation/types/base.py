@@ -16,7 +16,6 @@ from emulator.cloudformation.resources import (
     Created,
     ResourceContext,
     ResourceType,
-    ignore_missing,
     tag_list,
     text,
 )
@@ -97,16 +96,13 @@ def tags_as_map(tags: list[dict[str, str]]) -> dict[str, str]:
 class Simple(ResourceType):
     """A type whose operations take the template's properties as they are.
 
-    ``identity`` names the members that address an existing resource for update and delete:
-    each maps to ``"@id"`` (the physical id), ``"@attr:Name"`` (a stored attribute) or a
-    property name.
+    ``identity`` names the members that address an existing resource for update and delete
+    (see :class:`ResourceType`).
     """
 
     create_operation: ClassVar[str]
     update_operation: ClassVar[str | None] = None
-    delete_operation: ClassVar[str]
     physical: ClassVar[str]  # the create answer's member (dotted path) that is the id
-    identity: ClassVar[dict[str, str]] = {}
     outputs: ClassVar[dict[str, str]] = {}  # attribute -> create answer member (dotted path)
     tag_style: ClassVar[str | None] = None  # "map", "list" or None: how the API takes tags
     tag_member: ClassVar[str] = "Tags"
@@ -117,18 +113,6 @@ class Simple(ResourceType):
             tags = tag_list(ctx, properties)
             params[self.tag_member] = tags_as_map(tags) if self.tag_style == "map" else tags
         return params
-
-    def address(self, physical_id: str, properties: dict[str, Any],
-                attributes: dict[str, Any]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for member, source in self.identity.items():
-            if source == "@id":
-                out[member] = physical_id
-            elif source.startswith("@attr:"):
-                out[member] = attributes.get(source[6:])
-            else:
-                out[member] = properties.get(source)
-        return out
 
     async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
         answer = await ctx.call(self.service, self.create_operation,
@@ -153,11 +137,6 @@ class Simple(ResourceType):
         params.update(self.address(physical_id, properties, attributes))
         await ctx.call(self.service, self.update_operation, params)
         return attributes
-
-    async def delete(self, ctx: ResourceContext, physical_id: str,
-                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
-        params = self.address(physical_id, properties, attributes)
-        await ignore_missing(lambda: ctx.call(self.service, self.delete_operation, params))
 
 
 __all__ = ["Simple", "dig", "fit", "operation", "tags_as_map", "use_models"]

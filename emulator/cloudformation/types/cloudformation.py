@@ -16,10 +16,6 @@ class WaitConditionHandle(ResourceType):
     async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
         return Created(f"{ctx.endpoint_url}/_emulator/cloudformation/wait/{ctx.physical_name()}")
 
-    async def delete(self, ctx: ResourceContext, physical_id: str,
-                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
-        return None
-
 
 @register
 class WaitCondition(ResourceType):
@@ -31,10 +27,6 @@ class WaitCondition(ResourceType):
 
     async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
         return Created(ctx.physical_name(), {"Data": "{}"})
-
-    async def delete(self, ctx: ResourceContext, physical_id: str,
-                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
-        return None
 
 
 __all__ = ["WaitCondition", "WaitConditionHandle"]

@@ -9,7 +9,6 @@ from emulator.cloudformation.resources import (
     Created,
     ResourceContext,
     ResourceType,
-    ignore_missing,
     register,
     tag_map,
 )
@@ -22,6 +21,7 @@ SERVICE = "cognito-idp"
 class UserPool(ResourceType):
     type_name = "AWS::Cognito::UserPool"
     service = SERVICE
+    delete_operation, identity = "DeleteUserPool", {"UserPoolId": "@id"}
     extra_attributes = ("Arn", "ProviderName", "ProviderURL", "UserPoolId")
 
     async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
@@ -43,11 +43,6 @@ class UserPool(ResourceType):
         await ctx.call(SERVICE, "UpdateUserPool", fit(
             SERVICE, "UpdateUserPool", properties, UserPoolId=physical_id))
         return attributes
-
-    async def delete(self, ctx: ResourceContext, physical_id: str,
-                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
-        await ignore_missing(lambda: ctx.call(SERVICE, "DeleteUserPool",
-                                              {"UserPoolId": physical_id}))
 
 
 @register
@@ -97,6 +92,8 @@ class UserPoolResourceServer(Simple):
 class UserPoolDomain(ResourceType):
     type_name = "AWS::Cognito::UserPoolDomain"
     service = SERVICE
+    delete_operation, identity = (
+        "DeleteUserPoolDomain", {"Domain": "@id", "UserPoolId": "UserPoolId"})
     extra_attributes = ("CloudFrontDistribution",)
 
     async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
@@ -113,11 +110,6 @@ class UserPoolDomain(ResourceType):
         await ctx.call(SERVICE, "UpdateUserPoolDomain", fit(
             SERVICE, "UpdateUserPoolDomain", properties))
         return attributes
-
-    async def delete(self, ctx: ResourceContext, physical_id: str,
-                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
-        await ignore_missing(lambda: ctx.call(SERVICE, "DeleteUserPoolDomain", {
-            "Domain": physical_id, "UserPoolId": properties["UserPoolId"]}))
 
 
 __all__ = ["UserPool", "UserPoolClient", "UserPoolDomain", "UserPoolGroup",

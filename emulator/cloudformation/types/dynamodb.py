@@ -8,7 +8,6 @@ from emulator.cloudformation.resources import (
     Created,
     ResourceContext,
     ResourceType,
-    ignore_missing,
     register,
     tag_list,
 )
@@ -30,6 +29,7 @@ def _own_tags(ctx: ResourceContext, properties: dict[str, Any]) -> list[dict[str
 class Table(ResourceType):
     type_name = "AWS::DynamoDB::Table"
     service = "dynamodb"
+    delete_operation, identity = "DeleteTable", {"TableName": "@id"}
     name_property = "TableName"
 
     async def _ttl(self, ctx: ResourceContext, name: str, properties: dict[str, Any],
@@ -104,11 +104,6 @@ class Table(ResourceType):
         if answer is not None:
             return {**attributes, **self._attributes(answer["TableDescription"])}
         return attributes
-
-    async def delete(self, ctx: ResourceContext, physical_id: str,
-                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
-        await ignore_missing(lambda: ctx.call("dynamodb", "DeleteTable",
-                                              {"TableName": physical_id}))
 
 
 __all__ = ["Table"]

@@ -79,6 +79,7 @@ class Rule(ResourceType):
 class EventBus(ResourceType):
     type_name = "AWS::Events::EventBus"
     service = "events"
+    delete_operation, identity = "DeleteEventBus", {"Name": "@id"}
     name_property = "Name"
     extra_attributes = ("Name", "Arn")
 
@@ -89,16 +90,12 @@ class EventBus(ResourceType):
             Tags=tag_list(ctx, properties)))
         return Created(name, {"Arn": answer["EventBusArn"], "Name": name})
 
-    async def delete(self, ctx: ResourceContext, physical_id: str,
-                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
-        await ignore_missing(lambda: ctx.call("events", "DeleteEventBus",
-                                              {"Name": physical_id}))
-
 
 @register
 class Archive(ResourceType):
     type_name = "AWS::Events::Archive"
     service = "events"
+    delete_operation, identity = "DeleteArchive", {"ArchiveName": "@id"}
     name_property = "ArchiveName"
 
     def _pattern(self, properties: dict[str, Any]) -> str | None:
@@ -119,11 +116,6 @@ class Archive(ResourceType):
             "events", "UpdateArchive", properties, skip=("EventPattern", "SourceArn"),
             ArchiveName=physical_id, EventPattern=self._pattern(properties)))
         return attributes
-
-    async def delete(self, ctx: ResourceContext, physical_id: str,
-                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
-        await ignore_missing(lambda: ctx.call("events", "DeleteArchive",
-                                              {"ArchiveName": physical_id}))
 
 
 __all__ = ["Archive", "EventBus", "Rule"]

@@ -149,6 +149,8 @@ class Policy(ResourceType):
 class RolePolicy(ResourceType):
     type_name = "AWS::IAM::RolePolicy"
     service = "iam"
+    delete_operation, identity = (
+        "DeleteRolePolicy", {"RoleName": "RoleName", "PolicyName": "PolicyName"})
 
     async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
         await ctx.call("iam", "PutRolePolicy", {
@@ -161,11 +163,6 @@ class RolePolicy(ResourceType):
                      attributes: dict[str, Any]) -> dict[str, Any]:
         await self.create(ctx, properties)
         return attributes
-
-    async def delete(self, ctx: ResourceContext, physical_id: str,
-                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
-        await ignore_missing(lambda: ctx.call("iam", "DeleteRolePolicy", {
-            "RoleName": properties["RoleName"], "PolicyName": properties["PolicyName"]}))
 
 
 @register

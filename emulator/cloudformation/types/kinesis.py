@@ -96,6 +96,7 @@ class Stream(ResourceType):
 class StreamConsumer(ResourceType):
     type_name = "AWS::Kinesis::StreamConsumer"
     service = "kinesis"
+    delete_operation, identity = "DeregisterStreamConsumer", {"ConsumerARN": "@id"}
     updatable = False
 
     async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
@@ -108,11 +109,6 @@ class StreamConsumer(ResourceType):
             "ConsumerARN": arn, "ConsumerName": consumer["ConsumerName"],
             "ConsumerStatus": "ACTIVE", "StreamARN": properties["StreamARN"],
             "ConsumerCreationTimestamp": str(consumer["ConsumerCreationTimestamp"])})
-
-    async def delete(self, ctx: ResourceContext, physical_id: str,
-                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
-        await ignore_missing(lambda: ctx.call("kinesis", "DeregisterStreamConsumer",
-                                              {"ConsumerARN": physical_id}))
 
 
 __all__ = ["Stream", "StreamConsumer"]

@@ -48,6 +48,7 @@ def _code(properties: dict[str, Any]) -> dict[str, Any]:
 class Function(ResourceType):
     type_name = "AWS::Lambda::Function"
     service = "lambda"
+    delete_operation, identity = "DeleteFunction", {"FunctionName": "@id"}
     name_property = "FunctionName"
 
     async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
@@ -92,16 +93,13 @@ class Function(ResourceType):
                     "FunctionName": physical_id, "ReservedConcurrentExecutions": reserved})
         return attributes
 
-    async def delete(self, ctx: ResourceContext, physical_id: str,
-                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
-        await ignore_missing(lambda: ctx.call("lambda", "DeleteFunction",
-                                              {"FunctionName": physical_id}))
-
 
 @register
 class Permission(ResourceType):
     type_name = "AWS::Lambda::Permission"
     service = "lambda"
+    delete_operation, identity = (
+        "RemovePermission", {"FunctionName": "FunctionName", "StatementId": "@id"})
     updatable = False
     extra_attributes = ("Id",)
 
@@ -110,11 +108,6 @@ class Permission(ResourceType):
         await ctx.call("lambda", "AddPermission", fit(
             "lambda", "AddPermission", properties, StatementId=statement))
         return Created(statement, {"Id": statement})
-
-    async def delete(self, ctx: ResourceContext, physical_id: str,
-                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
-        await ignore_missing(lambda: ctx.call("lambda", "RemovePermission", {
-            "FunctionName": properties["FunctionName"], "StatementId": physical_id}))
 
 
 @register
@@ -201,6 +194,8 @@ class Url(ResourceType):
 class EventInvokeConfig(ResourceType):
     type_name = "AWS::Lambda::EventInvokeConfig"
     service = "lambda"
+    delete_operation, identity = ("DeleteFunctionEventInvokeConfig", {
+        "FunctionName": "FunctionName", "Qualifier": "Qualifier"})
 
     async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
         await ctx.call("lambda", "PutFunctionEventInvokeConfig",
@@ -213,12 +208,6 @@ class EventInvokeConfig(ResourceType):
         await ctx.call("lambda", "PutFunctionEventInvokeConfig",
                        fit("lambda", "PutFunctionEventInvokeConfig", properties))
         return attributes
-
-    async def delete(self, ctx: ResourceContext, physical_id: str,
-                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
-        await ignore_missing(lambda: ctx.call("lambda", "DeleteFunctionEventInvokeConfig", {
-            "FunctionName": properties["FunctionName"],
-            "Qualifier": properties.get("Qualifier")}))
 
 
 @register

@@ -8,7 +8,6 @@ from emulator.cloudformation.resources import (
     Created,
     ResourceContext,
     ResourceType,
-    ignore_missing,
     register,
     tag_map,
 )
@@ -19,6 +18,7 @@ from emulator.cloudformation.types.base import Simple, fit
 class LogGroup(ResourceType):
     type_name = "AWS::Logs::LogGroup"
     service = "logs"
+    delete_operation, identity = "DeleteLogGroup", {"logGroupName": "@id"}
     name_property = "LogGroupName"
 
     async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
@@ -43,11 +43,6 @@ class LogGroup(ResourceType):
                     "logGroupName": physical_id, "retentionInDays": retention})
         return attributes
 
-    async def delete(self, ctx: ResourceContext, physical_id: str,
-                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
-        await ignore_missing(lambda: ctx.call("logs", "DeleteLogGroup",
-                                              {"logGroupName": physical_id}))
-
 
 @register
 class LogStream(Simple):
@@ -69,6 +64,8 @@ class LogStream(Simple):
 class SubscriptionFilter(ResourceType):
     type_name = "AWS::Logs::SubscriptionFilter"
     service = "logs"
+    delete_operation, identity = (
+        "DeleteSubscriptionFilter", {"logGroupName": "LogGroupName", "filterName": "@id"})
 
     async def _put(self, ctx: ResourceContext, name: str, properties: dict[str, Any]) -> None:
         await ctx.call("logs", "PutSubscriptionFilter", fit(
@@ -84,11 +81,6 @@ class SubscriptionFilter(ResourceType):
                      attributes: dict[str, Any]) -> dict[str, Any]:
         await self._put(ctx, physical_id, properties)
         return attributes
-
-    async def delete(self, ctx: ResourceContext, physical_id: str,
-                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
-        await ignore_missing(lambda: ctx.call("logs", "DeleteSubscriptionFilter", {
-            "logGroupName": properties.get("LogGroupName"), "filterName": physical_id}))
 
 
 __all__ = ["LogGroup", "LogStream", "SubscriptionFilter"]

@@ -79,6 +79,7 @@ class Secret(ResourceType):
 class RotationSchedule(ResourceType):
     type_name = "AWS::SecretsManager::RotationSchedule"
     service = "secretsmanager"
+    delete_operation, identity = "CancelRotateSecret", {"SecretId": "@id"}
 
     async def _apply(self, ctx: ResourceContext, properties: dict[str, Any]) -> None:
         params: dict[str, Any] = {"SecretId": properties["SecretId"],
@@ -98,11 +99,6 @@ class RotationSchedule(ResourceType):
                      attributes: dict[str, Any]) -> dict[str, Any]:
         await self._apply(ctx, properties)
         return attributes
-
-    async def delete(self, ctx: ResourceContext, physical_id: str,
-                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
-        await ignore_missing(lambda: ctx.call("secretsmanager", "CancelRotateSecret",
-                                              {"SecretId": physical_id}))
 
 
 @register
@@ -163,6 +159,7 @@ class Key(ResourceType):
 class Alias(ResourceType):
     type_name = "AWS::KMS::Alias"
     service = "kms"
+    delete_operation, identity = "DeleteAlias", {"AliasName": "@id"}
 
     async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
         await ctx.call("kms", "CreateAlias", {"AliasName": properties["AliasName"],
@@ -176,15 +173,12 @@ class Alias(ResourceType):
                                              "TargetKeyId": properties["TargetKeyId"]})
         return attributes
 
-    async def delete(self, ctx: ResourceContext, physical_id: str,
-                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
-        await ignore_missing(lambda: ctx.call("kms", "DeleteAlias", {"AliasName": physical_id}))
-
 
 @register
 class Parameter(ResourceType):
     type_name = "AWS::SSM::Parameter"
     service = "ssm"
+    delete_operation, identity = "DeleteParameter", {"Name": "@id"}
     name_property = "Name"
     extra_attributes = ("Type", "Value")
 
@@ -212,10 +206,6 @@ class Parameter(ResourceType):
                      attributes: dict[str, Any]) -> dict[str, Any]:
         await self._put(ctx, physical_id, properties, True)
         return {**attributes, "Value": str(properties.get("Value", ""))}
-
-    async def delete(self, ctx: ResourceContext, physical_id: str,
-                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
-        await ignore_missing(lambda: ctx.call("ssm", "DeleteParameter", {"Name": physical_id}))
 
 
 __all__ = ["Alias", "Key", "Parameter", "RotationSchedule", "Secret"]

@@ -33,6 +33,7 @@ def _attributes(properties: dict[str, Any], names: tuple[str, ...]) -> dict[str,
 class Topic(ResourceType):
     type_name = "AWS::SNS::Topic"
     service = "sns"
+    delete_operation, identity = "DeleteTopic", {"TopicArn": "@id"}
     name_property = "TopicName"
     extra_attributes = ("TopicName",)
 
@@ -63,15 +64,12 @@ class Topic(ResourceType):
                 "AttributeValue": new.get(name, "")})
         return attributes
 
-    async def delete(self, ctx: ResourceContext, physical_id: str,
-                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
-        await ignore_missing(lambda: ctx.call("sns", "DeleteTopic", {"TopicArn": physical_id}))
-
 
 @register
 class Subscription(ResourceType):
     type_name = "AWS::SNS::Subscription"
     service = "sns"
+    delete_operation, identity = "Unsubscribe", {"SubscriptionArn": "@id"}
 
     async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
         answer = await ctx.call("sns", "Subscribe", {
@@ -92,11 +90,6 @@ class Subscription(ResourceType):
                     "SubscriptionArn": physical_id, "AttributeName": name,
                     "AttributeValue": new.get(name, "")})
         return attributes
-
-    async def delete(self, ctx: ResourceContext, physical_id: str,
-                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
-        await ignore_missing(lambda: ctx.call("sns", "Unsubscribe",
-                                              {"SubscriptionArn": physical_id}))
 
 
 class _Policy(ResourceType):

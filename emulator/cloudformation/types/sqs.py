@@ -39,6 +39,7 @@ def queue_attributes(properties: dict[str, Any]) -> dict[str, str]:
 class Queue(ResourceType):
     type_name = "AWS::SQS::Queue"
     service = "sqs"
+    delete_operation, identity = "DeleteQueue", {"QueueUrl": "@id"}
     name_property = "QueueName"
     extra_attributes = ("QueueName",)
 
@@ -65,10 +66,6 @@ class Queue(ResourceType):
                            {"QueueUrl": physical_id, "Attributes": changed})
         await _retag(ctx, physical_id, properties, previous)
         return attributes
-
-    async def delete(self, ctx: ResourceContext, physical_id: str,
-                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
-        await ignore_missing(lambda: ctx.call("sqs", "DeleteQueue", {"QueueUrl": physical_id}))
 
 
 async def _retag(ctx: ResourceContext, url: str, properties: dict[str, Any],

@@ -10,7 +10,6 @@ from emulator.cloudformation.resources import (
     Created,
     ResourceContext,
     ResourceType,
-    ignore_missing,
     register,
     tag_list,
 )
@@ -42,6 +41,7 @@ def _lower_tags(ctx: ResourceContext, properties: dict[str, Any]) -> list[dict[s
 class StateMachine(ResourceType):
     type_name = "AWS::StepFunctions::StateMachine"
     service = "stepfunctions"
+    delete_operation, identity = "DeleteStateMachine", {"stateMachineArn": "@id"}
     name_property = "StateMachineName"
     extra_attributes = ("Name", "StateMachineRevisionId")
 
@@ -63,16 +63,12 @@ class StateMachine(ResourceType):
             definition=definition(properties)))
         return attributes
 
-    async def delete(self, ctx: ResourceContext, physical_id: str,
-                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
-        await ignore_missing(lambda: ctx.call("stepfunctions", "DeleteStateMachine",
-                                              {"stateMachineArn": physical_id}))
-
 
 @register
 class Activity(ResourceType):
     type_name = "AWS::StepFunctions::Activity"
     service = "stepfunctions"
+    delete_operation, identity = "DeleteActivity", {"activityArn": "@id"}
     name_property = "Name"
     extra_attributes = ("Name",)
 
@@ -81,11 +77,6 @@ class Activity(ResourceType):
             "name": properties["Name"], "tags": _lower_tags(ctx, properties)})
         return Created(answer["activityArn"], {"Arn": answer["activityArn"],
                                                "Name": properties["Name"]})
-
-    async def delete(self, ctx: ResourceContext, physical_id: str,
-                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
-        await ignore_missing(lambda: ctx.call("stepfunctions", "DeleteActivity",
-                                              {"activityArn": physical_id}))
 
 
 __all__ = ["Activity", "StateMachine", "definition"]
