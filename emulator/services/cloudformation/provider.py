@@ -112,10 +112,7 @@ class CloudFormationProvider(ChangeSetsApi, StacksApi):
         if (processed == stack.template and same_parameters
                 and (tags is None or tags == stack.tags)):
             raise validation("No updates are to be performed.")
-        if stack_policy_body is not None:
-            stack.stack_policy = stack_policy_body
-        if notification_arns is not None:
-            stack.notification_arns = notification_arns
+        stack.assign(stack_policy=stack_policy_body, notification_arns=notification_arns)
         stack.capabilities = capabilities or []
         self.start_update(ctx, stack, body, prepared, disable_rollback=bool(disable_rollback),
                           tags=tags)

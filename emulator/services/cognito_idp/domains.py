@@ -79,10 +79,7 @@ class DomainsApi(CognitoBase):
         record = table.get(domain)
         if record is None or record.pool_id != user_pool_id:
             raise invalid(f"Domain {domain} does not exist in user pool {user_pool_id}.")
-        if custom_domain_config is not None:
-            record.custom = custom_domain_config
-        if managed_login_version is not None:
-            record.managed_login_version = managed_login_version
+        record.assign(custom=custom_domain_config, managed_login_version=managed_login_version)
         table.put(domain, record)
         out: dict[str, Any] = {"ManagedLoginVersion": record.managed_login_version}
         if record.custom is not None:

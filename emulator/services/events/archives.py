@@ -138,12 +138,7 @@ class ArchivesApi(EventsBase):
                        description: str | None = None, event_pattern: str | None = None,
                        retention_days: int | None = None, **_: Any) -> dict[str, Any]:
         record = self._archive(ctx, archive_name)
-        if description is not None:
-            record.description = description
-        if event_pattern is not None:
-            record.pattern = event_pattern
-        if retention_days is not None:
-            record.retention_days = retention_days
+        record.assign(description=description, pattern=event_pattern, retention_days=retention_days)
         self.archives(ctx.account_id, ctx.region).put(record.name, record)
         return {"ArchiveArn": record.arn, "State": "ENABLED", "CreationTime": record.created}
 

@@ -153,10 +153,7 @@ class IamProvider(Provider):
     def update_role(self, ctx: RequestContext, role_name: str, description: str | None = None,
                     max_session_duration: int | None = None, **_: Any) -> dict[str, Any]:
         role = self._role(ctx, role_name)
-        if description is not None:
-            role.description = description
-        if max_session_duration is not None:
-            role.max_session_duration = max_session_duration
+        role.assign(description=description, max_session_duration=max_session_duration)
         self.roles(ctx.account_id).put(role.name, role)
         return {}
 

@@ -310,12 +310,8 @@ class EventSourceMappingsApi(LambdaBase):
         was_enabled = record.enabled
         if function_name is not None:
             record.function_name, record.qualifier = self._function(scope, function_name)
-        if enabled is not None:
-            record.enabled = enabled
-        if batch_size is not None:
-            record.batch_size = batch_size
-        if maximum_batching_window_in_seconds is not None:
-            record.window = maximum_batching_window_in_seconds
+        record.assign(enabled=enabled, batch_size=batch_size,
+                      window=maximum_batching_window_in_seconds)
         if filter_criteria is not None:
             record.filter_criteria = filter_criteria if filter_criteria.get("Filters") else None
         if function_response_types is not None:

@@ -93,12 +93,9 @@ def stream_options(kind: str, *, starting_position: str | None,
         elif starting_position_timestamp is not None:
             raise invalid_parameter("StartingPositionTimestamp is only allowed with the "
                                     "AT_TIMESTAMP starting position.")
-    if parallelization_factor is not None:
-        options.parallelization_factor = parallelization_factor
-    if bisect_batch_on_function_error is not None:
-        options.bisect = bisect_batch_on_function_error
-    if maximum_retry_attempts is not None:
-        options.maximum_retry_attempts = maximum_retry_attempts
+    options.assign(parallelization_factor=parallelization_factor,
+                   bisect=bisect_batch_on_function_error,
+                   maximum_retry_attempts=maximum_retry_attempts)
     if maximum_record_age_in_seconds is not None:
         age = maximum_record_age_in_seconds
         if age != -1 and age < MIN_RECORD_AGE:

@@ -117,12 +117,7 @@ class UrlsApi(LambdaBase):
                                    invoke_mode: str | None = None, **_: Any) -> dict[str, Any]:
         scope = scope_of(ctx)
         record = self._url(scope, function_name, qualifier)
-        if auth_type is not None:
-            record.auth_type = auth_type
-        if cors is not None:
-            record.cors = cors
-        if invoke_mode is not None:
-            record.invoke_mode = invoke_mode
+        record.assign(auth_type=auth_type, cors=cors, invoke_mode=invoke_mode)
         record.last_modified = self.clock.now()
         self.tables(scope).urls.put(f"{record.function_name}:{record.qualifier}", record)
         return self._url_shape(scope, record)

@@ -196,10 +196,7 @@ class SecretsManagerProvider(Provider):
                       kms_key_id: str | None = None, secret_binary: bytes | None = None,
                       secret_string: str | None = None, **_: Any) -> dict[str, Any]:
         record = self._secret(ctx, secret_id)
-        if description is not None:
-            record.description = description
-        if kms_key_id is not None:
-            record.kms_key_id = kms_key_id
+        record.assign(description=description, kms_key_id=kms_key_id)
         out: dict[str, Any] = {"ARN": record.arn, "Name": record.name}
         if secret_string is not None or secret_binary is not None:
             version = self._add_version(record, client_request_token, secret_string,
@@ -301,10 +298,7 @@ class SecretsManagerProvider(Provider):
                       rotation_rules: dict[str, Any] | None = None,
                       rotate_immediately: bool | None = None, **_: Any) -> dict[str, Any]:
         record = self._secret(ctx, secret_id)
-        if rotation_lambda_arn is not None:
-            record.rotation_lambda = rotation_lambda_arn
-        if rotation_rules is not None:
-            record.rotation_rules = rotation_rules
+        record.assign(rotation_lambda=rotation_lambda_arn, rotation_rules=rotation_rules)
         if record.rotation_lambda is None and not record.rotation_rules:
             raise invalid_request("No Lambda rotation function ARN is associated with this "
                                   "secret.")
