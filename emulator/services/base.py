@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from emulator.store import Record, ServiceStore, Table
 
 R = TypeVar("R", bound="Record")
+T = TypeVar("T")
 
 
 class TableOf(Generic[R]):
@@ -117,6 +118,12 @@ class Provider:
     def not_found(self, message: str, **fields: Any) -> errors.ServiceError:
         """This service's error for a resource that does not exist."""
         return errors.not_found(message, self.not_found_code, **self.error_fields, **fields)
+
+    def found(self, record: T | None, message: str, **fields: Any) -> T:
+        """``record`` as looked up, or this service's not-found error when there is none."""
+        if record is None:
+            raise self.not_found(message, **fields)
+        return record
 
     def conflict(self, message: str, **fields: Any) -> errors.ServiceError:
         """This service's error for a resource that exists, or whose state forbids a change."""

@@ -40,10 +40,8 @@ class AuthorizersApi(ApiGatewayBase):
 
     def get_authorizer(self, ctx: RequestContext, *, rest_api_id: str, authorizer_id: str,
                        **_: Any) -> dict[str, Any]:
-        found = self.api_record(ctx, rest_api_id).authorizers.get(authorizer_id)
-        if found is None:
-            raise self.not_found("Invalid Authorizer identifier specified")
-        return found
+        return self.found(self.api_record(ctx, rest_api_id).authorizers.get(authorizer_id),
+                          "Invalid Authorizer identifier specified")
 
     def get_authorizers(self, ctx: RequestContext, *, rest_api_id: str,
                         position: str | None = None, limit: int | None = None, **_: Any

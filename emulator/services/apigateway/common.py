@@ -78,37 +78,24 @@ class ApiGatewayBase(Provider):
     # -- lookups ----------------------------------------------------------------------------
 
     def api_record(self, ctx: RequestContext, api_id: str) -> RestApiRecord:
-        record = self.apis(ctx).get(api_id)
-        if record is None:
-            raise self.not_found(f"Invalid API identifier specified {ctx.account_id}:{api_id}")
-        return record
+        return self.found(self.apis(ctx).get(api_id),
+                          f"Invalid API identifier specified {ctx.account_id}:{api_id}")
 
     def api_key_record(self, ctx: RequestContext, key_id: str) -> ApiKeyRecord:
-        record = self.api_keys(ctx).get(key_id)
-        if record is None:
-            raise self.not_found("Invalid API Key identifier specified")
-        return record
+        return self.found(self.api_keys(ctx).get(key_id), "Invalid API Key identifier specified")
 
     def usage_plan_record(self, ctx: RequestContext, plan_id: str) -> UsagePlanRecord:
-        record = self.usage_plans(ctx).get(plan_id)
-        if record is None:
-            raise self.not_found("Invalid Usage Plan ID specified")
-        return record
+        return self.found(self.usage_plans(ctx).get(plan_id), "Invalid Usage Plan ID specified")
 
     def domain_record(self, ctx: RequestContext, name: str) -> DomainNameRecord:
-        record = self.domains(ctx).get(name)
-        if record is None:
-            raise self.not_found("Invalid domain name identifier specified")
-        return record
+        return self.found(self.domains(ctx).get(name), "Invalid domain name identifier specified")
 
     def save_api(self, ctx: RequestContext, record: RestApiRecord) -> None:
         self.apis(ctx).put(record.api["id"], record)
 
     def resource_of(self, record: RestApiRecord, resource_id: str) -> dict[str, Any]:
-        resource = record.resources.get(resource_id)
-        if resource is None:
-            raise self.not_found("Invalid Resource identifier specified")
-        return resource
+        return self.found(record.resources.get(resource_id),
+                          "Invalid Resource identifier specified")
 
     def method_of(self, record: RestApiRecord, resource_id: str, http_method: str
                   ) -> dict[str, Any]:

@@ -174,10 +174,8 @@ class DeploymentsApi(ApiGatewayBase):
     def _deployment(self, ctx: RequestContext, api_id: str, deployment_id: str
                     ) -> DeploymentRecord:
         self.api_record(ctx, api_id)
-        record = self.deployments(ctx).get(child_key(api_id, deployment_id))
-        if record is None:
-            raise self.not_found("Invalid Deployment identifier specified")
-        return record
+        return self.found(self.deployments(ctx).get(child_key(api_id, deployment_id)),
+                          "Invalid Deployment identifier specified")
 
     def get_deployment(self, ctx: RequestContext, *, rest_api_id: str, deployment_id: str,
                        embed: list[str] | None = None, **_: Any) -> dict[str, Any]:
@@ -260,10 +258,8 @@ class DeploymentsApi(ApiGatewayBase):
 
     def stage_record(self, ctx: RequestContext, api_id: str, stage_name: str) -> StageRecord:
         self.api_record(ctx, api_id)
-        record = self.stages(ctx).get(child_key(api_id, stage_name))
-        if record is None:
-            raise self.not_found("Invalid Stage identifier specified")
-        return record
+        return self.found(self.stages(ctx).get(child_key(api_id, stage_name)),
+                          "Invalid Stage identifier specified")
 
     def get_stage(self, ctx: RequestContext, *, rest_api_id: str, stage_name: str, **_: Any
                   ) -> dict[str, Any]:

@@ -85,10 +85,8 @@ class DocumentationApi(ApiGatewayBase):
     """Documentation parts and versions of a REST API, kept in its record."""
 
     def _part(self, record: RestApiRecord, part_id: str) -> dict[str, Any]:
-        part = record.documentation_parts.get(part_id)
-        if part is None:
-            raise self.not_found("Invalid Documentation part identifier specified")
-        return part
+        return self.found(record.documentation_parts.get(part_id),
+                          "Invalid Documentation part identifier specified")
 
     def _claim(self, record: RestApiRecord, location: dict[str, str]) -> None:
         key = _key(location)
@@ -195,10 +193,8 @@ class DocumentationApi(ApiGatewayBase):
     # -- versions ----------------------------------------------------------------------------
 
     def _version(self, record: RestApiRecord, version: str) -> dict[str, Any]:
-        found = record.documentation_versions.get(version)
-        if found is None:
-            raise self.not_found("Invalid Documentation version specified")
-        return found
+        return self.found(record.documentation_versions.get(version),
+                          "Invalid Documentation version specified")
 
     @staticmethod
     def _version_shape(found: dict[str, Any]) -> dict[str, Any]:

@@ -75,10 +75,8 @@ class DomainsApi(ApiGatewayBase):
         return mapping
 
     def _mapping(self, record: DomainNameRecord, base_path: str) -> dict[str, Any]:
-        mapping = record.mappings.get(base_path or "(none)")
-        if mapping is None:
-            raise self.not_found("Invalid base path mapping identifier specified")
-        return mapping
+        return self.found(record.mappings.get(base_path or "(none)"),
+                          "Invalid base path mapping identifier specified")
 
     def get_base_path_mapping(self, ctx: RequestContext, *, domain_name: str, base_path: str,
                               **_: Any) -> dict[str, Any]:

@@ -68,10 +68,7 @@ class SchemasApi(ApiGatewayBase):
         return model
 
     def _model(self, record: RestApiRecord, name: str) -> dict[str, Any]:
-        model = record.models.get(name)
-        if model is None:
-            raise self.not_found(f"Invalid model name specified: {name}")
-        return model
+        return self.found(record.models.get(name), f"Invalid model name specified: {name}")
 
     def get_model(self, ctx: RequestContext, *, rest_api_id: str, model_name: str, **_: Any
                   ) -> dict[str, Any]:
@@ -128,10 +125,8 @@ class SchemasApi(ApiGatewayBase):
         return validator
 
     def _validator(self, record: RestApiRecord, validator_id: str) -> dict[str, Any]:
-        validator = record.validators.get(validator_id)
-        if validator is None:
-            raise self.not_found("Invalid Request Validator identifier specified")
-        return validator
+        return self.found(record.validators.get(validator_id),
+                          "Invalid Request Validator identifier specified")
 
     def get_request_validator(self, ctx: RequestContext, *, rest_api_id: str,
                               request_validator_id: str, **_: Any) -> dict[str, Any]:

@@ -128,10 +128,8 @@ class UsagePlansApi(ApiGatewayBase):
 
     def get_usage_plan_key(self, ctx: RequestContext, *, usage_plan_id: str, key_id: str,
                            **_: Any) -> dict[str, Any]:
-        entry = self.usage_plan_record(ctx, usage_plan_id).keys.get(key_id)
-        if entry is None:
-            raise self.not_found("Invalid Usage Plan Key identifier specified")
-        return entry
+        return self.found(self.usage_plan_record(ctx, usage_plan_id).keys.get(key_id),
+                          "Invalid Usage Plan Key identifier specified")
 
     def get_usage_plan_keys(self, ctx: RequestContext, *, usage_plan_id: str,
                             position: str | None = None, limit: int | None = None,

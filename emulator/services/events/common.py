@@ -72,17 +72,13 @@ class EventsBase(Provider, ABC):
 
     def require_bus(self, ctx: RequestContext, name_or_arn: str | None) -> BusRecord:
         name = bus_name(name_or_arn)
-        found = self.bus(ctx.account_id, ctx.region, name)
-        if found is None:
-            raise self.not_found(f"Event bus {name} does not exist.")
-        return found
+        return self.found(self.bus(ctx.account_id, ctx.region, name),
+                          f"Event bus {name} does not exist.")
 
     def require_rule(self, ctx: RequestContext, name: str, bus: str | None) -> RuleRecord:
         bus_record = self.require_bus(ctx, bus)
-        found = self.rules(ctx.account_id, ctx.region).get(f"{bus_record.name}/{name}")
-        if found is None:
-            raise self.not_found(f"Rule {name} does not exist on EventBus {bus_record.name}.")
-        return found
+        return self.found(self.rules(ctx.account_id, ctx.region).get(f"{bus_record.name}/{name}"),
+                          f"Rule {name} does not exist on EventBus {bus_record.name}.")
 
     def rules_of(self, account: str, region: str, bus: str) -> list[RuleRecord]:
         return [rule for rule in self.rules(account, region).values() if rule.bus == bus]

@@ -114,10 +114,8 @@ class EventSourceMappingsApi(LambdaBase):
         return self.store.table(scope.account, scope.region, MAPPINGS, MappingRecord)
 
     def _mapping(self, scope: Scope, uuid: str) -> MappingRecord:
-        record = self._mappings(scope).get(uuid)
-        if record is None:
-            raise self.not_found("The resource you requested does not exist.")
-        return record
+        return self.found(self._mappings(scope).get(uuid),
+                          "The resource you requested does not exist.")
 
     def _shape(self, record: MappingRecord, state: str | None = None) -> dict[str, Any]:
         scope = Scope(record.account, record.region)

@@ -57,10 +57,8 @@ class LayersApi(LambdaBase):
         }
 
     def _get_layer(self, scope: Scope, name: str, version: int) -> LayerVersionRecord:
-        record = self.tables(scope).layers.get(f"{name}:{version}")
-        if record is None:
-            raise self.not_found("The resource you requested does not exist.")
-        return record
+        return self.found(self.tables(scope).layers.get(f"{name}:{version}"),
+                          "The resource you requested does not exist.")
 
     def publish_layer_version(self, ctx: RequestContext, *, layer_name: str,
                               content: dict[str, Any], description: str = "",

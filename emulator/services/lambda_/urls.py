@@ -76,10 +76,8 @@ class UrlsApi(LambdaBase):
 
     def _url(self, scope: Scope, function_name: str, qualifier: str | None) -> UrlConfigRecord:
         name, qualifier_key = self._url_target(scope, function_name, qualifier)
-        record = self.tables(scope).urls.get(f"{name}:{qualifier_key}")
-        if record is None:
-            raise self.not_found("The resource you requested does not exist.")
-        return record
+        return self.found(self.tables(scope).urls.get(f"{name}:{qualifier_key}"),
+                          "The resource you requested does not exist.")
 
     def create_function_url_config(self, ctx: RequestContext, *, function_name: str, auth_type: str,
                                    qualifier: str | None = None, cors: dict[str, Any] | None = None,

@@ -54,10 +54,7 @@ class SsmBase(Provider):
 
     def parameter(self, ctx: RequestContext, name: str) -> ParameterRecord:
         """The parameter called ``name``; ParameterNotFound (with AWS's empty message)."""
-        record = self.parameters(ctx).get(name.strip())
-        if record is None:
-            raise self.not_found("")
-        return record
+        return self.found(self.parameters(ctx).get(name.strip()), "")
 
     def version_of(self, record: ParameterRecord, number: int | None) -> VersionRecord:
         """Version ``number`` (the latest for None); ParameterVersionNotFound."""
