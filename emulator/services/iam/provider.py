@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
+from emulator.services import tagging
 from emulator.services.base import Provider
 from emulator.services.iam.models import (
     POLICIES,
@@ -181,15 +182,14 @@ class IamProvider(Provider):
     def tag_role(self, ctx: RequestContext, role_name: str,
                  tags: list[dict[str, str]]) -> dict[str, Any]:
         role = self._role(ctx, role_name)
-        keys = {tag["Key"] for tag in tags}
-        role.tags = [tag for tag in role.tags if tag["Key"] not in keys] + tags
+        role.tags = tagging.tagged(role.tags, tags)
         self.roles(ctx.account_id).put(role.name, role)
         return {}
 
     def untag_role(self, ctx: RequestContext, role_name: str,
                    tag_keys: list[str]) -> dict[str, Any]:
         role = self._role(ctx, role_name)
-        role.tags = [tag for tag in role.tags if tag["Key"] not in tag_keys]
+        role.tags = tagging.untagged(role.tags, tag_keys)
         self.roles(ctx.account_id).put(role.name, role)
         return {}
 

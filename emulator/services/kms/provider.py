@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
+from emulator.services import tagging
 from emulator.services.base import Provider
 from emulator.services.kms.models import ALIASES, KEYS, AliasRecord, KeyRecord
 from emulator.store import Table
@@ -221,15 +222,14 @@ class KmsProvider(Provider):
     def tag_resource(self, ctx: RequestContext, key_id: str,
                      tags: list[dict[str, str]]) -> dict[str, Any]:
         key = self._key(ctx, key_id)
-        keys = {tag["TagKey"] for tag in tags}
-        key.tags = [tag for tag in key.tags if tag["TagKey"] not in keys] + tags
+        key.tags = tagging.tagged(key.tags, tags, "TagKey")
         self._save(ctx, key)
         return {}
 
     def untag_resource(self, ctx: RequestContext, key_id: str,
                        tag_keys: list[str]) -> dict[str, Any]:
         key = self._key(ctx, key_id)
-        key.tags = [tag for tag in key.tags if tag["TagKey"] not in tag_keys]
+        key.tags = tagging.untagged(key.tags, tag_keys, "TagKey")
         self._save(ctx, key)
         return {}
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
+from emulator.services import tagging
 from emulator.services.base import Provider
 from emulator.services.secretsmanager.models import SECRETS, SecretRecord, SecretVersion
 from emulator.store import Table
@@ -317,15 +318,14 @@ class SecretsManagerProvider(Provider):
     def tag_resource(self, ctx: RequestContext, secret_id: str,
                      tags: list[dict[str, str]]) -> dict[str, Any]:
         record = self._secret(ctx, secret_id)
-        keys = {tag["Key"] for tag in tags}
-        record.tags = [tag for tag in record.tags if tag["Key"] not in keys] + tags
+        record.tags = tagging.tagged(record.tags, tags)
         self._save(ctx, record)
         return {}
 
     def untag_resource(self, ctx: RequestContext, secret_id: str,
                        tag_keys: list[str]) -> dict[str, Any]:
         record = self._secret(ctx, secret_id)
-        record.tags = [tag for tag in record.tags if tag["Key"] not in tag_keys]
+        record.tags = tagging.untagged(record.tags, tag_keys)
         self._save(ctx, record)
         return {}
 
