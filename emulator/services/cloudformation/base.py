@@ -19,7 +19,7 @@ from emulator.cloudformation.types.base import use_models
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.runtime.background import Background
-from emulator.services.base import Provider
+from emulator.services.base import Provider, TableOf
 from emulator.services.cloudformation import runner
 from emulator.services.cloudformation.calls import ProviderCall
 from emulator.services.cloudformation.models import (
@@ -28,7 +28,6 @@ from emulator.services.cloudformation.models import (
     ChangeSetRecord,
     StackRecord,
 )
-from emulator.store import Table
 from emulator.wire import specs
 
 PAGE = 100
@@ -113,11 +112,8 @@ class CloudFormationBase(Provider, ABC):
     def busy(self) -> list[str]:
         return [f"cloudformation: {line}" for line in self.jobs.busy()]
 
-    def stacks(self, account: str, region: str) -> Table[StackRecord]:
-        return self.store.table(account, region, STACKS, StackRecord)
-
-    def change_sets(self, account: str, region: str) -> Table[ChangeSetRecord]:
-        return self.store.table(account, region, CHANGE_SETS, ChangeSetRecord)
+    stacks = TableOf(STACKS, StackRecord)
+    change_sets = TableOf(CHANGE_SETS, ChangeSetRecord)
 
     def find_stack(self, ctx: RequestContext, name: str | None, *,
                    deleted: bool = False) -> StackRecord | None:

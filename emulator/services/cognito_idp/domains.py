@@ -8,8 +8,9 @@ import re
 from typing import Any
 
 from emulator.context import RequestContext
+from emulator.services.base import TableOf
 from emulator.services.cognito_idp.common import CognitoBase, invalid
-from emulator.store import Record, Table
+from emulator.store import Record
 
 DOMAINS = "domains"  # key: domain
 _PREFIX = re.compile(r"^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?$")
@@ -23,8 +24,7 @@ class DomainRecord(Record):
 
 
 class DomainsApi(CognitoBase):
-    def domains(self, account: str, region: str) -> Table[DomainRecord]:
-        return self.store.table(account, region, DOMAINS, DomainRecord)
+    domains = TableOf(DOMAINS, DomainRecord)
 
     def _cloudfront(self, record: DomainRecord, region: str) -> str:
         if record.custom is None:

@@ -16,8 +16,9 @@ from emulator import arns
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.event_patterns import compile_pattern
+from emulator.services.base import TableOf
 from emulator.services.events.common import EventsBase, bus_name, not_found, validation
-from emulator.store import Record, Table
+from emulator.store import Record
 
 ARCHIVES = "archives"  # key: archive name
 REPLAYS = "replays"  # key: replay name
@@ -54,11 +55,8 @@ def _epoch(value: Any) -> float:
 
 
 class ArchivesApi(EventsBase):
-    def archives(self, account: str, region: str) -> Table[ArchiveRecord]:
-        return self.store.table(account, region, ARCHIVES, ArchiveRecord)
-
-    def replays(self, account: str, region: str) -> Table[ReplayRecord]:
-        return self.store.table(account, region, REPLAYS, ReplayRecord)
+    archives = TableOf(ARCHIVES, ArchiveRecord)
+    replays = TableOf(REPLAYS, ReplayRecord)
 
     def _archive(self, ctx: RequestContext, name: str) -> ArchiveRecord:
         record = self.archives(ctx.account_id, ctx.region).get(name)

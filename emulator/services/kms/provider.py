@@ -16,9 +16,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.services import tagging
-from emulator.services.base import Provider
+from emulator.services.base import Provider, TableOf
 from emulator.services.kms.models import ALIASES, KEYS, AliasRecord, KeyRecord
-from emulator.store import Table
 
 MAX_PLAINTEXT = 4096
 DAY = 86400.0
@@ -45,18 +44,12 @@ def _context_bytes(context: dict[str, str] | None) -> bytes:
 class KmsProvider(Provider):
     service_name = "kms"
 
-    def keys(self, account: str, region: str) -> Table[KeyRecord]:
-        return self.store.table(account, region, KEYS, KeyRecord)
-
-    def aliases(self, account: str, region: str) -> Table[AliasRecord]:
-        return self.store.table(account, region, ALIASES, AliasRecord)
+    keys = TableOf(KEYS, KeyRecord)
+    aliases = TableOf(ALIASES, AliasRecord)
 
     def resources(self) -> dict[str, list[dict[str, Any]]]:
-        listed = []
-        for account, region in self.store.scopes(KEYS):
-            listed += [{"id": key.key_id, "state": key.state}
-                       for key in self.keys(account, region).values()]
-        return {"keys": listed}
+        return {"keys": [{"id": key.key_id, "state": key.state}
+                         for _, _, key in self.keys.everywhere()]}
 
     # -- finding keys
 

@@ -15,10 +15,10 @@ from typing import Any
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.runtime.background import Background
-from emulator.services.base import Provider
+from emulator.services.base import Provider, TableOf
 from emulator.services.logs.models import GROUPS, LogGroupRecord
 from emulator.services.logs.patterns import PatternError, compile_pattern
-from emulator.store import Record, Table
+from emulator.store import Record
 
 FILTERS = "subscription-filters"  # key: "group\x1fname"
 MAX_FILTERS = 2  # per log group, as AWS allows
@@ -48,8 +48,7 @@ class SubscriptionsApi(Provider):
     def busy(self) -> list[str]:
         return self.deliveries.busy()
 
-    def filters(self, account: str, region: str) -> Table[SubscriptionFilterRecord]:
-        return self.store.table(account, region, FILTERS, SubscriptionFilterRecord)
+    filters = TableOf(FILTERS, SubscriptionFilterRecord)
 
     def _existing_group(self, ctx: RequestContext, name: str) -> None:
         groups = self.store.table(ctx.account_id, ctx.region, GROUPS, LogGroupRecord)

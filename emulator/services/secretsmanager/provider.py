@@ -13,9 +13,8 @@ from typing import Any
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.services import tagging
-from emulator.services.base import Provider
+from emulator.services.base import Provider, TableOf
 from emulator.services.secretsmanager.models import SECRETS, SecretRecord, SecretVersion
-from emulator.store import Table
 
 CURRENT, PREVIOUS, PENDING = "AWSCURRENT", "AWSPREVIOUS", "AWSPENDING"
 _NAME = re.compile(r"^[A-Za-z0-9/_+=.@-]{1,512}$")
@@ -39,15 +38,11 @@ def invalid_parameter(message: str) -> ServiceError:
 class SecretsManagerProvider(Provider):
     service_name = "secretsmanager"
 
-    def secrets(self, account: str, region: str) -> Table[SecretRecord]:
-        return self.store.table(account, region, SECRETS, SecretRecord)
+    secrets = TableOf(SECRETS, SecretRecord)
 
     def resources(self) -> dict[str, list[dict[str, Any]]]:
-        listed = []
-        for account, region in self.store.scopes(SECRETS):
-            listed += [{"name": s.name, "arn": s.arn}
-                       for s in self.secrets(account, region).values()]
-        return {"secrets": listed}
+        return {"secrets": [{"name": s.name, "arn": s.arn}
+                            for _, _, s in self.secrets.everywhere()]}
 
     def _find(self, ctx: RequestContext, secret_id: str) -> SecretRecord | None:
         table = self.secrets(ctx.account_id, ctx.region)
