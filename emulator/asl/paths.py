@@ -196,6 +196,11 @@ def select(path: Reference | None, data: Any, env: Env) -> Any:
         raise invalid_path(path) from None
 
 
+def _unable(step: str | int, state_input: Any) -> errors.StatesError:
+    return errors.StatesError(errors.RESULT_PATH_MATCH_FAILURE,
+                              f"Unable to apply step \"{step}\" to input {dumps(state_input)}")
+
+
 def apply_result_path(path: Path | None, state_input: Any, result: Any) -> Any:
     """Place ``result`` into (a copy of) ``state_input`` at ResultPath."""
     if path is None:
@@ -209,10 +214,7 @@ def apply_result_path(path: Path | None, state_input: Any, result: Any) -> Any:
         last = position == len(steps) - 1
         if isinstance(step, str):
             if not isinstance(holder, dict):
-                raise errors.StatesError(
-                    errors.RESULT_PATH_MATCH_FAILURE,
-                    f"Unable to apply step \"{step}\" to input {dumps(state_input)}",
-                )
+                raise _unable(step, state_input)
             if last:
                 holder[step] = result
             else:
@@ -221,10 +223,7 @@ def apply_result_path(path: Path | None, state_input: Any, result: Any) -> Any:
                 holder = holder[step]
         else:
             if not isinstance(holder, list) or not -len(holder) <= step < len(holder):
-                raise errors.StatesError(
-                    errors.RESULT_PATH_MATCH_FAILURE,
-                    f"Unable to apply step \"{step}\" to input {dumps(state_input)}",
-                )
+                raise _unable(step, state_input)
             if last:
                 holder[step] = result
             else:

@@ -71,11 +71,9 @@ class HttpApiBase(Provider):
     # -- lookups ----------------------------------------------------------------------------
 
     def api_record(self, ctx: RequestContext, api_id: str) -> ApiRecord:
-        record = self.apis(ctx).get(api_id)
-        if record is None:
-            raise self.not_found(f"Invalid API identifier specified {ctx.account_id}:{api_id}",
-                            ResourceType="Api")
-        return record
+        return self.found(self.apis(ctx).get(api_id),
+                          f"Invalid API identifier specified {ctx.account_id}:{api_id}",
+                          ResourceType="Api")
 
     def save_api(self, ctx: RequestContext, record: ApiRecord, *, deploy: bool = True) -> None:
         """Store ``record``; a change reaches every auto-deploy stage at once."""

@@ -51,11 +51,9 @@ class DomainsApi(HttpApiBase):
         return self.copy(doc)
 
     def _domain(self, ctx: RequestContext, domain_name: str) -> DomainNameRecord:
-        found = self.domains(ctx).get(domain_name.lower())
-        if found is None:
-            raise self.not_found(f"Invalid domain name identifier specified {domain_name}",
-                            ResourceType="DomainName")
-        return found
+        return self.found(self.domains(ctx).get(domain_name.lower()),
+                          f"Invalid domain name identifier specified {domain_name}",
+                          ResourceType="DomainName")
 
     def get_domain_name(self, ctx: RequestContext, *, domain_name: str, **_: Any
                         ) -> dict[str, Any]:
@@ -110,11 +108,9 @@ class DomainsApi(HttpApiBase):
         return self.copy(mapping)
 
     def _mapping(self, record: DomainNameRecord, mapping_id: str) -> dict[str, Any]:
-        found = record.mappings.get(mapping_id)
-        if found is None:
-            raise self.not_found(f"Invalid API mapping identifier specified {mapping_id}",
-                            ResourceType="ApiMapping")
-        return found
+        return self.found(record.mappings.get(mapping_id),
+                          f"Invalid API mapping identifier specified {mapping_id}",
+                          ResourceType="ApiMapping")
 
     def get_api_mapping(self, ctx: RequestContext, *, domain_name: str, api_mapping_id: str,
                         **_: Any) -> dict[str, Any]:

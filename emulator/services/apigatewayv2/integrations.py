@@ -241,11 +241,9 @@ class IntegrationsApi(HttpApiBase):
 
     def _response(self, record: ApiRecord, integration_id: str, response_id: str
                   ) -> dict[str, Any]:
-        found = record.integration_responses.get(integration_id, {}).get(response_id)
-        if found is None:
-            raise self.not_found(f"Invalid IntegrationResponse identifier specified {response_id}",
-                            ResourceType="IntegrationResponse")
-        return found
+        return self.found(record.integration_responses.get(integration_id, {}).get(response_id),
+                          f"Invalid IntegrationResponse identifier specified {response_id}",
+                          ResourceType="IntegrationResponse")
 
     def get_integration_response(self, ctx: RequestContext, *, api_id: str,
                                  integration_id: str, integration_response_id: str, **_: Any

@@ -152,11 +152,9 @@ class RoutesApi(HttpApiBase):
 
     def _route_response(self, record: ApiRecord, route_id: str, response_id: str
                         ) -> dict[str, Any]:
-        found = record.route_responses.get(route_id, {}).get(response_id)
-        if found is None:
-            raise self.not_found(f"Invalid RouteResponse identifier specified {response_id}",
-                            ResourceType="RouteResponse")
-        return found
+        return self.found(record.route_responses.get(route_id, {}).get(response_id),
+                          f"Invalid RouteResponse identifier specified {response_id}",
+                          ResourceType="RouteResponse")
 
     def get_route_response(self, ctx: RequestContext, *, api_id: str, route_id: str,
                            route_response_id: str, **_: Any) -> dict[str, Any]:

@@ -36,11 +36,8 @@ class StagesApi(HttpApiBase):
 
     def stage_record(self, ctx: RequestContext, api_id: str, stage_name: str) -> StageRecord:
         self.api_record(ctx, api_id)
-        stage = self.stages(ctx).get(child_key(api_id, stage_name))
-        if stage is None:
-            raise self.not_found(f"Invalid stage identifier specified {stage_name}",
-                                 ResourceType="Stage")
-        return stage
+        return self.found(self.stages(ctx).get(child_key(api_id, stage_name)),
+                          f"Invalid stage identifier specified {stage_name}", ResourceType="Stage")
 
     def create_stage(self, ctx: RequestContext, *, api_id: str, stage_name: str,
                      deployment_id: str | None = None, **fields: Any) -> dict[str, Any]:
@@ -147,11 +144,9 @@ class StagesApi(HttpApiBase):
     def _deployment(self, ctx: RequestContext, api_id: str, deployment_id: str
                     ) -> DeploymentRecord:
         self.api_record(ctx, api_id)
-        found = self.deployments(ctx).get(child_key(api_id, deployment_id))
-        if found is None:
-            raise self.not_found(f"Invalid deployment identifier specified {deployment_id}",
-                            ResourceType="Deployment")
-        return found
+        return self.found(self.deployments(ctx).get(child_key(api_id, deployment_id)),
+                          f"Invalid deployment identifier specified {deployment_id}",
+                          ResourceType="Deployment")
 
     def get_deployment(self, ctx: RequestContext, *, api_id: str, deployment_id: str,
                        **_: Any) -> dict[str, Any]:

@@ -35,6 +35,16 @@ def invalid_parameter(message: str) -> ServiceError:
     return ServiceError("InvalidParameterException", message, status=400)
 
 
+def _unstage(record: SecretRecord, version: SecretVersion, label: str) -> None:
+    """Take ``label`` off ``version``; a version losing AWSCURRENT becomes AWSPREVIOUS."""
+    version.stages.remove(label)
+    if label == CURRENT:
+        previous = record.staged(PREVIOUS)
+        if previous is not None:
+            previous.stages.remove(PREVIOUS)
+        version.stages.append(PREVIOUS)
+
+
 class SecretsManagerProvider(Provider):
     service_name = "secretsmanager"
 
@@ -84,12 +94,7 @@ class SecretsManagerProvider(Provider):
             holder = record.staged(label)
             if holder is None:
                 continue
-            holder.stages.remove(label)
-            if label == CURRENT:
-                previous = record.staged(PREVIOUS)
-                if previous is not None:
-                    previous.stages.remove(PREVIOUS)
-                holder.stages.append(PREVIOUS)
+            _unstage(record, holder, label)
         version = SecretVersion(version_id=version_id, string=text, binary=binary,
                                 stages=list(labels), created=self.clock.now())
         record.versions[version_id] = version
@@ -272,12 +277,7 @@ class SecretsManagerProvider(Provider):
             if source is None or version_stage not in source.stages:
                 raise invalid_parameter(f"The staging label {version_stage} is not attached "
                                         f"to version {remove_from_version_id}.")
-            source.stages.remove(version_stage)
-            if version_stage == CURRENT:
-                previous = record.staged(PREVIOUS)
-                if previous is not None:
-                    previous.stages.remove(PREVIOUS)
-                source.stages.append(PREVIOUS)
+            _unstage(record, source, version_stage)
         if move_to_version_id is not None:
             target = record.versions.get(move_to_version_id)
             if target is None:
