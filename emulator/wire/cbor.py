@@ -4,8 +4,8 @@ AWS SDKs for Java (and the Kinesis Client Library) send Kinesis requests as CBOR
 JSON: the same ``X-Amz-Target`` and the same member names, but a CBOR body, blobs as byte
 strings and timestamps as tag 1 holding epoch milliseconds. Answers and errors go back in the
 form the request came in. Nothing here knows a service: any json-protocol service a client
-speaks CBOR to is answered the same way (the newer smithy-rpc-v2-cbor protocol is a different
-one).
+speaks CBOR to is answered the same way. The shape codec is shared with smithy-rpc-v2-cbor
+(``rpc_v2_cbor.py``), whose tag-1 timestamps hold epoch seconds instead (``millis=False``).
 """
 
 from __future__ import annotations
@@ -59,20 +59,21 @@ def loads(body: bytes) -> Any:
     return value
 
 
-def _timestamp(value: Any, path: str) -> datetime:
+def _timestamp(value: Any, path: str, millis: bool) -> datetime:
     raw = value.value if isinstance(value, _Millis) else value
     if isinstance(raw, bool) or not isinstance(raw, (int, float)):
         raise WireTypeError(path, "timestamp", raw)
     # Tagged integers are milliseconds, as the SDKs for Java write them; an untagged number
     # is seconds, as in JSON.
-    seconds = raw / 1000 if isinstance(value, _Millis) and isinstance(raw, int) else raw
+    tagged_millis = millis and isinstance(value, _Millis) and isinstance(raw, int)
+    seconds = raw / 1000 if tagged_millis else raw
     try:
         return datetime.fromtimestamp(seconds, tz=UTC)
     except (ValueError, OverflowError, OSError) as error:
         raise WireTypeError(path, "timestamp", raw) from error
 
 
-def from_cbor(shape: Shape, value: Any, path: str) -> Any:
+def from_cbor(shape: Shape, value: Any, path: str, millis: bool = True) -> Any:
     kind = shape.type_name
     if kind == "structure":
         assert isinstance(shape, StructureShape)
@@ -84,20 +85,20 @@ def from_cbor(shape: Shape, value: Any, path: str) -> Any:
         for name, member in shape.members.items():
             wire_name = member.serialization.get("name", name)
             if wire_name in value and value[wire_name] is not None:
-                result[name] = from_cbor(member, value[wire_name], f"{path}.{name}")
+                result[name] = from_cbor(member, value[wire_name], f"{path}.{name}", millis)
         return result
     if kind == "list":
         if not isinstance(value, list):
             raise WireTypeError(path, "list", value)
-        return [from_cbor(shape.member, item, f"{path}.{index}")
+        return [from_cbor(shape.member, item, f"{path}.{index}", millis)
                 for index, item in enumerate(value, 1) if item is not None]
     if kind == "map":
         if not isinstance(value, dict):
             raise WireTypeError(path, "map", value)
-        return {str(key): from_cbor(shape.value, item, f"{path}.{key}")
+        return {str(key): from_cbor(shape.value, item, f"{path}.{key}", millis)
                 for key, item in value.items() if item is not None}
     if kind == "timestamp":
-        return _timestamp(value, path)
+        return _timestamp(value, path, millis)
     if kind == "blob":
         if isinstance(value, (bytes, bytearray)):
             return bytes(value)
@@ -131,21 +132,25 @@ def parse(operation: OperationModel, request: WireRequest) -> Params:
     return parsed
 
 
-def to_cbor(shape: Shape, value: Any) -> Any:
+def to_cbor(shape: Shape, value: Any, millis: bool = True) -> Any:
     kind = shape.type_name
     if kind == "structure":
         assert isinstance(shape, StructureShape)
         if shape.is_document_type:
             return value
-        return {member.serialization.get("name", name): to_cbor(member, value[name])
+        return {member.serialization.get("name", name): to_cbor(member, value[name], millis)
                 for name, member in shape.members.items()
                 if name in value and value[name] is not None}
     if kind == "list":
-        return [to_cbor(shape.member, item) for item in value]
+        return [to_cbor(shape.member, item, millis) for item in value]
     if kind == "map":
-        return {str(key): to_cbor(shape.value, item) for key, item in value.items()}
+        return {str(key): to_cbor(shape.value, item, millis) for key, item in value.items()}
     if kind == "timestamp":
-        return cbor2.CBORTag(_TIMESTAMP_TAG, round(_as_datetime(value).timestamp() * 1000))
+        seconds = _as_datetime(value).timestamp()
+        if millis:
+            return cbor2.CBORTag(_TIMESTAMP_TAG, round(seconds * 1000))
+        whole = round(seconds, 3)
+        return cbor2.CBORTag(_TIMESTAMP_TAG, int(whole) if whole == int(whole) else whole)
     if kind == "blob":
         return value.encode("utf-8") if isinstance(value, str) else bytes(value)
     if kind in ("float", "double") and isinstance(value, (int, float)):

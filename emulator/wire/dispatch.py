@@ -14,7 +14,7 @@ from emulator.config import Settings
 from emulator.context import RequestContext
 from emulator.errors import ServiceError, internal_failure
 from emulator.ports import Operations
-from emulator.wire import cbor, parse, rest_xml, serialize, specs, xml_in
+from emulator.wire import cbor, parse, rest_xml, rpc_v2_cbor, serialize, specs, xml_in
 from emulator.wire.request import WireRequest
 from emulator.wire.routing import Route, route
 from emulator.wire.serialize import WireResponse
@@ -40,6 +40,8 @@ class Outcome:
 
 
 def _parse(found: Route, request: WireRequest) -> parse.Params:
+    if found.protocol == rpc_v2_cbor.PROTOCOL:
+        return rpc_v2_cbor.parse_request(found.operation, request)
     if found.protocol == "json":
         if cbor.speaks_cbor(request):
             return cbor.parse(found.operation, request)
@@ -56,6 +58,8 @@ def _parse(found: Route, request: WireRequest) -> parse.Params:
 
 def _serialize(found: Route, output: dict[str, Any], request_id: str,
                request: WireRequest) -> WireResponse:
+    if found.protocol == rpc_v2_cbor.PROTOCOL:
+        return rpc_v2_cbor.serialize_response(found.operation, output)
     if found.protocol == "json":
         if cbor.speaks_cbor(request):
             return cbor.serialize(found.operation, output)
@@ -184,6 +188,8 @@ class Dispatcher:
     ) -> WireResponse:
         if found is not None:
             model = found.operation.service_model
+            if found.protocol == rpc_v2_cbor.PROTOCOL:
+                return rpc_v2_cbor.serialize_error(found.service, error, model)
             if found.protocol == "rest-xml":
                 return rest_xml.serialize_error(found.service, error, request_id, model,
                                                 _host_id(request_id))
@@ -193,6 +199,8 @@ class Dispatcher:
             if found.protocol == "json" and cbor.speaks_cbor(request):
                 return cbor.error_response(answer)
             return answer
+        if rpc_v2_cbor.speaks(request):
+            return rpc_v2_cbor.serialize_error(None, error)
         protocol = "rest-json"
         if "Action" in request.form and "x-amz-target" not in request.headers:
             protocol = "query"

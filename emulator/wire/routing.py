@@ -15,11 +15,11 @@ from urllib.parse import parse_qsl, unquote
 from botocore.model import OperationModel
 
 from emulator.errors import ServiceError, unknown_service
-from emulator.wire import specs
+from emulator.wire import rpc_v2_cbor, specs
 from emulator.wire.request import WireRequest
 
 # The wire protocols parse.py and serialize.py speak.
-PROTOCOLS = frozenset({"json", "rest-json", "query", "rest-xml"})
+PROTOCOLS = frozenset({"json", "rest-json", "query", "rest-xml", rpc_v2_cbor.PROTOCOL})
 _LABEL = re.compile(r"\{([^}]+?)(\+?)\}")
 
 
@@ -199,16 +199,19 @@ def _match_rest_path(service: str, method: str, path: str, query_string: str,
 
 
 def _protocol_for(service: str, request: WireRequest) -> str:
+    """The protocol the request arrives in, among those the service's model lists."""
     available = specs.protocols(service)
     if len(available) == 1:
         return available[0]
-    if "x-amz-target" in request.headers or request.content_type.startswith(
-        "application/x-amz-json"
-    ):
-        return "json" if "json" in available else available[0]
+    if rpc_v2_cbor.PROTOCOL in available and rpc_v2_cbor.speaks(request):
+        return rpc_v2_cbor.PROTOCOL
+    if "json" in available and ("x-amz-target" in request.headers or
+                                request.content_type.startswith("application/x-amz-json")):
+        return "json"
     if "query" in available and ("Action" in request.form):
         return "query"
-    return available[0]
+    rest = [name for name in available if name.startswith("rest-")]
+    return rest[0] if rest else available[0]
 
 
 # The rest operations matched while telling services apart, so route() need not match again.
@@ -220,6 +223,9 @@ def _pick_service(request: WireRequest, implemented: Collection[str], matched: _
     scope = request.credential_scope
     target = request.headers.get("x-amz-target", "")
     target_service = index["target"].get(target.rsplit(".", 1)[0]) if target else None
+    rpc_v2 = rpc_v2_cbor.addressed(request) if not target else None
+    if rpc_v2 is not None:
+        target_service = index["target"].get(rpc_v2[0])
     candidates: list[str] = []
     if scope is not None:
         candidates = list(index["signing"].get(scope.service, []))
@@ -267,6 +273,9 @@ def _matches_service(service: str, request: WireRequest, matched: _Matched) -> b
     if protocol == "json":
         target = request.headers.get("x-amz-target", "")
         return bool(target.rsplit(".", 1)[0] == model.metadata.get("targetPrefix"))
+    if protocol == rpc_v2_cbor.PROTOCOL:
+        addressed = rpc_v2_cbor.addressed(request)
+        return addressed is not None and addressed[0] == model.metadata.get("targetPrefix")
     found = match_rest_path(service, request)
     if found is not None:
         matched[service] = found
@@ -295,7 +304,10 @@ def route(request: WireRequest, implemented: Collection[str]) -> Route:
                 "InvalidAction", f"The action {action} is not valid for this endpoint.", status=400
             )
         return Route(service, protocol, model.operation_model(action))
-    model = specs.service_model(service)
+    model = specs.protocol_model(service, protocol)
+    if protocol == rpc_v2_cbor.PROTOCOL:
+        name = rpc_v2_cbor.operation_for(service, request)
+        return Route(service, protocol, model.operation_model(name))
     if protocol == "json":
         target = request.headers.get("x-amz-target", "")
         prefix, _, name = target.rpartition(".")

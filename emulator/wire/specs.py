@@ -77,8 +77,10 @@ def query_model(service: str) -> ServiceModel:
     """
     model = service_model(service)
     patch = overlay(service).get("query")
-    if model.protocol == "query" or not patch:
+    if model.protocol == "query":
         return model
+    if not patch:
+        return _speaking(model, "query")
     description = copy.deepcopy(model._service_description)
     description["metadata"]["protocol"] = "query"
     description["metadata"]["xmlNamespace"] = patch["xmlNamespace"]
@@ -101,14 +103,32 @@ def query_model(service: str) -> ServiceModel:
     return ServiceModel(description, service_name=service)
 
 
+@cache
+def protocol_model(service: str, protocol: str) -> ServiceModel:
+    """The model as a client speaking ``protocol`` reads it: the query model for query, else
+    the model with that protocol as its own (services listing several keep one shape set)."""
+    if protocol == "query":
+        return query_model(service)
+    return _speaking(service_model(service), protocol)
+
+
+def _speaking(model: ServiceModel, protocol: str) -> ServiceModel:
+    if model.protocol == protocol:
+        return model
+    description = dict(model._service_description)
+    description["metadata"] = {**description["metadata"], "protocol": protocol}
+    return ServiceModel(description, service_name=model.service_name)
+
+
 def operation_model(service: str, operation: str) -> OperationModel:
     return service_model(service).operation_model(operation)
 
 
 def protocols(service: str) -> tuple[str, ...]:
-    """The wire protocols a service answers: its model's, plus query where an overlay has it."""
+    """The wire protocols a service answers: every one its model lists (the first is the
+    model's own), plus query where an overlay has it."""
     model = service_model(service)
-    found = [model.protocol]
+    found = list(model.metadata.get("protocols") or [model.protocol])
     if "query" in overlay(service) and "query" not in found:
         found.append("query")
     return tuple(found)
@@ -147,6 +167,7 @@ __all__ = [
     "error_traits",
     "operation_model",
     "overlay",
+    "protocol_model",
     "protocols",
     "query_model",
     "service_index",

@@ -22,11 +22,12 @@ from wire_oracle import (
     to_wire_request,
 )
 
+from emulator.wire import specs
 from emulator.wire.serialize import WireResponse
 
 
 def operation(service: str, name: str, protocol: str | None = None) -> OperationModel:
-    protocol = protocol or model_for(service, "json").protocol
+    protocol = protocol or specs.service_model(service).protocol
     return model_for(service, protocol).operation_model(name)
 
 

@@ -27,7 +27,7 @@ from urllib3 import HTTPHeaderDict
 
 from emulator.errors import ServiceError
 from emulator.services.registry import PROVIDERS
-from emulator.wire import parse, rest_xml, serialize, specs, xml_in
+from emulator.wire import parse, rest_xml, rpc_v2_cbor, serialize, specs, xml_in
 from emulator.wire.request import WireRequest
 from emulator.wire.routing import Route, route
 from emulator.wire.serialize import WireResponse
@@ -47,7 +47,7 @@ def parser(protocol: str) -> ResponseParser:
 
 
 def model_for(service: str, protocol: str) -> ServiceModel:
-    return specs.query_model(service) if protocol == "query" else specs.service_model(service)
+    return specs.protocol_model(service, protocol)
 
 
 def signing_name(model: ServiceModel) -> str:
@@ -123,6 +123,8 @@ def sent_by(client: Any, operation: OperationModel, params: dict[str, Any]) -> W
 
 
 def parse_with_route(found: Route, request: WireRequest) -> dict[str, Any]:
+    if found.protocol == rpc_v2_cbor.PROTOCOL:
+        return rpc_v2_cbor.parse_request(found.operation, request)
     if found.protocol == "json":
         return parse.parse_json(found.operation, request)
     if found.protocol == "query":
@@ -138,6 +140,8 @@ def route_request(request: WireRequest, service: str) -> Route:
 
 def serialize_output(operation: OperationModel, output: dict[str, Any]) -> WireResponse:
     protocol = operation.metadata["protocol"]
+    if protocol == rpc_v2_cbor.PROTOCOL:
+        return rpc_v2_cbor.serialize_response(operation, output)
     if protocol == "json":
         return serialize.serialize_json(operation, output)
     if protocol == "query":
@@ -149,6 +153,8 @@ def serialize_output(operation: OperationModel, output: dict[str, Any]) -> WireR
 
 def serialize_error(protocol: str, service: str, error: ServiceError,
                     model: ServiceModel) -> WireResponse:
+    if protocol == rpc_v2_cbor.PROTOCOL:
+        return rpc_v2_cbor.serialize_error(service, error, model)
     if protocol == "rest-xml":
         return rest_xml.serialize_error(service, error, REQUEST_ID, model)
     return serialize.serialize_error(protocol, service, error, REQUEST_ID, model)
