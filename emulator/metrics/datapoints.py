@@ -1,0 +1,190 @@
+"""Metric data as CloudWatch keeps it: aggregates per metric, unit and time bucket.
+
+Every value put is folded into the bucket of its timestamp: one second wide for
+high-resolution metrics (StorageResolution 1), one minute for the rest. Older data is rolled up
+as AWS rolls it up (seconds kept 3 hours, minutes 15 days, five minutes 63 days, hours 455
+days), so a query for old data sees what AWS would still have. Samples are kept as value →
+count maps so percentiles can be answered; data put as statistic sets cannot give
+percentiles, as on AWS.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+Dimensions = tuple[tuple[str, str], ...]  # sorted by name
+
+HOUR = 3600
+DAY = 86400
+# (age beyond which a bucket is rolled up, the width it is rolled up to)
+ROLLUPS = ((3 * HOUR, 60), (15 * DAY, 300), (63 * DAY, HOUR))
+RETENTION = 455 * DAY
+
+
+@dataclass(frozen=True, slots=True)
+class MetricId:
+    namespace: str
+    name: str
+    dimensions: Dimensions = ()
+
+    @staticmethod
+    def of(namespace: str, name: str, dimensions: Iterable[tuple[str, str]] = ()) -> MetricId:
+        return MetricId(namespace, name, tuple(sorted(dimensions)))
+
+
+@dataclass(slots=True)
+class Aggregate:
+    """What CloudWatch keeps of the values in one bucket (or one period of a query)."""
+
+    count: float = 0.0
+    total: float = 0.0
+    minimum: float = float("inf")
+    maximum: float = float("-inf")
+    samples: dict[float, float] = field(default_factory=dict)  # value -> how many times
+    exact: bool = True  # False once a statistic set was folded in (no percentiles then)
+
+    def add(self, value: float, count: float = 1.0) -> None:
+        self.count += count
+        self.total += value * count
+        if value < self.minimum:
+            self.minimum = value
+        if value > self.maximum:
+            self.maximum = value
+        self.samples[value] = self.samples.get(value, 0.0) + count
+
+    def add_set(self, count: float, total: float, minimum: float, maximum: float) -> None:
+        self.count += count
+        self.total += total
+        self.minimum = min(self.minimum, minimum)
+        self.maximum = max(self.maximum, maximum)
+        self.exact = False
+
+    def merge(self, other: Aggregate) -> None:
+        self.count += other.count
+        self.total += other.total
+        self.minimum = min(self.minimum, other.minimum)
+        self.maximum = max(self.maximum, other.maximum)
+        for value, count in other.samples.items():
+            self.samples[value] = self.samples.get(value, 0.0) + count
+        self.exact = self.exact and other.exact
+
+
+@dataclass(slots=True)
+class Series:
+    """One metric's buckets: start second → unit → aggregate, with their starts in order."""
+
+    buckets: dict[int, dict[str, Aggregate]] = field(default_factory=dict)
+    starts: list[int] = field(default_factory=list)
+    last_put: float = 0.0
+
+    def bucket(self, start: int, unit: str) -> Aggregate:
+        units = self.buckets.get(start)
+        if units is None:
+            units = self.buckets[start] = {}
+            if not self.starts or start > self.starts[-1]:
+                self.starts.append(start)
+            else:
+                bisect.insort(self.starts, start)
+        found = units.get(unit)
+        if found is None:
+            found = units[unit] = Aggregate()
+        return found
+
+    def between(self, start: float, end: float) -> Iterator[tuple[int, dict[str, Aggregate]]]:
+        low = bisect.bisect_left(self.starts, start)
+        high = bisect.bisect_left(self.starts, end)
+        for second in self.starts[low:high]:
+            yield second, self.buckets[second]
+
+    def units(self) -> set[str]:
+        return {unit for units in self.buckets.values() for unit in units}
+
+    def roll_up(self, now: float) -> None:
+        """Fold buckets older than each retention step into wider ones; drop expired ones."""
+        if not self.starts or self.starts[0] > now - ROLLUPS[0][0]:
+            return
+        rolled: dict[int, dict[str, Aggregate]] = {}
+        for start in self.starts:
+            units = self.buckets[start]
+            age = now - start
+            if age > RETENTION:
+                continue
+            width = 1
+            for threshold, wider in ROLLUPS:
+                if age > threshold:
+                    width = wider
+            target = start - start % width
+            slot = rolled.setdefault(target, {})
+            for unit, aggregate in units.items():
+                existing = slot.get(unit)
+                if existing is None:
+                    slot[unit] = aggregate
+                elif existing is not aggregate:
+                    existing.merge(aggregate)
+        self.buckets = rolled
+        self.starts = sorted(rolled)
+
+
+class MetricData:
+    """Every metric of one account and region."""
+
+    def __init__(self) -> None:
+        self.series: dict[MetricId, Series] = {}
+
+    def put(self, metric: MetricId, timestamp: float, unit: str, *, resolution: int = 60,
+            values: Iterable[tuple[float, float]] = (),
+            statistics: tuple[float, float, float, float] | None = None) -> None:
+        """Fold values (value, count) or a statistic set (count, sum, min, max) into the
+        bucket of ``timestamp``."""
+        series = self.series.get(metric)
+        if series is None:
+            series = self.series[metric] = Series()
+        second = int(timestamp)
+        start = second if resolution < 60 else second - second % 60
+        aggregate = series.bucket(start, unit)
+        for value, count in values:
+            aggregate.add(value, count)
+        if statistics is not None:
+            aggregate.add_set(*statistics)
+        series.last_put = max(series.last_put, timestamp)
+
+    def periods(self, metric: MetricId, start: float, end: float, period: int,
+                unit: str | None = None) -> dict[int, Aggregate]:
+        """The data of ``metric`` in [start, end) folded into periods of ``period`` seconds
+        counted from ``start``; only periods holding data appear."""
+        series = self.series.get(metric)
+        found: dict[int, Aggregate] = {}
+        if series is None:
+            return found
+        origin = int(start)
+        for second, units in series.between(start, end):
+            slot = origin + (second - origin) // period * period
+            for bucket_unit, aggregate in units.items():
+                if unit is not None and bucket_unit != unit:
+                    continue
+                into = found.get(slot)
+                if into is None:
+                    into = found[slot] = Aggregate()
+                into.merge(aggregate)
+        return found
+
+    def unit_of(self, metric: MetricId, start: float, end: float) -> str | None:
+        """The unit the data in the range was put with (the first one, when several)."""
+        series = self.series.get(metric)
+        if series is None:
+            return None
+        for _second, units in series.between(start, end):
+            for unit in units:
+                return unit
+        return None
+
+    def roll_up(self, now: float) -> None:
+        for metric, series in list(self.series.items()):
+            series.roll_up(now)
+            if not series.starts:
+                del self.series[metric]
+
+
+__all__ = ["Aggregate", "Dimensions", "MetricData", "MetricId", "Series"]
