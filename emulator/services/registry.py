@@ -36,6 +36,7 @@ PROVIDERS: dict[str, str] = {
     "dynamodb": "emulator.services.dynamodb.provider:DynamoDBProvider",
     "s3": "emulator.services.s3.provider:S3Provider",
     "ssm": "emulator.services.ssm.provider:SsmProvider",
+    "cloudwatch": "emulator.services.cloudwatch.provider:CloudWatchProvider",
 }
 
 

@@ -1,0 +1,1 @@
+"""Amazon CloudWatch: metrics, metric math, alarms (metric, math and composite) and dashboards."""
