@@ -7,7 +7,7 @@ Each protocol is small enough that a fake can sit beside it in tests.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar, cast, overload
 
@@ -106,6 +106,20 @@ class BusAccess(Protocol):
     ) -> dict[str, Any]:
         """PutEvents (an entry's ``TraceHeader`` travels on to its targets); its answer
         (FailedEntryCount, Entries)."""
+        ...
+
+
+class MetricSink(Protocol):
+    """CloudWatch metrics (``metrics`` port): what the emulator publishes for what it runs, as
+    AWS does (AWS/Lambda, AWS/ApiGateway, AWS/SQS, AWS/States), and embedded metric format
+    log lines. Nothing is validated; values go straight to the metric store."""
+
+    def put(self, account: str, region: str, namespace: str, name: str, value: float, *,
+            dimensions: Iterable[tuple[str, str]] = (), unit: str = "None",
+            timestamp: float | None = None, count: float = 1.0) -> None: ...
+
+    def put_embedded(self, account: str, region: str, message: str) -> int:
+        """Store the metrics an embedded metric format message holds; how many."""
         ...
 
 
@@ -393,6 +407,7 @@ PORT_OWNERS: dict[str, str] = {
     "function-urls": "lambda",
     "user-pools": "cognito-idp",
     "s3-browser": "s3",
+    "metrics": "cloudwatch",
 }
 
 
@@ -462,10 +477,42 @@ class Ports:
     segments = Port[SegmentRecorder]("segments")
     executions = Port[ExecutionStarter]("executions")
     identity = Port[IdentityTokens]("identity")
+    metrics = Port[MetricSink]("metrics")
 
     @property
     def objects(self) -> ObjectAccess:
         return cast(ObjectAccess, self._resolve("objects"))
+
+    def published_metrics(self) -> MetricSink:
+        """A MetricSink that finds CloudWatch on first use (so publishing loads nothing
+        until a value is put) and drops values when no service offers metrics."""
+        return _PublishedMetrics(self)
+
+
+class _PublishedMetrics:
+    def __init__(self, ports: Ports) -> None:
+        self._ports = ports
+        self._sink: MetricSink | None = None
+
+    def _found(self) -> MetricSink | None:
+        if self._sink is None:
+            try:
+                self._sink = self._ports.metrics
+            except LookupError:
+                return None
+        return self._sink
+
+    def put(self, account: str, region: str, namespace: str, name: str, value: float, *,
+            dimensions: Iterable[tuple[str, str]] = (), unit: str = "None",
+            timestamp: float | None = None, count: float = 1.0) -> None:
+        sink = self._found()
+        if sink is not None:
+            sink.put(account, region, namespace, name, value, dimensions=dimensions, unit=unit,
+                     timestamp=timestamp, count=count)
+
+    def put_embedded(self, account: str, region: str, message: str) -> int:
+        sink = self._found()
+        return sink.put_embedded(account, region, message) if sink is not None else 0
 
 
 __all__ = [
@@ -477,6 +524,7 @@ __all__ = [
     "IdentityTokens",
     "InvokeResult",
     "ItemChange",
+    "MetricSink",
     "ObjectAccess",
     "Operations",
     "Port",

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from emulator.clock import Clock
+from emulator.runtime import metrics
 from emulator.runtime.destinations import (
     EVENT_AGE_EXCEEDED,
     RETRIES_EXHAUSTED,
@@ -232,6 +233,9 @@ class EventQueue:
         if now - event.accepted >= config.maximum_event_age:
             await self._failed(event, target, EVENT_AGE_EXCEEDED)
             return
+        if self.runtime.metric_sink is not None:
+            metrics.event_age(self.runtime.metric_sink, target.spec, target.invoked_arn,
+                              (now - event.accepted) * 1000)
         trace = self.tracer.begin(event, target) if self.tracer is not None else None
         request = InvocationRequest(
             payload=event.payload.encode(), invoked_arn=target.invoked_arn,

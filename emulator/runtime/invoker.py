@@ -18,7 +18,8 @@ from typing import Protocol
 
 from emulator import ids
 from emulator.clock import Clock
-from emulator.runtime import logformat, paths, reload
+from emulator.ports import MetricSink
+from emulator.runtime import logformat, metrics, paths, reload
 from emulator.runtime.bootstrap import error_json
 from emulator.runtime.environment import EnvironmentPool, log_stream_name, standard_variables
 from emulator.runtime.executors.base import Completion, Environment, Executor, InvokeJob
@@ -28,6 +29,7 @@ from emulator.runtime.spec import (
     FunctionSpec,
     InvocationRequest,
     InvocationResult,
+    Throttled,
 )
 
 log = logging.getLogger("emulator.lambda")
@@ -80,10 +82,12 @@ class Runtime:
         account_limit: int = 1000,
         idle_seconds: float = 900.0,
         log_sink: LogSink | None = None,
+        metric_sink: MetricSink | None = None,
     ) -> None:
         self.clock = clock
         self.pool = EnvironmentPool(account_limit, idle_seconds)
         self.log_sink = log_sink
+        self.metric_sink = metric_sink
         self._executor_factories = executors
         self._executors: dict[str, Executor] = {}
 
@@ -101,9 +105,18 @@ class Runtime:
 
     async def invoke(self, spec: FunctionSpec, request: InvocationRequest) -> InvocationResult:
         """Run one synchronous invocation; raises Throttled when over a concurrency limit."""
-        self.pool.admit(spec)
         try:
-            return await self._invoke(spec, request)
+            self.pool.admit(spec)
+        except Throttled:
+            if self.metric_sink is not None:
+                metrics.throttled(self.metric_sink, spec, request)
+            raise
+        try:
+            result = await self._invoke(spec, request)
+            if self.metric_sink is not None:
+                metrics.invoked(self.metric_sink, spec, request, result,
+                                self.pool.in_flight(spec.function_arn))
+            return result
         finally:
             self.pool.release(spec)
 

@@ -27,6 +27,7 @@ from typing import Any
 
 from emulator.clock import Clock
 from emulator.ports import FunctionInvoker, InvokeResult, Ports, ShardRecord
+from emulator.runtime import metrics
 from emulator.runtime.event_sources.stream_failures import (
     RECORD_AGE_EXCEEDED,
     RETRIES_EXHAUSTED,
@@ -96,6 +97,7 @@ class BatchRunner:
         self.clock = clock
         self.functions = functions
         self.ports = ports
+        self.metrics = ports.published_metrics()
         self.sleep = sleep  # waits on the clock, not counted as busy
         self.report = report  # LastProcessingResult
 
@@ -120,6 +122,11 @@ class BatchRunner:
                                              for r in records]}
         if window is not None:
             event.update(window.fields(shard_id, source.stream_arn, final=final))
+        if records:
+            name = source.function.split(":")[6] if source.function.startswith("arn:") else (
+                source.function)
+            metrics.iterator_age(self.metrics, source.account, source.region,
+                                 name, (self.clock.now() - records[-1].arrival) * 1000)
         try:
             result = await self.functions.invoke(source.function, json.dumps(event).encode(),
                                                  account=source.account, region=source.region)

@@ -207,6 +207,7 @@ class LambdaBase(Provider, ABC):
                 account_limit=self.settings.lambda_account_concurrency,
                 idle_seconds=self.settings.lambda_idle_seconds,
                 log_sink=self._log_sink(),
+                metric_sink=self.ports.published_metrics(),
             )
         return self._runtime
 

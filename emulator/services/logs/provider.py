@@ -115,6 +115,7 @@ class LogsProvider(SubscriptionsApi):
                  ports: Ports) -> None:
         super().__init__(settings, clock, store, ports)
         self.pending: list[_Write] = []  # the port's writes not stored yet
+        self.metrics = ports.published_metrics()
 
     def port(self, name: str) -> object | None:
         return LogsPort(self) if name == "logs" else None
@@ -190,9 +191,17 @@ class LogsProvider(SubscriptionsApi):
         record.last_ingestion = now
         record.stored_bytes += sum(len(m.encode()) for _, m in events)
         tables.streams.put(stream_key(group, stream), record)
+        self._embedded_metrics(tables.account, tables.region, events)
         self.deliver(tables.account, tables.region, group, stream, [
             (ts, message, f"{batch.sequence:020d}{index:06d}")
             for index, (ts, message) in enumerate(events)])
+
+    def _embedded_metrics(self, account: str, region: str,
+                          events: list[tuple[int, str]]) -> None:
+        """Embedded metric format lines become CloudWatch metrics, as in any log group."""
+        for _stamp, message in events:
+            if '"_aws"' in message:
+                self.metrics.put_embedded(account, region, message)
 
     def _events(self, tables: _Tables, group: LogGroupRecord,
                 stream: str) -> list[tuple[int, str, int, str]]:

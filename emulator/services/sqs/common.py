@@ -9,6 +9,7 @@ from emulator.ports import Ports
 from emulator.services.base import Provider
 from emulator.services.sqs import fifo
 from emulator.services.sqs.delivery import Delivery
+from emulator.services.sqs.metrics import QueueMetrics
 from emulator.services.sqs.moves import MessageMoves
 from emulator.services.sqs.queues import Queues
 from emulator.services.sqs.wakeups import Wakeups
@@ -32,6 +33,7 @@ class SqsBase(Provider):
         self.sequences = fifo.SequenceNumbers()
         self.moves = MessageMoves(self.queues, self.delivery, self.wakeups)
         self.attempts = {}
+        self.metrics = QueueMetrics(ports.published_metrics())
 
 
 __all__ = ["SqsBase"]

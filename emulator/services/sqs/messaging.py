@@ -215,6 +215,7 @@ class MessagesApi(SqsBase):
             dedup_id=dedup_id, sequence_number=sequence,
         )
         self.delivery.add(queue, record, now)
+        self.metrics.sent(queue, len(body.encode("utf-8")) + size_of(message_attributes))
         return result
 
     def _delay(self, queue: QueueRecord, delay: int | None) -> int:
@@ -277,6 +278,7 @@ class MessagesApi(SqsBase):
             taken = self._replay(queue, attempt, visibility_timeout)
         if taken is None:
             queue, taken = await self._poll(queue, limit, visibility_timeout, wait_time_seconds)
+        self.metrics.received(queue, len(taken))
         if not taken:
             return {}
         if attempt is not None:
@@ -397,6 +399,7 @@ class MessagesApi(SqsBase):
                 "handle has expired."
             )
         self.delivery.remove(queue, receipt.message_id)
+        self.metrics.deleted(queue)
         if queue.fifo:
             self.wakeups.notify(queue.arn)  # the next message of its group may now go out
 

@@ -7,8 +7,10 @@ with a state directory an acknowledged send survives a crash of the process.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
+import contextlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -58,6 +60,7 @@ def _check_text(name: str, values: Mapping[str, str] | Sequence[str]) -> None:
 
 class SqsProvider(MessagesApi):
     service_name = "sqs"
+    _sizes: asyncio.Task[None] | None = None  # publishes queue sizes each minute of the clock
 
     def port(self, name: str) -> object | None:
         """``queues``: send to and poll queues by ARN, for event sources and integrations."""
@@ -70,8 +73,28 @@ class SqsProvider(MessagesApi):
         self.attempts.clear()
         self.wakeups.notify_all()
 
+    async def start(self) -> None:
+        self._sizes = asyncio.get_running_loop().create_task(self._publish_sizes())
+
     async def stop(self) -> None:
         self.wakeups.notify_all()
+        if self._sizes is not None:
+            self._sizes.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._sizes
+            self._sizes = None
+
+    async def _publish_sizes(self) -> None:
+        """Each minute of the clock, every queue's approximate sizes go to CloudWatch."""
+        while True:
+            now = self.clock.now()
+            await self.clock.sleep_until((int(now) // 60 + 1) * 60)
+            now = self.clock.now()
+            for account, region in self.queues.scopes():
+                for queue in self.queues.listing(account, region):
+                    messages = self.queues.messages(queue).values()
+                    oldest = min((message.sent for message in messages), default=now)
+                    self.metrics.sizes(queue, self.delivery.counts(queue, now), now - oldest)
 
     def resources(self) -> dict[str, list[dict[str, Any]]]:
         host = self.settings.host

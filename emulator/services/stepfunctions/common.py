@@ -74,6 +74,7 @@ class StepFunctionsBase(Provider, ABC):
         self.mock_file = MockConfigFile(self.settings.sfn_mock_config)
         self._sdk = WireSdk(self.ports, self.settings)
         self._nested = NestedExecutions(self)
+        self.metrics = self.ports.published_metrics()
 
     # ----- plumbing -------------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from emulator.asl.tracing import ORIGIN, ExecutionTrace
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.ports import SegmentRecorder
+from emulator.services.stepfunctions import metrics
 from emulator.services.stepfunctions.common import StepFunctionsBase, Target
 from emulator.services.stepfunctions.mock_config import split_test_case
 from emulator.services.stepfunctions.models import ExecutionRecord
@@ -136,6 +137,8 @@ class ExecutionsApi(StepFunctionsBase):
                 resume: Checkpoint | None = None,
                 execution: Execution | None = None) -> asyncio.Task[Any]:
         execution = execution or self._execution(record, account, region, resume)
+        if resume is None:
+            metrics.started(self.metrics, account, region, record.machine_arn)
         task = asyncio.get_running_loop().create_task(
             self._drive(execution, record, account, region)
         )
@@ -175,6 +178,8 @@ class ExecutionsApi(StepFunctionsBase):
             return  # the store was reset while this execution ran
         record.stop_date = self._now()
         record.checkpoint = None
+        metrics.ended(self.metrics, account, region, record.machine_arn, record.status,
+                      record.stop_date - record.start_date)
         self._running.pop(record.arn, None)
         self.launched.pop(record.arn, None)
         if record.type == "STANDARD":

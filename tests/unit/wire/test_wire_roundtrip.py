@@ -42,8 +42,7 @@ SCALE = int(os.environ.get("WIRE_EXAMPLES", "1"))
 IMPLEMENTED_EXAMPLES = 8 * SCALE
 SWEEP_EXAMPLES = 3 * SCALE
 # CloudFront and Route 53 (rest-xml, like S3) join the sweep on deeper runs.
-SWEEP_SERVICES = ("lambda", "apigateway", "apigatewayv2", "stepfunctions", "sns", "sqs", "s3",
-                  "cloudwatch") + (
+SWEEP_SERVICES = ("lambda", "apigateway", "apigatewayv2", "stepfunctions", "sns", "sqs", "s3") + (
     ("cloudfront", "route53") if SCALE > 1 else ())
 
 

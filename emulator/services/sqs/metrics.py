@@ -1,0 +1,42 @@
+"""What SQS publishes to CloudWatch (AWS/SQS, dimension QueueName): message counts as they
+happen, and each minute of the clock the queue's approximate sizes and the age of its oldest
+message, as https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html
+lists them."""
+
+from __future__ import annotations
+
+from emulator.ports import MetricSink
+from emulator.services.sqs.delivery import Counts
+from emulator.services.sqs.models import QueueRecord
+
+NAMESPACE = "AWS/SQS"
+
+
+class QueueMetrics:
+    def __init__(self, sink: MetricSink) -> None:
+        self.sink = sink
+
+    def _put(self, queue: QueueRecord, name: str, value: float, unit: str = "Count") -> None:
+        self.sink.put(queue.account, queue.region, NAMESPACE, name, value,
+                      dimensions=(("QueueName", queue.name),), unit=unit)
+
+    def sent(self, queue: QueueRecord, size: int) -> None:
+        self._put(queue, "NumberOfMessagesSent", 1.0)
+        self._put(queue, "SentMessageSize", float(size), "Bytes")
+
+    def received(self, queue: QueueRecord, count: int) -> None:
+        self._put(queue, "NumberOfMessagesReceived", float(count))
+        if count == 0:
+            self._put(queue, "NumberOfEmptyReceives", 1.0)
+
+    def deleted(self, queue: QueueRecord) -> None:
+        self._put(queue, "NumberOfMessagesDeleted", 1.0)
+
+    def sizes(self, queue: QueueRecord, counts: Counts, oldest_age: float) -> None:
+        self._put(queue, "ApproximateNumberOfMessagesVisible", float(counts.visible))
+        self._put(queue, "ApproximateNumberOfMessagesNotVisible", float(counts.in_flight))
+        self._put(queue, "ApproximateNumberOfMessagesDelayed", float(counts.delayed))
+        self._put(queue, "ApproximateAgeOfOldestMessage", max(0.0, oldest_age), "Seconds")
+
+
+__all__ = ["NAMESPACE", "QueueMetrics"]
