@@ -202,6 +202,7 @@ READS: dict[str, tuple[str, dict[str, Any]]] = {
     "kinesis": ("list_streams", {}),
     "dynamodbstreams": ("list_streams", {}),
     "ssm": ("describe_parameters", {}),
+    "cloudwatch": ("list_metrics", {}),
 }
 
 

@@ -22,7 +22,6 @@ from emulator.services.cloudwatch.common import (
     invalid_combination,
     invalid_value,
     missing_parameter,
-    not_found,
     page,
     validation_error,
 )
@@ -150,11 +149,11 @@ class AlarmsApi(CloudWatchBase):
         return name_or_arn.split(":alarm:", 1)[1] if ":alarm:" in name_or_arn else name_or_arn
 
     def _alarm_named(self, ctx: RequestContext, name_or_arn: str) -> AlarmRecord | None:
-        return self.alarms(ctx.account_id, ctx.region).get(self._name_of(name_or_arn))
+        return self.alarms(ctx).get(self._name_of(name_or_arn))
 
     def _save(self, ctx: RequestContext, name: str, kind: str, config: dict[str, Any],
               tags: list[dict[str, str]] | None) -> None:
-        table = self.alarms(ctx.account_id, ctx.region)
+        table = self.alarms(ctx)
         now = self.clock.now()
         existing = table.get(name)
         if existing is not None and existing.kind != kind:
@@ -183,10 +182,10 @@ class AlarmsApi(CloudWatchBase):
 
     def delete_alarms(self, ctx: RequestContext, *, alarm_names: list[str], **_: Any
                       ) -> dict[str, Any]:
-        table = self.alarms(ctx.account_id, ctx.region)
+        table = self.alarms(ctx)
         missing = [name for name in alarm_names if name not in table]
         if missing:
-            raise not_found(f"{'Alarm' if len(missing) == 1 else 'Alarms'} "
+            raise self.not_found(f"{'Alarm' if len(missing) == 1 else 'Alarms'} "
                             f"{', '.join(missing)} not found")
         for name in alarm_names:
             table.delete(name)
@@ -196,9 +195,9 @@ class AlarmsApi(CloudWatchBase):
     def set_alarm_state(self, ctx: RequestContext, *, alarm_name: str, state_value: str,
                         state_reason: str, state_reason_data: str | None = None, **_: Any
                         ) -> dict[str, Any]:
-        record = self.alarms(ctx.account_id, ctx.region).get(alarm_name)
+        record = self.alarms(ctx).get(alarm_name)
         if record is None:
-            raise not_found(f"Alarm {alarm_name} not found")
+            raise self.not_found(f"Alarm {alarm_name} not found")
         if state_reason_data is not None:
             try:
                 json.loads(state_reason_data)
@@ -219,7 +218,7 @@ class AlarmsApi(CloudWatchBase):
 
     def _switch_actions(self, ctx: RequestContext, names: list[str], on: bool
                         ) -> dict[str, Any]:
-        table = self.alarms(ctx.account_id, ctx.region)
+        table = self.alarms(ctx)
         for name in names:
             record = table.get(name)
             if record is not None:
@@ -253,7 +252,7 @@ class AlarmsApi(CloudWatchBase):
         if alarm_names and alarm_name_prefix:
             raise invalid_combination("The parameters AlarmNames and AlarmNamePrefix are "
                                       "mutually exclusive.")
-        table = self.alarms(ctx.account_id, ctx.region)
+        table = self.alarms(ctx)
         kinds = set(alarm_types or [METRIC_ALARM])
         records = sorted(table.values(), key=lambda record: record.name)
         if children_of_alarm_name is not None:
@@ -294,7 +293,7 @@ class AlarmsApi(CloudWatchBase):
         wanted = queries.metric_id({"Namespace": namespace, "MetricName": metric_name,
                                     "Dimensions": dimensions or []})
         found = []
-        for record in sorted(self.alarms(ctx.account_id, ctx.region).values(),
+        for record in sorted(self.alarms(ctx).values(),
                              key=lambda r: r.name):
             config = record.config
             if record.kind != METRIC_ALARM or "Metrics" in config:
@@ -319,7 +318,7 @@ class AlarmsApi(CloudWatchBase):
         kinds = set(alarm_types or [METRIC_ALARM, COMPOSITE_ALARM])
         start = start_date.timestamp() if start_date else float("-inf")
         end = end_date.timestamp() if end_date else float("inf")
-        items = [item for _key, item in sorted(self.history(ctx.account_id, ctx.region).items())
+        items = [item for _key, item in sorted(self.history(ctx).items())
                  if (alarm_name is None or item.alarm_name == alarm_name)
                  and item.alarm_type in kinds
                  and (history_item_type is None or item.item_type == history_item_type)

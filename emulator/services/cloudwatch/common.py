@@ -4,7 +4,6 @@ dashboard tables, CloudWatch's errors and paging."""
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
 from abc import ABC, abstractmethod
 from functools import cache
@@ -16,9 +15,11 @@ from emulator import arns, ids
 from emulator.clock import Clock
 from emulator.config import Settings
 from emulator.context import RequestContext
+from emulator.errors import ServiceError
 from emulator.metrics.datapoints import MetricData
 from emulator.ports import Ports
-from emulator.services.base import Provider
+from emulator.services import paging
+from emulator.services.base import Provider, TableOf
 from emulator.services.cloudwatch.models import (
     ALARMS,
     DASHBOARDS,
@@ -27,8 +28,7 @@ from emulator.services.cloudwatch.models import (
     DashboardRecord,
     HistoryRecord,
 )
-from emulator.store import ServiceStore, Table
-from emulator.wire.errors import ServiceError
+from emulator.store import ServiceStore
 
 
 def invalid_value(message: str) -> ServiceError:
@@ -47,10 +47,6 @@ def validation_error(message: str) -> ServiceError:
     return ServiceError("ValidationError", message, status=400)
 
 
-def not_found(message: str) -> ServiceError:
-    return ServiceError("ResourceNotFound", message, status=404)
-
-
 @cache
 def region_name(region: str) -> str:
     """The region's long name, as alarm notifications write it (US East (N. Virginia))."""
@@ -62,27 +58,23 @@ def region_name(region: str) -> str:
     return region
 
 
+def invalid_token(_token: str) -> ServiceError:
+    return ServiceError("InvalidNextToken", "The service couldn't process your request "
+                        "because the next token is invalid.")
+
+
 def page(items: list[Any], token: str | None, size: int) -> tuple[list[Any], str | None]:
-    """One page of ``items`` from the opaque ``token``, and the next page's token."""
-    start = 0
-    if token:
-        try:
-            start = int(base64.urlsafe_b64decode(token.encode()).decode())
-        except (ValueError, UnicodeDecodeError):
-            raise ServiceError("InvalidNextToken", "The service couldn't process your "
-                               "request because the next token is invalid.") from None
-        if start < 0 or start > len(items):
-            raise ServiceError("InvalidNextToken", "The service couldn't process your "
-                               "request because the next token is invalid.")
-    chunk = items[start:start + size]
-    following = start + size
-    more = base64.urlsafe_b64encode(str(following).encode()).decode() if (
-        following < len(items)) else None
-    return chunk, more
+    """One page of ``items`` from CloudWatch's opaque ``token``, and the next page's token."""
+    return paging.page(items, token, size, tokens=paging.BASE64, invalid=invalid_token)
 
 
 class CloudWatchBase(Provider, ABC):
     service_name = "cloudwatch"
+    not_found_code = "ResourceNotFound"
+
+    alarms = TableOf(ALARMS, AlarmRecord)
+    history = TableOf(HISTORY, HistoryRecord)
+    dashboards = TableOf(DASHBOARDS, DashboardRecord)  # in the "global" region
 
     def __init__(self, settings: Settings, clock: Clock, store: ServiceStore,
                  ports: Ports) -> None:
@@ -97,15 +89,6 @@ class CloudWatchBase(Provider, ABC):
         if found is None:
             found = self.scopes[(account, region)] = MetricData()
         return found
-
-    def alarms(self, account: str, region: str) -> Table[AlarmRecord]:
-        return self.store.table(account, region, ALARMS, AlarmRecord)
-
-    def history(self, account: str, region: str) -> Table[HistoryRecord]:
-        return self.store.table(account, region, HISTORY, HistoryRecord)
-
-    def dashboards(self, account: str, region: str) -> Table[DashboardRecord]:
-        return self.store.table(account, region, DASHBOARDS, DashboardRecord)
 
     def alarm_arn(self, ctx: RequestContext, name: str) -> str:
         return arns.build("cloudwatch", ctx.region, ctx.account_id, f"alarm:{name}")
@@ -129,5 +112,5 @@ class CloudWatchBase(Provider, ABC):
         composite alarms reading them) on its next turn."""
 
 
-__all__ = ["CloudWatchBase", "invalid_combination", "invalid_value", "missing_parameter",
-           "not_found", "page", "region_name", "validation_error"]
+__all__ = ["CloudWatchBase", "invalid_combination", "invalid_token", "invalid_value",
+           "missing_parameter", "page", "region_name", "validation_error"]

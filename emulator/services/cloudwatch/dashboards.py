@@ -10,9 +10,9 @@ from typing import Any
 
 from emulator import arns
 from emulator.context import RequestContext
+from emulator.errors import ServiceError
 from emulator.services.cloudwatch.common import CloudWatchBase, page
 from emulator.services.cloudwatch.models import DashboardRecord
-from emulator.wire.errors import ServiceError
 
 
 def _invalid_body(message: str) -> ServiceError:

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from emulator.context import RequestContext
+from emulator.errors import ServiceError
 from emulator.metrics import queries
 from emulator.metrics import statistics as stats
 from emulator.metrics.datapoints import DAY, HOUR, MetricData, MetricId
@@ -23,7 +24,6 @@ from emulator.services.cloudwatch.common import (
     missing_parameter,
     page,
 )
-from emulator.wire.errors import ServiceError
 
 VALUE_LIMIT = 2.0 ** 360
 MAX_DATAPOINTS = 1440

@@ -114,11 +114,21 @@ def test_unknown_service_is_an_aws_error() -> None:
 
 
 def test_service_whose_protocol_is_not_spoken_is_not_implemented() -> None:
-    # CloudWatch speaks smithy-rpc-v2-cbor, which the wire layer does not speak yet.
-    error = error_of(request("POST", "/service/GraniteServiceVersion20100801/operation/"
-                                     "ListMetrics", scope="monitoring"))
+    # EC2 speaks its own ec2 protocol, which the wire layer does not speak.
+    error = error_of(form("Action=DescribeInstances&Version=2016-11-15", scope="ec2"))
     assert (error.code, error.status) == ("NotImplemented", 501)
-    assert "cloudwatch" in error.message
+    assert "ec2" in error.message
+
+
+def test_cloudwatch_is_routed_in_the_protocol_a_request_arrives_in() -> None:
+    cbor = request("POST", "/service/GraniteServiceVersion20100801/operation/ListMetrics",
+                   scope="monitoring")
+    cbor.headers["smithy-protocol"] = "rpc-v2-cbor"
+    assert where(route(cbor, [])) == ("cloudwatch", "smithy-rpc-v2-cbor", "ListMetrics")
+    json_request = request(scope="monitoring", target="GraniteServiceVersion20100801.ListMetrics")
+    assert where(route(json_request, [])) == ("cloudwatch", "json", "ListMetrics")
+    query = form("Action=ListMetrics&Version=2010-08-01", scope="monitoring")
+    assert where(route(query, [])) == ("cloudwatch", "query", "ListMetrics")
 
 
 # -- which operation -----------------------------------------------------------------------
