@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,7 @@ import httpx
 from emulator import traffic
 from emulator.clock import Clock
 from emulator.gateway import http_client
+from emulator.gateway import metrics as published
 from emulator.gateway.authorizers import sigv4
 from emulator.gateway.authorizers.cache import AuthorizerCache
 from emulator.gateway.http_api import cors, integrations, jwt_authorizer, lambda_authorizer
@@ -50,6 +52,7 @@ class HttpGateway:
         self.throttles = Throttles(clock)
         self.authorizer_cache = AuthorizerCache(clock)
         self.counts: Counter[tuple[str, str, str]] = Counter()
+        self.published = ports.published_metrics()  # to CloudWatch, as AWS/ApiGateway
         self._tables: dict[tuple[str, str], RouteTable] = {}
         self._keys: jwt_authorizer.HttpKeySource | None = None
         self.key_source: jwt_authorizer.KeySource | None = None  # replaceable in tests
@@ -154,6 +157,7 @@ class HttpGateway:
         if config and not (cors.is_preflight(request)):
             cors.decorate(config, request, response)
         self._count(deployed, response.status)
+        self._publish(inv, response)
         traffic.note(kind="http-api", account=deployed.account, region=deployed.region,
                      resource=f"{deployed.api_id}/{inv.stage_name}",
                      operation=str(inv.route.get("RouteKey") or ""))
@@ -263,9 +267,13 @@ class HttpGateway:
             raise HttpApiError(500, log=f"integration type {kind} is not served by HTTP APIs")
         timeout = int(integration.get("TimeoutInMillis") or 30000) / 1000.0
         task = asyncio.ensure_future(call)
-        if not await finished_in_time(task, self.clock, timeout):
-            task.cancel()
-            raise HttpApiError(503, log="the integration timed out")
+        started = time.perf_counter()
+        try:
+            if not await finished_in_time(task, self.clock, timeout):
+                task.cancel()
+                raise HttpApiError(503, log="the integration timed out")
+        finally:
+            inv.integration_latency = int((time.perf_counter() - started) * 1000)
         return task.result()
 
     # -- bookkeeping ------------------------------------------------------------------------
@@ -277,6 +285,23 @@ class HttpGateway:
             self.counts[(*key, "4xx")] += 1
         elif status >= 500:
             self.counts[(*key, "5xx")] += 1
+
+    def _publish(self, inv: HttpInvocation, response: GatewayResponse) -> None:
+        deployed = inv.deployed
+        method = resource = None
+        own = (deployed.stage.get("RouteSettings") or {}).get(inv.route_key) or {}
+        default = deployed.stage.get("DefaultRouteSettings") or {}
+        if inv.route_key and own.get("DetailedMetricsEnabled",
+                                     default.get("DetailedMetricsEnabled")):
+            method, _, resource = inv.route_key.partition(" ")
+            resource = resource or inv.route_key  # $default
+        sets = published.http_dimensions(deployed.api_id, inv.stage_name, method, resource)
+        latency = (time.perf_counter() - inv.perf_started) * 1000
+        served = published.Served(deployed.account, deployed.region, response.status, latency,
+                                  None if inv.integration_latency is None else float(
+                                      inv.integration_latency))
+        published.http_request(self.published, served, sets,
+                               len(inv.request.body) + len(response.body))
 
     def metrics(self) -> dict[str, Any]:
         report: dict[str, Any] = {}

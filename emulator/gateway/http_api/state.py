@@ -65,7 +65,7 @@ class HttpInvocation:
     context_extra: dict[str, Any] = field(default_factory=dict)  # $context.authorizer.*...
     identity: dict[str, Any] = field(default_factory=dict)  # a SigV4 caller's identity
     integration_status: str = ""
-    integration_latency: int = 0
+    integration_latency: int | None = None  # milliseconds, once an integration was called
     error_message: str = ""
 
     @property
@@ -123,7 +123,8 @@ class HttpInvocation:
                          "userAgent": self.request.header("user-agent") or "",
                          **self.identity},
             "integrationErrorMessage": self.error_message,
-            "integrationLatency": str(self.integration_latency),
+            "integrationLatency": "" if self.integration_latency is None else str(
+                self.integration_latency),
             "integrationStatus": self.integration_status,
             "path": self.full_path or self.raw_path, "protocol": "HTTP/1.1",
             "requestId": self.request_id, "requestTime": request_time(self.started),

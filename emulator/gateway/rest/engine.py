@@ -13,6 +13,7 @@ from typing import Any, cast
 
 from emulator import ids, traffic
 from emulator.clock import Clock
+from emulator.gateway import metrics as published
 from emulator.gateway.messages import GatewayRequest, GatewayResponse, refusal
 from emulator.gateway.rest import logs, pipeline, tracing
 from emulator.gateway.rest.deployed import DeployedApis, DeployedStage
@@ -37,6 +38,7 @@ class Gateway:
         self.authorizer_cache = self.parts.authorizer_cache
         self.usage = self.parts.usage
         self.counts: Counter[tuple[str, str, str]] = Counter()
+        self.published = ports.published_metrics()  # to CloudWatch, as AWS/ApiGateway
         # Where a canary request falls in [0, 100); replace it to make the split predictable.
         self.choose: Callable[[], float] = lambda: random.random() * 100.0
 
@@ -108,6 +110,7 @@ class Gateway:
             except Exception:  # tracing must never fail a request
                 log.exception("could not record the API Gateway segment")
         self._count(deployed, response.status)
+        self._publish(inv, response.status)
         if write_logs:
             self._write_logs(inv)
         return response
@@ -147,6 +150,21 @@ class Gateway:
             self.counts[(*key, "4XXError")] += 1
         elif status >= 500:
             self.counts[(*key, "5XXError")] += 1
+
+    def _publish(self, inv: Invocation, status: int) -> None:
+        deployed = inv.deployed
+        settings, _own = pipeline.method_settings(inv)
+        method = resource = None
+        if settings.get("metricsEnabled") and inv.route is not None:
+            method, resource = inv.request.method.upper(), str(inv.route.resource["path"])
+        sets = published.rest_dimensions(str(deployed.snapshot.api.get("name", "")),
+                                         str(deployed.stage["stageName"]), method, resource)
+        served = published.Served(
+            deployed.account, deployed.region, status,
+            float(inv.context.get("responseLatency") or 0),
+            float(inv.integration_latency) if inv.context.get("integrationLatency") else None,
+            {"hit": True, "miss": False}.get(inv.cache_status))
+        published.rest_request(self.published, served, sets)
 
     def _write_logs(self, inv: Invocation) -> None:
         settings, _own = pipeline.method_settings(inv)
