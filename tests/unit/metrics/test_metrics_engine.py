@@ -1,0 +1,99 @@
+"""The metrics engine without HTTP: buckets and statistics, metric math over queries, and alarm
+evaluation with datapoints-to-alarm and missing-data treatment.
+
+https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html
+https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarms-evaluating-missing-data
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from emulator.metrics import emf, queries
+from emulator.metrics.alarms import ALARM, INSUFFICIENT, OK, Point, Rule, evaluate
+from emulator.metrics.datapoints import MetricData, MetricId
+from emulator.metrics.expressions import parse
+from emulator.metrics.values import MathError
+
+START = 1_800_000_000 - 1_800_000_000 % 3600  # an hour boundary
+
+
+def _data() -> MetricData:
+    data = MetricData()
+    for minute, (errors, calls) in enumerate([(1, 10), (0, 10), (5, 20)]):
+        stamp = START + minute * 60 + 5
+        data.put(MetricId.of("App", "Errors"), stamp, "Count", values=((errors, 1.0),))
+        data.put(MetricId.of("App", "Calls"), stamp, "Count", values=((calls, 1.0),))
+    return data
+
+
+def _stat(query_id: str, name: str) -> dict[str, object]:
+    return {"Id": query_id, "MetricStat": {"Metric": {"Namespace": "App", "MetricName": name},
+                                           "Period": 60, "Stat": "Sum"},
+            "ReturnData": False}
+
+
+def test_metric_math_divides_two_series_per_period() -> None:
+    answered = queries.run(_data(), [
+        _stat("e", "Errors"), _stat("c", "Calls"),
+        {"Id": "rate", "Expression": "100 * e / c"}], START, START + 180, START + 600)
+    [rate] = [result for result in answered if result.id == "rate"]
+    assert dict(zip(rate.timestamps, rate.values, strict=True)) == {
+        START: 10.0, START + 60: 0.0, START + 120: 25.0}
+
+
+def test_sum_of_metrics_and_fill() -> None:
+    answered = queries.run(_data(), [
+        _stat("e", "Errors"), _stat("c", "Calls"),
+        {"Id": "total", "Expression": "SUM(METRICS())"},
+        {"Id": "filled", "Expression": "FILL(e, 0)", "Period": 60}],
+        START, START + 240, START + 600)
+    by_id = {result.id: dict(zip(result.timestamps, result.values, strict=True))
+             for result in answered}
+    assert by_id["total"] == {START: 11.0, START + 60: 10.0, START + 120: 25.0}
+    assert by_id["filled"][START + 180] == 0.0
+
+
+@pytest.mark.parametrize("text", ["e +", "NOSUCH(e)", "", "e / / c"])
+def test_invalid_metric_math_is_refused(text: str) -> None:
+    with pytest.raises(MathError):
+        parse(text)
+
+
+def test_an_expression_naming_an_unknown_id_is_refused() -> None:
+    with pytest.raises((MathError, queries.QueryError)):
+        queries.run(_data(), [_stat("e", "Errors"), {"Id": "x", "Expression": "e + zz"}],
+                    START, START + 180, START + 600)
+
+
+def _points(*values: float | None) -> list[Point]:
+    return [Point(START + 60 * index, value, 1.0 if value is not None else 0.0)
+            for index, value in enumerate(values)]
+
+
+def test_m_out_of_n_datapoints_to_alarm() -> None:
+    rule = Rule(threshold=1.0, comparison="GreaterThanOrEqualToThreshold",
+                evaluation_periods=3, datapoints_to_alarm=2)
+    verdict = evaluate(rule, _points(0.0, 2.0, 3.0), OK, now=START + 300)
+    assert verdict is not None and verdict.state == ALARM
+    verdict = evaluate(rule, _points(2.0, 0.0, 0.0), ALARM, now=START + 300)
+    assert verdict is not None and verdict.state == OK
+
+
+@pytest.mark.parametrize(("treat", "expected"), [
+    ("missing", INSUFFICIENT), ("notBreaching", OK), ("breaching", ALARM), ("ignore", None)])
+def test_missing_data_treatment(treat: str, expected: str | None) -> None:
+    rule = Rule(threshold=1.0, comparison="GreaterThanThreshold", evaluation_periods=2,
+                datapoints_to_alarm=2, treat_missing=treat)
+    verdict = evaluate(rule, _points(None, None), OK, now=START + 300)
+    assert (verdict.state if verdict is not None else None) == expected
+
+
+def test_embedded_metric_format_lines() -> None:
+    line = ('{"_aws": {"Timestamp": 1800000000000, "CloudWatchMetrics": [{"Namespace": "Shop",'
+            ' "Dimensions": [["Channel"]], "Metrics": [{"Name": "Orders", "Unit": "Count"}]}]},'
+            ' "Channel": "web", "Orders": [1, 2]}')
+    [metric] = emf.extract(line)
+    assert (metric.namespace, metric.name, metric.unit) == ("Shop", "Orders", "Count")
+    assert dict(metric.dimensions) == {"Channel": "web"} and list(metric.values) == [1, 2]
+    assert emf.extract("not json") == [] and emf.extract('{"_aws": 3}') == []
