@@ -63,7 +63,12 @@ class FakeFunctions:
 
 def _gateway(resources: dict[str, dict[str, Any]], functions: FakeFunctions,
              clock: Clock | None = None, **stage: Any) -> Gateway:
-    ports = Ports(lambda name: functions)
+    def resolve(name: str) -> object:
+        if name != "functions":
+            raise LookupError(name)  # no other service (CloudWatch for metrics) here
+        return functions
+
+    ports = Ports(resolve)
     return Gateway(FakeApis(resources, **stage), clock or Clock(), ports)
 
 

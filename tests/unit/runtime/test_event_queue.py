@@ -22,6 +22,7 @@ class FakeRuntime:
         self.outcomes = outcomes
         self.calls: list[str] = []
         self.headers: list[str | None] = []
+        self.metric_sink = None  # publishes no CloudWatch metrics
 
     async def invoke(self, spec: FunctionSpec, request: InvocationRequest) -> InvocationResult:
         outcome = self.outcomes.pop(0) if self.outcomes else "ok"
