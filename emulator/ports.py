@@ -384,6 +384,14 @@ class Operations(Protocol):
     async def call(self, ctx: RequestContext, service: str, operation: str,
                    params: Mapping[str, Any]) -> dict[str, Any]: ...
 
+    async def call_json(self, ctx: RequestContext, endpoint_prefix: str, operation: str,
+                        body: bytes) -> tuple[int, dict[str, str], bytes] | None:
+        """The operation of the json-protocol service signing as ``endpoint_prefix``
+        (``dynamodb``, ``states``), with ``body`` as its JSON input, answered as that
+        protocol answers a client: status, headers and body, the service's errors included.
+        None when no such service or operation is implemented here."""
+        ...
+
 
 # Which service offers each port.
 PORT_OWNERS: dict[str, str] = {

@@ -11,6 +11,7 @@ arguments. botocore loads with the first call, not with the registry.
 from __future__ import annotations
 
 import inspect
+import json
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any, Protocol
@@ -20,7 +21,7 @@ from botocore.model import OperationModel
 
 from emulator.context import RequestContext
 from emulator.errors import ServiceError, not_implemented
-from emulator.wire import rest_xml, specs, validate
+from emulator.wire import parse, rest_xml, serialize, specs, validate
 
 
 class Providers(Protocol):
@@ -78,4 +79,44 @@ async def call(providers: Providers, ctx: RequestContext, service: str, operatio
     return result or {}
 
 
-__all__ = ["Providers", "call", "check", "operation_model"]
+def json_service(endpoint_prefix: str, operation: str) -> str | None:
+    """The botocore service signing as ``endpoint_prefix`` (``states`` is ``stepfunctions``)
+    that speaks the json protocol and has ``operation``."""
+    for service in specs.service_index().get("signing", {}).get(endpoint_prefix, []):
+        try:
+            model = specs.operation_model(service, operation)
+        except Exception:  # no such operation (or model) for this service: try the next
+            continue
+        if model.metadata.get("protocol") == "json":
+            return str(service)
+    return None
+
+
+async def call_json(providers: Providers, ctx: RequestContext, endpoint_prefix: str,
+                    operation: str, body: bytes) -> tuple[int, dict[str, str], bytes] | None:
+    service = json_service(endpoint_prefix, operation)
+    if service is None:
+        return None
+    model = specs.operation_model(service, operation)
+    ctx = replace(ctx, service=service, operation=operation, protocol="json")
+    try:
+        document = json.loads(body or b"{}")
+        params = parse.from_json(model.input_shape, document, "") if model.input_shape else {}
+        if not isinstance(params, dict):
+            raise parse.serialization_error("Start of structure or map found where not "
+                                            "expected")
+        answer = serialize.serialize_json(model, await call(providers, ctx, service,
+                                                            operation, params))
+    except ValueError:  # not JSON at all: what the service answers a body it cannot read
+        answer = serialize.serialize_error("json", service, parse.serialization_error(
+            "Start of structure or map found where not expected"), ctx.request_id,
+            model.service_model)
+    except ServiceError as exc:
+        if exc.code == "NotImplemented":
+            return None
+        answer = serialize.serialize_error("json", service, exc, ctx.request_id,
+                                           model.service_model)
+    return answer.status, dict(answer.headers), answer.body
+
+
+__all__ = ["Providers", "call", "call_json", "check", "json_service", "operation_model"]

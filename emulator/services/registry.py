@@ -138,6 +138,14 @@ class ServiceRegistry:
 
         return await operations.call(self, ctx, service, operation, params)
 
+    async def call_json(self, ctx: RequestContext, endpoint_prefix: str, operation: str,
+                        body: bytes) -> tuple[int, dict[str, str], bytes] | None:
+        """One operation of a json-protocol service with a JSON body, answered as that
+        protocol answers (API Gateway's AWS integrations); see ``Operations.call_json``."""
+        from emulator.services import operations  # botocore loads with the first call
+
+        return await operations.call_json(self, ctx, endpoint_prefix, operation, body)
+
     async def ensure_started(self, service: str, provider: Provider) -> None:
         if self.started and service not in self._running:
             self._running.add(service)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -23,7 +24,6 @@ from emulator.errors import ServiceError
 from emulator.gateway.mapping import substitute_stage_variables, to_json
 from emulator.gateway.rest.integrations.base import Backends
 from emulator.gateway.rest.invocation import GatewayError, IntegrationResult, Invocation
-from emulator.wire import parse, serialize, specs
 
 SERVICE_URI = re.compile(
     r"^arn:aws[a-z-]*:apigateway:(?P<region>[a-z0-9-]*):(?P<service>[a-z0-9-]+)"
@@ -117,48 +117,18 @@ def _events(inv: Invocation, backends: Backends, style: str, rest: str) -> dict[
         return _service_error(exc)
 
 
-def _json_service(endpoint_prefix: str, operation: str) -> str | None:
-    """The botocore service behind ``endpoint_prefix`` (``states`` is ``stepfunctions``) that
-    speaks the json protocol and has ``operation``."""
-    for service in specs.service_index().get("signing", {}).get(endpoint_prefix, []):
-        try:
-            model = specs.operation_model(service, operation)
-        except Exception:  # no such operation (or model) for this service: try the next
-            continue
-        if model.metadata.get("protocol") == "json":
-            return str(service)
-    return None
-
-
 async def _json_operation(inv: Invocation, backends: Backends, region: str, prefix: str,
                           operation: str) -> IntegrationResult:
-    service = _json_service(prefix, operation)
-    if service is None:
-        raise _config_error(f"AWS service integration with {prefix} action {operation} is not "
-                            "supported")
     request = inv.integration_request
     assert request is not None
-    model = specs.operation_model(service, operation)
-    ctx = RequestContext.internal(inv.deployed.account, region or inv.deployed.region,
-                                  service=service, operation=operation)
-    try:
-        document = json.loads(request.body or b"{}")
-        params = parse.from_json(model.input_shape, document, "") if model.input_shape else {}
-        if not isinstance(params, dict):
-            raise parse.serialization_error("Start of structure or map found where not expected")
-        output = await backends.ports.operations.call(ctx, service, operation, params)
-        answer = serialize.serialize_json(model, output)
-    except ValueError:  # not JSON at all: what the service answers a body it cannot read
-        answer = serialize.serialize_error("json", service, parse.serialization_error(
-            "Start of structure or map found where not expected"), inv.request_id,
-            model.service_model)
-    except ServiceError as exc:
-        if exc.code == "NotImplemented":  # a service (or action) this emulator lacks
-            raise _config_error(f"AWS service integration with {prefix} action {operation} "
-                                "is not supported") from None
-        answer = serialize.serialize_error("json", service, exc, inv.request_id,
-                                           model.service_model)
-    return IntegrationResult(answer.status, list(answer.headers.items()), answer.body)
+    ctx = RequestContext.internal(inv.deployed.account, region or inv.deployed.region)
+    ctx = replace(ctx, request_id=inv.request_id)
+    answer = await backends.ports.operations.call_json(ctx, prefix, operation, request.body)
+    if answer is None:  # a service (or action) this emulator lacks
+        raise _config_error(f"AWS service integration with {prefix} action {operation} is not "
+                            "supported")
+    status, headers, body = answer
+    return IntegrationResult(status, list(headers.items()), body)
 
 
 async def aws_service(inv: Invocation, backends: Backends) -> IntegrationResult:
