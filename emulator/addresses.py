@@ -5,7 +5,9 @@
 - an API stage's invoke URL: Host ``{apiId}.execute-api.localhost``, or the paths
   ``/_aws/execute-api/{apiId}/{stage}/...`` and ``/restapis/{apiId}/{stage}/_user_request_/...``;
 - a WebSocket API stage's callback URL: its invoke URL and ``/@connections/{connectionId}``;
-- a custom domain name: any Host that is not the emulator's own address.
+- a custom domain name: any Host that is not the emulator's own address;
+- a CloudFront distribution's viewer endpoint: Host ``{id}.cloudfront.localhost`` (its id or
+  its domain name's first label), or the path ``/_aws/cloudfront/{id}/...``.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ USER_REQUEST = re.compile(
 CALLBACK_BY_HOST = re.compile(r"^/(?P<stage>[^/]+)/(?:@|%40)connections/(?P<id>[^/]+)/?$")
 CALLBACK_BY_PATH = re.compile(r"^/_aws/execute-api/(?P<api>[^/]+)/(?P<stage>[^/]+)"
                               r"/(?:@|%40)connections/(?P<id>[^/]+)/?$")
+CLOUDFRONT_HOST = re.compile(r"^(?P<label>[A-Za-z0-9]{1,20})\.cloudfront\.localhost(?::\d+)?$")
+CLOUDFRONT_PATH = re.compile(r"^/_aws/cloudfront/(?P<label>[A-Za-z0-9]{1,20})(?P<rest>/.*)?$")
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "0.0.0.0", "::1", "[::1]", "host.docker.internal")
 
 
@@ -59,6 +63,17 @@ def callback(host: str, path: str) -> tuple[str, str, str] | None:
     return (by_host["api"] if by_host else found["api"]), found["stage"], unquote(found["id"])
 
 
+def cloudfront(host: str, path: str) -> tuple[str, str] | None:
+    """(distribution label, viewer path) when ``path`` at ``host`` is a viewer request."""
+    by_host = CLOUDFRONT_HOST.match(host)
+    if by_host is not None:
+        return by_host["label"], path or "/"
+    by_path = CLOUDFRONT_PATH.match(path)
+    if by_path is not None:
+        return by_path["label"], by_path["rest"] or "/"
+    return None
+
+
 # -- the front door's claims ---------------------------------------------------------------
 
 def function_url(connection: HTTPConnection) -> bool:
@@ -75,11 +90,33 @@ def callback_url(connection: HTTPConnection) -> bool:
     return callback(host_of(connection), raw_path(connection)) is not None
 
 
+def cloudfront_viewer(connection: HTTPConnection) -> bool:
+    return cloudfront(host_of(connection), raw_path(connection)) is not None
+
+
 def domain_name(connection: HTTPConnection) -> bool:
     return custom_domain(host_of(connection)) is not None
 
 
-__all__ = ["API_HOST", "CALLBACK_BY_HOST", "CALLBACK_BY_PATH", "FUNCTION_URL_HOST",
-           "HTTP_PATH_FORM", "LOCAL_HOSTS", "PATH_FORM", "USER_REQUEST", "callback",
-           "callback_url", "custom_domain", "domain_name", "function_url", "host_of",
-           "invoke_url", "raw_path"]
+__all__ = [
+    "API_HOST",
+    "CALLBACK_BY_HOST",
+    "CALLBACK_BY_PATH",
+    "CLOUDFRONT_HOST",
+    "CLOUDFRONT_PATH",
+    "FUNCTION_URL_HOST",
+    "HTTP_PATH_FORM",
+    "LOCAL_HOSTS",
+    "PATH_FORM",
+    "USER_REQUEST",
+    "callback",
+    "callback_url",
+    "cloudfront",
+    "cloudfront_viewer",
+    "custom_domain",
+    "domain_name",
+    "function_url",
+    "host_of",
+    "invoke_url",
+    "raw_path",
+]

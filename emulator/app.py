@@ -78,6 +78,7 @@ def _handler(target: str) -> Handler:
 
 # The front door, asked in this order before the wire layer; adding an entry is one line.
 FRONT_DOOR: tuple[Entry, ...] = (
+    Entry("CloudFront viewer", addresses.cloudfront_viewer, "emulator.edge.web:viewer"),
     Entry("function URL", addresses.function_url, "emulator.services.lambda_.http:by_host"),
     Entry("@connections call", addresses.callback_url,
           "emulator.services.apigatewaymanagementapi.http:callback"),

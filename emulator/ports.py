@@ -416,6 +416,7 @@ PORT_OWNERS: dict[str, str] = {
     "user-pools": "cognito-idp",
     "s3-browser": "s3",
     "metrics": "cloudwatch",
+    "distributions": "cloudfront",  # the viewer endpoint's engine (emulator/edge/)
 }
 
 

@@ -24,7 +24,8 @@ from typing import Any, Literal
 log = logging.getLogger("emulator.requests")
 
 # What kind of front door a request came through.
-Kind = Literal["api", "execute-api", "http-api", "websocket", "function-url", "unroutable"]
+Kind = Literal["api", "execute-api", "http-api", "websocket", "function-url", "cloudfront",
+               "unroutable"]
 
 RawHeaders = Sequence[tuple[bytes, bytes]] | Sequence[tuple[str, str]]
 

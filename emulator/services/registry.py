@@ -37,6 +37,7 @@ PROVIDERS: dict[str, str] = {
     "s3": "emulator.services.s3.provider:S3Provider",
     "ssm": "emulator.services.ssm.provider:SsmProvider",
     "cloudwatch": "emulator.services.cloudwatch.provider:CloudWatchProvider",
+    "cloudfront": "emulator.services.cloudfront.provider:CloudFrontProvider",
 }
 
 

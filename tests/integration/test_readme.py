@@ -203,6 +203,7 @@ READS: dict[str, tuple[str, dict[str, Any]]] = {
     "dynamodbstreams": ("list_streams", {}),
     "ssm": ("describe_parameters", {}),
     "cloudwatch": ("list_metrics", {}),
+    "cloudfront": ("list_distributions", {}),
 }
 
 

@@ -1,0 +1,264 @@
+"""The viewer endpoint's engine: a request is matched to a behaviour, answered from the cache
+or fetched from the behaviour's origin, and given CloudFront's headers. Edge code (Lambda@Edge
+and CloudFront Functions) runs at its four points through ``EdgeCode``.
+
+https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/RequestAndResponseBehavior.html
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from emulator.clock import Clock
+from emulator.edge import origins, pages
+from emulator.edge.behaviours import (
+    HOP_HEADERS,
+    Behaviour,
+    choose,
+    compile_behaviour,
+    cookies_of,
+)
+from emulator.edge.cache import EdgeCache, time_to_live
+from emulator.edge.deployed import Deployed, Distributions, EdgeRequest, EdgeResponse
+from emulator.ports import Ports
+
+ANSWER_HOPS = {"connection", "keep-alive", "transfer-encoding", "content-length", "date",
+               "server"}
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """A distribution version's behaviours, origins and error responses, ready to serve."""
+
+    etag: str
+    behaviours: list[Behaviour]
+    default: Behaviour
+    origins: dict[str, dict[str, Any]]
+    error_responses: dict[int, dict[str, Any]]
+
+
+class Edge:
+    """Serves viewer requests for every distribution; owns the edge cache."""
+
+    def __init__(self, distributions: Distributions, clock: Clock, ports: Ports) -> None:
+        self.distributions = distributions
+        self.clock = clock
+        self.ports = ports
+        self.cache = EdgeCache()
+        self._compiled: dict[str, Compiled] = {}
+
+    # -- what the control plane tells the data plane ---------------------------------------
+
+    def forget(self, distribution_id: str, *, drop_cache: bool = False) -> None:
+        self._compiled.pop(distribution_id, None)
+        if drop_cache:
+            self.cache.drop(distribution_id)
+
+    def forget_all(self) -> None:
+        self._compiled.clear()
+
+    def invalidate(self, distribution_id: str, paths: list[str]) -> int:
+        return self.cache.invalidate(distribution_id, paths)
+
+    def reset(self) -> None:
+        self._compiled.clear()
+        self.cache.drop()
+
+    # -- serving ---------------------------------------------------------------------------
+
+    def compiled(self, deployed: Deployed) -> Compiled:
+        found = self._compiled.get(deployed.id)
+        if found is not None and found.etag == deployed.etag:
+            return found
+        config = deployed.config
+
+        def build(behaviour: dict[str, Any]) -> Behaviour:
+            cache_id = behaviour.get("CachePolicyId") or ""
+            request_id = behaviour.get("OriginRequestPolicyId") or ""
+            return compile_behaviour(
+                behaviour,
+                self.distributions.cache_policy(deployed.account, cache_id)
+                if cache_id else None,
+                self.distributions.origin_request_policy(deployed.account, request_id)
+                if request_id else None)
+
+        origin_list = (config.get("Origins") or {}).get("Items") or []
+        known = {origin["Id"]: origin for origin in origin_list}
+        for group in (config.get("OriginGroups") or {}).get("Items") or []:
+            members = (group.get("Members") or {}).get("Items") or []
+            if members and members[0].get("OriginId") in known:
+                known[group["Id"]] = known[members[0]["OriginId"]]
+        compiled = Compiled(
+            deployed.etag,
+            [build(b) for b in (config.get("CacheBehaviors") or {}).get("Items") or []],
+            build(config.get("DefaultCacheBehavior") or {}), known,
+            {int(r["ErrorCode"]): r for r in
+             (config.get("CustomErrorResponses") or {}).get("Items") or []})
+        self._compiled[deployed.id] = compiled
+        return compiled
+
+    async def serve(self, label: str, request: EdgeRequest, app: origins.ASGIApp,
+                    state: dict[str, Any] | None = None) -> EdgeResponse:
+        cf_id = pages.request_id()
+        deployed = self.distributions.find(label)
+        if deployed is None or not deployed.config.get("Enabled"):
+            return self._stamped(pages.error_page(403, pages.BAD_REQUEST, cf_id,
+                                                  error="Error"), cf_id)
+        compiled = self.compiled(deployed)
+        behaviour = choose(compiled.behaviours, compiled.default, request.uri)
+        if request.method not in behaviour.allowed:
+            return self._stamped(pages.error_page(403, pages.NOT_ALLOWED, cf_id,
+                                                  error="Error"), cf_id)
+        root = deployed.config.get("DefaultRootObject") or ""
+        if root and request.uri == "/":
+            request.uri = "/" + root
+        response = await self._cached_or_fetched(deployed, compiled, behaviour, request, app,
+                                                 state, cf_id)
+        response = await self._error_page(deployed, compiled, request, response, app, state,
+                                          cf_id)
+        if request.method == "HEAD":
+            response = replace(response, body=b"")
+        return self._stamped(response, cf_id)
+
+    async def _cached_or_fetched(self, deployed: Deployed, compiled: Compiled,
+                                 behaviour: Behaviour, request: EdgeRequest,
+                                 app: origins.ASGIApp, state: dict[str, Any] | None,
+                                 cf_id: str) -> EdgeResponse:
+        now = self.clock.now()
+        cacheable = request.method in behaviour.cached
+        key = (request.method == "OPTIONS", request.uri, behaviour.in_key.key(request))
+        if cacheable:
+            entry = self.cache.get(deployed.id, key, now)
+            if entry is not None:
+                age = str(int(now - entry.stored))
+                kept = entry.response
+                outcome = "Error" if kept.status >= 400 else "Hit"
+                return EdgeResponse(kept.status, [*kept.without("x-cache", "age"),
+                                                  ("Age", age),
+                                                  ("X-Cache", f"{outcome} from cloudfront")],
+                                    kept.body)
+        response = await self.fetch(deployed, compiled, behaviour, request, app, state, cf_id)
+        if cacheable and request.method != "HEAD":
+            error_ttl = compiled.error_responses.get(response.status, {}).get(
+                "ErrorCachingMinTTL")
+            ttl = time_to_live(response, behaviour.ttls, now, error_ttl)
+            self.cache.put(deployed.id, key, request.uri, response, now, ttl)
+        outcome = "Error" if response.status >= 400 else "Miss"
+        return EdgeResponse(response.status, [*response.without("x-cache"),
+                                              ("X-Cache", f"{outcome} from cloudfront")],
+                            response.body)
+
+    async def fetch(self, deployed: Deployed, compiled: Compiled, behaviour: Behaviour,
+                    request: EdgeRequest, app: origins.ASGIApp,
+                    state: dict[str, Any] | None, cf_id: str) -> EdgeResponse:
+        """The origin's answer to ``request`` as ``behaviour`` forwards it."""
+        origin = compiled.origins.get(behaviour.target)
+        if origin is None:
+            return pages.error_page(502, pages.UNREACHABLE, cf_id, error="Error")
+        forwarded = self.origin_request(deployed, behaviour, origin, request, cf_id)
+        return await self.send(deployed, origin, forwarded, app, state, cf_id)
+
+    def origin_request(self, deployed: Deployed, behaviour: Behaviour, origin: dict[str, Any],
+                       request: EdgeRequest, cf_id: str) -> EdgeRequest:
+        """What CloudFront sends the origin: the headers, cookies and query strings the
+        behaviour's policies name, its own headers, and the origin's custom headers."""
+        select = behaviour.to_origin
+        headers: list[tuple[str, str]] = []
+        for key, value in request.headers:
+            lowered = key.lower()
+            if lowered in HOP_HEADERS or lowered == "cookie":
+                continue
+            if select.headers.picks(lowered, lowered=True) or (
+                    lowered == "content-type" and request.body):
+                headers.append((key, value))
+        cookies = [f"{k}={v}" for k, v in cookies_of(request) if select.cookies.picks(k)]
+        if cookies:
+            headers.append(("Cookie", "; ".join(cookies)))
+        if not any(k.lower() == "user-agent" for k, _ in headers):
+            headers.append(("User-Agent", "Amazon CloudFront"))
+        headers += [("Via", pages.via()), ("X-Amz-Cf-Id", cf_id),
+                    ("X-Forwarded-For", request.client_ip)]
+        for custom in (origin.get("CustomHeaders") or {}).get("Items") or []:
+            headers.append((custom["HeaderName"], custom["HeaderValue"]))
+        query = "&".join(part for part in request.querystring.split("&") if part and
+                         select.query_strings.picks(part.split("=", 1)[0]))
+        return EdgeRequest(request.method, request.uri, query, headers, request.body,
+                           request.client_ip)
+
+    async def send(self, deployed: Deployed, origin: dict[str, Any], request: EdgeRequest,
+                   app: origins.ASGIApp, state: dict[str, Any] | None,
+                   cf_id: str) -> EdgeResponse:
+        where = origins.target(origin)
+        path = where.path_prefix + (origin.get("OriginPath") or "") + request.uri
+        try:
+            if where.url is not None:
+                timeout = float((origin.get("CustomOriginConfig") or {}).get(
+                    "OriginReadTimeout", 30))
+                answer = await origins.over_http(where.url, request, where.host, path,
+                                                 timeout)
+            else:
+                if where.s3_bucket is not None and _signed(origin):
+                    request = _sign_for_s3(request, where.host, path, deployed.account)
+                answer = await origins.in_process(app, request, where.host, path, state)
+        except origins.OriginUnreachable:
+            return pages.error_page(502, pages.UNREACHABLE, cf_id, error="Error")
+        answer.headers = [(k, v) for k, v in answer.headers if k.lower() not in ANSWER_HOPS]
+        return answer
+
+    async def _error_page(self, deployed: Deployed, compiled: Compiled, request: EdgeRequest,
+                          response: EdgeResponse, app: origins.ASGIApp,
+                          state: dict[str, Any] | None, cf_id: str) -> EdgeResponse:
+        """A custom error response for the origin's error: its page (fetched through the
+        behaviour of the page's path) with its response code."""
+        custom = compiled.error_responses.get(response.status)
+        if custom is None or response.status < 400:
+            return response
+        status = int(custom.get("ResponseCode") or response.status)
+        page_path = custom.get("ResponsePagePath") or ""
+        if not page_path:
+            return replace(response, status=status)
+        page_request = EdgeRequest("GET", page_path, "", [
+            (k, v) for k, v in request.headers if k.lower() in ("accept", "accept-encoding")],
+            b"", request.client_ip)
+        behaviour = choose(compiled.behaviours, compiled.default, page_path)
+        page = await self._cached_or_fetched(deployed, compiled, behaviour, page_request, app,
+                                             state, cf_id)
+        if page.status >= 400:
+            return response
+        return EdgeResponse(status, page.headers, page.body)
+
+    def _stamped(self, response: EdgeResponse, cf_id: str) -> EdgeResponse:
+        headers = response.without("via", "x-amz-cf-pop", "x-amz-cf-id")
+        headers += [("Via", pages.via()), ("X-Amz-Cf-Pop", pages.POP), ("X-Amz-Cf-Id", cf_id)]
+        if not any(k.lower() == "x-cache" for k, _ in headers):
+            headers.append(("X-Cache", f"{'Error' if response.status >= 400 else 'Miss'} "
+                                       "from cloudfront"))
+        response.headers = headers
+        return response
+
+
+def _signed(origin: dict[str, Any]) -> bool:
+    """Whether CloudFront signs its requests to this S3 origin (an origin access control,
+    or the older origin access identity)."""
+    identity = (origin.get("S3OriginConfig") or {}).get("OriginAccessIdentity") or ""
+    return bool(origin.get("OriginAccessControlId") or identity)
+
+
+def _sign_for_s3(request: EdgeRequest, host: str, path: str, account: str) -> EdgeRequest:
+    """SigV4 as the distribution's account, as an origin access control signs for it."""
+    from botocore.auth import S3SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    query = f"?{request.querystring}" if request.querystring else ""
+    signed = AWSRequest(method=request.method, url=f"http://{host}{path}{query}",
+                        headers={"Host": host}, data=request.body)
+    S3SigV4Auth(Credentials(account, "cloudfront"), "s3", "us-east-1").add_auth(signed)
+    headers = [(k, v) for k, v in request.headers
+               if k.lower() not in ("authorization", "x-amz-date", "x-amz-content-sha256")]
+    headers += [(k, str(v)) for k, v in signed.headers.items() if k.lower() != "host"]
+    return replace(request, headers=headers)
+
+
+__all__ = ["Compiled", "Edge"]

@@ -1,0 +1,127 @@
+"""What every part of the CloudFront provider shares: its global tables, lookups that raise
+CloudFront's own errors, the If-Match check, and the data plane the viewer endpoint runs."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from emulator.clock import Clock
+from emulator.config import Settings
+from emulator.context import RequestContext
+from emulator.edge.viewer import Edge
+from emulator.errors import ServiceError
+from emulator.ports import Ports
+from emulator.services.base import Provider, TableOf
+from emulator.services.cloudfront import managed
+from emulator.services.cloudfront.models import (
+    DISTRIBUTIONS,
+    FUNCTIONS,
+    INVALIDATIONS,
+    POLICIES,
+    DistributionRecord,
+    FunctionRecord,
+    InvalidationRecord,
+    PolicyRecord,
+)
+from emulator.services.cloudfront.names import GLOBAL_REGION
+from emulator.services.cloudfront.port import DistributionsPort
+from emulator.store import ServiceStore, Table
+
+# https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_UpdateDistribution.html
+IF_MATCH_MISSING = "The If-Match version is missing or not valid for the resource."
+DEPLOY_SECONDS = 2.0  # how long a change stays InProgress on the emulator clock
+PRECONDITION = ("The precondition given in one or more of the request-header fields "
+                "evaluated to false.")
+
+
+def moment(epoch: float) -> datetime:
+    return datetime.fromtimestamp(epoch, tz=UTC)
+
+
+def quantity_list(items: list[Any]) -> dict[str, Any]:
+    return managed.names(items)
+
+
+def items_of(holder: dict[str, Any] | None, member: str) -> list[Any]:
+    """The Items of a CloudFront list member (``{"Quantity": n, "Items": [...]}``)."""
+    if not holder:
+        return []
+    found = holder.get(member) if member else holder
+    if not isinstance(found, dict):
+        return []
+    items = found.get("Items")
+    return list(items) if isinstance(items, list) else []
+
+
+class CloudFrontBase(Provider):
+    """The tables, lookups and checks the provider's parts share."""
+
+    service_name = "cloudfront"
+    not_found_code = "NoSuchDistribution"
+
+    def __init__(self, settings: Settings, clock: Clock, store: ServiceStore,
+                 ports: Ports) -> None:
+        super().__init__(settings, clock, store, ports)
+        self.edge = Edge(DistributionsPort(self), clock, ports)
+
+    distributions_table = TableOf(DISTRIBUTIONS, DistributionRecord)
+    invalidations_table = TableOf(INVALIDATIONS, InvalidationRecord)
+    policies_table = TableOf(POLICIES, PolicyRecord)
+    functions_table = TableOf(FUNCTIONS, FunctionRecord)
+
+    # CloudFront is global: every account's resources live in one scope.
+    def distributions(self, ctx: RequestContext | str) -> Table[DistributionRecord]:
+        return self.distributions_table(_account(ctx), GLOBAL_REGION)
+
+    def invalidations(self, ctx: RequestContext | str) -> Table[InvalidationRecord]:
+        return self.invalidations_table(_account(ctx), GLOBAL_REGION)
+
+    def policies(self, ctx: RequestContext | str) -> Table[PolicyRecord]:
+        return self.policies_table(_account(ctx), GLOBAL_REGION)
+
+    def functions(self, ctx: RequestContext | str) -> Table[FunctionRecord]:
+        return self.functions_table(_account(ctx), GLOBAL_REGION)
+
+    def distribution(self, ctx: RequestContext | str, distribution_id: str
+                     ) -> DistributionRecord:
+        record = self.distributions(ctx).get(distribution_id)
+        if record is None:
+            raise self.not_found("The specified distribution does not exist.")
+        return record
+
+    def status(self, record: DistributionRecord) -> str:
+        return "Deployed" if self.clock.now() >= record.deployed_at else "InProgress"
+
+    def invalidation_status(self, record: InvalidationRecord) -> str:
+        return "Completed" if self.clock.now() >= record.created + DEPLOY_SECONDS \
+            else "InProgress"
+
+    def cache_policy_config(self, account: str, policy_id: str) -> dict[str, Any] | None:
+        if policy_id in managed.CACHE_POLICIES:
+            return managed.CACHE_POLICIES[policy_id]
+        record = self.policies(account).get(policy_id)
+        return record.config if record is not None and record.kind == "cache" else None
+
+    def origin_request_policy_config(self, account: str, policy_id: str
+                                     ) -> dict[str, Any] | None:
+        if policy_id in managed.ORIGIN_REQUEST_POLICIES:
+            return managed.ORIGIN_REQUEST_POLICIES[policy_id]
+        record = self.policies(account).get(policy_id)
+        return record.config if record is not None and record.kind == "origin-request" \
+            else None
+
+    @staticmethod
+    def check_if_match(given: str | None, current: str) -> None:
+        if not given:
+            raise ServiceError("InvalidIfMatchVersion", IF_MATCH_MISSING)
+        if given != current:
+            raise ServiceError("PreconditionFailed", PRECONDITION)
+
+
+def _account(ctx: RequestContext | str) -> str:
+    return ctx if isinstance(ctx, str) else ctx.account_id
+
+
+__all__ = ["DEPLOY_SECONDS", "IF_MATCH_MISSING", "PRECONDITION", "CloudFrontBase", "items_of",
+           "moment", "quantity_list"]

@@ -1,0 +1,56 @@
+"""The ``distributions`` port: what the viewer endpoint reads of this service (deployed
+distributions by viewer address, policies, published functions)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from emulator.edge.deployed import Deployed
+from emulator.services.cloudfront.names import GLOBAL_REGION
+
+if TYPE_CHECKING:
+    from emulator.services.cloudfront.common import CloudFrontBase
+
+
+class DistributionsPort:
+    def __init__(self, provider: CloudFrontBase) -> None:
+        self._provider = provider
+        self._index: dict[str, tuple[str, str]] = {}  # viewer label -> (account, id)
+
+    def _located(self, label: str) -> tuple[str, str] | None:
+        found = self._index.get(label)
+        if found is not None:
+            return found
+        self._index.clear()
+        for account, _, record in self._provider.distributions_table.everywhere():
+            self._index[record.id.lower()] = (account, record.id)
+            self._index[record.domain_name.split(".", 1)[0]] = (account, record.id)
+        return self._index.get(label)
+
+    def find(self, label: str) -> Deployed | None:
+        located = self._located(label.lower())
+        if located is None:
+            return None
+        account, distribution_id = located
+        record = self._provider.distributions_table(account, GLOBAL_REGION).get(
+            distribution_id)
+        if record is None:
+            self._index.pop(label.lower(), None)
+            return None
+        return Deployed(record.id, account, record.domain_name, record.etag, record.config)
+
+    def cache_policy(self, account: str, policy_id: str) -> dict[str, Any] | None:
+        return self._provider.cache_policy_config(account, policy_id)
+
+    def origin_request_policy(self, account: str, policy_id: str) -> dict[str, Any] | None:
+        return self._provider.origin_request_policy_config(account, policy_id)
+
+    def function_code(self, account: str, arn: str) -> tuple[str, str] | None:
+        name = arn.rsplit("function/", 1)[-1]
+        record = self._provider.functions(account).get(name)
+        if record is None or record.arn != arn or record.live is None:
+            return None
+        return record.live.runtime, record.live.code
+
+
+__all__ = ["DistributionsPort"]

@@ -1,0 +1,31 @@
+"""Amazon CloudFront: distributions (with ETags, If-Match and InProgress -> Deployed on the
+clock), invalidations, managed and custom cache and origin request policies, and the viewer
+endpoint each distribution serves (emulator/edge/)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from emulator.services.cloudfront.distributions import DistributionsApi
+from emulator.services.cloudfront.invalidations import InvalidationsApi
+from emulator.services.cloudfront.policies import PoliciesApi
+
+
+class CloudFrontProvider(DistributionsApi, InvalidationsApi, PoliciesApi):
+    service_name = "cloudfront"
+
+    def port(self, name: str) -> object | None:
+        return self.edge if name == "distributions" else None
+
+    def reset(self) -> None:
+        super().reset()
+        self.edge.reset()
+
+    def resources(self) -> dict[str, list[dict[str, Any]]]:
+        return {"distributions": [
+            {"id": record.id, "domain_name": record.domain_name, "status": self.status(record),
+             "enabled": bool(record.config.get("Enabled")), "account": account}
+            for account, _, record in self.distributions_table.everywhere()]}
+
+
+__all__ = ["CloudFrontProvider"]
