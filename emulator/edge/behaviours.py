@@ -84,13 +84,16 @@ class Parameters:
     query_strings: Selection
 
     def key(self, request: EdgeRequest) -> tuple[Any, ...]:
-        headers = tuple(sorted((k.lower(), v) for k, v in request.headers
-                               if self.headers.picks(k, lowered=True)))
-        query = tuple(sorted((k, v) for k, v in parse_qsl(request.querystring,
-                                                         keep_blank_values=True)
-                             if self.query_strings.picks(k)))
-        cookies = tuple(sorted((k, v) for k, v in cookies_of(request)
-                               if self.cookies.picks(k)))
+        # Each part is read only when the policy names something of it (the hot path of a
+        # cache hit with CachingOptimized reads none).
+        headers = () if self.headers.behaviour == "none" else tuple(sorted(
+            (k.lower(), v) for k, v in request.headers if self.headers.picks(k, lowered=True)))
+        query = () if self.query_strings.behaviour == "none" or not request.querystring \
+            else tuple(sorted((k, v) for k, v in parse_qsl(request.querystring,
+                                                           keep_blank_values=True)
+                              if self.query_strings.picks(k)))
+        cookies = () if self.cookies.behaviour == "none" else tuple(sorted(
+            (k, v) for k, v in cookies_of(request) if self.cookies.picks(k)))
         return headers, query, cookies
 
 
@@ -129,6 +132,11 @@ class Behaviour:
     def cached(self) -> set[str]:
         methods = ((self.config.get("AllowedMethods") or {}).get("CachedMethods") or {})
         return set(methods.get("Items") or ["GET", "HEAD"])
+
+    def include_body(self) -> set[str]:
+        """The Lambda@Edge request events that get the request's body."""
+        items = (self.config.get("LambdaFunctionAssociations") or {}).get("Items") or []
+        return {item["EventType"] for item in items if item.get("IncludeBody")}
 
     def associations(self, member: str, key: str) -> dict[str, str]:
         """EventType -> ARN of the behaviour's Lambda@Edge or CloudFront Function

@@ -21,6 +21,10 @@ from emulator.edge.behaviours import (
 )
 from emulator.edge.cache import EdgeCache, time_to_live
 from emulator.edge.deployed import Deployed, Distributions, EdgeRequest, EdgeResponse
+from emulator.edge.failures import EdgeFailure
+from emulator.edge.js_functions import CloudFrontFunctions
+from emulator.edge.lambda_edge import Trigger
+from emulator.edge.triggers import LambdaAtEdge
 from emulator.ports import Ports
 
 ANSWER_HOPS = {"connection", "keep-alive", "transfer-encoding", "content-length", "date",
@@ -46,6 +50,8 @@ class Edge:
         self.clock = clock
         self.ports = ports
         self.cache = EdgeCache()
+        self.lambdas = LambdaAtEdge(ports)
+        self.functions = CloudFrontFunctions(distributions)
         self._compiled: dict[str, Compiled] = {}
 
     # -- what the control plane tells the data plane ---------------------------------------
@@ -110,6 +116,40 @@ class Edge:
         if request.method not in behaviour.allowed:
             return self._stamped(pages.error_page(403, pages.NOT_ALLOWED, cf_id,
                                                   error="Error"), cf_id)
+        # The viewer asked for the distribution's own domain name, as on AWS.
+        request.headers = [("Host", deployed.domain_name) if k.lower() == "host" else (k, v)
+                           for k, v in request.headers]
+        try:
+            response = await self._answer(deployed, compiled, behaviour, request, app, state,
+                                          cf_id)
+        except EdgeFailure as failure:
+            response = pages.error_page(failure.status, failure.reason, cf_id,
+                                        error=failure.kind)
+        if request.method == "HEAD":
+            response = replace(response, body=b"")
+        return self._stamped(response, cf_id)
+
+    async def _answer(self, deployed: Deployed, compiled: Compiled, behaviour: Behaviour,
+                      request: EdgeRequest, app: origins.ASGIApp,
+                      state: dict[str, Any] | None, cf_id: str) -> EdgeResponse:
+        """The answer between the viewer triggers: the cache, or the origin."""
+        lambdas = behaviour.associations("LambdaFunctionAssociations", "LambdaFunctionARN")
+        functions = behaviour.associations("FunctionAssociations", "FunctionARN")
+        bodies = behaviour.include_body()
+        if "viewer-request" in functions:
+            outcome = await self.functions.on_request(
+                deployed, functions["viewer-request"], request, cf_id)
+            if isinstance(outcome, EdgeResponse):
+                return _generated(outcome, "FunctionGeneratedResponse")
+            request = outcome
+        elif "viewer-request" in lambdas:
+            trigger = Trigger(deployed, "viewer-request", cf_id,
+                              "viewer-request" in bodies)
+            viewed = await self.lambdas.on_request(trigger, lambdas["viewer-request"],
+                                                   request, None)
+            if isinstance(viewed, EdgeResponse):
+                return _generated(viewed, "LambdaGeneratedResponse")
+            request = viewed[0]
         root = deployed.config.get("DefaultRootObject") or ""
         if root and request.uri == "/":
             request.uri = "/" + root
@@ -117,9 +157,16 @@ class Edge:
                                                  state, cf_id)
         response = await self._error_page(deployed, compiled, request, response, app, state,
                                           cf_id)
-        if request.method == "HEAD":
-            response = replace(response, body=b"")
-        return self._stamped(response, cf_id)
+        if response.status >= 400:  # viewer response code does not run for errors
+            return response
+        if "viewer-response" in functions:
+            return await self.functions.on_response(
+                deployed, functions["viewer-response"], request, response, cf_id)
+        if "viewer-response" in lambdas:
+            trigger = Trigger(deployed, "viewer-response", cf_id)
+            return await self.lambdas.on_response(trigger, lambdas["viewer-response"],
+                                                  request, None, response)
+        return response
 
     async def _cached_or_fetched(self, deployed: Deployed, compiled: Compiled,
                                  behaviour: Behaviour, request: EdgeRequest,
@@ -157,14 +204,29 @@ class Edge:
         if origin is None:
             return pages.error_page(502, pages.UNREACHABLE, cf_id, error="Error")
         forwarded = self.origin_request(deployed, behaviour, origin, request, cf_id)
-        return await self.send(deployed, origin, forwarded, app, state, cf_id)
+        lambdas = behaviour.associations("LambdaFunctionAssociations", "LambdaFunctionARN")
+        if "origin-request" in lambdas:
+            trigger = Trigger(deployed, "origin-request", cf_id,
+                              "origin-request" in behaviour.include_body())
+            outcome = await self.lambdas.on_request(trigger, lambdas["origin-request"],
+                                                    forwarded, origin)
+            if isinstance(outcome, EdgeResponse):
+                return outcome  # cached as the origin's answer; origin response code skipped
+            forwarded, found = outcome
+            origin = found if found is not None else origin
+        answer = await self.send(deployed, origin, forwarded, app, state, cf_id)
+        if "origin-response" in lambdas:
+            trigger = Trigger(deployed, "origin-response", cf_id)
+            answer = await self.lambdas.on_response(trigger, lambdas["origin-response"],
+                                                    forwarded, origin, answer)
+        return answer
 
     def origin_request(self, deployed: Deployed, behaviour: Behaviour, origin: dict[str, Any],
                        request: EdgeRequest, cf_id: str) -> EdgeRequest:
         """What CloudFront sends the origin: the headers, cookies and query strings the
         behaviour's policies name, its own headers, and the origin's custom headers."""
         select = behaviour.to_origin
-        headers: list[tuple[str, str]] = []
+        headers: list[tuple[str, str]] = [("Host", str(origin.get("DomainName", "")))]
         for key, value in request.headers:
             lowered = key.lower()
             if lowered in HOP_HEADERS or lowered == "cookie":
@@ -236,6 +298,11 @@ class Edge:
                                        "from cloudfront"))
         response.headers = headers
         return response
+
+
+def _generated(response: EdgeResponse, kind: str) -> EdgeResponse:
+    response.headers = [*response.without("x-cache"), ("X-Cache", f"{kind} from cloudfront")]
+    return response
 
 
 def _signed(origin: dict[str, Any]) -> bool:

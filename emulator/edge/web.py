@@ -34,8 +34,12 @@ async def viewer(request: Request, ports: Ports) -> Response | None:
     answer = await edge.serve(label, edge_request, request.scope["app"],
                               request.scope.get("state"))
     response = Response(answer.body, status_code=answer.status)
-    for key, value in answer.headers:
-        response.headers.append(key, value)
+    if any(key.lower() == "content-type" for key, _ in answer.headers):
+        response.raw_headers = [(k, v) for k, v in response.raw_headers
+                                if k != b"content-type"]
+    response.raw_headers += [(key.lower().encode("latin-1"), value.encode("latin-1"))
+                             for key, value in answer.headers
+                             if key.lower() not in ("content-length", "transfer-encoding")]
     return response
 
 

@@ -1,21 +1,26 @@
 """Amazon CloudFront: distributions (with ETags, If-Match and InProgress -> Deployed on the
-clock), invalidations, managed and custom cache and origin request policies, and the viewer
-endpoint each distribution serves (emulator/edge/)."""
+clock), invalidations, managed and custom cache and origin request policies, CloudFront Functions
+with TestFunction, and the viewer endpoint each distribution serves with its Lambda@Edge and
+CloudFront Functions (emulator/edge/)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from emulator.services.cloudfront.distributions import DistributionsApi
+from emulator.services.cloudfront.functions import FunctionsApi
 from emulator.services.cloudfront.invalidations import InvalidationsApi
 from emulator.services.cloudfront.policies import PoliciesApi
 
 
-class CloudFrontProvider(DistributionsApi, InvalidationsApi, PoliciesApi):
+class CloudFrontProvider(DistributionsApi, InvalidationsApi, PoliciesApi, FunctionsApi):
     service_name = "cloudfront"
 
     def port(self, name: str) -> object | None:
         return self.edge if name == "distributions" else None
+
+    async def stop(self) -> None:
+        self.edge.functions.worker.close()
 
     def reset(self) -> None:
         super().reset()

@@ -1,0 +1,95 @@
+// Runs CloudFront Functions (cloudfront-js-1.0 and -2.0) for the emulator: one JSON request
+// per line on stdin ({id, code, runtime, event}), one JSON answer per line on stdout
+// ({id, output, logs, error, utilization}). Each function runs in a fresh vm context with
+// only what CloudFront Functions offer (console.log, require of crypto and querystring, the
+// 2.0 runtime's `cloudfront` module), and a time limit.
+"use strict";
+const vm = require("vm");
+const readline = require("readline");
+const crypto = require("crypto");
+const querystring = require("querystring");
+
+const TIME_LIMIT_MS = 1000;
+
+function kvsHandle() {
+  const missing = (key) => Promise.reject(new Error(`Key ${key} not found`));
+  return {
+    get: (key) => missing(key),
+    exists: () => Promise.resolve(false),
+    meta: () => Promise.resolve({ creationDateTime: new Date(0).toISOString(),
+                                  lastUpdatedDateTime: new Date(0).toISOString(),
+                                  keyCount: 0 }),
+  };
+}
+
+function cloudfrontModule() {
+  return {
+    kvs: () => kvsHandle(),
+    updateRequestOrigin: () => undefined,
+    selectRequestOriginById: () => undefined,
+    createRequestOriginGroup: () => undefined,
+  };
+}
+
+function prepare(code, runtime) {
+  // The 2.0 runtime's ES module imports become plain bindings.
+  return code
+    .replace(/import\s+(\w+)\s+from\s+['"]cloudfront['"];?/g, "const $1 = __cloudfront;")
+    .replace(/import\s+(\w+)\s+from\s+['"](crypto|querystring)['"];?/g,
+             "const $1 = require('$2');")
+    .replace(/export\s+(async\s+)?function\s+handler/g, "$1function handler");
+}
+
+async function run(request) {
+  const logs = [];
+  const sandbox = {
+    console: { log: (...args) => logs.push(args.map(String).join(" ")) },
+    require: (name) => {
+      if (name === "crypto") return crypto;
+      if (name === "querystring") return querystring;
+      if (name === "cloudfront" && request.runtime === "cloudfront-js-2.0") {
+        return cloudfrontModule();
+      }
+      throw new Error(`Cannot find module '${name}'`);
+    },
+    __cloudfront: cloudfrontModule(),
+    __event: request.event,
+  };
+  if (request.runtime !== "cloudfront-js-2.0") delete sandbox.__cloudfront;
+  const context = vm.createContext(sandbox, { codeGeneration: { strings: false, wasm: false } });
+  const started = process.cpuUsage();
+  try {
+    const script = new vm.Script(prepare(request.code, request.runtime) +
+                                 "\n;typeof handler === 'function' ? handler(__event) : " +
+                                 "(() => { throw new Error('handler is not defined'); })()");
+    let output = script.runInContext(context, { timeout: TIME_LIMIT_MS });
+    if (output && typeof output.then === "function") {
+      output = await Promise.race([
+        output,
+        new Promise((_, reject) => setTimeout(
+          () => reject(new Error("The function exceeded the time limit")), TIME_LIMIT_MS)),
+      ]);
+    }
+    const used = process.cpuUsage(started);
+    return { output: JSON.parse(JSON.stringify(output === undefined ? null : output)),
+             logs, utilization: Math.min(100, Math.ceil((used.user + used.system) / 10)) };
+  } catch (error) {
+    const used = process.cpuUsage(started);
+    const message = error && error.message ? error.message : String(error);
+    return { error: message, logs,
+             utilization: Math.min(100, Math.ceil((used.user + used.system) / 10)) };
+  }
+}
+
+const lines = readline.createInterface({ input: process.stdin });
+lines.on("line", async (line) => {
+  let request;
+  try {
+    request = JSON.parse(line);
+  } catch (error) {
+    return;
+  }
+  const answer = await run(request);
+  answer.id = request.id;
+  process.stdout.write(JSON.stringify(answer) + "\n");
+});
