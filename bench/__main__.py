@@ -22,6 +22,7 @@ from bench import (
     asl_tasks,
     async_events,
     cloudformation_deploy,
+    cloudfront_edge,
     console_live,
     console_pages,
     dynamodb_latency,
@@ -48,7 +49,7 @@ BENCHMARKS = ("startup", "memory", "first-answer", "sqs", "asl", "asl-e2e", "asl
               "apigateway", "apigateway-auth", "http-api", "websocket",
               "async",
               "asl-tasks", "cloudformation", "console", "console-live", "dynamodb", "s3", "kinesis",
-              "ssm")
+              "ssm", "cloudfront")
 
 
 def _options(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -91,6 +92,7 @@ def _plan(quick: bool) -> dict[str, Callable[[], list[Result]]]:
         "s3": lambda: s3_objects.run(calls, warmup, 3 if quick else 5),
         "kinesis": lambda: kinesis_events.run(calls // 4, warmup // 2),
         "ssm": lambda: ssm_latency.run(calls, warmup),
+        "cloudfront": lambda: cloudfront_edge.run(calls, warmup),
     }
 
 
@@ -111,7 +113,8 @@ def _skip_name(name: str) -> str:
              "dynamodb": "DynamoDB latency",
              "s3": "S3 objects",
              "kinesis": "Kinesis event source",
-             "ssm": "SSM GetParameter"}
+             "ssm": "SSM GetParameter",
+             "cloudfront": "CloudFront viewer"}
     return names.get(name, "SQS latency")
 
 
@@ -130,7 +133,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 apigateway_invoke.Unavailable, async_events.Unavailable,
                 asl_tasks.Unavailable, xray_tracing.Unavailable,
                 cloudformation_deploy.Unavailable, dynamodb_latency.Unavailable,
-                s3_objects.Unavailable, kinesis_events.Unavailable) as error:
+                s3_objects.Unavailable, kinesis_events.Unavailable,
+                cloudfront_edge.Unavailable) as error:
             lines.append(Skipped(_skip_name(name), f"emulator not ready: {error}"))
         except Exception as error:
             traceback.print_exc()
