@@ -5,6 +5,8 @@
 - an API stage's invoke URL: Host ``{apiId}.execute-api.localhost``, or the paths
   ``/_aws/execute-api/{apiId}/{stage}/...`` and ``/restapis/{apiId}/{stage}/_user_request_/...``;
 - a WebSocket API stage's callback URL: its invoke URL and ``/@connections/{connectionId}``;
+- a private REST API through a VPC endpoint: Host ``{apiId}-{vpceId}.execute-api.localhost``,
+  or ``{vpceId}.execute-api.localhost`` with the ``x-apigw-api-id`` header;
 - a custom domain name: any Host that is not the emulator's own address;
 - a CloudFront distribution's viewer endpoint: Host ``{id}.cloudfront.localhost`` (its id or
   its domain name's first label), or the path ``/_aws/cloudfront/{id}/...``.
@@ -21,6 +23,12 @@ FUNCTION_URL_HOST = re.compile(
     r"^(?P<id>[a-z0-9]{32})\.lambda-url\.[a-z0-9-]+\.localhost(:\d+)?$")
 API_HOST = re.compile(r"^(?P<api>[a-z0-9]{1,32})\.execute-api(?:\.[a-z0-9-]+)*\.localhost"
                       r"(?::\d+)?$")
+# A private REST API through a VPC endpoint: {api}-{vpce}.execute-api..., or the endpoint's
+# own name with the API in the x-apigw-api-id header.
+VPCE_API_HOST = re.compile(r"^(?P<api>[a-z0-9]{1,32})-(?P<vpce>vpce-[a-z0-9]+)\.execute-api"
+                           r"(?:\.[a-z0-9-]+)*\.localhost(?::\d+)?$")
+VPCE_HOST = re.compile(r"^(?P<vpce>vpce-[a-z0-9]+)(?:-[a-z0-9]+)?\.execute-api"
+                       r"(?:\.[a-z0-9-]+)*\.localhost(?::\d+)?$")
 HTTP_PATH_FORM = re.compile(r"^/_aws/execute-api/(?P<api>[^/]+)(?P<rest>/.*)?$")
 PATH_FORM = re.compile(r"^/_aws/execute-api/(?P<api>[^/]+)/(?P<stage>[^/]+)(?P<rest>/.*)?$")
 USER_REQUEST = re.compile(
@@ -81,9 +89,11 @@ def function_url(connection: HTTPConnection) -> bool:
 
 
 def invoke_url(connection: HTTPConnection) -> bool:
-    path = raw_path(connection)
-    return API_HOST.match(host_of(connection)) is not None or path.startswith(
-        "/_aws/execute-api/") or "/_user_request_" in path
+    path, host = raw_path(connection), host_of(connection)
+    return API_HOST.match(host) is not None or path.startswith(
+        "/_aws/execute-api/") or "/_user_request_" in path or (
+        ".execute-api" in host and (VPCE_API_HOST.match(host) is not None
+                                    or VPCE_HOST.match(host) is not None))
 
 
 def callback_url(connection: HTTPConnection) -> bool:

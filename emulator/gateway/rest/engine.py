@@ -53,6 +53,9 @@ class Gateway:
                 api_id) else refusal(403, "Forbidden")
         if not via_domain and deployed.snapshot.api.get("disableExecuteApiEndpoint"):
             return refusal(403, "Forbidden")
+        if request.vpce is None and "PRIVATE" in ((deployed.snapshot.api.get(
+                "endpointConfiguration") or {}).get("types") or ()):
+            return refusal(403, "Forbidden")  # a private API answers only through an endpoint
         # A run of slashes is one: "/dev//orders" is "/orders", in routing, the event's path
         # and its path parameters alike.
         request.path = REPEATED_SLASHES.sub("/", request.path)

@@ -21,7 +21,13 @@ from typing import Any
 
 from emulator.gateway import mapping
 from emulator.gateway.messages import GatewayResponse
-from emulator.gateway.rest import api_keys, integrations, responses, validation
+from emulator.gateway.rest import (
+    api_keys,
+    integrations,
+    resource_policy,
+    responses,
+    validation,
+)
 from emulator.gateway.rest import authorizer as authorizers
 from emulator.gateway.rest.integrations.base import api_binary_types, binary_type
 from emulator.gateway.rest.invocation import (
@@ -70,6 +76,13 @@ def method_settings(inv: Invocation) -> tuple[dict[str, Any], bool]:
         if own:
             return {**DEFAULT_SETTINGS, **own}, True
     return {**DEFAULT_SETTINGS, **settings.get("*/*", {})}, False
+
+
+def guarded(api: dict[str, Any]) -> bool:
+    """Whether requests to ``api`` pass its resource policy (it has one, or is private).
+    Checked here so that the many APIs without one never load the evaluation."""
+    return bool(api.get("policy")) or "PRIVATE" in (
+        (api.get("endpointConfiguration") or {}).get("types") or ())
 
 
 # -- route ---------------------------------------------------------------------------------
@@ -468,6 +481,8 @@ async def run(inv: Invocation, parts: GatewayParts) -> GatewayResponse:
     try:
         route(inv, parts)
         throttle(inv, parts)
+        if not inv.test_invoke and guarded(inv.snapshot.api):
+            resource_policy.check(inv)
         if not inv.test_invoke and inv.method.get("authorizationType", "NONE") != "NONE":
             await authorizers.authorize(inv, parts)
         if not inv.test_invoke and inv.method.get("apiKeyRequired"):
@@ -501,6 +516,7 @@ async def run(inv: Invocation, parts: GatewayParts) -> GatewayResponse:
 __all__ = [
     "cache_lookup",
     "gateway_response",
+    "guarded",
     "integrate",
     "integration_request",
     "integration_response",

@@ -27,20 +27,40 @@ async def _engine(ports: Ports) -> Gateway | None:
         return None
 
 
-async def _serve(request: Request, ports: Ports, api_id: str, stage: str, path: str
-                 ) -> Response:
+async def _serve(request: Request, ports: Ports, api_id: str, stage: str, path: str,
+                 vpce: str | None = None) -> Response:
     traffic.note(kind="execute-api", resource=f"{api_id}/{stage}")
     engine = await _engine(ports)
     if engine is None:
         return web.send(refusal(403, "Forbidden"))
-    reply = await engine.handle(api_id, stage, await web.gateway_request(request, path))
+    given = await web.gateway_request(request, path)
+    given.vpce = vpce
+    reply = await engine.handle(api_id, stage, given)
     return web.send(reply)
+
+
+def _through_endpoint(request: Request) -> tuple[str, str] | None:
+    """(API id, VPC endpoint id) of a request through a VPC endpoint's address."""
+    host = addresses.host_of(request)
+    found = addresses.VPCE_API_HOST.match(host)
+    if found is not None:
+        return found["api"], found["vpce"]
+    by_endpoint = addresses.VPCE_HOST.match(host)
+    api_id = request.headers.get("x-apigw-api-id")
+    if by_endpoint is not None and api_id:
+        return api_id, by_endpoint["vpce"]
+    return None
 
 
 async def invoke_url(request: Request, ports: Ports) -> Response | None:
     """The REST data plane's answer when ``request`` is addressed to a REST API's invoke
     URL (HTTP APIs, asked first, share these addresses), else None."""
     path = addresses.raw_path(request)
+    through = _through_endpoint(request) if ".execute-api" in addresses.host_of(
+        request) and "vpce-" in addresses.host_of(request) else None
+    if through is not None:
+        stage, _, rest = path.lstrip("/").partition("/")
+        return await _serve(request, ports, through[0], stage, "/" + rest, vpce=through[1])
     by_host = addresses.API_HOST.match(addresses.host_of(request))
     if by_host is not None:
         stage, _, rest = path.lstrip("/").partition("/")
