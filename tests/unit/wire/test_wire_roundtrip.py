@@ -132,9 +132,12 @@ def _xml_documents(operation: OperationModel, params: dict[str, Any]) -> dict[st
     """The params with their XML document members as the server reads them."""
     shape = operation.input_shape
     assert isinstance(shape, StructureShape)
+    # Without a payload member the whole input is the document (CloudFront's CreateFunction),
+    # so its top-level strings are read from XML too.
+    whole = "payload" not in shape.serialization
     return {
         name: _xml_line_ends(value) if shape.members[name].serialization.get("location") is None
-        and shape.members[name].type_name == "structure" else value
+        and (whole or shape.members[name].type_name == "structure") else value
         for name, value in params.items()
     }
 
