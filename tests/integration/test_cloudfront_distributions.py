@@ -130,7 +130,13 @@ def test_bad_configs_get_cloudfronts_errors_and_nothing_is_stored(cloudfront: An
                        "quantity supplied (1).")
     assert cloudfront.list_distributions()["DistributionList"]["Quantity"] == 0
     created = cloudfront.create_distribution(DistributionConfig=good)
-    code, _, status = _error(cloudfront.create_distribution, DistributionConfig=good)
+    # The same request again answers the same distribution; another config with the same
+    # CallerReference is refused (API_DistributionConfig.html, CallerReference).
+    again = cloudfront.create_distribution(DistributionConfig=good)
+    assert again["Distribution"]["Id"] == created["Distribution"]["Id"]
+    changed = copy.deepcopy(good)
+    changed["Comment"] = "another"
+    code, _, status = _error(cloudfront.create_distribution, DistributionConfig=changed)
     assert (code, status) == ("DistributionAlreadyExists", 409)
     code, message, status = _error(cloudfront.update_distribution,
                                    Id=created["Distribution"]["Id"], DistributionConfig=good,

@@ -12,7 +12,8 @@ from typing import Any
 
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
-from emulator.services.cloudfront import distribution_config, names
+from emulator.services.cloudfront import distribution_config as config_rules
+from emulator.services.cloudfront import names
 from emulator.services.cloudfront.common import DEPLOY_SECONDS, CloudFrontBase, items_of, moment
 from emulator.services.cloudfront.models import DistributionRecord
 
@@ -41,7 +42,7 @@ class DistributionsApi(CloudFrontBase):
     def _checked(self, ctx: RequestContext, config: dict[str, Any],
                  own_id: str | None = None) -> dict[str, Any]:
         account = ctx.account_id
-        distribution_config.check(
+        config_rules.check(
             config,
             cache_policy=lambda policy: self.cache_policy_config(account, policy) is not None,
             origin_request_policy=lambda policy: self.origin_request_policy_config(
@@ -54,7 +55,7 @@ class DistributionsApi(CloudFrontBase):
                     "CNAMEAlreadyExists",
                     "One or more of the CNAMEs you provided are already associated with a "
                     "different resource.")
-        return distribution_config.with_defaults(config)
+        return config_rules.with_defaults(config)
 
     def published_function(self, account: str, arn: str) -> bool:
         name = arn.rsplit("function/", 1)[-1]
@@ -65,12 +66,18 @@ class DistributionsApi(CloudFrontBase):
                             tags: dict[str, str] | None = None, **_: Any) -> dict[str, Any]:
         reference = distribution_config.get("CallerReference", "")
         for existing in self.distributions(ctx).values():
-            if existing.config.get("CallerReference") == reference:
-                raise ServiceError(
-                    "DistributionAlreadyExists",
-                    "The caller reference that you are using to create a distribution is "
-                    "associated with another distribution. Already exists: "
-                    f"{existing.id}", fields={})
+            if existing.config.get("CallerReference") != reference:
+                continue
+            # The same request again answers what the first one did; another config with
+            # the same reference is refused.
+            if config_rules.with_defaults(distribution_config) == \
+                    existing.config:
+                return self._created(ctx, existing)
+            raise ServiceError(
+                "DistributionAlreadyExists",
+                "The caller reference that you are using to create a distribution is "
+                "associated with another distribution. Already exists: "
+                f"{existing.id}")
         config = self._checked(ctx, distribution_config)
         now = self.clock.now()
         record = DistributionRecord(
@@ -78,6 +85,9 @@ class DistributionsApi(CloudFrontBase):
             etag=names.etag(), created=now, last_modified=now,
             deployed_at=now + DEPLOY_SECONDS, tags=tags or {})
         self.distributions(ctx).put(record.id, record)
+        return self._created(ctx, record)
+
+    def _created(self, ctx: RequestContext, record: DistributionRecord) -> dict[str, Any]:
         return {"Distribution": self.distribution_shape(ctx, record),
                 "Location": f"https://cloudfront.amazonaws.com/2020-05-31/distribution/"
                             f"{record.id}",
