@@ -36,7 +36,9 @@ from bench import (
     sqs_latency,
     ssm_latency,
     startup,
+    throughput,
     websocket_messages,
+    wrk,
     xray_query,
     xray_tracing,
     xray_udp,
@@ -46,7 +48,7 @@ from bench.results import Result, Skipped, table
 BENCHMARKS = ("startup", "memory", "first-answer", "sqs", "asl", "asl-e2e", "asl-memory",
               "lambda", "lambda-nodejs",
               "xray-udp", "xray-query", "xray-tracing",
-              "apigateway", "apigateway-auth", "http-api", "websocket",
+              "apigateway", "apigateway-auth", "http-api", "websocket", "throughput",
               "async",
               "asl-tasks", "cloudformation", "console", "console-live", "dynamodb", "s3", "kinesis",
               "ssm", "cloudfront")
@@ -82,6 +84,7 @@ def _plan(quick: bool) -> dict[str, Callable[[], list[Result]]]:
         "apigateway-auth": lambda: apigateway_auth.run(calls, warmup),
         "http-api": lambda: apigatewayv2_invoke.run(calls, warmup),
         "websocket": lambda: websocket_messages.run(calls, warmup),
+        "throughput": lambda: throughput.run(*((1, 1.0) if quick else (3, 2.0))),
         "async": lambda: async_events.run(calls // 2, warmup),
         "asl-tasks": lambda: asl_tasks.run(calls // 2, warmup),
         "cloudformation": lambda: cloudformation_deploy.run(2 if quick else 5),
@@ -106,6 +109,7 @@ def _skip_name(name: str) -> str:
              "apigateway-auth": "API Gateway cached authorizer",
              "http-api": "HTTP API invoke",
              "websocket": "WebSocket messages",
+             "throughput": "throughput under concurrency (wrk)",
              "async": "async invoke and event sources",
              "asl-tasks": "SFN Lambda tasks",
              "cloudformation": "CloudFormation deploy",
@@ -136,6 +140,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 s3_objects.Unavailable, kinesis_events.Unavailable,
                 cloudfront_edge.Unavailable) as error:
             lines.append(Skipped(_skip_name(name), f"emulator not ready: {error}"))
+        except wrk.Missing as error:
+            lines.append(Skipped(_skip_name(name), str(error)))
         except Exception as error:
             traceback.print_exc()
             lines.append(Skipped(_skip_name(name), f"failed: {error}"))

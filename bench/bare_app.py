@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import uvicorn
@@ -29,11 +29,14 @@ app = Starlette(routes=[Route("/_emulator/health", health, methods=["GET", "HEAD
 Answer = dict[str, Any] | tuple[dict[str, Any], int]
 
 
-def json_protocol_app(answer: Callable[[str, dict[str, Any]], Answer],
-                      content_type: str) -> Starlette:
-    """A floor speaking the json protocol as any endpoint must: the operation read from the
-    target header and the body parsed, ``answer(operation, params)`` sent back with a request
-    id. The floors differ only in their canned answers."""
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def json_protocol_endpoint(answer: Callable[[str, dict[str, Any]], Answer],
+                           content_type: str) -> Endpoint:
+    """An endpoint speaking the json protocol as any endpoint must: the operation read from
+    the target header and the body parsed, ``answer(operation, params)`` sent back with a
+    request id. The floors differ only in their canned answers."""
 
     async def aws(request: Request) -> Response:
         operation = request.headers.get("x-amz-target", "").rpartition(".")[2]
@@ -43,9 +46,15 @@ def json_protocol_app(answer: Callable[[str, dict[str, Any]], Answer],
         return Response(json.dumps(payload), status_code=status, media_type=content_type,
                         headers={"x-amzn-RequestId": str(uuid.uuid4())})
 
+    return aws
+
+
+def json_protocol_app(answer: Callable[[str, dict[str, Any]], Answer],
+                      content_type: str) -> Starlette:
+    """A floor app answering every POST through :func:`json_protocol_endpoint`."""
     return Starlette(routes=[
         Route("/_emulator/health", health, methods=["GET", "HEAD"]),
-        Route("/{path:path}", aws, methods=["POST"]),
+        Route("/{path:path}", json_protocol_endpoint(answer, content_type), methods=["POST"]),
     ])
 
 

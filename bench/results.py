@@ -24,6 +24,8 @@ def p99(samples: Sequence[float]) -> float:
     return float(statistics.quantiles(samples, n=100, method="inclusive")[98])
 
 
+# The unit of a throughput line, where more is better.
+RATE = "req/s"
 Statistic = Callable[[Sequence[float]], float]
 MEDIAN_P90: tuple[tuple[str, Statistic], ...] = (("median", median), ("p90", p90))
 
@@ -31,11 +33,19 @@ MEDIAN_P90: tuple[tuple[str, Statistic], ...] = (("median", median), ("p90", p90
 @dataclass(frozen=True)
 class Result:
     name: str
-    unit: str  # "s" or "bytes": how the numbers are shown
+    unit: str  # "s", "bytes" or "req/s": how the numbers are shown
     ours: float
     floor: float
-    target: float | None  # the highest acceptable ours / floor; None for a line shown for context
+    # The highest acceptable ours / floor (the lowest, for a rate); None for a line shown for
+    # context.
+    target: float | None
     samples: int
+    # The one-minute load average while the line was measured, where it was taken.
+    load: float | None = None
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self.unit == RATE
 
     @property
     def ratio(self) -> float:
@@ -43,7 +53,9 @@ class Result:
 
     @property
     def passed(self) -> bool | None:
-        return None if self.target is None else self.ratio <= self.target
+        if self.target is None:
+            return None
+        return self.ratio >= self.target if self.higher_is_better else self.ratio <= self.target
 
     @property
     def verdict(self) -> str:
@@ -76,6 +88,8 @@ def summary(name: str, ours: Sequence[float], floor: Sequence[float], target: fl
 
 
 def show(value: float, unit: str) -> str:
+    if unit == RATE:
+        return f"{value:,.0f} req/s"
     if unit == "bytes":
         return f"{value / 2**20:.1f} MiB"
     if value >= 1:
@@ -96,8 +110,9 @@ def table(lines: Sequence[Result | Skipped]) -> str:
                 show(line.ours, line.unit),
                 show(line.floor, line.unit),
                 f"{line.ratio:.2f}x",
-                "-" if line.target is None else f"<= {line.target:g}x",
-                line.verdict,
+                "-" if line.target is None else
+                f"{'>=' if line.higher_is_better else '<='} {line.target:g}x",
+                line.verdict if line.load is None else f"{line.verdict} (load {line.load:.1f})",
             )
         )
     widths = [max(len(row[i]) for row in rows if len(row) > i) for i in range(len(header) - 1)]
@@ -108,5 +123,5 @@ def table(lines: Sequence[Result | Skipped]) -> str:
     return "\n".join(out)
 
 
-__all__ = ["MEDIAN_P90", "Result", "Skipped", "Statistic", "median", "p90", "p99", "show",
-           "summary", "table"]
+__all__ = ["MEDIAN_P90", "RATE", "Result", "Skipped", "Statistic", "median", "p90", "p99",
+           "show", "summary", "table"]

@@ -18,6 +18,8 @@ from typing import Any, Literal, get_args, get_origin, get_type_hints
 
 LogLevel = Literal["debug", "info", "warning", "error", "critical"]
 LambdaExecutor = Literal["inprocess", "process"]
+HttpParser = Literal["auto", "httptools", "h11"]
+EventLoop = Literal["auto", "uvloop", "asyncio"]
 
 DEFAULT_ACCOUNT = "000000000000"
 ENV_PREFIX = "EMULATOR_"
@@ -46,6 +48,14 @@ class Settings:
     )
     region: str = field(default="us-east-1", metadata=_about("region for requests that name none"))
     log_level: LogLevel = field(default="info", metadata=_about("log level"))
+    http_parser: HttpParser = field(
+        default="auto",
+        metadata=_about("HTTP/1.1 parser: httptools (compiled) when installed, else h11 "
+                        "(pure Python); both keep the header names clients sent"),
+    )
+    event_loop: EventLoop = field(
+        default="auto", metadata=_about("event loop: uvloop when installed, else asyncio's own")
+    )
     request_log: bool = field(default=True, metadata=_about("log one line per request at INFO"))
     request_history: int = field(
         default=1000,

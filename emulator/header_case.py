@@ -4,9 +4,9 @@ ASGI servers lowercase header names, but API Gateway hands them to integrations 
 sent them (``Content-Type``, ``X-Custom-Header``). uvicorn's HTTP protocols are subclassed here
 to keep the raw names, in request order, beside the lowercased ``scope["headers"]``; any data
 plane reads them back through :func:`raw_headers`. Both of uvicorn's HTTP implementations are
-covered (h11, and httptools, which uvloop setups use). A WebSocket handshake is handed on to the
-WebSocket protocol with its raw names too: the websockets implementation uvicorn picks passes
-names on as it reads them.
+covered (httptools, the server's choice when installed, and h11, the pure-Python fallback). A
+WebSocket handshake is handed on to the WebSocket protocol with its raw names too: the
+websockets implementation uvicorn picks passes names on as it reads them.
 """
 
 from __future__ import annotations
@@ -121,7 +121,8 @@ HttpToolsRawHeaders = _httptools_protocol()
 
 def http_protocol(kind: str = "auto") -> type[asyncio.Protocol]:
     """The protocol class for uvicorn's ``http`` setting: ``h11``, ``httptools`` or ``auto``
-    (httptools when installed, as uvicorn chooses)."""
+    (httptools when installed, as uvicorn chooses: its C parser costs a fraction of h11's
+    pure-Python one per request)."""
     if kind == "h11" or (kind == "auto" and HttpToolsRawHeaders is None):
         return H11RawHeaders
     if HttpToolsRawHeaders is None:

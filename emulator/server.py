@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import socket
@@ -38,8 +37,10 @@ def _uvicorn_config(app: Starlette, settings: Settings, sock_port: int) -> uvico
         log_level=settings.log_level,
         access_log=False,
         lifespan="on",
-        # h11 with the header names clients sent (header_case.py; "httptools" works too).
-        http=http_protocol("h11"),
+        # The parser, keeping the header names clients sent (header_case.py), and the loop:
+        # the compiled ones when installed (docs/benchmarks.md, "The server stack").
+        http=http_protocol(settings.http_parser),
+        loop=settings.event_loop,
         timeout_graceful_shutdown=5,
     )
 
@@ -114,7 +115,8 @@ class BackgroundServer:
         return f"http://{host}:{self.settings.port}"
 
     def _run(self) -> None:
-        asyncio.run(self._server.serve())
+        # uvicorn's run() in this thread: the configured loop, no signal handlers.
+        self._server.run()
 
     def start(self, timeout: float = 15.0) -> BackgroundServer:
         self._thread.start()
