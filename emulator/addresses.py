@@ -42,7 +42,11 @@ LOCAL_HOSTS = ("localhost", "127.0.0.1", "0.0.0.0", "::1", "[::1]", "host.docker
 
 
 def host_of(connection: HTTPConnection) -> str:
-    return connection.headers.get("host", "")
+    # Read from the raw headers: Host comes first, and every front door claim asks.
+    for name, value in connection.scope["headers"]:
+        if name == b"host":
+            return str(value.decode("latin-1"))
+    return ""
 
 
 def raw_path(connection: HTTPConnection) -> str:

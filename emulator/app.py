@@ -15,6 +15,7 @@ from functools import cache, partial
 from typing import TYPE_CHECKING, Any, cast
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route, WebSocketRoute
@@ -158,6 +159,37 @@ def _length(headers: dict[str, str]) -> int | None:
     return int(text) if text.isdigit() else None
 
 
+# Paths some internal route below may claim (the console and portal are under /_emulator/);
+# every other request is the catch-all's, which the front lane answers directly.
+INTERNAL_PREFIXES = ("/_emulator/", "/_aws/lambda-url/", "/_aws/lambda-code/", "/v1/traces")
+POOL_ROUTES = ("/.well-known/", "/oauth2/token")
+
+
+def routed_internally(path: str) -> bool:
+    """Whether a route other than the catch-all could match ``path``."""
+    return path.startswith(INTERNAL_PREFIXES) or any(part in path for part in POOL_ROUTES)
+
+
+class FrontLane:
+    """Requests only the catch-all route can match (AWS API calls, invoke URLs, function URLs
+    by host: nearly all traffic) go straight to its endpoint instead of through the router's
+    every route and its exception layers: the same endpoint and the same answers, without a
+    regular expression per route per request. Anything else (internal routes, WebSockets,
+    methods the catch-all does not take) goes on to the router as before."""
+
+    def __init__(self, app: ASGIApp, serve: Callable[[Request], Awaitable[Response]]) -> None:
+        self.app = app
+        self.serve = serve
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ALL_METHODS \
+                or routed_internally(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        response = await self.serve(Request(scope, receive, send))
+        await response(scope, receive, send)
+
+
 def build_app(settings: Settings | None = None, clock: Clock | None = None) -> Starlette:
     """Build the ASGI app; ``app.state.emulator`` holds the running :class:`Emulator`."""
     emulator = Emulator(settings or Settings(), clock)
@@ -249,7 +281,7 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> S
         """The handler's answer, kept in the request log with what answered it."""
         scope = request.scope
         exchange = emulator.requests.begin(
-            "unroutable", request.method, request.url.path,
+            "unroutable", request.method, scope["path"],
             host=request.headers.get("host", ""),
             query=scope.get("query_string", b"").decode("latin-1"),
             headers=scope["headers"], body=await _small_body(request))
@@ -262,7 +294,7 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> S
     async def aws(request: Request) -> Response:
         """Every request not claimed by an internal route."""
         if emulator.settings.console and wants_console(
-                request.method, request.url.path, request.headers,
+                request.method, request.scope["path"], request.headers,
                 request.scope.get("query_string", b"").decode("latin-1")):
             return RedirectResponse(CONSOLE_PATH, status_code=302)
         return await recorded(request, answer)
@@ -278,7 +310,7 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> S
         wire_request = WireRequest(
             method=request.method,
             path=request.scope.get("raw_path", b"").decode("latin-1").split("?", 1)[0]
-            or request.url.path,
+            or request.scope["path"],
             query_string=request.scope.get("query_string", b"").decode("latin-1"),
             headers=headers,
             body=b"",
@@ -357,6 +389,7 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> S
             log.info("emulator stopped cleanly")
 
     app = Starlette(
+        middleware=[Middleware(FrontLane, serve=aws)],
         routes=[
             Route("/_emulator/health", health, methods=["GET", "HEAD"]),
             Route("/_emulator/reset", reset, methods=["POST"]),
@@ -382,4 +415,4 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> S
     return app
 
 
-__all__ = ["FRONT_DOOR", "Emulator", "Entry", "Handler", "build_app"]
+__all__ = ["FRONT_DOOR", "Emulator", "Entry", "FrontLane", "Handler", "build_app"]

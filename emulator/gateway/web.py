@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl
 from starlette.requests import Request
 from starlette.responses import Response
 
-from emulator.addresses import raw_path
+from emulator.addresses import host_of, raw_path
 from emulator.gateway.messages import GatewayRequest, GatewayResponse
 from emulator.header_case import raw_headers
 
@@ -23,8 +23,8 @@ async def gateway_request(request: Request, path: str) -> GatewayRequest:
         headers=raw_headers(request.scope),  # named as the client sent them, as AWS passes them
         body=await request.body(),
         source_ip=request.client.host if request.client else "127.0.0.1",
-        host=request.headers.get("host", "localhost"),
-        scheme=request.url.scheme,
+        host=host_of(request) or "localhost",
+        scheme=request.scope.get("scheme", "http"),
         raw_query=raw_query,
         raw_path=raw_path(request),
     )

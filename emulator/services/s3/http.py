@@ -16,7 +16,7 @@ def claims(request: Request) -> bool:
     if request.method == "OPTIONS":
         return "access-control-request-method" in request.headers and (
             "origin" in request.headers)
-    return (request.method == "POST" and not request.url.query
+    return (request.method == "POST" and not request.scope.get("query_string")
             and request.headers.get("content-type", "").startswith(FORM))
 
 
