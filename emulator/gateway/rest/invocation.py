@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 
 from emulator.gateway.messages import GatewayRequest, GatewayResponse
@@ -81,14 +82,17 @@ class Invocation:
     integration_latency: int = 0
     usage_identifier_key: str | None = None  # the API key a Lambda authorizer returned
     test_invoke: bool = False  # TestInvokeMethod, which skips authorization and API keys
+    # The stage's settings for the matched method (pipeline.method_settings), once known.
+    method_settings: tuple[dict[str, Any], bool] | None = None
 
     @property
     def method(self) -> dict[str, Any]:
         assert self.route is not None
         return self.route.method
 
-    @property
+    @cached_property
     def integration(self) -> dict[str, Any]:
+        """The method's integration, copied once per request (steps only read it)."""
         return dict(self.method.get("methodIntegration") or {})
 
     def note(self, message: str, *args: object) -> None:
@@ -101,9 +105,18 @@ class Invocation:
         self.log.append(f"({self.request_id}) {message}")
 
 
+_last_request_time: tuple[int, str] = (-1, "")
+
+
 def request_time(epoch: float) -> str:
-    """CLF time, as $context.requestTime."""
-    return datetime.fromtimestamp(epoch, tz=UTC).strftime("%d/%b/%Y:%H:%M:%S +0000")
+    """CLF time, as $context.requestTime (formatted once per second: requests in the same
+    second share it)."""
+    global _last_request_time
+    second = int(epoch)
+    if _last_request_time[0] != second:
+        _last_request_time = (second, datetime.fromtimestamp(second, tz=UTC).strftime(
+            "%d/%b/%Y:%H:%M:%S +0000"))
+    return _last_request_time[1]
 
 
 def build_context(inv: Invocation) -> dict[str, Any]:
