@@ -25,6 +25,33 @@ def load_average() -> float | None:
         return None
 
 
+def _tree(pid: int) -> list[int]:
+    """A process and every process it started, where /proc lists them."""
+    found = [pid]
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return found
+    for child in children:
+        found.extend(_tree(int(child)))
+    return found
+
+
+def tree_cpu_seconds(pid: int) -> float | None:
+    """CPU seconds (user and system) used so far by a process and the processes it started
+    that still run (a server's worker processes); None where /proc is missing."""
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    total, seen = 0, False
+    for member in _tree(pid):
+        try:
+            fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        total += int(fields[11]) + int(fields[12])
+        seen = True
+    return total / ticks if seen else None
+
+
 def busy_note(load: float | None) -> str | None:
     """A warning when, before the run, other work already kept the CPUs busy: the ratios
     hold up (both sides share the noise) but tail latencies and absolute times do not."""
@@ -48,4 +75,4 @@ def describe(load: float | None) -> dict[str, str]:
     }
 
 
-__all__ = ["busy_note", "cpu_model", "describe", "load_average"]
+__all__ = ["busy_note", "cpu_model", "describe", "load_average", "tree_cpu_seconds"]

@@ -3,7 +3,10 @@ data plane (REST AWS_PROXY, HTTP API payload 2.0, MOCK, a stage cache hit, AWS_P
 process-executor function), SQS SendMessage and Lambda Invoke, each against its floor.
 
 Floor and subject runs alternate pair by pair (who goes first swaps each round), and each line
-is the median of its rounds, so a busy moment of a shared machine costs both sides.
+is the median of its rounds, so a busy moment of a shared machine costs both sides. Each line
+also reports the CPU time each server (with its worker processes) spent per request at 32
+connections: on a loaded machine requests/s moves with what else runs, the CPU a request
+costs much less.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from typing import Any
 from bench import servers, wrk
 from bench.apigateway_invoke import Unavailable
 from bench.clients import ROLE, client, function_zip
-from bench.machine import load_average
+from bench.machine import load_average, tree_cpu_seconds
 from bench.results import RATE, Result
 from bench.sqs_floor import CANNED_BODY
 
@@ -49,6 +52,7 @@ class Line:
     p99_target: float | None = P99_TARGET
     rates: dict[int, list[tuple[float, float]]] = field(default_factory=dict)
     p99s: list[tuple[float, float]] = field(default_factory=list)
+    cpu: list[tuple[float, float]] = field(default_factory=list)  # seconds per request
     loads: list[float] = field(default_factory=list)
 
 
@@ -140,13 +144,29 @@ def _lines(ours: str, floor: str, made: dict[str, str]) -> list[Line]:
     ]
 
 
-def _measure(line: Line, connections: int, seconds: float, floor_first: bool) -> None:
-    sides = [line.floor, line.ours] if floor_first else [line.ours, line.floor]
-    runs = {id(request): wrk.run(request, connections, seconds) for request in sides}
-    ours, floor = runs[id(line.ours)], runs[id(line.floor)]
+def _run(request: wrk.Request, pid: int, connections: int, seconds: float
+         ) -> tuple[wrk.Run, float | None]:
+    """One wrk run, and the CPU seconds the server spent per request meanwhile."""
+    before = tree_cpu_seconds(pid)
+    run = wrk.run(request, connections, seconds)
+    after = tree_cpu_seconds(pid)
+    if before is None or after is None or not run.requests:
+        return run, None
+    return run, (after - before) / run.requests
+
+
+def _measure(line: Line, pids: tuple[int, int], connections: int, seconds: float,
+             floor_first: bool) -> None:
+    sides = [(line.floor, pids[1]), (line.ours, pids[0])]
+    if not floor_first:
+        sides.reverse()
+    runs = {id(request): _run(request, pid, connections, seconds) for request, pid in sides}
+    (ours, our_cpu), (floor, floor_cpu) = runs[id(line.ours)], runs[id(line.floor)]
     line.rates.setdefault(connections, []).append((ours.per_second, floor.per_second))
     if connections == max(CONNECTIONS):
         line.p99s.append((ours.p99, floor.p99))
+        if our_cpu is not None and floor_cpu is not None and floor_cpu > 0:
+            line.cpu.append((our_cpu, floor_cpu))
     load = load_average()
     if load is not None:
         line.loads.append(load)
@@ -164,7 +184,24 @@ def _results(line: Line, rounds: int) -> list[Result]:
         f"{line.label}, {max(CONNECTIONS)} connections (p99)", "s",
         median(ours for ours, _ in line.p99s), median(floor for _, floor in line.p99s),
         line.p99_target, rounds, load))
+    if line.cpu:
+        results.append(Result(
+            f"{line.label}, {max(CONNECTIONS)} connections (CPU per request)", "s",
+            median(ours for ours, _ in line.cpu), median(floor for _, floor in line.cpu),
+            None, rounds, load))
     return results
+
+
+def _warm(request: wrk.Request, seconds: float, runs: int = 6) -> None:
+    """Load ``request`` until its rate settles: environments started (a process executor
+    starts one worker per concurrent request, slowly on a busy machine), routers built,
+    caches filled. At most ``runs`` runs."""
+    previous = 0.0
+    for _ in range(runs):
+        rate = wrk.run(request, max(CONNECTIONS), seconds, check=False).per_second
+        if previous and abs(rate - previous) <= 0.25 * max(rate, previous):
+            return
+        previous = rate
 
 
 def run(rounds: int, seconds: float) -> list[Result]:
@@ -174,14 +211,14 @@ def run(rounds: int, seconds: float) -> list[Result]:
     with servers.emulator_and_floor(FLOOR_MODULE) as (our_server, floor_server):
         made = _setup(our_server.endpoint_url)
         lines = _lines(our_server.endpoint_url, floor_server.endpoint_url, made)
-        for line in lines:  # warm: environments started, routers built, caches filled
+        for line in lines:
             for request in (line.ours, line.floor):
-                for _ in range(2):
-                    wrk.run(request, max(CONNECTIONS), seconds, check=False)
+                _warm(request, seconds)
+        pids = (our_server.process.pid, floor_server.process.pid)
         for round_number in range(rounds):
             for index, line in enumerate(lines):
                 for connections in CONNECTIONS:
-                    _measure(line, connections, seconds, (round_number + index) % 2 == 0)
+                    _measure(line, pids, connections, seconds, (round_number + index) % 2 == 0)
     return [result for line in lines for result in _results(line, rounds)]
 
 
