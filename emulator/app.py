@@ -22,7 +22,7 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
 
-from emulator import __version__, addresses
+from emulator import __version__, addresses, inbound
 from emulator.clock import Clock
 from emulator.config import Settings
 from emulator.console.door import CONSOLE_PATH, PORTAL_PATH, wants_console
@@ -128,11 +128,10 @@ class Emulator:
 
 
 def _json_body(payload: bytes) -> dict[str, Any]:
-    import json
 
     if not payload.strip():
         return {}
-    data = json.loads(payload)
+    data = inbound.loads(payload)
     if not isinstance(data, dict):
         raise ValueError("expected a JSON object")
     return data
@@ -250,7 +249,7 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> S
                     jump = emulator.clock.reset
                 elif freeze is None:
                     raise ValueError("give one of advance, set, reset or freeze")
-            except (ValueError, TypeError) as exc:
+            except (ValueError, TypeError, OverflowError) as exc:
                 return JSONResponse({"error": str(exc)}, status_code=400)
             if freeze:  # before the jump, so it lands on a clock standing still
                 emulator.clock.freeze()

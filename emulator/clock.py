@@ -13,11 +13,25 @@ to real time (and unfreezes).
 from __future__ import annotations
 
 import asyncio
+import math
 import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
+
+
+# The times the clock may show: from the epoch to 3000-01-01T00:00:00Z. Anything later leaves
+# too little room for the deadlines and TTLs computed from it (datetime ends at year 9999).
+EARLIEST = 0.0
+LATEST = 32503680000.0
+
+
+def _checked(epoch_seconds: float) -> float:
+    if not math.isfinite(epoch_seconds) or not EARLIEST <= epoch_seconds <= LATEST:
+        raise ValueError("the clock can show times from 1970-01-01T00:00:00Z to "
+                         "3000-01-01T00:00:00Z")
+    return epoch_seconds
 
 
 class Clock:
@@ -54,9 +68,12 @@ class Clock:
 
     def advance(self, seconds: float) -> float:
         """Move time forward by ``seconds`` and wake every waiter; returns the new time."""
-        if seconds < 0:
-            raise ValueError("the clock only moves forward")
+        if not math.isfinite(seconds) or seconds < 0:
+            raise ValueError("the clock only moves forward, by a finite number of seconds")
         with self._lock:
+            base = self._frozen_at if self._frozen_at is not None else (
+                time.time() + self._offset)
+            _checked(base + seconds)
             if self._frozen_at is not None:
                 self._frozen_at += seconds
             else:
@@ -65,8 +82,9 @@ class Clock:
         return self.now()
 
     def set(self, epoch_seconds: float) -> float:
-        """Jump to an absolute time (forward or back); returns the new time. A frozen clock
-        stays frozen at the new time."""
+        """Jump to an absolute time (forward or back, within ``EARLIEST`` and ``LATEST``);
+        returns the new time. A frozen clock stays frozen at the new time."""
+        _checked(epoch_seconds)
         with self._lock:
             if self._frozen_at is not None:
                 self._frozen_at = epoch_seconds

@@ -20,6 +20,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from emulator import inbound
+
 _MISSING = object()
 NUMERIC_OPERATORS = ("<", "<=", "=", ">", ">=")
 # EventBridge compares numbers up to this magnitude, with this many decimal places.
@@ -90,7 +92,7 @@ def compile_pattern(pattern: str | Mapping[str, Any]) -> Pattern:
     """Parse (when text) and check a pattern; raises PatternError."""
     if isinstance(pattern, str):
         try:
-            document = json.loads(pattern)
+            document = inbound.loads(pattern)
         except ValueError as error:
             raise PatternError(f"Filter is not valid JSON: {error}") from None
     else:

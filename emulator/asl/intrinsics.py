@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
+from emulator import inbound
 from emulator.asl import errors
 from emulator.asl.paths import Env, PathMissing, Reference, compile_reference, dumps
 
@@ -279,7 +280,7 @@ def _format(args: list[Any]) -> str:
 def _string_to_json(args: list[Any]) -> Any:
     text = _string("States.StringToJson", args[0])
     try:
-        return json.loads(text)
+        return inbound.loads(text)
     except ValueError:
         raise _fail("States.StringToJson", f"the argument is not valid JSON: {text}") from None
 

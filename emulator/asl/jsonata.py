@@ -18,6 +18,7 @@ import jsonata as _jsonata
 from jsonata.jexception import JException
 from jsonata.utils import Utils
 
+from emulator import inbound
 from emulator.asl import errors
 from emulator.asl.nodes import Expr
 from emulator.asl.paths import Env
@@ -123,7 +124,7 @@ def _parse(text: Any) -> Any:
     if not isinstance(text, str):
         raise _failure("Invalid arguments to $parse: expected a string")
     try:
-        return json.loads(text)
+        return inbound.loads(text)
     except ValueError:
         raise _failure(f"Invalid arguments to $parse: {text} is not valid JSON") from None
 

@@ -7,9 +7,9 @@ Step Functions words them.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from emulator import inbound
 from emulator.asl import errors
 from emulator.asl.choice import RuleError, compile_rule
 from emulator.asl.diagnostics import Diagnostic, InvalidDefinition
@@ -77,7 +77,7 @@ def parse_json(text: str) -> tuple[Any, list[Diagnostic]]:
     if not isinstance(text, str) or not text.strip():
         return None, [Diagnostic("MISSING_DESCRIPTION", "Received a null or empty workflow input")]
     try:
-        return json.loads(text), []
+        return inbound.loads(text), []
     except ValueError as error:
         return None, [Diagnostic("INVALID_JSON_DESCRIPTION", str(error))]
     except RecursionError:

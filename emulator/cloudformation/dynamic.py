@@ -7,6 +7,7 @@ import json
 import re
 from typing import Any
 
+from emulator import inbound
 from emulator.cloudformation.errors import ResourceError
 from emulator.cloudformation.ports import ServiceCall, ServiceFailure
 
@@ -61,7 +62,7 @@ async def _secret(call: ServiceCall, reference: str) -> str:
     if not json_key:
         return secret
     try:
-        document = json.loads(secret)
+        document = inbound.loads(secret)
     except json.JSONDecodeError:
         raise ResourceError(f"Could not parse SecretString JSON for secret {secret_id}",
                             "InvalidRequest") from None

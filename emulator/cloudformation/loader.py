@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml  # type: ignore[import-untyped]
 
+from emulator import inbound
 from emulator.cloudformation.errors import TemplateError, format_error
 
 MAX_BODY_BYTES = 51_200  # TemplateBody; a TemplateURL may point at up to 1 MB
@@ -86,13 +87,15 @@ def load(body: str) -> dict[str, Any]:
     """The template as a dict; malformed text raises AWS's ValidationError text."""
     if _JSON_START.match(body):
         try:
-            value = json.loads(body)
+            value = inbound.loads(body)
         except json.JSONDecodeError as problem:
             raise format_error(f"JSON not well-formed. (line {problem.lineno},  column "
                                f"{problem.colno})") from None
     else:
         try:
-            value = yaml.load(body, Loader=_Loader)
+            value = inbound.load_yaml(body, _Loader)
+        except inbound.DocumentRejected as problem:
+            raise format_error(f"YAML not well-formed. ({problem.reason})") from None
         except yaml.MarkedYAMLError as problem:
             mark = problem.problem_mark or problem.context_mark
             where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""

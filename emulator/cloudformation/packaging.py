@@ -5,10 +5,10 @@ CLI."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
+from emulator import inbound
 from emulator.cloudformation import loader
 
 HOT_RELOAD_BUCKET = "hot-reload"  # the Lambda service's bucket name for local folders
@@ -30,7 +30,7 @@ def _folder(base: Path, value: str) -> str:
 
 def _document(base: Path, value: str) -> Any:
     text = (base / value).read_text()
-    return json.loads(text) if text.lstrip().startswith("{") else loader.load(text)
+    return inbound.loads(text) if text.lstrip().startswith("{") else loader.load(text)
 
 
 def package(template: dict[str, Any], base: Path) -> dict[str, Any]:

@@ -7,8 +7,9 @@ explicit Deny always wins, as AWS evaluates them.
 from __future__ import annotations
 
 import fnmatch
-import json
 from typing import Any
+
+from emulator import inbound
 
 
 def _listed(value: Any) -> list[str]:
@@ -51,7 +52,7 @@ def denial(policy: str | None, logical_id: str, type_name: str, action: str) -> 
     if not policy:
         return None
     try:
-        statements = json.loads(policy).get("Statement", [])
+        statements = inbound.loads(policy).get("Statement", [])
     except (ValueError, AttributeError):
         return None
     if isinstance(statements, dict):

@@ -4,9 +4,10 @@ APIs and HTTP API authorizers do. How a malformed answer fails differs (a REST A
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
+
+from emulator import inbound
 
 Malformed = Callable[[str], Exception]
 
@@ -14,7 +15,7 @@ Malformed = Callable[[str], Exception]
 def answer_object(payload: bytes, malformed: Malformed) -> dict[str, Any]:
     """The answer as a JSON object (an empty payload is JSON null, so not an object)."""
     try:
-        answer = json.loads(payload or b"null")
+        answer = inbound.loads(payload or b"null")
     except ValueError:
         raise malformed("not JSON") from None
     if not isinstance(answer, dict):

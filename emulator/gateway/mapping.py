@@ -19,6 +19,8 @@ from airspeed import operators
 from jsonpath_ng import JSONPath
 from jsonpath_ng.ext.parser import parse as parse_jsonpath
 
+from emulator import inbound
+
 
 class MappingError(Exception):
     """A template that cannot be parsed or evaluated."""
@@ -127,7 +129,7 @@ class Util:
     @staticmethod
     def parseJson(text: Any) -> Any:
         try:
-            return json.loads(str(text))
+            return inbound.loads(str(text))
         except ValueError as exc:
             raise MappingError(f"Invalid JSON: {exc}") from exc
 
@@ -173,7 +175,7 @@ class Input:
                 self._document = {}
             else:
                 try:
-                    self._document = json.loads(self.body)
+                    self._document = inbound.loads(self.body)
                 except ValueError:
                     self._document = self.body  # not JSON: the path sees the raw text
         return self._document

@@ -14,6 +14,7 @@ import shutil
 import stat
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path
 
 ZIPPED_LIMIT = 50 * 1024 * 1024  # a direct upload
@@ -44,8 +45,24 @@ def _inside(name: str) -> str | None:
     return "" if normal == "." else normal
 
 
-def inspect(data: bytes) -> int:
-    """Check a package without unpacking it; returns its unzipped size."""
+def _verify(archive: zipfile.ZipFile, info: zipfile.ZipInfo, room: int) -> int:
+    """Read one entry through: its CRC must match and its real size be the one its headers
+    declare (a zip that lies passes a listing, then fails at the first invoke). Returns the
+    bytes read; stops reading once ``room`` is used up."""
+    read = 0
+    with archive.open(info) as source:
+        while chunk := source.read(1 << 20):
+            read += len(chunk)
+            if read > room:
+                raise ZipRejected("unzipped size too large", read)
+    if read != info.file_size:
+        raise ZipRejected(f"entry {info.filename!r} holds {read} bytes, not {info.file_size}")
+    return read
+
+
+def inspect(data: bytes, verify: bool = True) -> int:
+    """Check a package without unpacking it; returns its unzipped size. ``verify`` reads every
+    entry through (CRC and real sizes), as an upload must; stored packages were verified."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, OSError) as error:
@@ -64,12 +81,23 @@ def inspect(data: bytes) -> int:
             total += info.file_size
         if total > UNZIPPED_LIMIT:
             raise ZipRejected("unzipped size too large", total)
+        if verify:
+            real = 0
+            try:
+                for info in archive.infolist():
+                    if not info.is_dir():
+                        real += _verify(archive, info, UNZIPPED_LIMIT - real)
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError,
+                    RuntimeError, ValueError) as error:
+                if isinstance(error, ZipRejected):
+                    raise
+                raise ZipRejected(f"entry cannot be read: {error}") from None
         return total
 
 
 def extract(data: bytes, destination: Path) -> None:
     """Unpack a checked package into ``destination`` (created; replaced if present)."""
-    inspect(data)
+    inspect(data, verify=False)  # verified when it was uploaded
     destination.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".unpack-", dir=destination.parent))
     try:

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from emulator import inbound
 from emulator.ports import Ports
 
 log = logging.getLogger("emulator.lambda")
@@ -36,7 +37,7 @@ def _json_or_text(payload: bytes | str | None) -> Any:
     if not text.strip():
         return None
     try:
-        return json.loads(text)
+        return inbound.loads(text)
     except ValueError:
         return text
 

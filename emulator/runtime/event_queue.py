@@ -17,11 +17,11 @@ from __future__ import annotations
 import asyncio
 import heapq
 import itertools
-import json
 import logging
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from emulator import inbound
 from emulator.clock import Clock
 from emulator.runtime import metrics
 from emulator.runtime.destinations import (
@@ -118,7 +118,7 @@ class AttemptTracer(Protocol):
 
 def _error_message(response: str | None) -> str:
     try:
-        document = json.loads(response or "")
+        document = inbound.loads(response or "")
     except ValueError:
         return response or ""
     if isinstance(document, dict):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,6 +18,7 @@ from urllib.parse import unquote
 from botocore.model import OperationModel, Shape, StructureShape
 from botocore.utils import parse_timestamp
 
+from emulator import inbound
 from emulator.errors import ServiceError
 from emulator.wire import chunked
 from emulator.wire.request import WireRequest
@@ -156,8 +156,9 @@ def _load_json_body(body: bytes) -> object:
     if not body.strip():
         return {}
     try:
-        return json.loads(body)
-    except (ValueError, RecursionError) as exc:  # nesting too deep counts as malformed
+        # Nesting past the limit, invalid UTF-8 and lone surrogates count as malformed.
+        return inbound.loads(body)
+    except (ValueError, RecursionError) as exc:
         raise serialization_error("Start of structure or map found where not expected.") from exc
 
 
@@ -351,7 +352,7 @@ def _from_header(shape: Shape, header: str, path: str) -> object:
         return [_from_header(member, item, path) for item in _split_header_list(header)]
     if shape.type_name == "string" and shape.serialization.get("jsonvalue"):
         try:
-            return json.loads(base64.b64decode(header))
+            return inbound.loads(base64.b64decode(header))
         except (ValueError, binascii.Error) as exc:
             raise WireTypeError(path, "base64 JSON", header) from exc
     return text_scalar(shape, header, path)

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+
+from emulator import inbound
 
 log = logging.getLogger("emulator.xray.daemon")
 
@@ -42,7 +43,7 @@ def split_datagram(data: bytes) -> bytes | None:
     if not newline:
         return None
     try:
-        parsed = json.loads(header)
+        parsed = inbound.loads(header)
     except ValueError:
         return None
     if not isinstance(parsed, dict) or parsed.get("format") != "json" or parsed.get(

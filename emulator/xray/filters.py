@@ -7,7 +7,6 @@ with a message that says what is wrong and where.
 
 from __future__ import annotations
 
-import json
 import operator
 from collections.abc import Callable
 from functools import lru_cache
@@ -16,6 +15,7 @@ from typing import Any
 from lark import Lark, Token, Tree
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
 
+from emulator import inbound
 from emulator.xray.facts import Facts, Sample, ServiceKey, TraceFacts
 from emulator.xray.filter_grammar import GRAMMAR
 
@@ -415,7 +415,7 @@ def _is(node: Any, token_type: str) -> bool:
 def _literal_string(token: Token) -> str:
     text = str(token)
     try:
-        value = json.loads(text)
+        value = inbound.loads(text)
     except ValueError:
         value = text[1:-1]
     return str(value)

@@ -6,13 +6,13 @@ X-Ray answers a bad document in ``UnprocessedTraceSegments`` with an error code 
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from emulator import inbound
 from emulator.xray.header import SEGMENT_ID, TRACE_ID
 
 MAX_DOCUMENT_BYTES = 64 * 1024
@@ -139,7 +139,7 @@ def parse(text: str | bytes) -> Entity:
     if len(raw) > MAX_DOCUMENT_BYTES:
         raise InvalidSegment("SegmentTooLarge")
     try:
-        doc = json.loads(raw)
+        doc = inbound.loads(raw)
     except (ValueError, RecursionError):
         raise InvalidSegment("MalformedJson") from None
     if not isinstance(doc, dict):

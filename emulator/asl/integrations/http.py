@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol, cast
 from urllib.parse import urlencode
 
+from emulator import inbound
 from emulator.asl.errors import StatesError
 from emulator.asl.integrations.base import Call
 from emulator.asl.paths import dumps
@@ -126,7 +127,7 @@ def _response(reply: httpx.Response) -> dict[str, Any]:
     body: Any = text
     if "json" in reply.headers.get("content-type", "") and text.strip():
         try:
-            body = json.loads(text)
+            body = inbound.loads(text)
         except ValueError:
             body = text
     return {"Headers": headers, "ResponseBody": body, "StatusCode": reply.status_code,

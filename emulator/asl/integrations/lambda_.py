@@ -10,11 +10,11 @@ parsed from escaped Json to Json") and writes it back compactly, as it writes ev
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from typing import Any
 
+from emulator import inbound
 from emulator.asl.errors import StatesError
 from emulator.asl.integrations.base import Call, optimized_failure
 from emulator.asl.paths import dumps
@@ -25,7 +25,7 @@ def _function_error(text: str, *, reserialise: bool) -> StatesError:
     error_type = "Lambda.Unknown"
     cause = text
     try:
-        parsed = json.loads(text)
+        parsed = inbound.loads(text)
     except ValueError:
         return StatesError(error_type, cause)
     if isinstance(parsed, dict) and isinstance(parsed.get("errorType"), str):
@@ -50,7 +50,7 @@ async def _invoke(call: Call, function: str, body: bytes, **options: Any) -> Inv
 
 def _decode(text: str) -> Any:
     try:
-        return json.loads(text) if text.strip() else None
+        return inbound.loads(text) if text.strip() else None
     except ValueError:
         return text
 

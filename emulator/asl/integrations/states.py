@@ -13,6 +13,7 @@ import asyncio
 import json
 from typing import Any
 
+from emulator import inbound
 from emulator.asl.errors import TASK_FAILED, StatesError
 from emulator.asl.integrations.base import Call, Child, ExecutionStarter, sdk_metadata
 from emulator.asl.resources import SYNC2
@@ -45,7 +46,7 @@ def _json(text: str | None) -> Any:
     if text is None:
         return None
     try:
-        return json.loads(text)
+        return inbound.loads(text)
     except ValueError:
         return text
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from emulator import inbound
 from emulator.cloudformation.resources import (
     Created,
     ResourceContext,
@@ -27,7 +28,7 @@ async def _generated(ctx: ResourceContext, spec: dict[str, Any]) -> str:
     template = spec.get("SecretStringTemplate")
     key = spec.get("GenerateStringKey")
     if template and key:
-        document = json.loads(template)
+        document = inbound.loads(template)
         document[key] = password
         return json.dumps(document)
     return str(password)

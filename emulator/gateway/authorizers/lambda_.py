@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from emulator import inbound
 from emulator.errors import summary
 from emulator.gateway.authorizers import policy
 from emulator.ports import Ports
@@ -86,7 +87,7 @@ async def invoke(ports: Ports, uri: str, event: dict[str, Any], *, account: str,
             raise Unauthorized()
         raise Misconfigured("Authorizer error: " + result.payload.decode("utf-8", "replace"))
     try:
-        answer = json.loads(result.payload or b"null")
+        answer = inbound.loads(result.payload or b"null")
     except ValueError:
         raise Misconfigured("Invalid JSON in response: "
                             + result.payload.decode("utf-8", "replace")) from None
@@ -95,7 +96,7 @@ async def invoke(ports: Ports, uri: str, event: dict[str, Any], *, account: str,
 
 def _error_message(payload: bytes) -> str | None:
     try:
-        error = json.loads(payload)
+        error = inbound.loads(payload)
     except ValueError:
         return None
     return str(error.get("errorMessage")) if isinstance(error, dict) else None

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
 
-from emulator import arns
+from emulator import arns, inbound
 
 Decision = Literal["Allow", "Deny", "None"]
 INVOKE = "execute-api:Invoke"
@@ -66,10 +66,9 @@ def _statement(doc: Any) -> Statement:
 def parse(document: Any) -> tuple[Statement, ...]:
     """The statements of ``document`` (a dict, or its JSON text); raises MalformedPolicy."""
     if isinstance(document, str):
-        import json
 
         try:
-            document = json.loads(document)
+            document = inbound.loads(document)
         except ValueError:
             raise MalformedPolicy("the policy document is not JSON") from None
     if not isinstance(document, dict):

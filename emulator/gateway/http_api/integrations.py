@@ -11,7 +11,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 import httpx
 
-from emulator import messaging
+from emulator import inbound, messaging
 from emulator.context import RequestContext
 from emulator.errors import ServiceError, summary
 from emulator.gateway.http_api import events
@@ -117,7 +117,7 @@ def _json_or(value: str | None, default: Any = None) -> Any:
     if value is None:
         return default
     try:
-        return json.loads(value)
+        return inbound.loads(value)
     except ValueError:
         raise HttpApiError(400, log=f"Invalid JSON parameter: {value}") from None
 

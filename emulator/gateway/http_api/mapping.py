@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from emulator import inbound
 from emulator.gateway.mapping import select
 
 # Headers a mapping may not change (AWS's reserved headers for HTTP APIs).
@@ -48,7 +49,7 @@ class Sources:
         if which not in self._documents:
             raw = self.body if which == "request" else (self.response_body or b"")
             try:
-                self._documents[which] = json.loads(raw[:102400] or b"null")
+                self._documents[which] = inbound.loads(raw[:102400] or b"null")
             except ValueError:
                 self._documents[which] = None
         return self._documents[which]

@@ -12,6 +12,7 @@ import base64
 import json
 from typing import Any
 
+from emulator import inbound
 from emulator.gateway import lambda_answers
 from emulator.gateway.http_api.state import HttpApiError
 from emulator.gateway.messages import GatewayResponse
@@ -47,7 +48,7 @@ def response_v1(payload: bytes) -> GatewayResponse:
 
 def response_v2(payload: bytes) -> GatewayResponse:
     try:
-        answer = json.loads(payload or b"null")
+        answer = inbound.loads(payload or b"null")
     except ValueError:
         raise _malformed("not JSON") from None
     if not isinstance(answer, dict) or "statusCode" not in answer:

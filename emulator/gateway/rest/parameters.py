@@ -9,9 +9,9 @@ multivalueheader}.NAME``, ``integration.response.body[.JSONPath]``, ``stageVaria
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from emulator import inbound
 from emulator.gateway.mapping import select, to_json
 
 
@@ -26,7 +26,7 @@ def _body_value(body: bytes, path: str) -> str | None:
     if not path:
         return body.decode("utf-8", "replace")
     try:
-        document = json.loads(body or b"{}")
+        document = inbound.loads(body or b"{}")
     except ValueError:
         return None
     value = select(document, "$" + path if path.startswith((".", "[")) else "$." + path)

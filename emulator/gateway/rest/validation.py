@@ -12,6 +12,8 @@ from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
+from emulator import inbound
+
 MODEL_URI = "https://apigateway.amazonaws.com/restapis/{api}/models/{name}"
 
 
@@ -98,18 +100,18 @@ def check_body(api_id: str, models: dict[str, dict[str, Any]], model_name: str, 
     if model is None or not model.get("schema"):
         return
     try:
-        schema = json.loads(model["schema"])
+        schema = inbound.loads(model["schema"])
     except ValueError:
         return
     try:
-        instance = json.loads(body) if body.strip() else {}
+        instance = inbound.loads(body) if body.strip() else {}
     except (ValueError, UnicodeDecodeError):
         raise Invalid("BAD_REQUEST_BODY", "Invalid request body",
                       "[Invalid JSON in request body]") from None
     resources = []
     for name, other in models.items():
         try:
-            document = json.loads(other.get("schema") or "{}")
+            document = inbound.loads(other.get("schema") or "{}")
         except ValueError:
             continue
         uri = MODEL_URI.format(api=api_id, name=name)

@@ -18,6 +18,7 @@ from typing import Any, cast
 
 import httpx
 
+from emulator import inbound
 from emulator.clock import Clock
 from emulator.errors import summary
 from emulator.gateway.mapping import MappingError, render, substitute_stage_variables
@@ -126,7 +127,7 @@ def _proxy_answer(payload: bytes) -> Outcome:
     """A Lambda proxy function's answer: ``statusCode``, ``headers``, ``body`` (base64 when
     ``isBase64Encoded``); anything else is sent as it came."""
     try:
-        answer = json.loads(payload or b"null")
+        answer = inbound.loads(payload or b"null")
     except ValueError:
         return Outcome(200, payload, proxy=True)
     if not isinstance(answer, dict):
@@ -164,7 +165,7 @@ async def _lambda(call: Call, uri: str, body: str, ports: Ports) -> Outcome:
     if not error:
         return Outcome(200, payload, [("Content-Type", "application/json")])
     try:
-        message = str(json.loads(payload).get("errorMessage", ""))
+        message = str(inbound.loads(payload).get("errorMessage", ""))
     except (ValueError, AttributeError):
         message = payload.decode("utf-8", "replace")
     return Outcome(200, payload, [("Content-Type", "application/json")],
@@ -231,7 +232,7 @@ async def _http(call: Call, integration: dict[str, Any], body: str, client: http
 def _mock(call: Call, body: str) -> Outcome:
     """A mock answers with the ``statusCode`` its request template gives (200 without)."""
     try:
-        document = json.loads(body) if body.strip() else {}
+        document = inbound.loads(body) if body.strip() else {}
         status = int(document.get("statusCode", 200)) if isinstance(document, dict) else 200
     except (ValueError, TypeError):
         status = 200

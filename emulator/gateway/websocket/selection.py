@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from emulator import inbound
 from emulator.gateway.mapping import MappingError, select
 
 DEFAULT = "$default"
@@ -42,7 +43,7 @@ class Sources:
         if not self._parsed:
             self._parsed = True
             try:
-                self._document = json.loads(self.body or "")
+                self._document = inbound.loads(self.body or "")
             except ValueError:
                 raise NotEvaluable() from None
         return self._document

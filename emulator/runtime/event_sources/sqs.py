@@ -19,6 +19,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from emulator import inbound
 from emulator.clock import Clock
 from emulator.event_patterns import Pattern
 from emulator.ports import FunctionInvoker, QueueAccess
@@ -81,7 +82,7 @@ def _filter_view(record: dict[str, Any]) -> dict[str, Any]:
     """What filter patterns see: the record, with a JSON body as its object."""
     view = dict(record)
     with contextlib.suppress(ValueError):
-        view["body"] = json.loads(record["body"])
+        view["body"] = inbound.loads(record["body"])
     return view
 
 
@@ -92,7 +93,7 @@ def failed_items(payload: bytes, batch: list[dict[str, Any]]) -> set[str] | None
     if not text or text == "null":
         return set()
     try:
-        response = json.loads(text)
+        response = inbound.loads(text)
     except ValueError:
         return None
     if not isinstance(response, dict):

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml  # type: ignore[import-untyped]
 
-from emulator import ids
+from emulator import ids, inbound
 from emulator.context import RequestContext
 from emulator.services.apigateway import patch
 from emulator.services.apigateway.common import ApiGatewayBase, bad_request
@@ -69,7 +69,7 @@ def normal_location(given: dict[str, Any]) -> dict[str, str]:
 def _properties(text: str | None) -> str:
     """The content as given, once it is known to be a JSON object."""
     try:
-        value = json.loads(text or "")
+        value = inbound.loads(text or "")
     except ValueError:
         value = None
     if not isinstance(value, dict):
@@ -154,8 +154,8 @@ class DocumentationApi(ApiGatewayBase):
         ``overwrite`` replaces every part, ``merge`` (the default) adds or updates by location."""
         record = self.api_record(ctx, rest_api_id)
         try:
-            document = yaml.safe_load(body.decode("utf-8"))
-        except (UnicodeDecodeError, yaml.YAMLError):
+            document = inbound.load_yaml(body.decode("utf-8"))
+        except (ValueError, yaml.YAMLError):
             raise bad_request("Invalid OpenAPI input: the body is not JSON or YAML") from None
         extension = document.get("x-amazon-apigateway-documentation") \
             if isinstance(document, dict) else None
@@ -266,7 +266,7 @@ def exported_documentation(record: RestApiRecord, version: str | None
     if found is None:
         return None
     return {"version": version, "documentationParts": [
-        {"location": dict(part["location"]), "properties": json.loads(part["properties"])}
+        {"location": dict(part["location"]), "properties": inbound.loads(part["properties"])}
         for part in found["parts"]]}
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml  # type: ignore[import-untyped]
 
-from emulator import ids
+from emulator import ids, inbound
 from emulator.context import RequestContext
 from emulator.services.apigateway.common import (
     HTTP_METHODS,
@@ -33,7 +33,7 @@ _MODEL_REF = re.compile(r"^https://apigateway\.amazonaws\.com/restapis/[^/]+/mod
 def load_document(body: bytes) -> dict[str, Any]:
     try:
         text = body.decode("utf-8")
-        document = json.loads(text) if text.lstrip().startswith("{") else yaml.safe_load(text)
+        document = inbound.loads(text) if text.lstrip().startswith("{") else inbound.load_yaml(text)
     except (ValueError, yaml.YAMLError):
         document = None
     if not isinstance(document, dict) or not (
@@ -345,7 +345,7 @@ def export_document(snapshot: Snapshot, region: str, stage_name: str, export_typ
             item[X + "any-method" if name == "ANY" else name.lower()] = _export_method(
                 method, oas3, prefix, with_integrations)
         paths[resource["path"]] = item
-    schemas = {name: _rewrite_refs(json.loads(model.get("schema") or "{}"), local)
+    schemas = {name: _rewrite_refs(inbound.loads(model.get("schema") or "{}"), local)
                for name, model in snapshot.models.items()}
     host = f"{api['id']}.execute-api.{region}.amazonaws.com"
     info = without_none({"title": api.get("name"), "description": api.get("description"),

@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from emulator import ids
+from emulator import ids, inbound
 from emulator.context import RequestContext
 from emulator.gateway.rest import responses
 from emulator.services.apigateway import patch
@@ -41,7 +41,7 @@ def check_schema(schema: str | None) -> None:
     if schema is None:
         return
     try:
-        document = json.loads(schema)
+        document = inbound.loads(schema)
     except ValueError:
         document = None
     if not isinstance(document, dict):

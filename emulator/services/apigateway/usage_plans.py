@@ -3,11 +3,10 @@ they hold."""
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
-from emulator import ids
+from emulator import ids, inbound
 from emulator.context import RequestContext
 from emulator.services.apigateway import patch
 from emulator.services.apigateway.common import ApiGatewayBase, bad_request, without_none
@@ -40,7 +39,7 @@ def _stage_throttle(throttles: dict[str, Any], operation: dict[str, Any]) -> boo
             current = {}
         else:
             try:
-                value = json.loads(str(operation.get("value")))
+                value = inbound.loads(str(operation.get("value")))
             except ValueError:
                 raise bad_request(f"Invalid value for patch path '{path}'") from None
             if not isinstance(value, dict):

@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml  # type: ignore[import-untyped]
 
-from emulator import ids
+from emulator import ids, inbound
 from emulator.context import RequestContext
 from emulator.services.apigatewayv2.authorizers import check_authorizer
 from emulator.services.apigatewayv2.common import HttpApiBase, bad_request, without_none
@@ -41,7 +41,7 @@ CORS_FIELDS = ("allowOrigins", "allowMethods", "allowHeaders", "exposeHeaders", 
 def load_document(body: str | bytes) -> dict[str, Any]:
     text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
     try:
-        document = json.loads(text) if text.lstrip().startswith("{") else yaml.safe_load(text)
+        document = inbound.loads(text) if text.lstrip().startswith("{") else inbound.load_yaml(text)
     except (ValueError, yaml.YAMLError):
         document = None
     if not isinstance(document, dict) or "openapi" not in document:

@@ -8,6 +8,7 @@ import json
 import re
 from typing import Any
 
+from emulator import inbound
 from emulator.cloudformation import loader, template
 from emulator.cloudformation.errors import TemplateError
 from emulator.cloudformation.parameters import check_declarations as parameters_check
@@ -299,7 +300,7 @@ class CloudFormationProvider(ChangeSetsApi, StacksApi):
             raise validation("Stack policy URLs are not supported by this emulator; pass "
                              "StackPolicyBody")
         try:
-            json.loads(stack_policy_body)
+            inbound.loads(stack_policy_body)
         except ValueError:
             raise validation("Policy document is not valid JSON") from None
         stack.stack_policy = stack_policy_body

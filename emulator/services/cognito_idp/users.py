@@ -189,8 +189,8 @@ class UsersApi(CognitoBase):
 
     # -- self-service -----------------------------------------------------------------------
 
-    def sign_up(self, ctx: RequestContext, *, client_id: str, username: str, password: str,
-                secret_hash: str | None = None,
+    def sign_up(self, ctx: RequestContext, *, client_id: str, username: str,
+                password: str = "", secret_hash: str | None = None,
                 user_attributes: list[dict[str, Any]] | None = None, **_: Any
                 ) -> dict[str, Any]:
         account, region, client = self.locate_client(client_id)

@@ -12,7 +12,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from emulator import arns
+from emulator import arns, inbound
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.event_patterns import compile_pattern
@@ -170,7 +170,7 @@ class ArchivesApi(EventsBase):
         bus = bus_name(destination["Arn"])
         for received, text in self._kept(archive):
             if start <= received <= end:
-                event = {**json.loads(text), "replay-name": replay_name}
+                event = {**inbound.loads(text), "replay-name": replay_name}
                 self.replay_event(event, ctx.account_id, ctx.region, bus)
                 replay.last_replayed = received
         table.put(replay_name, replay)

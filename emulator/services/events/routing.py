@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
+from emulator import inbound
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.event_patterns import Pattern, PatternError, compile_pattern
@@ -74,7 +74,7 @@ class RoutingApi(EventsBase):
                               "ErrorMessage": f"Parameter {member} is not valid. Reason: "
                                               f"{member} is a required argument."}
         try:
-            detail = json.loads(str(entry["Detail"]))
+            detail = inbound.loads(str(entry["Detail"]))
         except ValueError:
             detail = None
         if not isinstance(detail, dict):
@@ -152,7 +152,7 @@ class RoutingApi(EventsBase):
     ) -> dict[str, Any]:
         pattern = check_pattern(event_pattern)
         try:
-            document = json.loads(event)
+            document = inbound.loads(event)
         except ValueError:
             document = None
         if not isinstance(document, dict) or any(

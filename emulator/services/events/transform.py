@@ -14,6 +14,8 @@ from typing import Any
 from jsonpath_ng import JSONPath
 from jsonpath_ng.ext.parser import parse as parse_path
 
+from emulator import inbound
+
 MAX_PATHS = 100
 
 
@@ -44,7 +46,7 @@ def check_target_input(target: dict[str, Any]) -> None:
                              "provided.")
     if target.get("Input"):
         try:
-            json.loads(target["Input"])
+            inbound.loads(target["Input"])
         except ValueError:
             raise TransformError("Input is not valid JSON text.") from None
     if target.get("InputPath"):

@@ -4,13 +4,13 @@ tags. AWS managed policies (``arn:aws:iam::aws:policy/...``) can be attached by 
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
 import string
 from typing import Any
 from urllib.parse import quote
 
+from emulator import inbound
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.services import tagging
@@ -47,7 +47,7 @@ def _exists(message: str) -> ServiceError:
 
 def _document(text: str) -> str:
     try:
-        json.loads(text)
+        inbound.loads(text)
     except ValueError:
         raise ServiceError("MalformedPolicyDocument", "This policy contains invalid Json",
                            status=400) from None

@@ -13,6 +13,7 @@ from typing import Any
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from emulator import inbound
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.services import tagging
@@ -185,7 +186,7 @@ class KmsProvider(Provider):
                        policy_name: str | None = None, **_: Any) -> dict[str, Any]:
         key = self._key(ctx, key_id)
         try:
-            json.loads(policy)
+            inbound.loads(policy)
         except ValueError:
             raise ServiceError("MalformedPolicyDocumentException", "The new key policy will "
                                "not allow you to update the key policy in the future.",
@@ -237,8 +238,14 @@ class KmsProvider(Provider):
         sealed = AESGCM(key.material).encrypt(nonce, plaintext, _context_bytes(context))
         return _MAGIC + key.key_id.encode() + nonce + sealed
 
-    def _open(self, ctx: RequestContext, blob: bytes, context: dict[str, str] | None,
+    def _open(self, ctx: RequestContext, blob: bytes | None, context: dict[str, str] | None,
               key_id: str | None) -> tuple[KeyRecord, bytes]:
+        if blob is None:
+            # Optional in the model (a Nitro enclave's request may carry it elsewhere), but
+            # nothing can be decrypted without it.
+            raise ServiceError("ValidationException", "1 validation error detected: Value null "
+                               "at 'ciphertextBlob' failed to satisfy constraint: Member must "
+                               "not be null", status=400)
         if len(blob) < 4 + 36 + 12 + 16 or not blob.startswith(_MAGIC):
             raise ServiceError("InvalidCiphertextException", "", status=400)
         owner = self._usable(ctx, blob[4:40].decode(errors="replace"))
@@ -264,14 +271,15 @@ class KmsProvider(Provider):
         return {"CiphertextBlob": self._seal(key, plaintext, encryption_context),
                 "KeyId": key.arn, "EncryptionAlgorithm": "SYMMETRIC_DEFAULT"}
 
-    def decrypt(self, ctx: RequestContext, ciphertext_blob: bytes,
+    def decrypt(self, ctx: RequestContext, ciphertext_blob: bytes | None = None,
                 encryption_context: dict[str, str] | None = None, key_id: str | None = None,
                 **_: Any) -> dict[str, Any]:
         key, plaintext = self._open(ctx, ciphertext_blob, encryption_context, key_id)
         return {"KeyId": key.arn, "Plaintext": plaintext,
                 "EncryptionAlgorithm": "SYMMETRIC_DEFAULT"}
 
-    def re_encrypt(self, ctx: RequestContext, ciphertext_blob: bytes, destination_key_id: str,
+    def re_encrypt(self, ctx: RequestContext, destination_key_id: str,
+                   ciphertext_blob: bytes | None = None,
                    source_encryption_context: dict[str, str] | None = None,
                    source_key_id: str | None = None,
                    destination_encryption_context: dict[str, str] | None = None,

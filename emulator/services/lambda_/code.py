@@ -87,7 +87,7 @@ class CodeStore:
     def unzipped_size(self, ref: CodeRef) -> int:
         if ref.hot_reload_path is not None:
             return 0
-        return codezip.inspect(self.zip_path(ref).read_bytes())
+        return codezip.inspect(self.zip_path(ref).read_bytes(), verify=False)
 
     def folder(self, ref: CodeRef) -> Path:
         """The unpacked code (unpacked on first use) or the hot-reload folder."""

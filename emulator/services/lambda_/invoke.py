@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from typing import Any
 
-from emulator import ids
+from emulator import ids, inbound
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.ports import InvokeResult
@@ -52,7 +51,7 @@ def _client_context(raw: str | None) -> str | None:
         return None
     try:
         text = base64.b64decode(raw, validate=True).decode("utf-8")
-        if not isinstance(json.loads(text), dict):
+        if not isinstance(inbound.loads(text), dict):
             raise ValueError("not an object")
     except (binascii.Error, ValueError, UnicodeDecodeError):
         raise user_error("InvalidRequestContentException",
@@ -97,7 +96,7 @@ class InvokeApi(LambdaBase):
         parsed = None
         if payload.strip():
             try:
-                parsed = ParsedPayload(json.loads(payload))
+                parsed = ParsedPayload(inbound.loads(payload))
             except (ValueError, UnicodeDecodeError) as error:
                 raise user_error(
                     "InvalidRequestContentException",

@@ -9,9 +9,9 @@ the event keeps that trace, and each attempt adds its subsegments and function s
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from emulator import inbound
 from emulator.clock import Clock
 from emulator.ports import Ports, SegmentRecorder, TraceContext
 from emulator.runtime.event_queue import AsyncEvent, AsyncTarget
@@ -53,7 +53,7 @@ def _call(result: InvocationResult, *, start: float, end: float, function_name: 
     error: dict[str, Any] = {}
     if result.function_error:
         try:
-            parsed = json.loads(result.payload)
+            parsed = inbound.loads(result.payload)
             error = parsed if isinstance(parsed, dict) else {}
         except ValueError:
             error = {}

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
-from emulator import traffic
+from emulator import inbound, traffic
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.runtime.spec import SYNC_REQUEST_LIMIT
@@ -228,7 +228,7 @@ class UrlsApi(LambdaBase):
     @staticmethod
     def _reply(payload: bytes) -> HttpReply:
         try:
-            document = json.loads(payload) if payload else None
+            document = inbound.loads(payload) if payload else None
         except ValueError:
             return HttpReply(502, [("content-type", "application/json")],
                              b'{"Message":"Internal Server Error"}')

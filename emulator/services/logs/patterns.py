@@ -4,11 +4,12 @@ and JSON patterns such as ``{ $.level = "ERROR" && $.ms > 100 }``."""
 from __future__ import annotations
 
 import fnmatch
-import json
 import re
 import shlex
 from collections.abc import Callable
 from typing import Any
+
+from emulator import inbound
 
 Matcher = Callable[[str], bool]
 
@@ -70,7 +71,7 @@ def _json_pattern(body: str) -> Matcher:
 
     def match(message: str) -> bool:
         try:
-            document = json.loads(message)
+            document = inbound.loads(message)
         except ValueError:
             return False
         return any(all(test(document) for test in group) for group in tests)

@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 
+from emulator import inbound
 from emulator.clock import Clock
 from emulator.ports import Ports
 from emulator.runtime.background import Background
@@ -147,7 +148,7 @@ class Deliveries:
         if not text:
             return
         try:
-            target = json.loads(text)["deadLetterTargetArn"]
+            target = inbound.loads(text)["deadLetterTargetArn"]
             body = envelopes.notification_json(note, subscription.arn, subscription.protocol)
             self.ports.queues.send(target, body, message_attributes=sqs_attributes(note) or None)
         except Exception as error:

@@ -3,10 +3,10 @@ default FilterPolicyScope) or on the JSON message body."""
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from typing import Any
 
+from emulator import inbound
 from emulator.errors import ServiceError
 from emulator.event_patterns import Pattern, PatternError, compile_pattern
 from emulator.services.sns.envelopes import Notification
@@ -47,12 +47,12 @@ def attribute_view(note: Notification) -> dict[str, Any]:
             continue
         if data_type.startswith("Number"):
             try:
-                view[name] = json.loads(text)
+                view[name] = inbound.loads(text)
             except ValueError:
                 continue
         elif data_type == "String.Array":
             try:
-                parsed = json.loads(text)
+                parsed = inbound.loads(text)
             except ValueError:
                 continue
             view[name] = parsed if isinstance(parsed, list) else [parsed]
@@ -69,7 +69,7 @@ def accepts(attributes: dict[str, str], note: Notification) -> bool:
     compiled = policy(text)
     if attributes.get("FilterPolicyScope") == "MessageBody":
         try:
-            body = json.loads(note.message)
+            body = inbound.loads(note.message)
         except ValueError:
             return False
         return isinstance(body, dict) and compiled.matches(body)

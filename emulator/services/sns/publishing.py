@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from emulator import ids
+from emulator import ids, inbound
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.services.sns import filtering
@@ -68,7 +67,7 @@ def _check_attributes(attributes: Mapping[str, Mapping[str, Any]]) -> dict[str, 
                                   "number.") from None
             if data_type == "String.Array":
                 try:
-                    parsed = json.loads(str(text))
+                    parsed = inbound.loads(str(text))
                 except ValueError:
                     parsed = None
                 if not isinstance(parsed, list):
@@ -97,7 +96,7 @@ class PublishApi(SnsBase):
             if structure != "json":
                 raise invalid("Invalid value for MessageStructure")
             try:
-                per_protocol = json.loads(message)
+                per_protocol = inbound.loads(message)
             except ValueError:
                 raise invalid("Message Structure - JSON message body failed to parse") from None
             if not isinstance(per_protocol, dict) or "default" not in per_protocol:

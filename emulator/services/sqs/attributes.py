@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from emulator import inbound
 from emulator.errors import ServiceError
 from emulator.services.sqs.characters import printable
 from emulator.services.sqs.naming import invalid_parameter
@@ -91,7 +92,7 @@ def parse_redrive_policy(text: str) -> RedrivePolicy:
         )
 
     try:
-        document = json.loads(text)
+        document = inbound.loads(text)
     except ValueError:
         raise bad("Redrive policy is not a valid JSON map.") from None
     if not isinstance(document, dict):
@@ -117,7 +118,7 @@ def parse_redrive_policy(text: str) -> RedrivePolicy:
 
 def _check_redrive_allow_policy(text: str) -> str:
     try:
-        document = json.loads(text)
+        document = inbound.loads(text)
     except ValueError:
         raise invalid_value("RedriveAllowPolicy") from None
     if not isinstance(document, dict):
@@ -155,7 +156,7 @@ def _normalise(name: str, value: str) -> str:
         return value
     if name == "Policy":
         try:
-            document = json.loads(value)
+            document = inbound.loads(value)
         except ValueError:
             raise invalid_value(name) from None
         if not isinstance(document, dict):

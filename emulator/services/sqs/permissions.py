@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from emulator import inbound
 from emulator.services.sqs.naming import invalid_parameter
 
 _LABEL = re.compile(r"[A-Za-z0-9_-]{1,80}")
@@ -15,7 +16,7 @@ MAX_ACTIONS = 7
 
 def _document(policy: str | None, queue_arn: str) -> dict[str, Any]:
     if policy:
-        document: dict[str, Any] = json.loads(policy)
+        document: dict[str, Any] = inbound.loads(policy)
         document.setdefault("Statement", [])
         return document
     return {"Version": "2012-10-17", "Id": f"{queue_arn}/SQSDefaultPolicy", "Statement": []}

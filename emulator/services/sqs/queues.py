@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 
+from emulator import inbound
 from emulator.clock import Clock
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
@@ -198,7 +198,7 @@ def allows_source(target: QueueRecord, source_arn: str) -> bool:
     text = target.attributes.get("RedriveAllowPolicy")
     if not text:
         return True
-    policy = json.loads(text)
+    policy = inbound.loads(text)
     permission = policy.get("redrivePermission")
     if permission == "denyAll":
         return False

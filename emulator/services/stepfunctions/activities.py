@@ -5,9 +5,9 @@ SendTaskFailure and SendTaskHeartbeat for activity tasks and ``.waitForTaskToken
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from emulator import inbound
 from emulator.asl.integrations.callbacks import CallbackError
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
@@ -101,7 +101,7 @@ class ActivitiesApi(StepFunctionsBase):
             raise ServiceError("InvalidOutput", "Invalid Output: 'The output exceeds the "
                                "maximum size of 262144 bytes.'")
         try:
-            value = json.loads(output)
+            value = inbound.loads(output)
         except (ValueError, RecursionError):
             raise ServiceError("InvalidOutput", f"Invalid Output: '{output}'") from None
         try:

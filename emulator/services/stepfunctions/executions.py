@@ -8,11 +8,10 @@ checkpoint a restart resumes from) and when they end. EXPRESS executions are not
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from typing import Any, cast
 
-from emulator import ids
+from emulator import ids, inbound
 from emulator.asl.diagnostics import InvalidDefinition
 from emulator.asl.integrations.mocks import MockCase
 from emulator.asl.interpreter import Checkpoint, Execution, ExecutionInfo
@@ -41,7 +40,7 @@ class ExecutionsApi(StepFunctionsBase):
     def _parse_input(text: str | None) -> tuple[str, Any]:
         raw = "{}" if text is None else text
         try:
-            return raw, json.loads(raw)
+            return raw, inbound.loads(raw)
         except RecursionError:
             raise ServiceError("InvalidExecutionInput", "Invalid State Machine Execution Input: "
                                "'the JSON is nested too deeply'") from None
@@ -88,7 +87,7 @@ class ExecutionsApi(StepFunctionsBase):
         node = self._compile(record.definition)
         info = ExecutionInfo(
             record.arn, record.name, record.machine_arn, record.machine_name, record.role_arn,
-            json.loads(record.input), record.start_date, account, region,
+            inbound.loads(record.input), record.start_date, account, region,
             redrive_count=record.redrive_count, redrive_time=record.redrive_date,
             alias_arn=record.alias_arn, version_arn=record.version_arn, input_text=record.input,
         )

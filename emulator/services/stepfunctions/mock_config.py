@@ -7,9 +7,9 @@ execution.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
+from emulator import inbound
 from emulator.asl.integrations.mocks import MockCase, MockConfig, MockConfigError
 from emulator.errors import ServiceError
 
@@ -37,7 +37,7 @@ class MockConfigFile:
             info = self.path.stat()
             stamp = (info.st_mtime, info.st_size)
             if self._config is None or stamp != self._stamp:
-                self._config = MockConfig(json.loads(self.path.read_text("utf-8")))
+                self._config = MockConfig(inbound.loads(self.path.read_text("utf-8")))
                 self._stamp = stamp
         except (OSError, ValueError, MockConfigError) as error:
             raise ServiceError(

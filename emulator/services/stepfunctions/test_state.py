@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from emulator import ids
+from emulator import ids, inbound
 from emulator.asl.diagnostics import InvalidDefinition
 from emulator.asl.errors import StatesError
 from emulator.asl.history import History, Track
@@ -31,7 +31,7 @@ from emulator.services.stepfunctions.mock_validation import check_mock_result
 def _state_definition(definition: str, state_name: str | None) -> tuple[str, str, str]:
     """(state definition, its name, the query language it inherits)."""
     try:
-        data = json.loads(definition)
+        data = inbound.loads(definition)
     except (ValueError, RecursionError) as error:
         raise ServiceError("InvalidDefinition",
                            f"Invalid State Machine Definition: 'INVALID_JSON_DESCRIPTION: "
@@ -70,7 +70,7 @@ def _mock(mock: dict[str, Any] | None, state: State, reveal: bool | None) -> Fix
         error = mock["errorOutput"] or {}
         return FixedMock(Mocked(error=str(error.get("error", "")), cause=error.get("cause")))
     try:
-        result = json.loads(mock["result"])
+        result = inbound.loads(mock["result"])
     except (ValueError, RecursionError) as problem:
         raise ServiceError("ValidationException",
                            f"The mock result is not valid JSON: {problem}") from None
@@ -81,7 +81,7 @@ def _mock(mock: dict[str, Any] | None, state: State, reveal: bool | None) -> Fix
 
 def _json_object(text: str | None, what: str) -> dict[str, Any]:
     try:
-        value = json.loads(text) if text else {}
+        value = inbound.loads(text) if text else {}
     except (ValueError, RecursionError) as error:
         raise ServiceError("InvalidExecutionInput",
                            f"Invalid State Machine Execution Input: '{error}'") from None
@@ -110,7 +110,7 @@ class TestStateApi(StepFunctionsBase):
             raise ServiceError("InvalidDefinition", str(error)) from None
         state.name = name
         try:
-            data = json.loads(input if input is not None else "{}")
+            data = inbound.loads(input if input is not None else "{}")
         except (ValueError, RecursionError) as error:
             raise ServiceError("InvalidExecutionInput",
                                f"Invalid State Machine Execution Input: '{error}'") from None

@@ -3,9 +3,9 @@ ListStateMachineVersions, DeleteStateMachineVersion and the alias operations."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from emulator import inbound
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.services.stepfunctions.common import StepFunctionsBase
@@ -177,7 +177,7 @@ class VersionsApi(StepFunctionsBase):
 
 
 def _json(text: str) -> Any:
-    return json.loads(text)
+    return inbound.loads(text)
 
 
 __all__ = ["VersionsApi"]

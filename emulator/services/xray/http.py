@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
+from emulator import inbound
 from emulator.accounts import account_for
 from emulator.config import DEFAULT_ACCOUNT
 from emulator.services.xray.host import daemon_status, start_daemon, stop_daemon
@@ -53,7 +54,7 @@ async def otlp_traces(services: ServiceRegistry, request: Request) -> Response:
         if protobuf:
             data = decode_protobuf(body)
         else:
-            data = json.loads(body or b"{}")
+            data = inbound.loads(body or b"{}")
             if not isinstance(data, dict):
                 raise OtlpError("the body must be a JSON object")
         documents, rejected = convert(data)

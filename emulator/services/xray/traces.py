@@ -10,6 +10,7 @@ import zlib
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from emulator import inbound
 from emulator.context import RequestContext
 from emulator.services.xray.common import XrayBase, invalid
 from emulator.xray.graph import GraphBuilder, time_series
@@ -31,7 +32,7 @@ def _read_token(token: str | None, query: str) -> int:
     if not token:
         return 0
     try:
-        data = json.loads(base64.urlsafe_b64decode(token.encode()))
+        data = inbound.loads(base64.urlsafe_b64decode(token.encode()))
         if data["q"] != zlib.crc32(query.encode()):
             raise ValueError
         return int(data["o"])

@@ -12,13 +12,12 @@ a configuration error in the execution log.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import replace
 from typing import Any
 from urllib.parse import parse_qsl
 
-from emulator import messaging
+from emulator import inbound, messaging
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.gateway.mapping import substitute_stage_variables, to_json
@@ -105,7 +104,7 @@ def _events(inv: Invocation, backends: Backends, style: str, rest: str) -> dict[
     if action != "PutEvents":
         raise _config_error(f"EventBridge action {action} is not supported by this integration")
     try:
-        document = json.loads(request.body or b"{}")
+        document = inbound.loads(request.body or b"{}")
     except ValueError:
         return {"Error": {"Code": "SerializationException", "Message": "Invalid JSON"},
                 "_status": 400}

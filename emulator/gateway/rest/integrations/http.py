@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 from urllib.parse import quote
 
 import httpx
 
+from emulator import inbound
 from emulator.gateway.mapping import substitute_stage_variables
 from emulator.gateway.messages import GatewayResponse
 from emulator.gateway.rest.integrations.base import Backends
@@ -73,7 +73,7 @@ async def mock(inv: Invocation, backends: Backends) -> IntegrationResult:
     status = 200
     if request is not None and request.body.strip():
         try:
-            document = json.loads(request.body)
+            document = inbound.loads(request.body)
         except ValueError:
             document = None
         if isinstance(document, dict) and "statusCode" in document:

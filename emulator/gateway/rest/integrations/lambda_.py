@@ -8,6 +8,7 @@ import json
 import re
 from typing import Any
 
+from emulator import inbound
 from emulator.errors import summary
 from emulator.gateway import lambda_answers
 from emulator.gateway.mapping import substitute_stage_variables
@@ -171,7 +172,7 @@ async def aws_lambda(inv: Invocation, backends: Backends) -> IntegrationResult:
     error_message: str | None = None
     if result.function_error:
         try:
-            error = json.loads(result.payload)
+            error = inbound.loads(result.payload)
             error_message = str(error.get("errorMessage", "")) if isinstance(
                 error, dict) else str(error)
         except ValueError:
