@@ -20,7 +20,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-
 # The times the clock may show: from the epoch to 3000-01-01T00:00:00Z. Anything later leaves
 # too little room for the deadlines and TTLs computed from it (datetime ends at year 9999).
 EARLIEST = 0.0

@@ -31,7 +31,9 @@ from emulator.ports import FunctionInvoker
 
 @dataclass
 class Checkpoint:
-    """Where a persisted execution resumes: inside a top-level Wait state."""
+    """Where a persisted execution resumes: the top-level state it last entered. States that
+    finished before it are never run again; the state itself starts over (a Task that was in
+    flight when the server died runs again, as a task whose worker was lost is retried)."""
 
     state: str
     input: Any
@@ -221,6 +223,11 @@ class Execution(TaskRunner, FlowRunner):
                 resume = None
             else:
                 step = self.enter(state, data, frame)
+                if frame.top and self.on_checkpoint is not None:
+                    self.on_checkpoint(Checkpoint(
+                        state.name, data, self.history.count, step.entered_id,
+                        step.entered_time, frame.variables.flat(),
+                    ))
             if frame.top:
                 self._current = step
             try:
@@ -298,11 +305,6 @@ class Execution(TaskRunner, FlowRunner):
         assert isinstance(state, WaitState)
         effective = step.raw_input if state.jsonata else self.effective_input(step)
         deadline = self._deadline(step, state, effective)
-        if step.frame.top and self.on_checkpoint is not None:
-            self.on_checkpoint(Checkpoint(
-                state.name, step.raw_input, self.history.count, step.entered_id,
-                step.entered_time, step.frame.variables.flat(),
-            ))
         with self.parking():
             await self.clock.sleep_until(deadline)
         output, assigned = self._simple_output(step, effective)

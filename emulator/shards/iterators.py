@@ -9,6 +9,8 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from emulator import inbound
+
 # Eight bytes of version in front, as the tokens AWS hands out begin with "AAAAAAAAAAE".
 _HEADER = b"\x00\x00\x00\x00\x00\x00\x00\x01"
 
@@ -50,7 +52,7 @@ def decode(token: str) -> IteratorToken | None:
     if not raw.startswith(_HEADER):
         return None
     try:
-        stream, shard_id, after, issued = json.loads(raw[len(_HEADER):])
+        stream, shard_id, after, issued = inbound.loads(raw[len(_HEADER):])
         result = IteratorToken(str(stream), str(shard_id), int(after), float(issued))
     except (ValueError, TypeError):
         return None

@@ -25,6 +25,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from emulator import inbound
 from emulator.clock import Clock
 from emulator.ports import FunctionInvoker, InvokeResult, Ports, ShardRecord
 from emulator.runtime import metrics
@@ -75,7 +76,7 @@ def _response(payload: bytes) -> Any:
     if not text:
         return None
     try:
-        return json.loads(text)
+        return inbound.loads(text)
     except ValueError:
         return None
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from emulator import inbound
 from emulator.event_patterns import Pattern
 from emulator.ports import ShardRecord
 
@@ -84,7 +84,7 @@ def filter_view(entry: dict[str, Any]) -> dict[str, Any]:
         return entry
     view = dict(kinesis)
     with contextlib.suppress(binascii.Error, ValueError, UnicodeDecodeError):
-        view["data"] = json.loads(base64.b64decode(kinesis.get("data", "")))
+        view["data"] = inbound.loads(base64.b64decode(kinesis.get("data", "")))
     return view
 
 

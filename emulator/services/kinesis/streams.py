@@ -15,6 +15,7 @@ import re
 from datetime import datetime
 from typing import Any
 
+from emulator import inbound
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.services.kinesis.common import (
@@ -47,7 +48,7 @@ def _token(payload: dict[str, Any]) -> str:
 
 def _read_token(token: str) -> dict[str, Any]:
     try:
-        found = json.loads(base64.b64decode(token, validate=True))
+        found = inbound.loads(base64.b64decode(token, validate=True))
     except (binascii.Error, ValueError):
         raise invalid_argument(f"NextToken {token} is invalid.") from None
     if not isinstance(found, dict):

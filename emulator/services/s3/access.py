@@ -9,12 +9,12 @@ https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html
 from __future__ import annotations
 
 import fnmatch
-import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
+from emulator import inbound
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.services.s3.errors import (
@@ -143,7 +143,7 @@ def resource(bucket: str, key: str | None) -> str:
 
 def parse_policy(text: str) -> dict[str, Any]:
     try:
-        document = json.loads(text)
+        document = inbound.loads(text)
     except ValueError:
         raise s3_error("MalformedPolicy", "Policies must be valid JSON and the first byte "
                        "must be '{'") from None

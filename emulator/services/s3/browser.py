@@ -21,7 +21,7 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
-from emulator import ids
+from emulator import ids, inbound
 from emulator.accounts import account_for
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
@@ -89,7 +89,7 @@ def _policy(fields: dict[str, str], now: float) -> list[Any] | None:
     if not encoded:
         return None
     try:
-        document = json.loads(base64.b64decode(encoded, validate=True))
+        document = inbound.loads(base64.b64decode(encoded, validate=True))
         expiration = datetime.fromisoformat(document["expiration"].replace("Z", "+00:00"))
         conditions = list(document.get("conditions", []))
     except (ValueError, KeyError, TypeError, binascii.Error):

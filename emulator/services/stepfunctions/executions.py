@@ -182,7 +182,29 @@ class ExecutionsApi(StepFunctionsBase):
         self._running.pop(record.arn, None)
         self.launched.pop(record.arn, None)
         if record.type == "STANDARD":
-            self._executions(account, region).put(record.arn, record)
+            self._store_end(record, account, region)
+
+    def _store_end(self, record: ExecutionRecord, account: str, region: str) -> None:
+        """Store a finished execution. When its record cannot be written, store at least that
+        it ended (as failed, without output or history): a restart must never run it again."""
+        table = self._executions(account, region)
+        try:
+            table.put(record.arn, record)
+            return
+        except Exception as error:  # noqa: BLE001 - whatever the store refused, say it ended
+            log.error("execution %s ended %s but its record could not be stored (%s); it is "
+                      "stored as failed, without its output and history", record.arn,
+                      record.status, error)
+            cause = (f"The execution ended {record.status} but its result could not be "
+                     f"stored: {type(error).__name__}")
+        record.status, record.error, record.cause = "FAILED", "States.Runtime", cause
+        record.output, record.redrive_point = None, None
+        del record.events[1:]
+        record.events.append({"id": len(record.events) + 1, "previousEventId": len(record.events),
+                              "timestamp": record.stop_date, "type": "ExecutionFailed",
+                              "executionFailedEventDetails": {"error": "States.Runtime",
+                                                              "cause": cause}})
+        table.put(record.arn, record)
 
     def resume_stored(self) -> int:
         """Start again every stored STANDARD execution that was running; returns how many."""
