@@ -1,4 +1,5 @@
 """``python -m bench``: each benchmark against its floor, measured in the same run.
+``python -m bench soak`` runs the mixed-load soak instead (bench/soak.py).
 
 Benchmarks are not tests: a MISS is reported, and the exit code stays 0.
 """
@@ -33,6 +34,7 @@ from bench import (
     machine,
     memory,
     s3_objects,
+    soak,
     sqs_latency,
     ssm_latency,
     startup,
@@ -123,7 +125,10 @@ def _skip_name(name: str) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    options = _options(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["soak"]:  # a soak, not a ratio against a floor: its own report
+        return soak.main(arguments[1:])
+    options = _options(arguments)
     plan = _plan(options.quick)
     lines: list[Result | Skipped] = []
     load = machine.load_average()

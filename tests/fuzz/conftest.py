@@ -19,9 +19,9 @@ from emulator.server import BackgroundServer
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parent.parent / "unit" / "wire"))  # shape strategies
 
-from fuzz_client import REPORT, ErrorLog, Judge  # noqa: E402
-from fuzz_profile import PROFILE  # noqa: E402
-from fuzz_seed import seed  # noqa: E402
+from fuzz_client import REPORT, ErrorLog, Judge
+from fuzz_profile import PROFILE
+from fuzz_seed import seed
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
@@ -22,6 +23,9 @@ from botocore.awsrequest import create_request_object, prepare_request_dict
 from botocore.model import OperationModel
 from botocore.serialize import Serializer, create_serializer
 
+# What HTTP lets a header value be (RFC 9110 field-value): no control characters, no
+# whitespace at either end. Anything else no client can send, so it is not fuzzed.
+FIELD_VALUE = re.compile(r"^([\x21-\x7e\x80-\xff]([\t\x20-\x7e\x80-\xff]*[\x21-\x7e\x80-\xff])?)?$")
 TIMEOUT = 60.0  # a hang, not a slow answer: the suite fails on it
 
 # Counts by (service, status class), for the report in docs/reliability.md.
@@ -60,6 +64,9 @@ def serialise(operation: OperationModel, params: dict[str, Any], endpoint: str) 
     url = urlsplit(prepared.url)
     headers = {key: str(value) for key, value in prepared.headers.items()}
     headers["Authorization"] = authorization(signing_name(operation))
+    unsendable = [name for name, value in headers.items() if not FIELD_VALUE.match(value)]
+    if unsendable:
+        raise ValueError(f"no HTTP client can send headers {unsendable}")
     body = prepared.body or b""
     if isinstance(body, str):
         body = body.encode("utf-8")

@@ -1,6 +1,13 @@
-"""How hard the fuzz suite pushes: the fast profile runs in the normal suite, the long one by
-hand (``FUZZ_PROFILE=long python -m pytest tests/fuzz``), and ``FUZZ_REPORT=path`` writes the
-counts by status class per service there as JSON."""
+"""How hard the fuzz suite pushes.
+
+- fast, in the normal suite: one broken request to each of five operations of every service,
+  two raw-body cases per service and protocol, and the API Gateway data plane; every operation
+  at one request each is marked slow (``pytest -m slow tests/fuzz``, a CI profile of its own);
+- long, by hand: ``FUZZ_PROFILE=long python -m pytest tests/fuzz`` (every operation, many
+  examples each, 1 MB values everywhere).
+
+``FUZZ_REPORT=path`` writes the counts by status class per service there as JSON.
+"""
 
 from __future__ import annotations
 
@@ -18,9 +25,10 @@ class Profile:
     seeds_per_operation: int  # valid requests to each creating operation, for names to aim at
 
 
-FAST = Profile("fast", examples_per_operation=3, raw_bodies_per_operation=1,
+# The fast profile runs in the normal suite: one broken request per operation (seconds).
+FAST = Profile("fast", examples_per_operation=1, raw_bodies_per_operation=1,
                gateway_examples=25, huge_values=False,
-               seeds_per_operation=2)
+               seeds_per_operation=1)
 LONG = Profile("long", examples_per_operation=60, raw_bodies_per_operation=12,
                gateway_examples=600, huge_values=True,
                seeds_per_operation=10)

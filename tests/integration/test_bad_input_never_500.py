@@ -11,14 +11,18 @@ import io
 import struct
 import time
 import zipfile
+from pathlib import Path
 from typing import Any
 
+import boto3
 import botocore.exceptions
 import httpx
 import pytest
 from apigateway_support import new_api
 from lambda_support import ROLE, create_function, invoke, unique, zip_of
 
+from emulator.config import Settings
+from emulator.server import BackgroundServer
 from emulator.testing import EmulatorHandle
 
 SURROGATE = "\ud800"
@@ -68,8 +72,9 @@ def test_a_mapping_template_never_meets_a_surrogate(emulator: EmulatorHandle) ->
                           authorizationType="NONE")
     api.client.put_integration(restApiId=api.id, resourceId=resource, httpMethod="POST",
                                type="MOCK",
-                               requestTemplates={"application/json":
-                                                 "{\"statusCode\": 200, \"a\": $input.json('$.a')}"})
+                               requestTemplates={
+                                   "application/json":
+                                   "{\"statusCode\": 200, \"a\": $input.json('$.a')}"})
     api.client.put_method_response(restApiId=api.id, resourceId=resource, httpMethod="POST",
                                    statusCode="200")
     api.client.put_integration_response(
@@ -182,3 +187,32 @@ def test_a_zip_that_lies_is_refused_at_upload(emulator: EmulatorHandle, package:
     error = error_of(client.update_function_code, FunctionName=good, ZipFile=package)
     assert error["Code"] == "InvalidParameterValueException"
     assert invoke(client, good)[1] == 2
+
+
+def test_with_a_state_dir_a_surrogate_never_reaches_the_store(tmp_path: Path) -> None:
+    """Once, any record written to SQLite with a lone surrogate in it failed the request with a
+    500 (SQLite cannot encode it); now the wire layer refuses it first, and what is stored
+    survives a restart."""
+    settings = Settings(host="127.0.0.1", port=0, state_dir=tmp_path, log_level="warning",
+                        request_log=False, xray_daemon_port=-1)
+
+    def ssm(server: BackgroundServer) -> Any:
+        return boto3.client("ssm", endpoint_url=server.endpoint_url, region_name="us-east-1",
+                            aws_access_key_id="test", aws_secret_access_key="test")
+
+    server = BackgroundServer(settings).start()
+    try:
+        ssm(server).put_parameter(Name="/kept", Value="kept", Type="String")
+        error = error_of(ssm(server).put_parameter, Name="/broken", Value=f"a{SURROGATE}b",
+                         Type="String")
+        assert error["status"] == 400
+        error_of(ssm(server).put_parameter, Name=f"/kept{SURROGATE}", Value="x", Type="String")
+        assert ssm(server).get_parameter(Name="/kept")["Parameter"]["Value"] == "kept"
+    finally:
+        server.stop()
+    again = BackgroundServer(settings).start()
+    try:
+        names = [p["Name"] for p in ssm(again).describe_parameters()["Parameters"]]
+        assert names == ["/kept"]
+    finally:
+        again.stop()

@@ -270,3 +270,19 @@ def test_a_client_speaking_cbor_is_answered_in_cbor(emulator: EmulatorHandle,
         "kinesis").get_shard_iterator(StreamName=name, ShardId="shardId-000000000000",
                                       ShardIteratorType="TRIM_HORIZON")["ShardIterator"])[
         "Records"][0]["Data"] == b"\x00\xffbytes"
+
+
+def test_a_record_without_a_partition_key_gets_a_validation_error(
+        kinesis: Any, streams: Streams) -> None:
+    # PartitionKey is required (API_PutRecord.html: "Required: Yes") though the SDK's model
+    # lets boto3 leave it out.
+    name, _ = streams.create(shards=1)
+    assert error_of(kinesis.put_record, StreamName=name, Data=b"x") == (
+        "ValidationException", "1 validation error detected: Value null at 'partitionKey' "
+        "failed to satisfy constraint: Member must not be null")
+    assert error_of(kinesis.put_records, StreamName=name, Records=[
+        {"Data": b"a", "PartitionKey": "k"}, {"Data": b"b"}]) == (
+        "ValidationException", "1 validation error detected: Value null at "
+        "'records.2.member.partitionKey' failed to satisfy constraint: Member must not be null")
+    assert kinesis.describe_stream_summary(StreamName=name)["StreamDescriptionSummary"][
+        "StreamStatus"] == "ACTIVE"

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+import pytest
 from emulator_process import EmulatorProcess
 from lambda_support import ROLE, zip_of
 
@@ -58,6 +59,7 @@ def _wait_done(client: Any, arn: str, timeout: float = 120) -> dict[str, Any]:
     raise AssertionError(f"{arn} still running after {timeout} s")
 
 
+@pytest.mark.slow  # a dozen server starts: minutes on a busy machine
 def test_killed_at_random_points_each_side_effect_happens_once(tmp_path: Path) -> None:
     seed = int(os.environ.get("KILL_SEED", random.randrange(1 << 30)))
     chance = random.Random(seed)

@@ -31,11 +31,21 @@ from emulator.shards import IteratorToken
 from emulator.shards.hashing import hash_key, parse_hash_key
 from emulator.shards.iterators import decode, expired_message
 from emulator.shards.log import ShardLog
+from emulator.wire.validate import Problem, validation_failure
 
 ITERATOR_LIFETIME = 300.0  # seconds
 PUT_RECORDS_LIMIT = 5 * 1024 * 1024
 GET_RECORDS_LIMIT = 10 * 1024 * 1024
 DEFAULT_GET_LIMIT = 10000
+
+
+def _require_keys(keys: list[tuple[list[str], str | None]]) -> None:
+    """PartitionKey is required on the service (its API reference says so) although the SDK
+    model lets it out: a missing one gets the validation error, not a failure inside."""
+    problems = [Problem(path, "required", "Member must not be null")
+                for path, key in keys if key is None]
+    if problems:
+        raise validation_failure(problems)
 
 
 def _hash_of(partition_key: str, explicit_hash_key: str | None) -> int:
@@ -83,9 +93,11 @@ class RecordsApi(KinesisBase):
 
     # -- writing ---------------------------------------------------------------------------
 
-    def put_record(self, ctx: RequestContext, *, data: bytes, partition_key: str,
+    def put_record(self, ctx: RequestContext, *, data: bytes, partition_key: str | None = None,
                    stream_name: str | None = None, stream_arn: str | None = None,
                    explicit_hash_key: str | None = None, **_: Any) -> dict[str, Any]:
+        _require_keys([(["PartitionKey"], partition_key)])
+        assert partition_key is not None
         live = self.find(ctx, stream_name, stream_arn)
         shard, entry = self._entry(live, data, partition_key, explicit_hash_key,
                                    self.clock.now())
@@ -96,6 +108,8 @@ class RecordsApi(KinesisBase):
     def put_records(self, ctx: RequestContext, *, records: list[dict[str, Any]],
                     stream_name: str | None = None, stream_arn: str | None = None,
                     **_: Any) -> dict[str, Any]:
+        _require_keys([(["Records", str(index), "member", "PartitionKey"],
+                        record.get("PartitionKey")) for index, record in enumerate(records, 1)])
         live = self.find(ctx, stream_name, stream_arn)
         total = sum(len(r["Data"]) + len(r["PartitionKey"].encode("utf-8", "surrogatepass"))
                     for r in records)

@@ -191,7 +191,7 @@ class ExecutionsApi(StepFunctionsBase):
         try:
             table.put(record.arn, record)
             return
-        except Exception as error:  # noqa: BLE001 - whatever the store refused, say it ended
+        except Exception as error:  # whatever the store refused, say it ended
             log.error("execution %s ended %s but its record could not be stored (%s); it is "
                       "stored as failed, without its output and history", record.arn,
                       record.status, error)
