@@ -22,7 +22,7 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
 
-from emulator import __version__, addresses, inbound
+from emulator import __version__, addresses, inbound, leftovers
 from emulator.clock import Clock
 from emulator.config import Settings
 from emulator.console.door import CONSOLE_PATH, PORTAL_PATH, wants_console
@@ -99,6 +99,7 @@ class Emulator:
     def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
         self.settings = settings
         self.clock = clock or Clock()
+        leftovers.sweep()  # what servers that died before cleaning up left behind
         path = settings.database_path
         self.backend: Backend = SqliteBackend(path) if path is not None else MemoryBackend()
         self.services = ServiceRegistry(settings, self.clock, self.backend)

@@ -56,6 +56,22 @@ def identifiers(fuzz_server: BackgroundServer, judge: Judge) -> list[str]:
     return seed(judge.client, fuzz_server.endpoint_url, PROFILE.seeds_per_operation)
 
 
+def _write_report(target: str) -> None:
+    services = sorted({service for service, _ in REPORT})
+    classes = sorted({status for _, status in REPORT})
+    table = {service: {status: REPORT[(service, status)] for status in classes
+                       if REPORT[(service, status)]} for service in services}
+    Path(target).write_text(json.dumps({"profile": PROFILE.name, "counts": table},
+                                       indent=1) + "\n")
+
+
+def pytest_runtest_logfinish(nodeid: str, location: tuple[str, int | None, str]) -> None:
+    # Written after every test, so a long run stopped early still leaves its counts so far.
+    target = os.environ.get("FUZZ_REPORT")
+    if target and REPORT:
+        _write_report(target)
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if not REPORT:
         return
@@ -66,9 +82,3 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         counts = ", ".join(f"{status} {REPORT[(service, status)]}" for status in classes
                            if REPORT[(service, status)])
         terminalreporter.write_line(f"  {service}: {counts}")
-    target = os.environ.get("FUZZ_REPORT")
-    if target:
-        table = {service: {status: REPORT[(service, status)] for status in classes
-                           if REPORT[(service, status)]} for service in services}
-        Path(target).write_text(json.dumps({"profile": PROFILE.name, "counts": table},
-                                           indent=1) + "\n")

@@ -26,6 +26,7 @@ from botocore.serialize import Serializer, create_serializer
 # What HTTP lets a header value be (RFC 9110 field-value): no control characters, no
 # whitespace at either end. Anything else no client can send, so it is not fuzzed.
 FIELD_VALUE = re.compile(r"^([\x21-\x7e\x80-\xff]([\t\x20-\x7e\x80-\xff]*[\x21-\x7e\x80-\xff])?)?$")
+URL_LIMIT = 65_536  # httpx's, and more than AWS's front doors take
 TIMEOUT = 60.0  # a hang, not a slow answer: the suite fails on it
 
 # Counts by (service, status class), for the report in docs/reliability.md.
@@ -67,6 +68,8 @@ def serialise(operation: OperationModel, params: dict[str, Any], endpoint: str) 
     unsendable = [name for name, value in headers.items() if not FIELD_VALUE.match(value)]
     if unsendable:
         raise ValueError(f"no HTTP client can send headers {unsendable}")
+    if len(prepared.url) > URL_LIMIT:
+        raise ValueError("no HTTP client sends a URL this long")
     body = prepared.body or b""
     if isinstance(body, str):
         body = body.encode("utf-8")

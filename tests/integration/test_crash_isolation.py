@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -227,3 +228,23 @@ def test_changed_signal_handlers() -> None:
         assert "Finished server process" in server.log()
     finally:
         server.stop()
+
+
+def test_a_killed_server_leaves_nothing_behind_once_another_starts() -> None:
+    # Leftovers of issue 19: the temporary code folders of a server that died are removed on
+    # the next start (docs/reliability.md).
+    first = Server()
+    pid = first.proc.pid
+    try:
+        assert first.invoke(first.steady, {"n": 1}) == {"steady": 1}
+        owned = [path for path in Path(tempfile.gettempdir()).iterdir()
+                 if path.name.startswith("emulator-") and f"-{pid}-" in path.name]
+        assert any(path.name.startswith(f"emulator-lambda-{pid}-") for path in owned), owned
+    finally:
+        first.stop()  # kill -9: nothing is cleaned up
+    assert all(path.exists() for path in owned)
+    second = Server()
+    try:
+        assert not any(path.exists() for path in owned)
+    finally:
+        second.stop()

@@ -20,12 +20,12 @@ import signal
 import struct
 import subprocess
 import sys
-import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from emulator import leftovers
 from emulator.clock import Clock
 from emulator.runtime import runtimes
 from emulator.runtime.executors import children
@@ -48,7 +48,7 @@ def sdk_folder() -> str:
     """A temporary folder of links to this Python's copies of ``SDK_PACKAGES``."""
     import importlib.util
 
-    folder = tempfile.mkdtemp(prefix="emulator-lambda-sdk-")
+    folder = str(leftovers.folder("lambda-sdk"))
     for name in SDK_PACKAGES:
         spec = importlib.util.find_spec(name)
         if spec is None or spec.origin is None:
@@ -72,7 +72,7 @@ class SharedClock:
 
     def __init__(self, clock: Clock) -> None:
         self.clock = clock
-        handle, name = tempfile.mkstemp(prefix="emulator-clock-")
+        handle, name = leftovers.file("clock")
         os.write(handle, struct.pack("d", 0.0))
         self.path = name
         self._map = mmap.mmap(handle, 8)

@@ -10,10 +10,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import shutil
-import tempfile
 import threading
 from pathlib import Path
 
+from emulator import leftovers
 from emulator.errors import ServiceError
 from emulator.runtime import codezip
 from emulator.services.lambda_.models import CodeRef
@@ -42,7 +42,7 @@ def _hex(ref: CodeRef) -> str:
 class CodeStore:
     def __init__(self, root: Path | None) -> None:
         self._temporary = root is None
-        self.root = root if root is not None else Path(tempfile.mkdtemp(prefix="emulator-lambda-"))
+        self.root = root if root is not None else leftovers.folder("lambda")
         self._lock = threading.Lock()
         self._folders: dict[str, Path] = {}  # digest -> folder unpacked (or found) here
 

@@ -12,11 +12,11 @@ import asyncio
 import os
 import secrets
 import shutil
-import tempfile
 from collections.abc import AsyncIterable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from emulator import leftovers
 from emulator.services.s3 import checksums
 from emulator.streams import FileRange
 
@@ -58,7 +58,7 @@ class _Sink:
 class BlobStore:
     def __init__(self, root: Path | None) -> None:
         self._temporary = root is None
-        self.root = root if root is not None else Path(tempfile.mkdtemp(prefix="emulator-s3-"))
+        self.root = root if root is not None else leftovers.folder("s3")
         self.folder = self.root / "blobs"
         self.folder.mkdir(parents=True, exist_ok=True)
 
