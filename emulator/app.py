@@ -252,10 +252,16 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> S
                     raise ValueError("give one of advance, set, reset or freeze")
             except (ValueError, TypeError, OverflowError) as exc:
                 return JSONResponse({"error": str(exc)}, status_code=400)
-            if freeze:  # before the jump, so it lands on a clock standing still
-                emulator.clock.freeze()
-            if jump is not None:
-                jump()
+            was_frozen = emulator.clock.frozen
+            try:
+                if freeze:  # before the jump, so it lands on a clock standing still
+                    emulator.clock.freeze()
+                if jump is not None:
+                    jump()  # refuses a time outside the clock's range
+            except (ValueError, OverflowError) as exc:
+                if freeze and not was_frozen:
+                    emulator.clock.unfreeze()
+                return JSONResponse({"error": str(exc)}, status_code=400)
             if freeze is False:
                 emulator.clock.unfreeze()
         return JSONResponse(

@@ -12,6 +12,7 @@ a configuration error in the execution log.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import replace
 from typing import Any
