@@ -113,9 +113,12 @@ class Emulator:
     def dispatcher(self) -> Dispatcher:
         # The wire layer loads botocore; do that on the first AWS request.
         if self._dispatcher is None:
+            from emulator.services.cloudtrail.bus import forwarder
             from emulator.wire.dispatch import Dispatcher
 
-            self._dispatcher = Dispatcher(self.settings, self.services)
+            calls = self.services.ports.api_calls
+            calls.listeners.append(forwarder(self.services.ports))
+            self._dispatcher = Dispatcher(self.settings, self.services, calls)
         return self._dispatcher
 
     @property
@@ -324,6 +327,7 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> S
             scheme=request.scope.get("scheme", "http").lower(),
             # Read by the wire layer: whole, or as it arrives for streaming payloads.
             stream=body_stream,
+            extra={"source_ip": request.client.host if request.client else "127.0.0.1"},
         )
         outcome = await emulator.dispatcher.handle(wire_request)
         reply = outcome.response

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping, 
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar, cast, overload
 
+from emulator.api_calls import CallLog
 from emulator.context import RequestContext
 from emulator.streams import FileRange
 
@@ -444,7 +445,10 @@ class Ports:
         self, resolve: Callable[[str], object], operations: Operations | None = None, *,
         loaded: Callable[[str], object | None] | None = None,
         started: Callable[[str], Awaitable[object]] | None = None,
+        api_calls: CallLog | None = None,
     ) -> None:
+        # The state-changing calls the wire layer answered, for CloudTrail.
+        self.api_calls = api_calls if api_calls is not None else CallLog()
         self._resolve = resolve
         self._operations = operations
         self._loaded = loaded

@@ -7,6 +7,7 @@ import importlib.util
 from collections.abc import Mapping
 from typing import Any
 
+from emulator.api_calls import CallLog
 from emulator.clock import Clock
 from emulator.config import Settings
 from emulator.context import RequestContext
@@ -38,6 +39,7 @@ PROVIDERS: dict[str, str] = {
     "ssm": "emulator.services.ssm.provider:SsmProvider",
     "cloudwatch": "emulator.services.cloudwatch.provider:CloudWatchProvider",
     "cloudfront": "emulator.services.cloudfront.provider:CloudFrontProvider",
+    "cloudtrail": "emulator.services.cloudtrail.provider:CloudTrailProvider",
 }
 
 
@@ -52,7 +54,7 @@ class ServiceRegistry:
         self._broken: dict[str, str] = {}  # service -> why its code did not load
         self.started = False
         self.ports = Ports(self._resolve_port, self, loaded=self._loaded_port,
-                           started=self._started_port)
+                           started=self._started_port, api_calls=CallLog(clock.now))
 
     @property
     def names(self) -> list[str]:

@@ -8,7 +8,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from emulator import ids, traffic
+from emulator import api_calls, ids, traffic
 from emulator.accounts import account_for
 from emulator.config import Settings
 from emulator.context import RequestContext
@@ -113,9 +113,11 @@ def _host_id(request_id: str) -> str:
 
 
 class Dispatcher:
-    def __init__(self, settings: Settings, services: Services) -> None:
+    def __init__(self, settings: Settings, services: Services,
+                 calls: api_calls.CallLog | None = None) -> None:
         self.settings = settings
         self.services = services
+        self.calls = calls  # where state-changing calls are noted, for CloudTrail
 
     async def handle(self, request: WireRequest) -> Outcome:
         request_id = ids.request_id()
@@ -175,13 +177,39 @@ class Dispatcher:
             query_string=request.query_string,
             signed=scope is not None or legacy_key is not None,
         )
-        result = await self.services.call(context, found.service, found.operation.name,
-                                          params)
+        # Inline rather than api_calls.noted(): a read stays out of that module entirely.
+        name = found.operation.name
+        noting = self.calls is not None and not name.startswith(api_calls.READ_VERBS) and (
+            name not in api_calls.DATA_EVENTS.get(found.service, ()))
+        try:
+            result = await self.services.call(context, found.service, found.operation.name,
+                                              params)
+        except ServiceError as error:
+            if noting:
+                self._note(found, request, context, params, None, error)
+            raise
+        if noting:
+            self._note(found, request, context, params, result, None)
         response = _serialize(found, result, request_id, request)
         if context.response_status is not None:
             response.status = context.response_status
         response.headers.update(context.response_headers)
         return response
+
+    def _note(self, found: Route, request: WireRequest, context: RequestContext,
+              params: parse.Params, result: dict[str, Any] | None,
+              error: ServiceError | None) -> None:
+        calls = self.calls
+        assert calls is not None
+        scope = request.credential_scope
+        calls.note(api_calls.ApiCall(
+            time=calls.now(), service=found.service, operation=found.operation.name,
+            account=context.account_id, region=context.region,
+            access_key=scope.access_key if scope else (request.legacy_access_key or ""),
+            source_ip=str(request.extra.get("source_ip") or "127.0.0.1"),
+            user_agent=request.headers.get("user-agent", ""), request_id=context.request_id,
+            params=params, result=result, error_code=error.code if error else None,
+            error_message=error.message if error else None))
 
     def _error(
         self, found: Route | None, request: WireRequest, error: ServiceError, request_id: str

@@ -204,6 +204,7 @@ READS: dict[str, tuple[str, dict[str, Any]]] = {
     "ssm": ("describe_parameters", {}),
     "cloudwatch": ("list_metrics", {}),
     "cloudfront": ("list_distributions", {}),
+    "cloudtrail": ("describe_trails", {}),
 }
 
 

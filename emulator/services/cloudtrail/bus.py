@@ -1,0 +1,38 @@
+"""Each noted call as an "AWS API Call via CloudTrail" event on the default bus of its
+account and region, so EventBridge rules on CloudTrail events fire, as
+https://docs.aws.amazon.com/eventbridge/latest/ref/events-structure.html shows them (source
+``aws.<service>``, the CloudTrail record as ``detail``). Nothing is sent while EventBridge is
+not in use (no rule can exist then)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import cast
+
+from emulator.api_calls import ApiCall
+from emulator.ports import BusAccess, Ports
+from emulator.services.cloudtrail import records
+
+DETAIL_TYPE = "AWS API Call via CloudTrail"
+SOURCES = {"monitoring": "cloudwatch"}  # event sources whose prefix is not the service's
+
+
+def source(call: ApiCall) -> str:
+    prefix = records.event_source(call.service).split(".", 1)[0]
+    return f"aws.{SOURCES.get(prefix, prefix)}"
+
+
+def forwarder(ports: Ports) -> Callable[[ApiCall], None]:
+    def forward(call: ApiCall) -> None:
+        buses = ports.loaded("buses")
+        if buses is None:
+            return
+        cast(BusAccess, buses).put_events([{
+            "Source": source(call), "DetailType": DETAIL_TYPE,
+            "Detail": json.dumps(records.record(call), separators=(",", ":"))}],
+            account=call.account, region=call.region)
+    return forward
+
+
+__all__ = ["DETAIL_TYPE", "forwarder", "source"]
