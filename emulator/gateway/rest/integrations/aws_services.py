@@ -12,7 +12,6 @@ a configuration error in the execution log.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import replace
 from typing import Any
