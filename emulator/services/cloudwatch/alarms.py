@@ -69,9 +69,15 @@ def _check_actions(config: dict[str, Any]) -> None:
 class AlarmsApi(CloudWatchBase):
     # -- writing ----------------------------------------------------------------------------
 
-    def put_metric_alarm(self, ctx: RequestContext, *, alarm_name: str, evaluation_periods: int,
-                         comparison_operator: str, tags: list[dict[str, str]] | None = None,
+    def put_metric_alarm(self, ctx: RequestContext, *, alarm_name: str,
+                         evaluation_periods: int | None = None,
+                         comparison_operator: str | None = None,
+                         tags: list[dict[str, str]] | None = None,
                          **given: Any) -> dict[str, Any]:
+        for member, value in (("EvaluationPeriods", evaluation_periods),
+                              ("ComparisonOperator", comparison_operator)):
+            if value is None:
+                raise missing_parameter(f"The parameter {member} is required.")
         given.update(evaluation_periods=evaluation_periods,
                      comparison_operator=comparison_operator)
         config = _members(_METRIC_MEMBERS, given)
