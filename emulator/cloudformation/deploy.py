@@ -71,6 +71,8 @@ def handler_code(failure: ServiceFailure) -> str:
         return "InvalidRequest"
     if "Limit" in code:
         return "ServiceLimitExceeded"
+    if "AccessDenied" in code:
+        return "AccessDenied"
     return "GeneralServiceException"
 
 
@@ -123,9 +125,10 @@ class Deployment:
         tags = [*self.tags, {"Key": "aws:cloudformation:stack-name", "Value": self.stack_name},
                 {"Key": "aws:cloudformation:logical-id", "Value": logical_id},
                 {"Key": "aws:cloudformation:stack-id", "Value": self.stack_id}]
+        resource = self.resources.get(logical_id)
+        extras = {**self.extras, "type_name": resource.type_name if resource else ""}
         return ResourceContext(self.call, logical_id, self.stack_name, self.stack_id,
-                               self.account, self.region, tags, self.endpoint_url,
-                               self.extras)
+                               self.account, self.region, tags, self.endpoint_url, extras)
 
     def resource_type(self, type_name: str) -> ResourceType:
         found = TYPES.get(type_name)

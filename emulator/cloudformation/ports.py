@@ -40,4 +40,36 @@ class Lookups(Protocol):
         ...
 
 
-__all__ = ["Lookups", "ServiceCall", "ServiceFailure"]
+class CustomResponses(Protocol):
+    """Where custom resources answer: presigned S3 PUT URLs, and the answers read back."""
+
+    async def url(self, key: str) -> str:
+        """A presigned PUT URL for the answer stored under ``key``."""
+        ...
+
+    async def wait(self, key: str, timeout: float) -> dict[str, Any] | None:
+        """The answer once it is stored (None if ``timeout`` seconds pass on the clock);
+        raises ValueError for an answer that is not a JSON object."""
+        ...
+
+
+class NestedStacks(Protocol):
+    """Child stacks of AWS::CloudFormation::Stack resources, run to completion."""
+
+    async def create(self, parent_id: str, logical_id: str, properties: dict[str, Any],
+                     tags: list[dict[str, str]]) -> tuple[str, dict[str, str]]:
+        """Create and deploy a child stack; returns its id and outputs. Raises ResourceError
+        with the child's failure."""
+        ...
+
+    async def update(self, stack_id: str, properties: dict[str, Any],
+                     tags: list[dict[str, str]]) -> dict[str, str]:
+        """Update a child stack to completion; returns its outputs."""
+        ...
+
+    async def delete(self, stack_id: str) -> None:
+        """Delete a child stack to completion."""
+        ...
+
+
+__all__ = ["CustomResponses", "Lookups", "NestedStacks", "ServiceCall", "ServiceFailure"]

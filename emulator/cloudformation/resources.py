@@ -19,6 +19,9 @@ from emulator.cloudformation.errors import ResourceError
 from emulator.cloudformation.ports import ServiceCall, ServiceFailure
 
 _SUFFIX_ALPHABET = string.ascii_uppercase + string.digits
+# An update that gives the resource a new physical id returns it under this attribute key;
+# the old one is deleted in the cleanup phase, as for a replacement.
+NEW_PHYSICAL_ID = "__new_physical_id__"
 
 
 @dataclass
@@ -177,6 +180,6 @@ def text(value: Any) -> str:
 
 
 __all__ = [
-    "TYPES", "Created", "ResourceContext", "ResourceType", "ignore_missing", "register",
-    "required", "tag_list", "tag_map", "text",
+    "NEW_PHYSICAL_ID", "TYPES", "Created", "ResourceContext", "ResourceType", "ignore_missing",
+    "register", "required", "tag_list", "tag_map", "text",
 ]

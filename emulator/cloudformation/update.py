@@ -11,6 +11,7 @@ from typing import Any
 
 from emulator.cloudformation.deploy import Deployment, Placeholder, with_id_attributes
 from emulator.cloudformation.errors import ResourceError
+from emulator.cloudformation.resources import NEW_PHYSICAL_ID
 from emulator.cloudformation.state import ResourceState
 from emulator.cloudformation.template import Prepared
 
@@ -67,6 +68,10 @@ class Updater:
         except ResourceError as problem:
             d.event(existing, "UPDATE_FAILED", problem.message)
             raise
+        new_id = attributes.pop(NEW_PHYSICAL_ID, None)
+        if new_id is not None:  # the provider made a new one: the old goes in the cleanup
+            self.replaced[name] = copy.deepcopy(self.previous[name])
+            existing.physical_id = str(new_id)
         existing.properties = properties
         existing.attributes = attributes
         d.event(existing, "UPDATE_COMPLETE")

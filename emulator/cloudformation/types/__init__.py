@@ -6,17 +6,20 @@ from emulator.cloudformation.types import (
     apigatewayv2,
     cloudformation,
     cognito,
+    custom,
     dynamodb,
     events,
     iam,
     kinesis,
     lambda_,
     logs,
+    s3,
     secrets,
     sns,
     sqs,
     stepfunctions,
 )
 
-__all__ = ["apigateway", "apigatewayv2", "cloudformation", "cognito", "dynamodb", "events",
-           "iam", "kinesis", "lambda_", "logs", "secrets", "sns", "sqs", "stepfunctions"]
+__all__ = ["apigateway", "apigatewayv2", "cloudformation", "cognito", "custom", "dynamodb",
+           "events", "iam", "kinesis", "lambda_", "logs", "s3", "secrets", "sns", "sqs",
+           "stepfunctions"]

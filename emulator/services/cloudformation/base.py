@@ -28,6 +28,7 @@ from emulator.services.cloudformation.models import (
     ChangeSetRecord,
     StackRecord,
 )
+from emulator.services.cloudformation.responses import S3Responses
 from emulator.wire import specs
 
 PAGE = 100
@@ -89,6 +90,7 @@ class CloudFormationBase(Provider, ABC):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.jobs = Background(self.clock, "cloudformation")
+        self.waiting = [0]  # operations waiting for a custom resource's answer
 
     async def start(self) -> None:
         """An operation cut short by a restart cannot resume: its stack fails, as AWS's
@@ -110,7 +112,9 @@ class CloudFormationBase(Provider, ABC):
         super().reset()
 
     def busy(self) -> list[str]:
-        return [f"cloudformation: {line}" for line in self.jobs.busy()]
+        # An operation waiting for a custom resource's answer waits on the clock.
+        running = self.jobs.pending() - self.waiting[0]
+        return [f"{running} stack operation(s) running"] if running > 0 else []
 
     stacks = TableOf(STACKS, StackRecord)
     change_sets = TableOf(CHANGE_SETS, ChangeSetRecord)
@@ -183,9 +187,14 @@ class CloudFormationBase(Provider, ABC):
             new_id=lambda: str(uuid.uuid4()))
         deployment.extras["import_value"] = lambda name: self.export_value(ctx, name)
         deployment.extras["stack_policy"] = runner.policy_check(stack)
-        deployment.extras["provider"] = self
-        deployment.extras["request"] = ctx
+        deployment.extras["responses"] = S3Responses(self.ports, self.clock, ctx.region,
+                                                     ctx.endpoint_url, self.waiting)
+        deployment.extras["nested"] = self.children(ctx, stack)
         return deployment
+
+    def children(self, ctx: RequestContext, stack: StackRecord) -> object:
+        """The NestedStacks of ``stack``'s operations (StacksApi provides them)."""
+        return None
 
     def exports(self, ctx: RequestContext) -> dict[str, tuple[str, str]]:
         """Export name -> (value, exporting stack id) in this account and region."""

@@ -12,6 +12,7 @@ from emulator.context import RequestContext
 from emulator.services.cloudformation import runner
 from emulator.services.cloudformation.base import CloudFormationBase, validation
 from emulator.services.cloudformation.models import StackRecord
+from emulator.services.cloudformation.nested import ChildStacks
 
 log = logging.getLogger("emulator.cloudformation")
 UPDATABLE = ("CREATE_COMPLETE", "UPDATE_COMPLETE", "UPDATE_ROLLBACK_COMPLETE",
@@ -36,6 +37,9 @@ def given_parameters(parameters: list[dict[str, Any]] | None) -> tuple[dict[str,
 class StacksApi(CloudFormationBase):
     """Creating, updating and deleting stacks' resources in the background."""
 
+    def children(self, ctx: RequestContext, stack: StackRecord) -> object:
+        return ChildStacks(self, ctx, stack)
+
     async def prepare_stack(
         self, ctx: RequestContext, stack: StackRecord, body: str,
         parameters: list[dict[str, Any]] | None, *, previous: StackRecord | None = None,
@@ -53,15 +57,20 @@ class StacksApi(CloudFormationBase):
 
     def start_create(self, ctx: RequestContext, stack: StackRecord, prepared: Prepared,
                      *, on_failure: str = "ROLLBACK") -> None:
+        self.start_bookkeeping(ctx, stack, prepared)
+        self.jobs.soon(lambda: self.run_create(ctx, stack, prepared, on_failure))
+
+    def start_bookkeeping(self, ctx: RequestContext, stack: StackRecord,
+                          prepared: Prepared) -> None:
+        """Record a stack about to be created: its template, parameters and imports."""
         stack.template = prepared.template
         stack.parameters = runner.stored_parameters(prepared)
         stack.description = prepared.template.get("Description")
         stack.imports = runner.imported_names(prepared.template, prepared)
         stack.status = "CREATE_IN_PROGRESS"
         self.save(ctx, None, stack)
-        self.jobs.soon(lambda: self._create(ctx, stack, prepared, on_failure))
 
-    async def _create(self, ctx: RequestContext, stack: StackRecord, prepared: Prepared,
+    async def run_create(self, ctx: RequestContext, stack: StackRecord, prepared: Prepared,
                       on_failure: str) -> None:
         deployment = self.deployment(ctx, stack)
 
@@ -76,7 +85,7 @@ class StacksApi(CloudFormationBase):
             runner.save_resources(stack, deployment.resources)
             self.save(ctx, None, stack)
         if not ok and on_failure == "DELETE":
-            await self._delete(ctx, stack, set())
+            await self.run_delete(ctx, stack, set())
 
     def check_updatable(self, stack: StackRecord) -> None:
         if stack.status not in UPDATABLE:
@@ -108,16 +117,22 @@ class StacksApi(CloudFormationBase):
     def start_update(self, ctx: RequestContext, stack: StackRecord, body: str,
                      prepared: Prepared, *, disable_rollback: bool = False,
                      tags: list[dict[str, str]] | None = None) -> None:
+        old = self.begin_update(ctx, stack, prepared)
+        self.jobs.soon(lambda: self.run_update(ctx, stack, body, old, prepared,
+                                               disable_rollback, tags))
+
+    def begin_update(self, ctx: RequestContext, stack: StackRecord,
+                     prepared: Prepared) -> Prepared:
+        """Check and mark the stack for an update; returns its current template evaluated."""
         old = runner.restore(stack, runner.pseudo(ctx.account_id, ctx.region, stack))
         self.check_exports_kept(ctx, stack, prepared)
         stack.status = "UPDATE_IN_PROGRESS"
         self.save(ctx, None, stack)
-        self.jobs.soon(lambda: self._update(ctx, stack, body, old, prepared, disable_rollback,
-                                            tags))
+        return old
 
-    async def _update(self, ctx: RequestContext, stack: StackRecord, body: str, old: Prepared,
-                      new: Prepared, disable_rollback: bool,
-                      tags: list[dict[str, str]] | None) -> None:
+    async def run_update(self, ctx: RequestContext, stack: StackRecord, body: str,
+                         old: Prepared, new: Prepared, disable_rollback: bool,
+                         tags: list[dict[str, str]] | None) -> None:
         previous_tags = list(stack.tags)
         if tags is not None:
             stack.tags = tags
@@ -144,9 +159,9 @@ class StacksApi(CloudFormationBase):
     def start_delete(self, ctx: RequestContext, stack: StackRecord, retain: set[str]) -> None:
         stack.status = "DELETE_IN_PROGRESS"
         self.save(ctx, None, stack)
-        self.jobs.soon(lambda: self._delete(ctx, stack, retain))
+        self.jobs.soon(lambda: self.run_delete(ctx, stack, retain))
 
-    async def _delete(self, ctx: RequestContext, stack: StackRecord, retain: set[str]) -> None:
+    async def run_delete(self, ctx: RequestContext, stack: StackRecord, retain: set[str]) -> None:
         deployment = self.deployment(ctx, stack)
         for output in stack.outputs:
             users = [user for user in self.importers(ctx, output.get("ExportName", ""))
