@@ -1,5 +1,6 @@
 """``localcloud deploy TEMPLATE``: a SAM application with its code in a local folder, deployed
-to a running emulator with progress and outputs printed, then updated, then called."""
+to a running emulator (the code uploaded to its S3) with progress and outputs printed, then
+updated to run the folder in place, then called."""
 
 from __future__ import annotations
 
@@ -60,11 +61,21 @@ def test_deploy_packages_local_code_and_prints_progress(emulator: EmulatorHandle
     url = f"{emulator.endpoint_url}/_aws/execute-api/{api_id}/hello"
     assert httpx.get(url).text == "hello"
 
-    second = _deploy(emulator, template, "--parameter-overrides", "Greeting=bonjour")
+    s3 = emulator.client("s3")
+    uploaded = s3.list_objects_v2(Bucket="localcloud-deploy-artifacts-us-east-1")["Contents"]
+    assert [o["Key"].endswith(".zip") for o in uploaded] == [True]
+    (tmp_path / "src" / "app.py").write_text(textwrap.dedent("""
+        import os
+        def handler(event, context):
+            return {"statusCode": 200, "body": os.environ["GREETING"] + "!"}
+    """))
+    second = _deploy(emulator, template, "--parameter-overrides", "Greeting=bonjour",
+                     "--hot-reload")
     assert second.returncode == 0, second.stderr
     assert second.stdout.splitlines()[-1] == "Stack cli-app: UPDATE_COMPLETE"
-    assert httpx.get(url).text == "bonjour"
-    again = _deploy(emulator, template, "--parameter-overrides", "Greeting=bonjour")
+    assert httpx.get(url).text == "bonjour!"  # the folder itself now runs
+    again = _deploy(emulator, template, "--parameter-overrides", "Greeting=bonjour",
+                    "--hot-reload")
     assert again.stdout.strip() == "No changes to deploy. Stack cli-app is up to date"
     emulator.client("cloudformation").delete_stack(StackName="cli-app")
 

@@ -1,6 +1,7 @@
 """``localcloud deploy TEMPLATE``: deploy a CloudFormation or SAM template to a running
-emulator as `sam deploy` would (a change set, then its execution), with local code taken from
-its folders, printing each stack event as it happens and the outputs at the end."""
+emulator as `sam deploy` would: local code folders zipped and uploaded to the emulator's S3
+(or, with ``--hot-reload``, run in place), a change set created and executed, each stack event
+printed as it happens and the outputs at the end."""
 
 from __future__ import annotations
 
@@ -25,13 +26,38 @@ def add_command(commands: Any, common: argparse.ArgumentParser) -> None:
     deploy.add_argument("--parameter-overrides", nargs="*", default=[],
                         metavar="KEY=VALUE", help="template parameter values")
     deploy.add_argument("--no-wait", action="store_true", help="return once it has started")
+    deploy.add_argument("--hot-reload", action="store_true",
+                        help="run functions from their folders instead of uploading them")
 
 
-def _client(url: str, region: str) -> Any:
+def _client(url: str, region: str, service: str = "cloudformation") -> Any:
     import boto3
 
-    return boto3.client("cloudformation", endpoint_url=url, region_name=region,
+    return boto3.client(service, endpoint_url=url, region_name=region,
                         aws_access_key_id="test", aws_secret_access_key="test")
+
+
+def _uploader(url: str, region: str) -> packaging.Upload:
+    """Uploads to the emulator's S3, in a bucket made for deployments."""
+    s3 = _client(url, region, "s3")
+    bucket = f"localcloud-deploy-artifacts-{region}"
+    made: list[bool] = []
+
+    def upload(key: str, data: bytes) -> tuple[str, str]:
+        if not made:
+            from botocore.exceptions import ClientError
+
+            try:
+                options = {} if region == "us-east-1" else {
+                    "CreateBucketConfiguration": {"LocationConstraint": region}}
+                s3.create_bucket(Bucket=bucket, **options)
+            except ClientError as problem:
+                if problem.response["Error"]["Code"] != "BucketAlreadyOwnedByYou":
+                    raise
+            made.append(True)
+        s3.put_object(Bucket=bucket, Key=key, Body=data)
+        return bucket, key
+    return upload
 
 
 def _exists(cfn: Any, name: str) -> bool:
@@ -68,11 +94,17 @@ def run(args: argparse.Namespace, url: str, region: str) -> int:
     from botocore.exceptions import ClientError, WaiterError
 
     path: Path = args.template
+    upload = None if args.hot_reload else _uploader(url, region)
     try:
-        template = packaging.package(loader.load(path.read_text()), path.resolve().parent)
+        template = packaging.package(loader.load(path.read_text()), path.resolve().parent,
+                                     upload)
     except (OSError, TemplateError, ValueError) as problem:
         print(f"localcloud deploy: {problem}", file=sys.stderr)
         return 2
+    except ClientError as problem:
+        print(f"localcloud deploy: uploading the code failed: "
+              f"{problem.response['Error']['Message']}", file=sys.stderr)
+        return 1
     name = args.stack_name or path.resolve().parent.name.replace("_", "-") or "stack"
     parameters = []
     for item in args.parameter_overrides:
