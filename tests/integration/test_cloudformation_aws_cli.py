@@ -9,10 +9,14 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
 from cloudformation_support import FAST, outputs, stack_name
 
 from emulator.testing import EmulatorHandle
 from tests.integration.test_lambda_cli import V1_CLI, cli_env
+
+# Real CLIs wait seconds between their polls: the slow profile (pytest -m slow) runs these.
+pytestmark = pytest.mark.slow
 
 TEMPLATE = """
 Transform: AWS::Serverless-2016-10-31
