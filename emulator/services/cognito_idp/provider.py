@@ -11,10 +11,12 @@ from emulator.services.cognito_idp.identity import IdentityPort
 from emulator.services.cognito_idp.models import POOLS
 from emulator.services.cognito_idp.oauth import OAuthApi
 from emulator.services.cognito_idp.pools import PoolsApi
+from emulator.services.cognito_idp.tags import TagsApi
 from emulator.services.cognito_idp.users import UsersApi
 
 
-class CognitoIdpProvider(AuthApi, UsersApi, PoolsApi, GroupsApi, OAuthApi, DomainsApi):
+class CognitoIdpProvider(AuthApi, UsersApi, PoolsApi, GroupsApi, OAuthApi, DomainsApi,
+                         TagsApi):
     service_name = "cognito-idp"
     _identity: IdentityPort | None = None
 
