@@ -99,6 +99,8 @@ class Deployment:
     now: Callable[[], float]
     resources: dict[str, ResourceState] = field(default_factory=dict)
     tags: list[dict[str, str]] = field(default_factory=list)
+    # The stack's tags before this update (None: unchanged), to retag resources that carry them.
+    previous_tags: list[dict[str, str]] | None = None
     endpoint_url: str = "http://localhost:4566"
     placeholders: bool = False
     new_id: Callable[[], str] = field(default=lambda: "00000000-0000-0000-0000-000000000000")
@@ -121,8 +123,10 @@ class Deployment:
         self.reporter.event(StackEvent(self.stack_name, self.stack_id, STACK_TYPE, status,
                                        self.now(), reason))
 
-    def context(self, logical_id: str) -> ResourceContext:
-        tags = [*self.tags, {"Key": "aws:cloudformation:stack-name", "Value": self.stack_name},
+    def context(self, logical_id: str, *, previous: bool = False) -> ResourceContext:
+        """The resource's context; ``previous``: with the stack's tags before this update."""
+        given = self.previous_tags if previous and self.previous_tags is not None else self.tags
+        tags = [*given, {"Key": "aws:cloudformation:stack-name", "Value": self.stack_name},
                 {"Key": "aws:cloudformation:logical-id", "Value": logical_id},
                 {"Key": "aws:cloudformation:stack-id", "Value": self.stack_id}]
         resource = self.resources.get(logical_id)

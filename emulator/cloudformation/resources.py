@@ -62,6 +62,39 @@ class ResourceContext:
         return f"arn:aws:{service}:{where}:{self.account}:{resource}"
 
 
+@dataclass(frozen=True)
+class Tagging:
+    """How a service tags and untags one of its resources, for retagging it in place."""
+
+    service: str
+    tag: str  # the operation that adds or overwrites tags
+    untag: str  # the operation that removes tags by key
+    target: str  # the member naming the resource
+    tags: str = "Tags"  # the tag operation's member holding the tags
+    keys: str = "TagKeys"  # the untag operation's member holding the keys
+    style: str = "list"  # "map", "list" ({Key, Value}), "lower" ({key, value}), "kms"
+    user_only: bool = False  # the API refuses the aws: prefix
+    fixed: tuple[tuple[str, str], ...] = ()  # members every call carries
+
+    def shaped(self, tags: dict[str, str]) -> Any:
+        if self.style == "map":
+            return tags
+        key, value = {"list": ("Key", "Value"), "lower": ("key", "value"),
+                      "kms": ("TagKey", "TagValue")}[self.style]
+        return [{key: k, value: v} for k, v in tags.items()]
+
+    async def apply(self, ctx: ResourceContext, resource: str, tags: dict[str, str],
+                    previous: dict[str, str]) -> None:
+        if self.user_only:
+            tags, previous = user_tags(tags), user_tags(previous)
+        changed, removed = tag_changes(tags, previous)
+        base = {**dict(self.fixed), self.target: resource}
+        if removed:
+            await ctx.call(self.service, self.untag, {**base, self.keys: removed})
+        if changed:
+            await ctx.call(self.service, self.tag, {**base, self.tags: self.shaped(changed)})
+
+
 class ResourceType:
     """Base of the supported resource types; subclasses set the class variables and
     override what differs from the defaults."""
@@ -76,6 +109,9 @@ class ResourceType:
     name_property: ClassVar[str | None] = None
     # Whether an update calls update() (False: every property change replaces).
     updatable: ClassVar[bool] = True
+    # How the service retags the resource in place (None: the type takes no tags).
+    tagging: ClassVar[Tagging | None] = None
+    tag_by: ClassVar[str | None] = None  # the attribute naming it to tagging, else its id
 
     @classmethod
     def attributes(cls) -> set[str]:
@@ -128,6 +164,28 @@ class ResourceType:
             params = self.address(physical_id, properties, attributes)
             await ignore_missing(lambda: ctx.call(self.service, operation, params))
 
+    def tag_target(self, ctx: ResourceContext, physical_id: str,
+                   attributes: dict[str, Any]) -> str:
+        """What the service's tag operations name the resource by."""
+        return str(attributes[self.tag_by]) if self.tag_by else physical_id
+
+    async def retag(self, ctx: ResourceContext, physical_id: str, attributes: dict[str, Any],
+                    tags: dict[str, str], previous: dict[str, str]) -> None:
+        """Give the resource ``tags`` (its own and the stack's) in place of ``previous``:
+        the engine calls it when either changes. Types without ``tagging`` take no tags."""
+        if self.tagging is not None:
+            await self.tagging.apply(ctx, self.tag_target(ctx, physical_id, attributes),
+                                     tags, previous)
+
+    @classmethod
+    def takes_tags(cls) -> bool:
+        return cls.tagging is not None or cls.retag is not ResourceType.retag
+
+    @classmethod
+    def tags_property(cls) -> str:
+        """The property holding the resource's own tags, as the type's schema names it."""
+        return schemas.tag_property(cls.type_name) or "Tags"
+
 
 TYPES: dict[str, type[ResourceType]] = {}
 
@@ -161,6 +219,18 @@ def tag_map(ctx: ResourceContext, properties: dict[str, Any],
     return {tag["Key"]: str(tag["Value"]) for tag in tag_list(ctx, properties, name)}
 
 
+def tag_changes(tags: dict[str, str], previous: dict[str, str],
+                ) -> tuple[dict[str, str], list[str]]:
+    """(the tags to set, the keys to remove) to turn ``previous`` into ``tags``."""
+    return ({key: value for key, value in tags.items() if previous.get(key) != value},
+            [key for key in previous if key not in tags])
+
+
+def user_tags(tags: dict[str, str]) -> dict[str, str]:
+    """Tags without the ``aws:`` ones, for the services whose APIs refuse that prefix."""
+    return {key: value for key, value in tags.items() if not key.lower().startswith("aws:")}
+
+
 async def ignore_missing(action: Callable[[], Any]) -> None:
     """Run a delete; a resource already gone counts as deleted, as CloudFormation treats it."""
     try:
@@ -180,6 +250,7 @@ def text(value: Any) -> str:
 
 
 __all__ = [
-    "NEW_PHYSICAL_ID", "TYPES", "Created", "ResourceContext", "ResourceType", "ignore_missing",
-    "register", "required", "tag_list", "tag_map", "text",
+    "NEW_PHYSICAL_ID", "TYPES", "Created", "ResourceContext", "ResourceType", "Tagging",
+    "ignore_missing",
+    "register", "required", "tag_changes", "tag_list", "tag_map", "text", "user_tags",
 ]

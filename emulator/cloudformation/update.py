@@ -11,7 +11,7 @@ from typing import Any
 
 from emulator.cloudformation.deploy import Deployment, Placeholder, with_id_attributes
 from emulator.cloudformation.errors import ResourceError
-from emulator.cloudformation.resources import NEW_PHYSICAL_ID
+from emulator.cloudformation.resources import NEW_PHYSICAL_ID, ResourceType, tag_map
 from emulator.cloudformation.state import ResourceState
 from emulator.cloudformation.template import Prepared
 
@@ -52,6 +52,8 @@ class Updater:
         type_changed = definition["Type"] != existing.type_name
         if not changed and not type_changed:
             existing.definition = definition
+            if self._tags(name, kind, properties, properties) is not None:
+                await self._retag_only(name, kind, existing, properties)
             return
         replace = type_changed or kind.requires_replacement(changed)
         self._check_policy(existing, "Update:Replace" if replace else "Update:Modify")
@@ -74,6 +76,41 @@ class Updater:
             existing.physical_id = str(new_id)
         existing.properties = properties
         existing.attributes = attributes
+        tags = self._tags(name, kind, properties, self.previous[name].properties)
+        if tags is not None:
+            try:
+                await d.guard(lambda: kind.retag(d.context(name), existing.physical_id,
+                                                 attributes, *tags))
+            except ResourceError as problem:
+                d.event(existing, "UPDATE_FAILED", problem.message)
+                raise
+        d.event(existing, "UPDATE_COMPLETE")
+
+    def _tags(self, name: str, kind: ResourceType, properties: dict[str, Any],
+              previous: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]] | None:
+        """(new tags, previous tags) of a resource whose own or stack tags change, else None."""
+        if not kind.takes_tags():
+            return None
+        d = self.deployment
+        new = tag_map(d.context(name), properties, kind.tags_property())
+        old = tag_map(d.context(name, previous=True), previous, kind.tags_property())
+        return (new, old) if new != old else None
+
+    async def _retag_only(self, name: str, kind: ResourceType, existing: ResourceState,
+                          properties: dict[str, Any]) -> None:
+        """Only the stack's tags changed: the resource is updated to carry the new ones."""
+        d = self.deployment
+        tags = self._tags(name, kind, properties, properties)
+        assert tags is not None
+        self._check_policy(existing, "Update:Modify")
+        self.updated.append(name)
+        d.event(existing, "UPDATE_IN_PROGRESS")
+        try:
+            await d.guard(lambda: kind.retag(d.context(name), existing.physical_id,
+                                             existing.attributes, *tags))
+        except ResourceError as problem:
+            d.event(existing, "UPDATE_FAILED", problem.message)
+            raise
         d.event(existing, "UPDATE_COMPLETE")
 
     def _check_policy(self, resource: ResourceState, action: str) -> None:
@@ -171,8 +208,23 @@ class Updater:
                   before: ResourceState) -> Callable[[], Awaitable[dict[str, Any]]]:
         d = self.deployment
         kind = d.resource_type(before.type_name)
-        return lambda: kind.update(d.context(current.logical_id), current.physical_id,
-                                   before.properties, current.properties, current.attributes)
+        name = current.logical_id
+
+        async def revert() -> dict[str, Any]:
+            attributes = current.attributes
+            if current.properties != before.properties:
+                attributes = await kind.update(d.context(name), current.physical_id,
+                                               before.properties, current.properties,
+                                               current.attributes)
+            if kind.takes_tags():  # back to the tags it had, the stack's previous ones
+                now = tag_map(d.context(name), current.properties, kind.tags_property())
+                then = tag_map(d.context(name, previous=True), before.properties,
+                               kind.tags_property())
+                if now != then:
+                    await kind.retag(d.context(name), current.physical_id, attributes,
+                                     then, now)
+            return attributes
+        return revert
 
     async def _cleanup(self, names: list[str], old_copies: list[ResourceState], *,
                        rollback: bool) -> bool:

@@ -10,6 +10,68 @@ from botocore.exceptions import WaiterError
 
 FAST = {"Delay": 0.1, "MaxAttempts": 600}
 
+# One resource of each service's main type that takes tags, with outputs naming each.
+EVERY_SERVICE = """
+Resources:
+  Queue:
+    Type: AWS::SQS::Queue
+    Properties: {Tags: [{Key: owner, Value: queue-team}]}
+  Topic: {Type: AWS::SNS::Topic}
+  Table:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      BillingMode: PAY_PER_REQUEST
+      AttributeDefinitions: [{AttributeName: pk, AttributeType: S}]
+      KeySchema: [{AttributeName: pk, KeyType: HASH}]
+  Bucket: {Type: AWS::S3::Bucket}
+  Stream: {Type: AWS::Kinesis::Stream, Properties: {ShardCount: 1}}
+  Group: {Type: AWS::Logs::LogGroup}
+  Secret: {Type: AWS::SecretsManager::Secret, Properties: {SecretString: s3cr3t}}
+  Parameter: {Type: AWS::SSM::Parameter, Properties: {Type: String, Value: v}}
+  Key: {Type: AWS::KMS::Key}
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com},
+                     Action: sts:AssumeRole}]
+  Function:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      Role: !GetAtt Role.Arn
+      Code: {ZipFile: "def handler(event, context):\\n    return 1\\n"}
+  Machine:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      RoleArn: !GetAtt Role.Arn
+      Definition: {StartAt: Done, States: {Done: {Type: Succeed}}}
+  Rule:
+    Type: AWS::Events::Rule
+    Properties: {EventPattern: {source: [app]}}
+  Pool: {Type: AWS::Cognito::UserPool}
+  Rest: {Type: AWS::ApiGateway::RestApi, Properties: {Name: rest}}
+  Http: {Type: AWS::ApiGatewayV2::Api, Properties: {Name: http, ProtocolType: HTTP}}
+Outputs:
+  Queue: {Value: !Ref Queue}
+  Topic: {Value: !Ref Topic}
+  Table: {Value: !GetAtt Table.Arn}
+  Bucket: {Value: !Ref Bucket}
+  Stream: {Value: !Ref Stream}
+  Group: {Value: !GetAtt Group.Arn}
+  Secret: {Value: !Ref Secret}
+  Parameter: {Value: !Ref Parameter}
+  Key: {Value: !Ref Key}
+  Role: {Value: !Ref Role}
+  Function: {Value: !GetAtt Function.Arn}
+  Machine: {Value: !Ref Machine}
+  Rule: {Value: !GetAtt Rule.Arn}
+  Pool: {Value: !Ref Pool}
+  Rest: {Value: !Ref Rest}
+  Http: {Value: !Ref Http}
+"""
+
 
 def stack_name(prefix: str = "stack") -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8]}"

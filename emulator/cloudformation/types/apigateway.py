@@ -11,6 +11,7 @@ from emulator.cloudformation.resources import (
     Created,
     ResourceContext,
     ResourceType,
+    Tagging,
     ignore_missing,
     register,
     tag_map,
@@ -30,6 +31,8 @@ class RestApi(ResourceType):
     type_name = "AWS::ApiGateway::RestApi"
     service = SERVICE
     delete_operation, identity = "DeleteRestApi", {"restApiId": "@id"}
+    tagging = Tagging(SERVICE, "TagResource", "UntagResource", "resourceArn", tags="tags",
+                      keys="tagKeys", style="map")
 
     async def _import(self, ctx: ResourceContext, properties: dict[str, Any],
                       api_id: str | None) -> dict[str, Any]:
@@ -55,6 +58,7 @@ class RestApi(ResourceType):
     async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
         if properties.get("Body") is not None:
             answer = await self._import(ctx, properties, None)
+            await self.retag(ctx, answer["id"], {}, tag_map(ctx, properties), {})
         else:
             answer = await ctx.call(SERVICE, "CreateRestApi", fit(
                 SERVICE, "CreateRestApi", properties, skip=("Tags",),
@@ -75,6 +79,16 @@ class RestApi(ResourceType):
         await ctx.call(SERVICE, "UpdateRestApi", {"restApiId": physical_id,
                                                   "patchOperations": _patch(changes)})
         return attributes
+
+    async def delete(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
+        await ignore_missing(lambda: ctx.call(SERVICE, "DeleteRestApi",
+                                              {"restApiId": physical_id}))
+
+    def tag_target(self, ctx: ResourceContext, physical_id: str,
+                   attributes: dict[str, Any]) -> str:
+        return f"arn:aws:apigateway:{ctx.region}::/restapis/{physical_id}"
+
 
 
 @register

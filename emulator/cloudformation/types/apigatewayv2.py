@@ -10,6 +10,8 @@ from emulator.cloudformation.resources import (
     Created,
     ResourceContext,
     ResourceType,
+    Tagging,
+    ignore_missing,
     register,
     tag_map,
 )
@@ -23,6 +25,7 @@ class Api(ResourceType):
     type_name = "AWS::ApiGatewayV2::Api"
     service = SERVICE
     delete_operation, identity = "DeleteApi", {"ApiId": "@id"}
+    tagging = Tagging(SERVICE, "TagResource", "UntagResource", "ResourceArn", style="map")
 
     def _attributes(self, answer: dict[str, Any]) -> dict[str, Any]:
         return {"ApiId": answer["ApiId"], "ApiEndpoint": answer.get("ApiEndpoint", "")}
@@ -37,6 +40,7 @@ class Api(ResourceType):
             if changes:
                 answer = await ctx.call(SERVICE, "UpdateApi", {**changes,
                                                                "ApiId": answer["ApiId"]})
+            await self.retag(ctx, answer["ApiId"], {}, tag_map(ctx, properties), {})
         else:
             answer = await ctx.call(SERVICE, "CreateApi", fit(
                 SERVICE, "CreateApi", properties, skip=("Tags",),
@@ -56,6 +60,14 @@ class Api(ResourceType):
         if changes:
             await ctx.call(SERVICE, "UpdateApi", {**changes, "ApiId": physical_id})
         return attributes
+
+    def tag_target(self, ctx: ResourceContext, physical_id: str,
+                   attributes: dict[str, Any]) -> str:
+        return f"arn:aws:apigateway:{ctx.region}::/apis/{physical_id}"
+
+    async def delete(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
+        await ignore_missing(lambda: ctx.call(SERVICE, "DeleteApi", {"ApiId": physical_id}))
 
 
 class _Child(Simple):

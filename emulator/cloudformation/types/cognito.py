@@ -9,6 +9,7 @@ from emulator.cloudformation.resources import (
     Created,
     ResourceContext,
     ResourceType,
+    Tagging,
     register,
     tag_map,
 )
@@ -20,6 +21,9 @@ SERVICE = "cognito-idp"
 @register
 class UserPool(ResourceType):
     type_name = "AWS::Cognito::UserPool"
+    tagging = Tagging("cognito-idp", "TagResource", "UntagResource", "ResourceArn",
+                      style="map", user_only=True)
+    tag_by = "Arn"
     service = SERVICE
     delete_operation, identity = "DeleteUserPool", {"UserPoolId": "@id"}
     extra_attributes = ("Arn", "ProviderName", "ProviderURL", "UserPoolId")
@@ -41,7 +45,8 @@ class UserPool(ResourceType):
                      properties: dict[str, Any], previous: dict[str, Any],
                      attributes: dict[str, Any]) -> dict[str, Any]:
         await ctx.call(SERVICE, "UpdateUserPool", fit(
-            SERVICE, "UpdateUserPool", properties, UserPoolId=physical_id))
+            SERVICE, "UpdateUserPool", properties, skip=("UserPoolTags",),
+            UserPoolId=physical_id))
         return attributes
 
 

@@ -8,6 +8,7 @@ from emulator.cloudformation.resources import (
     Created,
     ResourceContext,
     ResourceType,
+    Tagging,
     register,
     tag_list,
 )
@@ -28,6 +29,9 @@ def _own_tags(ctx: ResourceContext, properties: dict[str, Any]) -> list[dict[str
 @register
 class Table(ResourceType):
     type_name = "AWS::DynamoDB::Table"
+    tagging = Tagging("dynamodb", "TagResource", "UntagResource", "ResourceArn",
+                      user_only=True)
+    tag_by = "Arn"
     service = "dynamodb"
     delete_operation, identity = "DeleteTable", {"TableName": "@id"}
     name_property = "TableName"

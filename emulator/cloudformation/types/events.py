@@ -9,9 +9,11 @@ from emulator.cloudformation.resources import (
     Created,
     ResourceContext,
     ResourceType,
+    Tagging,
     ignore_missing,
     register,
     tag_list,
+    tag_map,
 )
 from emulator.cloudformation.types.base import fit
 
@@ -25,6 +27,8 @@ def _bus(properties: dict[str, Any]) -> str:
 class Rule(ResourceType):
     type_name = "AWS::Events::Rule"
     service = "events"
+    tagging = Tagging("events", "TagResource", "UntagResource", "ResourceARN")
+    tag_by = "Arn"
     name_property = "Name"
 
     def _rule(self, physical_id: str) -> tuple[str, str]:
@@ -56,6 +60,7 @@ class Rule(ResourceType):
         arn = await self._put(ctx, name, properties, None)
         bus = _bus(properties)
         physical_id = name if bus == "default" else f"{bus}|{name}"
+        await self.retag(ctx, physical_id, {"Arn": arn}, tag_map(ctx, properties), {})
         return Created(physical_id, {"Arn": arn})
 
     async def update(self, ctx: ResourceContext, physical_id: str,
@@ -78,6 +83,8 @@ class Rule(ResourceType):
 @register
 class EventBus(ResourceType):
     type_name = "AWS::Events::EventBus"
+    tagging = Tagging("events", "TagResource", "UntagResource", "ResourceARN")
+    tag_by = "Arn"
     service = "events"
     delete_operation, identity = "DeleteEventBus", {"Name": "@id"}
     name_property = "Name"

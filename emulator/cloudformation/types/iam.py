@@ -11,8 +11,11 @@ from emulator.cloudformation.resources import (
     Created,
     ResourceContext,
     ResourceType,
+    Tagging,
     ignore_missing,
     register,
+    tag_map,
+    user_tags,
 )
 
 
@@ -25,14 +28,10 @@ def _json(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value)
 
 
-def _own_tags(properties: dict[str, Any]) -> list[dict[str, str]]:
-    return [{"Key": tag["Key"], "Value": str(tag["Value"])}
-            for tag in properties.get("Tags") or []]
-
-
 @register
 class Role(ResourceType):
     type_name = "AWS::IAM::Role"
+    tagging = Tagging("iam", "TagRole", "UntagRole", "RoleName", user_only=True)
     service = "iam"
     name_property = "RoleName"
 
@@ -66,7 +65,9 @@ class Role(ResourceType):
         params: dict[str, Any] = {
             "RoleName": name,
             "AssumeRolePolicyDocument": _json(properties.get("AssumeRolePolicyDocument", {})),
-            "Path": properties.get("Path", "/"), "Tags": _own_tags(properties)}
+            "Path": properties.get("Path", "/"),
+            "Tags": [{"Key": key, "Value": value}
+                     for key, value in user_tags(tag_map(ctx, properties)).items()]}
         for key in ("Description", "MaxSessionDuration", "PermissionsBoundary"):
             if properties.get(key) is not None:
                 params[key] = properties[key]

@@ -8,6 +8,7 @@ from emulator.cloudformation.resources import (
     Created,
     ResourceContext,
     ResourceType,
+    Tagging,
     ignore_missing,
     register,
     required,
@@ -24,6 +25,8 @@ def _mode(properties: dict[str, Any]) -> dict[str, Any]:
 @register
 class Stream(ResourceType):
     type_name = "AWS::Kinesis::Stream"
+    tagging = Tagging("kinesis", "AddTagsToStream", "RemoveTagsFromStream", "StreamName",
+                      style="map")
     service = "kinesis"
     name_property = "Name"
 
@@ -76,15 +79,8 @@ class Stream(ResourceType):
                 "StreamName": physical_id, "TargetShardCount": int(count),
                 "ScalingType": "UNIFORM_SCALING"})
         await self._settings(ctx, physical_id, properties, previous)
-        new, old = tag_map(ctx, properties), tag_map(ctx, previous)
-        gone = [key for key in old if key not in new]
-        if gone:
-            await ctx.call("kinesis", "RemoveTagsFromStream",
-                           {"StreamName": physical_id, "TagKeys": gone})
-        if new and new != old:
-            await ctx.call("kinesis", "AddTagsToStream", {"StreamName": physical_id,
-                                                          "Tags": new})
         return attributes
+
 
     async def delete(self, ctx: ResourceContext, physical_id: str,
                      properties: dict[str, Any], attributes: dict[str, Any]) -> None:

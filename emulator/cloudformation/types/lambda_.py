@@ -12,6 +12,7 @@ from emulator.cloudformation.resources import (
     Created,
     ResourceContext,
     ResourceType,
+    Tagging,
     ignore_missing,
     register,
     tag_map,
@@ -47,6 +48,8 @@ def _code(properties: dict[str, Any]) -> dict[str, Any]:
 @register
 class Function(ResourceType):
     type_name = "AWS::Lambda::Function"
+    tagging = Tagging("lambda", "TagResource", "UntagResource", "Resource", style="map")
+    tag_by = "Arn"
     service = "lambda"
     delete_operation, identity = "DeleteFunction", {"FunctionName": "@id"}
     name_property = "FunctionName"
@@ -75,14 +78,6 @@ class Function(ResourceType):
                 params[name] = {"Variables": {}} if name == "Environment" else (
                     [] if name == "Layers" else ({} if name == "DeadLetterConfig" else ""))
         await ctx.call("lambda", "UpdateFunctionConfiguration", params)
-        new_tags, old_tags = tag_map(ctx, properties), tag_map(ctx, previous)
-        gone = [key for key in old_tags if key not in new_tags]
-        if gone:
-            await ctx.call("lambda", "UntagResource", {"Resource": attributes["Arn"],
-                                                      "TagKeys": gone})
-        if new_tags != old_tags:
-            await ctx.call("lambda", "TagResource", {"Resource": attributes["Arn"],
-                                                    "Tags": new_tags})
         reserved = properties.get("ReservedConcurrentExecutions")
         if reserved != previous.get("ReservedConcurrentExecutions"):
             if reserved is None:
@@ -92,6 +87,7 @@ class Function(ResourceType):
                 await ctx.call("lambda", "PutFunctionConcurrency", {
                     "FunctionName": physical_id, "ReservedConcurrentExecutions": reserved})
         return attributes
+
 
 
 @register

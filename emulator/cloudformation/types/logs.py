@@ -8,6 +8,8 @@ from emulator.cloudformation.resources import (
     Created,
     ResourceContext,
     ResourceType,
+    Tagging,
+    ignore_missing,
     register,
     tag_map,
 )
@@ -17,6 +19,8 @@ from emulator.cloudformation.types.base import Simple, fit
 @register
 class LogGroup(ResourceType):
     type_name = "AWS::Logs::LogGroup"
+    tagging = Tagging("logs", "TagResource", "UntagResource", "resourceArn", tags="tags",
+                      keys="tagKeys", style="map")
     service = "logs"
     delete_operation, identity = "DeleteLogGroup", {"logGroupName": "@id"}
     name_property = "LogGroupName"
@@ -42,6 +46,15 @@ class LogGroup(ResourceType):
                 await ctx.call("logs", "PutRetentionPolicy", {
                     "logGroupName": physical_id, "retentionInDays": retention})
         return attributes
+
+    def tag_target(self, ctx: ResourceContext, physical_id: str,
+                   attributes: dict[str, Any]) -> str:
+        return str(attributes["Arn"]).removesuffix(":*")  # the group's ARN without ":*"
+
+    async def delete(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
+        await ignore_missing(lambda: ctx.call("logs", "DeleteLogGroup",
+                                              {"logGroupName": physical_id}))
 
 
 @register

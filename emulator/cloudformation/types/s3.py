@@ -12,7 +12,8 @@ from emulator.cloudformation.resources import (
     ResourceType,
     ignore_missing,
     register,
-    tag_list,
+    tag_map,
+    user_tags,
 )
 
 _EVENT_SECTIONS = (("LambdaConfigurations", "LambdaFunctionConfigurations", "Function",
@@ -113,13 +114,6 @@ class Bucket(ResourceType):
                     await ctx.call("s3", remover, {"Bucket": name})
                 elif key == "NotificationConfiguration":
                     await ctx.call("s3", operation, {"Bucket": name, member: {}})
-        tags = [tag for tag in tag_list(ctx, properties) if not tag["Key"].startswith("aws:")]
-        old = [tag for tag in tag_list(ctx, previous) if not tag["Key"].startswith("aws:")]
-        if tags and tags != old:
-            await ctx.call("s3", "PutBucketTagging", {"Bucket": name,
-                                                      "Tagging": {"TagSet": tags}})
-        elif not tags and old:
-            await ctx.call("s3", "DeleteBucketTagging", {"Bucket": name})
 
     async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
         name = properties.get("BucketName") or ctx.physical_name(63, lowercase=True)
@@ -130,6 +124,7 @@ class Bucket(ResourceType):
             params["ObjectLockEnabledForBucket"] = properties["ObjectLockEnabled"]
         await ctx.call("s3", "CreateBucket", params)
         await self._configure(ctx, name, properties, {})
+        await self.retag(ctx, name, {}, tag_map(ctx, properties), {})
         region = ctx.region
         return Created(name, {
             "Arn": f"arn:aws:s3:::{name}", "DomainName": f"{name}.s3.amazonaws.com",
@@ -146,6 +141,16 @@ class Bucket(ResourceType):
     async def delete(self, ctx: ResourceContext, physical_id: str,
                      properties: dict[str, Any], attributes: dict[str, Any]) -> None:
         await ignore_missing(lambda: ctx.call("s3", "DeleteBucket", {"Bucket": physical_id}))
+
+    async def retag(self, ctx: ResourceContext, physical_id: str, attributes: dict[str, Any],
+                    tags: dict[str, str], previous: dict[str, str]) -> None:
+        # The bucket's tag set is replaced whole; S3's API refuses the aws: prefix.
+        tag_set = [{"Key": key, "Value": value} for key, value in user_tags(tags).items()]
+        if tag_set:
+            await ctx.call("s3", "PutBucketTagging", {"Bucket": physical_id,
+                                                      "Tagging": {"TagSet": tag_set}})
+        elif user_tags(previous):
+            await ctx.call("s3", "DeleteBucketTagging", {"Bucket": physical_id})
 
 
 @register

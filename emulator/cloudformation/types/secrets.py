@@ -10,6 +10,7 @@ from emulator.cloudformation.resources import (
     Created,
     ResourceContext,
     ResourceType,
+    Tagging,
     ignore_missing,
     register,
     tag_list,
@@ -37,6 +38,8 @@ async def _generated(ctx: ResourceContext, spec: dict[str, Any]) -> str:
 @register
 class Secret(ResourceType):
     type_name = "AWS::SecretsManager::Secret"
+    tagging = Tagging("secretsmanager", "TagResource", "UntagResource", "SecretId",
+                      user_only=True)
     service = "secretsmanager"
     name_property = "Name"
     extra_attributes = ("Id",)
@@ -105,6 +108,7 @@ class RotationSchedule(ResourceType):
 @register
 class Key(ResourceType):
     type_name = "AWS::KMS::Key"
+    tagging = Tagging("kms", "TagResource", "UntagResource", "KeyId", style="kms")
     service = "kms"
 
     async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
@@ -178,6 +182,8 @@ class Alias(ResourceType):
 @register
 class Parameter(ResourceType):
     type_name = "AWS::SSM::Parameter"
+    tagging = Tagging("ssm", "AddTagsToResource", "RemoveTagsFromResource", "ResourceId",
+                      fixed=(("ResourceType", "Parameter"),))
     service = "ssm"
     delete_operation, identity = "DeleteParameter", {"Name": "@id"}
     name_property = "Name"

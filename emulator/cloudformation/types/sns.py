@@ -10,6 +10,7 @@ from emulator.cloudformation.resources import (
     Created,
     ResourceContext,
     ResourceType,
+    Tagging,
     ignore_missing,
     register,
     tag_list,
@@ -32,6 +33,7 @@ def _attributes(properties: dict[str, Any], names: tuple[str, ...]) -> dict[str,
 @register
 class Topic(ResourceType):
     type_name = "AWS::SNS::Topic"
+    tagging = Tagging("sns", "TagResource", "UntagResource", "ResourceArn")
     service = "sns"
     delete_operation, identity = "DeleteTopic", {"TopicArn": "@id"}
     name_property = "TopicName"

@@ -10,6 +10,7 @@ from emulator.cloudformation.resources import (
     Created,
     ResourceContext,
     ResourceType,
+    Tagging,
     ignore_missing,
     register,
     tag_map,
@@ -40,6 +41,7 @@ class Queue(ResourceType):
     type_name = "AWS::SQS::Queue"
     service = "sqs"
     delete_operation, identity = "DeleteQueue", {"QueueUrl": "@id"}
+    tagging = Tagging("sqs", "TagQueue", "UntagQueue", "QueueUrl", style="map")
     name_property = "QueueName"
     extra_attributes = ("QueueName",)
 
@@ -64,18 +66,8 @@ class Queue(ResourceType):
         if changed:
             await ctx.call("sqs", "SetQueueAttributes",
                            {"QueueUrl": physical_id, "Attributes": changed})
-        await _retag(ctx, physical_id, properties, previous)
         return attributes
 
-
-async def _retag(ctx: ResourceContext, url: str, properties: dict[str, Any],
-                 previous: dict[str, Any]) -> None:
-    new, old = tag_map(ctx, properties), tag_map(ctx, previous)
-    gone = [key for key in old if key not in new]
-    if gone:
-        await ctx.call("sqs", "UntagQueue", {"QueueUrl": url, "TagKeys": gone})
-    if new != old:
-        await ctx.call("sqs", "TagQueue", {"QueueUrl": url, "Tags": new})
 
 
 @register

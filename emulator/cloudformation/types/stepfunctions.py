@@ -10,6 +10,7 @@ from emulator.cloudformation.resources import (
     Created,
     ResourceContext,
     ResourceType,
+    Tagging,
     register,
     tag_list,
 )
@@ -40,6 +41,8 @@ def _lower_tags(ctx: ResourceContext, properties: dict[str, Any]) -> list[dict[s
 @register
 class StateMachine(ResourceType):
     type_name = "AWS::StepFunctions::StateMachine"
+    tagging = Tagging("stepfunctions", "TagResource", "UntagResource", "resourceArn",
+                      tags="tags", keys="tagKeys", style="lower")
     service = "stepfunctions"
     delete_operation, identity = "DeleteStateMachine", {"stateMachineArn": "@id"}
     name_property = "StateMachineName"

@@ -186,7 +186,7 @@ class CloudFormationBase(Provider, ABC):
             placeholders=self.settings.cloudformation_placeholders,
             new_id=lambda: str(uuid.uuid4()))
         deployment.extras["import_value"] = lambda name: self.export_value(ctx, name)
-        deployment.extras["stack_policy"] = runner.policy_check(stack)
+        deployment.extras["stack_policy"] = runner.policy_check(stack.stack_policy)
         deployment.extras["responses"] = S3Responses(self.ports, self.clock, ctx.region,
                                                      ctx.endpoint_url, self.waiting)
         deployment.extras["nested"] = self.children(ctx, stack)

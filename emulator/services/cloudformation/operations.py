@@ -116,10 +116,11 @@ class StacksApi(CloudFormationBase):
 
     def start_update(self, ctx: RequestContext, stack: StackRecord, body: str,
                      prepared: Prepared, *, disable_rollback: bool = False,
-                     tags: list[dict[str, str]] | None = None) -> None:
+                     tags: list[dict[str, str]] | None = None,
+                     policy_during_update: str | None = None) -> None:
         old = self.begin_update(ctx, stack, prepared)
         self.jobs.soon(lambda: self.run_update(ctx, stack, body, old, prepared,
-                                               disable_rollback, tags))
+                                               disable_rollback, tags, policy_during_update))
 
     def begin_update(self, ctx: RequestContext, stack: StackRecord,
                      prepared: Prepared) -> Prepared:
@@ -132,11 +133,15 @@ class StacksApi(CloudFormationBase):
 
     async def run_update(self, ctx: RequestContext, stack: StackRecord, body: str,
                          old: Prepared, new: Prepared, disable_rollback: bool,
-                         tags: list[dict[str, str]] | None) -> None:
+                         tags: list[dict[str, str]] | None,
+                         policy_during_update: str | None = None) -> None:
         previous_tags = list(stack.tags)
         if tags is not None:
             stack.tags = tags
         deployment = self.deployment(ctx, stack)
+        deployment.previous_tags = previous_tags
+        if policy_during_update is not None:  # overrides the stack policy for this update
+            deployment.extras["stack_policy"] = runner.policy_check(policy_during_update)
 
         async def finish() -> None:
             stack.template_body = body

@@ -170,9 +170,9 @@ def save_resources(stack: StackRecord, resources: Mapping[str, ResourceState]) -
     stack.resources = {name: dict(vars(state)) for name, state in resources.items()}
 
 
-def policy_check(stack: StackRecord) -> Any:
+def policy_check(policy: str | None) -> Any:
     def check(logical_id: str, type_name: str, action: str) -> str | None:
-        return stack_policy.denial(stack.stack_policy, logical_id, type_name, action)
+        return stack_policy.denial(policy, logical_id, type_name, action)
     return check
 
 
