@@ -20,6 +20,8 @@ from cloudformation_support import (
     wait_failed,
 )
 
+from emulator.config import Settings
+from emulator.server import BackgroundServer
 from emulator.testing import EmulatorHandle
 
 SECURE = """
@@ -225,6 +227,25 @@ def test_stack_policy_and_termination_protection(emulator: EmulatorHandle) -> No
         cfn.update_stack(StackName=name, TemplateBody=QUEUES,
                          Parameters=[{"ParameterKey": "Delay", "ParameterValue": "3"}])
     assert unchanged.value.response["Error"]["Message"] == "No updates are to be performed."
+    # A policy given for one update overrides the stack's for that update only.
+    allow_all = json.dumps({"Statement": [{"Effect": "Allow", "Action": "Update:*",
+                                           "Principal": "*", "Resource": "*"}]})
+    update(cfn, name, QUEUES, StackPolicyDuringUpdateBody=allow_all, Parameters=[
+        {"ParameterKey": "Delay", "ParameterValue": "3"},
+        {"ParameterKey": "Name", "ParameterValue": "second"}])
+    assert physical_ids(cfn, name)["Queue"] != url
+    url = physical_ids(cfn, name)["Queue"]
+    assert "Update:Replace" in cfn.get_stack_policy(StackName=name)["StackPolicyBody"]
+    # A stack policy can come from the emulator's S3 by URL too.
+    s3 = emulator.client("s3")
+    bucket = stack_name("policies")
+    s3.create_bucket(Bucket=bucket)
+    s3.put_object(Bucket=bucket, Key="allow.json", Body=allow_all.encode())
+    cfn.set_stack_policy(StackName=name,
+                         StackPolicyURL=f"{emulator.endpoint_url}/{bucket}/allow.json")
+    assert cfn.get_stack_policy(StackName=name)["StackPolicyBody"] == allow_all
+    s3.delete_object(Bucket=bucket, Key="allow.json")
+    s3.delete_bucket(Bucket=bucket)
     cfn.update_termination_protection(StackName=name, EnableTerminationProtection=False)
     delete(cfn, name)
     with pytest.raises(ClientError):
@@ -305,3 +326,28 @@ def test_unsupported_types_fail_the_stack_naming_the_type(emulator: EmulatorHand
     assert failed[0][2].startswith("Resource type AWS::EC2::VPC is not supported by this "
                                    "emulator")
     delete(cfn, name)
+
+
+def test_the_placeholder_setting_creates_unsupported_types_marked_as_not_emulated() -> None:
+    server = BackgroundServer(Settings(host="127.0.0.1", port=0, state_dir=None,
+                                       xray_daemon_port=-1,
+                                       cloudformation_placeholders=True)).start()
+    try:
+        handle = EmulatorHandle(server)
+        cfn, sqs = handle.client("cloudformation"), handle.client("sqs")
+        name = stack_name("placeholders")
+        create(cfn, name, (
+            "Resources:\n  Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.0/16}}\n"
+            "  Q:\n    Type: AWS::SQS::Queue\n"
+            "    Properties: {Tags: [{Key: vpc, Value: !GetAtt Vpc.VpcId}]}\n"
+            "Outputs:\n  Vpc: {Value: !Ref Vpc}\n  Queue: {Value: !Ref Q}\n"))
+        done = [(logical, reason) for logical, status, reason in events(cfn, name)
+                if status == "CREATE_COMPLETE"]
+        assert ("Vpc", "Not emulated: AWS::EC2::VPC created as a placeholder") in done
+        out = outputs(cfn, name)
+        assert out["Vpc"] == physical_ids(cfn, name)["Vpc"] != ""
+        assert sqs.list_queue_tags(QueueUrl=out["Queue"])["Tags"]["vpc"] == out["Vpc"]
+        delete(cfn, name)
+        assert not sqs.list_queues(QueueNamePrefix=name).get("QueueUrls")
+    finally:
+        server.stop()

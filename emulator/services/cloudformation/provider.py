@@ -56,7 +56,8 @@ class CloudFormationProvider(ChangeSetsApi, StacksApi):
         disable_rollback: bool | None = None, timeout_in_minutes: int | None = None,
         notification_arns: list[str] | None = None, capabilities: list[str] | None = None,
         role_arn: str | None = None, on_failure: str | None = None,
-        stack_policy_body: str | None = None, tags: list[dict[str, str]] | None = None,
+        stack_policy_body: str | None = None, stack_policy_url: str | None = None,
+        tags: list[dict[str, str]] | None = None,
         enable_termination_protection: bool | None = None, **_: Any,
     ) -> dict[str, Any]:
         _check_name(stack_name)
@@ -67,6 +68,7 @@ class CloudFormationProvider(ChangeSetsApi, StacksApi):
             raise ServiceError("AlreadyExistsException", f"Stack [{stack_name}] already exists",
                                status=400)
         body = await self.template_body(ctx, template_body, template_url)
+        policy = await self._policy(ctx, stack_policy_body, stack_policy_url)
         stack = existing or StackRecord(
             stack_id=runner.new_stack_id(ctx.account_id, ctx.region, stack_name),
             name=stack_name, created=self.clock.now())
@@ -81,7 +83,7 @@ class CloudFormationProvider(ChangeSetsApi, StacksApi):
         stack.disable_rollback = bool(disable_rollback) or on_failure == "DO_NOTHING"
         stack.timeout = timeout_in_minutes
         stack.role_arn = role_arn
-        stack.stack_policy = stack_policy_body
+        stack.stack_policy = policy
         stack.termination_protection = bool(enable_termination_protection)
         self.start_create(ctx, stack, prepared, on_failure=on_failure or (
             "DO_NOTHING" if stack.disable_rollback else "ROLLBACK"))
@@ -92,11 +94,16 @@ class CloudFormationProvider(ChangeSetsApi, StacksApi):
         template_url: str | None = None, use_previous_template: bool | None = None,
         parameters: list[dict[str, Any]] | None = None, capabilities: list[str] | None = None,
         tags: list[dict[str, str]] | None = None, disable_rollback: bool | None = None,
-        stack_policy_body: str | None = None, notification_arns: list[str] | None = None,
-        **_: Any,
+        stack_policy_body: str | None = None, stack_policy_url: str | None = None,
+        stack_policy_during_update_body: str | None = None,
+        stack_policy_during_update_url: str | None = None,
+        notification_arns: list[str] | None = None, **_: Any,
     ) -> dict[str, Any]:
         stack = self.stack(ctx, stack_name)
         self.check_updatable(stack)
+        policy = await self._policy(ctx, stack_policy_body, stack_policy_url)
+        during_update = await self._policy(ctx, stack_policy_during_update_body,
+                                           stack_policy_during_update_url)
         if use_previous_template:
             if template_body is not None or template_url is not None:
                 raise validation("You cannot specify both usePreviousTemplate and Template "
@@ -113,10 +120,13 @@ class CloudFormationProvider(ChangeSetsApi, StacksApi):
         if (processed == stack.template and same_parameters
                 and (tags is None or tags == stack.tags)):
             raise validation("No updates are to be performed.")
-        stack.assign(stack_policy=stack_policy_body, notification_arns=notification_arns)
+        if policy is not None:
+            stack.stack_policy = policy
+        if notification_arns is not None:
+            stack.notification_arns = notification_arns
         stack.capabilities = capabilities or []
         self.start_update(ctx, stack, body, prepared, disable_rollback=bool(disable_rollback),
-                          tags=tags)
+                          tags=tags, policy_during_update=during_update)
         return {"StackId": stack.stack_id}
 
     def delete_stack(self, ctx: RequestContext, stack_name: str,
@@ -292,18 +302,28 @@ class CloudFormationProvider(ChangeSetsApi, StacksApi):
 
     # -- policies, protection, exports
 
-    def set_stack_policy(self, ctx: RequestContext, stack_name: str,
-                         stack_policy_body: str | None = None,
-                         stack_policy_url: str | None = None) -> dict[str, Any]:
-        stack = self.stack(ctx, stack_name)
-        if stack_policy_body is None:
-            raise validation("Stack policy URLs are not supported by this emulator; pass "
-                             "StackPolicyBody")
+    async def _policy(self, ctx: RequestContext, body: str | None,
+                      url: str | None) -> str | None:
+        """A stack policy given by its body or by an S3 URL of the emulator, checked."""
+        if body is None and url is None:
+            return None
+        if body is not None and url is not None:
+            raise validation("You cannot specify both StackPolicyURL and StackPolicyBody")
+        text = body if body is not None else await self.template_body(ctx, None, url)
         try:
-            inbound.loads(stack_policy_body)
+            inbound.loads(text)
         except ValueError:
             raise validation("Policy document is not valid JSON") from None
-        stack.stack_policy = stack_policy_body
+        return text
+
+    async def set_stack_policy(self, ctx: RequestContext, stack_name: str,
+                               stack_policy_body: str | None = None,
+                               stack_policy_url: str | None = None) -> dict[str, Any]:
+        stack = self.stack(ctx, stack_name)
+        policy = await self._policy(ctx, stack_policy_body, stack_policy_url)
+        if policy is None:
+            raise validation("Either StackPolicyBody or StackPolicyURL must be specified.")
+        stack.stack_policy = policy
         self.save(ctx, None, stack)
         return {}
 
