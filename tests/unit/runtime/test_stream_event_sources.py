@@ -429,6 +429,8 @@ def test_a_tumbling_window_carries_state_and_ends_with_a_final_invocation() -> N
 def test_a_window_invocation_without_state_counts_as_failed() -> None:
     async def main() -> None:
         h = Harness(lambda event: {"no": "state"}, tumbling_window=60, max_retries=1)
+        h.clock.set(1_800_000_001)  # a second into a minute, held: no window ends meanwhile
+        h.clock.freeze()
         h.streams.add_shard("s0")
         h.streams.put("s0", "a", 1)
         h.start()
