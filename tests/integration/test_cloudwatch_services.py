@@ -128,6 +128,23 @@ def test_sqs_counts_and_sizes_each_minute_of_the_clock(emulator: EmulatorHandle)
     assert age is not None and age >= 60
 
 
+def test_sqs_sizes_go_on_after_the_clock_is_set_back(emulator: EmulatorHandle) -> None:
+    # A test that jumps an hour ahead and then resets the clock must not leave the per-minute
+    # publisher asleep until a minute an hour away.
+    emulator.clock.advance(3600)
+    time.sleep(0.3)  # the publisher wakes and sleeps until the next minute an hour ahead
+    emulator.clock.reset()
+    sqs = emulator.client("sqs")
+    name = _unique("rewound")
+    queue = sqs.create_queue(QueueName=name)["QueueUrl"]
+    sqs.send_message(QueueUrl=queue, MessageBody="one")
+    emulator.clock.advance(90)
+    visible = _eventually(lambda: _stat(emulator, "AWS/SQS",
+                                        "ApproximateNumberOfMessagesVisible",
+                                        _dims(QueueName=name), "Maximum"), timeout=5.0)
+    assert visible == 1.0
+
+
 def test_step_functions_executions_started_succeeded_failed_and_time(
         emulator: EmulatorHandle) -> None:
     sfn = emulator.client("stepfunctions")

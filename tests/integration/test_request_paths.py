@@ -61,6 +61,12 @@ class ModuleTrace:
             self.on = False
         return set(self.modules)
 
+    def every_time(self, action: Any, times: int = 3) -> set[str]:
+        """The modules each of ``times`` runs of ``action`` passed through: a background job
+        (a per-minute publisher, a log flush) that happens to run during one request on a busy
+        machine is not part of the request's path."""
+        return set.intersection(*(self.during(action) for _ in range(times)))
+
 
 @pytest.fixture(scope="module")
 def traced() -> Iterator[tuple[EmulatorHandle, ModuleTrace]]:
@@ -94,7 +100,7 @@ def test_a_rest_api_to_lambda_request_stays_short(
     for _ in range(3):
         assert api.get("dev", "/hello").text == "ok"
     _settled(emulator)
-    modules = trace.during(lambda: api.get("dev", "/hello"))
+    modules = trace.every_time(lambda: api.get("dev", "/hello"))
     print(f"REST API -> Lambda: {len(modules)} modules: {sorted(modules)}")
     assert "emulator.runtime.invoker" in modules  # the trace sees the path it measures
     assert len(modules) <= REST_TO_LAMBDA_MODULES
@@ -112,7 +118,7 @@ def test_an_at_connections_call_stays_short(
         for _ in range(3):
             connections(ConnectionId=connection_id)
         _settled(emulator)
-        modules = trace.during(lambda: connections(ConnectionId=connection_id))
+        modules = trace.every_time(lambda: connections(ConnectionId=connection_id))
     print(f"@connections: {len(modules)} modules: {sorted(modules)}")
     assert "emulator.gateway.websocket.engine" in modules
     assert len(modules) <= CONNECTIONS_MODULES

@@ -41,7 +41,7 @@ class DeliveryApi(CloudTrailBase):
         """Forever: at each five minutes of the clock, deliver what every trail logged."""
         while True:
             now = self.clock.now()
-            await self.clock.sleep_until((int(now) // INTERVAL + 1) * INTERVAL)
+            await self.clock.sleep_until((int(now) // INTERVAL + 1) * INTERVAL, rewound=True)
             await self.deliver_all()
 
     async def deliver_all(self) -> None:

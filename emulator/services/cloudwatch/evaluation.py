@@ -39,7 +39,7 @@ class EvaluationApi(CloudWatchBase):
         while True:
             self.evaluate_all()
             now = self.clock.now()
-            await self.clock.sleep_until((int(now) // TICK + 1) * TICK, wake)
+            await self.clock.sleep_until((int(now) // TICK + 1) * TICK, wake, rewound=True)
             wake.clear()
 
     def evaluate_all(self) -> None:

@@ -90,7 +90,7 @@ class Expiry:
                 log.exception("deleting expired items failed")
             due = self.next_due()
             deadline = due if due is not None else self.clock.now() + IDLE_WAIT
-            await self.clock.sleep_until(deadline, self._wake)
+            await self.clock.sleep_until(deadline, self._wake, rewound=True)
 
 
 __all__ = ["Expiry"]

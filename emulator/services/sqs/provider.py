@@ -88,7 +88,7 @@ class SqsProvider(MessagesApi):
         """Each minute of the clock, every queue's approximate sizes go to CloudWatch."""
         while True:
             now = self.clock.now()
-            await self.clock.sleep_until((int(now) // 60 + 1) * 60)
+            await self.clock.sleep_until((int(now) // 60 + 1) * 60, rewound=True)
             now = self.clock.now()
             for account, region in self.queues.scopes():
                 for queue in self.queues.listing(account, region):
