@@ -271,6 +271,7 @@ def test_invoke_async_is_accepted_and_runs(emulator: EmulatorHandle) -> None:
     assert json.loads(message["Body"])["requestPayload"] == {"old": 1}
 
 
+@pytest.mark.slow  # a thousand invocations take seconds
 def test_a_thousand_async_invokes_deliver_exactly_a_thousand_records(
     emulator: EmulatorHandle,
 ) -> None:

@@ -8,8 +8,12 @@ from typing import Any
 
 import boto3
 import httpx
+import pytest
 from emulator_process import EmulatorProcess
 from lambda_support import zip_of
+
+# Each test kills and restarts a real emulator process (seconds each): the slow profile.
+pytestmark = pytest.mark.slow
 
 HANDLER = {"app.py": """
     def handler(event, context):

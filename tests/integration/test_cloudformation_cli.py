@@ -10,8 +10,12 @@ import textwrap
 from pathlib import Path
 
 import httpx
+import pytest
 
 from emulator.testing import EmulatorHandle
+
+# Every command starts a real AWS CLI process (about a second each): the slow profile.
+pytestmark = pytest.mark.slow
 
 TEMPLATE = """
 Transform: AWS::Serverless-2016-10-31

@@ -6,7 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import boto3
+import pytest
 from emulator_process import EmulatorProcess
+
+# Each test kills and restarts a real emulator process (seconds each): the slow profile.
+pytestmark = pytest.mark.slow
 
 TEMPLATE = """
 Parameters:

@@ -9,7 +9,11 @@ from typing import Any
 import boto3
 import httpx
 import jwt
+import pytest
 from emulator_process import EmulatorProcess
+
+# Each test kills and restarts a real emulator process (seconds each): the slow profile.
+pytestmark = pytest.mark.slow
 
 PASSWORD = "Correct-Horse-9"
 

@@ -230,6 +230,7 @@ def test_changed_signal_handlers() -> None:
         server.stop()
 
 
+@pytest.mark.slow  # kills and restarts a real emulator process
 def test_a_killed_server_leaves_nothing_behind_once_another_starts() -> None:
     # Leftovers of issue 19: the temporary code folders of a server that died are removed on
     # the next start (docs/reliability.md).

@@ -7,7 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+import pytest
 from emulator_process import EmulatorProcess
+
+# Each test kills and restarts a real emulator process (seconds each): the slow profile.
+pytestmark = pytest.mark.slow
 
 
 def _ddb(url: str) -> Any:

@@ -14,6 +14,9 @@ from lambda_support import create_function
 
 from emulator.testing import EmulatorHandle
 
+# Every command starts a real AWS CLI process (about a second each): the slow profile.
+pytestmark = pytest.mark.slow
+
 V1_CLI = Path(sys.executable).with_name("aws")
 
 

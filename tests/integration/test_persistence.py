@@ -3,7 +3,11 @@
 from pathlib import Path
 
 import boto3
+import pytest
 from emulator_process import EmulatorProcess
+
+# Each test kills and restarts a real emulator process (seconds each): the slow profile.
+pytestmark = pytest.mark.slow
 
 
 def _sqs(url: str, region: str = "us-east-1", key: str = "test") -> object:

@@ -10,10 +10,12 @@ the paths from growing back.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from pathlib import Path
 from types import FrameType
 from typing import Any
 
@@ -68,29 +70,12 @@ class ModuleTrace:
         return set.intersection(*(self.during(action) for _ in range(times)))
 
 
-@pytest.fixture(scope="module")
-def traced() -> Iterator[tuple[EmulatorHandle, ModuleTrace]]:
-    trace = ModuleTrace()
-    threading.setprofile(trace)  # the server thread starts below, with the profiler set
-    try:
-        server = BackgroundServer(Settings(host="127.0.0.1", port=0, state_dir=None,
-                                           log_level="warning", request_log=False)).start()
-    finally:
-        threading.setprofile(None)  # type: ignore[arg-type]
-    try:
-        yield EmulatorHandle(server), trace
-    finally:
-        server.stop()
-
-
 def _settled(emulator: EmulatorHandle) -> None:
     emulator.wait_idle()
     time.sleep(0.05)  # log writes scheduled by the last request run before tracing starts
 
 
-def test_a_rest_api_to_lambda_request_stays_short(
-        traced: tuple[EmulatorHandle, ModuleTrace]) -> None:
-    emulator, trace = traced
+def _rest_to_lambda(emulator: EmulatorHandle, trace: ModuleTrace) -> set[str]:
     name = create_function(emulator.client("lambda"), PROXY)
     arn = f"arn:aws:lambda:{emulator.region}:000000000000:function:{name}"
     api = new_api(emulator)
@@ -100,15 +85,10 @@ def test_a_rest_api_to_lambda_request_stays_short(
     for _ in range(3):
         assert api.get("dev", "/hello").text == "ok"
     _settled(emulator)
-    modules = trace.every_time(lambda: api.get("dev", "/hello"))
-    print(f"REST API -> Lambda: {len(modules)} modules: {sorted(modules)}")
-    assert "emulator.runtime.invoker" in modules  # the trace sees the path it measures
-    assert len(modules) <= REST_TO_LAMBDA_MODULES
+    return trace.every_time(lambda: api.get("dev", "/hello"))
 
 
-def test_an_at_connections_call_stays_short(
-        traced: tuple[EmulatorHandle, ModuleTrace]) -> None:
-    emulator, trace = traced
+def _at_connections(emulator: EmulatorHandle, trace: ModuleTrace) -> set[str]:
     api = new_websocket_api(emulator)
     api.stage("dev")
     with api.connect("dev") as ws:
@@ -118,11 +98,52 @@ def test_an_at_connections_call_stays_short(
         for _ in range(3):
             connections(ConnectionId=connection_id)
         _settled(emulator)
-        modules = trace.every_time(lambda: connections(ConnectionId=connection_id))
-    print(f"@connections: {len(modules)} modules: {sorted(modules)}")
+        return trace.every_time(lambda: connections(ConnectionId=connection_id))
+
+
+def measure() -> dict[str, list[str]]:
+    """Both paths' modules, traced on a server started here with the profiler set."""
+    trace = ModuleTrace()
+    threading.setprofile(trace)  # the server thread starts below, with the profiler set
+    try:
+        server = BackgroundServer(Settings(host="127.0.0.1", port=0, state_dir=None,
+                                           log_level="warning", request_log=False)).start()
+    finally:
+        threading.setprofile(None)  # type: ignore[arg-type]
+    try:
+        emulator = EmulatorHandle(server)
+        return {"rest": sorted(_rest_to_lambda(emulator, trace)),
+                "connections": sorted(_at_connections(emulator, trace))}
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def paths() -> dict[str, list[str]]:
+    """Measured in a fresh interpreter: what earlier tests left in this process (caches,
+    threads, settings) must not change the count."""
+    here = Path(__file__).parent
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(here), os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run([sys.executable, str(Path(__file__))], env=env, cwd=here,
+                          capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def test_a_rest_api_to_lambda_request_stays_short(paths: dict[str, list[str]]) -> None:
+    modules = paths["rest"]
+    print(f"REST API -> Lambda: {len(modules)} modules: {modules}")
+    assert "emulator.runtime.invoker" in modules  # the trace sees the path it measures
+    assert len(modules) <= REST_TO_LAMBDA_MODULES, modules
+
+
+def test_an_at_connections_call_stays_short(paths: dict[str, list[str]]) -> None:
+    modules = paths["connections"]
+    print(f"@connections: {len(modules)} modules: {modules}")
     assert "emulator.gateway.websocket.engine" in modules
-    assert len(modules) <= CONNECTIONS_MODULES
+    assert len(modules) <= CONNECTIONS_MODULES, modules
 
 
 if __name__ == "__main__":
-    sys.exit(pytest.main([__file__, "-s", "-q"]))
+    print(json.dumps(measure()))

@@ -13,8 +13,10 @@ from test_lambda_cli import V1_CLI, cli_env, cli_v2
 
 from emulator.testing import EmulatorHandle
 
-# CLI v2 (a separate program, slower to start) runs in the slow profile.
-CLIS = [pytest.param(str(V1_CLI), id="v1"), pytest.param("v2", id="v2", marks=pytest.mark.slow)]
+# Every command starts a real AWS CLI process (about a second each): the slow profile.
+pytestmark = pytest.mark.slow
+
+CLIS = [pytest.param(str(V1_CLI), id="v1"), pytest.param("v2", id="v2")]
 
 
 def _cli(choice: str) -> str:

@@ -208,6 +208,7 @@ def _aws(emulator: EmulatorHandle, *args: str) -> dict[str, Any]:
     return result
 
 
+@pytest.mark.slow  # every command starts a real AWS CLI process
 def test_aws_cli(fresh_emulator: EmulatorHandle) -> None:
     url = _aws(fresh_emulator, "create-queue", "--queue-name", "cli-queue",
                "--attributes", "VisibilityTimeout=40")["QueueUrl"]

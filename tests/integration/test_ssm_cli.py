@@ -8,9 +8,13 @@ import subprocess
 import uuid
 from typing import Any
 
+import pytest
 from test_lambda_cli import V1_CLI, cli_env
 
 from emulator.testing import EmulatorHandle
+
+# Every command starts a real AWS CLI process (about a second each): the slow profile.
+pytestmark = pytest.mark.slow
 
 
 def _aws(emulator: EmulatorHandle, *args: str) -> Any:

@@ -10,9 +10,13 @@ import sys
 import time
 from typing import Any
 
+import pytest
 from sfn_helpers import ROLE, pass_chain
 
 from emulator.testing.handle import EmulatorHandle
+
+# Every command starts a real AWS CLI process (about a second each): the slow profile.
+pytestmark = pytest.mark.slow
 
 
 def _aws(emulator: EmulatorHandle, *args: str, ok: bool = True) -> Any:

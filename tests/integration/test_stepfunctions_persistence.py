@@ -10,8 +10,12 @@ from typing import Any
 
 import boto3
 import httpx
+import pytest
 from emulator_process import EmulatorProcess
 from sfn_helpers import ROLE
+
+# Each test kills and restarts a real emulator process (seconds each): the slow profile.
+pytestmark = pytest.mark.slow
 
 
 def _client(url: str) -> Any:

@@ -13,11 +13,16 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+import httpx
 from emulator_process import EmulatorProcess
 
 RELAY = """
 import base64, json, os
 import boto3
+import httpx
+
+# Each test kills and restarts a real emulator process (seconds each): the slow profile.
+pytestmark = pytest.mark.slow
 
 def handler(event, context):
     boto3.client("sqs").send_message(QueueUrl=os.environ["OUT_URL"], MessageBody=json.dumps(
@@ -68,6 +73,10 @@ def test_streams_records_and_checkpoints_survive_kill_9(tmp_path: Path) -> None:
         lam.create_event_source_mapping(FunctionName="relay", EventSourceArn=arn,
                                         StartingPosition="TRIM_HORIZON")
         assert _delivered(sqs, out, 3) == ["r0", "r1", "r2"]
+        # The function has answered once its message is sent; the checkpoint moves just after.
+        # Idle means no record waits after a checkpoint, so the kill cannot fall in between.
+        idle = httpx.post(f"{first.url}/_emulator/idle", json={"timeout": 30}, timeout=40)
+        assert idle.status_code == 200, idle.text
         first.kill()
 
     with EmulatorProcess("--state-dir", str(state)) as second:

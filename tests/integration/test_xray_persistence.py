@@ -9,8 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+import pytest
 from emulator_process import EmulatorProcess
 from xray_support import free_daemon_port, wait_for
+
+# Each test kills and restarts a real emulator process (seconds each): the slow profile.
+pytestmark = pytest.mark.slow
 
 
 def _xray(url: str) -> Any:
