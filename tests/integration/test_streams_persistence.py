@@ -14,15 +14,15 @@ from typing import Any
 
 import boto3
 import httpx
+import pytest
 from emulator_process import EmulatorProcess
+
+# Each test kills and restarts a real emulator process (seconds each): the slow profile.
+pytestmark = pytest.mark.slow
 
 RELAY = """
 import base64, json, os
 import boto3
-import httpx
-
-# Each test kills and restarts a real emulator process (seconds each): the slow profile.
-pytestmark = pytest.mark.slow
 
 def handler(event, context):
     boto3.client("sqs").send_message(QueueUrl=os.environ["OUT_URL"], MessageBody=json.dumps(
