@@ -82,7 +82,15 @@ def test_the_readme_has_the_blocks_these_tests_run() -> None:
     assert len(blocks("python")) >= 2
 
 
-@pytest.mark.parametrize("block", _shell_blocks(), ids=lambda b: b.strip().splitlines()[0][:40])
+def _shell_block_params() -> list[Any]:
+    """Each shell block; a stack deployment waits on the CLI's waiters (seconds of polling),
+    so it runs in the slow profile."""
+    return [pytest.param(b, id=b.strip().splitlines()[0][:40],
+                         marks=[pytest.mark.slow] if "cloudformation deploy" in b else [])
+            for b in _shell_blocks()]
+
+
+@pytest.mark.parametrize("block", _shell_block_params())
 def test_shell_block_runs(block: str, served: EmulatorProcess, tmp_path: Path) -> None:
     tools = tmp_path / "bin"
     tools.mkdir()
