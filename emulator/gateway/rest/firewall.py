@@ -1,0 +1,68 @@
+"""AWS WAF in front of a REST API stage: the first step of every request, before throttling,
+resource policies, authorizers and API keys, as on AWS. A stage no web ACL protects costs one
+lookup, and nothing at all while the wafv2 service has never been used.
+
+A block answers with the API's WAF_FILTERED gateway response (403 {"message":"Forbidden"}
+unless the API customises it) or with the rule's own custom response, which takes precedence;
+CAPTCHA and Challenge answer as AWS answers a client without a token (405 and 202, with
+``x-amzn-waf-action``).
+
+https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-control-access-aws-waf.html
+https://docs.aws.amazon.com/waf/latest/developerguide/waf-captcha-and-challenge-actions.html
+"""
+
+from __future__ import annotations
+
+from typing import cast
+
+from emulator.gateway.messages import GatewayResponse
+from emulator.gateway.rest.invocation import GatewayError, Invocation
+from emulator.gateway.rest.parts import GatewayParts
+from emulator.ports import WebAclInspector
+
+TOKEN_ACTIONS = {"CAPTCHA": (405, "captcha"), "CHALLENGE": (202, "challenge")}
+
+
+def stage_arn(inv: Invocation) -> str:
+    deployed = inv.deployed
+    return (f"arn:aws:apigateway:{deployed.region}::/restapis/{deployed.api_id}/stages/"
+            f"{deployed.stage['stageName']}")
+
+
+def screen(inv: Invocation, parts: GatewayParts) -> GatewayResponse | None:
+    """The answer AWS WAF gives instead of the API, or None to let the request through
+    (with the headers an Allow inserts); raises the WAF_FILTERED gateway response."""
+    inspector = parts.ports.loaded("web-acls")
+    if inspector is None:
+        return None
+    from emulator.waf.request import WebRequest
+
+    inspector = cast(WebAclInspector, inspector)
+    deployed, request = inv.deployed, inv.request
+    arn = stage_arn(inv)
+    if not inspector.protects(deployed.account, deployed.region, arn):
+        return None
+    verdict = inspector.inspect(deployed.account, deployed.region, arn, WebRequest(
+        method=request.method, path=f"/{deployed.stage['stageName']}{request.path}",
+        query=request.raw_query, headers=list(request.headers), body=request.body,
+        source_ip=request.source_ip))
+    if verdict is None:
+        return None
+    inv.web_acl_arn = verdict.web_acl_arn
+    inv.waf_response_code = f"WAF_{verdict.action}"
+    if verdict.action == "ALLOW":
+        request.headers.extend(verdict.request_headers)
+        return None
+    if verdict.action in TOKEN_ACTIONS:
+        status, action = TOKEN_ACTIONS[verdict.action]
+        return GatewayResponse(status, [("x-amzn-waf-action", action),
+                                        ("Content-Type", "text/html")], b"")
+    if verdict.status is not None:  # a custom response, which no gateway response changes
+        headers = [("Content-Type", verdict.content_type)] if verdict.content_type else []
+        return GatewayResponse(verdict.status, headers + verdict.response_headers,
+                               verdict.body or b"")
+    raise GatewayError("WAF_FILTERED", 403, "Forbidden", error_type="ForbiddenException",
+                       log=f"Request blocked by AWS WAF web ACL {verdict.web_acl_arn}")
+
+
+__all__ = ["screen", "stage_arn"]
