@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections import deque
 from typing import Any
 
+from botocore import xform_name
+
 from emulator import arns, ids
 from emulator.clock import Clock
 from emulator.config import Settings
@@ -37,6 +39,12 @@ LOCKED = ("AWS WAF couldn\u2019t save your changes because you tried to update o
 ASSOCIATED = ("AWS WAF couldn\u2019t perform the operation because your resource is being used by "
               "another resource or it\u2019s associated with another resource.")
 DEFAULT_LIMIT = 100
+
+
+def kept(params: dict[str, Any], members: tuple[str, ...]) -> dict[str, Any]:
+    """The ``members`` (as the model names them) of a request's snake_case parameters."""
+    return {member: params[xform_name(member)] for member in members
+            if params.get(xform_name(member)) is not None}
 
 
 def invalid_parameter(field: str, parameter: str, reason: str) -> ServiceError:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from emulator.context import RequestContext
-from emulator.services.wafv2.common import Wafv2Base, invalid_parameter
+from emulator.services.wafv2.common import Wafv2Base, invalid_parameter, kept
 from emulator.waf.validation import MINIMUM
 
 KEPT = ("Rules", "VisibilityConfig", "CustomResponseBodies")
@@ -15,7 +15,7 @@ KEPT = ("Rules", "VisibilityConfig", "CustomResponseBodies")
 class RuleGroupsApi(Wafv2Base):
     def _group_doc(self, ctx: RequestContext, name: str, capacity: int,
                    params: dict[str, Any]) -> dict[str, Any]:
-        doc = {key: params[key] for key in KEPT if params.get(key) is not None}
+        doc = kept(params, KEPT)
         doc.setdefault("Rules", [])
         used = self.checked_capacity(ctx, doc["Rules"], doc.get("CustomResponseBodies"),
                                      in_group=True)

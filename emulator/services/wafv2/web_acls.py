@@ -7,7 +7,7 @@ from typing import Any
 
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
-from emulator.services.wafv2.common import Wafv2Base, invalid_parameter
+from emulator.services.wafv2.common import Wafv2Base, invalid_parameter, kept
 from emulator.waf import validation
 
 # The members of CreateWebACL and UpdateWebACL kept as given.
@@ -20,7 +20,7 @@ WCU_LIMIT = 5000  # the most a web ACL may use (1,500 without extra charges)
 class WebAclsApi(Wafv2Base):
     def _web_acl_doc(self, ctx: RequestContext, name: str, params: dict[str, Any]
                      ) -> dict[str, Any]:
-        doc = {key: params[key] for key in KEPT if params.get(key) is not None}
+        doc = kept(params, KEPT)
         doc.setdefault("Rules", [])
         bodies = doc.get("CustomResponseBodies")
         try:
