@@ -47,9 +47,16 @@ def kept(params: dict[str, Any], members: tuple[str, ...]) -> dict[str, Any]:
             if params.get(xform_name(member)) is not None}
 
 
+# Fields whose "exactly one" refusal AWS words with the reason's code in the message (the
+# Reason member keeps the sentence), as recorded answers show.
+CODED_FIELDS = ("RULE_ACTION", "FIELD_TO_MATCH")
+
+
 def invalid_parameter(field: str, parameter: str, reason: str) -> ServiceError:
+    shown = ("EXACTLY_ONE_CONDITION_REQUIRED"
+             if reason == validation.EXACTLY_ONE and field in CODED_FIELDS else reason)
     return ServiceError("WAFInvalidParameterException",
-                        f"Error reason: {reason}, field: {field}, parameter: {parameter}",
+                        f"Error reason: {shown}, field: {field}, parameter: {parameter}",
                         fields={"Field": field, "Parameter": parameter, "Reason": reason})
 
 

@@ -13,15 +13,16 @@ from emulator.waf.validation import BAD_FORMAT
 
 
 def _addresses(version: str, addresses: list[str]) -> list[str]:
-    """Addresses in CIDR notation of the set's version, as AWS WAF accepts them."""
+    """Addresses in CIDR notation of the set's version, as AWS WAF accepts them: every
+    range but /0, with no bits set past the prefix."""
     for address in addresses:
         try:
             if "/" not in address:
                 raise ValueError(address)
-            network = ipaddress.ip_network(address, strict=False)
+            network = ipaddress.ip_network(address)  # host bits set: refused, as AWS does
         except ValueError:
             raise invalid_parameter("IP_ADDRESS", address, BAD_FORMAT) from None
-        if network.version != (4 if version == "IPV4" else 6):
+        if network.version != (4 if version == "IPV4" else 6) or network.prefixlen == 0:
             raise invalid_parameter("IP_ADDRESS", address, BAD_FORMAT)
     return list(addresses)
 
