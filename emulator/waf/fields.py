@@ -10,7 +10,7 @@ https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-fields-
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from emulator.waf.request import WebRequest
@@ -86,42 +86,73 @@ def _json_body(request: WebRequest, spec: dict[str, Any], limit: int) -> Found:
     return list(_json_leaves(document, "", str(spec.get("MatchScope") or "ALL"), included))
 
 
+Extractor = Callable[[WebRequest, int], Found]
+
+
+def _body(spec: dict[str, Any]) -> Extractor:
+    handling = spec.get("OversizeHandling")
+
+    def body(request: WebRequest, limit: int) -> Found:
+        oversize = _oversize(handling, request.body, limit)
+        if oversize is not None:
+            return oversize
+        return [request.body[:limit].decode("utf-8", "replace")]
+    return body
+
+
+def _single_argument(spec: dict[str, Any]) -> Extractor:
+    wanted = str(spec.get("Name", "")).lower()
+    return lambda request, _limit: [value for key, value in request.query_arguments
+                                    if key.lower() == wanted]
+
+
+def _single_header(spec: dict[str, Any]) -> Extractor:
+    name = str(spec.get("Name", ""))
+
+    def header(request: WebRequest, _limit: int) -> Found:
+        found = request.header(name)
+        return [] if found is None else [found]
+    return header
+
+
+def _other(spec: dict[str, Any]) -> Extractor:
+    # UriFragment never reaches a server; JA3/JA4 fingerprints need the TLS handshake.
+    fallback = spec.get("FallbackBehavior")
+    decided = fallback == "MATCH" if fallback else False
+    return lambda _request, _limit: decided
+
+
+_EXTRACTORS: dict[str, Callable[[dict[str, Any]], Extractor]] = {
+    "UriPath": lambda _spec: lambda request, _limit: [request.path],
+    "QueryString": lambda _spec: lambda request, _limit: [request.query],
+    "Method": lambda _spec: lambda request, _limit: [request.method.upper()],
+    "SingleHeader": _single_header,
+    "SingleQueryArgument": _single_argument,
+    "AllQueryArguments": lambda _spec: lambda request, _limit: [
+        value for _key, value in request.query_arguments],
+    "Body": _body,
+    "JsonBody": lambda spec: lambda request, limit: _json_body(request, spec, limit),
+    "Headers": lambda spec: lambda request, _limit: _pairs(request.headers, spec, "Headers",
+                                                           "ALL"),
+    "Cookies": lambda spec: lambda request, _limit: _pairs(request.cookies, spec, "Cookies",
+                                                           "ALL"),
+    "HeaderOrder": lambda _spec: lambda request, _limit: [
+        ":".join(name for name, _ in request.headers)],
+}
+
+
+def extractor(field: dict[str, Any]) -> Extractor:
+    """The values of ``field`` (a FieldToMatch shape) in a request, read by a function made
+    once: ``extractor(field)(request, body_limit)``."""
+    for kind, spec in field.items():
+        return _EXTRACTORS.get(kind, _other)(spec or {})
+    return lambda _request, _limit: False
+
+
 def values(field: dict[str, Any], request: WebRequest, body_limit: int = DEFAULT_BODY_LIMIT
            ) -> Found:
     """The values of ``field`` (a FieldToMatch shape) in ``request``."""
-    for kind, spec in field.items():
-        spec = spec or {}
-        if kind == "UriPath":
-            return [request.path]
-        if kind == "QueryString":
-            return [request.query]
-        if kind == "Method":
-            return [request.method.upper()]
-        if kind == "SingleHeader":
-            found = request.header(str(spec.get("Name", "")))
-            return [] if found is None else [found]
-        if kind == "SingleQueryArgument":
-            wanted = str(spec.get("Name", "")).lower()
-            return [value for key, value in request.query_arguments if key.lower() == wanted]
-        if kind == "AllQueryArguments":
-            return [value for _key, value in request.query_arguments]
-        if kind == "Body":
-            oversize = _oversize(spec.get("OversizeHandling"), request.body, body_limit)
-            if oversize is not None:
-                return oversize
-            return [request.body[:body_limit].decode("utf-8", "replace")]
-        if kind == "JsonBody":
-            return _json_body(request, spec, body_limit)
-        if kind == "Headers":
-            return _pairs(request.headers, spec, "Headers", "ALL")
-        if kind == "Cookies":
-            return _pairs(request.cookies, spec, "Cookies", "ALL")
-        if kind == "HeaderOrder":
-            return [":".join(name for name, _ in request.headers)]
-        # UriFragment never reaches a server; JA3/JA4 fingerprints need the TLS handshake.
-        fallback = spec.get("FallbackBehavior")
-        return fallback == "MATCH" if fallback else False
-    return False
+    return extractor(field)(request, body_limit)
 
 
-__all__ = ["BODY_LIMITS", "DEFAULT_BODY_LIMIT", "values"]
+__all__ = ["BODY_LIMITS", "DEFAULT_BODY_LIMIT", "Extractor", "extractor", "values"]

@@ -11,26 +11,38 @@ EVALUATION_WINDOWS = (60, 120, 300, 600)
 DEFAULT_WINDOW = 300
 
 
+class _Window:
+    """One key's one-second buckets, oldest first, and their running total."""
+
+    __slots__ = ("buckets", "total")
+
+    def __init__(self) -> None:
+        self.buckets: deque[list[float]] = deque()
+        self.total = 0.0
+
+
 class RateCounters:
     def __init__(self) -> None:
-        self._buckets: dict[Hashable, deque[list[float]]] = {}
+        self._windows: dict[Hashable, _Window] = {}
 
     def hit(self, key: Hashable, now: float, window: int) -> int:
         """Count one request for ``key`` at ``now``; how many fall within the window."""
-        buckets = self._buckets.get(key)
-        if buckets is None:
-            buckets = self._buckets[key] = deque()
+        found = self._windows.get(key)
+        if found is None:
+            found = self._windows[key] = _Window()
+        buckets = found.buckets
         second = float(int(now))
         while buckets and buckets[0][0] <= now - window:
-            buckets.popleft()
+            found.total -= buckets.popleft()[1]
         if buckets and buckets[-1][0] == second:
             buckets[-1][1] += 1
         else:
             buckets.append([second, 1.0])
-        return int(sum(count for _second, count in buckets))
+        found.total += 1
+        return int(found.total)
 
     def forget(self) -> None:
-        self._buckets.clear()
+        self._windows.clear()
 
 
 __all__ = ["DEFAULT_WINDOW", "EVALUATION_WINDOWS", "RateCounters"]

@@ -12,6 +12,7 @@ import ipaddress
 import re
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Protocol
 
 from emulator.waf import detect, fields
@@ -59,22 +60,16 @@ def forwarded_ip(request: WebRequest, config: dict[str, Any], position: str = "F
     items = [item.strip() for item in header.split(",")]
     if position != "ANY":
         items = [items[0] if position == "FIRST" else items[-1]]
-    found = []
-    for item in items:
-        try:
-            ipaddress.ip_address(item)
-        except ValueError:
-            continue
-        found.append(item)
+    found = [item for item in items if _address(item) is not None]
     return found or None
 
 
 def _inspecting(spec: dict[str, Any], test: Callable[[str], bool]) -> Matcher:
-    field_to_match = spec.get("FieldToMatch") or {}
+    extract = fields.extractor(spec.get("FieldToMatch") or {})
     transform = chain(spec.get("TextTransformations"))
 
     def match(scene: Scene) -> bool:
-        found = fields.values(field_to_match, scene.request, scene.body_limit)
+        found = extract(scene.request, scene.body_limit)
         if isinstance(found, bool):
             return found
         return any(test(transform(value)) for value in found)
@@ -119,6 +114,15 @@ def _addresses(scene: Scene, config: dict[str, Any] | None, position: str = "FIR
     return found
 
 
+@lru_cache(maxsize=4096)
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """An address parsed once: clients repeat, and parsing costs more than the lookup."""
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        return None
+
+
 def _ip_set(spec: dict[str, Any], refs: References) -> Matcher:
     networks = refs.ip_set(str(spec.get("ARN", "")))
     if networks is None:
@@ -131,11 +135,9 @@ def _ip_set(spec: dict[str, Any], refs: References) -> Matcher:
         if isinstance(found, bool):
             return found
         for address in found:
-            try:
-                ip = ipaddress.ip_address(address)
-            except ValueError:
-                continue
-            if any(ip.version == net.version and ip in net for net in networks):
+            ip = _address(address)
+            if ip is not None and any(ip.version == net.version and ip in net
+                                      for net in networks):
                 return True
         return False
     return match
