@@ -1,6 +1,7 @@
 """AWS WAF in front of a REST API stage: the first step of every request, before throttling,
 resource policies, authorizers and API keys, as on AWS. A stage no web ACL protects costs one
-lookup, and nothing at all while the wafv2 service has never been used.
+lookup, and nothing at all while the wafv2 service has never been used (the pipeline does not
+call this step then).
 
 A block answers with the API's WAF_FILTERED gateway response (403 {"message":"Forbidden"}
 unless the API customises it) or with the rule's own custom response, which takes precedence;
@@ -13,11 +14,8 @@ https://docs.aws.amazon.com/waf/latest/developerguide/waf-captcha-and-challenge-
 
 from __future__ import annotations
 
-from typing import cast
-
 from emulator.gateway.messages import GatewayResponse
 from emulator.gateway.rest.invocation import GatewayError, Invocation
-from emulator.gateway.rest.parts import GatewayParts
 from emulator.ports import WebAclInspector
 
 TOKEN_ACTIONS = {"CAPTCHA": (405, "captcha"), "CHALLENGE": (202, "challenge")}
@@ -29,15 +27,11 @@ def stage_arn(inv: Invocation) -> str:
             f"{deployed.stage['stageName']}")
 
 
-def screen(inv: Invocation, parts: GatewayParts) -> GatewayResponse | None:
+def screen(inv: Invocation, inspector: WebAclInspector) -> GatewayResponse | None:
     """The answer AWS WAF gives instead of the API, or None to let the request through
     (with the headers an Allow inserts); raises the WAF_FILTERED gateway response."""
-    inspector = parts.ports.loaded("web-acls")
-    if inspector is None:
-        return None
     from emulator.waf.request import WebRequest
 
-    inspector = cast(WebAclInspector, inspector)
     deployed, request = inv.deployed, inv.request
     arn = stage_arn(inv)
     if not inspector.protects(deployed.account, deployed.region, arn):

@@ -17,7 +17,7 @@ import json
 import logging
 import re
 import time
-from typing import Any
+from typing import Any, cast
 
 from emulator.gateway import mapping
 from emulator.gateway.messages import GatewayResponse
@@ -40,6 +40,7 @@ from emulator.gateway.rest.invocation import (
 from emulator.gateway.rest.parameters import resolve
 from emulator.gateway.rest.parts import GatewayParts
 from emulator.gateway.timeouts import finished_in_time
+from emulator.ports import WebAclInspector
 
 log = logging.getLogger("emulator.gateway")
 DEFAULT_SETTINGS: dict[str, Any] = {
@@ -515,7 +516,10 @@ async def _journey(inv: Invocation, parts: GatewayParts) -> None:
 
 async def run(inv: Invocation, parts: GatewayParts) -> GatewayResponse:
     try:
-        screened = None if inv.test_invoke else firewall.screen(inv, parts)
+        # AWS WAF first; while the wafv2 service is unused, not even its step runs.
+        inspector = None if inv.test_invoke else parts.ports.loaded("web-acls")
+        screened = None if inspector is None else firewall.screen(
+            inv, cast(WebAclInspector, inspector))
         if screened is not None:
             screened.set_header("x-amzn-RequestId", inv.request_id)
             inv.context = inv.context or build_context(inv)
