@@ -236,31 +236,58 @@ def test_captcha_and_challenge_answer_a_client_without_a_token(
 
 
 def test_rules_publish_aws_waf_metrics(emulator: EmulatorHandle) -> None:
-    api, arn = _protected(emulator, [_rule("writes", 0, {"ByteMatchStatement": {
-        "SearchString": b"POST", "FieldToMatch": {"Method": {}},
-        "PositionalConstraint": "EXACTLY",
-        "TextTransformations": [{"Priority": 0, "Type": "NONE"}]}})])
-    assert api.get("dev", "/items").status_code == 200
+    """https://docs.aws.amazon.com/waf/latest/developerguide/waf-metrics.html"""
+    method = {"FieldToMatch": {"Method": {}}, "PositionalConstraint": "EXACTLY",
+              "TextTransformations": [{"Priority": 0, "Type": "NONE"}]}
+    group_name = _unique("group")
+    group = emulator.client("wafv2").create_rule_group(
+        Name=group_name, Scope="REGIONAL", Capacity=10, VisibilityConfig=_visibility("grp"),
+        Rules=[_rule("deletes", 0, {"ByteMatchStatement": {"SearchString": b"DELETE",
+                                                            **method}}),
+               _rule("puts", 1, {"ByteMatchStatement": {"SearchString": b"PUT", **method}},
+                     "Count")])["Summary"]["ARN"]
+    api, _arn = _protected(emulator, [
+        _rule("writes", 0, {"ByteMatchStatement": {"SearchString": b"POST", **method}}),
+        {"Name": "group", "Priority": 1, "OverrideAction": {"None": {}},
+         "Statement": {"RuleGroupReferenceStatement": {"ARN": group}},
+         "VisibilityConfig": _visibility("group")},
+        # An AWS managed rule group is accepted and never evaluated.
+        {"Name": "managed", "Priority": 2, "OverrideAction": {"None": {}},
+         "Statement": {"ManagedRuleGroupStatement": {
+             "VendorName": "AWS", "Name": "AWSManagedRulesCommonRuleSet"}},
+         "VisibilityConfig": _visibility("managed")}])
+    for method_name in ("DELETE", "PUT"):
+        api.mock("/items", method_name)
+    api.deploy("dev")
+    assert api.get("dev", "/items", params={"q": "<script>"}).status_code == 200
     _forbidden(api.request("POST", "dev", "/items", content=b"{}"))
+    _forbidden(api.request("DELETE", "dev", "/items"))
+    assert api.request("PUT", "dev", "/items").status_code == 200
     now = datetime.fromtimestamp(emulator.clock.now(), tz=UTC)
     cloudwatch = emulator.client("cloudwatch")
 
-    def total(metric: str, rule: str) -> float:
+    def total(metric: str, **dimensions: str) -> float:
         points = cloudwatch.get_metric_statistics(
             Namespace="AWS/WAFV2", MetricName=metric,
-            Dimensions=[{"Name": "WebACL", "Value": "acl"}, {"Name": "Rule", "Value": rule},
-                        {"Name": "Region", "Value": emulator.region}],
+            Dimensions=[{"Name": name, "Value": value} for name, value in
+                        {**dimensions, "Region": emulator.region}.items()],
             StartTime=now - timedelta(minutes=5), EndTime=now + timedelta(minutes=1),
             Period=360, Statistics=["Sum"])["Datapoints"]
         return sum(point["Sum"] for point in points)
 
-    assert total("BlockedRequests", "writes") >= 1.0
-    assert total("AllowedRequests", "ALL") >= 1.0
-    assert total("BlockedRequests", "ALL") >= 1.0
-    assert arn
+    assert total("BlockedRequests", WebACL="acl", Rule="writes") == 1.0
+    assert total("AllowedRequests", WebACL="acl", Rule="ALL") == 2.0
+    assert total("BlockedRequests", WebACL="acl", Rule="ALL") == 2.0
+    assert total("BlockedRequests", WebACL="acl", Rule="deletes", RuleGroup="grp") == 1.0
+    # A rule group's counting rule has no WebACL dimension.
+    assert total("CountedRequests", Rule="puts", RuleGroup="grp") == 1.0
+    assert total("CountedRequests", WebACL="acl", Rule="puts", RuleGroup="grp") == 0.0
+    assert group_name
 
 
 def test_a_web_acl_protects_only_rest_api_stages_that_exist(emulator: EmulatorHandle) -> None:
+    """AWS WAF protects REST APIs, not HTTP APIs:
+    https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-vs-rest.html"""
     waf = emulator.client("wafv2")
     created = waf.create_web_acl(Name=_unique("acl"), Scope="REGIONAL",
                                  DefaultAction={"Allow": {}}, Rules=[],

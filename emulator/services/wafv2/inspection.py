@@ -92,16 +92,17 @@ class InspectionApi(Wafv2Base):
             if event.sampled:
                 self._sample(web_acl.arn, event, verdict, request, now)
             if event.metrics:
-                self._count(account, region, web_acl.metric_name, event.metric_name,
+                self._count(account, region, _dimensions(web_acl.metric_name, event, region),
                             event.action)
         if web_acl.metrics:
-            self._count(account, region, web_acl.metric_name, "ALL", verdict.action)
+            self._count(account, region, (("WebACL", web_acl.metric_name), ("Rule", "ALL"),
+                                          ("Region", region)), verdict.action)
         return verdict
 
-    def _count(self, account: str, region: str, web_acl: str, rule: str, action: str) -> None:
+    def _count(self, account: str, region: str, dimensions: tuple[tuple[str, str], ...],
+               action: str) -> None:
         self.published.put(account, region, "AWS/WAFV2", METRIC_OF_ACTION[action], 1.0,
-                           dimensions=(("WebACL", web_acl), ("Rule", rule),
-                                       ("Region", region)), unit="None")
+                           dimensions=dimensions, unit="None")
 
     def _sample(self, arn: str, event: engine.Event, verdict: Verdict, request: WebRequest,
                 now: float) -> None:
@@ -133,6 +134,17 @@ class InspectionApi(Wafv2Base):
                  if start <= sample["Timestamp"] <= end]
         return {"SampledRequests": found[-max_items:], "PopulationSize": len(found),
                 "TimeWindow": time_window}
+
+
+def _dimensions(web_acl: str, event: engine.Event, region: str) -> tuple[tuple[str, str], ...]:
+    """A rule's metric dimensions: WebACL, Rule and Region; a rule in a rule group adds
+    RuleGroup, and its counts carry no WebACL (AWS WAF's metrics page says so)."""
+    if event.group is None:
+        return (("WebACL", web_acl), ("Rule", event.metric_name), ("Region", region))
+    if event.action == "COUNT":
+        return (("Rule", event.metric_name), ("RuleGroup", event.group), ("Region", region))
+    return (("WebACL", web_acl), ("Rule", event.metric_name), ("RuleGroup", event.group),
+            ("Region", region))
 
 
 def _epoch(value: Any) -> float:
