@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from emulator.context import RequestContext
+from emulator.services.tagging import tagged, untagged
 from emulator.services.wafv2.common import Wafv2Base, nonexistent
 from emulator.services.wafv2.models import EntityRecord
 
@@ -20,16 +21,14 @@ class TagsApi(Wafv2Base):
     def tag_resource(self, ctx: RequestContext, *, resource_arn: str,
                      tags: list[dict[str, str]], **_: Any) -> dict[str, Any]:
         record = self._tagged(ctx, resource_arn)
-        known = {tag["Key"]: tag for tag in record.tags}
-        known.update({tag["Key"]: tag for tag in tags})
-        record.tags = list(known.values())
+        record.tags = tagged(record.tags, list(tags))
         self.entities(ctx).put(record.arn, record)
         return {}
 
     def untag_resource(self, ctx: RequestContext, *, resource_arn: str, tag_keys: list[str],
                        **_: Any) -> dict[str, Any]:
         record = self._tagged(ctx, resource_arn)
-        record.tags = [tag for tag in record.tags if tag["Key"] not in tag_keys]
+        record.tags = untagged(record.tags, tag_keys)
         self.entities(ctx).put(record.arn, record)
         return {}
 
