@@ -16,6 +16,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import httpx
 import pytest
 from apigateway_support import Api, new_api
 from botocore.exceptions import ClientError
@@ -48,9 +49,10 @@ def _protected(emulator: EmulatorHandle, rules: list[dict[str, Any]],
     api.mock("/items", "POST")
     api.deploy("dev")
     waf = emulator.client("wafv2")
-    created = waf.create_web_acl(Name=_unique("acl"), Scope="REGIONAL",
+    name = _unique("acl")  # also its metric name, so tests' metrics stay apart
+    created = waf.create_web_acl(Name=name, Scope="REGIONAL",
                                  DefaultAction={default: {}}, Rules=rules,
-                                 VisibilityConfig=_visibility("acl"), **acl)
+                                 VisibilityConfig=_visibility(name), **acl)
     arn = created["Summary"]["ARN"]
     waf.associate_web_acl(WebACLArn=arn, ResourceArn=_stage_arn(emulator, api))
     return api, arn
@@ -241,12 +243,12 @@ def test_rules_publish_aws_waf_metrics(emulator: EmulatorHandle) -> None:
               "TextTransformations": [{"Priority": 0, "Type": "NONE"}]}
     group_name = _unique("group")
     group = emulator.client("wafv2").create_rule_group(
-        Name=group_name, Scope="REGIONAL", Capacity=10, VisibilityConfig=_visibility("grp"),
+        Name=group_name, Scope="REGIONAL", Capacity=10, VisibilityConfig=_visibility(group_name),
         Rules=[_rule("deletes", 0, {"ByteMatchStatement": {"SearchString": b"DELETE",
                                                             **method}}),
                _rule("puts", 1, {"ByteMatchStatement": {"SearchString": b"PUT", **method}},
                      "Count")])["Summary"]["ARN"]
-    api, _arn = _protected(emulator, [
+    api, arn = _protected(emulator, [
         _rule("writes", 0, {"ByteMatchStatement": {"SearchString": b"POST", **method}}),
         {"Name": "group", "Priority": 1, "OverrideAction": {"None": {}},
          "Statement": {"RuleGroupReferenceStatement": {"ARN": group}},
@@ -275,14 +277,14 @@ def test_rules_publish_aws_waf_metrics(emulator: EmulatorHandle) -> None:
             Period=360, Statistics=["Sum"])["Datapoints"]
         return sum(point["Sum"] for point in points)
 
-    assert total("BlockedRequests", WebACL="acl", Rule="writes") == 1.0
-    assert total("AllowedRequests", WebACL="acl", Rule="ALL") == 2.0
-    assert total("BlockedRequests", WebACL="acl", Rule="ALL") == 2.0
-    assert total("BlockedRequests", WebACL="acl", Rule="deletes", RuleGroup="grp") == 1.0
+    acl = arn.split("/")[-2]
+    assert total("BlockedRequests", WebACL=acl, Rule="writes") == 1.0
+    assert total("AllowedRequests", WebACL=acl, Rule="ALL") == 2.0
+    assert total("BlockedRequests", WebACL=acl, Rule="ALL") == 2.0
+    assert total("BlockedRequests", WebACL=acl, Rule="deletes", RuleGroup=group_name) == 1.0
     # A rule group's counting rule has no WebACL dimension.
-    assert total("CountedRequests", Rule="puts", RuleGroup="grp") == 1.0
-    assert total("CountedRequests", WebACL="acl", Rule="puts", RuleGroup="grp") == 0.0
-    assert group_name
+    assert total("CountedRequests", Rule="puts", RuleGroup=group_name) == 1.0
+    assert total("CountedRequests", WebACL=acl, Rule="puts", RuleGroup=group_name) == 0.0
 
 
 def test_a_web_acl_protects_only_rest_api_stages_that_exist(emulator: EmulatorHandle) -> None:
@@ -301,3 +303,93 @@ def test_a_web_acl_protects_only_rest_api_stages_that_exist(emulator: EmulatorHa
     with pytest.raises(ClientError) as raised:
         waf.associate_web_acl(WebACLArn=arn, ResourceArn=http_stage)
     assert raised.value.response["Error"]["Code"] == "WAFInvalidParameterException"
+
+
+WAF_STACK = """
+Resources:
+  Api:
+    Type: AWS::ApiGateway::RestApi
+    Properties: {Name: waf-stack-api}
+  Method:
+    Type: AWS::ApiGateway::Method
+    Properties:
+      RestApiId: !Ref Api
+      ResourceId: !GetAtt Api.RootResourceId
+      HttpMethod: GET
+      AuthorizationType: NONE
+      Integration:
+        Type: MOCK
+        RequestTemplates: {application/json: '{"statusCode": 200}'}
+        IntegrationResponses: [{StatusCode: "200"}]
+      MethodResponses: [{StatusCode: "200"}]
+  Deployment:
+    Type: AWS::ApiGateway::Deployment
+    DependsOn: Method
+    Properties: {RestApiId: !Ref Api, StageName: live}
+  Blocked:
+    Type: AWS::WAFv2::IPSet
+    Properties:
+      Scope: REGIONAL
+      IPAddressVersion: IPV4
+      Addresses: [BLOCKED]
+  Acl:
+    Type: AWS::WAFv2::WebACL
+    Properties:
+      Scope: REGIONAL
+      DefaultAction: {Allow: {}}
+      VisibilityConfig: {SampledRequestsEnabled: true, CloudWatchMetricsEnabled: true,
+                         MetricName: acl}
+      Rules:
+        - Name: blocked-ips
+          Priority: 0
+          Action: {Block: {}}
+          Statement: {IPSetReferenceStatement: {Arn: !GetAtt Blocked.Arn}}
+          VisibilityConfig: {SampledRequestsEnabled: true, CloudWatchMetricsEnabled: true,
+                             MetricName: blocked-ips}
+        - Name: no-admin
+          Priority: 1
+          Action: {Block: {}}
+          Statement:
+            ByteMatchStatement:
+              SearchStringBase64: YWRtaW4=
+              FieldToMatch: {QueryString: {}}
+              PositionalConstraint: CONTAINS
+              TextTransformations: [{Priority: 0, Type: NONE}]
+          VisibilityConfig: {SampledRequestsEnabled: true, CloudWatchMetricsEnabled: true,
+                             MetricName: no-admin}
+  Association:
+    Type: AWS::WAFv2::WebACLAssociation
+    DependsOn: Deployment
+    Properties:
+      WebACLArn: !GetAtt Acl.Arn
+      ResourceArn: !Sub "arn:aws:apigateway:${AWS::Region}::/restapis/${Api}/stages/live"
+Outputs:
+  Api: {Value: !Ref Api}
+  AclRef: {Value: !Ref Acl}
+  Capacity: {Value: !GetAtt Acl.Capacity}
+"""
+
+
+def test_a_cloudformation_stack_protects_its_stage_and_updates_its_web_acl(
+        emulator: EmulatorHandle) -> None:
+    """https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafv2-webacl.html"""
+    from cloudformation_support import create, delete, outputs, stack_name, update
+
+    cfn = emulator.client("cloudformation")
+    name = stack_name("waf")
+    create(cfn, name, WAF_STACK.replace("BLOCKED", "198.51.100.0/24"))
+    found = outputs(cfn, name)
+    acl_name, acl_id, scope = found["AclRef"].split("|")
+    assert scope == "REGIONAL"
+    assert found["Capacity"] == "11"  # an IP set (1) and a CONTAINS byte match (10)
+    url = f"{emulator.endpoint_url}/_aws/execute-api/{found['Api']}/live/"
+    assert httpx.get(url).status_code == 200
+    _forbidden(httpx.get(url, params={"page": "admin"}))
+    update(cfn, name, WAF_STACK.replace("BLOCKED", "127.0.0.1/32"))
+    _forbidden(httpx.get(url))  # the IP set changed in place; the web ACL sees it
+    waf = emulator.client("wafv2")
+    assert waf.get_web_acl(Name=acl_name, Scope="REGIONAL", Id=acl_id)["WebACL"]["Rules"]
+    delete(cfn, name)
+    assert httpx.get(url).status_code == 403  # the API is gone with the stack
+    with pytest.raises(ClientError):
+        waf.get_web_acl(Name=acl_name, Scope="REGIONAL", Id=acl_id)
