@@ -83,8 +83,8 @@ class _Entity(ResourceType):
                      properties: dict[str, Any], previous: dict[str, Any],
                      attributes: dict[str, Any]) -> dict[str, Any]:
         token = (await self._read(ctx, physical_id))["LockToken"]
-        params = fit("wafv2", f"Update{self.kind}", _search_strings(properties),
-                     LockToken=token, **self._parts(physical_id))
+        params = {**fit("wafv2", f"Update{self.kind}", _search_strings(properties)),
+                  **self._parts(physical_id), "LockToken": token}
         await ctx.call("wafv2", f"Update{self.kind}", params)
         return await self._attributes(ctx, physical_id)
 
