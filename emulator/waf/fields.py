@@ -76,14 +76,14 @@ def _json_body(request: WebRequest, spec: dict[str, Any], limit: int) -> Found:
         return oversize
     try:
         document = json.loads(request.body[:limit] or b"null")
-    except ValueError:
+        pattern = spec.get("MatchPattern") or {}
+        included = None if "All" in pattern else list(pattern.get("IncludedPaths") or ())
+        return list(_json_leaves(document, "", str(spec.get("MatchScope") or "ALL"), included))
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than can be walked
         fallback = spec.get("InvalidFallbackBehavior")
         if fallback in ("MATCH", "NO_MATCH"):
             return bool(fallback == "MATCH")
         return [request.body[:limit].decode("utf-8", "replace")]  # EVALUATE_AS_STRING
-    pattern = spec.get("MatchPattern") or {}
-    included = None if "All" in pattern else list(pattern.get("IncludedPaths") or ())
-    return list(_json_leaves(document, "", str(spec.get("MatchScope") or "ALL"), included))
 
 
 Extractor = Callable[[WebRequest, int], Found]

@@ -111,6 +111,8 @@ def statement_cost(statement: dict[str, Any] | None, exists: Exists,
         aggregate = spec.get("AggregateKeyType")
         if (aggregate == "CUSTOM_KEYS") != bool(spec.get("CustomKeys")):
             raise InvalidParameter("CUSTOM_KEYS", "CustomKeys", EXACTLY_ONE)
+        for key in spec.get("CustomKeys") or ():
+            _one(key, "CUSTOM_KEYS", "CustomKeys")
         if aggregate == "FORWARDED_IP" and not spec.get("ForwardedIPConfig"):
             raise InvalidParameter("FORWARDED_IP_CONFIG", "ForwardedIPConfig", EXACTLY_ONE)
         scope_down = spec.get("ScopeDownStatement")

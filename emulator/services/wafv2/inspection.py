@@ -5,6 +5,7 @@ counted in CloudWatch (AWS/WAFV2) where it asks. GetSampledRequests reads the sa
 from __future__ import annotations
 
 import ipaddress
+import logging
 from collections import deque
 from collections.abc import Callable
 from datetime import datetime
@@ -17,6 +18,7 @@ from emulator.waf import engine
 from emulator.waf.request import Verdict, WebRequest
 from emulator.waf.statements import Network, Unresolved
 
+log = logging.getLogger("emulator.wafv2")
 SAMPLES_KEPT = 500  # per web ACL and rule metric name: AWS returns at most 500
 SAMPLE_HOURS = 3  # AWS keeps samples of the last three hours
 METRIC_OF_ACTION = {"ALLOW": "AllowedRequests", "BLOCK": "BlockedRequests",
@@ -74,6 +76,9 @@ class InspectionApi(Wafv2Base):
             compiled = engine.compile_web_acl(doc, refs, self.rates, refs.rule_group)
         except Unresolved:
             return None  # a set it referred to is gone: nothing to enforce
+        except Exception:  # a rule the checks let through and the engine cannot run
+            log.exception("web ACL %s cannot be evaluated; requests pass", arn)
+            return None
         self.compiled[key] = (self.generation, compiled)
         return compiled
 
@@ -87,7 +92,11 @@ class InspectionApi(Wafv2Base):
         if web_acl is None:
             return None
         now = self.clock.now()
-        verdict, events = engine.evaluate(web_acl, request, now)
+        try:
+            verdict, events = engine.evaluate(web_acl, request, now)
+        except Exception:  # never a 500 for the API behind it: the request passes, logged
+            log.exception("web ACL %s failed on a request; it passes", web_acl.arn)
+            return None
         for event in events:
             if event.sampled:
                 self._sample(web_acl.arn, event, verdict, request, now)

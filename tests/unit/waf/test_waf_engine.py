@@ -275,3 +275,26 @@ def test_custom_responses_and_the_default_action() -> None:
     default = _verdict([], _request(), default="Block")
     assert (default.action, default.terminating_rule, default.status) == \
         ("BLOCK", "Default_Action", None)
+
+
+def test_a_body_nested_past_what_can_be_walked_takes_the_invalid_json_fallback() -> None:
+    deep = b"[" * 30000 + b"]" * 30000  # valid JSON, within the 64 KB limit
+    for fallback, action in (("MATCH", "BLOCK"), ("NO_MATCH", "ALLOW")):
+        rule = _rule("json", {"SizeConstraintStatement": {
+            "FieldToMatch": {"JsonBody": {"MatchPattern": {"All": {}}, "MatchScope": "ALL",
+                                          "InvalidFallbackBehavior": fallback,
+                                          "OversizeHandling": "CONTINUE"}},
+            "ComparisonOperator": "GE", "Size": 0, "TextTransformations": NONE}})
+        verdict = _verdict([rule], _request(body=deep), **{"AssociationConfig": {
+            "RequestBody": {"API_GATEWAY": {"DefaultSizeInspectionLimit": "KB_64"}}}})
+        assert verdict.action == action, fallback
+
+
+def test_each_custom_key_names_exactly_one_part() -> None:
+    from emulator.waf import validation
+
+    statement = {"RateBasedStatement": {"Limit": 100, "AggregateKeyType": "CUSTOM_KEYS",
+                                        "CustomKeys": [{}]}}
+    with pytest.raises(validation.InvalidParameter) as raised:
+        validation.statement_cost(statement, lambda kind, arn: True, lambda arn: 0)
+    assert (raised.value.field, raised.value.reason) == ("CUSTOM_KEYS", validation.EXACTLY_ONE)
