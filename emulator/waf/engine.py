@@ -97,7 +97,7 @@ def compile_rules(rules: list[dict[str, Any]], namespace: str, refs: References,
         statement = doc.get("Statement") or {}
         reference = statement.get("RuleGroupReferenceStatement")
         if reference is not None:
-            rule.group = _compile_group(reference, refs, rates, group_of)
+            rule.group = _compile_group(reference, refs, rates, (scope, rule.name), group_of)
             rule.group_as_count = "Count" in (doc.get("OverrideAction") or {})
         else:
             rule.matcher = compile_statement(statement, refs, rates, (scope, rule.name))
@@ -110,7 +110,10 @@ def compile_rules(rules: list[dict[str, Any]], namespace: str, refs: References,
 
 
 def _compile_group(reference: dict[str, Any], refs: References, rates: RateCounters,
-                   group_of: Callable[[str], dict[str, Any] | None]) -> Group | None:
+                   scope: Hashable, group_of: Callable[[str], dict[str, Any] | None]
+                   ) -> Group | None:
+    """A referenced rule group; ``scope`` (the web ACL and the referencing rule) keeps its
+    rate-based rules' counts apart from other references to the same group, as AWS does."""
     arn = str(reference.get("ARN", ""))
     doc = group_of(arn)
     if doc is None:
@@ -121,7 +124,7 @@ def _compile_group(reference: dict[str, Any], refs: References, rates: RateCount
     namespace = str(doc.get("LabelNamespace") or "")
     metric_name, _metrics, _sampled = _visibility(doc)
     return Group(str(doc.get("Name", "")), metric_name,
-                 compile_rules(doc.get("Rules") or [], namespace, refs, rates, arn, group_of,
+                 compile_rules(doc.get("Rules") or [], namespace, refs, rates, scope, group_of,
                                overrides), dict(doc.get("CustomResponseBodies") or {}))
 
 

@@ -23,10 +23,11 @@ class _Window:
 
 class RateCounters:
     def __init__(self) -> None:
-        self._windows: dict[Hashable, _Window] = {}
+        self._windows: dict[tuple[Hashable, Hashable], _Window] = {}
 
-    def hit(self, key: Hashable, now: float, window: int) -> int:
-        """Count one request for ``key`` at ``now``; how many fall within the window."""
+    def hit(self, key: tuple[Hashable, Hashable], now: float, window: int) -> int:
+        """Count one request for ``key`` (the rule's scope and the request's aggregation
+        key) at ``now``; how many fall within the window."""
         found = self._windows.get(key)
         if found is None:
             found = self._windows[key] = _Window()
@@ -40,6 +41,20 @@ class RateCounters:
             buckets.append([second, 1.0])
         found.total += 1
         return int(found.total)
+
+    def over(self, scope: Hashable, now: float, window: int, limit: int
+             ) -> list[Hashable]:
+        """The keys counted under ``scope`` (keys are ``(scope, key)``) that are over
+        ``limit`` within the window ending ``now``."""
+        found = []
+        for (owner, key), counted in list(self._windows.items()):
+            if owner != scope:
+                continue
+            while counted.buckets and counted.buckets[0][0] <= now - window:
+                counted.total -= counted.buckets.popleft()[1]
+            if counted.total > limit:
+                found.append(key)
+        return found
 
     def forget(self) -> None:
         self._windows.clear()

@@ -104,14 +104,26 @@ def test_an_ip_set_rule_blocks_the_client_and_the_default_action_lets_others_in(
 def test_a_rate_based_rule_blocks_after_its_limit_until_the_window_moves_on(
         emulator: EmulatorHandle) -> None:
     emulator.clock.freeze()
-    api, _arn = _protected(emulator, [_rule("burst", 0, {"RateBasedStatement": {
+    api, arn = _protected(emulator, [_rule("burst", 0, {"RateBasedStatement": {
         "Limit": 10, "EvaluationWindowSec": 60, "AggregateKeyType": "IP"}})])
+    waf = emulator.client("wafv2")
+    _, _, name, acl_id = arn.rsplit("/", 3)
+
+    def managed() -> list[str]:
+        keys = waf.get_rate_based_statement_managed_keys(
+            Scope="REGIONAL", WebACLName=name, WebACLId=acl_id, RuleName="burst")
+        assert keys["ManagedKeysIPV6"]["Addresses"] == []
+        return list(keys["ManagedKeysIPV4"]["Addresses"])
+
     for _ in range(10):
         assert api.get("dev", "/items").status_code == 200
+    assert managed() == []
     _forbidden(api.get("dev", "/items"))
+    assert managed() == ["127.0.0.1/32"]
     emulator.clock.advance(30)
     _forbidden(api.get("dev", "/items"))  # still twelve within the last minute
     emulator.clock.advance(31)  # the first eleven fell out of the window
+    assert managed() == []
     assert api.get("dev", "/items").status_code == 200
 
 

@@ -226,3 +226,16 @@ def test_duplicate_names_and_rules(emulator: EmulatorHandle) -> None:
     _refused(waf.create_web_acl, "WAFDuplicateItemException", Name=_unique("acl"),
              Scope="REGIONAL", DefaultAction={"Allow": {}}, VisibilityConfig=VISIBLE,
              Rules=[_rule(_byte(), "same", 0), _rule(_byte(), "same", 1)])
+
+
+def test_managed_keys_only_for_rules_aggregating_on_addresses(emulator: EmulatorHandle) -> None:
+    """https://docs.aws.amazon.com/waf/latest/APIReference/API_GetRateBasedStatementManagedKeys.html"""
+    waf = emulator.client("wafv2")
+    acl = _create_acl(waf, [_rule({"RateBasedStatement": {
+        "Limit": 100, "AggregateKeyType": "CONSTANT"}}, "everyone")])
+    where = {"Scope": "REGIONAL", "WebACLName": acl["Name"], "WebACLId": acl["Id"]}
+    refused = _refused(waf.get_rate_based_statement_managed_keys,
+                       "WAFUnsupportedAggregateKeyTypeException", RuleName="everyone", **where)
+    assert refused["Message"].startswith("The rule that you've named doesn't aggregate solely")
+    _refused(waf.get_rate_based_statement_managed_keys, "WAFNonexistentItemException",
+             RuleName="nobody", **where)

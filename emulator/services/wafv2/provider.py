@@ -8,6 +8,7 @@ from typing import Any
 from emulator.services.wafv2.associations import AssociationsApi
 from emulator.services.wafv2.inspection import InspectionApi
 from emulator.services.wafv2.port import WebAclsPort
+from emulator.services.wafv2.rate_keys import RateKeysApi
 from emulator.services.wafv2.rule_groups import RuleGroupsApi
 from emulator.services.wafv2.sets import SetsApi
 from emulator.services.wafv2.tags import TagsApi
@@ -15,7 +16,7 @@ from emulator.services.wafv2.web_acls import WebAclsApi
 
 
 class Wafv2Provider(WebAclsApi, SetsApi, RuleGroupsApi, AssociationsApi, InspectionApi,
-                    TagsApi):
+                    RateKeysApi, TagsApi):
     service_name = "wafv2"
 
     def port(self, name: str) -> object | None:
