@@ -38,6 +38,7 @@ class Event:
     metrics: bool
     sampled: bool
     group: str | None = None  # the rule group's metric name, for a rule inside one
+    rule: str = ""  # the rule's name (the web ACL's, for its default action)
 
 
 @dataclass
@@ -52,6 +53,7 @@ class Rule:
     action_spec: dict[str, Any] = field(default_factory=dict)
     group: Group | None = None
     group_as_count: bool = False  # OverrideAction Count on a rule group reference
+    rate_based: bool = False
 
 
 @dataclass
@@ -101,6 +103,7 @@ def compile_rules(rules: list[dict[str, Any]], namespace: str, refs: References,
             rule.group_as_count = "Count" in (doc.get("OverrideAction") or {})
         else:
             rule.matcher = compile_statement(statement, refs, rates, (scope, rule.name))
+            rule.rate_based = "RateBasedStatement" in statement
             rule.action, rule.action_spec = chosen_action(doc.get("Action"))
             override = (overrides or {}).get(rule.name)
             if override is not None:
@@ -174,7 +177,8 @@ def _rules(rules: list[Rule], run: _Run, bodies: dict[str, Any], as_count: bool,
             if label not in run.scene.labels:
                 run.scene.labels.append(label)
         action = "COUNT" if as_count and rule.action in TERMINATING else rule.action
-        run.events.append(Event(rule.metric_name, action, rule.metrics, rule.sampled, group))
+        run.events.append(Event(rule.metric_name, action, rule.metrics, rule.sampled, group,
+                                rule.name))
         if action in ("COUNT", "ALLOW"):
             _insert(run, rule.action_spec)
         if action in TERMINATING:
@@ -202,13 +206,16 @@ def evaluate(acl: WebAcl, request: WebRequest, now: float) -> tuple[Verdict, lis
     if ended is None:
         verdict = Verdict(acl.arn, acl.default_action, "Default_Action")
         spec, bodies = acl.default_spec, acl.bodies
-        run.events.append(Event(acl.metric_name, acl.default_action, acl.metrics, acl.sampled))
+        run.events.append(Event(acl.metric_name, acl.default_action, acl.metrics, acl.sampled,
+                                rule="Default_Action"))
         if acl.default_action == "ALLOW":
             _insert(run, spec)
     else:
         name, rule, bodies = ended
         spec = rule.action_spec
         verdict = Verdict(acl.arn, rule.action, name)
+        verdict.terminating_type = ("GROUP" if name != rule.name else
+                                    "RATE_BASED" if rule.rate_based else "REGULAR")
     verdict.labels = list(run.scene.labels)
     if verdict.action == "ALLOW":
         verdict.request_headers = run.inserted

@@ -18,6 +18,8 @@ class WebRequest:
     body: bytes
     source_ip: str
     http_version: str = "HTTP/1.1"
+    request_id: str = ""  # the protected resource's, for AWS WAF's logs
+    source_id: str = ""  # the resource as AWS WAF's logs name it (account:api:stage)
 
     @cached_property
     def lower_headers(self) -> list[tuple[str, str]]:
@@ -56,6 +58,7 @@ class Verdict:
     web_acl_arn: str
     action: str
     terminating_rule: str
+    terminating_type: str = "REGULAR"  # REGULAR, RATE_BASED or GROUP, as AWS WAF logs it
     labels: list[str] = field(default_factory=list)
     status: int | None = None  # a custom response's status (Block only)
     response_headers: list[tuple[str, str]] = field(default_factory=list)

@@ -12,6 +12,7 @@ https://docs.aws.amazon.com/waf/latest/developerguide/waf-captcha-and-challenge-
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -105,7 +106,7 @@ def test_a_rate_based_rule_blocks_after_its_limit_until_the_window_moves_on(
         emulator: EmulatorHandle) -> None:
     emulator.clock.freeze()
     api, arn = _protected(emulator, [_rule("burst", 0, {"RateBasedStatement": {
-        "Limit": 10, "EvaluationWindowSec": 60, "AggregateKeyType": "IP"}})])
+        "Limit": 3, "EvaluationWindowSec": 60, "AggregateKeyType": "IP"}})])
     waf = emulator.client("wafv2")
     _, _, name, acl_id = arn.rsplit("/", 3)
 
@@ -115,14 +116,14 @@ def test_a_rate_based_rule_blocks_after_its_limit_until_the_window_moves_on(
         assert keys["ManagedKeysIPV6"]["Addresses"] == []
         return list(keys["ManagedKeysIPV4"]["Addresses"])
 
-    for _ in range(10):
+    for _ in range(3):
         assert api.get("dev", "/items").status_code == 200
     assert managed() == []
     _forbidden(api.get("dev", "/items"))
     assert managed() == ["127.0.0.1/32"]
     emulator.clock.advance(30)
-    _forbidden(api.get("dev", "/items"))  # still twelve within the last minute
-    emulator.clock.advance(31)  # the first eleven fell out of the window
+    _forbidden(api.get("dev", "/items"))  # still five within the last minute
+    emulator.clock.advance(31)  # the first four fell out of the window
     assert managed() == []
     assert api.get("dev", "/items").status_code == 200
 
@@ -315,6 +316,61 @@ def test_a_web_acl_protects_only_rest_api_stages_that_exist(emulator: EmulatorHa
     with pytest.raises(ClientError) as raised:
         waf.associate_web_acl(WebACLArn=arn, ResourceArn=http_stage)
     assert raised.value.response["Error"]["Code"] == "WAFInvalidParameterException"
+
+
+def test_log_records_reach_a_log_group_with_aws_waf_fields(emulator: EmulatorHandle) -> None:
+    """https://docs.aws.amazon.com/waf/latest/developerguide/logging-fields.html"""
+    api, arn = _protected(emulator, [_rule("agents", 0, {"ByteMatchStatement": {
+        "SearchString": b"curl", "FieldToMatch": {"SingleHeader": {"Name": "user-agent"}},
+        "PositionalConstraint": "STARTS_WITH",
+        "TextTransformations": [{"Priority": 0, "Type": "NONE"}]}})])
+    group = _unique("aws-waf-logs-api")
+    logs = emulator.client("logs")
+    logs.create_log_group(logGroupName=group)
+    destination = f"arn:aws:logs:{emulator.region}:000000000000:log-group:{group}"
+    waf = emulator.client("wafv2")
+    with pytest.raises(ClientError) as raised:
+        waf.put_logging_configuration(LoggingConfiguration={
+            "ResourceArn": arn, "LogDestinationConfigs": [destination.replace(group, "other")]})
+    assert raised.value.response["Error"]["Code"] == "WAFInvalidParameterException"
+    waf.put_logging_configuration(LoggingConfiguration={
+        "ResourceArn": arn, "LogDestinationConfigs": [destination],
+        "RedactedFields": [{"SingleHeader": {"Name": "authorization"}}],
+        # Allowed requests are not logged.
+        "LoggingFilter": {"DefaultBehavior": "KEEP", "Filters": [{
+            "Behavior": "DROP", "Requirement": "MEETS_ANY",
+            "Conditions": [{"ActionCondition": {"Action": "ALLOW"}}]}]}})
+    assert waf.get_logging_configuration(ResourceArn=arn)["LoggingConfiguration"][
+        "LogType"] == "WAF_LOGS"
+    assert arn in {item["ResourceArn"] for item in waf.list_logging_configurations(
+        Scope="REGIONAL")["LoggingConfigurations"]}
+    assert api.get("dev", "/items", headers={"User-Agent": "firefox"}).status_code == 200
+    blocked = api.get("dev", "/items", params={"a": "1"},
+                      headers={"User-Agent": "curl/8", "Authorization": "secret"})
+    _forbidden(blocked)
+
+    def records() -> list[dict[str, Any]]:
+        found = logs.filter_log_events(logGroupName=group)["events"]
+        return [json.loads(event["message"]) for event in found]
+
+    emulator.wait_idle()
+    [entry] = records()
+    assert entry["action"] == "BLOCK"
+    assert entry["terminatingRuleId"] == "agents"
+    assert entry["terminatingRuleType"] == "REGULAR"
+    assert entry["webaclId"] == arn
+    assert entry["httpSourceName"] == "APIGW"
+    assert entry["httpSourceId"].endswith(f":{api.id}:dev")
+    request = entry["httpRequest"]
+    assert request["requestId"] == blocked.headers["x-amzn-RequestId"]
+    assert (request["uri"], request["args"], request["httpMethod"]) == ("/dev/items", "a=1",
+                                                                        "GET")
+    headers = {item["name"].lower(): item["value"] for item in request["headers"]}
+    assert headers["authorization"] == "REDACTED"
+    assert headers["user-agent"] == "curl/8"
+    waf.delete_logging_configuration(ResourceArn=arn)
+    with pytest.raises(ClientError):
+        waf.get_logging_configuration(ResourceArn=arn)
 
 
 WAF_STACK = """

@@ -39,7 +39,8 @@ def screen(inv: Invocation, inspector: WebAclInspector) -> GatewayResponse | Non
     verdict = inspector.inspect(deployed.account, deployed.region, arn, WebRequest(
         method=request.method, path=f"/{deployed.stage['stageName']}{request.path}",
         query=request.raw_query, headers=list(request.headers), body=request.body,
-        source_ip=request.source_ip))
+        source_ip=request.source_ip, request_id=inv.request_id,
+        source_id=f"{deployed.account}:{deployed.api_id}:{deployed.stage['stageName']}"))
     if verdict is None:
         return None
     inv.web_acl_arn = verdict.web_acl_arn

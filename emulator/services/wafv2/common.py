@@ -19,8 +19,10 @@ from emulator.services.base import Provider, TableOf
 from emulator.services.wafv2.models import (
     ASSOCIATIONS,
     ENTITIES,
+    LOGGING,
     AssociationRecord,
     EntityRecord,
+    LoggingRecord,
 )
 from emulator.store import ServiceStore
 from emulator.waf import validation
@@ -74,6 +76,7 @@ class Wafv2Base(Provider):
 
     entities = TableOf(ENTITIES, EntityRecord)
     associations = TableOf(ASSOCIATIONS, AssociationRecord)
+    log_configs = TableOf(LOGGING, LoggingRecord)
 
     def __init__(self, settings: Settings, clock: Clock, store: ServiceStore,
                  ports: Ports) -> None:

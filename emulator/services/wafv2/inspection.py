@@ -12,7 +12,8 @@ from datetime import datetime
 from typing import Any
 
 from emulator.context import RequestContext
-from emulator.services.wafv2.common import Wafv2Base, invalid_parameter, nonexistent
+from emulator.services.wafv2.common import invalid_parameter, nonexistent
+from emulator.services.wafv2.logging_configs import LoggingConfigsApi
 from emulator.services.wafv2.models import EntityRecord
 from emulator.waf import engine
 from emulator.waf.request import Verdict, WebRequest
@@ -54,7 +55,7 @@ class _References:
         return {"Name": record.name, "ARN": record.arn, **record.doc}
 
 
-class InspectionApi(Wafv2Base):
+class InspectionApi(LoggingConfigsApi):
     def country(self, address: str) -> str:
         """The country AWS WAF would place ``address`` in. The emulator has no geolocation
         database: every address, loopback and private ones included, is in the configured
@@ -106,6 +107,8 @@ class InspectionApi(Wafv2Base):
         if web_acl.metrics:
             self._count(account, region, (("WebACL", web_acl.metric_name), ("Rule", "ALL"),
                                           ("Region", region)), verdict.action)
+        self.deliver(account, region, web_acl, verdict, events, request,
+                     self.country(request.source_ip))
         return verdict
 
     def _count(self, account: str, region: str, dimensions: tuple[tuple[str, str], ...],

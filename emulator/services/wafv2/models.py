@@ -9,6 +9,7 @@ from emulator.store.records import Record
 
 ENTITIES = "entities"  # by ARN
 ASSOCIATIONS = "associations"  # by the protected resource's ARN
+LOGGING = "logging"  # logging configurations, by the web ACL's ARN
 
 # The ARN's resource type of each kind, and the member its Get answer names it by.
 KINDS = {"webacl": "WebACL", "ipset": "IPSet", "regexpatternset": "RegexPatternSet",
@@ -32,4 +33,10 @@ class AssociationRecord(Record):
     web_acl_arn: str
 
 
-__all__ = ["ASSOCIATIONS", "ENTITIES", "KINDS", "AssociationRecord", "EntityRecord"]
+class LoggingRecord(Record):
+    resource_arn: str  # the web ACL's
+    doc: dict[str, Any]  # the LoggingConfiguration shape, as answered
+
+
+__all__ = ["ASSOCIATIONS", "ENTITIES", "KINDS", "LOGGING", "AssociationRecord", "EntityRecord",
+           "LoggingRecord"]
