@@ -106,7 +106,7 @@ def test_a_rate_based_rule_blocks_after_its_limit_until_the_window_moves_on(
         emulator: EmulatorHandle) -> None:
     emulator.clock.freeze()
     api, arn = _protected(emulator, [_rule("burst", 0, {"RateBasedStatement": {
-        "Limit": 3, "EvaluationWindowSec": 60, "AggregateKeyType": "IP"}})])
+        "Limit": 10, "EvaluationWindowSec": 60, "AggregateKeyType": "IP"}})])
     waf = emulator.client("wafv2")
     _, _, name, acl_id = arn.rsplit("/", 3)
 
@@ -116,14 +116,14 @@ def test_a_rate_based_rule_blocks_after_its_limit_until_the_window_moves_on(
         assert keys["ManagedKeysIPV6"]["Addresses"] == []
         return list(keys["ManagedKeysIPV4"]["Addresses"])
 
-    for _ in range(3):
+    for _ in range(10):  # 10 is the lowest limit AWS takes
         assert api.get("dev", "/items").status_code == 200
     assert managed() == []
     _forbidden(api.get("dev", "/items"))
     assert managed() == ["127.0.0.1/32"]
     emulator.clock.advance(30)
-    _forbidden(api.get("dev", "/items"))  # still five within the last minute
-    emulator.clock.advance(31)  # the first four fell out of the window
+    _forbidden(api.get("dev", "/items"))  # still twelve within the last minute
+    emulator.clock.advance(31)  # the first eleven fell out of the window
     assert managed() == []
     assert api.get("dev", "/items").status_code == 200
 
