@@ -431,6 +431,14 @@ Resources:
     Properties:
       WebACLArn: !GetAtt Acl.Arn
       ResourceArn: !Sub "arn:aws:apigateway:${AWS::Region}::/restapis/${Api}/stages/live"
+  LogGroup:
+    Type: AWS::Logs::LogGroup
+    Properties: {LogGroupName: !Sub "aws-waf-logs-${AWS::StackName}"}
+  Logging:
+    Type: AWS::WAFv2::LoggingConfiguration
+    Properties:
+      ResourceArn: !GetAtt Acl.Arn
+      LogDestinationConfigs: [!GetAtt LogGroup.Arn]
 Outputs:
   Api: {Value: !Ref Api}
   AclRef: {Value: !Ref Acl}
@@ -457,6 +465,10 @@ def test_a_cloudformation_stack_protects_its_stage_and_updates_its_web_acl(
     _forbidden(httpx.get(url))  # the IP set changed in place; the web ACL sees it
     waf = emulator.client("wafv2")
     assert waf.get_web_acl(Name=acl_name, Scope="REGIONAL", Id=acl_id)["WebACL"]["Rules"]
+    acl_arn = waf.get_web_acl(Name=acl_name, Scope="REGIONAL", Id=acl_id)["WebACL"]["ARN"]
+    destination = waf.get_logging_configuration(ResourceArn=acl_arn)["LoggingConfiguration"][
+        "LogDestinationConfigs"][0]
+    assert f":log-group:aws-waf-logs-{name}" in destination
     delete(cfn, name)
     assert httpx.get(url).status_code == 403  # the API is gone with the stack
     with pytest.raises(ClientError):

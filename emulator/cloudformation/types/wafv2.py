@@ -1,4 +1,5 @@
-"""AWS::WAFv2::WebACL, IPSet, RegexPatternSet, RuleGroup and WebACLAssociation.
+"""AWS::WAFv2::WebACL, IPSet, RegexPatternSet, RuleGroup, WebACLAssociation and
+LoggingConfiguration.
 
 The template's properties are the API's shapes (a ByteMatchStatement's ``SearchStringBase64``
 becomes its ``SearchString``). Ref answers ``name|id|scope``, as AWS's does; Fn::GetAtt gives
@@ -145,4 +146,35 @@ class WebACLAssociation(ResourceType):
                 raise
 
 
-__all__ = ["IPSet", "RegexPatternSet", "RuleGroup", "WebACL", "WebACLAssociation"]
+@register
+class LoggingConfiguration(ResourceType):
+    type_name = "AWS::WAFv2::LoggingConfiguration"
+    service = "wafv2"
+
+    async def _put(self, ctx: ResourceContext, properties: dict[str, Any]) -> None:
+        config = fit("wafv2", "PutLoggingConfiguration",
+                     {"LoggingConfiguration": properties})["LoggingConfiguration"]
+        await ctx.call("wafv2", "PutLoggingConfiguration", {"LoggingConfiguration": config})
+
+    async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
+        await self._put(ctx, properties)
+        return Created(str(properties.get("ResourceArn")),
+                       {"ManagedByFirewallManager": False})
+
+    async def update(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], previous: dict[str, Any],
+                     attributes: dict[str, Any]) -> dict[str, Any]:
+        await self._put(ctx, properties)
+        return attributes
+
+    async def delete(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
+        try:
+            await ctx.call("wafv2", "DeleteLoggingConfiguration", {"ResourceArn": physical_id})
+        except ServiceFailure as failure:
+            if failure.code != MISSING:
+                raise
+
+
+__all__ = ["IPSet", "LoggingConfiguration", "RegexPatternSet", "RuleGroup", "WebACL",
+           "WebACLAssociation"]
