@@ -146,6 +146,31 @@ def test_sql_injection_and_cross_site_scripting_are_blocked(emulator: EmulatorHa
                            content=b'{"note": "<script>alert(1)</script>"}'))
 
 
+def test_aws_waf_decides_before_the_resource_policy(emulator: EmulatorHandle) -> None:
+    """AWS WAF is evaluated before resource policies, authorizers and API keys:
+    https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-control-access-aws-waf.html"""
+    deny_all = json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Deny", "Principal": "*", "Action": "execute-api:Invoke",
+        "Resource": "execute-api:/*"}]})
+    api = new_api(emulator, name=_unique("waf"), policy=deny_all)
+    api.mock("/items", apiKeyRequired=True)
+    api.deploy("dev")
+    waf = emulator.client("wafv2")
+    arn = waf.create_web_acl(
+        Name=_unique("acl"), Scope="REGIONAL", VisibilityConfig=_visibility("order"),
+        DefaultAction={"Block": {"CustomResponse": {"ResponseCode": 429}}},
+        Rules=[_rule("pass", 0, {"ByteMatchStatement": {
+            "SearchString": b"pass", "FieldToMatch": {"QueryString": {}},
+            "PositionalConstraint": "CONTAINS",
+            "TextTransformations": [{"Priority": 0, "Type": "NONE"}]}}, "Allow")]
+    )["Summary"]["ARN"]
+    waf.associate_web_acl(WebACLArn=arn, ResourceArn=_stage_arn(emulator, api))
+    assert api.get("dev", "/items").status_code == 429  # AWS WAF answered first
+    denied = api.get("dev", "/items", params={"pass": "1"})  # then the resource policy
+    assert denied.status_code == 403
+    assert denied.json()["Message"].endswith("with an explicit deny")
+
+
 def test_a_custom_response_takes_precedence_over_the_gateway_response(
         emulator: EmulatorHandle) -> None:
     api, _arn = _protected(emulator, [_rule("agent", 0, {"ByteMatchStatement": {
