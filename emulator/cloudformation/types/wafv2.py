@@ -12,6 +12,7 @@ https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resou
 from __future__ import annotations
 
 import base64
+from collections.abc import Awaitable
 from typing import Any, ClassVar
 
 from emulator.cloudformation.ports import ServiceFailure
@@ -42,6 +43,15 @@ def _search_strings(value: Any) -> Any:
     return found
 
 
+async def _unless_gone(call: Awaitable[Any], *also: str) -> None:
+    """Run a delete; a resource already gone counts as deleted, as CloudFormation treats it."""
+    try:
+        await call
+    except ServiceFailure as failure:
+        if failure.code != MISSING and failure.code not in also:
+            raise
+
+
 class _Entity(ResourceType):
     """A web ACL, IP set, regex pattern set or rule group: named, scoped, locked."""
 
@@ -49,8 +59,8 @@ class _Entity(ResourceType):
     tagging = TAGGING
     tag_by = "Arn"
     name_property = "Name"
-    kind: ClassVar[str]  # the operations' noun: WebACL, IPSet, RegexPatternSet, RuleGroup
-    member: ClassVar[str]  # the Get answer's member holding the resource
+    # The operations' noun, and the Get answer's member: WebACL, IPSet, RegexPatternSet...
+    kind: ClassVar[str]
     name_length: ClassVar[int] = 128
 
     @staticmethod
@@ -76,7 +86,7 @@ class _Entity(ResourceType):
         return answer
 
     async def _attributes(self, ctx: ResourceContext, physical_id: str) -> dict[str, Any]:
-        found = (await self._read(ctx, physical_id))[self.member]
+        found = (await self._read(ctx, physical_id))[self.kind]
         return {name: found[name if name != "Arn" else "ARN"]
                 for name in self.attributes() if (name if name != "Arn" else "ARN") in found}
 
@@ -91,37 +101,35 @@ class _Entity(ResourceType):
 
     async def delete(self, ctx: ResourceContext, physical_id: str,
                      properties: dict[str, Any], attributes: dict[str, Any]) -> None:
-        try:
+        async def delete() -> None:
             token = (await self._read(ctx, physical_id))["LockToken"]
             await ctx.call("wafv2", f"Delete{self.kind}",
                            {**self._parts(physical_id), "LockToken": token})
-        except ServiceFailure as failure:
-            if failure.code != MISSING:  # already gone counts as deleted
-                raise
+        await _unless_gone(delete())
 
 
 @register
 class WebACL(_Entity):
     type_name = "AWS::WAFv2::WebACL"
-    kind, member = "WebACL", "WebACL"
+    kind = "WebACL"
 
 
 @register
 class IPSet(_Entity):
     type_name = "AWS::WAFv2::IPSet"
-    kind, member = "IPSet", "IPSet"
+    kind = "IPSet"
 
 
 @register
 class RegexPatternSet(_Entity):
     type_name = "AWS::WAFv2::RegexPatternSet"
-    kind, member = "RegexPatternSet", "RegexPatternSet"
+    kind = "RegexPatternSet"
 
 
 @register
 class RuleGroup(_Entity):
     type_name = "AWS::WAFv2::RuleGroup"
-    kind, member = "RuleGroup", "RuleGroup"
+    kind = "RuleGroup"
 
 
 @register
@@ -138,12 +146,8 @@ class WebACLAssociation(ResourceType):
 
     async def delete(self, ctx: ResourceContext, physical_id: str,
                      properties: dict[str, Any], attributes: dict[str, Any]) -> None:
-        try:
-            await ctx.call("wafv2", "DisassociateWebACL",
-                           {"ResourceArn": physical_id.split("|", 1)[0]})
-        except ServiceFailure as failure:
-            if failure.code not in (MISSING, "WAFInvalidParameterException"):
-                raise
+        await _unless_gone(ctx.call("wafv2", "DisassociateWebACL", {
+            "ResourceArn": physical_id.split("|", 1)[0]}), "WAFInvalidParameterException")
 
 
 @register
@@ -169,11 +173,8 @@ class LoggingConfiguration(ResourceType):
 
     async def delete(self, ctx: ResourceContext, physical_id: str,
                      properties: dict[str, Any], attributes: dict[str, Any]) -> None:
-        try:
-            await ctx.call("wafv2", "DeleteLoggingConfiguration", {"ResourceArn": physical_id})
-        except ServiceFailure as failure:
-            if failure.code != MISSING:
-                raise
+        await _unless_gone(ctx.call("wafv2", "DeleteLoggingConfiguration",
+                                    {"ResourceArn": physical_id}))
 
 
 __all__ = ["IPSet", "LoggingConfiguration", "RegexPatternSet", "RuleGroup", "WebACL",
