@@ -20,6 +20,7 @@ from emulator.waf.statements import Matcher, References, Scene, compile_statemen
 CONTENT_TYPES = {"TEXT_PLAIN": "text/plain", "TEXT_HTML": "text/html",
                  "APPLICATION_JSON": "application/json"}
 TERMINATING = ("ALLOW", "BLOCK", "CAPTCHA", "CHALLENGE")
+TOKEN_CHECKS = ("CAPTCHA", "CHALLENGE")
 
 
 def chosen_action(action: dict[str, Any] | None) -> tuple[str, dict[str, Any]]:
@@ -179,9 +180,11 @@ def _rules(rules: list[Rule], run: _Run, bodies: dict[str, Any], as_count: bool,
         action = "COUNT" if as_count and rule.action in TERMINATING else rule.action
         run.events.append(Event(rule.metric_name, action, rule.metrics, rule.sampled, group,
                                 rule.name))
-        if action in ("COUNT", "ALLOW"):
+        # CAPTCHA and Challenge pass a request holding a token, as a Count would.
+        passed = action in TOKEN_CHECKS and run.scene.request.has_token
+        if action in ("COUNT", "ALLOW") or passed:
             _insert(run, rule.action_spec)
-        if action in TERMINATING:
+        if action in TERMINATING and not passed:
             return rule.name, rule, bodies
     return None
 

@@ -37,6 +37,14 @@ class WebRequest:
         return parse_qsl(self.query, keep_blank_values=True)
 
     @cached_property
+    def has_token(self) -> bool:
+        """Whether the request carries an AWS WAF token (the ``aws-waf-token`` cookie, or the
+        ``x-aws-waf-token`` header apps send). The emulator issues none and checks none: any
+        token counts as valid, so a CAPTCHA or Challenge rule lets the request go on."""
+        return bool(self.header("x-aws-waf-token")) or any(
+            name == "aws-waf-token" and value for name, value in self.cookies)
+
+    @cached_property
     def cookies(self) -> list[tuple[str, str]]:
         found: list[tuple[str, str]] = []
         for name, value in self.lower_headers:

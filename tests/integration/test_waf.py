@@ -256,7 +256,7 @@ def test_an_allow_inserts_its_headers_into_the_request_the_integration_sees(
     _forbidden(api.get("dev", "/echo", headers={"x-client": "someone"}))
 
 
-def test_captcha_and_challenge_answer_a_client_without_a_token(
+def test_captcha_and_challenge_answer_a_client_without_a_token_and_pass_one_with(
         emulator: EmulatorHandle) -> None:
     api, _arn = _protected(emulator, [
         _rule("puzzle", 0, {"ByteMatchStatement": {
@@ -270,9 +270,18 @@ def test_captcha_and_challenge_answer_a_client_without_a_token(
     captcha = api.get("dev", "/items", params={"mode": "puzzle"})
     assert captcha.status_code == 405
     assert captcha.headers["x-amzn-waf-action"] == "captcha"
+    assert captcha.content == b""
     challenge = api.get("dev", "/items", params={"mode": "silent"})
     assert challenge.status_code == 202
     assert challenge.headers["x-amzn-waf-action"] == "challenge"
+    # A browser gets a page in place of the puzzle; any token passes, as a valid one does.
+    page = api.get("dev", "/items", params={"mode": "puzzle"}, headers={"Accept": "text/html"})
+    assert page.status_code == 405
+    assert b"aws-waf-token" in page.content
+    assert api.get("dev", "/items", params={"mode": "puzzle"},
+                   cookies={"aws-waf-token": "any"}).status_code == 200
+    assert api.get("dev", "/items", params={"mode": "silent"},
+                   headers={"x-aws-waf-token": "any"}).status_code == 200
 
 
 def test_rules_publish_aws_waf_metrics(emulator: EmulatorHandle) -> None:

@@ -6,7 +6,7 @@ call this step then).
 A block answers with the API's WAF_FILTERED gateway response (403 {"message":"Forbidden"}
 unless the API customises it) or with the rule's own custom response, which takes precedence;
 CAPTCHA and Challenge answer as AWS answers a client without a token (405 and 202, with
-``x-amzn-waf-action``).
+``x-amzn-waf-action``; a page for a browser).
 
 https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-control-access-aws-waf.html
 https://docs.aws.amazon.com/waf/latest/developerguide/waf-captcha-and-challenge-actions.html
@@ -19,6 +19,12 @@ from emulator.gateway.rest.invocation import GatewayError, Invocation
 from emulator.ports import WebAclInspector
 
 TOKEN_ACTIONS = {"CAPTCHA": (405, "captcha"), "CHALLENGE": (202, "challenge")}
+# What a browser (Accept: text/html) gets in place of AWS's puzzle or challenge script: the
+# emulator issues no tokens, so the page says how to pass (send any aws-waf-token cookie).
+INTERSTITIAL = ("<!DOCTYPE html><html><head><title>AWS WAF {action}</title></head><body>"
+                "<p>AWS WAF answered this request with its {action} action. The local emulator "
+                "runs no {action}: send any <code>aws-waf-token</code> cookie to pass it.</p>"
+                "</body></html>")
 
 
 def stage_arn(inv: Invocation) -> str:
@@ -50,8 +56,10 @@ def screen(inv: Invocation, inspector: WebAclInspector) -> GatewayResponse | Non
         return None
     if verdict.action in TOKEN_ACTIONS:
         status, action = TOKEN_ACTIONS[verdict.action]
+        browser = "text/html" in (request.header("accept") or "")
         return GatewayResponse(status, [("x-amzn-waf-action", action),
-                                        ("Content-Type", "text/html")], b"")
+                                        ("Content-Type", "text/html")],
+                               INTERSTITIAL.format(action=action).encode() if browser else b"")
     if verdict.status is not None:  # a custom response, which no gateway response changes
         headers = [("Content-Type", verdict.content_type)] if verdict.content_type else []
         return GatewayResponse(verdict.status, headers + verdict.response_headers,

@@ -298,3 +298,13 @@ def test_each_custom_key_names_exactly_one_part() -> None:
     with pytest.raises(validation.InvalidParameter) as raised:
         validation.statement_cost(statement, lambda kind, arn: True, lambda arn: 0)
     assert (raised.value.field, raised.value.reason) == ("CUSTOM_KEYS", validation.EXACTLY_ONE)
+
+
+def test_a_token_passes_captcha_as_a_count_and_evaluation_goes_on() -> None:
+    rules = [_rule("puzzle", _byte("/", {"UriPath": {}}), "Captcha", priority=0,
+                   RuleLabels=[{"Name": "checked"}]),
+             _rule("after", {"LabelMatchStatement": {"Scope": "LABEL", "Key": "checked"}},
+                   priority=1)]
+    assert _verdict(rules, _request()).action == "CAPTCHA"
+    with_token = _verdict(rules, _request(headers=[("cookie", "a=1; aws-waf-token=t")]))
+    assert (with_token.action, with_token.terminating_rule) == ("BLOCK", "after")
