@@ -195,14 +195,16 @@ def test_a_custom_response_takes_precedence_over_the_gateway_response(
 
 def test_the_waf_filtered_gateway_response_shapes_a_plain_block(
         emulator: EmulatorHandle) -> None:
-    api, _arn = _protected(emulator, [], default="Block")
+    api, arn = _protected(emulator, [], default="Block")
     api.client.put_gateway_response(
         restApiId=api.id, responseType="WAF_FILTERED", statusCode="418",
-        responseTemplates={"application/json": '{"blocked": "$context.wafResponseCode"}'})
+        responseTemplates={"application/json": '{"blocked": "$context.wafResponseCode", '
+                                               '"status": "$context.waf.status", '
+                                               '"acl": "$context.webaclArn"}'})
     api.deploy("dev")
     blocked = api.get("dev", "/items")
     assert blocked.status_code == 418
-    assert blocked.json() == {"blocked": "WAF_BLOCK"}
+    assert blocked.json() == {"blocked": "WAF_BLOCK", "status": "403", "acl": arn}
 
 
 def test_labels_count_and_a_label_match_block_together(emulator: EmulatorHandle) -> None:
@@ -248,11 +250,12 @@ def test_an_allow_inserts_its_headers_into_the_request_the_integration_sees(
         "TextTransformations": [{"Priority": 0, "Type": "NONE"}]}},
         {"Allow": {"CustomRequestHandling": {"InsertHeaders": [
             {"Name": "tier", "Value": "gold"}]}}})], default="Block")
-    api.mock("/echo", body='{"tier": "$input.params(\'x-amzn-waf-tier\')"}')
+    api.mock("/echo", body='{"tier": "$input.params(\'x-amzn-waf-tier\')", '
+                           '"waf": "$context.wafResponseCode"}')
     api.deploy("dev")
     allowed = api.get("dev", "/echo", headers={"x-client": "partner"})
     assert allowed.status_code == 200
-    assert allowed.json() == {"tier": "gold"}
+    assert allowed.json() == {"tier": "gold", "waf": "WAF_ALLOW"}
     _forbidden(api.get("dev", "/echo", headers={"x-client": "someone"}))
 
 

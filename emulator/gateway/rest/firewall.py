@@ -14,11 +14,14 @@ https://docs.aws.amazon.com/waf/latest/developerguide/waf-captcha-and-challenge-
 
 from __future__ import annotations
 
+import time
+
 from emulator.gateway.messages import GatewayResponse
 from emulator.gateway.rest.invocation import GatewayError, Invocation
 from emulator.ports import WebAclInspector
 
 TOKEN_ACTIONS = {"CAPTCHA": (405, "captcha"), "CHALLENGE": (202, "challenge")}
+STATUS_OF = {"ALLOW": 200, "CAPTCHA": 405, "CHALLENGE": 202}  # $context.waf.status
 # What a browser (Accept: text/html) gets in place of AWS's puzzle or challenge script: the
 # emulator issues no tokens, so the page says how to pass (send any aws-waf-token cookie).
 INTERSTITIAL = ("<!DOCTYPE html><html><head><title>AWS WAF {action}</title></head><body>"
@@ -42,6 +45,7 @@ def screen(inv: Invocation, inspector: WebAclInspector) -> GatewayResponse | Non
     arn = stage_arn(inv)
     if not inspector.protects(deployed.account, deployed.region, arn):
         return None
+    began = time.perf_counter()
     verdict = inspector.inspect(deployed.account, deployed.region, arn, WebRequest(
         method=request.method, path=f"/{deployed.stage['stageName']}{request.path}",
         query=request.raw_query, headers=list(request.headers), body=request.body,
@@ -51,6 +55,8 @@ def screen(inv: Invocation, inspector: WebAclInspector) -> GatewayResponse | Non
         return None
     inv.web_acl_arn = verdict.web_acl_arn
     inv.waf_response_code = f"WAF_{verdict.action}"
+    inv.waf_latency = str(max(0, round((time.perf_counter() - began) * 1000)))
+    inv.waf_status = str(STATUS_OF.get(verdict.action) or verdict.status or 403)
     if verdict.action == "ALLOW":
         request.headers.extend(verdict.request_headers)
         return None

@@ -86,6 +86,8 @@ class Invocation:
     method_settings: tuple[dict[str, Any], bool] | None = None
     web_acl_arn: str = ""  # the web ACL that inspected the request, and its verdict
     waf_response_code: str = ""
+    waf_status: str = ""  # $context.waf.status and .latency (milliseconds)
+    waf_latency: str = ""
 
     @property
     def method(self) -> dict[str, Any]:
@@ -166,6 +168,7 @@ def build_context(inv: Invocation) -> dict[str, Any]:
         "responseLatency": "",
         "responseLength": "",
         "status": "",
+        "waf": {"error": "", "latency": inv.waf_latency, "status": inv.waf_status},
         "wafResponseCode": inv.waf_response_code,
         "webaclArn": inv.web_acl_arn,
         "xrayTraceId": "",
