@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from emulator.waf import detect, fields
 from emulator.waf.rates import DEFAULT_WINDOW, RateCounters
 from emulator.waf.request import WebRequest
-from emulator.waf.transforms import chain
+from emulator.waf.transforms import chain, utf8
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -101,7 +101,7 @@ _COMPARE: dict[str, Callable[[int, int], bool]] = {
 def _size(spec: dict[str, Any]) -> Matcher:
     compare = _COMPARE[str(spec.get("ComparisonOperator", "EQ"))]
     size = int(spec.get("Size", 0))
-    return _inspecting(spec, lambda value: compare(len(value.encode("utf-8")), size))
+    return _inspecting(spec, lambda value: compare(len(utf8(value)), size))
 
 
 def _addresses(scene: Scene, config: dict[str, Any] | None, position: str = "FIRST"

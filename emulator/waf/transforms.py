@@ -27,6 +27,11 @@ _CMD_NOISE = re.compile(r"[\\\"'^]")
 _CMD_SPACE = re.compile(r"[ ,;]+")
 
 
+def utf8(text: str) -> bytes:
+    """The text's bytes; a lone surrogate (a decoded ``\\ud800``) is kept, never an error."""
+    return text.encode("utf-8", "surrogatepass")
+
+
 def _base64(text: str, lenient: bool) -> str:
     raw = re.sub(r"[^A-Za-z0-9+/=]", "", text) if lenient else text
     try:
@@ -116,8 +121,8 @@ TRANSFORMS: dict[str, Callable[[str], str]] = {
     "BASE64_DECODE_EXT": lambda text: _base64(text, lenient=True),
     "HEX_DECODE": _hex,
     "SQL_HEX_DECODE": _sql_hex,
-    "MD5": lambda text: hashlib.md5(text.encode(), usedforsecurity=False).hexdigest(),
-    "SHA256": lambda text: hashlib.sha256(text.encode()).hexdigest(),
+    "MD5": lambda text: hashlib.md5(utf8(text), usedforsecurity=False).hexdigest(),
+    "SHA256": lambda text: hashlib.sha256(utf8(text)).hexdigest(),
     "REPLACE_COMMENTS": lambda text: _C_COMMENT.sub(" ", text),
     "REMOVE_COMMENTS_CHAR": lambda text: text.replace("/*", "").replace("*/", "").replace(
         "--", "").replace("#", ""),
@@ -154,4 +159,4 @@ def chain(transformations: Sequence[dict[str, Any]] | None) -> Callable[[str], s
     return apply
 
 
-__all__ = ["TRANSFORMS", "chain"]
+__all__ = ["TRANSFORMS", "chain", "utf8"]

@@ -308,3 +308,14 @@ def test_a_token_passes_captcha_as_a_count_and_evaluation_goes_on() -> None:
     assert _verdict(rules, _request()).action == "CAPTCHA"
     with_token = _verdict(rules, _request(headers=[("cookie", "a=1; aws-waf-token=t")]))
     assert (with_token.action, with_token.terminating_rule) == ("BLOCK", "after")
+
+
+def test_a_decoded_lone_surrogate_is_measured_and_hashed_not_an_error() -> None:
+    js = [{"Priority": 0, "Type": "JS_DECODE"}]
+    size = _rule("size", {"SizeConstraintStatement": {
+        "FieldToMatch": {"QueryString": {}}, "ComparisonOperator": "GT", "Size": 2,
+        "TextTransformations": js}})
+    assert _verdict([size], _request(query="\\ud800")).action == "BLOCK"  # three bytes
+    hashed = _rule("hash", _byte("x", {"QueryString": {}}, transforms=[
+        *js, {"Priority": 1, "Type": "SHA256"}]))
+    assert _verdict([hashed], _request(query="\\ud800")).action == "ALLOW"
