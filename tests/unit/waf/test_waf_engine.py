@@ -13,13 +13,15 @@ import ipaddress
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from emulator.waf import detect
 from emulator.waf.engine import compile_web_acl, evaluate
 from emulator.waf.rates import RateCounters
 from emulator.waf.request import Verdict, WebRequest
 from emulator.waf.statements import Network, Unresolved
-from emulator.waf.transforms import chain
+from emulator.waf.transforms import TRANSFORMS, chain
 
 NONE = [{"Priority": 0, "Type": "NONE"}]
 
@@ -319,3 +321,33 @@ def test_a_decoded_lone_surrogate_is_measured_and_hashed_not_an_error() -> None:
     hashed = _rule("hash", _byte("x", {"QueryString": {}}, transforms=[
         *js, {"Priority": 1, "Type": "SHA256"}]))
     assert _verdict([hashed], _request(query="\\ud800")).action == "ALLOW"
+
+
+@settings(max_examples=150, deadline=None, derandomize=True, database=None)
+@given(text=st.text(), transform=st.sampled_from(sorted(TRANSFORMS)))
+def test_every_transformation_takes_any_text(text: str, transform: str) -> None:
+    assert isinstance(chain([{"Priority": 0, "Type": transform}])(text), str)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, database=None)
+@given(query=st.text(), body=st.binary(max_size=300), header=st.text(max_size=50))
+def test_any_request_gets_a_verdict(query: str, body: bytes, header: str) -> None:
+    every = [{"Priority": index, "Type": name} for index, name in enumerate(sorted(TRANSFORMS))
+             if name not in ("MD5", "SHA256")]
+    field_kinds: list[dict[str, Any]] = [
+        {"AllQueryArguments": {}}, {"Body": {}}, {"JsonBody": {"MatchPattern": {"All": {}},
+                                                               "MatchScope": "ALL"}},
+        {"Headers": {"MatchPattern": {"All": {}}, "MatchScope": "ALL",
+                     "OversizeHandling": "CONTINUE"}},
+        {"Cookies": {"MatchPattern": {"All": {}}, "MatchScope": "ALL",
+                     "OversizeHandling": "CONTINUE"}}]
+    rules = [_rule(f"r{index}", {kind: {"FieldToMatch": field, "TextTransformations": every,
+                                        **extra}}, "Count", priority=index)
+             for index, (field, (kind, extra)) in enumerate(
+                 (field, kind) for field in field_kinds for kind in (
+                     ("SqliMatchStatement", {"SensitivityLevel": "HIGH"}),
+                     ("XssMatchStatement", {}),
+                     ("SizeConstraintStatement", {"ComparisonOperator": "GT", "Size": 5})))]
+    request = _request(query=query, body=body,
+                       headers=[("cookie", header), ("x-forwarded-for", header)])
+    assert _verdict(rules, request).action == "ALLOW"
