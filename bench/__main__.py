@@ -39,6 +39,7 @@ from bench import (
     ssm_latency,
     startup,
     throughput,
+    waf_overhead,
     websocket_messages,
     wrk,
     xray_query,
@@ -53,7 +54,7 @@ BENCHMARKS = ("startup", "memory", "first-answer", "sqs", "asl", "asl-e2e", "asl
               "apigateway", "apigateway-auth", "http-api", "websocket", "throughput",
               "async",
               "asl-tasks", "cloudformation", "console", "console-live", "dynamodb", "s3", "kinesis",
-              "ssm", "cloudfront")
+              "ssm", "cloudfront", "waf")
 
 
 def _options(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -98,6 +99,7 @@ def _plan(quick: bool) -> dict[str, Callable[[], list[Result]]]:
         "kinesis": lambda: kinesis_events.run(calls // 4, warmup // 2),
         "ssm": lambda: ssm_latency.run(calls, warmup),
         "cloudfront": lambda: cloudfront_edge.run(calls, warmup),
+        "waf": lambda: waf_overhead.run(calls, warmup),
     }
 
 
@@ -120,7 +122,8 @@ def _skip_name(name: str) -> str:
              "s3": "S3 objects",
              "kinesis": "Kinesis event source",
              "ssm": "SSM GetParameter",
-             "cloudfront": "CloudFront viewer"}
+             "cloudfront": "CloudFront viewer",
+             "waf": "AWS WAF on API Gateway"}
     return names.get(name, "SQS latency")
 
 
@@ -143,7 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 asl_tasks.Unavailable, xray_tracing.Unavailable,
                 cloudformation_deploy.Unavailable, dynamodb_latency.Unavailable,
                 s3_objects.Unavailable, kinesis_events.Unavailable,
-                cloudfront_edge.Unavailable) as error:
+                cloudfront_edge.Unavailable, waf_overhead.Unavailable) as error:
             lines.append(Skipped(_skip_name(name), f"emulator not ready: {error}"))
         except wrk.Missing as error:
             lines.append(Skipped(_skip_name(name), str(error)))

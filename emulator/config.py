@@ -125,6 +125,12 @@ class Settings:
                         "of failing the stack"),
     )
 
+    waf_country: str = field(
+        default="US",
+        metadata=_about("the country AWS WAF's geo match places every client in (the emulator "
+                        "has no geolocation database; loopback and private addresses included)"),
+    )
+
     xray_daemon_port: int = field(
         default=2000,
         metadata=_about(

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, Protocol, TypeVar, cast, overload
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast, overload
 
 from emulator.api_calls import CallLog
 from emulator.context import RequestContext
 from emulator.streams import FileRange
+
+if TYPE_CHECKING:
+    from emulator.waf.request import Verdict, WebRequest
 
 P = TypeVar("P")
 
@@ -122,6 +125,16 @@ class MetricSink(Protocol):
     def put_embedded(self, account: str, region: str, message: str) -> int:
         """Store the metrics an embedded metric format message holds; how many."""
         ...
+
+
+class WebAclInspector(Protocol):
+    """AWS WAF for the data planes (``web-acls`` port): the verdict of the web ACL protecting
+    a resource (a REST API stage's ARN) on one request, or None when none protects it."""
+
+    def protects(self, account: str, region: str, resource_arn: str) -> bool: ...
+
+    def inspect(self, account: str, region: str, resource_arn: str, request: WebRequest
+                ) -> Verdict | None: ...
 
 
 class ExecutionStarter(Protocol):
@@ -418,6 +431,7 @@ PORT_OWNERS: dict[str, str] = {
     "s3-browser": "s3",
     "metrics": "cloudwatch",
     "distributions": "cloudfront",  # the viewer endpoint's engine (emulator/edge/)
+    "web-acls": "wafv2",
 }
 
 
@@ -554,4 +568,5 @@ __all__ = [
     "TopicAccess",
     "TraceContext",
     "TraceListing",
+    "WebAclInspector",
 ]

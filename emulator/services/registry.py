@@ -40,6 +40,7 @@ PROVIDERS: dict[str, str] = {
     "cloudwatch": "emulator.services.cloudwatch.provider:CloudWatchProvider",
     "cloudfront": "emulator.services.cloudfront.provider:CloudFrontProvider",
     "cloudtrail": "emulator.services.cloudtrail.provider:CloudTrailProvider",
+    "wafv2": "emulator.services.wafv2.provider:Wafv2Provider",
 }
 
 

@@ -18,8 +18,9 @@ from emulator.cloudformation.types import (
     sns,
     sqs,
     stepfunctions,
+    wafv2,
 )
 
 __all__ = ["apigateway", "apigatewayv2", "cloudformation", "cognito", "custom", "dynamodb",
            "events", "iam", "kinesis", "lambda_", "logs", "s3", "secrets", "sns", "sqs",
-           "stepfunctions"]
+           "stepfunctions", "wafv2"]

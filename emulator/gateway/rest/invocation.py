@@ -84,6 +84,10 @@ class Invocation:
     test_invoke: bool = False  # TestInvokeMethod, which skips authorization and API keys
     # The stage's settings for the matched method (pipeline.method_settings), once known.
     method_settings: tuple[dict[str, Any], bool] | None = None
+    web_acl_arn: str = ""  # the web ACL that inspected the request, and its verdict
+    waf_response_code: str = ""
+    waf_status: str = ""  # $context.waf.status and .latency (milliseconds)
+    waf_latency: str = ""
 
     @property
     def method(self) -> dict[str, Any]:
@@ -164,8 +168,9 @@ def build_context(inv: Invocation) -> dict[str, Any]:
         "responseLatency": "",
         "responseLength": "",
         "status": "",
-        "wafResponseCode": "",
-        "webaclArn": "",
+        "waf": {"error": "", "latency": inv.waf_latency, "status": inv.waf_status},
+        "wafResponseCode": inv.waf_response_code,
+        "webaclArn": inv.web_acl_arn,
         "xrayTraceId": "",
     }
 

@@ -17,12 +17,13 @@ import json
 import logging
 import re
 import time
-from typing import Any
+from typing import Any, cast
 
 from emulator.gateway import mapping
 from emulator.gateway.messages import GatewayResponse
 from emulator.gateway.rest import (
     api_keys,
+    firewall,
     integrations,
     resource_policy,
     responses,
@@ -39,6 +40,7 @@ from emulator.gateway.rest.invocation import (
 from emulator.gateway.rest.parameters import resolve
 from emulator.gateway.rest.parts import GatewayParts
 from emulator.gateway.timeouts import finished_in_time
+from emulator.ports import WebAclInspector
 
 log = logging.getLogger("emulator.gateway")
 DEFAULT_SETTINGS: dict[str, Any] = {
@@ -62,6 +64,7 @@ ERROR_TYPES = {
     "INVALID_SIGNATURE": "InvalidSignatureException",
     "INVALID_API_KEY": "ForbiddenException",
     "QUOTA_EXCEEDED": "LimitExceededException",
+    "WAF_FILTERED": "ForbiddenException",
 }
 
 
@@ -489,26 +492,40 @@ def gateway_response(inv: Invocation, error: GatewayError) -> GatewayResponse:
 
 # -- the whole journey ---------------------------------------------------------------------
 
+async def _journey(inv: Invocation, parts: GatewayParts) -> None:
+    """Everything after AWS WAF, in AWS's order."""
+    route(inv, parts)
+    throttle(inv, parts)
+    if not inv.test_invoke and guarded(inv.snapshot.api):
+        resource_policy.check(inv)
+    if not inv.test_invoke and inv.method.get("authorizationType", "NONE") != "NONE":
+        await authorizers.authorize(inv, parts)
+    if not inv.test_invoke and inv.method.get("apiKeyRequired"):
+        api_keys.check_api_key(inv, parts)
+    method_request(inv)
+    cached = cache_lookup(inv, parts)
+    if cached is not None:
+        inv.response = cached
+    else:
+        integration_request(inv)
+        await integrate(inv, parts)
+        integration_response(inv)
+        cache_store(inv, parts)
+    method_response(inv)
+
+
 async def run(inv: Invocation, parts: GatewayParts) -> GatewayResponse:
     try:
-        route(inv, parts)
-        throttle(inv, parts)
-        if not inv.test_invoke and guarded(inv.snapshot.api):
-            resource_policy.check(inv)
-        if not inv.test_invoke and inv.method.get("authorizationType", "NONE") != "NONE":
-            await authorizers.authorize(inv, parts)
-        if not inv.test_invoke and inv.method.get("apiKeyRequired"):
-            api_keys.check_api_key(inv, parts)
-        method_request(inv)
-        cached = cache_lookup(inv, parts)
-        if cached is not None:
-            inv.response = cached
+        # AWS WAF first; while the wafv2 service is unused, not even its step runs.
+        inspector = None if inv.test_invoke else parts.ports.loaded("web-acls")
+        screened = None if inspector is None else firewall.screen(
+            inv, cast(WebAclInspector, inspector))
+        if screened is not None:
+            screened.set_header("x-amzn-RequestId", inv.request_id)
+            inv.context = inv.context or build_context(inv)
+            inv.response = screened
         else:
-            integration_request(inv)
-            await integrate(inv, parts)
-            integration_response(inv)
-            cache_store(inv, parts)
-        method_response(inv)
+            await _journey(inv, parts)
     except GatewayError as error:
         inv.response = gateway_response(inv, error)
         inv.context.setdefault("error", {})["responseType"] = error.response_type

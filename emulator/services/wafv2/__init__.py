@@ -1,0 +1,2 @@
+"""AWS WAF (wafv2): web ACLs, IP sets, regex pattern sets and rule groups, enforced on REST
+API stages."""
