@@ -141,9 +141,11 @@ class ResourceType:
 
     # The operation that deletes the resource (None: nothing to delete) and the members
     # that address it: each maps to "@id" (the physical id), "@attr:Name" (a stored
-    # attribute) or a property name. Types whose delete takes more override delete().
+    # attribute) or a property name; ``delete_options`` are members every delete carries.
+    # Types whose delete takes more override delete().
     delete_operation: ClassVar[str | None] = None
     identity: ClassVar[dict[str, str]] = {}
+    delete_options: ClassVar[dict[str, Any]] = {}
 
     def address(self, physical_id: str, properties: dict[str, Any],
                 attributes: dict[str, Any]) -> dict[str, Any]:
@@ -161,7 +163,8 @@ class ResourceType:
                      properties: dict[str, Any], attributes: dict[str, Any]) -> None:
         operation = self.delete_operation
         if operation is not None:
-            params = self.address(physical_id, properties, attributes)
+            params = {**self.address(physical_id, properties, attributes),
+                      **self.delete_options}
             await ignore_missing(lambda: ctx.call(self.service, operation, params))
 
     def tag_target(self, ctx: ResourceContext, physical_id: str,

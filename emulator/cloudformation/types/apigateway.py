@@ -16,7 +16,7 @@ from emulator.cloudformation.resources import (
     register,
     tag_map,
 )
-from emulator.cloudformation.types.base import Simple, fit
+from emulator.cloudformation.types.base import Put, Simple, fit
 
 SERVICE = "apigateway"
 
@@ -80,11 +80,6 @@ class RestApi(ResourceType):
                                                   "patchOperations": _patch(changes)})
         return attributes
 
-    async def delete(self, ctx: ResourceContext, physical_id: str,
-                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
-        await ignore_missing(lambda: ctx.call(SERVICE, "DeleteRestApi",
-                                              {"restApiId": physical_id}))
-
     def tag_target(self, ctx: ResourceContext, physical_id: str,
                    attributes: dict[str, Any]) -> str:
         return f"arn:aws:apigateway:{ctx.region}::/restapis/{physical_id}"
@@ -103,7 +98,7 @@ class Resource(Simple):
 
 
 @register
-class Method(ResourceType):
+class Method(Put):
     type_name = "AWS::ApiGateway::Method"
     service = SERVICE
 
@@ -112,7 +107,11 @@ class Method(ResourceType):
                 "resourceId": properties.get("ResourceId"),
                 "httpMethod": properties.get("HttpMethod")}
 
-    async def _put(self, ctx: ResourceContext, properties: dict[str, Any]) -> None:
+    async def put(self, ctx: ResourceContext, physical_id: str, properties: dict[str, Any],
+                  previous: dict[str, Any] | None) -> None:
+        if previous is not None:  # a method is changed by putting it again whole
+            old = self._where(previous)
+            await ignore_missing(lambda: ctx.call(SERVICE, "DeleteMethod", old))
         where = self._where(properties)
         await ctx.call(SERVICE, "PutMethod", fit(SERVICE, "PutMethod", properties, **where,
                                                  authorizationType=properties.get(
@@ -130,17 +129,6 @@ class Method(ResourceType):
             await ctx.call(SERVICE, "PutIntegrationResponse", fit(
                 SERVICE, "PutIntegrationResponse", response, **where,
                 statusCode=str(response.get("StatusCode"))))
-
-    async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
-        await self._put(ctx, properties)
-        return Created(ctx.physical_name())
-
-    async def update(self, ctx: ResourceContext, physical_id: str,
-                     properties: dict[str, Any], previous: dict[str, Any],
-                     attributes: dict[str, Any]) -> dict[str, Any]:
-        await ignore_missing(lambda: ctx.call(SERVICE, "DeleteMethod", self._where(previous)))
-        await self._put(ctx, properties)
-        return attributes
 
     async def delete(self, ctx: ResourceContext, physical_id: str,
                      properties: dict[str, Any], attributes: dict[str, Any]) -> None:
@@ -277,11 +265,7 @@ class ApiKey(Simple):
     outputs = {"APIKeyId": "id"}
     tag_style = "map"
     tag_member = "tags"
-
-    def create_params(self, ctx: ResourceContext, properties: dict[str, Any]) -> dict[str, Any]:
-        params = super().create_params(ctx, properties)
-        params.setdefault("name", ctx.physical_name(128))
-        return params
+    generated_name = ("name", 128)
 
 
 @register
@@ -312,23 +296,17 @@ class UsagePlanKey(Simple):
 
 
 @register
-class Account(ResourceType):
+class Account(Put):
     """The account-wide CloudWatch role; stored through UpdateAccount."""
 
     type_name = "AWS::ApiGateway::Account"
     service = SERVICE
 
-    async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
-        await self.update(ctx, "", properties, {}, {})
-        return Created(ctx.physical_name())
-
-    async def update(self, ctx: ResourceContext, physical_id: str,
-                     properties: dict[str, Any], previous: dict[str, Any],
-                     attributes: dict[str, Any]) -> dict[str, Any]:
+    async def put(self, ctx: ResourceContext, physical_id: str, properties: dict[str, Any],
+                  previous: dict[str, Any] | None) -> None:
         if properties.get("CloudWatchRoleArn"):
             await ctx.call(SERVICE, "UpdateAccount", {"patchOperations": _patch(
                 {"/cloudwatchRoleArn": properties["CloudWatchRoleArn"]})})
-        return attributes
 
 
 __all__ = ["Account", "ApiKey", "Authorizer", "Deployment", "GatewayResponse", "Method",

@@ -61,11 +61,7 @@ class UserPoolClient(Simple):
     extra_attributes = ("ClientSecret", "Name", "ClientId")
     outputs = {"ClientSecret": "UserPoolClient.ClientSecret",
                "Name": "UserPoolClient.ClientName", "ClientId": "UserPoolClient.ClientId"}
-
-    def create_params(self, ctx: ResourceContext, properties: dict[str, Any]) -> dict[str, Any]:
-        params = super().create_params(ctx, properties)
-        params.setdefault("ClientName", ctx.physical_name(128))
-        return params
+    generated_name = ("ClientName", 128)
 
 
 @register
@@ -76,11 +72,7 @@ class UserPoolGroup(Simple):
     create_operation, delete_operation = "CreateGroup", "DeleteGroup"
     physical = "Group.GroupName"
     identity = {"UserPoolId": "UserPoolId", "GroupName": "@id"}
-
-    def create_params(self, ctx: ResourceContext, properties: dict[str, Any]) -> dict[str, Any]:
-        params = super().create_params(ctx, properties)
-        params.setdefault("GroupName", ctx.physical_name(128))
-        return params
+    generated_name = ("GroupName", 128)
 
 
 @register

@@ -9,7 +9,6 @@ from emulator.cloudformation.resources import (
     ResourceContext,
     ResourceType,
     Tagging,
-    ignore_missing,
     register,
     required,
     tag_map,
@@ -28,6 +27,8 @@ class Stream(ResourceType):
     tagging = Tagging("kinesis", "AddTagsToStream", "RemoveTagsFromStream", "StreamName",
                       style="map")
     service = "kinesis"
+    delete_operation, identity = "DeleteStream", {"StreamName": "@id"}
+    delete_options = {"EnforceConsumerDeletion": True}
     name_property = "Name"
 
     async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
@@ -80,12 +81,6 @@ class Stream(ResourceType):
                 "ScalingType": "UNIFORM_SCALING"})
         await self._settings(ctx, physical_id, properties, previous)
         return attributes
-
-
-    async def delete(self, ctx: ResourceContext, physical_id: str,
-                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
-        await ignore_missing(lambda: ctx.call("kinesis", "DeleteStream", {
-            "StreamName": physical_id, "EnforceConsumerDeletion": True}))
 
 
 @register

@@ -17,7 +17,7 @@ from emulator.cloudformation.resources import (
     register,
     tag_map,
 )
-from emulator.cloudformation.types.base import Simple, fit
+from emulator.cloudformation.types.base import Put, Simple, fit
 
 
 def inline_zip(source: str, runtime: str) -> bytes:
@@ -187,23 +187,16 @@ class Url(ResourceType):
 
 
 @register
-class EventInvokeConfig(ResourceType):
+class EventInvokeConfig(Put):
     type_name = "AWS::Lambda::EventInvokeConfig"
     service = "lambda"
     delete_operation, identity = ("DeleteFunctionEventInvokeConfig", {
         "FunctionName": "FunctionName", "Qualifier": "Qualifier"})
 
-    async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
+    async def put(self, ctx: ResourceContext, physical_id: str, properties: dict[str, Any],
+                  previous: dict[str, Any] | None) -> None:
         await ctx.call("lambda", "PutFunctionEventInvokeConfig",
                        fit("lambda", "PutFunctionEventInvokeConfig", properties))
-        return Created(ctx.physical_name())
-
-    async def update(self, ctx: ResourceContext, physical_id: str,
-                     properties: dict[str, Any], previous: dict[str, Any],
-                     attributes: dict[str, Any]) -> dict[str, Any]:
-        await ctx.call("lambda", "PutFunctionEventInvokeConfig",
-                       fit("lambda", "PutFunctionEventInvokeConfig", properties))
-        return attributes
 
 
 @register

@@ -16,6 +16,7 @@ from emulator.cloudformation.resources import (
     tag_list,
     text,
 )
+from emulator.cloudformation.types.base import Put
 
 TOPIC_ATTRIBUTES = ("DisplayName", "KmsMasterKeyId", "FifoTopic", "ContentBasedDeduplication",
                     "SignatureVersion", "TracingConfig", "ArchivePolicy",
@@ -94,7 +95,7 @@ class Subscription(ResourceType):
         return attributes
 
 
-class _Policy(ResourceType):
+class _Policy(Put):
     service = "sns"
 
     def _topics(self, properties: dict[str, Any]) -> list[str]:
@@ -102,23 +103,15 @@ class _Policy(ResourceType):
             return [properties["TopicArn"]]
         return list(properties.get("Topics") or [])
 
-    async def _apply(self, ctx: ResourceContext, topics: list[str], policy: str) -> None:
-        for arn in topics:
+    def put_attributes(self, physical_id: str, properties: dict[str, Any]) -> dict[str, Any]:
+        return {"Id": physical_id}
+
+    async def put(self, ctx: ResourceContext, physical_id: str, properties: dict[str, Any],
+                  previous: dict[str, Any] | None) -> None:
+        policy = json.dumps(properties.get("PolicyDocument") or {})
+        for arn in self._topics(properties):
             await ctx.call("sns", "SetTopicAttributes", {
                 "TopicArn": arn, "AttributeName": "Policy", "AttributeValue": policy})
-
-    async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
-        await self._apply(ctx, self._topics(properties),
-                          json.dumps(properties.get("PolicyDocument") or {}))
-        physical_id = ctx.physical_name()
-        return Created(physical_id, {"Id": physical_id})
-
-    async def update(self, ctx: ResourceContext, physical_id: str,
-                     properties: dict[str, Any], previous: dict[str, Any],
-                     attributes: dict[str, Any]) -> dict[str, Any]:
-        await self._apply(ctx, self._topics(properties),
-                          json.dumps(properties.get("PolicyDocument") or {}))
-        return attributes
 
     async def delete(self, ctx: ResourceContext, physical_id: str,
                      properties: dict[str, Any], attributes: dict[str, Any]) -> None:
