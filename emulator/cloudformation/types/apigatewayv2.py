@@ -6,14 +6,9 @@ from __future__ import annotations
 import json
 from typing import Any, ClassVar
 
-from emulator.cloudformation.resources import (
-    Created,
-    ResourceContext,
-    ResourceType,
-    Tagging,
-    register,
-    tag_map,
-)
+from emulator.cloudformation.context import ResourceContext
+from emulator.cloudformation.resources import Created, ResourceType, register
+from emulator.cloudformation.tags import Tagging, tag_map
 from emulator.cloudformation.types.base import Simple, fit
 
 SERVICE = "apigatewayv2"

@@ -14,13 +14,9 @@ from typing import Any, ClassVar
 from botocore.model import OperationModel, ServiceModel, Shape, StructureShape
 from botocore.session import get_session
 
-from emulator.cloudformation.resources import (
-    Created,
-    ResourceContext,
-    ResourceType,
-    tag_list,
-    text,
-)
+from emulator.cloudformation.context import ResourceContext
+from emulator.cloudformation.resources import Created, ResourceType, text
+from emulator.cloudformation.tags import tag_list
 
 
 @cache

@@ -7,16 +7,9 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from emulator.cloudformation.resources import (
-    Created,
-    ResourceContext,
-    ResourceType,
-    Tagging,
-    ignore_missing,
-    register,
-    tag_map,
-    user_tags,
-)
+from emulator.cloudformation.context import ResourceContext
+from emulator.cloudformation.resources import Created, ResourceType, ignore_missing, register
+from emulator.cloudformation.tags import Tagging, tag_map, user_tags
 from emulator.cloudformation.types.base import Put
 
 

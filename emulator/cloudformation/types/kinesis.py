@@ -4,15 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from emulator.cloudformation.resources import (
-    Created,
-    ResourceContext,
-    ResourceType,
-    Tagging,
-    register,
-    required,
-    tag_map,
-)
+from emulator.cloudformation.context import ResourceContext
+from emulator.cloudformation.resources import Created, ResourceType, register, required
+from emulator.cloudformation.tags import Tagging, tag_map
 
 DEFAULT_RETENTION_HOURS = 24
 

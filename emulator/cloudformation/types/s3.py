@@ -6,15 +6,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from emulator.cloudformation.resources import (
-    Created,
-    ResourceContext,
-    ResourceType,
-    ignore_missing,
-    register,
-    tag_map,
-    user_tags,
-)
+from emulator.cloudformation.context import ResourceContext
+from emulator.cloudformation.resources import Created, ResourceType, ignore_missing, register
+from emulator.cloudformation.tags import tag_map, user_tags
 from emulator.cloudformation.types.base import Put
 
 _EVENT_SECTIONS = (("LambdaConfigurations", "LambdaFunctionConfigurations", "Function",

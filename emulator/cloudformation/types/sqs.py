@@ -6,16 +6,9 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from emulator.cloudformation.resources import (
-    Created,
-    ResourceContext,
-    ResourceType,
-    Tagging,
-    ignore_missing,
-    register,
-    tag_map,
-    text,
-)
+from emulator.cloudformation.context import ResourceContext
+from emulator.cloudformation.resources import Created, ResourceType, ignore_missing, register, text
+from emulator.cloudformation.tags import Tagging, tag_map
 from emulator.cloudformation.types.base import Put
 
 # Queue properties that are queue attributes of the same name.
