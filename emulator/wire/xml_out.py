@@ -63,12 +63,20 @@ class XmlWriter:
         self.timestamp = timestamp
         self.out: list[str] = []
 
+    def namespace(self, shape: Shape) -> str:
+        """The ``xmlns`` attribute an element of ``shape`` carries, if any."""
+        return _namespace(shape)
+
+    def scalar(self, shape: Shape, value: Any) -> str:
+        """A scalar value as the element's character data."""
+        return _scalar(shape, value, self.timestamp)
+
     def element(self, shape: Shape, value: Any, name: str, extra: str = "") -> None:
         kind = shape.type_name
         out = self.out
         if kind == "structure":
             assert isinstance(shape, StructureShape)
-            attributes = extra or _namespace(shape)
+            attributes = extra or self.namespace(shape)
             for member_name, member in shape.members.items():
                 item = value.get(member_name)
                 if item is not None and member.serialization.get("xmlAttribute"):
@@ -84,7 +92,7 @@ class XmlWriter:
                     self.element(member, item, name)
             else:
                 item_name = member.serialization.get("name", "member")
-                out.append(f"<{name}{extra or _namespace(shape)}>")
+                out.append(f"<{name}{extra or self.namespace(shape)}>")
                 for item in value:
                     self.element(member, item, item_name)
                 out.append(f"</{name}>")
@@ -94,7 +102,7 @@ class XmlWriter:
             value_name = value_shape.serialization.get("name", "value")
             flattened = shape.serialization.get("flattened")
             if not flattened:
-                out.append(f"<{name}{extra or _namespace(shape)}>")
+                out.append(f"<{name}{extra or self.namespace(shape)}>")
             for key, item in value.items():
                 out.append(f"<{name}>" if flattened else "<entry>")
                 self.element(key_shape, key, key_name)
@@ -103,8 +111,8 @@ class XmlWriter:
             if not flattened:
                 out.append(f"</{name}>")
         else:
-            attributes = extra or _namespace(shape)
-            out.append(f"<{name}{attributes}>{_scalar(shape, value, self.timestamp)}</{name}>")
+            attributes = extra or self.namespace(shape)
+            out.append(f"<{name}{attributes}>{self.scalar(shape, value)}</{name}>")
 
     def members(self, shape: StructureShape, value: dict[str, Any]) -> None:
         for member_name, member in shape.members.items():
