@@ -91,19 +91,6 @@ class FlowRunner(Core):
             raise StatesError(mocks.mocked.error or "", mocks.mocked.cause)
         return (mocks.mocked.result,)
 
-    def finish_result(self, step: Step, result: Any) -> Any:
-        state = step.state
-        if state.jsonata:
-            states = self.states_bindings(step, result=result)
-            output = state.output(states, step.env) if state.output else result
-            assigned = self.assign(state.assign, step, result, states)
-        else:
-            if state.result_selector is not None:
-                result = state.result_selector(result, step.env)
-            assigned = self.assign(state.assign, step, result)
-            output = self.finish_jsonpath(step, result)
-        return self.exit(step, output, assigned)
-
     # ----- Map --------------------------------------------------------------------------
 
     async def run_map(self, step: Step) -> tuple[Any, str | None]:

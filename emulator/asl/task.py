@@ -129,17 +129,7 @@ class TaskRunner(Core):
             result = await self._perform(step, state, resource, payload, timeout, heartbeat,
                                          token)
             self.inspect("result", result)
-            if state.jsonata:
-                states = self.states_bindings(step, result=result)
-                output = state.output(states, step.env) if state.output else result
-                assigned = self.assign(state.assign, step, result, states)
-            else:
-                if state.result_selector is not None:
-                    result = state.result_selector(result, step.env)
-                    self.inspect("afterResultSelector", result)
-                assigned = self.assign(state.assign, step, result)
-                output = self.finish_jsonpath(step, result)
-            return self.exit(step, output, assigned), state.next
+            return self.finish_result(step, result), state.next
 
         return await self.with_recovery(step, attempt)
 
