@@ -17,7 +17,7 @@ from emulator.asl.errors import StatesError
 from emulator.asl.history import History
 from emulator.asl.integrations.mocks import FixedMock
 from emulator.asl.nodes import MapState, ParallelState
-from emulator.asl.paths import PathMissing, dumps, select
+from emulator.asl.paths import dumps, select
 from emulator.asl.processing import Core, Frame, Step
 from emulator.asl.variables import Variables
 
@@ -142,12 +142,7 @@ class FlowRunner(Core):
         if expr is not None:
             value = expr(states, step.env)
         elif path is not None:
-            try:
-                value = path.get(effective, step.env)
-            except PathMissing:
-                raise errors.runtime(
-                    f"Invalid path '{path.text}' : No results for path: {path.bracketed()}"
-                ) from None
+            value = select(path, effective, step.env)
         else:
             return getattr(state, name)  # type: ignore[no-any-return]
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
