@@ -103,10 +103,12 @@ class FlowRunner(Core):
             mocked = self._flow_mock()
             if mocked:  # TestState: the mock is the iterations' results
                 return self.finish_result(step, mocked[0]), state.next
+            inputs = [self._item_input(step, state, i, item, effective, states)
+                      for i, item in enumerate(items)]
             if state.mode == "DISTRIBUTED":
-                results = await self._distributed(step, state, items, effective, states, limit)
+                results = await self._distributed(step, state, inputs, effective, states, limit)
             else:
-                results = await self._inline(step, state, items, effective, states, limit)
+                results = await self._inline(step, state, items, inputs, limit)
             return self.finish_result(step, results), state.next
 
         return await self.with_recovery(step, attempt)
@@ -167,13 +169,10 @@ class FlowRunner(Core):
         assert state.item_selector is not None
         return state.item_selector(effective, map_step.env)
 
-    async def _inline(
-        self, step: Step, state: MapState, items: list[Any], effective: Any,
-        states: dict[str, Any], limit: float,
-    ) -> list[Any]:
+    async def _inline(self, step: Step, state: MapState, items: list[Any], inputs: list[Any],
+                      limit: float) -> list[Any]:
+        """Run each item's input (``inputs``, made from ``items`` by ItemSelector)."""
         frame = step.frame
-        inputs = [self._item_input(step, state, i, item, effective, states)
-                  for i, item in enumerate(items)]
         started = frame.history.add(frame.track, "MapStateStarted", {"length": len(items)})
         gate = asyncio.Semaphore(int(limit)) if limit else None
         assert state.processor is not None
@@ -219,12 +218,10 @@ class FlowRunner(Core):
         return results
 
     async def _distributed(
-        self, step: Step, state: MapState, items: list[Any], effective: Any,
+        self, step: Step, state: MapState, inputs: list[Any], effective: Any,
         states: dict[str, Any], limit: float,
     ) -> list[Any]:
         frame = step.frame
-        inputs = [self._item_input(step, state, i, item, effective, states)
-                  for i, item in enumerate(items)]
         inputs = self._batches(step, state, inputs, effective, states)
         frame.history.add(frame.track, "MapStateStarted", {"length": len(inputs)})
         label = state.label or ids.uuid4()[:8]
