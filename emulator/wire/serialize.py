@@ -222,25 +222,14 @@ def _text(value: str) -> str:
     return escape(value, _XML_ENTITIES)
 
 
-def _xml_scalar(shape: Shape, value: Any) -> str:
-    kind = shape.type_name
-    if kind == "timestamp":
-        return str(timestamp_text(value, shape.serialization.get("timestampFormat", "iso8601")))
-    if kind == "boolean":
-        return "true" if value else "false"
-    if kind == "blob":
-        return _blob(value)
-    return _text(str(value))
-
-
 class _QueryXmlWriter(XmlWriter):
     """The query protocol's documents: no namespaces below the root, its own escaping."""
 
     def namespace(self, shape: Shape) -> str:
         return ""
 
-    def scalar(self, shape: Shape, value: Any) -> str:
-        return _xml_scalar(shape, value)
+    def plain(self, shape: Shape, value: Any) -> str:
+        return _text(str(value))
 
 
 def serialize_query(

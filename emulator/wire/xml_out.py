@@ -7,6 +7,7 @@ wrapping it, ``xmlAttribute`` members become attributes of their structure's ele
 
 from __future__ import annotations
 
+import base64
 import re
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -26,23 +27,6 @@ def text(value: str) -> str:
     """Character data. Characters XML cannot carry become U+FFFD (a lone surrogate becomes
     "?" when encoded); clients that need such keys ask for ``encoding-type=url``."""
     return escape(_NOT_XML.sub("\ufffd", value), _ENTITIES)
-
-
-def _scalar(shape: Shape, value: Any, timestamp: Any) -> str:
-    kind = shape.type_name
-    if kind == "timestamp":
-        return str(timestamp(value, shape.serialization.get("timestampFormat", "iso8601")))
-    if kind == "boolean":
-        return "true" if value else "false"
-    if kind == "blob":
-        import base64
-
-        raw = value.encode("utf-8") if isinstance(value, str) else bytes(value)
-        return base64.b64encode(raw).decode("ascii")
-    if kind in ("float", "double"):
-        number = float(value)
-        return str(int(number)) if number.is_integer() and abs(number) < 1e16 else repr(number)
-    return text(str(value))
 
 
 def _namespace(shape: Shape) -> str:
@@ -69,7 +53,24 @@ class XmlWriter:
 
     def scalar(self, shape: Shape, value: Any) -> str:
         """A scalar value as the element's character data."""
-        return _scalar(shape, value, self.timestamp)
+        kind = shape.type_name
+        if kind == "timestamp":
+            return str(self.timestamp(value, shape.serialization.get("timestampFormat",
+                                                                       "iso8601")))
+        if kind == "boolean":
+            return "true" if value else "false"
+        if kind == "blob":
+            raw = value.encode("utf-8") if isinstance(value, str) else bytes(value)
+            return base64.b64encode(raw).decode("ascii")
+        return self.plain(shape, value)
+
+    def plain(self, shape: Shape, value: Any) -> str:
+        """A string or number as character data."""
+        if shape.type_name in ("float", "double"):
+            number = float(value)
+            return (str(int(number)) if number.is_integer() and abs(number) < 1e16
+                    else repr(number))
+        return text(str(value))
 
     def element(self, shape: Shape, value: Any, name: str, extra: str = "") -> None:
         kind = shape.type_name
