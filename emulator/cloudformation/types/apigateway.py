@@ -85,7 +85,7 @@ class Resource(Simple):
     type_name = "AWS::ApiGateway::Resource"
     service = SERVICE
     updatable = False
-    create_operation, delete_operation = "CreateResource", "DeleteResource"
+    noun = "Resource"
     physical = "id"
     identity = {"restApiId": "RestApiId", "resourceId": "@id"}
     outputs = {"ResourceId": "id"}
@@ -216,7 +216,7 @@ class Model(Simple):
     type_name = "AWS::ApiGateway::Model"
     service = SERVICE
     updatable = False
-    create_operation, delete_operation = "CreateModel", "DeleteModel"
+    noun = "Model"
     physical = "name"
     identity = {"restApiId": "RestApiId", "modelName": "@id"}
 
@@ -232,7 +232,7 @@ class RequestValidator(Simple):
     type_name = "AWS::ApiGateway::RequestValidator"
     service = SERVICE
     updatable = False
-    create_operation, delete_operation = "CreateRequestValidator", "DeleteRequestValidator"
+    noun = "RequestValidator"
     physical = "id"
     identity = {"restApiId": "RestApiId", "requestValidatorId": "@id"}
     outputs = {"RequestValidatorId": "id"}
@@ -253,7 +253,7 @@ class ApiKey(Simple):
     type_name = "AWS::ApiGateway::ApiKey"
     service = SERVICE
     updatable = False
-    create_operation, delete_operation = "CreateApiKey", "DeleteApiKey"
+    noun = "ApiKey"
     physical = "id"
     identity = {"apiKey": "@id"}
     outputs = {"APIKeyId": "id"}
@@ -267,7 +267,7 @@ class UsagePlan(Simple):
     type_name = "AWS::ApiGateway::UsagePlan"
     service = SERVICE
     updatable = False
-    create_operation, delete_operation = "CreateUsagePlan", "DeleteUsagePlan"
+    noun = "UsagePlan"
     physical = "id"
     identity = {"usagePlanId": "@id"}
     tag_style = "map"
@@ -284,7 +284,7 @@ class UsagePlanKey(Simple):
     type_name = "AWS::ApiGateway::UsagePlanKey"
     service = SERVICE
     updatable = False
-    create_operation, delete_operation = "CreateUsagePlanKey", "DeleteUsagePlanKey"
+    noun = "UsagePlanKey"
     physical = "id"
     identity = {"usagePlanId": "UsagePlanId", "keyId": "KeyId"}
 

@@ -49,8 +49,7 @@ class UserPool(ResourceType):
 class UserPoolClient(Simple):
     type_name = "AWS::Cognito::UserPoolClient"
     service = SERVICE
-    create_operation, update_operation, delete_operation = (
-        "CreateUserPoolClient", "UpdateUserPoolClient", "DeleteUserPoolClient")
+    noun = "UserPoolClient"
     physical = "UserPoolClient.ClientId"
     identity = {"UserPoolId": "UserPoolId", "ClientId": "@id"}
     extra_attributes = ("ClientSecret", "Name", "ClientId")
@@ -74,8 +73,7 @@ class UserPoolGroup(Simple):
 class UserPoolResourceServer(Simple):
     type_name = "AWS::Cognito::UserPoolResourceServer"
     service = SERVICE
-    create_operation, update_operation, delete_operation = (
-        "CreateResourceServer", "UpdateResourceServer", "DeleteResourceServer")
+    noun = "ResourceServer"
     physical = "ResourceServer.Identifier"
     identity = {"UserPoolId": "UserPoolId", "Identifier": "Identifier"}
 

@@ -124,8 +124,7 @@ class Version(ResourceType):
 class Alias(Simple):
     type_name = "AWS::Lambda::Alias"
     service = "lambda"
-    create_operation, update_operation, delete_operation = (
-        "CreateAlias", "UpdateAlias", "DeleteAlias")
+    noun = "Alias"
     physical = "AliasArn"
     identity = {"FunctionName": "FunctionName", "Name": "Name"}
     extra_attributes = ("AliasArn",)
@@ -136,8 +135,7 @@ class Alias(Simple):
 class EventSourceMapping(Simple):
     type_name = "AWS::Lambda::EventSourceMapping"
     service = "lambda"
-    create_operation, update_operation, delete_operation = (
-        "CreateEventSourceMapping", "UpdateEventSourceMapping", "DeleteEventSourceMapping")
+    noun = "EventSourceMapping"
     physical = "UUID"
     identity = {"UUID": "@id"}
     outputs = {"Id": "UUID", "EventSourceMappingArn": "EventSourceMappingArn"}

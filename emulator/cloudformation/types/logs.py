@@ -51,7 +51,7 @@ class LogStream(Simple):
     type_name = "AWS::Logs::LogStream"
     service = "logs"
     updatable = False
-    create_operation, delete_operation = "CreateLogStream", "DeleteLogStream"
+    noun = "LogStream"
     physical = "logStreamName"
     identity = {"logGroupName": "LogGroupName", "logStreamName": "@id"}
 
