@@ -45,6 +45,20 @@ async def _all_or_first_failure(jobs: Sequence[Awaitable[Any]]) -> list[Any]:
     return [task.result() for task in tasks]
 
 
+async def _all_then_close(frame: Frame, jobs: Sequence[Awaitable[Any]], kind: str) -> list[Any]:
+    """Every job's result, or the first failure; either way the state's closing event
+    follows (``kind`` is the state type: ParallelStateSucceeded, MapStateFailed...)."""
+    try:
+        results = await _all_or_first_failure(jobs)
+    except StatesError:
+        frame.track.last = frame.history.count
+        frame.history.add(frame.track, f"{kind}StateFailed")
+        raise
+    frame.track.last = frame.history.count
+    frame.history.add(frame.track, f"{kind}StateSucceeded")
+    return results
+
+
 class FlowRunner(Core):
     # ----- Parallel ---------------------------------------------------------------------
 
@@ -69,14 +83,7 @@ class FlowRunner(Core):
                 self.run_machine(branch, branch_input, frame.branch(started))
                 for branch in state.branches
             ]
-            try:
-                results = await _all_or_first_failure(branches)
-            except StatesError:
-                frame.track.last = frame.history.count
-                frame.history.add(frame.track, "ParallelStateFailed")
-                raise
-            frame.track.last = frame.history.count
-            frame.history.add(frame.track, "ParallelStateSucceeded")
+            results = await _all_then_close(frame, branches, "Parallel")
             return self.finish_result(step, results), state.next
 
         return await self.with_recovery(step, attempt)
@@ -207,15 +214,7 @@ class FlowRunner(Core):
                 failed.set()
                 raise
 
-        try:
-            results = await _all_or_first_failure([gated(i) for i in range(len(items))])
-        except StatesError:
-            frame.track.last = frame.history.count
-            frame.history.add(frame.track, "MapStateFailed")
-            raise
-        frame.track.last = frame.history.count
-        frame.history.add(frame.track, "MapStateSucceeded")
-        return results
+        return await _all_then_close(frame, [gated(i) for i in range(len(items))], "Map")
 
     async def _distributed(
         self, step: Step, state: MapState, inputs: list[Any], effective: Any,
