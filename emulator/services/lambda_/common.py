@@ -40,8 +40,7 @@ from emulator.services.lambda_.names import (
     function_arn,
     invalid_parameter,
     new_revision,
-    scope_of,
-    split_function_name,
+    scope_and_name,
     timestamp,
 )
 from emulator.services.lambda_.tracing import xray_variables
@@ -129,8 +128,7 @@ class LambdaBase(Provider, ABC):
                        ) -> tuple[Scope, str, FunctionRecord]:
         """The caller's scope, and the name and $LATEST record of the function that
         ``function_name`` (a name, an ARN or a partial ARN; any qualifier aside) names."""
-        scope = scope_of(ctx)
-        name, _qualifier = split_function_name(function_name)
+        scope, name = scope_and_name(ctx, function_name)
         return scope, name, self.latest(scope, name)
 
     def version_record(self, scope: Scope, name: str, qualifier: str | None) -> FunctionRecord:
