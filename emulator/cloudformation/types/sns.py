@@ -24,6 +24,18 @@ def _attributes(properties: dict[str, Any], names: tuple[str, ...]) -> dict[str,
             else text(properties[name]) for name in names if properties.get(name) is not None}
 
 
+async def _set_changed(ctx: ResourceContext, operation: str, target: dict[str, str],
+                       properties: dict[str, Any], previous: dict[str, Any],
+                       names: tuple[str, ...], fixed: tuple[str, ...] = ()) -> None:
+    """Set each of ``names`` whose value changed (``fixed`` ones cannot change in place), one
+    Set*Attributes call each, as SNS takes them."""
+    new, old = _attributes(properties, names), _attributes(previous, names)
+    for name in set(new) | set(old):
+        if name not in fixed and new.get(name) != old.get(name):
+            await ctx.call("sns", operation, {**target, "AttributeName": name,
+                                              "AttributeValue": new.get(name, "")})
+
+
 @register
 class Topic(ResourceType):
     type_name = "AWS::SNS::Topic"
@@ -50,14 +62,8 @@ class Topic(ResourceType):
     async def update(self, ctx: ResourceContext, physical_id: str,
                      properties: dict[str, Any], previous: dict[str, Any],
                      attributes: dict[str, Any]) -> dict[str, Any]:
-        new = _attributes(properties, TOPIC_ATTRIBUTES)
-        old = _attributes(previous, TOPIC_ATTRIBUTES)
-        for name in set(new) | set(old):
-            if name in ("FifoTopic",) or new.get(name) == old.get(name):
-                continue
-            await ctx.call("sns", "SetTopicAttributes", {
-                "TopicArn": physical_id, "AttributeName": name,
-                "AttributeValue": new.get(name, "")})
+        await _set_changed(ctx, "SetTopicAttributes", {"TopicArn": physical_id},
+                           properties, previous, TOPIC_ATTRIBUTES, fixed=("FifoTopic",))
         return attributes
 
 
@@ -78,13 +84,8 @@ class Subscription(ResourceType):
     async def update(self, ctx: ResourceContext, physical_id: str,
                      properties: dict[str, Any], previous: dict[str, Any],
                      attributes: dict[str, Any]) -> dict[str, Any]:
-        new = _attributes(properties, SUBSCRIPTION_ATTRIBUTES)
-        old = _attributes(previous, SUBSCRIPTION_ATTRIBUTES)
-        for name in set(new) | set(old):
-            if new.get(name) != old.get(name):
-                await ctx.call("sns", "SetSubscriptionAttributes", {
-                    "SubscriptionArn": physical_id, "AttributeName": name,
-                    "AttributeValue": new.get(name, "")})
+        await _set_changed(ctx, "SetSubscriptionAttributes", {"SubscriptionArn": physical_id},
+                           properties, previous, SUBSCRIPTION_ATTRIBUTES)
         return attributes
 
 
