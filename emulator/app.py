@@ -60,12 +60,14 @@ class Entry:
 
     ``claims`` reads the request's address (Host and path) or headers and loads nothing;
     ``serve`` names the handler as ``"module:function"``, imported when a request is first
-    claimed, so the server starts without any data plane loaded.
+    claimed, so the server starts without any data plane loaded. An entry with a ``port`` is
+    asked only once the service offering that port is loaded: before, nothing is its.
     """
 
     name: str
     claims: Callable[[Request], bool]
     serve: str
+    port: str | None = None
 
     def handler(self) -> Handler:
         return _handler(self.serve)
@@ -84,7 +86,7 @@ FRONT_DOOR: tuple[Entry, ...] = (
     Entry("@connections call", addresses.callback_url,
           "emulator.services.apigatewaymanagementapi.http:callback"),
     Entry("HTTP API invoke URL", addresses.invoke_url,
-          "emulator.gateway.http_api.web:invoke_url"),
+          "emulator.gateway.http_api.web:invoke_url", port="http-apis"),
     Entry("REST API invoke URL", addresses.invoke_url,
           "emulator.gateway.rest.web:invoke_url"),
     Entry("custom domain name", addresses.domain_name,
@@ -302,18 +304,21 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> S
 
     async def aws(request: Request) -> Response:
         """Every request not claimed by an internal route."""
-        if emulator.settings.console and wants_console(
-                request.method, request.scope["path"], request.headers,
-                request.scope.get("query_string", b"").decode("latin-1")):
-            return RedirectResponse(CONSOLE_PATH, status_code=302)
         return await recorded(request, answer)
 
     async def answer(request: Request) -> Response:
         for entry in FRONT_DOOR:
-            if entry.claims(request):
+            if entry.claims(request) and (entry.port is None
+                                          or ports.loaded(entry.port) is not None):
                 answered = await entry.handler()(request, ports)
                 if answered is not None:
                     return answered
+        # After the front door: a browser opening the root of a function URL, an API or a
+        # distribution wants that, not the console.
+        if emulator.settings.console and wants_console(
+                request.method, request.scope["path"], request.headers,
+                request.scope.get("query_string", b"").decode("latin-1")):
+            return RedirectResponse(CONSOLE_PATH, status_code=302)
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in request.scope["headers"]}
         body_stream = ByteStream(request.stream(), _length(headers))
         wire_request = WireRequest(

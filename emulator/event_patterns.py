@@ -252,18 +252,13 @@ def _anything_but(operand: Any, where: str) -> Test:
 
 
 def _operator(operator: str, operand: Any, where: str) -> Test:
-    if operator == "prefix":
+    if operator in ("prefix", "suffix"):
         text, fold = _ignore_case_operand(operator, operand)
+        has_affix = str.startswith if operator == "prefix" else str.endswith
         if fold:
             lowered = text.lower()
-            return lambda value: isinstance(value, str) and value.lower().startswith(lowered)
-        return lambda value: isinstance(value, str) and value.startswith(text)
-    if operator == "suffix":
-        text, fold = _ignore_case_operand(operator, operand)
-        if fold:
-            lowered = text.lower()
-            return lambda value: isinstance(value, str) and value.lower().endswith(lowered)
-        return lambda value: isinstance(value, str) and value.endswith(text)
+            return lambda value: isinstance(value, str) and has_affix(value.lower(), lowered)
+        return lambda value: isinstance(value, str) and has_affix(value, text)
     if operator == "equals-ignore-case":
         lowered = _text(operator, operand).lower()
         return lambda value: isinstance(value, str) and value.lower() == lowered

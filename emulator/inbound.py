@@ -94,6 +94,16 @@ def loads(data: str | bytes | bytearray, limit: int = MAX_DEPTH) -> Any:
     return value
 
 
+def json_object(data: str | bytes | bytearray) -> dict[str, Any] | None:
+    """The JSON object a client sent (checked as :func:`loads` checks it), or None when the
+    text is not JSON or holds another kind of value, for the many fields that must hold one."""
+    try:
+        value = loads(data)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
 def load_yaml(text: str, loader: Any = None) -> Any:
     """``yaml.load`` (safe by default) for what a client sent, with the same checks: flow
     nesting within the limit (block nesting needs a line per level, so it stays small) and no
@@ -107,5 +117,6 @@ def load_yaml(text: str, loader: Any = None) -> Any:
     return value
 
 
-__all__ = ["MAX_DEPTH", "DocumentRejected", "check_depth", "check_text", "load_yaml", "loads",
+__all__ = ["MAX_DEPTH", "DocumentRejected", "check_depth", "check_text", "json_object",
+           "load_yaml", "loads",
            "lone_surrogate"]

@@ -17,7 +17,7 @@ from emulator.asl.errors import StatesError
 from emulator.asl.history import History
 from emulator.asl.integrations.mocks import FixedMock
 from emulator.asl.nodes import MapState, ParallelState
-from emulator.asl.paths import PathMissing, dumps, select
+from emulator.asl.paths import dumps, select
 from emulator.asl.processing import Core, Frame, Step
 from emulator.asl.variables import Variables
 
@@ -45,6 +45,20 @@ async def _all_or_first_failure(jobs: Sequence[Awaitable[Any]]) -> list[Any]:
     return [task.result() for task in tasks]
 
 
+async def _all_then_close(frame: Frame, jobs: Sequence[Awaitable[Any]], kind: str) -> list[Any]:
+    """Every job's result, or the first failure; either way the state's closing event
+    follows (``kind`` is the state type: ParallelStateSucceeded, MapStateFailed...)."""
+    try:
+        results = await _all_or_first_failure(jobs)
+    except StatesError:
+        frame.track.last = frame.history.count
+        frame.history.add(frame.track, f"{kind}StateFailed")
+        raise
+    frame.track.last = frame.history.count
+    frame.history.add(frame.track, f"{kind}StateSucceeded")
+    return results
+
+
 class FlowRunner(Core):
     # ----- Parallel ---------------------------------------------------------------------
 
@@ -69,14 +83,7 @@ class FlowRunner(Core):
                 self.run_machine(branch, branch_input, frame.branch(started))
                 for branch in state.branches
             ]
-            try:
-                results = await _all_or_first_failure(branches)
-            except StatesError:
-                frame.track.last = frame.history.count
-                frame.history.add(frame.track, "ParallelStateFailed")
-                raise
-            frame.track.last = frame.history.count
-            frame.history.add(frame.track, "ParallelStateSucceeded")
+            results = await _all_then_close(frame, branches, "Parallel")
             return self.finish_result(step, results), state.next
 
         return await self.with_recovery(step, attempt)
@@ -91,19 +98,6 @@ class FlowRunner(Core):
             raise StatesError(mocks.mocked.error or "", mocks.mocked.cause)
         return (mocks.mocked.result,)
 
-    def finish_result(self, step: Step, result: Any) -> Any:
-        state = step.state
-        if state.jsonata:
-            states = self.states_bindings(step, result=result)
-            output = state.output(states, step.env) if state.output else result
-            assigned = self.assign(state.assign, step, result, states)
-        else:
-            if state.result_selector is not None:
-                result = state.result_selector(result, step.env)
-            assigned = self.assign(state.assign, step, result)
-            output = self.finish_jsonpath(step, result)
-        return self.exit(step, output, assigned)
-
     # ----- Map --------------------------------------------------------------------------
 
     async def run_map(self, step: Step) -> tuple[Any, str | None]:
@@ -116,10 +110,12 @@ class FlowRunner(Core):
             mocked = self._flow_mock()
             if mocked:  # TestState: the mock is the iterations' results
                 return self.finish_result(step, mocked[0]), state.next
+            inputs = [self._item_input(step, state, i, item, effective, states)
+                      for i, item in enumerate(items)]
             if state.mode == "DISTRIBUTED":
-                results = await self._distributed(step, state, items, effective, states, limit)
+                results = await self._distributed(step, state, inputs, effective, states, limit)
             else:
-                results = await self._inline(step, state, items, effective, states, limit)
+                results = await self._inline(step, state, items, inputs, limit)
             return self.finish_result(step, results), state.next
 
         return await self.with_recovery(step, attempt)
@@ -155,12 +151,7 @@ class FlowRunner(Core):
         if expr is not None:
             value = expr(states, step.env)
         elif path is not None:
-            try:
-                value = path.get(effective, step.env)
-            except PathMissing:
-                raise errors.runtime(
-                    f"Invalid path '{path.text}' : No results for path: {path.bracketed()}"
-                ) from None
+            value = select(path, effective, step.env)
         else:
             return getattr(state, name)  # type: ignore[no-any-return]
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
@@ -185,13 +176,10 @@ class FlowRunner(Core):
         assert state.item_selector is not None
         return state.item_selector(effective, map_step.env)
 
-    async def _inline(
-        self, step: Step, state: MapState, items: list[Any], effective: Any,
-        states: dict[str, Any], limit: float,
-    ) -> list[Any]:
+    async def _inline(self, step: Step, state: MapState, items: list[Any], inputs: list[Any],
+                      limit: float) -> list[Any]:
+        """Run each item's input (``inputs``, made from ``items`` by ItemSelector)."""
         frame = step.frame
-        inputs = [self._item_input(step, state, i, item, effective, states)
-                  for i, item in enumerate(items)]
         started = frame.history.add(frame.track, "MapStateStarted", {"length": len(items)})
         gate = asyncio.Semaphore(int(limit)) if limit else None
         assert state.processor is not None
@@ -226,23 +214,13 @@ class FlowRunner(Core):
                 failed.set()
                 raise
 
-        try:
-            results = await _all_or_first_failure([gated(i) for i in range(len(items))])
-        except StatesError:
-            frame.track.last = frame.history.count
-            frame.history.add(frame.track, "MapStateFailed")
-            raise
-        frame.track.last = frame.history.count
-        frame.history.add(frame.track, "MapStateSucceeded")
-        return results
+        return await _all_then_close(frame, [gated(i) for i in range(len(items))], "Map")
 
     async def _distributed(
-        self, step: Step, state: MapState, items: list[Any], effective: Any,
+        self, step: Step, state: MapState, inputs: list[Any], effective: Any,
         states: dict[str, Any], limit: float,
     ) -> list[Any]:
         frame = step.frame
-        inputs = [self._item_input(step, state, i, item, effective, states)
-                  for i, item in enumerate(items)]
         inputs = self._batches(step, state, inputs, effective, states)
         frame.history.add(frame.track, "MapStateStarted", {"length": len(inputs)})
         label = state.label or ids.uuid4()[:8]

@@ -230,6 +230,23 @@ class Core:
         self.inspect("afterParameters", value)
         return value
 
+    def finish_result(self, step: Step, result: Any) -> Any:
+        """The state's output from the result it produced (a task's answer, a map's or
+        parallel's list): Output and Assign under JSONata; ResultSelector, Assign,
+        ResultPath and OutputPath under JSONPath."""
+        state = step.state
+        if state.jsonata:
+            states = self.states_bindings(step, result=result)
+            output = state.output(states, step.env) if state.output else result
+            assigned = self.assign(state.assign, step, result, states)
+        else:
+            if state.result_selector is not None:
+                result = state.result_selector(result, step.env)
+                self.inspect("afterResultSelector", result)
+            assigned = self.assign(state.assign, step, result)
+            output = self.finish_jsonpath(step, result)
+        return self.exit(step, output, assigned)
+
     def finish_jsonpath(self, step: Step, result: Any) -> Any:
         """ResultPath then OutputPath, for states that produce a result."""
         state = step.state

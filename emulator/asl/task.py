@@ -20,7 +20,7 @@ from emulator.asl.integrations.base import Call, Services
 from emulator.asl.integrations.callbacks import Callbacks, new_token
 from emulator.asl.integrations.mocks import MockCase, Mocked
 from emulator.asl.nodes import TaskState
-from emulator.asl.paths import PathMissing, dumps
+from emulator.asl.paths import dumps, select
 from emulator.asl.processing import Core, Step
 from emulator.asl.resources import Resource, parse_resource
 
@@ -129,17 +129,7 @@ class TaskRunner(Core):
             result = await self._perform(step, state, resource, payload, timeout, heartbeat,
                                          token)
             self.inspect("result", result)
-            if state.jsonata:
-                states = self.states_bindings(step, result=result)
-                output = state.output(states, step.env) if state.output else result
-                assigned = self.assign(state.assign, step, result, states)
-            else:
-                if state.result_selector is not None:
-                    result = state.result_selector(result, step.env)
-                    self.inspect("afterResultSelector", result)
-                assigned = self.assign(state.assign, step, result)
-                output = self.finish_jsonpath(step, result)
-            return self.exit(step, output, assigned), state.next
+            return self.finish_result(step, result), state.next
 
         return await self.with_recovery(step, attempt)
 
@@ -156,12 +146,7 @@ class TaskRunner(Core):
     def _path_seconds(path: Any, effective: Any, step: Step, name: str) -> int | None:
         if path is None:
             return None
-        try:
-            value = path.get(effective, step.env)
-        except PathMissing:
-            raise errors.runtime(
-                f"Invalid path '{path.text}' : No results for path: {path.bracketed()}"
-            ) from None
+        value = select(path, effective, step.env)
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
             raise errors.runtime(f"The value of the field '{name}' must be a positive integer, "
                                  f"got {dumps(value)}")

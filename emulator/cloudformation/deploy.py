@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from emulator.cloudformation import dynamic, graph, schemas
+from emulator.cloudformation.context import ResourceContext
 from emulator.cloudformation.errors import ResourceError, TemplateError, template_error
 from emulator.cloudformation.intrinsics import NO_VALUE, references
 from emulator.cloudformation.ports import ServiceCall, ServiceFailure
-from emulator.cloudformation.resources import TYPES, Created, ResourceContext, ResourceType
+from emulator.cloudformation.resources import TYPES, Created, ResourceType
 from emulator.cloudformation.state import ResourceState, StackEvent
 from emulator.cloudformation.template import PSEUDO, Prepared
 

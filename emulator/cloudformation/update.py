@@ -11,8 +11,9 @@ from typing import Any
 
 from emulator.cloudformation.deploy import Deployment, Placeholder, with_id_attributes
 from emulator.cloudformation.errors import ResourceError
-from emulator.cloudformation.resources import NEW_PHYSICAL_ID, ResourceType, tag_map
+from emulator.cloudformation.resources import NEW_PHYSICAL_ID, ResourceType
 from emulator.cloudformation.state import ResourceState
+from emulator.cloudformation.tags import tag_map
 from emulator.cloudformation.template import Prepared
 
 REPLACING = "Requested update requires the creation of a new physical resource; hence creating one."

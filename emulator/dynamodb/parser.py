@@ -132,7 +132,9 @@ def _syntax_error(kind: str, text: str, problem: UnexpectedInput) -> ValidationE
         f"Invalid {kind}: Syntax error; token: \"{token}\", near: \"{near}\"")
 
 
-def _check_text(kind: str, text: str) -> None:
+def _parse(parser: Lark, kind: str, text: str) -> Any:
+    """``text`` read by ``parser``; ``kind`` names the parameter in AWS's error messages for
+    an empty, oversized or malformed expression."""
     if not text.strip():
         raise ValidationError(f"Invalid {kind}: The expression can not be empty;")
     size = len(text.encode("utf-8"))
@@ -140,27 +142,23 @@ def _check_text(kind: str, text: str) -> None:
         raise ValidationError(
             f"Invalid {kind}: Expression size has exceeded the maximum allowed size; "
             f"expression size: {size}")
+    try:
+        return parser.parse(text)
+    except UnexpectedInput as problem:
+        raise _syntax_error(kind, text, problem) from None
 
 
 @lru_cache(maxsize=4096)
 def condition(text: str, kind: str = "ConditionExpression") -> Condition:
     """A condition, filter or key condition expression's tree; ``kind`` names the parameter
     in error messages."""
-    _check_text(kind, text)
-    try:
-        return cast(Condition, _CONDITION.parse(text))
-    except UnexpectedInput as problem:
-        raise _syntax_error(kind, text, problem) from None
+    return cast(Condition, _parse(_CONDITION, kind, text))
 
 
 @lru_cache(maxsize=4096)
 def update(text: str) -> Update:
     kind = "UpdateExpression"
-    _check_text(kind, text)
-    try:
-        tree = _UPDATE.parse(text)
-    except UnexpectedInput as problem:
-        raise _syntax_error(kind, text, problem) from None
+    tree = _parse(_UPDATE, kind, text)
     clauses: list[tuple[str, list[Any]]] = [_BUILD.transform(cast(Tree[Token], child))
                                             for child in tree.children]
     seen: set[str] = set()
@@ -177,12 +175,7 @@ def update(text: str) -> Update:
 
 @lru_cache(maxsize=4096)
 def projection(text: str) -> Projection:
-    kind = "ProjectionExpression"
-    _check_text(kind, text)
-    try:
-        tree = _PROJECTION.parse(text)
-    except UnexpectedInput as problem:
-        raise _syntax_error(kind, text, problem) from None
+    tree = _parse(_PROJECTION, "ProjectionExpression", text)
     return Projection(tuple(cast(list[Path], tree.children)))
 
 

@@ -19,6 +19,9 @@ def bad_request(message: str) -> ServiceError:
     return ServiceError("BadRequestException", message)
 
 
+STAGES = "stages"  # each API service's table of stages, keyed by child_key
+
+
 class StageRecord(Record):
     """A stage of a REST, HTTP or WebSocket API, in its API's own Stage shape."""
 
@@ -56,5 +59,15 @@ class ApiHomes(Generic[R]):
                 return account, region
         return None
 
+    def stage(self, api_id: str, stage_name: str
+              ) -> tuple[tuple[str, str], StageRecord] | None:
+        """Where ``api_id`` lives and its stage ``stage_name`` (stages are in the API's
+        service's ``stages`` table under :func:`child_key`), or None for either unknown."""
+        home = self.find(api_id)
+        if home is None:
+            return None
+        stage = self._store.table(*home, STAGES, StageRecord).get(child_key(api_id, stage_name))
+        return None if stage is None else (home, stage)
 
-__all__ = ["ApiHomes", "StageRecord", "bad_request", "child_key", "without_none"]
+
+__all__ = ["STAGES", "ApiHomes", "StageRecord", "bad_request", "child_key", "without_none"]

@@ -79,4 +79,19 @@ def answer(member: str, items: Sequence[T], token: str | None, size: int, *,
     return result
 
 
-__all__ = ["BASE64", "DIGITS", "Tokens", "answer", "page"]
+def after(items: Sequence[T], key: Callable[[T], str], start: str | None, size: int
+          ) -> tuple[list[T], T | None]:
+    """Paging by the last item seen, as DynamoDB Streams does (``ExclusiveStart...`` in,
+    ``LastEvaluated...`` out): the items after the one whose ``key`` is ``start`` (from the
+    first when there is none such), at most ``size``, and the page's last item when more
+    follow (None on the last page)."""
+    rest = list(items)
+    if start:
+        keys = [key(item) for item in rest]
+        if start in keys:
+            rest = rest[keys.index(start) + 1:]
+    chunk = rest[:size]
+    return chunk, chunk[-1] if len(rest) > size else None
+
+
+__all__ = ["BASE64", "DIGITS", "Tokens", "after", "answer", "page"]

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from emulator import inbound
+from emulator.errors import ServiceError
 
 # Eight bytes of version in front, as the tokens AWS hands out begin with "AAAAAAAAAAE".
 _HEADER = b"\x00\x00\x00\x00\x00\x00\x00\x01"
@@ -43,6 +44,13 @@ def expired_message(issued: float, now: float, lifetime: float) -> str:
             f"tolerated delay of {int(lifetime * 1000)} milliseconds.")
 
 
+def check_age(token: IteratorToken, now: float, lifetime: float) -> None:
+    """Refuse an iterator issued more than ``lifetime`` seconds before ``now``."""
+    if now - token.issued > lifetime:
+        raise ServiceError("ExpiredIteratorException",
+                           expired_message(token.issued, now, lifetime))
+
+
 def decode(token: str) -> IteratorToken | None:
     """The token's fields, or None when it is not a token this emulator made."""
     try:
@@ -59,4 +67,4 @@ def decode(token: str) -> IteratorToken | None:
     return result
 
 
-__all__ = ["IteratorToken", "decode", "expired_message"]
+__all__ = ["IteratorToken", "check_age", "decode", "expired_message"]

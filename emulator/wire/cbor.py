@@ -13,12 +13,19 @@ from __future__ import annotations
 import io
 import json
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 import cbor2
 from botocore.model import OperationModel, Shape, StructureShape
 
-from emulator.wire.parse import Params, WireTypeError, serialization_error
+from emulator.wire.parse import (
+    Params,
+    WireTypeError,
+    from_document,
+    native_scalar,
+    serialization_error,
+)
 from emulator.wire.request import WireRequest
 from emulator.wire.serialize import WireResponse, _as_datetime
 
@@ -73,53 +80,19 @@ def _timestamp(value: Any, path: str, millis: bool) -> datetime:
         raise WireTypeError(path, "timestamp", raw) from error
 
 
-def from_cbor(shape: Shape, value: Any, path: str, millis: bool = True) -> Any:
+def _cbor_scalar(shape: Shape, value: Any, path: str, millis: bool) -> Any:
     kind = shape.type_name
-    if kind == "structure":
-        assert isinstance(shape, StructureShape)
-        if shape.is_document_type:
-            return value
-        if not isinstance(value, dict):
-            raise WireTypeError(path, "structure", value)
-        result: Params = {}
-        for name, member in shape.members.items():
-            wire_name = member.serialization.get("name", name)
-            if wire_name in value and value[wire_name] is not None:
-                result[name] = from_cbor(member, value[wire_name], f"{path}.{name}", millis)
-        return result
-    if kind == "list":
-        if not isinstance(value, list):
-            raise WireTypeError(path, "list", value)
-        return [from_cbor(shape.member, item, f"{path}.{index}", millis)
-                for index, item in enumerate(value, 1) if item is not None]
-    if kind == "map":
-        if not isinstance(value, dict):
-            raise WireTypeError(path, "map", value)
-        return {str(key): from_cbor(shape.value, item, f"{path}.{key}", millis)
-                for key, item in value.items() if item is not None}
     if kind == "timestamp":
         return _timestamp(value, path, millis)
     if kind == "blob":
         if isinstance(value, (bytes, bytearray)):
             return bytes(value)
         raise WireTypeError(path, "byte string", value)
-    if kind == "string":
-        if not isinstance(value, str):
-            raise WireTypeError(path, "string", value)
-        return value
-    if kind in ("integer", "long"):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise WireTypeError(path, "integer", value)
-        return value
-    if kind in ("float", "double"):
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise WireTypeError(path, "number", value)
-        return float(value)
-    if kind == "boolean":
-        if not isinstance(value, bool):
-            raise WireTypeError(path, "boolean", value)
-        return value
-    return value
+    return native_scalar(kind, value, path)
+
+
+def from_cbor(shape: Shape, value: Any, path: str, millis: bool = True) -> Any:
+    return from_document(shape, value, path, partial(_cbor_scalar, millis=millis))
 
 
 def parse(operation: OperationModel, request: WireRequest) -> Params:

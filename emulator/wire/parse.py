@@ -65,8 +65,9 @@ def _to_blob(value: object, path: str) -> bytes:
 _SPECIAL_FLOATS = frozenset({"NaN", "Infinity", "-Infinity"})
 
 
-def _json_scalar(shape: Shape, value: object, path: str) -> object:
-    kind = shape.type_name
+def native_scalar(kind: str, value: object, path: str) -> object:
+    """A string, number or boolean as a document format (JSON, CBOR) carries it natively,
+    checked against the type its shape names; other kinds pass through untouched."""
     if kind == "string":
         if not isinstance(value, str):
             raise WireTypeError(path, "string", value)
@@ -76,8 +77,6 @@ def _json_scalar(shape: Shape, value: object, path: str) -> object:
             raise WireTypeError(path, "integer", value)
         return value
     if kind in ("float", "double"):
-        if isinstance(value, str) and value in _SPECIAL_FLOATS:
-            return float(value)  # JSON has no literal for these; clients send strings
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise WireTypeError(path, "number", value)
         return float(value)
@@ -85,11 +84,18 @@ def _json_scalar(shape: Shape, value: object, path: str) -> object:
         if not isinstance(value, bool):
             raise WireTypeError(path, "boolean", value)
         return value
+    return value  # document types pass through untouched
+
+
+def _json_scalar(shape: Shape, value: object, path: str) -> object:
+    kind = shape.type_name
+    if kind in ("float", "double") and isinstance(value, str) and value in _SPECIAL_FLOATS:
+        return float(value)  # JSON has no literal for these; clients send strings
     if kind == "blob":
         return _to_blob(value, path)
     if kind == "timestamp":
         return _to_timestamp(value, path)
-    return value  # document types pass through untouched
+    return native_scalar(kind, value, path)
 
 
 def text_scalar(shape: Shape, text: str, path: str) -> object:
@@ -116,19 +122,22 @@ def text_scalar(shape: Shape, text: str, path: str) -> object:
 
 # -- JSON documents (json and rest-json bodies) --------------------------------------------
 
-def from_json(shape: Shape, value: object, path: str) -> object:
+def from_document(shape: Shape, value: object, path: str,
+                  leaf: Callable[[Shape, object, str], object]) -> object:
+    """A decoded document body (JSON, CBOR) checked against ``shape`` and keyed by member
+    names: structures, lists and maps are walked here, every other value is ``leaf``'s."""
     kind = shape.type_name
     if kind == "structure":
         assert isinstance(shape, StructureShape)
         if shape.is_document_type:
-            return value  # any JSON value, handed over as it came
+            return value  # any value, handed over as it came
         if not isinstance(value, dict):
             raise WireTypeError(path, "structure", value)
         result: Params = {}
         for name, member in shape.members.items():
             wire_name = member.serialization.get("name", name)
             if wire_name in value and value[wire_name] is not None:
-                result[name] = from_json(member, value[wire_name], f"{path}.{name}")
+                result[name] = from_document(member, value[wire_name], f"{path}.{name}", leaf)
         return result
     if kind == "list":
         if not isinstance(value, list):
@@ -136,7 +145,7 @@ def from_json(shape: Shape, value: object, path: str) -> object:
         member_shape = shape.member
         keep_nulls = getattr(member_shape, "is_document_type", False)  # null is a document
         return [
-            from_json(member_shape, item, f"{path}.{index}")
+            from_document(member_shape, item, f"{path}.{index}", leaf)
             for index, item in enumerate(value, 1)
             if item is not None or keep_nulls
         ]
@@ -145,11 +154,15 @@ def from_json(shape: Shape, value: object, path: str) -> object:
             raise WireTypeError(path, "map", value)
         value_shape = shape.value
         return {
-            str(key): from_json(value_shape, item, f"{path}.{key}")
+            str(key): from_document(value_shape, item, f"{path}.{key}", leaf)
             for key, item in value.items()
             if item is not None
         }
-    return _json_scalar(shape, value, path)
+    return leaf(shape, value, path)
+
+
+def from_json(shape: Shape, value: object, path: str) -> object:
+    return from_document(shape, value, path, _json_scalar)
 
 
 def _load_json_body(body: bytes) -> object:
@@ -468,7 +481,9 @@ def unquote_label(raw: str) -> str:
 __all__ = [
     "Params",
     "WireTypeError",
+    "from_document",
     "from_json",
+    "native_scalar",
     "parse_json",
     "parse_query",
     "parse_rest",

@@ -19,6 +19,7 @@ from botocore.model import OperationModel, ServiceModel, Shape, StructureShape
 from emulator.errors import ServiceError
 from emulator.streams import SMALL_READ, ByteStream, FileRange
 from emulator.wire import specs
+from emulator.wire.xml_out import XmlWriter
 
 
 @dataclass
@@ -221,66 +222,14 @@ def _text(value: str) -> str:
     return escape(value, _XML_ENTITIES)
 
 
-def _xml_scalar(shape: Shape, value: Any) -> str:
-    kind = shape.type_name
-    if kind == "timestamp":
-        return str(timestamp_text(value, shape.serialization.get("timestampFormat", "iso8601")))
-    if kind == "boolean":
-        return "true" if value else "false"
-    if kind == "blob":
-        return _blob(value)
-    return _text(str(value))
+class _QueryXmlWriter(XmlWriter):
+    """The query protocol's documents: no namespaces below the root, its own escaping."""
 
+    def namespace(self, shape: Shape) -> str:
+        return ""
 
-def _xml_member_name(shape: Shape, default: str) -> str:
-    if shape.type_name == "list" and shape.serialization.get("flattened"):
-        item_name = shape.member.serialization.get("name")
-        if item_name:
-            return str(item_name)
-    return str(shape.serialization.get("name", default))
-
-
-def _xml(shape: Shape, value: Any, name: str, out: list[str]) -> None:
-    kind = shape.type_name
-    if kind == "structure":
-        assert isinstance(shape, StructureShape)
-        out.append(f"<{name}>")
-        _xml_members(shape, value, out)
-        out.append(f"</{name}>")
-    elif kind == "list":
-        member = shape.member
-        if shape.serialization.get("flattened"):
-            for item in value:
-                _xml(member, item, name, out)
-        else:
-            item_name = member.serialization.get("name", "member")
-            out.append(f"<{name}>")
-            for item in value:
-                _xml(member, item, item_name, out)
-            out.append(f"</{name}>")
-    elif kind == "map":
-        key_shape, value_shape = shape.key, shape.value
-        key_name = key_shape.serialization.get("name", "key")
-        value_name = value_shape.serialization.get("name", "value")
-        flattened = shape.serialization.get("flattened")
-        if not flattened:
-            out.append(f"<{name}>")
-        for key, item in value.items():
-            out.append(f"<{name}>" if flattened else "<entry>")
-            _xml(key_shape, key, key_name, out)
-            _xml(value_shape, item, value_name, out)
-            out.append(f"</{name}>" if flattened else "</entry>")
-        if not flattened:
-            out.append(f"</{name}>")
-    else:
-        out.append(f"<{name}>{_xml_scalar(shape, value)}</{name}>")
-
-
-def _xml_members(shape: StructureShape, value: dict[str, Any], out: list[str]) -> None:
-    for member_name, member in shape.members.items():
-        item = value.get(member_name)
-        if item is not None:
-            _xml(member, item, _xml_member_name(member, member_name), out)
+    def plain(self, shape: Shape, value: Any) -> str:
+        return _text(str(value))
 
 
 def serialize_query(
@@ -288,13 +237,15 @@ def serialize_query(
 ) -> WireResponse:
     namespace = operation.metadata.get("xmlNamespace", "")
     name = operation.name
-    out = [f'<?xml version="1.0"?><{name}Response xmlns="{namespace}">']
+    writer = _QueryXmlWriter(timestamp_text)
+    out = writer.out
+    out.append(f'<?xml version="1.0"?><{name}Response xmlns="{namespace}">')
     shape = operation.output_shape
     if shape is not None:
         assert isinstance(shape, StructureShape)
         wrapper = shape.serialization.get("resultWrapper") or f"{name}Result"
         out.append(f"<{wrapper}>")
-        _xml_members(shape, output, out)
+        writer.members(shape, output)
         out.append(f"</{wrapper}>")
     out.append(f"<ResponseMetadata><RequestId>{request_id}</RequestId></ResponseMetadata>")
     out.append(f"</{name}Response>")

@@ -80,33 +80,26 @@ def _check_value(
             )
         return
     if kind in ("integer", "long", "float", "double") and isinstance(value, (int, float)):
-        low, high = meta.get("min"), meta.get("max")
-        if low is not None and value < low:
-            problems.append(
-                Problem(path, "range", f"Member must have value greater than or equal to {low}",
-                        value)
-            )
-        if high is not None and value > high:
-            problems.append(
-                Problem(path, "range", f"Member must have value less than or equal to {high}",
-                        value)
-            )
+        _check_bounds(meta, value, value, path, problems, "range", "value")
 
 
 def _check_length(
     meta: dict[str, Any], size: int, value: object, path: list[str], problems: list[Problem]
 ) -> None:
+    _check_bounds(meta, size, value, path, problems, "length", "length")
+
+
+def _check_bounds(meta: dict[str, Any], measure: float, value: object, path: list[str],
+                  problems: list[Problem], check: str, measured: str) -> None:
+    """The model's ``min`` and ``max`` traits held against ``measure``, the value's own
+    number or its length (``measured`` names which, as AWS's messages do)."""
     low, high = meta.get("min"), meta.get("max")
-    if low is not None and size < low:
-        problems.append(
-            Problem(path, "length", f"Member must have length greater than or equal to {low}",
-                    value)
-        )
-    if high is not None and size > high:
-        problems.append(
-            Problem(path, "length", f"Member must have length less than or equal to {high}",
-                    value)
-        )
+    if low is not None and measure < low:
+        problems.append(Problem(
+            path, check, f"Member must have {measured} greater than or equal to {low}", value))
+    if high is not None and measure > high:
+        problems.append(Problem(
+            path, check, f"Member must have {measured} less than or equal to {high}", value))
 
 
 def _coral_path(path: list[str]) -> str:

@@ -7,6 +7,7 @@ wrapping it, ``xmlAttribute`` members become attributes of their structure's ele
 
 from __future__ import annotations
 
+import base64
 import re
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -28,23 +29,6 @@ def text(value: str) -> str:
     return escape(_NOT_XML.sub("\ufffd", value), _ENTITIES)
 
 
-def _scalar(shape: Shape, value: Any, timestamp: Any) -> str:
-    kind = shape.type_name
-    if kind == "timestamp":
-        return str(timestamp(value, shape.serialization.get("timestampFormat", "iso8601")))
-    if kind == "boolean":
-        return "true" if value else "false"
-    if kind == "blob":
-        import base64
-
-        raw = value.encode("utf-8") if isinstance(value, str) else bytes(value)
-        return base64.b64encode(raw).decode("ascii")
-    if kind in ("float", "double"):
-        number = float(value)
-        return str(int(number)) if number.is_integer() and abs(number) < 1e16 else repr(number)
-    return text(str(value))
-
-
 def _namespace(shape: Shape) -> str:
     namespace = shape.serialization.get("xmlNamespace")
     if not namespace:
@@ -63,12 +47,37 @@ class XmlWriter:
         self.timestamp = timestamp
         self.out: list[str] = []
 
+    def namespace(self, shape: Shape) -> str:
+        """The ``xmlns`` attribute an element of ``shape`` carries, if any."""
+        return _namespace(shape)
+
+    def scalar(self, shape: Shape, value: Any) -> str:
+        """A scalar value as the element's character data."""
+        kind = shape.type_name
+        if kind == "timestamp":
+            return str(self.timestamp(value, shape.serialization.get("timestampFormat",
+                                                                       "iso8601")))
+        if kind == "boolean":
+            return "true" if value else "false"
+        if kind == "blob":
+            raw = value.encode("utf-8") if isinstance(value, str) else bytes(value)
+            return base64.b64encode(raw).decode("ascii")
+        return self.plain(shape, value)
+
+    def plain(self, shape: Shape, value: Any) -> str:
+        """A string or number as character data."""
+        if shape.type_name in ("float", "double"):
+            number = float(value)
+            return (str(int(number)) if number.is_integer() and abs(number) < 1e16
+                    else repr(number))
+        return text(str(value))
+
     def element(self, shape: Shape, value: Any, name: str, extra: str = "") -> None:
         kind = shape.type_name
         out = self.out
         if kind == "structure":
             assert isinstance(shape, StructureShape)
-            attributes = extra or _namespace(shape)
+            attributes = extra or self.namespace(shape)
             for member_name, member in shape.members.items():
                 item = value.get(member_name)
                 if item is not None and member.serialization.get("xmlAttribute"):
@@ -84,7 +93,7 @@ class XmlWriter:
                     self.element(member, item, name)
             else:
                 item_name = member.serialization.get("name", "member")
-                out.append(f"<{name}{extra or _namespace(shape)}>")
+                out.append(f"<{name}{extra or self.namespace(shape)}>")
                 for item in value:
                     self.element(member, item, item_name)
                 out.append(f"</{name}>")
@@ -94,7 +103,7 @@ class XmlWriter:
             value_name = value_shape.serialization.get("name", "value")
             flattened = shape.serialization.get("flattened")
             if not flattened:
-                out.append(f"<{name}{extra or _namespace(shape)}>")
+                out.append(f"<{name}{extra or self.namespace(shape)}>")
             for key, item in value.items():
                 out.append(f"<{name}>" if flattened else "<entry>")
                 self.element(key_shape, key, key_name)
@@ -103,8 +112,8 @@ class XmlWriter:
             if not flattened:
                 out.append(f"</{name}>")
         else:
-            attributes = extra or _namespace(shape)
-            out.append(f"<{name}{attributes}>{_scalar(shape, value, self.timestamp)}</{name}>")
+            attributes = extra or self.namespace(shape)
+            out.append(f"<{name}{attributes}>{self.scalar(shape, value)}</{name}>")
 
     def members(self, shape: StructureShape, value: dict[str, Any]) -> None:
         for member_name, member in shape.members.items():

@@ -80,6 +80,7 @@ def test_request_details_mask_signatures_and_session_tokens(
     assert "SESSIONTOKEN-XYZ" not in text and "AKIAEXAMPLEKEY123456" not in text
     assert "Credential=AKIA****" in text and "Signature=****" in text
     assert "masked" in text  # the body itself is shown
+    assert 'data-body="request"' in text and 'data-body="response"' in text
 
 
 def test_a_secret_in_a_request_body_is_masked(console_emulator: BackgroundServer,

@@ -89,7 +89,7 @@ Resources:
   Mapping:
     Type: AWS::Lambda::EventSourceMapping
     Properties: {FunctionName: !Ref Function, EventSourceArn: !GetAtt Work.Arn, BatchSize: 5}
-  Topic: {Type: AWS::SNS::Topic, Properties: {DisplayName: kitchen}}
+  Topic: {Type: AWS::SNS::Topic, Properties: {DisplayName: !Ref Greeting}}
   TopicPolicy:
     Type: AWS::SNS::TopicPolicy
     Properties:
@@ -100,7 +100,7 @@ Resources:
   TopicToWork:
     Type: AWS::SNS::Subscription
     Properties: {TopicArn: !Ref Topic, Protocol: sqs, Endpoint: !GetAtt Work.Arn,
-                 FilterPolicy: {kind: [order]}}
+                 FilterPolicy: {kind: [order, !Ref Greeting]}}
   Bus: {Type: AWS::Events::EventBus, Properties: {Name: !Sub "${AWS::StackName}-bus"}}
   Rule:
     Type: AWS::Events::Rule
@@ -294,11 +294,12 @@ def _check(emulator: EmulatorHandle, out: dict[str, str], greeting: str,
     assert json.loads(work_attributes["Policy"])["Statement"][0]["Action"] == "sqs:SendMessage"
     topic = c["sns"].get_topic_attributes(TopicArn=out["Topic"])["Attributes"]
     assert json.loads(topic["Policy"])["Statement"][0]["Action"] == "sns:Publish"
+    assert topic["DisplayName"] == greeting
     subscription = c["sns"].list_subscriptions_by_topic(TopicArn=out["Topic"])[
         "Subscriptions"][0]
     assert json.loads(c["sns"].get_subscription_attributes(
         SubscriptionArn=subscription["SubscriptionArn"])["Attributes"]["FilterPolicy"]) == {
-        "kind": ["order"]}
+        "kind": ["order", greeting]}
     bus, rule = out["Bus"], out["Rule"].split("|")[1]
     assert c["events"].describe_event_bus(Name=bus)["Name"] == bus
     targets = c["events"].list_targets_by_rule(Rule=rule, EventBusName=bus)["Targets"]

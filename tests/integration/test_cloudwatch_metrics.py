@@ -177,3 +177,20 @@ def test_malformed_cbor_is_a_400_serialization_exception(emulator: EmulatorHandl
     assert reply.status_code == 400
     assert reply.headers["smithy-protocol"] == "rpc-v2-cbor"
     assert cbor2.loads(reply.content)["__type"].endswith("#SerializationException")
+
+
+def test_dashboards_keep_their_body_and_refuse_one_that_is_not_a_json_object(
+        emulator: EmulatorHandle) -> None:
+    """https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutDashboard.html"""
+    cloudwatch = emulator.client("cloudwatch")
+    name = f"board-{uuid.uuid4().hex[:8]}"
+    body = '{"widgets": []}'
+    assert cloudwatch.put_dashboard(DashboardName=name, DashboardBody=body)[
+        "DashboardValidationMessages"] == []
+    assert cloudwatch.get_dashboard(DashboardName=name)["DashboardBody"] == body
+    for bad in ("not json", "[1, 2]", '{"widgets": {}}'):
+        with pytest.raises(ClientError) as caught:
+            cloudwatch.put_dashboard(DashboardName=name, DashboardBody=bad)
+        # The model gives DashboardInvalidInputError the code InvalidParameterInput.
+        assert caught.value.response["Error"]["Code"] == "InvalidParameterInput"
+    assert cloudwatch.get_dashboard(DashboardName=name)["DashboardBody"] == body

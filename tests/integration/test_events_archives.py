@@ -46,3 +46,21 @@ def test_archives_count_matching_events_and_replays_send_them_again(
     with pytest.raises(ClientError) as gone:
         events.describe_archive(ArchiveName=f"{bus}-all")
     assert gone.value.response["Error"]["Code"] == "ResourceNotFoundException"
+
+
+def test_an_archive_with_a_pattern_that_is_not_valid_is_refused(
+        emulator: EmulatorHandle) -> None:
+    """https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_CreateArchive.html"""
+    events = emulator.client("events")
+    bus = f"orders-{uuid.uuid4().hex[:6]}"
+    bus_arn = events.create_event_bus(Name=bus)["EventBusArn"]
+    for pattern in ("not json", "[1]", json.dumps({"source": "shop"})):
+        with pytest.raises(ClientError) as refused:
+            events.create_archive(ArchiveName=f"{bus}-bad", EventSourceArn=bus_arn,
+                                  EventPattern=pattern)
+        error = refused.value.response["Error"]
+        assert error["Code"] == "InvalidEventPatternException"
+        assert error["Message"].startswith("Event pattern is not valid.")
+    with pytest.raises(ClientError) as missing:
+        events.describe_archive(ArchiveName=f"{bus}-bad")
+    assert missing.value.response["Error"]["Code"] == "ResourceNotFoundException"

@@ -58,6 +58,26 @@ def test_roles_with_inline_and_managed_policies(emulator: EmulatorHandle) -> Non
         f"The role with name {name} cannot be found.")
 
 
+def test_lists_come_in_pages_with_a_marker(emulator: EmulatorHandle) -> None:
+    """https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListRoles.html"""
+    iam = emulator.client("iam")
+    path = f"/{_name('paged')}/"
+    names = sorted(_name("role") for _ in range(3))
+    for name in names:
+        iam.create_role(RoleName=name, AssumeRolePolicyDocument=TRUST, Path=path)
+    first = iam.list_roles(PathPrefix=path, MaxItems=2)
+    assert first["IsTruncated"] is True and len(first["Roles"]) == 2
+    rest = iam.list_roles(PathPrefix=path, MaxItems=2, Marker=first["Marker"])
+    assert rest["IsTruncated"] is False and "Marker" not in rest
+    assert sorted(r["RoleName"] for r in first["Roles"] + rest["Roles"]) == names
+    for policy in ("a", "b", "c"):
+        iam.put_role_policy(RoleName=names[0], PolicyName=policy, PolicyDocument=POLICY)
+    page = iam.list_role_policies(RoleName=names[0], MaxItems=2)
+    assert page["PolicyNames"] == ["a", "b"] and page["IsTruncated"] is True
+    assert iam.list_role_policies(RoleName=names[0], Marker=page["Marker"])["PolicyNames"] == [
+        "c"]
+
+
 def test_instance_profiles_hold_a_role(emulator: EmulatorHandle) -> None:
     iam = emulator.client("iam")
     role, profile = _name("role"), _name("profile")

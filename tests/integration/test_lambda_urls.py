@@ -66,3 +66,16 @@ def test_function_url_config_and_request(emulator: EmulatorHandle) -> None:
 
     client.delete_function_url_config(FunctionName=name)
     assert httpx.get(f"{emulator.endpoint_url}/_aws/{path}").status_code == 404
+
+
+def test_a_browser_opening_a_function_url_root_gets_the_function(
+        emulator: EmulatorHandle) -> None:
+    # The console's redirect is for the emulator's own root, asked after the front door.
+    client = emulator.client("lambda")
+    name = create_function(client, ECHO)
+    url_id = client.create_function_url_config(
+        FunctionName=name, AuthType="NONE")["FunctionUrl"].split("/_aws/", 1)[1].split("/")[1]
+    port = emulator.endpoint_url.rsplit(":", 1)[1]
+    page = httpx.get(f"{emulator.endpoint_url}/", follow_redirects=False, headers={
+        "host": f"{url_id}.lambda-url.us-east-1.localhost:{port}", "accept": "text/html"})
+    assert page.status_code == 201 and json.loads(page.text)["rawPath"] == "/"

@@ -7,16 +7,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from emulator.cloudformation.resources import (
-    Created,
-    ResourceContext,
-    ResourceType,
-    Tagging,
-    ignore_missing,
-    register,
-    tag_map,
-)
-from emulator.cloudformation.types.base import Simple, fit
+from emulator.cloudformation.context import ResourceContext
+from emulator.cloudformation.resources import Created, ResourceType, ignore_missing, register
+from emulator.cloudformation.tags import Tagging, tag_map
+from emulator.cloudformation.types.base import Put, Simple, fit
 
 SERVICE = "apigateway"
 
@@ -80,11 +74,6 @@ class RestApi(ResourceType):
                                                   "patchOperations": _patch(changes)})
         return attributes
 
-    async def delete(self, ctx: ResourceContext, physical_id: str,
-                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
-        await ignore_missing(lambda: ctx.call(SERVICE, "DeleteRestApi",
-                                              {"restApiId": physical_id}))
-
     def tag_target(self, ctx: ResourceContext, physical_id: str,
                    attributes: dict[str, Any]) -> str:
         return f"arn:aws:apigateway:{ctx.region}::/restapis/{physical_id}"
@@ -96,14 +85,14 @@ class Resource(Simple):
     type_name = "AWS::ApiGateway::Resource"
     service = SERVICE
     updatable = False
-    create_operation, delete_operation = "CreateResource", "DeleteResource"
+    noun = "Resource"
     physical = "id"
     identity = {"restApiId": "RestApiId", "resourceId": "@id"}
     outputs = {"ResourceId": "id"}
 
 
 @register
-class Method(ResourceType):
+class Method(Put):
     type_name = "AWS::ApiGateway::Method"
     service = SERVICE
 
@@ -112,7 +101,11 @@ class Method(ResourceType):
                 "resourceId": properties.get("ResourceId"),
                 "httpMethod": properties.get("HttpMethod")}
 
-    async def _put(self, ctx: ResourceContext, properties: dict[str, Any]) -> None:
+    async def put(self, ctx: ResourceContext, physical_id: str, properties: dict[str, Any],
+                  previous: dict[str, Any] | None) -> None:
+        if previous is not None:  # a method is changed by putting it again whole
+            old = self._where(previous)
+            await ignore_missing(lambda: ctx.call(SERVICE, "DeleteMethod", old))
         where = self._where(properties)
         await ctx.call(SERVICE, "PutMethod", fit(SERVICE, "PutMethod", properties, **where,
                                                  authorizationType=properties.get(
@@ -130,17 +123,6 @@ class Method(ResourceType):
             await ctx.call(SERVICE, "PutIntegrationResponse", fit(
                 SERVICE, "PutIntegrationResponse", response, **where,
                 statusCode=str(response.get("StatusCode"))))
-
-    async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
-        await self._put(ctx, properties)
-        return Created(ctx.physical_name())
-
-    async def update(self, ctx: ResourceContext, physical_id: str,
-                     properties: dict[str, Any], previous: dict[str, Any],
-                     attributes: dict[str, Any]) -> dict[str, Any]:
-        await ignore_missing(lambda: ctx.call(SERVICE, "DeleteMethod", self._where(previous)))
-        await self._put(ctx, properties)
-        return attributes
 
     async def delete(self, ctx: ResourceContext, physical_id: str,
                      properties: dict[str, Any], attributes: dict[str, Any]) -> None:
@@ -234,7 +216,7 @@ class Model(Simple):
     type_name = "AWS::ApiGateway::Model"
     service = SERVICE
     updatable = False
-    create_operation, delete_operation = "CreateModel", "DeleteModel"
+    noun = "Model"
     physical = "name"
     identity = {"restApiId": "RestApiId", "modelName": "@id"}
 
@@ -250,7 +232,7 @@ class RequestValidator(Simple):
     type_name = "AWS::ApiGateway::RequestValidator"
     service = SERVICE
     updatable = False
-    create_operation, delete_operation = "CreateRequestValidator", "DeleteRequestValidator"
+    noun = "RequestValidator"
     physical = "id"
     identity = {"restApiId": "RestApiId", "requestValidatorId": "@id"}
     outputs = {"RequestValidatorId": "id"}
@@ -271,17 +253,13 @@ class ApiKey(Simple):
     type_name = "AWS::ApiGateway::ApiKey"
     service = SERVICE
     updatable = False
-    create_operation, delete_operation = "CreateApiKey", "DeleteApiKey"
+    noun = "ApiKey"
     physical = "id"
     identity = {"apiKey": "@id"}
     outputs = {"APIKeyId": "id"}
     tag_style = "map"
     tag_member = "tags"
-
-    def create_params(self, ctx: ResourceContext, properties: dict[str, Any]) -> dict[str, Any]:
-        params = super().create_params(ctx, properties)
-        params.setdefault("name", ctx.physical_name(128))
-        return params
+    generated_name = ("name", 128)
 
 
 @register
@@ -289,7 +267,7 @@ class UsagePlan(Simple):
     type_name = "AWS::ApiGateway::UsagePlan"
     service = SERVICE
     updatable = False
-    create_operation, delete_operation = "CreateUsagePlan", "DeleteUsagePlan"
+    noun = "UsagePlan"
     physical = "id"
     identity = {"usagePlanId": "@id"}
     tag_style = "map"
@@ -306,29 +284,23 @@ class UsagePlanKey(Simple):
     type_name = "AWS::ApiGateway::UsagePlanKey"
     service = SERVICE
     updatable = False
-    create_operation, delete_operation = "CreateUsagePlanKey", "DeleteUsagePlanKey"
+    noun = "UsagePlanKey"
     physical = "id"
     identity = {"usagePlanId": "UsagePlanId", "keyId": "KeyId"}
 
 
 @register
-class Account(ResourceType):
+class Account(Put):
     """The account-wide CloudWatch role; stored through UpdateAccount."""
 
     type_name = "AWS::ApiGateway::Account"
     service = SERVICE
 
-    async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
-        await self.update(ctx, "", properties, {}, {})
-        return Created(ctx.physical_name())
-
-    async def update(self, ctx: ResourceContext, physical_id: str,
-                     properties: dict[str, Any], previous: dict[str, Any],
-                     attributes: dict[str, Any]) -> dict[str, Any]:
+    async def put(self, ctx: ResourceContext, physical_id: str, properties: dict[str, Any],
+                  previous: dict[str, Any] | None) -> None:
         if properties.get("CloudWatchRoleArn"):
             await ctx.call(SERVICE, "UpdateAccount", {"patchOperations": _patch(
                 {"/cloudwatchRoleArn": properties["CloudWatchRoleArn"]})})
-        return attributes
 
 
 __all__ = ["Account", "ApiKey", "Authorizer", "Deployment", "GatewayResponse", "Method",

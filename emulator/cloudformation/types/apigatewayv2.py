@@ -4,17 +4,11 @@ routes, integrations, stages, deployments, authorizers, and their responses."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, ClassVar
 
-from emulator.cloudformation.resources import (
-    Created,
-    ResourceContext,
-    ResourceType,
-    Tagging,
-    ignore_missing,
-    register,
-    tag_map,
-)
+from emulator.cloudformation.context import ResourceContext
+from emulator.cloudformation.resources import Created, ResourceType, register
+from emulator.cloudformation.tags import Tagging, tag_map
 from emulator.cloudformation.types.base import Simple, fit
 
 SERVICE = "apigatewayv2"
@@ -65,83 +59,64 @@ class Api(ResourceType):
                    attributes: dict[str, Any]) -> str:
         return f"arn:aws:apigateway:{ctx.region}::/apis/{physical_id}"
 
-    async def delete(self, ctx: ResourceContext, physical_id: str,
-                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
-        await ignore_missing(lambda: ctx.call(SERVICE, "DeleteApi", {"ApiId": physical_id}))
-
 
 class _Child(Simple):
+    """A part of an API, made, changed and deleted by the operations named after its
+    ``noun``, and addressed by the API's id, its parents' ids and its own: the create
+    answer's ``{noun}Id`` unless ``physical`` says otherwise."""
+
     service = SERVICE
+    parents: ClassVar[tuple[str, ...]] = ()  # the ids beyond the API's that address it
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "physical" not in vars(cls):
+            cls.physical = f"{cls.noun}Id"
+        cls.identity = {"ApiId": "ApiId", **{name: name for name in cls.parents},
+                        cls.physical: "@id"}
 
 
 @register
 class Route(_Child):
-    type_name = "AWS::ApiGatewayV2::Route"
-    create_operation, update_operation, delete_operation = (
-        "CreateRoute", "UpdateRoute", "DeleteRoute")
-    physical = "RouteId"
-    identity = {"ApiId": "ApiId", "RouteId": "@id"}
+    type_name, noun = "AWS::ApiGatewayV2::Route", "Route"
     outputs = {"RouteId": "RouteId"}
 
 
 @register
 class Integration(_Child):
-    type_name = "AWS::ApiGatewayV2::Integration"
-    create_operation, update_operation, delete_operation = (
-        "CreateIntegration", "UpdateIntegration", "DeleteIntegration")
-    physical = "IntegrationId"
-    identity = {"ApiId": "ApiId", "IntegrationId": "@id"}
+    type_name, noun = "AWS::ApiGatewayV2::Integration", "Integration"
     outputs = {"IntegrationId": "IntegrationId"}
 
 
 @register
 class Stage(_Child):
-    type_name = "AWS::ApiGatewayV2::Stage"
-    name_property = "StageName"
-    create_operation, update_operation, delete_operation = (
-        "CreateStage", "UpdateStage", "DeleteStage")
-    physical = "StageName"
-    identity = {"ApiId": "ApiId", "StageName": "@id"}
+    type_name, noun = "AWS::ApiGatewayV2::Stage", "Stage"
+    name_property = physical = "StageName"
     tag_style = "map"
 
 
 @register
 class Deployment(_Child):
-    type_name = "AWS::ApiGatewayV2::Deployment"
-    create_operation, update_operation, delete_operation = (
-        "CreateDeployment", "UpdateDeployment", "DeleteDeployment")
-    physical = "DeploymentId"
-    identity = {"ApiId": "ApiId", "DeploymentId": "@id"}
+    type_name, noun = "AWS::ApiGatewayV2::Deployment", "Deployment"
     outputs = {"DeploymentId": "DeploymentId"}
 
 
 @register
 class Authorizer(_Child):
-    type_name = "AWS::ApiGatewayV2::Authorizer"
-    create_operation, update_operation, delete_operation = (
-        "CreateAuthorizer", "UpdateAuthorizer", "DeleteAuthorizer")
-    physical = "AuthorizerId"
-    identity = {"ApiId": "ApiId", "AuthorizerId": "@id"}
+    type_name, noun = "AWS::ApiGatewayV2::Authorizer", "Authorizer"
     outputs = {"AuthorizerId": "AuthorizerId"}
 
 
 @register
 class RouteResponse(_Child):
-    type_name = "AWS::ApiGatewayV2::RouteResponse"
-    create_operation, update_operation, delete_operation = (
-        "CreateRouteResponse", "UpdateRouteResponse", "DeleteRouteResponse")
-    physical = "RouteResponseId"
-    identity = {"ApiId": "ApiId", "RouteId": "RouteId", "RouteResponseId": "@id"}
+    type_name, noun = "AWS::ApiGatewayV2::RouteResponse", "RouteResponse"
+    parents = ("RouteId",)
 
 
 @register
 class IntegrationResponse(_Child):
-    type_name = "AWS::ApiGatewayV2::IntegrationResponse"
-    create_operation, update_operation, delete_operation = (
-        "CreateIntegrationResponse", "UpdateIntegrationResponse", "DeleteIntegrationResponse")
-    physical = "IntegrationResponseId"
-    identity = {"ApiId": "ApiId", "IntegrationId": "IntegrationId",
-                "IntegrationResponseId": "@id"}
+    type_name, noun = "AWS::ApiGatewayV2::IntegrationResponse", "IntegrationResponse"
+    parents = ("IntegrationId",)
 
 
 __all__ = ["Api", "Authorizer", "Deployment", "Integration", "IntegrationResponse", "Route",

@@ -1,10 +1,12 @@
 """Shared machinery of the resource types: template properties fitted to an operation's input
 members by the service's own model, and :class:`Simple`, a type described by data alone
-(which operations create, update and delete it, where its id and attributes come from)."""
+(which operations create, update and delete it, where its id and attributes come from), and
+:class:`Put`, a type one call both makes and changes."""
 
 from __future__ import annotations
 
 import json
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from functools import cache
 from typing import Any, ClassVar
@@ -12,13 +14,9 @@ from typing import Any, ClassVar
 from botocore.model import OperationModel, ServiceModel, Shape, StructureShape
 from botocore.session import get_session
 
-from emulator.cloudformation.resources import (
-    Created,
-    ResourceContext,
-    ResourceType,
-    tag_list,
-    text,
-)
+from emulator.cloudformation.context import ResourceContext
+from emulator.cloudformation.resources import Created, ResourceType, text
+from emulator.cloudformation.tags import tag_list
 
 
 @cache
@@ -97,18 +95,37 @@ class Simple(ResourceType):
     """A type whose operations take the template's properties as they are.
 
     ``identity`` names the members that address an existing resource for update and delete
-    (see :class:`ResourceType`).
+    (see :class:`ResourceType`). ``noun`` names the resource as its API's operations do
+    (CreateRoute, UpdateRoute, DeleteRoute): the operations a type does not name are made
+    from it (no update for a type whose every change replaces it).
     """
 
+    noun: ClassVar[str | None] = None
     create_operation: ClassVar[str]
     update_operation: ClassVar[str | None] = None
     physical: ClassVar[str]  # the create answer's member (dotted path) that is the id
     outputs: ClassVar[dict[str, str]] = {}  # attribute -> create answer member (dotted path)
     tag_style: ClassVar[str | None] = None  # "map", "list" or None: how the API takes tags
     tag_member: ClassVar[str] = "Tags"
+    # (member, longest length): the create input a generated name fills when none is given.
+    generated_name: ClassVar[tuple[str, int] | None] = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.noun is None:
+            return
+        if "create_operation" not in vars(cls):
+            cls.create_operation = f"Create{cls.noun}"
+        if "delete_operation" not in vars(cls):
+            cls.delete_operation = f"Delete{cls.noun}"
+        if "update_operation" not in vars(cls) and cls.updatable:
+            cls.update_operation = f"Update{cls.noun}"
 
     def create_params(self, ctx: ResourceContext, properties: dict[str, Any]) -> dict[str, Any]:
         params = fit(self.service, self.create_operation, properties)
+        if self.generated_name is not None:
+            member, length = self.generated_name
+            params.setdefault(member, ctx.physical_name(length))
         if self.tag_style:
             tags = tag_list(ctx, properties)
             params[self.tag_member] = tags_as_map(tags) if self.tag_style == "map" else tags
@@ -139,4 +156,32 @@ class Simple(ResourceType):
         return attributes
 
 
-__all__ = ["Simple", "dig", "fit", "operation", "tags_as_map", "use_models"]
+class Put(ResourceType, ABC):
+    """A type that one call both makes and changes (PutX, SetX, UpdateX of a setting):
+    ``put`` is written once; create names the resource (``new_id``) and puts, update puts
+    again. ``previous`` is None when creating, else the properties the resource had."""
+
+    def new_id(self, ctx: ResourceContext, properties: dict[str, Any]) -> str:
+        return ctx.physical_name()
+
+    def put_attributes(self, physical_id: str, properties: dict[str, Any]) -> dict[str, Any]:
+        return {}
+
+    @abstractmethod
+    async def put(self, ctx: ResourceContext, physical_id: str, properties: dict[str, Any],
+                  previous: dict[str, Any] | None) -> None:
+        """Make the resource as ``properties`` say, or change it from ``previous``."""
+
+    async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
+        physical_id = self.new_id(ctx, properties)
+        await self.put(ctx, physical_id, properties, None)
+        return Created(physical_id, self.put_attributes(physical_id, properties))
+
+    async def update(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], previous: dict[str, Any],
+                     attributes: dict[str, Any]) -> dict[str, Any]:
+        await self.put(ctx, physical_id, properties, previous)
+        return {**attributes, **self.put_attributes(physical_id, properties)}
+
+
+__all__ = ["Put", "Simple", "dig", "fit", "operation", "tags_as_map", "use_models"]

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from emulator.cloudformation.resources import Created, ResourceContext, ResourceType, register
+from emulator.cloudformation.context import ResourceContext
+from emulator.cloudformation.resources import Created, ResourceType, register
 
 
 @register

@@ -5,14 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from emulator.cloudformation.resources import (
-    Created,
-    ResourceContext,
-    ResourceType,
-    Tagging,
-    register,
-    tag_map,
-)
+from emulator.cloudformation.context import ResourceContext
+from emulator.cloudformation.resources import Created, ResourceType, register
+from emulator.cloudformation.tags import Tagging, tag_map
 from emulator.cloudformation.types.base import Simple, fit
 
 SERVICE = "cognito-idp"
@@ -54,18 +49,13 @@ class UserPool(ResourceType):
 class UserPoolClient(Simple):
     type_name = "AWS::Cognito::UserPoolClient"
     service = SERVICE
-    create_operation, update_operation, delete_operation = (
-        "CreateUserPoolClient", "UpdateUserPoolClient", "DeleteUserPoolClient")
+    noun = "UserPoolClient"
     physical = "UserPoolClient.ClientId"
     identity = {"UserPoolId": "UserPoolId", "ClientId": "@id"}
     extra_attributes = ("ClientSecret", "Name", "ClientId")
     outputs = {"ClientSecret": "UserPoolClient.ClientSecret",
                "Name": "UserPoolClient.ClientName", "ClientId": "UserPoolClient.ClientId"}
-
-    def create_params(self, ctx: ResourceContext, properties: dict[str, Any]) -> dict[str, Any]:
-        params = super().create_params(ctx, properties)
-        params.setdefault("ClientName", ctx.physical_name(128))
-        return params
+    generated_name = ("ClientName", 128)
 
 
 @register
@@ -76,19 +66,14 @@ class UserPoolGroup(Simple):
     create_operation, delete_operation = "CreateGroup", "DeleteGroup"
     physical = "Group.GroupName"
     identity = {"UserPoolId": "UserPoolId", "GroupName": "@id"}
-
-    def create_params(self, ctx: ResourceContext, properties: dict[str, Any]) -> dict[str, Any]:
-        params = super().create_params(ctx, properties)
-        params.setdefault("GroupName", ctx.physical_name(128))
-        return params
+    generated_name = ("GroupName", 128)
 
 
 @register
 class UserPoolResourceServer(Simple):
     type_name = "AWS::Cognito::UserPoolResourceServer"
     service = SERVICE
-    create_operation, update_operation, delete_operation = (
-        "CreateResourceServer", "UpdateResourceServer", "DeleteResourceServer")
+    noun = "ResourceServer"
     physical = "ResourceServer.Identifier"
     identity = {"UserPoolId": "UserPoolId", "Identifier": "Identifier"}
 

@@ -13,15 +13,10 @@ import uuid
 from typing import Any
 from urllib.parse import quote
 
+from emulator.cloudformation.context import ResourceContext
 from emulator.cloudformation.errors import ResourceError
 from emulator.cloudformation.ports import CustomResponses, NestedStacks
-from emulator.cloudformation.resources import (
-    NEW_PHYSICAL_ID,
-    Created,
-    ResourceContext,
-    ResourceType,
-    register,
-)
+from emulator.cloudformation.resources import NEW_PHYSICAL_ID, Created, ResourceType, register
 
 DEFAULT_TIMEOUT = 3600.0
 

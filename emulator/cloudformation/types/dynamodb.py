@@ -4,14 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from emulator.cloudformation.resources import (
-    Created,
-    ResourceContext,
-    ResourceType,
-    Tagging,
-    register,
-    tag_list,
-)
+from emulator.cloudformation.context import ResourceContext
+from emulator.cloudformation.resources import Created, ResourceType, register
+from emulator.cloudformation.tags import Tagging, tag_list
 from emulator.cloudformation.types.base import fit
 
 

@@ -5,16 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from emulator.cloudformation.resources import (
-    Created,
-    ResourceContext,
-    ResourceType,
-    Tagging,
-    ignore_missing,
-    register,
-    tag_list,
-    tag_map,
-)
+from emulator.cloudformation.context import ResourceContext
+from emulator.cloudformation.resources import Created, ResourceType, ignore_missing, register
+from emulator.cloudformation.tags import Tagging, tag_list, tag_map
 from emulator.cloudformation.types.base import fit
 
 

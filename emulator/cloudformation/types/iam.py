@@ -7,16 +7,10 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from emulator.cloudformation.resources import (
-    Created,
-    ResourceContext,
-    ResourceType,
-    Tagging,
-    ignore_missing,
-    register,
-    tag_map,
-    user_tags,
-)
+from emulator.cloudformation.context import ResourceContext
+from emulator.cloudformation.resources import Created, ResourceType, ignore_missing, register
+from emulator.cloudformation.tags import Tagging, tag_map, user_tags
+from emulator.cloudformation.types.base import Put
 
 
 def _later(ctx: ResourceContext, service: str, operation: str,
@@ -107,14 +101,22 @@ class Role(ResourceType):
 
 
 @register
-class Policy(ResourceType):
+class Policy(Put):
     """An inline policy put on each listed role."""
 
     type_name = "AWS::IAM::Policy"
     service = "iam"
     extra_attributes = ("Id",)
 
-    async def _put(self, ctx: ResourceContext, properties: dict[str, Any]) -> None:
+    def put_attributes(self, physical_id: str, properties: dict[str, Any]) -> dict[str, Any]:
+        return {"Id": physical_id}
+
+    async def put(self, ctx: ResourceContext, physical_id: str, properties: dict[str, Any],
+                  previous: dict[str, Any] | None) -> None:
+        if previous is not None:  # off the roles it leaves, or all of them when renamed
+            same_name = previous.get("PolicyName") == properties.get("PolicyName")
+            await self._remove(ctx, previous, list(properties.get("Roles") or [])
+                               if same_name else [])
         for role in properties.get("Roles") or []:
             await ctx.call("iam", "PutRolePolicy", {
                 "RoleName": role, "PolicyName": properties["PolicyName"],
@@ -127,43 +129,26 @@ class Policy(ResourceType):
                 await ignore_missing(_later(ctx, "iam", "DeleteRolePolicy", {
                     "RoleName": role, "PolicyName": properties["PolicyName"]}))
 
-    async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
-        await self._put(ctx, properties)
-        physical_id = ctx.physical_name()
-        return Created(physical_id, {"Id": physical_id})
-
-    async def update(self, ctx: ResourceContext, physical_id: str,
-                     properties: dict[str, Any], previous: dict[str, Any],
-                     attributes: dict[str, Any]) -> dict[str, Any]:
-        same_name = previous.get("PolicyName") == properties.get("PolicyName")
-        await self._remove(ctx, previous, list(properties.get("Roles") or []) if same_name
-                           else [])
-        await self._put(ctx, properties)
-        return attributes
-
     async def delete(self, ctx: ResourceContext, physical_id: str,
                      properties: dict[str, Any], attributes: dict[str, Any]) -> None:
         await self._remove(ctx, properties, [])
 
 
 @register
-class RolePolicy(ResourceType):
+class RolePolicy(Put):
     type_name = "AWS::IAM::RolePolicy"
     service = "iam"
     delete_operation, identity = (
         "DeleteRolePolicy", {"RoleName": "RoleName", "PolicyName": "PolicyName"})
 
-    async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
+    def new_id(self, ctx: ResourceContext, properties: dict[str, Any]) -> str:
+        return f"{properties['PolicyName']}|{properties['RoleName']}"
+
+    async def put(self, ctx: ResourceContext, physical_id: str, properties: dict[str, Any],
+                  previous: dict[str, Any] | None) -> None:
         await ctx.call("iam", "PutRolePolicy", {
             "RoleName": properties["RoleName"], "PolicyName": properties["PolicyName"],
             "PolicyDocument": _json(properties.get("PolicyDocument", {}))})
-        return Created(f"{properties['PolicyName']}|{properties['RoleName']}")
-
-    async def update(self, ctx: ResourceContext, physical_id: str,
-                     properties: dict[str, Any], previous: dict[str, Any],
-                     attributes: dict[str, Any]) -> dict[str, Any]:
-        await self.create(ctx, properties)
-        return attributes
 
 
 @register

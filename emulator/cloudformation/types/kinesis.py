@@ -4,16 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from emulator.cloudformation.resources import (
-    Created,
-    ResourceContext,
-    ResourceType,
-    Tagging,
-    ignore_missing,
-    register,
-    required,
-    tag_map,
-)
+from emulator.cloudformation.context import ResourceContext
+from emulator.cloudformation.resources import Created, ResourceType, register, required
+from emulator.cloudformation.tags import Tagging, tag_map
 
 DEFAULT_RETENTION_HOURS = 24
 
@@ -28,6 +21,8 @@ class Stream(ResourceType):
     tagging = Tagging("kinesis", "AddTagsToStream", "RemoveTagsFromStream", "StreamName",
                       style="map")
     service = "kinesis"
+    delete_operation, identity = "DeleteStream", {"StreamName": "@id"}
+    delete_options = {"EnforceConsumerDeletion": True}
     name_property = "Name"
 
     async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
@@ -80,12 +75,6 @@ class Stream(ResourceType):
                 "ScalingType": "UNIFORM_SCALING"})
         await self._settings(ctx, physical_id, properties, previous)
         return attributes
-
-
-    async def delete(self, ctx: ResourceContext, physical_id: str,
-                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
-        await ignore_missing(lambda: ctx.call("kinesis", "DeleteStream", {
-            "StreamName": physical_id, "EnforceConsumerDeletion": True}))
 
 
 @register

@@ -8,16 +8,10 @@ import zipfile
 from importlib import resources as package_files
 from typing import Any
 
-from emulator.cloudformation.resources import (
-    Created,
-    ResourceContext,
-    ResourceType,
-    Tagging,
-    ignore_missing,
-    register,
-    tag_map,
-)
-from emulator.cloudformation.types.base import Simple, fit
+from emulator.cloudformation.context import ResourceContext
+from emulator.cloudformation.resources import Created, ResourceType, ignore_missing, register
+from emulator.cloudformation.tags import Tagging, tag_map
+from emulator.cloudformation.types.base import Put, Simple, fit
 
 
 def inline_zip(source: str, runtime: str) -> bytes:
@@ -130,8 +124,7 @@ class Version(ResourceType):
 class Alias(Simple):
     type_name = "AWS::Lambda::Alias"
     service = "lambda"
-    create_operation, update_operation, delete_operation = (
-        "CreateAlias", "UpdateAlias", "DeleteAlias")
+    noun = "Alias"
     physical = "AliasArn"
     identity = {"FunctionName": "FunctionName", "Name": "Name"}
     extra_attributes = ("AliasArn",)
@@ -142,8 +135,7 @@ class Alias(Simple):
 class EventSourceMapping(Simple):
     type_name = "AWS::Lambda::EventSourceMapping"
     service = "lambda"
-    create_operation, update_operation, delete_operation = (
-        "CreateEventSourceMapping", "UpdateEventSourceMapping", "DeleteEventSourceMapping")
+    noun = "EventSourceMapping"
     physical = "UUID"
     identity = {"UUID": "@id"}
     outputs = {"Id": "UUID", "EventSourceMappingArn": "EventSourceMappingArn"}
@@ -187,23 +179,16 @@ class Url(ResourceType):
 
 
 @register
-class EventInvokeConfig(ResourceType):
+class EventInvokeConfig(Put):
     type_name = "AWS::Lambda::EventInvokeConfig"
     service = "lambda"
     delete_operation, identity = ("DeleteFunctionEventInvokeConfig", {
         "FunctionName": "FunctionName", "Qualifier": "Qualifier"})
 
-    async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
+    async def put(self, ctx: ResourceContext, physical_id: str, properties: dict[str, Any],
+                  previous: dict[str, Any] | None) -> None:
         await ctx.call("lambda", "PutFunctionEventInvokeConfig",
                        fit("lambda", "PutFunctionEventInvokeConfig", properties))
-        return Created(ctx.physical_name())
-
-    async def update(self, ctx: ResourceContext, physical_id: str,
-                     properties: dict[str, Any], previous: dict[str, Any],
-                     attributes: dict[str, Any]) -> dict[str, Any]:
-        await ctx.call("lambda", "PutFunctionEventInvokeConfig",
-                       fit("lambda", "PutFunctionEventInvokeConfig", properties))
-        return attributes
 
 
 @register

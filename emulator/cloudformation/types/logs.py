@@ -4,16 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from emulator.cloudformation.resources import (
-    Created,
-    ResourceContext,
-    ResourceType,
-    Tagging,
-    ignore_missing,
-    register,
-    tag_map,
-)
-from emulator.cloudformation.types.base import Simple, fit
+from emulator.cloudformation.context import ResourceContext
+from emulator.cloudformation.resources import Created, ResourceType, register
+from emulator.cloudformation.tags import Tagging, tag_map
+from emulator.cloudformation.types.base import Put, Simple, fit
 
 
 @register
@@ -51,18 +45,13 @@ class LogGroup(ResourceType):
                    attributes: dict[str, Any]) -> str:
         return str(attributes["Arn"]).removesuffix(":*")  # the group's ARN without ":*"
 
-    async def delete(self, ctx: ResourceContext, physical_id: str,
-                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
-        await ignore_missing(lambda: ctx.call("logs", "DeleteLogGroup",
-                                              {"logGroupName": physical_id}))
-
 
 @register
 class LogStream(Simple):
     type_name = "AWS::Logs::LogStream"
     service = "logs"
     updatable = False
-    create_operation, delete_operation = "CreateLogStream", "DeleteLogStream"
+    noun = "LogStream"
     physical = "logStreamName"
     identity = {"logGroupName": "LogGroupName", "logStreamName": "@id"}
 
@@ -74,26 +63,19 @@ class LogStream(Simple):
 
 
 @register
-class SubscriptionFilter(ResourceType):
+class SubscriptionFilter(Put):
     type_name = "AWS::Logs::SubscriptionFilter"
     service = "logs"
     delete_operation, identity = (
         "DeleteSubscriptionFilter", {"logGroupName": "LogGroupName", "filterName": "@id"})
 
-    async def _put(self, ctx: ResourceContext, name: str, properties: dict[str, Any]) -> None:
+    def new_id(self, ctx: ResourceContext, properties: dict[str, Any]) -> str:
+        return str(properties.get("FilterName") or ctx.physical_name(512))
+
+    async def put(self, ctx: ResourceContext, physical_id: str, properties: dict[str, Any],
+                  previous: dict[str, Any] | None) -> None:
         await ctx.call("logs", "PutSubscriptionFilter", fit(
-            "logs", "PutSubscriptionFilter", properties, filterName=name))
-
-    async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
-        name = properties.get("FilterName") or ctx.physical_name(512)
-        await self._put(ctx, name, properties)
-        return Created(name)
-
-    async def update(self, ctx: ResourceContext, physical_id: str,
-                     properties: dict[str, Any], previous: dict[str, Any],
-                     attributes: dict[str, Any]) -> dict[str, Any]:
-        await self._put(ctx, physical_id, properties)
-        return attributes
+            "logs", "PutSubscriptionFilter", properties, filterName=physical_id))
 
 
 __all__ = ["LogGroup", "LogStream", "SubscriptionFilter"]

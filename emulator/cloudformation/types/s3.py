@@ -6,15 +6,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from emulator.cloudformation.resources import (
-    Created,
-    ResourceContext,
-    ResourceType,
-    ignore_missing,
-    register,
-    tag_map,
-    user_tags,
-)
+from emulator.cloudformation.context import ResourceContext
+from emulator.cloudformation.resources import Created, ResourceType, ignore_missing, register
+from emulator.cloudformation.tags import tag_map, user_tags
+from emulator.cloudformation.types.base import Put
 
 _EVENT_SECTIONS = (("LambdaConfigurations", "LambdaFunctionConfigurations", "Function",
                     "LambdaFunctionArn"),
@@ -101,6 +96,7 @@ _SETTINGS: dict[str, tuple[str, str, Any, str | None]] = {
 class Bucket(ResourceType):
     type_name = "AWS::S3::Bucket"
     service = "s3"
+    delete_operation, identity = "DeleteBucket", {"Bucket": "@id"}
     name_property = "BucketName"
 
     async def _configure(self, ctx: ResourceContext, name: str, properties: dict[str, Any],
@@ -138,10 +134,6 @@ class Bucket(ResourceType):
         await self._configure(ctx, physical_id, properties, previous)
         return attributes
 
-    async def delete(self, ctx: ResourceContext, physical_id: str,
-                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
-        await ignore_missing(lambda: ctx.call("s3", "DeleteBucket", {"Bucket": physical_id}))
-
     async def retag(self, ctx: ResourceContext, physical_id: str, attributes: dict[str, Any],
                     tags: dict[str, str], previous: dict[str, str]) -> None:
         # The bucket's tag set is replaced whole; S3's API refuses the aws: prefix.
@@ -154,26 +146,17 @@ class Bucket(ResourceType):
 
 
 @register
-class BucketPolicy(ResourceType):
+class BucketPolicy(Put):
     type_name = "AWS::S3::BucketPolicy"
     service = "s3"
     extra_attributes = ("Id",)
 
-    async def _put(self, ctx: ResourceContext, properties: dict[str, Any]) -> None:
+    async def put(self, ctx: ResourceContext, physical_id: str, properties: dict[str, Any],
+                  previous: dict[str, Any] | None) -> None:
         document = properties.get("PolicyDocument") or {}
         await ctx.call("s3", "PutBucketPolicy", {
             "Bucket": properties["Bucket"],
             "Policy": document if isinstance(document, str) else json.dumps(document)})
-
-    async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
-        await self._put(ctx, properties)
-        return Created(ctx.physical_name())
-
-    async def update(self, ctx: ResourceContext, physical_id: str,
-                     properties: dict[str, Any], previous: dict[str, Any],
-                     attributes: dict[str, Any]) -> dict[str, Any]:
-        await self._put(ctx, properties)
-        return attributes
 
     async def delete(self, ctx: ResourceContext, physical_id: str,
                      properties: dict[str, Any], attributes: dict[str, Any]) -> None:

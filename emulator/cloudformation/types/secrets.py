@@ -6,16 +6,10 @@ import json
 from typing import Any
 
 from emulator import inbound
-from emulator.cloudformation.resources import (
-    Created,
-    ResourceContext,
-    ResourceType,
-    Tagging,
-    ignore_missing,
-    register,
-    tag_list,
-    tag_map,
-)
+from emulator.cloudformation.context import ResourceContext
+from emulator.cloudformation.resources import Created, ResourceType, ignore_missing, register
+from emulator.cloudformation.tags import Tagging, tag_list, tag_map
+from emulator.cloudformation.types.base import Put
 
 
 async def _generated(ctx: ResourceContext, spec: dict[str, Any]) -> str:
@@ -41,6 +35,8 @@ class Secret(ResourceType):
     tagging = Tagging("secretsmanager", "TagResource", "UntagResource", "SecretId",
                       user_only=True)
     service = "secretsmanager"
+    delete_operation, identity = "DeleteSecret", {"SecretId": "@id"}
+    delete_options = {"ForceDeleteWithoutRecovery": True}
     name_property = "Name"
     extra_attributes = ("Id",)
 
@@ -73,19 +69,18 @@ class Secret(ResourceType):
         await ctx.call("secretsmanager", "UpdateSecret", params)
         return attributes
 
-    async def delete(self, ctx: ResourceContext, physical_id: str,
-                     properties: dict[str, Any], attributes: dict[str, Any]) -> None:
-        await ignore_missing(lambda: ctx.call("secretsmanager", "DeleteSecret", {
-            "SecretId": physical_id, "ForceDeleteWithoutRecovery": True}))
-
 
 @register
-class RotationSchedule(ResourceType):
+class RotationSchedule(Put):
     type_name = "AWS::SecretsManager::RotationSchedule"
     service = "secretsmanager"
     delete_operation, identity = "CancelRotateSecret", {"SecretId": "@id"}
 
-    async def _apply(self, ctx: ResourceContext, properties: dict[str, Any]) -> None:
+    def new_id(self, ctx: ResourceContext, properties: dict[str, Any]) -> str:
+        return str(properties["SecretId"])
+
+    async def put(self, ctx: ResourceContext, physical_id: str, properties: dict[str, Any],
+                  previous: dict[str, Any] | None) -> None:
         params: dict[str, Any] = {"SecretId": properties["SecretId"],
                                   "RotateImmediately": False}
         if properties.get("RotationLambdaARN"):
@@ -93,16 +88,6 @@ class RotationSchedule(ResourceType):
         if properties.get("RotationRules"):
             params["RotationRules"] = properties["RotationRules"]
         await ctx.call("secretsmanager", "RotateSecret", params)
-
-    async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
-        await self._apply(ctx, properties)
-        return Created(str(properties["SecretId"]))
-
-    async def update(self, ctx: ResourceContext, physical_id: str,
-                     properties: dict[str, Any], previous: dict[str, Any],
-                     attributes: dict[str, Any]) -> dict[str, Any]:
-        await self._apply(ctx, properties)
-        return attributes
 
 
 @register
@@ -180,7 +165,7 @@ class Alias(ResourceType):
 
 
 @register
-class Parameter(ResourceType):
+class Parameter(Put):
     type_name = "AWS::SSM::Parameter"
     tagging = Tagging("ssm", "AddTagsToResource", "RemoveTagsFromResource", "ResourceId",
                       fixed=(("ResourceType", "Parameter"),))
@@ -189,9 +174,18 @@ class Parameter(ResourceType):
     name_property = "Name"
     extra_attributes = ("Type", "Value")
 
-    async def _put(self, ctx: ResourceContext, name: str, properties: dict[str, Any],
-                   overwrite: bool) -> None:
-        params: dict[str, Any] = {"Name": name, "Value": str(properties.get("Value", "")),
+    def new_id(self, ctx: ResourceContext, properties: dict[str, Any]) -> str:
+        return str(properties.get("Name") or f"CFN-{ctx.physical_name(2048)}")
+
+    def put_attributes(self, physical_id: str, properties: dict[str, Any]) -> dict[str, Any]:
+        return {"Type": properties.get("Type", "String"),
+                "Value": str(properties.get("Value", ""))}
+
+    async def put(self, ctx: ResourceContext, physical_id: str, properties: dict[str, Any],
+                  previous: dict[str, Any] | None) -> None:
+        overwrite = previous is not None
+        params: dict[str, Any] = {"Name": physical_id,
+                                  "Value": str(properties.get("Value", "")),
                                   "Type": properties.get("Type", "String"),
                                   "Overwrite": overwrite}
         for key in ("Description", "AllowedPattern", "Tier", "DataType"):
@@ -201,18 +195,6 @@ class Parameter(ResourceType):
             tags = tag_map(ctx, properties)
             params["Tags"] = [{"Key": k, "Value": v} for k, v in tags.items()]
         await ctx.call("ssm", "PutParameter", params)
-
-    async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
-        name = properties.get("Name") or f"CFN-{ctx.physical_name(2048)}"
-        await self._put(ctx, name, properties, False)
-        return Created(name, {"Type": properties.get("Type", "String"),
-                              "Value": str(properties.get("Value", ""))})
-
-    async def update(self, ctx: ResourceContext, physical_id: str,
-                     properties: dict[str, Any], previous: dict[str, Any],
-                     attributes: dict[str, Any]) -> dict[str, Any]:
-        await self._put(ctx, physical_id, properties, True)
-        return {**attributes, "Value": str(properties.get("Value", ""))}
 
 
 __all__ = ["Alias", "Key", "Parameter", "RotationSchedule", "Secret"]

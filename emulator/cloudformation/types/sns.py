@@ -6,16 +6,10 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from emulator.cloudformation.resources import (
-    Created,
-    ResourceContext,
-    ResourceType,
-    Tagging,
-    ignore_missing,
-    register,
-    tag_list,
-    text,
-)
+from emulator.cloudformation.context import ResourceContext
+from emulator.cloudformation.resources import Created, ResourceType, ignore_missing, register, text
+from emulator.cloudformation.tags import Tagging, tag_list
+from emulator.cloudformation.types.base import Put
 
 TOPIC_ATTRIBUTES = ("DisplayName", "KmsMasterKeyId", "FifoTopic", "ContentBasedDeduplication",
                     "SignatureVersion", "TracingConfig", "ArchivePolicy",
@@ -28,6 +22,18 @@ SUBSCRIPTION_ATTRIBUTES = ("DeliveryPolicy", "FilterPolicy", "FilterPolicyScope"
 def _attributes(properties: dict[str, Any], names: tuple[str, ...]) -> dict[str, str]:
     return {name: json.dumps(properties[name]) if isinstance(properties[name], (dict, list))
             else text(properties[name]) for name in names if properties.get(name) is not None}
+
+
+async def _set_changed(ctx: ResourceContext, operation: str, target: dict[str, str],
+                       properties: dict[str, Any], previous: dict[str, Any],
+                       names: tuple[str, ...], fixed: tuple[str, ...] = ()) -> None:
+    """Set each of ``names`` whose value changed (``fixed`` ones cannot change in place), one
+    Set*Attributes call each, as SNS takes them."""
+    new, old = _attributes(properties, names), _attributes(previous, names)
+    for name in set(new) | set(old):
+        if name not in fixed and new.get(name) != old.get(name):
+            await ctx.call("sns", operation, {**target, "AttributeName": name,
+                                              "AttributeValue": new.get(name, "")})
 
 
 @register
@@ -56,14 +62,8 @@ class Topic(ResourceType):
     async def update(self, ctx: ResourceContext, physical_id: str,
                      properties: dict[str, Any], previous: dict[str, Any],
                      attributes: dict[str, Any]) -> dict[str, Any]:
-        new = _attributes(properties, TOPIC_ATTRIBUTES)
-        old = _attributes(previous, TOPIC_ATTRIBUTES)
-        for name in set(new) | set(old):
-            if name in ("FifoTopic",) or new.get(name) == old.get(name):
-                continue
-            await ctx.call("sns", "SetTopicAttributes", {
-                "TopicArn": physical_id, "AttributeName": name,
-                "AttributeValue": new.get(name, "")})
+        await _set_changed(ctx, "SetTopicAttributes", {"TopicArn": physical_id},
+                           properties, previous, TOPIC_ATTRIBUTES, fixed=("FifoTopic",))
         return attributes
 
 
@@ -84,17 +84,12 @@ class Subscription(ResourceType):
     async def update(self, ctx: ResourceContext, physical_id: str,
                      properties: dict[str, Any], previous: dict[str, Any],
                      attributes: dict[str, Any]) -> dict[str, Any]:
-        new = _attributes(properties, SUBSCRIPTION_ATTRIBUTES)
-        old = _attributes(previous, SUBSCRIPTION_ATTRIBUTES)
-        for name in set(new) | set(old):
-            if new.get(name) != old.get(name):
-                await ctx.call("sns", "SetSubscriptionAttributes", {
-                    "SubscriptionArn": physical_id, "AttributeName": name,
-                    "AttributeValue": new.get(name, "")})
+        await _set_changed(ctx, "SetSubscriptionAttributes", {"SubscriptionArn": physical_id},
+                           properties, previous, SUBSCRIPTION_ATTRIBUTES)
         return attributes
 
 
-class _Policy(ResourceType):
+class _Policy(Put):
     service = "sns"
 
     def _topics(self, properties: dict[str, Any]) -> list[str]:
@@ -102,23 +97,15 @@ class _Policy(ResourceType):
             return [properties["TopicArn"]]
         return list(properties.get("Topics") or [])
 
-    async def _apply(self, ctx: ResourceContext, topics: list[str], policy: str) -> None:
-        for arn in topics:
+    def put_attributes(self, physical_id: str, properties: dict[str, Any]) -> dict[str, Any]:
+        return {"Id": physical_id}
+
+    async def put(self, ctx: ResourceContext, physical_id: str, properties: dict[str, Any],
+                  previous: dict[str, Any] | None) -> None:
+        policy = json.dumps(properties.get("PolicyDocument") or {})
+        for arn in self._topics(properties):
             await ctx.call("sns", "SetTopicAttributes", {
                 "TopicArn": arn, "AttributeName": "Policy", "AttributeValue": policy})
-
-    async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
-        await self._apply(ctx, self._topics(properties),
-                          json.dumps(properties.get("PolicyDocument") or {}))
-        physical_id = ctx.physical_name()
-        return Created(physical_id, {"Id": physical_id})
-
-    async def update(self, ctx: ResourceContext, physical_id: str,
-                     properties: dict[str, Any], previous: dict[str, Any],
-                     attributes: dict[str, Any]) -> dict[str, Any]:
-        await self._apply(ctx, self._topics(properties),
-                          json.dumps(properties.get("PolicyDocument") or {}))
-        return attributes
 
     async def delete(self, ctx: ResourceContext, physical_id: str,
                      properties: dict[str, Any], attributes: dict[str, Any]) -> None:

@@ -6,16 +6,10 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from emulator.cloudformation.resources import (
-    Created,
-    ResourceContext,
-    ResourceType,
-    Tagging,
-    ignore_missing,
-    register,
-    tag_map,
-    text,
-)
+from emulator.cloudformation.context import ResourceContext
+from emulator.cloudformation.resources import Created, ResourceType, ignore_missing, register, text
+from emulator.cloudformation.tags import Tagging, tag_map
+from emulator.cloudformation.types.base import Put
 
 # Queue properties that are queue attributes of the same name.
 ATTRIBUTES = (
@@ -71,7 +65,7 @@ class Queue(ResourceType):
 
 
 @register
-class QueuePolicy(ResourceType):
+class QueuePolicy(Put):
     type_name = "AWS::SQS::QueuePolicy"
     service = "sqs"
     extra_attributes = ("Id",)
@@ -81,21 +75,16 @@ class QueuePolicy(ResourceType):
             await ctx.call("sqs", "SetQueueAttributes",
                            {"QueueUrl": url, "Attributes": {"Policy": policy}})
 
-    async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
-        await self._apply(ctx, list(properties.get("Queues") or []),
-                          json.dumps(properties.get("PolicyDocument") or {}))
-        physical_id = ctx.physical_name()
-        return Created(physical_id, {"Id": physical_id})
+    def put_attributes(self, physical_id: str, properties: dict[str, Any]) -> dict[str, Any]:
+        return {"Id": physical_id}
 
-    async def update(self, ctx: ResourceContext, physical_id: str,
-                     properties: dict[str, Any], previous: dict[str, Any],
-                     attributes: dict[str, Any]) -> dict[str, Any]:
-        dropped = [url for url in previous.get("Queues") or []
-                   if url not in (properties.get("Queues") or [])]
-        await self._apply(ctx, dropped, "")
-        await self._apply(ctx, list(properties.get("Queues") or []),
-                          json.dumps(properties.get("PolicyDocument") or {}))
-        return attributes
+    async def put(self, ctx: ResourceContext, physical_id: str, properties: dict[str, Any],
+                  previous: dict[str, Any] | None) -> None:
+        queues = list(properties.get("Queues") or [])
+        if previous is not None:  # the queues it no longer covers lose the policy
+            await self._apply(ctx, [url for url in previous.get("Queues") or []
+                                    if url not in queues], "")
+        await self._apply(ctx, queues, json.dumps(properties.get("PolicyDocument") or {}))
 
     async def delete(self, ctx: ResourceContext, physical_id: str,
                      properties: dict[str, Any], attributes: dict[str, Any]) -> None:

@@ -5,15 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from emulator.cloudformation.context import ResourceContext
 from emulator.cloudformation.errors import ResourceError
-from emulator.cloudformation.resources import (
-    Created,
-    ResourceContext,
-    ResourceType,
-    Tagging,
-    register,
-    tag_list,
-)
+from emulator.cloudformation.resources import Created, ResourceType, register
+from emulator.cloudformation.tags import Tagging, tag_list
 from emulator.cloudformation.types.base import fit
 
 

@@ -9,6 +9,7 @@ so they import nothing above them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from emulator.clock import Clock
 from emulator.gateway import http_client
@@ -38,9 +39,9 @@ class GatewayParts:
         return cls(apis, clock, ports, StageCache(clock), Throttles(clock),
                    AuthorizerCache(clock), UsageLedger(clock))
 
-    @property
+    @cached_property
     def backends(self) -> Backends:
-        """The ports and the shared HTTP client, for integrations."""
+        """The ports and the shared HTTP client, for integrations (made once: both last)."""
         return Backends(self.ports, http_client.shared)
 
     def router(self, api_id: str, deployment_id: str, snapshot: Snapshot) -> Router:

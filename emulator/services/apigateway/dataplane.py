@@ -13,21 +13,17 @@ from emulator.store import ServiceStore
 class DeployedApisView:
     def __init__(self, store: ServiceStore) -> None:
         self._store = store
-        self._home = ApiHomes(store, models.APIS, models.RestApiRecord).find
+        self._homes = ApiHomes(store, models.APIS, models.RestApiRecord)
 
     def api_exists(self, api_id: str) -> bool:
-        return self._home(api_id) is not None
+        return self._homes.find(api_id) is not None
 
     def stage(self, api_id: str, stage_name: str) -> DeployedStage | None:
-        home = self._home(api_id)
-        if home is None:
+        found = self._homes.stage(api_id, stage_name)
+        if found is None:
             return None
-        store = self._store
-        stage = store.table(*home, models.STAGES, models.StageRecord).get(
-            models.child_key(api_id, stage_name))
-        if stage is None:
-            return None
-        deployments = store.table(*home, models.DEPLOYMENTS, models.DeploymentRecord)
+        home, stage = found
+        deployments = self._store.table(*home, models.DEPLOYMENTS, models.DeploymentRecord)
         deployment_id = str(stage.stage.get("deploymentId", ""))
         deployment = deployments.get(models.child_key(api_id, deployment_id))
         if deployment is None:

@@ -13,12 +13,11 @@ from typing import Any
 
 from pydantic import Field
 
-from emulator.services.gateway_common import StageRecord, child_key
+from emulator.services.gateway_common import STAGES, StageRecord, child_key
 from emulator.store import Record
 
 APIS = "restapis"  # key: api id
 DEPLOYMENTS = "deployments"  # key: "apiId/deploymentId"
-STAGES = "stages"  # key: "apiId/stageName"
 API_KEYS = "apikeys"  # key: key id
 USAGE_PLANS = "usageplans"  # key: plan id
 DOMAINS = "domainnames"  # key: domain name

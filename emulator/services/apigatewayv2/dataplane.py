@@ -13,11 +13,11 @@ from emulator.store import ServiceStore
 class DeployedHttpApisView:
     def __init__(self, store: ServiceStore) -> None:
         self._store = store
-        self._home = ApiHomes(store, models.APIS, models.ApiRecord).find
+        self._homes = ApiHomes(store, models.APIS, models.ApiRecord)
 
     def protocol(self, api_id: str) -> str | None:
         """``HTTP`` or ``WEBSOCKET``, None for an unknown API."""
-        home = self._home(api_id)
+        home = self._homes.find(api_id)
         if home is None:
             return None
         record = self._store.table(*home, models.APIS, models.ApiRecord).get(api_id)
@@ -40,15 +40,11 @@ class DeployedHttpApisView:
     def deployment(self, api_id: str, stage_name: str
                    ) -> tuple[str, str, models.StageRecord, models.DeploymentRecord] | None:
         """The account, region, stage and current deployment of ``api_id``'s stage."""
-        home = self._home(api_id)
-        if home is None:
+        found = self._homes.stage(api_id, stage_name)
+        if found is None:
             return None
-        store = self._store
-        stage = store.table(*home, models.STAGES, models.StageRecord).get(
-            models.child_key(api_id, stage_name))
-        if stage is None:
-            return None
-        deployment = store.table(*home, models.DEPLOYMENTS, models.DeploymentRecord).get(
+        home, stage = found
+        deployment = self._store.table(*home, models.DEPLOYMENTS, models.DeploymentRecord).get(
             models.child_key(api_id, str(stage.stage.get("DeploymentId") or "")))
         if deployment is None:
             return None

@@ -12,12 +12,11 @@ from typing import Any
 
 from pydantic import Field
 
-from emulator.services.gateway_common import StageRecord, child_key
+from emulator.services.gateway_common import STAGES, StageRecord, child_key
 from emulator.store import Record
 
 APIS = "apis"  # key: api id
 DEPLOYMENTS = "deployments"  # key: "apiId/deploymentId"
-STAGES = "stages"  # key: "apiId/stageName"
 DOMAINS = "domainnames"  # key: domain name (lower case)
 
 

@@ -5,10 +5,9 @@ https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutDashboar
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from emulator import arns
+from emulator import arns, inbound
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.services.cloudwatch.common import CloudWatchBase, page
@@ -23,11 +22,8 @@ def _invalid_body(message: str) -> ServiceError:
 class DashboardsApi(CloudWatchBase):
     def put_dashboard(self, ctx: RequestContext, *, dashboard_name: str, dashboard_body: str,
                       **_: Any) -> dict[str, Any]:
-        try:
-            body = json.loads(dashboard_body)
-        except ValueError:
-            raise _invalid_body("The field DashboardBody must be a valid JSON object") from None
-        if not isinstance(body, dict):
+        body = inbound.json_object(dashboard_body)
+        if body is None:
             raise _invalid_body("The field DashboardBody must be a valid JSON object")
         widgets = body.get("widgets", [])
         if not isinstance(widgets, list):

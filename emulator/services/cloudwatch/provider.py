@@ -19,14 +19,9 @@ from emulator.services.cloudwatch.tags import TagsApi
 class CloudWatchProvider(MetricsApi, AlarmsApi, DashboardsApi, TagsApi, EvaluationApi):
     service_name = "cloudwatch"
     _loop: asyncio.Task[None] | None = None
-    _port: MetricsPort | None = None
 
     def port(self, name: str) -> object | None:
-        if name != "metrics":
-            return None
-        if self._port is None:
-            self._port = MetricsPort(self)
-        return self._port
+        return MetricsPort(self) if name == "metrics" else None  # the registry keeps it
 
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop().create_task(self.run_evaluations())

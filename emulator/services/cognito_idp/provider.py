@@ -18,16 +18,11 @@ from emulator.services.cognito_idp.users import UsersApi
 class CognitoIdpProvider(AuthApi, UsersApi, PoolsApi, GroupsApi, OAuthApi, DomainsApi,
                          TagsApi):
     service_name = "cognito-idp"
-    _identity: IdentityPort | None = None
 
     def port(self, name: str) -> object | None:
         if name == "user-pools":  # the issuer's HTTP routes (http.py)
             return self
-        if name != "identity":
-            return None
-        if self._identity is None:
-            self._identity = IdentityPort(self)
-        return self._identity
+        return IdentityPort(self) if name == "identity" else None  # the registry keeps it
 
     def resources(self) -> dict[str, list[dict[str, Any]]]:
         pools: list[dict[str, Any]] = []

@@ -16,6 +16,7 @@ from typing import Any, cast
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.ports import TableStreams
+from emulator.services import paging
 from emulator.services.base import Provider
 from emulator.services.dynamodbstreams.models import STREAMS, ShardModel, StreamModel
 from emulator.services.dynamodbstreams.naming import (
@@ -29,7 +30,7 @@ from emulator.services.dynamodbstreams.ports import TableChanges, TableStreamsRe
 from emulator.services.dynamodbstreams.state import LiveTableStream, TableStreamData
 from emulator.services.shard_reader import start_position
 from emulator.shards import IteratorToken
-from emulator.shards.iterators import decode, expired_message
+from emulator.shards.iterators import check_age, decode
 
 log = logging.getLogger("emulator.dynamodbstreams")
 
@@ -112,17 +113,13 @@ class DynamoDbStreamsProvider(Provider):
                   if table_name is None or m.table_name == table_name]
         models = [m for m in models if self.data.by_arn(m.arn) is not None]
         models.sort(key=lambda m: (m.created, m.arn))
-        if exclusive_start_stream_arn:
-            arns_in_order = [m.arn for m in models]
-            if exclusive_start_stream_arn in arns_in_order:
-                models = models[arns_in_order.index(exclusive_start_stream_arn) + 1:]
-        size = limit or DEFAULT_LIST_LIMIT
-        page = models[:size]
+        page, last = paging.after(models, lambda m: m.arn, exclusive_start_stream_arn,
+                                  limit or DEFAULT_LIST_LIMIT)
         result: dict[str, Any] = {"Streams": [
             {"StreamArn": m.arn, "TableName": m.table_name, "StreamLabel": m.label}
             for m in page]}
-        if len(models) > size:
-            result["LastEvaluatedStreamArn"] = page[-1].arn
+        if last is not None:
+            result["LastEvaluatedStreamArn"] = last.arn
         return result
 
     def describe_stream(self, ctx: RequestContext, *, stream_arn: str, limit: int | None = None,
@@ -136,12 +133,8 @@ class DynamoDbStreamsProvider(Provider):
             if not parent:
                 raise validation("ShardFilter of type CHILD_SHARDS requires a ShardId.")
             shards = [s for s in shards if s.parent == parent]
-        if exclusive_start_shard_id:
-            names = [s.shard_id for s in shards]
-            if exclusive_start_shard_id in names:
-                shards = shards[names.index(exclusive_start_shard_id) + 1:]
-        size = limit or DEFAULT_LIST_LIMIT
-        page = shards[:size]
+        page, last = paging.after(shards, lambda s: s.shard_id, exclusive_start_shard_id,
+                                  limit or DEFAULT_LIST_LIMIT)
         description: dict[str, Any] = {
             "StreamArn": model.arn,
             "StreamLabel": model.label,
@@ -152,8 +145,8 @@ class DynamoDbStreamsProvider(Provider):
             "KeySchema": model.key_schema,
             "Shards": [_shard_shape(s) for s in page],
         }
-        if len(shards) > size:
-            description["LastEvaluatedShardId"] = page[-1].shard_id
+        if last is not None:
+            description["LastEvaluatedShardId"] = last.shard_id
         return {"StreamDescription": description}
 
     def get_shard_iterator(self, ctx: RequestContext, *, stream_arn: str, shard_id: str,
@@ -194,10 +187,7 @@ class DynamoDbStreamsProvider(Provider):
         if token is None:
             raise validation("Invalid ShardIterator")
         now = self.clock.now()
-        if now - token.issued > ITERATOR_LIFETIME:
-            raise ServiceError(
-                "ExpiredIteratorException",
-                expired_message(token.issued, now, ITERATOR_LIFETIME))
+        check_age(token, now, ITERATOR_LIFETIME)
         live = self._stream(token.stream)
         shard_log = live.shards.logs.get(token.shard_id)
         if shard_log is None:

@@ -15,9 +15,9 @@ from typing import Any
 from emulator import arns, inbound
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
-from emulator.event_patterns import compile_pattern
 from emulator.services.base import TableOf
 from emulator.services.events.common import EventsBase, bus_name, not_found, validation
+from emulator.services.events.routing import check_pattern, rule_pattern
 from emulator.store import Record
 
 ARCHIVES = "archives"  # key: archive name
@@ -80,7 +80,7 @@ class ArchivesApi(EventsBase):
         for record in table.values():
             if source is None or record.source != source.arn:
                 continue
-            if record.pattern and not compile_pattern(record.pattern).matches(event):
+            if record.pattern and not rule_pattern(record.pattern).matches(event):
                 continue
             record.events = [*self._kept(record), (self.clock.now(), json.dumps(event))]
             table.put(record.name, record)
@@ -100,11 +100,7 @@ class ArchivesApi(EventsBase):
         if self.bus(ctx.account_id, ctx.region, bus_name(event_source_arn)) is None:
             raise not_found(f"Event bus {bus_name(event_source_arn)} does not exist.")
         if event_pattern is not None:
-            try:
-                compile_pattern(event_pattern)
-            except Exception:
-                raise ServiceError("InvalidEventPatternException",
-                                   "Event pattern is not valid.") from None
+            check_pattern(event_pattern)
         table = self.archives(ctx.account_id, ctx.region)
         if archive_name in table:
             raise ServiceError("ResourceAlreadyExistsException",

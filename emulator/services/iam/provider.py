@@ -70,12 +70,14 @@ def _check_name(name: str, what: str) -> None:
                            "+=,.@_-", status=400)
 
 
-def _page(items: list[Any], marker: str | None, max_items: int | None) -> dict[str, Any]:
+def _page(member: str, items: list[Any], marker: str | None, max_items: int | None
+          ) -> dict[str, Any]:
+    """A List operation's answer: one page of ``items`` under ``member``, ``IsTruncated``, and
+    the ``Marker`` of the next page when there is one."""
     start = int(marker) if marker and marker.isdigit() else 0
     size = max_items or PAGE
-    chosen = items[start:start + size]
     truncated = start + size < len(items)
-    return {"chosen": chosen, "IsTruncated": truncated,
+    return {member: items[start:start + size], "IsTruncated": truncated,
             **({"Marker": str(start + size)} if truncated else {})}
 
 
@@ -148,8 +150,8 @@ class IamProvider(Provider):
                    marker: str | None = None, max_items: int | None = None) -> dict[str, Any]:
         roles = [role for role in self.roles(ctx.account_id).values()
                  if role.path.startswith(path_prefix or "/")]
-        page = _page(roles, marker, max_items)
-        return {"Roles": [self._role_shape(role) for role in page.pop("chosen")], **page}
+        page = _page("Roles", roles, marker, max_items)
+        return {**page, "Roles": [self._role_shape(role) for role in page["Roles"]]}
 
     def update_role(self, ctx: RequestContext, role_name: str, description: str | None = None,
                     max_session_duration: int | None = None, **_: Any) -> dict[str, Any]:
@@ -224,8 +226,7 @@ class IamProvider(Provider):
 
     def list_role_policies(self, ctx: RequestContext, role_name: str, marker: str | None = None,
                            max_items: int | None = None) -> dict[str, Any]:
-        page = _page(sorted(self._role(ctx, role_name).inline), marker, max_items)
-        return {"PolicyNames": page.pop("chosen"), **page}
+        return _page("PolicyNames", sorted(self._role(ctx, role_name).inline), marker, max_items)
 
     def _attachable(self, ctx: RequestContext, arn: str) -> None:
         if arn.startswith(AWS_MANAGED):
@@ -256,8 +257,7 @@ class IamProvider(Provider):
                                     max_items: int | None = None) -> dict[str, Any]:
         attached = [{"PolicyName": arn.rsplit("/", 1)[-1], "PolicyArn": arn}
                     for arn in self._role(ctx, role_name).attached]
-        page = _page(attached, marker, max_items)
-        return {"AttachedPolicies": page.pop("chosen"), **page}
+        return _page("AttachedPolicies", attached, marker, max_items)
 
     # -- managed policies
 
@@ -312,8 +312,7 @@ class IamProvider(Provider):
             if policy.path.startswith(path_prefix or "/")]
         if only_attached:
             chosen = [policy for policy in chosen if policy["AttachmentCount"]]
-        page = _page(chosen, marker, max_items)
-        return {"Policies": page.pop("chosen"), **page}
+        return _page("Policies", chosen, marker, max_items)
 
     def delete_policy(self, ctx: RequestContext, policy_arn: str) -> dict[str, Any]:
         policy = self._policy(ctx, policy_arn)
@@ -364,8 +363,7 @@ class IamProvider(Provider):
                              max_items: int | None = None) -> dict[str, Any]:
         versions = [self._version_shape(v, False)
                     for v in reversed(self._policy(ctx, policy_arn).versions)]
-        page = _page(versions, marker, max_items)
-        return {"Versions": page.pop("chosen"), **page}
+        return _page("Versions", versions, marker, max_items)
 
     def delete_policy_version(self, ctx: RequestContext, policy_arn: str,
                               version_id: str) -> dict[str, Any]:
@@ -424,8 +422,7 @@ class IamProvider(Provider):
         profiles = [self._profile_shape(ctx, profile)
                     for profile in self.profiles(ctx.account_id).values()
                     if profile.path.startswith(path_prefix or "/")]
-        page = _page(profiles, marker, max_items)
-        return {"InstanceProfiles": page.pop("chosen"), **page}
+        return _page("InstanceProfiles", profiles, marker, max_items)
 
     def delete_instance_profile(self, ctx: RequestContext,
                                 instance_profile_name: str) -> dict[str, Any]:

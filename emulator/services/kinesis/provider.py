@@ -19,14 +19,9 @@ from emulator.services.kinesis.streams import StreamsApi
 
 class KinesisProvider(StreamsApi, RecordsApi, ReshardingApi, ConsumersApi, SettingsApi):
     service_name = "kinesis"
-    _port: DataStreamsPort | None = None
 
     def port(self, name: str) -> object | None:
-        if name != "data-streams":
-            return None
-        if self._port is None:
-            self._port = DataStreamsPort(self)
-        return self._port
+        return DataStreamsPort(self) if name == "data-streams" else None  # the registry keeps it
 
     def resources(self) -> dict[str, list[dict[str, Any]]]:
         streams = []

@@ -29,7 +29,7 @@ from emulator.services.kinesis.state import LiveStream
 from emulator.services.shard_reader import start_position
 from emulator.shards import IteratorToken
 from emulator.shards.hashing import hash_key, parse_hash_key
-from emulator.shards.iterators import decode, expired_message
+from emulator.shards.iterators import check_age, decode
 from emulator.shards.log import ShardLog
 from emulator.wire.validate import Problem, validation_failure
 
@@ -190,10 +190,7 @@ class RecordsApi(KinesisBase):
         if token is None:
             raise invalid_argument(f"Invalid ShardIterator: {shard_iterator}")
         now = self.clock.now()
-        if now - token.issued > ITERATOR_LIFETIME:
-            raise ServiceError(
-                "ExpiredIteratorException",
-                expired_message(token.issued, now, ITERATOR_LIFETIME))
+        check_age(token, now, ITERATOR_LIFETIME)
         live = self.by_arn(token.stream)
         if live is None:
             stream = token.stream.rsplit("/", 1)[-1]

@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 
 from emulator.clock import Clock
 from emulator.config import Settings
+from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.ports import InvokeResult, Ports
 from emulator.runtime import runtimes
@@ -39,6 +40,7 @@ from emulator.services.lambda_.names import (
     function_arn,
     invalid_parameter,
     new_revision,
+    scope_and_name,
     timestamp,
 )
 from emulator.services.lambda_.tracing import xray_variables
@@ -121,6 +123,13 @@ class LambdaBase(Provider, ABC):
         if record is None:
             raise self.not_found(f"Function not found: {function_arn(scope, name)}")
         return record
+
+    def named_function(self, ctx: RequestContext, function_name: str
+                       ) -> tuple[Scope, str, FunctionRecord]:
+        """The caller's scope, and the name and $LATEST record of the function that
+        ``function_name`` (a name, an ARN or a partial ARN; any qualifier aside) names."""
+        scope, name = scope_and_name(ctx, function_name)
+        return scope, name, self.latest(scope, name)
 
     def version_record(self, scope: Scope, name: str, qualifier: str | None) -> FunctionRecord:
         """$LATEST, a published version, or the version an alias points at (its main one)."""

@@ -147,9 +147,7 @@ class EventInvokeApi(LambdaBase):
         self, ctx: RequestContext, *, function_name: str, marker: str | None = None,
         max_items: int | None = None, **_: Any,
     ) -> dict[str, Any]:
-        scope = scope_of(ctx)
-        name, _qualifier = split_function_name(function_name)
-        self.latest(scope, name)
+        scope, name, _latest = self.named_function(ctx, function_name)
         records = [r for r in self._configs(scope).values() if r.function_name == name]
         return paging.answer("FunctionEventInvokeConfigs", records, marker, max_items or 50,
                              token_member="NextMarker",

@@ -229,9 +229,7 @@ class FunctionsApi(LambdaBase):
             s3_key: str | None = None, image_uri: str | None = None, publish: bool = False,
             dry_run: bool = False, revision_id: str | None = None,
             architectures: list[str] | None = None, **_: Any) -> dict[str, Any]:
-        scope = scope_of(ctx)
-        name, _qualifier = split_function_name(function_name)
-        record = self.latest(scope, name)
+        scope, _name, record = self.named_function(ctx, function_name)
         self._check_revision(record, revision_id)
         code = self._code({"ZipFile": zip_file, "S3Bucket": s3_bucket, "S3Key": s3_key,
                            "S3ObjectVersion": s3_object_version, "ImageUri": image_uri},
@@ -246,9 +244,7 @@ class FunctionsApi(LambdaBase):
     def update_function_configuration(self, ctx: RequestContext, *, function_name: str,
                                       revision_id: str | None = None, **changes: Any
                                       ) -> dict[str, Any]:
-        scope = scope_of(ctx)
-        name, _qualifier = split_function_name(function_name)
-        record = self.latest(scope, name)
+        scope, _name, record = self.named_function(ctx, function_name)
         self._check_revision(record, revision_id)
         if changes.get("role") is not None:
             checks.check_role(changes["role"])
@@ -277,9 +273,7 @@ class FunctionsApi(LambdaBase):
         self, ctx: RequestContext, *, function_name: str, reserved_concurrent_executions: int,
         **_: Any,
     ) -> dict[str, Any]:
-        scope = scope_of(ctx)
-        name, _qualifier = split_function_name(function_name)
-        record = self.latest(scope, name)
+        scope, name, record = self.named_function(ctx, function_name)
         limit = self.settings.lambda_account_concurrency
         others = self.reserved_total(scope) - (record.reserved_concurrency or 0)
         minimum = UNRESERVED_MINIMUM if limit > UNRESERVED_MINIMUM else 0
@@ -304,9 +298,7 @@ class FunctionsApi(LambdaBase):
     def delete_function_concurrency(
         self, ctx: RequestContext, *, function_name: str, **_: Any
     ) -> dict[str, Any]:
-        scope = scope_of(ctx)
-        name, _qualifier = split_function_name(function_name)
-        record = self.latest(scope, name)
+        scope, name, record = self.named_function(ctx, function_name)
         record.reserved_concurrency = None
         self.tables(scope).functions.put(name, record)
         return {}

@@ -56,6 +56,12 @@ class LayersApi(LambdaBase):
             "CodeSize": record.code.size,
         }
 
+    def _version_answer(self, scope: Scope, record: LayerVersionRecord,
+                        endpoint: str) -> dict[str, Any]:
+        """What PublishLayerVersion and GetLayerVersion answer: the version and its code."""
+        return {**self._layer_shape(scope, record, endpoint),
+                "Content": self._content(record, endpoint)}
+
     def _get_layer(self, scope: Scope, name: str, version: int) -> LayerVersionRecord:
         return self.found(self.tables(scope).layers.get(f"{name}:{version}"),
                           "The resource you requested does not exist.")
@@ -84,16 +90,14 @@ class LayersApi(LambdaBase):
             license_info=license_info, code=code, created=self.clock.now(),
         )
         self.tables(scope).layers.put(f"{name}:{version}", record)
-        return {**self._layer_shape(scope, record, ctx.endpoint_url),
-                "Content": self._content(record, ctx.endpoint_url)}
+        return self._version_answer(scope, record, ctx.endpoint_url)
 
     def get_layer_version(
         self, ctx: RequestContext, *, layer_name: str, version_number: int, **_: Any
     ) -> dict[str, Any]:
         scope = scope_of(ctx)
         record = self._get_layer(scope, _layer_name(layer_name), version_number)
-        return {**self._layer_shape(scope, record, ctx.endpoint_url),
-                "Content": self._content(record, ctx.endpoint_url)}
+        return self._version_answer(scope, record, ctx.endpoint_url)
 
     def get_layer_version_by_arn(self, ctx: RequestContext, *, arn: str, **_: Any
                                  ) -> dict[str, Any]:
@@ -102,8 +106,7 @@ class LayersApi(LambdaBase):
             raise invalid_parameter(f"{arn} is not a layer version ARN.")
         scope = Scope(parts[4], parts[3])
         record = self._get_layer(scope, parts[6], int(parts[7]))
-        return {**self._layer_shape(scope, record, ctx.endpoint_url),
-                "Content": self._content(record, ctx.endpoint_url)}
+        return self._version_answer(scope, record, ctx.endpoint_url)
 
     def delete_layer_version(
         self, ctx: RequestContext, *, layer_name: str, version_number: int, **_: Any

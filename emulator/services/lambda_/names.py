@@ -78,5 +78,13 @@ def split_function_name(function_name: str, qualifier: str | None = None) -> tup
     return match["name"], derived or qualifier
 
 
+def scope_and_name(ctx: Any, function_name: str) -> tuple[Scope, str]:
+    """The caller's scope and the name of the function that ``function_name`` (a name, an
+    ARN or a partial ARN) names, any qualifier aside."""
+    name, _qualifier = split_function_name(function_name)
+    return scope_of(ctx), name
+
+
 __all__ = ["NAME", "QUALIFIER", "Scope", "function_arn", "invalid_parameter", "layer_arn",
-           "new_revision", "scope_of", "split_function_name", "timestamp", "user_error"]
+           "new_revision", "scope_and_name", "scope_of", "split_function_name", "timestamp",
+           "user_error"]

@@ -131,9 +131,7 @@ class UrlsApi(LambdaBase):
     def list_function_url_configs(
         self, ctx: RequestContext, *, function_name: str, **_: Any
     ) -> dict[str, Any]:
-        scope = scope_of(ctx)
-        name, _qualifier = split_function_name(function_name)
-        self.latest(scope, name)
+        scope, name, _latest = self.named_function(ctx, function_name)
         configs = [self._url_shape(scope, r) for r in self.tables(scope).urls.values()
                    if r.function_name == name]
         return {"FunctionUrlConfigs": configs}

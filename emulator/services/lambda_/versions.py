@@ -24,9 +24,7 @@ class VersionsApi(LambdaBase):
     def publish_version(self, ctx: RequestContext, *, function_name: str,
                         code_sha256: str | None = None, description: str | None = None,
                         revision_id: str | None = None, **_: Any) -> dict[str, Any]:
-        scope = scope_of(ctx)
-        name, _qualifier = split_function_name(function_name)
-        record = self.latest(scope, name)
+        scope, _name, record = self.named_function(ctx, function_name)
         if code_sha256 is not None and code_sha256 != record.code.sha256:
             raise invalid_parameter(
                 f"CodeSHA256 ({code_sha256}) is different from current CodeSHA256 in $LATEST "
@@ -96,9 +94,7 @@ class VersionsApi(LambdaBase):
     def create_alias(self, ctx: RequestContext, *, function_name: str, name: str,
                      function_version: str, description: str = "",
                      routing_config: dict[str, Any] | None = None, **_: Any) -> dict[str, Any]:
-        scope = scope_of(ctx)
-        function, _qualifier = split_function_name(function_name)
-        self.latest(scope, function)
+        scope, function, _latest = self.named_function(ctx, function_name)
         if not ALIAS_NAME.match(name):
             raise invalid_parameter(f"Alias name {name} is not valid: an alias name cannot be "
                                     "a version number.")
@@ -116,18 +112,14 @@ class VersionsApi(LambdaBase):
     def get_alias(
         self, ctx: RequestContext, *, function_name: str, name: str, **_: Any
     ) -> dict[str, Any]:
-        scope = scope_of(ctx)
-        function, _qualifier = split_function_name(function_name)
-        self.latest(scope, function)
+        scope, function, _latest = self.named_function(ctx, function_name)
         return self._alias_shape(scope, self._alias(scope, function, name))
 
     def update_alias(self, ctx: RequestContext, *, function_name: str, name: str,
                      function_version: str | None = None, description: str | None = None,
                      routing_config: dict[str, Any] | None = None, revision_id: str | None = None,
                      **_: Any) -> dict[str, Any]:
-        scope = scope_of(ctx)
-        function, _qualifier = split_function_name(function_name)
-        self.latest(scope, function)
+        scope, function, _latest = self.named_function(ctx, function_name)
         alias = self._alias(scope, function, name)
         if revision_id is not None and revision_id != alias.revision_id:
             raise user_error(
@@ -149,9 +141,7 @@ class VersionsApi(LambdaBase):
     def delete_alias(
         self, ctx: RequestContext, *, function_name: str, name: str, **_: Any
     ) -> dict[str, Any]:
-        scope = scope_of(ctx)
-        function, _qualifier = split_function_name(function_name)
-        self.latest(scope, function)
+        scope, function, _latest = self.named_function(ctx, function_name)
         tables = self.tables(scope)
         tables.aliases.delete(f"{function}:{name}")
         tables.urls.delete(f"{function}:{name}")
@@ -160,9 +150,7 @@ class VersionsApi(LambdaBase):
     def list_aliases(self, ctx: RequestContext, *, function_name: str,
                      function_version: str | None = None, marker: str | None = None,
                      max_items: int | None = None, **_: Any) -> dict[str, Any]:
-        scope = scope_of(ctx)
-        function, _qualifier = split_function_name(function_name)
-        self.latest(scope, function)
+        scope, function, _latest = self.named_function(ctx, function_name)
         aliases = [a for a in self.tables(scope).aliases.values()
                    if a.function_name == function
                    and (function_version is None or a.function_version == function_version)]

@@ -91,11 +91,8 @@ def parse_redrive_policy(text: str) -> RedrivePolicy:
             f"Value {text} for parameter RedrivePolicy is invalid. Reason: {reason}"
         )
 
-    try:
-        document = inbound.loads(text)
-    except ValueError:
-        raise bad("Redrive policy is not a valid JSON map.") from None
-    if not isinstance(document, dict):
+    document = inbound.json_object(text)
+    if document is None:
         raise bad("Redrive policy is not a valid JSON map.")
     target = document.get("deadLetterTargetArn")
     count = document.get("maxReceiveCount")
@@ -117,11 +114,8 @@ def parse_redrive_policy(text: str) -> RedrivePolicy:
 
 
 def _check_redrive_allow_policy(text: str) -> str:
-    try:
-        document = inbound.loads(text)
-    except ValueError:
-        raise invalid_value("RedriveAllowPolicy") from None
-    if not isinstance(document, dict):
+    document = inbound.json_object(text)
+    if document is None:
         raise invalid_value("RedriveAllowPolicy")
     permission = document.get("redrivePermission")
     sources = document.get("sourceQueueArns")

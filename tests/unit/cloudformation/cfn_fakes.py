@@ -8,15 +8,11 @@ from typing import Any
 import pytest
 
 from emulator.cloudformation import template
+from emulator.cloudformation.context import ResourceContext
 from emulator.cloudformation.deploy import Deployment
 from emulator.cloudformation.loader import load
 from emulator.cloudformation.ports import ServiceFailure
-from emulator.cloudformation.resources import (
-    TYPES,
-    Created,
-    ResourceContext,
-    ResourceType,
-)
+from emulator.cloudformation.resources import TYPES, Created, ResourceType
 from emulator.cloudformation.state import StackEvent
 
 
