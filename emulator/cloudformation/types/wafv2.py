@@ -15,15 +15,10 @@ import base64
 from collections.abc import Awaitable
 from typing import Any, ClassVar
 
+from emulator.cloudformation.context import ResourceContext
 from emulator.cloudformation.ports import ServiceFailure
-from emulator.cloudformation.resources import (
-    Created,
-    ResourceContext,
-    ResourceType,
-    Tagging,
-    register,
-    tag_list,
-)
+from emulator.cloudformation.resources import Created, ResourceType, register
+from emulator.cloudformation.tags import Tagging, tag_list
 from emulator.cloudformation.types.base import fit
 
 TAGGING = Tagging("wafv2", "TagResource", "UntagResource", "ResourceARN")
