@@ -108,8 +108,11 @@ def measure() -> dict[str, list[str]]:
     trace = ModuleTrace()
     threading.setprofile(trace)  # the server thread starts below, with the profiler set
     try:
+        # The X-Ray daemon on a free port, as the pytest fixture starts it: on the default port
+        # (2000), taken by another process, functions would ask for its address on every call.
         server = BackgroundServer(Settings(host="127.0.0.1", port=0, state_dir=None,
-                                           log_level="warning", request_log=False)).start()
+                                           log_level="warning", request_log=False,
+                                           xray_daemon_port=0)).start()
     finally:
         threading.setprofile(None)  # type: ignore[arg-type]
     try:
