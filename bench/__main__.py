@@ -24,6 +24,8 @@ from bench import (
     async_events,
     cloudformation_deploy,
     cloudfront_edge,
+    cloudtrail_overhead,
+    cloudwatch_put,
     console_live,
     console_pages,
     dynamodb_latency,
@@ -54,7 +56,7 @@ BENCHMARKS = ("startup", "memory", "first-answer", "sqs", "asl", "asl-e2e", "asl
               "apigateway", "apigateway-auth", "http-api", "websocket", "throughput",
               "async",
               "asl-tasks", "cloudformation", "console", "console-live", "dynamodb", "s3", "kinesis",
-              "ssm", "cloudfront", "waf")
+              "ssm", "cloudfront", "waf", "cloudwatch", "cloudtrail")
 
 
 def _options(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -100,6 +102,8 @@ def _plan(quick: bool) -> dict[str, Callable[[], list[Result]]]:
         "ssm": lambda: ssm_latency.run(calls, warmup),
         "cloudfront": lambda: cloudfront_edge.run(calls, warmup),
         "waf": lambda: waf_overhead.run(calls, warmup),
+        "cloudwatch": lambda: cloudwatch_put.run(calls, warmup),
+        "cloudtrail": lambda: cloudtrail_overhead.run(calls, warmup),
     }
 
 
@@ -123,7 +127,9 @@ def _skip_name(name: str) -> str:
              "kinesis": "Kinesis event source",
              "ssm": "SSM GetParameter",
              "cloudfront": "CloudFront viewer",
-             "waf": "AWS WAF on API Gateway"}
+             "waf": "AWS WAF on API Gateway",
+             "cloudwatch": "CloudWatch PutMetricData",
+             "cloudtrail": "CloudTrail recording"}
     return names.get(name, "SQS latency")
 
 
@@ -146,7 +152,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 asl_tasks.Unavailable, xray_tracing.Unavailable,
                 cloudformation_deploy.Unavailable, dynamodb_latency.Unavailable,
                 s3_objects.Unavailable, kinesis_events.Unavailable,
-                cloudfront_edge.Unavailable, waf_overhead.Unavailable) as error:
+                cloudfront_edge.Unavailable, waf_overhead.Unavailable,
+                cloudwatch_put.Unavailable, cloudtrail_overhead.Unavailable) as error:
             lines.append(Skipped(_skip_name(name), f"emulator not ready: {error}"))
         except wrk.Missing as error:
             lines.append(Skipped(_skip_name(name), str(error)))
