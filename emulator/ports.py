@@ -370,6 +370,23 @@ class ObjectAccess(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class VpcEndpointFacts:
+    """A VPC endpoint as the data planes need it (``vpc-endpoints`` port)."""
+
+    endpoint_id: str
+    vpc_id: str
+    service_name: str  # com.amazonaws.{region}.execute-api ...
+    account: str
+    region: str
+
+
+class VpcEndpoints(Protocol):
+    """VPC endpoints by id, in any account and region (``vpc-endpoints`` port)."""
+
+    def endpoint(self, endpoint_id: str) -> VpcEndpointFacts | None: ...
+
+
 class Operations(Protocol):
     """Any implemented AWS operation, called in-process exactly as a client's request is
     answered: the service registry's ``call`` (see emulator.services.registry), offered to
@@ -418,6 +435,7 @@ PORT_OWNERS: dict[str, str] = {
     "s3-browser": "s3",
     "metrics": "cloudwatch",
     "distributions": "cloudfront",  # the viewer endpoint's engine (emulator/edge/)
+    "vpc-endpoints": "ec2",
 }
 
 
@@ -554,4 +572,6 @@ __all__ = [
     "TopicAccess",
     "TraceContext",
     "TraceListing",
+    "VpcEndpointFacts",
+    "VpcEndpoints",
 ]

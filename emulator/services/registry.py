@@ -40,6 +40,7 @@ PROVIDERS: dict[str, str] = {
     "cloudwatch": "emulator.services.cloudwatch.provider:CloudWatchProvider",
     "cloudfront": "emulator.services.cloudfront.provider:CloudFrontProvider",
     "cloudtrail": "emulator.services.cloudtrail.provider:CloudTrailProvider",
+    "ec2": "emulator.services.ec2.provider:Ec2Provider",
 }
 
 
