@@ -213,6 +213,7 @@ READS: dict[str, tuple[str, dict[str, Any]]] = {
     "cloudwatch": ("list_metrics", {}),
     "cloudfront": ("list_distributions", {}),
     "cloudtrail": ("describe_trails", {}),
+    "ec2": ("describe_vpc_endpoints", {}),
 }
 
 

@@ -19,7 +19,7 @@ from emulator.gateway.rest import logs, pipeline, tracing
 from emulator.gateway.rest.deployed import DeployedApis, DeployedStage
 from emulator.gateway.rest.invocation import Invocation
 from emulator.gateway.rest.parts import GatewayParts
-from emulator.ports import Ports, SegmentRecorder
+from emulator.ports import Ports, SegmentRecorder, VpcEndpointFacts, VpcEndpoints
 
 log = logging.getLogger("emulator.gateway")
 MAX_PAYLOAD = 10 * 1024 * 1024  # REST APIs' payload quota
@@ -53,13 +53,29 @@ class Gateway:
                 api_id) else refusal(403, "Forbidden")
         if not via_domain and deployed.snapshot.api.get("disableExecuteApiEndpoint"):
             return refusal(403, "Forbidden")
-        if request.vpce is None and "PRIVATE" in ((deployed.snapshot.api.get(
-                "endpointConfiguration") or {}).get("types") or ()):
+        private = "PRIVATE" in ((deployed.snapshot.api.get("endpointConfiguration") or {}
+                                 ).get("types") or ())
+        if request.vpce is not None:
+            # Only an existing execute-api endpoint of the API's region leads anywhere, and
+            # only to private APIs.
+            through = self._vpc_endpoint(request.vpce)
+            if not private or through is None or (
+                    through.service_name != f"com.amazonaws.{deployed.region}.execute-api"):
+                return refusal(403, "Forbidden")
+            request.source_vpc = through.vpc_id
+        elif private:
             return refusal(403, "Forbidden")  # a private API answers only through an endpoint
         # A run of slashes is one: "/dev//orders" is "/orders", in routing, the event's path
         # and its path parameters alike.
         request.path = REPEATED_SLASHES.sub("/", request.path)
         return await self.run(deployed, request)
+
+    def _vpc_endpoint(self, endpoint_id: str) -> VpcEndpointFacts | None:
+        try:
+            endpoints = cast(VpcEndpoints, self.ports.get("vpc-endpoints"))
+        except LookupError:
+            return None
+        return endpoints.endpoint(endpoint_id)
 
     async def handle_domain(self, host: str, request: GatewayRequest
                             ) -> GatewayResponse | None:

@@ -131,7 +131,7 @@ def check(inv: Invocation) -> None:
     arn = method_arn(deployed.region, deployed.account, deployed.api_id,
                      deployed.stage["stageName"], inv.request.method, inv.request.path)
     facts = {"aws:sourceip": inv.request.source_ip, "aws:sourcevpce": inv.request.vpce,
-             "aws:sourcevpc": None}
+             "aws:sourcevpc": inv.request.source_vpc}
     decision = decide(inv.snapshot.api.get("policy"), inv, arn, facts)
     if decision == "Allow":
         return
