@@ -119,6 +119,7 @@ class Behaviour:
     in_key: Parameters
     to_origin: Parameters
     ttls: tuple[int, int, int]  # min, default, max
+    response_headers: dict[str, Any] | None = None  # the response headers policy's config
 
     @property
     def target(self) -> str:
@@ -146,7 +147,8 @@ class Behaviour:
 
 
 def compile_behaviour(config: dict[str, Any], cache_policy: dict[str, Any] | None,
-                      request_policy: dict[str, Any] | None) -> Behaviour:
+                      request_policy: dict[str, Any] | None,
+                      response_headers: dict[str, Any] | None = None) -> Behaviour:
     pattern = config.get("PathPattern")
     regex = pattern_regex(pattern) if pattern is not None else None
     if cache_policy is not None:
@@ -179,7 +181,7 @@ def compile_behaviour(config: dict[str, Any], cache_policy: dict[str, Any] | Non
             to_origin = Parameters(_selection(request_policy.get("HeadersConfig"),
                                               "HeaderBehavior", "Headers", lowered=True),
                                    to_origin.cookies, to_origin.query_strings)
-    return Behaviour(regex, config, in_key, to_origin, ttls)
+    return Behaviour(regex, config, in_key, to_origin, ttls, response_headers)
 
 
 def _legacy(forwarded: dict[str, Any]) -> Parameters:

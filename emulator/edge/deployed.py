@@ -29,6 +29,9 @@ class Distributions(Protocol):
 
     def origin_request_policy(self, account: str, policy_id: str) -> dict[str, Any] | None: ...
 
+    def response_headers_policy(self, account: str, policy_id: str
+                                ) -> dict[str, Any] | None: ...
+
     def function_code(self, account: str, arn: str) -> tuple[str, str] | None:
         """A CloudFront Function's LIVE (runtime, code), by ARN."""
         ...

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from emulator.clock import Clock
-from emulator.edge import origins, pages
+from emulator.edge import origins, pages, response_headers
 from emulator.edge.behaviours import (
     HOP_HEADERS,
     Behaviour,
@@ -29,6 +29,17 @@ from emulator.ports import Ports
 
 ANSWER_HOPS = {"connection", "keep-alive", "transfer-encoding", "content-length", "date",
                "server"}
+# The methods CloudFront fails over for (origin groups).
+FAILOVER_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@dataclass(frozen=True)
+class OriginGroup:
+    """An origin group: its members in order, and the primary's status codes that send a
+    request on to the next one."""
+
+    members: list[dict[str, Any]]
+    codes: frozenset[int]
 
 
 @dataclass(frozen=True)
@@ -40,6 +51,7 @@ class Compiled:
     default: Behaviour
     origins: dict[str, dict[str, Any]]
     error_responses: dict[int, dict[str, Any]]
+    groups: dict[str, OriginGroup]
 
 
 class Edge:
@@ -82,25 +94,34 @@ class Edge:
         def build(behaviour: dict[str, Any]) -> Behaviour:
             cache_id = behaviour.get("CachePolicyId") or ""
             request_id = behaviour.get("OriginRequestPolicyId") or ""
+            headers_id = behaviour.get("ResponseHeadersPolicyId") or ""
             return compile_behaviour(
                 behaviour,
                 self.distributions.cache_policy(deployed.account, cache_id)
                 if cache_id else None,
                 self.distributions.origin_request_policy(deployed.account, request_id)
-                if request_id else None)
+                if request_id else None,
+                self.distributions.response_headers_policy(deployed.account, headers_id)
+                if headers_id else None)
 
         origin_list = (config.get("Origins") or {}).get("Items") or []
         known = {origin["Id"]: origin for origin in origin_list}
+        groups: dict[str, OriginGroup] = {}
         for group in (config.get("OriginGroups") or {}).get("Items") or []:
-            members = (group.get("Members") or {}).get("Items") or []
-            if members and members[0].get("OriginId") in known:
-                known[group["Id"]] = known[members[0]["OriginId"]]
+            members = [known[member["OriginId"]] for member in
+                       (group.get("Members") or {}).get("Items") or []
+                       if member.get("OriginId") in known]
+            codes = ((group.get("FailoverCriteria") or {}).get("StatusCodes") or {}).get(
+                "Items") or []
+            if members:
+                groups[group["Id"]] = OriginGroup(members, frozenset(int(c) for c in codes))
+                known[group["Id"]] = members[0]
         compiled = Compiled(
             deployed.etag,
             [build(b) for b in (config.get("CacheBehaviors") or {}).get("Items") or []],
             build(config.get("DefaultCacheBehavior") or {}), known,
             {int(r["ErrorCode"]): r for r in
-             (config.get("CustomErrorResponses") or {}).get("Items") or []})
+             (config.get("CustomErrorResponses") or {}).get("Items") or []}, groups)
         self._compiled[deployed.id] = compiled
         return compiled
 
@@ -122,6 +143,9 @@ class Edge:
         try:
             response = await self._answer(deployed, compiled, behaviour, request, app, state,
                                           cf_id)
+            if behaviour.response_headers is not None:
+                response = response_headers.apply(behaviour.response_headers, request,
+                                                  response)
         except EdgeFailure as failure:
             response = pages.error_page(failure.status, failure.reason, cf_id,
                                         error=failure.kind)
@@ -199,22 +223,35 @@ class Edge:
     async def fetch(self, deployed: Deployed, compiled: Compiled, behaviour: Behaviour,
                     request: EdgeRequest, app: origins.ASGIApp,
                     state: dict[str, Any] | None, cf_id: str) -> EdgeResponse:
-        """The origin's answer to ``request`` as ``behaviour`` forwards it."""
-        origin = compiled.origins.get(behaviour.target)
-        if origin is None:
+        """The origin's answer to ``request`` as ``behaviour`` forwards it; for an origin
+        group, the next member's when one answers with a failover status code or cannot be
+        reached (GET, HEAD and OPTIONS only), each member going through the origin request
+        trigger."""
+        group = compiled.groups.get(behaviour.target)
+        first = compiled.origins.get(behaviour.target)
+        if first is None:
             return pages.error_page(502, pages.UNREACHABLE, cf_id, error="Error")
-        forwarded = self.origin_request(deployed, behaviour, origin, request, cf_id)
+        members = group.members if group is not None and (
+            request.method in FAILOVER_METHODS) else [first]
         lambdas = behaviour.associations("LambdaFunctionAssociations", "LambdaFunctionARN")
-        if "origin-request" in lambdas:
-            trigger = Trigger(deployed, "origin-request", cf_id,
-                              "origin-request" in behaviour.include_body())
-            outcome = await self.lambdas.on_request(trigger, lambdas["origin-request"],
-                                                    forwarded, origin)
-            if isinstance(outcome, EdgeResponse):
-                return outcome  # cached as the origin's answer; origin response code skipped
-            forwarded, found = outcome
-            origin = found if found is not None else origin
-        answer = await self.send(deployed, origin, forwarded, app, state, cf_id)
+        for index, origin in enumerate(members):
+            forwarded = self.origin_request(deployed, behaviour, origin, request, cf_id)
+            if "origin-request" in lambdas:
+                trigger = Trigger(deployed, "origin-request", cf_id,
+                                  "origin-request" in behaviour.include_body())
+                outcome = await self.lambdas.on_request(trigger, lambdas["origin-request"],
+                                                        forwarded, origin)
+                if isinstance(outcome, EdgeResponse):
+                    return outcome  # cached as the origin's answer; origin response skipped
+                forwarded, found = outcome
+                origin = found if found is not None else origin
+            try:
+                answer = await self.send(deployed, origin, forwarded, app, state, cf_id,
+                                         failover=index + 1 < len(members))
+            except origins.OriginUnreachable:
+                continue  # the next member of the group
+            if group is None or index + 1 == len(members) or answer.status not in group.codes:
+                break
         if "origin-response" in lambdas:
             trigger = Trigger(deployed, "origin-response", cf_id)
             answer = await self.lambdas.on_response(trigger, lambdas["origin-response"],
@@ -250,7 +287,9 @@ class Edge:
 
     async def send(self, deployed: Deployed, origin: dict[str, Any], request: EdgeRequest,
                    app: origins.ASGIApp, state: dict[str, Any] | None,
-                   cf_id: str) -> EdgeResponse:
+                   cf_id: str, failover: bool = False) -> EdgeResponse:
+        """The origin's answer; an origin that cannot be reached is a 502, or raises
+        OriginUnreachable when another origin of its group can be tried."""
         where = origins.target(origin)
         path = where.path_prefix + (origin.get("OriginPath") or "") + request.uri
         try:
@@ -264,6 +303,8 @@ class Edge:
                     request = _sign_for_s3(request, where.host, path, deployed.account)
                 answer = await origins.in_process(app, request, where.host, path, state)
         except origins.OriginUnreachable:
+            if failover:
+                raise
             return pages.error_page(502, pages.UNREACHABLE, cf_id, error="Error")
         answer.headers = [(k, v) for k, v in answer.headers if k.lower() not in ANSWER_HOPS]
         return answer
@@ -328,4 +369,4 @@ def _sign_for_s3(request: EdgeRequest, host: str, path: str, account: str) -> Ed
     return replace(request, headers=headers)
 
 
-__all__ = ["Compiled", "Edge"]
+__all__ = ["Compiled", "Edge", "OriginGroup"]

@@ -111,6 +111,14 @@ class CloudFrontBase(Provider):
         return record.config if record is not None and record.kind == "origin-request" \
             else None
 
+    def response_headers_policy_config(self, account: str, policy_id: str
+                                       ) -> dict[str, Any] | None:
+        if policy_id in managed.RESPONSE_HEADERS_POLICIES:
+            return managed.RESPONSE_HEADERS_POLICIES[policy_id]
+        record = self.policies(account).get(policy_id)
+        return record.config if record is not None and record.kind == "response-headers" \
+            else None
+
     @staticmethod
     def check_if_match(given: str | None, current: str) -> None:
         if not given:

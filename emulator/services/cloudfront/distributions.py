@@ -47,7 +47,9 @@ class DistributionsApi(CloudFrontBase):
             cache_policy=lambda policy: self.cache_policy_config(account, policy) is not None,
             origin_request_policy=lambda policy: self.origin_request_policy_config(
                 account, policy) is not None,
-            cloudfront_function=lambda arn: self.published_function(account, arn))
+            cloudfront_function=lambda arn: self.published_function(account, arn),
+            response_headers_policy=lambda policy: self.response_headers_policy_config(
+                account, policy) is not None)
         aliases = set(items_of(config, "Aliases"))
         for other in self.distributions(ctx).values():
             if other.id != own_id and aliases & set(items_of(other.config, "Aliases")):

@@ -37,7 +37,7 @@ class InvalidationRecord(Record):
 
 class PolicyRecord(Record):
     id: str
-    kind: str  # "cache" or "origin-request"
+    kind: str  # "cache", "origin-request" or "response-headers"
     config: dict[str, Any]  # CachePolicyConfig or OriginRequestPolicyConfig
     etag: str
     last_modified: float

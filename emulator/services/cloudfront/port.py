@@ -45,6 +45,9 @@ class DistributionsPort:
     def origin_request_policy(self, account: str, policy_id: str) -> dict[str, Any] | None:
         return self._provider.origin_request_policy_config(account, policy_id)
 
+    def response_headers_policy(self, account: str, policy_id: str) -> dict[str, Any] | None:
+        return self._provider.response_headers_policy_config(account, policy_id)
+
     def function_code(self, account: str, arn: str) -> tuple[str, str] | None:
         name = arn.rsplit("function/", 1)[-1]
         record = self._provider.functions(account).get(name)
