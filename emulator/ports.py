@@ -387,6 +387,28 @@ class VpcEndpoints(Protocol):
     def endpoint(self, endpoint_id: str) -> VpcEndpointFacts | None: ...
 
 
+@dataclass
+class KeyValueStoreData:
+    """A CloudFront key value store's keys and their version (``key-value-stores`` port)."""
+
+    arn: str
+    items: dict[str, str]
+    etag: str  # changes with every write
+    created: float
+    modified: float
+
+
+class KeyValueStores(Protocol):
+    """CloudFront's key value stores by ARN, for the cloudfront-keyvaluestore API
+    (``key-value-stores`` port)."""
+
+    def find(self, account: str, arn: str) -> KeyValueStoreData | None: ...
+
+    def save(self, account: str, arn: str, items: dict[str, str]) -> KeyValueStoreData:
+        """Replace the store's keys; answers them with their new version."""
+        ...
+
+
 class Operations(Protocol):
     """Any implemented AWS operation, called in-process exactly as a client's request is
     answered: the service registry's ``call`` (see emulator.services.registry), offered to
@@ -436,6 +458,7 @@ PORT_OWNERS: dict[str, str] = {
     "metrics": "cloudwatch",
     "distributions": "cloudfront",  # the viewer endpoint's engine (emulator/edge/)
     "vpc-endpoints": "ec2",
+    "key-value-stores": "cloudfront",
 }
 
 
@@ -555,6 +578,8 @@ __all__ = [
     "IdentityTokens",
     "InvokeResult",
     "ItemChange",
+    "KeyValueStoreData",
+    "KeyValueStores",
     "MetricSink",
     "ObjectAccess",
     "Operations",

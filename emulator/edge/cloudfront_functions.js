@@ -1,5 +1,5 @@
 // Runs CloudFront Functions (cloudfront-js-1.0 and -2.0) for the emulator: one JSON request
-// per line on stdin ({id, code, runtime, event}), one JSON answer per line on stdout
+// per line on stdin ({id, code, runtime, event, kvs}), one JSON answer per line on stdout
 // ({id, output, logs, error, utilization}). Each function runs in a fresh vm context with
 // only what CloudFront Functions offer (console.log, require of crypto and querystring, the
 // 2.0 runtime's `cloudfront` module), and a time limit.
@@ -11,20 +11,31 @@ const querystring = require("querystring");
 
 const TIME_LIMIT_MS = 1000;
 
-function kvsHandle() {
-  const missing = (key) => Promise.reject(new Error(`Key ${key} not found`));
+// The function's associated key value store ({items, meta}, or null when none is), read
+// with the helper methods AWS documents: get(key, {format}), exists(key), meta().
+function kvsHandle(store) {
+  const items = (store && store.items) || {};
+  const has = (key) => Object.prototype.hasOwnProperty.call(items, String(key));
   return {
-    get: (key) => missing(key),
-    exists: () => Promise.resolve(false),
-    meta: () => Promise.resolve({ creationDateTime: new Date(0).toISOString(),
-                                  lastUpdatedDateTime: new Date(0).toISOString(),
-                                  keyCount: 0 }),
+    get: async (key, options) => {
+      if (!has(key)) throw new Error(`Key ${key} not found`);
+      const value = items[String(key)];
+      const format = (options && options.format) || "string";
+      if (format === "json") return JSON.parse(value);
+      if (format === "bytes") return Buffer.from(value, "utf8");
+      if (format !== "string") throw new Error(`Unknown format ${format}`);
+      return value;
+    },
+    exists: async (key) => has(key),
+    meta: async () => (store && store.meta) || {
+      creationDateTime: new Date(0).toISOString(),
+      lastUpdatedDateTime: new Date(0).toISOString(), keyCount: 0 },
   };
 }
 
-function cloudfrontModule() {
+function cloudfrontModule(store) {
   return {
-    kvs: () => kvsHandle(),
+    kvs: () => kvsHandle(store),
     updateRequestOrigin: () => undefined,
     selectRequestOriginById: () => undefined,
     createRequestOriginGroup: () => undefined,
@@ -48,11 +59,11 @@ async function run(request) {
       if (name === "crypto") return crypto;
       if (name === "querystring") return querystring;
       if (name === "cloudfront" && request.runtime === "cloudfront-js-2.0") {
-        return cloudfrontModule();
+        return cloudfrontModule(request.kvs);
       }
       throw new Error(`Cannot find module '${name}'`);
     },
-    __cloudfront: cloudfrontModule(),
+    __cloudfront: cloudfrontModule(request.kvs),
     __event: request.event,
   };
   if (request.runtime !== "cloudfront-js-2.0") delete sandbox.__cloudfront;

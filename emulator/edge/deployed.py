@@ -19,6 +19,16 @@ class Deployed:
     config: dict[str, Any]  # the DistributionConfig with CloudFront's defaults
 
 
+@dataclass(frozen=True)
+class FunctionCode:
+    """A CloudFront Function's LIVE code and the key value store associated with it (its
+    keys and ``meta()``, or None)."""
+
+    runtime: str
+    code: str
+    store: dict[str, Any] | None = None
+
+
 class Distributions(Protocol):
     def find(self, label: str) -> Deployed | None:
         """The distribution a viewer address names: its id, or its domain name's first
@@ -32,8 +42,8 @@ class Distributions(Protocol):
     def response_headers_policy(self, account: str, policy_id: str
                                 ) -> dict[str, Any] | None: ...
 
-    def function_code(self, account: str, arn: str) -> tuple[str, str] | None:
-        """A CloudFront Function's LIVE (runtime, code), by ARN."""
+    def function_code(self, account: str, arn: str) -> FunctionCode | None:
+        """A CloudFront Function's LIVE code, by ARN."""
         ...
 
 
@@ -70,4 +80,4 @@ class EdgeResponse:
         return [(key, value) for key, value in self.headers if key.lower() not in lowered]
 
 
-__all__ = ["Deployed", "Distributions", "EdgeRequest", "EdgeResponse"]
+__all__ = ["Deployed", "Distributions", "EdgeRequest", "EdgeResponse", "FunctionCode"]

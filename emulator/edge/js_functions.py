@@ -56,7 +56,8 @@ class Worker:
                 limit=16 * 1024 * 1024)
         return self._process
 
-    async def run(self, runtime: str, code: str, event: dict[str, Any]) -> Outcome:
+    async def run(self, runtime: str, code: str, event: dict[str, Any],
+                  store: dict[str, Any] | None = None) -> Outcome:
         async with self._lock:
             try:
                 process = await self._started()
@@ -65,7 +66,7 @@ class Worker:
             assert process.stdin is not None and process.stdout is not None
             call_id = next(self._ids)
             process.stdin.write(json.dumps({"id": call_id, "runtime": runtime, "code": code,
-                                            "event": event}).encode() + b"\n")
+                                            "event": event, "kvs": store}).encode() + b"\n")
             try:
                 await process.stdin.drain()
                 line = await asyncio.wait_for(process.stdout.readline(), CALL_TIMEOUT)
@@ -193,8 +194,7 @@ class CloudFrontFunctions:
         found = self.distributions.function_code(deployed.account, arn)
         if found is None:
             raise EdgeFailure(503, pages.FUNCTION_FAILED, "FunctionExecutionError")
-        runtime, code = found
-        outcome = await self.worker.run(runtime, code, event)
+        outcome = await self.worker.run(found.runtime, found.code, event, found.store)
         if outcome.error is not None or not isinstance(outcome.output, dict):
             raise EdgeFailure(503, pages.FUNCTION_FAILED, "FunctionExecutionError")
         return outcome.output
@@ -215,8 +215,9 @@ class CloudFrontFunctions:
         changed.headers += [(k, v) for k, v in response.headers if hidden(k)]
         return changed
 
-    async def test(self, runtime: str, code: str, event: dict[str, Any]) -> Outcome:
-        return await self.worker.run(runtime, code, event)
+    async def test(self, runtime: str, code: str, event: dict[str, Any],
+                   store: dict[str, Any] | None = None) -> Outcome:
+        return await self.worker.run(runtime, code, event, store)
 
 
 __all__ = ["CloudFrontFunctions", "Outcome", "Worker", "event_object", "request_from",

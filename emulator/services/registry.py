@@ -41,6 +41,7 @@ PROVIDERS: dict[str, str] = {
     "cloudfront": "emulator.services.cloudfront.provider:CloudFrontProvider",
     "cloudtrail": "emulator.services.cloudtrail.provider:CloudTrailProvider",
     "ec2": "emulator.services.ec2.provider:Ec2Provider",
+    "cloudfront-keyvaluestore": "emulator.services.cloudfront_keyvaluestore.provider:CloudFrontKeyValueStoreProvider",  # noqa: E501
 }
 
 

@@ -18,10 +18,12 @@ from emulator.services.cloudfront.models import (
     DISTRIBUTIONS,
     FUNCTIONS,
     INVALIDATIONS,
+    KEY_VALUE_STORES,
     POLICIES,
     DistributionRecord,
     FunctionRecord,
     InvalidationRecord,
+    KeyValueStoreRecord,
     PolicyRecord,
 )
 from emulator.services.cloudfront.names import GLOBAL_REGION
@@ -54,6 +56,15 @@ def items_of(holder: dict[str, Any] | None, member: str) -> list[Any]:
     return list(items) if isinstance(items, list) else []
 
 
+def max_items_of(text: str | int | None) -> int:
+    """A list operation's MaxItems (100 unless given, 1 to 1,000)."""
+    try:
+        size = int(text) if text not in (None, "") else 100
+    except ValueError:
+        raise ServiceError("InvalidArgument", "The parameter MaxItems is invalid.") from None
+    return max(1, min(size, 1000))
+
+
 class CloudFrontBase(Provider):
     """The tables, lookups and checks the provider's parts share."""
 
@@ -69,6 +80,7 @@ class CloudFrontBase(Provider):
     invalidations_table = TableOf(INVALIDATIONS, InvalidationRecord)
     policies_table = TableOf(POLICIES, PolicyRecord)
     functions_table = TableOf(FUNCTIONS, FunctionRecord)
+    key_value_stores_table = TableOf(KEY_VALUE_STORES, KeyValueStoreRecord)
 
     # CloudFront is global: every account's resources live in one scope.
     def distributions(self, ctx: RequestContext | str) -> Table[DistributionRecord]:
@@ -82,6 +94,23 @@ class CloudFrontBase(Provider):
 
     def functions(self, ctx: RequestContext | str) -> Table[FunctionRecord]:
         return self.functions_table(_account(ctx), GLOBAL_REGION)
+
+    def key_value_stores(self, ctx: RequestContext | str) -> Table[KeyValueStoreRecord]:
+        return self.key_value_stores_table(_account(ctx), GLOBAL_REGION)
+
+    def key_value_store_by_arn(self, account: str, arn: str) -> KeyValueStoreRecord | None:
+        return next((record for record in self.key_value_stores(account).values()
+                     if record.arn == arn), None)
+
+    def function_store(self, account: str, arns: list[str]) -> dict[str, Any] | None:
+        """What a function's ``cf.kvs()`` reads: the associated store's keys and meta."""
+        record = self.key_value_store_by_arn(account, arns[0]) if arns else None
+        if record is None:
+            return None
+        return {"items": record.items,
+                "meta": {"creationDateTime": moment(record.created).isoformat(),
+                         "lastUpdatedDateTime": moment(record.data_modified).isoformat(),
+                         "keyCount": len(record.items)}}
 
     def distribution(self, ctx: RequestContext | str, distribution_id: str
                      ) -> DistributionRecord:
@@ -132,4 +161,4 @@ def _account(ctx: RequestContext | str) -> str:
 
 
 __all__ = ["DEPLOY_SECONDS", "IF_MATCH_MISSING", "PRECONDITION", "CloudFrontBase", "items_of",
-           "moment", "quantity_list"]
+           "max_items_of", "moment", "quantity_list"]

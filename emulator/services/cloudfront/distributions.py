@@ -14,7 +14,13 @@ from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.services.cloudfront import distribution_config as config_rules
 from emulator.services.cloudfront import names
-from emulator.services.cloudfront.common import DEPLOY_SECONDS, CloudFrontBase, items_of, moment
+from emulator.services.cloudfront.common import (
+    DEPLOY_SECONDS,
+    CloudFrontBase,
+    items_of,
+    max_items_of,
+    moment,
+)
 from emulator.services.cloudfront.models import DistributionRecord
 
 SUMMARY_MEMBERS = ("Aliases", "Origins", "OriginGroups", "DefaultCacheBehavior",
@@ -146,7 +152,7 @@ class DistributionsApi(CloudFrontBase):
     def list_distributions(self, ctx: RequestContext, *, marker: str | None = None,
                            max_items: str | None = None, **_: Any) -> dict[str, Any]:
         records = sorted(self.distributions(ctx).values(), key=lambda r: (r.created, r.id))
-        size = _max_items(max_items)
+        size = max_items_of(max_items)
         start = next((i + 1 for i, r in enumerate(records) if r.id == marker), 0) \
             if marker else 0
         chosen = records[start:start + size]
@@ -195,14 +201,6 @@ class DistributionsApi(CloudFrontBase):
                                ) -> dict[str, Any]:
         record = self._tagged(ctx, resource)
         return {"Tags": {"Items": [{"Key": k, "Value": v} for k, v in record.tags.items()]}}
-
-
-def _max_items(text: str | int | None) -> int:
-    try:
-        size = int(text) if text not in (None, "") else 100
-    except ValueError:
-        raise ServiceError("InvalidArgument", "The parameter MaxItems is invalid.") from None
-    return max(1, min(size, 1000))
 
 
 __all__ = ["DistributionsApi"]

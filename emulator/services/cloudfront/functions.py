@@ -167,7 +167,9 @@ class FunctionsApi(CloudFrontBase):
         if event_type not in ("viewer-request", "viewer-response"):
             raise ServiceError("InvalidArgument",
                                "The eventType must be viewer-request or viewer-response.")
-        outcome = await self.edge.functions.test(chosen.runtime, chosen.code, event)
+        outcome = await self.edge.functions.test(
+            chosen.runtime, chosen.code, event,
+            self.function_store(ctx.account_id, chosen.key_value_stores))
         result: dict[str, Any] = {
             "FunctionSummary": self._summary(record, stage),
             "ComputeUtilization": str(outcome.utilization),

@@ -1,0 +1,115 @@
+"""Key value stores as the CloudFront API sees them: Create, Describe, Update (the comment),
+Delete and List, with ETags and If-Match. Their keys are read and written through the
+cloudfront-keyvaluestore API (services/cloudfront_keyvaluestore/) and by CloudFront Functions
+(``cf.kvs()``).
+
+https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CreateKeyValueStore.html
+https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_DeleteKeyValueStore.html
+https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/kvs-with-functions.html
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from emulator.context import RequestContext
+from emulator.errors import ServiceError
+from emulator.services.cloudfront import names
+from emulator.services.cloudfront.common import CloudFrontBase, max_items_of, moment
+from emulator.services.cloudfront.models import KeyValueStoreRecord
+
+STORES_PER_ACCOUNT = 50  # the quota on key value stores per account
+
+
+def _missing() -> ServiceError:
+    return ServiceError("EntityNotFound", "The key value store entity was not found.",
+                        status=404)
+
+
+class KeyValueStoresApi(CloudFrontBase):
+    def _store(self, ctx: RequestContext, name: str) -> KeyValueStoreRecord:
+        record = self.key_value_stores(ctx).get(name)
+        if record is None:
+            raise _missing()
+        return record
+
+    @staticmethod
+    def _shape(record: KeyValueStoreRecord) -> dict[str, Any]:
+        return {"Name": record.name, "Id": record.id, "Comment": record.comment,
+                "ARN": record.arn, "Status": "READY",
+                "LastModifiedTime": moment(record.last_modified)}
+
+    def create_key_value_store(self, ctx: RequestContext, *, name: str,
+                               comment: str | None = None,
+                               import_source: dict[str, Any] | None = None, **_: Any
+                               ) -> dict[str, Any]:
+        table = self.key_value_stores(ctx)
+        if name in table:
+            raise ServiceError("EntityAlreadyExists",
+                               "The key value store entity already exists. You must provide "
+                               "a unique key value store name.", status=409)
+        if len(table) >= STORES_PER_ACCOUNT:
+            raise ServiceError("EntityLimitExceeded",
+                               "The key value store entity limit has been exceeded.")
+        if import_source is not None:
+            raise ServiceError("UnsupportedOperation",
+                               "Importing keys from S3 is not supported by this emulator; "
+                               "put them with the cloudfront-keyvaluestore API.")
+        now = self.clock.now()
+        store_id = str(uuid.uuid4())
+        record = KeyValueStoreRecord(
+            name=name, id=store_id, arn=names.key_value_store_arn(ctx.account_id, store_id),
+            comment=comment or "", etag=names.etag(), data_etag=names.upper_id("KV", 14),
+            created=now, last_modified=now, data_modified=now)
+        table.put(name, record)
+        return {"KeyValueStore": self._shape(record), "ETag": record.etag,
+                "Location": "https://cloudfront.amazonaws.com/2020-05-31/key-value-store/"
+                            f"{record.id}"}
+
+    def describe_key_value_store(self, ctx: RequestContext, *, name: str, **_: Any
+                                 ) -> dict[str, Any]:
+        record = self._store(ctx, name)
+        return {"KeyValueStore": self._shape(record), "ETag": record.etag}
+
+    def update_key_value_store(self, ctx: RequestContext, *, name: str, comment: str,
+                               if_match: str | None = None, **_: Any) -> dict[str, Any]:
+        record = self._store(ctx, name)
+        self.check_if_match(if_match, record.etag)
+        record.comment = comment
+        record.etag = names.etag()
+        record.last_modified = self.clock.now()
+        self.key_value_stores(ctx).put(name, record)
+        return {"KeyValueStore": self._shape(record), "ETag": record.etag}
+
+    def delete_key_value_store(self, ctx: RequestContext, *, name: str,
+                               if_match: str | None = None, **_: Any) -> None:
+        record = self._store(ctx, name)
+        self.check_if_match(if_match, record.etag)
+        for function in self.functions(ctx).values():
+            stages = [function.development, *([function.live] if function.live else [])]
+            if any(record.arn in stage.key_value_stores for stage in stages):
+                raise ServiceError("CannotDeleteEntityWhileInUse",
+                                   "Cannot delete the key value store because it is "
+                                   "associated with one or more functions.", status=409)
+        self.key_value_stores(ctx).delete(name)
+
+    def list_key_value_stores(self, ctx: RequestContext, *, marker: str | None = None,
+                              max_items: str | None = None, status: str | None = None,
+                              **_: Any) -> dict[str, Any]:
+        size = max_items_of(max_items)
+        records = sorted(self.key_value_stores(ctx).values(), key=lambda r: r.name)
+        if status and status != "READY":
+            records = []
+        if marker:
+            records = [r for r in records if r.name > marker]
+        chosen = records[:size]
+        listing: dict[str, Any] = {"MaxItems": size, "Quantity": len(chosen)}
+        if chosen:
+            listing["Items"] = [self._shape(r) for r in chosen]
+        if len(records) > size:
+            listing["NextMarker"] = chosen[-1].name
+        return {"KeyValueStoreList": listing}
+
+
+__all__ = ["KeyValueStoresApi"]
