@@ -92,6 +92,21 @@ def test_presigned_credential_in_the_query_string() -> None:
     assert where(route(wire, [])) == ("sns", "query", "ListTopics")
 
 
+def test_a_sigv4a_scope_names_no_region() -> None:
+    # cloudfront-keyvaluestore is signed with SigV4A: Credential=key/date/service/aws4_request
+    # and the regions in X-Amz-Region-Set ("*" for all of them).
+    wire = request("GET", "/key-value-stores/arn%3Aaws%3Acloudfront%3A%3A1%3Akey-value-store%2Fa")
+    wire.headers["authorization"] = (
+        "AWS4-ECDSA-P256-SHA256 Credential=test/20240101/cloudfront-keyvaluestore/"
+        "aws4_request, SignedHeaders=host;x-amz-date;x-amz-region-set, Signature=3045")
+    wire.headers["x-amz-region-set"] = "*"
+    assert wire.credential_scope is not None
+    assert (wire.credential_scope.service, wire.credential_scope.region) == (
+        "cloudfront-keyvaluestore", "us-east-1")
+    assert where(route(wire, [])) == ("cloudfront-keyvaluestore", "rest-json",
+                                      "DescribeKeyValueStore")
+
+
 @pytest.mark.parametrize("implemented", [[], ["apigateway"], ["apigatewayv2"],
                                          ["apigateway", "apigatewayv2"]])
 def test_apigateway_and_apigatewayv2_share_a_signing_name(implemented: list[str]) -> None:
