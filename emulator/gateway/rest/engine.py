@@ -15,7 +15,7 @@ from emulator import ids, traffic
 from emulator.clock import Clock
 from emulator.gateway import metrics as published
 from emulator.gateway.messages import GatewayRequest, GatewayResponse, refusal
-from emulator.gateway.rest import logs, pipeline, tracing
+from emulator.gateway.rest import forwarded, logs, pipeline, tracing
 from emulator.gateway.rest.deployed import DeployedApis, DeployedStage
 from emulator.gateway.rest.invocation import Invocation
 from emulator.gateway.rest.parts import GatewayParts
@@ -43,7 +43,7 @@ class Gateway:
         self.choose: Callable[[], float] = lambda: random.random() * 100.0
 
     async def handle(self, api_id: str, stage_name: str, request: GatewayRequest,
-                     via_domain: bool = False) -> GatewayResponse:
+                     via_domain: bool = False, edge_domain: bool = False) -> GatewayResponse:
         if len(request.body) > MAX_PAYLOAD:
             # REQUEST_TOO_LARGE, which an API cannot customise.
             return refusal(413, "Request Too Long")
@@ -53,8 +53,8 @@ class Gateway:
                 api_id) else refusal(403, "Forbidden")
         if not via_domain and deployed.snapshot.api.get("disableExecuteApiEndpoint"):
             return refusal(403, "Forbidden")
-        private = "PRIVATE" in ((deployed.snapshot.api.get("endpointConfiguration") or {}
-                                 ).get("types") or ())
+        types = forwarded.endpoint_types(deployed.snapshot.api)
+        private = "PRIVATE" in types
         if request.vpce is not None:
             # Only an existing execute-api endpoint of the API's region leads anywhere, and
             # only to private APIs.
@@ -68,7 +68,13 @@ class Gateway:
         # A run of slashes is one: "/dev//orders" is "/orders", in routing, the event's path
         # and its path parameters alike.
         request.path = REPEATED_SLASHES.sub("/", request.path)
-        return await self.run(deployed, request)
+        # An edge-optimized API (or name) is reached through CloudFront.
+        edge = request.vpce is None and (edge_domain if via_domain else "EDGE" in types)
+        cf_id = forwarded.add_forwarded(request, edge)
+        response = await self.run(deployed, request)
+        if cf_id is not None:
+            forwarded.mark_edge_answer(response, cf_id)
+        return response
 
     def _vpc_endpoint(self, endpoint_id: str) -> VpcEndpointFacts | None:
         try:
@@ -95,7 +101,8 @@ class Gateway:
             parts = rest.lstrip("/").split("/", 1)
             stage, rest = parts[0], "/" + (parts[1] if len(parts) > 1 else "")
         request.path = rest or "/"
-        return await self.handle(mapping["restApiId"], stage, request, via_domain=True)
+        return await self.handle(mapping["restApiId"], stage, request, via_domain=True,
+                                 edge_domain=domain.edge)
 
     def _invocation(self, deployed: DeployedStage, request: GatewayRequest) -> Invocation:
         stage = deployed.stage
