@@ -150,3 +150,41 @@ def test_a_policy_denying_an_ip_range_is_enforced_after_redeploy(
     assert api.get("dev", "/hello").status_code == 403  # not deployed yet
     api.deploy("dev")
     assert api.get("dev", "/hello").status_code == 200
+
+
+def test_a_policy_names_the_callers_of_an_aws_iam_method(emulator: EmulatorHandle) -> None:
+    # Cross-account access: the policy allows one account's callers and denies a user of
+    # another; anonymous callers (no AWS_IAM) match no named principal.
+    # https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-resource-policies-examples.html
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    emulator.clock.reset()  # the signatures carry real time
+    api = new_api(emulator, "cross-account", endpointConfiguration={"types": ["REGIONAL"]},
+                  policy=_policy(
+                      {**_statement("Allow"), "Principal": {"AWS": [
+                          "arn:aws:iam::111122223333:root", "444455556666"]}},
+                      {**_statement("Deny"), "Principal": {"AWS": "444455556666"}}))
+    api.mock("/hello", authorizationType="AWS_IAM")
+    api.deploy("dev")
+    url = api.url("dev", "/hello")
+
+    def signed(access_key: str) -> httpx.Response:
+        request = AWSRequest(method="GET", url=url)
+        SigV4Auth(Credentials(access_key, "test"), "execute-api", "us-east-1").add_auth(
+            request)
+        return httpx.get(url, headers=dict(request.headers.items()))
+
+    allowed = signed("111122223333")
+    assert allowed.status_code == 200, allowed.text
+    denied = signed("444455556666")
+    assert denied.status_code == 403
+    assert denied.json()["Message"] == (
+        "User: arn:aws:iam::444455556666:root is not authorized to perform: "
+        f"execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:********0000:{api.id}"
+        "/dev/GET/hello with an explicit deny")
+    stranger = signed("777788889999")
+    assert stranger.status_code == 403
+    assert stranger.json()["Message"].startswith("User: arn:aws:iam::777788889999:root is")
+    assert not stranger.json()["Message"].endswith("explicit deny")
