@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import parse_qsl
@@ -125,14 +126,23 @@ class Behaviour:
     def target(self) -> str:
         return str(self.config.get("TargetOriginId", ""))
 
-    @property
-    def allowed(self) -> set[str]:
-        return set((self.config.get("AllowedMethods") or {}).get("Items") or ["GET", "HEAD"])
+    @cached_property
+    def allowed(self) -> frozenset[str]:
+        return frozenset((self.config.get("AllowedMethods") or {}).get("Items")
+                         or ["GET", "HEAD"])
 
-    @property
-    def cached(self) -> set[str]:
+    @cached_property
+    def cached(self) -> frozenset[str]:
         methods = ((self.config.get("AllowedMethods") or {}).get("CachedMethods") or {})
-        return set(methods.get("Items") or ["GET", "HEAD"])
+        return frozenset(methods.get("Items") or ["GET", "HEAD"])
+
+    @cached_property
+    def plain(self) -> bool:
+        """Whether a cached answer goes to the viewer as it is: no edge code and no response
+        headers policy at any point (the viewer endpoint's fast path for hits)."""
+        return self.response_headers is None and not any(
+            (self.config.get(member) or {}).get("Items")
+            for member in ("LambdaFunctionAssociations", "FunctionAssociations"))
 
     def include_body(self) -> set[str]:
         """The Lambda@Edge request events that get the request's body."""

@@ -70,6 +70,9 @@ class EdgeResponse:
     headers: list[tuple[str, str]] = field(default_factory=list)
     body: bytes = b""
     status_description: str = ""
+    # Headers already encoded for the web server, sent before ``headers``: only a cache hit
+    # on the fast path (which nothing changes after) carries them.
+    encoded: list[tuple[bytes, bytes]] = field(default_factory=list)
 
     def header(self, name: str) -> str | None:
         lowered = name.lower()
