@@ -146,3 +146,6 @@ def test_functions_at_the_viewer_endpoint(fresh_emulator: EmulatorHandle) -> Non
         cloudfront.delete_function(
             Name="secure", IfMatch=cloudfront.describe_function(Name="secure")["ETag"])
     assert caught.value.response["Error"]["Code"] == "FunctionInUse"
+    # AWS's message, as SDKs report it (github.com/anomalyco/ion/issues/443).
+    assert caught.value.response["Error"]["Message"] == \
+        "Cannot delete function secure, it is in use by 1 distributions"

@@ -19,11 +19,13 @@ from emulator.services.cloudfront.models import (
     FUNCTIONS,
     INVALIDATIONS,
     KEY_VALUE_STORES,
+    ORIGIN_ACCESS,
     POLICIES,
     DistributionRecord,
     FunctionRecord,
     InvalidationRecord,
     KeyValueStoreRecord,
+    OriginAccessRecord,
     PolicyRecord,
 )
 from emulator.services.cloudfront.names import GLOBAL_REGION
@@ -81,6 +83,7 @@ class CloudFrontBase(Provider):
     policies_table = TableOf(POLICIES, PolicyRecord)
     functions_table = TableOf(FUNCTIONS, FunctionRecord)
     key_value_stores_table = TableOf(KEY_VALUE_STORES, KeyValueStoreRecord)
+    origin_access_table = TableOf(ORIGIN_ACCESS, OriginAccessRecord)
 
     # CloudFront is global: every account's resources live in one scope.
     def distributions(self, ctx: RequestContext | str) -> Table[DistributionRecord]:
@@ -97,6 +100,9 @@ class CloudFrontBase(Provider):
 
     def key_value_stores(self, ctx: RequestContext | str) -> Table[KeyValueStoreRecord]:
         return self.key_value_stores_table(_account(ctx), GLOBAL_REGION)
+
+    def origin_access(self, ctx: RequestContext | str) -> Table[OriginAccessRecord]:
+        return self.origin_access_table(_account(ctx), GLOBAL_REGION)
 
     def key_value_store_by_arn(self, account: str, arn: str) -> KeyValueStoreRecord | None:
         return next((record for record in self.key_value_stores(account).values()

@@ -128,14 +128,17 @@ class FunctionsApi(CloudFrontBase):
                         **_: Any) -> None:
         record = self._function(ctx, name)
         self.check_if_match(if_match, record.development.etag)
+        users = 0
         for distribution in self.distributions(ctx).values():
             behaviours = [distribution.config.get("DefaultCacheBehavior") or {},
                           *items_of(distribution.config, "CacheBehaviors")]
-            if any(item.get("FunctionARN") == record.arn for behaviour in behaviours
-                   for item in items_of(behaviour, "FunctionAssociations")):
-                raise ServiceError("FunctionInUse",
-                                   "Cannot delete the function because it's attached to one "
-                                   "or more cache behaviors.")
+            users += any(item.get("FunctionARN") == record.arn for behaviour in behaviours
+                         for item in items_of(behaviour, "FunctionAssociations"))
+        if users:
+            # The message AWS answers (as SDKs report it).
+            raise ServiceError("FunctionInUse",
+                               f"Cannot delete function {name}, it is in use by {users} "
+                               "distributions")
         self.functions(ctx).delete(name)
 
     def list_functions(self, ctx: RequestContext, *, stage: str | None = None, **_: Any

@@ -15,6 +15,7 @@ INVALIDATIONS = "invalidations"  # key: "{distribution id}/{invalidation id}"
 POLICIES = "policies"  # key: the policy id (cache and origin request policies)
 FUNCTIONS = "functions"  # key: the function's name
 KEY_VALUE_STORES = "key-value-stores"  # key: the store's name
+ORIGIN_ACCESS = "origin-access"  # key: the id of an origin access control or identity
 
 
 class DistributionRecord(Record):
@@ -63,6 +64,17 @@ class FunctionRecord(Record):
     live: FunctionStage | None = None
 
 
+class OriginAccessRecord(Record):
+    """An origin access control (kind "control") or origin access identity ("identity")."""
+
+    id: str
+    kind: str
+    config: dict[str, Any]  # OriginAccessControlConfig / CloudFrontOriginAccessIdentityConfig
+    etag: str
+    created: float
+    canonical_user: str = ""  # an identity's S3CanonicalUserId
+
+
 class KeyValueStoreRecord(Record):
     """A key value store: its config (the CloudFront API) and its keys (the
     cloudfront-keyvaluestore API, which versions them with ``data_etag``)."""
@@ -83,6 +95,6 @@ class KeyValueStoreRecord(Record):
         return sum(len(key.encode()) + len(value.encode()) for key, value in self.items.items())
 
 
-__all__ = ["DISTRIBUTIONS", "FUNCTIONS", "INVALIDATIONS", "KEY_VALUE_STORES", "POLICIES",
-           "DistributionRecord", "FunctionRecord", "FunctionStage", "InvalidationRecord",
-           "KeyValueStoreRecord", "PolicyRecord"]
+__all__ = ["DISTRIBUTIONS", "FUNCTIONS", "INVALIDATIONS", "KEY_VALUE_STORES", "ORIGIN_ACCESS",
+           "POLICIES", "DistributionRecord", "FunctionRecord", "FunctionStage",
+           "InvalidationRecord", "KeyValueStoreRecord", "OriginAccessRecord", "PolicyRecord"]

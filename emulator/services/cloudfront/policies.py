@@ -129,8 +129,9 @@ class PoliciesApi(CloudFrontBase):
                           *items_of(distribution.config, "CacheBehaviors")]
             if any(b.get(kind.behaviour_member) == policy_id for b in behaviours):
                 raise ServiceError(f"{kind.prefix}InUse",
-                                   f"Cannot delete the {kind.noun} because it is attached to one "
-                                   "or more cache behaviors.")
+                                   f"The specified {kind.noun} is currently associated with a "
+                                   "cache behavior. Please disassociate the policy before "
+                                   "deleting.")
         self.policies(ctx).delete(policy_id)
 
     def _policy_list(self, ctx: RequestContext, kind: Kind, type_: str | None) -> dict[str, Any]:
