@@ -1,6 +1,6 @@
 """With a state dir, the edge's state survives kill -9: VPC endpoints (and the private API
-they reach), key value stores with their keys and ETags, and response headers policies with
-the distribution that uses them."""
+they reach), key value stores with their keys and ETags, and response headers policies and
+origin access controls with the distribution that uses them."""
 
 from __future__ import annotations
 
@@ -80,6 +80,9 @@ def test_edge_state_survives_kill_9(tmp_path: Path) -> None:
 
         policy = cloudfront.create_response_headers_policy(
             ResponseHeadersPolicyConfig=HEADERS_POLICY)
+        oac = cloudfront.create_origin_access_control(OriginAccessControlConfig={
+            "Name": "kept", "SigningProtocol": "sigv4", "SigningBehavior": "always",
+            "OriginAccessControlOriginType": "s3"})
         _client("s3", first.url).create_bucket(Bucket="site")
         _client("s3", first.url).put_object(Bucket="site", Key="a.txt", Body=b"a")
         distribution = cloudfront.create_distribution(DistributionConfig={
@@ -87,7 +90,7 @@ def test_edge_state_survives_kill_9(tmp_path: Path) -> None:
             "Origins": {"Quantity": 1, "Items": [{
                 "Id": "s3", "DomainName": "site.s3.amazonaws.com",
                 "S3OriginConfig": {"OriginAccessIdentity": ""},
-                "OriginAccessControlId": "E2OACEXAMPLE01"}]},
+                "OriginAccessControlId": oac["OriginAccessControl"]["Id"]}]},
             "DefaultCacheBehavior": {
                 "TargetOriginId": "s3", "ViewerProtocolPolicy": "allow-all",
                 "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6",
@@ -111,5 +114,7 @@ def test_edge_state_survives_kill_9(tmp_path: Path) -> None:
         cloudfront = _client("cloudfront", second.url)
         kept = cloudfront.get_response_headers_policy(Id=policy["ResponseHeadersPolicy"]["Id"])
         assert kept["ETag"] == policy["ETag"]
+        assert cloudfront.get_origin_access_control(
+            Id=oac["OriginAccessControl"]["Id"])["ETag"] == oac["ETag"]
         page = httpx.get(f"{second.url}/_aws/cloudfront/{distribution_id}/a.txt")
         assert (page.status_code, page.headers["x-kept"]) == (200, "yes")
