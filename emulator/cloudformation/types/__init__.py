@@ -5,9 +5,11 @@ from emulator.cloudformation.types import (
     apigateway,
     apigatewayv2,
     cloudformation,
+    cloudfront,
     cognito,
     custom,
     dynamodb,
+    ec2,
     events,
     iam,
     kinesis,
@@ -20,6 +22,6 @@ from emulator.cloudformation.types import (
     stepfunctions,
 )
 
-__all__ = ["apigateway", "apigatewayv2", "cloudformation", "cognito", "custom", "dynamodb",
-           "events", "iam", "kinesis", "lambda_", "logs", "s3", "secrets", "sns", "sqs",
-           "stepfunctions"]
+__all__ = ["apigateway", "apigatewayv2", "cloudformation", "cloudfront", "cognito", "custom",
+           "dynamodb", "ec2", "events", "iam", "kinesis", "lambda_", "logs", "s3", "secrets",
+           "sns", "sqs", "stepfunctions"]
