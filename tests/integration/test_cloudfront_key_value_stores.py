@@ -118,6 +118,27 @@ def test_keys_through_the_key_value_store_api(fresh_emulator: EmulatorHandle) ->
     assert _code(caught) == "ResourceNotFoundException"
 
 
+def test_a_store_imported_from_s3(fresh_emulator: EmulatorHandle) -> None:
+    # The file format AWS documents (kvs-with-functions-create-s3-kvp.html).
+    s3 = fresh_emulator.client("s3")
+    s3.create_bucket(Bucket="seed")
+    s3.put_object(Bucket="seed", Key="keys.json", Body=json.dumps({"data": [
+        {"key": "a", "value": "1"}, {"key": "b", "value": "2"}]}).encode())
+    s3.put_object(Bucket="seed", Key="twice.json", Body=json.dumps({"data": [
+        {"key": "a", "value": "1"}, {"key": "a", "value": "2"}]}).encode())
+    cloudfront = fresh_emulator.client("cloudfront")
+    arn = cloudfront.create_key_value_store(Name="seeded", ImportSource={
+        "SourceType": "S3", "SourceARN": "arn:aws:s3:::seed/keys.json"})["KeyValueStore"]["ARN"]
+    kvs = fresh_emulator.client("cloudfront-keyvaluestore")
+    assert [i["Key"] for i in kvs.list_keys(KvsARN=arn)["Items"]] == ["a", "b"]
+    for key in ("twice.json", "missing.json"):
+        with pytest.raises(ClientError) as caught:
+            cloudfront.create_key_value_store(Name="bad", ImportSource={
+                "SourceType": "S3", "SourceARN": f"arn:aws:s3:::seed/{key}"})
+        assert _code(caught) == "InvalidArgument"
+    assert cloudfront.list_key_value_stores()["KeyValueStoreList"]["Quantity"] == 1
+
+
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js")
 def test_a_function_reads_its_store(fresh_emulator: EmulatorHandle) -> None:
     s3 = fresh_emulator.client("s3")

@@ -6,10 +6,12 @@ cloudfront-keyvaluestore API (services/cloudfront_keyvaluestore/) and by CloudFr
 https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CreateKeyValueStore.html
 https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_DeleteKeyValueStore.html
 https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/kvs-with-functions.html
+https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/kvs-with-functions-create-s3-kvp.html
 """
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
@@ -20,6 +22,8 @@ from emulator.services.cloudfront.common import CloudFrontBase, max_items_of, mo
 from emulator.services.cloudfront.models import KeyValueStoreRecord
 
 STORES_PER_ACCOUNT = 50  # the quota on key value stores per account
+# An import file's limits (kvs-with-functions-create-s3-kvp.html).
+MAX_KEY, MAX_VALUE, MAX_IMPORT_BYTES = 512, 1024, 5 * 1024 * 1024
 
 
 def _missing() -> ServiceError:
@@ -52,20 +56,50 @@ class KeyValueStoresApi(CloudFrontBase):
         if len(table) >= STORES_PER_ACCOUNT:
             raise ServiceError("EntityLimitExceeded",
                                "The key value store entity limit has been exceeded.")
-        if import_source is not None:
-            raise ServiceError("UnsupportedOperation",
-                               "Importing keys from S3 is not supported by this emulator; "
-                               "put them with the cloudfront-keyvaluestore API.")
+        items = self._imported(import_source) if import_source else {}
         now = self.clock.now()
         store_id = str(uuid.uuid4())
         record = KeyValueStoreRecord(
             name=name, id=store_id, arn=names.key_value_store_arn(ctx.account_id, store_id),
             comment=comment or "", etag=names.etag(), data_etag=names.upper_id("KV", 14),
-            created=now, last_modified=now, data_modified=now)
+            created=now, last_modified=now, data_modified=now, items=items)
         table.put(name, record)
         return {"KeyValueStore": self._shape(record), "ETag": record.etag,
                 "Location": "https://cloudfront.amazonaws.com/2020-05-31/key-value-store/"
                             f"{record.id}"}
+
+    def _imported(self, source: dict[str, Any]) -> dict[str, str]:
+        """The keys of an import source: an S3 object (``arn:aws:s3:::bucket/key``) holding
+        ``{"data": [{"key": ..., "value": ...}]}`` within AWS's limits."""
+        arn = str(source.get("SourceARN") or "")
+        bucket, _, key = arn.removeprefix("arn:aws:s3:::").partition("/")
+        if source.get("SourceType") != "S3" or not arn.startswith("arn:aws:s3:::") or not key:
+            raise ServiceError("InvalidArgument",
+                               "The import source must be an S3 object ARN.")
+        try:
+            body = self.ports.objects.open(bucket, key).read()
+        except ServiceError as error:
+            raise ServiceError("InvalidArgument",
+                               f"The import source {arn} could not be read: {error.message}"
+                               ) from None
+        if len(body) > MAX_IMPORT_BYTES:
+            raise ServiceError("EntitySizeLimitExceeded",
+                               "The import source is larger than 5 MB.")
+        items: dict[str, str] = {}
+        try:
+            pairs = json.loads(body)["data"]
+            for pair in pairs:
+                name, value = str(pair["key"]), str(pair["value"])
+                if name in items or len(name) > MAX_KEY or len(value) > MAX_VALUE:
+                    raise ValueError(name)
+                items[name] = value
+        except (ValueError, KeyError, TypeError):
+            raise ServiceError(
+                "InvalidArgument",
+                "The import source is not valid: it must be UTF-8 JSON "
+                '{"data": [{"key": ..., "value": ...}]} without duplicate keys, with keys of '
+                f"{MAX_KEY} characters and values of {MAX_VALUE} at most.") from None
+        return items
 
     def describe_key_value_store(self, ctx: RequestContext, *, name: str, **_: Any
                                  ) -> dict[str, Any]:
