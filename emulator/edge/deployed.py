@@ -42,6 +42,11 @@ class Distributions(Protocol):
     def response_headers_policy(self, account: str, policy_id: str
                                 ) -> dict[str, Any] | None: ...
 
+    def origin_access_control(self, account: str, control_id: str
+                              ) -> dict[str, Any] | None:
+        """An origin access control's OriginAccessControlConfig, by id."""
+        ...
+
     def function_code(self, account: str, arn: str) -> FunctionCode | None:
         """A CloudFront Function's LIVE code, by ARN."""
         ...

@@ -323,7 +323,7 @@ class Edge:
                 answer = await origins.over_http(where.url, request, where.host, path,
                                                  timeout)
             else:
-                if where.s3_bucket is not None and _signed(origin):
+                if where.s3_bucket is not None and self._signs(deployed, origin, request):
                     request = _sign_for_s3(request, where.host, path, deployed.account)
                 answer = await origins.in_process(app, request, where.host, path, state)
         except origins.OriginUnreachable:
@@ -332,6 +332,22 @@ class Edge:
             return pages.error_page(502, pages.UNREACHABLE, cf_id, error="Error")
         answer.headers = [(k, v) for k, v in answer.headers if k.lower() not in ANSWER_HOPS]
         return answer
+
+    def _signs(self, deployed: Deployed, origin: dict[str, Any], request: EdgeRequest
+               ) -> bool:
+        """Whether CloudFront signs its request to this S3 origin: with an origin access
+        identity, or an origin access control whose SigningBehavior is not ``never`` (with
+        ``no-override``, a request that carries the viewer's Authorization goes as it is).
+        An origin access control id that names none signs, as an identity would."""
+        control_id = origin.get("OriginAccessControlId")
+        if control_id:
+            control = self.distributions.origin_access_control(deployed.account, control_id)
+            behaviour = (control or {}).get("SigningBehavior", "always")
+            if behaviour == "never":
+                return False
+            return not (behaviour == "no-override" and request.header("authorization"))
+        identity = (origin.get("S3OriginConfig") or {}).get("OriginAccessIdentity") or ""
+        return bool(identity)
 
     async def _error_page(self, deployed: Deployed, compiled: Compiled, request: EdgeRequest,
                           response: EdgeResponse, app: origins.ASGIApp,
@@ -370,11 +386,6 @@ def _generated(response: EdgeResponse, kind: str) -> EdgeResponse:
     return response
 
 
-def _signed(origin: dict[str, Any]) -> bool:
-    """Whether CloudFront signs its requests to this S3 origin (an origin access control,
-    or the older origin access identity)."""
-    identity = (origin.get("S3OriginConfig") or {}).get("OriginAccessIdentity") or ""
-    return bool(origin.get("OriginAccessControlId") or identity)
 
 
 def _sign_for_s3(request: EdgeRequest, host: str, path: str, account: str) -> EdgeRequest:

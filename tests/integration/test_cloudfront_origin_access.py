@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from cloudfront_support import behaviour, config, s3_origin
+from cloudfront_support import CACHING_DISABLED, behaviour, config, s3_origin, viewer
 
 from emulator.testing import EmulatorHandle
 
@@ -101,3 +101,25 @@ def test_origin_access_identities(fresh_emulator: EmulatorHandle) -> None:
     with pytest.raises(ClientError) as caught:
         cloudfront.get_cloud_front_origin_access_identity(Id="ENOTANIDENTITY")
     assert _error(caught)[0] == "NoSuchCloudFrontOriginAccessIdentity"
+
+
+def test_an_origin_access_control_that_never_signs(fresh_emulator: EmulatorHandle) -> None:
+    # SigningBehavior "never": CloudFront's requests to the private bucket go unsigned, so
+    # S3 refuses them; "always" signs them as the distribution's account.
+    s3 = fresh_emulator.client("s3")
+    s3.create_bucket(Bucket="site")
+    s3.put_object(Bucket="site", Key="a.txt", Body=b"first")
+    cloudfront = fresh_emulator.client("cloudfront")
+    created = cloudfront.create_origin_access_control(
+        OriginAccessControlConfig={**OAC_CONFIG, "SigningBehavior": "never"})
+    oac_id = created["OriginAccessControl"]["Id"]
+    origin = {**s3_origin("site"), "OriginAccessControlId": oac_id}
+    distribution = cloudfront.create_distribution(DistributionConfig=config(
+        [origin], behaviour("bucket", policy=CACHING_DISABLED)))
+    with viewer(fresh_emulator, distribution["Distribution"]["Id"]) as client:
+        assert client.get("/a.txt").status_code == 403
+        cloudfront.update_origin_access_control(
+            Id=oac_id, IfMatch=created["ETag"],
+            OriginAccessControlConfig={**OAC_CONFIG, "SigningBehavior": "always"})
+        fresh_emulator.clock.advance(11)  # past the 10 s CloudFront keeps an error for
+        assert client.get("/a.txt").content == b"first"

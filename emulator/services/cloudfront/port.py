@@ -50,6 +50,11 @@ class DistributionsPort:
     def response_headers_policy(self, account: str, policy_id: str) -> dict[str, Any] | None:
         return self._provider.response_headers_policy_config(account, policy_id)
 
+    def origin_access_control(self, account: str, control_id: str
+                              ) -> dict[str, Any] | None:
+        record = self._provider.origin_access(account).get(control_id)
+        return record.config if record is not None and record.kind == "control" else None
+
     def function_code(self, account: str, arn: str) -> FunctionCode | None:
         name = arn.rsplit("function/", 1)[-1]
         record = self._provider.functions(account).get(name)
