@@ -10,6 +10,7 @@ https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/test-function
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import shutil
@@ -82,6 +83,16 @@ class Worker:
     def close(self) -> None:
         if self._process is not None and self._process.returncode is None:
             self._process.kill()
+
+    async def aclose(self) -> None:
+        """Stop the worker and reap it while the loop still runs (its pipes close with it)."""
+        process, self._process = self._process, None
+        if process is None:
+            return
+        if process.returncode is None:
+            process.kill()
+        with contextlib.suppress(TimeoutError, ProcessLookupError):
+            await asyncio.wait_for(process.wait(), 2.0)
 
 
 # -- the event object ----------------------------------------------------------------------

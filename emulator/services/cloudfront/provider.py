@@ -27,7 +27,7 @@ class CloudFrontProvider(DistributionsApi, InvalidationsApi, PoliciesApi, Functi
         return self.edge if name == "distributions" else None
 
     async def stop(self) -> None:
-        self.edge.functions.worker.close()
+        await self.edge.functions.worker.aclose()
 
     def reset(self) -> None:
         super().reset()
