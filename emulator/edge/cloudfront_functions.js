@@ -33,12 +33,19 @@ function kvsHandle(store) {
   };
 }
 
-function cloudfrontModule(store) {
+// The 2.0 module; origin modifications (viewer request only) are noted in `changes` and
+// sent back with the answer: {select: originId} or {update: {...}}.
+function cloudfrontModule(store, changes) {
   return {
     kvs: () => kvsHandle(store),
-    updateRequestOrigin: () => undefined,
-    selectRequestOriginById: () => undefined,
-    createRequestOriginGroup: () => undefined,
+    updateRequestOrigin: (params) => {
+      changes.origin = { update: JSON.parse(JSON.stringify(params || {})) };
+    },
+    selectRequestOriginById: (originId) => { changes.origin = { select: String(originId) }; },
+    createRequestOriginGroup: (params) => {
+      const ids = (params && params.originIds) || [];
+      if (ids.length) changes.origin = { select: String(ids[0]) };
+    },
   };
 }
 
@@ -53,17 +60,18 @@ function prepare(code, runtime) {
 
 async function run(request) {
   const logs = [];
+  const changes = {};
   const sandbox = {
     console: { log: (...args) => logs.push(args.map(String).join(" ")) },
     require: (name) => {
       if (name === "crypto") return crypto;
       if (name === "querystring") return querystring;
       if (name === "cloudfront" && request.runtime === "cloudfront-js-2.0") {
-        return cloudfrontModule(request.kvs);
+        return cloudfrontModule(request.kvs, changes);
       }
       throw new Error(`Cannot find module '${name}'`);
     },
-    __cloudfront: cloudfrontModule(request.kvs),
+    __cloudfront: cloudfrontModule(request.kvs, changes),
     __event: request.event,
   };
   if (request.runtime !== "cloudfront-js-2.0") delete sandbox.__cloudfront;
@@ -83,7 +91,8 @@ async function run(request) {
     }
     const used = process.cpuUsage(started);
     return { output: JSON.parse(JSON.stringify(output === undefined ? null : output)),
-             logs, utilization: Math.min(100, Math.ceil((used.user + used.system) / 10)) };
+             logs, origin: changes.origin || null,
+             utilization: Math.min(100, Math.ceil((used.user + used.system) / 10)) };
   } catch (error) {
     const used = process.cpuUsage(started);
     const message = error && error.message ? error.message : String(error);

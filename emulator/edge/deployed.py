@@ -63,6 +63,9 @@ class EdgeRequest:
     headers: list[tuple[str, str]]
     body: bytes = b""
     client_ip: str = "127.0.0.1"
+    # A viewer request function's origin modification: {"select": origin id} or
+    # {"update": updateRequestOrigin's parameters}.
+    origin: dict[str, Any] | None = None
 
     def header(self, name: str) -> str | None:
         lowered = name.lower()

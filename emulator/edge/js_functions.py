@@ -36,6 +36,7 @@ class Outcome:
     error: str | None = None
     logs: list[str] = field(default_factory=list)
     utilization: int = 0
+    origin: dict[str, Any] | None = None  # an origin modification ({select} or {update})
 
 
 class Worker:
@@ -77,8 +78,10 @@ class Worker:
             if not line:
                 return Outcome(error="The function could not run")
             answer = json.loads(line)
+            origin = answer.get("origin")
             return Outcome(answer.get("output"), answer.get("error"), answer.get("logs") or [],
-                           int(answer.get("utilization") or 0))
+                           int(answer.get("utilization") or 0),
+                           origin if isinstance(origin, dict) else None)
 
     def close(self) -> None:
         if self._process is not None and self._process.returncode is None:
@@ -201,28 +204,31 @@ class CloudFrontFunctions:
         self.distributions = distributions
         self.worker = Worker()
 
-    async def _run(self, deployed: Deployed, arn: str, event: dict[str, Any]) -> Any:
+    async def _run(self, deployed: Deployed, arn: str, event: dict[str, Any]) -> Outcome:
         found = self.distributions.function_code(deployed.account, arn)
         if found is None:
             raise EdgeFailure(503, pages.FUNCTION_FAILED, "FunctionExecutionError")
         outcome = await self.worker.run(found.runtime, found.code, event, found.store)
         if outcome.error is not None or not isinstance(outcome.output, dict):
             raise EdgeFailure(503, pages.FUNCTION_FAILED, "FunctionExecutionError")
-        return outcome.output
+        return outcome
 
     async def on_request(self, deployed: Deployed, arn: str, request: EdgeRequest,
                          cf_id: str) -> EdgeRequest | EdgeResponse:
-        output = await self._run(deployed, arn, event_object(deployed, "viewer-request",
-                                                             cf_id, request))
+        outcome = await self._run(deployed, arn, event_object(deployed, "viewer-request",
+                                                              cf_id, request))
+        output = outcome.output
         if "statusCode" in output:
             return response_from(output)
-        return request_from(output, request)
+        changed = request_from(output, request)
+        changed.origin = outcome.origin
+        return changed
 
     async def on_response(self, deployed: Deployed, arn: str, request: EdgeRequest,
                           response: EdgeResponse, cf_id: str) -> EdgeResponse:
-        output = await self._run(deployed, arn, event_object(
+        outcome = await self._run(deployed, arn, event_object(
             deployed, "viewer-response", cf_id, request, response))
-        changed = response_from(output, response.body)
+        changed = response_from(outcome.output, response.body)
         changed.headers += [(k, v) for k, v in response.headers if hidden(k)]
         return changed
 

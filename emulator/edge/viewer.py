@@ -251,8 +251,13 @@ class Edge:
         group, the next member's when one answers with a failover status code or cannot be
         reached (GET, HEAD and OPTIONS only), each member going through the origin request
         trigger."""
-        group = compiled.groups.get(behaviour.target)
-        first = compiled.origins.get(behaviour.target)
+        target = behaviour.target
+        if request.origin is not None and "select" in request.origin:
+            target = str(request.origin["select"])
+        group = compiled.groups.get(target)
+        first = compiled.origins.get(target)
+        if first is not None and request.origin is not None and "update" in request.origin:
+            first, group = _updated_origin(first, request.origin["update"]), None
         if first is None:
             return pages.error_page(502, pages.UNREACHABLE, cf_id, error="Error")
         members = group.members if group is not None and (
@@ -386,6 +391,30 @@ def _generated(response: EdgeResponse, kind: str) -> EdgeResponse:
     return response
 
 
+
+
+def _updated_origin(origin: dict[str, Any], update: Any) -> dict[str, Any]:
+    """The origin as a viewer request function's ``cf.updateRequestOrigin()`` left it:
+    the settings it names, the rest from the behaviour's origin."""
+    if not isinstance(update, dict):
+        return origin
+    changed = dict(origin)
+    domain = update.get("domainName")
+    if isinstance(domain, str) and domain:
+        changed["DomainName"] = domain
+        if "S3OriginConfig" in changed and ".s3." not in f".{domain}":
+            # An S3 origin moved to any other server is a custom origin.
+            changed.pop("S3OriginConfig")
+            changed.pop("OriginAccessControlId", None)
+            changed["CustomOriginConfig"] = {"HTTPPort": 80, "HTTPSPort": 443,
+                                             "OriginProtocolPolicy": "match-viewer"}
+    if isinstance(update.get("originPath"), str):
+        changed["OriginPath"] = update["originPath"]
+    headers = update.get("customHeaders")
+    if isinstance(headers, dict):
+        items = [{"HeaderName": str(k), "HeaderValue": str(v)} for k, v in headers.items()]
+        changed["CustomHeaders"] = {"Quantity": len(items), "Items": items}
+    return changed
 
 
 def _sign_for_s3(request: EdgeRequest, host: str, path: str, account: str) -> EdgeRequest:
