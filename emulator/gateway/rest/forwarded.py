@@ -17,7 +17,8 @@ from emulator.edge.viewer_headers import VIEWER_COUNTRY, device_headers
 from emulator.gateway.messages import GatewayRequest, GatewayResponse
 
 EDGE_ADDRESS = "127.0.0.1"
-_REPLACED = ("x-forwarded-for", "x-forwarded-port", "x-forwarded-proto", "x-amz-cf-id", "via")
+_REPLACED = ("x-forwarded-for", "x-forwarded-port", "x-forwarded-proto")
+_REPLACED_AT_THE_EDGE = (*_REPLACED, "x-amz-cf-id", "via", "cloudfront-")
 
 
 def endpoint_types(api: dict[str, Any]) -> tuple[str, ...]:
@@ -27,7 +28,7 @@ def endpoint_types(api: dict[str, Any]) -> tuple[str, ...]:
 def add_forwarded(request: GatewayRequest, edge: bool) -> str | None:
     """Add the headers to ``request``; answers the X-Amz-Cf-Id of an edge request."""
     given = {name.lower(): value for name, value in request.headers}
-    dropped = _REPLACED + (("cloudfront-",) if edge else ())
+    dropped = _REPLACED_AT_THE_EDGE if edge else _REPLACED
     headers = [(name, value) for name, value in request.headers
                if not name.lower().startswith(dropped)]
     # The viewer's own X-Forwarded-For, then the address API Gateway saw (already its last
