@@ -119,6 +119,11 @@ def test_redirect_and_security_headers_through_test_function(
     with pytest.raises(ClientError) as caught:
         cloudfront.describe_function(Name="missing")
     assert caught.value.response["Error"]["Code"] == "NoSuchFunctionExists"
+    with pytest.raises(ClientError) as caught:  # names are [a-zA-Z0-9-_]{1,64}
+        cloudfront.create_function(
+            Name="not a name ", FunctionCode=b"function handler(e) { return e.request; }",
+            FunctionConfig={"Comment": "", "Runtime": "cloudfront-js-1.0"})
+    assert caught.value.response["Error"]["Code"] == "InvalidArgument"
 
 
 def test_functions_at_the_viewer_endpoint(fresh_emulator: EmulatorHandle) -> None:

@@ -74,6 +74,9 @@ def test_key_value_store_config_with_etags(fresh_emulator: EmulatorHandle) -> No
     with pytest.raises(ClientError) as caught:
         cloudfront.describe_key_value_store(Name="nothing")
     assert _code(caught) == "EntityNotFound"
+    with pytest.raises(ClientError) as caught:  # names are [a-zA-Z0-9-_]{1,64}
+        cloudfront.create_key_value_store(Name="not a name")
+    assert _code(caught) == "InvalidArgument"
     listing = cloudfront.list_key_value_stores()["KeyValueStoreList"]
     assert [item["Name"] for item in listing["Items"]] == ["routes"]
     cloudfront.delete_key_value_store(Name="routes", IfMatch=updated["ETag"])

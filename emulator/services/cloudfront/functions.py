@@ -10,6 +10,7 @@ https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/test-function
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from emulator.context import RequestContext
@@ -19,6 +20,7 @@ from emulator.services.cloudfront.common import CloudFrontBase, items_of, moment
 from emulator.services.cloudfront.models import FunctionRecord, FunctionStage
 
 MAX_CODE_BYTES = 10 * 1024  # the function size quota
+NAME = re.compile(r"[a-zA-Z0-9\-_]{1,64}")
 
 
 def _missing() -> ServiceError:
@@ -79,6 +81,11 @@ class FunctionsApi(CloudFrontBase):
     def create_function(self, ctx: RequestContext, *, name: str,
                         function_config: dict[str, Any], function_code: bytes, **_: Any
                         ) -> dict[str, Any]:
+        if NAME.fullmatch(name) is None:
+            # The model's pattern for Name, which the Location header carries.
+            raise ServiceError("InvalidArgument",
+                               "The function name must be 1 to 64 letters, digits, hyphens "
+                               "or underscores.")
         table = self.functions(ctx)
         if name in table:
             raise ServiceError(

@@ -12,6 +12,7 @@ https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/kvs-with-func
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from typing import Any
 
@@ -21,6 +22,7 @@ from emulator.services.cloudfront import names
 from emulator.services.cloudfront.common import CloudFrontBase, max_items_of, moment
 from emulator.services.cloudfront.models import KeyValueStoreRecord
 
+NAME = re.compile(r"[a-zA-Z0-9\-_]{1,64}")  # the model's pattern for Name
 STORES_PER_ACCOUNT = 50  # the quota on key value stores per account
 # An import file's limits (kvs-with-functions-create-s3-kvp.html).
 MAX_KEY, MAX_VALUE, MAX_IMPORT_BYTES = 512, 1024, 5 * 1024 * 1024
@@ -48,6 +50,10 @@ class KeyValueStoresApi(CloudFrontBase):
                                comment: str | None = None,
                                import_source: dict[str, Any] | None = None, **_: Any
                                ) -> dict[str, Any]:
+        if NAME.fullmatch(name) is None:
+            raise ServiceError("InvalidArgument",
+                               "The key value store name must be 1 to 64 letters, digits, "
+                               "hyphens or underscores.")
         table = self.key_value_stores(ctx)
         if name in table:
             raise ServiceError("EntityAlreadyExists",
