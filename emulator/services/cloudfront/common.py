@@ -3,8 +3,9 @@ CloudFront's own errors, the If-Match check, and the data plane the viewer endpo
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from emulator.clock import Clock
 from emulator.config import Settings
@@ -31,6 +32,8 @@ from emulator.services.cloudfront.models import (
 from emulator.services.cloudfront.names import GLOBAL_REGION
 from emulator.services.cloudfront.port import DistributionsPort
 from emulator.store import ServiceStore, Table
+
+T = TypeVar("T")
 
 # https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_UpdateDistribution.html
 IF_MATCH_MISSING = "The If-Match version is missing or not valid for the resource."
@@ -65,6 +68,24 @@ def max_items_of(text: str | int | None) -> int:
     except ValueError:
         raise ServiceError("InvalidArgument", "The parameter MaxItems is invalid.") from None
     return max(1, min(size, 1000))
+
+
+def marker_listing(records: Sequence[T], marker: str | None, max_items: str | int | None,
+                   ident: Callable[[T], str], shape: Callable[[T], Any]) -> dict[str, Any]:
+    """A CloudFront list: the records after the one ``marker`` names (by ``ident``), MaxItems
+    of them through ``shape``, with Marker, IsTruncated, Quantity and NextMarker."""
+    size = max_items_of(max_items)
+    start = next((i + 1 for i, r in enumerate(records) if ident(r) == marker), 0) \
+        if marker else 0
+    chosen = records[start:start + size]
+    listing: dict[str, Any] = {"Marker": marker or "", "MaxItems": size,
+                               "IsTruncated": start + size < len(records),
+                               "Quantity": len(chosen)}
+    if chosen:
+        listing["Items"] = [shape(record) for record in chosen]
+    if listing["IsTruncated"]:
+        listing["NextMarker"] = ident(chosen[-1])
+    return listing
 
 
 class CloudFrontBase(Provider):
@@ -167,4 +188,4 @@ def _account(ctx: RequestContext | str) -> str:
 
 
 __all__ = ["DEPLOY_SECONDS", "IF_MATCH_MISSING", "PRECONDITION", "CloudFrontBase", "items_of",
-           "max_items_of", "moment", "quantity_list"]
+           "marker_listing", "max_items_of", "moment", "quantity_list"]

@@ -18,7 +18,7 @@ from emulator.services.cloudfront.common import (
     DEPLOY_SECONDS,
     CloudFrontBase,
     items_of,
-    max_items_of,
+    marker_listing,
     moment,
 )
 from emulator.services.cloudfront.models import DistributionRecord
@@ -152,18 +152,8 @@ class DistributionsApi(CloudFrontBase):
     def list_distributions(self, ctx: RequestContext, *, marker: str | None = None,
                            max_items: str | None = None, **_: Any) -> dict[str, Any]:
         records = sorted(self.distributions(ctx).values(), key=lambda r: (r.created, r.id))
-        size = max_items_of(max_items)
-        start = next((i + 1 for i, r in enumerate(records) if r.id == marker), 0) \
-            if marker else 0
-        chosen = records[start:start + size]
-        listing: dict[str, Any] = {
-            "Marker": marker or "", "MaxItems": size,
-            "IsTruncated": start + size < len(records), "Quantity": len(chosen)}
-        if chosen:
-            listing["Items"] = [self.summary(ctx, record) for record in chosen]
-        if listing["IsTruncated"]:
-            listing["NextMarker"] = chosen[-1].id
-        return {"DistributionList": listing}
+        return {"DistributionList": marker_listing(
+            records, marker, max_items, lambda r: r.id, lambda r: self.summary(ctx, r))}
 
     def summary(self, ctx: RequestContext, record: DistributionRecord) -> dict[str, Any]:
         shape = self.distribution_shape(ctx, record)

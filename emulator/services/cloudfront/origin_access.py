@@ -10,12 +10,13 @@ https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-conte
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.services.cloudfront import names
-from emulator.services.cloudfront.common import CloudFrontBase, items_of, max_items_of
+from emulator.services.cloudfront.common import CloudFrontBase, items_of, marker_listing
 from emulator.services.cloudfront.models import OriginAccessRecord
 
 OAC, OAI = "control", "identity"
@@ -50,20 +51,12 @@ class OriginAccessApi(CloudFrontBase):
                     return True
         return False
 
-    def _page(self, ctx: RequestContext, kind: str, marker: str | None,
-              max_items: str | None) -> tuple[list[OriginAccessRecord], dict[str, Any]]:
-        size = max_items_of(max_items)
+    def _listing(self, ctx: RequestContext, kind: str, marker: str | None,
+                 max_items: str | None, shape: Callable[[OriginAccessRecord], Any]
+                 ) -> dict[str, Any]:
         records = sorted((r for r in self.origin_access(ctx).values() if r.kind == kind),
                          key=lambda r: (r.created, r.id))
-        start = next((i + 1 for i, r in enumerate(records) if r.id == marker), 0) \
-            if marker else 0
-        chosen = records[start:start + size]
-        listing: dict[str, Any] = {"Marker": marker or "", "MaxItems": size,
-                                   "IsTruncated": start + size < len(records),
-                                   "Quantity": len(chosen)}
-        if listing["IsTruncated"]:
-            listing["NextMarker"] = chosen[-1].id
-        return chosen, listing
+        return marker_listing(records, marker, max_items, lambda r: r.id, shape)
 
     def _name_taken(self, ctx: RequestContext, name: str, own_id: str | None = None) -> None:
         if any(r.kind == OAC and r.config.get("Name") == name and r.id != own_id
@@ -123,12 +116,11 @@ class OriginAccessApi(CloudFrontBase):
 
     def list_origin_access_controls(self, ctx: RequestContext, *, marker: str | None = None,
                                     max_items: str | None = None, **_: Any) -> dict[str, Any]:
-        chosen, listing = self._page(ctx, OAC, marker, max_items)
-        if chosen:
-            listing["Items"] = [{"Id": r.id, **{key: r.config.get(key, "") for key in (
-                "Description", "Name", "SigningProtocol", "SigningBehavior",
-                "OriginAccessControlOriginType")}} for r in chosen]
-        return {"OriginAccessControlList": listing}
+        return {"OriginAccessControlList": self._listing(
+            ctx, OAC, marker, max_items, lambda r: {"Id": r.id, **{
+                key: r.config.get(key, "") for key in (
+                    "Description", "Name", "SigningProtocol", "SigningBehavior",
+                    "OriginAccessControlOriginType")}})}
 
     # -- origin access identities --------------------------------------------------------
 
@@ -203,11 +195,10 @@ class OriginAccessApi(CloudFrontBase):
     def list_cloud_front_origin_access_identities(
             self, ctx: RequestContext, *, marker: str | None = None,
             max_items: str | None = None, **_: Any) -> dict[str, Any]:
-        chosen, listing = self._page(ctx, OAI, marker, max_items)
-        if chosen:
-            listing["Items"] = [{"Id": r.id, "S3CanonicalUserId": r.canonical_user,
-                                 "Comment": r.config.get("Comment", "")} for r in chosen]
-        return {"CloudFrontOriginAccessIdentityList": listing}
+        return {"CloudFrontOriginAccessIdentityList": self._listing(
+            ctx, OAI, marker, max_items, lambda r: {
+                "Id": r.id, "S3CanonicalUserId": r.canonical_user,
+                "Comment": r.config.get("Comment", "")})}
 
 
 __all__ = ["OriginAccessApi"]
