@@ -6,7 +6,8 @@
   ``/_aws/execute-api/{apiId}/{stage}/...`` and ``/restapis/{apiId}/{stage}/_user_request_/...``;
 - a WebSocket API stage's callback URL: its invoke URL and ``/@connections/{connectionId}``;
 - a private REST API through a VPC endpoint: Host ``{apiId}-{vpceId}.execute-api.localhost``,
-  or ``{vpceId}.execute-api.localhost`` with the ``x-apigw-api-id`` header;
+  or the endpoint's own name (``{vpceId}-{suffix}.execute-api.{region}.vpce.localhost``) with
+  the ``x-apigw-api-id`` header; the same names ending ``amazonaws.com`` too;
 - a custom domain name: any Host that is not the emulator's own address;
 - a CloudFront distribution's viewer endpoint: Host ``{id}.cloudfront.localhost`` (its id or
   its domain name's first label), or the path ``/_aws/cloudfront/{id}/...``.
@@ -25,10 +26,11 @@ API_HOST = re.compile(r"^(?P<api>[a-z0-9]{1,32})\.execute-api(?:\.[a-z0-9-]+)*\.
                       r"(?::\d+)?$")
 # A private REST API through a VPC endpoint: {api}-{vpce}.execute-api..., or the endpoint's
 # own name with the API in the x-apigw-api-id header.
+# AWS's own names (``.amazonaws.com``, a Host header sent to the emulator) are read alike.
 VPCE_API_HOST = re.compile(r"^(?P<api>[a-z0-9]{1,32})-(?P<vpce>vpce-[a-z0-9]+)\.execute-api"
-                           r"(?:\.[a-z0-9-]+)*\.localhost(?::\d+)?$")
-VPCE_HOST = re.compile(r"^(?P<vpce>vpce-[a-z0-9]+)(?:-[a-z0-9]+)?\.execute-api"
-                       r"(?:\.[a-z0-9-]+)*\.localhost(?::\d+)?$")
+                           r"(?:\.[a-z0-9-]+)*\.(?:localhost|amazonaws\.com)(?::\d+)?$")
+VPCE_HOST = re.compile(r"^(?P<vpce>vpce-[a-z0-9]+)(?:-[a-z0-9-]+)?\.execute-api"
+                       r"(?:\.[a-z0-9-]+)*\.(?:localhost|amazonaws\.com)(?::\d+)?$")
 HTTP_PATH_FORM = re.compile(r"^/_aws/execute-api/(?P<api>[^/]+)(?P<rest>/.*)?$")
 PATH_FORM = re.compile(r"^/_aws/execute-api/(?P<api>[^/]+)/(?P<stage>[^/]+)(?P<rest>/.*)?$")
 USER_REQUEST = re.compile(

@@ -383,6 +383,45 @@ class ObjectAccess(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class VpcEndpointFacts:
+    """A VPC endpoint as the data planes need it (``vpc-endpoints`` port)."""
+
+    endpoint_id: str
+    vpc_id: str
+    service_name: str  # com.amazonaws.{region}.execute-api ...
+    account: str
+    region: str
+
+
+class VpcEndpoints(Protocol):
+    """VPC endpoints by id, in any account and region (``vpc-endpoints`` port)."""
+
+    def endpoint(self, endpoint_id: str) -> VpcEndpointFacts | None: ...
+
+
+@dataclass
+class KeyValueStoreData:
+    """A CloudFront key value store's keys and their version (``key-value-stores`` port)."""
+
+    arn: str
+    items: dict[str, str]
+    etag: str  # changes with every write
+    created: float
+    modified: float
+
+
+class KeyValueStores(Protocol):
+    """CloudFront's key value stores by ARN, for the cloudfront-keyvaluestore API
+    (``key-value-stores`` port)."""
+
+    def find(self, account: str, arn: str) -> KeyValueStoreData | None: ...
+
+    def save(self, account: str, arn: str, items: dict[str, str]) -> KeyValueStoreData:
+        """Replace the store's keys; answers them with their new version."""
+        ...
+
+
 class Operations(Protocol):
     """Any implemented AWS operation, called in-process exactly as a client's request is
     answered: the service registry's ``call`` (see emulator.services.registry), offered to
@@ -432,6 +471,8 @@ PORT_OWNERS: dict[str, str] = {
     "metrics": "cloudwatch",
     "distributions": "cloudfront",  # the viewer endpoint's engine (emulator/edge/)
     "web-acls": "wafv2",
+    "vpc-endpoints": "ec2",
+    "key-value-stores": "cloudfront",
 }
 
 
@@ -551,6 +592,8 @@ __all__ = [
     "IdentityTokens",
     "InvokeResult",
     "ItemChange",
+    "KeyValueStoreData",
+    "KeyValueStores",
     "MetricSink",
     "ObjectAccess",
     "Operations",
@@ -568,5 +611,7 @@ __all__ = [
     "TopicAccess",
     "TraceContext",
     "TraceListing",
+    "VpcEndpointFacts",
+    "VpcEndpoints",
     "WebAclInspector",
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import parse_qsl
@@ -119,19 +120,29 @@ class Behaviour:
     in_key: Parameters
     to_origin: Parameters
     ttls: tuple[int, int, int]  # min, default, max
+    response_headers: dict[str, Any] | None = None  # the response headers policy's config
 
     @property
     def target(self) -> str:
         return str(self.config.get("TargetOriginId", ""))
 
-    @property
-    def allowed(self) -> set[str]:
-        return set((self.config.get("AllowedMethods") or {}).get("Items") or ["GET", "HEAD"])
+    @cached_property
+    def allowed(self) -> frozenset[str]:
+        return frozenset((self.config.get("AllowedMethods") or {}).get("Items")
+                         or ["GET", "HEAD"])
 
-    @property
-    def cached(self) -> set[str]:
+    @cached_property
+    def cached(self) -> frozenset[str]:
         methods = ((self.config.get("AllowedMethods") or {}).get("CachedMethods") or {})
-        return set(methods.get("Items") or ["GET", "HEAD"])
+        return frozenset(methods.get("Items") or ["GET", "HEAD"])
+
+    @cached_property
+    def plain(self) -> bool:
+        """Whether a cached answer goes to the viewer as it is: no edge code and no response
+        headers policy at any point (the viewer endpoint's fast path for hits)."""
+        return self.response_headers is None and not any(
+            (self.config.get(member) or {}).get("Items")
+            for member in ("LambdaFunctionAssociations", "FunctionAssociations"))
 
     def include_body(self) -> set[str]:
         """The Lambda@Edge request events that get the request's body."""
@@ -146,7 +157,8 @@ class Behaviour:
 
 
 def compile_behaviour(config: dict[str, Any], cache_policy: dict[str, Any] | None,
-                      request_policy: dict[str, Any] | None) -> Behaviour:
+                      request_policy: dict[str, Any] | None,
+                      response_headers: dict[str, Any] | None = None) -> Behaviour:
     pattern = config.get("PathPattern")
     regex = pattern_regex(pattern) if pattern is not None else None
     if cache_policy is not None:
@@ -179,7 +191,7 @@ def compile_behaviour(config: dict[str, Any], cache_policy: dict[str, Any] | Non
             to_origin = Parameters(_selection(request_policy.get("HeadersConfig"),
                                               "HeaderBehavior", "Headers", lowered=True),
                                    to_origin.cookies, to_origin.query_strings)
-    return Behaviour(regex, config, in_key, to_origin, ttls)
+    return Behaviour(regex, config, in_key, to_origin, ttls, response_headers)
 
 
 def _legacy(forwarded: dict[str, Any]) -> Parameters:

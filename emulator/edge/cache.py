@@ -9,7 +9,7 @@ https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/HTTPStatusCod
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -21,12 +21,21 @@ ERROR_CACHEABLE = {400, 403, 404, 405, 414, 416, 500, 501, 502, 503, 504}
 ERROR_CACHING_MIN_TTL = 10  # seconds, when no custom error response says otherwise
 
 
+# What each answer from the cache gets afresh (or CloudFront's headers replace).
+FRESH_HEADERS = frozenset({"x-cache", "age", "via", "x-amz-cf-pop", "x-amz-cf-id"})
+UNSENT_HEADERS = frozenset({"content-length", "transfer-encoding"})
+
+
 @dataclass
 class Entry:
     uri: str
     response: EdgeResponse
     stored: float
     expires: float
+    kept: list[tuple[str, str]] = field(default_factory=list)  # without FRESH_HEADERS
+    # ``kept`` as the web server sends it (lower-case latin-1 names, no framing headers),
+    # encoded once for every hit.
+    encoded: list[tuple[bytes, bytes]] = field(default_factory=list)
 
 
 def directives(header: str | None) -> dict[str, str]:
@@ -81,7 +90,11 @@ class EdgeCache:
             ttl: int) -> None:
         if ttl <= 0:
             return
-        self._entries[(distribution, key)] = Entry(uri, response, now, now + ttl)
+        kept = [(k, v) for k, v in response.headers if k.lower() not in FRESH_HEADERS]
+        encoded = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in kept
+                   if k.lower() not in UNSENT_HEADERS]
+        self._entries[(distribution, key)] = Entry(uri, response, now, now + ttl, kept,
+                                                   encoded)
         while len(self._entries) > MAX_ENTRIES:
             self._entries.popitem(last=False)
 
@@ -104,4 +117,5 @@ class EdgeCache:
             del self._entries[key]
 
 
-__all__ = ["EdgeCache", "Entry", "directives", "time_to_live"]
+__all__ = ["FRESH_HEADERS", "UNSENT_HEADERS", "EdgeCache", "Entry", "directives",
+           "time_to_live"]

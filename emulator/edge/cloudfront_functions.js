@@ -1,5 +1,5 @@
 // Runs CloudFront Functions (cloudfront-js-1.0 and -2.0) for the emulator: one JSON request
-// per line on stdin ({id, code, runtime, event}), one JSON answer per line on stdout
+// per line on stdin ({id, code, runtime, event, kvs}), one JSON answer per line on stdout
 // ({id, output, logs, error, utilization}). Each function runs in a fresh vm context with
 // only what CloudFront Functions offer (console.log, require of crypto and querystring, the
 // 2.0 runtime's `cloudfront` module), and a time limit.
@@ -11,23 +11,41 @@ const querystring = require("querystring");
 
 const TIME_LIMIT_MS = 1000;
 
-function kvsHandle() {
-  const missing = (key) => Promise.reject(new Error(`Key ${key} not found`));
+// The function's associated key value store ({items, meta}, or null when none is), read
+// with the helper methods AWS documents: get(key, {format}), exists(key), meta().
+function kvsHandle(store) {
+  const items = (store && store.items) || {};
+  const has = (key) => Object.prototype.hasOwnProperty.call(items, String(key));
   return {
-    get: (key) => missing(key),
-    exists: () => Promise.resolve(false),
-    meta: () => Promise.resolve({ creationDateTime: new Date(0).toISOString(),
-                                  lastUpdatedDateTime: new Date(0).toISOString(),
-                                  keyCount: 0 }),
+    get: async (key, options) => {
+      if (!has(key)) throw new Error(`Key ${key} not found`);
+      const value = items[String(key)];
+      const format = (options && options.format) || "string";
+      if (format === "json") return JSON.parse(value);
+      if (format === "bytes") return Buffer.from(value, "utf8");
+      if (format !== "string") throw new Error(`Unknown format ${format}`);
+      return value;
+    },
+    exists: async (key) => has(key),
+    meta: async () => (store && store.meta) || {
+      creationDateTime: new Date(0).toISOString(),
+      lastUpdatedDateTime: new Date(0).toISOString(), keyCount: 0 },
   };
 }
 
-function cloudfrontModule() {
+// The 2.0 module; origin modifications (viewer request only) are noted in `changes` and
+// sent back with the answer: {select: originId} or {update: {...}}.
+function cloudfrontModule(store, changes) {
   return {
-    kvs: () => kvsHandle(),
-    updateRequestOrigin: () => undefined,
-    selectRequestOriginById: () => undefined,
-    createRequestOriginGroup: () => undefined,
+    kvs: () => kvsHandle(store),
+    updateRequestOrigin: (params) => {
+      changes.origin = { update: JSON.parse(JSON.stringify(params || {})) };
+    },
+    selectRequestOriginById: (originId) => { changes.origin = { select: String(originId) }; },
+    createRequestOriginGroup: (params) => {
+      const ids = (params && params.originIds) || [];
+      if (ids.length) changes.origin = { select: String(ids[0]) };
+    },
   };
 }
 
@@ -42,17 +60,18 @@ function prepare(code, runtime) {
 
 async function run(request) {
   const logs = [];
+  const changes = {};
   const sandbox = {
     console: { log: (...args) => logs.push(args.map(String).join(" ")) },
     require: (name) => {
       if (name === "crypto") return crypto;
       if (name === "querystring") return querystring;
       if (name === "cloudfront" && request.runtime === "cloudfront-js-2.0") {
-        return cloudfrontModule();
+        return cloudfrontModule(request.kvs, changes);
       }
       throw new Error(`Cannot find module '${name}'`);
     },
-    __cloudfront: cloudfrontModule(),
+    __cloudfront: cloudfrontModule(request.kvs, changes),
     __event: request.event,
   };
   if (request.runtime !== "cloudfront-js-2.0") delete sandbox.__cloudfront;
@@ -72,7 +91,8 @@ async function run(request) {
     }
     const used = process.cpuUsage(started);
     return { output: JSON.parse(JSON.stringify(output === undefined ? null : output)),
-             logs, utilization: Math.min(100, Math.ceil((used.user + used.system) / 10)) };
+             logs, origin: changes.origin || null,
+             utilization: Math.min(100, Math.ceil((used.user + used.system) / 10)) };
   } catch (error) {
     const used = process.cpuUsage(started);
     const message = error && error.message ? error.message : String(error);

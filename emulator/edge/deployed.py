@@ -19,6 +19,16 @@ class Deployed:
     config: dict[str, Any]  # the DistributionConfig with CloudFront's defaults
 
 
+@dataclass(frozen=True)
+class FunctionCode:
+    """A CloudFront Function's LIVE code and the key value store associated with it (its
+    keys and ``meta()``, or None)."""
+
+    runtime: str
+    code: str
+    store: dict[str, Any] | None = None
+
+
 class Distributions(Protocol):
     def find(self, label: str) -> Deployed | None:
         """The distribution a viewer address names: its id, or its domain name's first
@@ -29,8 +39,16 @@ class Distributions(Protocol):
 
     def origin_request_policy(self, account: str, policy_id: str) -> dict[str, Any] | None: ...
 
-    def function_code(self, account: str, arn: str) -> tuple[str, str] | None:
-        """A CloudFront Function's LIVE (runtime, code), by ARN."""
+    def response_headers_policy(self, account: str, policy_id: str
+                                ) -> dict[str, Any] | None: ...
+
+    def origin_access_control(self, account: str, control_id: str
+                              ) -> dict[str, Any] | None:
+        """An origin access control's OriginAccessControlConfig, by id."""
+        ...
+
+    def function_code(self, account: str, arn: str) -> FunctionCode | None:
+        """A CloudFront Function's LIVE code, by ARN."""
         ...
 
 
@@ -45,6 +63,9 @@ class EdgeRequest:
     headers: list[tuple[str, str]]
     body: bytes = b""
     client_ip: str = "127.0.0.1"
+    # A viewer request function's origin modification: {"select": origin id} or
+    # {"update": updateRequestOrigin's parameters}.
+    origin: dict[str, Any] | None = None
 
     def header(self, name: str) -> str | None:
         lowered = name.lower()
@@ -57,6 +78,9 @@ class EdgeResponse:
     headers: list[tuple[str, str]] = field(default_factory=list)
     body: bytes = b""
     status_description: str = ""
+    # Headers already encoded for the web server, sent before ``headers``: only a cache hit
+    # on the fast path (which nothing changes after) carries them.
+    encoded: list[tuple[bytes, bytes]] = field(default_factory=list)
 
     def header(self, name: str) -> str | None:
         lowered = name.lower()
@@ -67,4 +91,4 @@ class EdgeResponse:
         return [(key, value) for key, value in self.headers if key.lower() not in lowered]
 
 
-__all__ = ["Deployed", "Distributions", "EdgeRequest", "EdgeResponse"]
+__all__ = ["Deployed", "Distributions", "EdgeRequest", "EdgeResponse", "FunctionCode"]

@@ -10,6 +10,7 @@ https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/test-function
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import shutil
@@ -35,6 +36,7 @@ class Outcome:
     error: str | None = None
     logs: list[str] = field(default_factory=list)
     utilization: int = 0
+    origin: dict[str, Any] | None = None  # an origin modification ({select} or {update})
 
 
 class Worker:
@@ -56,7 +58,8 @@ class Worker:
                 limit=16 * 1024 * 1024)
         return self._process
 
-    async def run(self, runtime: str, code: str, event: dict[str, Any]) -> Outcome:
+    async def run(self, runtime: str, code: str, event: dict[str, Any],
+                  store: dict[str, Any] | None = None) -> Outcome:
         async with self._lock:
             try:
                 process = await self._started()
@@ -65,7 +68,7 @@ class Worker:
             assert process.stdin is not None and process.stdout is not None
             call_id = next(self._ids)
             process.stdin.write(json.dumps({"id": call_id, "runtime": runtime, "code": code,
-                                            "event": event}).encode() + b"\n")
+                                            "event": event, "kvs": store}).encode() + b"\n")
             try:
                 await process.stdin.drain()
                 line = await asyncio.wait_for(process.stdout.readline(), CALL_TIMEOUT)
@@ -75,12 +78,24 @@ class Worker:
             if not line:
                 return Outcome(error="The function could not run")
             answer = json.loads(line)
+            origin = answer.get("origin")
             return Outcome(answer.get("output"), answer.get("error"), answer.get("logs") or [],
-                           int(answer.get("utilization") or 0))
+                           int(answer.get("utilization") or 0),
+                           origin if isinstance(origin, dict) else None)
 
     def close(self) -> None:
         if self._process is not None and self._process.returncode is None:
             self._process.kill()
+
+    async def aclose(self) -> None:
+        """Stop the worker and reap it while the loop still runs (its pipes close with it)."""
+        process, self._process = self._process, None
+        if process is None:
+            return
+        if process.returncode is None:
+            process.kill()
+        with contextlib.suppress(TimeoutError, ProcessLookupError):
+            await asyncio.wait_for(process.wait(), 2.0)
 
 
 # -- the event object ----------------------------------------------------------------------
@@ -189,34 +204,37 @@ class CloudFrontFunctions:
         self.distributions = distributions
         self.worker = Worker()
 
-    async def _run(self, deployed: Deployed, arn: str, event: dict[str, Any]) -> Any:
+    async def _run(self, deployed: Deployed, arn: str, event: dict[str, Any]) -> Outcome:
         found = self.distributions.function_code(deployed.account, arn)
         if found is None:
             raise EdgeFailure(503, pages.FUNCTION_FAILED, "FunctionExecutionError")
-        runtime, code = found
-        outcome = await self.worker.run(runtime, code, event)
+        outcome = await self.worker.run(found.runtime, found.code, event, found.store)
         if outcome.error is not None or not isinstance(outcome.output, dict):
             raise EdgeFailure(503, pages.FUNCTION_FAILED, "FunctionExecutionError")
-        return outcome.output
+        return outcome
 
     async def on_request(self, deployed: Deployed, arn: str, request: EdgeRequest,
                          cf_id: str) -> EdgeRequest | EdgeResponse:
-        output = await self._run(deployed, arn, event_object(deployed, "viewer-request",
-                                                             cf_id, request))
+        outcome = await self._run(deployed, arn, event_object(deployed, "viewer-request",
+                                                              cf_id, request))
+        output = outcome.output
         if "statusCode" in output:
             return response_from(output)
-        return request_from(output, request)
+        changed = request_from(output, request)
+        changed.origin = outcome.origin
+        return changed
 
     async def on_response(self, deployed: Deployed, arn: str, request: EdgeRequest,
                           response: EdgeResponse, cf_id: str) -> EdgeResponse:
-        output = await self._run(deployed, arn, event_object(
+        outcome = await self._run(deployed, arn, event_object(
             deployed, "viewer-response", cf_id, request, response))
-        changed = response_from(output, response.body)
+        changed = response_from(outcome.output, response.body)
         changed.headers += [(k, v) for k, v in response.headers if hidden(k)]
         return changed
 
-    async def test(self, runtime: str, code: str, event: dict[str, Any]) -> Outcome:
-        return await self.worker.run(runtime, code, event)
+    async def test(self, runtime: str, code: str, event: dict[str, Any],
+                   store: dict[str, Any] | None = None) -> Outcome:
+        return await self.worker.run(runtime, code, event, store)
 
 
 __all__ = ["CloudFrontFunctions", "Outcome", "Worker", "event_object", "request_from",

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from emulator.clock import Clock
-from emulator.edge import origins, pages
+from emulator.edge import origins, pages, response_headers
 from emulator.edge.behaviours import (
     HOP_HEADERS,
     Behaviour,
@@ -29,6 +29,17 @@ from emulator.ports import Ports
 
 ANSWER_HOPS = {"connection", "keep-alive", "transfer-encoding", "content-length", "date",
                "server"}
+# The methods CloudFront fails over for (origin groups).
+FAILOVER_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@dataclass(frozen=True)
+class OriginGroup:
+    """An origin group: its members in order, and the primary's status codes that send a
+    request on to the next one."""
+
+    members: list[dict[str, Any]]
+    codes: frozenset[int]
 
 
 @dataclass(frozen=True)
@@ -40,6 +51,7 @@ class Compiled:
     default: Behaviour
     origins: dict[str, dict[str, Any]]
     error_responses: dict[int, dict[str, Any]]
+    groups: dict[str, OriginGroup]
 
 
 class Edge:
@@ -82,25 +94,34 @@ class Edge:
         def build(behaviour: dict[str, Any]) -> Behaviour:
             cache_id = behaviour.get("CachePolicyId") or ""
             request_id = behaviour.get("OriginRequestPolicyId") or ""
+            headers_id = behaviour.get("ResponseHeadersPolicyId") or ""
             return compile_behaviour(
                 behaviour,
                 self.distributions.cache_policy(deployed.account, cache_id)
                 if cache_id else None,
                 self.distributions.origin_request_policy(deployed.account, request_id)
-                if request_id else None)
+                if request_id else None,
+                self.distributions.response_headers_policy(deployed.account, headers_id)
+                if headers_id else None)
 
         origin_list = (config.get("Origins") or {}).get("Items") or []
         known = {origin["Id"]: origin for origin in origin_list}
+        groups: dict[str, OriginGroup] = {}
         for group in (config.get("OriginGroups") or {}).get("Items") or []:
-            members = (group.get("Members") or {}).get("Items") or []
-            if members and members[0].get("OriginId") in known:
-                known[group["Id"]] = known[members[0]["OriginId"]]
+            members = [known[member["OriginId"]] for member in
+                       (group.get("Members") or {}).get("Items") or []
+                       if member.get("OriginId") in known]
+            codes = ((group.get("FailoverCriteria") or {}).get("StatusCodes") or {}).get(
+                "Items") or []
+            if members:
+                groups[group["Id"]] = OriginGroup(members, frozenset(int(c) for c in codes))
+                known[group["Id"]] = members[0]
         compiled = Compiled(
             deployed.etag,
             [build(b) for b in (config.get("CacheBehaviors") or {}).get("Items") or []],
             build(config.get("DefaultCacheBehavior") or {}), known,
             {int(r["ErrorCode"]): r for r in
-             (config.get("CustomErrorResponses") or {}).get("Items") or []})
+             (config.get("CustomErrorResponses") or {}).get("Items") or []}, groups)
         self._compiled[deployed.id] = compiled
         return compiled
 
@@ -119,15 +140,43 @@ class Edge:
         # The viewer asked for the distribution's own domain name, as on AWS.
         request.headers = [("Host", deployed.domain_name) if k.lower() == "host" else (k, v)
                            for k, v in request.headers]
+        if behaviour.plain and request.method in behaviour.cached:
+            hit = self._plain_hit(deployed, behaviour, request, cf_id)
+            if hit is not None:
+                return hit
         try:
             response = await self._answer(deployed, compiled, behaviour, request, app, state,
                                           cf_id)
+            if behaviour.response_headers is not None:
+                response = response_headers.apply(behaviour.response_headers, request,
+                                                  response)
         except EdgeFailure as failure:
             response = pages.error_page(failure.status, failure.reason, cf_id,
                                         error=failure.kind)
         if request.method == "HEAD":
             response = replace(response, body=b"")
         return self._stamped(response, cf_id)
+
+    def _plain_hit(self, deployed: Deployed, behaviour: Behaviour, request: EdgeRequest,
+                   cf_id: str) -> EdgeResponse | None:
+        """The fast path: a cached success for a behaviour that changes nothing on the way
+        to the viewer, with CloudFront's headers, or None (then the full path runs)."""
+        uri = request.uri
+        root = deployed.config.get("DefaultRootObject") or ""
+        if root and uri == "/":
+            uri = "/" + root
+        now = self.clock.now()
+        key = (request.method == "OPTIONS", uri, behaviour.in_key.key(request))
+        entry = self.cache.get(deployed.id, key, now)
+        if entry is None or entry.response.status >= 400:
+            return None
+        kept = entry.response
+        return EdgeResponse(
+            kept.status, [("Age", str(int(now - entry.stored))),
+                          ("X-Cache", "Hit from cloudfront"), ("Via", pages.via()),
+                          ("X-Amz-Cf-Pop", pages.POP), ("X-Amz-Cf-Id", cf_id)],
+            b"" if request.method == "HEAD" else kept.body, kept.status_description,
+            encoded=entry.encoded)
 
     async def _answer(self, deployed: Deployed, compiled: Compiled, behaviour: Behaviour,
                       request: EdgeRequest, app: origins.ASGIApp,
@@ -181,8 +230,7 @@ class Edge:
                 age = str(int(now - entry.stored))
                 kept = entry.response
                 outcome = "Error" if kept.status >= 400 else "Hit"
-                return EdgeResponse(kept.status, [*kept.without("x-cache", "age"),
-                                                  ("Age", age),
+                return EdgeResponse(kept.status, [*entry.kept, ("Age", age),
                                                   ("X-Cache", f"{outcome} from cloudfront")],
                                     kept.body)
         response = await self.fetch(deployed, compiled, behaviour, request, app, state, cf_id)
@@ -199,22 +247,40 @@ class Edge:
     async def fetch(self, deployed: Deployed, compiled: Compiled, behaviour: Behaviour,
                     request: EdgeRequest, app: origins.ASGIApp,
                     state: dict[str, Any] | None, cf_id: str) -> EdgeResponse:
-        """The origin's answer to ``request`` as ``behaviour`` forwards it."""
-        origin = compiled.origins.get(behaviour.target)
-        if origin is None:
+        """The origin's answer to ``request`` as ``behaviour`` forwards it; for an origin
+        group, the next member's when one answers with a failover status code or cannot be
+        reached (GET, HEAD and OPTIONS only), each member going through the origin request
+        trigger."""
+        target = behaviour.target
+        if request.origin is not None and "select" in request.origin:
+            target = str(request.origin["select"])
+        group = compiled.groups.get(target)
+        first = compiled.origins.get(target)
+        if first is not None and request.origin is not None and "update" in request.origin:
+            first, group = _updated_origin(first, request.origin["update"]), None
+        if first is None:
             return pages.error_page(502, pages.UNREACHABLE, cf_id, error="Error")
-        forwarded = self.origin_request(deployed, behaviour, origin, request, cf_id)
+        members = group.members if group is not None and (
+            request.method in FAILOVER_METHODS) else [first]
         lambdas = behaviour.associations("LambdaFunctionAssociations", "LambdaFunctionARN")
-        if "origin-request" in lambdas:
-            trigger = Trigger(deployed, "origin-request", cf_id,
-                              "origin-request" in behaviour.include_body())
-            outcome = await self.lambdas.on_request(trigger, lambdas["origin-request"],
-                                                    forwarded, origin)
-            if isinstance(outcome, EdgeResponse):
-                return outcome  # cached as the origin's answer; origin response code skipped
-            forwarded, found = outcome
-            origin = found if found is not None else origin
-        answer = await self.send(deployed, origin, forwarded, app, state, cf_id)
+        for index, origin in enumerate(members):
+            forwarded = self.origin_request(deployed, behaviour, origin, request, cf_id)
+            if "origin-request" in lambdas:
+                trigger = Trigger(deployed, "origin-request", cf_id,
+                                  "origin-request" in behaviour.include_body())
+                outcome = await self.lambdas.on_request(trigger, lambdas["origin-request"],
+                                                        forwarded, origin)
+                if isinstance(outcome, EdgeResponse):
+                    return outcome  # cached as the origin's answer; origin response skipped
+                forwarded, found = outcome
+                origin = found if found is not None else origin
+            try:
+                answer = await self.send(deployed, origin, forwarded, app, state, cf_id,
+                                         failover=index + 1 < len(members))
+            except origins.OriginUnreachable:
+                continue  # the next member of the group
+            if group is None or index + 1 == len(members) or answer.status not in group.codes:
+                break
         if "origin-response" in lambdas:
             trigger = Trigger(deployed, "origin-response", cf_id)
             answer = await self.lambdas.on_response(trigger, lambdas["origin-response"],
@@ -250,7 +316,9 @@ class Edge:
 
     async def send(self, deployed: Deployed, origin: dict[str, Any], request: EdgeRequest,
                    app: origins.ASGIApp, state: dict[str, Any] | None,
-                   cf_id: str) -> EdgeResponse:
+                   cf_id: str, failover: bool = False) -> EdgeResponse:
+        """The origin's answer; an origin that cannot be reached is a 502, or raises
+        OriginUnreachable when another origin of its group can be tried."""
         where = origins.target(origin)
         path = where.path_prefix + (origin.get("OriginPath") or "") + request.uri
         try:
@@ -260,13 +328,31 @@ class Edge:
                 answer = await origins.over_http(where.url, request, where.host, path,
                                                  timeout)
             else:
-                if where.s3_bucket is not None and _signed(origin):
+                if where.s3_bucket is not None and self._signs(deployed, origin, request):
                     request = _sign_for_s3(request, where.host, path, deployed.account)
                 answer = await origins.in_process(app, request, where.host, path, state)
         except origins.OriginUnreachable:
+            if failover:
+                raise
             return pages.error_page(502, pages.UNREACHABLE, cf_id, error="Error")
         answer.headers = [(k, v) for k, v in answer.headers if k.lower() not in ANSWER_HOPS]
         return answer
+
+    def _signs(self, deployed: Deployed, origin: dict[str, Any], request: EdgeRequest
+               ) -> bool:
+        """Whether CloudFront signs its request to this S3 origin: with an origin access
+        identity, or an origin access control whose SigningBehavior is not ``never`` (with
+        ``no-override``, a request that carries the viewer's Authorization goes as it is).
+        An origin access control id that names none signs, as an identity would."""
+        control_id = origin.get("OriginAccessControlId")
+        if control_id:
+            control = self.distributions.origin_access_control(deployed.account, control_id)
+            behaviour = (control or {}).get("SigningBehavior", "always")
+            if behaviour == "never":
+                return False
+            return not (behaviour == "no-override" and request.header("authorization"))
+        identity = (origin.get("S3OriginConfig") or {}).get("OriginAccessIdentity") or ""
+        return bool(identity)
 
     async def _error_page(self, deployed: Deployed, compiled: Compiled, request: EdgeRequest,
                           response: EdgeResponse, app: origins.ASGIApp,
@@ -305,11 +391,30 @@ def _generated(response: EdgeResponse, kind: str) -> EdgeResponse:
     return response
 
 
-def _signed(origin: dict[str, Any]) -> bool:
-    """Whether CloudFront signs its requests to this S3 origin (an origin access control,
-    or the older origin access identity)."""
-    identity = (origin.get("S3OriginConfig") or {}).get("OriginAccessIdentity") or ""
-    return bool(origin.get("OriginAccessControlId") or identity)
+
+
+def _updated_origin(origin: dict[str, Any], update: Any) -> dict[str, Any]:
+    """The origin as a viewer request function's ``cf.updateRequestOrigin()`` left it:
+    the settings it names, the rest from the behaviour's origin."""
+    if not isinstance(update, dict):
+        return origin
+    changed = dict(origin)
+    domain = update.get("domainName")
+    if isinstance(domain, str) and domain:
+        changed["DomainName"] = domain
+        if "S3OriginConfig" in changed and ".s3." not in f".{domain}":
+            # An S3 origin moved to any other server is a custom origin.
+            changed.pop("S3OriginConfig")
+            changed.pop("OriginAccessControlId", None)
+            changed["CustomOriginConfig"] = {"HTTPPort": 80, "HTTPSPort": 443,
+                                             "OriginProtocolPolicy": "match-viewer"}
+    if isinstance(update.get("originPath"), str):
+        changed["OriginPath"] = update["originPath"]
+    headers = update.get("customHeaders")
+    if isinstance(headers, dict):
+        items = [{"HeaderName": str(k), "HeaderValue": str(v)} for k, v in headers.items()]
+        changed["CustomHeaders"] = {"Quantity": len(items), "Items": items}
+    return changed
 
 
 def _sign_for_s3(request: EdgeRequest, host: str, path: str, account: str) -> EdgeRequest:
@@ -328,4 +433,4 @@ def _sign_for_s3(request: EdgeRequest, host: str, path: str, account: str) -> Ed
     return replace(request, headers=headers)
 
 
-__all__ = ["Compiled", "Edge"]
+__all__ = ["Compiled", "Edge", "OriginGroup"]

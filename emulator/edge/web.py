@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from emulator import addresses, traffic
+from emulator.edge.cache import UNSENT_HEADERS
 from emulator.edge.deployed import EdgeRequest
 from emulator.header_case import raw_headers
 from emulator.ports import Ports
@@ -34,12 +35,11 @@ async def viewer(request: Request, ports: Ports) -> Response | None:
     answer = await edge.serve(label, edge_request, request.scope["app"],
                               request.scope.get("state"))
     response = Response(answer.body, status_code=answer.status)
-    if any(key.lower() == "content-type" for key, _ in answer.headers):
-        response.raw_headers = [(k, v) for k, v in response.raw_headers
-                                if k != b"content-type"]
+    # Starlette's own headers are content-length alone (no media type given).
+    response.raw_headers += answer.encoded
     response.raw_headers += [(key.lower().encode("latin-1"), value.encode("latin-1"))
                              for key, value in answer.headers
-                             if key.lower() not in ("content-length", "transfer-encoding")]
+                             if key.lower() not in UNSENT_HEADERS]
     return response
 
 

@@ -29,6 +29,7 @@ class GatewayRequest:
     raw_query: str = ""
     raw_path: str = ""  # the whole path as received (SigV4 signs it), stage prefix included
     vpce: str | None = None  # the VPC endpoint a private API was called through
+    source_vpc: str | None = None  # that endpoint's VPC
 
     def header(self, name: str) -> str | None:
         return _first(self.headers, name)

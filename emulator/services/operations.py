@@ -58,7 +58,7 @@ def check(ctx: RequestContext, service: str, model: OperationModel,
     if problems and overlay.get("validation") == "malformed":
         raise rest_xml.malformed(service)  # S3 reads documents against its schema
     if problems:
-        query = overlay.get("validation") == "query" or ctx.protocol == "query"
+        query = overlay.get("validation") == "query" or ctx.protocol in ("query", "ec2")
         raise validate.validation_failure(problems, "query" if query else "coral")
 
 

@@ -41,6 +41,8 @@ PROVIDERS: dict[str, str] = {
     "cloudfront": "emulator.services.cloudfront.provider:CloudFrontProvider",
     "cloudtrail": "emulator.services.cloudtrail.provider:CloudTrailProvider",
     "wafv2": "emulator.services.wafv2.provider:Wafv2Provider",
+    "ec2": "emulator.services.ec2.provider:Ec2Provider",
+    "cloudfront-keyvaluestore": "emulator.services.cloudfront_keyvaluestore.provider:CloudFrontKeyValueStoreProvider",  # noqa: E501
 }
 
 

@@ -95,7 +95,10 @@ class EmulatorHandle:
         config = kwargs.pop("config", None)
         options["config"] = no_prefix.merge(config) if config is not None else no_prefix
         options.update(kwargs)
-        return boto3.client(service_name, **options)
+        client = boto3.client(service_name, **options)
+        if service_name == "cloudfront-keyvaluestore":
+            connect_to_endpoint(client, self.endpoint_url)
+        return client
 
     def wait_idle(self, timeout: float = 10.0) -> None:
         """Return once queued async invocations, event-source pollers and deliveries have
@@ -115,4 +118,21 @@ class EmulatorHandle:
             self._server.emulator.clock.reset()
 
 
-__all__ = ["DUMMY_ACCESS_KEY", "DUMMY_SECRET_KEY", "EmulatorHandle", "VirtualClock"]
+def connect_to_endpoint(client: Any, endpoint_url: str) -> None:
+    """Send ``client``'s requests to ``endpoint_url`` whatever host its endpoint rules name.
+    cloudfront-keyvaluestore's put the account first (``123456789012.localhost``), a name
+    that need not resolve; the signed Host header still names it, so the emulator reads it."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    endpoint = urlsplit(endpoint_url).netloc
+
+    def to_endpoint(request: Any, **_: Any) -> None:
+        parts = urlsplit(request.url)
+        if parts.netloc != endpoint:
+            request.url = urlunsplit(parts._replace(netloc=endpoint))
+
+    client.meta.events.register("before-send", to_endpoint)
+
+
+__all__ = ["DUMMY_ACCESS_KEY", "DUMMY_SECRET_KEY", "EmulatorHandle", "VirtualClock",
+           "connect_to_endpoint"]

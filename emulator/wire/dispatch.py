@@ -16,7 +16,7 @@ from emulator.errors import ServiceError, internal_failure
 from emulator.ports import Operations
 from emulator.wire import cbor, parse, rest_xml, rpc_v2_cbor, serialize, specs, xml_in
 from emulator.wire.request import WireRequest
-from emulator.wire.routing import Route, route
+from emulator.wire.routing import QUERY_LIKE, Route, route
 from emulator.wire.serialize import WireResponse
 
 log = logging.getLogger("emulator.requests")
@@ -46,7 +46,7 @@ def _parse(found: Route, request: WireRequest) -> parse.Params:
         if cbor.speaks_cbor(request):
             return cbor.parse(found.operation, request)
         return parse.parse_json(found.operation, request)
-    if found.protocol == "query":
+    if found.protocol in QUERY_LIKE:
         return parse.parse_query(found.operation, request)
     if found.protocol == "rest-xml":
         try:
@@ -64,7 +64,7 @@ def _serialize(found: Route, output: dict[str, Any], request_id: str,
         if cbor.speaks_cbor(request):
             return cbor.serialize(found.operation, output)
         return serialize.serialize_json(found.operation, output)
-    if found.protocol == "query":
+    if found.protocol in QUERY_LIKE:
         return serialize.serialize_query(found.operation, output, request_id)
     if found.protocol == "rest-xml":
         return rest_xml.serialize_rest_xml(found.operation, output)
@@ -80,7 +80,7 @@ def _streams_payload(found: Route) -> bool:
 
 
 def _type_error(found: Route, problem: parse.WireTypeError) -> ServiceError:
-    if found.protocol == "query":
+    if found.protocol in QUERY_LIKE:
         name = problem.path or "request"
         return ServiceError(
             "InvalidParameterValue",

@@ -1,4 +1,4 @@
-"""Requests to input-shape params, for the json, rest-json and query protocols.
+"""Requests to input-shape params, for the json, rest-json and query (and ec2) protocols.
 
 Each protocol reads its own places (body, headers, URI labels, query string); values are
 converted by shape so providers get ``int``, ``bytes``, ``datetime`` and so on.
@@ -432,9 +432,16 @@ def _query_name(shape: Shape, default: str) -> str:
     return name
 
 
-def _query_member_key(shape: Shape, default: str) -> str:
+def _query_member_key(shape: Shape, default: str, ec2: bool = False) -> str:
     """The key a structure member is sent under: a flattened list with a named member
-    replaces the member's own name with its items' name (``AttributeName.1``)."""
+    replaces the member's own name with its items' name (``AttributeName.1``). The ec2
+    protocol sends ``queryName``, else ``locationName`` with a capital first letter."""
+    if ec2:
+        query_name = shape.serialization.get("queryName")
+        if query_name:
+            return str(query_name)
+        name = str(shape.serialization.get("name") or default)
+        return name[:1].upper() + name[1:]
     if shape.type_name == "list" and shape.serialization.get("flattened"):
         item_name = shape.member.serialization.get("name")
         if item_name:
@@ -442,16 +449,16 @@ def _query_member_key(shape: Shape, default: str) -> str:
     return _query_name(shape, default)
 
 
-def _from_query(shape: Shape, form: _FlatForm, prefix: str) -> object:
+def _from_query(shape: Shape, form: _FlatForm, prefix: str, ec2: bool = False) -> object:
     kind = shape.type_name
     if kind == "structure":
         assert isinstance(shape, StructureShape)
         result: Params = {}
         for name, member in shape.members.items():
-            key = _query_member_key(member, name)
+            key = _query_member_key(member, name, ec2)
             member_prefix = f"{prefix}.{key}" if prefix else key
             if form.has(member_prefix):
-                value = _from_query(member, form, member_prefix)
+                value = _from_query(member, form, member_prefix, ec2)
                 if value is not None:
                     result[name] = value
         return result
@@ -459,11 +466,12 @@ def _from_query(shape: Shape, form: _FlatForm, prefix: str) -> object:
         if form.fields.get(prefix) == "":
             return []
         member = shape.member
-        list_prefix = prefix  # a flattened list: the structure already used the items' name
-        if not shape.serialization.get("flattened"):
+        # A flattened list (and every ec2 list): the structure already named the items.
+        list_prefix = prefix
+        if not ec2 and not shape.serialization.get("flattened"):
             list_prefix = f"{prefix}.{member.serialization.get('name', 'member')}"
         return [
-            _from_query(member, form, f"{list_prefix}.{index}")
+            _from_query(member, form, f"{list_prefix}.{index}", ec2)
             for index in form.indices(list_prefix)
         ]
     if kind == "map":
@@ -477,7 +485,7 @@ def _from_query(shape: Shape, form: _FlatForm, prefix: str) -> object:
             entry_key = form.fields.get(f"{full_prefix}.{index}.{key_suffix}")
             if entry_key is not None:
                 mapping[entry_key] = _from_query(value_shape, form,
-                                           f"{full_prefix}.{index}.{value_suffix}")
+                                                 f"{full_prefix}.{index}.{value_suffix}", ec2)
         return mapping
     text = form.fields.get(prefix)
     if text is None:
@@ -490,7 +498,8 @@ def parse_query(operation: OperationModel, request: WireRequest) -> Params:
     if shape is None:
         return {}
     fields = {k: v for k, v in request.form.items() if k not in ("Action", "Version")}
-    parsed = _from_query(shape, _FlatForm(fields), "")
+    ec2 = operation.metadata.get("protocol") == "ec2"
+    parsed = _from_query(shape, _FlatForm(fields), "", ec2)
     assert isinstance(parsed, dict)
     return parsed
 

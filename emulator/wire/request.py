@@ -10,6 +10,8 @@ from urllib.parse import parse_qsl
 from emulator.streams import ByteStream
 
 _CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/(\d{8})/([^/]+)/([^/]+)/aws4_request")
+# SigV4A (AWS4-ECDSA-P256-SHA256) scopes name no region; X-Amz-Region-Set lists them instead.
+_CREDENTIAL_V4A = re.compile(r"Credential=([^/,\s]+)/(\d{8})/([^/,\s]+)/aws4_request")
 
 
 @dataclass(frozen=True)
@@ -51,9 +53,15 @@ class WireRequest:
                 if key == "X-Amz-Credential":
                     match = _CREDENTIAL.search("Credential=" + value)
                     break
-        if match is None:
+        if match is not None:
+            return CredentialScope(*match.groups())
+        v4a = _CREDENTIAL_V4A.search(auth)
+        if v4a is None:
             return None
-        return CredentialScope(*match.groups())
+        regions = [region.strip() for region in
+                   self.headers.get("x-amz-region-set", "").split(",")]
+        region = next((r for r in regions if r and "*" not in r), "us-east-1")
+        return CredentialScope(v4a[1], v4a[2], region, v4a[3])
 
     @cached_property
     def legacy_access_key(self) -> str | None:

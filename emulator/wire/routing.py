@@ -19,7 +19,9 @@ from emulator.wire import rpc_v2_cbor, specs
 from emulator.wire.request import WireRequest
 
 # The wire protocols parse.py and serialize.py speak.
-PROTOCOLS = frozenset({"json", "rest-json", "query", "rest-xml", rpc_v2_cbor.PROTOCOL})
+PROTOCOLS = frozenset({"json", "rest-json", "query", "ec2", "rest-xml", rpc_v2_cbor.PROTOCOL})
+# Protocols that send the operation as an Action form field (ec2 is query with its own naming).
+QUERY_LIKE = frozenset({"query", "ec2"})
 _LABEL = re.compile(r"\{([^}]+?)(\+?)\}")
 
 
@@ -268,7 +270,7 @@ def _unknown_operation(message: str, status: int = 400) -> ServiceError:
 def _matches_service(service: str, request: WireRequest, matched: _Matched) -> bool:
     protocol = _protocol_for(service, request)
     model = specs.service_model(service)
-    if protocol == "query":
+    if protocol in QUERY_LIKE:
         return request.form.get("Action") in model.operation_names
     if protocol == "json":
         target = request.headers.get("x-amz-target", "")
@@ -294,8 +296,8 @@ def route(request: WireRequest, implemented: Collection[str]) -> Route:
             status=501,
             sender_fault=False,
         )
-    if protocol == "query":
-        model = specs.query_model(service)
+    if protocol in QUERY_LIKE:
+        model = specs.protocol_model(service, protocol)
         action = request.form.get("Action")
         if not action:
             raise ServiceError("MissingAction", "The request must contain an Action.", status=400)
@@ -325,4 +327,5 @@ def route(request: WireRequest, implemented: Collection[str]) -> Route:
     return Route(service, protocol, model.operation_model(name), labels)
 
 
-__all__ = ["PROTOCOLS", "Route", "host_label", "match_rest_path", "rest_path", "route"]
+__all__ = ["PROTOCOLS", "QUERY_LIKE", "Route", "host_label", "match_rest_path", "rest_path",
+           "route"]

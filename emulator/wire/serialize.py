@@ -1,4 +1,5 @@
-"""Output shapes and errors to HTTP responses, for the json, rest-json and query protocols."""
+"""Output shapes and errors to HTTP responses, for the json, rest-json, query and ec2
+protocols."""
 
 from __future__ import annotations
 
@@ -237,6 +238,8 @@ def serialize_query(
 ) -> WireResponse:
     namespace = operation.metadata.get("xmlNamespace", "")
     name = operation.name
+    if operation.metadata.get("protocol") == "ec2":
+        return _serialize_ec2(operation, output, request_id)
     writer = _QueryXmlWriter(timestamp_text)
     out = writer.out
     out.append(f'<?xml version="1.0"?><{name}Response xmlns="{namespace}">')
@@ -250,6 +253,24 @@ def serialize_query(
     out.append(f"<ResponseMetadata><RequestId>{request_id}</RequestId></ResponseMetadata>")
     out.append(f"</{name}Response>")
     return WireResponse(200, _utf8("".join(out)), {"Content-Type": "text/xml"})
+
+
+def _serialize_ec2(operation: OperationModel, output: dict[str, Any],
+                   request_id: str) -> WireResponse:
+    """The ec2 protocol's answer: the output's members straight under the root, after the
+    request id, with no result wrapper and no response metadata."""
+    namespace = str(operation.metadata.get("xmlNamespace", "")).rstrip("/") + "/"
+    name = operation.name
+    writer = _QueryXmlWriter(timestamp_text)
+    out = writer.out
+    out.append(f'<?xml version="1.0" encoding="UTF-8"?>\n<{name}Response xmlns="{namespace}">'
+               f"<requestId>{request_id}</requestId>")
+    shape = operation.output_shape
+    if shape is not None:
+        assert isinstance(shape, StructureShape)
+        writer.members(shape, output)
+    out.append(f"</{name}Response>")
+    return WireResponse(200, _utf8("".join(out)), {"Content-Type": "text/xml;charset=UTF-8"})
 
 
 # -- errors --------------------------------------------------------------------------------
@@ -318,6 +339,15 @@ def serialize_error(
 ) -> WireResponse:
     resolved = resolve_error(service, error)
     headers = dict(error.headers)
+    if protocol == "ec2":
+        body = (
+            '<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error>'
+            f"<Code>{_text(resolved.query_code)}</Code>"
+            f"<Message>{_text(error.message)}</Message></Error></Errors>"
+            f"<RequestID>{request_id}</RequestID></Response>"
+        )
+        headers["Content-Type"] = "text/xml;charset=UTF-8"
+        return WireResponse(resolved.status, _utf8(body), headers)
     if protocol == "query":
         fault = "Sender" if resolved.sender_fault else "Receiver"
         namespace = model.metadata.get("xmlNamespace", "") if model is not None else ""

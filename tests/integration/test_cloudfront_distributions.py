@@ -163,9 +163,12 @@ def test_managed_and_custom_policies(cloudfront: Any) -> None:
     assert [p["CachePolicy"]["Id"] for p in listed_custom["Items"]] == [policy_id]
     used = cloudfront.create_distribution(DistributionConfig=config(
         [s3_origin("site")], behaviour("bucket", policy=policy_id)))
-    code, _, status = _error(cloudfront.delete_cache_policy, Id=policy_id,
-                             IfMatch=custom["ETag"])
+    code, message, status = _error(cloudfront.delete_cache_policy, Id=policy_id,
+                                   IfMatch=custom["ETag"])
     assert (code, status) == ("CachePolicyInUse", 409)
+    # AWS's message, as SDKs report it (github.com/anomalyco/ion/issues/443).
+    assert message == ("The specified cache policy is currently associated with a cache "
+                       "behavior. Please disassociate the policy before deleting.")
     assert used["Distribution"]["Id"]
     code, message, status = _error(cloudfront.get_cache_policy, Id="missing")
     assert (code, message, status) == ("NoSuchCachePolicy", "The cache policy does not exist.",

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from cloudfront_support import behaviour, config, listed, s3_origin, viewer
+from cloudfront_support import CACHING_DISABLED, behaviour, config, listed, s3_origin, viewer
 
 from emulator.testing import EmulatorHandle
 
@@ -119,6 +119,11 @@ def test_redirect_and_security_headers_through_test_function(
     with pytest.raises(ClientError) as caught:
         cloudfront.describe_function(Name="missing")
     assert caught.value.response["Error"]["Code"] == "NoSuchFunctionExists"
+    with pytest.raises(ClientError) as caught:  # names are [a-zA-Z0-9-_]{1,64}
+        cloudfront.create_function(
+            Name="not a name ", FunctionCode=b"function handler(e) { return e.request; }",
+            FunctionConfig={"Comment": "", "Runtime": "cloudfront-js-1.0"})
+    assert caught.value.response["Error"]["Code"] == "InvalidArgument"
 
 
 def test_functions_at_the_viewer_endpoint(fresh_emulator: EmulatorHandle) -> None:
@@ -146,3 +151,40 @@ def test_functions_at_the_viewer_endpoint(fresh_emulator: EmulatorHandle) -> Non
         cloudfront.delete_function(
             Name="secure", IfMatch=cloudfront.describe_function(Name="secure")["ETag"])
     assert caught.value.response["Error"]["Code"] == "FunctionInUse"
+    # AWS's message, as SDKs report it (github.com/anomalyco/ion/issues/443).
+    assert caught.value.response["Error"]["Message"] == \
+        "Cannot delete function secure, it is in use by 1 distributions"
+
+
+ORIGIN_CHOOSER = b"""
+import cf from 'cloudfront';
+
+function handler(event) {
+    const pick = event.request.headers['x-pick'];
+    if (pick && pick.value === 'select') {
+        cf.selectRequestOriginById('other');
+    } else if (pick && pick.value === 'update') {
+        cf.updateRequestOrigin({ domainName: 'other.s3.amazonaws.com' });
+    }
+    return event.request;
+}
+"""
+
+
+def test_a_function_chooses_the_origin(fresh_emulator: EmulatorHandle) -> None:
+    # The 2.0 runtime's origin modification helpers, at viewer request
+    # (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/helper-functions-origin-modification.html).
+    s3 = fresh_emulator.client("s3")
+    for bucket in ("site", "other"):
+        s3.create_bucket(Bucket=bucket)
+        s3.put_object(Bucket=bucket, Key="who.txt", Body=bucket.encode())
+    cloudfront = fresh_emulator.client("cloudfront")
+    chooser = _published(cloudfront, "chooser", ORIGIN_CHOOSER, "cloudfront-js-2.0")
+    associations = listed([{"EventType": "viewer-request", "FunctionARN": chooser}])
+    created = cloudfront.create_distribution(DistributionConfig=config(
+        [s3_origin("site"), s3_origin("other", "other")],
+        behaviour("bucket", policy=CACHING_DISABLED, FunctionAssociations=associations)))
+    with viewer(fresh_emulator, created["Distribution"]["Id"]) as client:
+        assert client.get("/who.txt").content == b"site"
+        assert client.get("/who.txt", headers={"X-Pick": "select"}).content == b"other"
+        assert client.get("/who.txt", headers={"X-Pick": "update"}).content == b"other"

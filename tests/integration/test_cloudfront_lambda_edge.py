@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from cloudfront_support import behaviour, config, listed, s3_origin, viewer
 from lambda_support import create_function
+from runtime_functions import need
 
 from emulator.testing import EmulatorHandle
 
@@ -176,3 +177,54 @@ def test_every_trigger_point_gets_awss_event_changes_the_exchange_and_is_checked
         failed = client.get("/boom")
         assert failed.status_code == 502
         assert failed.headers["x-cache"] == "LambdaExecutionError from cloudfront"
+
+
+# AWS's documented Node.js shapes: an async handler that generates a redirect
+# (lambda-examples.html, "Generate an HTTP redirect") and a callback-style handler that adds
+# a response header (lambda-examples.html, "Add HTTP security headers").
+NODE_VIEWER_REQUEST = """
+exports.handler = async (event) => {
+    const request = event.Records[0].cf.request;
+    if (request.uri === '/moved') {
+        return { status: '302', statusDescription: 'Found',
+                 headers: { location: [{ key: 'Location', value: '/a.txt' }] } };
+    }
+    request.headers['x-from-node'] = [{ key: 'X-From-Node', value: request.method }];
+    return request;
+};
+"""
+
+NODE_ORIGIN_RESPONSE = """
+exports.handler = (event, context, callback) => {
+    const response = event.Records[0].cf.response;
+    response.headers['strict-transport-security'] = [{
+        key: 'Strict-Transport-Security', value: 'max-age=63072000; includeSubdomains'}];
+    callback(null, response);
+};
+"""
+
+
+@pytest.mark.slow  # two Node.js cold starts
+def test_nodejs_functions_at_the_edge(fresh_emulator: EmulatorHandle) -> None:
+    need("node")
+    s3 = fresh_emulator.client("s3")
+    s3.create_bucket(Bucket="site")
+    s3.put_object(Bucket="site", Key="a.txt", Body=b"first", ContentType="text/plain")
+    lambdas = fresh_emulator.client("lambda")
+    arns = {}
+    for event, code in (("viewer-request", NODE_VIEWER_REQUEST),
+                        ("origin-response", NODE_ORIGIN_RESPONSE)):
+        name = create_function(lambdas, {"index.js": code}, handler="index.handler",
+                               Runtime="nodejs20.x")
+        arns[event] = lambdas.publish_version(FunctionName=name)["FunctionArn"]
+    created = fresh_emulator.client("cloudfront").create_distribution(
+        DistributionConfig=config([s3_origin("site")], behaviour(
+            "bucket", LambdaFunctionAssociations=listed(
+                [{"EventType": e, "LambdaFunctionARN": a} for e, a in arns.items()]))))
+    with viewer(fresh_emulator, created["Distribution"]["Id"]) as client:
+        moved = client.get("/moved")
+        assert (moved.status_code, moved.headers["location"]) == (302, "/a.txt")
+        assert moved.headers["x-cache"] == "LambdaGeneratedResponse from cloudfront"
+        page = client.get("/a.txt")
+        assert (page.status_code, page.content) == (200, b"first")
+        assert page.headers["strict-transport-security"].startswith("max-age=63072000")

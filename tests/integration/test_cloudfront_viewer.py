@@ -93,6 +93,25 @@ def test_s3_origin_cache_hits_misses_ttls_and_invalidation(
         assert missing.headers["x-cache"] == "Error from cloudfront"
 
 
+def test_a_hit_answers_what_the_miss_did(site: Any, fresh_emulator: EmulatorHandle) -> None:
+    # A hit is the stored answer with CloudFront's headers made afresh: Age, X-Cache, Via,
+    # X-Amz-Cf-Pop and a new X-Amz-Cf-Id; a HEAD hit has the headers and no body.
+    fresh = {"age", "x-cache", "x-amz-cf-id", "date", "server", "content-length"}
+    distribution_id = _distribution(fresh_emulator, config([s3_origin("site")],
+                                                           behaviour("bucket")))
+    with viewer(fresh_emulator, distribution_id) as client:
+        miss = client.get("/a.txt")
+        hit = client.get("/a.txt")
+        head = client.head("/a.txt")
+    assert hit.headers["x-cache"] == head.headers["x-cache"] == "Hit from cloudfront"
+    assert hit.headers["age"] == "0" and hit.content == miss.content == b"first"
+    assert hit.headers["x-amz-cf-id"] != miss.headers["x-amz-cf-id"]
+    kept = {(k, v) for k, v in miss.headers.items() if k not in fresh}
+    assert {(k, v) for k, v in hit.headers.items() if k not in fresh} == kept
+    assert {(k, v) for k, v in head.headers.items() if k not in fresh} == kept
+    assert head.content == b""
+
+
 def test_a_bucket_without_origin_access_is_private_and_error_pages_apply(
         site: Any, fresh_emulator: EmulatorHandle) -> None:
     open_config = config([s3_origin("site", oac=False)], behaviour("bucket"))

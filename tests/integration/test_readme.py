@@ -29,6 +29,7 @@ from emulator_process import EmulatorProcess
 
 from emulator.server import free_port
 from emulator.services.registry import PROVIDERS
+from emulator.testing.handle import connect_to_endpoint
 
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
@@ -214,6 +215,9 @@ READS: dict[str, tuple[str, dict[str, Any]]] = {
     "cloudfront": ("list_distributions", {}),
     "cloudtrail": ("describe_trails", {}),
     "wafv2": ("list_web_acls", {"Scope": "REGIONAL"}),
+    "ec2": ("describe_vpc_endpoints", {}),
+    "cloudfront-keyvaluestore": ("describe_key_value_store", {
+        "KvsARN": "arn:aws:cloudfront::000000000000:key-value-store/none"}),
 }
 
 
@@ -253,6 +257,8 @@ def _answers_every_service(url: str) -> None:
         client = boto3.client(service, endpoint_url=url, region_name="us-east-1",
                               aws_access_key_id="test", aws_secret_access_key="test",
                               config=Config(retries={"max_attempts": 1}))
+        if service == "cloudfront-keyvaluestore":
+            connect_to_endpoint(client, url)
         try:
             getattr(client, operation)(**params)
         except ClientError as error:

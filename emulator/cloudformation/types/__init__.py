@@ -5,9 +5,11 @@ from emulator.cloudformation.types import (
     apigateway,
     apigatewayv2,
     cloudformation,
+    cloudfront,
     cognito,
     custom,
     dynamodb,
+    ec2,
     events,
     iam,
     kinesis,
@@ -21,6 +23,6 @@ from emulator.cloudformation.types import (
     wafv2,
 )
 
-__all__ = ["apigateway", "apigatewayv2", "cloudformation", "cognito", "custom", "dynamodb",
-           "events", "iam", "kinesis", "lambda_", "logs", "s3", "secrets", "sns", "sqs",
-           "stepfunctions", "wafv2"]
+__all__ = ["apigateway", "apigatewayv2", "cloudformation", "cloudfront", "cognito", "custom",
+           "dynamodb", "ec2", "events", "iam", "kinesis", "lambda_", "logs", "s3", "secrets",
+           "sns", "sqs", "stepfunctions", "wafv2"]

@@ -39,6 +39,7 @@ class DomainMapping:
     region: str
     domain_name: str
     mappings: dict[str, dict[str, Any]]  # basePath ("(none)" for the root) -> mapping
+    edge: bool = False  # an edge-optimized name (served through CloudFront)
 
 
 @dataclass

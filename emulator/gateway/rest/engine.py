@@ -15,11 +15,11 @@ from emulator import ids, traffic
 from emulator.clock import Clock
 from emulator.gateway import metrics as published
 from emulator.gateway.messages import GatewayRequest, GatewayResponse, refusal
-from emulator.gateway.rest import logs, pipeline, tracing
+from emulator.gateway.rest import forwarded, logs, pipeline, tracing
 from emulator.gateway.rest.deployed import DeployedApis, DeployedStage
 from emulator.gateway.rest.invocation import Invocation
 from emulator.gateway.rest.parts import GatewayParts
-from emulator.ports import Ports, SegmentRecorder
+from emulator.ports import Ports, SegmentRecorder, VpcEndpointFacts, VpcEndpoints
 
 log = logging.getLogger("emulator.gateway")
 MAX_PAYLOAD = 10 * 1024 * 1024  # REST APIs' payload quota
@@ -43,7 +43,7 @@ class Gateway:
         self.choose: Callable[[], float] = lambda: random.random() * 100.0
 
     async def handle(self, api_id: str, stage_name: str, request: GatewayRequest,
-                     via_domain: bool = False) -> GatewayResponse:
+                     via_domain: bool = False, edge_domain: bool = False) -> GatewayResponse:
         if len(request.body) > MAX_PAYLOAD:
             # REQUEST_TOO_LARGE, which an API cannot customise.
             return refusal(413, "Request Too Long")
@@ -53,13 +53,35 @@ class Gateway:
                 api_id) else refusal(403, "Forbidden")
         if not via_domain and deployed.snapshot.api.get("disableExecuteApiEndpoint"):
             return refusal(403, "Forbidden")
-        if request.vpce is None and "PRIVATE" in ((deployed.snapshot.api.get(
-                "endpointConfiguration") or {}).get("types") or ()):
+        types = forwarded.endpoint_types(deployed.snapshot.api)
+        private = "PRIVATE" in types
+        if request.vpce is not None:
+            # Only an existing execute-api endpoint of the API's region leads anywhere, and
+            # only to private APIs.
+            through = self._vpc_endpoint(request.vpce)
+            if not private or through is None or (
+                    through.service_name != f"com.amazonaws.{deployed.region}.execute-api"):
+                return refusal(403, "Forbidden")
+            request.source_vpc = through.vpc_id
+        elif private:
             return refusal(403, "Forbidden")  # a private API answers only through an endpoint
         # A run of slashes is one: "/dev//orders" is "/orders", in routing, the event's path
         # and its path parameters alike.
         request.path = REPEATED_SLASHES.sub("/", request.path)
-        return await self.run(deployed, request)
+        # An edge-optimized API (or name) is reached through CloudFront.
+        edge = request.vpce is None and (edge_domain if via_domain else "EDGE" in types)
+        cf_id = forwarded.add_forwarded(request, edge)
+        response = await self.run(deployed, request)
+        if cf_id is not None:
+            forwarded.mark_edge_answer(response, cf_id)
+        return response
+
+    def _vpc_endpoint(self, endpoint_id: str) -> VpcEndpointFacts | None:
+        try:
+            endpoints = cast(VpcEndpoints, self.ports.get("vpc-endpoints"))
+        except LookupError:
+            return None
+        return endpoints.endpoint(endpoint_id)
 
     async def handle_domain(self, host: str, request: GatewayRequest
                             ) -> GatewayResponse | None:
@@ -79,7 +101,8 @@ class Gateway:
             parts = rest.lstrip("/").split("/", 1)
             stage, rest = parts[0], "/" + (parts[1] if len(parts) > 1 else "")
         request.path = rest or "/"
-        return await self.handle(mapping["restApiId"], stage, request, via_domain=True)
+        return await self.handle(mapping["restApiId"], stage, request, via_domain=True,
+                                 edge_domain=domain.edge)
 
     def _invocation(self, deployed: DeployedStage, request: GatewayRequest) -> Invocation:
         stage = deployed.stage

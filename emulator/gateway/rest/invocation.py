@@ -148,7 +148,7 @@ def build_context(inv: Invocation) -> dict[str, Any]:
             "cognitoAuthenticationType": None, "cognitoIdentityId": None,
             "cognitoIdentityPoolId": None, "principalOrgId": None,
             "sourceIp": request.source_ip, "user": None, "userAgent": user_agent,
-            "userArn": None, "vpcId": None, "vpceId": None,
+            "userArn": None, "vpcId": request.source_vpc, "vpceId": request.vpce,
         },
         "isCanaryRequest": inv.is_canary,
         "path": f"/{deployed.stage['stageName']}{request.path}",

@@ -496,10 +496,16 @@ async def _journey(inv: Invocation, parts: GatewayParts) -> None:
     """Everything after AWS WAF, in AWS's order."""
     route(inv, parts)
     throttle(inv, parts)
-    if not inv.test_invoke and guarded(inv.snapshot.api):
+    authorization = inv.method.get("authorizationType", "NONE")
+    # A policy naming callers is read once an AWS_IAM method has said who calls.
+    policy_after = authorization == "AWS_IAM" and guarded(inv.snapshot.api) and \
+        resource_policy.names_principals(inv.snapshot.api)
+    if not inv.test_invoke and guarded(inv.snapshot.api) and not policy_after:
         resource_policy.check(inv)
-    if not inv.test_invoke and inv.method.get("authorizationType", "NONE") != "NONE":
+    if not inv.test_invoke and authorization != "NONE":
         await authorizers.authorize(inv, parts)
+    if not inv.test_invoke and policy_after:
+        resource_policy.check(inv)
     if not inv.test_invoke and inv.method.get("apiKeyRequired"):
         api_keys.check_api_key(inv, parts)
     method_request(inv)

@@ -1,5 +1,7 @@
 """A REST API's resource policy, evaluated for each request as AWS does: statements whose
-principal is everyone (``*``), action ``execute-api:Invoke`` (wildcards allowed) and resource
+principal is everyone (``*``) or, for a caller signed with SigV4 (AWS_IAM methods), that
+caller (its account id, account root ARN or user ARN), action ``execute-api:Invoke``
+(wildcards allowed) and resource
 the method ARN (``execute-api:/stage/METHOD/path`` is short for the API's own ARN), with the
 conditions APIs use (``IpAddress``/``NotIpAddress`` on ``aws:SourceIp``, the String operators on
 ``aws:SourceVpce`` and ``aws:SourceVpc``). An explicit Deny wins; without an Allow the request is
@@ -31,10 +33,40 @@ def _matches(pattern: str, value: str) -> bool:
     return fnmatch.fnmatchcase(value, pattern.replace("[", "[[]"))
 
 
-def _principal_is_everyone(principal: Any) -> bool:
+Caller = tuple[str, str]  # (user ARN, account id) of a SigV4-signed caller
+
+
+def _principal_matches(principal: Any, caller: Caller | None) -> bool:
     if principal == "*":
         return True
-    return isinstance(principal, dict) and "*" in _list(principal.get("AWS"))
+    if not isinstance(principal, dict):
+        return False
+    named = [str(entry) for entry in _list(principal.get("AWS"))]
+    if "*" in named:
+        return True
+    if caller is None:
+        return False
+    user_arn, account = caller
+    return any(entry in (user_arn, account, f"arn:aws:iam::{account}:root")
+               for entry in named)
+
+
+def names_principals(api: dict[str, Any]) -> bool:
+    """Whether the API's policy has statements for particular callers (then it is checked
+    once an AWS_IAM method has told who calls)."""
+    document = _document(api.get("policy"))
+    return any(isinstance(statement, dict) and not _principal_matches(
+        statement.get("Principal"), None) for statement in _list(
+        (document or {}).get("Statement") or []))
+
+
+def _document(document: Any) -> dict[str, Any] | None:
+    if isinstance(document, str):
+        try:
+            document = json.loads(document)
+        except ValueError:
+            return None
+    return document if isinstance(document, dict) else None
 
 
 def _in_network(address: str, networks: list[Any]) -> bool:
@@ -92,19 +124,16 @@ def _resource(pattern: str, inv: Invocation) -> str:
     return pattern
 
 
-def decide(document: Any, inv: Invocation, arn: str, facts: dict[str, str | None]) -> str:
+def decide(given: Any, inv: Invocation, arn: str, facts: dict[str, str | None],
+           caller: Caller | None = None) -> str:
     """Allow, Deny (explicit) or None (no statement allows)."""
-    if isinstance(document, str):
-        try:
-            document = json.loads(document)
-        except ValueError:
-            return "None"
-    if not isinstance(document, dict):
+    document = _document(given)
+    if document is None:
         return "None"
     allowed = False
     for statement in _list(document.get("Statement") or []):
-        if not isinstance(statement, dict) or not _principal_is_everyone(
-                statement.get("Principal")):
+        if not isinstance(statement, dict) or not _principal_matches(
+                statement.get("Principal"), caller):
             continue
         actions = [str(a).lower() for a in _list(statement.get("Action") or [])]
         if not any(_matches(action, INVOKE) for action in actions):
@@ -131,11 +160,15 @@ def check(inv: Invocation) -> None:
     arn = method_arn(deployed.region, deployed.account, deployed.api_id,
                      deployed.stage["stageName"], inv.request.method, inv.request.path)
     facts = {"aws:sourceip": inv.request.source_ip, "aws:sourcevpce": inv.request.vpce,
-             "aws:sourcevpc": None}
-    decision = decide(inv.snapshot.api.get("policy"), inv, arn, facts)
+             "aws:sourcevpc": inv.request.source_vpc}
+    identity = inv.context.get("identity") or {}
+    caller = (str(identity["userArn"]), str(identity.get("accountId") or "")) if identity.get(
+        "userArn") else None
+    decision = decide(inv.snapshot.api.get("policy"), inv, arn, facts, caller)
     if decision == "Allow":
         return
-    message = ("User: anonymous is not authorized to perform: execute-api:Invoke on "
+    who = caller[0] if caller else "anonymous"
+    message = (f"User: {who} is not authorized to perform: execute-api:Invoke on "
                f"resource: {_masked(arn, deployed.account)}")
     if decision == "Deny":
         message += " with an explicit deny"
@@ -144,4 +177,4 @@ def check(inv: Invocation) -> None:
     raise GatewayError("ACCESS_DENIED", 403, message, message_key="Message")
 
 
-__all__ = ["check", "decide"]
+__all__ = ["check", "decide", "names_principals"]

@@ -43,7 +43,18 @@ class DeployedApisView:
         for account, region in store.scopes(models.DOMAINS):
             record = store.table(account, region, models.DOMAINS, models.DomainNameRecord).get(host)
             if record is not None:
-                return DomainMapping(account, region, host, record.mappings)
+                return DomainMapping(account, region, host, record.mappings,
+                                     edge=_edge(record.domain))
+        if host.endswith((".cloudfront.net", ".amazonaws.com")):
+            # The name's alias target (d….cloudfront.net for an edge-optimized name,
+            # d-….execute-api.{region}.amazonaws.com for a regional one) reaches it too.
+            for account, region in store.scopes(models.DOMAINS):
+                table = store.table(account, region, models.DOMAINS, models.DomainNameRecord)
+                for record in table.values():
+                    if host in (record.domain.get("distributionDomainName"),
+                                record.domain.get("regionalDomainName")):
+                        return DomainMapping(account, region, record.domain["domainName"],
+                                             record.mappings, edge=_edge(record.domain))
         return None
 
     def account_throttle(self, account: str, region: str) -> tuple[float, int]:
@@ -62,6 +73,10 @@ class DeployedApisView:
         return [UsagePlanView(r.plan, set(r.keys)) for r in plans.values()
                 if any(s.get("apiId") == api_id and s.get("stage") == stage
                        for s in r.plan.get("apiStages") or [])]
+
+
+def _edge(domain: dict[str, Any]) -> bool:
+    return "EDGE" in ((domain.get("endpointConfiguration") or {}).get("types") or ["EDGE"])
 
 
 __all__ = ["DeployedApisView"]

@@ -14,6 +14,9 @@ DOMAIN_PATHS = {"/certificateName": patch.Path(removable=True),
                 "/certificateArn": patch.Path(removable=True),
                 "/regionalCertificateArn": patch.Path(removable=True),
                 "/securityPolicy": patch.Path()}
+# Route 53's alias targets: CloudFront's zone, and API Gateway's regional zone (us-east-1's).
+CLOUDFRONT_HOSTED_ZONE = "Z2FDTNDATAQYW2"
+REGIONAL_HOSTED_ZONE = "Z1UJRXOUMOOFQ8"
 MAPPING_PATHS = {"/basePath": patch.Path(), "/restapiId": patch.Path(),
                  "/stage": patch.Path(removable=True)}
 
@@ -24,14 +27,23 @@ class DomainsApi(ApiGatewayBase):
         if domain_name in self.domains(ctx):
             raise self.conflict("The domain name you provided already exists.")
         config = fields.get("endpoint_configuration") or {"types": ["EDGE"]}
+        types = config.get("types") or ["EDGE"]
+        config = {**config, "types": types}
+        # An edge-optimized name is served by a CloudFront distribution, a regional one by
+        # the region's API Gateway: each answers the alias target of its own kind.
+        edge, regional = "EDGE" in types, "REGIONAL" in types
         domain = without_none({
             "domainName": domain_name,
             "certificateName": fields.get("certificate_name"),
             "certificateArn": fields.get("certificate_arn"),
             "regionalCertificateArn": fields.get("regional_certificate_arn"),
             "certificateUploadDate": int(self.clock.now()),
-            "distributionDomainName": f"{ids.short_id(14)}.cloudfront.net",
-            "regionalDomainName": f"d-{ids.short_id(10)}.execute-api.{ctx.region}.amazonaws.com",
+            "distributionDomainName": f"d{ids.short_id(13).lower()}.cloudfront.net"
+            if edge else None,
+            "distributionHostedZoneId": CLOUDFRONT_HOSTED_ZONE if edge else None,
+            "regionalDomainName": f"d-{ids.short_id(10).lower()}.execute-api.{ctx.region}"
+                                  ".amazonaws.com" if regional else None,
+            "regionalHostedZoneId": REGIONAL_HOSTED_ZONE if regional else None,
             "endpointConfiguration": config, "domainNameStatus": "AVAILABLE",
             "securityPolicy": fields.get("security_policy") or "TLS_1_2",
             "tags": fields.get("tags") or None,

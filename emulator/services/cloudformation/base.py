@@ -190,6 +190,7 @@ class CloudFormationBase(Provider, ABC):
         deployment.extras["responses"] = S3Responses(self.ports, self.clock, ctx.region,
                                                      ctx.endpoint_url, self.waiting)
         deployment.extras["nested"] = self.children(ctx, stack)
+        deployment.extras["clock"] = self.clock  # for types that wait on a deployment
         return deployment
 
     def children(self, ctx: RequestContext, stack: StackRecord) -> object:

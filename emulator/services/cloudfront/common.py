@@ -3,8 +3,9 @@ CloudFront's own errors, the If-Match check, and the data plane the viewer endpo
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from emulator.clock import Clock
 from emulator.config import Settings
@@ -18,15 +19,21 @@ from emulator.services.cloudfront.models import (
     DISTRIBUTIONS,
     FUNCTIONS,
     INVALIDATIONS,
+    KEY_VALUE_STORES,
+    ORIGIN_ACCESS,
     POLICIES,
     DistributionRecord,
     FunctionRecord,
     InvalidationRecord,
+    KeyValueStoreRecord,
+    OriginAccessRecord,
     PolicyRecord,
 )
 from emulator.services.cloudfront.names import GLOBAL_REGION
 from emulator.services.cloudfront.port import DistributionsPort
 from emulator.store import ServiceStore, Table
+
+T = TypeVar("T")
 
 # https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_UpdateDistribution.html
 IF_MATCH_MISSING = "The If-Match version is missing or not valid for the resource."
@@ -54,6 +61,33 @@ def items_of(holder: dict[str, Any] | None, member: str) -> list[Any]:
     return list(items) if isinstance(items, list) else []
 
 
+def max_items_of(text: str | int | None) -> int:
+    """A list operation's MaxItems (100 unless given, 1 to 1,000)."""
+    try:
+        size = int(text) if text not in (None, "") else 100
+    except ValueError:
+        raise ServiceError("InvalidArgument", "The parameter MaxItems is invalid.") from None
+    return max(1, min(size, 1000))
+
+
+def marker_listing(records: Sequence[T], marker: str | None, max_items: str | int | None,
+                   ident: Callable[[T], str], shape: Callable[[T], Any]) -> dict[str, Any]:
+    """A CloudFront list: the records after the one ``marker`` names (by ``ident``), MaxItems
+    of them through ``shape``, with Marker, IsTruncated, Quantity and NextMarker."""
+    size = max_items_of(max_items)
+    start = next((i + 1 for i, r in enumerate(records) if ident(r) == marker), 0) \
+        if marker else 0
+    chosen = records[start:start + size]
+    listing: dict[str, Any] = {"Marker": marker or "", "MaxItems": size,
+                               "IsTruncated": start + size < len(records),
+                               "Quantity": len(chosen)}
+    if chosen:
+        listing["Items"] = [shape(record) for record in chosen]
+    if listing["IsTruncated"]:
+        listing["NextMarker"] = ident(chosen[-1])
+    return listing
+
+
 class CloudFrontBase(Provider):
     """The tables, lookups and checks the provider's parts share."""
 
@@ -69,6 +103,8 @@ class CloudFrontBase(Provider):
     invalidations_table = TableOf(INVALIDATIONS, InvalidationRecord)
     policies_table = TableOf(POLICIES, PolicyRecord)
     functions_table = TableOf(FUNCTIONS, FunctionRecord)
+    key_value_stores_table = TableOf(KEY_VALUE_STORES, KeyValueStoreRecord)
+    origin_access_table = TableOf(ORIGIN_ACCESS, OriginAccessRecord)
 
     # CloudFront is global: every account's resources live in one scope.
     def distributions(self, ctx: RequestContext | str) -> Table[DistributionRecord]:
@@ -82,6 +118,26 @@ class CloudFrontBase(Provider):
 
     def functions(self, ctx: RequestContext | str) -> Table[FunctionRecord]:
         return self.functions_table(_account(ctx), GLOBAL_REGION)
+
+    def key_value_stores(self, ctx: RequestContext | str) -> Table[KeyValueStoreRecord]:
+        return self.key_value_stores_table(_account(ctx), GLOBAL_REGION)
+
+    def origin_access(self, ctx: RequestContext | str) -> Table[OriginAccessRecord]:
+        return self.origin_access_table(_account(ctx), GLOBAL_REGION)
+
+    def key_value_store_by_arn(self, account: str, arn: str) -> KeyValueStoreRecord | None:
+        return next((record for record in self.key_value_stores(account).values()
+                     if record.arn == arn), None)
+
+    def function_store(self, account: str, arns: list[str]) -> dict[str, Any] | None:
+        """What a function's ``cf.kvs()`` reads: the associated store's keys and meta."""
+        record = self.key_value_store_by_arn(account, arns[0]) if arns else None
+        if record is None:
+            return None
+        return {"items": record.items,
+                "meta": {"creationDateTime": moment(record.created).isoformat(),
+                         "lastUpdatedDateTime": moment(record.data_modified).isoformat(),
+                         "keyCount": len(record.items)}}
 
     def distribution(self, ctx: RequestContext | str, distribution_id: str
                      ) -> DistributionRecord:
@@ -111,6 +167,14 @@ class CloudFrontBase(Provider):
         return record.config if record is not None and record.kind == "origin-request" \
             else None
 
+    def response_headers_policy_config(self, account: str, policy_id: str
+                                       ) -> dict[str, Any] | None:
+        if policy_id in managed.RESPONSE_HEADERS_POLICIES:
+            return managed.RESPONSE_HEADERS_POLICIES[policy_id]
+        record = self.policies(account).get(policy_id)
+        return record.config if record is not None and record.kind == "response-headers" \
+            else None
+
     @staticmethod
     def check_if_match(given: str | None, current: str) -> None:
         if not given:
@@ -124,4 +188,4 @@ def _account(ctx: RequestContext | str) -> str:
 
 
 __all__ = ["DEPLOY_SECONDS", "IF_MATCH_MISSING", "PRECONDITION", "CloudFrontBase", "items_of",
-           "moment", "quantity_list"]
+           "marker_listing", "max_items_of", "moment", "quantity_list"]

@@ -53,7 +53,8 @@ def _behaviours(config: dict[str, Any]) -> list[dict[str, Any]]:
 
 def check(config: dict[str, Any], *, cache_policy: Callable[[str], bool],
           origin_request_policy: Callable[[str], bool],
-          cloudfront_function: Callable[[str], bool]) -> None:
+          cloudfront_function: Callable[[str], bool],
+          response_headers_policy: Callable[[str], bool] = lambda _: True) -> None:
     """Raise CloudFront's error for the first thing wrong with ``config``."""
     check_quantities(config)
     origins = items_of(config, "Origins")
@@ -86,6 +87,10 @@ def check(config: dict[str, Any], *, cache_policy: Callable[[str], bool],
                 raise invalid(f"The parameter PathPattern {pattern} is duplicated.")
             patterns.add(pattern)
         _check_policies(behaviour, cache_policy, origin_request_policy)
+        headers_policy = behaviour.get("ResponseHeadersPolicyId") or ""
+        if headers_policy and not response_headers_policy(headers_policy):
+            raise ServiceError("NoSuchResponseHeadersPolicy",
+                               "The response headers policy does not exist.")
         _check_methods(behaviour)
         _check_associations(behaviour, cloudfront_function)
     root = config.get("DefaultRootObject") or ""

@@ -14,7 +14,13 @@ from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.services.cloudfront import distribution_config as config_rules
 from emulator.services.cloudfront import names
-from emulator.services.cloudfront.common import DEPLOY_SECONDS, CloudFrontBase, items_of, moment
+from emulator.services.cloudfront.common import (
+    DEPLOY_SECONDS,
+    CloudFrontBase,
+    items_of,
+    marker_listing,
+    moment,
+)
 from emulator.services.cloudfront.models import DistributionRecord
 
 SUMMARY_MEMBERS = ("Aliases", "Origins", "OriginGroups", "DefaultCacheBehavior",
@@ -47,7 +53,9 @@ class DistributionsApi(CloudFrontBase):
             cache_policy=lambda policy: self.cache_policy_config(account, policy) is not None,
             origin_request_policy=lambda policy: self.origin_request_policy_config(
                 account, policy) is not None,
-            cloudfront_function=lambda arn: self.published_function(account, arn))
+            cloudfront_function=lambda arn: self.published_function(account, arn),
+            response_headers_policy=lambda policy: self.response_headers_policy_config(
+                account, policy) is not None)
         aliases = set(items_of(config, "Aliases"))
         for other in self.distributions(ctx).values():
             if other.id != own_id and aliases & set(items_of(other.config, "Aliases")):
@@ -144,18 +152,8 @@ class DistributionsApi(CloudFrontBase):
     def list_distributions(self, ctx: RequestContext, *, marker: str | None = None,
                            max_items: str | None = None, **_: Any) -> dict[str, Any]:
         records = sorted(self.distributions(ctx).values(), key=lambda r: (r.created, r.id))
-        size = _max_items(max_items)
-        start = next((i + 1 for i, r in enumerate(records) if r.id == marker), 0) \
-            if marker else 0
-        chosen = records[start:start + size]
-        listing: dict[str, Any] = {
-            "Marker": marker or "", "MaxItems": size,
-            "IsTruncated": start + size < len(records), "Quantity": len(chosen)}
-        if chosen:
-            listing["Items"] = [self.summary(ctx, record) for record in chosen]
-        if listing["IsTruncated"]:
-            listing["NextMarker"] = chosen[-1].id
-        return {"DistributionList": listing}
+        return {"DistributionList": marker_listing(
+            records, marker, max_items, lambda r: r.id, lambda r: self.summary(ctx, r))}
 
     def summary(self, ctx: RequestContext, record: DistributionRecord) -> dict[str, Any]:
         shape = self.distribution_shape(ctx, record)
@@ -193,14 +191,6 @@ class DistributionsApi(CloudFrontBase):
                                ) -> dict[str, Any]:
         record = self._tagged(ctx, resource)
         return {"Tags": {"Items": [{"Key": k, "Value": v} for k, v in record.tags.items()]}}
-
-
-def _max_items(text: str | int | None) -> int:
-    try:
-        size = int(text) if text not in (None, "") else 100
-    except ValueError:
-        raise ServiceError("InvalidArgument", "The parameter MaxItems is invalid.") from None
-    return max(1, min(size, 1000))
 
 
 __all__ = ["DistributionsApi"]

@@ -10,6 +10,7 @@ https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/test-function
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from emulator.context import RequestContext
@@ -19,6 +20,7 @@ from emulator.services.cloudfront.common import CloudFrontBase, items_of, moment
 from emulator.services.cloudfront.models import FunctionRecord, FunctionStage
 
 MAX_CODE_BYTES = 10 * 1024  # the function size quota
+NAME = re.compile(r"[a-zA-Z0-9\-_]{1,64}")
 
 
 def _missing() -> ServiceError:
@@ -79,6 +81,11 @@ class FunctionsApi(CloudFrontBase):
     def create_function(self, ctx: RequestContext, *, name: str,
                         function_config: dict[str, Any], function_code: bytes, **_: Any
                         ) -> dict[str, Any]:
+        if NAME.fullmatch(name) is None:
+            # The model's pattern for Name, which the Location header carries.
+            raise ServiceError("InvalidArgument",
+                               "The function name must be 1 to 64 letters, digits, hyphens "
+                               "or underscores.")
         table = self.functions(ctx)
         if name in table:
             raise ServiceError(
@@ -128,14 +135,17 @@ class FunctionsApi(CloudFrontBase):
                         **_: Any) -> None:
         record = self._function(ctx, name)
         self.check_if_match(if_match, record.development.etag)
+        users = 0
         for distribution in self.distributions(ctx).values():
             behaviours = [distribution.config.get("DefaultCacheBehavior") or {},
                           *items_of(distribution.config, "CacheBehaviors")]
-            if any(item.get("FunctionARN") == record.arn for behaviour in behaviours
-                   for item in items_of(behaviour, "FunctionAssociations")):
-                raise ServiceError("FunctionInUse",
-                                   "Cannot delete the function because it's attached to one "
-                                   "or more cache behaviors.")
+            users += any(item.get("FunctionARN") == record.arn for behaviour in behaviours
+                         for item in items_of(behaviour, "FunctionAssociations"))
+        if users:
+            # The message AWS answers (as SDKs report it).
+            raise ServiceError("FunctionInUse",
+                               f"Cannot delete function {name}, it is in use by {users} "
+                               "distributions")
         self.functions(ctx).delete(name)
 
     def list_functions(self, ctx: RequestContext, *, stage: str | None = None, **_: Any
@@ -167,7 +177,9 @@ class FunctionsApi(CloudFrontBase):
         if event_type not in ("viewer-request", "viewer-response"):
             raise ServiceError("InvalidArgument",
                                "The eventType must be viewer-request or viewer-response.")
-        outcome = await self.edge.functions.test(chosen.runtime, chosen.code, event)
+        outcome = await self.edge.functions.test(
+            chosen.runtime, chosen.code, event,
+            self.function_store(ctx.account_id, chosen.key_value_stores))
         result: dict[str, Any] = {
             "FunctionSummary": self._summary(record, stage),
             "ComputeUtilization": str(outcome.utilization),

@@ -13,7 +13,13 @@ from typing import Any
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.services.cloudfront import names
-from emulator.services.cloudfront.common import CloudFrontBase, items_of, moment, quantity_list
+from emulator.services.cloudfront.common import (
+    CloudFrontBase,
+    items_of,
+    marker_listing,
+    moment,
+    quantity_list,
+)
 from emulator.services.cloudfront.distribution_config import check_quantities
 from emulator.services.cloudfront.models import InvalidationRecord
 
@@ -76,20 +82,10 @@ class InvalidationsApi(CloudFrontBase):
         records = sorted((r for r in self.invalidations(ctx).values()
                           if r.distribution_id == distribution_id),
                          key=lambda r: (-r.created, r.id))
-        size = max(1, min(int(max_items or 100), 1000)) if str(max_items or "100").isdigit() \
-            else 100
-        start = next((i + 1 for i, r in enumerate(records) if r.id == marker), 0) \
-            if marker else 0
-        chosen = records[start:start + size]
-        listing: dict[str, Any] = {"Marker": marker or "", "MaxItems": size,
-                                   "IsTruncated": start + size < len(records),
-                                   "Quantity": len(chosen)}
-        if chosen:
-            listing["Items"] = [{"Id": r.id, "CreateTime": moment(r.created),
-                                 "Status": self.invalidation_status(r)} for r in chosen]
-        if listing["IsTruncated"]:
-            listing["NextMarker"] = chosen[-1].id
-        return {"InvalidationList": listing}
+        return {"InvalidationList": marker_listing(
+            records, marker, max_items, lambda r: r.id,
+            lambda r: {"Id": r.id, "CreateTime": moment(r.created),
+                       "Status": self.invalidation_status(r)})}
 
 
 __all__ = ["InvalidationsApi"]

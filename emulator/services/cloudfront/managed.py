@@ -1,4 +1,5 @@
-"""CloudFront's managed cache and origin request policies, by their documented ids.
+"""CloudFront's managed cache, origin request and response headers policies, by their
+documented ids.
 
 https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-cache-policies.html
 https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-origin-request-policies.html
@@ -100,4 +101,53 @@ ORIGIN_REQUEST_POLICIES: dict[str, dict[str, Any]] = {
         query_strings="all"),
 }
 
-__all__ = ["CACHE_POLICIES", "ORIGIN_REQUEST_POLICIES", "names"]
+
+
+def _response_headers(name: str, comment: str, *, cors: str | None = None,
+                      security: bool = False) -> dict[str, Any]:
+    config: dict[str, Any] = {"Comment": comment, "Name": name}
+    if cors is not None:
+        preflight = cors == "preflight"
+        config["CorsConfig"] = {
+            "AccessControlAllowOrigins": names(["*"]),
+            "AccessControlAllowHeaders": names(["*"]),
+            "AccessControlAllowMethods": names(
+                ["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"]
+                if preflight else ["ALL"]),
+            "AccessControlAllowCredentials": False,
+            "AccessControlExposeHeaders": names(["*"] if preflight else []),
+            "OriginOverride": False,
+        }
+    if security:
+        config["SecurityHeadersConfig"] = {
+            "XSSProtection": {"Override": False, "Protection": True, "ModeBlock": True},
+            "FrameOptions": {"Override": False, "FrameOption": "SAMEORIGIN"},
+            "ReferrerPolicy": {"Override": False,
+                               "ReferrerPolicy": "strict-origin-when-cross-origin"},
+            "ContentTypeOptions": {"Override": True},
+            "StrictTransportSecurity": {"Override": False, "IncludeSubdomains": False,
+                                        "Preload": False, "AccessControlMaxAgeSec": YEAR},
+        }
+    return config
+
+
+# https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-response-headers-policies.html
+RESPONSE_HEADERS_POLICIES: dict[str, dict[str, Any]] = {
+    "e61eb60c-9c35-4d20-a928-2b84e02af89c": _response_headers(
+        "Managed-CORS-and-SecurityHeadersPolicy", "Allows all origins for simple CORS "
+        "requests, including security headers", cors="simple", security=True),
+    "5cc3b908-e619-4b99-88e5-2cf7f45965bd": _response_headers(
+        "Managed-CORS-With-Preflight", "Allows all origins for CORS requests, including "
+        "preflight requests", cors="preflight"),
+    "eaab4381-ed33-4a86-88ca-d9558dc6cd63": _response_headers(
+        "Managed-CORS-with-preflight-and-SecurityHeadersPolicy", "Allows all origins for "
+        "CORS requests, including preflight requests, and adds security headers",
+        cors="preflight", security=True),
+    "67f7725c-6f97-4210-82d7-5512b31e9d03": _response_headers(
+        "Managed-SecurityHeadersPolicy", "Adds a set of security headers to every response",
+        security=True),
+    "60669652-455b-4ae9-85a4-c4c02393f86c": _response_headers(
+        "Managed-SimpleCORS", "Allow all origins for simple CORS requests", cors="simple"),
+}
+
+__all__ = ["CACHE_POLICIES", "ORIGIN_REQUEST_POLICIES", "RESPONSE_HEADERS_POLICIES", "names"]

@@ -14,6 +14,8 @@ DISTRIBUTIONS = "distributions"  # key: the distribution id
 INVALIDATIONS = "invalidations"  # key: "{distribution id}/{invalidation id}"
 POLICIES = "policies"  # key: the policy id (cache and origin request policies)
 FUNCTIONS = "functions"  # key: the function's name
+KEY_VALUE_STORES = "key-value-stores"  # key: the store's name
+ORIGIN_ACCESS = "origin-access"  # key: the id of an origin access control or identity
 
 
 class DistributionRecord(Record):
@@ -37,7 +39,7 @@ class InvalidationRecord(Record):
 
 class PolicyRecord(Record):
     id: str
-    kind: str  # "cache" or "origin-request"
+    kind: str  # "cache", "origin-request" or "response-headers"
     config: dict[str, Any]  # CachePolicyConfig or OriginRequestPolicyConfig
     etag: str
     last_modified: float
@@ -62,5 +64,37 @@ class FunctionRecord(Record):
     live: FunctionStage | None = None
 
 
-__all__ = ["DISTRIBUTIONS", "FUNCTIONS", "INVALIDATIONS", "POLICIES", "DistributionRecord",
-           "FunctionRecord", "FunctionStage", "InvalidationRecord", "PolicyRecord"]
+class OriginAccessRecord(Record):
+    """An origin access control (kind "control") or origin access identity ("identity")."""
+
+    id: str
+    kind: str
+    config: dict[str, Any]  # OriginAccessControlConfig / CloudFrontOriginAccessIdentityConfig
+    etag: str
+    created: float
+    canonical_user: str = ""  # an identity's S3CanonicalUserId
+
+
+class KeyValueStoreRecord(Record):
+    """A key value store: its config (the CloudFront API) and its keys (the
+    cloudfront-keyvaluestore API, which versions them with ``data_etag``)."""
+
+    name: str
+    id: str
+    arn: str
+    comment: str
+    etag: str  # the config's version (CloudFront's If-Match)
+    data_etag: str  # the keys' version (cloudfront-keyvaluestore's If-Match)
+    created: float
+    last_modified: float  # of the config
+    data_modified: float  # of the keys
+    items: dict[str, str] = Field(default_factory=dict)
+
+    @property
+    def size(self) -> int:
+        return sum(len(key.encode()) + len(value.encode()) for key, value in self.items.items())
+
+
+__all__ = ["DISTRIBUTIONS", "FUNCTIONS", "INVALIDATIONS", "KEY_VALUE_STORES", "ORIGIN_ACCESS",
+           "POLICIES", "DistributionRecord", "FunctionRecord", "FunctionStage",
+           "InvalidationRecord", "KeyValueStoreRecord", "OriginAccessRecord", "PolicyRecord"]

@@ -38,5 +38,9 @@ def function_arn(account: str, name: str) -> str:
     return f"arn:aws:cloudfront::{account}:function/{name}"
 
 
+def key_value_store_arn(account: str, store_id: str) -> str:
+    return f"arn:aws:cloudfront::{account}:key-value-store/{store_id}"
+
+
 __all__ = ["GLOBAL_REGION", "distribution_arn", "distribution_id", "domain_name", "etag",
-           "function_arn", "invalidation_id", "upper_id"]
+           "function_arn", "invalidation_id", "key_value_store_arn", "upper_id"]

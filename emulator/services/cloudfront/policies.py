@@ -1,8 +1,10 @@
-"""Cache policies and origin request policies: the managed ones by their documented ids
-(read-only) and custom ones with Create/Get/GetConfig/Update/Delete/List and ETags.
+"""Cache, origin request and response headers policies: the managed ones by their
+documented ids (read-only) and custom ones with Create/Get/GetConfig/Update/Delete/List and
+ETags.
 
 https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CreateCachePolicy.html
 https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CreateOriginRequestPolicy.html
+https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CreateResponseHeadersPolicy.html
 """
 
 from __future__ import annotations
@@ -21,24 +23,27 @@ MANAGED_ETAG = "E23ZP02F085DFQ"
 
 
 class Kind:
-    """What differs between the two kinds of policy: names, members and errors."""
+    """What differs between the kinds of policy: names, members and errors."""
 
     def __init__(self, kind: str, prefix: str, managed_configs: dict[str, dict[str, Any]],
                  behaviour_member: str) -> None:
         self.kind = kind
-        self.prefix = prefix  # CachePolicy or OriginRequestPolicy
+        self.prefix = prefix  # CachePolicy, OriginRequestPolicy, ResponseHeadersPolicy
         self.managed = managed_configs
-        self.behaviour_member = behaviour_member  # CachePolicyId / OriginRequestPolicyId
+        self.behaviour_member = behaviour_member  # CachePolicyId / OriginRequestPolicyId...
+        self.noun = kind.replace("-", " ") + " policy"  # "origin request policy"
+        self.path = kind + "-policy"  # in the Location URL
 
     @property
     def missing(self) -> ServiceError:
-        noun = "cache policy" if self.kind == "cache" else "origin request policy"
-        return ServiceError(f"NoSuch{self.prefix}", f"The {noun} does not exist.")
+        return ServiceError(f"NoSuch{self.prefix}", f"The {self.noun} does not exist.")
 
 
 CACHE = Kind("cache", "CachePolicy", managed.CACHE_POLICIES, "CachePolicyId")
 ORIGIN_REQUEST = Kind("origin-request", "OriginRequestPolicy",
                       managed.ORIGIN_REQUEST_POLICIES, "OriginRequestPolicyId")
+RESPONSE_HEADERS = Kind("response-headers", "ResponseHeadersPolicy",
+                        managed.RESPONSE_HEADERS_POLICIES, "ResponseHeadersPolicyId")
 
 
 class PoliciesApi(CloudFrontBase):
@@ -65,7 +70,7 @@ class PoliciesApi(CloudFrontBase):
                  if record.kind == kind.kind and record.config.get("Name") == name
                  and record.id != own_id]
         if taken or any(m.get("Name") == name for m in kind.managed.values()):
-            noun = "cache policy" if kind is CACHE else "origin request policy"
+            noun = kind.noun
             raise ServiceError(f"{kind.prefix}AlreadyExists",
                                f"A {noun} with this name already exists. You must provide a "
                                f"unique name. To modify an existing {noun}, use "
@@ -88,8 +93,7 @@ class PoliciesApi(CloudFrontBase):
         self.policies(ctx).put(record.id, record)
         return {kind.prefix: self._policy_shape(kind, record.id, config, record.last_modified),
                 "Location": "https://cloudfront.amazonaws.com/2020-05-31/"
-                            f"{'cache-policy' if kind is CACHE else 'origin-request-policy'}/"
-                            f"{record.id}",
+                            f"{kind.path}/{record.id}",
                 "ETag": record.etag}
 
     def _policy_get(self, ctx: RequestContext, kind: Kind, policy_id: str) -> dict[str, Any]:
@@ -124,10 +128,10 @@ class PoliciesApi(CloudFrontBase):
             behaviours = [distribution.config.get("DefaultCacheBehavior") or {},
                           *items_of(distribution.config, "CacheBehaviors")]
             if any(b.get(kind.behaviour_member) == policy_id for b in behaviours):
-                noun = "cache policy" if kind is CACHE else "origin request policy"
                 raise ServiceError(f"{kind.prefix}InUse",
-                                   f"Cannot delete the {noun} because it is attached to one "
-                                   "or more cache behaviors.")
+                                   f"The specified {kind.noun} is currently associated with a "
+                                   "cache behavior. Please disassociate the policy before "
+                                   "deleting.")
         self.policies(ctx).delete(policy_id)
 
     def _policy_list(self, ctx: RequestContext, kind: Kind, type_: str | None) -> dict[str, Any]:
@@ -197,4 +201,33 @@ class PoliciesApi(CloudFrontBase):
         return self._policy_list(ctx, ORIGIN_REQUEST, type)
 
 
-__all__ = ["CACHE", "ORIGIN_REQUEST", "PoliciesApi"]
+    def create_response_headers_policy(self, ctx: RequestContext, *,
+                                       response_headers_policy_config: dict[str, Any],
+                                       **_: Any) -> dict[str, Any]:
+        return self._policy_create(ctx, RESPONSE_HEADERS, response_headers_policy_config)
+
+    def get_response_headers_policy(self, ctx: RequestContext, *, id: str, **_: Any
+                                    ) -> dict[str, Any]:
+        return self._policy_get(ctx, RESPONSE_HEADERS, id)
+
+    def get_response_headers_policy_config(self, ctx: RequestContext, *, id: str, **_: Any
+                                           ) -> dict[str, Any]:
+        return self._policy_get_config(ctx, RESPONSE_HEADERS, id)
+
+    def update_response_headers_policy(self, ctx: RequestContext, *,
+                                       response_headers_policy_config: dict[str, Any],
+                                       id: str, if_match: str | None = None, **_: Any
+                                       ) -> dict[str, Any]:
+        return self._policy_update(ctx, RESPONSE_HEADERS, id, response_headers_policy_config,
+                                   if_match)
+
+    def delete_response_headers_policy(self, ctx: RequestContext, *, id: str,
+                                       if_match: str | None = None, **_: Any) -> None:
+        self._policy_delete(ctx, RESPONSE_HEADERS, id, if_match)
+
+    def list_response_headers_policies(self, ctx: RequestContext, *, type: str | None = None,
+                                       **_: Any) -> dict[str, Any]:
+        return self._policy_list(ctx, RESPONSE_HEADERS, type)
+
+
+__all__ = ["CACHE", "ORIGIN_REQUEST", "RESPONSE_HEADERS", "PoliciesApi"]

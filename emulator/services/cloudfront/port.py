@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from emulator.edge.deployed import Deployed
+from emulator.edge.deployed import Deployed, FunctionCode
+from emulator.ports import KeyValueStoreData
+from emulator.services.cloudfront import names
 from emulator.services.cloudfront.names import GLOBAL_REGION
 
 if TYPE_CHECKING:
@@ -45,12 +47,46 @@ class DistributionsPort:
     def origin_request_policy(self, account: str, policy_id: str) -> dict[str, Any] | None:
         return self._provider.origin_request_policy_config(account, policy_id)
 
-    def function_code(self, account: str, arn: str) -> tuple[str, str] | None:
+    def response_headers_policy(self, account: str, policy_id: str) -> dict[str, Any] | None:
+        return self._provider.response_headers_policy_config(account, policy_id)
+
+    def origin_access_control(self, account: str, control_id: str
+                              ) -> dict[str, Any] | None:
+        record = self._provider.origin_access(account).get(control_id)
+        return record.config if record is not None and record.kind == "control" else None
+
+    def function_code(self, account: str, arn: str) -> FunctionCode | None:
         name = arn.rsplit("function/", 1)[-1]
         record = self._provider.functions(account).get(name)
         if record is None or record.arn != arn or record.live is None:
             return None
-        return record.live.runtime, record.live.code
+        return FunctionCode(record.live.runtime, record.live.code,
+                            self._provider.function_store(account, record.live.key_value_stores))
 
 
-__all__ = ["DistributionsPort"]
+class KeyValueStoresPort:
+    """The ``key-value-stores`` port: stores' keys by ARN, for cloudfront-keyvaluestore."""
+
+    def __init__(self, provider: CloudFrontBase) -> None:
+        self._provider = provider
+
+    def find(self, account: str, arn: str) -> KeyValueStoreData | None:
+        record = self._provider.key_value_store_by_arn(account, arn)
+        if record is None:
+            return None
+        return KeyValueStoreData(record.arn, dict(record.items), record.data_etag,
+                                 record.created, record.data_modified)
+
+    def save(self, account: str, arn: str, items: dict[str, str]) -> KeyValueStoreData:
+        record = self._provider.key_value_store_by_arn(account, arn)
+        if record is None:
+            raise LookupError(arn)
+        record.items = dict(items)
+        record.data_etag = names.upper_id("KV", 14)
+        record.data_modified = self._provider.clock.now()
+        self._provider.key_value_stores(account).put(record.name, record)
+        return KeyValueStoreData(record.arn, dict(record.items), record.data_etag,
+                                 record.created, record.data_modified)
+
+
+__all__ = ["DistributionsPort", "KeyValueStoresPort"]

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import cast
 
 from emulator.api_calls import ApiCall
+from emulator.errors import ServiceError
 from emulator.ports import BusAccess, Ports
 from emulator.services.cloudtrail import records
 
@@ -28,10 +29,15 @@ def forwarder(ports: Ports) -> Callable[[ApiCall], None]:
         buses = ports.loaded("buses")
         if buses is None:
             return
-        cast(BusAccess, buses).put_events([{
-            "Source": source(call), "DetailType": DETAIL_TYPE,
-            "Detail": json.dumps(records.record(call), separators=(",", ":"))}],
-            account=call.account, region=call.region)
+        try:
+            cast(BusAccess, buses).put_events([{
+                "Source": source(call), "DetailType": DETAIL_TYPE,
+                "Detail": json.dumps(records.record(call), separators=(",", ":"))}],
+                account=call.account, region=call.region)
+        except ServiceError:
+            # An event EventBridge refuses (a record over its 256 KB entry limit, as a call
+            # with huge parameters makes) is not delivered, as on AWS.
+            return
     return forward
 
 

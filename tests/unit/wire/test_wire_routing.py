@@ -92,6 +92,21 @@ def test_presigned_credential_in_the_query_string() -> None:
     assert where(route(wire, [])) == ("sns", "query", "ListTopics")
 
 
+def test_a_sigv4a_scope_names_no_region() -> None:
+    # cloudfront-keyvaluestore is signed with SigV4A: Credential=key/date/service/aws4_request
+    # and the regions in X-Amz-Region-Set ("*" for all of them).
+    wire = request("GET", "/key-value-stores/arn%3Aaws%3Acloudfront%3A%3A1%3Akey-value-store%2Fa")
+    wire.headers["authorization"] = (
+        "AWS4-ECDSA-P256-SHA256 Credential=test/20240101/cloudfront-keyvaluestore/"
+        "aws4_request, SignedHeaders=host;x-amz-date;x-amz-region-set, Signature=3045")
+    wire.headers["x-amz-region-set"] = "*"
+    assert wire.credential_scope is not None
+    assert (wire.credential_scope.service, wire.credential_scope.region) == (
+        "cloudfront-keyvaluestore", "us-east-1")
+    assert where(route(wire, [])) == ("cloudfront-keyvaluestore", "rest-json",
+                                      "DescribeKeyValueStore")
+
+
 @pytest.mark.parametrize("implemented", [[], ["apigateway"], ["apigatewayv2"],
                                          ["apigateway", "apigatewayv2"]])
 def test_apigateway_and_apigatewayv2_share_a_signing_name(implemented: list[str]) -> None:
@@ -113,11 +128,11 @@ def test_unknown_service_is_an_aws_error() -> None:
     assert (error.code, error.status) == ("UnknownService", 400)
 
 
-def test_service_whose_protocol_is_not_spoken_is_not_implemented() -> None:
-    # EC2 speaks its own ec2 protocol, which the wire layer does not speak.
-    error = error_of(form("Action=DescribeInstances&Version=2016-11-15", scope="ec2"))
-    assert (error.code, error.status) == ("NotImplemented", 501)
-    assert "ec2" in error.message
+def test_the_ec2_protocol_is_routed_like_query() -> None:
+    # EC2's own protocol (query-style requests): every protocol botocore's models use is
+    # spoken now, so an EC2 call routes whether or not its provider implements it.
+    wire = form("Action=DescribeInstances&Version=2016-11-15", scope="ec2")
+    assert where(route(wire, [])) == ("ec2", "ec2", "DescribeInstances")
 
 
 def test_cloudwatch_is_routed_in_the_protocol_a_request_arrives_in() -> None:

@@ -127,7 +127,7 @@ def parse_with_route(found: Route, request: WireRequest) -> dict[str, Any]:
         return rpc_v2_cbor.parse_request(found.operation, request)
     if found.protocol == "json":
         return parse.parse_json(found.operation, request)
-    if found.protocol == "query":
+    if found.protocol in ("query", "ec2"):
         return parse.parse_query(found.operation, request)
     if found.protocol == "rest-xml":
         return xml_in.parse_rest_xml(found.operation, request, found.labels)
@@ -144,7 +144,7 @@ def serialize_output(operation: OperationModel, output: dict[str, Any]) -> WireR
         return rpc_v2_cbor.serialize_response(operation, output)
     if protocol == "json":
         return serialize.serialize_json(operation, output)
-    if protocol == "query":
+    if protocol in ("query", "ec2"):
         return serialize.serialize_query(operation, output, REQUEST_ID)
     if protocol == "rest-xml":
         return rest_xml.serialize_rest_xml(operation, output)

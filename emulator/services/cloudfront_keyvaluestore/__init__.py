@@ -1,0 +1,1 @@
+"""CloudFront KeyValueStore: the keys of CloudFront's key value stores."""

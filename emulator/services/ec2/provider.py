@@ -1,0 +1,26 @@
+"""Amazon EC2's VPC endpoints and default network (see the parts); every other EC2 operation
+answers NotImplemented."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from emulator.services.ec2.endpoints import EndpointsApi
+from emulator.services.ec2.networks import NetworksApi
+from emulator.services.ec2.port import VpcEndpointsPort
+
+
+class Ec2Provider(EndpointsApi, NetworksApi):
+    service_name = "ec2"
+
+    def port(self, name: str) -> object | None:
+        return VpcEndpointsPort(self) if name == "vpc-endpoints" else None
+
+    def resources(self) -> dict[str, list[dict[str, Any]]]:
+        return {"vpcEndpoints": [
+            {"id": record.endpoint_id, "service": record.service_name, "vpc": record.vpc_id,
+             "type": record.endpoint_type, "account": account, "region": region}
+            for account, region, record in self.vpc_endpoints.everywhere()]}
+
+
+__all__ = ["Ec2Provider"]
