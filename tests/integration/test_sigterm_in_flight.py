@@ -1,6 +1,8 @@
 """SIGTERM to ``localcloud serve`` with a state dir while acknowledged work is in flight: the
 server stops within its graceful window, and after a restart none of that work is lost. A
-synchronous Invoke under way gets its answer before the server stops, and runs once; an SQS
+synchronous Invoke under way gets its answer before the server stops, and runs once; one
+still running when the window ends gets 503 ServiceUnavailableException (which SDKs retry) and
+its handler is stopped, not left to finish unseen; an SQS
 message SendMessage acknowledged is still there to receive; an event an asynchronous Invoke
 accepted (202) runs, at least once (Lambda's contract for asynchronous invocation:
 https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html); a STANDARD execution
@@ -18,6 +20,8 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
 from emulator_process import EmulatorProcess
 from lambda_support import ROLE, zip_of
 
@@ -36,9 +40,17 @@ def handler(event, context):
 """
 
 
-def _client(url: str, service: str) -> Any:
+def _client(url: str, service: str, **config: Any) -> Any:
     return boto3.client(service, endpoint_url=url, region_name="us-east-1",
-                        aws_access_key_id="test", aws_secret_access_key="test")
+                        aws_access_key_id="test", aws_secret_access_key="test",
+                        config=Config(**config))
+
+
+def _answer(call: Any) -> Any:
+    try:
+        return call()
+    except ClientError as error:
+        return error.response
 
 
 def _eventually(check: Any, timeout: float = 60) -> Any:
@@ -83,24 +95,32 @@ def test_sigterm_loses_no_acknowledged_work(tmp_path: Path) -> None:
         assert accepted == [202, 202]
         execution = sfn.start_execution(stateMachineArn=machine, name="run",
                                         input="{}")["executionArn"]
-        answered: list[Any] = []
-        caller = threading.Thread(target=lambda: answered.append(
-            _client(first.url, "lambda").invoke(
-                FunctionName="slow", Payload=json.dumps({"mark": "sync", "sleep": 1}))))
-        caller.start()
-        # The signal comes while the synchronous call, the first event and the execution's
+        answered: dict[str, Any] = {}
+        once = _client(first.url, "lambda", retries={"max_attempts": 0}, read_timeout=60)
+        callers = [threading.Thread(target=lambda mark=mark, sleep=sleep: answered.update({
+            mark: _answer(lambda: once.invoke(FunctionName="slow", Payload=json.dumps(
+                {"mark": mark, "sleep": sleep})))})) for mark, sleep in (("sync", 1), ("long", 20))]
+        for caller in callers:
+            caller.start()
+        # The signal comes while both synchronous calls, the first event and the execution's
         # task are all running.
-        assert _eventually(lambda: {"sync", "event-1", "execution"}
+        assert _eventually(lambda: {"sync", "long", "event-1", "execution"}
                            <= set(started.read_text().split()), 30), started.read_text()
 
         began = time.monotonic()
         code = first.terminate(timeout=GRACEFUL_SECONDS + 20)
         stopped_in = time.monotonic() - began
         output = first.output()
-        caller.join(10)
-        # The call under way when the signal came was answered before the server stopped.
-        assert [(a["StatusCode"], json.loads(a["Payload"].read())) for a in answered] == [
-            (200, {"mark": "sync"})], output
+        for caller in callers:
+            caller.join(10)
+        # The short call under way when the signal came was answered before the server
+        # stopped; the long one was told to retry when the graceful window ended.
+        sync = answered["sync"]
+        assert (sync["StatusCode"], json.loads(sync["Payload"].read())) == (
+            200, {"mark": "sync"}), output
+        assert (answered["long"]["ResponseMetadata"]["HTTPStatusCode"],
+                answered["long"]["Error"]["Code"]) == (503, "ServiceUnavailableException")
+        assert "Traceback" not in output, output
         # uvicorn ends by raising the signal again once it has shut down, as a process
         # stopped by SIGTERM does (exit status 143 in a shell).
         assert code in (0, -signal.SIGTERM), output
@@ -124,7 +144,8 @@ def test_sigterm_loses_no_acknowledged_work(tmp_path: Path) -> None:
             return {"event-1", "event-2", "execution"} <= set(marks)
 
         assert _eventually(ran), effects.read_text()
-        assert effects.read_text().split().count("sync") == 1, effects.read_text()
+        marks = effects.read_text().split()
+        assert (marks.count("sync"), marks.count("long")) == (1, 0), marks
         described = _eventually(lambda: (d := _client(second.url, "stepfunctions")
                                          .describe_execution(executionArn=execution))
                                 ["status"] != "RUNNING" and d)
