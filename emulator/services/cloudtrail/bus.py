@@ -15,6 +15,10 @@ from emulator.ports import BusAccess, Ports
 from emulator.services.cloudtrail import records
 
 DETAIL_TYPE = "AWS API Call via CloudTrail"
+# An API call event larger than a PutEvents entry may be is not delivered to EventBridge
+# (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event.html): a call
+# with a 1 MB member is recorded in the event history, and no rule sees it.
+MAX_EVENT_BYTES = 256 * 1024
 SOURCES = {"monitoring": "cloudwatch"}  # event sources whose prefix is not the service's
 
 
@@ -28,11 +32,12 @@ def forwarder(ports: Ports) -> Callable[[ApiCall], None]:
         buses = ports.loaded("buses")
         if buses is None:
             return
-        cast(BusAccess, buses).put_events([{
-            "Source": source(call), "DetailType": DETAIL_TYPE,
-            "Detail": json.dumps(records.record(call), separators=(",", ":"))}],
-            account=call.account, region=call.region)
+        entry = {"Source": source(call), "DetailType": DETAIL_TYPE,
+                 "Detail": json.dumps(records.record(call), separators=(",", ":"))}
+        if sum(len(value.encode()) for value in entry.values()) > MAX_EVENT_BYTES:
+            return
+        cast(BusAccess, buses).put_events([entry], account=call.account, region=call.region)
     return forward
 
 
-__all__ = ["DETAIL_TYPE", "forwarder", "source"]
+__all__ = ["DETAIL_TYPE", "MAX_EVENT_BYTES", "forwarder", "source"]
