@@ -20,7 +20,7 @@ from typing import Any
 
 log = logging.getLogger("emulator.api_calls")
 
-LIMIT = 10_000  # the default of settings.api_call_history
+LIMIT = 2_000  # the default of settings.api_call_history
 # Operations that only read, by the verb their names start with.
 READ_VERBS = ("Get", "List", "Describe", "Head", "Lookup", "Search", "Query", "Scan",
               "BatchGet", "Select", "Filter", "Test", "Validate", "Estimate", "Preview",

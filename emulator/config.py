@@ -69,17 +69,17 @@ class Settings:
                         ge=0, le=1_048_576),
     )
     logs_max_events: int = field(
-        default=50_000,
+        default=10_000,
         metadata=_about("CloudWatch Logs events kept per account and region (all log groups); "
                         "past it the oldest go first", ge=1),
     )
     sfn_max_executions: int = field(
-        default=1000,
+        default=200,
         metadata=_about("STANDARD Step Functions executions kept per account and region; past "
                         "it the oldest closed ones go first (running ones always stay)", ge=1),
     )
     api_call_history: int = field(
-        default=10_000,
+        default=2_000,
         metadata=_about("state-changing API calls kept for CloudTrail's event history (90 "
                         "days at most, as AWS); past it the oldest go first", ge=1),
     )
