@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -203,6 +203,8 @@ class FrontLane:
             if answering.started:
                 raise
             await send_stopping(send)
+        except ClientDisconnect:
+            return  # the client went away before its body was read: no one to answer
 
 
 def build_app(settings: Settings | None = None, clock: Clock | None = None) -> Starlette:
