@@ -81,6 +81,11 @@ def serialise(operation: OperationModel, params: dict[str, Any], endpoint: str) 
         body = body.encode("utf-8")
     elif not isinstance(body, bytes):
         body = body.read()
+    declared = {k.lower(): v for k, v in headers.items()}.get("content-length")
+    if declared is not None and declared != str(len(body)):
+        # A ContentLength member that is not the body's: no client sends it (httpx refuses,
+        # others hang until the server's timeout).
+        raise ValueError("no HTTP client sends a body of another length than it declares")
     path = url.path or "/"
     return Raw(prepared.method, f"{path}?{url.query}" if url.query else path, headers, body)
 
