@@ -146,3 +146,19 @@ def test_functions_at_the_viewer_endpoint(fresh_emulator: EmulatorHandle) -> Non
         cloudfront.delete_function(
             Name="secure", IfMatch=cloudfront.describe_function(Name="secure")["ETag"])
     assert caught.value.response["Error"]["Code"] == "FunctionInUse"
+
+
+@pytest.mark.parametrize("name", ["trailing ", "with/slash", "über"])
+def test_a_function_name_outside_the_pattern_is_an_invalid_argument(
+        emulator: EmulatorHandle, name: str) -> None:
+    """The name is checked against the API's pattern; it once went into the Location header
+    unchecked, which cannot carry it, and the connection closed with no answer (found by the
+    long fuzz profile)."""
+    cloudfront = emulator.client("cloudfront")
+    with pytest.raises(ClientError) as raised:
+        cloudfront.create_function(
+            Name=name, FunctionConfig={"Comment": "", "Runtime": "cloudfront-js-2.0"},
+            FunctionCode=b"function handler(event) { return event.request; }")
+    assert raised.value.response["Error"]["Code"] == "InvalidArgument"
+    assert "regular expression pattern: [a-zA-Z0-9-_]{1,64}" in (
+        raised.value.response["Error"]["Message"])

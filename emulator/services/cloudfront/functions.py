@@ -10,6 +10,7 @@ https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/test-function
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from emulator.context import RequestContext
@@ -19,6 +20,8 @@ from emulator.services.cloudfront.common import CloudFrontBase, items_of, moment
 from emulator.services.cloudfront.models import FunctionRecord, FunctionStage
 
 MAX_CODE_BYTES = 10 * 1024  # the function size quota
+NAME_PATTERN = "[a-zA-Z0-9-_]{1,64}"  # the API's FunctionName pattern
+_NAME = re.compile(NAME_PATTERN)
 
 
 def _missing() -> ServiceError:
@@ -79,6 +82,12 @@ class FunctionsApi(CloudFrontBase):
     def create_function(self, ctx: RequestContext, *, name: str,
                         function_config: dict[str, Any], function_code: bytes, **_: Any
                         ) -> dict[str, Any]:
+        if not _NAME.fullmatch(name):
+            # Checked here, not left to the Location header, which cannot carry such a name.
+            raise ServiceError(
+                "InvalidArgument", f"1 validation error detected: Value '{name}' at 'name' "
+                "failed to satisfy constraint: Member must satisfy regular expression pattern: "
+                f"{NAME_PATTERN}")
         table = self.functions(ctx)
         if name in table:
             raise ServiceError(
