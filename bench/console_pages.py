@@ -92,7 +92,9 @@ def run(renders: int = 3, functions: int = FUNCTIONS, executions: int = EXECUTIO
         traces: int = TRACES) -> list[Result]:
     port = servers.free_port()
     command = [*servers.emulator_command(port), "--xray-daemon-port", "-1",
-               "--log-level", "warning", "--no-request-log"]
+               "--log-level", "warning", "--no-request-log",
+               # Every execution loaded stays listed (the default keeps 200).
+               "--sfn-max-executions", str(executions)]
     with servers.started(command, port) as server, \
             httpx.Client(base_url=server.endpoint_url, timeout=120) as browser:
         endpoint = server.endpoint_url

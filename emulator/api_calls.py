@@ -5,7 +5,8 @@ The wire layer notes each state-changing management call here, once, as it answe
 append of the call's parts; nothing is formatted on the request path). CloudTrail shapes its
 records from them when they are read. Read-only calls (Get, List, Describe...) and data events
 (object, item, message and invocation traffic, which CloudTrail logs only for trails that ask
-for data events) are not noted. The log keeps the newest calls, up to a bound.
+for data events) are not noted. The log keeps the newest calls, up to a bound
+(``settings.api_call_history``; CloudTrail reads only the last 90 days of them, as AWS keeps).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 
 log = logging.getLogger("emulator.api_calls")
 
-LIMIT = 100_000
+LIMIT = 2_000  # the default of settings.api_call_history
 # Operations that only read, by the verb their names start with.
 READ_VERBS = ("Get", "List", "Describe", "Head", "Lookup", "Search", "Query", "Scan",
               "BatchGet", "Select", "Filter", "Test", "Validate", "Estimate", "Preview",

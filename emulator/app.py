@@ -4,6 +4,7 @@ the wire layer."""
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import logging
 import time
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -35,6 +36,7 @@ from emulator.services.lambda_ import http as lambda_http
 from emulator.services.registry import ServiceRegistry
 from emulator.services.s3 import http as s3_http
 from emulator.services.xray import http as xray_http
+from emulator.stopping import ResponseWatch, send_stopping
 from emulator.store import Backend, MemoryBackend, SqliteBackend
 from emulator.streams import ByteStream
 from emulator.traffic import RequestLog
@@ -187,12 +189,24 @@ class FrontLane:
         self.serve = serve
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in ALL_METHODS \
-                or routed_internally(scope["path"]):
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        response = await self.serve(Request(scope, receive, send))
-        await response(scope, receive, send)
+        answering = ResponseWatch(send)
+        try:
+            if scope["method"] not in ALL_METHODS or routed_internally(scope["path"]):
+                await self.app(scope, receive, answering.send)
+                return
+            response = await self.serve(Request(scope, receive, answering.send))
+            await response(scope, receive, answering.send)
+        except asyncio.CancelledError:
+            # The server is stopping and its graceful window is over (the one thing that
+            # cancels a request): a 503 the client may retry, not a 500 and a traceback.
+            if answering.started:
+                raise
+            await send_stopping(send)
+        except ClientDisconnect:
+            return  # the client went away before its body was read: no one to answer
 
 
 def build_app(settings: Settings | None = None, clock: Clock | None = None) -> Starlette:

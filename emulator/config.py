@@ -68,6 +68,26 @@ class Settings:
         metadata=_about("bytes of each request and response body the request list keeps",
                         ge=0, le=1_048_576),
     )
+    logs_max_events: int = field(
+        default=10_000,
+        metadata=_about("CloudWatch Logs events kept per account and region (all log groups); "
+                        "past it the oldest go first", ge=1),
+    )
+    sfn_max_executions: int = field(
+        default=200,
+        metadata=_about("STANDARD Step Functions executions kept per account and region; past "
+                        "it the oldest closed ones go first (running ones always stay)", ge=1),
+    )
+    api_call_history: int = field(
+        default=2_000,
+        metadata=_about("state-changing API calls kept for CloudTrail's event history (90 "
+                        "days at most, as AWS); past it the oldest go first", ge=1),
+    )
+    gateway_cache_entries: int = field(
+        default=10_000,
+        metadata=_about("API Gateway response cache and authorizer cache entries kept per API "
+                        "stage; past it the expired, then the oldest, go first", ge=1),
+    )
     console: bool = field(
         default=True,
         metadata=_about("serve the web console at /_emulator/console/ and the developer "

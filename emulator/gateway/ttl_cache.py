@@ -1,5 +1,10 @@
 """Values kept per API stage until their TTL passes on the emulator's clock, with per-stage
-hit and miss counts. The stage cache and the authorizer result cache are both built on it."""
+hit and miss counts. The stage cache and the authorizer result cache are both built on it.
+
+A stage keeps at most ``capacity`` entries (``settings.gateway_cache_entries``), as AWS's cache
+has a size: a put past it drops the expired entries, then the oldest, so keys that are never
+asked for again (one per token, one per query string) do not pile up.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from typing import Generic, TypeVar
 from emulator.clock import Clock
 
 V = TypeVar("V")
+ENTRIES = 10_000  # the default of settings.gateway_cache_entries
 
 
 @dataclass
@@ -19,8 +25,9 @@ class _Entry(Generic[V]):
 
 
 class StageTtlCache(Generic[V]):
-    def __init__(self, clock: Clock) -> None:
+    def __init__(self, clock: Clock, capacity: int = ENTRIES) -> None:
         self._clock = clock
+        self.capacity = capacity
         self._entries: dict[tuple[str, str], dict[tuple[str, ...], _Entry[V]]] = {}
         self.hits: Counter[tuple[str, str]] = Counter()
         self.misses: Counter[tuple[str, str]] = Counter()
@@ -41,8 +48,15 @@ class StageTtlCache(Generic[V]):
         """Keep ``value`` for ``ttl`` seconds; a TTL of 0 or less keeps nothing."""
         if ttl <= 0:
             return
-        self._entries.setdefault((api_id, stage), {})[key] = _Entry(
-            self._clock.now() + ttl, value)
+        entries = self._entries.setdefault((api_id, stage), {})
+        now = self._clock.now()
+        entries.pop(key, None)  # a key put again is the newest
+        if len(entries) >= self.capacity:
+            for old in [k for k, entry in entries.items() if entry.expires <= now]:
+                del entries[old]
+            while len(entries) >= self.capacity:
+                del entries[next(iter(entries))]
+        entries[key] = _Entry(now + ttl, value)
 
     def invalidate(self, api_id: str, stage: str, key: tuple[str, ...]) -> None:
         self._entries.get((api_id, stage), {}).pop(key, None)

@@ -5,12 +5,16 @@ high-resolution metrics (StorageResolution 1), one minute for the rest. Older da
 as AWS rolls it up (seconds kept 3 hours, minutes 15 days, five minutes 63 days, hours 455
 days), so a query for old data sees what AWS would still have. Samples are kept as value →
 count maps so percentiles can be answered; data put as statistic sets cannot give
-percentiles, as on AWS.
+percentiles, as on AWS. A bucket keeps its first ``EXACT_SAMPLES`` distinct values exactly;
+past them, new values are counted in bins 2% wide (each answered as its bin's middle, within 1%
+of the value), so a busy minute's memory is bounded instead of one entry per value put
+(docs/reliability.md, "Caps on what grows"). Counts, sums, minimums and maximums stay exact.
 """
 
 from __future__ import annotations
 
 import bisect
+import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -21,6 +25,20 @@ DAY = 86400
 # (age beyond which a bucket is rolled up, the width it is rolled up to)
 ROLLUPS = ((3 * HOUR, 60), (15 * DAY, 300), (63 * DAY, HOUR))
 RETENTION = 455 * DAY
+
+
+EXACT_SAMPLES = 256  # distinct values a bucket keeps exactly
+_BIN_GROWTH = 1.02  # each bin's upper bound over its lower one
+_LOG_BIN_GROWTH = math.log(_BIN_GROWTH)
+
+
+def binned(value: float) -> float:
+    """The middle of the bin ``value`` falls in: within 1% of it, whatever its magnitude."""
+    if value == 0 or not math.isfinite(value):
+        return value
+    index = math.ceil(math.log(abs(value)) / _LOG_BIN_GROWTH)
+    middle = 2 * _BIN_GROWTH ** index / (_BIN_GROWTH + 1)
+    return math.copysign(middle, value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +70,11 @@ class Aggregate:
             self.minimum = value
         if value > self.maximum:
             self.maximum = value
-        self.samples[value] = self.samples.get(value, 0.0) + count
+        samples = self.samples
+        key = value
+        if len(samples) >= EXACT_SAMPLES and value not in samples:
+            key = binned(value)
+        samples[key] = samples.get(key, 0.0) + count
 
     def add_set(self, count: float, total: float, minimum: float, maximum: float) -> None:
         self.count += count
@@ -187,4 +209,5 @@ class MetricData:
                 del self.series[metric]
 
 
-__all__ = ["Aggregate", "Dimensions", "MetricData", "MetricId", "Series"]
+__all__ = ["EXACT_SAMPLES", "Aggregate", "Dimensions", "MetricData", "MetricId", "Series",
+           "binned"]

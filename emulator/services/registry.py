@@ -57,7 +57,8 @@ class ServiceRegistry:
         self._broken: dict[str, str] = {}  # service -> why its code did not load
         self.started = False
         self.ports = Ports(self._resolve_port, self, loaded=self._loaded_port,
-                           started=self._started_port, api_calls=CallLog(clock.now))
+                           started=self._started_port, api_calls=CallLog(
+                               clock.now, settings.api_call_history))
 
     @property
     def names(self) -> list[str]:

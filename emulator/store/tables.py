@@ -46,6 +46,19 @@ class Table(Generic[R]):
             self._changed()
         return record
 
+    def delete_many(self, keys: list[str]) -> None:
+        """Delete several records, written to the backend as one transaction."""
+        gone = [key for key in keys if self._records.pop(key, None) is not None]
+        if gone:
+            if self._backend.persistent:
+                self._backend.write_many([(RowKey(*self._scope, key), None) for key in gone])
+            self._changed()
+
+    def oldest_first(self) -> Iterator[tuple[str, R]]:
+        """(key, record) in the order the keys were first put, without copying the table:
+        what a cap walks to find the oldest. Do not change the table while iterating."""
+        return iter(self._records.items())
+
     def __contains__(self, key: object) -> bool:
         return key in self._records
 

@@ -27,6 +27,10 @@ from botocore.serialize import Serializer, create_serializer
 # whitespace at either end. Anything else no client can send, so it is not fuzzed.
 FIELD_VALUE = re.compile(r"^([\x21-\x7e\x80-\xff]([\t\x20-\x7e\x80-\xff]*[\x21-\x7e\x80-\xff])?)?$")
 URL_LIMIT = 65_536  # httpx's, and more than AWS's front doors take
+# The server's HTTP parser (h11) refuses a request head over 16 KiB before any service sees it
+# and closes the connection while the client may still be sending, so the client sees a reset,
+# not an answer (AWS's front doors refuse heads that large too: API Gateway's limit is 10 KB).
+HEAD_LIMIT = 16_384
 TIMEOUT = 60.0  # a hang, not a slow answer: the suite fails on it
 
 # Counts by (service, status class), for the report in docs/reliability.md.
@@ -70,11 +74,18 @@ def serialise(operation: OperationModel, params: dict[str, Any], endpoint: str) 
         raise ValueError(f"no HTTP client can send headers {unsendable}")
     if len(prepared.url) > URL_LIMIT:
         raise ValueError("no HTTP client sends a URL this long")
+    if len(prepared.url) + sum(len(k) + len(v) + 4 for k, v in headers.items()) > HEAD_LIMIT:
+        raise ValueError("the HTTP layer refuses a request head this large")
     body = prepared.body or b""
     if isinstance(body, str):
         body = body.encode("utf-8")
     elif not isinstance(body, bytes):
         body = body.read()
+    declared = {k.lower(): v for k, v in headers.items()}.get("content-length")
+    if declared is not None and declared != str(len(body)):
+        # A ContentLength member that is not the body's: no client sends it (httpx refuses,
+        # others hang until the server's timeout).
+        raise ValueError("no HTTP client sends a body of another length than it declares")
     path = url.path or "/"
     return Raw(prepared.method, f"{path}?{url.query}" if url.query else path, headers, body)
 
@@ -108,7 +119,10 @@ class Judge:
              what: str = "") -> httpx.Response | None:
         self.errors.take()
         try:
-            reply = self.client.request(raw.method, raw.path, headers=raw.headers,
+            # Header values as bytes, Latin-1 as http.client (under boto3) sends them: a value
+            # with obs-text (\x80-\xff) is valid HTTP, which httpx would refuse as a str.
+            headers = {name: value.encode("latin-1") for name, value in raw.headers.items()}
+            reply = self.client.request(raw.method, raw.path, headers=headers,
                                         content=raw.body, timeout=TIMEOUT)
         except httpx.TimeoutException:
             REPORT[(service, "hang")] += 1

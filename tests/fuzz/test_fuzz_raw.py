@@ -141,6 +141,14 @@ def data_plane(fuzz_server: BackgroundServer) -> list[str]:
             f"/_aws/execute-api/{http_api['ApiId']}"]
 
 
+# API Gateway's own answer when its integration fails, which is an AWS answer, not a fault:
+# a body passed through to the Lambda integration that is not JSON is refused by Lambda, and
+# an unhandled Lambda service exception is "Internal server error" (500)
+# (https://repost.aws/knowledge-center/api-gateway-internal-server-error). A fault in the
+# emulator still fails the judge: it has no such type, or logs an error.
+GATEWAY_5XX = frozenset({"InternalServerErrorException"})
+
+
 @pytest.mark.parametrize("route", ["rest-proxy", "rest-mapping-template", "http-api"])
 def test_malformed_data_plane_requests_get_a_gateway_answer(
         route: str, data_plane: list[str], judge: Judge) -> None:
@@ -159,7 +167,8 @@ def test_malformed_data_plane_requests_get_a_gateway_answer(
         raw = Raw(method, base + path, {"Authorization": authorization("execute-api"),
                                         **headers},
                   b"" if method in ("GET", "HEAD") else body)
-        judge.send("apigateway-data-plane", raw, what=f"{route} {method} {path[:60]}")
+        judge.send("apigateway-data-plane", raw, allowed_5xx=GATEWAY_5XX,
+                   what=f"{route} {method} {path[:60]}")
         if judge.failures:
             failures, judge.failures[:] = list(judge.failures), []
             raise AssertionError("\n".join(failures))

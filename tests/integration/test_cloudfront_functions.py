@@ -188,3 +188,19 @@ def test_a_function_chooses_the_origin(fresh_emulator: EmulatorHandle) -> None:
         assert client.get("/who.txt").content == b"site"
         assert client.get("/who.txt", headers={"X-Pick": "select"}).content == b"other"
         assert client.get("/who.txt", headers={"X-Pick": "update"}).content == b"other"
+
+
+@pytest.mark.parametrize("name", ["trailing ", "with/slash", "über"])
+def test_a_function_name_outside_the_pattern_is_an_invalid_argument(
+        emulator: EmulatorHandle, name: str) -> None:
+    """The name is checked against the API's pattern; it once went into the Location header
+    unchecked, which cannot carry it, and the connection closed with no answer (found by the
+    long fuzz profile)."""
+    cloudfront = emulator.client("cloudfront")
+    with pytest.raises(ClientError) as raised:
+        cloudfront.create_function(
+            Name=name, FunctionConfig={"Comment": "", "Runtime": "cloudfront-js-2.0"},
+            FunctionCode=b"function handler(event) { return event.request; }")
+    assert raised.value.response["Error"]["Code"] == "InvalidArgument"
+    assert "regular expression pattern: [a-zA-Z0-9-_]{1,64}" in (
+        raised.value.response["Error"]["Message"])

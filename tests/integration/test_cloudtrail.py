@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import logging
 import re
 import time
 import uuid
@@ -194,3 +195,28 @@ def test_bad_input_gets_cloudtrail_errors(emulator: EmulatorHandle) -> None:
         trail.lookup_events(StartTime=datetime(2030, 1, 2, tzinfo=UTC),
                             EndTime=datetime(2030, 1, 1, tzinfo=UTC))
     assert order.value.response["Error"]["Code"] == "InvalidTimeRangeException"
+
+
+def test_a_call_too_large_for_an_event_is_recorded_but_not_sent_to_eventbridge(
+        emulator: EmulatorHandle, caplog: pytest.LogCaptureFixture) -> None:
+    """An API call event over 256 KB is not delivered to EventBridge
+    (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event.html); it once
+    failed inside the forwarding and logged a traceback for every such call."""
+    events, sqs = emulator.client("events"), emulator.client("sqs")
+    queue = sqs.create_queue(QueueName=_unique("trail-large"))["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])[
+        "Attributes"]["QueueArn"]
+    rule = _unique("on-set-attributes")
+    events.put_rule(Name=rule, EventPattern=json.dumps({
+        "source": ["aws.sns"], "detail": {"eventName": ["SetTopicAttributes"]}}))
+    events.put_targets(Rule=rule, Targets=[{"Id": "q", "Arn": arn}])
+    missing = f"arn:aws:sns:{emulator.region}:000000000000:{_unique('large')}"
+    with caplog.at_level(logging.ERROR, logger="emulator"), \
+            pytest.raises(ClientError) as raised:
+        emulator.client("sns").set_topic_attributes(
+            TopicArn=missing, AttributeName="DisplayName", AttributeValue="x" * 300_000)
+    assert raised.value.response["Error"]["Code"] == "NotFound"
+    assert _eventually(lambda: [e for e in _lookup(emulator, "EventName", "SetTopicAttributes")
+                                if missing in e["CloudTrailEvent"]])
+    assert not sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=1).get("Messages")
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text

@@ -98,6 +98,15 @@ def test_on_demand_tables_and_listing_pages(emulator: EmulatorHandle) -> None:
       "StreamSpecification": {"StreamEnabled": True}},
      "One or more parameter values were invalid: You must specify a StreamViewType when "
      "enabling a stream"),
+    # The SDK's model makes both optional; the service does not (once a 500, found by the
+    # long fuzz profile).
+    ({"AttributeDefinitions": []},
+     "1 validation error detected: Value null at 'keySchema' failed to satisfy constraint: "
+     "Member must not be null"),
+    ({"BillingMode": "PAY_PER_REQUEST"},
+     "2 validation errors detected: Value null at 'attributeDefinitions' failed to satisfy "
+     "constraint: Member must not be null; Value null at 'keySchema' failed to satisfy "
+     "constraint: Member must not be null"),
 ])
 def test_create_table_validation(emulator: EmulatorHandle, kwargs: dict[str, Any],
                                  message: str) -> None:

@@ -153,3 +153,21 @@ def test_kms_keys_encrypt_and_decrypt_through_aliases(emulator: EmulatorHandle) 
     with pytest.raises(ClientError) as missing:
         kms.describe_key(KeyId="alias/does-not-exist")
     assert missing.value.response["Error"]["Code"] == "NotFoundException"
+
+
+def test_a_secret_tag_without_a_key_is_a_validation_error(emulator: EmulatorHandle) -> None:
+    """The SDK's model makes a tag's Key optional; the service refuses a tag without one
+    (it once answered 500: found by the long fuzz profile). A tag without a Value is kept."""
+    secrets = emulator.client("secretsmanager")
+    name = f"tagged-{uuid.uuid4().hex[:8]}"
+    secrets.create_secret(Name=name, SecretString="s")
+    for call in (lambda: secrets.tag_resource(SecretId=name, Tags=[{"Value": "v"}]),
+                 lambda: secrets.create_secret(Name=name + "-2", SecretString="s", Tags=[{}])):
+        with pytest.raises(ClientError) as raised:
+            call()
+        assert raised.value.response["Error"] == {
+            "Code": "ValidationException",
+            "Message": "1 validation error detected: Value null at 'tags.1.member.key' failed "
+                       "to satisfy constraint: Member must not be null"}
+    secrets.tag_resource(SecretId=name, Tags=[{"Key": "team"}])
+    assert secrets.describe_secret(SecretId=name)["Tags"] == [{"Key": "team"}]

@@ -30,6 +30,7 @@ from emulator.gateway.http_api.state import HttpApiError, HttpInvocation, error_
 from emulator.gateway.messages import GatewayRequest, GatewayResponse
 from emulator.gateway.throttling import Throttles
 from emulator.gateway.timeouts import finished_in_time
+from emulator.gateway.ttl_cache import ENTRIES
 from emulator.ports import Ports
 
 log = logging.getLogger("emulator.gateway.http_api")
@@ -45,12 +46,13 @@ class DomainTarget:
 
 
 class HttpGateway:
-    def __init__(self, apis: DeployedHttpApis, clock: Clock, ports: Ports) -> None:
+    def __init__(self, apis: DeployedHttpApis, clock: Clock, ports: Ports,
+                 cache_entries: int = ENTRIES) -> None:
         self.apis = apis
         self.clock = clock
         self.ports = ports
         self.throttles = Throttles(clock)
-        self.authorizer_cache = AuthorizerCache(clock)
+        self.authorizer_cache = AuthorizerCache(clock, cache_entries)
         self.counts: Counter[tuple[str, str, str]] = Counter()
         self.published = ports.published_metrics()  # to CloudWatch, as AWS/ApiGateway
         self._tables: dict[tuple[str, str], RouteTable] = {}

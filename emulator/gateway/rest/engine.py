@@ -19,6 +19,7 @@ from emulator.gateway.rest import forwarded, logs, pipeline, tracing
 from emulator.gateway.rest.deployed import DeployedApis, DeployedStage
 from emulator.gateway.rest.invocation import Invocation
 from emulator.gateway.rest.parts import GatewayParts
+from emulator.gateway.ttl_cache import ENTRIES
 from emulator.ports import Ports, SegmentRecorder, VpcEndpointFacts, VpcEndpoints
 
 log = logging.getLogger("emulator.gateway")
@@ -28,11 +29,12 @@ REPEATED_SLASHES = re.compile(r"/{2,}")
 
 
 class Gateway:
-    def __init__(self, apis: DeployedApis, clock: Clock, ports: Ports) -> None:
+    def __init__(self, apis: DeployedApis, clock: Clock, ports: Ports,
+                 cache_entries: int = ENTRIES) -> None:
         self.apis = apis
         self.clock = clock
         self.ports = ports
-        self.parts = GatewayParts.new(apis, clock, ports)
+        self.parts = GatewayParts.new(apis, clock, ports, cache_entries)
         # The providers flush and read these through the engine.
         self.cache = self.parts.cache
         self.authorizer_cache = self.parts.authorizer_cache

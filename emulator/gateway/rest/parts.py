@@ -20,6 +20,7 @@ from emulator.gateway.rest.integrations.base import Backends
 from emulator.gateway.rest.routes import Router
 from emulator.gateway.rest.usage import UsageLedger
 from emulator.gateway.throttling import Throttles
+from emulator.gateway.ttl_cache import ENTRIES
 from emulator.ports import Ports
 
 
@@ -35,9 +36,10 @@ class GatewayParts:
     _routers: dict[tuple[str, str], Router] = field(default_factory=dict)
 
     @classmethod
-    def new(cls, apis: DeployedApis, clock: Clock, ports: Ports) -> GatewayParts:
-        return cls(apis, clock, ports, StageCache(clock), Throttles(clock),
-                   AuthorizerCache(clock), UsageLedger(clock))
+    def new(cls, apis: DeployedApis, clock: Clock, ports: Ports,
+            cache_entries: int = ENTRIES) -> GatewayParts:
+        return cls(apis, clock, ports, StageCache(clock, cache_entries), Throttles(clock),
+                   AuthorizerCache(clock, cache_entries), UsageLedger(clock))
 
     @cached_property
     def backends(self) -> Backends:

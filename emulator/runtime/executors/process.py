@@ -21,6 +21,7 @@ import struct
 import subprocess
 import sys
 import threading
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -80,7 +81,8 @@ class SharedClock:
         self.sync()
 
     def sync(self) -> None:
-        struct.pack_into("d", self._map, 0, self.clock.offset)
+        if not self._map.closed:  # an exchange the shutdown ended may still tick once
+            struct.pack_into("d", self._map, 0, self.clock.offset)
 
     def close(self) -> None:
         self._map.close()
@@ -261,6 +263,10 @@ class ProcessExecutor:
         self._shared_clock = SharedClock(clock)
         self._match_interpreter = match_interpreter
         self._spares: dict[str, Worker] = {}
+        # Every worker started and not yet collected, busy ones included: a server that
+        # stops kills them all, so no handler runs on (and repeats its side effects after a
+        # restart) with no server left to take its answer.
+        self._workers: weakref.WeakSet[Worker] = weakref.WeakSet()
         self._notices = Notices()
         self._sdk_folder: str | None = None
         self._lock = threading.Lock()
@@ -280,15 +286,21 @@ class ProcessExecutor:
                 self._sdk_folder = sdk_folder()
         return [self._sdk_folder] if self._sdk_folder else []
 
+    def _started(self, python: str) -> Worker:
+        worker = Worker(python, self._shared_clock.path)
+        self._workers.add(worker)
+        return worker
+
     def _take_worker(self, python: str) -> Worker:
         with self._lock:
             spare = self._spares.pop(python, None)
-            self._spares[python] = Worker(python, self._shared_clock.path)
+            self._spares[python] = self._started(python)
         if spare is not None and spare.alive:
             return spare
         if spare is not None:
             spare.kill()
-        return Worker(python, self._shared_clock.path)
+        with self._lock:
+            return self._started(python)
 
     def create(self, spec: FunctionSpec, environ: dict[str, str],
                log_stream: str) -> ProcessEnvironment:
@@ -303,8 +315,9 @@ class ProcessExecutor:
 
     def shutdown(self) -> None:
         with self._lock:
-            for worker in self._spares.values():
-                worker.kill()
+            for worker in list(self._workers):
+                if worker.alive:  # a reaped worker's pid may be someone else's by now
+                    worker.kill()
             self._spares.clear()
             if self._sdk_folder:
                 shutil.rmtree(self._sdk_folder, ignore_errors=True)

@@ -18,6 +18,7 @@ import json
 import os
 import subprocess
 import threading
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -290,13 +291,20 @@ class RuntimeApiExecutor:
     def __init__(self, clock: Clock) -> None:
         self._clock = clock
         self._notices = Notices()
+        # Every environment made and not yet collected, busy ones included: a server that
+        # stops ends their runtimes, so none runs on with no server to answer it.
+        self._environments: weakref.WeakSet[RuntimeApiEnvironment] = weakref.WeakSet()
 
     def create(self, spec: FunctionSpec, environ: dict[str, str],
                log_stream: str) -> RuntimeApiEnvironment:
-        return RuntimeApiEnvironment(spec, environ, log_stream, self._clock, self._notices)
+        environment = RuntimeApiEnvironment(spec, environ, log_stream, self._clock,
+                                            self._notices)
+        self._environments.add(environment)
+        return environment
 
     def shutdown(self) -> None:
-        return None
+        for environment in list(self._environments):
+            environment.close()
 
 
 __all__ = ["INVALID_ENTRYPOINT", "Launch", "RuntimeApiEnvironment", "RuntimeApiExecutor",

@@ -46,7 +46,8 @@ class ApiGatewayBase(Provider):
         """The data plane (the ``execute-api`` port): it counts usage, caches stages and
         authorizer results, and runs TestInvokeMethod."""
         if self._gateway is None:
-            self._gateway = Gateway(DeployedApisView(self.store), self.clock, self.ports)
+            self._gateway = Gateway(DeployedApisView(self.store), self.clock, self.ports,
+                                    self.settings.gateway_cache_entries)
         return self._gateway
 
     def flush_stage(self, ctx: RequestContext, api_id: str, stage_name: str) -> None:

@@ -27,7 +27,8 @@ class ApiGatewayV2Provider(ApisApi, OpenApiApi, RoutesApi, IntegrationsApi, Auth
     @property
     def gateway(self) -> HttpGateway:
         if self._gateway is None:
-            self._gateway = HttpGateway(DeployedHttpApisView(self.store), self.clock, self.ports)
+            self._gateway = HttpGateway(DeployedHttpApisView(self.store), self.clock, self.ports,
+                                        self.settings.gateway_cache_entries)
         return self._gateway
 
     @property

@@ -20,7 +20,8 @@ from emulator.services.cloudfront.common import CloudFrontBase, items_of, moment
 from emulator.services.cloudfront.models import FunctionRecord, FunctionStage
 
 MAX_CODE_BYTES = 10 * 1024  # the function size quota
-NAME = re.compile(r"[a-zA-Z0-9\-_]{1,64}")
+NAME_PATTERN = "[a-zA-Z0-9-_]{1,64}"  # the API's FunctionName pattern
+_NAME = re.compile(NAME_PATTERN)
 
 
 def _missing() -> ServiceError:
@@ -81,11 +82,12 @@ class FunctionsApi(CloudFrontBase):
     def create_function(self, ctx: RequestContext, *, name: str,
                         function_config: dict[str, Any], function_code: bytes, **_: Any
                         ) -> dict[str, Any]:
-        if NAME.fullmatch(name) is None:
-            # The model's pattern for Name, which the Location header carries.
-            raise ServiceError("InvalidArgument",
-                               "The function name must be 1 to 64 letters, digits, hyphens "
-                               "or underscores.")
+        if not _NAME.fullmatch(name):
+            # Checked here, not left to the Location header, which cannot carry such a name.
+            raise ServiceError(
+                "InvalidArgument", f"1 validation error detected: Value '{name}' at 'name' "
+                "failed to satisfy constraint: Member must satisfy regular expression pattern: "
+                f"{NAME_PATTERN}")
         table = self.functions(ctx)
         if name in table:
             raise ServiceError(

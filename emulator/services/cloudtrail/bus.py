@@ -16,6 +16,10 @@ from emulator.ports import BusAccess, Ports
 from emulator.services.cloudtrail import records
 
 DETAIL_TYPE = "AWS API Call via CloudTrail"
+# An API call event larger than a PutEvents entry may be is not delivered to EventBridge
+# (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event.html): a call
+# with a 1 MB member is recorded in the event history, and no rule sees it.
+MAX_EVENT_BYTES = 256 * 1024
 SOURCES = {"monitoring": "cloudwatch"}  # event sources whose prefix is not the service's
 
 
@@ -29,16 +33,15 @@ def forwarder(ports: Ports) -> Callable[[ApiCall], None]:
         buses = ports.loaded("buses")
         if buses is None:
             return
+        entry = {"Source": source(call), "DetailType": DETAIL_TYPE,
+                 "Detail": json.dumps(records.record(call), separators=(",", ":"))}
+        if sum(len(value.encode()) for value in entry.values()) > MAX_EVENT_BYTES:
+            return  # over EventBridge's 256 KB entry limit (a call with huge parameters)
         try:
-            cast(BusAccess, buses).put_events([{
-                "Source": source(call), "DetailType": DETAIL_TYPE,
-                "Detail": json.dumps(records.record(call), separators=(",", ":"))}],
-                account=call.account, region=call.region)
+            cast(BusAccess, buses).put_events([entry], account=call.account, region=call.region)
         except ServiceError:
-            # An event EventBridge refuses (a record over its 256 KB entry limit, as a call
-            # with huge parameters makes) is not delivered, as on AWS.
-            return
+            return  # an event EventBridge refuses is not delivered, as on AWS
     return forward
 
 
-__all__ = ["DETAIL_TYPE", "forwarder", "source"]
+__all__ = ["DETAIL_TYPE", "MAX_EVENT_BYTES", "forwarder", "source"]

@@ -16,6 +16,9 @@ from emulator.services.cloudtrail import records
 from emulator.services.cloudtrail.common import CloudTrailBase, invalid
 
 MAX_RESULTS = 50
+# Event history covers the last 90 days
+# (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/view-cloudtrail-events.html).
+HISTORY_SECONDS = 90 * 86_400
 
 
 def _attribute(call: ApiCall, key: str) -> list[str]:
@@ -65,6 +68,7 @@ class LookupApi(CloudTrailBase):
         if start > end:
             raise invalid("InvalidTimeRangeException",
                           "The start time must be earlier than the end time.")
+        start = max(start, self.calls.now() - HISTORY_SECONDS)
         if event_category == "insight":
             return {"Events": []}  # no Insights events are made here
         found = [call for call in reversed(self.calls.calls)

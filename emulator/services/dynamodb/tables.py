@@ -25,6 +25,7 @@ from emulator.services.dynamodb.errors import (
     validation,
 )
 from emulator.services.dynamodb.models import TableRecord
+from emulator.wire.validate import Problem, validation_failure
 
 MAX_LIST_TABLES = 100
 
@@ -67,6 +68,12 @@ class TableOperations:
     # -- create, describe, list, delete --------------------------------------------------------
 
     def create_table(self, ctx: RequestContext, params: Mapping[str, Any]) -> dict[str, Any]:
+        # The SDK's model leaves both optional; the service requires them.
+        missing = [Problem([member], "required", "Member must not be null")
+                   for member, given in (("AttributeDefinitions", "attribute_definitions"),
+                                         ("KeySchema", "key_schema")) if params.get(given) is None]
+        if missing:
+            raise validation_failure(missing)
         name = params["table_name"]
         account, region, name = self.db.locate(ctx.account_id, ctx.region, name)
         schema.check_table_name(name)

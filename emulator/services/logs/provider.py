@@ -1,6 +1,8 @@
 """CloudWatch Logs, far enough for Lambda's logs, ``aws logs tail`` and filtering.
 
-Events older than a group's retention are dropped when read (on the emulator's clock). The
+Events older than a group's retention are dropped when read (on the emulator's clock); past
+``settings.logs_max_events`` in an account and region the oldest are forgotten as new ones come
+(docs/reliability.md, "Caps on what grows"). The
 ``logs`` port lets the Lambda runtime write events, creating the group and stream on first use
 as Lambda does.
 """
@@ -115,6 +117,9 @@ class LogsProvider(SubscriptionsApi):
                  ports: Ports) -> None:
         super().__init__(settings, clock, store, ports)
         self.pending: list[_Write] = []  # the port's writes not stored yet
+        # Events stored per (account, region), counted once and then kept as batches come and
+        # go, so the cap (settings.logs_max_events) costs nothing per write until it is reached.
+        self._event_counts: dict[tuple[str, str], int] = {}
         self.metrics = ports.published_metrics()
 
     def port(self, name: str) -> object | None:
@@ -142,6 +147,7 @@ class LogsProvider(SubscriptionsApi):
 
     def reset(self) -> None:
         self.pending.clear()
+        self._event_counts.clear()
         self.deliveries.cancel_all()
         super().reset()
 
@@ -183,7 +189,9 @@ class LogsProvider(SubscriptionsApi):
         record.batches += 1
         batch = BatchRecord(sequence=record.batches, events=[
             {"timestamp": ts, "message": message, "ingestion": now} for ts, message in events])
-        tables.batches.put(batch_key(group, stream, record.batches), batch)
+        newest = batch_key(group, stream, record.batches)
+        tables.batches.put(newest, batch)
+        self._keep_within_cap(tables, len(events), newest)
         first = events[0][0]
         record.first_event = first if record.first_event is None else min(record.first_event,
                                                                            first)
@@ -195,6 +203,30 @@ class LogsProvider(SubscriptionsApi):
         self.deliver(tables.account, tables.region, group, stream, [
             (ts, message, f"{batch.sequence:020d}{index:06d}")
             for index, (ts, message) in enumerate(events)])
+
+    def _keep_within_cap(self, tables: _Tables, added: int, newest: str) -> None:
+        """Drop the oldest batches of the account and region (any group) while more events
+        than ``logs_max_events`` are stored; the batch just written always stays."""
+        scope = (tables.account, tables.region)
+        count = self._event_counts.get(scope)
+        if count is None:
+            count = sum(len(batch.events) for batch in tables.batches.values())
+        else:
+            count += added
+        cap = self.settings.logs_max_events
+        if count > cap:
+            doomed: list[str] = []
+            for key, batch in tables.batches.oldest_first():
+                if count <= cap or key == newest:
+                    break
+                doomed.append(key)
+                count -= len(batch.events)
+            tables.batches.delete_many(doomed)
+        self._event_counts[scope] = count
+
+    def _forget_count(self, tables: _Tables) -> None:
+        """Batches were deleted: count the scope's events again at the next write."""
+        self._event_counts.pop((tables.account, tables.region), None)
 
     def _embedded_metrics(self, account: str, region: str,
                           events: list[tuple[int, str]]) -> None:
@@ -249,6 +281,7 @@ class LogsProvider(SubscriptionsApi):
                 if key.startswith(prefix):
                     table.delete(key)
         tables.groups.delete(log_group_name)
+        self._forget_count(tables)
         self.drop_filters(tables.account, tables.region, log_group_name)
         return {}
 
@@ -342,6 +375,7 @@ class LogsProvider(SubscriptionsApi):
         for batch in [k for k in tables.batches if k.startswith(key + "\x1f")]:
             tables.batches.delete(batch)
         tables.streams.delete(key)
+        self._forget_count(tables)
         return {}
 
     def describe_log_streams(self, ctx: RequestContext, *, log_group_name: str | None = None,

@@ -15,6 +15,7 @@ from emulator.errors import ServiceError
 from emulator.services import tagging
 from emulator.services.base import Provider, TableOf
 from emulator.services.secretsmanager.models import SECRETS, SecretRecord, SecretVersion
+from emulator.wire.validate import Problem, validation_failure
 
 CURRENT, PREVIOUS, PENDING = "AWSCURRENT", "AWSPREVIOUS", "AWSPENDING"
 _NAME = re.compile(r"^[A-Za-z0-9/_+=.@-]{1,512}$")
@@ -33,6 +34,16 @@ def invalid_request(message: str) -> ServiceError:
 
 def invalid_parameter(message: str) -> ServiceError:
     return ServiceError("InvalidParameterException", message, status=400)
+
+
+def _check_tags(tags: list[dict[str, str]]) -> None:
+    """A tag needs its key, though the SDK's model makes it optional (once a 500, found by
+    the long fuzz profile)."""
+    missing = [Problem(["Tags", str(index), "member", "Key"], "required",
+                       "Member must not be null")
+               for index, tag in enumerate(tags, 1) if tag.get("Key") is None]
+    if missing:
+        raise validation_failure(missing)
 
 
 def _unstage(record: SecretRecord, version: SecretVersion, label: str) -> None:
@@ -108,6 +119,7 @@ class SecretsManagerProvider(Provider):
                       kms_key_id: str | None = None, secret_binary: bytes | None = None,
                       secret_string: str | None = None,
                       tags: list[dict[str, str]] | None = None, **_: Any) -> dict[str, Any]:
+        _check_tags(tags or [])
         if not _NAME.match(name):
             raise invalid_parameter("Invalid name. Must be a valid name containing "
                                     "alphanumeric characters, or any of the following: -/_+=.@!")
@@ -312,6 +324,7 @@ class SecretsManagerProvider(Provider):
 
     def tag_resource(self, ctx: RequestContext, secret_id: str,
                      tags: list[dict[str, str]]) -> dict[str, Any]:
+        _check_tags(tags)
         record = self._secret(ctx, secret_id)
         record.tags = tagging.tagged(record.tags, tags)
         self._save(ctx, record)
@@ -360,7 +373,7 @@ def _matches(record: SecretRecord, query: dict[str, Any]) -> bool:
     if key == "tag-key":
         return any(tag["Key"].startswith(v) for tag in record.tags for v in values)
     if key == "tag-value":
-        return any(tag["Value"].startswith(v) for tag in record.tags for v in values)
+        return any(tag.get("Value", "").startswith(v) for tag in record.tags for v in values)
     return True
 
 

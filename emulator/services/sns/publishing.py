@@ -124,6 +124,16 @@ class PublishApi(SnsBase):
             trace_header=trace_header,
         )
 
+    def _forget_deduplication(self, now: float) -> None:
+        """Drop the deduplication IDs whose five minutes are over: the dict is in the order
+        their windows end, so only its expired front is walked."""
+        seen = self._deduplication
+        while seen:
+            oldest = next(iter(seen))
+            if seen[oldest][0] > now:
+                break
+            del seen[oldest]
+
     def _fan_out(self, topic: TopicRecord, note: Notification) -> dict[str, Any]:
         """Deliver to every confirmed subscription whose filter policy accepts the message."""
         if topic.fifo:
@@ -136,6 +146,8 @@ class PublishApi(SnsBase):
             counter = getattr(self, "_sequence", 0) + 1
             self._sequence = counter
             note.sequence_number = f"{10000000000000000000 + counter:020d}"
+            self._forget_deduplication(now)
+            self._deduplication.pop(key, None)  # kept in the order the windows end
             self._deduplication[key] = (now + DEDUPLICATION_WINDOW, note.message_id,
                                         note.sequence_number)
         for subscription in self.subscriptions_of(topic):

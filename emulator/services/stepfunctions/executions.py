@@ -1,8 +1,10 @@
 """Executions: starting, running as asyncio tasks, persisting, resuming, stopping, redriving,
 and the read operations over them.
 
-STANDARD executions are stored records: written when they start, at each top-level Wait (a
-checkpoint a restart resumes from) and when they end. EXPRESS executions are not stored.
+STANDARD executions are stored records: written when they start, at each top-level state (a
+checkpoint a restart resumes from) and when they end. EXPRESS executions are not stored. A
+closed execution is forgotten 90 days after it closed, as AWS forgets it, or sooner when more
+than ``settings.sfn_max_executions`` are stored in its account and region (oldest first).
 """
 
 from __future__ import annotations
@@ -24,10 +26,14 @@ from emulator.services.stepfunctions.common import StepFunctionsBase, Target
 from emulator.services.stepfunctions.mock_config import split_test_case
 from emulator.services.stepfunctions.models import ExecutionRecord
 from emulator.services.stepfunctions.naming import check_name, execution_arn, machine_arn_of, page
+from emulator.store import Table
 
 log = logging.getLogger("emulator.stepfunctions")
 
 REDRIVE_DAYS = 14
+# AWS keeps a closed execution's record and history for 90 days
+# (https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html).
+CLOSED_RETENTION_SECONDS = 90 * 86_400
 
 
 class ExecutionsApi(StepFunctionsBase):
@@ -190,6 +196,7 @@ class ExecutionsApi(StepFunctionsBase):
         table = self._executions(account, region)
         try:
             table.put(record.arn, record)
+            self._forget_closed(table)
             return
         except Exception as error:  # whatever the store refused, say it ended
             log.error("execution %s ended %s but its record could not be stored (%s); it is "
@@ -205,6 +212,22 @@ class ExecutionsApi(StepFunctionsBase):
                               "executionFailedEventDetails": {"error": "States.Runtime",
                                                               "cause": cause}})
         table.put(record.arn, record)
+        self._forget_closed(table)
+
+    def _forget_closed(self, table: Table[ExecutionRecord]) -> None:
+        """Drop closed executions, oldest first, while more than ``sfn_max_executions`` are
+        stored, and those that closed more than 90 days ago. Called as one closes: the walk
+        from the oldest stops at the first closed execution that may stay."""
+        excess = len(table) - self.settings.sfn_max_executions
+        horizon = self._now() - CLOSED_RETENTION_SECONDS
+        doomed: list[str] = []
+        for arn, record in table.oldest_first():
+            if record.status == "RUNNING" or arn in self._running:
+                continue
+            if len(doomed) >= excess and (record.stop_date or horizon) >= horizon:
+                break
+            doomed.append(arn)
+        table.delete_many(doomed)
 
     def resume_stored(self) -> int:
         """Start again every stored STANDARD execution that was running; returns how many."""

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from emulator.metrics import emf, queries
+from emulator.metrics import emf, queries, statistics
 from emulator.metrics.alarms import ALARM, INSUFFICIENT, OK, Point, Rule, evaluate
-from emulator.metrics.datapoints import MetricData, MetricId
+from emulator.metrics.datapoints import EXACT_SAMPLES, MetricData, MetricId
 from emulator.metrics.expressions import parse
 from emulator.metrics.values import MathError
 
@@ -97,3 +97,26 @@ def test_embedded_metric_format_lines() -> None:
     assert (metric.namespace, metric.name, metric.unit) == ("Shop", "Orders", "Count")
     assert dict(metric.dimensions) == {"Channel": "web"} and list(metric.values) == [1, 2]
     assert emf.extract("not json") == [] and emf.extract('{"_aws": 3}') == []
+
+
+def test_a_busy_minute_keeps_a_bounded_number_of_values() -> None:
+    """A bucket keeps its first EXACT_SAMPLES distinct values exactly and bins the rest, 2%
+    wide: its memory is bounded however many distinct durations a minute sees, percentiles stay
+    within 1%, and count, sum, minimum and maximum stay exact."""
+    data = MetricData()
+    metric = MetricId.of("App", "Latency")
+    values = [1 + n / 997 for n in range(20_000)]  # 20,000 distinct values from 1 to about 21
+    data.put(metric, START, "Milliseconds", values=((v, 1.0) for v in values))
+    [aggregate] = data.periods(metric, START, START + 60, 60).values()
+    assert len(aggregate.samples) < EXACT_SAMPLES + 200
+    assert (aggregate.count, aggregate.minimum, aggregate.maximum) == (
+        20_000, values[0], values[-1])
+    assert aggregate.total == pytest.approx(sum(values))
+    ranked = sorted(values)
+    for percent in (50, 90, 99):
+        exact = ranked[-(-percent * len(ranked) // 100) - 1]
+        assert statistics.extended(aggregate, f"p{percent}") == pytest.approx(exact, rel=0.011)
+    few = MetricData()  # below the bound, every value is kept as put
+    few.put(metric, START, "Milliseconds", values=((v, 1.0) for v in values[:100]))
+    [exact_aggregate] = few.periods(metric, START, START + 60, 60).values()
+    assert sorted(exact_aggregate.samples) == values[:100]

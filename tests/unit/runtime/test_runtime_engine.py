@@ -12,7 +12,9 @@ import pytest
 from emulator.clock import Clock
 from emulator.runtime import codezip
 from emulator.runtime.environment import ACCOUNT_THROTTLE, EnvironmentPool
+from emulator.runtime.executors.base import Completion, InvokeJob
 from emulator.runtime.executors.inprocess import InProcessExecutor
+from emulator.runtime.executors.process import ProcessExecutor
 from emulator.runtime.invoker import Runtime
 from emulator.runtime.modules import ModuleNamespace
 from emulator.runtime.spec import FunctionSpec, InvocationRequest, Throttled
@@ -98,3 +100,26 @@ def test_module_namespaces_keep_same_named_modules_apart(tmp_path: Path) -> None
     finally:
         first.close()
         second.close()
+
+
+def test_shutdown_ends_workers_still_running_a_handler(tmp_path: Path) -> None:
+    """A server that stops ends every worker, busy ones too: none finishes its handler (and
+    writes its side effects) after the server is gone."""
+    (tmp_path / "app.py").write_text(
+        "import time\ndef handler(e, c):\n    time.sleep(30)\n")
+    clock = Clock()
+    executor = ProcessExecutor(clock, match_interpreter=False)
+    spec = spec_for(tmp_path, timeout=60)
+    environment = executor.create(spec, {}, "stream")
+
+    async def stop_while_busy() -> Completion:
+        assert (await environment.init(clock.now() + 10)).status == "ok"
+        running = asyncio.ensure_future(environment.invoke(InvokeJob(
+            request_id="r", payload=b"{}", invoked_arn=spec.function_arn,
+            deadline=clock.now() + 60)))
+        await asyncio.sleep(0.2)  # the handler is asleep in the worker
+        executor.shutdown()
+        return await asyncio.wait_for(running, 10)
+
+    assert asyncio.run(stop_while_busy()).status == "exit"
+    assert not environment.alive
