@@ -192,17 +192,22 @@ class FrontLane:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        answering = ResponseWatch(send)
+        # Internal routes may send as they go, so their sends are watched; an AWS request
+        # sends nothing until its response is built, and then starts at once.
+        watch: ResponseWatch | None = None
+        answering = False
         try:
             if scope["method"] not in ALL_METHODS or routed_internally(scope["path"]):
-                await self.app(scope, receive, answering.send)
+                watch = ResponseWatch(send)
+                await self.app(scope, receive, watch.send)
                 return
-            response = await self.serve(Request(scope, receive, answering.send))
-            await response(scope, receive, answering.send)
+            response = await self.serve(Request(scope, receive, send))
+            answering = True
+            await response(scope, receive, send)
         except asyncio.CancelledError:
             # The server is stopping and its graceful window is over (the one thing that
             # cancels a request): a 503 the client may retry, not a 500 and a traceback.
-            if answering.started:
+            if answering or (watch is not None and watch.started):
                 raise
             await send_stopping(send)
         except ClientDisconnect:

@@ -1,18 +1,13 @@
-"""CloudFront's own answers: the HTML error page it generates, and the headers it adds to
-every answer (Via, X-Cache, X-Amz-Cf-Pop, X-Amz-Cf-Id).
+"""CloudFront's own answers: the HTML error page it generates (the headers it adds to every
+answer are in viewer_headers, and reach the edge's modules through here too).
 
 https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/troubleshooting-response-errors.html
 """
 
 from __future__ import annotations
 
-import base64
-import os
-import secrets
-
 from emulator.edge.deployed import EdgeResponse
-
-POP = "IAD89-C1"
+from emulator.edge.viewer_headers import POP, VIA, request_id, via
 
 NOT_ALLOWED = ("This distribution is not configured to allow the HTTP request method that "
                "was used for this request. The distribution supports only cachable "
@@ -40,19 +35,6 @@ FUNCTION_FAILED = ("The CloudFront function associated with the CloudFront distr
                    "owner.")
 
 
-def request_id() -> str:
-    """An X-Amz-Cf-Id: 56 characters of URL-safe base64."""
-    return base64.urlsafe_b64encode(os.urandom(40)).decode()
-
-
-# One edge server answers here: its name in Via stays the same, as one POP's server's does.
-VIA = f"1.1 {secrets.token_hex(16)}.cloudfront.net (CloudFront)"
-
-
-def via() -> str:
-    return VIA
-
-
 def error_page(status: int, reason: str, cf_id: str, *, error: str = "") -> EdgeResponse:
     body = (
         '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN" '
@@ -74,4 +56,4 @@ def error_page(status: int, reason: str, cf_id: str, *, error: str = "") -> Edge
 
 
 __all__ = ["BAD_REQUEST", "FUNCTION_FAILED", "LAMBDA_FAILED", "LAMBDA_INVALID",
-           "NOT_ALLOWED", "POP", "UNREACHABLE", "error_page", "request_id", "via"]
+           "NOT_ALLOWED", "POP", "UNREACHABLE", "VIA", "error_page", "request_id", "via"]

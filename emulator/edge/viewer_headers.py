@@ -1,13 +1,21 @@
-"""The headers CloudFront adds about the viewer (``CloudFront-Is-*-Viewer`` from the
+"""The headers CloudFront adds: about the viewer (``CloudFront-Is-*-Viewer`` from the
 User-Agent, ``CloudFront-Forwarded-Proto``, ``CloudFront-Viewer-Country``), as an
-edge-optimized REST API's integrations receive them.
+edge-optimized REST API's integrations receive them, and about itself (``Via``,
+``X-Amz-Cf-Id``, ``X-Amz-Cf-Pop``), on what it forwards and what it answers.
 
 https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/adding-cloudfront-headers.html
 """
 
 from __future__ import annotations
 
+import base64
+import os
 import re
+import secrets
+
+POP = "IAD89-C1"
+# One edge server answers here: its name in Via stays the same, as one POP's server's does.
+VIA = f"1.1 {secrets.token_hex(16)}.cloudfront.net (CloudFront)"
 
 # The emulator cannot place a viewer; it reads as the country of CloudFront's docs examples.
 VIEWER_COUNTRY = "US"
@@ -33,4 +41,13 @@ def _flag(value: bool) -> str:
     return "true" if value else "false"
 
 
-__all__ = ["VIEWER_COUNTRY", "device_headers"]
+def request_id() -> str:
+    """An X-Amz-Cf-Id: 56 characters of URL-safe base64."""
+    return base64.urlsafe_b64encode(os.urandom(40)).decode()
+
+
+def via() -> str:
+    return VIA
+
+
+__all__ = ["POP", "VIA", "VIEWER_COUNTRY", "device_headers", "request_id", "via"]

@@ -38,8 +38,10 @@ PROXY = {"app.py": """
 # AWS/Lambda): gateway.metrics, runtime.metrics, CloudWatch's port and base, and its data points;
 # and the one reader of clients' JSON documents (inbound: depth and surrogate checks): 53 and 21.
 # Then the console's browser check moved behind the front door, the HTTP API entry is asked only
-# once HTTP APIs are in use, and integrations' backends are made once.
-REST_TO_LAMBDA_MODULES = 50
+# once HTTP APIs are in use, and integrations' backends are made once: 50 and 20. Edge-optimized
+# APIs (the default) then gained CloudFront's headers on their way (gateway.rest.forwarded and
+# edge.viewer_headers).
+REST_TO_LAMBDA_MODULES = 52
 CONNECTIONS_MODULES = 20
 
 

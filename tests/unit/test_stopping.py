@@ -78,3 +78,22 @@ def test_a_client_gone_before_its_body_was_read_ends_the_request_quietly() -> No
     except ClientDisconnect:
         pytest.fail("the disconnect reached the server, which logs it with a traceback")
     assert sent == []
+
+
+def test_an_aws_request_cancelled_while_its_answer_is_sent_is_not_answered_twice() -> None:
+    sent: list[Message] = []
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    class Started(Response):
+        async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+            await send({"type": "http.response.start", "status": 200, "headers": []})
+            raise asyncio.CancelledError
+
+    async def answered(request: Request) -> Response:
+        return Started(b"")
+
+    with pytest.raises(asyncio.CancelledError):
+        asyncio.run(FrontLane(_never_called, answered)(SCOPE, _no_body, send))
+    assert [m.get("status") for m in sent] == [200]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from emulator.edge import pages
+from emulator.edge import viewer_headers as cloudfront
 from emulator.edge.viewer_headers import VIEWER_COUNTRY, device_headers
 from emulator.gateway.messages import GatewayRequest, GatewayResponse
 
@@ -41,14 +41,14 @@ def add_forwarded(request: GatewayRequest, edge: bool) -> str | None:
         "443" if request.scheme == "https" else "80")
     cf_id = None
     if edge:
-        cf_id = pages.request_id()
+        cf_id = cloudfront.request_id()
         # CloudFront forwards the viewer's address, then API Gateway adds the edge's (this
         # machine's).
         forwarded_for = f"{forwarded_for}, {EDGE_ADDRESS}"
         headers += [("CloudFront-Forwarded-Proto", request.scheme),
                     *device_headers(given.get("user-agent", "")),
                     ("CloudFront-Viewer-Country", VIEWER_COUNTRY),
-                    ("Via", ", ".join(filter(None, (given.get("via"), pages.via())))),
+                    ("Via", ", ".join(filter(None, (given.get("via"), cloudfront.via())))),
                     ("X-Amz-Cf-Id", cf_id)]
     headers += [("X-Forwarded-For", forwarded_for), ("X-Forwarded-Port", port),
                 ("X-Forwarded-Proto", request.scheme)]
@@ -61,8 +61,8 @@ def mark_edge_answer(response: GatewayResponse, cf_id: str) -> None:
     error for 400 and above)."""
     response.set_header("X-Cache", ("Error" if response.status >= 400 else "Miss")
                         + " from cloudfront")
-    response.set_header("Via", pages.via())
-    response.set_header("X-Amz-Cf-Pop", pages.POP)
+    response.set_header("Via", cloudfront.via())
+    response.set_header("X-Amz-Cf-Pop", cloudfront.POP)
     response.set_header("X-Amz-Cf-Id", cf_id)
 
 
