@@ -26,11 +26,14 @@ T = TypeVar("T")
 class TableOf(Generic[R]):
     """A table declared on a service's base class: ``apis = TableOf(APIS, RestApiRecord)``
     makes ``self.apis(ctx)``, or ``self.apis(account, region)``, that account and region's
-    table of RestApiRecords."""
+    table of RestApiRecords. A global service gives the one ``region`` its tables live in:
+    then ``self.distributions(ctx)`` or ``self.distributions(account)`` is the account's
+    table, whatever region the request names."""
 
-    def __init__(self, name: str, record_type: type[R]) -> None:
+    def __init__(self, name: str, record_type: type[R], *, region: str = "") -> None:
         self.name = name
         self.record_type = record_type
+        self.region = region
 
     @overload
     def __get__(self, holder: None, owner: type[Any]) -> TableOf[R]: ...
@@ -46,8 +49,8 @@ class TableOf(Generic[R]):
         if holder is None:
             return self
         if isinstance(holder, ScopeTables):
-            return holder.store.table(holder.account, holder.region, self.name,
-                                      self.record_type)
+            return holder.store.table(holder.account, self.region or holder.region,
+                                      self.name, self.record_type)
         return ScopedTable(holder.store, self)
 
 
@@ -75,8 +78,8 @@ class ScopedTable(Generic[R]):
     def __call__(self, scope: RequestContext | str, region: str = "") -> Table[R]:
         account = scope if isinstance(scope, str) else scope.account_id
         region = region if isinstance(scope, str) else scope.region
-        return self._store.table(account, region, self._declared.name,
-                                 self._declared.record_type)
+        return self._store.table(account, self._declared.region or region,
+                                 self._declared.name, self._declared.record_type)
 
     def everywhere(self) -> list[tuple[str, str, R]]:
         """(account, region, record) for every record of this table in every account and

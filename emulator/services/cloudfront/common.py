@@ -31,7 +31,7 @@ from emulator.services.cloudfront.models import (
 )
 from emulator.services.cloudfront.names import GLOBAL_REGION
 from emulator.services.cloudfront.port import DistributionsPort
-from emulator.store import ServiceStore, Table
+from emulator.store import ServiceStore
 
 T = TypeVar("T")
 
@@ -99,31 +99,13 @@ class CloudFrontBase(Provider):
         super().__init__(settings, clock, store, ports)
         self.edge = Edge(DistributionsPort(self), clock, ports)
 
-    distributions_table = TableOf(DISTRIBUTIONS, DistributionRecord)
-    invalidations_table = TableOf(INVALIDATIONS, InvalidationRecord)
-    policies_table = TableOf(POLICIES, PolicyRecord)
-    functions_table = TableOf(FUNCTIONS, FunctionRecord)
-    key_value_stores_table = TableOf(KEY_VALUE_STORES, KeyValueStoreRecord)
-    origin_access_table = TableOf(ORIGIN_ACCESS, OriginAccessRecord)
-
     # CloudFront is global: every account's resources live in one scope.
-    def distributions(self, ctx: RequestContext | str) -> Table[DistributionRecord]:
-        return self.distributions_table(_account(ctx), GLOBAL_REGION)
-
-    def invalidations(self, ctx: RequestContext | str) -> Table[InvalidationRecord]:
-        return self.invalidations_table(_account(ctx), GLOBAL_REGION)
-
-    def policies(self, ctx: RequestContext | str) -> Table[PolicyRecord]:
-        return self.policies_table(_account(ctx), GLOBAL_REGION)
-
-    def functions(self, ctx: RequestContext | str) -> Table[FunctionRecord]:
-        return self.functions_table(_account(ctx), GLOBAL_REGION)
-
-    def key_value_stores(self, ctx: RequestContext | str) -> Table[KeyValueStoreRecord]:
-        return self.key_value_stores_table(_account(ctx), GLOBAL_REGION)
-
-    def origin_access(self, ctx: RequestContext | str) -> Table[OriginAccessRecord]:
-        return self.origin_access_table(_account(ctx), GLOBAL_REGION)
+    distributions = TableOf(DISTRIBUTIONS, DistributionRecord, region=GLOBAL_REGION)
+    invalidations = TableOf(INVALIDATIONS, InvalidationRecord, region=GLOBAL_REGION)
+    policies = TableOf(POLICIES, PolicyRecord, region=GLOBAL_REGION)
+    functions = TableOf(FUNCTIONS, FunctionRecord, region=GLOBAL_REGION)
+    key_value_stores = TableOf(KEY_VALUE_STORES, KeyValueStoreRecord, region=GLOBAL_REGION)
+    origin_access = TableOf(ORIGIN_ACCESS, OriginAccessRecord, region=GLOBAL_REGION)
 
     def key_value_store_by_arn(self, account: str, arn: str) -> KeyValueStoreRecord | None:
         return next((record for record in self.key_value_stores(account).values()
@@ -181,10 +163,6 @@ class CloudFrontBase(Provider):
             raise ServiceError("InvalidIfMatchVersion", IF_MATCH_MISSING)
         if given != current:
             raise ServiceError("PreconditionFailed", PRECONDITION)
-
-
-def _account(ctx: RequestContext | str) -> str:
-    return ctx if isinstance(ctx, str) else ctx.account_id
 
 
 __all__ = ["DEPLOY_SECONDS", "IF_MATCH_MISSING", "PRECONDITION", "CloudFrontBase", "items_of",
