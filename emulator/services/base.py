@@ -122,9 +122,12 @@ class Provider:
         """This service's error for a resource that does not exist."""
         return errors.not_found(message, self.not_found_code, **self.error_fields, **fields)
 
-    def found(self, record: T | None, message: str, **fields: Any) -> T:
-        """``record`` as looked up, or this service's not-found error when there is none."""
+    def found(self, record: T | None, message: str | errors.ServiceError, **fields: Any) -> T:
+        """``record`` as looked up; when there is none, this service's not-found error with
+        ``message``, or the error given in its place (a resource with its own code)."""
         if record is None:
+            if isinstance(message, errors.ServiceError):
+                raise message
             raise self.not_found(message, **fields)
         return record
 

@@ -123,10 +123,8 @@ class CloudFrontBase(Provider):
 
     def distribution(self, ctx: RequestContext | str, distribution_id: str
                      ) -> DistributionRecord:
-        record = self.distributions(ctx).get(distribution_id)
-        if record is None:
-            raise self.not_found("The specified distribution does not exist.")
-        return record
+        return self.found(self.distributions(ctx).get(distribution_id),
+                          "The specified distribution does not exist.")
 
     def status(self, record: DistributionRecord) -> str:
         return "Deployed" if self.clock.now() >= record.deployed_at else "InProgress"
