@@ -22,9 +22,8 @@ SHARD_LIMIT = 500  # open shards per account and region
 
 def split_stream_arn(arn: str) -> tuple[str, str, str, str | None] | None:
     """(region, account, stream name, consumer part or None) of a stream or consumer ARN."""
-    try:
-        parsed = arns.parse(arn)
-    except ValueError:
+    parsed = arns.parse_or_none(arn)
+    if parsed is None:
         return None
     kind, _, rest = parsed.resource.partition("/")
     if parsed.service != "kinesis" or kind != "stream" or not rest:
