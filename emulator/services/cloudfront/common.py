@@ -88,6 +88,12 @@ def marker_listing(records: Sequence[T], marker: str | None, max_items: str | in
     return listing
 
 
+# The managed policies of each kind, by id (every account sees them).
+MANAGED_POLICIES = {"cache": managed.CACHE_POLICIES,
+                    "origin-request": managed.ORIGIN_REQUEST_POLICIES,
+                    "response-headers": managed.RESPONSE_HEADERS_POLICIES}
+
+
 class CloudFrontBase(Provider):
     """The tables, lookups and checks the provider's parts share."""
 
@@ -133,27 +139,13 @@ class CloudFrontBase(Provider):
         return "Completed" if self.clock.now() >= record.created + DEPLOY_SECONDS \
             else "InProgress"
 
-    def cache_policy_config(self, account: str, policy_id: str) -> dict[str, Any] | None:
-        if policy_id in managed.CACHE_POLICIES:
-            return managed.CACHE_POLICIES[policy_id]
+    def policy_config(self, account: str, kind: str, policy_id: str) -> dict[str, Any] | None:
+        """The config of the managed or the account's own policy ``policy_id`` of ``kind``
+        (cache, origin-request or response-headers), or None when there is none."""
+        if policy_id in MANAGED_POLICIES[kind]:
+            return MANAGED_POLICIES[kind][policy_id]
         record = self.policies(account).get(policy_id)
-        return record.config if record is not None and record.kind == "cache" else None
-
-    def origin_request_policy_config(self, account: str, policy_id: str
-                                     ) -> dict[str, Any] | None:
-        if policy_id in managed.ORIGIN_REQUEST_POLICIES:
-            return managed.ORIGIN_REQUEST_POLICIES[policy_id]
-        record = self.policies(account).get(policy_id)
-        return record.config if record is not None and record.kind == "origin-request" \
-            else None
-
-    def response_headers_policy_config(self, account: str, policy_id: str
-                                       ) -> dict[str, Any] | None:
-        if policy_id in managed.RESPONSE_HEADERS_POLICIES:
-            return managed.RESPONSE_HEADERS_POLICIES[policy_id]
-        record = self.policies(account).get(policy_id)
-        return record.config if record is not None and record.kind == "response-headers" \
-            else None
+        return record.config if record is not None and record.kind == kind else None
 
     @staticmethod
     def check_if_match(given: str | None, current: str) -> None:
@@ -163,5 +155,6 @@ class CloudFrontBase(Provider):
             raise ServiceError("PreconditionFailed", PRECONDITION)
 
 
-__all__ = ["DEPLOY_SECONDS", "IF_MATCH_MISSING", "PRECONDITION", "CloudFrontBase", "items_of",
-           "marker_listing", "max_items_of", "moment", "quantity_list"]
+__all__ = ["DEPLOY_SECONDS", "IF_MATCH_MISSING", "MANAGED_POLICIES", "PRECONDITION",
+           "CloudFrontBase", "items_of", "marker_listing", "max_items_of", "moment",
+           "quantity_list"]

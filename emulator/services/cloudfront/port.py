@@ -41,13 +41,13 @@ class DistributionsPort:
         return Deployed(record.id, account, record.domain_name, record.etag, record.config)
 
     def cache_policy(self, account: str, policy_id: str) -> dict[str, Any] | None:
-        return self._provider.cache_policy_config(account, policy_id)
+        return self._provider.policy_config(account, "cache", policy_id)
 
     def origin_request_policy(self, account: str, policy_id: str) -> dict[str, Any] | None:
-        return self._provider.origin_request_policy_config(account, policy_id)
+        return self._provider.policy_config(account, "origin-request", policy_id)
 
     def response_headers_policy(self, account: str, policy_id: str) -> dict[str, Any] | None:
-        return self._provider.response_headers_policy_config(account, policy_id)
+        return self._provider.policy_config(account, "response-headers", policy_id)
 
     def origin_access_control(self, account: str, control_id: str
                               ) -> dict[str, Any] | None:
