@@ -17,6 +17,8 @@ from emulator.context import RequestContext
 from emulator.ports import Ports
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from emulator.store import Record, ServiceStore, Table
 
 R = TypeVar("R", bound="Record")
@@ -111,6 +113,17 @@ class Provider:
         self.clock = clock
         self.store = store
         self.ports = ports
+        self.setup()
+
+    def setup(self) -> None:
+        """Make what the service holds beside its tables (engines, caches, folders); called
+        once, at the end of ``__init__``."""
+
+    @property
+    def own_folder(self) -> Path | None:
+        """This service's folder under the state directory (None when nothing persists)."""
+        state_dir = self.settings.state_dir
+        return state_dir / self.service_name if state_dir is not None else None
 
     # -- what every part uses ----------------------------------------------------------------
 

@@ -7,12 +7,9 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from emulator.clock import Clock
-from emulator.config import Settings
 from emulator.context import RequestContext
 from emulator.edge.viewer import Edge
 from emulator.errors import ServiceError
-from emulator.ports import Ports
 from emulator.services.base import Provider, TableOf
 from emulator.services.cloudfront import managed
 from emulator.services.cloudfront.models import (
@@ -31,7 +28,6 @@ from emulator.services.cloudfront.models import (
 )
 from emulator.services.cloudfront.names import GLOBAL_REGION
 from emulator.services.cloudfront.port import DistributionsPort
-from emulator.store import ServiceStore
 
 T = TypeVar("T")
 
@@ -100,10 +96,8 @@ class CloudFrontBase(Provider):
     service_name = "cloudfront"
     not_found_code = "NoSuchDistribution"
 
-    def __init__(self, settings: Settings, clock: Clock, store: ServiceStore,
-                 ports: Ports) -> None:
-        super().__init__(settings, clock, store, ports)
-        self.edge = Edge(DistributionsPort(self), clock, ports)
+    def setup(self) -> None:
+        self.edge = Edge(DistributionsPort(self), self.clock, self.ports)
 
     # CloudFront is global: every account's resources live in one scope.
     distributions = TableOf(DISTRIBUTIONS, DistributionRecord, region=GLOBAL_REGION)
