@@ -33,8 +33,16 @@ def parse(text: str) -> Arn:
     return Arn(parts[1], parts[2], parts[3], parts[4], parts[5])
 
 
+def parse_or_none(text: str) -> Arn | None:
+    """The ARN ``text`` holds, or None when it holds none."""
+    try:
+        return parse(text)
+    except ValueError:
+        return None
+
+
 def sqs_queue(region: str, account: str, name: str) -> str:
     return build("sqs", region, account, name)
 
 
-__all__ = ["PARTITION", "Arn", "build", "parse", "sqs_queue"]
+__all__ = ["PARTITION", "Arn", "build", "parse", "parse_or_none", "sqs_queue"]

@@ -34,7 +34,9 @@ class ResourceType:
     override what differs from the defaults."""
 
     type_name: ClassVar[str]
-    service: ClassVar[str]  # botocore service name the type's operations belong to
+    # The botocore service the type's operations belong to: unless the type says otherwise,
+    # its type name's namespace in lower case (AWS::SQS::Queue calls sqs).
+    service: ClassVar[str]
     # Fn::GetAtt attributes beyond the schema's read-only properties.
     extra_attributes: ClassVar[tuple[str, ...]] = ()
     # Properties whose change replaces the resource, beyond the schema's create-only ones.
@@ -46,6 +48,11 @@ class ResourceType:
     # How the service retags the resource in place (None: the type takes no tags).
     tagging: ClassVar[Tagging | None] = None
     tag_by: ClassVar[str | None] = None  # the attribute naming it to tagging, else its id
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "type_name" in vars(cls) and "service" not in vars(cls):
+            cls.service = cls.type_name.split("::")[1].lower()
 
     @classmethod
     def attributes(cls) -> set[str]:

@@ -17,6 +17,8 @@ from emulator.context import RequestContext
 from emulator.ports import Ports
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from emulator.store import Record, ServiceStore, Table
 
 R = TypeVar("R", bound="Record")
@@ -26,11 +28,14 @@ T = TypeVar("T")
 class TableOf(Generic[R]):
     """A table declared on a service's base class: ``apis = TableOf(APIS, RestApiRecord)``
     makes ``self.apis(ctx)``, or ``self.apis(account, region)``, that account and region's
-    table of RestApiRecords."""
+    table of RestApiRecords. A global service gives the one ``region`` its tables live in:
+    then ``self.distributions(ctx)`` or ``self.distributions(account)`` is the account's
+    table, whatever region the request names."""
 
-    def __init__(self, name: str, record_type: type[R]) -> None:
+    def __init__(self, name: str, record_type: type[R], *, region: str = "") -> None:
         self.name = name
         self.record_type = record_type
+        self.region = region
 
     @overload
     def __get__(self, holder: None, owner: type[Any]) -> TableOf[R]: ...
@@ -46,8 +51,8 @@ class TableOf(Generic[R]):
         if holder is None:
             return self
         if isinstance(holder, ScopeTables):
-            return holder.store.table(holder.account, holder.region, self.name,
-                                      self.record_type)
+            return holder.store.table(holder.account, self.region or holder.region,
+                                      self.name, self.record_type)
         return ScopedTable(holder.store, self)
 
 
@@ -75,8 +80,8 @@ class ScopedTable(Generic[R]):
     def __call__(self, scope: RequestContext | str, region: str = "") -> Table[R]:
         account = scope if isinstance(scope, str) else scope.account_id
         region = region if isinstance(scope, str) else scope.region
-        return self._store.table(account, region, self._declared.name,
-                                 self._declared.record_type)
+        return self._store.table(account, self._declared.region or region,
+                                 self._declared.name, self._declared.record_type)
 
     def everywhere(self) -> list[tuple[str, str, R]]:
         """(account, region, record) for every record of this table in every account and
@@ -108,6 +113,17 @@ class Provider:
         self.clock = clock
         self.store = store
         self.ports = ports
+        self.setup()
+
+    def setup(self) -> None:
+        """Make what the service holds beside its tables (engines, caches, folders); called
+        once, at the end of ``__init__``."""
+
+    @property
+    def own_folder(self) -> Path | None:
+        """This service's folder under the state directory (None when nothing persists)."""
+        state_dir = self.settings.state_dir
+        return state_dir / self.service_name if state_dir is not None else None
 
     # -- what every part uses ----------------------------------------------------------------
 
@@ -119,9 +135,12 @@ class Provider:
         """This service's error for a resource that does not exist."""
         return errors.not_found(message, self.not_found_code, **self.error_fields, **fields)
 
-    def found(self, record: T | None, message: str, **fields: Any) -> T:
-        """``record`` as looked up, or this service's not-found error when there is none."""
+    def found(self, record: T | None, message: str | errors.ServiceError, **fields: Any) -> T:
+        """``record`` as looked up; when there is none, this service's not-found error with
+        ``message``, or the error given in its place (a resource with its own code)."""
         if record is None:
+            if isinstance(message, errors.ServiceError):
+                raise message
             raise self.not_found(message, **fields)
         return record
 

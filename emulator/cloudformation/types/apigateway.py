@@ -23,7 +23,6 @@ def _patch(changes: dict[str, Any]) -> list[dict[str, str]]:
 @register
 class RestApi(ResourceType):
     type_name = "AWS::ApiGateway::RestApi"
-    service = SERVICE
     delete_operation, identity = "DeleteRestApi", {"restApiId": "@id"}
     tagging = Tagging(SERVICE, "TagResource", "UntagResource", "resourceArn", tags="tags",
                       keys="tagKeys", style="map")
@@ -83,7 +82,6 @@ class RestApi(ResourceType):
 @register
 class Resource(Simple):
     type_name = "AWS::ApiGateway::Resource"
-    service = SERVICE
     updatable = False
     noun = "Resource"
     physical = "id"
@@ -94,7 +92,6 @@ class Resource(Simple):
 @register
 class Method(Put):
     type_name = "AWS::ApiGateway::Method"
-    service = SERVICE
 
     def _where(self, properties: dict[str, Any]) -> dict[str, Any]:
         return {"restApiId": properties.get("RestApiId"),
@@ -133,7 +130,6 @@ class Method(Put):
 @register
 class Deployment(ResourceType):
     type_name = "AWS::ApiGateway::Deployment"
-    service = SERVICE
 
     async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
         answer = await ctx.call(SERVICE, "CreateDeployment", fit(
@@ -161,7 +157,6 @@ class Deployment(ResourceType):
 @register
 class Stage(ResourceType):
     type_name = "AWS::ApiGateway::Stage"
-    service = SERVICE
     delete_operation, identity = "DeleteStage", {"restApiId": "RestApiId", "stageName": "@id"}
     name_property = "StageName"
 
@@ -198,7 +193,6 @@ class Stage(ResourceType):
 @register
 class Authorizer(Simple):
     type_name = "AWS::ApiGateway::Authorizer"
-    service = SERVICE
     create_operation, delete_operation = "CreateAuthorizer", "DeleteAuthorizer"
     physical = "id"
     identity = {"restApiId": "RestApiId", "authorizerId": "@id"}
@@ -214,7 +208,6 @@ class Authorizer(Simple):
 @register
 class Model(Simple):
     type_name = "AWS::ApiGateway::Model"
-    service = SERVICE
     updatable = False
     noun = "Model"
     physical = "name"
@@ -230,7 +223,6 @@ class Model(Simple):
 @register
 class RequestValidator(Simple):
     type_name = "AWS::ApiGateway::RequestValidator"
-    service = SERVICE
     updatable = False
     noun = "RequestValidator"
     physical = "id"
@@ -241,7 +233,6 @@ class RequestValidator(Simple):
 @register
 class GatewayResponse(Simple):
     type_name = "AWS::ApiGateway::GatewayResponse"
-    service = SERVICE
     updatable = False
     create_operation, delete_operation = "PutGatewayResponse", "DeleteGatewayResponse"
     physical = "responseType"
@@ -251,7 +242,6 @@ class GatewayResponse(Simple):
 @register
 class ApiKey(Simple):
     type_name = "AWS::ApiGateway::ApiKey"
-    service = SERVICE
     updatable = False
     noun = "ApiKey"
     physical = "id"
@@ -265,7 +255,6 @@ class ApiKey(Simple):
 @register
 class UsagePlan(Simple):
     type_name = "AWS::ApiGateway::UsagePlan"
-    service = SERVICE
     updatable = False
     noun = "UsagePlan"
     physical = "id"
@@ -282,7 +271,6 @@ class UsagePlan(Simple):
 @register
 class UsagePlanKey(Simple):
     type_name = "AWS::ApiGateway::UsagePlanKey"
-    service = SERVICE
     updatable = False
     noun = "UsagePlanKey"
     physical = "id"
@@ -294,7 +282,6 @@ class Account(Put):
     """The account-wide CloudWatch role; stored through UpdateAccount."""
 
     type_name = "AWS::ApiGateway::Account"
-    service = SERVICE
 
     async def put(self, ctx: ResourceContext, physical_id: str, properties: dict[str, Any],
                   previous: dict[str, Any] | None) -> None:

@@ -17,7 +17,6 @@ SERVICE = "apigatewayv2"
 @register
 class Api(ResourceType):
     type_name = "AWS::ApiGatewayV2::Api"
-    service = SERVICE
     delete_operation, identity = "DeleteApi", {"ApiId": "@id"}
     tagging = Tagging(SERVICE, "TagResource", "UntagResource", "ResourceArn", style="map")
 
@@ -65,7 +64,6 @@ class _Child(Simple):
     ``noun``, and addressed by the API's id, its parents' ids and its own: the create
     answer's ``{noun}Id`` unless ``physical`` says otherwise."""
 
-    service = SERVICE
     parents: ClassVar[tuple[str, ...]] = ()  # the ids beyond the API's that address it
 
     def __init_subclass__(cls, **kwargs: Any) -> None:

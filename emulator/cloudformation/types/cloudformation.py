@@ -12,7 +12,6 @@ from emulator.cloudformation.resources import Created, ResourceType, register
 @register
 class WaitConditionHandle(ResourceType):
     type_name = "AWS::CloudFormation::WaitConditionHandle"
-    service = "cloudformation"
 
     async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
         return Created(f"{ctx.endpoint_url}/_emulator/cloudformation/wait/{ctx.physical_name()}")
@@ -23,7 +22,6 @@ class WaitCondition(ResourceType):
     """Signals are not awaited: the condition completes at once, with no data."""
 
     type_name = "AWS::CloudFormation::WaitCondition"
-    service = "cloudformation"
     extra_attributes = ("Data",)
 
     async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:

@@ -97,7 +97,6 @@ class Versioned(ResourceType):
     """A CloudFront resource whose config is created, replaced and deleted by id, each
     change naming the current ETag."""
 
-    service = SERVICE
     config_property: ClassVar[str]  # the template's config property (and the API's member)
     create_operation: ClassVar[str]
     get_operation: ClassVar[str]
@@ -192,7 +191,6 @@ class CloudFrontOriginAccessIdentity(Versioned):
 @register
 class Distribution(ResourceType):
     type_name = "AWS::CloudFront::Distribution"
-    service = SERVICE
 
     @staticmethod
     def _config(properties: dict[str, Any], caller_reference: str) -> dict[str, Any]:
@@ -249,7 +247,6 @@ class Distribution(ResourceType):
 @register
 class Function(ResourceType):
     type_name = "AWS::CloudFront::Function"
-    service = SERVICE
     name_property = "Name"
 
     @staticmethod
@@ -299,7 +296,6 @@ class Function(ResourceType):
 @register
 class KeyValueStore(ResourceType):
     type_name = "AWS::CloudFront::KeyValueStore"
-    service = SERVICE
     name_property = "Name"
 
     async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:

@@ -82,7 +82,6 @@ def _data(answer: dict[str, Any]) -> dict[str, Any]:
 @register
 class CustomResource(ResourceType):
     type_name = "AWS::CloudFormation::CustomResource"
-    service = "cloudformation"
     extra_replacing = ("ServiceToken",)
 
     async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
@@ -111,7 +110,6 @@ class CustomResource(ResourceType):
 @register
 class Stack(ResourceType):
     type_name = "AWS::CloudFormation::Stack"
-    service = "cloudformation"
 
     async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
         stack_id, outputs = await _nested(ctx).create(ctx.stack_id, ctx.logical_id, properties,

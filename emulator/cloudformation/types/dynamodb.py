@@ -27,7 +27,6 @@ class Table(ResourceType):
     tagging = Tagging("dynamodb", "TagResource", "UntagResource", "ResourceArn",
                       user_only=True)
     tag_by = "Arn"
-    service = "dynamodb"
     delete_operation, identity = "DeleteTable", {"TableName": "@id"}
     name_property = "TableName"
 

@@ -18,7 +18,6 @@ SERVICE = "ec2"
 @register
 class VpcEndpoint(ResourceType):
     type_name = "AWS::EC2::VPCEndpoint"
-    service = SERVICE
     updatable = False
 
     async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:

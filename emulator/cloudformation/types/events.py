@@ -19,7 +19,6 @@ def _bus(properties: dict[str, Any]) -> str:
 @register
 class Rule(ResourceType):
     type_name = "AWS::Events::Rule"
-    service = "events"
     tagging = Tagging("events", "TagResource", "UntagResource", "ResourceARN")
     tag_by = "Arn"
     name_property = "Name"
@@ -78,7 +77,6 @@ class EventBus(ResourceType):
     type_name = "AWS::Events::EventBus"
     tagging = Tagging("events", "TagResource", "UntagResource", "ResourceARN")
     tag_by = "Arn"
-    service = "events"
     delete_operation, identity = "DeleteEventBus", {"Name": "@id"}
     name_property = "Name"
     extra_attributes = ("Name", "Arn")
@@ -94,7 +92,6 @@ class EventBus(ResourceType):
 @register
 class Archive(ResourceType):
     type_name = "AWS::Events::Archive"
-    service = "events"
     delete_operation, identity = "DeleteArchive", {"ArchiveName": "@id"}
     name_property = "ArchiveName"
 

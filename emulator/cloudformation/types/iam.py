@@ -26,7 +26,6 @@ def _json(value: Any) -> str:
 class Role(ResourceType):
     type_name = "AWS::IAM::Role"
     tagging = Tagging("iam", "TagRole", "UntagRole", "RoleName", user_only=True)
-    service = "iam"
     name_property = "RoleName"
 
     async def _sync_policies(self, ctx: ResourceContext, name: str, properties: dict[str, Any],
@@ -105,7 +104,6 @@ class Policy(Put):
     """An inline policy put on each listed role."""
 
     type_name = "AWS::IAM::Policy"
-    service = "iam"
     extra_attributes = ("Id",)
 
     def put_attributes(self, physical_id: str, properties: dict[str, Any]) -> dict[str, Any]:
@@ -137,7 +135,6 @@ class Policy(Put):
 @register
 class RolePolicy(Put):
     type_name = "AWS::IAM::RolePolicy"
-    service = "iam"
     delete_operation, identity = (
         "DeleteRolePolicy", {"RoleName": "RoleName", "PolicyName": "PolicyName"})
 
@@ -154,7 +151,6 @@ class RolePolicy(Put):
 @register
 class ManagedPolicy(ResourceType):
     type_name = "AWS::IAM::ManagedPolicy"
-    service = "iam"
     name_property = "ManagedPolicyName"
 
     async def _attach(self, ctx: ResourceContext, arn: str, properties: dict[str, Any],
@@ -214,7 +210,6 @@ class ManagedPolicy(ResourceType):
 @register
 class InstanceProfile(ResourceType):
     type_name = "AWS::IAM::InstanceProfile"
-    service = "iam"
     name_property = "InstanceProfileName"
 
     async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:

@@ -20,7 +20,6 @@ class Stream(ResourceType):
     type_name = "AWS::Kinesis::Stream"
     tagging = Tagging("kinesis", "AddTagsToStream", "RemoveTagsFromStream", "StreamName",
                       style="map")
-    service = "kinesis"
     delete_operation, identity = "DeleteStream", {"StreamName": "@id"}
     delete_options = {"EnforceConsumerDeletion": True}
     name_property = "Name"
@@ -80,7 +79,6 @@ class Stream(ResourceType):
 @register
 class StreamConsumer(ResourceType):
     type_name = "AWS::Kinesis::StreamConsumer"
-    service = "kinesis"
     delete_operation, identity = "DeregisterStreamConsumer", {"ConsumerARN": "@id"}
     updatable = False
 

@@ -44,7 +44,6 @@ class Function(ResourceType):
     type_name = "AWS::Lambda::Function"
     tagging = Tagging("lambda", "TagResource", "UntagResource", "Resource", style="map")
     tag_by = "Arn"
-    service = "lambda"
     delete_operation, identity = "DeleteFunction", {"FunctionName": "@id"}
     name_property = "FunctionName"
 
@@ -87,7 +86,6 @@ class Function(ResourceType):
 @register
 class Permission(ResourceType):
     type_name = "AWS::Lambda::Permission"
-    service = "lambda"
     delete_operation, identity = (
         "RemovePermission", {"FunctionName": "FunctionName", "StatementId": "@id"})
     updatable = False
@@ -103,7 +101,6 @@ class Permission(ResourceType):
 @register
 class Version(ResourceType):
     type_name = "AWS::Lambda::Version"
-    service = "lambda"
     updatable = False
     extra_attributes = ("Version", "FunctionArn")
 
@@ -123,7 +120,6 @@ class Version(ResourceType):
 @register
 class Alias(Simple):
     type_name = "AWS::Lambda::Alias"
-    service = "lambda"
     noun = "Alias"
     physical = "AliasArn"
     identity = {"FunctionName": "FunctionName", "Name": "Name"}
@@ -134,7 +130,6 @@ class Alias(Simple):
 @register
 class EventSourceMapping(Simple):
     type_name = "AWS::Lambda::EventSourceMapping"
-    service = "lambda"
     noun = "EventSourceMapping"
     physical = "UUID"
     identity = {"UUID": "@id"}
@@ -151,7 +146,6 @@ class EventSourceMapping(Simple):
 @register
 class Url(ResourceType):
     type_name = "AWS::Lambda::Url"
-    service = "lambda"
 
     def _target(self, properties: dict[str, Any]) -> dict[str, Any]:
         out = {"FunctionName": properties.get("TargetFunctionArn")}
@@ -181,7 +175,6 @@ class Url(ResourceType):
 @register
 class EventInvokeConfig(Put):
     type_name = "AWS::Lambda::EventInvokeConfig"
-    service = "lambda"
     delete_operation, identity = ("DeleteFunctionEventInvokeConfig", {
         "FunctionName": "FunctionName", "Qualifier": "Qualifier"})
 
@@ -194,7 +187,6 @@ class EventInvokeConfig(Put):
 @register
 class LayerVersion(ResourceType):
     type_name = "AWS::Lambda::LayerVersion"
-    service = "lambda"
     updatable = False
 
     async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:

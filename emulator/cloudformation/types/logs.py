@@ -15,7 +15,6 @@ class LogGroup(ResourceType):
     type_name = "AWS::Logs::LogGroup"
     tagging = Tagging("logs", "TagResource", "UntagResource", "resourceArn", tags="tags",
                       keys="tagKeys", style="map")
-    service = "logs"
     delete_operation, identity = "DeleteLogGroup", {"logGroupName": "@id"}
     name_property = "LogGroupName"
 
@@ -49,7 +48,6 @@ class LogGroup(ResourceType):
 @register
 class LogStream(Simple):
     type_name = "AWS::Logs::LogStream"
-    service = "logs"
     updatable = False
     noun = "LogStream"
     physical = "logStreamName"
@@ -65,7 +63,6 @@ class LogStream(Simple):
 @register
 class SubscriptionFilter(Put):
     type_name = "AWS::Logs::SubscriptionFilter"
-    service = "logs"
     delete_operation, identity = (
         "DeleteSubscriptionFilter", {"logGroupName": "LogGroupName", "filterName": "@id"})
 

@@ -95,7 +95,6 @@ _SETTINGS: dict[str, tuple[str, str, Any, str | None]] = {
 @register
 class Bucket(ResourceType):
     type_name = "AWS::S3::Bucket"
-    service = "s3"
     delete_operation, identity = "DeleteBucket", {"Bucket": "@id"}
     name_property = "BucketName"
 
@@ -148,7 +147,6 @@ class Bucket(ResourceType):
 @register
 class BucketPolicy(Put):
     type_name = "AWS::S3::BucketPolicy"
-    service = "s3"
     extra_attributes = ("Id",)
 
     async def put(self, ctx: ResourceContext, physical_id: str, properties: dict[str, Any],

@@ -34,7 +34,6 @@ class Secret(ResourceType):
     type_name = "AWS::SecretsManager::Secret"
     tagging = Tagging("secretsmanager", "TagResource", "UntagResource", "SecretId",
                       user_only=True)
-    service = "secretsmanager"
     delete_operation, identity = "DeleteSecret", {"SecretId": "@id"}
     delete_options = {"ForceDeleteWithoutRecovery": True}
     name_property = "Name"
@@ -73,7 +72,6 @@ class Secret(ResourceType):
 @register
 class RotationSchedule(Put):
     type_name = "AWS::SecretsManager::RotationSchedule"
-    service = "secretsmanager"
     delete_operation, identity = "CancelRotateSecret", {"SecretId": "@id"}
 
     def new_id(self, ctx: ResourceContext, properties: dict[str, Any]) -> str:
@@ -94,7 +92,6 @@ class RotationSchedule(Put):
 class Key(ResourceType):
     type_name = "AWS::KMS::Key"
     tagging = Tagging("kms", "TagResource", "UntagResource", "KeyId", style="kms")
-    service = "kms"
 
     async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
         params: dict[str, Any] = {"Tags": [
@@ -148,7 +145,6 @@ class Key(ResourceType):
 @register
 class Alias(ResourceType):
     type_name = "AWS::KMS::Alias"
-    service = "kms"
     delete_operation, identity = "DeleteAlias", {"AliasName": "@id"}
 
     async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
@@ -169,7 +165,6 @@ class Parameter(Put):
     type_name = "AWS::SSM::Parameter"
     tagging = Tagging("ssm", "AddTagsToResource", "RemoveTagsFromResource", "ResourceId",
                       fixed=(("ResourceType", "Parameter"),))
-    service = "ssm"
     delete_operation, identity = "DeleteParameter", {"Name": "@id"}
     name_property = "Name"
     extra_attributes = ("Type", "Value")

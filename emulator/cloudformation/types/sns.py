@@ -40,7 +40,6 @@ async def _set_changed(ctx: ResourceContext, operation: str, target: dict[str, s
 class Topic(ResourceType):
     type_name = "AWS::SNS::Topic"
     tagging = Tagging("sns", "TagResource", "UntagResource", "ResourceArn")
-    service = "sns"
     delete_operation, identity = "DeleteTopic", {"TopicArn": "@id"}
     name_property = "TopicName"
     extra_attributes = ("TopicName",)
@@ -70,7 +69,6 @@ class Topic(ResourceType):
 @register
 class Subscription(ResourceType):
     type_name = "AWS::SNS::Subscription"
-    service = "sns"
     delete_operation, identity = "Unsubscribe", {"SubscriptionArn": "@id"}
 
     async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
@@ -90,7 +88,6 @@ class Subscription(ResourceType):
 
 
 class _Policy(Put):
-    service = "sns"
 
     def _topics(self, properties: dict[str, Any]) -> list[str]:
         if "TopicArn" in properties:

@@ -33,7 +33,6 @@ def queue_attributes(properties: dict[str, Any]) -> dict[str, str]:
 @register
 class Queue(ResourceType):
     type_name = "AWS::SQS::Queue"
-    service = "sqs"
     delete_operation, identity = "DeleteQueue", {"QueueUrl": "@id"}
     tagging = Tagging("sqs", "TagQueue", "UntagQueue", "QueueUrl", style="map")
     name_property = "QueueName"
@@ -67,7 +66,6 @@ class Queue(ResourceType):
 @register
 class QueuePolicy(Put):
     type_name = "AWS::SQS::QueuePolicy"
-    service = "sqs"
     extra_attributes = ("Id",)
 
     async def _apply(self, ctx: ResourceContext, urls: list[str], policy: str) -> None:

@@ -38,7 +38,6 @@ class StateMachine(ResourceType):
     type_name = "AWS::StepFunctions::StateMachine"
     tagging = Tagging("stepfunctions", "TagResource", "UntagResource", "resourceArn",
                       tags="tags", keys="tagKeys", style="lower")
-    service = "stepfunctions"
     delete_operation, identity = "DeleteStateMachine", {"stateMachineArn": "@id"}
     name_property = "StateMachineName"
     extra_attributes = ("Name", "StateMachineRevisionId")
@@ -65,7 +64,6 @@ class StateMachine(ResourceType):
 @register
 class Activity(ResourceType):
     type_name = "AWS::StepFunctions::Activity"
-    service = "stepfunctions"
     delete_operation, identity = "DeleteActivity", {"activityArn": "@id"}
     name_property = "Name"
     extra_attributes = ("Name",)

@@ -50,7 +50,6 @@ async def _unless_gone(call: Awaitable[Any], *also: str) -> None:
 class _Entity(ResourceType):
     """A web ACL, IP set, regex pattern set or rule group: named, scoped, locked."""
 
-    service = "wafv2"
     tagging = TAGGING
     tag_by = "Arn"
     name_property = "Name"
@@ -130,7 +129,6 @@ class RuleGroup(_Entity):
 @register
 class WebACLAssociation(ResourceType):
     type_name = "AWS::WAFv2::WebACLAssociation"
-    service = "wafv2"
     updatable = False
 
     async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
@@ -148,7 +146,6 @@ class WebACLAssociation(ResourceType):
 @register
 class LoggingConfiguration(ResourceType):
     type_name = "AWS::WAFv2::LoggingConfiguration"
-    service = "wafv2"
 
     async def _put(self, ctx: ResourceContext, properties: dict[str, Any]) -> None:
         config = fit("wafv2", "PutLoggingConfiguration",

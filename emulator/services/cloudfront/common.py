@@ -7,12 +7,9 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from emulator.clock import Clock
-from emulator.config import Settings
 from emulator.context import RequestContext
 from emulator.edge.viewer import Edge
 from emulator.errors import ServiceError
-from emulator.ports import Ports
 from emulator.services.base import Provider, TableOf
 from emulator.services.cloudfront import managed
 from emulator.services.cloudfront.models import (
@@ -31,7 +28,6 @@ from emulator.services.cloudfront.models import (
 )
 from emulator.services.cloudfront.names import GLOBAL_REGION
 from emulator.services.cloudfront.port import DistributionsPort
-from emulator.store import ServiceStore, Table
 
 T = TypeVar("T")
 
@@ -88,42 +84,28 @@ def marker_listing(records: Sequence[T], marker: str | None, max_items: str | in
     return listing
 
 
+# The managed policies of each kind, by id (every account sees them).
+MANAGED_POLICIES = {"cache": managed.CACHE_POLICIES,
+                    "origin-request": managed.ORIGIN_REQUEST_POLICIES,
+                    "response-headers": managed.RESPONSE_HEADERS_POLICIES}
+
+
 class CloudFrontBase(Provider):
     """The tables, lookups and checks the provider's parts share."""
 
     service_name = "cloudfront"
     not_found_code = "NoSuchDistribution"
 
-    def __init__(self, settings: Settings, clock: Clock, store: ServiceStore,
-                 ports: Ports) -> None:
-        super().__init__(settings, clock, store, ports)
-        self.edge = Edge(DistributionsPort(self), clock, ports)
-
-    distributions_table = TableOf(DISTRIBUTIONS, DistributionRecord)
-    invalidations_table = TableOf(INVALIDATIONS, InvalidationRecord)
-    policies_table = TableOf(POLICIES, PolicyRecord)
-    functions_table = TableOf(FUNCTIONS, FunctionRecord)
-    key_value_stores_table = TableOf(KEY_VALUE_STORES, KeyValueStoreRecord)
-    origin_access_table = TableOf(ORIGIN_ACCESS, OriginAccessRecord)
+    def setup(self) -> None:
+        self.edge = Edge(DistributionsPort(self), self.clock, self.ports)
 
     # CloudFront is global: every account's resources live in one scope.
-    def distributions(self, ctx: RequestContext | str) -> Table[DistributionRecord]:
-        return self.distributions_table(_account(ctx), GLOBAL_REGION)
-
-    def invalidations(self, ctx: RequestContext | str) -> Table[InvalidationRecord]:
-        return self.invalidations_table(_account(ctx), GLOBAL_REGION)
-
-    def policies(self, ctx: RequestContext | str) -> Table[PolicyRecord]:
-        return self.policies_table(_account(ctx), GLOBAL_REGION)
-
-    def functions(self, ctx: RequestContext | str) -> Table[FunctionRecord]:
-        return self.functions_table(_account(ctx), GLOBAL_REGION)
-
-    def key_value_stores(self, ctx: RequestContext | str) -> Table[KeyValueStoreRecord]:
-        return self.key_value_stores_table(_account(ctx), GLOBAL_REGION)
-
-    def origin_access(self, ctx: RequestContext | str) -> Table[OriginAccessRecord]:
-        return self.origin_access_table(_account(ctx), GLOBAL_REGION)
+    distributions = TableOf(DISTRIBUTIONS, DistributionRecord, region=GLOBAL_REGION)
+    invalidations = TableOf(INVALIDATIONS, InvalidationRecord, region=GLOBAL_REGION)
+    policies = TableOf(POLICIES, PolicyRecord, region=GLOBAL_REGION)
+    functions = TableOf(FUNCTIONS, FunctionRecord, region=GLOBAL_REGION)
+    key_value_stores = TableOf(KEY_VALUE_STORES, KeyValueStoreRecord, region=GLOBAL_REGION)
+    origin_access = TableOf(ORIGIN_ACCESS, OriginAccessRecord, region=GLOBAL_REGION)
 
     def key_value_store_by_arn(self, account: str, arn: str) -> KeyValueStoreRecord | None:
         return next((record for record in self.key_value_stores(account).values()
@@ -141,10 +123,8 @@ class CloudFrontBase(Provider):
 
     def distribution(self, ctx: RequestContext | str, distribution_id: str
                      ) -> DistributionRecord:
-        record = self.distributions(ctx).get(distribution_id)
-        if record is None:
-            raise self.not_found("The specified distribution does not exist.")
-        return record
+        return self.found(self.distributions(ctx).get(distribution_id),
+                          "The specified distribution does not exist.")
 
     def status(self, record: DistributionRecord) -> str:
         return "Deployed" if self.clock.now() >= record.deployed_at else "InProgress"
@@ -153,27 +133,13 @@ class CloudFrontBase(Provider):
         return "Completed" if self.clock.now() >= record.created + DEPLOY_SECONDS \
             else "InProgress"
 
-    def cache_policy_config(self, account: str, policy_id: str) -> dict[str, Any] | None:
-        if policy_id in managed.CACHE_POLICIES:
-            return managed.CACHE_POLICIES[policy_id]
+    def policy_config(self, account: str, kind: str, policy_id: str) -> dict[str, Any] | None:
+        """The config of the managed or the account's own policy ``policy_id`` of ``kind``
+        (cache, origin-request or response-headers), or None when there is none."""
+        if policy_id in MANAGED_POLICIES[kind]:
+            return MANAGED_POLICIES[kind][policy_id]
         record = self.policies(account).get(policy_id)
-        return record.config if record is not None and record.kind == "cache" else None
-
-    def origin_request_policy_config(self, account: str, policy_id: str
-                                     ) -> dict[str, Any] | None:
-        if policy_id in managed.ORIGIN_REQUEST_POLICIES:
-            return managed.ORIGIN_REQUEST_POLICIES[policy_id]
-        record = self.policies(account).get(policy_id)
-        return record.config if record is not None and record.kind == "origin-request" \
-            else None
-
-    def response_headers_policy_config(self, account: str, policy_id: str
-                                       ) -> dict[str, Any] | None:
-        if policy_id in managed.RESPONSE_HEADERS_POLICIES:
-            return managed.RESPONSE_HEADERS_POLICIES[policy_id]
-        record = self.policies(account).get(policy_id)
-        return record.config if record is not None and record.kind == "response-headers" \
-            else None
+        return record.config if record is not None and record.kind == kind else None
 
     @staticmethod
     def check_if_match(given: str | None, current: str) -> None:
@@ -183,9 +149,6 @@ class CloudFrontBase(Provider):
             raise ServiceError("PreconditionFailed", PRECONDITION)
 
 
-def _account(ctx: RequestContext | str) -> str:
-    return ctx if isinstance(ctx, str) else ctx.account_id
-
-
-__all__ = ["DEPLOY_SECONDS", "IF_MATCH_MISSING", "PRECONDITION", "CloudFrontBase", "items_of",
-           "marker_listing", "max_items_of", "moment", "quantity_list"]
+__all__ = ["DEPLOY_SECONDS", "IF_MATCH_MISSING", "MANAGED_POLICIES", "PRECONDITION",
+           "CloudFrontBase", "items_of", "marker_listing", "max_items_of", "moment",
+           "quantity_list"]

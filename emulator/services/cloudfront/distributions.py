@@ -50,12 +50,13 @@ class DistributionsApi(CloudFrontBase):
         account = ctx.account_id
         config_rules.check(
             config,
-            cache_policy=lambda policy: self.cache_policy_config(account, policy) is not None,
-            origin_request_policy=lambda policy: self.origin_request_policy_config(
-                account, policy) is not None,
+            cache_policy=lambda policy: self.policy_config(
+                account, "cache", policy) is not None,
+            origin_request_policy=lambda policy: self.policy_config(
+                account, "origin-request", policy) is not None,
             cloudfront_function=lambda arn: self.published_function(account, arn),
-            response_headers_policy=lambda policy: self.response_headers_policy_config(
-                account, policy) is not None)
+            response_headers_policy=lambda policy: self.policy_config(
+                account, "response-headers", policy) is not None)
         aliases = set(items_of(config, "Aliases"))
         for other in self.distributions(ctx).values():
             if other.id != own_id and aliases & set(items_of(other.config, "Aliases")):

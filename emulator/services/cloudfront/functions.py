@@ -30,10 +30,7 @@ def _missing() -> ServiceError:
 
 class FunctionsApi(CloudFrontBase):
     def _function(self, ctx: RequestContext, name: str) -> FunctionRecord:
-        record = self.functions(ctx).get(name)
-        if record is None:
-            raise _missing()
-        return record
+        return self.found(self.functions(ctx).get(name), _missing())
 
     @staticmethod
     def _stage(record: FunctionRecord, stage: str | None) -> FunctionStage:

@@ -69,10 +69,9 @@ class InvalidationsApi(CloudFrontBase):
     def get_invalidation(self, ctx: RequestContext, *, distribution_id: str, id: str,
                          **_: Any) -> dict[str, Any]:
         self.distribution(ctx, distribution_id)
-        record = self.invalidations(ctx).get(f"{distribution_id}/{id}")
-        if record is None:
-            raise ServiceError("NoSuchInvalidation",
-                               "The specified invalidation does not exist.")
+        record = self.found(self.invalidations(ctx).get(f"{distribution_id}/{id}"),
+                            ServiceError("NoSuchInvalidation",
+                                         "The specified invalidation does not exist."))
         return {"Invalidation": self._invalidation_shape(record)}
 
     def list_invalidations(self, ctx: RequestContext, *, distribution_id: str,

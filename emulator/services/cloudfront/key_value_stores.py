@@ -35,10 +35,7 @@ def _missing() -> ServiceError:
 
 class KeyValueStoresApi(CloudFrontBase):
     def _store(self, ctx: RequestContext, name: str) -> KeyValueStoreRecord:
-        record = self.key_value_stores(ctx).get(name)
-        if record is None:
-            raise _missing()
-        return record
+        return self.found(self.key_value_stores(ctx).get(name), _missing())
 
     @staticmethod
     def _shape(record: KeyValueStoreRecord) -> dict[str, Any]:

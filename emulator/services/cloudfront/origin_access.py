@@ -21,6 +21,11 @@ from emulator.services.cloudfront.models import OriginAccessRecord
 
 OAC, OAI = "control", "identity"
 LOCATION = "https://cloudfront.amazonaws.com/2020-05-31/"
+# The code and message a delete answers while a distribution's origin still names the record.
+IN_USE = {OAC: ("OriginAccessControlInUse",
+                "The CloudFront origin access control is still being used."),
+          OAI: ("CloudFrontOriginAccessIdentityInUse",
+                "The CloudFront origin access identity is still being used.")}
 
 
 def _no_control() -> ServiceError:
@@ -63,6 +68,15 @@ class OriginAccessApi(CloudFrontBase):
                for r in self.origin_access(ctx).values()):
             raise ServiceError("OriginAccessControlAlreadyExists",
                                "An origin access control with the same name already exists.")
+
+    def _delete(self, ctx: RequestContext, kind: str, access_id: str,
+                if_match: str | None) -> None:
+        """Delete a control or an identity, refused while a distribution's origin names it."""
+        record = self._access(ctx, kind, access_id)
+        self.check_if_match(if_match, record.etag)
+        if self._in_use(ctx, record):
+            raise ServiceError(*IN_USE[kind])
+        self.origin_access(ctx).delete(access_id)
 
     def _put(self, ctx: RequestContext, record: OriginAccessRecord) -> OriginAccessRecord:
         record.etag = names.etag()
@@ -107,12 +121,7 @@ class OriginAccessApi(CloudFrontBase):
 
     def delete_origin_access_control(self, ctx: RequestContext, *, id: str,
                                      if_match: str | None = None, **_: Any) -> None:
-        record = self._access(ctx, OAC, id)
-        self.check_if_match(if_match, record.etag)
-        if self._in_use(ctx, record):
-            raise ServiceError("OriginAccessControlInUse",
-                               "The CloudFront origin access control is still being used.")
-        self.origin_access(ctx).delete(id)
+        self._delete(ctx, OAC, id, if_match)
 
     def list_origin_access_controls(self, ctx: RequestContext, *, marker: str | None = None,
                                     max_items: str | None = None, **_: Any) -> dict[str, Any]:
@@ -185,12 +194,7 @@ class OriginAccessApi(CloudFrontBase):
     def delete_cloud_front_origin_access_identity(self, ctx: RequestContext, *, id: str,
                                                   if_match: str | None = None, **_: Any
                                                   ) -> None:
-        record = self._access(ctx, OAI, id)
-        self.check_if_match(if_match, record.etag)
-        if self._in_use(ctx, record):
-            raise ServiceError("CloudFrontOriginAccessIdentityInUse",
-                               "The CloudFront origin access identity is still being used.")
-        self.origin_access(ctx).delete(id)
+        self._delete(ctx, OAI, id, if_match)
 
     def list_cloud_front_origin_access_identities(
             self, ctx: RequestContext, *, marker: str | None = None,

@@ -14,8 +14,13 @@ from typing import Any
 
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
-from emulator.services.cloudfront import managed, names
-from emulator.services.cloudfront.common import CloudFrontBase, items_of, moment
+from emulator.services.cloudfront import names
+from emulator.services.cloudfront.common import (
+    MANAGED_POLICIES,
+    CloudFrontBase,
+    items_of,
+    moment,
+)
 from emulator.services.cloudfront.distribution_config import check_quantities
 from emulator.services.cloudfront.models import PolicyRecord
 
@@ -25,11 +30,10 @@ MANAGED_ETAG = "E23ZP02F085DFQ"
 class Kind:
     """What differs between the kinds of policy: names, members and errors."""
 
-    def __init__(self, kind: str, prefix: str, managed_configs: dict[str, dict[str, Any]],
-                 behaviour_member: str) -> None:
+    def __init__(self, kind: str, prefix: str, behaviour_member: str) -> None:
         self.kind = kind
         self.prefix = prefix  # CachePolicy, OriginRequestPolicy, ResponseHeadersPolicy
-        self.managed = managed_configs
+        self.managed = MANAGED_POLICIES[kind]
         self.behaviour_member = behaviour_member  # CachePolicyId / OriginRequestPolicyId...
         self.noun = kind.replace("-", " ") + " policy"  # "origin request policy"
         self.path = kind + "-policy"  # in the Location URL
@@ -39,11 +43,9 @@ class Kind:
         return ServiceError(f"NoSuch{self.prefix}", f"The {self.noun} does not exist.")
 
 
-CACHE = Kind("cache", "CachePolicy", managed.CACHE_POLICIES, "CachePolicyId")
-ORIGIN_REQUEST = Kind("origin-request", "OriginRequestPolicy",
-                      managed.ORIGIN_REQUEST_POLICIES, "OriginRequestPolicyId")
-RESPONSE_HEADERS = Kind("response-headers", "ResponseHeadersPolicy",
-                        managed.RESPONSE_HEADERS_POLICIES, "ResponseHeadersPolicyId")
+CACHE = Kind("cache", "CachePolicy", "CachePolicyId")
+ORIGIN_REQUEST = Kind("origin-request", "OriginRequestPolicy", "OriginRequestPolicyId")
+RESPONSE_HEADERS = Kind("response-headers", "ResponseHeadersPolicy", "ResponseHeadersPolicyId")
 
 
 class PoliciesApi(CloudFrontBase):

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 from emulator.edge.deployed import Deployed, FunctionCode
 from emulator.ports import KeyValueStoreData
 from emulator.services.cloudfront import names
-from emulator.services.cloudfront.names import GLOBAL_REGION
 
 if TYPE_CHECKING:
     from emulator.services.cloudfront.common import CloudFrontBase
@@ -24,7 +23,7 @@ class DistributionsPort:
         if found is not None:
             return found
         self._index.clear()
-        for account, _, record in self._provider.distributions_table.everywhere():
+        for account, _, record in self._provider.distributions.everywhere():
             self._index[record.id.lower()] = (account, record.id)
             self._index[record.domain_name.split(".", 1)[0]] = (account, record.id)
         return self._index.get(label)
@@ -34,7 +33,7 @@ class DistributionsPort:
         if located is None:
             return None
         account, distribution_id = located
-        record = self._provider.distributions_table(account, GLOBAL_REGION).get(
+        record = self._provider.distributions(account).get(
             distribution_id)
         if record is None:
             self._index.pop(label.lower(), None)
@@ -42,13 +41,13 @@ class DistributionsPort:
         return Deployed(record.id, account, record.domain_name, record.etag, record.config)
 
     def cache_policy(self, account: str, policy_id: str) -> dict[str, Any] | None:
-        return self._provider.cache_policy_config(account, policy_id)
+        return self._provider.policy_config(account, "cache", policy_id)
 
     def origin_request_policy(self, account: str, policy_id: str) -> dict[str, Any] | None:
-        return self._provider.origin_request_policy_config(account, policy_id)
+        return self._provider.policy_config(account, "origin-request", policy_id)
 
     def response_headers_policy(self, account: str, policy_id: str) -> dict[str, Any] | None:
-        return self._provider.response_headers_policy_config(account, policy_id)
+        return self._provider.policy_config(account, "response-headers", policy_id)
 
     def origin_access_control(self, account: str, control_id: str
                               ) -> dict[str, Any] | None:

@@ -37,7 +37,7 @@ class CloudFrontProvider(DistributionsApi, InvalidationsApi, PoliciesApi, Functi
         return {"distributions": [
             {"id": record.id, "domain_name": record.domain_name, "status": self.status(record),
              "enabled": bool(record.config.get("Enabled")), "account": account}
-            for account, _, record in self.distributions_table.everywhere()]}
+            for account, _, record in self.distributions.everywhere()]}
 
 
 __all__ = ["CloudFrontProvider"]

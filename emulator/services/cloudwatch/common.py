@@ -12,12 +12,9 @@ from typing import Any
 import botocore.session
 
 from emulator import arns, ids
-from emulator.clock import Clock
-from emulator.config import Settings
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.metrics.datapoints import MetricData
-from emulator.ports import Ports
 from emulator.services import paging
 from emulator.services.base import Provider, TableOf
 from emulator.services.cloudwatch.models import (
@@ -28,7 +25,6 @@ from emulator.services.cloudwatch.models import (
     DashboardRecord,
     HistoryRecord,
 )
-from emulator.store import ServiceStore
 
 
 def invalid_value(message: str) -> ServiceError:
@@ -76,9 +72,7 @@ class CloudWatchBase(Provider, ABC):
     history = TableOf(HISTORY, HistoryRecord)
     dashboards = TableOf(DASHBOARDS, DashboardRecord)  # in the "global" region
 
-    def __init__(self, settings: Settings, clock: Clock, store: ServiceStore,
-                 ports: Ports) -> None:
-        super().__init__(settings, clock, store, ports)
+    def setup(self) -> None:
         # Metric data lives in the engine's form, per account and region.
         self.scopes: dict[tuple[str, str], MetricData] = {}
         self.evaluate_now = asyncio.Event()  # set when an alarm is put or deleted

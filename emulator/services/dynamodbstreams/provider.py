@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from functools import cached_property
 from typing import Any, cast
 
 from emulator.context import RequestContext
@@ -69,13 +70,11 @@ def _api_record(stored: dict[str, Any]) -> dict[str, Any]:
 
 class DynamoDbStreamsProvider(Provider):
     service_name = "dynamodbstreams"
-    _data: TableStreamData | None = None
 
-    @property
+    @cached_property
     def data(self) -> TableStreamData:
-        if self._data is None:
-            self._data = TableStreamData(self.store, self.clock)
-        return self._data
+        """The streams' live shards, made on first use."""
+        return TableStreamData(self.store, self.clock)
 
     def port(self, name: str) -> object | None:
         if name == "table-changes":
@@ -94,8 +93,8 @@ class DynamoDbStreamsProvider(Provider):
             log.debug("no table streams to take up: %s", error)
 
     def reset(self) -> None:
-        if self._data is not None:
-            self._data.reset()
+        if "data" in vars(self):  # made already: wake its readers
+            self.data.reset()
         super().reset()
 
     def _stream(self, arn: str) -> LiveTableStream:

@@ -97,11 +97,8 @@ class TableStreamData:
         return self.store.table(account, region, STREAMS, StreamModel)
 
     def model(self, arn: str) -> StreamModel | None:
-        try:
-            parsed = arns.parse(arn)
-        except ValueError:
-            return None
-        if parsed.service != "dynamodb":
+        parsed = arns.parse_or_none(arn)
+        if parsed is None or parsed.service != "dynamodb":
             return None
         return self.streams(parsed.account, parsed.region).get(arn)
 

@@ -3,6 +3,7 @@ or ARN, and the shapes streams and shards are answered in."""
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 from emulator import arns
@@ -22,9 +23,8 @@ SHARD_LIMIT = 500  # open shards per account and region
 
 def split_stream_arn(arn: str) -> tuple[str, str, str, str | None] | None:
     """(region, account, stream name, consumer part or None) of a stream or consumer ARN."""
-    try:
-        parsed = arns.parse(arn)
-    except ValueError:
+    parsed = arns.parse_or_none(arn)
+    if parsed is None:
         return None
     kind, _, rest = parsed.resource.partition("/")
     if parsed.service != "kinesis" or kind != "stream" or not rest:
@@ -56,13 +56,11 @@ def monitoring_shape(model: StreamModel) -> list[dict[str, Any]]:
 
 class KinesisBase(Provider):
     service_name = "kinesis"
-    _data: StreamData | None = None
 
-    @property
+    @cached_property
     def data(self) -> StreamData:
-        if self._data is None:
-            self._data = StreamData(self.store, self.clock)
-        return self._data
+        """The streams' live shards, made on first use."""
+        return StreamData(self.store, self.clock)
 
     def find(self, ctx: RequestContext, name: str | None = None,
              arn: str | None = None) -> LiveStream:
@@ -119,8 +117,8 @@ class KinesisBase(Provider):
                    for model in self.data.streams(account, region).values())
 
     def reset(self) -> None:
-        if self._data is not None:
-            self._data.reset()
+        if "data" in vars(self):  # made already: wake its readers
+            self.data.reset()
         super().reset()
 
 

@@ -8,11 +8,9 @@ from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any, ClassVar
 
-from emulator.clock import Clock
-from emulator.config import Settings
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
-from emulator.ports import InvokeResult, Ports
+from emulator.ports import InvokeResult
 from emulator.runtime import runtimes
 from emulator.runtime.event_queue import AsyncConfig
 from emulator.runtime.invoker import LogSink, Runtime
@@ -44,7 +42,6 @@ from emulator.services.lambda_.names import (
     timestamp,
 )
 from emulator.services.lambda_.tracing import xray_variables
-from emulator.store import ServiceStore
 
 EXECUTOR_TAG = "emulator:executor"
 
@@ -101,10 +98,8 @@ class LambdaBase(Provider, ABC):
         """The retries, event age and destinations of a version's async events
         (EventInvokeApi)."""
 
-    def __init__(self, settings: Settings, clock: Clock, store: ServiceStore, ports: Ports) -> None:
-        super().__init__(settings, clock, store, ports)
-        root = settings.state_dir / "lambda" if settings.state_dir is not None else None
-        self.code = CodeStore(root)
+    def setup(self) -> None:
+        self.code = CodeStore(self.own_folder)
         self._runtime: Runtime | None = None
         # Specs built since the store last changed: (account, region, name, version) ->
         # the record they were built from, the X-Ray variables, and the spec.

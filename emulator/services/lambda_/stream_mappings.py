@@ -49,9 +49,8 @@ class CheckpointRecord(Record):
 
 def stream_kind(event_source_arn: str) -> str | None:
     """KINESIS, DYNAMODB (a table's stream) or None for another kind of source."""
-    try:
-        parsed = arns.parse(event_source_arn)
-    except ValueError:
+    parsed = arns.parse_or_none(event_source_arn)
+    if parsed is None:
         return None
     if parsed.service == "kinesis":
         return KINESIS

@@ -10,10 +10,7 @@ import secrets
 from datetime import UTC, datetime
 from typing import Any
 
-from emulator.clock import Clock
-from emulator.config import Settings
 from emulator.context import RequestContext
-from emulator.ports import Ports
 from emulator.services.base import Provider
 from emulator.services.s3 import access, cors
 from emulator.services.s3.blobs import BlobStore
@@ -27,7 +24,7 @@ from emulator.services.s3.models import (
     objects_table,
     uploads_table,
 )
-from emulator.store import ServiceStore, Table
+from emulator.store import Table
 
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
@@ -70,10 +67,8 @@ class S3Base(Provider):
 
     service_name = "s3"
 
-    def __init__(self, settings: Settings, clock: Clock, store: ServiceStore, ports: Ports) -> None:
-        super().__init__(settings, clock, store, ports)
-        root = settings.state_dir / "s3" if settings.state_dir is not None else None
-        self.blobs = BlobStore(root)
+    def setup(self) -> None:
+        self.blobs = BlobStore(self.own_folder)
 
     # -- tables ----------------------------------------------------------------------------
 

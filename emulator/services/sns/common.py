@@ -27,11 +27,8 @@ class SnsBase(Provider):
     subscriptions = TableOf(SUBSCRIPTIONS, SubscriptionRecord)
 
     def find_topic(self, topic_arn: str) -> TopicRecord | None:
-        try:
-            parsed = arns.parse(topic_arn)
-        except ValueError:
-            return None
-        if parsed.service != "sns":
+        parsed = arns.parse_or_none(topic_arn)
+        if parsed is None or parsed.service != "sns":
             return None
         topic = self.topics(parsed.account, parsed.region).get(parsed.resource)
         return topic if topic is not None and topic.arn == topic_arn else None

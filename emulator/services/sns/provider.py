@@ -164,10 +164,7 @@ class SnsProvider(PublishApi):
         if not endpoint:
             raise invalid("Invalid parameter: Endpoint")
         if protocol in ("sqs", "lambda"):
-            try:
-                parsed = arns.parse(endpoint)
-            except ValueError:
-                parsed = None
+            parsed = arns.parse_or_none(endpoint)
             if parsed is None or parsed.service != protocol:
                 label = "SQS" if protocol == "sqs" else "Lambda"
                 raise invalid(f"{label} endpoint ARN")

@@ -3,9 +3,6 @@ its wake-ups, FIFO sequence numbers, and the receive attempts FIFO queues rememb
 
 from __future__ import annotations
 
-from emulator.clock import Clock
-from emulator.config import Settings
-from emulator.ports import Ports
 from emulator.services.base import Provider
 from emulator.services.sqs import fifo
 from emulator.services.sqs.delivery import Delivery
@@ -13,7 +10,6 @@ from emulator.services.sqs.metrics import QueueMetrics
 from emulator.services.sqs.moves import MessageMoves
 from emulator.services.sqs.queues import Queues
 from emulator.services.sqs.wakeups import Wakeups
-from emulator.store import ServiceStore
 
 
 class SqsBase(Provider):
@@ -23,17 +19,14 @@ class SqsBase(Provider):
     # FIFO receive attempts: (queue ARN, attempt id) -> (expiry, [(message id, receipt token)]).
     attempts: dict[tuple[str, str], tuple[float, list[tuple[str, str]]]]
 
-    def __init__(
-        self, settings: Settings, clock: Clock, store: ServiceStore, ports: Ports
-    ) -> None:
-        super().__init__(settings, clock, store, ports)
-        self.queues = Queues(store, clock)
+    def setup(self) -> None:
+        self.queues = Queues(self.store, self.clock)
         self.wakeups = Wakeups()
         self.delivery = Delivery(self.queues, self.wakeups)
         self.sequences = fifo.SequenceNumbers()
         self.moves = MessageMoves(self.queues, self.delivery, self.wakeups)
         self.attempts = {}
-        self.metrics = QueueMetrics(ports.published_metrics())
+        self.metrics = QueueMetrics(self.ports.published_metrics())
 
 
 __all__ = ["SqsBase"]

@@ -60,11 +60,8 @@ def parse_queue_url(url: str) -> QueueAddress:
 
 def parse_queue_arn(text: str) -> tuple[str, str, str] | None:
     """(region, account, name) of an SQS queue ARN, or None when it is not one."""
-    try:
-        arn = arns.parse(text)
-    except ValueError:
-        return None
-    if arn.service != "sqs" or not arn.account or not arn.resource:
+    arn = arns.parse_or_none(text)
+    if arn is None or arn.service != "sqs" or not arn.account or not arn.resource:
         return None
     return arn.region, arn.account, arn.resource
 

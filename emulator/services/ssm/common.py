@@ -7,16 +7,12 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from emulator.clock import Clock
-from emulator.config import Settings
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
-from emulator.ports import Ports
 from emulator.services.base import Provider, TableOf
 from emulator.services.ssm import names
 from emulator.services.ssm.models import PARAMETERS, ParameterRecord, VersionRecord
 from emulator.services.ssm.secure import SecureValues
-from emulator.store import ServiceStore
 
 DEFAULT_KEY = "alias/aws/ssm"
 
@@ -44,11 +40,8 @@ class SsmBase(Provider):
     service_name = "ssm"
     not_found_code = "ParameterNotFound"
 
-    def __init__(self, settings: Settings, clock: Clock, store: ServiceStore,
-                 ports: Ports) -> None:
-        super().__init__(settings, clock, store, ports)
-        folder = settings.state_dir / "ssm" if settings.state_dir is not None else None
-        self.secure = SecureValues(folder)
+    def setup(self) -> None:
+        self.secure = SecureValues(self.own_folder)
 
     parameters = TableOf(PARAMETERS, ParameterRecord)
 

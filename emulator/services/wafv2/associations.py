@@ -32,9 +32,8 @@ RESOURCE_TYPES = {"elasticloadbalancing": "APPLICATION_LOAD_BALANCER", "appsync"
 
 def type_of(resource_arn: str) -> str | None:
     """The ResourceType of a resource AWS WAF can protect, or None for any other ARN."""
-    try:
-        parsed = arns.parse(resource_arn)
-    except ValueError:
+    parsed = arns.parse_or_none(resource_arn)
+    if parsed is None:
         return None
     if parsed.service == "apigateway":
         return "API_GATEWAY" if REST_STAGE.match(parsed.resource) else None

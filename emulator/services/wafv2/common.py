@@ -9,11 +9,8 @@ from typing import Any
 from botocore import xform_name
 
 from emulator import arns, ids
-from emulator.clock import Clock
-from emulator.config import Settings
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
-from emulator.ports import Ports
 from emulator.services import paging
 from emulator.services.base import Provider, TableOf
 from emulator.services.wafv2.models import (
@@ -24,7 +21,6 @@ from emulator.services.wafv2.models import (
     EntityRecord,
     LoggingRecord,
 )
-from emulator.store import ServiceStore
 from emulator.waf import validation
 from emulator.waf.engine import WebAcl
 from emulator.waf.rates import RateCounters
@@ -78,16 +74,14 @@ class Wafv2Base(Provider):
     associations = TableOf(ASSOCIATIONS, AssociationRecord)
     log_configs = TableOf(LOGGING, LoggingRecord)
 
-    def __init__(self, settings: Settings, clock: Clock, store: ServiceStore,
-                 ports: Ports) -> None:
-        super().__init__(settings, clock, store, ports)
+    def setup(self) -> None:
         # Bumped by every change a web ACL's evaluation depends on: compiled web ACLs
         # built under an older generation are built again.
         self.generation = 0
         self.compiled: dict[tuple[str, str, str], tuple[int, WebAcl]] = {}
         self.rates = RateCounters()  # rate-based rules' counters, on the clock
         self.samples: dict[tuple[str, str], deque[dict[str, Any]]] = {}  # (ACL, metric)
-        self.published = ports.published_metrics()  # to CloudWatch, as AWS/WAFV2
+        self.published = self.ports.published_metrics()  # to CloudWatch, as AWS/WAFV2
 
     def changed(self) -> None:
         self.generation += 1

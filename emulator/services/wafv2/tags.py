@@ -13,10 +13,7 @@ from emulator.services.wafv2.models import EntityRecord
 
 class TagsApi(Wafv2Base):
     def _tagged(self, ctx: RequestContext, resource_arn: str) -> EntityRecord:
-        record = self.entities(ctx).get(resource_arn)
-        if record is None:
-            raise nonexistent()
-        return record
+        return self.found(self.entities(ctx).get(resource_arn), nonexistent())
 
     def tag_resource(self, ctx: RequestContext, *, resource_arn: str,
                      tags: list[dict[str, str]], **_: Any) -> dict[str, Any]:

@@ -7,11 +7,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from emulator import arns
-from emulator.clock import Clock
-from emulator.config import Settings
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
-from emulator.ports import Ports
 from emulator.services.base import Provider, TableOf
 from emulator.services.xray.host import daemon_for
 from emulator.services.xray.journal import StoreJournal
@@ -73,11 +70,9 @@ class XrayBase(Provider):
     service_name = "xray"
     rules_version = 0  # bumped on every rule change, so cached rule lists are read again
 
-    def __init__(self, settings: Settings, clock: Clock, store: ServiceStore,
-                 ports: Ports) -> None:
-        super().__init__(settings, clock, store, ports)
-        journal = StoreJournal(store) if settings.database_path is not None else None
-        self.collector = Collector(clock.now, settings.xray_max_bytes, journal=journal)
+    def setup(self) -> None:
+        journal = StoreJournal(self.store) if self.settings.database_path is not None else None
+        self.collector = Collector(self.clock.now, self.settings.xray_max_bytes, journal=journal)
         if journal is not None:
             journal.replay(self.collector)
         self._samplers: dict[tuple[str, str], sampling.Sampler] = {}
