@@ -252,6 +252,12 @@ def _pick_service(request: WireRequest, implemented: Collection[str], matched: _
         for name in implemented:
             if _addressed_by_host(name, request.host):
                 return name
+        if "s3" in implemented and request.legacy_access_key is not None and (
+                "Action" not in request.form):
+            # Signature version 2 (an "AWS key:signature" header, or a presigned URL's
+            # AWSAccessKeyId) is S3's alone now: query APIs signed that way name their Action.
+            # Asking every service's model instead loads them all (EC2's is tens of MB).
+            return "s3"
         implemented = sorted(implemented,
                              key=lambda name: bool(specs.overlay(name).get("anonymous")))
     for name in implemented:

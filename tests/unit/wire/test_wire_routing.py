@@ -8,6 +8,7 @@ import pytest
 from wire_oracle import authorization, model_for, to_wire_request
 
 from emulator.errors import ServiceError
+from emulator.wire import routing
 from emulator.wire.request import WireRequest
 from emulator.wire.routing import Route, match_rest_path, route
 
@@ -90,6 +91,29 @@ def test_presigned_credential_in_the_query_string() -> None:
     assert wire.credential_scope.service == "sns"
     assert wire.credential_scope.region == "us-east-1"
     assert where(route(wire, [])) == ("sns", "query", "ListTopics")
+
+
+@pytest.mark.parametrize("signed", [
+    {"query": "AWSAccessKeyId=test&Signature=abc%3D&Expires=1900000000"},
+    {"headers": {"authorization": "AWS test:abc="}},
+])
+def test_a_signature_version_2_request_is_s3s_without_asking_other_services(
+        signed: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    # boto3 presigns S3 URLs with signature version 2 unless told otherwise.
+    asked: list[str] = []
+    original = routing._matches_service
+
+    def matches(service: str, *args: Any) -> bool:
+        asked.append(service)
+        return original(service, *args)
+
+    monkeypatch.setattr(routing, "_matches_service", matches)
+    headers = {"host": "localhost:4566", **signed.get("headers", {})}
+    wire = WireRequest(method="PUT", path="/bucket/key", query_string=signed.get("query", ""),
+                       headers=headers, body=b"data")
+    assert where(route(wire, ["sqs", "sns", "ec2", "lambda", "s3"])) == (
+        "s3", "rest-xml", "PutObject")
+    assert [name for name in asked if name != "s3"] == []
 
 
 def test_a_sigv4a_scope_names_no_region() -> None:
