@@ -13,13 +13,13 @@ import gzip
 import json
 import logging
 import re
-import time
 import uuid
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from polling import eventually
 
 from emulator.testing import EmulatorHandle
 
@@ -27,14 +27,6 @@ from emulator.testing import EmulatorHandle
 def _unique(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
-
-def _eventually(check: Any, timeout: float = 10.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        found = check()
-        if found or time.monotonic() > deadline:
-            return found
-        time.sleep(0.1)
 
 
 def _changes(emulator: EmulatorHandle) -> dict[str, str]:
@@ -136,7 +128,7 @@ def test_an_eventbridge_rule_on_cloudtrail_events_fires(emulator: EmulatorHandle
     events.put_targets(Rule=rule, Targets=[{"Id": "q", "Arn": arn}])
     topic = _unique("watched")
     emulator.client("sns").create_topic(Name=topic)
-    messages = _eventually(lambda: sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=1).get(
+    messages = eventually(lambda: sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=1).get(
         "Messages"))
     assert messages, "the rule did not fire"
     delivered = json.loads(messages[0]["Body"])
@@ -158,7 +150,7 @@ def test_a_trail_delivers_gzipped_log_files_to_s3(emulator: EmulatorHandle) -> N
     queue = _unique("logged")
     emulator.client("sqs").create_queue(QueueName=queue)
     emulator.clock.advance(300)  # the next delivery falls due
-    listed = _eventually(lambda: s3.list_objects_v2(Bucket=bucket, Prefix="audit/").get(
+    listed = eventually(lambda: s3.list_objects_v2(Bucket=bucket, Prefix="audit/").get(
         "Contents"))
     assert listed, "no log file was delivered"
     key = listed[0]["Key"]
@@ -216,7 +208,7 @@ def test_a_call_too_large_for_an_event_is_recorded_but_not_sent_to_eventbridge(
         emulator.client("sns").set_topic_attributes(
             TopicArn=missing, AttributeName="DisplayName", AttributeValue="x" * 300_000)
     assert raised.value.response["Error"]["Code"] == "NotFound"
-    assert _eventually(lambda: [e for e in _lookup(emulator, "EventName", "SetTopicAttributes")
+    assert eventually(lambda: [e for e in _lookup(emulator, "EventName", "SetTopicAttributes")
                                 if missing in e["CloudTrailEvent"]])
     assert not sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=1).get("Messages")
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text

@@ -9,7 +9,6 @@ Alarm notifications: https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitor
 from __future__ import annotations
 
 import json
-import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,6 +17,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 from lambda_support import create_function, invoke
+from polling import eventually
 
 from emulator.testing import EmulatorHandle
 
@@ -55,14 +55,6 @@ def _sum(cloudwatch: Any, emulator: EmulatorHandle, namespace: str, name: str,
         EndTime=end, Period=600, Statistics=[statistic])["Datapoints"]
     return sum(p[statistic] for p in points) if points else None
 
-
-def _eventually(check: Any, timeout: float = 10.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        found = check()
-        if found or time.monotonic() > deadline:
-            return found
-        time.sleep(0.1)
 
 
 def test_invocations_errors_duration_and_concurrency(emulator: EmulatorHandle) -> None:
@@ -114,7 +106,7 @@ def test_powertools_metrics_become_cloudwatch_metrics(emulator: EmulatorHandle) 
     invoke(lam, name, {"count": 2})
     invoke(lam, name, {"count": 3})
     dims = [{"Name": "Channel", "Value": "web"}, {"Name": "service", "Value": "checkout"}]
-    found = _eventually(lambda: _sum(cloudwatch, emulator, "Orders", "OrderPlaced", dims))
+    found = eventually(lambda: _sum(cloudwatch, emulator, "Orders", "OrderPlaced", dims))
     assert found == 5.0
     [metric] = cloudwatch.list_metrics(Namespace="Orders")["Metrics"]
     assert sorted(metric["Dimensions"], key=lambda d: d["Name"]) == dims
@@ -136,21 +128,21 @@ def test_alarm_on_errors_fires_after_the_clock_moves_and_reaches_a_queue(
         Dimensions=[{"Name": "FunctionName", "Value": name}], Statistic="Sum", Period=60,
         EvaluationPeriods=1, Threshold=1.0, ComparisonOperator="GreaterThanOrEqualToThreshold",
         TreatMissingData="notBreaching", AlarmActions=[topic])
-    state = _eventually(lambda: cloudwatch.describe_alarms(AlarmNames=[alarm])[
+    state = eventually(lambda: cloudwatch.describe_alarms(AlarmNames=[alarm])[
         "MetricAlarms"][0]["StateValue"] == "OK")
     assert state
     invoke(lam, name, {"fail": True})
     assert cloudwatch.describe_alarms(AlarmNames=[alarm])["MetricAlarms"][0][
         "StateValue"] == "OK"
     emulator.clock.advance(60)  # the minute with the error is now complete
-    described = _eventually(lambda: [
+    described = eventually(lambda: [
         a for a in cloudwatch.describe_alarms(AlarmNames=[alarm])["MetricAlarms"]
         if a["StateValue"] == "ALARM"])
     assert described, "the alarm did not fire"
     assert described[0]["StateReason"].startswith("Threshold Crossed: 1 datapoint [1.0 (")
     reason_data = json.loads(described[0]["StateReasonData"])
     assert reason_data["recentDatapoints"] == [1.0] and reason_data["threshold"] == 1.0
-    messages = _eventually(lambda: sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=1).get(
+    messages = eventually(lambda: sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=1).get(
         "Messages"))
     assert messages, "no notification reached the queue"
     envelope = json.loads(messages[0]["Body"])

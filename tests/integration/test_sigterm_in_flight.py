@@ -24,6 +24,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 from emulator_process import EmulatorProcess
 from lambda_support import ROLE, zip_of
+from polling import eventually
 
 # uvicorn's timeout_graceful_shutdown (5 s) and what the server does after it.
 GRACEFUL_SECONDS = 10
@@ -54,12 +55,7 @@ def _answer(call: Any) -> Any:
 
 
 def _eventually(check: Any, timeout: float = 60) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        found = check()
-        if found or time.monotonic() > deadline:
-            return found
-        time.sleep(0.1)
+    return eventually(check, timeout)  # restarts take longer than the default allows
 
 
 @pytest.mark.slow  # two server starts and a graceful stop: several seconds
