@@ -49,10 +49,10 @@ class Settings:
     region: str = field(default="us-east-1", metadata=_about("region for requests that name none"))
     log_level: LogLevel = field(default="info", metadata=_about("log level"))
     http_parser: HttpParser = field(
-        default="h11",
-        metadata=_about("HTTP/1.1 parser: h11, which sends response header names as "
-                        "integrations gave them; httptools (compiled, cheaper per request; "
-                        "'auto' when installed) lowercases them"),
+        default="auto",
+        metadata=_about("HTTP/1.1 parser: httptools (compiled, cheaper per request; 'auto' "
+                        "when installed) or h11 (pure Python); both keep header names as "
+                        "clients and integrations cased them"),
     )
     event_loop: EventLoop = field(
         default="auto", metadata=_about("event loop: uvloop when installed, else asyncio's own")

@@ -87,11 +87,49 @@ class H11RawHeaders(H11Protocol):
         self._raw_names = None
 
 
+class _CasedHead:
+    """A transport stand-in for one response head: uvicorn's httptools protocol writes the
+    status line and every header line in one ``write``, names lowercased; this puts back the
+    names the application gave, line by line (the same name may come twice, cased two ways)."""
+
+    def __init__(self, transport: Any, first_line: int, names: list[bytes]) -> None:
+        self.transport = transport
+        self.first_line = first_line  # the head's line of the application's first header
+        self.names = names
+
+    def write(self, data: bytes) -> None:
+        lines = data.split(b"\r\n")
+        for index, name in enumerate(self.names, self.first_line):
+            line = lines[index]
+            lines[index] = name + line[len(name):]
+        self.transport.write(b"\r\n".join(lines))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.transport, name)
+
+
 def _httptools_protocol() -> type[asyncio.Protocol] | None:
     try:
-        from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+        from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol, RequestResponseCycle
     except ImportError:  # httptools is optional
         return None
+
+    class CasedResponseCycle(RequestResponseCycle):
+        """uvicorn's request-response cycle, writing response header names as given."""
+
+        async def send(self, message: Any) -> None:
+            if message["type"] != "http.response.start" or self.response_started:
+                return await super().send(message)
+            names = [bytes(name) for name, _ in message.get("headers") or ()]
+            if all(name.islower() or name == name.lower() for name in names):
+                return await super().send(message)
+            transport = self.transport
+            # Line 0 is the status line, then the server's default headers.
+            self.transport = _CasedHead(transport, 1 + len(self.default_headers), names)
+            try:
+                await super().send(message)
+            finally:
+                self.transport = transport
 
     class HttpToolsRawHeaders(HttpToolsProtocol):
         """uvicorn's httptools protocol, recording the raw header names of each request."""
@@ -106,6 +144,13 @@ def _httptools_protocol() -> type[asyncio.Protocol] | None:
         def on_header(self, name: bytes, value: bytes) -> None:
             self._raw_names.append(bytes(name))
             super().on_header(name, value)
+
+        def on_headers_complete(self) -> None:
+            super().on_headers_complete()
+            # The cycle's task is created, not yet run: it answers through the cased send.
+            cycle = getattr(self, "cycle", None)
+            if type(cycle) is RequestResponseCycle:
+                cycle.__class__ = CasedResponseCycle
 
         def handle_websocket_upgrade(self) -> None:
             # uvicorn re-sends the handshake to the WebSocket protocol from the ASGI headers.

@@ -88,9 +88,9 @@ def _uvicorn_config(app: Starlette, settings: Settings, sock_port: int) -> uvico
         log_level=settings.log_level,
         access_log=False,
         lifespan="on",
-        # The parser, keeping the header names clients sent (header_case.py): h11 unless
-        # told otherwise, since httptools lowercases response header names; the loop: uvloop
-        # when installed (docs/benchmarks.md, "Throughput under concurrency").
+        # The parser, keeping the header names clients and integrations cased
+        # (header_case.py): httptools when installed; the loop: uvloop when installed
+        # (docs/benchmarks.md, "Throughput under concurrency").
         http=http_protocol(settings.http_parser),
         loop=settings.event_loop,
         timeout_graceful_shutdown=5,

@@ -31,8 +31,11 @@ async def _echo(scope: Any, receive: Any, send: Any) -> None:
         pass
     body = json.dumps({"raw": raw_headers(scope), "lower": [
         [n.decode(), v.decode()] for n, v in scope["headers"]]}).encode()
+    # /cased answers with names cased as AWS integrations give them, one name twice.
+    cased = [(b"X-Back-Case", b"1"), (b"x-back-case", b"2"), (b"ETag", b'"e"')] \
+        if scope["path"] == "/cased" else []
     await send({"type": "http.response.start", "status": 200,
-                "headers": [(b"content-length", str(len(body)).encode())]})
+                "headers": [(b"content-length", str(len(body)).encode()), *cased]})
     await send({"type": "http.response.body", "body": body})
 
 
@@ -85,6 +88,34 @@ def test_names_keep_their_case_order_and_repeats(server: int) -> None:
     assert [name for name, _ in answer["lower"]] == [
         "host", "content-type", "x-custom-header", "x-custom-header", "authorization",
         "content-length"]
+
+
+def _heads(port: int, *requests: bytes) -> list[list[bytes]]:
+    """The header lines of each answer, as written, to requests sent on one connection."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(b"".join(requests))
+        data, heads = b"", []
+        while len(heads) < len(requests):
+            while b"\r\n\r\n" not in data:
+                data += sock.recv(65536)
+            head, _, data = data.partition(b"\r\n\r\n")
+            lines = head.split(b"\r\n")[1:]
+            length = int(next(line.split(b":")[1] for line in lines
+                              if line.lower().startswith(b"content-length:")))
+            while len(data) < length:
+                data += sock.recv(65536)
+            data = data[length:]
+            heads.append(lines)
+    return heads
+
+
+def test_response_names_are_written_as_the_application_gave_them(server: int) -> None:
+    cased, plain = _heads(server, b"GET /cased HTTP/1.1\r\nHost: h\r\n\r\n",
+                          b"GET /plain HTTP/1.1\r\nHost: h\r\n\r\n")
+    assert [line for line in cased if line.lower().startswith((b"x-back", b"etag"))] == \
+        [b"X-Back-Case: 1", b"x-back-case: 2", b'ETag: "e"']
+    assert any(line.startswith(b"content-length: ") for line in cased), cased
+    assert not any(line.lower().startswith(b"x-back") for line in plain), plain
 
 
 def test_each_request_on_a_kept_alive_connection_has_its_own_names(server: int) -> None:
