@@ -15,6 +15,9 @@ HEARTBEAT_TIMEOUT = "States.HeartbeatTimeout"
 TASK_FAILED = "States.TaskFailed"
 PERMISSIONS = "States.Permissions"
 RESULT_PATH_MATCH_FAILURE = "States.ResultPathMatchFailure"
+# Not in the documented list, but what AWS reports when a reference path cannot be applied: a
+# ResultPath into an input that is not an object, an ItemsPath naming a missing field.
+REFERENCE_PATH_CONFLICT = "States.ReferencePathConflict"
 PARAMETER_PATH_FAILURE = "States.ParameterPathFailure"
 BRANCH_FAILED = "States.BranchFailed"
 NO_CHOICE_MATCHED = "States.NoChoiceMatched"
@@ -70,6 +73,7 @@ __all__ = [
     "ALL", "BRANCH_FAILED", "DATA_LIMIT_EXCEEDED", "EXCEED_TOLERATED_FAILURE_THRESHOLD",
     "HEARTBEAT_TIMEOUT", "INTRINSIC_FAILURE", "KNOWN", "NO_CHOICE_MATCHED",
     "PARAMETER_PATH_FAILURE", "PERMISSIONS", "QUERY_EVALUATION_ERROR",
-    "RESULT_PATH_MATCH_FAILURE", "RUNTIME", "TASK_FAILED", "TERMINAL", "TIMEOUT",
+    "REFERENCE_PATH_CONFLICT", "RESULT_PATH_MATCH_FAILURE", "RUNTIME", "TASK_FAILED", "TERMINAL",
+    "TIMEOUT",
     "ExecutionAborted", "StatesError", "matches", "runtime",
 ]

@@ -17,7 +17,7 @@ from emulator.asl.errors import StatesError
 from emulator.asl.history import History
 from emulator.asl.integrations.mocks import FixedMock
 from emulator.asl.nodes import MapState, ParallelState
-from emulator.asl.paths import dumps, select
+from emulator.asl.paths import dumps, select, select_items
 from emulator.asl.processing import Core, Frame, Step
 from emulator.asl.variables import Variables
 
@@ -133,7 +133,7 @@ class FlowRunner(Core):
                 )
             return items, effective, states
         effective = self.effective_input(step)
-        items = (select(state.items_path, effective, step.env) if state.items_path_set
+        items = (select_items(state.items_path, effective, step.env) if state.items_path_set
                  else effective)
         if not isinstance(items, list):
             where = state.items_path.text if state.items_path is not None else "$"

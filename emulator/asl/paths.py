@@ -196,6 +196,22 @@ def select(path: Reference | None, data: Any, env: Env) -> Any:
         raise invalid_path(path) from None
 
 
+def select_items(path: Reference | None, data: Any, env: Env) -> Any:
+    """Apply ItemsPath: as ``select``, except that a field missing from an object of the
+    input is States.ReferencePathConflict, naming the field and the whole input, as AWS
+    reports it."""
+    if path is not None and path.source == "input" and path.steps:
+        holder = data
+        for step in path.steps:
+            if not isinstance(step, str) or not isinstance(holder, dict):
+                break
+            if step not in holder:
+                raise errors.StatesError(errors.REFERENCE_PATH_CONFLICT,
+                                         f"Unable to apply step \"{step}\" to input {dumps(data)}")
+            holder = holder[step]
+    return select(path, data, env)
+
+
 def _unable(step: str | int, state_input: Any) -> errors.StatesError:
     return errors.StatesError(errors.RESULT_PATH_MATCH_FAILURE,
                               f"Unable to apply step \"{step}\" to input {dumps(state_input)}")
@@ -208,6 +224,9 @@ def apply_result_path(path: Path | None, state_input: Any, result: Any) -> Any:
     steps = path.steps or ()
     if not steps:
         return result
+    if isinstance(steps[0], str) and not isinstance(state_input, dict):
+        raise errors.StatesError(errors.REFERENCE_PATH_CONFLICT, f"Unable to apply ReferencePath "
+                                 f"{path.text} to input {dumps(state_input)}")
     output = copy.deepcopy(state_input)
     holder: Any = output
     for position, step in enumerate(steps):
@@ -239,4 +258,5 @@ Evaluator = Callable[[Any, Env], Any]
 __all__ = [
     "Env", "Evaluator", "Path", "PathMissing", "Reference", "apply_result_path", "compile_path",
     "compile_reference", "compile_reference_path", "dumps", "invalid_path", "select",
+    "select_items",
 ]

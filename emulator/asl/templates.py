@@ -25,6 +25,8 @@ def _constant(value: Any) -> Evaluator:
 
 def _path_field(key: str, reference: Reference) -> Evaluator:
     def evaluate(data: Any, env: Env) -> Any:
+        if data is None and reference.source == "input":
+            raise errors.runtime("Unable to apply Path transformation to null or empty input.")
         try:
             return reference.resolve(data, env)
         except (PathMissing, KeyError):
