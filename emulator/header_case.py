@@ -125,7 +125,7 @@ def _httptools_protocol() -> type[asyncio.Protocol] | None:
                 return await super().send(message)
             transport = self.transport
             # Line 0 is the status line, then the server's default headers.
-            self.transport = _CasedHead(transport, 1 + len(self.default_headers), names)
+            self.transport = _CasedHead(transport, 1 + len(self.default_headers), names)  # type: ignore[assignment]
             try:
                 await super().send(message)
             finally:
