@@ -122,6 +122,13 @@ class MetricSink(Protocol):
             dimensions: Iterable[tuple[str, str]] = (), unit: str = "None",
             timestamp: float | None = None, count: float = 1.0) -> None: ...
 
+    def put_values(self, account: str, region: str, namespace: str,
+                   values: Sequence[tuple[str, float, str]],
+                   dimension_sets: Sequence[tuple[tuple[str, str], ...]]) -> None:
+        """Each ``(name, value, unit)`` under each dimension set, at the clock's now: what one
+        request or invocation publishes, in one call."""
+        ...
+
     def put_embedded(self, account: str, region: str, message: str) -> int:
         """Store the metrics an embedded metric format message holds; how many."""
         ...
@@ -577,6 +584,13 @@ class _PublishedMetrics:
         if sink is not None:
             sink.put(account, region, namespace, name, value, dimensions=dimensions, unit=unit,
                      timestamp=timestamp, count=count)
+
+    def put_values(self, account: str, region: str, namespace: str,
+                   values: Sequence[tuple[str, float, str]],
+                   dimension_sets: Sequence[tuple[tuple[str, str], ...]]) -> None:
+        sink = self._found()
+        if sink is not None:
+            sink.put_values(account, region, namespace, values, dimension_sets)
 
     def put_embedded(self, account: str, region: str, message: str) -> int:
         sink = self._found()

@@ -58,10 +58,7 @@ def http_dimensions(api_id: str, stage: str, method: str | None = None,
 
 def _publish(sink: MetricSink, served: Served, sets: list[Dimensions],
              values: list[tuple[str, float, str]]) -> None:
-    for dimensions in sets:
-        for name, value, unit in values:
-            sink.put(served.account, served.region, NAMESPACE, name, value,
-                     dimensions=dimensions, unit=unit)
+    sink.put_values(served.account, served.region, NAMESPACE, values, sets)
 
 
 def _common(served: Served, client_error: str, server_error: str

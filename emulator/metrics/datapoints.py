@@ -172,6 +172,17 @@ class MetricData:
             aggregate.add_set(*statistics)
         series.last_put = max(series.last_put, timestamp)
 
+    def add(self, metric: MetricId, timestamp: float, unit: str, value: float) -> None:
+        """One value of a standard-resolution metric (``put`` for the common case, which
+        the services' own metrics take for every request)."""
+        series = self.series.get(metric)
+        if series is None:
+            series = self.series[metric] = Series()
+        second = int(timestamp)
+        series.bucket(second - second % 60, unit).add(value)
+        if timestamp > series.last_put:
+            series.last_put = timestamp
+
     def periods(self, metric: MetricId, start: float, end: float, period: int,
                 unit: str | None = None) -> dict[int, Aggregate]:
         """The data of ``metric`` in [start, end) folded into periods of ``period`` seconds

@@ -38,13 +38,16 @@ def _put(sink: MetricSink, spec: FunctionSpec, sets: list[Dimensions], name: str
 def invoked(sink: MetricSink, spec: FunctionSpec, request: InvocationRequest,
             result: InvocationResult, concurrency: int) -> None:
     sets = dimension_sets(spec, request.invoked_arn, result.executed_version)
-    _put(sink, spec, sets, "Invocations", 1.0, "Count")
-    _put(sink, spec, sets, "Errors", 1.0 if result.function_error else 0.0, "Count")
+    values = [("Invocations", 1.0, "Count"),
+              ("Errors", 1.0 if result.function_error else 0.0, "Count")]
     timings = result.timings
     began, ended = timings.get("invoke_start"), timings.get("invoke_end")
     if began is not None and ended is not None:
-        _put(sink, spec, sets, "Duration", max(0.0, (ended - began) * 1000), "Milliseconds")
-    _put(sink, spec, sets[:2], "ConcurrentExecutions", float(concurrency), "Count")
+        values.append(("Duration", max(0.0, (ended - began) * 1000), "Milliseconds"))
+    sink.put_values(spec.account, spec.region, NAMESPACE, values, sets)
+    # Per function and across all functions only, as AWS reports it.
+    sink.put_values(spec.account, spec.region, NAMESPACE,
+                    [("ConcurrentExecutions", float(concurrency), "Count")], sets[:2])
 
 
 def throttled(sink: MetricSink, spec: FunctionSpec, request: InvocationRequest) -> None:
