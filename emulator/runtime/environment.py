@@ -111,14 +111,23 @@ class EnvironmentPool:
             stale.extend(item.environment for item in pool.idle)
             pool.idle.clear()
             pool.revision = revision
-        # A process that ended while idle (a thread it left called os._exit) is replaced.
-        fresh = [item for item in pool.idle
-                 if now - item.since < self.idle_seconds and item.environment.alive]
-        stale.extend(item.environment for item in pool.idle if item not in fresh)
-        pool.idle = fresh
-        # The most recently used environment is the warmest.
-        found = pool.idle.pop().environment if pool.idle else None
-        return found, stale
+        idle = pool.idle
+        # Environments are given back in time order: those idle too long are at the front.
+        expired = 0
+        while expired < len(idle) and now - idle[expired].since >= self.idle_seconds:
+            expired += 1
+        if expired:
+            stale.extend(item.environment for item in idle[:expired])
+            del idle[:expired]
+        # The most recently used environment is the warmest. One whose process ended while
+        # idle (a thread it left called os._exit), or idle too long (the clock was set back
+        # since), is replaced. One scan per call, not per idle environment.
+        while idle:
+            item = idle.pop()
+            if now - item.since < self.idle_seconds and item.environment.alive:
+                return item.environment, stale
+            stale.append(item.environment)
+        return None, stale
 
     def give_back(self, spec: FunctionSpec, revision: str, environment: Environment,
                   now: float) -> bool:

@@ -41,6 +41,34 @@ def test_account_limit_throttles_unreserved_functions(tmp_path: Path) -> None:
     pool.admit(first)
 
 
+class _Stub:
+    """An environment as the pool sees it: alive or not."""
+
+    def __init__(self, name: str, alive: bool = True) -> None:
+        self.name, self.alive = name, alive
+
+
+def test_the_pool_hands_out_the_warmest_and_closes_the_expired_and_the_dead(
+        tmp_path: Path) -> None:
+    pool = EnvironmentPool(account_limit=10, idle_seconds=60)
+    spec = spec_for(tmp_path)
+    assert pool.take(spec, "r1", 0.0) == (None, [])
+    old, middle, dead, warm = _Stub("old"), _Stub("middle"), _Stub("dead"), _Stub("warm")
+    for at, stub in ((0.0, old), (50.0, middle), (55.0, dead), (58.0, warm)):
+        assert pool.give_back(spec, "r1", stub, at)
+    # At 61 s "old" has been idle 61 s: closed; the warmest is handed out.
+    found, stale = pool.take(spec, "r1", 61.0)
+    assert found is warm and stale == [old]
+    # A process that ended while idle is passed over and closed.
+    dead.alive = False
+    found, stale = pool.take(spec, "r1", 62.0)
+    assert found is middle and stale == [dead]
+    assert pool.take(spec, "r1", 62.0) == (None, [])
+    # A new revision closes whatever was idle for the old one.
+    assert pool.give_back(spec, "r1", old, 63.0)
+    assert pool.take(spec, "r2", 63.0) == (None, [old])
+
+
 def test_runtime_reuses_a_warm_environment_and_writes_logs(tmp_path: Path) -> None:
     (tmp_path / "app.py").write_text("N = 0\ndef handler(e, c):\n    global N\n    N += 1\n"
                                      "    print('call', N)\n    return N\n")
