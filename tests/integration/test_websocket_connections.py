@@ -70,7 +70,10 @@ def handler(event, context):
 def room(emulator: EmulatorHandle) -> WebSocketApi:
     queue = emulator.client("sqs").create_queue(QueueName=unique("room"))["QueueUrl"]
     api = new_websocket_api(emulator)
-    function = new_function(emulator, ROOM, Environment={"Variables": {"ROOM": queue}})
+    # Each event makes several calls back to the emulator; a loaded suite must not time the
+    # function out at Lambda's default 3 s (its $disconnect would then tell no one).
+    function = new_function(emulator, ROOM, Environment={"Variables": {"ROOM": queue}},
+                            Timeout=30)
     integration = api.lambda_integration(function)
     for key in ("$connect", "$disconnect", "send"):
         api.route(key, integration)
