@@ -55,7 +55,9 @@ class Settings:
                         "clients and integrations cased them"),
     )
     event_loop: EventLoop = field(
-        default="auto", metadata=_about("event loop: uvloop when installed, else asyncio's own")
+        default="asyncio",
+        metadata=_about("event loop: asyncio's own (a steadier tail under load here), or "
+                        "uvloop ('auto': uvloop when installed)"),
     )
     request_log: bool = field(default=True, metadata=_about("log one line per request at INFO"))
     request_history: int = field(

@@ -89,8 +89,8 @@ def _uvicorn_config(app: Starlette, settings: Settings, sock_port: int) -> uvico
         access_log=False,
         lifespan="on",
         # The parser, keeping the header names clients and integrations cased
-        # (header_case.py): httptools when installed; the loop: uvloop when installed
-        # (docs/benchmarks.md, "Throughput under concurrency").
+        # (header_case.py): httptools when installed; the loop: asyncio's, whose p99 under
+        # load was a fraction of uvloop's here (docs/benchmarks.md, "The server stack").
         http=http_protocol(settings.http_parser),
         loop=settings.event_loop,
         timeout_graceful_shutdown=5,
