@@ -100,8 +100,13 @@ class _CasedHead:
     def write(self, data: bytes) -> None:
         lines = data.split(b"\r\n")
         for index, name in enumerate(self.names, self.first_line):
+            if index >= len(lines):
+                break
             line = lines[index]
-            lines[index] = name + line[len(name):]
+            # Only a line that is this header, lowercased: a head laid out otherwise (another
+            # uvicorn version) keeps its lowercase names rather than lose a value.
+            if line[len(name):len(name) + 1] == b":" and line[:len(name)] == name.lower():
+                lines[index] = name + line[len(name):]
         self.transport.write(b"\r\n".join(lines))
 
     def __getattr__(self, name: str) -> Any:

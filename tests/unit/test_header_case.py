@@ -157,3 +157,20 @@ def test_a_websocket_handshake_keeps_its_names(server: int) -> None:
             frame += sock.recv(4096)
     names = [name for name, _ in json.loads(frame[start:start + length])]
     assert "X-Custom-CASE" in names and "sec-websocket-key" in names and "Host" in names
+
+
+def test_a_head_laid_out_otherwise_keeps_its_values() -> None:
+    from emulator.header_case import _CasedHead
+
+    written: list[bytes] = []
+
+    class Transport:
+        def write(self, data: bytes) -> None:
+            written.append(data)
+
+    head = b"HTTP/1.1 200 OK\r\nserver: x\r\nx-back: 1\r\netag: e\r\n\r\n"
+    _CasedHead(Transport(), 2, [b"X-Back", b"ETag"]).write(head)
+    assert written[-1] == b"HTTP/1.1 200 OK\r\nserver: x\r\nX-Back: 1\r\nETag: e\r\n\r\n"
+    # One line off (a header the cycle did not expect): nothing is renamed into another's place.
+    _CasedHead(Transport(), 1, [b"X-Back", b"ETag"]).write(head)
+    assert written[-1] == head
