@@ -85,9 +85,9 @@ class Fields:
                            definite: bool = False) -> Reference | None:
         return None if value is None else self.read_path(value, name, at, definite)
 
-    def template(self, value: Any, at: str) -> Evaluator | None:
+    def template(self, value: Any, at: str, refuses_null: bool = False) -> Evaluator | None:
         try:
-            return compile_template(value)
+            return compile_template(value, refuses_null)
         except TemplateError as error:
             # Step Functions places the diagnostic at the template field, not at the bad key.
             self.problem(str(error), at)

@@ -249,7 +249,8 @@ class Loader(Fields):
                 )
                 state.result_path_set = True
             if "Parameters" in body and not isinstance(state, MapState):
-                state.parameters = self.template(body["Parameters"], f"{at}/Parameters")
+                state.parameters = self.template(body["Parameters"], f"{at}/Parameters",
+                                                 refuses_null=True)
             if "ResultSelector" in body:
                 state.result_selector = self.template(
                     body["ResultSelector"], f"{at}/ResultSelector"

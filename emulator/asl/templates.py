@@ -23,9 +23,9 @@ def _constant(value: Any) -> Evaluator:
     return lambda data, env: value
 
 
-def _path_field(key: str, reference: Reference) -> Evaluator:
+def _path_field(key: str, reference: Reference, refuses_null: bool = False) -> Evaluator:
     def evaluate(data: Any, env: Env) -> Any:
-        if data is None and reference.source == "input":
+        if refuses_null and data is None and reference.source == "input":
             raise errors.runtime("Unable to apply Path transformation to null or empty input.")
         try:
             return reference.resolve(data, env)
@@ -51,8 +51,10 @@ def _intrinsic_field(text: str, call: Call) -> Evaluator:
     return evaluate
 
 
-def compile_value_expression(key: str, text: Any) -> Evaluator:
-    """The value of a ``.$`` field: a path, a context path, a variable or an intrinsic."""
+def compile_value_expression(key: str, text: Any, refuses_null: bool = False) -> Evaluator:
+    """The value of a ``.$`` field: a path, a context path, a variable or an intrinsic.
+    ``refuses_null``: a path into the input fails on a null input, as AWS reports it for
+    Parameters (no AWS output shows what ResultSelector or Assign do, so they read null)."""
     if not isinstance(text, str):
         raise TemplateError(key, f"The value for the field '{key}' must be a STRING")
     invalid = (f"The value for the field '{key}' must be a valid JSONPath or a valid intrinsic "
@@ -67,18 +69,19 @@ def compile_value_expression(key: str, text: Any) -> Evaluator:
         reference = compile_reference(text)
     except ValueError:
         raise TemplateError(key, invalid) from None
-    return _path_field(key, reference)
+    return _path_field(key, reference, refuses_null)
 
 
-def compile_template(template: Any) -> Evaluator:
-    """Compile a payload template; raises TemplateError naming the bad field."""
+def compile_template(template: Any, refuses_null: bool = False) -> Evaluator:
+    """Compile a payload template; raises TemplateError naming the bad field.
+    ``refuses_null`` as in :func:`compile_value_expression`."""
     if isinstance(template, dict):
         parts: list[tuple[str, Evaluator]] = []
         for key, value in template.items():
             if key.endswith(".$"):
-                parts.append((key[:-2], compile_value_expression(key, value)))
+                parts.append((key[:-2], compile_value_expression(key, value, refuses_null)))
             else:
-                parts.append((key, compile_template(value)))
+                parts.append((key, compile_template(value, refuses_null)))
         if all(not k.endswith(".$") for k in template) and _is_static(template):
             return _constant(template)
 
@@ -89,7 +92,7 @@ def compile_template(template: Any) -> Evaluator:
     if isinstance(template, list):
         if _is_static(template):
             return _constant(template)
-        items = [compile_template(item) for item in template]
+        items = [compile_template(item, refuses_null) for item in template]
         return lambda data, env: [item(data, env) for item in items]
     return _constant(template)
 
