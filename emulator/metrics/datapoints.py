@@ -160,28 +160,27 @@ class MetricData:
             statistics: tuple[float, float, float, float] | None = None) -> None:
         """Fold values (value, count) or a statistic set (count, sum, min, max) into the
         bucket of ``timestamp``."""
-        series = self.series.get(metric)
-        if series is None:
-            series = self.series[metric] = Series()
-        second = int(timestamp)
-        start = second if resolution < 60 else second - second % 60
-        aggregate = series.bucket(start, unit)
+        aggregate = self._bucket(metric, timestamp, unit, resolution)
         for value, count in values:
             aggregate.add(value, count)
         if statistics is not None:
             aggregate.add_set(*statistics)
-        series.last_put = max(series.last_put, timestamp)
 
     def add(self, metric: MetricId, timestamp: float, unit: str, value: float) -> None:
-        """One value of a standard-resolution metric (``put`` for the common case, which
-        the services' own metrics take for every request)."""
+        """One value of a standard-resolution metric: ``put`` for the common case, which the
+        services' own metrics take for every request."""
+        self._bucket(metric, timestamp, unit, 60).add(value)
+
+    def _bucket(self, metric: MetricId, timestamp: float, unit: str,
+                resolution: int) -> Aggregate:
+        """The aggregate ``timestamp`` falls in, the series made and its last put moved on."""
         series = self.series.get(metric)
         if series is None:
             series = self.series[metric] = Series()
-        second = int(timestamp)
-        series.bucket(second - second % 60, unit).add(value)
         if timestamp > series.last_put:
             series.last_put = timestamp
+        second = int(timestamp)
+        return series.bucket(second if resolution < 60 else second - second % 60, unit)
 
     def periods(self, metric: MetricId, start: float, end: float, period: int,
                 unit: str | None = None) -> dict[int, Aggregate]:

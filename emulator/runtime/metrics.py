@@ -30,9 +30,7 @@ def dimension_sets(spec: FunctionSpec, invoked_arn: str,
 
 def _put(sink: MetricSink, spec: FunctionSpec, sets: list[Dimensions], name: str, value: float,
          unit: str) -> None:
-    for dimensions in sets:
-        sink.put(spec.account, spec.region, NAMESPACE, name, value, dimensions=dimensions,
-                 unit=unit)
+    sink.put_values(spec.account, spec.region, NAMESPACE, [(name, value, unit)], sets)
 
 
 def invoked(sink: MetricSink, spec: FunctionSpec, request: InvocationRequest,
@@ -46,8 +44,7 @@ def invoked(sink: MetricSink, spec: FunctionSpec, request: InvocationRequest,
         values.append(("Duration", max(0.0, (ended - began) * 1000), "Milliseconds"))
     sink.put_values(spec.account, spec.region, NAMESPACE, values, sets)
     # Per function and across all functions only, as AWS reports it.
-    sink.put_values(spec.account, spec.region, NAMESPACE,
-                    [("ConcurrentExecutions", float(concurrency), "Count")], sets[:2])
+    _put(sink, spec, sets[:2], "ConcurrentExecutions", float(concurrency), "Count")
 
 
 def throttled(sink: MetricSink, spec: FunctionSpec, request: InvocationRequest) -> None:
@@ -63,9 +60,8 @@ def event_age(sink: MetricSink, spec: FunctionSpec, invoked_arn: str, age_ms: fl
 def iterator_age(sink: MetricSink, account: str, region: str, function_name: str,
                  age_ms: float) -> None:
     """IteratorAge: how old the last record of a stream batch was when it was handed over."""
-    for dimensions in ((("FunctionName", function_name),), ()):
-        sink.put(account, region, NAMESPACE, "IteratorAge", max(0.0, age_ms),
-                 dimensions=dimensions, unit="Milliseconds")
+    sink.put_values(account, region, NAMESPACE, [("IteratorAge", max(0.0, age_ms), "Milliseconds")],
+                    [(("FunctionName", function_name),), ()])
 
 
 __all__ = ["NAMESPACE", "dimension_sets", "event_age", "invoked",
