@@ -46,6 +46,29 @@ def test_an_installed_interpreter_of_the_declared_version_runs_the_function(
     assert "[emulator]" not in tail(reply)
 
 
+def test_an_older_installed_interpreter_still_gets_a_working_boto3(
+        emulator: EmulatorHandle) -> None:
+    """Every Python runtime includes the SDK for Python (Boto3), a build that runs on it
+    (https://docs.aws.amazon.com/lambda/latest/dg/lambda-python.html, "Runtime-included SDK
+    versions"). The emulator's own boto3 and urllib3 may need a newer Python than an older
+    runtime's (urllib3 2 needs 3.10): then the emulator's Python runs the function, and the
+    log says why, instead of every ``import boto3`` failing."""
+    own = f"{sys.version_info.major}.{sys.version_info.minor}"
+    oldest = next((version for version in runtimes.PYTHON_VERSIONS
+                   if version != own and runtimes.python_for(f"python{version}")), None)
+    if oldest is None:
+        pytest.skip("no other Python version is installed here")
+    client = emulator.client("lambda")
+    name = create_function(client, {"app.py": VERSION}, Runtime=f"python{oldest}",
+                           Tags={"emulator:executor": "process"})
+    reply, body = invoke(client, name, LogType="Tail")
+    assert "FunctionError" not in reply, body
+    assert body["boto3"] == "boto3"
+    if body["version"] != oldest:
+        assert (f"[emulator] python{oldest} here cannot import the AWS SDK for Python"
+                in tail(reply))
+
+
 def test_without_that_interpreter_the_emulators_python_runs_it_and_says_so_once(
         emulator: EmulatorHandle) -> None:
     missing = next((f"python{v}" for v in runtimes.PYTHON_VERSIONS

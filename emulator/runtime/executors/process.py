@@ -62,9 +62,26 @@ def sdk_folder() -> str:
     return folder
 
 
-def _runs_here_notice(runtime: str) -> str:
-    return (f"[emulator] {runtime} is not installed here; this function runs on Python "
+def _runs_here_notice(runtime: str, why: str) -> str:
+    return (f"[emulator] {runtime} {why}; this function runs on Python "
             f"{sys.version.split()[0]}, the emulator's own")
+
+
+_NO_SDK = "here cannot import the AWS SDK for Python the emulator provides"
+
+
+def imports_sdk(python: str, folders: list[str]) -> bool:
+    """Whether ``python`` imports boto3 with ``folders`` last on its path, as its workers do:
+    this Python's boto3 and urllib3 may need a newer Python than an older runtime's (urllib3
+    2 needs 3.10), and a function whose ``import boto3`` fails cannot run as on Lambda."""
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
+        done = subprocess.run(
+            [python, "-B", "-c", "import sys; sys.path.extend(sys.argv[1:]); import boto3",
+             *folders],
+            capture_output=True, timeout=60, check=False, stdin=subprocess.DEVNULL,
+            env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8"})
+        return done.returncode == 0
+    return False
 
 
 class SharedClock:
@@ -269,14 +286,24 @@ class ProcessExecutor:
         self._workers: weakref.WeakSet[Worker] = weakref.WeakSet()
         self._notices = Notices()
         self._sdk_folder: str | None = None
+        self._imports_sdk: dict[str, bool] = {}  # interpreter: whether it imports the SDK
         self._lock = threading.Lock()
 
     def interpreter(self, runtime: str) -> str:
         """An installed ``python3.X`` of the runtime's version when asked to match and one
-        runs; else this Python."""
+        runs and imports the SDK; else this Python."""
         if not self._match_interpreter:
             return sys.executable
-        return runtimes.python_for(runtime) or sys.executable
+        python = runtimes.python_for(runtime) or sys.executable
+        if python == sys.executable:
+            return python
+        with self._lock:
+            known = self._imports_sdk.get(python)
+        if known is None:
+            known = imports_sdk(python, self._sdk_paths())
+            with self._lock:
+                self._imports_sdk[python] = known
+        return python if known else sys.executable
 
     def _sdk_paths(self) -> list[str]:
         """A folder exposing this Python's boto3 and its pure-Python dependencies, for
@@ -308,7 +335,9 @@ class ProcessExecutor:
         worker = self._take_worker(python)
         notice = None
         if python == sys.executable and spec.runtime != _OWN_RUNTIME:
-            notice = _runs_here_notice(spec.runtime)
+            installed = self._match_interpreter and runtimes.python_for(spec.runtime)
+            notice = _runs_here_notice(spec.runtime,
+                                       _NO_SDK if installed else "is not installed here")
         return ProcessEnvironment(spec, environ, log_stream, self._clock, self._shared_clock,
                                   worker, self._notices.once(spec, notice),
                                   [] if python == sys.executable else self._sdk_paths())
