@@ -130,6 +130,39 @@ def test_input_input_path_and_transformer(emulator: EmulatorHandle) -> None:
     assert text.bodies() == ["Order o-1 was placed"]
 
 
+def test_targets_get_minified_json_text(emulator: EmulatorHandle) -> None:
+    """"The JSON that is passed to the target is minified"
+    (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html,
+    "Common issues"): the whole event, the InputPath part and a JSON template alike, so an SQS
+    body or a Step Functions execution's input reads ``{"version":"0",...}``. In a template,
+    ``<aws.events.event>`` is the event without its detail and ``<aws.events.event.json>`` the
+    whole event (same page, "Predefined variables")."""
+    events = emulator.client("events")
+    whole, path, template = (Queue(emulator) for _ in range(3))
+    source = unique("ec2")
+    _rule(emulator, {"source": [source]},
+          {"Id": "whole", "Arn": whole.arn},
+          {"Id": "path", "Arn": path.arn, "InputPath": "$.detail"},
+          {"Id": "template", "Arn": template.arn, "InputTransformer": {
+              "InputPathsMap": {"state": "$.detail.state"},
+              "InputTemplate": '{\n  "state" : <state>,\n  "label": "is  <state>",\n'
+                               '  "event": <aws.events.event>,\n'
+                               '  "json": <aws.events.event.json>\n}'}})
+    events.put_events(Entries=[{"Source": source, "DetailType": "State-change",
+                                "Detail": '{ "instance-id" : "i-1", "state": "running" }'}])
+    emulator.wait_idle()
+    [body] = [message["Body"] for message in whole.messages()]
+    event = json.loads(body)
+    assert body == json.dumps(event, separators=(",", ":"))
+    assert body.endswith('"detail":{"instance-id":"i-1","state":"running"}}')
+    assert [m["Body"] for m in path.messages()] == ['{"instance-id":"i-1","state":"running"}']
+    [filled] = [message["Body"] for message in template.messages()]
+    without_detail = {key: value for key, value in event.items() if key != "detail"}
+    assert filled == json.dumps({"state": "running", "label": "is  running",
+                                 "event": without_detail, "json": event},
+                                separators=(",", ":"))
+
+
 def test_a_bus_target_forwards_to_another_bus(emulator: EmulatorHandle) -> None:
     events = emulator.client("events")
     second = unique("bus")

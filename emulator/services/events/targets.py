@@ -9,7 +9,6 @@ that brought the event goes to each target, and to the dead-letter queue, never 
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -19,6 +18,7 @@ from emulator.clock import Clock
 from emulator.errors import ServiceError
 from emulator.ports import ExecutionStarter, Ports
 from emulator.runtime.background import Background
+from emulator.services.events.transform import event_text
 
 log = logging.getLogger("emulator.events")
 
@@ -109,7 +109,7 @@ class TargetDelivery:
             self.ports.topics.publish(arn, input_text, trace_header=trace)
         elif parsed.service == "events":
             entry = {"Source": event["source"], "DetailType": event["detail-type"],
-                     "Detail": json.dumps(event["detail"]), "Resources": event["resources"],
+                     "Detail": event_text(event["detail"]), "Resources": event["resources"],
                      "Time": event["time"], "EventBusName": arn}
             if trace:
                 entry["TraceHeader"] = trace
@@ -144,7 +144,7 @@ class TargetDelivery:
             "RETRY_ATTEMPTS": {"DataType": "String", "StringValue": str(retries)},
         }
         try:
-            self.ports.queues.send(queue, json.dumps(event), message_attributes=attributes,
+            self.ports.queues.send(queue, event_text(event), message_attributes=attributes,
                                    trace_header=trace)
         except Exception as failure:
             log.warning("could not send event %s to the dead-letter queue %s: %s",

@@ -2,7 +2,8 @@
 InputPath, or an InputTransformer's template filled from the event.
 
 In a template, a ``<name>`` placeholder inside a JSON string takes the value as text; outside
-one it takes the value as JSON (strings quoted), as EventBridge does.
+one it takes the value as JSON (strings quoted), as EventBridge does. Events and values go
+out as compact JSON text (no spaces after ``,`` and ``:``), as EventBridge writes them.
 """
 
 from __future__ import annotations
@@ -21,6 +22,11 @@ MAX_PATHS = 100
 
 class TransformError(ValueError):
     pass
+
+
+def event_text(value: Any) -> str:
+    """JSON text as EventBridge writes it to a target: compact, non-ASCII kept."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
 @lru_cache(maxsize=512)
@@ -80,14 +86,39 @@ def _fill(template: str, values: dict[str, Any]) -> str:
             if name in values:
                 value = values[name]
                 if in_string:
-                    text = value if isinstance(value, str) else json.dumps(value)
-                    out.append(json.dumps(text)[1:-1])
+                    text = value if isinstance(value, str) else event_text(value)
+                    out.append(event_text(text)[1:-1])
                 else:
-                    out.append(json.dumps(value))
+                    out.append(event_text(value))
                 index = end + 1
                 continue
         out.append(char)
         index += 1
+    return "".join(out)
+
+
+def _minified(text: str) -> str:
+    """A filled template that is JSON, without the whitespace between its tokens (numbers and
+    strings kept as written); any other text as it is."""
+    try:
+        inbound.loads(text)
+    except ValueError:
+        return text
+    out: list[str] = []
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in " \t\r\n":
+            continue
+        out.append(char)
     return "".join(out)
 
 
@@ -97,10 +128,10 @@ def target_input(target: dict[str, Any], event: dict[str, Any], rule_arn: str,
     if target.get("Input"):
         return str(target["Input"])
     if target.get("InputPath"):
-        return json.dumps(select(event, target["InputPath"]))
+        return event_text(select(event, target["InputPath"]))
     transformer = target.get("InputTransformer")
     if not transformer:
-        return json.dumps(event)
+        return event_text(event)
     values: dict[str, Any] = {
         name: select(event, path)
         for name, path in (transformer.get("InputPathsMap") or {}).items()
@@ -109,10 +140,10 @@ def target_input(target: dict[str, Any], event: dict[str, Any], rule_arn: str,
         "aws.events.rule-arn": rule_arn,
         "aws.events.rule-name": rule_name,
         "aws.events.event.ingestion-time": ingestion_time,
-        "aws.events.event": event,
+        "aws.events.event": {key: value for key, value in event.items() if key != "detail"},
         "aws.events.event.json": event,
     })
-    return _fill(str(transformer.get("InputTemplate", "")), values)
+    return _minified(_fill(str(transformer.get("InputTemplate", "")), values))
 
 
-__all__ = ["TransformError", "check_target_input", "select", "target_input"]
+__all__ = ["TransformError", "check_target_input", "event_text", "select", "target_input"]
