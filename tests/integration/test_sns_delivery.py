@@ -94,6 +94,30 @@ def test_sqs_gets_the_json_notification(emulator: EmulatorHandle) -> None:
         TopicArn=topic)["Subscriptions"]]
 
 
+def test_the_notification_text_is_laid_out_as_sns_lays_it_out(emulator: EmulatorHandle) -> None:
+    """One member a line, two spaces in, ``"Name" : value``, as in the example notification of
+    https://docs.aws.amazon.com/sns/latest/dg/http-notification-json.html; each message
+    attribute on a line of its own as compact JSON, as SQS bodies from SNS read."""
+    sns = emulator.client("sns")
+    topic = _topic(emulator)
+    queue = Queue(emulator)
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue.arn)
+    sns.publish(TopicArn=topic, Message='{"order": "été"}', Subject="Hi",
+                MessageAttributes={"colour": {"DataType": "String", "StringValue": "blue"},
+                                   "size": {"DataType": "Number", "StringValue": "3"}})
+    emulator.wait_idle()
+    [body] = [message["Body"] for message in queue.messages()]
+    lines = body.split("\n")
+    envelope = json.loads(body)
+    assert lines[:6] == ["{", '  "Type" : "Notification",',
+                         f'  "MessageId" : "{envelope["MessageId"]}",',
+                         f'  "TopicArn" : "{topic}",', '  "Subject" : "Hi",',
+                         '  "Message" : "{\\"order\\": \\"été\\"}",']
+    assert lines[-5:] == ['  "MessageAttributes" : {',
+                          '    "colour" : {"Type":"String","Value":"blue"},',
+                          '    "size" : {"Type":"Number","Value":"3"}', "  }", "}"]
+
+
 def test_raw_delivery_sends_the_message_and_its_attributes(emulator: EmulatorHandle) -> None:
     sns = emulator.client("sns")
     topic = _topic(emulator)

@@ -1,5 +1,8 @@
 """What each kind of subscriber receives: the JSON notification (SQS, HTTP/S), the SNS record
-inside a Lambda event, the raw message, and the HTTP subscription confirmation."""
+inside a Lambda event, the raw message, and the HTTP subscription confirmation.
+
+https://docs.aws.amazon.com/sns/latest/dg/http-notification-json.html
+"""
 
 from __future__ import annotations
 
@@ -71,6 +74,22 @@ def _attributes(attributes: dict[str, dict[str, Any]]) -> dict[str, dict[str, st
     return shown
 
 
+def _laid_out(document: dict[str, Any]) -> str:
+    """The notification's text as SNS lays it out: one member a line, two spaces in,
+    ``"Name" : value``; each message attribute on its own line as compact JSON."""
+    def text(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+    members = []
+    for name, value in document.items():
+        if isinstance(value, dict):
+            inner = ",\n".join(f"    {text(key)} : {text(item)}" for key, item in value.items())
+            members.append(f"  {text(name)} : {{\n{inner}\n  }}")
+        else:
+            members.append(f"  {text(name)} : {text(value)}")
+    return "{\n" + ",\n".join(members) + "\n}"
+
+
 def notification_json(note: Notification, subscription_arn: str, protocol: str) -> str:
     """The JSON document SQS and HTTP/S subscribers get (unless raw delivery is on)."""
     message = note.text_for(protocol)
@@ -90,7 +109,7 @@ def notification_json(note: Notification, subscription_arn: str, protocol: str) 
     })
     if note.attributes:
         document["MessageAttributes"] = _attributes(note.attributes)
-    return json.dumps(document, ensure_ascii=False)
+    return _laid_out(document)
 
 
 def lambda_event(note: Notification, subscription_arn: str) -> dict[str, Any]:
