@@ -83,6 +83,8 @@ def test_sqs_gets_the_test_event_then_the_record(clients: dict[str, Any]) -> Non
                                      {"Name": "suffix", "Value": ".jpg"}]}}}]})
     first = _wait_messages(sqs, url, 1)[0]
     test_event = json.loads(first["Body"])
+    # Written as the documented examples are, with no space after ':' or ','.
+    assert first["Body"] == json.dumps(test_event, separators=(",", ":"))
     assert test_event["Event"] == "s3:TestEvent" and test_event["Bucket"] == "inbox"
     assert test_event["Service"] == "Amazon S3"
     sqs.delete_message(QueueUrl=url, ReceiptHandle=first["ReceiptHandle"])
@@ -92,6 +94,7 @@ def test_sqs_gets_the_test_event_then_the_record(clients: dict[str, Any]) -> Non
     messages = _wait_messages(sqs, url, 1)
     assert len(messages) == 1
     records = json.loads(messages[0]["Body"])["Records"]
+    assert messages[0]["Body"] == json.dumps({"Records": records}, separators=(",", ":"))
     assert len(records) == 1
     assert_documented_shape(records[0], "inbox", "in/cat+photo.jpg", 4, etag, "to-queue")
     configured = s3.get_bucket_notification_configuration(Bucket="inbox")

@@ -45,6 +45,11 @@ REASONS = {"Put": "PutObject", "Post": "POST Object", "Copy": "CopyObject",
            "DeleteMarkerCreated": "DeleteObject"}
 
 
+def _message_text(document: dict[str, Any]) -> str:
+    """A notification message as S3 writes it: compact JSON (``{"Records":[{...}]}``)."""
+    return json.dumps(document, separators=(",", ":"))
+
+
 def _now_text(epoch: float) -> str:
     moment = datetime.fromtimestamp(epoch, tz=UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
@@ -131,7 +136,7 @@ class NotificationsApi(S3Base):
 
     def _send_test_events(self, record: BucketRecord, ctx: RequestContext) -> None:
         """S3 sends queues and topics a test event when a configuration names them."""
-        message = json.dumps({
+        message = _message_text({
             "Service": "Amazon S3", "Event": "s3:TestEvent",
             "Time": _now_text(self.clock.now()), "Bucket": record.name,
             "RequestId": ctx.request_id, "HostId": secrets.token_urlsafe(48)})
@@ -160,7 +165,7 @@ class NotificationsApi(S3Base):
         for _section, arn_name, item in deliveries:
             document = self.event_record(record, event, version, item["Id"], now, source_ip,
                                          principal, request_id, sequencer)
-            self._deliver(arn_name, item[arn_name], json.dumps({"Records": [document]}),
+            self._deliver(arn_name, item[arn_name], _message_text({"Records": [document]}),
                           ctx.headers.get("x-amzn-trace-id") if ctx else None)
         if "EventBridgeConfiguration" in config:
             self._to_bridge(record, event, version, now, source_ip, request_id, sequencer,
