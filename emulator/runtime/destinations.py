@@ -95,7 +95,7 @@ class Destinations:
     async def send_record(self, destination: str, record: Mapping[str, Any],
                           function_arn: str) -> bool:
         """Deliver an invocation record; False (logged) when the destination refused it."""
-        body = json.dumps(record)
+        body = json.dumps(record, separators=(",", ":"), ensure_ascii=False)  # as Lambda writes it
         service = service_of(destination)
         try:
             if service == "sqs":

@@ -154,6 +154,10 @@ def test_on_success_reaches_sqs_with_the_response(emulator: EmulatorHandle) -> N
     emulator.wait_idle()
     [message] = _drain(emulator, url)
     record = json.loads(message["Body"])
+    # The invocation record
+    # (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html)
+    # arrives as compact JSON text, {"version":"1.0","timestamp":...}, as Lambda sends it.
+    assert message["Body"] == json.dumps(record, separators=(",", ":"))
     request_id = reply["ResponseMetadata"]["RequestId"]
     assert record["requestContext"]["condition"] == "Success"
     assert record["requestContext"]["approximateInvokeCount"] == 1
