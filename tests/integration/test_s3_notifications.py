@@ -134,6 +134,9 @@ def test_lambda_gets_the_record(clients: dict[str, Any], fresh_emulator: Emulato
             sqs.send_message(QueueUrl={url!r}, MessageBody=json.dumps(event))
     """})
     function_arn = lam.get_function(FunctionName=name)["Configuration"]["FunctionArn"]
+    lam.add_permission(FunctionName=name, StatementId="s3", Action="lambda:InvokeFunction",
+                       Principal="s3.amazonaws.com", SourceArn="arn:aws:s3:::lambda-in",
+                       SourceAccount="000000000000")
     s3.create_bucket(Bucket="lambda-in")
     s3.put_bucket_notification_configuration(Bucket="lambda-in", NotificationConfiguration={
         "LambdaFunctionConfigurations": [{"Id": "to-lambda", "LambdaFunctionArn": function_arn,
@@ -247,3 +250,40 @@ def test_lifecycle_expiry_is_a_lifecycle_event_not_an_object_removed_one(
     assert record["s3"]["object"]["key"] == "old.txt"
     assert sqs.receive_message(QueueUrl=urls["removed"], WaitTimeSeconds=1).get(
         "Messages", []) == []
+
+
+def test_a_function_s3_may_not_invoke_is_refused(clients: dict[str, Any]) -> None:
+    """S3 needs the function's resource-based policy to let s3.amazonaws.com invoke it for
+    this bucket (https://docs.aws.amazon.com/AmazonS3/latest/userguide/
+    grant-destinations-permissions-to-s3.html); without that, or for a function that does not
+    exist, the configuration is refused and the one in place stays."""
+    s3, lam = clients["s3"], clients["lambda"]
+    name = create_function(lam, {"app.py": "def handler(event, context):\n    return 1\n"})
+    arn = lam.get_function(FunctionName=name)["Configuration"]["FunctionArn"]
+    s3.create_bucket(Bucket="guarded")
+
+    def refusal(function_arn: str) -> dict[str, Any]:
+        with pytest.raises(ClientError) as caught:
+            s3.put_bucket_notification_configuration(Bucket="guarded", NotificationConfiguration={
+                "LambdaFunctionConfigurations": [{"LambdaFunctionArn": function_arn,
+                                                  "Events": ["s3:ObjectCreated:*"]}]})
+        error: dict[str, Any] = caught.value.response["Error"]
+        assert error["Code"] == "InvalidArgument"
+        assert error["Message"] == "Unable to validate the following destination configurations"
+        return error
+
+    assert refusal(arn)["ArgumentValue1"] == f"Not authorized to invoke function [{arn}]"
+    lam.add_permission(FunctionName=name, StatementId="other-bucket",
+                       Action="lambda:InvokeFunction", Principal="s3.amazonaws.com",
+                       SourceArn="arn:aws:s3:::someone-else")
+    assert refusal(arn)["ArgumentName1"] == arn
+    missing = arn.replace(name, name + "-gone")
+    assert refusal(missing)["ArgumentValue1"] == f"Not authorized to invoke function [{missing}]"
+    assert "LambdaFunctionConfigurations" not in s3.get_bucket_notification_configuration(
+        Bucket="guarded")
+    lam.add_permission(FunctionName=name, StatementId="this-bucket",
+                       Action="lambda:InvokeFunction", Principal="s3.amazonaws.com",
+                       SourceArn="arn:aws:s3:::guard*", SourceAccount="000000000000")
+    s3.put_bucket_notification_configuration(Bucket="guarded", NotificationConfiguration={
+        "LambdaFunctionConfigurations": [{"LambdaFunctionArn": arn,
+                                          "Events": ["s3:ObjectCreated:*"]}]})

@@ -20,7 +20,8 @@ from urllib.parse import quote_plus
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.services.s3.common import S3Base, canonical_id
-from emulator.services.s3.errors import invalid_argument
+from emulator.services.s3.errors import invalid_argument, s3_error
+from emulator.services.s3.invoke_permission import allows_s3
 from emulator.services.s3.models import BucketRecord, ObjectVersion
 
 log = logging.getLogger("emulator.s3")
@@ -83,12 +84,12 @@ class NotificationsApi(S3Base):
 
     # -- configuration ---------------------------------------------------------------------
 
-    def put_bucket_notification_configuration(
+    async def put_bucket_notification_configuration(
             self, ctx: RequestContext, *, bucket: str, notification_configuration: dict[str, Any],
             skip_destination_validation: bool = False, **_: Any) -> dict[str, Any]:
         record = self.bucket_for(ctx, bucket, "s3:PutBucketNotification")
         config: dict[str, Any] = {}
-        unreachable: list[str] = []
+        unreachable: list[tuple[str, str]] = []  # (destination ARN, why)
         for section, arn_name in TARGETS:
             items = []
             for item in notification_configuration.get(section) or []:
@@ -102,16 +103,20 @@ class NotificationsApi(S3Base):
                         raise invalid_argument("filter rule name must be either prefix or "
                                                "suffix", "FilterRule.Name", rule.get("Name"))
                 arn = str(item.get(arn_name, ""))
-                if not skip_destination_validation and not self._reachable(arn_name, arn):
-                    unreachable.append(arn)
+                why = None if skip_destination_validation else await self._unreachable(
+                    ctx, record, arn_name, arn)
+                if why:
+                    unreachable.append((arn, why))
                 items.append({**item, "Id": item.get("Id") or secrets.token_hex(16)})
             if items:
                 config[section] = items
         if unreachable:
-            raise invalid_argument("Unable to validate the following destination "
-                                   "configurations", unreachable[0], "Permissions on the "
-                                   "destination cannot be checked or the destination does not "
-                                   "exist")
+            fields: dict[str, str] = {}
+            for number, (arn, why) in enumerate(unreachable, start=1):
+                fields[f"ArgumentName{number}"] = arn
+                fields[f"ArgumentValue{number}"] = why
+            raise s3_error("InvalidArgument", "Unable to validate the following destination "
+                           "configurations", **fields)
         if "EventBridgeConfiguration" in notification_configuration:
             config["EventBridgeConfiguration"] = {}
         record.notifications = config
@@ -124,15 +129,37 @@ class NotificationsApi(S3Base):
         record = self.bucket_for(ctx, bucket, "s3:GetBucketNotification")
         return dict(record.notifications)
 
-    def _reachable(self, arn_name: str, arn: str) -> bool:
+    async def _unreachable(self, ctx: RequestContext, record: BucketRecord, arn_name: str,
+                           arn: str) -> str | None:
+        """Why S3 cannot deliver to that destination, or None when it can: a function must
+        exist and its resource-based policy let S3 invoke it for this bucket."""
         try:
             if arn_name == "QueueArn":
-                return self.ports.queues.exists(arn)
-            if arn_name == "TopicArn":
-                return self.ports.topics.exists(arn)
+                found = self.ports.queues.exists(arn)
+            elif arn_name == "TopicArn":
+                found = self.ports.topics.exists(arn)
+            else:
+                return await self._function_unreachable(ctx, record, arn)
         except (LookupError, ServiceError):
-            return False
-        return arn.startswith("arn:aws:lambda:")
+            found = False
+        return None if found else ("Permissions on the destination cannot be checked or "
+                                   "the destination does not exist")
+
+    async def _function_unreachable(self, ctx: RequestContext, record: BucketRecord,
+                                    arn: str) -> str | None:
+        parts = arn.split(":")
+        scope = ctx
+        if len(parts) >= 7 and parts[:3] == ["arn", "aws", "lambda"]:
+            scope = RequestContext.internal(parts[4], parts[3] or ctx.region)
+        try:
+            reply = await self.ports.operations.call(scope, "lambda", "GetPolicy",
+                                                     {"FunctionName": arn})
+        except ServiceError:  # no such function, or no policy at all
+            reply = {}
+        if allows_s3(str(reply.get("Policy", "")), f"arn:aws:s3:::{record.name}",
+                     record.account):
+            return None
+        return f"Not authorized to invoke function [{arn}]"
 
     def _send_test_events(self, record: BucketRecord, ctx: RequestContext) -> None:
         """S3 sends queues and topics a test event when a configuration names them."""
