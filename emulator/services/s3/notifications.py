@@ -111,7 +111,7 @@ class NotificationsApi(S3Base):
             if items:
                 config[section] = items
         if unreachable:
-            fields: dict[str, str] = {}
+            fields: dict[str, Any] = {}
             for number, (arn, why) in enumerate(unreachable, start=1):
                 fields[f"ArgumentName{number}"] = arn
                 fields[f"ArgumentValue{number}"] = why
