@@ -46,6 +46,7 @@ def test_an_installed_interpreter_of_the_declared_version_runs_the_function(
     assert "[emulator]" not in tail(reply)
 
 
+@pytest.mark.slow  # probes the installed interpreters and cold-starts one: a few seconds
 def test_an_older_installed_interpreter_still_gets_a_working_boto3(
         emulator: EmulatorHandle) -> None:
     """Every Python runtime includes the SDK for Python (Boto3), a build that runs on it
