@@ -6,6 +6,7 @@ from emulator.cloudformation.types import (
     apigatewayv2,
     cloudformation,
     cloudfront,
+    cloudwatch,
     cognito,
     custom,
     dynamodb,
@@ -23,6 +24,6 @@ from emulator.cloudformation.types import (
     wafv2,
 )
 
-__all__ = ["apigateway", "apigatewayv2", "cloudformation", "cloudfront", "cognito", "custom",
-           "dynamodb", "ec2", "events", "iam", "kinesis", "lambda_", "logs", "s3", "secrets",
-           "sns", "sqs", "stepfunctions", "wafv2"]
+__all__ = ["apigateway", "apigatewayv2", "cloudformation", "cloudfront", "cloudwatch",
+           "cognito", "custom", "dynamodb", "ec2", "events", "iam", "kinesis", "lambda_", "logs",
+           "s3", "secrets", "sns", "sqs", "stepfunctions", "wafv2"]

@@ -52,6 +52,14 @@ def load_document(body: str | bytes) -> dict[str, Any]:
     return document
 
 
+def _version(value: Any) -> Any:
+    """A payload format version as API Gateway stores it: YAML reads an unquoted ``1.0`` as a
+    number (as SAM's ``AuthorizerPayloadFormatVersion: 1.0`` arrives), which means "1.0"."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{float(value):.1f}"
+    return value
+
+
 def _pascal(name: str) -> str:
     return name[:1].upper() + name[1:]
 
@@ -145,6 +153,9 @@ class OpenApiApi(HttpApiBase):
         else:
             doc.update({member: spec[field] for field, member in AUTHORIZER_FIELDS.items()
                         if field in spec})
+            if "AuthorizerPayloadFormatVersion" in doc:
+                doc["AuthorizerPayloadFormatVersion"] = _version(
+                    doc["AuthorizerPayloadFormatVersion"])
             doc.setdefault("AuthorizerResultTtlInSeconds", 0)
             doc.setdefault("EnableSimpleResponses", False)
         return doc
@@ -180,7 +191,8 @@ class OpenApiApi(HttpApiBase):
                                                                  "")).upper()
             integration.setdefault("ConnectionType", "INTERNET")
             integration.setdefault("TimeoutInMillis", 30000)
-            integration.setdefault("PayloadFormatVersion", "1.0")
+            integration["PayloadFormatVersion"] = _version(
+                integration.get("PayloadFormatVersion", "1.0"))
             integration["IntegrationId"] = integration_id
             check_integration(integration)
             record.integrations[integration_id] = integration
