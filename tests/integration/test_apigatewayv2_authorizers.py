@@ -152,6 +152,14 @@ def handler(event, context):
                 {"Action": "execute-api:Invoke", "Effect": effect, "Resource": arn}]},
             "context": {"version": event["version"], "type": event["type"]}}
 """
+OWN_PATH_AUTHORIZER = """
+def handler(event, context):
+    user = event["authorizationToken"]
+    stage = "/".join(event["methodArn"].split("/")[:2])
+    return {"principalId": user, "policyDocument": {"Version": "2012-10-17", "Statement": [
+        {"Action": "execute-api:Invoke", "Effect": "Allow",
+         "Resource": stage + "/GET/users/" + user}]}}
+"""
 
 
 def _lambda_api(emulator: EmulatorHandle, code: str, version: str, ttl: int,
@@ -166,7 +174,7 @@ def _lambda_api(emulator: EmulatorHandle, code: str, version: str, ttl: int,
         AuthorizerPayloadFormatVersion=version, EnableSimpleResponses=simple,
         AuthorizerResultTtlInSeconds=ttl)["AuthorizerId"]
     integration = api.lambda_integration(new_function(emulator, ECHO))
-    for key in ("GET /a", "GET /b"):
+    for key in ("GET /a", "GET /b", "GET /users/{id}"):
         api.route(key, integration, AuthorizationType="CUSTOM", AuthorizerId=authorizer)
     api.stage()
     return api
@@ -185,6 +193,23 @@ def test_lambda_authorizer_simple_responses(emulator: EmulatorHandle) -> None:
     assert denied.status_code == 403 and denied.json() == {"message": "Forbidden"}
     missing = api.get("/a")
     assert missing.status_code == 401 and missing.json() == {"message": "Unauthorized"}
+
+
+def test_lambda_authorizer_arns_name_the_requested_path(emulator: EmulatorHandle) -> None:
+    """The route ARN (2.0) and method ARN (1.0) carry the path as requested, not the route's
+    template, so a policy can allow one caller their own resources only: AWS's samples do
+    (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-lambda-authorizer.html)."""
+    prefix = f"arn:aws:execute-api:{emulator.region}:000000000000:"
+    simple = _lambda_api(emulator, SIMPLE_AUTHORIZER, "2.0", ttl=0, simple=True)
+    reply = simple.get("/users/42", headers={"Authorization": "allow"})
+    assert reply.json()["requestContext"]["authorizer"]["lambda"]["routeArn"] == (
+        f"{prefix}{simple.id}/$default/GET/users/42")
+    own = _lambda_api(emulator, OWN_PATH_AUTHORIZER, "1.0", ttl=300, simple=False)
+    assert own.get("/users/alice", headers={"Authorization": "alice"}).status_code == 200
+    other = own.get("/users/alice", headers={"Authorization": "bob"})
+    assert other.status_code == 403 and other.text == '{"message":"Forbidden"}'
+    # A cached policy is checked again against each request's own path.
+    assert own.get("/users/bob", headers={"Authorization": "alice"}).status_code == 403
 
 
 def test_lambda_authorizer_results_are_cached_until_the_clock_passes_the_ttl(

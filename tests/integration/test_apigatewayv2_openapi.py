@@ -105,3 +105,42 @@ def test_bad_definitions_are_refused(emulator: EmulatorHandle) -> None:
                                            "paths": {"/x": {"get": {}}}}),
                           FailOnWarnings=True)
     assert error.value.response["Error"]["Code"] == "BadRequestException"
+
+
+def test_unquoted_payload_format_versions_in_yaml_are_read_as_versions(
+        emulator: EmulatorHandle) -> None:
+    """YAML reads ``1.0`` unquoted as a number; SAM templates write
+    ``AuthorizerPayloadFormatVersion: 1.0`` so, and API Gateway takes it as "1.0" (its
+    supported values are 1.0 and 2.0:
+    https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-lambda-authorizer.html)."""
+    client = emulator.client("apigatewayv2")
+    function = new_function(emulator, ECHO)
+    uri = (f"arn:aws:apigateway:{emulator.region}:lambda:path/2015-03-31/functions/"
+           f"{function}/invocations")
+    body = f"""
+openapi: 3.0.1
+info: {{title: unquoted, version: '1'}}
+paths:
+  /items:
+    get:
+      security: [{{own: []}}]
+      x-amazon-apigateway-integration: {{type: aws_proxy, uri: "{function}",
+                                        httpMethod: POST, payloadFormatVersion: 2.0}}
+components:
+  securitySchemes:
+    own:
+      type: apiKey
+      name: Authorization
+      in: header
+      x-amazon-apigateway-authorizer:
+        type: request
+        identitySource: $request.header.Authorization
+        authorizerUri: "{uri}"
+        authorizerPayloadFormatVersion: 1.0
+"""
+    api_id = client.import_api(Body=body, FailOnWarnings=True)["ApiId"]
+    authorizer = client.get_authorizers(ApiId=api_id)["Items"][0]
+    assert authorizer["AuthorizerPayloadFormatVersion"] == "1.0"
+    integration = client.get_integrations(ApiId=api_id)["Items"][0]
+    assert integration["PayloadFormatVersion"] == "2.0"
+    client.delete_api(ApiId=api_id)

@@ -175,3 +175,74 @@ def test_language_extensions_expand_for_each(emulator: EmulatorHandle) -> None:
     assert outputs(cfn, name) == {
         "Count": "2", "Names": '{"names":["orders","payments"]}'}
     delete(cfn, name)
+
+
+# An HTTP API whose Lambda authorizer (payload 1.0, written unquoted as SAM samples write it,
+# so YAML reads a number) allows each caller only their own path: its policy names the
+# path as requested, which is what the authorizer event's methodArn carries
+# (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-lambda-authorizer.html).
+OWN_PATH_APP = """
+Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function: {Runtime: python3.12, Handler: index.handler, Timeout: 10}
+Resources:
+  Authorizer:
+    Type: AWS::Serverless::Function
+    Properties:
+      InlineCode: |
+        def handler(event, context):
+            user = event["authorizationToken"]
+            arn = event["methodArn"].split("/")
+            allowed = "/".join(arn[:2]) + "/GET/users/" + user + "/bookings"
+            return {"principalId": user, "policyDocument": {"Version": "2012-10-17",
+                    "Statement": [{"Action": "execute-api:Invoke", "Effect": "Allow",
+                                   "Resource": [allowed]}]},
+                    "context": {"methodArn": event["methodArn"]}}
+  Bookings:
+    Type: AWS::Serverless::Function
+    Properties:
+      InlineCode: |
+        import json
+        def handler(event, context):
+            return {"statusCode": 200, "body": json.dumps({
+                "routeKey": event["routeKey"], "user": event["pathParameters"]["userid"],
+                "arn": event["requestContext"]["authorizer"]["lambda"]["methodArn"]})}
+      Events:
+        Get:
+          Type: HttpApi
+          Properties: {ApiId: !Ref Api, Path: "/users/{userid}/bookings", Method: GET}
+  Api:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      Auth:
+        DefaultAuthorizer: Own
+        Authorizers:
+          Own:
+            AuthorizerPayloadFormatVersion: 1.0
+            FunctionArn: !GetAtt Authorizer.Arn
+            Identity: {Headers: [Authorization]}
+Outputs:
+  ApiId: {Value: !Ref Api}
+"""
+
+
+def test_http_api_lambda_authorizer_policies_name_the_requested_path(
+        emulator: EmulatorHandle) -> None:
+    cfn = emulator.client("cloudformation")
+    name = stack_name("own-path")
+    _deploy_like_sam(cfn, name, OWN_PATH_APP)
+    api_id = outputs(cfn, name)["ApiId"]
+    authorizer = emulator.client("apigatewayv2").get_authorizers(ApiId=api_id)["Items"][0]
+    assert authorizer["AuthorizerPayloadFormatVersion"] == "1.0"
+    base = f"{emulator.endpoint_url}/_aws/execute-api/{api_id}"
+
+    own = httpx.get(f"{base}/users/alice/bookings", headers={"Authorization": "alice"})
+    assert own.status_code == 200
+    assert own.json() == {"routeKey": "GET /users/{userid}/bookings", "user": "alice",
+                          "arn": f"arn:aws:execute-api:{emulator.region}:000000000000:"
+                                 f"{api_id}/$default/GET/users/alice/bookings"}
+    other = httpx.get(f"{base}/users/alice/bookings", headers={"Authorization": "bob"})
+    assert other.status_code == 403 and other.text == '{"message":"Forbidden"}'
+    missing = httpx.get(f"{base}/users/alice/bookings")
+    assert missing.status_code == 401 and missing.text == '{"message":"Unauthorized"}'
+    delete(cfn, name)

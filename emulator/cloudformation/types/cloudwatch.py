@@ -27,7 +27,6 @@ class _Alarm(Put):
     service = SERVICE
     put_operation: ClassVar[str]
     tagging, tag_by = _TAGGING, "Arn"
-    delete_operation = "DeleteAlarms"
     name_property = "AlarmName"
 
     def new_id(self, ctx: ResourceContext, properties: dict[str, Any]) -> str:
@@ -48,8 +47,8 @@ class _Alarm(Put):
 
     async def delete(self, ctx: ResourceContext, physical_id: str,
                      properties: dict[str, Any], attributes: dict[str, Any]) -> None:
-        # DeleteAlarms succeeds for names that do not exist, so nothing to ignore.
-        await ctx.call(SERVICE, "DeleteAlarms", {"AlarmNames": [physical_id]})
+        await ignore_missing(lambda: ctx.call(SERVICE, "DeleteAlarms",
+                                              {"AlarmNames": [physical_id]}))
 
 
 @register

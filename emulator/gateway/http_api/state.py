@@ -34,7 +34,8 @@ class HttpApiError(Exception):
 
 def error_response(status: int, message: str | None = None,
                    headers: list[tuple[str, str]] | None = None) -> GatewayResponse:
-    body = json.dumps({"message": message or MESSAGES.get(status, "Internal Server Error")})
+    body = json.dumps({"message": message or MESSAGES.get(status, "Internal Server Error")},
+                      separators=(",", ":"))
     return GatewayResponse(status, [("Content-Type", "application/json"), *(headers or [])],
                            body.encode())
 
@@ -103,9 +104,10 @@ class HttpInvocation:
         return found
 
     def route_arn(self) -> str:
-        method, _, path = self.route_key.partition(" ")
-        if self.route_key == "$default":
-            method, path = self.request.method.upper(), self.route_path
+        """The ARN an authorizer's policy is checked against: the method and the path as
+        requested (``/users/42/bookings``, not the route's ``/users/{id}/bookings``), as
+        execute-api ARNs name what is invoked."""
+        method, path = self.request.method.upper(), self.route_path
         deployed = self.deployed
         return (f"arn:aws:execute-api:{deployed.region}:{deployed.account}:{deployed.api_id}/"
                 f"{self.stage_name}/{method}{path}")
