@@ -4,6 +4,7 @@ throttling on the emulator's clock, and custom domain names with API mappings.""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import httpx
@@ -184,3 +185,34 @@ def test_disabled_execute_api_endpoint_and_unknown_stage(emulator: EmulatorHandl
     other = new_http_api(emulator)
     other.route("GET /a")
     assert other.get("/a").status_code == 404  # no stage at all
+
+
+def test_access_logs_follow_the_stage_format(emulator: EmulatorHandle) -> None:
+    """A stage's AccessLogSettings write one line per request to the log group its
+    DestinationArn names (a log group ARN as CloudFormation's Fn::GetAtt gives it, ":*" and
+    all), the format's $context variables filled, "-" for those without a value
+    (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging.html,
+    https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging-variables.html)."""
+    logs = emulator.client("logs")
+    api = new_http_api(emulator)
+    group = f"/{api.id}/access"
+    logs.create_log_group(logGroupName=group)
+    api.route("GET /items/{id}", api.lambda_integration(new_function(emulator, ECHO)))
+    fields = ("requestId", "routeKey", "status", "integrationStatus", "responseLength",
+              "httpMethod", "path", "error.message")
+    api.stage(AccessLogSettings={
+        "DestinationArn": f"arn:aws:logs:{emulator.region}:000000000000:log-group:{group}:*",
+        "Format": "{" + ",".join(f'"{f}":"$context.{f}"' for f in fields) + "}"})
+    found = api.get("/items/7")
+    missing = api.get("/nowhere")
+    assert missing.status_code == 404
+    lines = [json.loads(e["message"]) for e in logs.filter_log_events(
+        logGroupName=group)["events"]]
+    assert lines == [
+        {"requestId": found.headers["apigw-requestid"], "routeKey": "GET /items/{id}",
+         "status": "200", "integrationStatus": "200",
+         "responseLength": str(len(found.content)), "httpMethod": "GET",
+         "path": "/items/7", "error.message": "-"},
+        {"requestId": missing.headers["apigw-requestid"], "routeKey": "-", "status": "404",
+         "integrationStatus": "-", "responseLength": str(len(missing.content)),
+         "httpMethod": "GET", "path": "/nowhere", "error.message": "Not Found"}]

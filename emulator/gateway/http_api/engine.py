@@ -22,7 +22,13 @@ from emulator.gateway import http_client
 from emulator.gateway import metrics as published
 from emulator.gateway.authorizers import sigv4
 from emulator.gateway.authorizers.cache import AuthorizerCache
-from emulator.gateway.http_api import cors, integrations, jwt_authorizer, lambda_authorizer
+from emulator.gateway.http_api import (
+    access_log,
+    cors,
+    integrations,
+    jwt_authorizer,
+    lambda_authorizer,
+)
 from emulator.gateway.http_api.deployed import ApiMapping, DeployedHttpApis, DeployedHttpStage
 from emulator.gateway.http_api.mapping import evaluate, map_response
 from emulator.gateway.http_api.routing import RouteTable
@@ -143,6 +149,7 @@ class HttpGateway:
                              route_path=route_path, started=self.clock.now(),
                              full_path=full_path)
         config = deployed.snapshot.api.get("CorsConfiguration")
+        refused = ""  # the message of an answer API Gateway gives itself
         try:
             if config and cors.is_preflight(request):
                 response = cors.preflight(config, request)
@@ -153,13 +160,16 @@ class HttpGateway:
                 log.info("HTTP API %s request %s: %s", deployed.api_id, inv.request_id,
                          error.log)
             response = error_response(error.status, error.message, error.headers)
+            refused = error.message
         except Exception:  # a defect must still answer as AWS does, never with a trace
             log.exception("HTTP API request %s failed", inv.request_id)
             response = error_response(500)
+            refused = "Internal Server Error"
         if config and not (cors.is_preflight(request)):
             cors.decorate(config, request, response)
         self._count(deployed, response.status)
         self._publish(inv, response)
+        access_log.write(inv, response, self.ports, self.clock.now_millis(), refused)
         traffic.note(kind="http-api", account=deployed.account, region=deployed.region,
                      resource=f"{deployed.api_id}/{inv.stage_name}",
                      operation=str(inv.route.get("RouteKey") or ""))
