@@ -12,12 +12,19 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
 MAX_DIMENSIONS = 30
 MAX_VALUES = 100
 MAX_METRICS = 100
+# What the Node.js runtime writes before each console line in the text log format
+# ("2024-01-01T00:00:00.000Z\t<request id>\tINFO\t"). CloudWatch still reads the EMF
+# document after it: aws-embedded-metrics and Powertools write their metrics through
+# console.log, and only the JSON log format needs newer versions of them
+# (https://docs.aws.amazon.com/lambda/latest/dg/nodejs-logging.html).
+_NODE_PREFIX = re.compile(r"\d{4}-\d\d-\d\dT[0-9:.]+Z\t[^\t]*\t[A-Z]+\t")
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,9 @@ def _directives(document: dict[str, Any]) -> list[dict[str, Any]] | None:
 def extract(message: str) -> list[EmbeddedMetric]:
     """The metrics a log message embeds; empty when it embeds none or breaks the format."""
     text = message.strip()
+    prefix = _NODE_PREFIX.match(text)
+    if prefix is not None:
+        text = text[prefix.end():].strip()
     if not text.startswith("{") or '"_aws"' not in text:
         return []
     try:

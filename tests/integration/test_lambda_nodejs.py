@@ -242,3 +242,26 @@ def test_a_reset_from_the_test_thread_retires_node_environments(emulator: Emulat
         assert time.monotonic() < deadline
         time.sleep(0.02)
     assert call(emulator, name)[1] != first
+
+
+def test_embedded_metrics_written_with_console_log_become_metrics(emulator: EmulatorHandle
+                                                                  ) -> None:
+    """aws-embedded-metrics and Powertools write EMF documents with console.log, so the line
+    carries the runtime's text prefix; CloudWatch reads the document after it
+    (https://docs.aws.amazon.com/lambda/latest/dg/nodejs-logging.html,
+    https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html)."""
+    namespace = unique("emf")
+    name = deploy(emulator, {"index.js": """
+        exports.handler = async (event) => {
+          console.log(JSON.stringify({
+            _aws: {Timestamp: Date.now(), CloudWatchMetrics: [{Namespace: event.namespace,
+              Dimensions: [["Service"]], Metrics: [{Name: "Processed", Unit: "Count"}]}]},
+            Service: "Locations", Processed: 1, routeKey: "GET /locations"}));
+          return "ok";
+        };
+    """})
+    _, body, log = call(emulator, name, {"namespace": namespace})
+    assert body == "ok" and "\tINFO\t{" in log  # the runtime's prefix is there
+    metrics = emulator.client("cloudwatch").list_metrics(Namespace=namespace)["Metrics"]
+    assert metrics == [{"Namespace": namespace, "MetricName": "Processed",
+                        "Dimensions": [{"Name": "Service", "Value": "Locations"}]}]

@@ -97,6 +97,10 @@ def test_embedded_metric_format_lines() -> None:
     assert (metric.namespace, metric.name, metric.unit) == ("Shop", "Orders", "Count")
     assert dict(metric.dimensions) == {"Channel": "web"} and list(metric.values) == [1, 2]
     assert emf.extract("not json") == [] and emf.extract('{"_aws": 3}') == []
+    # As the Node.js runtime writes console.log lines in its text log format.
+    node = f"2026-01-01T00:00:00.000Z\t{'0' * 8}-1111-2222-3333-{'4' * 12}\tINFO\t{line}"
+    assert [m.name for m in emf.extract(node)] == ["Orders"]
+    assert emf.extract(f"something else\t{line}") == []
 
 
 def test_a_busy_minute_keeps_a_bounded_number_of_values() -> None:
