@@ -71,8 +71,13 @@ def _empty(value: AttributeValue) -> bool:
     return kind in ("S", "B") and len(value[kind]) == 0
 
 
-def _empty_key(name: str, value: AttributeValue) -> ValidationError:
+def _empty_key(name: str, value: AttributeValue, index: str | None = None) -> ValidationError:
     what = "string" if type_of(value) == "S" else "binary"
+    if index is not None:  # as AWS words it for a Query of an index
+        return ValidationError(
+            f"One or more parameter values are not valid. A value specified for a secondary "
+            f"index key is not supported. The AttributeValue for a key attribute cannot "
+            f"contain an empty {what} value. IndexName: {index}, IndexKey: {name}")
     return ValidationError(
         f"One or more parameter values are not valid. The AttributeValue for a key attribute "
         f"cannot contain an empty {what} value. Key: {name}")
@@ -197,18 +202,19 @@ class _KeyConditionBinder(Binder):
         return self.value(node)
 
 
-def key_query(schema: KeySchema, text: str, placeholders: Placeholders) -> KeyQuery:
+def key_query(schema: KeySchema, text: str, placeholders: Placeholders,
+              index: str | None = None) -> KeyQuery:
     """Query's KeyConditionExpression against the table's or index's key schema."""
     tree = parser.condition(text, KIND)
     check_reserved(tree, KIND)
     found = _KeyConditionBinder(placeholders).conditions(tree)
-    return build_key_query(schema, found)
+    return build_key_query(schema, found, index)
 
 
-def build_key_query(schema: KeySchema, found: list[tuple[str, str, list[AttributeValue]]]
-                    ) -> KeyQuery:
+def build_key_query(schema: KeySchema, found: list[tuple[str, str, list[AttributeValue]]],
+                    index: str | None = None) -> KeyQuery:
     """A KeyQuery from (attribute, operator, values) conditions (the expression's, or the
-    legacy KeyConditions')."""
+    legacy KeyConditions'); ``index`` names the index queried, if any."""
     by_name: dict[str, tuple[str, list[AttributeValue]]] = {}
     for name, operator, values in found:
         if name in by_name:
@@ -230,6 +236,8 @@ def build_key_query(schema: KeySchema, found: list[tuple[str, str, list[Attribut
     if type_of(hash_value) != schema.hash_type:
         raise ValidationError("One or more parameter values were invalid: Condition parameter "
                               "type does not match schema type")
+    if _empty(hash_value):  # no item can have an empty key, and AWS refuses to look
+        raise _empty_key(schema.hash_name, hash_value, index)
     range_condition = None
     if schema.range_name is not None and schema.range_name in by_name:
         operator, values = by_name[schema.range_name]

@@ -200,6 +200,16 @@ def test_legacy_key_conditions_and_query_filter(orders: Any, emulator: EmulatorH
     ({"KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": {"S": "a"}},
       "Select": "ALL_PROJECTED_ATTRIBUTES"},
      "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName"),
+    # An empty partition key value (a path parameter that was never filled, say) is refused,
+    # worded for the table or for the index queried.
+    ({"KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": {"S": ""}}},
+     "One or more parameter values are not valid. The AttributeValue for a key attribute "
+     "cannot contain an empty string value. Key: pk"),
+    ({"IndexName": "by-status", "KeyConditionExpression": "#s = :s",
+      "ExpressionAttributeNames": {"#s": "status"}, "ExpressionAttributeValues": {":s": {"S": ""}}},
+     "One or more parameter values are not valid. A value specified for a secondary index key "
+     "is not supported. The AttributeValue for a key attribute cannot contain an empty string "
+     "value. IndexName: by-status, IndexKey: status"),
 ])
 def test_query_errors(orders: Any, emulator: EmulatorHandle, kwargs: dict[str, Any],
                       message: str) -> None:

@@ -138,10 +138,13 @@ class ReadOperations:
         live = self.db.require(ctx.account_id, ctx.region, params["table_name"])
         spec = index_for(live, params.get("index_name"), bool(params.get("consistent_read")))
         key_schema = spec.schema if spec is not None else live.schema
+        index = spec.name if spec is not None else None
         if params.get("key_condition_expression") is not None:
-            query = key_query(key_schema, params["key_condition_expression"], placeholders)
+            query = key_query(key_schema, params["key_condition_expression"], placeholders,
+                              index)
         else:
-            query = build_key_query(key_schema, legacy.key_conditions(params["key_conditions"]))
+            query = build_key_query(key_schema, legacy.key_conditions(params["key_conditions"]),
+                                    index)
         predicate = _filter(params, placeholders, "query_filter", key_schema)
         placeholders.check_unused()
         select = _select(params, spec, paths is not None)
