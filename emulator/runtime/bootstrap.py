@@ -30,6 +30,10 @@ UNMARSHAL_ERROR = "Runtime.UnmarshalError"
 LOG_FORMAT = "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s\n"
 LOG_DATE_FORMAT = "%Y-%m-%dT%H:%M:%S"
 _ERROR_LINE_TERMINATOR = "\r"
+# Lambda's runtime hands its [ERROR] entry to the platform as one record with no newline after
+# it (AWS's runtime interface client, FramedTelemetryLogSink.log_error). Here the entry travels
+# in the function's output text, so it ends with this mark, which the log splitter drops.
+UNTERMINATED_ENTRY = "\x00\n"
 _ERROR_INDENT = "\u00a0"
 
 # Frames from these files are the runtime's own; stack traces start after them.
@@ -139,7 +143,8 @@ def error_json(error: dict[str, Any]) -> bytes:
 
 
 def error_log_text(error: dict[str, Any]) -> str:
-    """The ``[ERROR]`` log entry the runtime writes: one event, lines joined by CR."""
+    """The ``[ERROR]`` log entry the runtime writes: one event, lines joined by CR, stored
+    without a newline at its end."""
     description = "[ERROR]"
     if error.get("errorType"):
         description += " " + error["errorType"]
@@ -155,7 +160,7 @@ def error_log_text(error: dict[str, Any]) -> str:
             for line in element.splitlines() or [""]:
                 stripped = line.lstrip(" ")
                 lines.append(_ERROR_INDENT * (len(line) - len(stripped)) + stripped)
-    return _ERROR_LINE_TERMINATOR.join(lines) + "\n"
+    return _ERROR_LINE_TERMINATOR.join(lines) + UNTERMINATED_ENTRY
 
 
 __all__ = [
@@ -164,6 +169,7 @@ __all__ = [
     "LOG_DATE_FORMAT",
     "LOG_FORMAT",
     "MARSHAL_ERROR",
+    "UNTERMINATED_ENTRY",
     "FaultError",
     "Handler",
     "error_from_exception",

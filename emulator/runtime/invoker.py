@@ -53,6 +53,7 @@ def _echo(function_name: str, texts: list[str]) -> None:
     # One log event may hold several lines: the runtime joins a traceback's lines with CR,
     # which a terminal would print over each other. People read each on its own line.
     for text in texts:
+        text = text.removesuffix("\n")  # the newline that ends the stored event
         for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
             log.info("[%s] %s", function_name, line)
 
@@ -197,7 +198,7 @@ class Runtime:
             request_id=request_id,
             function_error=function_error,
             log_tail=logformat.tail(texts) if request.tail else None,
-            log_text="\n".join(texts) + "\n",
+            log_text=logformat.as_text(texts),
             timings=timings,
         )
 
@@ -220,7 +221,7 @@ class Runtime:
     def _result(
         outcome: Completion, request_id: str, timeout: float
     ) -> tuple[bytes, str | None, list[str]]:
-        """The response payload, X-Amz-Function-Error, and log lines after REPORT."""
+        """The response payload, X-Amz-Function-Error, and log events after REPORT."""
         if outcome.status == "ok":
             if len(outcome.payload) > SYNC_RESPONSE_LIMIT:
                 return _service_error(
@@ -236,17 +237,18 @@ class Runtime:
             error = outcome.error or {}
             error_type = error.get("errorType", "")
             message = f"RequestId: {request_id} Error: {error.get('errorMessage', '')}"
-            return _service_error(error_type, message), "Unhandled", [message, error_type]
+            return _service_error(error_type, message), "Unhandled", [
+                logformat.runtime_failure(message, error_type)]
         if outcome.status == "timeout":
             message = f"RequestId: {request_id} Error: Task timed out after {timeout:.2f} seconds"
             return _service_error("Sandbox.Timedout", message), "Unhandled", []
         if outcome.status == "oom":
             message = f"RequestId: {request_id} Error: Runtime exited with error: signal: killed"
             return _service_error("Runtime.OutOfMemory", message), "Unhandled", [
-                message, "Runtime.OutOfMemory"]
+                logformat.runtime_failure(message, "Runtime.OutOfMemory")]
         message = f"RequestId: {request_id} Error: {_exit_reason(outcome.exit_code)}"
         return _service_error("Runtime.ExitError", message), "Unhandled", [
-            message, "Runtime.ExitError"]
+            logformat.runtime_failure(message, "Runtime.ExitError")]
 
     def _emit(self, spec: FunctionSpec, environment: Environment,
               lines: list[tuple[int, str]]) -> None:
