@@ -4,6 +4,7 @@ under both executors."""
 from __future__ import annotations
 
 import base64
+import re
 import sys
 
 import httpx
@@ -28,6 +29,12 @@ def assert_serving(emulator: EmulatorHandle, executor: str) -> None:
 def make(emulator: EmulatorHandle, source: str, executor: str, **options: object) -> str:
     return create_function(emulator.client("lambda"), {"app.py": source},
                            Tags={"emulator:executor": executor}, **options)
+
+
+def messages(emulator: EmulatorHandle, name: str) -> list[str]:
+    """The function's CloudWatch Logs events, as stored."""
+    events = emulator.client("logs").filter_log_events(logGroupName=f"/aws/lambda/{name}")
+    return [event["message"] for event in events["events"]]
 
 
 @pytest.mark.parametrize("executor", EXECUTORS)
@@ -78,8 +85,44 @@ def handler(event, context):
     assert body == {"errorType": "Sandbox.Timedout",
                     "errorMessage": f"RequestId: {request_id} Error: Task timed out after 1.00 "
                                     "seconds"}
+    # Ends with a newline as every line Lambda itself writes (no recorded example found).
+    assert any(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z " + request_id
+                            + r" Task timed out after 1\.00 seconds\n", message)
+               for message in messages(emulator, name))
     assert invoke(client, name)[1] != before  # a new environment
     assert_serving(emulator, executor)
+
+
+@pytest.mark.parametrize("executor", EXECUTORS)
+def test_log_events_of_output_errors_and_exits_end_as_on_lambda(
+    emulator: EmulatorHandle, executor: str
+) -> None:
+    # Printed and logged lines keep their newline; the runtime's [ERROR] entry is one record
+    # with none (AWS's runtime interface client, awslambdaric/bootstrap.py,
+    # FramedTelemetryLogSink.log_error); a runtime that exits leaves one event of two lines,
+    # "RequestId: ... Error: Runtime exited with error: ...\nRuntime.ExitError\n", as recorded
+    # in newrelic/aws-log-ingestion's test/function_test.py.
+    client = emulator.client("lambda")
+    name = make(emulator, """
+import logging, sys
+logging.getLogger().setLevel(logging.INFO)
+def handler(event, context):
+    print("printed")
+    logging.info("logged")
+    if event.get("exit"):
+        sys.exit(2)
+    raise ValueError("bad input")
+""", executor)
+    raised = invoke(client, name)[0]["ResponseMetadata"]["RequestId"]
+    exited = invoke(client, name, {"exit": True})[0]["ResponseMetadata"]["RequestId"]
+    found = messages(emulator, name)
+    assert "printed\n" in found
+    assert any(re.fullmatch(r"\[INFO\]\t\S+Z\t" + raised + r"\tlogged\n", m) for m in found)
+    error = next(m for m in found if m.startswith("[ERROR]"))
+    assert error.startswith("[ERROR] ValueError: bad input\rTraceback (most recent call last):")
+    assert error.endswith('raise ValueError("bad input")')
+    assert (f"RequestId: {exited} Error: Runtime exited with error: exit status 2\n"
+            "Runtime.ExitError\n") in found
 
 
 @pytest.mark.parametrize("executor", EXECUTORS)

@@ -195,7 +195,7 @@ def test_logs_reach_cloudwatch_logs(emulator: EmulatorHandle) -> None:
     logs = emulator.client("logs")
     events = logs.filter_log_events(logGroupName=f"/aws/lambda/{name}")["events"]
     messages = [e["message"] for e in events]
-    assert "to cloudwatch 7" in messages
+    assert "to cloudwatch 7\n" in messages
     assert any(m.startswith("REPORT RequestId:") for m in messages)
     streams = logs.describe_log_streams(logGroupName=f"/aws/lambda/{name}")["logStreams"]
     assert len(streams) == 1 and "[$LATEST]" in streams[0]["logStreamName"]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from typing import Any
 
 import pytest
@@ -265,3 +266,33 @@ def test_embedded_metrics_written_with_console_log_become_metrics(emulator: Emul
     metrics = emulator.client("cloudwatch").list_metrics(Namespace=namespace)["Metrics"]
     assert metrics == [{"Namespace": namespace, "MetricName": "Processed",
                         "Dimensions": [{"Name": "Service", "Value": "Locations"}]}]
+
+
+def test_log_stream_events_end_with_a_newline_as_on_lambda(emulator: EmulatorHandle) -> None:
+    # The get-log-events output of
+    # https://docs.aws.amazon.com/lambda/latest/dg/nodejs-logging.html: every event ends
+    # with "\n" (START, each console line with its inner newlines as "\r", END, REPORT's
+    # last tab); INIT_START ends the same way in CloudWatch Logs.
+    name = deploy(emulator, {"index.js": """
+        exports.handler = async function(event, context) {
+          console.info("EVENT\\n" + JSON.stringify(event, null, 2))
+          return context.logStreamName
+        }
+    """})
+    reply = emulator.client("lambda").invoke(FunctionName=name, Payload=b'{"key": "value"}')
+    request_id = reply["ResponseMetadata"]["RequestId"]
+    stream = json.loads(reply["Payload"].read())
+    events = emulator.client("logs").get_log_events(
+        logGroupName=f"/aws/lambda/{name}", logStreamName=stream, startFromHead=True)["events"]
+    messages = [event["message"] for event in events]
+    assert len(messages) == 5, messages
+    assert re.fullmatch(r"INIT_START Runtime Version: nodejs:20\.v\d+\tRuntime Version ARN: "
+                        r"arn:aws:lambda:us-east-1::runtime:[0-9a-f]{64}\n", messages[0])
+    assert messages[1] == f"START RequestId: {request_id} Version: $LATEST\n"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\t" + request_id
+                        + r'\tINFO\tEVENT\r\{\r  "key": "value"\r\}\n', messages[2])
+    assert messages[3] == f"END RequestId: {request_id}\n"
+    assert re.fullmatch(f"REPORT RequestId: {request_id}" + r"\tDuration: \d+\.\d\d ms"
+                        r"\tBilled Duration: \d+ ms\tMemory Size: 128 MB"
+                        r"\tMax Memory Used: \d+ MB\tInit Duration: \d+\.\d\d ms\t\n",
+                        messages[4])

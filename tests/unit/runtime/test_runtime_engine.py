@@ -92,7 +92,7 @@ def test_runtime_reuses_a_warm_environment_and_writes_logs(tmp_path: Path) -> No
     finally:
         runtime.shutdown()
     assert [group for group, _ in written] == ["/aws/lambda/f", "/aws/lambda/f"]
-    assert "call 2" in [text for _, text in written[1][1]]
+    assert "call 2\n" in [text for _, text in written[1][1]]
 
 
 def _zip(entries: dict[str, bytes]) -> bytes:
