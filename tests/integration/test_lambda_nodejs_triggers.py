@@ -81,7 +81,7 @@ def test_sqs_event_source(emulator: EmulatorHandle) -> None:
             if any("got first order" in message for message in messages):
                 break
             time.sleep(0.05)
-        assert any(message.endswith("\tINFO\tgot first order") for message in messages)
+        assert any(message.endswith("\tINFO\tgot first order\n") for message in messages)
     finally:
         lam.delete_event_source_mapping(UUID=mapping)
 
