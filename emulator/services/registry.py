@@ -42,6 +42,7 @@ PROVIDERS: dict[str, str] = {
     "cloudtrail": "emulator.services.cloudtrail.provider:CloudTrailProvider",
     "wafv2": "emulator.services.wafv2.provider:Wafv2Provider",
     "ec2": "emulator.services.ec2.provider:Ec2Provider",
+    "sts": "emulator.services.sts.provider:StsProvider",
     "cloudfront-keyvaluestore": "emulator.services.cloudfront_keyvaluestore.provider:CloudFrontKeyValueStoreProvider",  # noqa: E501
 }
 
