@@ -193,7 +193,9 @@ def test_change_sets_for_create_and_update(emulator: EmulatorHandle) -> None:
     cfn.get_waiter("stack_update_complete").wait(StackName=name, WaiterConfig=FAST)
     assert sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["DelaySeconds"])[
         "Attributes"]["DelaySeconds"] == "5"
-    assert cfn.list_change_sets(StackName=name)["Summaries"] == []
+    # Executing one deletes the stack's other change sets; the executed one stays, complete.
+    assert [(s["ChangeSetName"], s["ExecutionStatus"]) for s in cfn.list_change_sets(
+        StackName=name)["Summaries"]] == [("delay", "EXECUTE_COMPLETE")]
     with pytest.raises(ClientError) as gone:
         cfn.describe_change_set(StackName=name, ChangeSetName="rename")
     assert gone.value.response["Error"]["Code"] == "ChangeSetNotFound"

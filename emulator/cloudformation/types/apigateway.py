@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 from emulator.cloudformation.context import ResourceContext
+from emulator.cloudformation.ports import ServiceFailure
 from emulator.cloudformation.resources import Created, ResourceType, ignore_missing, register
 from emulator.cloudformation.tags import Tagging, tag_map
 from emulator.cloudformation.types.base import Put, Simple, fit
@@ -148,8 +149,17 @@ class Deployment(ResourceType):
                      properties: dict[str, Any], attributes: dict[str, Any]) -> None:
         api = properties.get("RestApiId")
         if properties.get("StageName"):
-            await ignore_missing(lambda: ctx.call(SERVICE, "DeleteStage", {
-                "restApiId": api, "stageName": properties["StageName"]}))
+            # The stage this deployment created goes with it, unless a newer deployment
+            # (one that replaced this one, naming the same stage) has taken it over.
+            where = {"restApiId": api, "stageName": properties["StageName"]}
+            try:
+                stage = await ctx.call(SERVICE, "GetStage", where)
+            except ServiceFailure as failure:
+                if failure.code != "NotFoundException":
+                    raise
+            else:
+                if stage.get("deploymentId") == physical_id:
+                    await ignore_missing(lambda: ctx.call(SERVICE, "DeleteStage", where))
         await ignore_missing(lambda: ctx.call(SERVICE, "DeleteDeployment", {
             "restApiId": api, "deploymentId": physical_id}))
 

@@ -148,6 +148,17 @@ class CloudFormationBase(Provider, ABC):
             ctx_or_account.region if isinstance(ctx_or_account, RequestContext) else "")
         self.stacks(account, where).put(stack.stack_id, stack)
 
+    def settle_change_set(self, ctx: RequestContext, stack: StackRecord) -> None:
+        """The change set a finished operation executed becomes EXECUTE_COMPLETE when the
+        stack reached CREATE_COMPLETE or UPDATE_COMPLETE, EXECUTE_FAILED otherwise."""
+        table = self.change_sets(ctx.account_id, ctx.region)
+        record = table.get(stack.change_set_id) if stack.change_set_id else None
+        if record is None or record.execution_status != "EXECUTE_IN_PROGRESS":
+            return
+        record.execution_status = ("EXECUTE_COMPLETE" if stack.status in (
+            "CREATE_COMPLETE", "UPDATE_COMPLETE") else "EXECUTE_FAILED")
+        table.put(record.change_set_id, record)
+
     def caller(self, ctx: RequestContext) -> ProviderCall:
         return ProviderCall(self.ports, ctx.account_id, ctx.region, ctx.endpoint_url)
 

@@ -145,7 +145,14 @@ class ChangeSetsApi(CloudFormationBase):
 
     def delete_change_set(self, ctx: RequestContext, change_set_name: str,
                           stack_name: str | None = None) -> dict[str, Any]:
-        record = self._change_set(ctx, change_set_name, stack_name)
+        # AWS answers a change set that is not there (or no longer: executing one deletes
+        # the stack's others) with success; only a stack that does not exist is an error.
+        if stack_name:
+            self.stack(ctx, stack_name)
+        try:
+            record = self._change_set(ctx, change_set_name, stack_name)
+        except ServiceError:
+            return {}
         if record.execution_status == "EXECUTE_IN_PROGRESS":
             raise ServiceError("InvalidChangeSetStatus",
                                f"ChangeSet [{record.change_set_id}] cannot be deleted in its "
@@ -171,9 +178,14 @@ class ChangeSetsApi(CloudFormationBase):
                        for key in record.use_previous]
         prepared = (await self.prepare_stack(ctx, stack, record.template_body, parameters,
                                              previous=stack))[1]
+        # The executed change set stays, describable until the stack is deleted; the
+        # stack's others are no longer valid and go.
         for other in self.change_sets(ctx.account_id, ctx.region).values():
-            if other.stack_id == stack.stack_id:
+            if (other.stack_id == stack.stack_id
+                    and other.change_set_id != record.change_set_id):
                 self.change_sets(ctx.account_id, ctx.region).delete(other.change_set_id)
+        record.execution_status = "EXECUTE_IN_PROGRESS"
+        self.change_sets(ctx.account_id, ctx.region).put(record.change_set_id, record)
         stack.change_set_id = record.change_set_id
         stack.capabilities = record.capabilities
         stack.notification_arns = record.notification_arns or stack.notification_arns
