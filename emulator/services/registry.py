@@ -43,6 +43,7 @@ PROVIDERS: dict[str, str] = {
     "wafv2": "emulator.services.wafv2.provider:Wafv2Provider",
     "ec2": "emulator.services.ec2.provider:Ec2Provider",
     "sts": "emulator.services.sts.provider:StsProvider",
+    "ecr": "emulator.services.ecr.provider:EcrProvider",
     "cloudfront-keyvaluestore": "emulator.services.cloudfront_keyvaluestore.provider:CloudFrontKeyValueStoreProvider",  # noqa: E501
 }
 

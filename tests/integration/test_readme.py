@@ -217,6 +217,7 @@ READS: dict[str, tuple[str, dict[str, Any]]] = {
     "wafv2": ("list_web_acls", {"Scope": "REGIONAL"}),
     "ec2": ("describe_vpc_endpoints", {}),
     "sts": ("get_caller_identity", {}),
+    "ecr": ("describe_repositories", {}),
     "cloudfront-keyvaluestore": ("describe_key_value_store", {
         "KvsARN": "arn:aws:cloudfront::000000000000:key-value-store/none"}),
 }

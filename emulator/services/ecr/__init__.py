@@ -1,0 +1,1 @@
+"""Amazon Elastic Container Registry: private repositories (the control plane; no images)."""
