@@ -178,8 +178,8 @@ def test_change_sets_for_create_and_update(emulator: EmulatorHandle) -> None:
     assert change["Replacement"] == "True"
     assert change["Details"][0]["Target"]["RequiresRecreation"] == "Always"
     listed = cfn.list_change_sets(StackName=name)["Summaries"]
-    assert {s["ChangeSetName"] for s in listed} == {"delay", "rename"}
-    assert all(s["ExecutionStatus"] == "AVAILABLE" for s in listed)
+    assert {s["ChangeSetName"]: s["ExecutionStatus"] for s in listed} == {
+        "first": "EXECUTE_COMPLETE", "delay": "AVAILABLE", "rename": "AVAILABLE"}
 
     same = cfn.create_change_set(StackName=name, ChangeSetName="same", TemplateBody=QUEUES)
     described = cfn.describe_change_set(ChangeSetName=same["Id"])
