@@ -25,7 +25,7 @@ from typing import Any
 
 import httpx
 import pytest
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, WaiterError
 from cloudformation_support import FAST, create, delete, physical_ids, stack_name, update
 
 from emulator.testing import EmulatorHandle
@@ -95,7 +95,7 @@ def test_a_failed_execution_leaves_the_change_set_execute_failed(
     cfn.get_waiter("change_set_create_complete").wait(
         StackName=name, ChangeSetName=change_set, WaiterConfig=FAST)
     cfn.execute_change_set(StackName=name, ChangeSetName=change_set)
-    with pytest.raises(Exception):  # noqa: B017, PT011 - the waiter fails on the rollback
+    with pytest.raises(WaiterError):  # the update rolls back
         cfn.get_waiter("stack_update_complete").wait(StackName=name, WaiterConfig=FAST)
     assert cfn.describe_change_set(StackName=name, ChangeSetName=change_set)[
         "ExecutionStatus"] == "EXECUTE_FAILED"
