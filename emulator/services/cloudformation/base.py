@@ -103,6 +103,7 @@ class CloudFormationBase(Provider, ABC):
                     stack.status = failed
                     stack.status_reason = "The emulator restarted during this operation."
                     table.put(stack.stack_id, stack)
+                    self.settle_change_set(account, region, stack)
 
     async def stop(self) -> None:
         self.jobs.cancel_all()
@@ -148,10 +149,10 @@ class CloudFormationBase(Provider, ABC):
             ctx_or_account.region if isinstance(ctx_or_account, RequestContext) else "")
         self.stacks(account, where).put(stack.stack_id, stack)
 
-    def settle_change_set(self, ctx: RequestContext, stack: StackRecord) -> None:
+    def settle_change_set(self, account: str, region: str, stack: StackRecord) -> None:
         """The change set a finished operation executed becomes EXECUTE_COMPLETE when the
         stack reached CREATE_COMPLETE or UPDATE_COMPLETE, EXECUTE_FAILED otherwise."""
-        table = self.change_sets(ctx.account_id, ctx.region)
+        table = self.change_sets(account, region)
         record = table.get(stack.change_set_id) if stack.change_set_id else None
         if record is None or record.execution_status != "EXECUTE_IN_PROGRESS":
             return

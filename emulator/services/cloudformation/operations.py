@@ -84,7 +84,7 @@ class StacksApi(CloudFormationBase):
         finally:
             runner.save_resources(stack, deployment.resources)
             self.save(ctx, None, stack)
-            self.settle_change_set(ctx, stack)
+            self.settle_change_set(ctx.account_id, ctx.region, stack)
         if not ok and on_failure == "DELETE":
             await self.run_delete(ctx, stack, set())
 
@@ -161,7 +161,7 @@ class StacksApi(CloudFormationBase):
         finally:
             runner.save_resources(stack, deployment.resources)
             self.save(ctx, None, stack)
-            self.settle_change_set(ctx, stack)
+            self.settle_change_set(ctx.account_id, ctx.region, stack)
 
     def start_delete(self, ctx: RequestContext, stack: StackRecord, retain: set[str]) -> None:
         stack.status = "DELETE_IN_PROGRESS"
