@@ -67,6 +67,7 @@ def standard_variables(spec: FunctionSpec, log_stream: str) -> dict[str, str]:
     }
     if spec.endpoint_url:
         variables["AWS_ENDPOINT_URL"] = spec.endpoint_url
+    variables.update(spec.log_settings.variables())
     variables.update(spec.environment)
     return variables
 

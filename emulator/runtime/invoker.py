@@ -19,7 +19,7 @@ from typing import Protocol
 from emulator import ids
 from emulator.clock import Clock
 from emulator.ports import MetricSink
-from emulator.runtime import logformat, metrics, paths, reload
+from emulator.runtime import jsonlogs, logformat, metrics, paths, reload
 from emulator.runtime.bootstrap import error_json
 from emulator.runtime.environment import EnvironmentPool, log_stream_name, standard_variables
 from emulator.runtime.executors.base import Completion, Environment, Executor, InvokeJob
@@ -70,6 +70,28 @@ def _exit_reason(code: int | None) -> str:
             name = str(-code)
         return f"Runtime exited with error: signal: {name}"
     return f"Runtime exited with error: exit status {code}"
+
+
+def _phase_status(status: str) -> str:
+    """A phase's status as the platform's events name it."""
+    return {"ok": "success", "timeout": "timeout"}.get(status, "error")
+
+
+def _platform_error_type(outcome: Completion) -> str | None:
+    """The error type of a failure the platform reports (not a handler's own error)."""
+    if outcome.status == "oom":
+        return "Runtime.OutOfMemory"
+    if outcome.status == "exit":
+        return "Runtime.ExitError"
+    if outcome.status == "fault":
+        return str((outcome.error or {}).get("errorType") or "") or None
+    return None
+
+
+def _json_init_start(spec: FunctionSpec, at: float) -> str:
+    version, arn = logformat.runtime_version(spec.runtime, spec.region)
+    return jsonlogs.init_start(at, runtime_version=version, runtime_version_arn=arn,
+                               function_name=spec.function_name, version=spec.version)
 
 
 class Runtime:
@@ -137,16 +159,24 @@ class Runtime:
             environment = self.executor(spec.executor).create(
                 spec, standard_variables(spec, stream), stream
             )
-            lines.append((self.clock.now_millis(), logformat.init_start(spec.runtime, spec.region)))
+            self._platform(spec, lines, "INFO", logformat.init_start(spec.runtime, spec.region),
+                           lambda at: _json_init_start(spec, at))
             began = time.perf_counter()
             timings["init_start"] = self.clock.now()
             init = await environment.init(self.clock.now() + INIT_TIMEOUT_SECONDS)
             timings["init_end"] = self.clock.now()
             init_ms = (time.perf_counter() - began) * 1000
-            lines.extend(self._stamp(self._shown(spec, init).log))
+            lines.extend(self._stamp(spec, self._shown(spec, init).log))
             if init.status != "ok":
                 outcome, init_failed = init, True
-        lines.append((self.clock.now_millis(), logformat.start(request_id, spec.version)))
+            if spec.log_settings.json:
+                status = _phase_status(init.status)
+                self._platform(spec, lines, "DEBUG", "",
+                               lambda at: jsonlogs.init_runtime_done(at, status))
+                self._platform(spec, lines, "DEBUG" if status == "success" else "INFO", "",
+                               lambda at: jsonlogs.init_report(at, status, init_ms or 0.0))
+        self._platform(spec, lines, "INFO", logformat.start(request_id, spec.version),
+                       lambda at: jsonlogs.start(at, request_id, spec.version))
         began = time.perf_counter()
         timeout = spec.timeout
         if outcome is None:
@@ -165,25 +195,29 @@ class Runtime:
                 )
             )
             timings["invoke_end"] = self.clock.now()
-            lines.extend(self._stamp(self._shown(spec, outcome).log))
+            lines.extend(self._stamp(spec, self._shown(spec, outcome).log))
         else:
             timeout = INIT_TIMEOUT_SECONDS
         duration_ms = (time.perf_counter() - began) * 1000
         payload, function_error, after = self._result(outcome, request_id, timeout)
-        if outcome.status == "timeout":
+        if spec.log_settings.json:
+            self._json_ending(spec, lines, outcome, request_id, duration_ms, len(payload),
+                              init_ms)
+        elif outcome.status == "timeout":
             lines.append((self.clock.now_millis(),
                           logformat.timed_out(request_id, timeout, self.clock.now())))
-        now = self.clock.now_millis()
-        lines.append((now, logformat.end(request_id)))
-        lines.append((now, logformat.report(
-            request_id,
-            duration_ms=duration_ms,
-            memory_size=spec.memory_size,
-            max_memory_mb=outcome.max_memory_mb or 1,
-            init_ms=init_ms,
-            status="timeout" if outcome.status == "timeout" else None,
-        )))
-        lines.extend((now, line) for line in after)
+        if not spec.log_settings.json:
+            now = self.clock.now_millis()
+            lines.append((now, logformat.end(request_id)))
+            lines.append((now, logformat.report(
+                request_id,
+                duration_ms=duration_ms,
+                memory_size=spec.memory_size,
+                max_memory_mb=outcome.max_memory_mb or 1,
+                init_ms=init_ms,
+                status="timeout" if outcome.status == "timeout" else None,
+            )))
+            lines.extend((now, line) for line in after)
         # A failed init leaves no usable environment; Lambda starts a new one next time.
         if outcome.survives and not init_failed:
             if not self.pool.give_back(spec, revision, environment, self.clock.now()):
@@ -213,9 +247,36 @@ class Runtime:
                 outcome.error = json.loads(paths.rewrite(json.dumps(outcome.error), pairs))
         return outcome
 
-    def _stamp(self, text: str) -> list[tuple[int, str]]:
+    def _stamp(self, spec: FunctionSpec, text: str) -> list[tuple[int, str]]:
         now = self.clock.now_millis()
-        return [(now, line) for line in logformat.split_output(text)]
+        settings = spec.log_settings
+        return [(now, line) for line in logformat.split_output(text)
+                if not settings.json or settings.keeps_application(line)]
+
+    def _platform(self, spec: FunctionSpec, lines: list[tuple[int, str]], level: str,
+                  text: str, as_json: Callable[[float], str]) -> None:
+        """One platform line: ``text`` in Text format; in JSON, the event ``as_json`` makes
+        at this moment, when SystemLogLevel lets ``level`` through."""
+        settings = spec.log_settings
+        if not settings.json:
+            lines.append((self.clock.now_millis(), text))
+        elif settings.keeps_system(level):
+            now = self.clock.now()
+            lines.append((int(now * 1000), as_json(now)))
+
+    def _json_ending(self, spec: FunctionSpec, lines: list[tuple[int, str]],
+                     outcome: Completion, request_id: str, duration_ms: float,
+                     produced: int, init_ms: float | None) -> None:
+        """platform.runtimeDone (DEBUG) and platform.report: the status and error type
+        stand for the text format's timeout line and the failure after REPORT."""
+        status = _phase_status(outcome.status)
+        error_type = _platform_error_type(outcome)
+        self._platform(spec, lines, "DEBUG", "", lambda at: jsonlogs.runtime_done(
+            at, request_id, status, duration_ms, produced, error_type))
+        self._platform(spec, lines, "INFO", "", lambda at: jsonlogs.report(
+            at, request_id, duration_ms=duration_ms, memory_size=spec.memory_size,
+            max_memory_mb=outcome.max_memory_mb or 1, init_ms=init_ms, status=status,
+            error_type=error_type))
 
     @staticmethod
     def _result(

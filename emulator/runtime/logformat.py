@@ -18,17 +18,20 @@ from emulator.runtime.bootstrap import UNTERMINATED_ENTRY
 TAIL_BYTES = 4096
 
 
-def init_start(runtime: str, region: str) -> str:
+def runtime_version(runtime: str, region: str) -> tuple[str, str]:
+    """The runtime version and its ARN, as INIT_START names them."""
     if runtime.startswith("provided"):
         version = f"provided:{runtime.partition('.')[2] or 'al1'}.v1"
     else:  # python3.12 -> python:3.12, nodejs20.x -> nodejs:20
         family = runtime.rstrip("0123456789.x")
         version = f"{family}:{runtime.removeprefix(family).removesuffix('.x')}.v1"
     digest = hashlib.sha256(runtime.encode()).hexdigest()
-    return (
-        f"INIT_START Runtime Version: {version}\t"
-        f"Runtime Version ARN: arn:aws:lambda:{region}::runtime:{digest}\n"
-    )
+    return version, f"arn:aws:lambda:{region}::runtime:{digest}"
+
+
+def init_start(runtime: str, region: str) -> str:
+    version, arn = runtime_version(runtime, region)
+    return f"INIT_START Runtime Version: {version}\tRuntime Version ARN: {arn}\n"
 
 
 def start(request_id: str, version: str) -> str:
@@ -98,6 +101,7 @@ __all__ = [
     "init_start",
     "report",
     "runtime_failure",
+    "runtime_version",
     "split_output",
     "start",
     "tail",

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from emulator.runtime.jsonlogs import LogSettings
+
 # Python runs in-process or in worker processes; every other runtime through the Runtime API.
 ExecutorName = Literal["inprocess", "process", "runtime-api"]
 
@@ -41,6 +43,7 @@ class FunctionSpec:
     reserved_concurrency: int | None = None
     unreserved_limit: int = 1000  # the account's limit less every reservation
     log_group: str = ""
+    log_settings: LogSettings = field(default_factory=LogSettings)
     endpoint_url: str = ""
 
     @property

@@ -14,6 +14,7 @@ from emulator.ports import InvokeResult
 from emulator.runtime import runtimes
 from emulator.runtime.event_queue import AsyncConfig
 from emulator.runtime.invoker import LogSink, Runtime
+from emulator.runtime.jsonlogs import LogSettings
 from emulator.runtime.spec import FunctionSpec
 from emulator.services.base import Provider, ScopeTables, TableOf
 from emulator.services.lambda_.code import CodeStore
@@ -50,6 +51,15 @@ EXECUTOR_TAG = "emulator:executor"
 _VERSION_FIELDS = {"runtime", "role", "handler", "description", "timeout", "memory_size",
                    "environment", "layers", "architectures", "ephemeral_storage",
                    "tracing_mode", "dead_letter_target", "kms_key_arn", "logging_config"}
+
+
+def _logging_config(stored: dict[str, Any], log_group: str) -> dict[str, Any]:
+    """``LoggingConfig`` as answered: JSON brings its two levels, INFO unless set."""
+    config: dict[str, Any] = {"LogFormat": "Text", **stored, "LogGroup": log_group}
+    if config["LogFormat"] == "JSON":
+        config.setdefault("ApplicationLogLevel", "INFO")
+        config.setdefault("SystemLogLevel", "INFO")
+    return config
 
 
 def _same(a: FunctionRecord, b: FunctionRecord) -> bool:
@@ -282,6 +292,7 @@ class LambdaBase(Provider, ABC):
             reserved_concurrency=latest.reserved_concurrency,
             unreserved_limit=self.settings.lambda_account_concurrency - self.reserved_total(scope),
             log_group=record.logging_config.get("LogGroup") or f"/aws/lambda/{record.name}",
+            log_settings=LogSettings.of(record.logging_config),
             endpoint_url=self.endpoint_url(),
         )
 
@@ -339,8 +350,7 @@ class LambdaBase(Provider, ABC):
             "Architectures": list(record.architectures),
             "EphemeralStorage": {"Size": record.ephemeral_storage},
             "SnapStart": {"ApplyOn": "None", "OptimizationStatus": "Off"},
-            "LoggingConfig": {"LogFormat": "Text", **record.logging_config,
-                              "LogGroup": log_group},
+            "LoggingConfig": _logging_config(record.logging_config, log_group),
         }
         if record.runtime:
             config["RuntimeVersionConfig"] = {
