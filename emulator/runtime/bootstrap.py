@@ -13,8 +13,10 @@ import json
 import math
 import os
 import sys
+import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from datetime import datetime, timezone
 from types import ModuleType, TracebackType
 from typing import Any
 
@@ -35,6 +37,16 @@ _ERROR_LINE_TERMINATOR = "\r"
 # in the function's output text, so it ends with this mark, which the log splitter drops.
 UNTERMINATED_ENTRY = "\x00\n"
 _ERROR_INDENT = "\u00a0"
+
+# The LogRecord attributes the JSON log format does not copy into its object: the record's
+# own, and the runtime's (AWS's runtime interface client, lambda_runtime_log_utils.py).
+_RECORD_FIELDS = frozenset({
+    "name", "msg", "args", "levelname", "levelno", "pathname", "filename", "module",
+    "exc_info", "exc_text", "stack_info", "lineno", "funcName", "created", "msecs",
+    "relativeCreated", "thread", "threadName", "processName", "process", "aws_request_id",
+    "tenant_id", "_frame_type",
+})
+_JSON_ENCODER = json.JSONEncoder(ensure_ascii=False)
 
 # Frames from these files are the runtime's own; stack traces start after them.
 _RUNTIME_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -142,6 +154,56 @@ def error_json(error: dict[str, Any]) -> bytes:
     return json.dumps(error).encode("utf-8")
 
 
+def json_logs(environ: Mapping[str, str]) -> bool:
+    """Whether the function's LogFormat is JSON (``AWS_LAMBDA_LOG_FORMAT``)."""
+    return environ.get("AWS_LAMBDA_LOG_FORMAT", "").upper() == "JSON"
+
+
+def log_level(environ: Mapping[str, str]) -> str:
+    """The root logger's level from ``AWS_LAMBDA_LOG_LEVEL``: Python has no TRACE, so DEBUG."""
+    value = environ.get("AWS_LAMBDA_LOG_LEVEL", "").upper()
+    return "DEBUG" if value == "TRACE" else value
+
+
+def json_log_record(record: Any, logging: Any) -> str:
+    """A ``logging`` record in the JSON log format, one object and its newline: the fields
+    of https://docs.aws.amazon.com/lambda/latest/dg/python-logging.html (timestamp, level,
+    message, logger, requestId; stackTrace, errorType, errorMessage and location with an
+    exception), then the record's own extra attributes; empty fields are left out."""
+    record.levelno = min(50, max(0, record.levelno)) // 10 * 10
+    record.levelname = logging.getLevelName(record.levelno)
+    # timezone.utc, not datetime.UTC: the worker may run an interpreter older than 3.11.
+    moment = datetime.fromtimestamp(record.created, tz=timezone.utc)  # noqa: UP017
+    exc_info = record.exc_info
+    document: dict[str, Any] = {
+        "timestamp": moment.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
+        "level": record.levelname,
+        "message": record.getMessage(),
+        "logger": record.name,
+        "stackTrace": traceback.format_tb(exc_info[2]) if exc_info else None,
+        "errorType": exc_info[0].__name__ if exc_info else None,
+        "errorMessage": str(exc_info[1]) if exc_info else None,
+        "requestId": getattr(record, "aws_request_id", None),
+        "location": f"{record.pathname}:{record.funcName}:{record.lineno}" if exc_info
+        else None,
+    }
+    document.update((key, value) for key, value in record.__dict__.items()
+                    if key not in _RECORD_FIELDS and key not in document)
+    return _JSON_ENCODER.encode(
+        {key: value for key, value in document.items() if value is not None}) + "\n"
+
+
+def error_log_json(error: dict[str, Any]) -> str:
+    """The runtime's error entry in the JSON log format: one object, stored without a
+    newline at its end, as the text format's ``[ERROR]`` entry."""
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())
+    return json.dumps({"timestamp": stamp, "level": "ERROR", **error}) + UNTERMINATED_ENTRY
+
+
+def error_log_entry(error: dict[str, Any], json_format: bool) -> str:
+    return error_log_json(error) if json_format else error_log_text(error)
+
+
 def error_log_text(error: dict[str, Any]) -> str:
     """The ``[ERROR]`` log entry the runtime writes: one event, lines joined by CR, stored
     without a newline at its end."""
@@ -174,8 +236,13 @@ __all__ = [
     "Handler",
     "error_from_exception",
     "error_json",
+    "error_log_entry",
+    "error_log_json",
     "error_log_text",
+    "json_log_record",
+    "json_logs",
     "load_handler",
+    "log_level",
     "make_error",
     "marshal",
     "unmarshal",

@@ -30,8 +30,11 @@ from emulator.runtime.bootstrap import (
     LOG_FORMAT,
     Handler,
     error_from_exception,
-    error_log_text,
+    error_log_entry,
+    json_log_record,
+    json_logs,
     load_handler,
+    log_level,
     marshal,
     unmarshal,
 )
@@ -143,6 +146,7 @@ class InProcessEnvironment:
         self._request_id = ""
         self._quick = True  # whether the last invocation ended within QUICK_SECONDS
         self.notice = ""  # a line for the init log (see Notices)
+        self._json = json_logs(environ)
         self._scope = isolation.Scope(self._environ, self._write)
         isolation.install()
         self._thread = threading.Thread(
@@ -187,17 +191,28 @@ class InProcessEnvironment:
         """The runtime's logging handler on the environment's own root logger."""
         own_logging: Any = namespace.import_module("logging")
         environment = self
+        as_json = self._json
 
         class LambdaHandler(own_logging.Handler):  # type: ignore[misc]
             def emit(self, record: Any) -> None:
                 record.aws_request_id = environment._request_id
-                environment._write(self.format(record))
+                try:
+                    text = json_log_record(record, own_logging) if as_json else \
+                        self.format(record)
+                except Exception:
+                    self.handleError(record)
+                    return
+                environment._write(text)
 
         formatter = own_logging.Formatter(LOG_FORMAT, LOG_DATE_FORMAT)
         formatter.converter = time.gmtime
         handler = LambdaHandler()
         handler.setFormatter(formatter)
-        own_logging.getLogger().addHandler(handler)
+        root = own_logging.getLogger()
+        root.addHandler(handler)
+        level = log_level(self._environ)
+        if level in own_logging._nameToLevel:
+            root.setLevel(level)
 
     def _load(self) -> Completion:
         namespace = ModuleNamespace(
@@ -212,7 +227,7 @@ class InProcessEnvironment:
             self._handler = load_handler(self.spec.handler, namespace.import_module)
         except Exception as error:
             document = error_from_exception(error, None)
-            self._write(error_log_text(document))
+            self._write(error_log_entry(document, self._json))
             return Completion("error", error=document)
         return Completion("ok")
 
@@ -239,7 +254,7 @@ class InProcessEnvironment:
             return Completion("ok", payload=marshal(result))
         except Exception as error:
             document = error_from_exception(error, job.request_id)
-            self._write(error_log_text(document))
+            self._write(error_log_entry(document, self._json))
             return Completion("error", error=document)
 
     # -- the event loop's side ----------------------------------------------------------

@@ -97,12 +97,18 @@ def main() -> None:
     stream = LogStream(channel)
     sys.stdout = stream
     sys.stderr = stream
-    state: dict[str, Any] = {"request_id": "", "handler": None, "spec": {}}
+    state: dict[str, Any] = {"request_id": "", "handler": None, "spec": {}, "json": False}
 
     class LambdaHandler(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
             record.aws_request_id = state["request_id"]
-            stream.write(self.format(record))
+            try:
+                text = bootstrap.json_log_record(record, logging) if state["json"] else \
+                    self.format(record)
+            except Exception:
+                self.handleError(record)
+                return
+            stream.write(text)
 
     formatter = logging.Formatter(bootstrap.LOG_FORMAT, bootstrap.LOG_DATE_FORMAT)
     formatter.converter = time.gmtime
@@ -112,7 +118,7 @@ def main() -> None:
 
     def fail(error: BaseException, request_id: str | None) -> None:
         document = bootstrap.error_from_exception(error, request_id)
-        stream.write(bootstrap.error_log_text(document))
+        stream.write(bootstrap.error_log_entry(document, state["json"]))
         channel.send({"op": "done", "status": "error", "error": document})
 
     while True:
@@ -123,6 +129,10 @@ def main() -> None:
         if message["op"] == "init":
             os.environ.clear()
             os.environ.update(message["env"])
+            state["json"] = bootstrap.json_logs(os.environ)
+            level = bootstrap.log_level(os.environ)
+            if level in logging._nameToLevel:
+                logging.getLogger().setLevel(level)
             os.chdir(message["cwd"])
             sys.path[0:0] = message["paths"]
             # The AWS SDK the runtime provides, last: the interpreter's own copy comes first.

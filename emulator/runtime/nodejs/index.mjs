@@ -7,7 +7,9 @@
 // errors in AWS's shapes: `{errorType, errorMessage, trace}` to the API, and
 // `Invoke Error` / `Uncaught Exception` lines in the log. `console` writes AWS's text log
 // lines: `<ISO time>\t<request id>\t<LEVEL>\t<message>`, newlines folded to `\r` so one call
-// is one log event. Node's standard library only: nothing to install.
+// is one log event; under `AWS_LAMBDA_LOG_FORMAT=JSON` it writes one JSON object per call
+// (`{timestamp, level, requestId, message}`), and `AWS_LAMBDA_LOG_LEVEL` silences the levels
+// below it, as AWS's runtime interface client does. Node's standard library only.
 
 import fs from "node:fs";
 import net from "node:net";
@@ -28,6 +30,7 @@ const HTTP_INTEGRATION = "application/vnd.awslambda.http-integration-response";
 
 function runtimeError(name) {
   const kind = class extends Error {};
+  Object.defineProperty(kind, "name", { value: name }); // its errorType in a JSON record
   kind.prototype.name = `Runtime.${name}`;
   return kind;
 }
@@ -88,7 +91,54 @@ function toFormatted(error) {
 
 let currentRequestId; // undefined during init, as AWS prints it
 
+const JSON_LOGS = (process.env.AWS_LAMBDA_LOG_FORMAT || "").toUpperCase() === "JSON";
+const LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"];
+const LEAST_LEVEL = Math.max(0, LEVELS.indexOf((process.env.AWS_LAMBDA_LOG_LEVEL || "")
+  .toUpperCase()));
+// A JSON record is one log event stored without a newline, as the runtime hands it to the
+// platform; this mark (the Python runtime's too) tells the emulator's log splitter so.
+const UNTERMINATED = "\u0000\n";
+
+// An Error in a JSON record: its type, message and stack as a list of lines, then its own
+// properties.
+function errorReplacer(_key, value) {
+  if (!(value instanceof Error)) return value;
+  return Object.assign({
+    errorType: value?.constructor?.name ?? "UnknownError",
+    errorMessage: value.message,
+    stackTrace: typeof value.stack === "string" ? value.stack.split("\n") : value.stack,
+  }, value);
+}
+
+function jsonRecord(level, message, params) {
+  const record = { timestamp: new Date().toISOString(), level, requestId: currentRequestId };
+  if (params.length === 0) {
+    record.message = message;
+    try {
+      return JSON.stringify(record, errorReplacer);
+    } catch {
+      record.message = util.format(record.message);
+      return JSON.stringify(record);
+    }
+  }
+  record.message = util.format(message, ...params);
+  const error = params.find((param) => param instanceof Error);
+  if (error !== undefined) {
+    record.errorType = error?.constructor?.name ?? "UnknownError";
+    record.errorMessage = error.message;
+    record.stackTrace = typeof error.stack === "string" ? error.stack.split("\n") : [];
+  }
+  return JSON.stringify(record);
+}
+
 function logger(level) {
+  if (level !== "FATAL" && LEVELS.indexOf(level) < LEAST_LEVEL) return () => {};
+  if (JSON_LOGS) {
+    return (message, ...params) => {
+      const line = jsonRecord(level, message, params);
+      process.stdout.write(line.replace(/\n/g, "\r") + UNTERMINATED);
+    };
+  }
   return (message, ...params) => {
     const text = util.format(message, ...params);
     const line = `${new Date().toISOString()}\t${currentRequestId}\t${level}\t${text}`;
@@ -96,13 +146,19 @@ function logger(level) {
   };
 }
 
-console.log = logger("INFO");
 console.info = logger("INFO");
+console.log = console.info;
 console.debug = logger("DEBUG");
 console.warn = logger("WARN");
 console.error = logger("ERROR");
 console.trace = logger("TRACE");
 console.fatal = logger("FATAL");
+
+// How the runtime logs a failure: in JSON, the error itself as the record's message.
+function logError(label, error) {
+  if (JSON_LOGS) console.error(isError(error) ? error : new Error(error));
+  else console.error(label, toFormatted(error));
+}
 
 // -- the Runtime API ---------------------------------------------------------------------
 
@@ -292,8 +348,8 @@ process.on("beforeExit", () => {
 let current = null; // { id, settle } of the invocation under way
 
 function failFatally(error, build, code) {
-  console.error(build === "rejection" ? "Unhandled Promise Rejection" : "Uncaught Exception",
-    toFormatted(error));
+  logError(build === "rejection" ? "Unhandled Promise Rejection" : "Uncaught Exception",
+    error);
   const answered = current
     ? postError(`/invocation/${current.id}/error`, error)
     : postError("/init/error", error);
@@ -325,7 +381,7 @@ function invoke(handler, next) {
       });
     };
     const fail = (error) => {
-      console.error("Invoke Error", toFormatted(error));
+      logError("Invoke Error", error);
       finish(postError(`/invocation/${id}/error`, error));
     };
     const succeed = (result) => {
@@ -419,7 +475,7 @@ async function main() {
   try {
     handler = await loadHandler(TASK_ROOT, process.env._HANDLER || "");
   } catch (error) {
-    console.error("Uncaught Exception", toFormatted(error));
+    logError("Uncaught Exception", error);
     await postError("/init/error", error).catch(() => {});
     process.exit(129);
   }
