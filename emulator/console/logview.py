@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from emulator.runtime.jsonlogs import line_level, report_fields
+
 _REPORT = re.compile(r"^REPORT RequestId: (?P<id>\S+)\s+Duration: (?P<duration>[\d.]+) ms"
                      r"(?:.*?Billed Duration: (?P<billed>\d+) ms)?"
                      r"(?:.*?Max Memory Used: (?P<memory>\d+) MB)?"
@@ -55,7 +57,8 @@ def entries(events: list[dict[str, Any]]) -> list[Entry]:
                 _continues(found[-1], text):
             found[-1].message += "\n" + text
             continue
-        error = "[ERROR]" in text[:40] or _starts_traceback(text) or "\nTraceback" in text
+        error = ("[ERROR]" in text[:40] or _starts_traceback(text) or "\nTraceback" in text
+                 or (text.startswith("{") and line_level(text) in ("ERROR", "FATAL")))
         found.append(Entry(int(event.get("timestamp", 0)), text,
                            str(event.get("logStreamName", "")), error))
     return found
@@ -72,11 +75,32 @@ class Invocation:
     status: str
 
 
+def _from_record(record: dict[str, Any], timestamp: int) -> Invocation:
+    """An invocation from a ``platform.report`` event (LogFormat JSON)."""
+    metrics = record.get("metrics") if isinstance(record.get("metrics"), dict) else {}
+    assert isinstance(metrics, dict)
+
+    def number(key: str) -> float | None:
+        value = metrics.get(key)
+        return float(value) if isinstance(value, int | float) else None
+
+    billed, memory = number("billedDurationMs"), number("maxMemoryUsedMB")
+    return Invocation(str(record.get("requestId", "")), timestamp,
+                      number("durationMs") or 0.0, int(billed) if billed is not None else None,
+                      int(memory) if memory is not None else None, number("initDurationMs"),
+                      str(record.get("status") or "success").lower())
+
+
 def invocations(events: list[dict[str, Any]]) -> list[Invocation]:
-    """One entry per REPORT line, newest first."""
+    """One entry per REPORT line (or platform.report event), newest first."""
     found = []
     for event in events:
-        match = _REPORT.match(str(event.get("message", "")))
+        message = str(event.get("message", ""))
+        record = report_fields(message)
+        if record is not None:
+            found.append(_from_record(record, int(event.get("timestamp", 0))))
+            continue
+        match = _REPORT.match(message)
         if match is None:
             continue
         found.append(Invocation(

@@ -47,3 +47,28 @@ def test_report_lines_become_invocations_newest_first() -> None:
         "128 MB\tMax Memory Used: 41 MB\tStatus: timeout\t\n", "not a report\n"))
     assert [(i.request_id, i.status) for i in found] == [("r2", "timeout"), ("r1", "success")]
     assert found[1].duration_ms == 12.5 and found[1].init_ms == 80.0 and found[1].memory_mb == 40
+
+
+def test_platform_report_events_of_json_logs_become_invocations() -> None:
+    # LogFormat JSON: REPORT is a platform.report event (as recorded from CloudWatch Logs,
+    # e.g. '{"time":"2024-06-17T17:23:55.826Z","type":"platform.report","record":{...}}').
+    found = logview.invocations(_events(
+        '{"time":"2024-06-17T17:23:55.826Z","type":"platform.report","record":{"requestId":'
+        '"r1","metrics":{"durationMs":18.593,"billedDurationMs":19,"memorySizeMB":128,'
+        '"maxMemoryUsedMB":46,"initDurationMs":80.5},"status":"success"}}',
+        '{"time":"2024-06-17T17:23:56.000Z","type":"platform.report","record":{"requestId":'
+        '"r2","metrics":{"durationMs":3000.0,"billedDurationMs":3000,"memorySizeMB":128,'
+        '"maxMemoryUsedMB":47},"status":"timeout"}}',
+        '{"time":"2024-06-17T17:23:55.902Z","type":"platform.start","record":{"requestId":'
+        '"r2","version":"$LATEST"}}'))
+    assert [(i.request_id, i.status) for i in found] == [("r2", "timeout"), ("r1", "success")]
+    assert (found[1].duration_ms, found[1].billed_ms, found[1].memory_mb,
+            found[1].init_ms) == (18.593, 19, 46, 80.5)
+
+
+def test_a_json_error_record_is_shown_as_an_error() -> None:
+    shown = logview.entries(_events(
+        '{"timestamp": "2024-06-17T17:23:55", "level": "ERROR", "errorMessage": "boom", '
+        '"errorType": "ValueError", "requestId": "r1", "stackTrace": []}',
+        '{"timestamp": "2024-06-17T17:23:55.100Z", "level": "INFO", "message": "fine"}\n'))
+    assert [e.error for e in shown] == [True, False]
