@@ -25,6 +25,7 @@ import re
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 from lambda_support import create_function, invoke, unique
 from polling import eventually
 from runtime_functions import need
@@ -179,11 +180,11 @@ def test_emf_printed_in_json_mode_still_becomes_a_metric(emulator: EmulatorHandl
 import json, time
 def handler(event, context):
     print(json.dumps({"_aws": {"Timestamp": int(time.time() * 1000), "CloudWatchMetrics": [
-        {"Namespace": "%s", "Dimensions": [["Channel"]],
+        {"Namespace": "NAMESPACE", "Dimensions": [["Channel"]],
          "Metrics": [{"Name": "Orders", "Unit": "Count"}]}]},
         "Channel": "web", "Orders": 3}))
     return "ok"
-""" % namespace)
+""".replace("NAMESPACE", namespace))
     invoke(emulator.client("lambda"), name)
     metrics = eventually(lambda: cloudwatch.list_metrics(Namespace=namespace)["Metrics"])
     assert [m["MetricName"] for m in metrics] == ["Orders"]
@@ -224,3 +225,21 @@ def test_nodejs_console_writes_json_records(emulator: EmulatorHandle) -> None:
     assert error["message"]["stackTrace"][0] == "TypeError: bad input"
     assert [r["status"] for r in platform(found, "platform.report")] == ["success", "error"]
     assert platform(found, "platform.initStart")[0]["runtimeVersion"] == "nodejs:20.v1"
+
+
+def test_log_levels_need_the_json_format(emulator: EmulatorHandle) -> None:
+    # The message CloudFormation relays from Lambda, quoted in
+    # https://github.com/aws/aws-cdk/pull/28045 ("LogLevel is not supported when LogFormat
+    # is set to "Text" ...").
+    client = emulator.client("lambda")
+    with pytest.raises(ClientError) as refused:
+        create_function(client, {"app.py": "def handler(e, c):\n    return 1\n"},
+                        LoggingConfig={"ApplicationLogLevel": "DEBUG"})
+    assert refused.value.response["Error"]["Code"] == "InvalidParameterValueException"
+    assert refused.value.response["Error"]["Message"] == (
+        'LogLevel is not supported when LogFormat is set to "Text". Remove LogLevel from your '
+        'request or change the LogFormat to "Json" and try again.')
+    name = make(emulator, "inprocess", SystemLogLevel="WARN")
+    answer = client.update_function_configuration(FunctionName=name,
+                                                   LoggingConfig={"LogFormat": "Text"})
+    assert answer["LoggingConfig"] == {"LogFormat": "Text", "LogGroup": f"/aws/lambda/{name}"}

@@ -53,6 +53,23 @@ _VERSION_FIELDS = {"runtime", "role", "handler", "description", "timeout", "memo
                    "tracing_mode", "dead_letter_target", "kms_key_arn", "logging_config"}
 
 
+_LOG_LEVELS = ("ApplicationLogLevel", "SystemLogLevel")
+
+
+def logging_settings(stored: dict[str, Any], requested: dict[str, Any]) -> dict[str, Any]:
+    """``LoggingConfig`` after a request: log levels need the JSON format, and switching
+    back to Text drops them."""
+    merged = {**stored, **requested}
+    if merged.get("LogFormat", "Text") != "JSON":
+        if any(key in requested for key in _LOG_LEVELS):
+            raise invalid_parameter(
+                'LogLevel is not supported when LogFormat is set to "Text". Remove LogLevel '
+                'from your request or change the LogFormat to "Json" and try again.')
+        for key in _LOG_LEVELS:
+            merged.pop(key, None)
+    return merged
+
+
 def _logging_config(stored: dict[str, Any], log_group: str) -> dict[str, Any]:
     """``LoggingConfig`` as answered: JSON brings its two levels, INFO unless set."""
     config: dict[str, Any] = {"LogFormat": "Text", **stored, "LogGroup": log_group}
@@ -385,4 +402,4 @@ class LambdaBase(Provider, ABC):
 
 
 
-__all__ = ["EXECUTOR_TAG", "LambdaBase", "Tables"]
+__all__ = ["EXECUTOR_TAG", "LambdaBase", "Tables", "logging_settings"]

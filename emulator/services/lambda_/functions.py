@@ -14,7 +14,7 @@ from emulator import arns
 from emulator.context import RequestContext
 from emulator.services import paging
 from emulator.services.lambda_ import settings as checks
-from emulator.services.lambda_.common import LambdaBase
+from emulator.services.lambda_.common import LambdaBase, logging_settings
 from emulator.services.lambda_.models import HOT_RELOAD_BUCKET, CodeRef, FunctionRecord
 from emulator.services.lambda_.names import (
     Scope,
@@ -103,7 +103,7 @@ class FunctionsApi(LambdaBase):
             tracing_mode=(tracing_config or {}).get("Mode", "PassThrough"),
             dead_letter_target=(dead_letter_config or {}).get("TargetArn"),
             kms_key_arn=kms_key_arn,
-            logging_config=dict(logging_config or {}),
+            logging_config=logging_settings({}, logging_config or {}),
             package_type=package_type,
             code=self._code(code, "CreateFunction"),
             revision_id=new_revision(),
@@ -246,6 +246,9 @@ class FunctionsApi(LambdaBase):
                                       ) -> dict[str, Any]:
         scope, _name, record = self.named_function(ctx, function_name)
         self._check_revision(record, revision_id)
+        logging_config = None
+        if changes.get("logging_config") is not None:
+            logging_config = logging_settings(record.logging_config, changes["logging_config"])
         if changes.get("role") is not None:
             checks.check_role(changes["role"])
             record.role = changes["role"]
@@ -263,8 +266,8 @@ class FunctionsApi(LambdaBase):
             record.dead_letter_target = changes["dead_letter_config"].get("TargetArn") or None
         if changes.get("ephemeral_storage") is not None:
             record.ephemeral_storage = changes["ephemeral_storage"].get("Size", 512)
-        if changes.get("logging_config") is not None:
-            record.logging_config.update(changes["logging_config"])
+        if logging_config is not None:
+            record.logging_config = logging_config
         return self._updated(scope, record)
 
     # -- concurrency -----------------------------------------------------------------------
