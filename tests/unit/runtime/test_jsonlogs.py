@@ -12,13 +12,21 @@ record's fields and their order, one newline after it).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import sys
+from pathlib import Path
+from typing import Any
 
+import pytest
+
+from emulator.clock import Clock
 from emulator.runtime import bootstrap, jsonlogs
 from emulator.runtime.environment import standard_variables
-from emulator.runtime.spec import FunctionSpec
+from emulator.runtime.executors.base import Completion, InvokeJob
+from emulator.runtime.invoker import Runtime
+from emulator.runtime.spec import FunctionSpec, InvocationRequest
 
 
 def test_settings_of_a_logging_config() -> None:
@@ -124,3 +132,60 @@ def test_the_runtimes_error_entry_in_json_has_no_newline() -> None:
                               "stackTrace"]
     assert document["level"] == "ERROR" and len(document["timestamp"]) == 19
     assert bootstrap.error_log_entry(error, False) == bootstrap.error_log_text(error)
+
+
+class _Ending:
+    """An executor whose environments end each invocation as told."""
+
+    def __init__(self, status: str) -> None:
+        self.status = status
+
+    def create(self, spec: FunctionSpec, environ: dict[str, str], log_stream: str) -> Any:
+        ending = self.status
+
+        class Environment:
+            alive = True
+
+            def __init__(self) -> None:
+                self.spec, self.log_stream = spec, log_stream
+
+            async def init(self, deadline: float) -> Completion:
+                return Completion("ok")
+
+            async def invoke(self, job: InvokeJob) -> Completion:
+                return Completion(ending, log="working\n", max_memory_mb=7)  # type: ignore[arg-type]
+
+            def close(self) -> None:
+                return None
+
+        return Environment()
+
+    def shutdown(self) -> None:
+        return None
+
+
+@pytest.mark.parametrize("status,report_status,error_type", [
+    ("timeout", "timeout", None), ("exit", "error", "Runtime.ExitError"),
+    ("oom", "error", "Runtime.OutOfMemory")])
+def test_a_failed_invocation_is_told_by_the_report_alone(
+        tmp_path: Path, status: str, report_status: str, error_type: str | None) -> None:
+    # In JSON the text format's "Task timed out" line and the failure written after REPORT
+    # have no place: platform.report carries the status and the platform's error type.
+    clock = Clock()
+    runtime = Runtime(clock, {"inprocess": lambda: _Ending(status)})  # type: ignore[arg-type, return-value]
+    spec = FunctionSpec(account="111111111111", region="eu-west-1", function_name="f",
+                        function_arn="arn:aws:lambda:eu-west-1:111111111111:function:f",
+                        version="$LATEST", runtime="python3.12", handler="app.handler",
+                        code_dir=tmp_path, log_settings=jsonlogs.LogSettings("JSON"))
+    request = InvocationRequest(payload=b"{}", invoked_arn=spec.function_arn)
+    try:
+        result = asyncio.run(runtime.invoke(spec, request))
+    finally:
+        runtime.shutdown()
+    lines = result.log_text.splitlines()
+    assert [json.loads(line)["type"] for line in lines if line.startswith('{"time"')] == [
+        "platform.initStart", "platform.start", "platform.report"]
+    assert "working" in lines and len(lines) == 4
+    record = json.loads(lines[-1])["record"]
+    assert (record["status"], record.get("errorType")) == (report_status, error_type)
+    assert record["metrics"]["maxMemoryUsedMB"] == 7
