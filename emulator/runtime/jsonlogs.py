@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -33,10 +33,12 @@ class LogSettings:
     log_format: str = "Text"  # "Text" or "JSON"
     application_level: str = "INFO"
     system_level: str = "INFO"
+    # Whether the format is JSON: worked out once, not a property, since every invocation
+    # asks and a Text function's invocations should not call into this module.
+    json: bool = field(init=False, default=False)
 
-    @property
-    def json(self) -> bool:
-        return self.log_format == "JSON"
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "json", self.log_format == "JSON")
 
     @classmethod
     def of(cls, config: dict[str, Any]) -> LogSettings:
