@@ -1,1 +1,1 @@
-"""AWS Security Token Service: who the caller is."""
+"""AWS Security Token Service: who the caller is, and temporary credentials for a role."""
