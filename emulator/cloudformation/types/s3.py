@@ -30,30 +30,72 @@ def _cors(value: dict[str, Any]) -> dict[str, Any]:
     return {"CORSRules": rules}
 
 
+def _rule_filter(rule: dict[str, Any]) -> dict[str, Any]:
+    """The S3 Filter of a CloudFormation Rule: its prefix, tag filters and object sizes,
+    under And when there is more than one."""
+    conditions: dict[str, Any] = {}
+    if rule.get("Prefix"):
+        conditions["Prefix"] = rule["Prefix"]
+    tags = [{"Key": tag["Key"], "Value": tag["Value"]} for tag in rule.get("TagFilters") or []]
+    for source in ("ObjectSizeGreaterThan", "ObjectSizeLessThan"):
+        if rule.get(source) is not None:
+            conditions[source] = int(rule[source])
+    if len(conditions) + len(tags) > 1:
+        return {"And": {**conditions, **({"Tags": tags} if tags else {})}}
+    if tags:
+        return {"Tag": tags[0]}
+    return conditions or {"Prefix": ""}
+
+
+def _transition(item: dict[str, Any], days: str) -> dict[str, Any]:
+    out: dict[str, Any] = {"StorageClass": item["StorageClass"]}
+    if item.get("TransitionInDays") is not None:
+        out[days] = int(item["TransitionInDays"])
+    if item.get("TransitionDate") is not None:
+        out["Date"] = item["TransitionDate"]
+    if item.get("NewerNoncurrentVersions") is not None:
+        out["NewerNoncurrentVersions"] = int(item["NewerNoncurrentVersions"])
+    return out
+
+
+def _lifecycle_rule(rule: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {"Status": rule.get("Status", "Enabled"), "Filter": _rule_filter(rule)}
+    if rule.get("Id"):
+        out["ID"] = rule["Id"]
+    expiration: dict[str, Any] = {}
+    if rule.get("ExpirationInDays") is not None:
+        expiration["Days"] = int(rule["ExpirationInDays"])
+    if rule.get("ExpirationDate") is not None:
+        expiration["Date"] = rule["ExpirationDate"]
+    if rule.get("ExpiredObjectDeleteMarker") is not None:
+        expiration["ExpiredObjectDeleteMarker"] = rule["ExpiredObjectDeleteMarker"] in (
+            True, "true", "True")
+    if expiration:
+        out["Expiration"] = expiration
+    noncurrent = dict(rule.get("NoncurrentVersionExpiration") or {})
+    if rule.get("NoncurrentVersionExpirationInDays") is not None:
+        noncurrent.setdefault("NoncurrentDays", rule["NoncurrentVersionExpirationInDays"])
+    if noncurrent:
+        out["NoncurrentVersionExpiration"] = {key: int(value)
+                                              for key, value in noncurrent.items()}
+    if rule.get("AbortIncompleteMultipartUpload") is not None:
+        out["AbortIncompleteMultipartUpload"] = {"DaysAfterInitiation": int(
+            rule["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"])}
+    transitions = [*(rule.get("Transitions") or []), *filter(None, [rule.get("Transition")])]
+    if transitions:
+        out["Transitions"] = [_transition(item, "Days") for item in transitions]
+    noncurrent_moves = [*(rule.get("NoncurrentVersionTransitions") or []),
+                        *filter(None, [rule.get("NoncurrentVersionTransition")])]
+    if noncurrent_moves:
+        out["NoncurrentVersionTransitions"] = [_transition(item, "NoncurrentDays")
+                                               for item in noncurrent_moves]
+    return out
+
+
 def _lifecycle(value: dict[str, Any]) -> dict[str, Any]:
-    rules = []
-    for rule in value.get("Rules") or []:
-        out: dict[str, Any] = {"Status": rule.get("Status", "Enabled"),
-                               "Filter": {"Prefix": rule.get("Prefix", "")}}
-        if rule.get("Id"):
-            out["ID"] = rule["Id"]
-        if rule.get("ExpirationInDays") is not None:
-            out["Expiration"] = {"Days": int(rule["ExpirationInDays"])}
-        if rule.get("ExpirationDate") is not None:
-            out["Expiration"] = {"Date": rule["ExpirationDate"]}
-        if rule.get("NoncurrentVersionExpirationInDays") is not None:
-            out["NoncurrentVersionExpiration"] = {
-                "NoncurrentDays": int(rule["NoncurrentVersionExpirationInDays"])}
-        if rule.get("AbortIncompleteMultipartUpload") is not None:
-            out["AbortIncompleteMultipartUpload"] = {"DaysAfterInitiation": int(
-                rule["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"])}
-        transitions = rule.get("Transitions") or []
-        if transitions:
-            out["Transitions"] = [{"Days": int(t["TransitionInDays"]),
-                                   "StorageClass": t["StorageClass"]}
-                                  for t in transitions if "TransitionInDays" in t]
-        rules.append(out)
-    return {"Rules": rules}
+    """A CloudFormation LifecycleConfiguration as PutBucketLifecycleConfiguration takes it
+    (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-rule.html)."""
+    return {"Rules": [_lifecycle_rule(rule) for rule in value.get("Rules") or []]}
 
 
 def _notifications(value: dict[str, Any]) -> dict[str, Any]:

@@ -20,10 +20,11 @@ import subprocess
 import threading
 import weakref
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from emulator.clock import Clock
-from emulator.runtime import runtimes
+from emulator.runtime import node_sdk, runtimes
 from emulator.runtime.executors import children
 from emulator.runtime.executors.base import Completion, InvokeJob, Notices
 from emulator.runtime.runtime_api import Invocation, Reply, RuntimeApi
@@ -42,17 +43,22 @@ class Launch:
     notice: str | None = None  # said once in the function's log
 
 
-def _node_path(spec: FunctionSpec, major: int) -> str:
-    """``NODE_PATH`` as Lambda sets it, with each layer's folders (the last layer first)."""
+def _node_path(spec: FunctionSpec, major: int, sdk: Path | None) -> str:
+    """``NODE_PATH`` as Lambda sets it, with each layer's folders (the last layer first),
+    then the runtime's AWS SDK, then the function's code."""
     folders = []
     for layer in reversed(spec.layer_dirs):
         folders.append(layer / "nodejs" / f"node{major}" / "node_modules")
         folders.append(layer / "nodejs" / "node_modules")
+    if sdk is not None:
+        folders.append(sdk)
     folders.append(spec.code_dir)
     return os.pathsep.join(str(folder) for folder in folders)
 
 
-def launch_for(spec: FunctionSpec) -> Launch:
+def launch_for(spec: FunctionSpec, sdk: Path | None = None) -> Launch:
+    """How to start ``spec``'s runtime; ``sdk`` is the folder of the AWS SDK clients a
+    Node.js function gets (see node_sdk)."""
     kind = runtimes.family(spec.runtime)
     if kind == "nodejs":
         found = runtimes.node()
@@ -68,7 +74,7 @@ def launch_for(spec: FunctionSpec) -> Launch:
                       "installed here")
         return Launch(
             argv=[path, str(runtimes.NODE_CLIENT)],
-            environment={"NODE_PATH": _node_path(spec, declared),
+            environment={"NODE_PATH": _node_path(spec, declared, sdk),
                          "LAMBDA_RUNTIME_DIR": str(runtimes.NODE_CLIENT.parent)},
             notice=notice,
         )
@@ -160,7 +166,15 @@ class RuntimeApiEnvironment:
 
     async def init(self, deadline: float) -> Completion:
         self._loop = loop = asyncio.get_running_loop()
-        launch = launch_for(self.spec)
+        sdk = None
+        declared = runtimes.NODEJS.match(self.spec.runtime or "")
+        if declared is not None:
+            # Installing the SDK is the emulator's setup, not the function's init time.
+            began = self._clock.now()
+            sdk = await asyncio.to_thread(node_sdk.provide, self.spec.code_dir,
+                                          self.spec.layer_dirs, int(declared.group(1)))
+            deadline += self._clock.now() - began
+        launch = launch_for(self.spec, sdk)
         notice = self._notices.once(self.spec, launch.notice)
         if launch.fault is not None:
             return Completion("fault", error={"errorType": INVALID_ENTRYPOINT,

@@ -19,6 +19,8 @@ import { Writable } from "node:stream";
 import { pathToFileURL } from "node:url";
 import util from "node:util";
 
+import { routeLoopbackHttps } from "./loopback.mjs";
+
 const [HOST, PORT] = (process.env.AWS_LAMBDA_RUNTIME_API || "127.0.0.1:9001").split(":");
 const BASE = "/2018-06-01/runtime";
 const TASK_ROOT = process.env.LAMBDA_TASK_ROOT || process.cwd();
@@ -471,6 +473,7 @@ function invoke(handler, next) {
 }
 
 async function main() {
+  routeLoopbackHttps(process.env.AWS_ENDPOINT_URL);
   let handler;
   try {
     handler = await loadHandler(TASK_ROOT, process.env._HANDLER || "");

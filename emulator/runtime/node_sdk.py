@@ -1,0 +1,119 @@
+"""The AWS SDK for JavaScript v3 that Lambda's Node.js runtimes (18 and later) carry.
+
+AWS puts the SDK's ``@aws-sdk/*`` clients in the runtime, on ``NODE_PATH`` after the layers'
+folders, so a function may ``require('@aws-sdk/client-s3')`` without bundling it (the CDK's own
+handlers and esbuild's default of leaving ``@aws-sdk/*`` out of a bundle count on it). Here the
+clients a function's code names are installed once with ``npm`` into a shared folder (a cache
+kept between runs), before the function's first init, and that folder joins ``NODE_PATH`` where
+AWS puts its own. A client the function or a layer bundles is never installed.
+
+https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html
+https://docs.aws.amazon.com/lambda/latest/dg/packaging-layers.html
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+
+log = logging.getLogger("emulator.lambda")
+
+# Where the clients are kept; EMULATOR_NODEJS_SDK_DIR names another folder, or "off".
+FOLDER_VARIABLE = "EMULATOR_NODEJS_SDK_DIR"
+_PACKAGE = re.compile(rb"""["'`](@aws-sdk/[a-z0-9][a-z0-9.-]*)""")
+_SOURCES = (".js", ".mjs", ".cjs")
+_MAX_SCANNED = 8 * 1024 * 1024  # bytes of source read per function, at most
+_INSTALL_SECONDS = 300
+_lock = threading.Lock()
+_failed: set[str] = set()  # packages npm could not install, not tried again
+
+
+def folder() -> Path | None:
+    """The folder holding the installed clients, None when turned off."""
+    chosen = os.environ.get(FOLDER_VARIABLE, "")
+    if chosen.lower() in ("off", "0", "false"):
+        return None
+    if chosen:
+        return Path(chosen)
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache) / "localcloud" / "nodejs-sdk"
+
+
+def named_packages(code_dir: Path) -> set[str]:
+    """The ``@aws-sdk/*`` packages the function's own sources name (outside node_modules)."""
+    found: set[str] = set()
+    budget = _MAX_SCANNED
+    for root, dirs, files in os.walk(code_dir):
+        dirs[:] = [name for name in dirs if name != "node_modules" and not name.startswith(".")]
+        for name in files:
+            if not name.endswith(_SOURCES):
+                continue
+            path = Path(root) / name
+            try:
+                data = path.read_bytes()[:budget]
+            except OSError:
+                continue
+            budget -= len(data)
+            found.update(match.decode() for match in _PACKAGE.findall(data))
+            if budget <= 0:
+                return found
+    return found
+
+
+def _bundled(package: str, code_dir: Path, layer_dirs: tuple[Path, ...], major: int) -> bool:
+    places = [code_dir / "node_modules"]
+    for layer in layer_dirs:
+        places += [layer / "nodejs" / f"node{major}" / "node_modules",
+                   layer / "nodejs" / "node_modules"]
+    return any((place / package / "package.json").is_file() for place in places)
+
+
+def provide(code_dir: Path, layer_dirs: tuple[Path, ...], major: int) -> Path | None:
+    """The ``node_modules`` folder holding every client the function names and does not bundle
+    (installing the missing ones), or None when there is nothing to offer. Blocking: run it
+    in a thread."""
+    target = folder()
+    if target is None or major < 18:
+        return None
+    wanted = {package for package in named_packages(code_dir)
+              if not _bundled(package, code_dir, layer_dirs, major)}
+    modules = target / "node_modules"
+    with _lock:
+        missing = sorted(package for package in wanted - _failed
+                         if not (modules / package / "package.json").is_file())
+        if missing:
+            _install(target, missing)
+    return modules if modules.is_dir() else None
+
+
+def _install(target: Path, packages: list[str]) -> None:
+    npm = shutil.which("npm")
+    if npm is None:
+        log.warning("npm is not installed, so the AWS SDK clients %s are not provided to "
+                    "Node.js functions", ", ".join(packages))
+        _failed.update(packages)
+        return
+    target.mkdir(parents=True, exist_ok=True)
+    log.info("installing the AWS SDK for JavaScript clients %s into %s", ", ".join(packages),
+             target)
+    try:
+        done = subprocess.run(
+            # Saved to the folder's package.json, so a later install keeps these.
+            [npm, "install", "--no-audit", "--no-fund", "--prefix", str(target), *packages],
+            capture_output=True, text=True, timeout=_INSTALL_SECONDS, check=False)
+    except (OSError, subprocess.SubprocessError) as error:
+        log.warning("npm could not install %s: %s", ", ".join(packages), error)
+        _failed.update(packages)
+        return
+    if done.returncode != 0:
+        log.warning("npm could not install %s: %s", ", ".join(packages),
+                    done.stderr.strip()[-2000:])
+        _failed.update(packages)
+
+
+__all__ = ["FOLDER_VARIABLE", "folder", "named_packages", "provide"]
