@@ -11,6 +11,7 @@ from emulator.cloudformation.types import (
     custom,
     dynamodb,
     ec2,
+    ecr,
     events,
     iam,
     kinesis,
@@ -25,5 +26,5 @@ from emulator.cloudformation.types import (
 )
 
 __all__ = ["apigateway", "apigatewayv2", "cloudformation", "cloudfront", "cloudwatch",
-           "cognito", "custom", "dynamodb", "ec2", "events", "iam", "kinesis", "lambda_", "logs",
-           "s3", "secrets", "sns", "sqs", "stepfunctions", "wafv2"]
+           "cognito", "custom", "dynamodb", "ec2", "ecr", "events", "iam", "kinesis", "lambda_",
+           "logs", "s3", "secrets", "sns", "sqs", "stepfunctions", "wafv2"]

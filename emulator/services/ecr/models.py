@@ -16,3 +16,5 @@ class RepositoryRecord(Record):
     scan_on_push: bool = False
     encryption: dict[str, str] = Field(default_factory=lambda: {"encryptionType": "AES256"})
     tags: list[dict[str, str]] = Field(default_factory=list)
+    lifecycle_policy: str | None = None  # the policy's JSON text
+    policy: str | None = None  # the repository policy's JSON text

@@ -1,12 +1,20 @@
 """The ECR provider: CreateRepository, DescribeRepositories and DeleteRepository, enough for
 the tools that look a repository up before they push to it or remove it (the Serverless
-Framework's deploy and remove). A repository holds no images here, so DeleteRepository never
-needs ``force``."""
+Framework's deploy and remove), and a repository's settings, lifecycle and repository
+policies and tags (what AWS::ECR::Repository sets: the CDK's bootstrap stack has one). A
+repository holds no images here, so DeleteRepository never needs ``force`` and image lists are
+empty.
+
+https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_PutLifecyclePolicy.html
+https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_SetRepositoryPolicy.html
+https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_TagResource.html
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from emulator import arns
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.services import paging
@@ -84,6 +92,118 @@ class EcrProvider(Provider):
             raise _not_found(repository_name, registry_id or ctx.account_id)
         table.delete(repository_name)
         return {"repository": self._shape(ctx, record)}
+
+    # -- a repository's settings, policies and tags -------------------------------------------
+
+    def _repository(self, ctx: RequestContext, name: str,
+                    registry_id: str | None = None) -> RepositoryRecord:
+        record = self.repositories(ctx).get(name)
+        if record is None:
+            raise _not_found(name, registry_id or ctx.account_id)
+        return record
+
+    def _by_arn(self, ctx: RequestContext, arn: str) -> RepositoryRecord:
+        parsed = arns.parse_or_none(arn)
+        if parsed is None or parsed.service != "ecr" or not parsed.resource.startswith(
+                "repository/"):
+            raise ServiceError("InvalidParameterException", "Invalid parameter at "
+                               "'resourceArn' failed to satisfy constraint: 'Invalid ARN'")
+        return self._repository(ctx, parsed.resource.removeprefix("repository/"))
+
+    def _save(self, ctx: RequestContext, record: RepositoryRecord) -> dict[str, str]:
+        self.repositories(ctx).put(record.name, record)
+        return {"registryId": ctx.account_id, "repositoryName": record.name}
+
+    def put_image_tag_mutability(self, ctx: RequestContext, *, repository_name: str,
+                                 image_tag_mutability: str, **_: Any) -> dict[str, Any]:
+        record = self._repository(ctx, repository_name)
+        record.image_tag_mutability = image_tag_mutability
+        return {**self._save(ctx, record), "imageTagMutability": image_tag_mutability}
+
+    def put_image_scanning_configuration(self, ctx: RequestContext, *, repository_name: str,
+                                         image_scanning_configuration: dict[str, Any],
+                                         **_: Any) -> dict[str, Any]:
+        record = self._repository(ctx, repository_name)
+        record.scan_on_push = bool(image_scanning_configuration.get("scanOnPush"))
+        return {**self._save(ctx, record),
+                "imageScanningConfiguration": {"scanOnPush": record.scan_on_push}}
+
+    def put_lifecycle_policy(self, ctx: RequestContext, *, repository_name: str,
+                             lifecycle_policy_text: str, **_: Any) -> dict[str, Any]:
+        record = self._repository(ctx, repository_name)
+        record.lifecycle_policy = lifecycle_policy_text
+        return {**self._save(ctx, record), "lifecyclePolicyText": lifecycle_policy_text}
+
+    def get_lifecycle_policy(self, ctx: RequestContext, *, repository_name: str,
+                             **_: Any) -> dict[str, Any]:
+        record = self._repository(ctx, repository_name)
+        if record.lifecycle_policy is None:
+            raise ServiceError("LifecyclePolicyNotFoundException", (
+                "Lifecycle policy does not exist for the repository with name "
+                f"'{repository_name}' in the registry with id '{ctx.account_id}'"), status=400)
+        return {"registryId": ctx.account_id, "repositoryName": repository_name,
+                "lifecyclePolicyText": record.lifecycle_policy}
+
+    def delete_lifecycle_policy(self, ctx: RequestContext, *, repository_name: str,
+                                **_: Any) -> dict[str, Any]:
+        answer = self.get_lifecycle_policy(ctx, repository_name=repository_name)
+        record = self._repository(ctx, repository_name)
+        record.lifecycle_policy = None
+        self._save(ctx, record)
+        return answer
+
+    def set_repository_policy(self, ctx: RequestContext, *, repository_name: str,
+                              policy_text: str, **_: Any) -> dict[str, Any]:
+        record = self._repository(ctx, repository_name)
+        record.policy = policy_text
+        return {**self._save(ctx, record), "policyText": policy_text}
+
+    def get_repository_policy(self, ctx: RequestContext, *, repository_name: str,
+                              **_: Any) -> dict[str, Any]:
+        record = self._repository(ctx, repository_name)
+        if record.policy is None:
+            raise ServiceError("RepositoryPolicyNotFoundException", (
+                "Repository policy does not exist for the repository with name "
+                f"'{repository_name}' in the registry with id '{ctx.account_id}'"), status=400)
+        return {"registryId": ctx.account_id, "repositoryName": repository_name,
+                "policyText": record.policy}
+
+    def delete_repository_policy(self, ctx: RequestContext, *, repository_name: str,
+                                 **_: Any) -> dict[str, Any]:
+        answer = self.get_repository_policy(ctx, repository_name=repository_name)
+        record = self._repository(ctx, repository_name)
+        record.policy = None
+        self._save(ctx, record)
+        return answer
+
+    def list_images(self, ctx: RequestContext, *, repository_name: str,
+                    **_: Any) -> dict[str, Any]:
+        self._repository(ctx, repository_name)
+        return {"imageIds": []}
+
+    def describe_images(self, ctx: RequestContext, *, repository_name: str,
+                        **_: Any) -> dict[str, Any]:
+        self._repository(ctx, repository_name)
+        return {"imageDetails": []}
+
+    def tag_resource(self, ctx: RequestContext, *, resource_arn: str,
+                     tags: list[dict[str, str]], **_: Any) -> dict[str, Any]:
+        record = self._by_arn(ctx, resource_arn)
+        merged = {tag["Key"]: tag["Value"] for tag in [*record.tags, *tags]}
+        record.tags = [{"Key": key, "Value": value} for key, value in merged.items()]
+        self._save(ctx, record)
+        return {}
+
+    def untag_resource(self, ctx: RequestContext, *, resource_arn: str, tag_keys: list[str],
+                       **_: Any) -> dict[str, Any]:
+        record = self._by_arn(ctx, resource_arn)
+        record.tags = [tag for tag in record.tags if tag["Key"] not in tag_keys]
+        self._save(ctx, record)
+        return {}
+
+    def list_tags_for_resource(self, ctx: RequestContext, *, resource_arn: str,
+                               **_: Any) -> dict[str, Any]:
+        return {"tags": list(self._by_arn(ctx, resource_arn).tags)}
 
     def resources(self) -> dict[str, list[dict[str, Any]]]:
         return {"repositories": [{"name": record.name, "account": account, "region": region}
