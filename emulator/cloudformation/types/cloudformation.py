@@ -1,10 +1,12 @@
-"""AWS::CloudFormation::WaitConditionHandle and WaitCondition: bookkeeping resources that
-templates (and the SAM translator) add; they make nothing in any service."""
+"""AWS::CloudFormation::WaitConditionHandle and WaitCondition, and AWS::CDK::Metadata:
+bookkeeping resources that templates (the SAM translator, the CDK) add; they make nothing in
+any service."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from emulator import ids
 from emulator.cloudformation.context import ResourceContext
 from emulator.cloudformation.resources import Created, ResourceType, register
 
@@ -18,6 +20,17 @@ class WaitConditionHandle(ResourceType):
 
 
 @register
+class CdkMetadata(ResourceType):
+    """The CDK's record of the construct libraries a stack was built with (its Analytics
+    property), which CloudFormation accepts in every stack the CDK synthesizes."""
+
+    type_name = "AWS::CDK::Metadata"
+
+    async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
+        return Created(ids.uuid4())
+
+
+@register
 class WaitCondition(ResourceType):
     """Signals are not awaited: the condition completes at once, with no data."""
 
@@ -28,4 +41,4 @@ class WaitCondition(ResourceType):
         return Created(ctx.physical_name(), {"Data": "{}"})
 
 
-__all__ = ["WaitCondition", "WaitConditionHandle"]
+__all__ = ["CdkMetadata", "WaitCondition", "WaitConditionHandle"]
