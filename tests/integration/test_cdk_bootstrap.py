@@ -16,6 +16,7 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 from cloudformation_support import create, delete, outputs, stack_name
+from runtime_functions import need
 
 from emulator.testing import EmulatorHandle
 
@@ -108,3 +109,56 @@ def test_the_bootstrap_stack_deploys_and_deletes(emulator: EmulatorHandle) -> No
     with pytest.raises(ClientError) as caught:
         ecr.describe_repositories(repositoryNames=[repository_name])
     assert caught.value.response["Error"]["Code"] == "RepositoryNotFoundException"
+
+
+# The CDK's custom resource frameworks (S3 autoDeleteObjects, the Provider framework,
+# AwsCustomResource) answer with https.request({hostname, path, method: "PUT"}): they keep
+# only the ResponseURL's host and path, as AWS's ResponseURL is an https URL on port 443.
+CDK_STYLE_CUSTOM = """
+Resources:
+  Handler:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: nodejs20.x
+      Handler: index.handler
+      Role: arn:aws:iam::000000000000:role/custom-resource
+      Code:
+        ZipFile: |
+          const https = require("https");
+          const url = require("url");
+          exports.handler = async (event) => {
+            const body = JSON.stringify({
+              Status: "SUCCESS", Reason: "ok", PhysicalResourceId: "made-by-node",
+              StackId: event.StackId, RequestId: event.RequestId,
+              LogicalResourceId: event.LogicalResourceId, Data: {Answer: "42"}});
+            const parsed = url.parse(event.ResponseURL);
+            await new Promise((resolve, reject) => {
+              const request = https.request({hostname: parsed.hostname, path: parsed.path,
+                method: "PUT", headers: {"content-type": "",
+                "content-length": Buffer.byteLength(body, "utf8")}}, (response) => {
+                  response.resume();
+                  response.statusCode >= 400 ? reject(new Error(String(response.statusCode)))
+                                             : resolve();
+                });
+              request.on("error", reject);
+              request.write(body);
+              request.end();
+            });
+          };
+  Thing:
+    Type: Custom::Thing
+    Properties: {ServiceToken: !GetAtt Handler.Arn}
+Outputs:
+  Answer: {Value: !GetAtt Thing.Answer}
+  Id: {Value: !Ref Thing}
+"""
+
+
+def test_a_node_custom_resource_answers_as_the_cdk_frameworks_do(
+        emulator: EmulatorHandle) -> None:
+    need("node")
+    cfn = emulator.client("cloudformation")
+    name = stack_name("cdk-custom")
+    create(cfn, name, CDK_STYLE_CUSTOM)
+    assert outputs(cfn, name) == {"Answer": "42", "Id": "made-by-node"}
+    delete(cfn, name)
