@@ -51,7 +51,7 @@ Resources:
       ImageTagMutability: IMMUTABLE
       ImageScanningConfiguration: {ScanOnPush: true}
       LifecyclePolicy:
-        LifecyclePolicyText: '%s'
+        LifecyclePolicyText: 'ECR_RULES'
       RepositoryPolicyText:
         Statement: [{Sid: LambdaECRImageRetrievalPolicy, Effect: Allow,
                      Principal: {Service: lambda.amazonaws.com},
@@ -66,7 +66,7 @@ Outputs:
   ImageRepositoryName: {Value: !Ref ContainerAssetsRepository}
   ImageRepositoryArn: {Value: !GetAtt ContainerAssetsRepository.Arn}
   ImageRepositoryUri: {Value: !GetAtt ContainerAssetsRepository.RepositoryUri}
-""" % json.dumps(ECR_RULES)
+""".replace("ECR_RULES", json.dumps(ECR_RULES))
 
 
 def test_the_bootstrap_stack_deploys_and_deletes(emulator: EmulatorHandle) -> None:

@@ -1,0 +1,98 @@
+"""Which AWS SDK for JavaScript clients a Node.js function gets beside its code, as Lambda's
+Node.js 18+ runtimes carry the SDK (https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html):
+the clients its sources name and neither it nor a layer bundles, installed once with npm."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from emulator.runtime import node_sdk
+from emulator.runtime.executors.runtime_api import launch_for
+from emulator.runtime.spec import FunctionSpec
+
+FAKE_NPM = """#!/bin/sh
+# npm install ... --prefix DIR pkg...: record the call and make each package's folder.
+echo "$@" >> "$NPM_CALLS"
+prefix=""; take=0
+for arg in "$@"; do
+  if [ "$take" = 1 ]; then prefix="$arg"; take=0; continue; fi
+  case "$arg" in --prefix) take=1;; --*|install) ;; *)
+    mkdir -p "$prefix/node_modules/$arg" && echo '{}' > "$prefix/node_modules/$arg/package.json";;
+  esac
+done
+"""
+
+
+@pytest.fixture
+def fake_npm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    npm = bin_dir / "npm"
+    npm.write_text(FAKE_NPM)
+    npm.chmod(npm.stat().st_mode | stat.S_IXUSR)
+    calls = tmp_path / "calls"
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("NPM_CALLS", str(calls))
+    monkeypatch.setenv(node_sdk.FOLDER_VARIABLE, str(tmp_path / "sdk"))
+    return calls
+
+
+def _code(tmp_path: Path) -> Path:
+    code = tmp_path / "code"
+    (code / "lib").mkdir(parents=True)
+    (code / "index.js").write_text(
+        'const { S3Client } = require("@aws-sdk/client-s3");\n'
+        "import('@aws-sdk/lib-dynamodb');\n")
+    (code / "lib" / "x.mjs").write_text("import { STS } from '@aws-sdk/client-sts';\n")
+    (code / "node_modules" / "other").mkdir(parents=True)
+    (code / "node_modules" / "other" / "index.js").write_text('require("@aws-sdk/client-sqs")')
+    return code
+
+
+def test_the_clients_a_function_names(tmp_path: Path) -> None:
+    assert node_sdk.named_packages(_code(tmp_path)) == {
+        "@aws-sdk/client-s3", "@aws-sdk/lib-dynamodb", "@aws-sdk/client-sts"}
+
+
+def test_missing_clients_are_installed_once(tmp_path: Path, fake_npm: Path) -> None:
+    code = _code(tmp_path)
+    bundled = code / "node_modules" / "@aws-sdk" / "client-sts"
+    bundled.mkdir(parents=True)
+    (bundled / "package.json").write_text("{}")
+    modules = node_sdk.provide(code, (), 20)
+    assert modules == tmp_path / "sdk" / "node_modules"
+    assert (modules / "@aws-sdk" / "client-s3" / "package.json").is_file()
+    assert not (modules / "@aws-sdk" / "client-sts").exists()  # the function bundles it
+    first = fake_npm.read_text().splitlines()
+    assert len(first) == 1 and first[0].endswith("@aws-sdk/client-s3 @aws-sdk/lib-dynamodb")
+    assert node_sdk.provide(code, (), 20) == modules
+    assert len(fake_npm.read_text().splitlines()) == 1  # nothing more to install
+
+
+def test_the_sdk_sits_on_node_path_where_lambda_puts_it(tmp_path: Path) -> None:
+    spec = FunctionSpec(account="000000000000", region="us-east-1", function_name="f",
+                        function_arn="arn", version="$LATEST", runtime="nodejs20.x",
+                        handler="index.handler", code_dir=tmp_path / "code",
+                        layer_dirs=(tmp_path / "layer",))
+    launch = launch_for(spec, tmp_path / "sdk")
+    if launch.fault is not None:
+        pytest.skip("no node here")
+    node_path = launch.environment["NODE_PATH"].split(os.pathsep)
+    assert node_path == [str(tmp_path / "layer/nodejs/node20/node_modules"),
+                         str(tmp_path / "layer/nodejs/node_modules"), str(tmp_path / "sdk"),
+                         str(tmp_path / "code")]
+
+
+def test_turned_off_or_before_node_18_nothing_is_offered(tmp_path: Path,
+                                                          fake_npm: Path,
+                                                          monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    code = _code(tmp_path)
+    assert node_sdk.provide(code, (), 16) is None
+    monkeypatch.setenv(node_sdk.FOLDER_VARIABLE, "off")
+    assert node_sdk.provide(code, (), 20) is None
+    assert not fake_npm.exists()
