@@ -109,19 +109,33 @@ def test_cdk_bootstrap_deploy_call_and_destroy(emulator: EmulatorHandle,
                 if s["StackName"] == "EmulatorTrial" and s["StackStatus"] != "DELETE_COMPLETE"]
 
 
-def test_a_node_function_uses_the_runtime_sdk(emulator: EmulatorHandle) -> None:
+SDK_HANDLERS = {
+    "index.js": """
+        const { STSClient, GetCallerIdentityCommand } = require('@aws-sdk/client-sts');
+        exports.handler = async () => {
+          const identity = await new STSClient({}).send(new GetCallerIdentityCommand({}));
+          return { account: identity.Account };
+        };
+    """,
+    # ES modules never read NODE_PATH; Lambda's runtime still lets them import the SDK.
+    "index.mjs": """
+        import { STSClient, GetCallerIdentityCommand } from "@aws-sdk/client-sts";
+        export const handler = async () => {
+          const identity = await new STSClient({}).send(new GetCallerIdentityCommand({}));
+          return { account: identity.Account };
+        };
+    """,
+}
+
+
+@pytest.mark.parametrize("source", sorted(SDK_HANDLERS))
+def test_a_node_function_uses_the_runtime_sdk(emulator: EmulatorHandle, source: str) -> None:
     need("node")
     need("npm")
     name = unique("node-sdk")
     emulator.client("lambda").create_function(
         FunctionName=name, Runtime="nodejs20.x", Handler="index.handler", Role=ROLE,
-        Timeout=60, Code={"ZipFile": zip_of({"index.js": """
-            const { STSClient, GetCallerIdentityCommand } = require('@aws-sdk/client-sts');
-            exports.handler = async () => {
-              const identity = await new STSClient({}).send(new GetCallerIdentityCommand({}));
-              return { account: identity.Account };
-            };
-        """})})
+        Timeout=60, Code={"ZipFile": zip_of({source: SDK_HANDLERS[source]})})
     reply = emulator.client("lambda").invoke(FunctionName=name)
     assert "FunctionError" not in reply, reply["Payload"].read()
     assert json.loads(reply["Payload"].read()) == {"account": "000000000000"}

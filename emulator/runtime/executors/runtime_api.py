@@ -73,7 +73,8 @@ def launch_for(spec: FunctionSpec, sdk: Path | None = None) -> Launch:
             notice = (f"[emulator] {spec.runtime} runs on Node.js {version}, the newest "
                       "installed here")
         return Launch(
-            argv=[path, str(runtimes.NODE_CLIENT)],
+            argv=[path, str(runtimes.NODE_CLIENT),
+                  *([f"--aws-sdk={sdk}"] if sdk is not None else [])],
             environment={"NODE_PATH": _node_path(spec, declared, sdk),
                          "LAMBDA_RUNTIME_DIR": str(runtimes.NODE_CLIENT.parent)},
             notice=notice,

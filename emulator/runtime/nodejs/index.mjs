@@ -20,6 +20,7 @@ import { pathToFileURL } from "node:url";
 import util from "node:util";
 
 import { routeLoopbackHttps } from "./loopback.mjs";
+import { resolveSdkImports } from "./sdk_imports.mjs";
 
 const [HOST, PORT] = (process.env.AWS_LAMBDA_RUNTIME_API || "127.0.0.1:9001").split(":");
 const BASE = "/2018-06-01/runtime";
@@ -474,6 +475,9 @@ function invoke(handler, next) {
 
 async function main() {
   routeLoopbackHttps(process.env.AWS_ENDPOINT_URL);
+  // The emulator names the runtime's AWS SDK folder as its one argument (--aws-sdk=DIR).
+  const sdk = process.argv.find((arg) => arg.startsWith("--aws-sdk="));
+  resolveSdkImports(sdk && sdk.slice("--aws-sdk=".length));
   let handler;
   try {
     handler = await loadHandler(TASK_ROOT, process.env._HANDLER || "");
