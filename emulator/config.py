@@ -129,6 +129,16 @@ class Settings:
         default=900.0,
         metadata=_about("how long an idle Lambda execution environment stays warm", gt=0),
     )
+    lambda_nodejs_sdk: bool = field(
+        default=True,
+        metadata=_about("give Node.js functions the AWS SDK for JavaScript v3 as Lambda's "
+                        "runtime does: the @aws-sdk clients they name, installed once with npm"),
+    )
+    lambda_nodejs_sdk_dir: Path | None = field(
+        default=None,
+        metadata=_about("folder the Node.js functions' AWS SDK clients are installed in; "
+                        "unset: ~/.cache/localcloud/nodejs-sdk"),
+    )
     lambda_match_interpreter: bool = field(
         default=True,
         metadata=_about("process executor: run python3.X functions on an installed python3.X "

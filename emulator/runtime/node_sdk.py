@@ -4,8 +4,9 @@ AWS puts the SDK's ``@aws-sdk/*`` clients in the runtime, on ``NODE_PATH`` after
 folders, so a function may ``require('@aws-sdk/client-s3')`` without bundling it (the CDK's own
 handlers and esbuild's default of leaving ``@aws-sdk/*`` out of a bundle count on it). Here the
 clients a function's code names are installed once with ``npm`` into a shared folder (a cache
-kept between runs), before the function's first init, and that folder joins ``NODE_PATH`` where
-AWS puts its own. A client the function or a layer bundles is never installed.
+kept between runs: the ``lambda_nodejs_sdk_dir`` setting), before the function's first init,
+and that folder joins ``NODE_PATH`` where AWS puts its own. A client the function or a layer
+bundles is never installed.
 
 https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html
 https://docs.aws.amazon.com/lambda/latest/dg/packaging-layers.html
@@ -23,8 +24,6 @@ from pathlib import Path
 
 log = logging.getLogger("emulator.lambda")
 
-# Where the clients are kept; EMULATOR_NODEJS_SDK_DIR names another folder, or "off".
-FOLDER_VARIABLE = "EMULATOR_NODEJS_SDK_DIR"
 _PACKAGE = re.compile(rb"""["'`](@aws-sdk/[a-z0-9][a-z0-9.-]*)""")
 _SOURCES = (".js", ".mjs", ".cjs")
 _MAX_SCANNED = 8 * 1024 * 1024  # bytes of source read per function, at most
@@ -33,13 +32,10 @@ _lock = threading.Lock()
 _failed: set[str] = set()  # packages npm could not install, not tried again
 
 
-def folder() -> Path | None:
-    """The folder holding the installed clients, None when turned off."""
-    chosen = os.environ.get(FOLDER_VARIABLE, "")
-    if chosen.lower() in ("off", "0", "false"):
-        return None
-    if chosen:
-        return Path(chosen)
+def folder(chosen: Path | None) -> Path:
+    """The folder holding the installed clients: the one chosen, else the user's cache."""
+    if chosen is not None:
+        return chosen
     cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(cache) / "localcloud" / "nodejs-sdk"
 
@@ -73,11 +69,11 @@ def _bundled(package: str, code_dir: Path, layer_dirs: tuple[Path, ...], major: 
     return any((place / package / "package.json").is_file() for place in places)
 
 
-def provide(code_dir: Path, layer_dirs: tuple[Path, ...], major: int) -> Path | None:
-    """The ``node_modules`` folder holding every client the function names and does not bundle
-    (installing the missing ones), or None when there is nothing to offer. Blocking: run it
-    in a thread."""
-    target = folder()
+def provide(target: Path | None, code_dir: Path, layer_dirs: tuple[Path, ...],
+            major: int) -> Path | None:
+    """The ``node_modules`` folder under ``target`` holding every client the function names
+    and does not bundle (installing the missing ones), or None when there is nothing to
+    offer (no ``target``: turned off). Blocking: run it in a thread."""
     if target is None or major < 18:
         return None
     wanted = {package for package in named_packages(code_dir)
@@ -116,4 +112,4 @@ def _install(target: Path, packages: list[str]) -> None:
         _failed.update(packages)
 
 
-__all__ = ["FOLDER_VARIABLE", "folder", "named_packages", "provide"]
+__all__ = ["folder", "named_packages", "provide"]

@@ -45,6 +45,7 @@ class FunctionSpec:
     log_group: str = ""
     log_settings: LogSettings = field(default_factory=LogSettings)
     endpoint_url: str = ""
+    nodejs_sdk_dir: Path | None = None  # where Node.js functions' AWS SDK goes; None: none
 
     @property
     def pool_key(self) -> tuple[str, str]:

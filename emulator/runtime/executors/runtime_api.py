@@ -172,8 +172,9 @@ class RuntimeApiEnvironment:
         if declared is not None:
             # Installing the SDK is the emulator's setup, not the function's init time.
             began = self._clock.now()
-            sdk = await asyncio.to_thread(node_sdk.provide, self.spec.code_dir,
-                                          self.spec.layer_dirs, int(declared.group(1)))
+            sdk = await asyncio.to_thread(node_sdk.provide, self.spec.nodejs_sdk_dir,
+                                          self.spec.code_dir, self.spec.layer_dirs,
+                                          int(declared.group(1)))
             deadline += self._clock.now() - began
         launch = launch_for(self.spec, sdk)
         notice = self._notices.once(self.spec, launch.notice)

@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.ports import InvokeResult
-from emulator.runtime import runtimes
+from emulator.runtime import node_sdk, runtimes
 from emulator.runtime.event_queue import AsyncConfig
 from emulator.runtime.invoker import LogSink, Runtime
 from emulator.runtime.jsonlogs import LogSettings
@@ -311,6 +311,8 @@ class LambdaBase(Provider, ABC):
             log_group=record.logging_config.get("LogGroup") or f"/aws/lambda/{record.name}",
             log_settings=LogSettings.of(record.logging_config),
             endpoint_url=self.endpoint_url(),
+            nodejs_sdk_dir=node_sdk.folder(self.settings.lambda_nodejs_sdk_dir)
+            if self.settings.lambda_nodejs_sdk else None,
         )
 
     def code_from_s3(self, content: dict[str, Any], operation: str) -> CodeRef:

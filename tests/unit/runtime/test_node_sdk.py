@@ -37,7 +37,6 @@ def fake_npm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     calls = tmp_path / "calls"
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
     monkeypatch.setenv("NPM_CALLS", str(calls))
-    monkeypatch.setenv(node_sdk.FOLDER_VARIABLE, str(tmp_path / "sdk"))
     return calls
 
 
@@ -63,13 +62,13 @@ def test_missing_clients_are_installed_once(tmp_path: Path, fake_npm: Path) -> N
     bundled = code / "node_modules" / "@aws-sdk" / "client-sts"
     bundled.mkdir(parents=True)
     (bundled / "package.json").write_text("{}")
-    modules = node_sdk.provide(code, (), 20)
+    modules = node_sdk.provide(tmp_path / "sdk", code, (), 20)
     assert modules == tmp_path / "sdk" / "node_modules"
     assert (modules / "@aws-sdk" / "client-s3" / "package.json").is_file()
     assert not (modules / "@aws-sdk" / "client-sts").exists()  # the function bundles it
     first = fake_npm.read_text().splitlines()
     assert len(first) == 1 and first[0].endswith("@aws-sdk/client-s3 @aws-sdk/lib-dynamodb")
-    assert node_sdk.provide(code, (), 20) == modules
+    assert node_sdk.provide(tmp_path / "sdk", code, (), 20) == modules
     assert len(fake_npm.read_text().splitlines()) == 1  # nothing more to install
 
 
@@ -88,11 +87,15 @@ def test_the_sdk_sits_on_node_path_where_lambda_puts_it(tmp_path: Path) -> None:
 
 
 def test_turned_off_or_before_node_18_nothing_is_offered(tmp_path: Path,
-                                                          fake_npm: Path,
-                                                          monkeypatch: pytest.MonkeyPatch
-                                                          ) -> None:
+                                                          fake_npm: Path) -> None:
     code = _code(tmp_path)
-    assert node_sdk.provide(code, (), 16) is None
-    monkeypatch.setenv(node_sdk.FOLDER_VARIABLE, "off")
-    assert node_sdk.provide(code, (), 20) is None
+    assert node_sdk.provide(tmp_path / "sdk", code, (), 16) is None
+    assert node_sdk.provide(None, code, (), 20) is None
     assert not fake_npm.exists()
+
+
+def test_the_default_folder_is_the_users_cache(monkeypatch: pytest.MonkeyPatch,
+                                               tmp_path: Path) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert node_sdk.folder(None) == tmp_path / "localcloud" / "nodejs-sdk"
+    assert node_sdk.folder(tmp_path / "mine") == tmp_path / "mine"
