@@ -25,6 +25,7 @@ class CdkMetadata(ResourceType):
     property), which CloudFormation accepts in every stack the CDK synthesizes."""
 
     type_name = "AWS::CDK::Metadata"
+    service = "cloudformation"  # CloudFormation keeps it; no service is called
 
     async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
         return Created(ids.uuid4())
