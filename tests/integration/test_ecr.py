@@ -44,6 +44,12 @@ def test_a_repository_lives_and_dies(emulator: EmulatorHandle) -> None:
     with pytest.raises(ClientError) as no_policy:
         ecr.get_lifecycle_policy(repositoryName=name)
     assert _code(no_policy) == "LifecyclePolicyNotFoundException"
+    ecr.set_repository_policy(repositoryName=name, policyText='{"Statement": []}')
+    removed = ecr.delete_repository_policy(repositoryName=name)
+    assert removed["policyText"] == '{"Statement": []}'
+    with pytest.raises(ClientError) as no_repository_policy:
+        ecr.get_repository_policy(repositoryName=name)
+    assert _code(no_repository_policy) == "RepositoryPolicyNotFoundException"
     assert ecr.list_images(repositoryName=name)["imageIds"] == []
     gone = ecr.delete_repository(repositoryName=name)["repository"]
     assert gone["imageTagMutability"] == "IMMUTABLE"

@@ -128,53 +128,56 @@ class EcrProvider(Provider):
         return {**self._save(ctx, record),
                 "imageScanningConfiguration": {"scanOnPush": record.scan_on_push}}
 
+    # A repository's two policies: (record field, answer member, error code, what it is).
+    _POLICIES = {"lifecycle": ("lifecycle_policy", "lifecyclePolicyText",
+                               "LifecyclePolicyNotFoundException", "Lifecycle policy"),
+                 "repository": ("policy", "policyText", "RepositoryPolicyNotFoundException",
+                                "Repository policy")}
+
+    def _put_policy(self, ctx: RequestContext, kind: str, name: str,
+                    text: str | None) -> dict[str, Any]:
+        field, member, _, _ = self._POLICIES[kind]
+        record = self._repository(ctx, name)
+        setattr(record, field, text)
+        return {**self._save(ctx, record), member: text}
+
+    def _policy(self, ctx: RequestContext, kind: str, name: str) -> dict[str, Any]:
+        field, member, code, what = self._POLICIES[kind]
+        text = getattr(self._repository(ctx, name), field)
+        if text is None:
+            raise ServiceError(code, f"{what} does not exist for the repository with name "
+                               f"'{name}' in the registry with id '{ctx.account_id}'",
+                               status=400)
+        return {"registryId": ctx.account_id, "repositoryName": name, member: text}
+
+    def _delete_policy(self, ctx: RequestContext, kind: str, name: str) -> dict[str, Any]:
+        answer = self._policy(ctx, kind, name)
+        self._put_policy(ctx, kind, name, None)
+        return answer
+
     def put_lifecycle_policy(self, ctx: RequestContext, *, repository_name: str,
                              lifecycle_policy_text: str, **_: Any) -> dict[str, Any]:
-        record = self._repository(ctx, repository_name)
-        record.lifecycle_policy = lifecycle_policy_text
-        return {**self._save(ctx, record), "lifecyclePolicyText": lifecycle_policy_text}
+        return self._put_policy(ctx, "lifecycle", repository_name, lifecycle_policy_text)
 
     def get_lifecycle_policy(self, ctx: RequestContext, *, repository_name: str,
                              **_: Any) -> dict[str, Any]:
-        record = self._repository(ctx, repository_name)
-        if record.lifecycle_policy is None:
-            raise ServiceError("LifecyclePolicyNotFoundException", (
-                "Lifecycle policy does not exist for the repository with name "
-                f"'{repository_name}' in the registry with id '{ctx.account_id}'"), status=400)
-        return {"registryId": ctx.account_id, "repositoryName": repository_name,
-                "lifecyclePolicyText": record.lifecycle_policy}
+        return self._policy(ctx, "lifecycle", repository_name)
 
     def delete_lifecycle_policy(self, ctx: RequestContext, *, repository_name: str,
                                 **_: Any) -> dict[str, Any]:
-        answer = self.get_lifecycle_policy(ctx, repository_name=repository_name)
-        record = self._repository(ctx, repository_name)
-        record.lifecycle_policy = None
-        self._save(ctx, record)
-        return answer
+        return self._delete_policy(ctx, "lifecycle", repository_name)
 
     def set_repository_policy(self, ctx: RequestContext, *, repository_name: str,
                               policy_text: str, **_: Any) -> dict[str, Any]:
-        record = self._repository(ctx, repository_name)
-        record.policy = policy_text
-        return {**self._save(ctx, record), "policyText": policy_text}
+        return self._put_policy(ctx, "repository", repository_name, policy_text)
 
     def get_repository_policy(self, ctx: RequestContext, *, repository_name: str,
                               **_: Any) -> dict[str, Any]:
-        record = self._repository(ctx, repository_name)
-        if record.policy is None:
-            raise ServiceError("RepositoryPolicyNotFoundException", (
-                "Repository policy does not exist for the repository with name "
-                f"'{repository_name}' in the registry with id '{ctx.account_id}'"), status=400)
-        return {"registryId": ctx.account_id, "repositoryName": repository_name,
-                "policyText": record.policy}
+        return self._policy(ctx, "repository", repository_name)
 
     def delete_repository_policy(self, ctx: RequestContext, *, repository_name: str,
                                  **_: Any) -> dict[str, Any]:
-        answer = self.get_repository_policy(ctx, repository_name=repository_name)
-        record = self._repository(ctx, repository_name)
-        record.policy = None
-        self._save(ctx, record)
-        return answer
+        return self._delete_policy(ctx, "repository", repository_name)
 
     def list_images(self, ctx: RequestContext, *, repository_name: str,
                     **_: Any) -> dict[str, Any]:
