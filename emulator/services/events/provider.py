@@ -7,10 +7,11 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from emulator import schedules
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.services import paging
-from emulator.services.events import schedule, transform
+from emulator.services.events import transform
 from emulator.services.events.archives import ArchivesApi
 from emulator.services.events.common import DEFAULT_BUS, bus_arn, bus_name, rule_arn, validation
 from emulator.services.events.models import BusRecord, RuleRecord
@@ -144,8 +145,8 @@ class EventsProvider(RoutingApi, ArchivesApi):
                 raise validation("ScheduleExpression is supported only on the default event "
                                  "bus.")
             try:
-                schedule.parse(schedule_expression)
-            except schedule.ScheduleError:
+                schedules.parse(schedule_expression)
+            except schedules.ScheduleError:
                 raise validation("Parameter ScheduleExpression is not valid.") from None
         if state is not None and state not in RULE_STATES:
             raise validation(f"Parameter State is not valid: {state}")

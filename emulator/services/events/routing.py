@@ -8,12 +8,12 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-from emulator import inbound
+from emulator import inbound, schedules
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.event_patterns import Pattern, PatternError, compile_pattern
 from emulator.runtime.background import Background
-from emulator.services.events import schedule, transform
+from emulator.services.events import transform
 from emulator.services.events.common import DEFAULT_BUS, EventsBase, bus_name, validation
 from emulator.services.events.models import RuleRecord
 from emulator.services.events.targets import TargetDelivery
@@ -168,13 +168,13 @@ class RoutingApi(EventsBase):
         self._schedule_tokens[rule.arn] = token
         if rule.schedule is None or not rule.enabled:
             return
-        plan = schedule.parse(rule.schedule)
+        plan = schedules.parse(rule.schedule)
         origin = self.clock.now()
         self._plan_next(rule.account, rule.region, rule.bus, rule.name, token, plan, origin,
                         origin)
 
     def _plan_next(self, account: str, region: str, bus: str, name: str, token: str,
-                   plan: schedule.Schedule, origin: float, after: float) -> None:
+                   plan: schedules.Schedule, origin: float, after: float) -> None:
         due = plan.next_after(after, origin)
         if due is None:
             return

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from emulator.services.events.schedule import ScheduleError, parse
+from emulator.schedules import ScheduleError, parse
 
 
 def _at(text: str) -> float:

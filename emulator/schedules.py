@@ -1,4 +1,5 @@
-"""Schedule expressions: ``rate(value unit)`` and six-field ``cron(...)``, in UTC.
+"""Schedule expressions: ``rate(value unit)`` and six-field ``cron(...)``, evaluated in UTC
+or in a time zone (EventBridge rules always use UTC; EventBridge Scheduler names a zone).
 
 Cron fields are minutes, hours, day-of-month, month, day-of-week (1-7 = SUN-SAT) and year;
 one of day-of-month and day-of-week must be ``?``. Fields take ``*``, lists, ranges, steps
@@ -11,7 +12,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 _RATE = re.compile(r"^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$")
 _CRON = re.compile(r"^cron\((.*)\)$")
@@ -140,13 +141,14 @@ class Schedule:
     rate_seconds: int | None = None
     cron: Cron | None = None
 
-    def next_after(self, moment: float, origin: float) -> float | None:
-        """Epoch seconds of the first firing after ``moment``; rates count from ``origin``."""
+    def next_after(self, moment: float, origin: float, zone: tzinfo = UTC) -> float | None:
+        """Epoch seconds of the first firing after ``moment``; rates count from ``origin``,
+        cron fields read the wall clock of ``zone``."""
         if self.rate_seconds is not None:
             periods = int((moment - origin) // self.rate_seconds) + 1
             return origin + periods * self.rate_seconds
         assert self.cron is not None
-        found = self.cron.next_after(datetime.fromtimestamp(moment, tz=UTC))
+        found = self.cron.next_after(datetime.fromtimestamp(moment, tz=zone))
         return found.timestamp() if found is not None else None
 
 
