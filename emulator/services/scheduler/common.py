@@ -3,6 +3,7 @@ part offers another (the firing part plans what the schedules part stores)."""
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 
 from emulator import arns
@@ -12,10 +13,21 @@ from emulator.services.base import Provider, TableOf
 from emulator.services.scheduler.models import GROUPS, SCHEDULES, GroupRecord, ScheduleRecord
 
 DEFAULT_GROUP = "default"
+_NAME = re.compile(r"^[0-9a-zA-Z\-_.]+$")  # schedule and group names (the model's pattern)
 
 
 def validation(message: str) -> ServiceError:
     return ServiceError("ValidationException", message)
+
+
+def check_name(value: str, member: str) -> str:
+    """A schedule's or group's name as the model's pattern allows it (the wire layer checks
+    lengths and enums, not patterns)."""
+    if not _NAME.match(value):
+        raise validation(f"1 validation error detected: Value '{value}' at '{member}' failed "
+                         "to satisfy constraint: Member must satisfy regular expression "
+                         "pattern: [0-9a-zA-Z-_.]+")
+    return value
 
 
 def group_arn(account: str, region: str, name: str) -> str:
@@ -70,4 +82,4 @@ class SchedulerBase(Provider, ABC):
         self.schedules(schedule.account, schedule.region).delete(schedule.key)
 
 
-__all__ = ["DEFAULT_GROUP", "SchedulerBase", "group_arn", "schedule_arn", "validation"]
+__all__ = ["DEFAULT_GROUP", "SchedulerBase", "check_name", "group_arn", "schedule_arn", "validation"]

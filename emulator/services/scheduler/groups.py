@@ -12,6 +12,7 @@ from emulator.services import paging
 from emulator.services.scheduler.common import (
     DEFAULT_GROUP,
     SchedulerBase,
+    check_name,
     group_arn,
     validation,
 )
@@ -30,6 +31,7 @@ class GroupsApi(SchedulerBase):
         self, ctx: RequestContext, *, name: str,
         tags: Sequence[Mapping[str, str]] | None = None, **_: Any,
     ) -> dict[str, Any]:
+        check_name(name, "name")
         if self.group(ctx.account_id, ctx.region, name) is not None:
             raise self.conflict(f"Schedule group {name} already exists.")
         now = self.clock.now()

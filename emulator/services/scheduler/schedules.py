@@ -14,6 +14,7 @@ from emulator.services.scheduler import timing
 from emulator.services.scheduler.common import (
     DEFAULT_GROUP,
     SchedulerBase,
+    check_name,
     schedule_arn,
     validation,
 )
@@ -86,6 +87,9 @@ class SchedulesApi(SchedulerBase):
     def _build(self, ctx: RequestContext, name: str, group_name: str | None,
                params: Mapping[str, Any], existing: ScheduleRecord | None) -> ScheduleRecord:
         """The schedule the request describes, checked as AWS checks it."""
+        check_name(name, "name")
+        if group_name is not None:
+            check_name(group_name, "groupName")
         group = self.require_group(ctx, group_name)
         expression = str(params["schedule_expression"])
         try:
