@@ -82,4 +82,5 @@ class SchedulerBase(Provider, ABC):
         self.schedules(schedule.account, schedule.region).delete(schedule.key)
 
 
-__all__ = ["DEFAULT_GROUP", "SchedulerBase", "check_name", "group_arn", "schedule_arn", "validation"]
+__all__ = ["DEFAULT_GROUP", "SchedulerBase", "check_name", "group_arn", "schedule_arn",
+           "validation"]
