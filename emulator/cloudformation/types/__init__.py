@@ -18,6 +18,7 @@ from emulator.cloudformation.types import (
     lambda_,
     logs,
     s3,
+    scheduler,
     secrets,
     sns,
     sqs,
@@ -27,4 +28,4 @@ from emulator.cloudformation.types import (
 
 __all__ = ["apigateway", "apigatewayv2", "cloudformation", "cloudfront", "cloudwatch",
            "cognito", "custom", "dynamodb", "ec2", "ecr", "events", "iam", "kinesis", "lambda_",
-           "logs", "s3", "secrets", "sns", "sqs", "stepfunctions", "wafv2"]
+           "logs", "s3", "scheduler", "secrets", "sns", "sqs", "stepfunctions", "wafv2"]
