@@ -197,6 +197,7 @@ READS: dict[str, tuple[str, dict[str, Any]]] = {
     "stepfunctions": ("list_state_machines", {}),
     "sns": ("list_topics", {}),
     "events": ("list_event_buses", {}),
+    "scheduler": ("list_schedule_groups", {}),
     "apigateway": ("get_rest_apis", {}),
     "apigatewayv2": ("get_apis", {}),
     "xray": ("get_sampling_rules", {}),
