@@ -8,6 +8,8 @@ https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html (at/r
 zones; a rate schedule without a start date starts invoking its target at once)
 https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-schedule-context-attributes.html
 https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-targets-templated.html
+https://docs.aws.amazon.com/lambda/latest/dg/with-eventbridge-scheduler.html (Lambda is invoked
+asynchronously)
 https://docs.aws.amazon.com/scheduler/latest/APIReference/API_Target.html
 https://docs.aws.amazon.com/scheduler/latest/UserGuide/configuring-schedule-dlq.html
 """

@@ -9,6 +9,9 @@ https://docs.aws.amazon.com/scheduler/latest/APIReference/API_DeleteScheduleGrou
 https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-schedule-group-delete.html
 (deleting a group deletes its schedules; the default group cannot be deleted)
 https://github.com/aws/aws-sdk-js-v3/issues/5720 ("Schedule NAME does not exist.")
+https://github.com/localstack/localstack/issues/9284 (AWS's answer quoted: "ValidationException:
+Invalid Schedule Expression <expression>")
+https://github.com/getmoto/moto/issues/6624 (a duplicate name is a ConflictException)
 """
 
 from __future__ import annotations
@@ -128,6 +131,8 @@ def test_bad_schedules_are_refused_and_nothing_stored_changes(
                 "ScheduleExpression": "rate(1 hour)", "FlexibleTimeWindow": OFF,
                 "Target": {"Arn": QUEUE, "RoleArn": ROLE}, **options})
         assert code == "ValidationException", options
+    assert _error(_create, client=client, name=unique("bad"),
+                  ScheduleExpression="every hour")[1] == "Invalid Schedule Expression every hour"
     # the model's own rules: the name's pattern, the window's range
     assert _error(_create, client=client, name="bad name")[0] == "ValidationException"
     assert _error(_create, client=client, name=unique("bad"), FlexibleTimeWindow={

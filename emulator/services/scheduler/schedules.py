@@ -95,7 +95,7 @@ class SchedulesApi(SchedulerBase):
         try:
             timing.parse(expression)
         except timing.TimingError:
-            raise validation(f"Invalid Schedule Expression {expression}.") from None
+            raise validation(f"Invalid Schedule Expression {expression}") from None
         zone_name = params.get("schedule_expression_timezone") or "UTC"
         try:
             timing.zone(zone_name)
