@@ -259,3 +259,17 @@ def test_wall_clock_times_follow_daylight_saving_time() -> None:
     assert winter is not None and summer is not None
     assert datetime.fromtimestamp(winter, UTC).hour == 14
     assert datetime.fromtimestamp(summer, UTC).hour == 13
+
+
+def test_universal_target_calls_the_named_operation_with_the_input(
+        emulator: EmulatorHandle) -> None:
+    """The universal target of managing-schedule-context-attributes.html's example: SQS
+    SendMessage with the Input as its parameters, context attributes replaced."""
+    queue = Queue(emulator)
+    _schedule(emulator, {
+        "Arn": "arn:aws:scheduler:::aws-sdk:sqs:sendMessage",
+        "Input": json.dumps({"QueueUrl": queue.url,
+                             "MessageBody": "<aws.scheduler.scheduled-time>"})},
+        ScheduleExpression="at(2031-03-03T08:04:00)")
+    _advance(emulator, 240)
+    assert queue.bodies() == ["2031-03-03T08:04:00Z"]

@@ -121,6 +121,11 @@ def test_bad_schedules_are_refused_and_nothing_stored_changes(
         {"FlexibleTimeWindow": {"Mode": "FLEXIBLE"}},
         {"FlexibleTimeWindow": {"Mode": "OFF", "MaximumWindowInMinutes": 5}},
         {"Target": {"Arn": FUNCTION, "RoleArn": ROLE, "Input": "not json"}},
+        {"Target": {"Arn": "arn:aws:scheduler:::aws-sdk:sqs:sendMessage", "RoleArn": ROLE,
+                    "Input": "not json"}},
+        {"Target": {"Arn": "arn:aws:events:us-east-1:000000000000:event-bus/default",
+                    "RoleArn": ROLE, "Input": "{}",
+                    "EventBridgeParameters": {"Source": "aws.s3", "DetailType": "x"}}},
         {"StartDate": 2_000_000_000, "EndDate": 1_900_000_000},
     ]
     for options in bad:

@@ -22,8 +22,9 @@ from emulator.services.scheduler.models import ScheduleRecord
 
 DEFAULT_PAGE = 100
 DEFAULT_RETRY_POLICY = {"MaximumEventAgeInSeconds": 86400, "MaximumRetryAttempts": 185}
-# Templated targets whose Input must be well-formed JSON (API_Target: Input).
-JSON_INPUT_SERVICES = ("lambda", "states", "events")
+# Targets whose Input must be well-formed JSON: templated Lambda, Step Functions and
+# EventBridge targets (API_Target: Input), and universal targets (the Input is the parameters).
+JSON_INPUT_SERVICES = ("lambda", "states", "events", "scheduler")
 
 
 def _epoch(value: datetime | float | int | None) -> float | None:
@@ -54,8 +55,13 @@ def _check_target(target: Mapping[str, Any]) -> dict[str, Any]:
         try:
             json.loads(str(text))
         except ValueError:
-            raise validation("Invalid Input: the Input of a Lambda, Step Functions or "
-                             "EventBridge target must be well-formed JSON.") from None
+            raise validation("Invalid Input: the Input of this target must be well-formed "
+                             "JSON.") from None
+    source = str((checked.get("EventBridgeParameters") or {}).get("Source", ""))
+    if source.startswith("aws."):  # the model's pattern keeps AWS's own sources out
+        raise validation(f"1 validation error detected: Value '{source}' at "
+                         "'target.eventBridgeParameters.source' failed to satisfy constraint: "
+                         "Member must not start with aws.")
     checked["RetryPolicy"] = {**DEFAULT_RETRY_POLICY, **(checked.get("RetryPolicy") or {})}
     return checked
 

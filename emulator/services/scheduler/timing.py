@@ -41,18 +41,16 @@ class Timing:
                    end: float | None) -> float | None:
         """Epoch seconds of the first firing after ``moment`` (None when there is none):
         ``origin`` is the schedule's start date, or its creation without one; nothing
-        recurring fires before it, and a rate counts its periods from it."""
-        due: float | None
-        if self.once is not None:
+        recurring fires before it, nor after ``end``, and a rate counts its periods from
+        it."""
+        if self.once is not None:  # a one-time schedule ignores its end date
             due = self.once.replace(tzinfo=where).timestamp()
-            if due <= moment:
-                due = None
-        else:
-            assert self.recurring is not None
-            due = self.recurring.next_after(max(moment, origin - 0.001), origin, where)
-        if due is None or (end is not None and due > end):
+            return due if due > moment else None
+        assert self.recurring is not None
+        found = self.recurring.next_after(max(moment, origin - 0.001), origin, where)
+        if found is None or (end is not None and found > end):
             return None
-        return due
+        return found
 
 
 def parse(expression: str) -> Timing:

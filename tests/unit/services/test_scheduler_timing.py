@@ -1,6 +1,8 @@
 """When EventBridge Scheduler's expressions fire: at() in a zone, rates from their start,
 cron in a zone, end dates.
-https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html"""
+https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html
+https://docs.aws.amazon.com/scheduler/latest/APIReference/API_GetSchedule.html ("EventBridge
+Scheduler ignores EndDate for one-time schedules")"""
 
 from __future__ import annotations
 
@@ -21,7 +23,9 @@ def test_at_fires_once_at_its_wall_clock_time_in_the_zone() -> None:
     created = _at(2031, 3, 3, 8, 0)
     assert timing.next_after(created, created, tokyo, None) == _at(2031, 3, 3, 8, 10)
     assert timing.next_after(_at(2031, 3, 3, 8, 10), created, tokyo, None) is None
-    assert timing.next_after(created, created, tokyo, _at(2031, 3, 3, 8, 5)) is None
+    # a one-time schedule ignores its end date (API_GetSchedule: EndDate)
+    assert timing.next_after(created, created, tokyo, _at(2031, 3, 3, 8, 5)) == _at(
+        2031, 3, 3, 8, 10)
 
 
 def test_a_rate_fires_at_its_origin_then_once_a_period() -> None:
