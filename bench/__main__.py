@@ -36,6 +36,7 @@ from bench import (
     machine,
     memory,
     s3_objects,
+    scheduler_latency,
     soak,
     sqs_latency,
     ssm_latency,
@@ -56,7 +57,7 @@ BENCHMARKS = ("startup", "memory", "first-answer", "sqs", "asl", "asl-e2e", "asl
               "apigateway", "apigateway-auth", "http-api", "websocket", "throughput",
               "async",
               "asl-tasks", "cloudformation", "console", "console-live", "dynamodb", "s3", "kinesis",
-              "ssm", "cloudfront", "waf", "cloudwatch", "cloudtrail")
+              "ssm", "cloudfront", "waf", "cloudwatch", "cloudtrail", "scheduler")
 
 
 def _options(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -104,6 +105,7 @@ def _plan(quick: bool) -> dict[str, Callable[[], list[Result]]]:
         "waf": lambda: waf_overhead.run(calls, warmup),
         "cloudwatch": lambda: cloudwatch_put.run(calls, warmup),
         "cloudtrail": lambda: cloudtrail_overhead.run(calls, warmup),
+        "scheduler": lambda: scheduler_latency.run(calls, warmup),
     }
 
 
@@ -129,7 +131,8 @@ def _skip_name(name: str) -> str:
              "cloudfront": "CloudFront viewer",
              "waf": "AWS WAF on API Gateway",
              "cloudwatch": "CloudWatch PutMetricData",
-             "cloudtrail": "CloudTrail recording"}
+             "cloudtrail": "CloudTrail recording",
+             "scheduler": "Scheduler GetSchedule"}
     return names.get(name, "SQS latency")
 
 
