@@ -171,6 +171,7 @@ def test_list_schedules_filters_and_pages(emulator: EmulatorHandle) -> None:
     assert [s["Name"] for page in pages for s in page["Schedules"]] == names
     assert _error(client.list_schedules, GroupName=unique("none"))[0] == (
         "ResourceNotFoundException")
+    assert _error(client.list_schedules, NextToken="not-ours")[0] == "ValidationException"
 
 
 def test_schedule_groups_and_their_tags(emulator: EmulatorHandle) -> None:

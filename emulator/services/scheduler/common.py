@@ -20,6 +20,11 @@ def validation(message: str) -> ServiceError:
     return ServiceError("ValidationException", message)
 
 
+def bad_token(token: str) -> ServiceError:
+    """What a NextToken the service did not write gets."""
+    return validation("Invalid NextToken.")
+
+
 def check_name(value: str, member: str) -> str:
     """A schedule's or group's name as the model's pattern allows it (the wire layer checks
     lengths and enums, not patterns)."""
@@ -82,5 +87,5 @@ class SchedulerBase(Provider, ABC):
         self.schedules(schedule.account, schedule.region).delete(schedule.key)
 
 
-__all__ = ["DEFAULT_GROUP", "SchedulerBase", "check_name", "group_arn", "schedule_arn",
-           "validation"]
+__all__ = ["DEFAULT_GROUP", "SchedulerBase", "bad_token", "check_name", "group_arn",
+           "schedule_arn", "validation"]

@@ -7,11 +7,11 @@ from typing import Any
 
 from emulator import arns
 from emulator.context import RequestContext
-from emulator.errors import ServiceError
 from emulator.services import paging
 from emulator.services.scheduler.common import (
     DEFAULT_GROUP,
     SchedulerBase,
+    bad_token,
     check_name,
     group_arn,
     validation,
@@ -64,7 +64,7 @@ class GroupsApi(SchedulerBase):
         groups = sorted((group for group in self.groups(ctx).values()
                          if group.name.startswith(name_prefix or "")), key=lambda g: g.name)
         return paging.answer("ScheduleGroups", groups, next_token, max_results or DEFAULT_PAGE,
-                             tokens=paging.BASE64, invalid=_bad_token, shape=_group_shape)
+                             tokens=paging.BASE64, invalid=bad_token, shape=_group_shape)
 
     # -- tags (schedule groups are the resources that take them) --------------------------
 
@@ -96,10 +96,6 @@ class GroupsApi(SchedulerBase):
                                **_: Any) -> dict[str, Any]:
         group = self._tagged(ctx, resource_arn)
         return {"Tags": [{"Key": key, "Value": value} for key, value in group.tags.items()]}
-
-
-def _bad_token(token: str) -> ServiceError:
-    return validation("Invalid NextToken.")
 
 
 __all__ = ["GroupsApi"]

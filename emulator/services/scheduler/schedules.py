@@ -14,6 +14,7 @@ from emulator.services.scheduler import timing
 from emulator.services.scheduler.common import (
     DEFAULT_GROUP,
     SchedulerBase,
+    bad_token,
     check_name,
     schedule_arn,
     validation,
@@ -164,7 +165,7 @@ class SchedulesApi(SchedulerBase):
              and (state is None or schedule.state == state)),
             key=lambda s: (s.group != DEFAULT_GROUP, s.group, s.name))
         return paging.answer("Schedules", chosen, next_token, max_results or DEFAULT_PAGE,
-                             tokens=paging.BASE64, shape=_summary)
+                             tokens=paging.BASE64, invalid=bad_token, shape=_summary)
 
 
 __all__ = ["SchedulesApi"]
