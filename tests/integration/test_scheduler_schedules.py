@@ -2,7 +2,8 @@
 listings and pages, tags on groups, and the errors AWS answers bad requests with.
 
 Sources:
-https://docs.aws.amazon.com/scheduler/latest/APIReference/API_CreateSchedule.html
+https://docs.aws.amazon.com/scheduler/latest/APIReference/API_CreateSchedule.html (ClientToken:
+the idempotency of the request)
 https://docs.aws.amazon.com/scheduler/latest/APIReference/API_Target.html (Input must be JSON
 for Lambda, Step Functions and EventBridge targets)
 https://docs.aws.amazon.com/scheduler/latest/APIReference/API_DeleteScheduleGroup.html and
@@ -11,7 +12,6 @@ https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-schedule-group-d
 https://github.com/aws/aws-sdk-js-v3/issues/5720 ("Schedule NAME does not exist.")
 https://github.com/localstack/localstack/issues/9284 (AWS's answer quoted: "ValidationException:
 Invalid Schedule Expression <expression>")
-https://github.com/getmoto/moto/issues/6624 (a duplicate name is a ConflictException)
 """
 
 from __future__ import annotations
@@ -92,6 +92,11 @@ def test_missing_and_duplicate_schedules_get_aws_errors(emulator: EmulatorHandle
     _create(client, name)
     assert _error(_create, client=client, name=name) == (
         "ConflictException", f"Schedule {name} already exists.", 409)
+    # a retry of the same request (the same ClientToken, which SDKs fill in) is idempotent
+    token = unique("token")
+    again = unique("s")
+    arn = _create(client, again, ClientToken=token)
+    assert _create(client, again, ClientToken=token) == arn
     missing = unique("none")
     for call in (client.get_schedule, client.delete_schedule):
         assert _error(call, Name=missing) == (

@@ -36,6 +36,7 @@ class ScheduleRecord(Record):
     target: dict[str, Any] = Field(default_factory=dict)
     after_completion: str = "NONE"
     kms_key_arn: str | None = None
+    client_token: str | None = None  # the CreateSchedule request's, for an SDK's retries
     created: float = 0.0
     last_modified: float = 0.0
 

@@ -128,8 +128,13 @@ class SchedulesApi(SchedulerBase):
                         **params: Any) -> dict[str, Any]:
         schedule = self._build(ctx, name, group_name, params, None)
         table = self.schedules(ctx)
-        if schedule.key in table:
+        existing = table.get(schedule.key)
+        if existing is not None:
+            token = params.get("client_token")
+            if token and existing.client_token == token:  # a retry of the same request
+                return {"ScheduleArn": existing.arn}
             raise self.conflict(f"Schedule {name} already exists.")
+        schedule.client_token = params.get("client_token")
         table.put(schedule.key, schedule)
         self.plan(schedule)
         return {"ScheduleArn": schedule.arn}
