@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from emulator.asl.item_reader import load_item_reader
 from emulator.asl.nodes import JSONATA, ItemBatcher, MapState
 from emulator.asl.resources import not_recognized
 
@@ -68,11 +69,15 @@ def load_map(loader: Loader, name: str, body: dict[str, Any], at: str, lang: str
         if label is not None and (len(label) > 40 or any(c in label for c in _LABEL_FORBIDDEN)):
             loader.problem("The value for the field 'Label' is invalid", f"{at}/Label")
         state.label = label
-    for field in ("ItemReader", "ResultWriter"):
-        if field in body:
-            value = body[field]
-            resource = value.get("Resource") if isinstance(value, dict) else None
-            loader.problem(not_recognized(str(resource)), f"{at}/{field}/Resource")
+    if "ItemReader" in body:
+        state.item_reader = load_item_reader(loader, body["ItemReader"], f"{at}/ItemReader", lang)
+        if state.mode != "DISTRIBUTED":
+            loader.problem("Field 'ItemReader' is only supported in DISTRIBUTED mode",
+                           f"{at}/ItemReader")
+    if "ResultWriter" in body:
+        value = body["ResultWriter"]
+        resource = value.get("Resource") if isinstance(value, dict) else None
+        loader.problem(not_recognized(str(resource)), f"{at}/ResultWriter/Resource")
     return state
 
 

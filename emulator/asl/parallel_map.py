@@ -15,7 +15,9 @@ from emulator import ids
 from emulator.asl import errors
 from emulator.asl.errors import StatesError
 from emulator.asl.history import History
+from emulator.asl.integrations.base import Services
 from emulator.asl.integrations.mocks import FixedMock
+from emulator.asl.item_reader import ItemReader, read_items
 from emulator.asl.nodes import MapState, ParallelState
 from emulator.asl.paths import dumps, select, select_items
 from emulator.asl.processing import Core, Frame, Step
@@ -105,7 +107,10 @@ class FlowRunner(Core):
         assert isinstance(state, MapState)
 
         async def attempt() -> tuple[Any, str | None]:
-            items, effective, states = self._items(step, state)
+            if state.item_reader is not None:
+                items, effective, states = await self._read_items(step, state)
+            else:
+                items, effective, states = self._items(step, state)
             limit = self._map_number(step, state, "max_concurrency", effective, states) or 0
             mocked = self._flow_mock()
             if mocked:  # TestState: the mock is the iterations' results
@@ -141,6 +146,32 @@ class FlowRunner(Core):
                 f"Item reader failed: the value at ItemsPath '{where}' is not a JSON array: "
                 f"{dumps(items)}"
             )
+        return items, effective, states
+
+    async def _read_items(self, step: Step, state: MapState
+                          ) -> tuple[list[Any], Any, dict[str, Any]]:
+        """The items an ItemReader reads from S3 (the state's input is not iterated)."""
+        reader = state.item_reader
+        assert isinstance(reader, ItemReader)
+        if state.jsonata:
+            states = self.states_bindings(step)
+            effective = step.raw_input
+            params = reader.arguments(states, step.env) if reader.arguments else {}
+        else:
+            states = {}
+            effective = self.effective_input(step)
+            params = reader.parameters(effective, step.env) if reader.parameters else {}
+        if reader.max_items_expr is not None:
+            limit: Any = reader.max_items_expr(states, step.env)
+        elif reader.max_items_path is not None:
+            limit = select(reader.max_items_path, effective, step.env)
+        else:
+            limit = reader.max_items
+        services: Services | None = getattr(self, "services", None)
+        if services is None or services.sdk is None:
+            raise StatesError(errors.ITEM_READER_FAILED, "S3 is not reachable")
+        items = await read_items(reader, params, int(limit) if limit else None, services.sdk,
+                                 account=self.info.account, region=self.info.region)
         return items, effective, states
 
     def _map_number(

@@ -5,19 +5,25 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import yaml  # type: ignore[import-untyped]
+
 from emulator.cloudformation.context import ResourceContext
 from emulator.cloudformation.errors import ResourceError
+from emulator.cloudformation.ports import ServiceFailure
 from emulator.cloudformation.resources import Created, ResourceType, register
 from emulator.cloudformation.tags import Tagging, tag_list
 from emulator.cloudformation.types.base import fit
 
 
-def definition(properties: dict[str, Any]) -> str:
-    """The definition text with DefinitionSubstitutions applied."""
+async def definition(ctx: ResourceContext, properties: dict[str, Any]) -> str:
+    """The definition text (inline, or a JSON or YAML file in S3, where `sam deploy` and
+    `aws cloudformation package` put a DefinitionUri) with DefinitionSubstitutions applied."""
     if properties.get("Definition") is not None:
         text = json.dumps(properties["Definition"])
     elif properties.get("DefinitionString") is not None:
         text = str(properties["DefinitionString"])
+    elif isinstance(location := properties.get("DefinitionS3Location"), dict):
+        text = await _stored_definition(ctx, location)
     else:
         raise ResourceError("Properties validation failed for resource with message: "
                             "#: required key [DefinitionString] not found (or Definition, "
@@ -26,6 +32,30 @@ def definition(properties: dict[str, Any]) -> str:
         replacement = value if isinstance(value, str) else json.dumps(value)
         text = text.replace("${" + key + "}", replacement)
     return text
+
+
+async def _stored_definition(ctx: ResourceContext, location: dict[str, Any]) -> str:
+    params = {"Bucket": str(location.get("Bucket", "")), "Key": str(location.get("Key", ""))}
+    if location.get("Version"):
+        params["VersionId"] = str(location["Version"])
+    try:
+        answer = await ctx.call("s3", "GetObject", params)
+    except ServiceFailure as failure:
+        raise ResourceError(f"Failed to read definition from S3 location "
+                            f"s3://{params['Bucket']}/{params['Key']}: {failure.message}",
+                            "InvalidRequest") from None
+    raw = answer.get("Body", b"")
+    data = raw.read() if hasattr(raw, "read") else raw
+    text = data.decode() if isinstance(data, (bytes, bytearray)) else str(data)
+    try:
+        json.loads(text)
+        return text
+    except ValueError:
+        pass
+    try:
+        return json.dumps(yaml.safe_load(text))
+    except yaml.YAMLError:
+        return text  # CreateStateMachine answers InvalidDefinition
 
 
 def _lower_tags(ctx: ResourceContext, properties: dict[str, Any]) -> list[dict[str, str]]:
@@ -46,7 +76,7 @@ class StateMachine(ResourceType):
         name = properties.get("StateMachineName") or ctx.physical_name(80)
         answer = await ctx.call("stepfunctions", "CreateStateMachine", fit(
             "stepfunctions", "CreateStateMachine", properties, skip=("Tags",), name=name,
-            definition=definition(properties), type=properties.get("StateMachineType"),
+            definition=await definition(ctx, properties), type=properties.get("StateMachineType"),
             tags=_lower_tags(ctx, properties)))
         arn = answer["stateMachineArn"]
         return Created(arn, {"Arn": arn, "Name": name, "StateMachineRevisionId":
@@ -57,7 +87,7 @@ class StateMachine(ResourceType):
                      attributes: dict[str, Any]) -> dict[str, Any]:
         await ctx.call("stepfunctions", "UpdateStateMachine", fit(
             "stepfunctions", "UpdateStateMachine", properties, stateMachineArn=physical_id,
-            definition=definition(properties)))
+            definition=await definition(ctx, properties)))
         return attributes
 
 

@@ -93,7 +93,9 @@ def to_output(shape: Shape | None, value: Any) -> Any:
         return {str(k): to_output(shape.value, v) for k, v in value.items()}
     if kind == "timestamp":
         return _timestamp(value)
-    if kind == "blob":
+    if kind == "blob":  # a streamed body (S3 GetObject's FileRange) is read whole
+        if hasattr(value, "read"):
+            value = value.read()
         raw = value.encode() if isinstance(value, str) else bytes(value)
         try:
             return raw.decode("utf-8")
