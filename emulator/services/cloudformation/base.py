@@ -7,12 +7,12 @@ import base64
 import uuid
 from abc import ABC, abstractmethod
 from typing import Any
-from urllib.parse import unquote, urlparse
 
 import emulator.cloudformation.types  # noqa: F401 - registers the supported resource types
 from emulator.cloudformation import loader
 from emulator.cloudformation.deploy import Deployment
 from emulator.cloudformation.errors import TemplateError
+from emulator.cloudformation.include import s3_location
 from emulator.cloudformation.ports import ServiceFailure
 from emulator.cloudformation.template import Prepared
 from emulator.cloudformation.types.base import use_models
@@ -176,7 +176,7 @@ class CloudFormationBase(Provider, ABC):
             return body
         if url is None:
             raise validation("Either Template URL or Template Body must be specified.")
-        bucket, key = _s3_location(url)
+        bucket, key = s3_location(url)
         if bucket is None:
             raise validation("TemplateURL must be a supported URL.")
         try:
@@ -229,20 +229,6 @@ class CloudFormationBase(Provider, ABC):
     def importers(self, ctx: RequestContext, name: str) -> list[StackRecord]:
         return [stack for stack in self.stacks(ctx.account_id, ctx.region).values()
                 if stack.live and name in stack.imports]
-
-
-def _s3_location(url: str) -> tuple[str | None, str]:
-    """Bucket and key of an S3 URL in any of its forms (path or virtual host, any endpoint)."""
-    if url.startswith("s3://"):
-        bucket, _, key = url[5:].partition("/")
-        return bucket, key
-    parsed = urlparse(url)
-    host = parsed.hostname or ""
-    path = unquote(parsed.path.lstrip("/"))
-    if ".s3" in host and not host.startswith("s3"):
-        return host.split(".s3", 1)[0], path
-    bucket, _, key = path.partition("/")
-    return (bucket or None), key
 
 
 __all__ = ["PAGE", "CloudFormationBase", "page", "validation"]

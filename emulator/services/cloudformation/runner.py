@@ -13,6 +13,7 @@ from typing import Any
 from emulator.cloudformation import intrinsics, loader, parameters, stack_policy, transforms
 from emulator.cloudformation.deploy import Deployment
 from emulator.cloudformation.errors import TemplateError
+from emulator.cloudformation.include import expand, has_includes
 from emulator.cloudformation.ports import ServiceCall, ServiceFailure
 from emulator.cloudformation.resources import TYPES
 from emulator.cloudformation.state import ResourceState, StackEvent
@@ -108,6 +109,8 @@ async def process(call: ServiceCall, body: str, given: Mapping[str, str | None],
                     str(value).split(",") if parameters.is_list_type(str(declaration.get(
                         "Type"))) else value)
     processed = transforms.apply(original, values_for_transform, context)
+    if has_includes(processed):  # after SAM, which leaves the snippets in place
+        processed = await expand(call, processed)
     ssm = await _ssm_values(call, processed.get("Parameters") or {}, given, previous or {})
     prepared = prepare(processed, given, context, previous=previous,
                        use_previous=use_previous, ssm_parameter=ssm.__getitem__)
