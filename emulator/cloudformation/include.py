@@ -1,6 +1,7 @@
 """The ``AWS::Include`` transform: ``Fn::Transform`` snippets replaced by a JSON or YAML file
 in S3 (where `sam deploy` and `aws cloudformation package` upload a local ``Location``).
 
+Declared in the Transform section, the file's sections are merged into the template's.
 A snippet that is a whole value is replaced by the file's content; one beside other keys
 merges the file's mapping into them. See
 https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/transform-aws-include.html
@@ -60,6 +61,32 @@ async def _fetch(call: ServiceCall, url: str) -> Any:
     return loader.load(text)
 
 
+async def top_level(call: ServiceCall, template: dict[str, Any]) -> dict[str, Any]:
+    """The template with the files of AWS::Include entries of its Transform section merged
+    in, section by section, and those entries taken out of the section."""
+    declared = template.get("Transform")
+    entries = declared if isinstance(declared, list) else [declared]
+    locations = [_include_of(entry) for entry in entries]
+    if not any(locations):
+        return template
+    out = dict(template)
+    kept = [entry for entry, location in zip(entries, locations, strict=True) if not location]
+    if kept:
+        out["Transform"] = kept if isinstance(declared, list) else kept[0]
+    else:
+        out.pop("Transform")
+    for location in locations:
+        if location is None:
+            continue
+        included = await _fetch(call, location)
+        for section, content in included.items():
+            if isinstance(out.get(section), dict) and isinstance(content, dict):
+                out[section] = {**out[section], **content}
+            else:
+                out[section] = content
+    return out
+
+
 def has_includes(value: Any) -> bool:
     if isinstance(value, list):
         return any(has_includes(item) for item in value)
@@ -88,4 +115,4 @@ async def expand(call: ServiceCall, value: Any) -> Any:
     return {key: await expand(call, item) for key, item in value.items()}
 
 
-__all__ = ["INCLUDE", "expand", "has_includes", "s3_location"]
+__all__ = ["INCLUDE", "expand", "has_includes", "s3_location", "top_level"]

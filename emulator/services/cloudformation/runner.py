@@ -13,7 +13,7 @@ from typing import Any
 from emulator.cloudformation import intrinsics, loader, parameters, stack_policy, transforms
 from emulator.cloudformation.deploy import Deployment
 from emulator.cloudformation.errors import TemplateError
-from emulator.cloudformation.include import expand, has_includes
+from emulator.cloudformation.include import expand, has_includes, top_level
 from emulator.cloudformation.ports import ServiceCall, ServiceFailure
 from emulator.cloudformation.resources import TYPES
 from emulator.cloudformation.state import ResourceState, StackEvent
@@ -96,7 +96,7 @@ async def process(call: ServiceCall, body: str, given: Mapping[str, str | None],
                   context: dict[str, Any], *, previous: Mapping[str, str] | None = None,
                   use_previous: set[str] | None = None) -> tuple[dict[str, Any], Prepared]:
     """The processed template and its evaluation for these parameters."""
-    original = loader.load(body)
+    original = await top_level(call, loader.load(body))
     declared = original.get("Parameters") or {}
     if not isinstance(declared, dict):
         declared = {}
