@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from emulator.asl.item_reader import load_item_reader
 from emulator.asl.nodes import JSONATA, ItemBatcher, MapState
-from emulator.asl.resources import not_recognized
+from emulator.asl.result_writer import load_result_writer
 
 if TYPE_CHECKING:
     from emulator.asl.loader import Loader
@@ -75,9 +75,11 @@ def load_map(loader: Loader, name: str, body: dict[str, Any], at: str, lang: str
             loader.problem("Field 'ItemReader' is only supported in DISTRIBUTED mode",
                            f"{at}/ItemReader")
     if "ResultWriter" in body:
-        value = body["ResultWriter"]
-        resource = value.get("Resource") if isinstance(value, dict) else None
-        loader.problem(not_recognized(str(resource)), f"{at}/ResultWriter/Resource")
+        state.result_writer = load_result_writer(loader, body["ResultWriter"],
+                                                 f"{at}/ResultWriter", lang)
+        if state.mode != "DISTRIBUTED":
+            loader.problem("Field 'ResultWriter' is only supported in DISTRIBUTED mode",
+                           f"{at}/ResultWriter")
     return state
 
 

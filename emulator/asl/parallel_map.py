@@ -21,6 +21,7 @@ from emulator.asl.item_reader import ItemReader, read_items
 from emulator.asl.nodes import MapState, ParallelState
 from emulator.asl.paths import dumps, select, select_items
 from emulator.asl.processing import Core, Frame, Step
+from emulator.asl.result_writer import ChildRun, MapRun, ResultWriter, export, shaped
 from emulator.asl.variables import Variables
 
 
@@ -118,7 +119,10 @@ class FlowRunner(Core):
             inputs = [self._item_input(step, state, i, item, effective, states)
                       for i, item in enumerate(items)]
             if state.mode == "DISTRIBUTED":
-                results = await self._distributed(step, state, inputs, effective, states, limit)
+                results, run = await self._distributed(step, state, inputs, effective, states,
+                                                       limit)
+                if isinstance(state.result_writer, ResultWriter):
+                    results = await self._write_results(step, state, run, effective, states)
             else:
                 results = await self._inline(step, state, items, inputs, limit)
             return self.finish_result(step, results), state.next
@@ -250,7 +254,7 @@ class FlowRunner(Core):
     async def _distributed(
         self, step: Step, state: MapState, inputs: list[Any], effective: Any,
         states: dict[str, Any], limit: float,
-    ) -> list[Any]:
+    ) -> tuple[list[Any], MapRun]:
         frame = step.frame
         inputs = self._batches(step, state, inputs, effective, states)
         frame.history.add(frame.track, "MapStateStarted", {"length": len(inputs)})
@@ -259,6 +263,7 @@ class FlowRunner(Core):
             f"{self.info.state_machine_arn.replace(':stateMachine:', ':mapRun:')}/"
             f"{label}:{ids.uuid4()}"
         )
+        runs: list[ChildRun] = []
         frame.history.add(frame.track, "MapRunStarted", {"mapRunArn": map_run})
         tolerated_count = self._map_number(step, state, "tolerated_failure_count", effective,
                                            states)
@@ -275,17 +280,26 @@ class FlowRunner(Core):
                 frame.track.__class__(0), Variables(), children,
                 {"Index": index, "Value": inputs[index]},
             )
+            run = ChildRun(ids.uuid4(), inputs[index], self.clock.now(), 0.0)
+            runs.append(run)
             try:
                 if gate is None:
-                    return await self.run_machine(processor, inputs[index], child_frame)
-                async with gate:
-                    return await self.run_machine(processor, inputs[index], child_frame)
+                    run.output = await self.run_machine(processor, inputs[index], child_frame)
+                else:
+                    async with gate:
+                        run.start = self.clock.now()
+                        run.output = await self.run_machine(processor, inputs[index],
+                                                            child_frame)
+                return run.output
             except StatesError as failure:
                 failures.append(failure)
+                run.error, run.cause = failure.error, failure.cause
                 output: dict[str, Any] = {"Error": failure.error}
                 if failure.cause is not None:
                     output["Cause"] = failure.cause
                 return output
+            finally:
+                run.stop = self.clock.now()
 
         results = await asyncio.gather(*(child(i) for i in range(len(inputs))))
         if failures and _exceeds(len(failures), len(inputs), tolerated_count, tolerated_pct):
@@ -297,7 +311,27 @@ class FlowRunner(Core):
             raise StatesError(errors.EXCEED_TOLERATED_FAILURE_THRESHOLD, cause)
         frame.history.add(frame.track, "MapRunSucceeded")
         frame.history.add(frame.track, "MapStateSucceeded")
-        return list(results)
+        return list(results), MapRun(map_run, label, runs)
+
+    async def _write_results(self, step: Step, state: MapState, run: MapRun, effective: Any,
+                             states: dict[str, Any]) -> Any:
+        writer = state.result_writer
+        assert isinstance(writer, ResultWriter)
+        map_run, runs = run.arn, run.children
+        machine_arn = f"{self.info.state_machine_arn}/{run.label}"
+        kind = "express" if state.execution_type == "EXPRESS" else "execution"
+        prefix = machine_arn.replace(":stateMachine:", f":{kind}:")
+        if not writer.exports:
+            return shaped(writer, runs, machine_arn, prefix)
+        if writer.arguments is not None:
+            params = writer.arguments(states, step.env)
+        else:
+            params = writer.parameters(effective, step.env) if writer.parameters else {}
+        services: Services | None = getattr(self, "services", None)
+        if services is None or services.sdk is None:
+            raise StatesError(errors.RESULT_WRITER_FAILED, "S3 is not reachable")
+        return await export(writer, params, runs, map_run, machine_arn, prefix, services.sdk,
+                            account=self.info.account, region=self.info.region)
 
     def _batches(
         self, step: Step, state: MapState, inputs: list[Any], effective: Any,
