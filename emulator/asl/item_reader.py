@@ -1,14 +1,18 @@
 """A Distributed Map's ItemReader: the items read from S3 instead of the state's input.
 
-``arn:aws:states:::s3:listObjectsV2`` gives one item per object of a bucket (and prefix);
-``arn:aws:states:::s3:getObject`` one item per element of a JSON array, per line of a JSON
-Lines file, or per row of a CSV file (values as strings, keyed by the header row or the
-given headers). See https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itemreader.html
+``arn:aws:states:::s3:listObjectsV2`` gives one item per object of a bucket (and prefix), or
+with LOAD_AND_FLATTEN the items of every listed object; ``arn:aws:states:::s3:getObject`` one
+item per element of a JSON array (or of the array an ItemsPointer selects), per line of a JSON
+Lines file, per row of a CSV file (values as strings, keyed by the header row or the given
+headers), or per object of an S3 inventory (MANIFEST). GZIP files are read decompressed. See https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itemreader.html
 """
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import csv
+import gzip
 import io
 import json
 from dataclasses import dataclass
@@ -30,7 +34,7 @@ _RESOURCES = {"arn:aws:states:::s3:getObject": "GetObject",
 _INPUT_TYPES = ("CSV", "JSON", "JSONL", "MANIFEST", "PARQUET")
 _DELIMITERS = {"COMMA": ",", "PIPE": "|", "SEMICOLON": ";", "SPACE": " ", "TAB": "\t"}
 _READER_FIELDS = {"InputType", "CSVHeaderLocation", "CSVHeaders", "CSVDelimiter", "MaxItems",
-                  "MaxItemsPath", "Transformation", "ManifestType"}
+                  "MaxItemsPath", "Transformation", "ManifestType", "ItemsPointer"}
 
 
 @dataclass
@@ -45,6 +49,8 @@ class ItemReader:
     max_items_expr: Expr | None = None
     parameters: Evaluator | None = None  # JSONPath: Parameters
     arguments: Expr | None = None  # JSONata: Arguments
+    items_pointer: str | None = None  # a JSON Pointer into a JSON file
+    load_and_flatten: bool = False  # listObjectsV2: read each listed object's items
 
 
 def load_item_reader(loader: Loader, value: Any, at: str, lang: str) -> ItemReader | None:
@@ -71,13 +77,27 @@ def load_item_reader(loader: Loader, value: Any, at: str, lang: str) -> ItemRead
         loader.problem("The value for the field 'ReaderConfig' must be a JSON object", where)
         return reader
     loader.unknown_fields(config, _READER_FIELDS, where)
-    if operation == "GetObject":
+    transformation = config.get("Transformation", "NONE")
+    if transformation not in ("NONE", "LOAD_AND_FLATTEN"):
+        loader.problem("The value for the field 'Transformation' must be one of "
+                       "[NONE, LOAD_AND_FLATTEN]", f"{where}/Transformation")
+    reader.load_and_flatten = transformation == "LOAD_AND_FLATTEN"
+    if config.get("ManifestType") == "S3_INVENTORY" and "InputType" not in config:
+        reader.input_type = "MANIFEST"
+    elif operation == "GetObject" or reader.load_and_flatten or "InputType" in config:
         input_type = config.get("InputType")
         if input_type not in _INPUT_TYPES:
             loader.problem("The value for the field 'InputType' must be one of "
                            f"[{', '.join(_INPUT_TYPES)}]", f"{where}/InputType")
         else:
             reader.input_type = input_type
+    pointer = config.get("ItemsPointer")
+    if pointer is not None:
+        if not isinstance(pointer, str) or (pointer and not pointer.startswith("/")):
+            loader.problem("The value for the field 'ItemsPointer' must be a JSON Pointer",
+                           f"{where}/ItemsPointer")
+        else:
+            reader.items_pointer = pointer
     location = config.get("CSVHeaderLocation", "FIRST_ROW")
     if location not in ("FIRST_ROW", "GIVEN"):
         loader.problem("The value for the field 'CSVHeaderLocation' must be one of "
@@ -107,12 +127,48 @@ async def read_items(reader: ItemReader, params: Any, max_items: int | None, sdk
     if not isinstance(params, dict):
         raise StatesError(errors.ITEM_READER_FAILED,
                           f"The ItemReader parameters must be a JSON object, got {dumps(params)}")
-    if reader.operation == "ListObjectsV2":
+    if reader.operation == "ListObjectsV2" and not reader.load_and_flatten:
         items = await _objects(params, max_items, sdk, account, region)
+    elif reader.operation == "ListObjectsV2":
+        items = []
+        for listed in await _objects(params, None, sdk, account, region):
+            if str(listed["Key"]).endswith("/") and not listed["Size"]:
+                continue  # a folder marker has no items
+            items += await _read_object(reader, {"Bucket": params.get("Bucket"),
+                                                 "Key": listed["Key"]}, sdk, account, region)
+            if max_items and len(items) >= max_items:
+                break
+    elif reader.input_type == "MANIFEST":
+        items = await _inventory(reader, params, sdk, account, region)
     else:
-        answer = await _call(sdk, "GetObject", params, account, region)
-        items = _parse(reader, _text(answer.get("Body", "")))
+        items = await _read_object(reader, params, sdk, account, region)
     return items[:max_items] if max_items else items
+
+
+async def _read_object(reader: ItemReader, params: dict[str, Any], sdk: SdkCaller,
+                       account: str, region: str) -> list[Any]:
+    answer = await _call(sdk, "GetObject", params, account, region)
+    return _parse(reader, _text(answer.get("Body", ""), str(params.get("Key", ""))))
+
+
+async def _inventory(reader: ItemReader, params: dict[str, Any], sdk: SdkCaller,
+                     account: str, region: str) -> list[Any]:
+    """An S3 inventory: the manifest names gzipped CSV files of the fileSchema's columns."""
+    answer = await _call(sdk, "GetObject", params, account, region)
+    try:
+        manifest = json.loads(_text(answer.get("Body", "")))
+        bucket = str(manifest["destinationBucket"]).rsplit(":", 1)[-1]
+        headers = [name.strip() for name in str(manifest["fileSchema"]).split(",")]
+        keys = [str(entry["key"]) for entry in manifest["files"]]
+    except (ValueError, KeyError, TypeError):
+        raise StatesError(errors.ITEM_READER_FAILED,
+                          "The S3 inventory manifest is not valid") from None
+    rows = ItemReader("GetObject", "CSV", "GIVEN", headers, reader.delimiter)
+    items: list[Any] = []
+    for key in keys:
+        items += await _read_object(rows, {"Bucket": bucket, "Key": key}, sdk, account,
+                                    region)
+    return items
 
 
 async def _call(sdk: SdkCaller, operation: str, params: dict[str, Any], account: str,
@@ -150,12 +206,38 @@ def _epoch(value: Any) -> Any:
     return value
 
 
-def _text(body: Any) -> str:
+def _text(body: Any, key: str = "") -> str:
+    """An object's body as text, decompressed when gzipped (the SDK caller answers bytes
+    that are not UTF-8 in base64)."""
     if hasattr(body, "read"):
         body = body.read()
+    if isinstance(body, str) and key.endswith((".gz", ".gzip")):
+        with contextlib.suppress(ValueError):
+            body = base64.b64decode(body, validate=True)
     if isinstance(body, (bytes, bytearray)):
-        return body.decode("utf-8", errors="replace")
+        raw = bytes(body)
+        if raw[:2] == b"\x1f\x8b":
+            try:
+                raw = gzip.decompress(raw)
+            except OSError:
+                raise StatesError(errors.ITEM_READER_FAILED,
+                                  f"The object {key} is not a valid GZIP file") from None
+        return raw.decode("utf-8", errors="replace")
     return body if isinstance(body, str) else json.dumps(body)
+
+
+def _pointed(data: Any, pointer: str) -> Any:
+    """The value a JSON Pointer (RFC 6901) selects."""
+    for token in pointer.split("/")[1:] if pointer else []:
+        token = token.replace("~1", "/").replace("~0", "~")
+        if isinstance(data, dict) and token in data:
+            data = data[token]
+        elif isinstance(data, list) and token.isdigit() and int(token) < len(data):
+            data = data[int(token)]
+        else:
+            raise StatesError(errors.ITEM_READER_FAILED,
+                              f"The ItemsPointer {pointer} does not select a value")
+    return data
 
 
 def _parse(reader: ItemReader, text: str) -> list[Any]:
@@ -165,6 +247,8 @@ def _parse(reader: ItemReader, text: str) -> list[Any]:
         except ValueError:
             raise StatesError(errors.ITEM_READER_FAILED,
                               "Attempting to map over non-iterable node.") from None
+        if reader.items_pointer is not None:
+            data = _pointed(data, reader.items_pointer)
         if not isinstance(data, list):
             raise StatesError(errors.ITEM_READER_FAILED,
                               "Attempting to map over non-iterable node.")
@@ -181,8 +265,9 @@ def _parse(reader: ItemReader, text: str) -> list[Any]:
                                   f"Line {number} of the JSONL file is not valid JSON") from None
         return items
     if reader.input_type == "CSV":
-        rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=reader.delimiter))
-        rows = [row for row in rows if row]
+        rows = [row for row in csv.reader(io.StringIO(text.lstrip("\ufeff")),
+                                          delimiter=reader.delimiter, escapechar="\\")
+                if row]
         headers = reader.headers
         if reader.header_location == "FIRST_ROW":
             if not rows:
@@ -190,10 +275,7 @@ def _parse(reader: ItemReader, text: str) -> list[Any]:
             headers, rows = rows[0], rows[1:]
         assert headers is not None
         items = []
-        for row in rows:
-            if len(row) > len(headers):
-                raise StatesError(errors.ITEM_READER_FAILED,
-                                  "CSV file has a row with more fields than headers")
+        for row in rows:  # missing fields are empty strings; extra fields are skipped
             items.append({name: row[i] if i < len(row) else ""
                           for i, name in enumerate(headers)})
         return items

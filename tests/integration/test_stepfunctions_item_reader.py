@@ -2,12 +2,15 @@
 
 AWS: https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itemreader.html
 (getObject with InputType CSV, JSON or JSONL; CSV values are strings keyed by the header row
-or CSVHeaders; listObjectsV2 gives each object's Etag, Key, LastModified, Size and
-StorageClass; ReaderConfig.MaxItems caps the items).
+or CSVHeaders, short rows padded with empty strings, extra fields skipped, doubled backslashes
+kept as one; listObjectsV2 gives each object's Etag, Key, LastModified, Size and StorageClass,
+or with LOAD_AND_FLATTEN the listed objects' items; ItemsPointer selects a JSON file's array;
+GZIP files; S3 inventory manifests; ReaderConfig.MaxItems caps the items).
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 from typing import Any
 
@@ -17,12 +20,13 @@ from sfn_helpers import finished, machine, sfn
 from sfn_tasks import start, unique
 
 
-def _bucket(emulator: Any, objects: dict[str, str]) -> str:
+def _bucket(emulator: Any, objects: dict[str, str | bytes]) -> str:
     s3 = emulator.client("s3")
     name = unique("items").lower()
     s3.create_bucket(Bucket=name)
     for key, body in objects.items():
-        s3.put_object(Bucket=name, Key=key, Body=body.encode())
+        s3.put_object(Bucket=name, Key=key,
+                      Body=body.encode() if isinstance(body, str) else body)
     return name
 
 
@@ -82,6 +86,56 @@ def test_json_array_and_json_lines(emulator: Any) -> None:
         assert done["status"] == "SUCCEEDED", done
         assert json.loads(done["output"]) == [{"value": item, "index": i}
                                               for i, item in enumerate(expected)]
+
+
+def test_csv_rows_shorter_or_longer_than_the_header(emulator: Any) -> None:
+    bucket = _bucket(emulator, {"r.csv": "a,b\n1\n2,3,4\nC:\\\\dir,\"x \"\"y\"\"\"\n"})
+    done = _run(emulator, _reader_map({
+        "Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "CSV"},
+        "Parameters": {"Bucket": bucket, "Key": "r.csv"}}))
+    assert done["status"] == "SUCCEEDED", done
+    assert json.loads(done["output"]) == [{"a": "1", "b": ""}, {"a": "2", "b": "3"},
+                                          {"a": "C:\\dir", "b": 'x "y"'}]
+
+
+def test_items_pointer_and_gzip(emulator: Any) -> None:
+    nested = json.dumps({"inventory": {"featured": [{"sku": 1}, {"sku": 2}]}})
+    bucket = _bucket(emulator, {"n.json.gz": gzip.compress(nested.encode())})
+    done = _run(emulator, _reader_map({
+        "Resource": "arn:aws:states:::s3:getObject",
+        "ReaderConfig": {"InputType": "JSON", "ItemsPointer": "/inventory/featured"},
+        "Parameters": {"Bucket": bucket, "Key": "n.json.gz"}}))
+    assert done["status"] == "SUCCEEDED", done
+    assert json.loads(done["output"]) == [{"sku": 1}, {"sku": 2}]
+
+
+def test_load_and_flatten_reads_every_listed_object(emulator: Any) -> None:
+    bucket = _bucket(emulator, {"logs/": "", "logs/1.jsonl": '{"h": 1}\n{"h": 2}\n',
+                                "logs/2.jsonl": '{"h": 3}\n', "other.jsonl": '{"h": 9}\n'})
+    done = _run(emulator, _reader_map({
+        "Resource": "arn:aws:states:::s3:listObjectsV2",
+        "ReaderConfig": {"InputType": "JSONL", "Transformation": "LOAD_AND_FLATTEN"},
+        "Parameters": {"Bucket": bucket, "Prefix": "logs/"}}))
+    assert done["status"] == "SUCCEEDED", done
+    assert json.loads(done["output"]) == [{"h": 1}, {"h": 2}, {"h": 3}]
+
+
+def test_an_s3_inventory_manifest(emulator: Any) -> None:
+    rows = '"src","a.txt","3","2022-11-16T00:29:32.000Z"\n"src","b/c.jpg","10","2022-11-15"\n'
+    bucket = _bucket(emulator, {"data/part.csv.gz": gzip.compress(rows.encode())})
+    s3 = emulator.client("s3")
+    s3.put_object(Bucket=bucket, Key="inv/manifest.json", Body=json.dumps({
+        "sourceBucket": "src", "destinationBucket": f"arn:aws:s3:::{bucket}",
+        "version": "2016-11-30", "fileFormat": "CSV",
+        "fileSchema": "Bucket, Key, Size, LastModifiedDate",
+        "files": [{"key": "data/part.csv.gz", "size": 1}]}).encode())
+    done = _run(emulator, _reader_map({
+        "Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "MANIFEST"},
+        "Parameters": {"Bucket": bucket, "Key": "inv/manifest.json"}}))
+    assert done["status"] == "SUCCEEDED", done
+    assert json.loads(done["output"])[0] == {
+        "Bucket": "src", "Key": "a.txt", "Size": "3",
+        "LastModifiedDate": "2022-11-16T00:29:32.000Z"}
 
 
 def test_list_objects_gives_one_item_per_object(emulator: Any) -> None:
