@@ -59,27 +59,20 @@ def load_map(loader: Loader, name: str, body: dict[str, Any], at: str, lang: str
         state.processor = loader.machine(inner, where, loader.top_language)
     _items(loader, state, body, at, jsonata)
     _limits(loader, state, body, at, lang)
-    if "ItemBatcher" in body:
-        state.item_batcher = _batcher(loader, body["ItemBatcher"], f"{at}/ItemBatcher", lang)
-        if state.mode != "DISTRIBUTED":
-            loader.problem("Field 'ItemBatcher' is only supported in DISTRIBUTED mode",
-                           f"{at}/ItemBatcher")
     if "Label" in body:
         label = loader.string(body["Label"], "Label", f"{at}/Label")
         if label is not None and (len(label) > 40 or any(c in label for c in _LABEL_FORBIDDEN)):
             loader.problem("The value for the field 'Label' is invalid", f"{at}/Label")
         state.label = label
-    if "ItemReader" in body:
-        state.item_reader = load_item_reader(loader, body["ItemReader"], f"{at}/ItemReader", lang)
-        if state.mode != "DISTRIBUTED":
-            loader.problem("Field 'ItemReader' is only supported in DISTRIBUTED mode",
-                           f"{at}/ItemReader")
-    if "ResultWriter" in body:
-        state.result_writer = load_result_writer(loader, body["ResultWriter"],
-                                                 f"{at}/ResultWriter", lang)
-        if state.mode != "DISTRIBUTED":
-            loader.problem("Field 'ResultWriter' is only supported in DISTRIBUTED mode",
-                           f"{at}/ResultWriter")
+    distributed_fields = (("ItemBatcher", "item_batcher", _batcher),
+                          ("ItemReader", "item_reader", load_item_reader),
+                          ("ResultWriter", "result_writer", load_result_writer))
+    for field, attribute, load in distributed_fields:
+        if field in body:
+            setattr(state, attribute, load(loader, body[field], f"{at}/{field}", lang))
+            if state.mode != "DISTRIBUTED":
+                loader.problem(f"Field '{field}' is only supported in DISTRIBUTED mode",
+                               f"{at}/{field}")
     return state
 
 
