@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from jsonpath_ng import JSONPath
 from jsonpath_ng.exceptions import JsonPathLexerError, JsonPathParserError
 from jsonpath_ng.ext.parser import parse as _parse
-from jsonpath_ng.jsonpath import Child, Fields, Index, Root
+from jsonpath_ng.jsonpath import Child, DatumInContext, Fields, Index, Root
 
 from emulator.asl import errors
 
@@ -57,6 +57,7 @@ class Path:
     text: str
     steps: tuple[str | int, ...] | None  # set for definite paths
     expr: JSONPath
+    merged: bool = False  # a definite path ending in ['a','b']: one object, not a list
 
     @property
     def definite(self) -> bool:
@@ -72,9 +73,14 @@ class Path:
         """The value the path selects; a list for indefinite paths. Raises PathMissing."""
         if self.steps is None:
             try:
-                return [match.value for match in self.expr.find(data)]
+                found = [match.value for match in self.expr.find(data)]
             except Exception as error:  # filters comparing mismatched types, and the like
                 raise PathMissing(str(error)) from None
+            if self.merged:
+                if not found:
+                    raise PathMissing(self.text)
+                return found[0]
+            return found
         value = data
         for step in self.steps:
             if isinstance(step, str):
@@ -103,6 +109,25 @@ def _steps(expr: JSONPath) -> list[str | int] | None:
     return None
 
 
+class MergedFields(Fields):
+    """``['a','b']`` ending a path: Jayway merges the fields an object has into one object
+    (a field it lacks is left out) instead of yielding each value."""
+
+    def find(self, datum: Any) -> list[DatumInContext]:
+        datum = DatumInContext.wrap(datum)
+        if not isinstance(datum.value, dict):
+            return []
+        merged = {name: datum.value[name] for name in self.fields if name in datum.value}
+        return [DatumInContext(merged, path=self, context=datum)]
+
+
+def _merge_leaf(expr: JSONPath) -> JSONPath:
+    if (isinstance(expr, Child) and isinstance(expr.right, Fields)
+            and len(expr.right.fields) > 1 and "*" not in expr.right.fields):
+        return Child(expr.left, MergedFields(*expr.right.fields))
+    return expr
+
+
 def compile_path(text: str) -> Path:
     """Compile a JSONPath starting with ``$``; raises ValueError when it is not one."""
     if not isinstance(text, str) or not text.startswith("$") or text.startswith("$$"):
@@ -112,6 +137,9 @@ def compile_path(text: str) -> Path:
     except (JsonPathParserError, JsonPathLexerError, Exception) as error:
         raise ValueError(str(error)) from None
     steps = _steps(expr)
+    merged = _merge_leaf(expr)
+    if isinstance(merged, Child) and merged is not expr:
+        return Path(text, None, merged, merged=_steps(merged.left) is not None)
     return Path(text, None if steps is None else tuple(steps), expr)
 
 
