@@ -21,7 +21,8 @@ from emulator.asl.tracing import ORIGIN, ExecutionTrace
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.ports import SegmentRecorder
-from emulator.services.stepfunctions import metrics
+from emulator.runtime.invoker import LogSink
+from emulator.services.stepfunctions import execution_logs, metrics
 from emulator.services.stepfunctions.common import StepFunctionsBase, Target
 from emulator.services.stepfunctions.mock_config import split_test_case
 from emulator.services.stepfunctions.models import ExecutionRecord
@@ -109,9 +110,11 @@ class ExecutionsApi(StepFunctionsBase):
                     record.checkpoint = point.__dict__.copy()
                     table.put(record.arn, record)
 
+        machine = self._machines(account, region).get(record.machine_arn)
+        logged = machine is not None and execution_logs.wanted(machine.logging)
         execution = Execution(
             node, info, self.clock, services=self._services(), mocks=self._mocks(record),
-            wait_scale=self._wait_scale(), keep_history=standard,
+            wait_scale=self._wait_scale(), keep_history=standard or logged,
             events=record.events if standard else None, resume=resume,
             on_checkpoint=on_checkpoint,
         )
@@ -181,6 +184,7 @@ class ExecutionsApi(StepFunctionsBase):
                 }
         if self._generation != generation:
             return  # the store was reset while this execution ran
+        self._publish_logs(execution, record, account, region)
         record.stop_date = self._now()
         record.checkpoint = None
         metrics.ended(self.metrics, account, region, record.machine_arn, record.status,
@@ -189,6 +193,21 @@ class ExecutionsApi(StepFunctionsBase):
         self.launched.pop(record.arn, None)
         if record.type == "STANDARD":
             self._store_end(record, account, region)
+
+    def _publish_logs(self, execution: Execution, record: ExecutionRecord, account: str,
+                      region: str) -> None:
+        """The execution's history to CloudWatch Logs, when its state machine logs."""
+        machine = self._machines(account, region).get(record.machine_arn)
+        if machine is None or not execution_logs.wanted(machine.logging):
+            return
+        try:
+            sink = cast(LogSink, self.ports.get("logs"))
+        except LookupError:
+            return
+        execution_logs.publish(sink, machine.logging, record.machine_name, record.arn,
+                               execution.history.events, account=account, region=region,
+                               started=record.start_date,
+                               redrive_count=record.redrive_count)
 
     def _store_end(self, record: ExecutionRecord, account: str, region: str) -> None:
         """Store a finished execution. When its record cannot be written, store at least that
@@ -286,6 +305,7 @@ class ExecutionsApi(StepFunctionsBase):
         outcome = await execution.run()
         if execution.trace is not None:
             execution.trace.finish(outcome.status, outcome.error)
+        self._publish_logs(execution, record, ctx.account_id, ctx.region)
         stop = self._now()
         reply: dict[str, Any] = {
             "executionArn": record.arn, "stateMachineArn": record.machine_arn,
