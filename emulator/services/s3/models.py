@@ -51,6 +51,17 @@ class Checksum(Record):
     type: str = "FULL_OBJECT"  # or COMPOSITE (multipart: a checksum of the parts' checksums)
 
 
+class RestoreRecord(Record):
+    """A restore of an archived version (restore.py): when it was asked for, when its copy
+    is ready, and when that copy goes away."""
+
+    tier: str  # Expedited, Standard or Bulk
+    days: int
+    requested: float
+    completes: float
+    expires: float
+
+
 class ObjectVersion(Record):
     key: str
     version_id: str  # "null" when versioning was never enabled or is suspended
@@ -73,6 +84,7 @@ class ObjectVersion(Record):
     part_sizes: list[int] | None = None  # sizes of the parts of a multipart object
     encryption: str = "AES256"
     acl: str = "private"  # the canned ACL (acls.py)
+    restore: RestoreRecord | None = None  # the latest restore of an archived version
 
 
 class ObjectEntry(Record):
@@ -112,6 +124,7 @@ __all__ = [
     "ObjectEntry",
     "ObjectVersion",
     "PartRecord",
+    "RestoreRecord",
     "UploadRecord",
     "objects_table",
     "uploads_table",

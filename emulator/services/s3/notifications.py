@@ -202,12 +202,12 @@ class NotificationsApi(S3Base):
                      configuration_id: str, now: float, source_ip: str, principal: str,
                      request_id: str, sequencer: str) -> dict[str, Any]:
         obj: dict[str, Any] = {"key": quote_plus(version.key, safe="/")}
-        if event.startswith("ObjectCreated"):
+        if event.startswith(("ObjectCreated", "ObjectRestore")):
             obj.update(size=version.size, eTag=version.etag.strip('"'))
         if record.versioning:
             obj["versionId"] = version.version_id
         obj["sequencer"] = sequencer
-        return {
+        document: dict[str, Any] = {
             "eventVersion": "2.1", "eventSource": "aws:s3", "awsRegion": record.region,
             "eventTime": _now_text(now), "eventName": event,
             "userIdentity": {"principalId": principal},
@@ -222,6 +222,12 @@ class NotificationsApi(S3Base):
                 "object": obj,
             },
         }
+        if event == "ObjectRestore:Completed" and version.restore is not None:
+            # Only restore completions carry glacierEventData.
+            document["glacierEventData"] = {"restoreEventData": {
+                "lifecycleRestorationExpiryTime": _now_text(version.restore.expires),
+                "lifecycleRestoreStorageClass": version.storage_class}}
+        return document
 
     def _deliver(self, arn_name: str, arn: str, message: str, trace_header: str | None
                  ) -> None:

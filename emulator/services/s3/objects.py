@@ -28,6 +28,7 @@ from emulator.services.s3.errors import (
 )
 from emulator.services.s3.expiry import expiration_header
 from emulator.services.s3.models import BucketRecord, Checksum, ObjectEntry, ObjectVersion
+from emulator.services.s3.restore_state import check_readable, restore_header
 from emulator.streams import ByteStream
 
 MAX_KEY_BYTES = 1024
@@ -202,6 +203,9 @@ class ObjectsApi(S3Base):
                                         "x-amz-version-id": version.version_id})
         conditions.check_read(version, params.get("if_match"), params.get("if_none_match"),
                               params.get("if_modified_since"), params.get("if_unmodified_since"))
+        now = self.clock.now()
+        if with_body:
+            check_readable(version, now)
         start, end = 0, version.size - 1
         part_number = params.get("part_number")
         result: dict[str, Any] = {}
@@ -242,6 +246,9 @@ class ObjectsApi(S3Base):
             result["TagCount"] = len(version.tags)
         if version.storage_class != "STANDARD":
             result["StorageClass"] = version.storage_class
+        restore = restore_header(version, now)
+        if restore is not None:
+            result["Restore"] = restore
         if version.website_redirect:
             result["WebsiteRedirectLocation"] = version.website_redirect
         for name in ("cache_control", "content_disposition", "content_encoding",
@@ -359,6 +366,7 @@ class ObjectsApi(S3Base):
                               params.get("copy_source_if_modified_since"),
                               params.get("copy_source_if_unmodified_since"),
                               prefix="x-amz-copy-source-")
+        check_readable(found, self.clock.now())
         return record, found
 
     async def copy_object(self, ctx: RequestContext, *, bucket: str, key: str,

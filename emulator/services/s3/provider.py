@@ -14,10 +14,11 @@ from emulator.services.s3.listing import ListingApi
 from emulator.services.s3.multipart import MultipartApi
 from emulator.services.s3.notifications import NotificationsApi
 from emulator.services.s3.port import ObjectsPort
+from emulator.services.s3.restore import RestoreApi
 
 
-class S3Provider(NotificationsApi, LifecycleApi, MultipartApi, ObjectAclsApi, ListingApi,
-                 BucketsApi):
+class S3Provider(NotificationsApi, RestoreApi, LifecycleApi, MultipartApi, ObjectAclsApi,
+                 ListingApi, BucketsApi):
     service_name = "s3"
 
     def port(self, name: str) -> object | None:
@@ -29,9 +30,11 @@ class S3Provider(NotificationsApi, LifecycleApi, MultipartApi, ObjectAclsApi, Li
         if self.store.persistent:
             self.blobs.sweep(self.stored_blobs())
         self.start_lifecycle()
+        self.follow_restores()
 
     async def stop(self) -> None:
         self.stop_lifecycle()
+        self.stop_restores()
         await super().stop()
 
     def resources(self) -> dict[str, list[dict[str, Any]]]:
