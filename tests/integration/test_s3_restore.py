@@ -160,3 +160,39 @@ def test_restore_notifications(s3: Any, fresh_emulator: EmulatorHandle) -> None:
     assert completed["glacierEventData"] == {"restoreEventData": {
         "lifecycleRestorationExpiryTime": "2030-05-08T00:00:00.000Z",
         "lifecycleRestoreStorageClass": "GLACIER"}}
+
+
+def test_restore_events_reach_eventbridge(s3: Any, fresh_emulator: EmulatorHandle) -> None:
+    """Object Restore Initiated / Completed / Expired:
+    https://docs.aws.amazon.com/AmazonS3/latest/userguide/EventBridge.html
+    https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html"""
+    sqs, events = fresh_emulator.client("sqs"), fresh_emulator.client("events")
+    url = sqs.create_queue(QueueName="bridge-restores")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"]
+    events.put_rule(Name="restores", EventPattern=json.dumps({
+        "source": ["aws.s3"], "detail-type": [{"prefix": "Object Restore"}]}))
+    events.put_targets(Rule="restores", Targets=[{"Id": "q", "Arn": arn}])
+    s3.put_bucket_notification_configuration(Bucket="vault", NotificationConfiguration={
+        "EventBridgeConfiguration": {}})
+    s3.put_object(Bucket="vault", Key="deep", Body=b"abcd", StorageClass="DEEP_ARCHIVE")
+    s3.restore_object(Bucket="vault", Key="deep", RestoreRequest={"Days": 1})
+    fresh_emulator.clock.advance(12 * 3600)  # Deep Archive, Standard: within 12 hours
+    fresh_emulator.clock.advance(2 * 86400)
+    found: list[dict[str, Any]] = []
+    deadline = time.monotonic() + 5
+    while len(found) < 3 and time.monotonic() < deadline:
+        found += [json.loads(message["Body"]) for message in sqs.receive_message(
+            QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", [])]
+    by_type = {event["detail-type"]: event["detail"] for event in found}
+    assert set(by_type) == {"Object Restore Initiated", "Object Restore Completed",
+                            "Object Restore Expired"}
+    initiated = by_type["Object Restore Initiated"]
+    assert initiated["object"]["size"] == 4
+    assert initiated["source-storage-class"] == "DEEP_ARCHIVE"
+    completed = by_type["Object Restore Completed"]
+    assert completed["requester"] == "s3.amazonaws.com"
+    # Completed at 22:00 on 6 May, plus a day, rounded up to midnight UTC.
+    assert completed["restore-expiry-time"] == "2030-05-08T00:00:00Z"
+    assert completed["source-storage-class"] == "DEEP_ARCHIVE"
+    assert by_type["Object Restore Expired"]["object"] == {"key": "deep"}

@@ -41,6 +41,11 @@ TARGETS = (("QueueConfigurations", "QueueArn"), ("TopicConfigurations", "TopicAr
 # EventBridge's detail-type and reason for each event name.
 BRIDGE = {"ObjectCreated": "Object Created", "ObjectRemoved": "Object Deleted",
           "LifecycleExpiration": "Object Deleted"}
+# Restores have a detail-type per step.
+RESTORE_BRIDGE = {"ObjectRestore:Post": "Object Restore Initiated",
+                  "ObjectRestore:Completed": "Object Restore Completed",
+                  "ObjectRestore:Delete": "Object Restore Expired"}
+RESTORE_WITH_SIZE = ("ObjectRestore:Post", "ObjectRestore:Completed")
 REASONS = {"Put": "PutObject", "Post": "POST Object", "Copy": "CopyObject",
            "CompleteMultipartUpload": "CompleteMultipartUpload", "Delete": "DeleteObject",
            "DeleteMarkerCreated": "DeleteObject"}
@@ -202,7 +207,7 @@ class NotificationsApi(S3Base):
                      configuration_id: str, now: float, source_ip: str, principal: str,
                      request_id: str, sequencer: str) -> dict[str, Any]:
         obj: dict[str, Any] = {"key": quote_plus(version.key, safe="/")}
-        if event.startswith(("ObjectCreated", "ObjectRestore")):
+        if event.startswith("ObjectCreated") or event in RESTORE_WITH_SIZE:
             obj.update(size=version.size, eTag=version.etag.strip('"'))
         if record.versioning:
             obj["versionId"] = version.version_id
@@ -255,10 +260,28 @@ class NotificationsApi(S3Base):
 
     def _to_bridge(self, record: BucketRecord, event: str, version: ObjectVersion, now: float,
                    source_ip: str, request_id: str, sequencer: str, requester: str) -> None:
+        if event in RESTORE_BRIDGE:
+            detail_type, detail = RESTORE_BRIDGE[event], self._restore_detail(
+                record, event, version, request_id, source_ip, requester)
+        else:
+            kind = event.partition(":")[0]
+            if kind not in BRIDGE:
+                return
+            detail_type, detail = BRIDGE[kind], self._change_detail(
+                record, event, version, request_id, source_ip, requester, sequencer)
+        entry = {"Source": "aws.s3", "DetailType": detail_type, "Detail": json.dumps(detail),
+                 "Resources": [f"arn:aws:s3:::{record.name}"], "EventBusName": "default",
+                 "Time": datetime.fromtimestamp(now, tz=UTC)}
+        try:
+            self.ports.buses.put_events([entry], account=record.account, region=record.region)
+        except Exception:
+            log.warning("s3 event to EventBridge failed", exc_info=True)
+
+    @staticmethod
+    def _change_detail(record: BucketRecord, event: str, version: ObjectVersion,
+                       request_id: str, source_ip: str, requester: str,
+                       sequencer: str) -> dict[str, Any]:
         kind, _, action = event.partition(":")
-        detail_type = BRIDGE.get(kind)
-        if detail_type is None:
-            return
         obj: dict[str, Any] = {"key": version.key, "sequencer": sequencer}
         if kind == "ObjectCreated":
             obj.update(size=version.size, etag=version.etag.strip('"'))
@@ -274,13 +297,27 @@ class NotificationsApi(S3Base):
             detail["deletion-type"] = "Delete Marker Created"
         elif kind != "ObjectCreated":
             detail["deletion-type"] = "Permanently Deleted"
-        entry = {"Source": "aws.s3", "DetailType": detail_type, "Detail": json.dumps(detail),
-                 "Resources": [f"arn:aws:s3:::{record.name}"], "EventBusName": "default",
-                 "Time": datetime.fromtimestamp(now, tz=UTC)}
-        try:
-            self.ports.buses.put_events([entry], account=record.account, region=record.region)
-        except Exception:
-            log.warning("s3 event to EventBridge failed", exc_info=True)
+        return detail
 
+    @staticmethod
+    def _restore_detail(record: BucketRecord, event: str, version: ObjectVersion,
+                        request_id: str, source_ip: str, requester: str) -> dict[str, Any]:
+        """Initiated carries who asked; Completed and Expired come from S3 itself."""
+        obj: dict[str, Any] = {"key": version.key}
+        if event in RESTORE_WITH_SIZE:
+            obj.update(size=version.size, etag=version.etag.strip('"'))
+        if record.versioning:
+            obj["version-id"] = version.version_id
+        detail: dict[str, Any] = {"version": "0", "bucket": {"name": record.name},
+                                  "object": obj, "request-id": request_id,
+                                  "requester": requester}
+        if event == "ObjectRestore:Post":
+            detail["source-ip-address"] = source_ip
+        if event in RESTORE_WITH_SIZE:
+            if event == "ObjectRestore:Completed" and version.restore is not None:
+                detail["restore-expiry-time"] = datetime.fromtimestamp(
+                    version.restore.expires, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            detail["source-storage-class"] = version.storage_class
+        return detail
 
 __all__ = ["EVENT_TYPES", "NotificationsApi"]
