@@ -5,6 +5,8 @@ https://docs.aws.amazon.com/AmazonS3/latest/API/API_RestoreObject.html
 InvalidObjectState with the StorageClass element, and x-amz-restore on GET and HEAD:
 https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html
 https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html
+RestoreStatus in listings that ask for it:
+https://docs.aws.amazon.com/AmazonS3/latest/API/API_RestoreStatus.html
 Retrieval tiers and their typical times (Expedited 1-5 minutes, Standard 3-5 hours, Bulk 5-12
 hours; Deep Archive Standard within 12 hours):
 https://docs.aws.amazon.com/AmazonS3/latest/userguide/restoring-objects-retrieval-options.html
@@ -108,6 +110,12 @@ def test_tiers_take_their_documented_times(s3: Any, fresh_emulator: EmulatorHand
     fresh_emulator.clock.advance(1)
     assert _wait_restored(s3, "standard").startswith('ongoing-request="false"')
     assert s3.head_object(Bucket="vault", Key="bulk")["Restore"] == 'ongoing-request="true"'
+    listed = {item["Key"]: item.get("RestoreStatus") for item in s3.list_objects_v2(
+        Bucket="vault", OptionalObjectAttributes=["RestoreStatus"])["Contents"]}
+    assert listed["bulk"] == {"IsRestoreInProgress": True}
+    assert listed["standard"] == {"IsRestoreInProgress": False, "RestoreExpiryDate": datetime(
+        2030, 5, 8, tzinfo=UTC)}  # done at 15:00, plus a day, rounded up to midnight
+    assert "RestoreStatus" not in s3.list_objects_v2(Bucket="vault")["Contents"][0]
     fresh_emulator.clock.advance(7 * 3600)  # twelve hours in
     assert _wait_restored(s3, "bulk").startswith('ongoing-request="false"')
     assert _wait_restored(s3, "deep").startswith('ongoing-request="false"')

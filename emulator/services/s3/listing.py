@@ -17,6 +17,7 @@ from emulator.context import RequestContext
 from emulator.services.s3.common import S3Base, moment, owner
 from emulator.services.s3.errors import invalid_argument
 from emulator.services.s3.models import ObjectEntry, ObjectVersion
+from emulator.services.s3.restore_state import restore_status
 
 MAX_KEYS = 1000
 
@@ -83,10 +84,11 @@ class ListingApi(S3Base):
         return contents, prefixes, truncated, last
 
     def _entry(self, version: ObjectVersion, encode: Any, with_owner: bool,
-               account: str) -> dict[str, Any]:
+               account: str, optional: list[str] | None = None) -> dict[str, Any]:
         item: dict[str, Any] = {
             "Key": encode(version.key), "LastModified": moment(version.last_modified),
             "ETag": version.etag, "Size": version.size, "StorageClass": version.storage_class}
+        self._optional(item, version, optional)
         if version.checksum is not None:
             item["ChecksumAlgorithm"] = [version.checksum.algorithm]
             item["ChecksumType"] = version.checksum.type
@@ -94,9 +96,18 @@ class ListingApi(S3Base):
             item["Owner"] = owner(account)
         return item
 
+    def _optional(self, item: dict[str, Any], version: ObjectVersion,
+                  optional: list[str] | None) -> None:
+        """What ``OptionalObjectAttributes`` asks a listing to add (``RestoreStatus``)."""
+        if optional and "RestoreStatus" in optional:
+            status = restore_status(version, self.clock.now())
+            if status is not None:
+                item["RestoreStatus"] = status
+
     def list_objects(self, ctx: RequestContext, *, bucket: str, prefix: str = "",
                      delimiter: str | None = None, marker: str | None = None,
                      max_keys: int | None = None, encoding_type: str | None = None,
+                     optional_object_attributes: list[str] | None = None,
                      **_: Any) -> dict[str, Any]:
         record = self.bucket_for(ctx, bucket, "s3:ListBucket")
         encode = _encoder(encoding_type)
@@ -106,7 +117,8 @@ class ListingApi(S3Base):
         result: dict[str, Any] = {
             "Name": bucket, "Prefix": encode(prefix), "Marker": encode(marker or ""),
             "MaxKeys": limit, "IsTruncated": truncated,
-            "Contents": [self._entry(v, encode, True, record.account) for v in contents],
+            "Contents": [self._entry(v, encode, True, record.account,
+                                     optional_object_attributes) for v in contents],
             "CommonPrefixes": [{"Prefix": encode(p)} for p in prefixes]}
         if delimiter:
             result["Delimiter"] = encode(delimiter)
@@ -120,6 +132,7 @@ class ListingApi(S3Base):
                         delimiter: str | None = None, max_keys: int | None = None,
                         continuation_token: str | None = None, start_after: str | None = None,
                         fetch_owner: bool = False, encoding_type: str | None = None,
+                        optional_object_attributes: list[str] | None = None,
                         **_: Any) -> dict[str, Any]:
         record = self.bucket_for(ctx, bucket, "s3:ListBucket")
         encode = _encoder(encoding_type)
@@ -136,8 +149,8 @@ class ListingApi(S3Base):
         result: dict[str, Any] = {
             "Name": bucket, "Prefix": encode(prefix), "MaxKeys": limit,
             "IsTruncated": truncated, "KeyCount": len(contents) + len(prefixes),
-            "Contents": [self._entry(v, encode, fetch_owner, record.account)
-                         for v in contents],
+            "Contents": [self._entry(v, encode, fetch_owner, record.account,
+                                     optional_object_attributes) for v in contents],
             "CommonPrefixes": [{"Prefix": encode(p)} for p in prefixes]}
         if delimiter:
             result["Delimiter"] = encode(delimiter)
@@ -154,7 +167,9 @@ class ListingApi(S3Base):
     def list_object_versions(self, ctx: RequestContext, *, bucket: str, prefix: str = "",
                              delimiter: str | None = None, key_marker: str | None = None,
                              version_id_marker: str | None = None, max_keys: int | None = None,
-                             encoding_type: str | None = None, **_: Any) -> dict[str, Any]:
+                             encoding_type: str | None = None,
+                             optional_object_attributes: list[str] | None = None,
+                             **_: Any) -> dict[str, Any]:
         record = self.bucket_for(ctx, bucket, "s3:ListBucketVersions")
         encode = _encoder(encoding_type)
         limit = _max_keys(max_keys)
@@ -198,6 +213,7 @@ class ListingApi(S3Base):
                 else:
                     data.update({"ETag": version.etag, "Size": version.size,
                                  "StorageClass": version.storage_class})
+                    self._optional(data, version, optional_object_attributes)
                     versions.append(data)
                 last = (item, version.version_id)
                 count += 1

@@ -8,7 +8,9 @@ https://docs.aws.amazon.com/AmazonS3/latest/userguide/restoring-objects-retrieva
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from email.utils import formatdate
+from typing import Any
 
 from emulator.services.s3.errors import s3_error
 from emulator.services.s3.models import ObjectVersion
@@ -43,6 +45,19 @@ def restore_header(version: ObjectVersion, now: float) -> str | None:
     return None
 
 
+def restore_status(version: ObjectVersion, now: float) -> dict[str, Any] | None:
+    """The ``RestoreStatus`` a listing shows when asked (``OptionalObjectAttributes``):
+    https://docs.aws.amazon.com/AmazonS3/latest/API/API_RestoreStatus.html"""
+    state = restore_state(version, now)
+    if state is None:
+        return None
+    assert version.restore is not None
+    if state == "ongoing":
+        return {"IsRestoreInProgress": True}
+    return {"IsRestoreInProgress": False,
+            "RestoreExpiryDate": datetime.fromtimestamp(version.restore.expires, tz=UTC)}
+
+
 def check_readable(version: ObjectVersion, now: float) -> None:
     """Refuse to read an archived version that has no restored copy."""
     if version.storage_class in ARCHIVED and restore_state(version, now) != "restored":
@@ -51,4 +66,4 @@ def check_readable(version: ObjectVersion, now: float) -> None:
 
 
 __all__ = ["ARCHIVED", "RESTORE_TIMES", "TIERS", "check_readable", "restore_header",
-           "restore_state"]
+           "restore_state", "restore_status"]
