@@ -134,6 +134,13 @@ def test_readable_classes_and_bad_restores(s3: Any) -> None:
         s3.restore_object(Bucket="vault", Key="nothing", RestoreRequest={"Days": 1})
     assert missing.value.response["Error"]["Code"] == "NoSuchKey"
     s3.put_object(Bucket="vault", Key="cold", Body=b"c", StorageClass="GLACIER")
+    # A restore without Days is not a valid RestoreRequest document
+    # (https://github.com/boto/boto3/issues/2656).
+    with pytest.raises(ClientError) as no_days:
+        s3.restore_object(Bucket="vault", Key="cold", RestoreRequest={
+            "GlacierJobParameters": {"Tier": "Bulk"}})
+    assert no_days.value.response["Error"]["Code"] == "MalformedXML"
+    assert "Restore" not in s3.head_object(Bucket="vault", Key="cold")
     with pytest.raises(ClientError) as copied:
         s3.copy_object(Bucket="vault", Key="copy", CopySource="vault/cold")
     assert copied.value.response["Error"]["Code"] == "InvalidObjectState"

@@ -110,7 +110,11 @@ class RestoreApi(ObjectsApi):
 
     def stop_restores(self) -> None:
         for task in list(self._following()):
-            task.cancel()
+            task.get_loop().call_soon_threadsafe(task.cancel)
+
+    def reset(self) -> None:
+        super().reset()
+        self.stop_restores()  # their versions are gone
 
     def _current_restore(self, bucket: str, key: str, version_id: str, requested: float
                          ) -> tuple[BucketRecord, ObjectEntry, ObjectVersion] | None:
