@@ -15,6 +15,7 @@ https://docs.aws.amazon.com/AmazonS3/latest/userguide/restoring-objects-retrieva
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 from typing import Any
 
 from emulator.context import RequestContext
@@ -28,6 +29,14 @@ from emulator.services.s3.models import (
 )
 from emulator.services.s3.objects import ObjectsApi
 from emulator.services.s3.restore_state import ARCHIVED, RESTORE_TIMES, TIERS, restore_state
+
+INT32_MAX = 2**31 - 1
+LAST_MOMENT = datetime(9999, 12, 31, tzinfo=UTC).timestamp()  # what dates can show
+
+
+def restore_expiry(start: float, days: int) -> float:
+    """The restored copy's end: ``days`` on from ``start``, up to the next midnight UTC."""
+    return min(next_midnight(start + days * DAY), LAST_MOMENT)
 
 
 class RestoreApi(ObjectsApi):
@@ -50,8 +59,8 @@ class RestoreApi(ObjectsApi):
         request = restore_request or {}
         days = request.get("Days")
         tier = (request.get("GlacierJobParameters") or {}).get("Tier") or "Standard"
-        if not isinstance(days, int) or tier not in TIERS:
-            raise malformed_xml()
+        if not isinstance(days, int) or days > INT32_MAX or tier not in TIERS:
+            raise malformed_xml()  # Days is an xsd:int
         if days < 1:
             raise s3_error("InvalidArgument", "The Days element must be a positive integer")
         duration = RESTORE_TIMES[found.storage_class].get(tier)
@@ -67,13 +76,13 @@ class RestoreApi(ObjectsApi):
         if state == "restored":
             assert version.restore is not None
             version.restore.days = days
-            version.restore.expires = next_midnight(now + days * DAY)
+            version.restore.expires = restore_expiry(now, days)
             self.objects(bucket).put(key, entry)
             return self.version_header(record, version)
         completes = now + duration
         version.restore = RestoreRecord(tier=tier, days=days, requested=now,
                                         completes=completes,
-                                        expires=next_midnight(completes + days * DAY))
+                                        expires=restore_expiry(completes, days))
         self.objects(bucket).put(key, entry)
         ctx.response_status = 202
         self.object_event(record, "ObjectRestore:Post", version, ctx)
@@ -155,4 +164,4 @@ class RestoreApi(ObjectsApi):
             self.object_event(record, "ObjectRestore:Delete", version, None)
             return
 
-__all__ = ["RestoreApi"]
+__all__ = ["RestoreApi", "restore_expiry"]

@@ -11,6 +11,7 @@ import pytest
 
 from emulator.errors import ServiceError
 from emulator.services.s3.models import ObjectVersion, RestoreRecord
+from emulator.services.s3.restore import INT32_MAX, restore_expiry
 from emulator.services.s3.restore_state import (
     check_readable,
     restore_header,
@@ -52,3 +53,11 @@ def test_only_archived_classes_without_a_copy_refuse_reads() -> None:
             check_readable(_version("GLACIER"), moment)
         assert caught.value.code == "InvalidObjectState"
         assert caught.value.status == 403
+
+
+def test_the_longest_restore_still_has_a_date() -> None:
+    assert restore_expiry(MIDNIGHT - 1, 1) == MIDNIGHT + 86400
+    far = restore_expiry(MIDNIGHT, INT32_MAX)
+    assert restore_header(_version(restore=False).model_copy(update={"restore": RestoreRecord(
+        tier="Bulk", days=INT32_MAX, requested=0.0, completes=1.0, expires=far)}), 2.0) == (
+        'ongoing-request="false", expiry-date="Fri, 31 Dec 9999 00:00:00 GMT"')
