@@ -3,10 +3,12 @@ versions, and the parts of an unfinished multipart upload."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import boto3
+import httpx
 import pytest
 from emulator_process import EmulatorProcess
 
@@ -16,6 +18,11 @@ pytestmark = pytest.mark.slow
 
 def _client(url: str) -> Any:
     return boto3.client("s3", endpoint_url=url, region_name="us-east-1",
+                        aws_access_key_id="test", aws_secret_access_key="test")
+
+
+def _sqs(url: str) -> Any:
+    return boto3.client("sqs", endpoint_url=url, region_name="us-east-1",
                         aws_access_key_id="test", aws_secret_access_key="test")
 
 
@@ -52,3 +59,35 @@ def test_objects_and_parts_survive_kill_9(tmp_path: Path) -> None:
         second.terminate()
     blobs = list((state / "s3" / "blobs").iterdir())
     assert len(blobs) == 3  # doc's two versions and big; the part's file is gone
+
+
+def test_a_restore_under_way_completes_after_a_restart(tmp_path: Path) -> None:
+    """A restore asked for before a restart still completes, with its ObjectRestore:Completed
+    notification (https://docs.aws.amazon.com/AmazonS3/latest/API/API_RestoreObject.html)."""
+    state = tmp_path / "state"
+    with EmulatorProcess("--state-dir", str(state)) as first:
+        first.wait_healthy()
+        s3, sqs = _client(first.url), _sqs(first.url)
+        url = sqs.create_queue(QueueName="restored")["QueueUrl"]
+        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])[
+            "Attributes"]["QueueArn"]
+        s3.create_bucket(Bucket="archive")
+        s3.put_bucket_notification_configuration(Bucket="archive", NotificationConfiguration={
+            "QueueConfigurations": [{"QueueArn": arn,
+                                     "Events": ["s3:ObjectRestore:Completed"]}]})
+        sqs.purge_queue(QueueUrl=url)  # the test event
+        s3.put_object(Bucket="archive", Key="cold", Body=b"kept", StorageClass="GLACIER")
+        s3.restore_object(Bucket="archive", Key="cold", RestoreRequest={
+            "Days": 1, "GlacierJobParameters": {"Tier": "Expedited"}})
+        first.kill()
+    with EmulatorProcess("--state-dir", str(state)) as second:
+        second.wait_healthy()
+        s3, sqs = _client(second.url), _sqs(second.url)
+        assert s3.head_object(Bucket="archive", Key="cold")["Restore"] == (
+            'ongoing-request="true"')
+        httpx.post(f"{second.url}/_emulator/clock", json={"advance": 300}).raise_for_status()
+        messages = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=5).get("Messages", [])
+        assert [json.loads(m["Body"])["Records"][0]["eventName"] for m in messages] == [
+            "ObjectRestore:Completed"]
+        assert s3.get_object(Bucket="archive", Key="cold")["Body"].read() == b"kept"
+        second.terminate()
