@@ -63,7 +63,7 @@ class Connection:
     stage: str
     account: str
     region: str
-    domain_name: str  # the host the client connected to, without its port
+    domain_name: str  # the name the client reached the API at, without its port
     connected_at: float  # emulator clock, seconds
     source_ip: str
     user_agent: str | None

@@ -16,7 +16,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from emulator import traffic
+from emulator import addresses, traffic
 from emulator.clock import Clock
 from emulator.gateway import http_client
 from emulator.gateway.rest.integrations.base import Backends
@@ -66,6 +66,17 @@ def _error_message(message: str, call: Call) -> str:
     """What API Gateway tells a client whose message it could not handle."""
     return json.dumps({"message": message, "connectionId": call.connection.connection_id,
                        "requestId": call.request_id})
+
+
+def _domain_name(host: str, api_id: str) -> str:
+    """``requestContext.domainName``: the name the client reached the API at, without its port.
+    On AWS it always names the API (functions build the callback URL
+    ``https://{domainName}/{stage}`` from it), so a client that connected to the emulator's own
+    address (the ``/_aws/execute-api/`` path form) gets the API's ``.localhost`` name."""
+    if host.startswith("[") or (addresses.API_HOST.match(host) is None
+                                and addresses.custom_domain(host) is None):
+        return f"{api_id}.execute-api.localhost"
+    return host.rsplit(":", 1)[0]
 
 
 class WebSocketGateway:
@@ -118,8 +129,8 @@ class WebSocketGateway:
             epoch=len(self._disconnects),
             connection_id=new_id(), api_id=deployed.api_id, stage=deployed.stage_name,
             account=deployed.account, region=deployed.region,
-            domain_name=request.host.rsplit(":", 1)[0] if not request.host.startswith("[")
-            else request.host, connected_at=self.clock.now(), source_ip=request.source_ip,
+            domain_name=_domain_name(request.host, deployed.api_id),
+            connected_at=self.clock.now(), source_ip=request.source_ip,
             user_agent=request.header("user-agent"), headers=list(request.headers),
             query=list(request.query), port=handshake.port, scheme=handshake.scheme)
 
