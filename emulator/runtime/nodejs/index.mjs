@@ -350,7 +350,21 @@ process.on("beforeExit", () => {
 
 let current = null; // { id, settle } of the invocation under way
 
+// The emulator reads this process's output through a pipe: once that pipe is broken the
+// emulator is gone, and no one is left to answer or to read. Exit at once instead of failing
+// on every line written (each failure would be logged, and fail again).
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error) => {
+    if (error && error.code === "EPIPE") process.exit(1);
+  });
+}
+
+let failing = false;
+
 function failFatally(error, build, code) {
+  // A second fatal error while the first is being reported (its report failing too): stop.
+  if (failing) process.exit(code);
+  failing = true;
   logError(build === "rejection" ? "Unhandled Promise Rejection" : "Uncaught Exception",
     error);
   const answered = current
