@@ -28,6 +28,8 @@ _PACKAGE = re.compile(rb"""["'`](@aws-sdk/[a-z0-9][a-z0-9.-]*)""")
 _SOURCES = (".js", ".mjs", ".cjs")
 _MAX_SCANNED = 8 * 1024 * 1024  # bytes of source read per function, at most
 _INSTALL_SECONDS = 300
+_QUICK_FAILURE = ("--prefer-offline", "--fetch-retries=1", "--fetch-retry-mintimeout=2000",
+                  "--fetch-retry-maxtimeout=5000", "--fetch-timeout=30000")
 _lock = threading.Lock()
 _failed: set[str] = set()  # packages npm could not install, not tried again
 
@@ -99,8 +101,11 @@ def _install(target: Path, packages: list[str]) -> None:
              target)
     try:
         done = subprocess.run(
-            # Saved to the folder's package.json, so a later install keeps these.
-            [npm, "install", "--no-audit", "--no-fund", "--prefix", str(target), *packages],
+            # Saved to the folder's package.json, so a later install keeps these. npm's cache
+            # first, and a registry out of reach given up on in seconds (npm's own retries
+            # took over a minute): a machine offline gets its cold start back at once.
+            [npm, "install", "--no-audit", "--no-fund", *_QUICK_FAILURE, "--prefix",
+             str(target), *packages],
             capture_output=True, text=True, timeout=_INSTALL_SECONDS, check=False)
     except (OSError, subprocess.SubprocessError) as error:
         log.warning("npm could not install %s: %s", ", ".join(packages), error)

@@ -68,6 +68,8 @@ def test_missing_clients_are_installed_once(tmp_path: Path, fake_npm: Path) -> N
     assert not (modules / "@aws-sdk" / "client-sts").exists()  # the function bundles it
     first = fake_npm.read_text().splitlines()
     assert len(first) == 1 and first[0].endswith("@aws-sdk/client-s3 @aws-sdk/lib-dynamodb")
+    # A registry out of reach is given up on in seconds, not after npm's minute of retries.
+    assert "--prefer-offline" in first[0] and "--fetch-retries=1" in first[0]
     assert node_sdk.provide(tmp_path / "sdk", code, (), 20) == modules
     assert len(fake_npm.read_text().splitlines()) == 1  # nothing more to install
 
