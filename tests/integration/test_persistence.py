@@ -64,3 +64,30 @@ def test_without_a_state_dir_nothing_is_kept(tmp_path: Path) -> None:
     with EmulatorProcess() as second:
         second.wait_healthy()
         assert "QueueUrls" not in _sqs(second.url).list_queues()
+
+
+def test_ecr_repositories_and_sts_sessions_survive_kill_9(tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    options = {"region_name": "us-east-1", "aws_access_key_id": "test",
+               "aws_secret_access_key": "test"}
+    with EmulatorProcess("--state-dir", str(state)) as first:
+        first.wait_healthy()
+        ecr = boto3.client("ecr", endpoint_url=first.url, **options)
+        ecr.create_repository(repositoryName="app/web", imageTagMutability="IMMUTABLE")
+        iam = boto3.client("iam", endpoint_url=first.url, **options)
+        role = iam.create_role(RoleName="deployer", AssumeRolePolicyDocument="{}")["Role"]
+        sts = boto3.client("sts", endpoint_url=first.url, **options)
+        keys = sts.assume_role(RoleArn=role["Arn"], RoleSessionName="ci")["Credentials"]
+        first.kill()
+
+    with EmulatorProcess("--state-dir", str(state)) as second:
+        second.wait_healthy()
+        ecr = boto3.client("ecr", endpoint_url=second.url, **options)
+        repositories = ecr.describe_repositories()["repositories"]
+        assert [(r["repositoryName"], r["imageTagMutability"]) for r in repositories] == [
+            ("app/web", "IMMUTABLE")]
+        session = boto3.client("sts", endpoint_url=second.url, region_name="us-east-1",
+                               aws_access_key_id=keys["AccessKeyId"],
+                               aws_secret_access_key=keys["SecretAccessKey"],
+                               aws_session_token=keys["SessionToken"])
+        assert session.get_caller_identity()["Arn"].endswith(":assumed-role/deployer/ci")
