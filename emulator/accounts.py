@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import base64
-import re
 import secrets
-from urllib.parse import parse_qsl
 
 from emulator.config import DEFAULT_ACCOUNT
 
@@ -13,7 +11,6 @@ from emulator.config import DEFAULT_ACCOUNT
 # the prefix, base32-decoded, hold the account id shifted left by 7, under a clear top bit.
 _SESSION_PREFIX = "ASIA"
 _ACCOUNT_MASK = 0x7FFFFFFFFF80
-_CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/")
 
 
 def account_for(access_key: str | None) -> str:
@@ -44,15 +41,4 @@ def session_key(account: str) -> str:
     return _SESSION_PREFIX + base64.b32encode(head + secrets.token_bytes(4)).decode()
 
 
-def caller_key(headers: dict[str, str], query_string: str = "") -> str | None:
-    """The access key id a request was signed with (SigV4 header or presigned query)."""
-    match = _CREDENTIAL.search(headers.get("authorization", ""))
-    if match is not None:
-        return match.group(1)
-    for name, value in parse_qsl(query_string):
-        if name == "X-Amz-Credential":
-            return value.split("/", 1)[0]
-    return None
-
-
-__all__ = ["DEFAULT_ACCOUNT", "account_for", "caller_key", "key_account", "session_key"]
+__all__ = ["DEFAULT_ACCOUNT", "account_for", "key_account", "session_key"]

@@ -23,6 +23,7 @@ class RequestContext:
     method: str = ""  # the HTTP method, for what depends on it (S3's CORS rules)
     query_string: str = ""  # raw, as sent (presigned URLs carry their signature here)
     signed: bool = True  # False for anonymous requests (no SigV4 header or query)
+    access_key: str = ""  # the access key id the request was signed with, if any
     # What a provider adds to its answer beyond the output shape (CORS headers, a 206).
     response_headers: dict[str, str] = field(default_factory=dict)
     response_status: int | None = None

@@ -163,9 +163,10 @@ class Dispatcher:
             raise _type_error(found, problem) from None
         _fill_member_from_path(found, request, params)
         scope = request.credential_scope
-        legacy_key = request.legacy_access_key if scope is None else None
+        access_key = scope.access_key if scope else request.legacy_access_key
         context = RequestContext(
-            account_id=account_for(scope.access_key if scope else legacy_key),
+            account_id=account_for(access_key),
+            access_key=access_key or "",
             region=scope.region if scope else self.settings.region,
             request_id=request_id,
             service=found.service,
@@ -175,7 +176,7 @@ class Dispatcher:
             headers=request.headers,
             method=request.method,
             query_string=request.query_string,
-            signed=scope is not None or legacy_key is not None,
+            signed=access_key is not None,
         )
         # Inline rather than api_calls.noted(): a read stays out of that module entirely.
         name = found.operation.name

@@ -1,7 +1,8 @@
 import pytest
 
 from emulator import arns
-from emulator.accounts import account_for, caller_key, key_account, session_key
+from emulator.accounts import account_for, key_account, session_key
+from emulator.wire.request import WireRequest
 
 
 def test_build_and_parse_round_trip() -> None:
@@ -54,6 +55,10 @@ def test_keys_decode_as_aws_encodes_them() -> None:
 
 
 def test_the_key_a_request_was_signed_with() -> None:
+    def caller_key(headers: dict[str, str], query: str = "") -> str | None:
+        scope = WireRequest("POST", "/", query, headers, b"").credential_scope
+        return scope.access_key if scope else None
+
     header = ("AWS4-HMAC-SHA256 Credential=ASIAEXAMPLE/20260101/us-east-1/sts/aws4_request, "
               "SignedHeaders=host, Signature=abc")
     assert caller_key({"authorization": header}) == "ASIAEXAMPLE"

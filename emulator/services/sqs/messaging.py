@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -25,12 +24,10 @@ from emulator.services.sqs.naming import invalid_parameter
 MAX_DELAY = 900
 MAX_VISIBILITY = 43_200
 MAX_WAIT = 20
-_CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/")
 
 
 def _sender_id(ctx: RequestContext) -> str:
-    found = _CREDENTIAL.search(ctx.headers.get("authorization", ""))
-    return found.group(1) if found else ctx.account_id
+    return ctx.access_key or ctx.account_id
 
 
 def _millis(seconds: float) -> str:

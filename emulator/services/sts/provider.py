@@ -15,7 +15,7 @@ import secrets
 from typing import Any
 
 from emulator import arns
-from emulator.accounts import account_for, caller_key, key_account, session_key
+from emulator.accounts import account_for, key_account, session_key
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.services.base import Provider, TableOf
@@ -35,8 +35,8 @@ class StsProvider(Provider):
     sessions = TableOf(SESSIONS, SessionRecord, region=GLOBAL_REGION)
 
     def _session(self, ctx: RequestContext) -> SessionRecord | None:
-        key = caller_key(ctx.headers, ctx.query_string)
-        if key is None:
+        key = ctx.access_key
+        if not key:
             return None
         session = self.sessions(account_for(key)).get(key)
         if session is None or session.expiration <= self.clock.now():
