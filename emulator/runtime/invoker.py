@@ -203,10 +203,10 @@ class Runtime:
         if spec.log_settings.json:
             self._json_ending(spec, lines, outcome, request_id, duration_ms, len(payload),
                               init_ms)
-        elif outcome.status == "timeout":
-            lines.append((self.clock.now_millis(),
-                          logformat.timed_out(request_id, timeout, self.clock.now())))
-        if not spec.log_settings.json:
+        else:
+            if outcome.status == "timeout":
+                lines.append((self.clock.now_millis(),
+                              logformat.timed_out(request_id, timeout, self.clock.now())))
             now = self.clock.now_millis()
             lines.append((now, logformat.end(request_id)))
             lines.append((now, logformat.report(
