@@ -2,7 +2,8 @@
 
 ``arn:aws:states:::s3:listObjectsV2`` gives one item per object of a bucket (and prefix), or
 with LOAD_AND_FLATTEN the items of every listed object; ``arn:aws:states:::s3:getObject`` one
-item per element of a JSON array (or of the array an ItemsPointer selects), per line of a JSON
+item per element of a JSON array, or per key-value pair of a JSON object (see map_items; also
+of the array or object an ItemsPointer selects), per line of a JSON
 Lines file, per row of a CSV file (values as strings, keyed by the header row or the given
 headers), or per object of an S3 inventory (MANIFEST). GZIP files are read decompressed. See https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itemreader.html
 """
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from emulator.asl import errors
 from emulator.asl.errors import StatesError
 from emulator.asl.integrations.base import SdkCaller
+from emulator.asl.map_items import MapItems
 from emulator.asl.nodes import JSONATA, Expr
 from emulator.asl.paths import Evaluator, Reference, dumps
 from emulator.asl.resources import not_recognized
@@ -122,15 +124,15 @@ def load_item_reader(loader: Loader, value: Any, at: str, lang: str) -> ItemRead
 
 
 async def read_items(reader: ItemReader, params: Any, max_items: int | None, sdk: SdkCaller,
-                     *, account: str, region: str) -> list[Any]:
+                     *, account: str, region: str) -> MapItems:
     """The items of the data set; failures are States.ItemReaderFailed."""
     if not isinstance(params, dict):
         raise StatesError(errors.ITEM_READER_FAILED,
                           f"The ItemReader parameters must be a JSON object, got {dumps(params)}")
     if reader.operation == "ListObjectsV2" and not reader.load_and_flatten:
-        items = await _objects(params, max_items, sdk, account, region)
+        items = MapItems(await _objects(params, max_items, sdk, account, region))
     elif reader.operation == "ListObjectsV2":
-        items = []
+        items = MapItems([])
         for listed in await _objects(params, None, sdk, account, region):
             if str(listed["Key"]).endswith("/") and not listed["Size"]:
                 continue  # a folder marker has no items
@@ -142,17 +144,17 @@ async def read_items(reader: ItemReader, params: Any, max_items: int | None, sdk
         items = await _inventory(reader, params, sdk, account, region)
     else:
         items = await _read_object(reader, params, sdk, account, region)
-    return items[:max_items] if max_items else items
+    return items.first(max_items)
 
 
 async def _read_object(reader: ItemReader, params: dict[str, Any], sdk: SdkCaller,
-                       account: str, region: str) -> list[Any]:
+                       account: str, region: str) -> MapItems:
     answer = await _call(sdk, "GetObject", params, account, region)
     return _parse(reader, _text(answer.get("Body", ""), str(params.get("Key", ""))))
 
 
 async def _inventory(reader: ItemReader, params: dict[str, Any], sdk: SdkCaller,
-                     account: str, region: str) -> list[Any]:
+                     account: str, region: str) -> MapItems:
     """An S3 inventory: the manifest names gzipped CSV files of the fileSchema's columns."""
     answer = await _call(sdk, "GetObject", params, account, region)
     try:
@@ -164,7 +166,7 @@ async def _inventory(reader: ItemReader, params: dict[str, Any], sdk: SdkCaller,
         raise StatesError(errors.ITEM_READER_FAILED,
                           "The S3 inventory manifest is not valid") from None
     rows = ItemReader("GetObject", "CSV", "GIVEN", headers, reader.delimiter)
-    items: list[Any] = []
+    items = MapItems([])
     for key in keys:
         items += await _read_object(rows, {"Bucket": bucket, "Key": key}, sdk, account,
                                     region)
@@ -240,7 +242,7 @@ def _pointed(data: Any, pointer: str) -> Any:
     return data
 
 
-def _parse(reader: ItemReader, text: str) -> list[Any]:
+def _parse(reader: ItemReader, text: str) -> MapItems:
     if reader.input_type == "JSON":
         try:
             data = json.loads(text)
@@ -249,10 +251,11 @@ def _parse(reader: ItemReader, text: str) -> list[Any]:
                               "Attempting to map over non-iterable node.") from None
         if reader.items_pointer is not None:
             data = _pointed(data, reader.items_pointer)
-        if not isinstance(data, list):
+        found = MapItems.of(data)  # an array's elements or an object's key-value pairs
+        if found is None:
             raise StatesError(errors.ITEM_READER_FAILED,
                               "Attempting to map over non-iterable node.")
-        return data
+        return found
     if reader.input_type == "JSONL":
         items = []
         for number, line in enumerate(text.splitlines(), 1):
@@ -263,7 +266,7 @@ def _parse(reader: ItemReader, text: str) -> list[Any]:
             except ValueError:
                 raise StatesError(errors.ITEM_READER_FAILED,
                                   f"Line {number} of the JSONL file is not valid JSON") from None
-        return items
+        return MapItems(items)
     if reader.input_type == "CSV":
         rows = [row for row in csv.reader(io.StringIO(text.lstrip("\ufeff")),
                                           delimiter=reader.delimiter, escapechar="\\")
@@ -271,14 +274,14 @@ def _parse(reader: ItemReader, text: str) -> list[Any]:
         headers = reader.headers
         if reader.header_location == "FIRST_ROW":
             if not rows:
-                return []
+                return MapItems([])
             headers, rows = rows[0], rows[1:]
         assert headers is not None
         items = []
         for row in rows:  # missing fields are empty strings; extra fields are skipped
             items.append({name: row[i] if i < len(row) else ""
                           for i, name in enumerate(headers)})
-        return items
+        return MapItems(items)
     raise StatesError(errors.ITEM_READER_FAILED,
                       f"The {reader.input_type} input type is not supported by this emulator")
 

@@ -18,6 +18,7 @@ from emulator.asl.history import History
 from emulator.asl.integrations.base import Services
 from emulator.asl.integrations.mocks import FixedMock
 from emulator.asl.item_reader import ItemReader, read_items
+from emulator.asl.map_items import MapItems
 from emulator.asl.nodes import MapState, ParallelState
 from emulator.asl.paths import dumps, select, select_items
 from emulator.asl.processing import Core, Frame, Step
@@ -116,8 +117,8 @@ class FlowRunner(Core):
             mocked = self._flow_mock()
             if mocked:  # TestState: the mock is the iterations' results
                 return self.finish_result(step, mocked[0]), state.next
-            inputs = [self._item_input(step, state, i, item, effective, states)
-                      for i, item in enumerate(items)]
+            inputs = [self._item_input(step, state, items, i, effective, states)
+                      for i in range(len(items))]
             if state.mode == "DISTRIBUTED":
                 results, run = await self._distributed(step, state, inputs, effective, states,
                                                        limit)
@@ -129,31 +130,35 @@ class FlowRunner(Core):
 
         return await self.with_recovery(step, attempt)
 
-    def _items(self, step: Step, state: MapState) -> tuple[list[Any], Any, dict[str, Any]]:
+    def _items(self, step: Step, state: MapState) -> tuple[MapItems, Any, dict[str, Any]]:
+        """The array's elements or the object's key-value pairs (see map_items) that
+        ItemsPath, or JSONata's Items, selects."""
         states: dict[str, Any] = {}
         if state.jsonata:
             states = self.states_bindings(step)
-            items = state.items_expr(states, step.env) if state.items_expr else step.raw_input
-            effective = step.raw_input
-            if not isinstance(items, list):
+            value = state.items_expr(states, step.env) if state.items_expr else step.raw_input
+            items = MapItems.of(value)
+            if items is None:
                 raise StatesError(
                     errors.QUERY_EVALUATION_ERROR,
-                    f"The Items field must evaluate to a JSON array, got {dumps(items)}",
+                    f"The Items field must evaluate to a JSON array or object, got "
+                    f"{dumps(value)}",
                 )
-            return items, effective, states
+            return items, step.raw_input, states
         effective = self.effective_input(step)
-        items = (select_items(state.items_path, effective, step.env) if state.items_path_set
+        value = (select_items(state.items_path, effective, step.env) if state.items_path_set
                  else effective)
-        if not isinstance(items, list):
+        items = MapItems.of(value)
+        if items is None:
             where = state.items_path.text if state.items_path is not None else "$"
             raise errors.runtime(
-                f"Item reader failed: the value at ItemsPath '{where}' is not a JSON array: "
-                f"{dumps(items)}"
+                f"Item reader failed: the value at ItemsPath '{where}' is not a JSON array "
+                f"or object: {dumps(value)}"
             )
         return items, effective, states
 
     async def _read_items(self, step: Step, state: MapState
-                          ) -> tuple[list[Any], Any, dict[str, Any]]:
+                          ) -> tuple[MapItems, Any, dict[str, Any]]:
         """The items an ItemReader reads from S3 (the state's input is not iterated)."""
         reader = state.item_reader
         assert isinstance(reader, ItemReader)
@@ -195,14 +200,14 @@ class FlowRunner(Core):
         return float(value)
 
     def _item_input(
-        self, step: Step, state: MapState, index: int, item: Any, effective: Any,
+        self, step: Step, state: MapState, items: MapItems, index: int, effective: Any,
         states: dict[str, Any],
     ) -> Any:
         if state.item_selector is None and state.item_selector_expr is None:
-            return item
+            return items.inputs[index]
         map_step = Step(state, step.raw_input, step.frame, step.entered_id, step.entered_time)
         map_step.frame = Frame(step.frame.track, step.frame.variables, step.frame.history,
-                               {"Index": index, "Value": item})
+                               items.context(index))
         map_step.bind(self.context_object)
         if state.item_selector_expr is not None:
             bindings = dict(states)
@@ -211,7 +216,7 @@ class FlowRunner(Core):
         assert state.item_selector is not None
         return state.item_selector(effective, map_step.env)
 
-    async def _inline(self, step: Step, state: MapState, items: list[Any], inputs: list[Any],
+    async def _inline(self, step: Step, state: MapState, items: MapItems, inputs: list[Any],
                       limit: float) -> list[Any]:
         """Run each item's input (``inputs``, made from ``items`` by ItemSelector)."""
         frame = step.frame
@@ -221,7 +226,7 @@ class FlowRunner(Core):
         processor = state.processor
 
         async def iteration(index: int) -> Any:
-            item_frame = frame.branch(started, map_item={"Index": index, "Value": items[index]})
+            item_frame = frame.branch(started, map_item=items.context(index))
             details = {"name": state.name, "index": index}
             frame.history.add(item_frame.track, "MapIterationStarted", details)
             try:
