@@ -45,6 +45,7 @@ PROVIDERS: dict[str, str] = {
     "ec2": "emulator.services.ec2.provider:Ec2Provider",
     "sts": "emulator.services.sts.provider:StsProvider",
     "ecr": "emulator.services.ecr.provider:EcrProvider",
+    "cloudcontrol": "emulator.services.cloudcontrol.provider:CloudControlProvider",
     "cloudfront-keyvaluestore": "emulator.services.cloudfront_keyvaluestore.provider:CloudFrontKeyValueStoreProvider",  # noqa: E501
 }
 

@@ -219,6 +219,7 @@ READS: dict[str, tuple[str, dict[str, Any]]] = {
     "ec2": ("describe_vpc_endpoints", {}),
     "sts": ("get_caller_identity", {}),
     "ecr": ("describe_repositories", {}),
+    "cloudcontrol": ("list_resources", {"TypeName": "AWS::SQS::Queue"}),
     "cloudfront-keyvaluestore": ("describe_key_value_store", {
         "KvsARN": "arn:aws:cloudfront::000000000000:key-value-store/none"}),
 }

@@ -1,0 +1,1 @@
+"""AWS Cloud Control API: resources read by their CloudFormation type name and identifier."""
