@@ -87,6 +87,19 @@ def failure_reason(failure: ServiceFailure, request_id: str, token: str) -> Reso
         f"HandlerErrorCode: {code})", code)
 
 
+async def finished(finish: Callable[[], Awaitable[None]] | None) -> str | None:
+    """Run an operation's last step (its outputs); what went wrong, or None. An output that
+    cannot be resolved fails the operation (rolled back like a failed resource) instead of
+    leaving the stack in progress for ever."""
+    if finish is None:
+        return None
+    try:
+        await finish()
+    except (TemplateError, ResourceError) as problem:
+        return problem.message.rstrip(". ") + ". "
+    return None
+
+
 @dataclass
 class Deployment:
     """One stack's resources and the means to change them."""
@@ -250,12 +263,13 @@ class Deployment:
         order = list(prepared.resources)
         failed = await self.walk(order, prepared.graph,
                                  lambda name: self.create_one(prepared, name))
+        reason = f"The following resource(s) failed to create: [{', '.join(failed)}]. "
         if not failed:
-            if finish is not None:
-                await finish()
-            self.stack_event("CREATE_COMPLETE")
-            return True
-        reason = (f"The following resource(s) failed to create: [{', '.join(failed)}]. ")
+            problem = await finished(finish)
+            if problem is None:
+                self.stack_event("CREATE_COMPLETE")
+                return True
+            reason = problem
         if disable_rollback:
             self.stack_event("CREATE_FAILED", reason)
             return False

@@ -231,6 +231,10 @@ class Evaluator:
     def get_att(self, argument: Any) -> Any:
         if isinstance(argument, str):
             argument = argument.split(".", 1)
+        elif self.language_extensions and isinstance(argument, list) and argument:
+            # With AWS::LanguageExtensions the logical name may be a function too
+            # (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-getatt.html).
+            argument = [self.resolve(argument[0]), *argument[1:]]
         if (not isinstance(argument, list) or len(argument) != 2
                 or not isinstance(argument[0], str)):
             raise template_error(

@@ -82,11 +82,32 @@ def _expand(value: Any, evaluator: Evaluator) -> Any:
     return out
 
 
+def _name_attribute_targets(value: Any, evaluator: Evaluator) -> None:
+    """Resolve each Fn::GetAtt logical name given as a function of parameters (the transform
+    allows functions there), so the dependency graph sees which resource it reads; a name
+    that needs a resource's value stays for the deployment to resolve."""
+    if isinstance(value, dict):
+        target = value.get("Fn::GetAtt") if len(value) == 1 else None
+        if isinstance(target, list) and target and function_of(target[0]):
+            try:
+                name = evaluator.resolve(target[0])
+            except TemplateError:
+                name = None
+            if isinstance(name, str):
+                target[0] = name
+        for item in value.values():
+            _name_attribute_targets(item, evaluator)
+    elif isinstance(value, list):
+        for item in value:
+            _name_attribute_targets(item, evaluator)
+
+
 def language_extensions(template: dict[str, Any], parameters: Mapping[str, Any],
                         pseudo: Mapping[str, Any]) -> dict[str, Any]:
     evaluator = Evaluator(parameters=parameters, pseudo=pseudo,
                           mappings=template.get("Mappings") or {}, language_extensions=True)
     out = _expand(template, evaluator)
+    _name_attribute_targets(out, evaluator)
     for definition in (out.get("Resources") or {}).values():
         if not isinstance(definition, dict):
             continue

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from emulator.cloudformation.deploy import Deployment, Placeholder, with_id_attributes
+from emulator.cloudformation.deploy import Deployment, Placeholder, finished, with_id_attributes
 from emulator.cloudformation.errors import ResourceError
 from emulator.cloudformation.resources import NEW_PHYSICAL_ID, ResourceType
 from emulator.cloudformation.state import ResourceState
@@ -163,15 +163,14 @@ class Updater:
                 self._check_policy(d.resources[name], "Update:Delete")
             except ResourceError:
                 failed.append(name)
-        if not failed:
+        problem = None if failed else await finished(finish)
+        if not failed and problem is None:
             d.stack_event("UPDATE_COMPLETE_CLEANUP_IN_PROGRESS")
             await self._cleanup(removed, list(self.replaced.values()), rollback=False)
-            if finish is not None:
-                await finish()
             d.stack_event("UPDATE_COMPLETE")
             return True
         verb = "create" if all(name in self.created for name in failed) else "update"
-        reason = f"The following resource(s) failed to {verb}: [{', '.join(failed)}]. "
+        reason = problem or f"The following resource(s) failed to {verb}: [{', '.join(failed)}]. "
         if disable_rollback:
             d.stack_event("UPDATE_FAILED", reason)
             return False

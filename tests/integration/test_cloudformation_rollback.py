@@ -68,3 +68,22 @@ def test_a_failed_update_removes_what_it_added(emulator: EmulatorHandle) -> None
     emulator.wait_idle()
     assert _everything(emulator) == before
     delete(cfn, name)
+
+
+def test_an_output_that_cannot_be_resolved_rolls_the_create_back(
+        emulator: EmulatorHandle) -> None:
+    """An output resolved once the resources exist (here Fn::Select past the end of a queue
+    URL split on commas) fails the create, which rolls back, instead of leaving the stack
+    CREATE_IN_PROGRESS for ever."""
+    cfn, sqs = emulator.client("cloudformation"), emulator.client("sqs")
+    name = stack_name("outputs")
+    body = ("Resources:\n  Queue: {Type: AWS::SQS::Queue}\nOutputs:\n"
+            "  Third: {Value: !Select [3, !Split [',', !Ref Queue]]}\n")
+    cfn.create_stack(StackName=name, TemplateBody=body)
+    assert wait_failed(cfn, name)["StackStatus"] == "ROLLBACK_COMPLETE"
+    reasons = [reason for logical, status, reason in events(cfn, name)
+               if logical == name and status == "ROLLBACK_IN_PROGRESS"]
+    assert reasons == ["Template error: Fn::Select cannot select nonexistent value at index 3. "
+                       "Rollback requested by user."]
+    assert not [url for url in sqs.list_queues().get("QueueUrls", []) if name in url]
+    delete(cfn, name)

@@ -177,6 +177,51 @@ def test_language_extensions_expand_for_each(emulator: EmulatorHandle) -> None:
     delete(cfn, name)
 
 
+# AWS's own example of nested Fn::ForEach loops in Outputs, with functions as both arguments of
+# Fn::GetAtt, which AWS::LanguageExtensions allows
+# (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-foreach-example-outputs.html,
+# https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-getatt.html),
+# and a resource whose Fn::GetAtt names its target through a parameter: it is made after it.
+GET_ATT_FUNCTIONS = """
+Transform: AWS::LanguageExtensions
+Parameters:
+  Pick: {Type: String, Default: B}
+Resources:
+  Fn::ForEach::Queues:
+    - Identifier
+    - [A, B]
+    - Queue${Identifier}:
+        Type: AWS::SQS::Queue
+  Topic:
+    Type: AWS::SNS::Topic
+    Properties:
+      TopicName: !GetAtt [!Sub "Queue${Pick}", QueueName]
+Outputs:
+  Fn::ForEach::QueueOutputs:
+    - Identifier
+    - [A, B]
+    - Fn::ForEach::GetAttLoop:
+        - Property
+        - [Arn, QueueName]
+        - Queue${Identifier}${Property}:
+            Value: !GetAtt [!Sub "Queue${Identifier}", !Ref Property]
+"""
+
+
+def test_get_att_takes_functions_under_language_extensions(emulator: EmulatorHandle) -> None:
+    cfn = emulator.client("cloudformation")
+    name = stack_name("getatt")
+    cfn.create_stack(StackName=name, TemplateBody=GET_ATT_FUNCTIONS,
+                     Capabilities=["CAPABILITY_AUTO_EXPAND"])
+    cfn.get_waiter("stack_create_complete").wait(StackName=name, WaiterConfig=FAST)
+    values = outputs(cfn, name)
+    assert set(values) == {"QueueAArn", "QueueAQueueName", "QueueBArn", "QueueBQueueName"}
+    assert values["QueueBArn"].endswith(":" + values["QueueBQueueName"])
+    topic = physical_ids(cfn, name)["Topic"]
+    assert topic.endswith(":" + values["QueueBQueueName"])
+    delete(cfn, name)
+
+
 # An HTTP API whose Lambda authorizer (payload 1.0, written unquoted as SAM samples write it,
 # so YAML reads a number) allows each caller only their own path: its policy names the
 # path as requested, which is what the authorizer event's methodArn carries
