@@ -130,22 +130,64 @@ class Fields:
         return None if template is None else Assign(jsonpath=template)
 
     def number_field(
-        self, body: dict[str, Any], name: str, at: str, language: str, minimum: int = 0
+        self, body: dict[str, Any], name: str, at: str, language: str, minimum: int = 0,
+        maximum: int = 99999999, context: bool = True, nested: bool = False,
     ) -> tuple[int | None, Reference | None, Expr | None]:
-        """A ``Name`` / ``NamePath`` pair (TimeoutSeconds, MaxConcurrency, ...)."""
-        path_name = f"{name}Path"
-        if name in body and path_name in body:
-            self.problem(f"Only one of the fields '{name}' and '{path_name}' is allowed", at)
+        """A ``Name`` / ``NamePath`` pair (TimeoutSeconds, MaxConcurrency, ...), worded as
+        AWS words these checks on the Map state's number fields."""
+        if not self.one_of(body, name, at):
             return None, None, None
         if name in body:
             value = body[name]
             if language == "JSONata" and self.is_jsonata(value):
                 return None, None, self.jsonata_value(value, name, f"{at}/{name}")
-            return self.positive_int(value, name, f"{at}/{name}", 99999999, minimum), None, None
-        if path_name in body:
-            return None, self.read_path(body[path_name], path_name, f"{at}/{path_name}",
-                                        definite=True), None
-        return None, None, None
+            return self.bounded(value, name, f"{at}/{name}", minimum, maximum), None, None
+        return None, self.number_path(body, f"{name}Path", at, language, context, nested), None
+
+    def one_of(self, body: dict[str, Any], name: str, at: str) -> bool:
+        if name in body and f"{name}Path" in body:
+            self.problem(f"There should only be one of the following fields: [{name}, "
+                         f"{name}Path]", at)
+            return False
+        return True
+
+    def number_path(self, body: dict[str, Any], key: str, at: str, language: str,
+                    context: bool, nested: bool) -> Reference | None:
+        """The ``...Path`` of a number field: a reference path, which for Map's number
+        fields may not read the context object; a state's own JSONPath-only fields are
+        refused in JSONata by the loader, nested ones (ItemBatcher, ReaderConfig) here."""
+        if key not in body:
+            return None
+        if language == "JSONata":
+            if nested:
+                self.problem(f"The QueryLanguage is set to 'JSONata', but field '{key}' is only "
+                             "supported for the 'JSONPath' QueryLanguage", at)
+            return None
+        text = body[key]
+        try:
+            if not context and isinstance(text, str) and text.startswith("$$"):
+                raise ValueError(text)
+            return compile_reference(text, definite=True)
+        except (ValueError, TypeError):
+            self.problem("Value is not a Reference Path", f"{at}/{key}")
+            return None
+
+    def bounded(self, value: Any, name: str, at: str, minimum: float, maximum: float,
+                kind: str = "INTEGER") -> Any:
+        """A number within AWS's bounds; out of them, AWS's ``Minimum value is 0`` wording
+        (``0.0`` for a NUMBER field)."""
+        integer = kind == "INTEGER"
+        if isinstance(value, bool) or not isinstance(value, int if integer else (int, float)):
+            self.problem(f"The value for the field '{name}' must be a {kind}", at)
+            return None
+        low, high = (minimum, maximum) if integer else (float(minimum), float(maximum))
+        if value < low:
+            self.problem(f"Minimum value is {low}", at)
+            return None
+        if value > high:
+            self.problem(f"Maximum value is {high}", at)
+            return None
+        return value
 
     def timestamp(self, value: Any, at: str) -> str | None:
         if parse_timestamp(value) is None:

@@ -119,7 +119,8 @@ def load_item_reader(loader: Loader, value: Any, at: str, lang: str) -> ItemRead
     else:
         reader.delimiter = _DELIMITERS[delimiter]
     reader.max_items, reader.max_items_path, reader.max_items_expr = loader.number_field(
-        config, "MaxItems", where, lang, minimum=1)
+        config, "MaxItems", where, lang, minimum=1, maximum=100_000_000, context=False,
+        nested=True)
     return reader
 
 

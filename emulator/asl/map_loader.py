@@ -102,28 +102,26 @@ def _items(loader: Loader, state: MapState, body: dict[str, Any], at: str, jsona
 
 
 def _limits(loader: Loader, state: MapState, body: dict[str, Any], at: str, lang: str) -> None:
-    value, path, expr = loader.number_field(body, "MaxConcurrency", at, lang, minimum=0)
+    value, path, expr = loader.number_field(body, "MaxConcurrency", at, lang, context=False)
     state.max_concurrency = value or 0
     state.max_concurrency_path, state.max_concurrency_expr = path, expr
-    value, path, expr = loader.number_field(body, "ToleratedFailureCount", at, lang, minimum=0)
+    value, path, expr = loader.number_field(body, "ToleratedFailureCount", at, lang,
+                                            context=False)
     state.tolerated_failure_count = value
     state.tolerated_failure_count_path, state.tolerated_failure_count_expr = path, expr
     key = "ToleratedFailurePercentage"
-    if key in body and f"{key}Path" in body:
-        loader.problem(f"Only one of the fields '{key}' and '{key}Path' is allowed", at)
+    if not loader.one_of(body, key, at):
+        return
     if key in body:
         raw = body[key]
         if lang == JSONATA and loader.is_jsonata(raw):
             state.tolerated_failure_percentage_expr = loader.jsonata_value(raw, key, f"{at}/{key}")
-        elif isinstance(raw, bool) or not isinstance(raw, (int, float)) or not 0 <= raw <= 100:
-            loader.problem(f"The value for the field '{key}' must be a NUMBER between 0 and 100",
-                           f"{at}/{key}")
         else:
-            state.tolerated_failure_percentage = float(raw)
-    if f"{key}Path" in body:
-        state.tolerated_failure_percentage_path = loader.read_path(
-            body[f"{key}Path"], f"{key}Path", f"{at}/{key}Path", definite=True
-        )
+            percentage = loader.bounded(raw, key, f"{at}/{key}", 0, 100, kind="NUMBER")
+            if percentage is not None:
+                state.tolerated_failure_percentage = float(percentage)
+    state.tolerated_failure_percentage_path = loader.number_path(
+        body, f"{key}Path", at, lang, context=False, nested=False)
 
 
 def _batcher(loader: Loader, data: Any, at: str, lang: str) -> ItemBatcher | None:
@@ -135,10 +133,10 @@ def _batcher(loader: Loader, data: Any, at: str, lang: str) -> ItemBatcher | Non
                                  "BatchInput"}, at)
     batcher = ItemBatcher()
     batcher.max_items, batcher.max_items_path, batcher.max_items_expr = loader.number_field(
-        data, "MaxItemsPerBatch", at, lang, minimum=1
+        data, "MaxItemsPerBatch", at, lang, minimum=1, context=False, nested=True
     )
     batcher.max_bytes, batcher.max_bytes_path, _ = loader.number_field(
-        data, "MaxInputBytesPerBatch", at, lang, minimum=1
+        data, "MaxInputBytesPerBatch", at, lang, minimum=1, context=False, nested=True
     )
     if not any(k in data for k in ("MaxItemsPerBatch", "MaxItemsPerBatchPath",
                                    "MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath")):
