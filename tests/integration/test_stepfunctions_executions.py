@@ -69,6 +69,15 @@ def test_start_execution_is_idempotent_by_name(fresh_emulator: Any) -> None:
     with pytest.raises(ClientError) as excinfo:
         client.start_execution(stateMachineArn=arn, input="{not json")
     assert excinfo.value.response["Error"]["Code"] == "InvalidExecutionInput"
+    # An 81-character name fails the request's model constraint, as in the real run quoted in
+    # https://github.com/wolfeidau/buildkite-serverless-agent/issues/37
+    with pytest.raises(ClientError) as excinfo:
+        client.start_execution(stateMachineArn=arn, name="x" * 81)
+    assert excinfo.value.response["Error"] == {
+        "Code": "ValidationException",
+        "Message": f"1 validation error detected: Value '{'x' * 81}' at 'name' failed to "
+                   "satisfy constraint: Member must have length less than or equal to 80",
+    }
 
 
 def test_stop_list_and_history_paging(fresh_emulator: Any) -> None:

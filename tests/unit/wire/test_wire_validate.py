@@ -61,6 +61,8 @@ def test_range_maximum_quotes_the_number() -> None:
 
 
 def test_length_maximum() -> None:
+    # AWS's answer to StartExecution with an 81-character name, quoted from a real run in
+    # https://github.com/wolfeidau/buildkite-serverless-agent/issues/37
     name = "x" * 81
     error = coral("stepfunctions", "StartExecution", {"stateMachineArn": "arn", "name": name})
     assert error.message == (
