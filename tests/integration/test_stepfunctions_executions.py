@@ -69,6 +69,19 @@ def test_start_execution_is_idempotent_by_name(fresh_emulator: Any) -> None:
     with pytest.raises(ClientError) as excinfo:
         client.start_execution(stateMachineArn=arn, input="{not json")
     assert excinfo.value.response["Error"]["Code"] == "InvalidExecutionInput"
+    # Entries without their comma are worded as the service's JSON parser words them; this
+    # input and answer are a real StartExecution's, quoted in a public project's notes
+    # ("Invalid State Machine Execution Input: 'com.fasterxml.jackson.core...").
+    bad = '{"courseId": "6225", "department": "CSYE", "boardId": """, "size": "0"}'
+    with pytest.raises(ClientError) as excinfo:
+        client.start_execution(stateMachineArn=arn, input=bad)
+    assert excinfo.value.response["Error"] == {
+        "Code": "InvalidExecutionInput",
+        "Message": "Invalid State Machine Execution Input: 'com.fasterxml.jackson.core."
+                   "JsonParseException: Unexpected character ('\"' (code 34)): was expecting "
+                   "comma to separate Object entries\n at [Source: (String)\"" + bad + "\"; "
+                   "line: 1, column: 58]'",
+    }
     # An 81-character name fails the request's model constraint, as in the real run quoted in
     # https://github.com/wolfeidau/buildkite-serverless-agent/issues/37
     with pytest.raises(ClientError) as excinfo:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from json import JSONDecodeError
 from typing import Any, cast
 
 from emulator import ids, inbound
@@ -24,6 +25,7 @@ from emulator.ports import SegmentRecorder
 from emulator.runtime.invoker import LogSink
 from emulator.services.stepfunctions import execution_logs, metrics
 from emulator.services.stepfunctions.common import StepFunctionsBase, Target
+from emulator.services.stepfunctions.json_errors import jackson_message
 from emulator.services.stepfunctions.mock_config import split_test_case
 from emulator.services.stepfunctions.models import ExecutionRecord
 from emulator.services.stepfunctions.naming import check_name, execution_arn, machine_arn_of, page
@@ -52,8 +54,9 @@ class ExecutionsApi(StepFunctionsBase):
             raise ServiceError("InvalidExecutionInput", "Invalid State Machine Execution Input: "
                                "'the JSON is nested too deeply'") from None
         except ValueError as error:
+            why = jackson_message(raw, error) if isinstance(error, JSONDecodeError) else error
             raise ServiceError(
-                "InvalidExecutionInput", f"Invalid State Machine Execution Input: '{error}'"
+                "InvalidExecutionInput", f"Invalid State Machine Execution Input: '{why}'"
             ) from None
 
     def _new_record(self, ctx: RequestContext, target: Target, name: str | None,
