@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from itertools import accumulate
 from typing import Any
 
@@ -104,6 +105,24 @@ def json_object(data: str | bytes | bytearray) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
 
 
+def quoted_flags(text: str) -> Iterator[tuple[str, bool]]:
+    """Each character of a JSON text, with whether it belongs to a string literal (its quotes
+    included)."""
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+            yield char, True
+        else:
+            in_string = char == '"'
+            yield char, in_string
+
+
 def load_yaml(text: str, loader: Any = None) -> Any:
     """``yaml.load`` (safe by default) for what a client sent, with the same checks: flow
     nesting within the limit (block nesting needs a line per level, so it stays small) and no
@@ -118,5 +137,4 @@ def load_yaml(text: str, loader: Any = None) -> Any:
 
 
 __all__ = ["MAX_DEPTH", "DocumentRejected", "check_depth", "check_text", "json_object",
-           "load_yaml", "loads",
-           "lone_surrogate"]
+           "load_yaml", "loads", "lone_surrogate", "quoted_flags"]

@@ -104,22 +104,8 @@ def _minified(text: str) -> str:
         inbound.loads(text)
     except ValueError:
         return text
-    out: list[str] = []
-    in_string = escaped = False
-    for char in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in " \t\r\n":
-            continue
-        out.append(char)
-    return "".join(out)
+    return "".join(char for char, quoted in inbound.quoted_flags(text)
+                   if quoted or char not in " \t\r\n")
 
 
 def target_input(target: dict[str, Any], event: dict[str, Any], rule_arn: str,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 
-from emulator.inbound import DocumentRejected
+from emulator.inbound import DocumentRejected, quoted_flags
 
 # Jackson quotes at most this many characters of the source, then says how many it left out.
 _SOURCE_LIMIT = 500
@@ -20,18 +20,10 @@ _SOURCE_LIMIT = 500
 def _container(text: str, end: int) -> str:
     """The innermost array or object open at ``end`` ("Object", "Array" or "")."""
     stack: list[str] = []
-    in_string = escaped = False
-    for char in text[:end]:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "{[":
+    for char, quoted in quoted_flags(text[:end]):
+        if quoted:
+            continue
+        if char in "{[":
             stack.append("Object" if char == "{" else "Array")
         elif char in "}]" and stack:
             stack.pop()
