@@ -99,11 +99,12 @@ class Loader(Fields):
             self.problem("The value must be a JSON object", at or "/")
             return None
         allowed = TOP_FIELDS if top else BRANCH_FIELDS
+        # AWS lists the missing fields first, States before StartAt, then the unknown ones.
+        self.required(data, ["States", "StartAt"], at or "/")
         self.unknown_fields(data, allowed, at or "/")
         if top:
             language = self.query_language(data, at, None) or JSONPATH
             self.top_language = language
-        self.required(data, ["StartAt", "States"], at or "/")
         start = data.get("StartAt")
         states_data = data.get("States")
         if start is not None and not isinstance(start, str):
