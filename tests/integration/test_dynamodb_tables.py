@@ -64,6 +64,17 @@ def test_on_demand_tables_and_listing_pages(emulator: EmulatorHandle) -> None:
     ({"KeySchema": key_schema("pk"), "AttributeDefinitions": definitions(pk="S", extra="S")},
      "One or more parameter values were invalid: Number of attributes in KeySchema does not "
      "exactly match number of attributes defined in AttributeDefinitions"),
+    # With indexes the service names the unused definitions instead (AttributeDefinitions
+    # "describe the key schema for the table and indexes", API_CreateTable.html; the wording
+    # as the service answered in https://github.com/aws/aws-sdk-java/issues/335 and
+    # https://github.com/aws/aws-cli/issues/1884).
+    ({"KeySchema": key_schema("hash"),
+      "AttributeDefinitions": definitions(extra="N", hash="S", index="S"),
+      "BillingMode": "PAY_PER_REQUEST",
+      "GlobalSecondaryIndexes": [{"IndexName": "gsi", "KeySchema": key_schema("index"),
+                                  "Projection": {"ProjectionType": "KEYS_ONLY"}}]},
+     "One or more parameter values were invalid: Some AttributeDefinitions are not used. "
+     "AttributeDefinitions: [index, hash, extra], keys used: [index, hash]"),
     ({"KeySchema": key_schema("pk", "sk"), "AttributeDefinitions": definitions(pk="S")},
      "One or more parameter values were invalid: Some index key attributes are not defined in "
      "AttributeDefinitions. Keys: [sk], AttributeDefinitions: [pk]"),

@@ -57,7 +57,8 @@ def _names(definitions: Sequence[Mapping[str, Any]]) -> list[str]:
 
 def check_definitions(definitions: Sequence[Mapping[str, Any]],
                       key_schemas: list[Sequence[Mapping[str, Any]]]) -> None:
-    """Every key attribute defined, and every definition used by some key."""
+    """Every key attribute defined, and every definition used by some key. `key_schemas`
+    holds the table's key schema first, then its indexes'."""
     names = _names(definitions)
     if len(set(names)) != len(names):
         raise validation("Cannot have two attributes with the same name")
@@ -71,9 +72,19 @@ def check_definitions(definitions: Sequence[Mapping[str, Any]],
         raise invalid(f"Some index key attributes are not defined in AttributeDefinitions. "
                       f"Keys: [{', '.join(missing)}], AttributeDefinitions: "
                       f"[{', '.join(names)}]")
-    if set(names) != set(used):
+    if set(names) == set(used):
+        return
+    if len(key_schemas) == 1:
         raise invalid("Number of attributes in KeySchema does not exactly match number of "
                       "attributes defined in AttributeDefinitions")
+    # With secondary indexes DynamoDB names the keys it used, the indexes' keys before the
+    # table's, and lists the definitions as those keys followed by the unused ones.
+    in_index_order = [n for schema in [*key_schemas[1:], key_schemas[0]] for n in
+                      (e["AttributeName"] for e in schema)]
+    keys_used = list(dict.fromkeys(in_index_order))
+    listed = keys_used + [name for name in names if name not in keys_used]
+    raise invalid(f"Some AttributeDefinitions are not used. AttributeDefinitions: "
+                  f"[{', '.join(listed)}], keys used: [{', '.join(keys_used)}]")
 
 
 def check_billing(billing_mode: str | None, throughput: Mapping[str, Any] | None) -> str:
