@@ -35,7 +35,7 @@ def s3_location(url: str) -> tuple[str | None, str]:
     return (bucket or None), key
 
 
-def _include_of(value: Any) -> str | None:
+def include_location(value: Any) -> str | None:
     """The Location of an AWS::Include snippet, or None for any other value."""
     if not isinstance(value, dict) or value.get("Name") != INCLUDE:
         return None
@@ -46,7 +46,7 @@ def _include_of(value: Any) -> str | None:
     return location
 
 
-async def _fetch(call: ServiceCall, url: str) -> Any:
+async def fetch(call: ServiceCall, url: str) -> Any:
     bucket, key = s3_location(url)
     if bucket is None:
         raise TemplateError(f"Transform {INCLUDE} failed with: {url} is not an S3 URL")
@@ -66,7 +66,7 @@ async def top_level(call: ServiceCall, template: dict[str, Any]) -> dict[str, An
     in, section by section, and those entries taken out of the section."""
     declared = template.get("Transform")
     entries = declared if isinstance(declared, list) else [declared]
-    locations = [_include_of(entry) for entry in entries]
+    locations = [include_location(entry) for entry in entries]
     if not any(locations):
         return template
     out = dict(template)
@@ -78,7 +78,7 @@ async def top_level(call: ServiceCall, template: dict[str, Any]) -> dict[str, An
     for location in locations:
         if location is None:
             continue
-        included = await _fetch(call, location)
+        included = await fetch(call, location)
         for section, content in included.items():
             if isinstance(out.get(section), dict) and isinstance(content, dict):
                 out[section] = {**out[section], **content}
@@ -91,7 +91,7 @@ def has_includes(value: Any) -> bool:
     if isinstance(value, list):
         return any(has_includes(item) for item in value)
     if isinstance(value, dict):
-        if _include_of(value.get(_TRANSFORM)) is not None:
+        if include_location(value.get(_TRANSFORM)) is not None:
             return True
         return any(has_includes(item) for item in value.values())
     return False
@@ -103,9 +103,9 @@ async def expand(call: ServiceCall, value: Any) -> Any:
         return [await expand(call, item) for item in value]
     if not isinstance(value, dict):
         return value
-    location = _include_of(value.get(_TRANSFORM))
+    location = include_location(value.get(_TRANSFORM))
     if location is not None:
-        included = await expand(call, await _fetch(call, location))
+        included = await expand(call, await fetch(call, location))
         rest = {key: item for key, item in value.items() if key != _TRANSFORM}
         if not rest:
             return included
@@ -115,4 +115,5 @@ async def expand(call: ServiceCall, value: Any) -> Any:
     return {key: await expand(call, item) for key, item in value.items()}
 
 
-__all__ = ["INCLUDE", "expand", "has_includes", "s3_location", "top_level"]
+__all__ = ["INCLUDE", "expand", "fetch", "has_includes", "include_location", "s3_location",
+           "top_level"]

@@ -53,6 +53,23 @@ class CustomResponses(Protocol):
         ...
 
 
+class MacroRegistry(Protocol):
+    """The account and region's macros (AWS::CloudFormation::Macro), by name."""
+
+    def function(self, name: str) -> str | None:
+        """The Lambda function a registered macro invokes, or None for an unknown name."""
+        ...
+
+    def register(self, name: str, definition: dict[str, Any], owner: str) -> bool:
+        """Register (or, for its owning stack, redefine) a macro; False if the name is
+        taken by another stack."""
+        ...
+
+    def unregister(self, name: str, owner: str) -> None:
+        """Remove the macro, if ``owner`` registered it."""
+        ...
+
+
 class NestedStacks(Protocol):
     """Child stacks of AWS::CloudFormation::Stack resources, run to completion."""
 
@@ -72,4 +89,5 @@ class NestedStacks(Protocol):
         ...
 
 
-__all__ = ["CustomResponses", "Lookups", "NestedStacks", "ServiceCall", "ServiceFailure"]
+__all__ = ["CustomResponses", "Lookups", "MacroRegistry", "NestedStacks", "ServiceCall",
+           "ServiceFailure"]

@@ -24,11 +24,14 @@ from emulator.services.cloudformation import runner
 from emulator.services.cloudformation.calls import ProviderCall
 from emulator.services.cloudformation.models import (
     CHANGE_SETS,
+    MACROS,
     STACKS,
     ChangeSetRecord,
+    MacroRecord,
     StackRecord,
 )
 from emulator.services.cloudformation.responses import S3Responses
+from emulator.store import Table
 from emulator.wire import specs
 
 PAGE = 100
@@ -49,6 +52,14 @@ def validation(message: str) -> ServiceError:
     return ServiceError("ValidationError", message, status=400)
 
 
+class MacroFailure(ServiceError):
+    """A macro failed processing the template: a change set records it as its FAILED
+    status's reason, a stack operation answers it as a ValidationError."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("ValidationError", message, status=400)
+
+
 def page(items: list[Any], token: str | None) -> tuple[list[Any], str | None]:
     start = 0
     if token:
@@ -61,6 +72,33 @@ def page(items: list[Any], token: str | None) -> tuple[list[Any], str | None]:
         base64.b64encode(str(start + PAGE).encode()).decode() if more else None)
 
 
+class MacroTable:
+    """The MacroRegistry of one account and region, over its stored MacroRecords."""
+
+    def __init__(self, table: Table[MacroRecord]) -> None:
+        self.table = table
+
+    def function(self, name: str) -> str | None:
+        record = self.table.get(name)
+        return record.function_name if record is not None else None
+
+    def register(self, name: str, definition: dict[str, Any], owner: str) -> bool:
+        existing = self.table.get(name)
+        if existing is not None and existing.owner != owner:
+            return False
+        self.table.put(name, MacroRecord(
+            name=name, function_name=definition["FunctionName"],
+            description=definition.get("Description"),
+            log_group_name=definition.get("LogGroupName"),
+            log_role_arn=definition.get("LogRoleARN"), owner=owner))
+        return True
+
+    def unregister(self, name: str, owner: str) -> None:
+        existing = self.table.get(name)
+        if existing is not None and existing.owner == owner:
+            self.table.delete(name)
+
+
 class CloudFormationBase(Provider, ABC):
     """State and lookups shared by the provider's parts, and the stack operations that both
     the stack API and change sets start (implemented by StacksApi)."""
@@ -69,8 +107,10 @@ class CloudFormationBase(Provider, ABC):
     async def prepare_stack(
         self, ctx: RequestContext, stack: StackRecord, body: str,
         parameters: list[dict[str, Any]] | None, *, previous: StackRecord | None = None,
+        processed: dict[str, Any] | None = None,
     ) -> tuple[dict[str, Any], Prepared, dict[str, str | None], set[str]]:
-        """The template processed with its parameters: checked, transformed, resolved."""
+        """The template processed with its parameters: checked, transformed (unless
+        ``processed`` is the result already, as a change set holds it), resolved."""
 
     @abstractmethod
     def start_create(self, ctx: RequestContext, stack: StackRecord, prepared: Prepared,
@@ -119,6 +159,10 @@ class CloudFormationBase(Provider, ABC):
 
     stacks = TableOf(STACKS, StackRecord)
     change_sets = TableOf(CHANGE_SETS, ChangeSetRecord)
+    macros = TableOf(MACROS, MacroRecord)
+
+    def macro_registry(self, ctx: RequestContext) -> MacroTable:
+        return MacroTable(self.macros(ctx.account_id, ctx.region))
 
     def find_stack(self, ctx: RequestContext, name: str | None, *,
                    deleted: bool = False) -> StackRecord | None:
@@ -203,6 +247,7 @@ class CloudFormationBase(Provider, ABC):
                                                      ctx.endpoint_url, self.waiting)
         deployment.extras["nested"] = self.children(ctx, stack)
         deployment.extras["clock"] = self.clock  # for types that wait on a deployment
+        deployment.extras["macros"] = self.macro_registry(ctx)
         return deployment
 
     def children(self, ctx: RequestContext, stack: StackRecord) -> object:
@@ -231,4 +276,4 @@ class CloudFormationBase(Provider, ABC):
                 if stack.live and name in stack.imports]
 
 
-__all__ = ["PAGE", "CloudFormationBase", "page", "validation"]
+__all__ = ["PAGE", "CloudFormationBase", "MacroFailure", "MacroTable", "page", "validation"]

@@ -11,7 +11,12 @@ from emulator.cloudformation.changes import resource_changes
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.services.cloudformation import runner
-from emulator.services.cloudformation.base import CloudFormationBase, page, validation
+from emulator.services.cloudformation.base import (
+    CloudFormationBase,
+    MacroFailure,
+    page,
+    validation,
+)
 from emulator.services.cloudformation.models import ChangeSetRecord, StackRecord
 
 _NAME = re.compile(r"^[a-zA-Z][-a-zA-Z0-9]*$")
@@ -68,22 +73,32 @@ class ChangeSetsApi(CloudFormationBase):
         if use_previous_template:
             template_body = stack.template_body
         body = await self.template_body(ctx, template_body, template_url)
-        processed, prepared, given, use_previous = await self.prepare_stack(
-            ctx, stack, body, parameters, previous=existing)
+        change_set_id = (f"arn:aws:cloudformation:{ctx.region}:{ctx.account_id}:changeSet/"
+                         f"{change_set_name}/{uuid.uuid4()}")
+        try:
+            processed, prepared, given, use_previous = await self.prepare_stack(
+                ctx, stack, body, parameters, previous=existing)
+        except MacroFailure as failure:
+            # A macro's failure is the change set's: it is made FAILED with the reason, as
+            # the template is processed while the change set is created.
+            self._begin_review(ctx, stack, existing)
+            self.change_sets(ctx.account_id, ctx.region).put(change_set_id, ChangeSetRecord(
+                change_set_id=change_set_id, name=change_set_name, stack_id=stack.stack_id,
+                stack_name=stack.name, change_set_type=kind, description=description,
+                template_body=body, tags=tags if tags is not None else list(stack.tags),
+                capabilities=capabilities or [], notification_arns=notification_arns or [],
+                created=self.clock.now(), role_arn=role_arn, status="FAILED",
+                status_reason=failure.message, execution_status="UNAVAILABLE"))
+            return {"Id": change_set_id, "StackId": stack.stack_id}
         runner.check_capabilities(processed, prepared.template, capabilities or [],
                                   change_set=True)
-        if existing is None:
-            self.save(ctx, None, stack)
-            deployment = self.deployment(ctx, stack)
-            deployment.stack_event("REVIEW_IN_PROGRESS", "User Initiated")
-            self.save(ctx, None, stack)
+        self._begin_review(ctx, stack, existing)
         old = None if kind == "CREATE" else runner.restore(
             stack, runner.pseudo(ctx.account_id, ctx.region, stack))
         changes = resource_changes(old, prepared, runner.load_resources(stack))
         record = ChangeSetRecord(
-            change_set_id=(f"arn:aws:cloudformation:{ctx.region}:{ctx.account_id}:changeSet/"
-                           f"{change_set_name}/{uuid.uuid4()}"),
-            name=change_set_name, stack_id=stack.stack_id, stack_name=stack.name,
+            change_set_id=change_set_id, name=change_set_name, stack_id=stack.stack_id,
+            stack_name=stack.name,
             change_set_type=kind, description=description, template_body=body,
             template=processed, given={k: v for k, v in given.items() if v is not None},
             use_previous=sorted(use_previous), parameters=runner.stored_parameters(prepared),
@@ -98,6 +113,15 @@ class ChangeSetsApi(CloudFormationBase):
             record.status_reason = NO_CHANGES
         self.change_sets(ctx.account_id, ctx.region).put(record.change_set_id, record)
         return {"Id": record.change_set_id, "StackId": stack.stack_id}
+
+    def _begin_review(self, ctx: RequestContext, stack: StackRecord,
+                      existing: StackRecord | None) -> None:
+        """A stack a CREATE change set makes is stored in REVIEW_IN_PROGRESS."""
+        if existing is None:
+            self.save(ctx, None, stack)
+            deployment = self.deployment(ctx, stack)
+            deployment.stack_event("REVIEW_IN_PROGRESS", "User Initiated")
+            self.save(ctx, None, stack)
 
     def describe_change_set(self, ctx: RequestContext, change_set_name: str,
                             stack_name: str | None = None, next_token: str | None = None,
@@ -177,7 +201,7 @@ class ChangeSetsApi(CloudFormationBase):
         parameters += [{"ParameterKey": key, "UsePreviousValue": True}
                        for key in record.use_previous]
         prepared = (await self.prepare_stack(ctx, stack, record.template_body, parameters,
-                                             previous=stack))[1]
+                                             previous=stack, processed=record.template))[1]
         # The executed change set stays, describable until the stack is deleted; the
         # stack's others are no longer valid and go.
         for other in self.change_sets(ctx.account_id, ctx.region).values():

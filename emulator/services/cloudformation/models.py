@@ -11,6 +11,7 @@ from emulator.store import Record
 
 STACKS = "stacks"  # key: stack id (deleted stacks stay, as ListStacks shows them)
 CHANGE_SETS = "change-sets"  # key: change set id
+MACROS = "macros"  # key: macro name
 
 
 class StackRecord(Record):
@@ -71,4 +72,15 @@ class ChangeSetRecord(Record):
     role_arn: str | None = None
 
 
-__all__ = ["CHANGE_SETS", "STACKS", "ChangeSetRecord", "StackRecord"]
+class MacroRecord(Record):
+    """A macro an AWS::CloudFormation::Macro resource registered."""
+
+    name: str
+    function_name: str
+    description: str | None = None
+    log_group_name: str | None = None
+    log_role_arn: str | None = None
+    owner: str  # stack id | logical id of the resource that registered it
+
+
+__all__ = ["CHANGE_SETS", "MACROS", "STACKS", "ChangeSetRecord", "MacroRecord", "StackRecord"]

@@ -6,11 +6,12 @@ import logging
 from typing import Any
 
 from emulator.cloudformation.errors import TemplateError
+from emulator.cloudformation.macros import MacroError
 from emulator.cloudformation.template import Prepared
 from emulator.cloudformation.update import Updater
 from emulator.context import RequestContext
 from emulator.services.cloudformation import runner
-from emulator.services.cloudformation.base import CloudFormationBase, validation
+from emulator.services.cloudformation.base import CloudFormationBase, MacroFailure, validation
 from emulator.services.cloudformation.models import StackRecord
 from emulator.services.cloudformation.nested import ChildStacks
 
@@ -43,6 +44,7 @@ class StacksApi(CloudFormationBase):
     async def prepare_stack(
         self, ctx: RequestContext, stack: StackRecord, body: str,
         parameters: list[dict[str, Any]] | None, *, previous: StackRecord | None = None,
+        processed: dict[str, Any] | None = None,
     ) -> tuple[dict[str, Any], Prepared, dict[str, str | None], set[str]]:
         given, use_previous = given_parameters(parameters)
         previous_values = {entry["key"]: entry["value"]
@@ -50,7 +52,10 @@ class StacksApi(CloudFormationBase):
         try:
             processed, prepared = await runner.process(
                 self.caller(ctx), body, given, runner.pseudo(ctx.account_id, ctx.region, stack),
-                previous=previous_values, use_previous=use_previous)
+                previous=previous_values, use_previous=use_previous,
+                macros=self.macro_registry(ctx), processed=processed)
+        except MacroError as problem:
+            raise MacroFailure(problem.message) from None
         except TemplateError as problem:
             raise validation(problem.message) from None
         return processed, prepared, given, use_previous

@@ -10,11 +10,12 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from emulator.cloudformation import intrinsics, loader, parameters, stack_policy, transforms
+from emulator.cloudformation import intrinsics, loader, parameters, stack_policy
 from emulator.cloudformation.deploy import Deployment
 from emulator.cloudformation.errors import TemplateError
-from emulator.cloudformation.include import expand, has_includes, top_level
-from emulator.cloudformation.ports import ServiceCall, ServiceFailure
+from emulator.cloudformation.include import expand, has_includes
+from emulator.cloudformation.macros import Macros, uses_macros
+from emulator.cloudformation.ports import MacroRegistry, ServiceCall, ServiceFailure
 from emulator.cloudformation.resources import TYPES
 from emulator.cloudformation.state import ResourceState, StackEvent
 from emulator.cloudformation.template import Prepared, check_attributes, prepare
@@ -68,7 +69,7 @@ def check_capabilities(original: Mapping[str, Any], processed: Mapping[str, Any]
                                              and "CAPABILITY_NAMED_IAM" in given):
             raise ServiceError("InsufficientCapabilitiesException",
                                f"Requires capabilities : [{capability}]", status=400)
-    if not change_set and "Transform" in original and "CAPABILITY_AUTO_EXPAND" not in given:
+    if not change_set and uses_macros(original) and "CAPABILITY_AUTO_EXPAND" not in given:
         raise ServiceError("InsufficientCapabilitiesException",
                            "Requires capabilities : [CAPABILITY_AUTO_EXPAND]", status=400)
 
@@ -94,9 +95,25 @@ async def _ssm_values(call: ServiceCall, declared: Mapping[str, Any],
 
 async def process(call: ServiceCall, body: str, given: Mapping[str, str | None],
                   context: dict[str, Any], *, previous: Mapping[str, str] | None = None,
-                  use_previous: set[str] | None = None) -> tuple[dict[str, Any], Prepared]:
-    """The processed template and its evaluation for these parameters."""
-    original = await top_level(call, loader.load(body))
+                  use_previous: set[str] | None = None, macros: MacroRegistry | None = None,
+                  processed: dict[str, Any] | None = None) -> tuple[dict[str, Any], Prepared]:
+    """The processed template and its evaluation for these parameters (``processed``, when
+    given, is the template already processed, so its macros are not run again)."""
+    if processed is None:
+        processed = await transform(call, body, given, context, previous=previous,
+                                    macros=macros)
+    ssm = await _ssm_values(call, processed.get("Parameters") or {}, given, previous or {})
+    prepared = prepare(processed, given, context, previous=previous,
+                       use_previous=use_previous, ssm_parameter=ssm.__getitem__)
+    check_attributes(processed, _attributes_of)
+    return processed, prepared
+
+
+async def transform(call: ServiceCall, body: str, given: Mapping[str, str | None],
+                    context: dict[str, Any], *, previous: Mapping[str, str] | None = None,
+                    macros: MacroRegistry | None = None) -> dict[str, Any]:
+    """The template with its snippets' and its Transform section's transforms applied."""
+    original = loader.load(body)
     declared = original.get("Parameters") or {}
     if not isinstance(declared, dict):
         declared = {}
@@ -108,14 +125,13 @@ async def process(call: ServiceCall, body: str, given: Mapping[str, str | None],
                 values_for_transform[name] = (
                     str(value).split(",") if parameters.is_list_type(str(declaration.get(
                         "Type"))) else value)
-    processed = transforms.apply(original, values_for_transform, context)
-    if has_includes(processed):  # after SAM, which leaves the snippets in place
+    processor = Macros(call, macros, account=str(context.get("AWS::AccountId")),
+                       region=str(context.get("AWS::Region")),
+                       parameter_values=values_for_transform, pseudo=context)
+    processed = await processor.process(original)
+    if has_includes(processed):  # from an included file's own snippets
         processed = await expand(call, processed)
-    ssm = await _ssm_values(call, processed.get("Parameters") or {}, given, previous or {})
-    prepared = prepare(processed, given, context, previous=previous,
-                       use_previous=use_previous, ssm_parameter=ssm.__getitem__)
-    check_attributes(processed, _attributes_of)
-    return processed, prepared
+    return processed
 
 
 def _attributes_of(type_name: str) -> set[str] | None:
@@ -231,5 +247,5 @@ def new_stack_id(account: str, region: str, name: str) -> str:
 __all__ = [
     "StackReporter", "check_capabilities", "imported_names", "load_resources", "new_stack_id",
     "outputs", "policy_check", "process", "pseudo", "required_capabilities", "restore",
-    "save_resources", "stored_parameters",
+    "save_resources", "stored_parameters", "transform",
 ]
