@@ -29,10 +29,6 @@ class MacroError(TemplateError):
     """A macro that could not process its fragment; the operation fails with this text."""
 
 
-def _text(data: Any) -> str:
-    return data.decode(errors="replace") if isinstance(data, (bytes, bytearray)) else str(data)
-
-
 def _entries(declared: Any) -> list[Any]:
     if declared is None:
         return []
@@ -101,14 +97,12 @@ class Macros:
                              ) from None
         raw = answer.get("Payload", b"")
         data = raw.read() if hasattr(raw, "read") else raw
-        if answer.get("FunctionError"):
-            raise MacroError(f"Transform {transform_id} failed with: Lambda function "
-                             f"returned an error: {_text(data)}")
         try:
             response = json.loads(data)
         except (TypeError, ValueError):
             response = None
-        if not isinstance(response, dict):
+        # A function that failed (its error payload) answers nothing CloudFormation can read.
+        if answer.get("FunctionError") or not isinstance(response, dict):
             raise MacroError(f"Received malformed response from transform {transform_id}.")
         status = response.get("status")
         if not isinstance(status, str) or status.lower() != "success":
