@@ -186,6 +186,15 @@ def test_create_stack_needs_auto_expand(emulator: EmulatorHandle, macro: str) ->
         "Requires capabilities : [CAPABILITY_AUTO_EXPAND]")
 
 
+def test_snippets_alone_are_processed_too(emulator: EmulatorHandle, macro: str) -> None:
+    cfn, name = emulator.client("cloudformation"), stack_name("macro-snippet")
+    create(cfn, name, USER.replace("Transform: MACRO\n", "").replace("MACRO", macro),
+           Capabilities=["CAPABILITY_AUTO_EXPAND"])
+    assert _tags(emulator, cfn, name)["shout"] == "HELLO-[]"
+    processed = _body(cfn.get_template(StackName=name, TemplateStage="Processed"))
+    assert processed["Resources"]["Topic"]["Properties"]["Tags"][0]["Value"] == "HELLO-[]"
+
+
 def _failure(emulator: EmulatorHandle, body: str) -> str:
     cfn = emulator.client("cloudformation")
     with pytest.raises(ClientError) as raised:

@@ -60,3 +60,50 @@ def test_stacks_survive_kill_9(tmp_path: Path) -> None:
         cfn.get_waiter("stack_delete_complete").wait(  # type: ignore[attr-defined]
             StackName="kept", WaiterConfig=fast)
 
+
+
+MACRO = """
+Resources:
+  Function:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      Role: arn:aws:iam::000000000000:role/macro
+      Code:
+        ZipFile: |
+          def handler(event, context):
+              fragment = event["fragment"]
+              fragment["Resources"]["Added"] = {"Type": "AWS::SQS::Queue"}
+              return {"requestId": event["requestId"], "status": "success",
+                      "fragment": fragment}
+  Macro:
+    Type: AWS::CloudFormation::Macro
+    Properties: {Name: KeptMacro, FunctionName: !GetAtt Function.Arn}
+"""
+
+
+def test_macros_survive_a_restart(tmp_path: Path) -> None:
+    """A macro is the account's state, as its stack is: a template names it after a
+    restart (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-macros.html)."""
+    state = tmp_path / "state"
+    fast = {"Delay": 0.2, "MaxAttempts": 300}
+    with EmulatorProcess("--state-dir", str(state)) as first:
+        first.wait_healthy()
+        cfn = _client("cloudformation", first.url)
+        cfn.create_stack(StackName="macro", TemplateBody=MACRO)  # type: ignore[attr-defined]
+        cfn.get_waiter("stack_create_complete").wait(  # type: ignore[attr-defined]
+            StackName="macro", WaiterConfig=fast)
+        first.kill()
+
+    with EmulatorProcess("--state-dir", str(state)) as second:
+        second.wait_healthy()
+        cfn = _client("cloudformation", second.url)
+        cfn.create_stack(StackName="user", Capabilities=[  # type: ignore[attr-defined]
+            "CAPABILITY_AUTO_EXPAND"], TemplateBody="Transform: KeptMacro\nResources:\n"
+                                                    "  Topic: {Type: AWS::SNS::Topic}\n")
+        cfn.get_waiter("stack_create_complete").wait(  # type: ignore[attr-defined]
+            StackName="user", WaiterConfig=fast)
+        listed = cfn.list_stack_resources(StackName="user")[  # type: ignore[attr-defined]
+            "StackResourceSummaries"]
+        assert {r["LogicalResourceId"] for r in listed} == {"Added", "Topic"}

@@ -11,6 +11,7 @@ from typing import Any
 from emulator import inbound
 from emulator.cloudformation import loader, template
 from emulator.cloudformation.errors import TemplateError
+from emulator.cloudformation.macros import uses_macros
 from emulator.cloudformation.parameters import check_declarations as parameters_check
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
@@ -355,8 +356,9 @@ class CloudFormationProvider(ChangeSetsApi, StacksApi):
 
 
 def transforms_used(body: str) -> bool:
+    """Whether the template names a transform or macro, so its Processed stage differs."""
     try:
-        return bool(template.transforms(loader.load(body)))
+        return uses_macros(loader.load(body))
     except TemplateError:
         return False
 
