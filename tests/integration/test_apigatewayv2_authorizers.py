@@ -273,3 +273,42 @@ def test_iam_authorization_checks_the_signature(emulator: EmulatorHandle) -> Non
     wrong = httpx.get(url, headers=_signed(url, secret="wrong"))
     assert wrong.status_code == 403
     assert "signature we calculated does not match" in wrong.json()["message"]
+
+
+def test_jwt_authorizer_takes_the_cognito_issuer_of_a_user_pool(emulator: EmulatorHandle
+                                                                ) -> None:
+    # The issuer of a Cognito user pool is https://cognito-idp.{region}.amazonaws.com/
+    # {userPoolId}, as templates configure it for an HTTP API's JWT authorizer:
+    # https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/apis-apiid-authorizers.html
+    # (JWTConfiguration.issuer) and https://docs.aws.amazon.com/apigateway/latest/
+    # developerguide/http-api-jwt-authorizer.html
+    idp = emulator.client("cognito-idp")
+    pool = idp.create_user_pool(PoolName="jwt-people")["UserPool"]["Id"]
+    app = idp.create_user_pool_client(
+        UserPoolId=pool, ClientName="web",
+        ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH"])["UserPoolClient"]["ClientId"]
+    idp.admin_create_user(UserPoolId=pool, Username="ann", MessageAction="SUPPRESS")
+    idp.admin_set_user_password(UserPoolId=pool, Username="ann", Password="Passw0rd!!x",
+                                Permanent=True)
+    tokens = idp.admin_initiate_auth(
+        UserPoolId=pool, ClientId=app, AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "ann", "PASSWORD": "Passw0rd!!x"})["AuthenticationResult"]
+    other = idp.create_user_pool(PoolName="jwt-others")["UserPool"]["Id"]
+    api = new_http_api(emulator)
+    integration = api.lambda_integration(new_function(emulator, ECHO))
+    for path, pool_id in (("/mine", pool), ("/theirs", other)):
+        authorizer = api.client.create_authorizer(
+            ApiId=api.id, Name=f"cognito{path[1:]}", AuthorizerType="JWT",
+            IdentitySource=["$request.header.Authorization"],
+            JwtConfiguration={"Issuer": f"https://cognito-idp.us-east-1.amazonaws.com/{pool_id}",
+                              "Audience": [app]})["AuthorizerId"]
+        api.route(f"GET {path}", integration, AuthorizationType="JWT", AuthorizerId=authorizer)
+    api.stage()
+    for kind in ("IdToken", "AccessToken"):
+        bearer = {"Authorization": f"Bearer {tokens[kind]}"}
+        allowed = api.get("/mine", headers=bearer)
+        assert allowed.status_code == 200, allowed.text
+        claims = allowed.json()["requestContext"]["authorizer"]["jwt"]["claims"]
+        assert claims["sub"] and claims["token_use"] in ("id", "access")
+        # The same token against another pool's issuer has no key to verify it.
+        assert api.get("/theirs", headers=bearer).status_code == 401

@@ -10,6 +10,7 @@ Keys come from a :class:`KeySource`: the issuer's OpenID discovery document and 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any, Protocol, cast
 
@@ -22,6 +23,10 @@ from emulator.ports import IdentityTokens, Ports
 
 ALGORITHMS = ["RS256", "RS384", "RS512"]
 KEY_TTL = 7200.0  # API Gateway keeps an issuer's public keys for two hours
+# The issuer Cognito writes in a user pool's tokens, which templates configure as the JWT
+# authorizer's issuer (`!Sub https://cognito-idp.${AWS::Region}.amazonaws.com/${UserPool}`).
+COGNITO_ISSUER = re.compile(r"https://cognito-idp\.[a-z0-9-]+\.amazonaws\.com/"
+                            r"([a-z0-9-]+_[0-9A-Za-z]+)/?")
 
 
 class KeySource(Protocol):
@@ -108,6 +113,18 @@ def token_of(value: str | None) -> str | None:
     return text or None
 
 
+def same_issuer(claimed: str, configured: str) -> bool:
+    """Whether a token's ``iss`` is the configured issuer. The emulator's pools name
+    themselves ``{endpoint}/{userPoolId}`` (an issuer a client can reach), so a configured
+    Cognito issuer also matches a token of the same pool under that name; the signature was
+    already checked against that pool's key."""
+    if claimed == configured:
+        return True
+    cognito = COGNITO_ISSUER.fullmatch(configured)
+    return (cognito is not None and claimed.startswith(("http://", "https://"))
+            and claimed.rstrip("/").rsplit("/", 1)[-1] == cognito.group(1))
+
+
 def _scopes(claims: dict[str, Any]) -> list[str] | None:
     value = claims.get("scope", claims.get("scp"))
     if isinstance(value, str):
@@ -146,7 +163,7 @@ async def authorize(token: str | None, config: dict[str, Any], route_scopes: lis
                      "verify_aud": False, "verify_iss": False})
     except (jwt.PyJWTError, ValueError, TypeError):
         raise _unauthorized("the token signature is invalid") from None
-    if claims.get("iss") != issuer:
+    if not same_issuer(str(claims.get("iss") or ""), issuer):
         raise _unauthorized("the token has an invalid issuer")
     audience = [str(a) for a in config.get("Audience") or []]
     given = claims.get("aud", claims.get("client_id"))
@@ -193,4 +210,4 @@ def claims_for_event(claims: dict[str, Any]) -> dict[str, str]:
 
 
 __all__ = ["HttpKeySource", "JwtResult", "KeySource", "authorize", "claims_for_event",
-           "token_of"]
+           "same_issuer", "token_of"]
