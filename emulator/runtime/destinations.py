@@ -76,6 +76,11 @@ def invocation_record(
     return record
 
 
+def record_body(record: Mapping[str, Any]) -> str:
+    """An invocation record as Lambda writes it to a destination: compact JSON."""
+    return json.dumps(record, separators=(",", ":"), ensure_ascii=False)
+
+
 def service_of(arn: str) -> str | None:
     parts = arn.split(":")
     return parts[2] if len(parts) >= 6 and parts[0] == "arn" else None
@@ -95,7 +100,7 @@ class Destinations:
     async def send_record(self, destination: str, record: Mapping[str, Any],
                           function_arn: str) -> bool:
         """Deliver an invocation record; False (logged) when the destination refused it."""
-        body = json.dumps(record, separators=(",", ":"), ensure_ascii=False)  # as Lambda writes it
+        body = record_body(record)
         service = service_of(destination)
         try:
             if service == "sqs":
@@ -160,6 +165,7 @@ __all__ = [
     "Destinations",
     "invocation_record",
     "iso_millis",
+    "record_body",
     "region_account",
     "service_of",
 ]

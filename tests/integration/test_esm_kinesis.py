@@ -174,6 +174,8 @@ def test_retries_exhausted_send_aws_failure_record_to_the_queue(emulator: Emulat
     [message] = setup.sqs.receive_message(QueueUrl=dlq_url)["Messages"]
     record = json.loads(message["Body"])
     # https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html
+    # Written as Lambda writes every invocation record to a destination: compact JSON.
+    assert message["Body"] == json.dumps(record, separators=(",", ":"))
     assert list(record) == ["requestContext", "responseContext", "version", "timestamp",
                             "KinesisBatchInfo"]
     assert record["requestContext"]["condition"] == "RetryAttemptsExhausted"

@@ -11,13 +11,13 @@ themselves are not included. The condition is RetryAttemptsExhausted or RecordAg
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import UTC, datetime
 from typing import Any
 
 from emulator import arns, ids
 from emulator.ports import InvokeResult, Ports, ShardRecord
+from emulator.runtime.destinations import record_body
 from emulator.runtime.event_sources.stream_records import KINESIS, StreamSource
 
 log = logging.getLogger("emulator.lambda")
@@ -65,7 +65,7 @@ def failure_record(source: StreamSource, shard_id: str, records: list[ShardRecor
 
 def send_failure(ports: Ports, destination: str, document: dict[str, Any]) -> None:
     """Deliver the record to an SQS queue or SNS topic; a destination that fails is logged."""
-    body = json.dumps(document)
+    body = record_body(document)
     try:
         service = arns.parse(destination).service
         if service == "sqs":
