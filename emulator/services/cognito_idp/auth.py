@@ -1,5 +1,6 @@
-"""Signing in: InitiateAuth and AdminInitiateAuth with a password or a refresh token, the
-NEW_PASSWORD_REQUIRED challenge, and the ID, access and refresh tokens they hand out.
+"""Signing in: InitiateAuth and AdminInitiateAuth with a password, SRP (USER_SRP_AUTH and its
+PASSWORD_VERIFIER challenge) or a refresh token, the NEW_PASSWORD_REQUIRED challenge, and
+the ID, access and refresh tokens they hand out.
 
 Tokens name their issuer ``{endpoint}/{userPoolId}``, where the endpoint is the address the
 caller reached the emulator at, so the issuer's JWKS URL works from the caller's side.
@@ -15,7 +16,7 @@ from typing import Any
 from emulator import ids
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
-from emulator.services.cognito_idp import tokens
+from emulator.services.cognito_idp import srp, tokens
 from emulator.services.cognito_idp.common import CognitoBase, invalid, not_authorized
 from emulator.services.cognito_idp.models import (
     ClientRecord,
@@ -25,7 +26,7 @@ from emulator.services.cognito_idp.models import (
     UserRecord,
 )
 from emulator.services.cognito_idp.pools import token_validity
-from emulator.services.cognito_idp.users import check_password
+from emulator.services.cognito_idp.users import check_password, set_password
 
 PASSWORD_FLOWS = {"USER_PASSWORD_AUTH": ("ALLOW_USER_PASSWORD_AUTH", "USER_PASSWORD_AUTH")}
 ADMIN_PASSWORD_FLOWS = {"ADMIN_USER_PASSWORD_AUTH": ("ALLOW_ADMIN_USER_PASSWORD_AUTH",
@@ -33,6 +34,7 @@ ADMIN_PASSWORD_FLOWS = {"ADMIN_USER_PASSWORD_AUTH": ("ALLOW_ADMIN_USER_PASSWORD_
                         "ADMIN_NO_SRP_AUTH": ("ALLOW_ADMIN_USER_PASSWORD_AUTH",
                                               "ADMIN_NO_SRP_AUTH")}
 REFRESH_FLOWS = ("REFRESH_TOKEN_AUTH", "REFRESH_TOKEN")
+SRP_FLOW = "USER_SRP_AUTH"
 
 
 def _opaque(parts: int = 5) -> str:
@@ -93,15 +95,15 @@ class AuthApi(CognitoBase):
         if not password:
             raise invalid("Missing required parameter PASSWORD")
         self.check_secret_hash(client, username, parameters.get("SECRET_HASH"))
-        user = self.find_user(account, region, pool, username)
-        if user is None:
-            if client.client.get("PreventUserExistenceErrors") == "ENABLED":
-                raise not_authorized()
-            raise ServiceError("UserNotFoundException", "User does not exist.")
-        if not user.enabled:
-            raise not_authorized("User is disabled.")
+        user = self._known_user(account, region, pool, client, username)
         if not tokens.password_matches(password, user.password_hash):
             raise not_authorized()
+        return self._signed_in(ctx, account, region, pool, client, user)
+
+    def _signed_in(self, ctx: RequestContext, account: str, region: str,
+                   pool: UserPoolRecord, client: ClientRecord, user: UserRecord
+                   ) -> dict[str, Any]:
+        """The answer to a proven password: tokens, or the challenge the user still owes."""
         if user.status == "UNCONFIRMED":
             raise ServiceError("UserNotConfirmedException", "User is not confirmed.")
         if user.status == "FORCE_CHANGE_PASSWORD":
@@ -117,6 +119,70 @@ class AuthApi(CognitoBase):
                                             "requiredAttributes": "[]",
                                             "userAttributes": json.dumps(shown)}}
         return self._tokens(ctx, account, region, pool, client, user)
+
+    def _known_user(self, account: str, region: str, pool: UserPoolRecord,
+                    client: ClientRecord, username: str) -> UserRecord:
+        user = self.find_user(account, region, pool, username)
+        if user is None:
+            if client.client.get("PreventUserExistenceErrors") == "ENABLED":
+                raise not_authorized()
+            raise ServiceError("UserNotFoundException", "User does not exist.")
+        if not user.enabled:
+            raise not_authorized("User is disabled.")
+        return user
+
+    def _srp_start(self, account: str, region: str, pool: UserPoolRecord,
+                   client: ClientRecord, parameters: dict[str, str]) -> dict[str, Any]:
+        """USER_SRP_AUTH's first step: the PASSWORD_VERIFIER challenge for the client's A."""
+        username, big_a = parameters.get("USERNAME"), parameters.get("SRP_A")
+        if not username:
+            raise invalid("Missing required parameter USERNAME")
+        if not big_a:
+            raise invalid("Missing required parameter SRP_A")
+        if not srp.valid_a(big_a):
+            raise invalid("Invalid SRP_A value.")
+        self.check_secret_hash(client, username, parameters.get("SECRET_HASH"))
+        user = self._known_user(account, region, pool, client, username)
+        if not user.srp_salt or not user.srp_verifier:
+            raise not_authorized()
+        secret_b, big_b = srp.server_values(user.srp_verifier)
+        block = base64.b64encode(secrets.token_bytes(512)).decode()
+        self.sessions(account, region).put(block, SessionRecord(
+            pool_id=pool.pool["Id"], client_id=client.client["ClientId"],
+            username=user.username, challenge="PASSWORD_VERIFIER",
+            expires=self.clock.now() + 60 * int(client.client.get("AuthSessionValidity") or 3),
+            srp={"A": big_a, "b": secret_b, "B": big_b}))
+        return {"ChallengeName": "PASSWORD_VERIFIER", "ChallengeParameters": {
+            "SALT": user.srp_salt, "SECRET_BLOCK": block, "SRP_B": big_b,
+            "USERNAME": user.username, "USER_ID_FOR_SRP": user.username}}
+
+    def _password_verifier(self, ctx: RequestContext, account: str, region: str,
+                           client: ClientRecord, responses: dict[str, str]
+                           ) -> dict[str, Any]:
+        """USER_SRP_AUTH's second step: the client's proof of the password."""
+        for name in ("PASSWORD_CLAIM_SIGNATURE", "PASSWORD_CLAIM_SECRET_BLOCK", "TIMESTAMP"):
+            if not responses.get(name):
+                raise invalid(f"Missing required parameter {name}")
+        block = responses["PASSWORD_CLAIM_SECRET_BLOCK"]
+        sessions = self.sessions(account, region)
+        record = sessions.get(block)
+        if record is None or record.challenge != "PASSWORD_VERIFIER" or \
+                record.client_id != client.client["ClientId"] or \
+                record.expires <= self.clock.now():
+            raise not_authorized("Invalid session for the user, session is expired.")
+        sessions.delete(block)  # one proof per challenge
+        pool = self._pool_for(client)
+        user = self._known_user(account, region, pool, client, record.username)
+        self.check_secret_hash(client, responses.get("USERNAME") or user.username,
+                               responses.get("SECRET_HASH"))
+        if not user.srp_verifier or not srp.signature_matches(
+                pool_id=pool.pool["Id"], user_id=record.username, secret_block=block,
+                timestamp=responses["TIMESTAMP"],
+                signature=responses["PASSWORD_CLAIM_SIGNATURE"], a_hex=record.srp["A"],
+                b_hex=record.srp["b"], big_b_hex=record.srp["B"],
+                verifier_hex=user.srp_verifier):
+            raise not_authorized()
+        return self._signed_in(ctx, account, region, pool, client, user)
 
     def _refresh(self, ctx: RequestContext, account: str, region: str, pool: UserPoolRecord,
                  client: ClientRecord, parameters: dict[str, str]) -> dict[str, Any]:
@@ -155,6 +221,10 @@ class AuthApi(CognitoBase):
             if not self._allowed(client, PASSWORD_FLOWS[auth_flow]):
                 raise invalid("USER_PASSWORD_AUTH flow not enabled for this client")
             return self._password(ctx, account, region, pool, client, parameters)
+        if auth_flow == SRP_FLOW:
+            if not self._allowed(client, ("ALLOW_USER_SRP_AUTH",)):
+                raise invalid("USER_SRP_AUTH flow not enabled for this client")
+            return self._srp_start(account, region, pool, client, parameters)
         if auth_flow in REFRESH_FLOWS:
             return self._refresh(ctx, account, region, pool, client, parameters)
         raise invalid("Initiate Auth method not supported.")
@@ -169,6 +239,10 @@ class AuthApi(CognitoBase):
             if not self._allowed(client, ADMIN_PASSWORD_FLOWS[auth_flow]):
                 raise invalid("Auth flow not enabled for this client")
             return self._password(ctx, ctx.account_id, ctx.region, pool, client, parameters)
+        if auth_flow == SRP_FLOW:
+            if not self._allowed(client, ("ALLOW_USER_SRP_AUTH",)):
+                raise invalid("Auth flow not enabled for this client")
+            return self._srp_start(ctx.account_id, ctx.region, pool, client, parameters)
         if auth_flow in REFRESH_FLOWS:
             return self._refresh(ctx, ctx.account_id, ctx.region, pool, client, parameters)
         raise invalid("Initiate Auth method not supported.")
@@ -178,6 +252,8 @@ class AuthApi(CognitoBase):
     def _respond(self, ctx: RequestContext, account: str, region: str, client: ClientRecord,
                  challenge_name: str, session: str | None,
                  responses: dict[str, str]) -> dict[str, Any]:
+        if challenge_name == "PASSWORD_VERIFIER":
+            return self._password_verifier(ctx, account, region, client, responses)
         record = self.sessions(account, region).get(session or "")
         if record is None or record.client_id != client.client["ClientId"] or \
                 record.expires <= self.clock.now():
@@ -194,7 +270,7 @@ class AuthApi(CognitoBase):
         if not new_password:
             raise invalid("Missing required parameter NEW_PASSWORD")
         check_password(pool, new_password)
-        user.password_hash = tokens.hash_password(new_password)
+        set_password(user, new_password)
         user.status = "CONFIRMED"
         for key, value in responses.items():
             if key.startswith("userAttributes."):

@@ -39,6 +39,8 @@ class UserRecord(Record):
     status: str = "UNCONFIRMED"  # UNCONFIRMED, CONFIRMED, FORCE_CHANGE_PASSWORD
     enabled: bool = True
     password_hash: str | None = None
+    srp_salt: str | None = None  # the salt and verifier g^x of USER_SRP_AUTH, as hex
+    srp_verifier: str | None = None
     created: float = 0.0
     modified: float = 0.0
     confirmation_code: str | None = None
@@ -60,6 +62,7 @@ class SessionRecord(Record):
     username: str
     challenge: str
     expires: float
+    srp: dict[str, str] = Field(default_factory=dict)  # an SRP exchange's A, b and B
 
 
 class GroupRecord(Record):

@@ -16,13 +16,19 @@ from emulator import ids
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.ports import TokenRejected
-from emulator.services.cognito_idp import tokens
+from emulator.services.cognito_idp import srp, tokens
 from emulator.services.cognito_idp.common import CognitoBase, invalid, no_user, not_authorized
 from emulator.services.cognito_idp.models import UserPoolRecord, UserRecord
 
 log = logging.getLogger("emulator.cognito")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
 SYMBOLS = set("^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+-")
+
+
+def set_password(user: UserRecord, password: str) -> None:
+    """Keep what checks the password later: its salted hash and its SRP verifier."""
+    user.password_hash = tokens.hash_password(password)
+    user.srp_salt, user.srp_verifier = srp.verifier(user.pool_id, user.username, password)
 
 
 def check_password(pool: UserPoolRecord, password: str) -> None:
@@ -98,7 +104,7 @@ class UsersApi(CognitoBase):
             check_password(pool, temporary_password)
         user = self._new_user(pool, username, attributes)
         user.status = "FORCE_CHANGE_PASSWORD"
-        user.password_hash = tokens.hash_password(temporary_password or _temporary_password())
+        set_password(user, temporary_password or _temporary_password())
         self.save_user(ctx.account_id, ctx.region, user)
         return {"User": self.user_shape(user)}
 
@@ -120,7 +126,7 @@ class UsersApi(CognitoBase):
         pool = self.pool_of(ctx, user_pool_id)
         user = self.user_of(ctx, user_pool_id, username)
         check_password(pool, password)
-        user.password_hash = tokens.hash_password(password)
+        set_password(user, password)
         user.status = "CONFIRMED" if permanent else "FORCE_CHANGE_PASSWORD"
         self.save_user(ctx.account_id, ctx.region, user)
         return {}
@@ -204,7 +210,7 @@ class UsersApi(CognitoBase):
             raise ServiceError("UsernameExistsException", "User already exists")
         check_password(pool, password)
         user = self._new_user(pool, username, attributes)
-        user.password_hash = tokens.hash_password(password)
+        set_password(user, password)
         user.confirmation_code = f"{secrets.randbelow(1_000_000):06d}"
         self.save_user(account, region, user)
         log.info("cognito-idp: confirmation code for %s in %s is %s", user.username,
@@ -265,4 +271,4 @@ class UsersApi(CognitoBase):
         return {"Username": user.username, "UserAttributes": self.attribute_list(user)}
 
 
-__all__ = ["UsersApi", "check_password"]
+__all__ = ["UsersApi", "check_password", "set_password"]
