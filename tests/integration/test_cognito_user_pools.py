@@ -293,3 +293,34 @@ def test_client_credentials_give_access_tokens_with_custom_scopes(
             ({"grant_type": "password"}, auth, "unsupported_grant_type")):
         refused = httpx.post(url, auth=credentials, data=data)
         assert refused.status_code == 400 and refused.json() == {"error": error}
+
+
+def test_app_client_oauth_settings_are_kept_and_update_replaces_them(
+        emulator: EmulatorHandle) -> None:
+    # CreateUserPoolClient keeps CallbackURLs and LogoutURLs; UpdateUserPoolClient takes the
+    # whole configuration: "If you don't provide a value for an attribute, Amazon Cognito
+    # sets it to its default value."
+    # https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserPoolClient.html
+    # https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-updating.html
+    client = emulator.client("cognito-idp")
+    pool = client.create_user_pool(PoolName="oauth")["UserPool"]["Id"]
+    oauth: dict[str, Any] = {
+        "CallbackURLs": ["https://app.example.com/cb"],
+        "LogoutURLs": ["https://app.example.com/bye"], "AllowedOAuthFlows": ["code"],
+        "AllowedOAuthScopes": ["openid", "email"], "AllowedOAuthFlowsUserPoolClient": True,
+        "SupportedIdentityProviders": ["COGNITO"]}
+    created = client.create_user_pool_client(UserPoolId=pool, ClientName="web", **oauth)[
+        "UserPoolClient"]
+    described = client.describe_user_pool_client(UserPoolId=pool,
+                                                 ClientId=created["ClientId"])["UserPoolClient"]
+    for key, value in oauth.items():
+        assert created[key] == value and described[key] == value, key
+    updated = client.update_user_pool_client(
+        UserPoolId=pool, ClientId=created["ClientId"],
+        CallbackURLs=["https://app.example.com/new"])["UserPoolClient"]
+    assert updated["CallbackURLs"] == ["https://app.example.com/new"]
+    assert updated["ClientName"] == "web" and updated["CreationDate"] == created["CreationDate"]
+    for key in ("LogoutURLs", "AllowedOAuthFlows", "AllowedOAuthScopes",
+                "SupportedIdentityProviders"):
+        assert key not in updated, key
+    assert updated["AllowedOAuthFlowsUserPoolClient"] is False

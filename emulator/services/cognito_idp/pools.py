@@ -156,15 +156,15 @@ class PoolsApi(CognitoBase):
 
     # -- app clients ------------------------------------------------------------------------
 
-    def create_user_pool_client(self, ctx: RequestContext, *, user_pool_id: str,
-                                client_name: str, generate_secret: bool | None = None,
-                                **fields: Any) -> dict[str, Any]:
-        self.pool_of(ctx, user_pool_id)
+    def _client_document(self, user_pool_id: str, client_name: str, client_id: str,
+                         created: float, fields: dict[str, Any]) -> dict[str, Any]:
+        """An app client's whole configuration from a request: what the request leaves out
+        takes its default, on update as on create."""
         now = self.clock.now()
         flows = fields.get("explicit_auth_flows") or DEFAULT_AUTH_FLOWS
         client: dict[str, Any] = {
             "UserPoolId": user_pool_id, "ClientName": client_name,
-            "ClientId": ids.short_id(26), "LastModifiedDate": now, "CreationDate": now,
+            "ClientId": client_id, "LastModifiedDate": now, "CreationDate": created,
             "RefreshTokenValidity": fields.get("refresh_token_validity") or 30,
             "AccessTokenValidity": fields.get("access_token_validity") or 60,
             "IdTokenValidity": fields.get("id_token_validity") or 60,
@@ -182,13 +182,21 @@ class PoolsApi(CognitoBase):
         }
         for member, key in (("read_attributes", "ReadAttributes"),
                             ("write_attributes", "WriteAttributes"),
-                            ("callback_ur_ls", "CallbackURLs"),
-                            ("logout_ur_ls", "LogoutURLs"),
+                            ("callback_urls", "CallbackURLs"),
+                            ("logout_urls", "LogoutURLs"),
                             ("allowed_o_auth_flows", "AllowedOAuthFlows"),
                             ("allowed_o_auth_scopes", "AllowedOAuthScopes"),
                             ("supported_identity_providers", "SupportedIdentityProviders")):
             if fields.get(member):
                 client[key] = fields[member]
+        return client
+
+    def create_user_pool_client(self, ctx: RequestContext, *, user_pool_id: str,
+                                client_name: str, generate_secret: bool | None = None,
+                                **fields: Any) -> dict[str, Any]:
+        self.pool_of(ctx, user_pool_id)
+        client = self._client_document(user_pool_id, client_name, ids.short_id(26),
+                                       self.clock.now(), fields)
         if generate_secret:
             alphabet = string.ascii_lowercase + string.digits
             client["ClientSecret"] = "".join(secrets.choice(alphabet) for _ in range(51))
@@ -218,20 +226,16 @@ class PoolsApi(CognitoBase):
 
     def update_user_pool_client(self, ctx: RequestContext, *, user_pool_id: str,
                                 client_id: str, **fields: Any) -> dict[str, Any]:
+        # "If you don't provide a value for an attribute, Amazon Cognito sets it to its
+        # default value" (UpdateUserPoolClient): the request is the whole new configuration.
         record = self.client_of(ctx, user_pool_id, client_id)
-        client = record.client
-        for member, key in (("client_name", "ClientName"),
-                            ("explicit_auth_flows", "ExplicitAuthFlows"),
-                            ("refresh_token_validity", "RefreshTokenValidity"),
-                            ("access_token_validity", "AccessTokenValidity"),
-                            ("id_token_validity", "IdTokenValidity"),
-                            ("token_validity_units", "TokenValidityUnits"),
-                            ("prevent_user_existence_errors", "PreventUserExistenceErrors"),
-                            ("allowed_o_auth_scopes", "AllowedOAuthScopes"),
-                            ("allowed_o_auth_flows", "AllowedOAuthFlows")):
-            if fields.get(member) is not None:
-                client[key] = fields[member]
-        client["LastModifiedDate"] = self.clock.now()
+        old = record.client
+        client = self._client_document(user_pool_id,
+                                       fields.pop("client_name", None) or old["ClientName"],
+                                       client_id, old["CreationDate"], fields)
+        if old.get("ClientSecret"):
+            client["ClientSecret"] = old["ClientSecret"]
+        record.client = client
         self.clients(ctx.account_id, ctx.region).put(client_id, record)
         return {"UserPoolClient": client}
 
