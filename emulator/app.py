@@ -169,7 +169,7 @@ def _length(headers: dict[str, str]) -> int | None:
 # Paths some internal route below may claim (the console and portal are under /_emulator/);
 # every other request is the catch-all's, which the front lane answers directly.
 INTERNAL_PREFIXES = ("/_emulator/", "/_aws/lambda-url/", "/_aws/lambda-code/", "/v1/traces")
-POOL_ROUTES = ("/.well-known/", "/oauth2/token")
+POOL_ROUTES = ("/.well-known/", "/oauth2/token", "/oauth2/authorize")
 
 
 def routed_internally(path: str) -> bool:
@@ -384,6 +384,10 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> S
         served = await cognito_http.token_route(ports, request)
         return served if served is not None else await aws(request)
 
+    async def pool_sign_in(request: Request) -> Response:
+        served = await cognito_http.authorize_route(ports, request)
+        return served if served is not None else await aws(request)
+
     async def websocket_api(websocket: WebSocket) -> None:
         with emulator.requests.serving():  # each message is kept in the request log
             await websocket_apis.serve(ports, websocket)
@@ -440,6 +444,7 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> S
               if emulator.settings.console else []),
             Route("/{pool_id}/.well-known/{document}", pool_document, methods=["GET"]),
             Route("/{pool_id}/oauth2/token", pool_token, methods=["POST"]),
+            Route("/{pool_id}/oauth2/authorize", pool_sign_in, methods=["GET", "POST"]),
             Route("/{path:path}", aws, methods=ALL_METHODS),
             WebSocketRoute("/{path:path}", websocket_api),
         ],

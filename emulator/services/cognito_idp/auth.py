@@ -50,8 +50,8 @@ class AuthApi(CognitoBase):
 
     def _tokens(self, ctx: RequestContext, account: str, region: str, pool: UserPoolRecord,
                 client: ClientRecord, user: UserRecord, *, refresh: bool = True,
-                origin_jti: str | None = None, auth_time: int | None = None
-                ) -> dict[str, Any]:
+                origin_jti: str | None = None, auth_time: int | None = None,
+                scope: str = tokens.ADMIN_SCOPE) -> dict[str, Any]:
         now = int(self.clock.now())
         issuer = f"{ctx.endpoint_url.rstrip('/')}/{pool.pool['Id']}"
         client_doc = client.client
@@ -67,7 +67,7 @@ class AuthApi(CognitoBase):
         access_claims = tokens.access_token_claims(
             sub=user.sub, username=user.username, issuer=issuer,
             client_id=client_doc["ClientId"], now=now, auth_time=auth, validity=access_life,
-            origin_jti=origin, event_id=event_id, groups=user.groups)
+            origin_jti=origin, event_id=event_id, groups=user.groups, scope=scope)
         result: dict[str, Any] = {
             "AccessToken": tokens.sign(access_claims, pool.private_key, pool.kid),
             "ExpiresIn": access_life, "TokenType": "Bearer",

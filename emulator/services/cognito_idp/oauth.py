@@ -29,7 +29,7 @@ def _error(code: str) -> OAuthAnswer:
     return 400, {"error": code}
 
 
-def _credentials(form: dict[str, str], authorization: str | None) -> tuple[str, str | None]:
+def client_credentials(form: dict[str, str], authorization: str | None) -> tuple[str, str | None]:
     if authorization and authorization.lower().startswith("basic "):
         try:
             decoded = base64.b64decode(authorization[6:].strip()).decode()
@@ -111,7 +111,7 @@ class OAuthApi(CognitoBase):
         account, region, pool = located
         if form.get("grant_type") != "client_credentials":
             return _error("unsupported_grant_type")
-        client_id, secret = _credentials(form, authorization)
+        client_id, secret = client_credentials(form, authorization)
         client = self.clients(account, region).get(client_id)
         expected = client.client.get("ClientSecret") if client else None
         if client is None or client.client.get("UserPoolId") != pool_id or not expected or \
@@ -136,4 +136,4 @@ class OAuthApi(CognitoBase):
         return 200, {"access_token": token, "expires_in": validity, "token_type": "Bearer"}
 
 
-__all__ = ["OAuthApi"]
+__all__ = ["OAuthAnswer", "OAuthApi", "client_credentials"]

@@ -7,6 +7,7 @@ from typing import Any
 from emulator.services.cognito_idp.auth import AuthApi
 from emulator.services.cognito_idp.domains import DomainsApi
 from emulator.services.cognito_idp.groups import GroupsApi
+from emulator.services.cognito_idp.hosted import HostedUiApi
 from emulator.services.cognito_idp.identity import IdentityPort
 from emulator.services.cognito_idp.models import POOLS
 from emulator.services.cognito_idp.oauth import OAuthApi
@@ -15,8 +16,8 @@ from emulator.services.cognito_idp.tags import TagsApi
 from emulator.services.cognito_idp.users import UsersApi
 
 
-class CognitoIdpProvider(AuthApi, UsersApi, PoolsApi, GroupsApi, OAuthApi, DomainsApi,
-                         TagsApi):
+class CognitoIdpProvider(HostedUiApi, AuthApi, UsersApi, PoolsApi, GroupsApi, OAuthApi,
+                         DomainsApi, TagsApi):
     service_name = "cognito-idp"
 
     def port(self, name: str) -> object | None:
