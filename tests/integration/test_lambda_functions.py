@@ -101,6 +101,29 @@ def test_create_errors(emulator: EmulatorHandle) -> None:
     )
 
 
+def test_retired_runtimes_are_refused_on_create_and_update(emulator: EmulatorHandle) -> None:
+    # Runtimes past "Block function update" in the deprecated-runtimes table can no longer be
+    # given to CreateFunction or UpdateFunctionConfiguration:
+    # https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtimes-deprecated
+    # with the message quoted in, for example,
+    # https://github.com/perfectsense/gyro/issues/415 (InvalidParameterValueException).
+    client = emulator.client("lambda")
+    message = ("The runtime parameter of {} is no longer supported for creating or updating "
+               "AWS Lambda functions. We recommend you use a supported runtime while creating "
+               "or updating functions.")
+    for runtime in ("nodejs12.x", "nodejs14.x", "python3.7"):
+        with pytest.raises(ClientError) as excinfo:
+            client.create_function(FunctionName=unique(), Runtime=runtime, Role=ROLE,
+                                   Handler="app.handler", Code={"ZipFile": zip_of(HELLO)})
+        assert error_of(excinfo) == ("InvalidParameterValueException",
+                                     message.format(runtime))
+    name = create_function(client, HELLO)
+    with pytest.raises(ClientError) as excinfo:
+        client.update_function_configuration(FunctionName=name, Runtime="python3.6")
+    assert error_of(excinfo) == ("InvalidParameterValueException", message.format("python3.6"))
+    assert client.get_function_configuration(FunctionName=name)["Runtime"] != "python3.6"
+
+
 def _zip_with(entries: list[zipfile.ZipInfo], data: list[bytes]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:

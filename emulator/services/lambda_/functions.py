@@ -73,6 +73,7 @@ class FunctionsApi(LambdaBase):
         if qualifier:
             raise invalid_parameter("Function name cannot be qualified when creating it.")
         checks.check_role(role)
+        checks.check_runtime(runtime)
         if package_type == "Image":
             raise image_refused()
         if package_type == "Zip" and (not runtime or not handler):
@@ -249,6 +250,7 @@ class FunctionsApi(LambdaBase):
         logging_config = None
         if changes.get("logging_config") is not None:
             logging_config = logging_settings(record.logging_config, changes["logging_config"])
+        checks.check_runtime(changes.get("runtime"))
         if changes.get("role") is not None:
             checks.check_role(changes["role"])
             record.role = changes["role"]

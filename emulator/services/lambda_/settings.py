@@ -20,6 +20,14 @@ RESERVED_VARIABLES = (
 )
 ENVIRONMENT_LIMIT = 4096
 MAX_LAYERS = 5
+# Runtimes past their "Block function update" date in AWS's deprecated-runtimes table
+# (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtimes-deprecated):
+# no function may be created with them or moved to them any more.
+RETIRED_RUNTIMES = frozenset({
+    "nodejs", "nodejs4.3", "nodejs4.3-edge", "nodejs6.10", "nodejs8.10", "nodejs10.x",
+    "nodejs12.x", "nodejs14.x", "python2.7", "python3.6", "python3.7", "dotnetcore1.0",
+    "dotnetcore2.0", "dotnetcore2.1", "dotnetcore3.1", "ruby2.5",
+})
 LAYER_VERSION_ARN = re.compile(
     r"^arn:[a-zA-Z0-9-]+:lambda:[a-z0-9-]+:\d{12}:layer:[a-zA-Z0-9_-]+:[0-9]+$"
 )
@@ -34,6 +42,14 @@ def check_role(role: str) -> None:
             "arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+",
             status=400,
         )
+
+
+def check_runtime(runtime: str | None) -> None:
+    if runtime in RETIRED_RUNTIMES:
+        raise invalid_parameter(
+            f"The runtime parameter of {runtime} is no longer supported for creating or "
+            "updating AWS Lambda functions. We recommend you use a supported runtime while "
+            "creating or updating functions.")
 
 
 def environment_variables(environment: Mapping[str, Any] | None) -> dict[str, str]:
@@ -78,4 +94,5 @@ def layer_list(layers: list[str]) -> list[str]:
     return list(layers)
 
 
-__all__ = ["RESERVED_VARIABLES", "check_role", "environment_variables", "layer_list"]
+__all__ = ["RESERVED_VARIABLES", "RETIRED_RUNTIMES", "check_role", "check_runtime",
+           "environment_variables", "layer_list"]
