@@ -37,6 +37,14 @@ REFRESH_FLOWS = ("REFRESH_TOKEN_AUTH", "REFRESH_TOKEN")
 SRP_FLOW = "USER_SRP_AUTH"
 
 
+def _required(parameters: dict[str, str], *names: str) -> list[str]:
+    """The named parameters, in order; Cognito's error for the first one missing."""
+    for name in names:
+        if not parameters.get(name):
+            raise invalid(f"Missing required parameter {name}")
+    return [parameters[name] for name in names]
+
+
 def _opaque(parts: int = 5) -> str:
     """An opaque token shaped like Cognito's encrypted ones."""
     header = base64.urlsafe_b64encode(
@@ -89,11 +97,7 @@ class AuthApi(CognitoBase):
 
     def _password(self, ctx: RequestContext, account: str, region: str, pool: UserPoolRecord,
                   client: ClientRecord, parameters: dict[str, str]) -> dict[str, Any]:
-        username, password = parameters.get("USERNAME"), parameters.get("PASSWORD")
-        if not username:
-            raise invalid("Missing required parameter USERNAME")
-        if not password:
-            raise invalid("Missing required parameter PASSWORD")
+        username, password = _required(parameters, "USERNAME", "PASSWORD")
         self.check_secret_hash(client, username, parameters.get("SECRET_HASH"))
         user = self._known_user(account, region, pool, client, username)
         if not tokens.password_matches(password, user.password_hash):
@@ -134,11 +138,7 @@ class AuthApi(CognitoBase):
     def _srp_start(self, account: str, region: str, pool: UserPoolRecord,
                    client: ClientRecord, parameters: dict[str, str]) -> dict[str, Any]:
         """USER_SRP_AUTH's first step: the PASSWORD_VERIFIER challenge for the client's A."""
-        username, big_a = parameters.get("USERNAME"), parameters.get("SRP_A")
-        if not username:
-            raise invalid("Missing required parameter USERNAME")
-        if not big_a:
-            raise invalid("Missing required parameter SRP_A")
+        username, big_a = _required(parameters, "USERNAME", "SRP_A")
         if not srp.valid_a(big_a):
             raise invalid("Invalid SRP_A value.")
         self.check_secret_hash(client, username, parameters.get("SECRET_HASH"))
@@ -160,10 +160,8 @@ class AuthApi(CognitoBase):
                            client: ClientRecord, responses: dict[str, str]
                            ) -> dict[str, Any]:
         """USER_SRP_AUTH's second step: the client's proof of the password."""
-        for name in ("PASSWORD_CLAIM_SIGNATURE", "PASSWORD_CLAIM_SECRET_BLOCK", "TIMESTAMP"):
-            if not responses.get(name):
-                raise invalid(f"Missing required parameter {name}")
-        block = responses["PASSWORD_CLAIM_SECRET_BLOCK"]
+        signature, block, timestamp = _required(
+            responses, "PASSWORD_CLAIM_SIGNATURE", "PASSWORD_CLAIM_SECRET_BLOCK", "TIMESTAMP")
         sessions = self.sessions(account, region)
         record = sessions.get(block)
         if record is None or record.challenge != "PASSWORD_VERIFIER" or \
@@ -177,8 +175,7 @@ class AuthApi(CognitoBase):
                                responses.get("SECRET_HASH"))
         if not user.srp_verifier or not srp.signature_matches(
                 pool_id=pool.pool["Id"], user_id=record.username, secret_block=block,
-                timestamp=responses["TIMESTAMP"],
-                signature=responses["PASSWORD_CLAIM_SIGNATURE"], a_hex=record.srp["A"],
+                timestamp=timestamp, signature=signature, a_hex=record.srp["A"],
                 b_hex=record.srp["b"], big_b_hex=record.srp["B"],
                 verifier_hex=user.srp_verifier):
             raise not_authorized()
