@@ -8,7 +8,8 @@ https://docs.aws.amazon.com/cognito/latest/developerguide/authorization-endpoint
 code_challenge with code_challenge_method S256) and
 https://docs.aws.amazon.com/cognito/latest/developerguide/token-endpoint.html
 (grant_type authorization_code with code, redirect_uri and code_verifier; the answer has
-id_token, access_token, refresh_token, expires_in and token_type; invalid_grant otherwise).
+id_token, access_token, refresh_token, expires_in and token_type; invalid_grant otherwise;
+grant_type refresh_token answers new id_token and access_token).
 """
 
 from __future__ import annotations
@@ -94,6 +95,16 @@ def test_authorization_code_grant_with_pkce(emulator: EmulatorHandle) -> None:
     # A code is good once.
     again = httpx.post(token_url, data=form)
     assert again.status_code == 400 and again.json() == {"error": "invalid_grant"}
+    # The refresh token gives new ID and access tokens with the same scopes.
+    refreshed = httpx.post(token_url, data={"grant_type": "refresh_token", "client_id": app,
+                                            "refresh_token": body["refresh_token"]})
+    assert refreshed.status_code == 200, refreshed.text
+    assert set(refreshed.json()) == {"id_token", "access_token", "expires_in", "token_type"}
+    renewed = jwt.decode(refreshed.json()["access_token"], options={"verify_signature": False})
+    assert set(renewed["scope"].split()) == {"openid", "email"}
+    unknown = httpx.post(token_url, data={"grant_type": "refresh_token", "client_id": app,
+                                          "refresh_token": "not-a-token"})
+    assert unknown.status_code == 400 and unknown.json() == {"error": "invalid_grant"}
     # An HTTP API route that wants the email scope takes this access token.
     api = new_http_api(emulator)
     authorizer = api.client.create_authorizer(

@@ -85,7 +85,8 @@ class AuthApi(CognitoBase):
             self.refresh_tokens(account, region).put(token, RefreshTokenRecord(
                 pool_id=pool.pool["Id"], client_id=client_doc["ClientId"],
                 username=user.username, origin_jti=origin, auth_time=auth,
-                expires=now + token_validity(client_doc, "RefreshToken")))
+                expires=now + token_validity(client_doc, "RefreshToken"),
+                scope=None if scope == tokens.ADMIN_SCOPE else scope))
             result["RefreshToken"] = token
         return {"ChallengeParameters": {}, "AuthenticationResult": result}
 
@@ -183,9 +184,19 @@ class AuthApi(CognitoBase):
 
     def _refresh(self, ctx: RequestContext, account: str, region: str, pool: UserPoolRecord,
                  client: ClientRecord, parameters: dict[str, str]) -> dict[str, Any]:
-        token = parameters.get("REFRESH_TOKEN")
-        if not token:
-            raise invalid("Missing required parameter REFRESH_TOKEN")
+        [token] = _required(parameters, "REFRESH_TOKEN")
+        record, user = self._refreshed(account, region, pool, client, token)
+        if client.client.get("ClientSecret"):
+            self.check_secret_hash(client, parameters.get("USERNAME") or user.username,
+                                   parameters.get("SECRET_HASH"))
+        return self._tokens(ctx, account, region, pool, client, user, refresh=False,
+                            origin_jti=record.origin_jti, auth_time=record.auth_time,
+                            scope=record.scope or tokens.ADMIN_SCOPE)
+
+    def _refreshed(self, account: str, region: str, pool: UserPoolRecord,
+                   client: ClientRecord, token: str) -> tuple[RefreshTokenRecord, UserRecord]:
+        """The session a refresh token continues, and its user; NotAuthorizedException when
+        the token is unknown, another client's, expired, or its user gone or disabled."""
         record = self.refresh_tokens(account, region).get(token)
         if record is None or record.client_id != client.client["ClientId"]:
             raise not_authorized("Invalid Refresh Token")
@@ -195,11 +206,7 @@ class AuthApi(CognitoBase):
         if user is None or not user.enabled:
             raise not_authorized("Invalid Refresh Token" if user is None
                                  else "User is disabled.")
-        if client.client.get("ClientSecret"):
-            self.check_secret_hash(client, parameters.get("USERNAME") or user.username,
-                                   parameters.get("SECRET_HASH"))
-        return self._tokens(ctx, account, region, pool, client, user, refresh=False,
-                            origin_jti=record.origin_jti, auth_time=record.auth_time)
+        return record, user
 
     def _pool_for(self, client: ClientRecord) -> UserPoolRecord:
         located = self.locate_pool(client.client["UserPoolId"])

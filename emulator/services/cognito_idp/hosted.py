@@ -8,6 +8,9 @@ scopes, and shows a sign-in form; the form posts back to the same URL, and a goo
 redirects to the callback with ``?code=...&state=...`` (or, for ``response_type=token``, with
 the tokens in the fragment). The token endpoint exchanges the code once, within five minutes.
 Errors on the way are OAuth's codes (``redirect_mismatch``, ``invalid_grant``, ...).
+
+The token endpoint also takes ``grant_type=refresh_token``: new ID and access tokens with the
+scopes of the sign-in the refresh token came from.
 """
 
 from __future__ import annotations
@@ -137,7 +140,8 @@ class HostedUiApi(AuthApi, OAuthApi):
 
     def oauth_token(self, pool_id: str, form: dict[str, str], authorization: str | None,
                     endpoint: str) -> OAuthAnswer:
-        if form.get("grant_type") != "authorization_code":
+        grant = form.get("grant_type")
+        if grant not in ("authorization_code", "refresh_token"):
             return super().oauth_token(pool_id, form, authorization, endpoint)
         located = self.locate_pool(pool_id)
         if located is None:
@@ -150,6 +154,8 @@ class HostedUiApi(AuthApi, OAuthApi):
         expected = client.client.get("ClientSecret")
         if expected and not hmac.compare_digest(expected, secret or ""):
             return 400, {"error": "invalid_client"}
+        if grant == "refresh_token":
+            return self._refresh_grant(account, region, pool, client, form, endpoint)
         table = self.codes(account, region)
         record = table.get(form.get("code", ""))
         if record is None or record.client_id != client_id or \
@@ -161,6 +167,23 @@ class HostedUiApi(AuthApi, OAuthApi):
             return 400, {"error": "invalid_grant"}
         return 200, self._issue(account, region, pool, client, record.username,
                                 record.scopes, endpoint, refresh=True)
+
+
+    def _refresh_grant(self, account: str, region: str, pool: UserPoolRecord,
+                       client: ClientRecord, form: dict[str, str], endpoint: str
+                       ) -> OAuthAnswer:
+        """New ID and access tokens for a refresh token (no new refresh token)."""
+        try:
+            record, user = self._refreshed(account, region, pool, client,
+                                           form.get("refresh_token", ""))
+        except ServiceError:
+            return 400, {"error": "invalid_grant"}
+        ctx = RequestContext.internal(account, region, endpoint_url=endpoint)
+        issued = self._tokens(ctx, account, region, pool, client, user, refresh=False,
+                              origin_jti=record.origin_jti, auth_time=record.auth_time,
+                              scope=record.scope or tokens.ADMIN_SCOPE)["AuthenticationResult"]
+        return 200, {"id_token": issued["IdToken"], "access_token": issued["AccessToken"],
+                     "expires_in": issued["ExpiresIn"], "token_type": "Bearer"}
 
 
 def _verifier_matches(record: AuthorizationCodeRecord, verifier: str | None) -> bool:

@@ -54,6 +54,7 @@ class RefreshTokenRecord(Record):
     expires: float
     origin_jti: str
     auth_time: int
+    scope: str | None = None  # the granted OAuth scopes; None: a sign-in through the API
 
 
 class SessionRecord(Record):
