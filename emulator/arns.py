@@ -41,8 +41,17 @@ def parse_or_none(text: str) -> Arn | None:
         return None
 
 
+def log_group(text: str) -> str | None:
+    """The CloudWatch Logs group a log-group ARN names, without the ``:*`` that
+    ``Fn::GetAtt LogGroup.Arn`` ends in; None when the ARN names no log group."""
+    marker = ":log-group:"
+    if marker not in text:
+        return None
+    return text.split(marker, 1)[1].removesuffix(":*")
+
+
 def sqs_queue(region: str, account: str, name: str) -> str:
     return build("sqs", region, account, name)
 
 
-__all__ = ["PARTITION", "Arn", "build", "parse", "parse_or_none", "sqs_queue"]
+__all__ = ["PARTITION", "Arn", "build", "log_group", "parse", "parse_or_none", "sqs_queue"]

@@ -353,3 +353,19 @@ def test_the_placeholder_setting_creates_unsupported_types_marked_as_not_emulate
         assert not sqs.list_queues(QueueNamePrefix=name).get("QueueUrls")
     finally:
         server.stop()
+
+
+def test_a_rule_whose_target_is_refused_fails_to_create(emulator: EmulatorHandle) -> None:
+    # PutTargets answers a refused target in FailedEntries rather than as an error
+    # (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutTargets.html); the
+    # stack's rule fails with that entry's message instead of standing without its target.
+    cfn = emulator.client("cloudformation")
+    name = stack_name("badtarget")
+    body = json.dumps({"Resources": {"Rule": {"Type": "AWS::Events::Rule", "Properties": {
+        "EventPattern": {"source": ["x.y"]},
+        "Targets": [{"Id": "t", "Arn": "not-an-arn"}]}}}})
+    create(cfn, name, body, wait=False)
+    assert wait_failed(cfn, name)["StackStatus"] == "ROLLBACK_COMPLETE"
+    reasons = [reason for logical, status, reason in events(cfn, name)
+               if logical == "Rule" and status == "CREATE_FAILED"]
+    assert reasons and "Parameter not-an-arn is not valid for the Arn field." in reasons[0]

@@ -177,6 +177,28 @@ def test_a_bus_target_forwards_to_another_bus(emulator: EmulatorHandle) -> None:
     assert event["source"] == source and event["detail"] == {"n": 1}
 
 
+def test_a_log_group_target_gets_each_event_as_a_log_event(emulator: EmulatorHandle) -> None:
+    # A CloudWatch Logs log group is a rule target; EventBridge creates the log stream and
+    # writes the event into it:
+    # https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-targets.html and
+    # https://repost.aws/knowledge-center/cloudwatch-log-group-eventbridge
+    logs = emulator.client("logs")
+    group = f"/aws/events/{unique('trail')}"
+    logs.create_log_group(logGroupName=group)
+    arn = logs.describe_log_groups(logGroupNamePrefix=group)["logGroups"][0]["arn"]
+    assert arn.endswith(":*")  # the form Fn::GetAtt gives, taken as it is
+    source = unique("logged")
+    _rule(emulator, {"source": [{"prefix": source[:12]}]}, {"Id": "logs", "Arn": arn})
+    events = emulator.client("events")
+    sent = events.put_events(Entries=[{"Source": source, "DetailType": "Note",
+                                       "Detail": '{"Message": "hello"}'}])["Entries"][0]
+    emulator.wait_idle()
+    mine = [json.loads(e["message"]) for e in logs.filter_log_events(
+        logGroupName=group)["events"]]
+    assert len(mine) == 1 and set(mine[0]) == ENVELOPE_KEYS
+    assert mine[0]["id"] == sent["EventId"] and mine[0]["detail"] == {"Message": "hello"}
+
+
 def test_rate_schedule_fires_as_the_clock_moves(emulator: EmulatorHandle) -> None:
     events = emulator.client("events")
     queue = Queue(emulator)

@@ -9,6 +9,7 @@ from emulator.cloudformation.context import ResourceContext
 from emulator.cloudformation.resources import Created, ResourceType, ignore_missing, register
 from emulator.cloudformation.tags import Tagging, tag_list, tag_map
 from emulator.cloudformation.types.base import fit
+from emulator.errors import ServiceError
 
 
 def _bus(properties: dict[str, Any]) -> str:
@@ -43,8 +44,11 @@ class Rule(ResourceType):
             await ctx.call("events", "RemoveTargets", {
                 "Rule": name, "EventBusName": _bus(properties), "Ids": gone})
         if targets:
-            await ctx.call("events", "PutTargets", {
+            put = await ctx.call("events", "PutTargets", {
                 "Rule": name, "EventBusName": _bus(properties), "Targets": targets})
+            for failed in put.get("FailedEntries") or []:  # a rule without its target fails
+                raise ServiceError(str(failed.get("ErrorCode") or "ValidationException"),
+                                   str(failed.get("ErrorMessage") or "PutTargets failed"))
         return str(answer["RuleArn"])
 
     async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:

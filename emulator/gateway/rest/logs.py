@@ -8,6 +8,7 @@ import json
 import re
 from typing import Any, Protocol
 
+from emulator import arns
 from emulator.gateway.rest.invocation import Invocation
 
 _VARIABLE = re.compile(r"\$context\.([A-Za-z0-9_.]+)")
@@ -51,10 +52,7 @@ def access_line(template: str, context: dict[str, Any]) -> str:
 
 
 def log_group_of(destination_arn: str) -> str | None:
-    marker = ":log-group:"
-    if marker not in destination_arn:
-        return None
-    return destination_arn.split(marker, 1)[1].removesuffix(":*")
+    return arns.log_group(destination_arn)
 
 
 def write(inv: Invocation, sink: LogSink, level: str, now_ms: int) -> None:

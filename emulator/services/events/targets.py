@@ -2,7 +2,8 @@
 and its dead-letter queue.
 
 Lambda functions are invoked asynchronously, SQS queues and SNS topics get the input as their
-message, another event bus gets the event again, and Step Functions state machines start an
+message, a CloudWatch Logs log group gets it as a log event, another event bus gets the event
+again, and Step Functions state machines start an
 execution when a service offers the ``executions`` port. The X-Ray trace header of the PutEvents
 that brought the event goes to each target, and to the dead-letter queue, never into the event.
 """
@@ -11,13 +12,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, cast
 
 from emulator import arns
 from emulator.clock import Clock
 from emulator.errors import ServiceError
 from emulator.ports import ExecutionStarter, Ports
 from emulator.runtime.background import Background
+from emulator.runtime.invoker import LogSink
 from emulator.services.events.transform import event_text
 
 log = logging.getLogger("emulator.events")
@@ -25,7 +27,7 @@ log = logging.getLogger("emulator.events")
 DEFAULT_RETRY_ATTEMPTS = 185
 DEFAULT_EVENT_AGE = 86400
 MAX_RETRY_DELAY = 60.0
-TARGET_SERVICES = ("lambda", "sqs", "sns", "events", "states")
+TARGET_SERVICES = ("lambda", "sqs", "sns", "events", "states", "logs")
 # The target service's error, as EventBridge names it in a dead letter's ERROR_CODE.
 _ERROR_CODES = {
     "QueueDoesNotExist": "RESOURCE_NOT_FOUND",
@@ -116,6 +118,12 @@ class TargetDelivery:
             result = self.put_events([entry], parsed.account, parsed.region)
             if result.get("FailedEntryCount"):
                 raise RuntimeError(result["Entries"][0].get("ErrorMessage", "failed"))
+        elif parsed.service == "logs":
+            # One log event holding the input, in a log stream of its own per event (the
+            # stream EventBridge creates for it), stamped with the time of delivery.
+            sink = cast(LogSink, self.ports.get("logs"))
+            sink.write(parsed.account, parsed.region, arns.log_group(arn) or "", str(event["id"]),
+                       [(self.clock.now_millis(), input_text)])
         elif parsed.service == "states":
             starter = executions(self.ports)
             if starter is None:

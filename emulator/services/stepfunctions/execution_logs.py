@@ -16,6 +16,7 @@ import secrets
 from datetime import UTC, datetime
 from typing import Any
 
+from emulator import arns
 from emulator.runtime.invoker import LogSink
 
 log = logging.getLogger("emulator.stepfunctions")
@@ -40,9 +41,10 @@ def wanted(logging_config: dict[str, Any]) -> bool:
 
 def _group(logging_config: dict[str, Any]) -> str | None:
     for destination in logging_config.get("destinations") or []:
-        arn = str((destination.get("cloudWatchLogsLogGroup") or {}).get("logGroupArn", ""))
-        if ":log-group:" in arn:
-            return arn.split(":log-group:", 1)[1].removesuffix(":*")
+        group = arns.log_group(str(
+            (destination.get("cloudWatchLogsLogGroup") or {}).get("logGroupArn", "")))
+        if group is not None:
+            return group
     return None
 
 
