@@ -95,8 +95,11 @@ def test_eventbridge_put_events_reaches_rule_targets(emulator: Any) -> None:
     delivered = json.loads(client.describe_execution(
         executionArn=started[0]["executionArn"])["input"])
     assert (delivered["source"], delivered["detail"]) == (source, {"order": 3})
-    # The optimized integration adds the execution and state machine to the event.
-    assert delivered["resources"] == [execution, arn]
+    # The optimized integration adds the state machine and the execution to the event
+    # (https://docs.aws.amazon.com/step-functions/latest/dg/connect-eventbridge.html), state
+    # machine first as in the event AWS delivered in the sfn-eventbridge sample of
+    # https://github.com/aws-samples/serverless-patterns (its README's "resources").
+    assert delivered["resources"] == [arn, execution]
 
 
 def test_eventbridge_failed_entries_fail_the_task(emulator: Any) -> None:

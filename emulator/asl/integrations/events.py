@@ -1,9 +1,10 @@
 """EventBridge ``putEvents``, through the ``buses`` port.
 
-As the optimized integration does, the execution and state machine ARNs are appended to each
-entry's ``Resources``, a ``Detail`` object is sent as its JSON text, and any failed entry fails
-the task with ``EventBridge.FailedEntry``. Until a service offers the ``buses`` port no event
-bus exists, and every entry fails as it would for a missing bus.
+As the optimized integration does, the state machine and execution ARNs are appended to each
+entry's ``Resources`` (in that order, as events AWS delivered show them), a ``Detail`` object
+is sent as its JSON text, and any failed entry fails the task with ``EventBridge.FailedEntry``.
+Until a service offers the ``buses`` port no event bus exists, and every entry fails as it
+would for a missing bus.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ def _entries(call: Call) -> list[Mapping[str, Any]]:
         entry = dict(item) if isinstance(item, dict) else {}
         resources = entry.get("Resources")
         resources = list(resources) if isinstance(resources, list) else []
-        entry["Resources"] = [*resources, call.execution_arn, call.state_machine_arn]
+        entry["Resources"] = [*resources, call.state_machine_arn, call.execution_arn]
         entries.append(entry)
     return entries
 
