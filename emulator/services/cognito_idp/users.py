@@ -17,12 +17,21 @@ from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.ports import TokenRejected
 from emulator.services.cognito_idp import srp, tokens
-from emulator.services.cognito_idp.common import CognitoBase, invalid, no_user, not_authorized
+from emulator.services.cognito_idp.common import invalid, no_user, not_authorized
 from emulator.services.cognito_idp.models import UserPoolRecord, UserRecord
+from emulator.services.cognito_idp.triggers import TriggersApi
 
 log = logging.getLogger("emulator.cognito")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
 SYMBOLS = set("^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+-")
+
+
+def _sign_up_request(attributes: dict[str, str],
+                     validation_data: list[dict[str, Any]] | None) -> dict[str, Any]:
+    request: dict[str, Any] = {"userAttributes": attributes}
+    if validation_data:
+        request["validationData"] = _attributes(validation_data)
+    return request
 
 
 def set_password(user: UserRecord, password: str) -> None:
@@ -61,7 +70,7 @@ def _temporary_password() -> str:
             + secrets.choice("xyz") + secrets.choice("0123") + "!")
 
 
-class UsersApi(CognitoBase):
+class UsersApi(TriggersApi):
     def _new_user(self, pool: UserPoolRecord, name: str, attributes: dict[str, str]
                   ) -> UserRecord:
         sub = ids.uuid4()
@@ -87,10 +96,11 @@ class UsersApi(CognitoBase):
 
     # -- administrators ---------------------------------------------------------------------
 
-    def admin_create_user(self, ctx: RequestContext, *, user_pool_id: str, username: str,
-                          user_attributes: list[dict[str, Any]] | None = None,
-                          temporary_password: str | None = None,
-                          message_action: str | None = None, **_: Any) -> dict[str, Any]:
+    async def admin_create_user(
+            self, ctx: RequestContext, *, user_pool_id: str, username: str,
+            user_attributes: list[dict[str, Any]] | None = None,
+            temporary_password: str | None = None, message_action: str | None = None,
+            validation_data: list[dict[str, Any]] | None = None, **_: Any) -> dict[str, Any]:
         pool = self.pool_of(ctx, user_pool_id)
         attributes = _attributes(user_attributes)
         existing = self.find_user(ctx.account_id, ctx.region, pool, username)
@@ -105,6 +115,9 @@ class UsersApi(CognitoBase):
         user = self._new_user(pool, username, attributes)
         user.status = "FORCE_CHANGE_PASSWORD"
         set_password(user, temporary_password or _temporary_password())
+        await self.trigger(ctx.account_id, ctx.region, pool, "PreSignUp",
+                           "PreSignUp_AdminCreateUser", user, None,
+                           _sign_up_request(self.user_attributes(user), validation_data))
         self.save_user(ctx.account_id, ctx.region, user)
         return {"User": self.user_shape(user)}
 
@@ -131,14 +144,24 @@ class UsersApi(CognitoBase):
         self.save_user(ctx.account_id, ctx.region, user)
         return {}
 
-    def admin_confirm_sign_up(self, ctx: RequestContext, *, user_pool_id: str, username: str,
-                              **_: Any) -> dict[str, Any]:
+    async def admin_confirm_sign_up(self, ctx: RequestContext, *, user_pool_id: str,
+                                    username: str, **_: Any) -> dict[str, Any]:
+        pool = self.pool_of(ctx, user_pool_id)
         user = self.user_of(ctx, user_pool_id, username)
         if user.status != "UNCONFIRMED":
             raise not_authorized(f"User cannot be confirmed. Current status is {user.status}")
         user.status, user.confirmation_code = "CONFIRMED", None
         self.save_user(ctx.account_id, ctx.region, user)
+        await self._confirmed(ctx.account_id, ctx.region, pool, user, None)
         return {}
+
+    async def _confirmed(self, account: str, region: str, pool: UserPoolRecord,
+                         user: UserRecord, client_id: str | None) -> None:
+        """PostConfirmation, after the user is stored as confirmed: a failing trigger fails
+        the call and the user stays confirmed, as with Cognito."""
+        await self.trigger(account, region, pool, "PostConfirmation",
+                           "PostConfirmation_ConfirmSignUp", user, client_id,
+                           {"userAttributes": self.user_attributes(user)})
 
     def admin_enable_user(self, ctx: RequestContext, *, user_pool_id: str, username: str,
                           **_: Any) -> dict[str, Any]:
@@ -195,10 +218,11 @@ class UsersApi(CognitoBase):
 
     # -- self-service -----------------------------------------------------------------------
 
-    def sign_up(self, ctx: RequestContext, *, client_id: str, username: str,
-                password: str = "", secret_hash: str | None = None,
-                user_attributes: list[dict[str, Any]] | None = None, **_: Any
-                ) -> dict[str, Any]:
+    async def sign_up(self, ctx: RequestContext, *, client_id: str, username: str,
+                      password: str = "", secret_hash: str | None = None,
+                      user_attributes: list[dict[str, Any]] | None = None,
+                      validation_data: list[dict[str, Any]] | None = None, **_: Any
+                      ) -> dict[str, Any]:
         account, region, client = self.locate_client(client_id)
         self.check_secret_hash(client, username, secret_hash)
         located = self.locate_pool(client.client["UserPoolId"])
@@ -211,6 +235,17 @@ class UsersApi(CognitoBase):
         check_password(pool, password)
         user = self._new_user(pool, username, attributes)
         set_password(user, password)
+        decided = await self.trigger(
+            account, region, pool, "PreSignUp", "PreSignUp_SignUp", user, client_id,
+            _sign_up_request(self.user_attributes(user), validation_data)) or {}
+        for attribute, flag in (("email", "autoVerifyEmail"),
+                                ("phone_number", "autoVerifyPhone")):
+            if decided.get(flag) is True and attribute in user.attributes:
+                user.attributes[f"{attribute}_verified"] = "true"
+        if decided.get("autoConfirmUser") is True:  # no code, and no PostConfirmation
+            user.status = "CONFIRMED"
+            self.save_user(account, region, user)
+            return {"UserConfirmed": True, "UserSub": user.sub}
         user.confirmation_code = f"{secrets.randbelow(1_000_000):06d}"
         self.save_user(account, region, user)
         log.info("cognito-idp: confirmation code for %s in %s is %s", user.username,
@@ -227,9 +262,9 @@ class UsersApi(CognitoBase):
                 "AttributeName": medium}
         return result
 
-    def confirm_sign_up(self, ctx: RequestContext, *, client_id: str, username: str,
-                        confirmation_code: str, secret_hash: str | None = None, **_: Any
-                        ) -> dict[str, Any]:
+    async def confirm_sign_up(self, ctx: RequestContext, *, client_id: str, username: str,
+                              confirmation_code: str, secret_hash: str | None = None,
+                              **_: Any) -> dict[str, Any]:
         account, region, client = self.locate_client(client_id)
         self.check_secret_hash(client, username, secret_hash)
         located = self.locate_pool(client.client["UserPoolId"])
@@ -248,6 +283,7 @@ class UsersApi(CognitoBase):
             if attribute in user.attributes:
                 user.attributes[f"{attribute}_verified"] = "true"
         self.save_user(account, region, user)
+        await self._confirmed(account, region, located[2], user, client_id)
         return {}
 
     def get_user(self, ctx: RequestContext, *, access_token: str, **_: Any) -> dict[str, Any]:
