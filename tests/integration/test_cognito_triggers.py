@@ -1,6 +1,8 @@
-"""User pool Lambda triggers on sign-up: PreSignUp deciding to confirm and verify, refusing with
-the function's message, or answering something that is not the event; PostConfirmation after
-ConfirmSignUp and AdminConfirmSignUp, with the event Cognito sends.
+"""User pool Lambda triggers: PreSignUp deciding to confirm and verify, refusing with the
+function's message, or answering something that is not the event; PostConfirmation after
+ConfirmSignUp and AdminConfirmSignUp; PreTokenGeneration (versions 1 and 2) changing the
+claims, groups and scopes of the tokens handed out, at sign-in and on refresh.
+https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-pre-token-generation.html
 
 https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-pre-sign-up.html
 https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-post-confirmation.html
@@ -16,6 +18,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+import jwt
 import pytest
 from botocore.exceptions import ClientError
 from http_api_support import function_arn
@@ -133,3 +136,67 @@ def test_post_confirmation_after_confirming(
     # The user was confirmed before the trigger ran, and stays so.
     assert idp.admin_get_user(UserPoolId=pool,
                               Username="fail@example.com")["UserStatus"] == "CONFIRMED"
+
+
+PRE_TOKEN = """
+import json
+def handler(event, context):
+    print("EVENT " + json.dumps(event))
+    if event["version"] == "1":
+        event["response"]["claimsOverrideDetails"] = {
+            "claimsToAddOrOverride": {"tenant": "acme", "sub": "not-allowed"},
+            "claimsToSuppress": ["email"],
+            "groupOverrideDetails": {"groupsToOverride": ["admins"]}}
+    else:
+        event["response"]["claimsAndScopeOverrideDetails"] = {
+            "idTokenGeneration": {"claimsToAddOrOverride": {"tenant": "acme"}},
+            "accessTokenGeneration": {"claimsToAddOrOverride": {"plan": "gold"},
+                                      "scopesToAdd": ["orders/read"],
+                                      "scopesToSuppress": ["aws.cognito.signin.user.admin"]}}
+    return event
+"""
+
+
+@pytest.mark.parametrize("version", ["V1_0", "V2_0"])
+def test_pre_token_generation_changes_the_claims(emulator: EmulatorHandle, version: str
+                                                 ) -> None:
+    function = create_function(emulator.client("lambda"), {"app.py": PRE_TOKEN})
+    arn = function_arn(emulator, function)
+    config: dict[str, Any] = ({"PreTokenGeneration": arn} if version == "V1_0" else
+                              {"PreTokenGenerationConfig": {"LambdaArn": arn,
+                                                            "LambdaVersion": version}})
+    idp = emulator.client("cognito-idp")
+    pool = idp.create_user_pool(PoolName="tokens", LambdaConfig=config)["UserPool"]["Id"]
+    app = idp.create_user_pool_client(UserPoolId=pool, ClientName="web", ExplicitAuthFlows=[
+        "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])["UserPoolClient"][
+        "ClientId"]
+    idp.admin_create_user(UserPoolId=pool, Username="eve", MessageAction="SUPPRESS",
+                          UserAttributes=[{"Name": "email", "Value": "eve@example.com"}])
+    idp.admin_set_user_password(UserPoolId=pool, Username="eve", Password=PASSWORD,
+                                Permanent=True)
+    issued = idp.admin_initiate_auth(
+        UserPoolId=pool, ClientId=app, AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "eve", "PASSWORD": PASSWORD})["AuthenticationResult"]
+    identity = jwt.decode(issued["IdToken"], options={"verify_signature": False})
+    access = jwt.decode(issued["AccessToken"], options={"verify_signature": False})
+    assert identity["tenant"] == "acme" and identity["sub"] != "not-allowed"
+    [event] = _events(emulator, function)
+    assert event["triggerSource"] == "TokenGeneration_Authentication"
+    assert event["version"] == ("1" if version == "V1_0" else "2")
+    assert event["request"]["groupConfiguration"] == {
+        "groupsToOverride": [], "iamRolesToOverride": [], "preferredRole": None}
+    if version == "V1_0":
+        assert "email" not in identity
+        assert identity["cognito:groups"] == access["cognito:groups"] == ["admins"]
+        assert "plan" not in access
+    else:
+        assert identity["email"] == "eve@example.com"
+        assert access["plan"] == "gold" and access["scope"] == "orders/read"
+        assert event["request"]["scopes"] == ["aws.cognito.signin.user.admin"]
+    refreshed = idp.admin_initiate_auth(
+        UserPoolId=pool, ClientId=app, AuthFlow="REFRESH_TOKEN_AUTH",
+        AuthParameters={"REFRESH_TOKEN": issued["RefreshToken"]})["AuthenticationResult"]
+    assert jwt.decode(refreshed["IdToken"], options={"verify_signature": False})[
+        "tenant"] == "acme"
+    assert [e["triggerSource"] for e in _events(emulator, function)] == [
+        "TokenGeneration_Authentication", "TokenGeneration_RefreshTokens"]

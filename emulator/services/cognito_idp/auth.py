@@ -17,7 +17,7 @@ from emulator import ids
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.services.cognito_idp import srp, tokens
-from emulator.services.cognito_idp.common import CognitoBase, invalid, not_authorized
+from emulator.services.cognito_idp.common import invalid, not_authorized
 from emulator.services.cognito_idp.models import (
     ClientRecord,
     RefreshTokenRecord,
@@ -26,6 +26,7 @@ from emulator.services.cognito_idp.models import (
     UserRecord,
 )
 from emulator.services.cognito_idp.pools import token_validity
+from emulator.services.cognito_idp.triggers import TriggersApi, token_overrides
 from emulator.services.cognito_idp.users import check_password, set_password
 
 PASSWORD_FLOWS = {"USER_PASSWORD_AUTH": ("ALLOW_USER_PASSWORD_AUTH", "USER_PASSWORD_AUTH")}
@@ -53,13 +54,14 @@ def _opaque(parts: int = 5) -> str:
                                .rstrip("=") for _ in range(parts - 1))])
 
 
-class AuthApi(CognitoBase):
+class AuthApi(TriggersApi):
     # -- tokens -----------------------------------------------------------------------------
 
-    def _tokens(self, ctx: RequestContext, account: str, region: str, pool: UserPoolRecord,
-                client: ClientRecord, user: UserRecord, *, refresh: bool = True,
-                origin_jti: str | None = None, auth_time: int | None = None,
-                scope: str = tokens.ADMIN_SCOPE) -> dict[str, Any]:
+    async def _tokens(self, ctx: RequestContext, account: str, region: str,
+                      pool: UserPoolRecord, client: ClientRecord, user: UserRecord, *,
+                      refresh: bool = True, origin_jti: str | None = None,
+                      auth_time: int | None = None, scope: str = tokens.ADMIN_SCOPE,
+                      source: str = "TokenGeneration_Authentication") -> dict[str, Any]:
         now = int(self.clock.now())
         issuer = f"{ctx.endpoint_url.rstrip('/')}/{pool.pool['Id']}"
         client_doc = client.client
@@ -76,6 +78,8 @@ class AuthApi(CognitoBase):
             sub=user.sub, username=user.username, issuer=issuer,
             client_id=client_doc["ClientId"], now=now, auth_time=auth, validity=access_life,
             origin_jti=origin, event_id=event_id, groups=user.groups, scope=scope)
+        id_claims, access_claims = await token_overrides(
+            self, account, region, pool, client, user, source, id_claims, access_claims)
         result: dict[str, Any] = {
             "AccessToken": tokens.sign(access_claims, pool.private_key, pool.kid),
             "ExpiresIn": access_life, "TokenType": "Bearer",
@@ -96,16 +100,16 @@ class AuthApi(CognitoBase):
     def _allowed(client: ClientRecord, names: tuple[str, ...]) -> bool:
         return any(name in (client.client.get("ExplicitAuthFlows") or []) for name in names)
 
-    def _password(self, ctx: RequestContext, account: str, region: str, pool: UserPoolRecord,
+    async def _password(self, ctx: RequestContext, account: str, region: str, pool: UserPoolRecord,
                   client: ClientRecord, parameters: dict[str, str]) -> dict[str, Any]:
         username, password = _required(parameters, "USERNAME", "PASSWORD")
         self.check_secret_hash(client, username, parameters.get("SECRET_HASH"))
         user = self._known_user(account, region, pool, client, username)
         if not tokens.password_matches(password, user.password_hash):
             raise not_authorized()
-        return self._signed_in(ctx, account, region, pool, client, user)
+        return await self._signed_in(ctx, account, region, pool, client, user)
 
-    def _signed_in(self, ctx: RequestContext, account: str, region: str,
+    async def _signed_in(self, ctx: RequestContext, account: str, region: str,
                    pool: UserPoolRecord, client: ClientRecord, user: UserRecord
                    ) -> dict[str, Any]:
         """The answer to a proven password: tokens, or the challenge the user still owes."""
@@ -123,7 +127,7 @@ class AuthApi(CognitoBase):
                     "ChallengeParameters": {"USER_ID_FOR_SRP": user.username,
                                             "requiredAttributes": "[]",
                                             "userAttributes": json.dumps(shown)}}
-        return self._tokens(ctx, account, region, pool, client, user)
+        return await self._tokens(ctx, account, region, pool, client, user)
 
     def _known_user(self, account: str, region: str, pool: UserPoolRecord,
                     client: ClientRecord, username: str) -> UserRecord:
@@ -157,7 +161,7 @@ class AuthApi(CognitoBase):
             "SALT": user.srp_salt, "SECRET_BLOCK": block, "SRP_B": big_b,
             "USERNAME": user.username, "USER_ID_FOR_SRP": user.username}}
 
-    def _password_verifier(self, ctx: RequestContext, account: str, region: str,
+    async def _password_verifier(self, ctx: RequestContext, account: str, region: str,
                            client: ClientRecord, responses: dict[str, str]
                            ) -> dict[str, Any]:
         """USER_SRP_AUTH's second step: the client's proof of the password."""
@@ -180,18 +184,19 @@ class AuthApi(CognitoBase):
                 b_hex=record.srp["b"], big_b_hex=record.srp["B"],
                 verifier_hex=user.srp_verifier):
             raise not_authorized()
-        return self._signed_in(ctx, account, region, pool, client, user)
+        return await self._signed_in(ctx, account, region, pool, client, user)
 
-    def _refresh(self, ctx: RequestContext, account: str, region: str, pool: UserPoolRecord,
+    async def _refresh(self, ctx: RequestContext, account: str, region: str, pool: UserPoolRecord,
                  client: ClientRecord, parameters: dict[str, str]) -> dict[str, Any]:
         [token] = _required(parameters, "REFRESH_TOKEN")
         record, user = self._refreshed(account, region, pool, client, token)
         if client.client.get("ClientSecret"):
             self.check_secret_hash(client, parameters.get("USERNAME") or user.username,
                                    parameters.get("SECRET_HASH"))
-        return self._tokens(ctx, account, region, pool, client, user, refresh=False,
-                            origin_jti=record.origin_jti, auth_time=record.auth_time,
-                            scope=record.scope or tokens.ADMIN_SCOPE)
+        return await self._tokens(ctx, account, region, pool, client, user, refresh=False,
+                                  origin_jti=record.origin_jti, auth_time=record.auth_time,
+                                  scope=record.scope or tokens.ADMIN_SCOPE,
+                                  source="TokenGeneration_RefreshTokens")
 
     def _refreshed(self, account: str, region: str, pool: UserPoolRecord,
                    client: ClientRecord, token: str) -> tuple[RefreshTokenRecord, UserRecord]:
@@ -215,7 +220,7 @@ class AuthApi(CognitoBase):
                                f"User pool {client.client['UserPoolId']} does not exist.")
         return located[2]
 
-    def initiate_auth(self, ctx: RequestContext, *, auth_flow: str, client_id: str,
+    async def initiate_auth(self, ctx: RequestContext, *, auth_flow: str, client_id: str,
                       auth_parameters: dict[str, str] | None = None, **_: Any
                       ) -> dict[str, Any]:
         account, region, client = self.locate_client(client_id)
@@ -224,16 +229,16 @@ class AuthApi(CognitoBase):
         if auth_flow in PASSWORD_FLOWS:
             if not self._allowed(client, PASSWORD_FLOWS[auth_flow]):
                 raise invalid("USER_PASSWORD_AUTH flow not enabled for this client")
-            return self._password(ctx, account, region, pool, client, parameters)
+            return await self._password(ctx, account, region, pool, client, parameters)
         if auth_flow == SRP_FLOW:
             if not self._allowed(client, ("ALLOW_USER_SRP_AUTH",)):
                 raise invalid("USER_SRP_AUTH flow not enabled for this client")
             return self._srp_start(account, region, pool, client, parameters)
         if auth_flow in REFRESH_FLOWS:
-            return self._refresh(ctx, account, region, pool, client, parameters)
+            return await self._refresh(ctx, account, region, pool, client, parameters)
         raise invalid("Initiate Auth method not supported.")
 
-    def admin_initiate_auth(self, ctx: RequestContext, *, user_pool_id: str, client_id: str,
+    async def admin_initiate_auth(self, ctx: RequestContext, *, user_pool_id: str, client_id: str,
                             auth_flow: str, auth_parameters: dict[str, str] | None = None,
                             **_: Any) -> dict[str, Any]:
         pool = self.pool_of(ctx, user_pool_id)
@@ -242,22 +247,22 @@ class AuthApi(CognitoBase):
         if auth_flow in ADMIN_PASSWORD_FLOWS:
             if not self._allowed(client, ADMIN_PASSWORD_FLOWS[auth_flow]):
                 raise invalid("Auth flow not enabled for this client")
-            return self._password(ctx, ctx.account_id, ctx.region, pool, client, parameters)
+            return await self._password(ctx, ctx.account_id, ctx.region, pool, client, parameters)
         if auth_flow == SRP_FLOW:
             if not self._allowed(client, ("ALLOW_USER_SRP_AUTH",)):
                 raise invalid("Auth flow not enabled for this client")
             return self._srp_start(ctx.account_id, ctx.region, pool, client, parameters)
         if auth_flow in REFRESH_FLOWS:
-            return self._refresh(ctx, ctx.account_id, ctx.region, pool, client, parameters)
+            return await self._refresh(ctx, ctx.account_id, ctx.region, pool, client, parameters)
         raise invalid("Initiate Auth method not supported.")
 
     # -- challenges -------------------------------------------------------------------------
 
-    def _respond(self, ctx: RequestContext, account: str, region: str, client: ClientRecord,
+    async def _respond(self, ctx: RequestContext, account: str, region: str, client: ClientRecord,
                  challenge_name: str, session: str | None,
                  responses: dict[str, str]) -> dict[str, Any]:
         if challenge_name == "PASSWORD_VERIFIER":
-            return self._password_verifier(ctx, account, region, client, responses)
+            return await self._password_verifier(ctx, account, region, client, responses)
         record = self.sessions(account, region).get(session or "")
         if record is None or record.client_id != client.client["ClientId"] or \
                 record.expires <= self.clock.now():
@@ -281,23 +286,24 @@ class AuthApi(CognitoBase):
                 user.attributes[key.removeprefix("userAttributes.")] = value
         self.save_user(account, region, user)
         self.sessions(account, region).delete(session or "")
-        return self._tokens(ctx, account, region, pool, client, user)
+        return await self._tokens(ctx, account, region, pool, client, user,
+                                  source="TokenGeneration_NewPasswordChallenge")
 
-    def respond_to_auth_challenge(self, ctx: RequestContext, *, client_id: str,
+    async def respond_to_auth_challenge(self, ctx: RequestContext, *, client_id: str,
                                   challenge_name: str, session: str | None = None,
                                   challenge_responses: dict[str, str] | None = None,
                                   **_: Any) -> dict[str, Any]:
         account, region, client = self.locate_client(client_id)
-        return self._respond(ctx, account, region, client, challenge_name, session,
+        return await self._respond(ctx, account, region, client, challenge_name, session,
                              challenge_responses or {})
 
-    def admin_respond_to_auth_challenge(self, ctx: RequestContext, *, user_pool_id: str,
+    async def admin_respond_to_auth_challenge(self, ctx: RequestContext, *, user_pool_id: str,
                                         client_id: str, challenge_name: str,
                                         session: str | None = None,
                                         challenge_responses: dict[str, str] | None = None,
                                         **_: Any) -> dict[str, Any]:
         client = self.client_of(ctx, user_pool_id, client_id)
-        return self._respond(ctx, ctx.account_id, ctx.region, client, challenge_name,
+        return await self._respond(ctx, ctx.account_id, ctx.region, client, challenge_name,
                              session, challenge_responses or {})
 
 

@@ -97,8 +97,8 @@ class HostedUiApi(AuthApi, OAuthApi):
             return "invalid_request"
         return Authorization(account, region, pool, client, query, requested)
 
-    def sign_in(self, auth: Authorization, username: str, password: str,
-                endpoint: str) -> str:
+    async def sign_in(self, auth: Authorization, username: str, password: str,
+                      endpoint: str) -> str:
         """Where the browser goes after a good password; raises NotAuthorizedException (or
         UserNotConfirmedException) for the form to show."""
         user = self._known_user(auth.account, auth.region, auth.pool, auth.client, username)
@@ -107,8 +107,8 @@ class HostedUiApi(AuthApi, OAuthApi):
         if user.status == "UNCONFIRMED":
             raise ServiceError("UserNotConfirmedException", "User is not confirmed.")
         if auth.query["response_type"] == "token":
-            issued = self._issue(auth.account, auth.region, auth.pool, auth.client,
-                                 user.username, auth.scopes, endpoint, refresh=False)
+            issued = await self._issue(auth.account, auth.region, auth.pool, auth.client,
+                                       user.username, auth.scopes, endpoint, refresh=False)
             return auth.redirect({k: str(v) for k, v in issued.items()}, fragment=True)
         code = ids.uuid4()
         self.codes(auth.account, auth.region).put(code, AuthorizationCodeRecord(
@@ -119,17 +119,19 @@ class HostedUiApi(AuthApi, OAuthApi):
             expires=self.clock.now() + CODE_LIFETIME))
         return auth.redirect({"code": code})
 
-    def _issue(self, account: str, region: str, pool: UserPoolRecord, client: ClientRecord,
-               username: str, scopes: list[str], endpoint: str, *, refresh: bool
-               ) -> dict[str, Any]:
+    async def _issue(self, account: str, region: str, pool: UserPoolRecord,
+                     client: ClientRecord, username: str, scopes: list[str], endpoint: str, *,
+                     refresh: bool) -> dict[str, Any]:
         """The token endpoint's names for the tokens of a hosted sign-in: an ID token only
         when ``openid`` was granted, the access token with the granted scopes."""
         user = self.find_user(account, region, pool, username)
         if user is None:
             raise ServiceError("UserNotFoundException", "User does not exist.")
         ctx = RequestContext.internal(account, region, endpoint_url=endpoint)
-        issued = self._tokens(ctx, account, region, pool, client, user, refresh=refresh,
-                              scope=" ".join(scopes))["AuthenticationResult"]
+        issued = (await self._tokens(ctx, account, region, pool, client, user,
+                                     refresh=refresh, scope=" ".join(scopes),
+                                     source="TokenGeneration_HostedAuth")
+                  )["AuthenticationResult"]
         answer: dict[str, Any] = {"access_token": issued["AccessToken"]}
         if "openid" in scopes:
             answer["id_token"] = issued["IdToken"]
@@ -138,11 +140,12 @@ class HostedUiApi(AuthApi, OAuthApi):
         answer.update({"expires_in": issued["ExpiresIn"], "token_type": "Bearer"})
         return answer
 
-    def oauth_token(self, pool_id: str, form: dict[str, str], authorization: str | None,
-                    endpoint: str) -> OAuthAnswer:
+    async def token_endpoint(self, pool_id: str, form: dict[str, str],
+                             authorization: str | None, endpoint: str) -> OAuthAnswer:
+        """The token endpoint's answer to any grant it takes."""
         grant = form.get("grant_type")
         if grant not in ("authorization_code", "refresh_token"):
-            return super().oauth_token(pool_id, form, authorization, endpoint)
+            return self.oauth_token(pool_id, form, authorization, endpoint)
         located = self.locate_pool(pool_id)
         if located is None:
             return 400, {"error": "invalid_request"}
@@ -155,7 +158,7 @@ class HostedUiApi(AuthApi, OAuthApi):
         if expected and not hmac.compare_digest(expected, secret or ""):
             return 400, {"error": "invalid_client"}
         if grant == "refresh_token":
-            return self._refresh_grant(account, region, pool, client, form, endpoint)
+            return await self._refresh_grant(account, region, pool, client, form, endpoint)
         table = self.codes(account, region)
         record = table.get(form.get("code", ""))
         if record is None or record.client_id != client_id or \
@@ -165,13 +168,13 @@ class HostedUiApi(AuthApi, OAuthApi):
         if form.get("redirect_uri") != record.redirect_uri or \
                 not _verifier_matches(record, form.get("code_verifier")):
             return 400, {"error": "invalid_grant"}
-        return 200, self._issue(account, region, pool, client, record.username,
-                                record.scopes, endpoint, refresh=True)
+        return 200, await self._issue(account, region, pool, client, record.username,
+                                      record.scopes, endpoint, refresh=True)
 
 
-    def _refresh_grant(self, account: str, region: str, pool: UserPoolRecord,
-                       client: ClientRecord, form: dict[str, str], endpoint: str
-                       ) -> OAuthAnswer:
+    async def _refresh_grant(self, account: str, region: str, pool: UserPoolRecord,
+                             client: ClientRecord, form: dict[str, str], endpoint: str
+                             ) -> OAuthAnswer:
         """New ID and access tokens for a refresh token (no new refresh token)."""
         try:
             record, user = self._refreshed(account, region, pool, client,
@@ -179,9 +182,12 @@ class HostedUiApi(AuthApi, OAuthApi):
         except ServiceError:
             return 400, {"error": "invalid_grant"}
         ctx = RequestContext.internal(account, region, endpoint_url=endpoint)
-        issued = self._tokens(ctx, account, region, pool, client, user, refresh=False,
-                              origin_jti=record.origin_jti, auth_time=record.auth_time,
-                              scope=record.scope or tokens.ADMIN_SCOPE)["AuthenticationResult"]
+        issued = (await self._tokens(ctx, account, region, pool, client, user, refresh=False,
+                                     origin_jti=record.origin_jti,
+                                     auth_time=record.auth_time,
+                                     scope=record.scope or tokens.ADMIN_SCOPE,
+                                     source="TokenGeneration_RefreshTokens")
+                  )["AuthenticationResult"]
         return 200, {"id_token": issued["IdToken"], "access_token": issued["AccessToken"],
                      "expires_in": issued["ExpiresIn"], "token_type": "Bearer"}
 

@@ -56,8 +56,8 @@ async def token_route(ports: Ports, request: Request) -> Response | None:
     form = dict(parse_qsl((await request.body()).decode("utf-8", "replace"),
                           keep_blank_values=True))
     endpoint = f"{request.url.scheme}://{request.headers.get('host', 'localhost')}"
-    status, body = provider.oauth_token(pool_id, form, request.headers.get("authorization"),
-                                        endpoint)
+    status, body = await provider.token_endpoint(
+        pool_id, form, request.headers.get("authorization"), endpoint)
     return JSONResponse(body, status_code=status)
 
 
@@ -100,8 +100,8 @@ async def authorize_route(ports: Ports, request: Request) -> Response | None:
                           keep_blank_values=True))
     endpoint = f"{request.url.scheme}://{request.headers.get('host', 'localhost')}"
     try:
-        target = provider.sign_in(checked, form.get("username", ""), form.get("password", ""),
-                                  endpoint)
+        target = await provider.sign_in(checked, form.get("username", ""),
+                                        form.get("password", ""), endpoint)
     except ServiceError as error:
         return _page(action, error.message, status=400)
     return RedirectResponse(target, status_code=302)

@@ -1,6 +1,7 @@
-"""User pool Lambda triggers for sign-up: PreSignUp (SignUp and AdminCreateUser) and
-PostConfirmation (ConfirmSignUp and AdminConfirmSignUp), the functions a pool's
-``LambdaConfig`` names.
+"""User pool Lambda triggers, the functions a pool's ``LambdaConfig`` names: PreSignUp (SignUp
+and AdminCreateUser), PostConfirmation (ConfirmSignUp and AdminConfirmSignUp) and
+PreTokenGeneration (every issue of tokens; version 1 overrides the ID token's claims and the
+groups, version 2 also the access token's claims and scopes).
 
 The function gets Cognito's event (version, region, userPoolId, userName, callerContext,
 triggerSource, request, response) and answers with the event; its ``response`` decides what
@@ -12,6 +13,7 @@ that fails turns the call into ``UserLambdaValidationException`` ("PreSignUp fai
 https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-working-with-lambda-triggers.html
 https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-pre-sign-up.html
 https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-post-confirmation.html
+https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-pre-token-generation.html
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Any
 
 from emulator.errors import ServiceError
 from emulator.services.cognito_idp.common import CognitoBase
-from emulator.services.cognito_idp.models import UserPoolRecord, UserRecord
+from emulator.services.cognito_idp.models import ClientRecord, UserPoolRecord, UserRecord
 
 NO_CLIENT = "CLIENT_ID_NOT_APPLICABLE"  # the clientId of a trigger an admin call fired
 SDK_VERSION = "aws-sdk-unknown-unknown"
@@ -30,6 +32,11 @@ EMPTY_RESPONSES: dict[str, dict[str, Any]] = {
                   "autoVerifyPhone": False},
     "PostConfirmation": {},
 }
+# Claims a PreTokenGeneration function cannot add, change or suppress.
+RESERVED_CLAIMS = frozenset({
+    "acr", "amr", "aud", "at_hash", "auth_time", "azp", "client_id", "cognito:username",
+    "event_id", "exp", "iat", "identities", "iss", "jti", "nbf", "nonce", "origin_jti",
+    "scope", "sub", "token_use", "username", "version"})
 
 
 def _error_message(payload: bytes) -> str:
@@ -49,17 +56,20 @@ class TriggersApi(CognitoBase):
 
     async def trigger(self, account: str, region: str, pool: UserPoolRecord, name: str,
                       source: str, user: UserRecord, client_id: str | None,
-                      request: dict[str, Any]) -> dict[str, Any] | None:
-        """The ``response`` of the pool's ``name`` trigger, None when it has none."""
-        function = (pool.pool.get("LambdaConfig") or {}).get(name)
+                      request: dict[str, Any], *, function: str | None = None,
+                      version: str = "1", response: dict[str, Any] | None = None
+                      ) -> dict[str, Any] | None:
+        """The ``response`` of the pool's ``name`` trigger (or of ``function``), None when
+        there is none."""
+        function = function or (pool.pool.get("LambdaConfig") or {}).get(name)
         if not function:
             return None
-        event = {"version": "1", "region": region, "userPoolId": pool.pool["Id"],
+        event = {"version": version, "region": region, "userPoolId": pool.pool["Id"],
                  "userName": user.username,
                  "callerContext": {"awsSdkVersion": SDK_VERSION,
                                    "clientId": client_id or NO_CLIENT},
                  "triggerSource": source, "request": request,
-                 "response": dict(EMPTY_RESPONSES.get(name, {}))}
+                 "response": dict(response or EMPTY_RESPONSES.get(name, {}))}
         try:
             result = await self.ports.functions.invoke(
                 str(function), json.dumps(event).encode(), account=account, region=region)
@@ -80,4 +90,69 @@ class TriggersApi(CognitoBase):
         return response
 
 
-__all__ = ["NO_CLIENT", "TriggersApi"]
+def _override(claims: dict[str, Any], details: Any) -> dict[str, Any]:
+    """Claims with a function's ``claimsToAddOrOverride`` and ``claimsToSuppress`` applied,
+    reserved claims left as they are."""
+    if not isinstance(details, dict):
+        return claims
+    changed = dict(claims)
+    added = details.get("claimsToAddOrOverride")
+    for name, value in (added.items() if isinstance(added, dict) else []):
+        if name not in RESERVED_CLAIMS:
+            changed[name] = value
+    for name in details.get("claimsToSuppress") or []:
+        if name not in RESERVED_CLAIMS:
+            changed.pop(name, None)
+    return changed
+
+
+def _groups(claims: dict[str, Any], details: Any) -> dict[str, Any]:
+    groups = details.get("groupsToOverride") if isinstance(details, dict) else None
+    if groups is None:
+        return claims
+    changed = {k: v for k, v in claims.items() if k != "cognito:groups"}
+    if groups:
+        changed["cognito:groups"] = list(groups)
+    return changed
+
+
+async def token_overrides(api: TriggersApi, account: str, region: str, pool: UserPoolRecord,
+                          client: ClientRecord, user: UserRecord, source: str,
+                          id_claims: dict[str, Any], access_claims: dict[str, Any]
+                          ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The ID and access token claims after the pool's PreTokenGeneration function, if any."""
+    config = pool.pool.get("LambdaConfig") or {}
+    versioned = config.get("PreTokenGenerationConfig") or {}
+    function = versioned.get("LambdaArn") or config.get("PreTokenGeneration")
+    if not function:
+        return id_claims, access_claims
+    version = {"V2_0": "2", "V3_0": "3"}.get(versioned.get("LambdaVersion") or "", "1") \
+        if versioned.get("LambdaArn") else "1"
+    request: dict[str, Any] = {
+        "userAttributes": api.user_attributes(user),
+        "groupConfiguration": {"groupsToOverride": list(user.groups),
+                               "iamRolesToOverride": [], "preferredRole": None}}
+    if version != "1":
+        request["scopes"] = str(access_claims.get("scope", "")).split()
+    key = "claimsOverrideDetails" if version == "1" else "claimsAndScopeOverrideDetails"
+    response = await api.trigger(account, region, pool, "PreTokenGeneration", source, user,
+                                 client.client["ClientId"], request, function=str(function),
+                                 version=version, response={key: None}) or {}
+    details = response.get(key)
+    if not isinstance(details, dict):
+        return id_claims, access_claims
+    groups = details.get("groupOverrideDetails")
+    if version == "1":  # version 1 changes the ID token only, and the groups of both
+        return _groups(_override(id_claims, details), groups), _groups(access_claims, groups)
+    id_changes = details.get("idTokenGeneration")
+    access_changes = details.get("accessTokenGeneration")
+    access = _override(access_claims, access_changes)
+    if isinstance(access_changes, dict):
+        scopes = [s for s in str(access.get("scope", "")).split()
+                  if s not in (access_changes.get("scopesToSuppress") or [])]
+        scopes += [s for s in access_changes.get("scopesToAdd") or [] if s not in scopes]
+        access["scope"] = " ".join(scopes)
+    return _groups(_override(id_claims, id_changes), groups), _groups(access, groups)
+
+
+__all__ = ["NO_CLIENT", "TriggersApi", "token_overrides"]
