@@ -369,3 +369,33 @@ def test_a_rule_whose_target_is_refused_fails_to_create(emulator: EmulatorHandle
     reasons = [reason for logical, status, reason in events(cfn, name)
                if logical == "Rule" and status == "CREATE_FAILED"]
     assert reasons and "Parameter not-an-arn is not valid for the Arn field." in reasons[0]
+
+
+def test_json_properties_reach_the_services_as_compact_json(emulator: EmulatorHandle) -> None:
+    # A template's object-valued JSON property (a redrive policy, an event pattern, a bucket
+    # policy) reaches the service serialised without spaces, as AWS shows such values, e.g.
+    # "RedrivePolicy": "{\"deadLetterTargetArn\":\"arn:aws:sqs:...\",\"maxReceiveCount\":1000}"
+    # in https://docs.aws.amazon.com/cli/latest/reference/sqs/get-queue-attributes.html
+    cfn = emulator.client("cloudformation")
+    name = stack_name("compact")
+    body = json.dumps({"Resources": {
+        "Dead": {"Type": "AWS::SQS::Queue"},
+        "Queue": {"Type": "AWS::SQS::Queue", "Properties": {"RedrivePolicy": {
+            "deadLetterTargetArn": {"Fn::GetAtt": ["Dead", "Arn"]}, "maxReceiveCount": 5}}},
+        "Rule": {"Type": "AWS::Events::Rule", "Properties": {
+            "EventPattern": {"source": ["my.app"], "detail": {"n": [{"numeric": [">", 1]}]}}}},
+        "Bucket": {"Type": "AWS::S3::Bucket"},
+        "Policy": {"Type": "AWS::S3::BucketPolicy", "Properties": {
+            "Bucket": {"Ref": "Bucket"}, "PolicyDocument": {
+                "Version": "2012-10-17", "Statement": [{
+                    "Effect": "Deny", "Principal": "*", "Action": "s3:DeleteBucket",
+                    "Resource": {"Fn::GetAtt": ["Bucket", "Arn"]}}]}}}}})
+    create(cfn, name, body)
+    ids = physical_ids(cfn, name)
+    redrive = emulator.client("sqs").get_queue_attributes(
+        QueueUrl=ids["Queue"], AttributeNames=["RedrivePolicy"])["Attributes"]["RedrivePolicy"]
+    pattern = emulator.client("events").describe_rule(Name=ids["Rule"])["EventPattern"]
+    policy = emulator.client("s3").get_bucket_policy(Bucket=ids["Bucket"])["Policy"]
+    for text in (redrive, pattern, policy):
+        assert text == json.dumps(json.loads(text), separators=(",", ":")), text
+    assert pattern == '{"source":["my.app"],"detail":{"n":[{"numeric":[">",1]}]}}'

@@ -19,6 +19,15 @@ from emulator.cloudformation.resources import Created, ResourceType, text
 from emulator.cloudformation.tags import tag_list
 
 
+def json_text(value: Any) -> str:
+    """A JSON-typed property as the service gets it from CloudFormation: a string as given, an
+    object as compact JSON (a policy read back from IAM, SQS or S3 after a deployment has no
+    spaces after its separators)."""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
 @cache
 def _session() -> Any:
     return get_session()
@@ -62,7 +71,7 @@ def _fit(shape: Shape, value: Any) -> Any:
     if shape.type_name == "map" and isinstance(value, dict):
         return {str(k): _fit(shape.value, v) for k, v in value.items()}
     if shape.type_name == "string" and isinstance(value, (dict, list)):
-        return json.dumps(value)  # policies and patterns given as objects
+        return json_text(value)  # policies and patterns given as objects
     return value
 
 
@@ -184,4 +193,4 @@ class Put(ResourceType, ABC):
         return {**attributes, **self.put_attributes(physical_id, properties)}
 
 
-__all__ = ["Put", "Simple", "dig", "fit", "operation", "tags_as_map", "use_models"]
+__all__ = ["Put", "Simple", "dig", "fit", "json_text", "operation", "tags_as_map", "use_models"]

@@ -6,16 +6,16 @@ https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resou
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from emulator.cloudformation.context import ResourceContext
 from emulator.cloudformation.resources import Created, ResourceType, register
 from emulator.cloudformation.tags import Tagging, tag_map
+from emulator.cloudformation.types.base import json_text
 
 
 def _text(value: Any) -> str:
-    return value if isinstance(value, str) else json.dumps(value)
+    return json_text(value)
 
 
 @register

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from emulator.cloudformation.context import ResourceContext
 from emulator.cloudformation.resources import Created, ResourceType, ignore_missing, register
 from emulator.cloudformation.tags import Tagging, tag_list, tag_map
-from emulator.cloudformation.types.base import fit
+from emulator.cloudformation.types.base import fit, json_text
 from emulator.errors import ServiceError
 
 
@@ -34,7 +33,7 @@ class Rule(ResourceType):
         answer = await ctx.call("events", "PutRule", fit(
             "events", "PutRule", properties, skip=("Targets", "Tags"), Name=name,
             EventBusName=_bus(properties),
-            EventPattern=json.dumps(pattern) if isinstance(pattern, dict) else pattern))
+            EventPattern=json_text(pattern) if isinstance(pattern, dict) else pattern))
         targets = [fit("events", "PutTargets", {"Targets": [target]})["Targets"][0]
                    for target in properties.get("Targets") or []]
         kept = {target["Id"] for target in targets}
@@ -101,7 +100,7 @@ class Archive(ResourceType):
 
     def _pattern(self, properties: dict[str, Any]) -> str | None:
         pattern = properties.get("EventPattern")
-        return json.dumps(pattern) if isinstance(pattern, dict) else pattern
+        return json_text(pattern) if isinstance(pattern, dict) else pattern
 
     async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
         name = properties.get("ArchiveName") or ctx.physical_name(48)

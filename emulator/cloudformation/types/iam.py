@@ -3,14 +3,13 @@ enforced, as the IAM service here keeps them)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from emulator.cloudformation.context import ResourceContext
 from emulator.cloudformation.resources import Created, ResourceType, ignore_missing, register
 from emulator.cloudformation.tags import Tagging, tag_map, user_tags
-from emulator.cloudformation.types.base import Put
+from emulator.cloudformation.types.base import Put, json_text
 
 
 def _later(ctx: ResourceContext, service: str, operation: str,
@@ -19,7 +18,7 @@ def _later(ctx: ResourceContext, service: str, operation: str,
 
 
 def _json(value: Any) -> str:
-    return value if isinstance(value, str) else json.dumps(value)
+    return json_text(value)
 
 
 @register

@@ -3,13 +3,12 @@ controls, lifecycle rules and notifications) and AWS::S3::BucketPolicy."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from emulator.cloudformation.context import ResourceContext
 from emulator.cloudformation.resources import Created, ResourceType, ignore_missing, register
 from emulator.cloudformation.tags import tag_map, user_tags
-from emulator.cloudformation.types.base import Put
+from emulator.cloudformation.types.base import Put, json_text
 
 _EVENT_SECTIONS = (("LambdaConfigurations", "LambdaFunctionConfigurations", "Function",
                     "LambdaFunctionArn"),
@@ -196,7 +195,7 @@ class BucketPolicy(Put):
         document = properties.get("PolicyDocument") or {}
         await ctx.call("s3", "PutBucketPolicy", {
             "Bucket": properties["Bucket"],
-            "Policy": document if isinstance(document, str) else json.dumps(document)})
+            "Policy": json_text(document)})
 
     async def delete(self, ctx: ResourceContext, physical_id: str,
                      properties: dict[str, Any], attributes: dict[str, Any]) -> None:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from emulator import inbound
 from emulator.cloudformation.context import ResourceContext
 from emulator.cloudformation.resources import Created, ResourceType, ignore_missing, register
 from emulator.cloudformation.tags import Tagging, tag_list, tag_map
-from emulator.cloudformation.types.base import Put
+from emulator.cloudformation.types.base import Put, json_text
 
 
 async def _generated(ctx: ResourceContext, spec: dict[str, Any]) -> str:
@@ -25,7 +24,7 @@ async def _generated(ctx: ResourceContext, spec: dict[str, Any]) -> str:
     if template and key:
         document = inbound.loads(template)
         document[key] = password
-        return json.dumps(document)
+        return json_text(document)
     return str(password)
 
 
@@ -99,7 +98,7 @@ class Key(ResourceType):
             for tag in tag_list(ctx, properties)]}
         if properties.get("KeyPolicy") is not None:
             policy = properties["KeyPolicy"]
-            params["Policy"] = policy if isinstance(policy, str) else json.dumps(policy)
+            params["Policy"] = json_text(policy)
         for key in ("Description", "KeyUsage", "KeySpec"):
             if properties.get(key) is not None:
                 params[key] = properties[key]
@@ -131,7 +130,7 @@ class Key(ResourceType):
             policy = properties["KeyPolicy"]
             await ctx.call("kms", "PutKeyPolicy", {
                 "KeyId": physical_id, "PolicyName": "default",
-                "Policy": policy if isinstance(policy, str) else json.dumps(policy)})
+                "Policy": json_text(policy)})
         await self._settings(ctx, physical_id, properties, previous)
         return attributes
 

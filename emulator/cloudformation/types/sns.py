@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from emulator.cloudformation.context import ResourceContext
 from emulator.cloudformation.resources import Created, ResourceType, ignore_missing, register, text
 from emulator.cloudformation.tags import Tagging, tag_list
-from emulator.cloudformation.types.base import Put
+from emulator.cloudformation.types.base import Put, json_text
 
 TOPIC_ATTRIBUTES = ("DisplayName", "KmsMasterKeyId", "FifoTopic", "ContentBasedDeduplication",
                     "SignatureVersion", "TracingConfig", "ArchivePolicy",
@@ -20,7 +19,7 @@ SUBSCRIPTION_ATTRIBUTES = ("DeliveryPolicy", "FilterPolicy", "FilterPolicyScope"
 
 
 def _attributes(properties: dict[str, Any], names: tuple[str, ...]) -> dict[str, str]:
-    return {name: json.dumps(properties[name]) if isinstance(properties[name], (dict, list))
+    return {name: json_text(properties[name]) if isinstance(properties[name], (dict, list))
             else text(properties[name]) for name in names if properties.get(name) is not None}
 
 
@@ -99,7 +98,7 @@ class _Policy(Put):
 
     async def put(self, ctx: ResourceContext, physical_id: str, properties: dict[str, Any],
                   previous: dict[str, Any] | None) -> None:
-        policy = json.dumps(properties.get("PolicyDocument") or {})
+        policy = json_text(properties.get("PolicyDocument") or {})
         for arn in self._topics(properties):
             await ctx.call("sns", "SetTopicAttributes", {
                 "TopicArn": arn, "AttributeName": "Policy", "AttributeValue": policy})

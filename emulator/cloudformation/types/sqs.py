@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from emulator.cloudformation.context import ResourceContext
 from emulator.cloudformation.resources import Created, ResourceType, ignore_missing, register, text
 from emulator.cloudformation.tags import Tagging, tag_map
-from emulator.cloudformation.types.base import Put
+from emulator.cloudformation.types.base import Put, json_text
 
 # Queue properties that are queue attributes of the same name.
 ATTRIBUTES = (
@@ -26,7 +25,7 @@ def queue_attributes(properties: dict[str, Any]) -> dict[str, str]:
         value = properties.get(name)
         if value is None:
             continue
-        out[name] = json.dumps(value) if isinstance(value, dict) else text(value)
+        out[name] = json_text(value) if isinstance(value, dict) else text(value)
     return out
 
 
@@ -82,7 +81,7 @@ class QueuePolicy(Put):
         if previous is not None:  # the queues it no longer covers lose the policy
             await self._apply(ctx, [url for url in previous.get("Queues") or []
                                     if url not in queues], "")
-        await self._apply(ctx, queues, json.dumps(properties.get("PolicyDocument") or {}))
+        await self._apply(ctx, queues, json_text(properties.get("PolicyDocument") or {}))
 
     async def delete(self, ctx: ResourceContext, physical_id: str,
                      properties: dict[str, Any], attributes: dict[str, Any]) -> None:
