@@ -81,7 +81,10 @@ def test_send_receive_delete_with_digests(
     assert message["MD5OfMessageAttributes"] == sent["MD5OfMessageAttributes"]
     system = message["Attributes"]
     assert system["ApproximateReceiveCount"] == "1"
-    assert system["SenderId"] == "test"
+    # SenderId is the sender's user id (the account id for the root user the "test" key
+    # acts as), not its access key:
+    # https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ReceiveMessage.html
+    assert system["SenderId"] == "000000000000"
     assert abs(int(system["SentTimestamp"]) - fresh_emulator.clock.now() * 1000) < 60_000
     assert int(system["ApproximateFirstReceiveTimestamp"]) >= int(system["SentTimestamp"])
     assert _counts(sqs, queue) == (0, 1, 0)
@@ -124,7 +127,8 @@ def test_system_attributes_asked_for_by_either_parameter(sqs: Any, queue: str) -
     [second] = sqs.receive_message(
         QueueUrl=queue, MessageSystemAttributeNames=["ApproximateReceiveCount", "SenderId"]
     )["Messages"]
-    assert second["Attributes"] == {"ApproximateReceiveCount": "2", "SenderId": "test"}
+    assert second["Attributes"] == {"ApproximateReceiveCount": "2",
+                                    "SenderId": "000000000000"}
 
 
 def test_named_system_attributes_through_the_legacy_attribute_names(sqs: Any, queue: str) -> None:

@@ -27,7 +27,9 @@ MAX_WAIT = 20
 
 
 def _sender_id(ctx: RequestContext) -> str:
-    return ctx.access_key or ctx.account_id
+    """The sender's user id: a key acts as its account's root user here (as GetCallerIdentity
+    and CloudTrail name it), whose id is the account id, never the access key."""
+    return ctx.account_id
 
 
 def _millis(seconds: float) -> str:
