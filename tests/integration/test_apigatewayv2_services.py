@@ -32,6 +32,7 @@ def test_sqs_send_message(emulator: EmulatorHandle) -> None:
     reply = api.request("POST", "/messages", json={"text": "hello queue"})
     assert reply.status_code == 200
     assert reply.json()["MessageId"]
+    assert reply.text == json.dumps(reply.json(), separators=(",", ":"))  # compact, as AWS
     received = sqs.receive_message(QueueUrl=queue_url, WaitTimeSeconds=0)["Messages"]
     assert [m["Body"] for m in received] == ["hello queue"]
     missing = _service_api(emulator, "POST /nowhere", "SQS-SendMessage", {

@@ -206,7 +206,7 @@ async def aws_service(inv: HttpInvocation, integration: dict[str, Any], ports: P
     except Exception as exc:  # the service's own error (ServiceError), passed on as AWS does
         status, answer = _service_error(exc)
     inv.integration_status = str(status)
-    body = json.dumps(_plain(answer)).encode()
+    body = json.dumps(_plain(answer), separators=(",", ":")).encode()  # as services write it
     return GatewayResponse(status, [("Content-Type", "application/json")], body)
 
 
