@@ -83,6 +83,27 @@ def test_presigned_post_form(s3: Any, fresh_emulator: EmulatorHandle) -> None:
     assert _error(expired)["Message"] == "Invalid according to Policy: Policy expired."
 
 
+def test_post_form_fields_sent_as_file_parts(s3: Any) -> None:
+    """Clients that post every part with a filename (Python's requests with ``files=``) still
+    send fields: only the part named ``file`` is the upload, and AWS ignores parts after it.
+    The fields before the file are limited to 20 KB (MaxPostPreDataLengthExceeded).
+    https://docs.aws.amazon.com/AmazonS3/latest/API/RESTObjectPOST.html"""
+    post = s3.generate_presigned_post("web", "as-files/${filename}")
+    parts = [(name, ("blob", value.encode())) for name, value in post["fields"].items()]
+    parts += [("Content-Type", ("blob", b"text/plain")),
+              ("file", ("note.txt", b"hello", "text/plain")),
+              ("x-amz-meta-late", ("blob", b"ignored"))]
+    answer = httpx.post(post["url"], files=parts)
+    assert answer.status_code == 204, answer.text
+    stored = s3.get_object(Bucket="web", Key="as-files/note.txt")
+    assert stored["Body"].read() == b"hello"
+    assert stored["ContentType"] == "text/plain" and stored["Metadata"] == {}
+    padded = [("x-amz-meta-pad", ("blob", b"p" * 21000)), *parts]
+    too_long = httpx.post(post["url"], files=padded)
+    assert too_long.status_code == 400
+    assert _error(too_long)["Code"] == "MaxPostPreDataLengthExceeded"
+
+
 def test_cors_preflight_and_response_headers(s3: Any, fresh_emulator: EmulatorHandle) -> None:
     endpoint = fresh_emulator.endpoint_url
     preflight = {"Origin": "https://app.example.com", "Access-Control-Request-Method": "PUT",

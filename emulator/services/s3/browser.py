@@ -131,6 +131,16 @@ def _failed(condition: list[Any]) -> ServiceError:
                          + json.dumps(condition))
 
 
+_MAX_FORM_PARTS = 200
+_MAX_FIELDS_BYTES = 20 * 1024  # the fields before the file, as AWS counts them
+
+
+async def _field_text(part: UploadFile) -> str:
+    """A form field sent as a file part: its content is the field's value (cut past the
+    fields' limit, which the caller then reports)."""
+    return (await part.read(_MAX_FIELDS_BYTES + 1)).decode("utf-8", "replace")
+
+
 async def _chunks(upload: UploadFile) -> AsyncIterator[bytes]:
     while chunk := await upload.read(1024 * 1024):
         yield chunk
@@ -142,10 +152,21 @@ async def post_form(provider: Any, request: Request) -> Response:
         raise s3_error("MethodNotAllowed", "The specified method is not allowed against this "
                        "resource.", 405, Method="POST", ResourceType="SERVICE")
     bucket = found[0]
-    async with request.form(max_files=1, max_fields=200) as form:
-        fields = {name: value for name, value in form.multi_items()
-                  if isinstance(value, str)}
-        upload = form.get("file")
+    # Parts other than ``file`` are fields even when they carry a filename (as clients that
+    # post every part as a file send them); AWS ignores whatever follows the file.
+    async with request.form(max_files=_MAX_FORM_PARTS, max_fields=_MAX_FORM_PARTS) as form:
+        fields: dict[str, str] = {}
+        upload: UploadFile | str | None = None
+        for name, value in form.multi_items():
+            if name == "file":
+                upload = value
+                break
+            fields[name] = value if isinstance(value, str) else await _field_text(value)
+        if sum(len(name) + len(value.encode()) for name, value in fields.items()) \
+                > _MAX_FIELDS_BYTES:
+            raise s3_error("MaxPostPreDataLengthExceeded", "Your POST request fields "
+                           "preceeding the upload file was too large.",
+                           MaxPostPreDataLengthBytes=_MAX_FIELDS_BYTES)
         if not isinstance(upload, UploadFile):
             raise invalid_argument("POST requires exactly one file upload per request.",
                                    "file", "0")
