@@ -75,7 +75,8 @@ class ListingApi(S3Base):
         prefixes: list[str] = []
         last: str | None = None
         truncated = False
-        for item, is_prefix in walk(keys, prefix, delimiter, after):
+        # max-keys=0 answers an empty page that is not truncated, as AWS does.
+        for item, is_prefix in walk(keys, prefix, delimiter, after) if limit else ():
             if len(contents) + len(prefixes) >= limit:
                 truncated = True
                 break
@@ -184,7 +185,7 @@ class ListingApi(S3Base):
         last: tuple[str | None, str | None] = (None, None)
         skipping = version_id_marker is not None
         after = key_marker if key_marker and version_id_marker is None else None
-        for item, is_prefix in walk(sorted(entries), prefix, delimiter, after):
+        for item, is_prefix in walk(sorted(entries), prefix, delimiter, after) if limit else ():
             if is_prefix:
                 if count >= limit:
                     truncated, (next_key, next_version) = True, last
