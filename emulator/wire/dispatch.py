@@ -51,7 +51,12 @@ def _parse(found: Route, request: WireRequest) -> parse.Params:
     if found.protocol == "rest-xml":
         try:
             return xml_in.parse_rest_xml(found.operation, request, found.labels)
-        except (xml_in.MalformedXml, parse.WireTypeError):
+        except parse.WireTypeError as exc:
+            if exc.wire_name is None:
+                raise rest_xml.malformed(found.service) from None
+            raise rest_xml.invalid_value(found.service, exc.wire_name, exc.expected,
+                                         exc.value) from None
+        except xml_in.MalformedXml:
             raise rest_xml.malformed(found.service) from None
     return parse.parse_rest_json(found.operation, request, found.labels)
 

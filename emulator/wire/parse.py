@@ -34,6 +34,8 @@ class WireTypeError(Exception):
         self.path = path
         self.expected = expected
         self.value = value
+        # The query parameter or header the value came in, for protocols that name it.
+        self.wire_name: str | None = None
 
 
 def serialization_error(message: str) -> ServiceError:
@@ -285,7 +287,8 @@ def parse_rest(
             query.setdefault(key, []).append(value)
         for name, member, wire_name in plan.query:
             if wire_name in query:
-                params[name] = _from_query_string(member, query[wire_name], name)
+                params[name] = _named(wire_name, _from_query_string, member, query[wire_name],
+                                      name)
         if plan.query_map is not None:
             name, member = plan.query_map
             rest = {k: v for k, v in query.items() if k not in plan.reserved_query}
@@ -296,7 +299,7 @@ def parse_rest(
     for name, member, wire_name in plan.header:
         header = headers.get(wire_name)
         if header is not None:
-            params[name] = _from_header(member, header, name)
+            params[name] = _named(wire_name, _from_header, member, header, name)
     for name, prefix in plan.header_maps:
         found = {key[len(prefix):]: value for key, value in headers.items()
                  if key.startswith(prefix)}
@@ -378,6 +381,16 @@ def _split_header_list(header: str) -> list[str]:
             items.append(header[position:end].strip())
             position = end + 1
     return items
+
+
+def _named(wire_name: str, read: Callable[[Shape, Any, str], object], shape: Shape,
+           value: Any, path: str) -> object:
+    """``read(shape, value, path)``, a type error naming the parameter or header it came in."""
+    try:
+        return read(shape, value, path)
+    except WireTypeError as exc:
+        exc.wire_name = wire_name
+        raise
 
 
 def _from_header(shape: Shape, header: str, path: str) -> object:

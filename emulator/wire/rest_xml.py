@@ -65,6 +65,21 @@ def malformed(service: str | None) -> ServiceError:
                         status=400)
 
 
+def invalid_value(service: str | None, wire_name: str, expected: str,
+                  value: object) -> ServiceError:
+    """The error for a query parameter or header whose value is not of its type, where the
+    service words one for that type (S3's InvalidArgument naming the argument); otherwise
+    the malformed request's error."""
+    found = _traits(service).get("invalidValue") if service else None
+    if not found or expected not in found.get("types", ()):
+        return malformed(service)
+    named = found.get("named", {}).get(wire_name, {})
+    message = named.get("message", found["message"]).format(name=wire_name)
+    argument = named.get("argumentName", wire_name)
+    return ServiceError(found["code"], message, status=found.get("status", 400),
+                        fields={"ArgumentName": argument, "ArgumentValue": str(value)})
+
+
 def serialize_error(service: str | None, error: ServiceError, request_id: str,
                     model: ServiceModel | None, host_id: str = "") -> WireResponse:
     resolved = resolve_error(service, error)
@@ -105,4 +120,4 @@ def _fields(model: ServiceModel | None, shape_name: str | None, error: ServiceEr
     return "".join(writer.out)
 
 
-__all__ = ["XML_TYPE", "malformed", "serialize_error", "serialize_rest_xml"]
+__all__ = ["XML_TYPE", "invalid_value", "malformed", "serialize_error", "serialize_rest_xml"]
