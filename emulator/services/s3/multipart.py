@@ -7,11 +7,12 @@ https://docs.aws.amazon.com/AmazonS3/latest/API/API_CompleteMultipartUpload.html
 
 from __future__ import annotations
 
+import re
 import secrets
 from typing import Any
 
 from emulator.context import RequestContext
-from emulator.services.s3 import access, checksums, conditions, uploads
+from emulator.services.s3 import access, checksums, uploads
 from emulator.services.s3.common import moment, owner
 from emulator.services.s3.errors import (
     invalid_argument,
@@ -109,14 +110,7 @@ class MultipartApi(ObjectsApi):
         _, source = self.copy_source(ctx, copy_source, params)
         start, length = 0, source.size
         if copy_source_range:
-            found = conditions.parse_range(copy_source_range, source.size)
-            if found is None or not copy_source_range.startswith("bytes=") or (
-                    copy_source_range.endswith("-")):
-                raise invalid_argument("The x-amz-copy-source-range value must be of the form "
-                                       "bytes=first-last where first and last are the "
-                                       "zero-based offsets of the first and last bytes to copy",
-                                       "x-amz-copy-source-range", copy_source_range)
-            start, length = found[0], found[1] - found[0] + 1
+            start, length = _copy_range(copy_source_range, source.size)
         algorithm = upload.checksum_algorithm
         written = await self.blobs.copy(source.blob, start, length,
                                         [algorithm] if algorithm else [])
@@ -264,6 +258,25 @@ class MultipartApi(ObjectsApi):
         for part in upload.parts.values():
             self.blobs.delete(part.blob)
         return {}
+
+
+_COPY_RANGE = re.compile(r"bytes=(\d+)-(\d+)")
+
+
+def _copy_range(header: str, size: int) -> tuple[int, int]:
+    """(start, length) of an UploadPartCopy range: ``bytes=first-last``, both given, within
+    the source (unlike a GET's range, which is cut at the object's end)."""
+    found = _COPY_RANGE.fullmatch(header.strip())
+    if found is None or int(found[1]) > int(found[2]):
+        raise invalid_argument("The x-amz-copy-source-range value must be of the form "
+                               "bytes=first-last where first and last are the zero-based "
+                               "offsets of the first and last bytes to copy",
+                               "x-amz-copy-source-range", header)
+    first, last = int(found[1]), int(found[2])
+    if last >= size:
+        raise invalid_argument(f"Range specified is not valid for source object of size: "
+                               f"{size}", "x-amz-copy-source-range", header)
+    return first, last - first + 1
 
 
 __all__ = ["MAX_PARTS", "MIN_PART", "MultipartApi"]
