@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+from botocore.exceptions import ClientError
 
 from emulator.testing import EmulatorHandle
 
@@ -56,3 +57,42 @@ def test_max_keys_that_is_not_a_number_is_an_invalid_argument(
     assert uploads.status_code == 400
     assert _error(uploads)["Code"] == "InvalidArgument"
     assert _error(uploads)["ArgumentName"] == "max-uploads"
+
+
+def test_upload_part_copy_range_must_lie_within_the_source(s3: Any) -> None:
+    """A copy range is not cut at the source's end as a GET range is: past it, AWS answers
+    InvalidArgument "Range specified is not valid for source object of size: N"; a range not
+    of the form bytes=first-last is refused too.
+    https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPartCopy.html
+    (x-amz-copy-source-range)"""
+    s3.put_object(Bucket="conf", Key="five", Body=b"12345")
+    upload = s3.create_multipart_upload(Bucket="conf", Key="dest")["UploadId"]
+    copy = {"Bucket": "conf", "Key": "dest", "UploadId": upload, "PartNumber": 1,
+            "CopySource": {"Bucket": "conf", "Key": "five"}}
+    for wanted, message in (("bytes=0-21", "Range specified is not valid for source object "
+                                           "of size: 5"),
+                            ("bytes=5-5", "Range specified is not valid for source object "
+                                          "of size: 5"),
+                            ("bytes=-3", "The x-amz-copy-source-range value must be of the "
+                                         "form bytes=first-last")):
+        with pytest.raises(ClientError) as caught:
+            s3.upload_part_copy(**copy, CopySourceRange=wanted)
+        error = caught.value.response["Error"]
+        assert error["Code"] == "InvalidArgument" and error["Message"].startswith(message)
+    part = s3.upload_part_copy(**copy, CopySourceRange="bytes=1-4")
+    s3.complete_multipart_upload(Bucket="conf", Key="dest", UploadId=upload, MultipartUpload={
+        "Parts": [{"PartNumber": 1, "ETag": part["CopyPartResult"]["ETag"]}]})
+    assert s3.get_object(Bucket="conf", Key="dest")["Body"].read() == b"2345"
+
+
+def test_anonymous_requests_cannot_list_or_create_buckets(
+        s3: Any, fresh_emulator: EmulatorHandle) -> None:
+    """Listing buckets takes s3:ListAllMyBuckets, which no bucket policy or ACL grants to
+    everyone, and creating one takes an account: anonymous requests get AccessDenied (they
+    listed every account's buckets).
+    https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBuckets.html"""
+    listing = httpx.get(f"{fresh_emulator.endpoint_url}/")
+    assert listing.status_code == 403 and _error(listing)["Code"] == "AccessDenied"
+    created = httpx.put(f"{fresh_emulator.endpoint_url}/anonymous-bucket")
+    assert created.status_code == 403 and _error(created)["Code"] == "AccessDenied"
+    assert [b["Name"] for b in s3.list_buckets()["Buckets"]] == ["conf"]

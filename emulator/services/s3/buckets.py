@@ -15,6 +15,7 @@ from emulator.context import RequestContext
 from emulator.services.s3 import access
 from emulator.services.s3.common import S3Base, moment, owner, valid_bucket_name
 from emulator.services.s3.errors import (
+    access_denied,
     acls_not_supported,
     invalid_argument,
     invalid_bucket_name,
@@ -48,6 +49,8 @@ class BucketsApi(S3Base):
                       create_bucket_configuration: dict[str, Any] | None = None,
                       acl: str | None = None, object_ownership: str | None = None,
                       **_: Any) -> dict[str, Any]:
+        if not ctx.signed:
+            raise access_denied()  # creating a bucket takes an account
         if not valid_bucket_name(bucket):
             raise invalid_bucket_name(bucket)
         constraint = (create_bucket_configuration or {}).get("LocationConstraint")
@@ -94,6 +97,8 @@ class BucketsApi(S3Base):
     def list_buckets(self, ctx: RequestContext, *, max_buckets: int | None = None,
                      continuation_token: str | None = None, prefix: str | None = None,
                      bucket_region: str | None = None, **_: Any) -> dict[str, Any]:
+        if not ctx.signed:
+            raise access_denied()  # s3:ListAllMyBuckets is never granted to everyone
         if max_buckets is not None and not 1 <= max_buckets <= MAX_LIST:
             raise invalid_argument("Argument max-buckets must be an integer between 1 and "
                                    "10000", "max-buckets", max_buckets)
