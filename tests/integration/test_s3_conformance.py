@@ -5,6 +5,7 @@ cannot satisfy, and who may list buckets.
 
 from __future__ import annotations
 
+import json
 import xml.etree.ElementTree as ElementTree
 from typing import Any
 
@@ -96,3 +97,26 @@ def test_anonymous_requests_cannot_list_or_create_buckets(
     created = httpx.put(f"{fresh_emulator.endpoint_url}/anonymous-bucket")
     assert created.status_code == 403 and _error(created)["Code"] == "AccessDenied"
     assert [b["Name"] for b in s3.list_buckets()["Buckets"]] == ["conf"]
+
+
+def test_anonymous_read_of_a_missing_object_is_404_only_with_list_permission(
+        s3: Any, fresh_emulator: EmulatorHandle) -> None:
+    """"If the object you request doesn't exist, the error that Amazon S3 returns depends on
+    whether you also have the s3:ListBucket permission": 404 NoSuchKey with it, 403
+    AccessDenied without. https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html"""
+    url = f"{fresh_emulator.endpoint_url}/conf/missing.txt"
+    s3.delete_public_access_block(Bucket="conf")
+    statement = {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+                 "Resource": "arn:aws:s3:::conf/*"}
+    s3.put_bucket_policy(Bucket="conf", Policy=json.dumps(
+        {"Version": "2012-10-17", "Statement": [statement]}))
+    s3.put_object(Bucket="conf", Key="there.txt", Body=b"here")
+    assert httpx.get(f"{fresh_emulator.endpoint_url}/conf/there.txt").content == b"here"
+    hidden = httpx.get(url)
+    assert hidden.status_code == 403 and _error(hidden)["Code"] == "AccessDenied"
+    listing = {"Effect": "Allow", "Principal": "*", "Action": "s3:ListBucket",
+               "Resource": "arn:aws:s3:::conf"}
+    s3.put_bucket_policy(Bucket="conf", Policy=json.dumps(
+        {"Version": "2012-10-17", "Statement": [statement, listing]}))
+    missing = httpx.get(url)
+    assert missing.status_code == 404 and _error(missing)["Code"] == "NoSuchKey"

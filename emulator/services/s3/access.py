@@ -82,6 +82,12 @@ def check(ctx: RequestContext, bucket: BucketRecord, action: str, key: str | Non
     _presigned(ctx, now)
     if ctx.signed:
         return
+    if action in OBJECT_READS and object_acl is not None and object_acl() is None:
+        # A missing object is NoSuchKey only to whoever may list the bucket, AccessDenied to
+        # others (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html).
+        if public_allows(bucket, "s3:ListBucket", None):
+            return
+        raise access_denied()
     if public_allows(bucket, action, key, object_acl):
         return
     raise access_denied()
