@@ -120,3 +120,13 @@ def test_anonymous_read_of_a_missing_object_is_404_only_with_list_permission(
         {"Version": "2012-10-17", "Statement": [statement, listing]}))
     missing = httpx.get(url)
     assert missing.status_code == 404 and _error(missing)["Code"] == "NoSuchKey"
+
+
+def test_head_object_reports_the_tag_count_as_get_does(s3: Any) -> None:
+    """x-amz-tagging-count is part of HeadObject's answer (TagCount) as of GetObject's.
+    https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html"""
+    s3.put_object(Bucket="conf", Key="tagged", Body=b"x", Tagging="a=1&b=2")
+    assert s3.head_object(Bucket="conf", Key="tagged")["TagCount"] == 2
+    assert s3.get_object(Bucket="conf", Key="tagged")["TagCount"] == 2
+    s3.put_object(Bucket="conf", Key="plain", Body=b"x")
+    assert "TagCount" not in s3.head_object(Bucket="conf", Key="plain")

@@ -242,7 +242,7 @@ class ObjectsApi(S3Base):
             result["Expiration"] = expiration
         if version.metadata:
             result["Metadata"] = version.metadata
-        if version.tags and with_body:
+        if version.tags:  # x-amz-tagging-count, on HEAD as on GET (HeadObject's TagCount)
             result["TagCount"] = len(version.tags)
         if version.storage_class != "STANDARD":
             result["StorageClass"] = version.storage_class
