@@ -130,3 +130,15 @@ def test_head_object_reports_the_tag_count_as_get_does(s3: Any) -> None:
     assert s3.get_object(Bucket="conf", Key="tagged")["TagCount"] == 2
     s3.put_object(Bucket="conf", Key="plain", Body=b"x")
     assert "TagCount" not in s3.head_object(Bucket="conf", Key="plain")
+
+
+def test_an_empty_content_md5_is_an_invalid_digest(s3: Any) -> None:
+    """A Content-MD5 header that is present but empty is not a valid digest (InvalidDigest),
+    like any other value that is not the base64 of 16 bytes; nothing is stored.
+    https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html (InvalidDigest)"""
+    s3.meta.events.register("before-call.s3.PutObject", lambda params, **_: params[
+        "headers"].update({"Content-MD5": ""}))
+    with pytest.raises(ClientError) as caught:
+        s3.put_object(Bucket="conf", Key="empty-md5", Body=b"bar")
+    assert caught.value.response["Error"]["Code"] == "InvalidDigest"
+    assert "Contents" not in s3.list_objects_v2(Bucket="conf")

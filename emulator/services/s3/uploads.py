@@ -79,7 +79,7 @@ async def receive(blobs: BlobStore, body: ByteStream | bytes | None, params: Map
     check fails."""
     algorithm, value = requested(params, headers)
     md5 = params.get("content_md5")
-    if md5:
+    if md5 is not None:  # an empty Content-MD5 is not a valid one
         try:
             if len(base64.b64decode(md5, validate=True)) != 16:
                 raise ValueError(md5)
