@@ -104,6 +104,27 @@ def test_post_form_fields_sent_as_file_parts(s3: Any) -> None:
     assert _error(too_long)["Code"] == "MaxPostPreDataLengthExceeded"
 
 
+def test_post_form_tagging_and_content_fields(s3: Any) -> None:
+    """The form's ``tagging`` field (an XML tag set), ``acl`` and content fields set the
+    object as PutObject's headers do.
+    https://docs.aws.amazon.com/AmazonS3/latest/API/RESTObjectPOST.html"""
+    post = s3.generate_presigned_post("web", "tagged.txt")
+    tagging = ("<Tagging><TagSet><Tag><Key>team</Key><Value>web</Value></Tag>"
+               "<Tag><Key>stage</Key><Value></Value></Tag></TagSet></Tagging>")
+    fields = {**post["fields"], "tagging": tagging, "acl": "private",
+              "Content-Disposition": "attachment", "Content-Type": "text/plain"}
+    answer = httpx.post(post["url"], data=fields, files={"file": ("t.txt", b"hi")})
+    assert answer.status_code == 204, answer.text
+    tags = s3.get_object_tagging(Bucket="web", Key="tagged.txt")["TagSet"]
+    assert sorted((tag["Key"], tag["Value"]) for tag in tags) == [("stage", ""),
+                                                                  ("team", "web")]
+    head = s3.head_object(Bucket="web", Key="tagged.txt")
+    assert head["ContentDisposition"] == "attachment" and head["ContentType"] == "text/plain"
+    broken = httpx.post(post["url"], data={**fields, "tagging": "<Tagging>"},
+                        files={"file": ("t.txt", b"hi")})
+    assert broken.status_code == 400 and _error(broken)["Code"] == "MalformedXML"
+
+
 def test_cors_preflight_and_response_headers(s3: Any, fresh_emulator: EmulatorHandle) -> None:
     endpoint = fresh_emulator.endpoint_url
     preflight = {"Origin": "https://app.example.com", "Access-Control-Request-Method": "PUT",

@@ -15,7 +15,7 @@ import json
 from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
@@ -26,9 +26,15 @@ from emulator.accounts import account_for
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.services.s3 import cors
-from emulator.services.s3.errors import access_denied, invalid_argument, s3_error
+from emulator.services.s3.errors import (
+    access_denied,
+    invalid_argument,
+    malformed_xml,
+    s3_error,
+)
 from emulator.streams import ByteStream
-from emulator.wire import rest_xml, specs
+from emulator.wire import rest_xml, specs, xml_in
+from emulator.wire.parse import WireTypeError
 from emulator.wire.routing import host_label
 from emulator.wire.xml_out import text
 
@@ -141,6 +147,35 @@ async def _field_text(part: UploadFile) -> str:
     return (await part.read(_MAX_FIELDS_BYTES + 1)).decode("utf-8", "replace")
 
 
+def _upload_params(fields: dict[str, str]) -> dict[str, Any]:
+    """What the form's fields set on the object, as PutObject's headers would."""
+    named = {name.lower(): value for name, value in fields.items()}
+    params: dict[str, Any] = {member: named.get(field) for field, member in _FIELD_PARAMS.items()}
+    params["metadata"] = {name[11:]: value for name, value in fields.items()
+                          if name.lower().startswith("x-amz-meta-")}
+    params["tagging"] = _tagging(named["tagging"]) if named.get("tagging") else None
+    return params
+
+
+# https://docs.aws.amazon.com/AmazonS3/latest/API/RESTObjectPOST.html (form fields)
+_FIELD_PARAMS = {"acl": "acl", "cache-control": "cache_control",
+                 "content-type": "content_type", "content-disposition": "content_disposition",
+                 "content-encoding": "content_encoding",
+                 "x-amz-storage-class": "storage_class",
+                 "x-amz-website-redirect-location": "website_redirect_location"}
+
+
+def _tagging(document: str) -> str:
+    """The ``tagging`` field's XML tag set, in the query form PutObject's header takes."""
+    shape = specs.service_model("s3").operation_model("PutObjectTagging").input_shape
+    try:
+        found = xml_in.read_xml(shape.members["Tagging"], document.encode(), "tagging")
+    except (xml_in.MalformedXml, WireTypeError):
+        raise malformed_xml() from None
+    tags = found.get("TagSet", []) if isinstance(found, dict) else []
+    return urlencode([(tag.get("Key", ""), tag.get("Value", "")) for tag in tags])
+
+
 async def _chunks(upload: UploadFile) -> AsyncIterator[bytes]:
     while chunk := await upload.read(1024 * 1024):
         yield chunk
@@ -190,10 +225,7 @@ async def post_form(provider: Any, request: Request) -> Response:
         conditions = _policy(fields, provider.clock.now())
         if conditions is not None:
             _check_conditions(conditions, fields, bucket, size)
-        params = {"content_type": fields.get("Content-Type") or fields.get("content-type"),
-                  "metadata": {name[11:]: value for name, value in fields.items()
-                               if name.lower().startswith("x-amz-meta-")},
-                  "tagging": None, "cache_control": fields.get("Cache-Control")}
+        params = _upload_params(fields)
         result = await provider.store_upload(ctx, bucket, key, ByteStream(_chunks(upload), size),
                                              params, "ObjectCreated:Post")
     location = f"{ctx.endpoint_url}/{bucket}/{quote(key)}"
