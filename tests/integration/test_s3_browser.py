@@ -10,6 +10,7 @@ https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-publi
 
 from __future__ import annotations
 
+import base64
 import json
 import xml.etree.ElementTree as ElementTree
 from typing import Any
@@ -123,6 +124,22 @@ def test_post_form_tagging_and_content_fields(s3: Any) -> None:
     broken = httpx.post(post["url"], data={**fields, "tagging": "<Tagging>"},
                         files={"file": ("t.txt", b"hi")})
     assert broken.status_code == 400 and _error(broken)["Code"] == "MalformedXML"
+
+
+def test_post_form_policy_that_cannot_be_read(s3: Any) -> None:
+    """A policy that is not base64 JSON, or whose expiration is not an ISO 8601 GMT time,
+    answers InvalidPolicyDocument ("Invalid Policy: ...").
+    https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-HTTPPOSTConstructPolicy.html"""
+    post = s3.generate_presigned_post("web", "p.txt")
+    spaced = json.dumps({"expiration": "2099-01-01 00:00:00+00:00", "conditions": []})
+    for policy, reason in (("bm90IGpzb24=", "Invalid Policy: Invalid JSON."),
+                           (base64.b64encode(spaced.encode()).decode(),
+                            "Invalid Policy: Invalid 'expiration' value")):
+        answer = httpx.post(post["url"], data={**post["fields"], "policy": policy},
+                            files={"file": ("p.txt", b"x")})
+        assert answer.status_code == 400
+        assert _error(answer)["Code"] == "InvalidPolicyDocument"
+        assert _error(answer)["Message"] == reason
 
 
 def test_cors_preflight_and_response_headers(s3: Any, fresh_emulator: EmulatorHandle) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
@@ -89,6 +90,10 @@ def preflight(provider: Any, request: Request) -> Response:
 
 # -- POST forms --------------------------------------------------------------------------------
 
+# The policy's expiration, "in ISO8601 GMT date format" (2013-08-01T12:00:00.000Z).
+_EXPIRATION = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|\+00:00)")
+
+
 def _policy(fields: dict[str, str], now: float) -> list[Any] | None:
     """The form's policy conditions, once its expiration is checked; None without a policy."""
     encoded = fields.get("policy")
@@ -96,13 +101,21 @@ def _policy(fields: dict[str, str], now: float) -> list[Any] | None:
         return None
     try:
         document = inbound.loads(base64.b64decode(encoded, validate=True))
-        expiration = datetime.fromisoformat(document["expiration"].replace("Z", "+00:00"))
         conditions = list(document.get("conditions", []))
-    except (ValueError, KeyError, TypeError, binascii.Error):
-        raise invalid_argument("Invalid Policy: Invalid JSON.", "policy", encoded) from None
+    except (ValueError, TypeError, AttributeError, binascii.Error):
+        raise _invalid_policy("Invalid JSON.") from None
+    raw = document.get("expiration")
+    if not isinstance(raw, str) or not _EXPIRATION.fullmatch(raw):
+        raise _invalid_policy("Invalid 'expiration' value")
+    expiration = datetime.fromisoformat(raw.replace("Z", "+00:00"))
     if expiration.timestamp() < now:
         raise access_denied("Invalid according to Policy: Policy expired.")
     return conditions
+
+
+def _invalid_policy(reason: str) -> ServiceError:
+    """AWS's answer to a policy it cannot read (``Invalid Policy: Invalid JSON.``)."""
+    return s3_error("InvalidPolicyDocument", f"Invalid Policy: {reason}")
 
 
 def _check_conditions(conditions: list[Any], fields: dict[str, str], bucket: str,
