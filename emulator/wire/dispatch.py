@@ -193,6 +193,9 @@ class Dispatcher:
         except ServiceError as error:
             if noting:
                 self._note(found, request, context, params, None, error)
+            # Headers decided before the failure (S3's CORS answer) go out with the error too.
+            if context.response_headers:
+                error.headers = {**context.response_headers, **error.headers}
             raise
         if noting:
             self._note(found, request, context, params, result, None)

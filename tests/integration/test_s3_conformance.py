@@ -142,3 +142,19 @@ def test_an_empty_content_md5_is_an_invalid_digest(s3: Any) -> None:
         s3.put_object(Bucket="conf", Key="empty-md5", Body=b"bar")
     assert caught.value.response["Error"]["Code"] == "InvalidDigest"
     assert "Contents" not in s3.list_objects_v2(Bucket="conf")
+
+
+def test_cors_headers_go_out_with_error_answers_too(
+        s3: Any, fresh_emulator: EmulatorHandle) -> None:
+    """A request whose Origin a CORS rule allows gets the rule's headers on an error answer
+    as on a success, so a browser sees the 404 instead of a CORS failure.
+    https://docs.aws.amazon.com/AmazonS3/latest/userguide/cors.html"""
+    s3.put_bucket_cors(Bucket="conf", CORSConfiguration={"CORSRules": [{
+        "AllowedOrigins": ["*.example.com"], "AllowedMethods": ["GET"]}]})
+    url = s3.generate_presigned_url("get_object", Params={"Bucket": "conf", "Key": "nope"})
+    missing = httpx.get(url, headers={"Origin": "https://app.example.com"})
+    assert missing.status_code == 404 and _error(missing)["Code"] == "NoSuchKey"
+    assert missing.headers["access-control-allow-origin"] == "https://app.example.com"
+    assert missing.headers["access-control-allow-methods"] == "GET"
+    other = httpx.get(url, headers={"Origin": "https://elsewhere.test"})
+    assert other.status_code == 404 and "access-control-allow-origin" not in other.headers
