@@ -158,3 +158,7 @@ def test_cors_headers_go_out_with_error_answers_too(
     assert missing.headers["access-control-allow-methods"] == "GET"
     other = httpx.get(url, headers={"Origin": "https://elsewhere.test"})
     assert other.status_code == 404 and "access-control-allow-origin" not in other.headers
+    anonymous = httpx.get(f"{fresh_emulator.endpoint_url}/conf/nope",
+                          headers={"Origin": "https://app.example.com"})
+    assert anonymous.status_code == 403 and _error(anonymous)["Code"] == "AccessDenied"
+    assert anonymous.headers["access-control-allow-origin"] == "https://app.example.com"

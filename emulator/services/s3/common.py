@@ -97,14 +97,15 @@ class S3Base(Provider):
         if not valid_bucket_name(name) and name not in self.buckets():
             raise invalid_bucket_name(name)
         record = self.bucket_record(name)
-        access.check(ctx, record, action, key, self.clock.now(),
-                     None if key is None else lambda: self._current_acl(name, key))
+        # The CORS answer goes out whatever follows, refusals included.
         origin = ctx.headers.get("origin")
         if origin and record.cors:
             rule = cors.find_rule(record.cors, origin, ctx.method)
             if rule is not None:
                 ctx.response_headers.update(cors.response_headers(rule, origin,
                                                                   preflight=False))
+        access.check(ctx, record, action, key, self.clock.now(),
+                     None if key is None else lambda: self._current_acl(name, key))
         return record
 
     def _current_acl(self, bucket: str, key: str) -> str | None:
