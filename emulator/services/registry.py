@@ -23,6 +23,7 @@ PROVIDERS: dict[str, str] = {
     "stepfunctions": "emulator.services.stepfunctions.provider:StepFunctionsProvider",
     "sns": "emulator.services.sns.provider:SnsProvider",
     "events": "emulator.services.events.provider:EventsProvider",
+    "pipes": "emulator.services.pipes.provider:PipesProvider",
     "scheduler": "emulator.services.scheduler.provider:SchedulerProvider",
     "apigateway": "emulator.services.apigateway.provider:ApiGatewayProvider",
     "apigatewayv2": "emulator.services.apigatewayv2.provider:ApiGatewayV2Provider",

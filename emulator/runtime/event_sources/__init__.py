@@ -5,24 +5,34 @@ from __future__ import annotations
 from typing import cast
 
 from emulator.clock import Clock
-from emulator.ports import Ports, ShardedStreams
+from emulator.ports import FunctionInvoker, Ports, ShardedStreams
 from emulator.runtime.event_sources.sqs import SqsPoller, SqsSource
 from emulator.runtime.event_sources.stream_records import StreamSource
 from emulator.runtime.event_sources.streams import StreamHooks, StreamPoller
 
 
 class EventSources:
-    """The running pollers, one per enabled mapping, by mapping UUID."""
+    """The running pollers, one per enabled mapping, by mapping UUID.
 
-    def __init__(self, clock: Clock, ports: Ports) -> None:
+    Batches go to Lambda's ``functions`` port, or to ``invoker`` when one is given (EventBridge
+    Pipes hand their batches to their own delivery, which answers as a function would).
+    """
+
+    def __init__(self, clock: Clock, ports: Ports,
+                 invoker: FunctionInvoker | None = None) -> None:
         self.clock = clock
         self.ports = ports
+        self.invoker = invoker
         self._pollers: dict[str, SqsPoller | StreamPoller] = {}
+
+    @property
+    def functions(self) -> FunctionInvoker:
+        return self.invoker if self.invoker is not None else self.ports.functions
 
     def run(self, source: SqsSource) -> None:
         """Start polling for ``source``, replacing the poller of an earlier configuration."""
         self.stop(source.uuid)
-        poller = SqsPoller(source, self.clock, self.ports.queues, self.ports.functions)
+        poller = SqsPoller(source, self.clock, self.ports.queues, self.functions)
         poller.start()
         self._pollers[source.uuid] = poller
 
@@ -32,7 +42,7 @@ class EventSources:
     def run_stream(self, source: StreamSource, hooks: StreamHooks | None = None) -> None:
         """Start polling a Kinesis or DynamoDB stream, replacing an earlier poller."""
         self.stop(source.uuid)
-        poller = StreamPoller(source, self.clock, self.streams(source), self.ports.functions,
+        poller = StreamPoller(source, self.clock, self.streams(source), self.functions,
                               self.ports, hooks)
         poller.start()
         self._pollers[source.uuid] = poller
