@@ -9,7 +9,8 @@ latest/userguide/eb-pipes-kinesis.html).
 An InputTemplate (https://docs.aws.amazon.com/eventbridge/latest/userguide/
 eb-pipes-input-transformation.html) is free text or JSON with ``<$.path>`` placeholders into
 the event and the reserved ``<aws.pipes.*>`` variables, filled as EventBridge fills rule
-templates (a placeholder inside a JSON string takes the value as text). Paths see the event
+templates (a placeholder inside a JSON string takes the value as text; in a template that is
+not JSON, every value goes in as text). Paths see the event
 with its encoded field parsed (implicit body data parsing): an SQS ``body`` or a Kinesis
 ``data`` that holds JSON reads as that JSON. Target parameters whose whole value is a
 ``$.`` path take the value at that path (dynamic path parameters).
@@ -29,6 +30,7 @@ from emulator import inbound
 from emulator.input_templates import event_text, fill, minified, select
 
 _PLACEHOLDER = re.compile(r"<(\$[^<>]*)>")
+_PLAIN = re.compile(r"<(\$[^<>]*|aws\.pipes\.[a-z.\-]+)>")
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,14 @@ def render(template: str, event: Any, pipe: PipeContext, now: float) -> str:
         "aws.pipes.event": event_text(event),
         "aws.pipes.event.json": view,
     })
+    if not template.lstrip().startswith(("{", "[")):  # free text: values go in as text
+        return _PLAIN.sub(lambda found: _as_text(values.get(found.group(1), found.group(0))),
+                          template)
     return minified(fill(template, values))
+
+
+def _as_text(value: Any) -> str:
+    return value if isinstance(value, str) else event_text(value)
 
 
 def as_value(text: str) -> Any:
