@@ -17,6 +17,7 @@ from emulator.cloudformation.types import (
     kinesis,
     lambda_,
     logs,
+    pipes,
     s3,
     scheduler,
     secrets,
@@ -28,4 +29,4 @@ from emulator.cloudformation.types import (
 
 __all__ = ["apigateway", "apigatewayv2", "cloudformation", "cloudfront", "cloudwatch",
            "cognito", "custom", "dynamodb", "ec2", "ecr", "events", "iam", "kinesis", "lambda_",
-           "logs", "s3", "scheduler", "secrets", "sns", "sqs", "stepfunctions", "wafv2"]
+           "logs", "pipes", "s3", "scheduler", "secrets", "sns", "sqs", "stepfunctions", "wafv2"]
