@@ -198,6 +198,7 @@ READS: dict[str, tuple[str, dict[str, Any]]] = {
     "sns": ("list_topics", {}),
     "events": ("list_event_buses", {}),
     "scheduler": ("list_schedule_groups", {}),
+    "pipes": ("list_pipes", {}),
     "apigateway": ("get_rest_apis", {}),
     "apigatewayv2": ("get_apis", {}),
     "xray": ("get_sampling_rules", {}),
