@@ -219,3 +219,93 @@ def test_kinesis_records_reach_the_target_flat(emulator: EmulatorHandle) -> None
     assert record["eventID"] == f"shardId-000000000000:{record['sequenceNumber']}"
     assert json.loads(base64.b64decode(record["data"])) == {"n": 2}
     queues.pipes.delete_pipe(Name=name)
+
+
+def test_dynamodb_stream_records_reach_the_target(emulator: EmulatorHandle) -> None:
+    queues = Queues(emulator)
+    ddb = emulator.client("dynamodb")
+    table = unique("table")
+    reply = ddb.create_table(
+        TableName=table, KeySchema=[{"AttributeName": "Id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "Id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"})
+    stream_arn = reply["TableDescription"]["LatestStreamArn"]
+    name = queues.pipe(Source=stream_arn, SourceParameters={
+        "DynamoDBStreamParameters": {"StartingPosition": "LATEST", "BatchSize": 5}})
+    ddb.put_item(TableName=table, Item={"Id": {"S": "a"}, "n": {"N": "1"}})
+    emulator.wait_idle()
+    [body] = queues.delivered()
+    record = json.loads(body)
+    assert record["eventName"] == "INSERT"
+    assert record["eventSource"] == "aws:dynamodb"
+    assert record["eventSourceARN"] == stream_arn
+    assert record["dynamodb"]["NewImage"] == {"Id": {"S": "a"}, "n": {"N": "1"}}
+    queues.pipes.delete_pipe(Name=name)
+
+
+# Sends the event it gets to the queue in OUT_URL.
+RELAY = {"app.py": """
+    import json, os
+    import boto3
+
+    def handler(event, context):
+        boto3.client("sqs").send_message(QueueUrl=os.environ["OUT_URL"],
+                                         MessageBody=json.dumps(event))
+"""}
+
+
+def test_lambda_target_gets_the_batch_as_an_array(emulator: EmulatorHandle) -> None:
+    queues = Queues(emulator)
+    lam = emulator.client("lambda")
+    function = create_function(lam, RELAY, Environment={"Variables": {
+        "OUT_URL": queues.target_url}})
+    arn = lam.get_function(FunctionName=function)["Configuration"]["FunctionArn"]
+    queues.send("a", "b")
+    name = queues.pipe(Target=arn, SourceParameters={"SqsQueueParameters": {
+        "BatchSize": 10}})
+    emulator.wait_idle()
+    batches = [json.loads(text) for text in queues.delivered()]
+    assert all(isinstance(batch, list) for batch in batches)
+    assert sorted(record["body"] for batch in batches for record in batch) == ["a", "b"]
+    assert queues.left() == 0
+    queues.pipes.delete_pipe(Name=name)
+
+
+def test_fifo_target_takes_its_group_from_a_path(emulator: EmulatorHandle) -> None:
+    queues = Queues(emulator)
+    url = queues.sqs.create_queue(QueueName=unique("dst") + ".fifo", Attributes={
+        "FifoQueue": "true", "ContentBasedDeduplication": "true"})["QueueUrl"]
+    arn = queues.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])[
+        "Attributes"]["QueueArn"]
+    name = queues.pipe(Target=arn, TargetParameters={
+        "InputTemplate": "<$.body.text>",
+        "SqsQueueParameters": {"MessageGroupId": "$.body.group"}})
+    queues.send(json.dumps({"group": "g-1", "text": "first"}))
+    emulator.wait_idle()
+    [message] = queues.sqs.receive_message(
+        QueueUrl=url, AttributeNames=["MessageGroupId"])["Messages"]
+    assert message["Body"] == "first"
+    assert message["Attributes"]["MessageGroupId"] == "g-1"
+    queues.pipes.delete_pipe(Name=name)
+
+
+def test_a_stream_batch_that_keeps_failing_goes_to_the_dead_letter_queue(
+    emulator: EmulatorHandle,
+) -> None:
+    # https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-pipes-dlq.html
+    queues = Queues(emulator)
+    kinesis = emulator.client("kinesis")
+    stream = unique("stream")
+    kinesis.create_stream(StreamName=stream, ShardCount=1)
+    stream_arn = kinesis.describe_stream_summary(StreamName=stream)[
+        "StreamDescriptionSummary"]["StreamARN"]
+    missing = queues.target.rsplit(":", 1)[0] + ":" + unique("gone")
+    name = queues.pipe(Source=stream_arn, Target=missing, SourceParameters={
+        "KinesisStreamParameters": {"StartingPosition": "LATEST", "MaximumRetryAttempts": 0,
+                                    "DeadLetterConfig": {"Arn": queues.target}}})
+    kinesis.put_record(StreamName=stream, Data=b"lost", PartitionKey="k")
+    emulator.wait_idle()
+    [body] = queues.delivered()
+    assert json.loads(body)["KinesisBatchInfo"]["streamArn"] == stream_arn
+    queues.pipes.delete_pipe(Name=name)
