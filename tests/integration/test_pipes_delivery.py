@@ -72,6 +72,15 @@ class Queues:
         return sum(int(value) for value in attributes["Attributes"].values())
 
 
+def _stream(emulator: EmulatorHandle) -> tuple[str, str]:
+    """A new Kinesis stream of one shard: its name and ARN."""
+    kinesis = emulator.client("kinesis")
+    stream = unique("stream")
+    kinesis.create_stream(StreamName=stream, ShardCount=1)
+    return stream, kinesis.describe_stream_summary(StreamName=stream)[
+        "StreamDescriptionSummary"]["StreamARN"]
+
+
 def test_an_sqs_message_reaches_the_target_as_its_record(emulator: EmulatorHandle) -> None:
     queues = Queues(emulator)
     name = queues.pipe()
@@ -197,10 +206,7 @@ def test_a_failing_target_leaves_the_message_in_the_queue(emulator: EmulatorHand
 def test_kinesis_records_reach_the_target_flat(emulator: EmulatorHandle) -> None:
     queues = Queues(emulator)
     kinesis = emulator.client("kinesis")
-    stream = unique("stream")
-    kinesis.create_stream(StreamName=stream, ShardCount=1)
-    stream_arn = kinesis.describe_stream_summary(StreamName=stream)[
-        "StreamDescriptionSummary"]["StreamARN"]
+    stream, stream_arn = _stream(emulator)
     name = queues.pipe(Source=stream_arn, SourceParameters={
         "KinesisStreamParameters": {"StartingPosition": "LATEST", "BatchSize": 10},
         "FilterCriteria": {"Filters": [{"Pattern": json.dumps({"data": {"n": [2]}})}]}})
@@ -296,10 +302,7 @@ def test_a_stream_batch_that_keeps_failing_goes_to_the_dead_letter_queue(
     # https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-pipes-dlq.html
     queues = Queues(emulator)
     kinesis = emulator.client("kinesis")
-    stream = unique("stream")
-    kinesis.create_stream(StreamName=stream, ShardCount=1)
-    stream_arn = kinesis.describe_stream_summary(StreamName=stream)[
-        "StreamDescriptionSummary"]["StreamARN"]
+    stream, stream_arn = _stream(emulator)
     missing = queues.target.rsplit(":", 1)[0] + ":" + unique("gone")
     name = queues.pipe(Source=stream_arn, Target=missing, SourceParameters={
         "KinesisStreamParameters": {"StartingPosition": "LATEST", "MaximumRetryAttempts": 0,

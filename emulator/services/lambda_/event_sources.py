@@ -187,8 +187,9 @@ class EventSourceMappingsApi(LambdaBase):
         stream_arn = record.stream_arn or record.event_source_arn
         stored = checkpoints.record()
         if stored is None:
-            checkpoints.begin(streams_port(self.ports, record.kind), stream_arn, record.stream)
-            stored = checkpoints.record() or CheckpointRecord()
+            stored = checkpoints.begin(streams_port(self.ports, record.kind), stream_arn,
+                                       record.stream.starting_position,
+                                       record.stream.starting_timestamp)
         try:
             role = self.version_record(scope, record.function_name, record.qualifier).role
         except Exception:  # the function is gone: invocations will say so
@@ -280,7 +281,9 @@ class EventSourceMappingsApi(LambdaBase):
         patterns = self._check(record)
         table.put(record.uuid, record)
         if stream is not None and stream_arn is not None:
-            self._checkpoints(record).begin(streams_port(self.ports, kind), stream_arn, stream)
+            self._checkpoints(record).begin(streams_port(self.ports, kind), stream_arn,
+                                           stream.starting_position,
+                                           stream.starting_timestamp)
         self._run(record, patterns)
         return self._shape(record, "Creating")
 

@@ -15,14 +15,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from pydantic import Field
-
 from emulator import arns
 from emulator.ports import ShardedStreams
-from emulator.runtime.event_sources import StreamHooks, StreamSource
+from emulator.runtime.event_sources import StreamSource
+from emulator.runtime.event_sources.checkpoints import CheckpointRecord, StreamCheckpoints
 from emulator.runtime.event_sources.stream_records import DYNAMODB, KINESIS
 from emulator.services.lambda_.names import Scope, function_arn, invalid_parameter
-from emulator.store import Record, Table
+from emulator.store import Record
 
 CHECKPOINTS = "event-source-checkpoints"  # key: mapping UUID
 STREAM_BATCH_DEFAULT = 100
@@ -40,11 +39,6 @@ class StreamOptions(Record):
     maximum_record_age: int = -1
     on_failure: str | None = None
     tumbling_window: int = 0
-
-
-class CheckpointRecord(Record):
-    positions: dict[str, str] = Field(default_factory=dict)  # shard -> position handled
-    finished: list[str] = Field(default_factory=list)  # closed shards read to their end
 
 
 def stream_kind(event_source_arn: str) -> str | None:
@@ -143,46 +137,6 @@ def stream_fields(options: StreamOptions) -> dict[str, Any]:
         TumblingWindowInSeconds=options.tumbling_window,
     )
     return shape
-
-
-class StreamCheckpoints:
-    """A stream mapping's stored checkpoints, and the hooks its poller reports through."""
-
-    def __init__(self, table: Table[CheckpointRecord], uuid: str,
-                 results: dict[str, str]) -> None:
-        self.table = table
-        self.uuid = uuid
-        self.results = results
-
-    def record(self) -> CheckpointRecord | None:
-        return self.table.get(self.uuid)
-
-    def begin(self, streams: ShardedStreams, stream_arn: str, options: StreamOptions) -> None:
-        """Turn the starting position into checkpoints for the shards there are now."""
-        positions = {
-            shard.shard_id: str(streams.start(stream_arn, shard.shard_id,
-                                              options.starting_position,
-                                              options.starting_timestamp))
-            for shard in streams.shards(stream_arn) or []}
-        self.table.put(self.uuid, CheckpointRecord(positions=positions))
-
-    def _checkpoint(self, shard_id: str, position: int) -> None:
-        record = self.table.get(self.uuid) or CheckpointRecord()
-        record.positions[shard_id] = str(position)
-        self.table.put(self.uuid, record)
-
-    def _finished(self, shard_id: str) -> None:
-        record = self.table.get(self.uuid) or CheckpointRecord()
-        if shard_id not in record.finished:
-            record.finished.append(shard_id)
-            self.table.put(self.uuid, record)
-
-    def _result(self, text: str) -> None:
-        self.results[self.uuid] = text
-
-    def hooks(self) -> StreamHooks:
-        return StreamHooks(checkpoint=self._checkpoint, finished=self._finished,
-                           result=self._result)
 
 
 def stream_source(*, uuid: str, scope: Scope, function_name: str, qualifier: str | None,

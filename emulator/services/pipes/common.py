@@ -8,8 +8,9 @@ from abc import ABC, abstractmethod
 from emulator import arns
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
+from emulator.runtime.event_sources.checkpoints import CheckpointRecord
 from emulator.services.base import Provider, TableOf
-from emulator.services.pipes.models import CHECKPOINTS, PIPES, CheckpointRecord, PipeRecord
+from emulator.services.pipes.models import CHECKPOINTS, PIPES, PipeRecord
 
 
 def validation(message: str) -> ServiceError:

@@ -9,7 +9,7 @@ from pydantic import Field
 from emulator.store import Record
 
 PIPES = "pipes"  # key: pipe name
-CHECKPOINTS = "checkpoints"  # key: pipe name; stream sources only
+CHECKPOINTS = "checkpoints"  # key: pipe name; stream sources only (CheckpointRecord)
 
 
 class PipeRecord(Record):
@@ -36,9 +36,4 @@ class PipeRecord(Record):
     generation: int = 0  # bumped by each change, so a poller's source is never stale
 
 
-class CheckpointRecord(Record):
-    positions: dict[str, str] = Field(default_factory=dict)  # shard -> position handled
-    finished: list[str] = Field(default_factory=list)  # closed shards read to their end
-
-
-__all__ = ["CHECKPOINTS", "PIPES", "CheckpointRecord", "PipeRecord"]
+__all__ = ["CHECKPOINTS", "PIPES", "PipeRecord"]

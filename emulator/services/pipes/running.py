@@ -18,11 +18,12 @@ from typing import Any
 
 from emulator import arns
 from emulator.event_patterns import Pattern, compile_pattern
-from emulator.runtime.event_sources import EventSources, SqsSource, StreamHooks
+from emulator.runtime.event_sources import EventSources, SqsSource
+from emulator.runtime.event_sources.checkpoints import StreamCheckpoints
 from emulator.runtime.event_sources.stream_records import DYNAMODB, KINESIS, StreamSource
 from emulator.services.pipes.common import PipesBase
 from emulator.services.pipes.delivery import PipeDelivery
-from emulator.services.pipes.models import CheckpointRecord, PipeRecord
+from emulator.services.pipes.models import PipeRecord
 
 log = logging.getLogger("emulator.pipes")
 
@@ -104,30 +105,15 @@ class RunningApi(PipesBase):
             max_retries=int(options.get("MaximumRetryAttempts", -1)),
             max_age=int(options.get("MaximumRecordAgeInSeconds", -1)),
             on_failure=(options.get("DeadLetterConfig") or {}).get("Arn"))
-        table = self.checkpoints(pipe.account, pipe.region)
-        stored = None if fresh else table.get(pipe.name)
+        checkpoints = StreamCheckpoints(self.checkpoints(pipe.account, pipe.region),
+                                        pipe.name)
+        stored = None if fresh else checkpoints.record()
         if stored is None:
-            streams = self.sources.streams(source)
-            stored = CheckpointRecord(positions={
-                shard.shard_id: str(streams.start(pipe.source, shard.shard_id, position,
-                                                  moment))
-                for shard in streams.shards(pipe.source) or []})
-            table.put(pipe.name, stored)
+            stored = checkpoints.begin(self.sources.streams(source), pipe.source, position,
+                                       moment)
         source.checkpoints = {shard: int(at) for shard, at in stored.positions.items()}
         source.finished = set(stored.finished)
-
-        def checkpoint(shard_id: str, at: int) -> None:
-            record = table.get(pipe.name) or CheckpointRecord()
-            record.positions[shard_id] = str(at)
-            table.put(pipe.name, record)
-
-        def finished(shard_id: str) -> None:
-            record = table.get(pipe.name) or CheckpointRecord()
-            if shard_id not in record.finished:
-                record.finished.append(shard_id)
-                table.put(pipe.name, record)
-
-        self.sources.run_stream(source, StreamHooks(checkpoint=checkpoint, finished=finished))
+        self.sources.run_stream(source, checkpoints.hooks())
 
     def halt(self, pipe: PipeRecord) -> None:
         if self._sources is not None:
