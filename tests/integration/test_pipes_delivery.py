@@ -312,3 +312,27 @@ def test_a_stream_batch_that_keeps_failing_goes_to_the_dead_letter_queue(
     [body] = queues.delivered()
     assert json.loads(body)["KinesisBatchInfo"]["streamArn"] == stream_arn
     queues.pipes.delete_pipe(Name=name)
+
+
+def test_event_bus_target_puts_each_event_as_its_detail(emulator: EmulatorHandle) -> None:
+    # https://docs.aws.amazon.com/eventbridge/latest/pipes-reference/API_PipeTargetEventBridgeEventBusParameters.html
+    queues = Queues(emulator)
+    events = emulator.client("events")
+    bus = unique("bus")
+    bus_arn = events.create_event_bus(Name=bus)["EventBusArn"]
+    rule = unique("rule")
+    events.put_rule(Name=rule, EventBusName=bus, EventPattern=json.dumps(
+        {"source": ["orders.pipe"]}))
+    events.put_targets(Rule=rule, EventBusName=bus, Targets=[
+        {"Id": "out", "Arn": queues.target}])
+    name = queues.pipe(Target=bus_arn, TargetParameters={
+        "InputTemplate": '{"id": <$.body.id>}',
+        "EventBridgeEventBusParameters": {"Source": "orders.pipe",
+                                          "DetailType": "$.body.kind"}})
+    queues.send(json.dumps({"id": 3, "kind": "OrderPlaced"}))
+    emulator.wait_idle()
+    [body] = queues.delivered()
+    event = json.loads(body)
+    assert (event["source"], event["detail-type"], event["detail"]) == (
+        "orders.pipe", "OrderPlaced", {"id": 3})
+    queues.pipes.delete_pipe(Name=name)
