@@ -336,3 +336,59 @@ def test_event_bus_target_puts_each_event_as_its_detail(emulator: EmulatorHandle
     assert (event["source"], event["detail-type"], event["detail"]) == (
         "orders.pipe", "OrderPlaced", {"id": 3})
     queues.pipes.delete_pipe(Name=name)
+
+
+def test_kinesis_and_log_group_targets(emulator: EmulatorHandle) -> None:
+    # https://docs.aws.amazon.com/eventbridge/latest/pipes-reference/API_PipeTargetKinesisStreamParameters.html
+    # https://docs.aws.amazon.com/eventbridge/latest/pipes-reference/API_PipeTargetCloudWatchLogsParameters.html
+    queues = Queues(emulator)
+    kinesis, logs = emulator.client("kinesis"), emulator.client("logs")
+    stream, stream_arn = _stream(emulator)
+    group = unique("/pipes/group")
+    logs.create_log_group(logGroupName=group)
+    group_arn = f"arn:aws:logs:{emulator.region}:000000000000:log-group:{group}"
+    to_stream = queues.pipe(Target=stream_arn, TargetParameters={
+        "KinesisStreamParameters": {"PartitionKey": "$.body.customer"}})
+    _, other_source = queues.queue("src2")
+    to_logs = queues.pipe(Source=other_source, Target=group_arn, TargetParameters={
+        "InputTemplate": "<$.body>",
+        "CloudWatchLogsParameters": {"LogStreamName": "orders"}})
+    queues.send(json.dumps({"customer": "c-9"}))
+    other_url = queues.sqs.get_queue_url(QueueName=other_source.rsplit(":", 1)[1])["QueueUrl"]
+    queues.sqs.send_message(QueueUrl=other_url, MessageBody="a log line")
+    emulator.wait_idle()
+    shard = kinesis.get_shard_iterator(StreamName=stream, ShardId="shardId-000000000000",
+                                       ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+    [record] = kinesis.get_records(ShardIterator=shard)["Records"]
+    assert record["PartitionKey"] == "c-9"
+    assert json.loads(record["Data"])["eventSource"] == "aws:sqs"
+    found = logs.get_log_events(logGroupName=group, logStreamName="orders")["events"]
+    assert [event["message"] for event in found] == ["a log line"]
+    queues.pipes.delete_pipe(Name=to_stream)
+    queues.pipes.delete_pipe(Name=to_logs)
+
+
+def test_express_enrichment_and_a_synchronous_state_machine_target(
+    emulator: EmulatorHandle,
+) -> None:
+    # https://docs.aws.amazon.com/eventbridge/latest/userguide/pipes-enrichment.html
+    queues = Queues(emulator)
+    sfn = emulator.client("stepfunctions")
+    enrich = sfn.create_state_machine(
+        name=unique("enrich"), type="EXPRESS", roleArn=ROLE, definition=json.dumps(
+            {"StartAt": "Tag", "States": {"Tag": {
+                "Type": "Pass", "End": True, "Parameters": {"items.$": "$"}}}}))[
+        "stateMachineArn"]
+    # The target reports the message it got (through the enrichment's wrapping) as failed,
+    # so it stays in the queue: both ran, in order, with the record.
+    target = sfn.create_state_machine(
+        name=unique("target"), type="EXPRESS", roleArn=ROLE, definition=json.dumps(
+            {"StartAt": "Fail", "States": {"Fail": {
+                "Type": "Pass", "End": True, "Parameters": {"batchItemFailures": [
+                    {"itemIdentifier.$": "$[0].items[0].messageId"}]}}}}))["stateMachineArn"]
+    queues.send("x", "y")  # waiting before the pipe starts: one batch of two
+    name = queues.pipe(Enrichment=enrich, Target=target, TargetParameters={
+        "StepFunctionStateMachineParameters": {"InvocationType": "REQUEST_RESPONSE"}})
+    emulator.wait_idle()
+    assert queues.left() == 1  # the reported one; the other was delivered and deleted
+    queues.pipes.delete_pipe(Name=name)
