@@ -35,6 +35,7 @@ from bench import (
     lambda_nodejs,
     machine,
     memory,
+    pipes_latency,
     s3_objects,
     scheduler_latency,
     soak,
@@ -57,7 +58,7 @@ BENCHMARKS = ("startup", "memory", "first-answer", "sqs", "asl", "asl-e2e", "asl
               "apigateway", "apigateway-auth", "http-api", "websocket", "throughput",
               "async",
               "asl-tasks", "cloudformation", "console", "console-live", "dynamodb", "s3", "kinesis",
-              "ssm", "cloudfront", "waf", "cloudwatch", "cloudtrail", "scheduler")
+              "ssm", "cloudfront", "waf", "cloudwatch", "cloudtrail", "scheduler", "pipes")
 
 
 def _options(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -106,6 +107,7 @@ def _plan(quick: bool) -> dict[str, Callable[[], list[Result]]]:
         "cloudwatch": lambda: cloudwatch_put.run(calls, warmup),
         "cloudtrail": lambda: cloudtrail_overhead.run(calls, warmup),
         "scheduler": lambda: scheduler_latency.run(calls, warmup),
+        "pipes": lambda: pipes_latency.run(calls, warmup),
     }
 
 
@@ -132,7 +134,8 @@ def _skip_name(name: str) -> str:
              "waf": "AWS WAF on API Gateway",
              "cloudwatch": "CloudWatch PutMetricData",
              "cloudtrail": "CloudTrail recording",
-             "scheduler": "Scheduler GetSchedule"}
+             "scheduler": "Scheduler GetSchedule",
+             "pipes": "Pipes DescribePipe"}
     return names.get(name, "SQS latency")
 
 
