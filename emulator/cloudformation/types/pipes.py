@@ -50,6 +50,8 @@ class Pipe(ResourceType):
                      properties: dict[str, Any], previous: dict[str, Any],
                      attributes: dict[str, Any]) -> dict[str, Any]:
         params = fit("pipes", "UpdatePipe", properties, Name=physical_id)
+        if previous.get("Enrichment") and not properties.get("Enrichment"):
+            params["Enrichment"] = ""  # taken out of the template: the pipe loses it
         await ctx.call("pipes", "UpdatePipe", params)
         return await self._attributes(ctx, physical_id)
 
