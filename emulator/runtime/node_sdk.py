@@ -24,7 +24,13 @@ from pathlib import Path
 
 log = logging.getLogger("emulator.lambda")
 
-_PACKAGE = re.compile(rb"""["'`](@aws-sdk/[a-z0-9][a-z0-9.-]*)""")
+# A package the code loads: the specifier of a require() or import() call, an import or an
+# export-from, closing right after the name (or a subpath). A bundled SDK also quotes its
+# package names in error text ("@aws-sdk/util-endpoint - ...", "[require('@aws-sdk/...')]")
+# and as symbol keys (Symbol.for("@aws-sdk/reviver")), none of which it loads.
+_NAME = rb"""["'`](@aws-sdk/[a-z0-9][a-z0-9.-]*)(?:/[^"'`\s]*)?["'`]"""
+_PACKAGE = re.compile(rb"(?<![\[\w$.])(?:(?:__)?require|import)\s*\(\s*" + _NAME
+                      + rb"|(?:\bfrom|(?<![\[\w$.])import)\s*" + _NAME)
 _SOURCES = (".js", ".mjs", ".cjs")
 _MAX_SCANNED = 8 * 1024 * 1024  # bytes of source read per function, at most
 _INSTALL_SECONDS = 300
@@ -57,7 +63,8 @@ def named_packages(code_dir: Path) -> set[str]:
             except OSError:
                 continue
             budget -= len(data)
-            found.update(match.decode() for match in _PACKAGE.findall(data))
+            found.update((match.group(1) or match.group(2)).decode()
+                         for match in _PACKAGE.finditer(data))
             if budget <= 0:
                 return found
     return found
@@ -111,7 +118,12 @@ def _install(target: Path, packages: list[str]) -> None:
         log.warning("npm could not install %s: %s", ", ".join(packages), error)
         _failed.update(packages)
         return
-    if done.returncode != 0:
+    if done.returncode != 0 and len(packages) > 1 and "E404" in done.stderr:
+        # npm installs all or nothing: one name the registry does not have must not keep
+        # out the clients the function does load, so each is tried on its own.
+        for package in packages:
+            _install(target, [package])
+    elif done.returncode != 0:
         log.warning("npm could not install %s: %s", ", ".join(packages),
                     done.stderr.strip()[-2000:])
         _failed.update(packages)

@@ -101,3 +101,46 @@ def test_the_default_folder_is_the_users_cache(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert node_sdk.folder(None) == tmp_path / "localcloud" / "nodejs-sdk"
     assert node_sdk.folder(tmp_path / "mine") == tmp_path / "mine"
+
+
+def test_only_packages_the_code_loads_are_named(tmp_path: Path) -> None:
+    """A bundle (esbuild inlines the SDK) quotes package names it never loads: in error text,
+    in code shown inside a message, as a symbol key. Only module specifiers count."""
+    code = tmp_path / "code"
+    code.mkdir()
+    (code / "app.js").write_text(
+        'var d0=Symbol.for("@aws-sdk/reviver");'
+        'throw new Error("@aws-sdk/util-endpoint - endpointProvider is not a function");'
+        'console.warn("See @aws-sdk/credential-providers README");'
+        "m='by calling [require(\"@aws-sdk/signature-v4a\");] or [import \"@aws-sdk/x-crt\";]';"
+        'var s=__require("@aws-sdk/client-s3");'
+        'import{marshall as m}from"@aws-sdk/util-dynamodb";'
+        "export * from '@aws-sdk/lib-storage';"
+        'import "@aws-sdk/client-sqs";'
+        'const q = require( "@aws-sdk/core/protocols" );\n')
+    assert node_sdk.named_packages(code) == {
+        "@aws-sdk/client-s3", "@aws-sdk/util-dynamodb", "@aws-sdk/lib-storage",
+        "@aws-sdk/client-sqs", "@aws-sdk/core"}
+
+
+def test_a_name_the_registry_lacks_does_not_keep_the_others_out(
+        tmp_path: Path, fake_npm: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """npm installs all or nothing; the clients npm can find are still installed, and the
+    one it cannot is not asked for again."""
+    npm = Path(os.environ["PATH"].split(os.pathsep)[0]) / "npm"
+    npm.write_text(FAKE_NPM.replace(
+        'echo "$@" >> "$NPM_CALLS"\n',
+        'echo "$@" >> "$NPM_CALLS"\n'
+        'case "$*" in *@aws-sdk/no-such*) echo "npm error code E404" >&2; exit 1;; esac\n'))
+    monkeypatch.setattr(node_sdk, "_failed", set())
+    code = tmp_path / "code"
+    code.mkdir()
+    (code / "index.js").write_text(
+        'require("@aws-sdk/client-s3"); require("@aws-sdk/no-such-package");\n')
+    modules = node_sdk.provide(tmp_path / "sdk", code, (), 20)
+    assert modules is not None
+    assert (modules / "@aws-sdk" / "client-s3" / "package.json").is_file()
+    calls = fake_npm.read_text().splitlines()
+    assert len(calls) == 3  # the batch, then each on its own
+    node_sdk.provide(tmp_path / "sdk", code, (), 20)
+    assert len(fake_npm.read_text().splitlines()) == 3
