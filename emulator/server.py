@@ -94,6 +94,9 @@ def _uvicorn_config(app: Starlette, settings: Settings, sock_port: int) -> uvico
         http=http_protocol(settings.http_parser),
         loop=settings.event_loop,
         timeout_graceful_shutdown=5,
+        # No AWS endpoint answers "server: uvicorn"; a service that names itself (S3's
+        # "AmazonS3") says so through its wire overlay.
+        server_header=False,
     )
 
 

@@ -151,6 +151,8 @@ class Dispatcher:
                 response.headers[header] = request_id
             if "hostIdHeader" in overlay:
                 response.headers[overlay["hostIdHeader"]] = _host_id(request_id)
+            if "serverHeader" in overlay:
+                response.headers["Server"] = overlay["serverHeader"]
         operation = found.operation.name if found else None
         scope = request.credential_scope
         # The request log (emulator.traffic) writes the line and keeps the exchange.
