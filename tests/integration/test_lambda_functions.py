@@ -232,6 +232,26 @@ def test_layers_put_their_python_folder_on_the_path(emulator: EmulatorHandle) ->
     assert error_of(excinfo)[0] == "InvalidParameterValueException"
 
 
+def test_another_account_s_layer_not_held_here_is_taken_as_empty(
+        emulator: EmulatorHandle) -> None:
+    """Templates name layers published for every account, such as Powertools'
+    arn:aws:lambda:{region}:017000801446:layer:AWSLambdaPowertoolsPythonV3-{python_version}-
+    x86_64:N (https://docs.aws.amazon.com/powertools/python/latest/, "Lambda Layer"; sharing:
+    https://docs.aws.amazon.com/lambda/latest/dg/permissions-layer-cross-account.html). Such a
+    layer deploys here with no content; the caller's own missing layer is still refused."""
+    client = emulator.client("lambda")
+    public = "arn:aws:lambda:us-east-1:017000801446:layer:AWSLambdaPowertoolsPython:9"
+    name = create_function(client, HELLO, Layers=[public])
+    assert client.get_function_configuration(FunctionName=name)["Layers"] == [
+        {"Arn": public, "CodeSize": 0}]
+    assert invoke(client, name, {"name": "x"})[1] == {"hello": "x"}
+    own = f"arn:aws:lambda:us-east-1:000000000000:layer:{unique('gone')}:1"
+    with pytest.raises(ClientError) as excinfo:
+        client.update_function_configuration(FunctionName=name, Layers=[own])
+    assert error_of(excinfo) == ("InvalidParameterValueException",
+                                 f"Layer version {own} does not exist.")
+
+
 def test_permissions(emulator: EmulatorHandle) -> None:
     client = emulator.client("lambda")
     name = create_function(client, HELLO)

@@ -3,6 +3,7 @@ the runtime, and the FunctionConfiguration shape."""
 
 from __future__ import annotations
 
+import logging
 import random
 from abc import ABC, abstractmethod
 from pathlib import Path
@@ -83,6 +84,9 @@ def _same(a: FunctionRecord, b: FunctionRecord) -> bool:
     fields = _VERSION_FIELDS - {"description"}
     return a.code.sha256 == b.code.sha256 and a.model_dump(include=fields) == b.model_dump(
         include=fields)
+
+log = logging.getLogger("emulator.lambda")
+_EMPTY_LAYERS_NOTED: set[str] = set()  # another account's layers taken as empty, warned once
 
 
 class Tables(ScopeTables):
@@ -285,7 +289,8 @@ class LambdaBase(Provider, ABC):
     def _build_spec(self, scope: Scope, record: FunctionRecord,
                     xray: dict[str, str]) -> FunctionSpec:
         latest = self.latest(scope, record.name)
-        layer_dirs = tuple(self.layer_folder(scope, arn) for arn in record.layers)
+        layer_dirs = tuple(folder for arn in record.layers
+                           if (folder := self.layer_folder(scope, arn)) is not None)
         executor = latest.tags.get(EXECUTOR_TAG, self.settings.lambda_executor)
         if runtimes.family(record.runtime) != "python":
             executor = "runtime-api"
@@ -329,12 +334,23 @@ class LambdaBase(Provider, ABC):
                 f"Message: {error.message}", fields={"Type": "User"}) from None
         return self.code.put_zip(data, operation)
 
-    def layer_folder(self, scope: Scope, arn: str) -> Path:
+    def layer_folder(self, scope: Scope, arn: str) -> Path | None:
+        """The folder of a layer version held here. Another account's layer version this
+        emulator does not hold (the layers AWS and vendors publish for every account:
+        Powertools, Lambda Insights, ...) is taken as empty, so a template naming one still
+        deploys; a missing layer of the caller's own account is refused as AWS refuses it."""
         parts = arn.split(":")
         record = self.tables(Scope(parts[4], parts[3])).layers.get(f"{parts[6]}:{parts[7]}")
-        if record is None:
+        if record is not None:
+            return self.code.folder(record.code)
+        if parts[4] == scope.account:
             raise invalid_parameter(f"Layer version {arn} does not exist.")
-        return self.code.folder(record.code)
+        if arn not in _EMPTY_LAYERS_NOTED:
+            _EMPTY_LAYERS_NOTED.add(arn)
+            log.warning("layer version %s is another account's and not held here: functions "
+                        "get it empty (publish it in account %s to provide its content)",
+                        arn, parts[4])
+        return None
 
     # -- shapes ----------------------------------------------------------------------------
 

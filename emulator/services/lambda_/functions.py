@@ -50,10 +50,10 @@ class FunctionsApi(LambdaBase):
             raise image_refused()
         raise invalid_parameter("Please provide a source for function code.")
 
-    def _check_layers(self, layers: list[str]) -> list[str]:
+    def _check_layers(self, scope: Scope, layers: list[str]) -> list[str]:
         layers = checks.layer_list(layers)
         for arn in layers:
-            self.layer_folder(Scope(arn.split(":")[4], arn.split(":")[3]), arn)
+            self.layer_folder(scope, arn)
         return layers
 
     # -- create, read, list, delete --------------------------------------------------------
@@ -82,7 +82,7 @@ class FunctionsApi(LambdaBase):
                 "deployment packages."
             )
         variables = checks.environment_variables(environment)
-        layer_arns = self._check_layers(layers or [])
+        layer_arns = self._check_layers(scope, layers or [])
         tables = self.tables(scope)
         if name in tables.functions:
             raise self.conflict(f"Function already exist: {name}")
@@ -257,7 +257,7 @@ class FunctionsApi(LambdaBase):
         if changes.get("environment") is not None:
             record.environment = checks.environment_variables(changes["environment"])
         if changes.get("layers") is not None:
-            record.layers = self._check_layers(changes["layers"])
+            record.layers = self._check_layers(scope, changes["layers"])
         for field in ("handler", "description", "timeout", "memory_size", "runtime",
                       "kms_key_arn"):
             if changes.get(field) is not None:
