@@ -12,6 +12,11 @@ class TemplateError(Exception):
         self.message = message
 
 
+class ParameterError(TemplateError):
+    """The parameter values given do not fit the template: refused when the request is made,
+    even for a template whose transforms run while its change set is created."""
+
+
 class ResourceError(Exception):
     """One resource could not be created, updated or deleted; the stack event's reason."""
 
@@ -29,4 +34,5 @@ def template_error(message: str) -> TemplateError:
     return TemplateError(f"Template error: {message}")
 
 
-__all__ = ["ResourceError", "TemplateError", "format_error", "template_error"]
+__all__ = ["ParameterError", "ResourceError", "TemplateError", "format_error",
+           "template_error"]

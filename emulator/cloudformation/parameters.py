@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from emulator.cloudformation.errors import TemplateError, format_error
+from emulator.cloudformation.errors import ParameterError, TemplateError, format_error
 
 PROPERTIES = {
     "Type", "Default", "Description", "AllowedValues", "AllowedPattern", "MinLength",
@@ -98,8 +98,8 @@ def _number(text: str) -> float | None:
 def _constraint(name: str, declaration: Mapping[str, Any], default: str) -> TemplateError:
     description = declaration.get("ConstraintDescription")
     if description:
-        return TemplateError(f"Parameter '{name}' failed to satisfy constraint: {description}")
-    return TemplateError(default)
+        return ParameterError(f"Parameter '{name}' failed to satisfy constraint: {description}")
+    return ParameterError(default)
 
 
 def _check_one(name: str, declaration: Mapping[str, Any], text: str, kind: str) -> None:
@@ -152,7 +152,7 @@ def resolve(
     declarations = declarations or {}
     unknown = [key for key in list(given) + sorted(use_previous or ()) if key not in declarations]
     if unknown:
-        raise TemplateError(f"Parameters: [{', '.join(unknown)}] do not exist in the template")
+        raise ParameterError(f"Parameters: [{', '.join(unknown)}] do not exist in the template")
     values: dict[str, str] = {}
     missing = []
     for name, declaration in declarations.items():
@@ -165,7 +165,7 @@ def resolve(
         else:
             missing.append(name)
     if missing:
-        raise TemplateError(f"Parameters: [{', '.join(missing)}] must have values")
+        raise ParameterError(f"Parameters: [{', '.join(missing)}] must have values")
     out = {}
     for name, declaration in declarations.items():
         kind = declaration["Type"]
@@ -173,7 +173,7 @@ def resolve(
         ssm = _SSM_VALUE.match(kind)
         if ssm:
             if ssm_parameter is None:
-                raise TemplateError(f"Parameters [{name}] referenced by template have types "
+                raise ParameterError(f"Parameters [{name}] referenced by template have types "
                                     "not supported by CloudFormation.")
             read = ssm_parameter(text)
             inner = ssm.group(1)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from emulator.cloudformation import graph, parameters, schemas
-from emulator.cloudformation.errors import TemplateError, format_error, template_error
+from emulator.cloudformation.errors import ParameterError, format_error, template_error
 from emulator.cloudformation.intrinsics import (
     EXTENSION_FUNCTIONS,
     FUNCTIONS,
@@ -174,7 +174,7 @@ def check_rules(rules: Mapping[str, Any] | None, evaluator: Evaluator) -> None:
             continue
         for assertion in rule.get("Assertions", []):
             if evaluator.resolve(assertion.get("Assert")) is not True:
-                raise TemplateError(str(assertion.get(
+                raise ParameterError(str(assertion.get(
                     "AssertDescription", f"Template error: assertion failed for rule {name}")))
 
 

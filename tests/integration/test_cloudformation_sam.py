@@ -8,6 +8,8 @@ import json
 import time
 
 import httpx
+import pytest
+from botocore.exceptions import ClientError
 from cloudformation_support import FAST, delete, outputs, physical_ids, stack_name
 
 from emulator.testing import EmulatorHandle
@@ -291,3 +293,49 @@ def test_http_api_lambda_authorizer_policies_name_the_requested_path(
     missing = httpx.get(f"{base}/users/alice/bookings")
     assert missing.status_code == 401 and missing.text == '{"message":"Unauthorized"}'
     delete(cfn, name)
+
+
+BROKEN_SAM = """
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Stage: {Type: String}
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      InlineCode: "def handler(event, context): return 1"
+      Handler: index.handler
+      Runtime: python3.12
+      Environment: {Variables: {TABLE: !Ref Missing}}
+"""
+
+
+def test_a_transformed_template_s_errors_fail_its_change_set(emulator: EmulatorHandle) -> None:
+    """A template with transforms is processed after CreateChangeSet answers: what processing
+    finds wrong is the change set's FAILED reason (SAM CLI prints "Waiter
+    ChangeSetCreateComplete failed ... Status: FAILED. Reason: Template format error:
+    Unresolved resource dependencies [...]", as recorded in
+    https://github.com/singledigit/sessions-with-sam/issues/1 and
+    https://github.com/aws-samples/sessions-with-aws-sam/pull/7); the stack waits in
+    REVIEW_IN_PROGRESS. Parameter values are still checked when the request is made.
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateChangeSet.html
+    ("After the call successfully completes, CloudFormation starts creating the change set")."""
+    cfn = emulator.client("cloudformation")
+    name = stack_name("broken-sam")
+    with pytest.raises(ClientError) as refused:
+        cfn.create_change_set(StackName=name, ChangeSetName="c0", ChangeSetType="CREATE",
+                              TemplateBody=BROKEN_SAM.replace("!Ref Missing", "!Ref Stage"),
+                              Capabilities=["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"])
+    assert refused.value.response["Error"]["Message"] == "Parameters: [Stage] must have values"
+    created = cfn.create_change_set(
+        StackName=name, ChangeSetName="c1", ChangeSetType="CREATE", TemplateBody=BROKEN_SAM,
+        Parameters=[{"ParameterKey": "Stage", "ParameterValue": "dev"}],
+        Capabilities=["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"])
+    described = cfn.describe_change_set(ChangeSetName=created["Id"])
+    assert (described["Status"], described["ExecutionStatus"]) == ("FAILED", "UNAVAILABLE")
+    assert described["StatusReason"] == ("Template format error: Unresolved resource "
+                                         "dependencies [Missing] in the Resources block of "
+                                         "the template")
+    assert cfn.describe_stacks(StackName=name)["Stacks"][0]["StackStatus"] == (
+        "REVIEW_IN_PROGRESS")
+    cfn.delete_stack(StackName=name)

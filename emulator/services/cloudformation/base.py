@@ -53,8 +53,9 @@ def validation(message: str) -> ServiceError:
 
 
 class MacroFailure(ServiceError):
-    """A macro failed processing the template: a change set records it as its FAILED
-    status's reason, a stack operation answers it as a ValidationError."""
+    """Processing a template with transforms failed (a macro, or the processed template is
+    wrong): a change set records it as its FAILED status's reason, a stack operation answers
+    it as a ValidationError."""
 
     def __init__(self, message: str) -> None:
         super().__init__("ValidationError", message, status=400)

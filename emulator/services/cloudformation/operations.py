@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from emulator.cloudformation.errors import TemplateError
-from emulator.cloudformation.macros import MacroError
+from emulator.cloudformation import loader
+from emulator.cloudformation.errors import ParameterError, TemplateError
+from emulator.cloudformation.macros import MacroError, uses_macros
 from emulator.cloudformation.template import Prepared
 from emulator.cloudformation.update import Updater
 from emulator.context import RequestContext
@@ -18,6 +19,15 @@ from emulator.services.cloudformation.nested import ChildStacks
 log = logging.getLogger("emulator.cloudformation")
 UPDATABLE = ("CREATE_COMPLETE", "UPDATE_COMPLETE", "UPDATE_ROLLBACK_COMPLETE",
              "IMPORT_COMPLETE", "IMPORT_ROLLBACK_COMPLETE")
+
+
+def _has_transforms(body: str) -> bool:
+    """Whether the template (which parses) names a transform; a body that does not parse is
+    refused when the request is made."""
+    try:
+        return uses_macros(loader.load(body))
+    except TemplateError:
+        return False
 
 
 def given_parameters(parameters: list[dict[str, Any]] | None) -> tuple[dict[str, str | None],
@@ -56,7 +66,13 @@ class StacksApi(CloudFormationBase):
                 macros=self.macro_registry(ctx), processed=processed)
         except MacroError as problem:
             raise MacroFailure(problem.message) from None
+        except ParameterError as problem:
+            raise validation(problem.message) from None
         except TemplateError as problem:
+            if processed is None and _has_transforms(body):
+                # Processed while the change set is created: what the transforms or the
+                # processed template get wrong is the change set's FAILED reason.
+                raise MacroFailure(problem.message) from None
             raise validation(problem.message) from None
         return processed, prepared, given, use_previous
 

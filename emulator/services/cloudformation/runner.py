@@ -12,7 +12,7 @@ from typing import Any
 
 from emulator.cloudformation import intrinsics, loader, parameters, stack_policy
 from emulator.cloudformation.deploy import Deployment
-from emulator.cloudformation.errors import TemplateError
+from emulator.cloudformation.errors import ParameterError, TemplateError
 from emulator.cloudformation.include import expand, has_includes
 from emulator.cloudformation.macros import Macros, uses_macros
 from emulator.cloudformation.ports import MacroRegistry, ServiceCall, ServiceFailure
@@ -88,7 +88,7 @@ async def _ssm_values(call: ServiceCall, declared: Mapping[str, Any],
         try:
             answer = await call("ssm", "GetParameter", {"Name": str(key)})
         except ServiceFailure:
-            raise TemplateError(f"Parameters: [{key}] cannot be found.") from None
+            raise ParameterError(f"Parameters: [{key}] cannot be found.") from None
         found[str(key)] = str(answer["Parameter"]["Value"])
     return found
 
