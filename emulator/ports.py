@@ -31,6 +31,7 @@ class InvokeResult:
     log_result: str | None = None  # base64 tail of the log, for LogType=Tail
     executed_version: str = "$LATEST"
     headers: dict[str, str] = field(default_factory=dict)
+    content_type: str | None = None  # a streamed (response-streaming) answer's Content-Type
 
 
 class FunctionInvoker(Protocol):

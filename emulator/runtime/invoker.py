@@ -234,6 +234,7 @@ class Runtime:
             log_tail=logformat.tail(texts) if request.tail else None,
             log_text=logformat.as_text(texts),
             timings=timings,
+            content_type=outcome.content_type if function_error is None else None,
         )
 
     @staticmethod

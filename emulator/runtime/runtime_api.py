@@ -40,6 +40,9 @@ class Reply:
     body: bytes
     error_type: str | None = None
     too_large: bool = False
+    # A streamed response's Content-Type (a function URL in RESPONSE_STREAM mode answers with
+    # it, and reads the HTTP integration prelude when it says so); None when buffered.
+    content_type: str | None = None
 
 
 def _future() -> asyncio.Future[Any]:
@@ -204,7 +207,10 @@ class RuntimeApi:
                                            error_type))
             await current.taken
             return accepted
-        current.reply.set_result(Reply(kind, body, error_type, too_large))  # type: ignore[arg-type]
+        streamed = headers.get("lambda-runtime-function-response-mode", "").lower() == "streaming"
+        content_type = headers.get("content-type", "application/octet-stream") if streamed else None
+        current.reply.set_result(Reply(kind, body, error_type, too_large,  # type: ignore[arg-type]
+                                       content_type))
         await current.taken
         if too_large:
             return 413, [("Content-Type", "application/json")], _error_document(

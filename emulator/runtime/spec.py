@@ -90,6 +90,7 @@ class InvocationResult:
     function_error: str | None = None
     log_tail: str | None = None  # base64, for LogType=Tail
     log_text: str = ""
+    content_type: str | None = None  # a streamed response's Content-Type, None when buffered
     # When init and the handler ran, on the emulator's clock (init_*, invoke_*), for X-Ray.
     timings: dict[str, float] = field(default_factory=dict)
 

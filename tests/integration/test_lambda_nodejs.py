@@ -17,6 +17,7 @@ import json
 import re
 from typing import Any
 
+import httpx
 import pytest
 from lambda_support import ROLE, unique, zip_of
 from runtime_functions import need
@@ -167,6 +168,50 @@ def test_streamed_responses_are_collected(emulator: EmulatorHandle) -> None:
     """})
     reply = emulator.client("lambda").invoke(FunctionName=name, Payload=b"{}")
     assert reply["Payload"].read() == b"part one, part two"
+
+
+def _stream_url(emulator: EmulatorHandle, name: str) -> str:
+    url = emulator.client("lambda").create_function_url_config(
+        FunctionName=name, AuthType="NONE", InvokeMode="RESPONSE_STREAM")["FunctionUrl"]
+    return emulator.endpoint_url + "/_aws/" + url.split("/_aws/", 1)[1]
+
+
+def test_a_response_stream_url_answers_with_the_http_prelude(emulator: EmulatorHandle) -> None:
+    # HttpResponseStream.from(stream, metadata) sets the status code, headers and cookies of
+    # a RESPONSE_STREAM function URL; what follows the prelude is the body
+    # (https://docs.aws.amazon.com/lambda/latest/dg/response-streaming-tutorial.html).
+    name = deploy(emulator, {"index.js": """
+        exports.handler = awslambda.streamifyResponse(async (event, responseStream) => {
+          responseStream = awslambda.HttpResponseStream.from(responseStream, {
+            statusCode: 201, headers: { "Content-Type": "text/html", "X-Custom": "yes" },
+            cookies: ["a=1"],
+          });
+          responseStream.write("<p>one</p>");
+          await new Promise((resolve) => setTimeout(resolve, 10));
+          responseStream.write(event.rawPath);
+          responseStream.end();
+        });
+    """})
+    reply = httpx.get(_stream_url(emulator, name) + "page")
+    assert reply.status_code == 201
+    assert reply.headers["content-type"] == "text/html"
+    assert reply.headers["x-custom"] == "yes" and reply.headers["set-cookie"] == "a=1"
+    assert reply.content == b"<p>one</p>/page"
+
+
+def test_a_response_stream_url_without_prelude_keeps_the_content_type(
+        emulator: EmulatorHandle) -> None:
+    name = deploy(emulator, {"index.mjs": """
+        export const handler = awslambda.streamifyResponse(async (event, responseStream) => {
+          responseStream.setContentType("text/plain");
+          responseStream.write("streamed");
+          responseStream.end();
+        });
+    """})
+    reply = httpx.get(_stream_url(emulator, name))
+    assert reply.status_code == 200
+    assert reply.headers["content-type"] == "text/plain"
+    assert reply.content == b"streamed"
 
 
 def test_memory_past_memory_size_is_out_of_memory(emulator: EmulatorHandle) -> None:

@@ -21,6 +21,7 @@ class Completion:
     exit_code: int | None = None  # when exit: the status, or minus the signal number
     log: str = ""  # what the phase wrote
     max_memory_mb: int | None = None
+    content_type: str | None = None  # a streamed response's Content-Type
 
     @property
     def survives(self) -> bool:

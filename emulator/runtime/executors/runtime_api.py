@@ -300,7 +300,7 @@ def _reply(reply: Reply) -> Completion:
     if reply.too_large:
         # Only the size matters now: the invoker answers Function.ResponseSizeTooLarge.
         return Completion("ok", payload=bytes(SYNC_RESPONSE_LIMIT + 1))
-    return Completion("ok", payload=reply.body)
+    return Completion("ok", payload=reply.body, content_type=reply.content_type)
 
 
 class RuntimeApiExecutor:

@@ -159,6 +159,7 @@ class InvokeApi(LambdaBase):
             log_result=result.log_tail,
             executed_version=result.executed_version,
             headers=_reply_headers(result.request_id, request.trace_header),
+            content_type=result.content_type,
         )
 
 

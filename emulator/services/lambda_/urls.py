@@ -32,6 +32,9 @@ from emulator.services.lambda_.names import (
 )
 
 URL_PREFIX = "/_aws/lambda-url"
+# What a streaming handler's response stream says when it carries an HTTP prelude.
+HTTP_INTEGRATION_TYPE = "application/vnd.awslambda.http-integration-response"
+PRELUDE_DELIMITER = bytes(8)
 _TEXT_TYPES = ("text/", "application/json", "application/xml", "application/javascript",
                "application/x-www-form-urlencoded", "+json", "+xml")
 
@@ -221,6 +224,8 @@ class UrlsApi(LambdaBase):
             return HttpReply(status, json_type, json.dumps({"Message": error.message}).encode())
         if result.function_error:
             return HttpReply(502, json_type, b'{"Message":"Internal Server Error"}')
+        if record.invoke_mode == "RESPONSE_STREAM" and result.content_type is not None:
+            return _streamed_reply(result.payload, result.content_type)
         return self._reply(result.payload)
 
     @staticmethod
@@ -247,6 +252,29 @@ class UrlsApi(LambdaBase):
             return HttpReply(502, [("content-type", "application/json")],
                              b'{"Message":"Internal Server Error"}')
         return HttpReply(status, headers, raw)
+
+
+def _streamed_reply(payload: bytes, content_type: str) -> HttpReply:
+    """A streamed answer through a RESPONSE_STREAM URL: the body as written, under the
+    stream's content type; a handler that wrote the HTTP integration prelude
+    (``awslambda.HttpResponseStream.from``: the JSON metadata, then 8 NUL bytes) sets the
+    status code, headers and cookies with it."""
+    if content_type.split(";")[0].strip().lower() != HTTP_INTEGRATION_TYPE:
+        return HttpReply(200, [("content-type", content_type)], payload)
+    prelude, delimiter, body = payload.partition(PRELUDE_DELIMITER)
+    try:
+        metadata = inbound.loads(prelude) if delimiter else None
+        status = int(metadata.get("statusCode", 200)) if isinstance(metadata, dict) else None
+    except (ValueError, TypeError):
+        status = None
+    if status is None or not isinstance(metadata, dict):
+        return HttpReply(502, [("content-type", "application/json")],
+                         b'{"Message":"Internal Server Error"}')
+    headers = [(str(k).lower(), str(v)) for k, v in (metadata.get("headers") or {}).items()]
+    headers.extend(("set-cookie", str(c)) for c in metadata.get("cookies") or [])
+    if not any(k == "content-type" for k, _ in headers):
+        headers.append(("content-type", "application/octet-stream"))
+    return HttpReply(status, headers, body)
 
 
 __all__ = ["URL_PREFIX", "HttpReply", "UrlsApi"]
