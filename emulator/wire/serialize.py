@@ -19,7 +19,7 @@ from botocore.model import OperationModel, ServiceModel, Shape, StructureShape
 
 from emulator.errors import ServiceError
 from emulator.streams import SMALL_READ, ByteStream, FileRange
-from emulator.wire import specs
+from emulator.wire import eventstream, specs
 from emulator.wire.xml_out import XmlWriter
 
 
@@ -159,7 +159,11 @@ def serialize_rest(operation: OperationModel, output: dict[str, Any], write: Doc
             for key, item in value.items():
                 headers[_header_text(f"{wire_name}{key}")] = _header_text(str(item))
         elif name == payload_name:
-            if member.type_name == "structure":
+            if member.serialization.get("eventstream"):
+                assert isinstance(member, StructureShape)
+                body = eventstream.encode(member, value)
+                headers.setdefault("Content-Type", eventstream.CONTENT_TYPE)
+            elif member.type_name == "structure":
                 body = write(member, value, str(member.serialization.get("name", name)))
                 headers.setdefault("Content-Type", content_type)
             else:

@@ -341,3 +341,32 @@ def test_log_stream_events_end_with_a_newline_as_on_lambda(emulator: EmulatorHan
                         r"\tBilled Duration: \d+ ms\tMemory Size: 128 MB"
                         r"\tMax Memory Used: \d+ MB\tInit Duration: \d+\.\d\d ms\t\n",
                         messages[4])
+
+
+def test_invoke_with_response_stream_sends_chunks_then_complete(
+        emulator: EmulatorHandle) -> None:
+    # InvokeWithResponseStream answers an event stream: PayloadChunk events with the bytes the
+    # function wrote, then InvokeComplete (with ErrorCode and ErrorDetails when it failed)
+    # (https://docs.aws.amazon.com/lambda/latest/api/API_InvokeWithResponseStream.html).
+    name = deploy(emulator, {"index.mjs": """
+        export const handler = awslambda.streamifyResponse(async (event, responseStream) => {
+          if (event.fail) throw new TypeError("no good");
+          responseStream.write("one,");
+          responseStream.write("two");
+          responseStream.end();
+        });
+    """})
+    client = emulator.client("lambda")
+    reply = client.invoke_with_response_stream(FunctionName=name, Payload=b"{}", LogType="Tail")
+    assert reply["StatusCode"] == 200 and reply["ExecutedVersion"] == "$LATEST"
+    assert reply["ResponseStreamContentType"] == "application/vnd.amazon.eventstream"
+    events = list(reply["EventStream"])
+    assert b"".join(e["PayloadChunk"]["Payload"] for e in events[:-1]) == b"one,two"
+    complete = events[-1]["InvokeComplete"]
+    assert "ErrorCode" not in complete
+    assert "START RequestId" in base64.b64decode(complete["LogResult"]).decode()
+    failed = list(client.invoke_with_response_stream(
+        FunctionName=name, Payload=b'{"fail": true}')["EventStream"])
+    assert [list(e) for e in failed] == [["InvokeComplete"]]
+    assert failed[0]["InvokeComplete"]["ErrorCode"] == "TypeError"
+    assert failed[0]["InvokeComplete"]["ErrorDetails"] == "no good"

@@ -79,6 +79,37 @@ class InvokeApi(LambdaBase):
                 output["LogResult"] = result.log_result
         return output
 
+    async def invoke_with_response_stream(
+            self, ctx: RequestContext, *, function_name: str, invocation_type: str | None = None,
+            log_type: str | None = None, client_context: str | None = None,
+            payload: bytes | None = None, qualifier: str | None = None,
+            **_: Any) -> dict[str, Any]:
+        """The response as an event stream: what the function wrote (a streaming handler's
+        bytes as written, prelude included; a buffered handler's whole answer) in a
+        PayloadChunk, then InvokeComplete, with the function's error if it failed
+        (https://docs.aws.amazon.com/lambda/latest/api/API_InvokeWithResponseStream.html)."""
+        result = await self.invoke_function(
+            scope_of(ctx), function_name, payload or b"", qualifier=qualifier,
+            invocation_type=invocation_type or "RequestResponse", client_context=client_context,
+            trace_header=ctx.headers.get("x-amzn-trace-id"), tail=log_type == "Tail",
+            request_id=ctx.request_id,
+        )
+        output: dict[str, Any] = {"StatusCode": result.status_code}
+        if result.status_code != 200:
+            return output
+        complete: dict[str, Any] = {}
+        events: list[dict[str, Any]] = []
+        if result.function_error:
+            document = _error_document(result.payload)
+            complete.update(ErrorCode=str(document.get("errorType") or "Unhandled"),
+                            ErrorDetails=str(document.get("errorMessage") or ""))
+        elif result.payload:
+            events.append({"PayloadChunk": {"Payload": result.payload}})
+        complete["LogResult"] = result.log_result or ""
+        events.append({"InvokeComplete": complete})
+        output.update(ExecutedVersion=result.executed_version, EventStream=events)
+        return output
+
     async def invoke_function(
             self, scope: Scope, function: str, payload: bytes, *, qualifier: str | None = None,
             invocation_type: str = "RequestResponse", client_context: str | None = None,
@@ -177,6 +208,14 @@ class InvokeApi(LambdaBase):
                                    invocation_type="Event", request_id=ctx.request_id,
                                    traced=False)
         return {"Status": 202}
+
+
+def _error_document(payload: bytes) -> dict[str, Any]:
+    try:
+        document = inbound.loads(payload)
+    except (ValueError, UnicodeDecodeError):
+        return {}
+    return document if isinstance(document, dict) else {}
 
 
 def _reply_headers(request_id: str, trace_header: str | None) -> dict[str, str]:
