@@ -86,6 +86,7 @@ def main() -> None:
     runtime_dir = os.path.dirname(here)
     bootstrap: Any = _load("_lambda_bootstrap", os.path.join(runtime_dir, "bootstrap.py"))
     contexts: Any = _load("_lambda_context", os.path.join(runtime_dir, "context.py"))
+    loopback: Any = _load("_lambda_loopback", os.path.join(runtime_dir, "loopback.py"))
     channel = Channel(int(sys.argv[1]), int(sys.argv[2]))
     with open(sys.argv[3], "rb") as clock_file:
         clock = mmap.mmap(clock_file.fileno(), 8, access=mmap.ACCESS_READ)
@@ -130,6 +131,7 @@ def main() -> None:
             os.environ.clear()
             os.environ.update(message["env"])
             state["json"] = bootstrap.json_logs(os.environ)
+            loopback.install(os.environ.get("AWS_ENDPOINT_URL"))
             level = bootstrap.log_level(os.environ)
             if level in logging._nameToLevel:
                 logging.getLogger().setLevel(level)
