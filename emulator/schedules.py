@@ -152,12 +152,14 @@ class Schedule:
         return found.timestamp() if found is not None else None
 
 
-def parse(expression: str) -> Schedule:
-    """A rate or cron expression; raises ScheduleError when it is not valid."""
+def parse(expression: str, *, unit_agreement: bool = True) -> Schedule:
+    """A rate or cron expression; raises ScheduleError when it is not valid. EventBridge rules
+    want a rate's unit singular for 1 and plural above (``unit_agreement``); EventBridge
+    Scheduler takes either form with any value."""
     rate = _RATE.match(expression)
     if rate is not None:
         value, unit = int(rate.group(1)), rate.group(2)
-        if value < 1 or (value == 1) != (not unit.endswith("s")):
+        if value < 1 or (unit_agreement and (value == 1) != (not unit.endswith("s"))):
             raise ScheduleError(expression)
         return Schedule(rate_seconds=value * _UNIT_SECONDS[unit.rstrip("s")])
     cron = _CRON.match(expression)

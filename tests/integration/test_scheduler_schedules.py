@@ -112,6 +112,18 @@ def test_missing_and_duplicate_schedules_get_aws_errors(emulator: EmulatorHandle
         "ResourceNotFoundException", f"Schedule group {group} does not exist.", 404)
 
 
+def test_a_rate_unit_may_be_singular_or_plural_whatever_the_value(
+        emulator: EmulatorHandle) -> None:
+    # CreateSchedule lists the units "minute | minutes | hour | hours | day | days" with no
+    # agreement rule (https://docs.aws.amazon.com/scheduler/latest/APIReference/
+    # API_CreateSchedule.html); EventBridge rules refuse rate(5 minute), Scheduler does not.
+    client = emulator.client("scheduler")
+    for expression in ("rate(5 minute)", "rate(1 hours)"):
+        name = unique("s")
+        _create(client, name, ScheduleExpression=expression)
+        assert client.get_schedule(Name=name)["ScheduleExpression"] == expression
+
+
 def test_bad_schedules_are_refused_and_nothing_stored_changes(
         emulator: EmulatorHandle) -> None:
     client = emulator.client("scheduler")

@@ -62,7 +62,10 @@ def parse(expression: str) -> Timing:
         except ValueError:
             raise TimingError(expression) from None
     try:
-        return Timing(recurring=schedules.parse(expression))
+        # A rate's unit may be singular or plural whatever its value ("a unit with the
+        # following options: minute | minutes | hour | hours | day | days",
+        # https://docs.aws.amazon.com/scheduler/latest/APIReference/API_CreateSchedule.html).
+        return Timing(recurring=schedules.parse(expression, unit_agreement=False))
     except schedules.ScheduleError:
         raise TimingError(expression) from None
 

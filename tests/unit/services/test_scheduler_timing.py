@@ -45,10 +45,22 @@ def test_cron_reads_the_zone_and_never_fires_before_the_origin() -> None:
 
 
 @pytest.mark.parametrize("text", ["at(2031-02-30T00:00:00)", "at(2031-01-01)",
-                                  "rate(1 minutes)", "cron(* * * * *)", "hourly"])
+                                  "rate(0 minutes)", "rate(1 week)", "cron(* * * * *)",
+                                  "hourly"])
 def test_bad_expressions_are_refused(text: str) -> None:
     with pytest.raises(TimingError):
         parse(text)
+
+
+@pytest.mark.parametrize(("text", "seconds"), [("rate(5 minute)", 300), ("rate(1 hours)", 3600),
+                                               ("rate(2 day)", 172800)])
+def test_a_rate_unit_may_be_singular_or_plural_whatever_the_value(text: str, seconds: int
+                                                                   ) -> None:
+    # Scheduler lists "minute | minutes | hour | hours | day | days" with no agreement rule
+    # (https://docs.aws.amazon.com/scheduler/latest/APIReference/API_CreateSchedule.html),
+    # unlike EventBridge rules.
+    timing = parse(text)
+    assert timing.next_after(0.0, 0.0, UTC, None) == seconds
 
 
 def test_unknown_zones_are_refused() -> None:
