@@ -21,6 +21,45 @@ def _patch(changes: dict[str, Any]) -> list[dict[str, str]]:
             for path, value in changes.items() if value is not None]
 
 
+# A MethodSetting property and the setting it patches under /{resourcePath}/{httpMethod}/.
+_METHOD_SETTINGS = {
+    "LoggingLevel": "logging/loglevel", "DataTraceEnabled": "logging/dataTrace",
+    "MetricsEnabled": "metrics/enabled", "ThrottlingBurstLimit": "throttling/burstLimit",
+    "ThrottlingRateLimit": "throttling/rateLimit", "CachingEnabled": "caching/enabled",
+    "CacheTtlInSeconds": "caching/ttlInSeconds", "CacheDataEncrypted": "caching/dataEncrypted",
+}
+
+
+def _setting_text(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _stage_settings(properties: dict[str, Any], previous: dict[str, Any] | None = None
+                    ) -> list[dict[str, str]]:
+    """UpdateStage operations for what CreateStage cannot set: AccessLogSetting and
+    MethodSettings (ResourcePath ``/*`` with HttpMethod ``*`` for every method, ``/`` for
+    the root, slashes inside written ``~1``), as the Stage resource documents them
+    (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-stage-methodsetting.html)."""
+    operations: list[dict[str, str]] = []
+    access = properties.get("AccessLogSetting") or {}
+    for name, path in (("DestinationArn", "destinationArn"), ("Format", "format")):
+        if access.get(name) is not None:
+            operations.append({"op": "replace", "path": f"/accessLogSettings/{path}",
+                               "value": str(access[name])})
+    if not access and previous and previous.get("AccessLogSetting"):
+        operations.append({"op": "remove", "path": "/accessLogSettings"})
+    for setting in properties.get("MethodSettings") or []:
+        resource = str(setting.get("ResourcePath") or "/*")
+        rest = resource[1:] if resource.startswith("/") else resource
+        prefix = "/*" if rest == "*" else "/" + (rest.replace("/", "~1") or "~1")
+        method = str(setting.get("HttpMethod") or "*")
+        for name, path in _METHOD_SETTINGS.items():
+            if setting.get(name) is not None:
+                operations.append({"op": "replace", "path": f"{prefix}/{method}/{path}",
+                                   "value": _setting_text(setting[name])})
+    return operations
+
+
 @register
 class RestApi(ResourceType):
     type_name = "AWS::ApiGateway::RestApi"
@@ -133,8 +172,26 @@ class Deployment(ResourceType):
     type_name = "AWS::ApiGateway::Deployment"
 
     async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
-        answer = await ctx.call(SERVICE, "CreateDeployment", fit(
-            SERVICE, "CreateDeployment", properties, skip=("StageDescription",)))
+        stage = properties.get("StageDescription") or {}
+        params = fit(SERVICE, "CreateDeployment", properties, skip=("StageDescription",))
+        if stage and properties.get("StageName"):
+            # The stage this deployment creates, as StageDescription describes it; its
+            # caching, logging, metrics and throttling properties apply to every method.
+            params.update(fit(SERVICE, "CreateDeployment", stage, skip=(
+                "Description", "MethodSettings", "AccessLogSetting", "Tags")))
+            if stage.get("Description") is not None:
+                params["stageDescription"] = stage["Description"]
+        answer = await ctx.call(SERVICE, "CreateDeployment", params)
+        if stage and properties.get("StageName"):
+            every = {name: stage[name] for name in _METHOD_SETTINGS if name in stage}
+            settings = _stage_settings({
+                "AccessLogSetting": stage.get("AccessLogSetting"),
+                "MethodSettings": ([{"ResourcePath": "/*", "HttpMethod": "*", **every}]
+                                   if every else []) + list(stage.get("MethodSettings") or [])})
+            if settings:
+                await ctx.call(SERVICE, "UpdateStage", {
+                    "restApiId": properties["RestApiId"], "stageName": properties["StageName"],
+                    "patchOperations": settings})
         return Created(answer["id"], {"DeploymentId": answer["id"]})
 
     async def update(self, ctx: ResourceContext, physical_id: str,
@@ -175,6 +232,11 @@ class Stage(ResourceType):
         await ctx.call(SERVICE, "CreateStage", fit(
             SERVICE, "CreateStage", properties, skip=("Tags",), stageName=name,
             tags=tag_map(ctx, properties)))
+        settings = _stage_settings(properties)
+        if settings:
+            await ctx.call(SERVICE, "UpdateStage", {
+                "restApiId": properties["RestApiId"], "stageName": name,
+                "patchOperations": settings})
         return Created(name)
 
     async def update(self, ctx: ResourceContext, physical_id: str,
@@ -194,6 +256,7 @@ class Stage(ResourceType):
         for key in old_variables:
             if key not in (properties.get("Variables") or {}):
                 operations.append({"op": "remove", "path": f"/variables/{key}"})
+        operations.extend(_stage_settings(properties, previous))
         await ctx.call(SERVICE, "UpdateStage", {
             "restApiId": properties["RestApiId"], "stageName": physical_id,
             "patchOperations": operations})
