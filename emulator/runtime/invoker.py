@@ -25,6 +25,7 @@ from emulator.runtime.environment import EnvironmentPool, log_stream_name, stand
 from emulator.runtime.executors.base import Completion, Environment, Executor, InvokeJob
 from emulator.runtime.spec import (
     INIT_TIMEOUT_SECONDS,
+    STREAMED_RESPONSE_LIMIT,
     SYNC_RESPONSE_LIMIT,
     FunctionSpec,
     InvocationRequest,
@@ -199,7 +200,9 @@ class Runtime:
         else:
             timeout = INIT_TIMEOUT_SECONDS
         duration_ms = (time.perf_counter() - began) * 1000
-        payload, function_error, after = self._result(outcome, request_id, timeout)
+        limit = STREAMED_RESPONSE_LIMIT if request.streamed and outcome.content_type \
+            else SYNC_RESPONSE_LIMIT
+        payload, function_error, after = self._result(outcome, request_id, timeout, limit)
         if spec.log_settings.json:
             self._json_ending(spec, lines, outcome, request_id, duration_ms, len(payload),
                               init_ms)
@@ -281,15 +284,15 @@ class Runtime:
 
     @staticmethod
     def _result(
-        outcome: Completion, request_id: str, timeout: float
+        outcome: Completion, request_id: str, timeout: float, limit: int = SYNC_RESPONSE_LIMIT
     ) -> tuple[bytes, str | None, list[str]]:
         """The response payload, X-Amz-Function-Error, and log events after REPORT."""
         if outcome.status == "ok":
-            if len(outcome.payload) > SYNC_RESPONSE_LIMIT:
+            if len(outcome.payload) > limit:
                 return _service_error(
                     "Function.ResponseSizeTooLarge",
                     "Response payload size exceeded maximum allowed payload size "
-                    f"({SYNC_RESPONSE_LIMIT} bytes).",
+                    f"({limit} bytes).",
                 ), "Unhandled", []
             return outcome.payload, None, []
         if outcome.status == "error":

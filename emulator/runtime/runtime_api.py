@@ -23,12 +23,13 @@ from typing import Any, Literal
 
 import h11
 
-from emulator.runtime.spec import SYNC_RESPONSE_LIMIT
+from emulator.runtime.spec import STREAMED_RESPONSE_LIMIT, SYNC_RESPONSE_LIMIT
 
 PREFIX = "/2018-06-01/runtime"
 _INVOCATION_PATH = re.compile(r"^/2018-06-01/runtime/invocation/([^/]+)/(response|error)$")
 # A body past this is not kept: the invocation is answered Function.ResponseSizeTooLarge.
 _BODY_CAP = SYNC_RESPONSE_LIMIT + 1
+_STREAM_CAP = STREAMED_RESPONSE_LIMIT + 1
 _READ_SIZE = 256 * 1024
 
 
@@ -159,7 +160,9 @@ class RuntimeApi:
                 headers["_method"] = event.method.decode("latin-1")
             elif isinstance(event, h11.Data):
                 size += len(event.data)
-                if size > _BODY_CAP:
+                if size > (_STREAM_CAP if headers.get(
+                        "lambda-runtime-function-response-mode", "").lower() == "streaming"
+                        else _BODY_CAP):
                     too_large = True
                 else:
                     chunks.append(bytes(event.data))

@@ -16,6 +16,10 @@ ExecutorName = Literal["inprocess", "process", "runtime-api"]
 # (the response allows 100 bytes more), and the request of an asynchronous one.
 SYNC_REQUEST_LIMIT = 6 * 1024 * 1024
 SYNC_RESPONSE_LIMIT = 6 * 1024 * 1024 + 100
+# What a streamed response may carry when the caller reads it as a stream (a function URL in
+# RESPONSE_STREAM mode, InvokeWithResponseStream): "payloads up to 200 MB"
+# (https://docs.aws.amazon.com/lambda/latest/dg/configuration-response-streaming.html).
+STREAMED_RESPONSE_LIMIT = 200 * 1024 * 1024
 ASYNC_REQUEST_LIMIT = 1024 * 1024
 # Lambda gives module initialisation at most 10 seconds.
 INIT_TIMEOUT_SECONDS = 10.0
@@ -80,6 +84,8 @@ class InvocationRequest:
     tail: bool = False
     request_id: str | None = None  # the caller's; a new one when None
     parsed: ParsedPayload | None = None  # ``payload``, parsed, when the caller did
+    # The caller reads a streamed response as a stream (up to STREAMED_RESPONSE_LIMIT).
+    streamed: bool = False
 
 
 @dataclass

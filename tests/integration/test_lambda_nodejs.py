@@ -370,3 +370,25 @@ def test_invoke_with_response_stream_sends_chunks_then_complete(
     assert [list(e) for e in failed] == [["InvokeComplete"]]
     assert failed[0]["InvokeComplete"]["ErrorCode"] == "TypeError"
     assert failed[0]["InvokeComplete"]["ErrorDetails"] == "no good"
+
+
+def test_a_streamed_response_may_pass_the_buffered_limit_only_when_read_as_a_stream(
+        emulator: EmulatorHandle) -> None:
+    # Streamed responses may carry up to 200 MB, buffered ones 6 MB
+    # (https://docs.aws.amazon.com/lambda/latest/dg/configuration-response-streaming.html).
+    name = deploy(emulator, {"index.mjs": """
+        export const handler = awslambda.streamifyResponse(async (event, responseStream) => {
+          responseStream.write(Buffer.alloc(7 * 1024 * 1024, 97));
+          responseStream.end();
+        });
+    """}, MemorySize=512)
+    reply = httpx.get(_stream_url(emulator, name), timeout=30)
+    assert reply.status_code == 200 and len(reply.content) == 7 * 1024 * 1024
+    client = emulator.client("lambda")
+    events = list(client.invoke_with_response_stream(FunctionName=name)["EventStream"])
+    assert sum(len(e.get("PayloadChunk", {}).get("Payload", b"")) for e in events) == \
+        7 * 1024 * 1024
+    buffered = client.invoke(FunctionName=name)
+    assert buffered["FunctionError"] == "Unhandled"
+    assert json.loads(buffered["Payload"].read())["errorType"] == \
+        "Function.ResponseSizeTooLarge"

@@ -113,7 +113,7 @@ class LambdaBase(Provider, ABC):
         self, scope: Scope, function: str, payload: bytes, *, qualifier: str | None = None,
         invocation_type: str = "RequestResponse", client_context: str | None = None,
         trace_header: str | None = None, tail: bool = False, request_id: str | None = None,
-        traced: bool = True,
+        traced: bool = True, response_stream: bool = False,
     ) -> InvokeResult:
         """One invocation, raising ServiceError as the Invoke API answers (InvokeApi)."""
 

@@ -92,7 +92,7 @@ class InvokeApi(LambdaBase):
             scope_of(ctx), function_name, payload or b"", qualifier=qualifier,
             invocation_type=invocation_type or "RequestResponse", client_context=client_context,
             trace_header=ctx.headers.get("x-amzn-trace-id"), tail=log_type == "Tail",
-            request_id=ctx.request_id,
+            request_id=ctx.request_id, response_stream=True,
         )
         output: dict[str, Any] = {"StatusCode": result.status_code}
         if result.status_code != 200:
@@ -114,9 +114,10 @@ class InvokeApi(LambdaBase):
             self, scope: Scope, function: str, payload: bytes, *, qualifier: str | None = None,
             invocation_type: str = "RequestResponse", client_context: str | None = None,
             trace_header: str | None = None, tail: bool = False, request_id: str | None = None,
-            traced: bool = True) -> InvokeResult:
+            traced: bool = True, response_stream: bool = False) -> InvokeResult:
         """One invocation, raising ServiceError as the Invoke API answers; ``traced`` False
-        leaves X-Ray out of it, as for InvokeAsync."""
+        leaves X-Ray out of it, as for InvokeAsync; ``response_stream`` when the caller reads
+        a streamed answer as a stream (its larger limit applies)."""
         if invocation_type not in INVOCATION_TYPES:
             raise user_error("InvalidParameterValueException",
                              f"Unsupported invocation type {invocation_type}")
@@ -162,6 +163,7 @@ class InvokeApi(LambdaBase):
             tail=tail,
             request_id=request_id,
             parsed=parsed,
+            streamed=response_stream,
         )
         if invocation_type == "Event":
             event_id = request_id or ids.request_id()

@@ -218,7 +218,8 @@ class UrlsApi(LambdaBase):
         qualifier = None if record.qualifier == "$LATEST" else record.qualifier
         try:
             result = await self.invoke_function(
-                scope, record.function_name, json.dumps(event).encode(), qualifier=qualifier)
+                scope, record.function_name, json.dumps(event).encode(), qualifier=qualifier,
+                response_stream=record.invoke_mode == "RESPONSE_STREAM")
         except ServiceError as error:
             status = 429 if error.code == "TooManyRequestsException" else 502
             return HttpReply(status, json_type, json.dumps({"Message": error.message}).encode())
