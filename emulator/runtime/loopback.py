@@ -42,27 +42,37 @@ def redirected(url: str, endpoint: SplitResult) -> tuple[str, str] | None:
     return urlunsplit(("http", endpoint.netloc, parts.path, parts.query, "")), parts.netloc
 
 
-def _patch(module: ModuleType, endpoint: SplitResult) -> None:
+Resolver = Callable[[], "SplitResult | None"]
+
+
+def _patch(module: ModuleType, endpoint_of: Resolver) -> None:
     session = getattr(module, "URLLib3Session", None)
-    if session is None:
+    if session is None or getattr(session.send, "_loopback", False):
         return
     original: Callable[[Any, Any], Any] = session.send
 
     def send(self: Any, request: Any) -> Any:
-        target = redirected(request.url, endpoint)
+        endpoint = endpoint_of()
+        target = redirected(request.url, endpoint) if endpoint is not None else None
         if target is not None:
             request.url, host = target
             request.headers["Host"] = host.split(":")[0]
         return original(self, request)
 
+    send._loopback = True  # type: ignore[attr-defined]
     session.send = send
+
+
+def _endpoint(url: str | None) -> SplitResult | None:
+    endpoint = urlsplit(url or "")
+    return endpoint if endpoint.scheme == "http" and endpoint.hostname else None
 
 
 class _SessionFinder:
     """Patches botocore's HTTP session class as it is first imported."""
 
-    def __init__(self, endpoint: SplitResult) -> None:
-        self.endpoint = endpoint
+    def __init__(self, endpoint_of: Resolver) -> None:
+        self.endpoint_of = endpoint_of
 
     def find_spec(self, name: str, path: Sequence[str] | None,
                   target: ModuleType | None = None) -> ModuleSpec | None:
@@ -73,11 +83,11 @@ class _SessionFinder:
             return spec
         loader: Any = spec.loader
         execute = loader.exec_module
-        endpoint = self.endpoint
+        endpoint_of = self.endpoint_of
 
         def exec_module(module: ModuleType) -> None:
             execute(module)
-            _patch(module, endpoint)
+            _patch(module, endpoint_of)
 
         loader.exec_module = exec_module
         return spec
@@ -85,16 +95,24 @@ class _SessionFinder:
 
 def install(endpoint_url: str | None) -> None:
     """Route botocore's https requests for the emulator to ``endpoint_url`` (an http URL)."""
-    endpoint = urlsplit(endpoint_url or "")
-    if endpoint.scheme != "http" or not endpoint.hostname:
-        return
+    if _endpoint(endpoint_url) is not None:
+        install_for(lambda: endpoint_url)
+
+
+def install_for(endpoint_url_of: Callable[[], str | None]) -> None:
+    """Route them to the endpoint ``endpoint_url_of`` names for the calling thread, if any
+    (in-process handlers share the server's botocore: only their threads are routed)."""
     if any(isinstance(finder, _SessionFinder) for finder in sys.meta_path):
         return
+
+    def endpoint_of() -> SplitResult | None:
+        return _endpoint(endpoint_url_of())
+
     loaded = sys.modules.get(_SESSION_MODULE)
     if loaded is not None:
-        _patch(loaded, endpoint)
+        _patch(loaded, endpoint_of)
         return
-    sys.meta_path.insert(0, _SessionFinder(endpoint))
+    sys.meta_path.insert(0, _SessionFinder(endpoint_of))
 
 
-__all__ = ["install", "redirected"]
+__all__ = ["install", "install_for", "redirected"]

@@ -1,6 +1,7 @@
 """A Python WebSocket function written for AWS: it answers through boto3's
 apigatewaymanagementapi client with ``endpoint_url=f"https://{domainName}/{stage}"`` built from
-its event, which reaches the emulator from a function's worker process.
+its event, which reaches the emulator from a function's worker process and from a handler
+run in-process (whose botocore is the server's: only handler threads are routed).
 
 - https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-how-to-call-websocket-api-connections.html
   (the callback URL is built from ``requestContext.domainName`` and ``stage``)
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+import pytest
 from lambda_support import ROLE, unique, zip_of
 from websocket_support import new_websocket_api, receive_json
 
@@ -30,13 +32,14 @@ def handler(event, context):
 """
 
 
+@pytest.mark.parametrize("executor", ["process", "inprocess"])
 def test_a_python_function_answers_through_the_https_callback_url(
-        emulator: EmulatorHandle) -> None:
+        emulator: EmulatorHandle, executor: str) -> None:
     name = unique("wspy")
     emulator.client("lambda").create_function(
         FunctionName=name, Runtime="python3.11", Handler="app.handler", Role=ROLE,
         Code={"ZipFile": zip_of({"app.py": HANDLER})}, Timeout=10,
-        Tags={"emulator:executor": "process"})
+        Tags={"emulator:executor": executor})
     api = new_websocket_api(emulator, "$request.body.action")
     arn = f"arn:aws:lambda:{emulator.region}:000000000000:function:{name}"
     api.route("hello", api.lambda_integration(arn))

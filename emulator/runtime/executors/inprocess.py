@@ -24,7 +24,7 @@ from collections.abc import Callable
 from typing import Any
 
 from emulator.clock import Clock
-from emulator.runtime import isolation, scoped_patches
+from emulator.runtime import isolation, loopback, scoped_patches
 from emulator.runtime.bootstrap import (
     LOG_DATE_FORMAT,
     LOG_FORMAT,
@@ -122,6 +122,12 @@ class _Stop(BaseException):
     """Ends a handler thread after sys.exit()."""
 
 
+def _scope_endpoint() -> str | None:
+    """The emulator's address for a handler thread (None elsewhere: the server's own calls)."""
+    scope = isolation.current()
+    return scope.environ.get("AWS_ENDPOINT_URL") if scope is not None else None
+
+
 def _exit_code(exit: SystemExit) -> int:
     if exit.code is None:
         return 0
@@ -149,6 +155,7 @@ class InProcessEnvironment:
         self._json = json_logs(environ)
         self._scope = isolation.Scope(self._environ, self._write)
         isolation.install()
+        loopback.install_for(_scope_endpoint)
         self._thread = threading.Thread(
             target=self._main, name=f"lambda:{spec.function_name}", daemon=True
         )
