@@ -113,6 +113,24 @@ def test_authorizers(emulator: EmulatorHandle) -> None:
         created["AuthorizerId"]
 
 
+def test_models(emulator: EmulatorHandle) -> None:
+    # CreateModel, GetModel(s), UpdateModel, DeleteModel
+    # (https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/apis-apiid-models.html);
+    # a route names models in RequestModels.
+    api = new_websocket_api(emulator)
+    client = api.client
+    schema = '{"type": "object", "required": ["orderId"]}'
+    created = client.create_model(ApiId=api.id, Name="order", ContentType="application/json",
+                                  Schema=schema)
+    model_id = created["ModelId"]
+    assert client.get_model(ApiId=api.id, ModelId=model_id)["Schema"] == schema
+    client.update_model(ApiId=api.id, ModelId=model_id, Description="an order")
+    assert [m["Description"] for m in client.get_models(ApiId=api.id)["Items"]] == ["an order"]
+    client.delete_model(ApiId=api.id, ModelId=model_id)
+    assert _error(client.get_model, ApiId=api.id, ModelId=model_id)[0] == "NotFoundException"
+    assert client.get_models(ApiId=api.id)["Items"] == []
+
+
 def test_a_stage_serves_its_deployment_until_the_next(emulator: EmulatorHandle) -> None:
     recorder = new_recorder(emulator)  # its function records, then echoes the message
     echo = new_function(emulator, RECORDER.replace(

@@ -106,6 +106,12 @@ class Authorizer(_Child):
 
 
 @register
+class Model(_Child):
+    type_name, noun = "AWS::ApiGatewayV2::Model", "Model"
+    outputs = {"ModelId": "ModelId"}
+
+
+@register
 class RouteResponse(_Child):
     type_name, noun = "AWS::ApiGatewayV2::RouteResponse", "RouteResponse"
     parents = ("RouteId",)
@@ -117,5 +123,5 @@ class IntegrationResponse(_Child):
     parents = ("IntegrationId",)
 
 
-__all__ = ["Api", "Authorizer", "Deployment", "Integration", "IntegrationResponse", "Route",
-           "RouteResponse", "Stage"]
+__all__ = ["Api", "Authorizer", "Deployment", "Integration", "IntegrationResponse", "Model",
+           "Route", "RouteResponse", "Stage"]

@@ -13,13 +13,14 @@ from emulator.services.apigatewayv2.authorizers import AuthorizersApi
 from emulator.services.apigatewayv2.dataplane import DeployedHttpApisView, DeployedWebSocketApisView
 from emulator.services.apigatewayv2.domains import DomainsApi
 from emulator.services.apigatewayv2.integrations import IntegrationsApi
+from emulator.services.apigatewayv2.model_schemas import ModelsApi
 from emulator.services.apigatewayv2.openapi import OpenApiApi
 from emulator.services.apigatewayv2.routes import RoutesApi
 from emulator.services.apigatewayv2.stages import StagesApi
 
 
 class ApiGatewayV2Provider(ApisApi, OpenApiApi, RoutesApi, IntegrationsApi, AuthorizersApi,
-                           StagesApi, DomainsApi):
+                           ModelsApi, StagesApi, DomainsApi):
     service_name = "apigatewayv2"
     _gateway: HttpGateway | None = None
     _websockets: WebSocketGateway | None = None
