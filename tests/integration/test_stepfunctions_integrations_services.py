@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 import pytest
+from apigateway_support import new_api
 from botocore.exceptions import ClientError
 from sfn_helpers import finished, machine, sfn
 from sfn_tasks import detail, http_server, receive, start, types, unique, wait_for_event
@@ -233,10 +234,23 @@ def test_unknown_resources_are_refused_at_creation(emulator: Any) -> None:
         )
 
 
-def test_api_gateway_invoke_is_reported_unsupported(emulator: Any) -> None:
+def test_api_gateway_invoke_calls_the_api_and_fails_on_an_error_status(emulator: Any) -> None:
+    # The answer is {Headers, ResponseBody, StatusCode, StatusText}; an HTTP error status fails
+    # the task with ApiGateway.<status>
+    # (https://docs.aws.amazon.com/step-functions/latest/dg/connect-api-gateway.html).
+    api = new_api(emulator)
+    api.mock("/pets", body='{"pets": ["rex"], "q": "$input.params(\'kind\')"}')
+    api.deploy("prod")
     client = sfn(emulator)
-    arn = _task(client, "arn:aws:states:::apigateway:invoke",
-                {"ApiEndpoint": "abc.execute-api.us-east-1.amazonaws.com", "Method": "GET"})
-    done = finished(client, start(client, arn))
-    assert (done["status"], done["error"]) == ("FAILED", "States.Runtime")
-    assert "not supported by this emulator" in done["cause"]
+    endpoint = f"{api.id}.execute-api.{emulator.region}.amazonaws.com"
+    arn = _task(client, "arn:aws:states:::apigateway:invoke", {
+        "ApiEndpoint": endpoint, "Method": "GET", "Stage": "prod", "Path.$": "$.path",
+        "QueryParameters": {"kind": ["dog"]}, "AuthType": "IAM_ROLE"})
+    done = finished(client, start(client, arn, {"path": "/pets"}))
+    output = json.loads(done["output"])
+    assert (output["StatusCode"], output["StatusText"]) == (200, "OK")
+    assert output["ResponseBody"] == {"pets": ["rex"], "q": "dog"}
+    assert output["Headers"]["content-type"] == ["application/json"]
+    missing = finished(client, start(client, arn, {"path": "/nowhere"}))
+    assert (missing["status"], missing["error"]) == ("FAILED", "ApiGateway.403")
+    assert json.loads(missing["cause"])["StatusCode"] == 403

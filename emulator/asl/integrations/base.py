@@ -78,6 +78,7 @@ class Services:
     executions: ExecutionStarter | None = None
     callbacks: Callbacks | None = None
     http_timeout: float = 60.0
+    endpoint_url: str = ""  # the emulator's own address (API Gateway tasks call its APIs)
 
 
 @dataclass

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from emulator.asl.integrations import catalog, events, http, lambda_, sns, sqs, states
+from emulator.asl.integrations import apigateway, catalog, events, http, lambda_, sns, sqs, states
 from emulator.asl.integrations.base import Call, unsupported
 from emulator.asl.integrations.sdk import call_optimized, call_sdk
 
@@ -20,6 +20,7 @@ REQUEST: dict[tuple[str, str], Handler] = {
     ("events", "putEvents"): events.put_events,
     ("states", "startExecution"): states.start_execution,
     ("http", "invoke"): http.invoke,
+    ("apigateway", "invoke"): apigateway.invoke,
 }
 
 JOBS: dict[tuple[str, str], Handler] = {
@@ -39,9 +40,6 @@ async def request(call: Call) -> Any:
         return await handler(call)
     if resource.service in catalog.OPTIMIZED_AS_SDK:
         return await call_optimized(call)
-    if resource.service == "apigateway":
-        raise unsupported(resource, " until the API Gateway data plane offers it to Step "
-                                    "Functions")
     raise unsupported(resource)
 
 

@@ -119,7 +119,7 @@ def _header_text(headers: httpx.Headers) -> str:
                       separators=(",", ":"))
 
 
-def _response(reply: httpx.Response) -> dict[str, Any]:
+def response(reply: httpx.Response) -> dict[str, Any]:
     headers: dict[str, list[str]] = {}
     for key, value in reply.headers.multi_items():
         headers.setdefault(key.lower(), []).append(value)
@@ -154,7 +154,7 @@ async def invoke(call: Call) -> Any:
         "protocol": reply.http_version, "statusCode": str(reply.status_code),
         "statusMessage": reply.reason_phrase, "headers": _header_text(reply.headers),
         "body": reply.content[:MAX_RESPONSE].decode("utf-8", errors="replace")}
-    result = _response(reply)
+    result = response(reply)
     if not 200 <= reply.status_code < 300:
         raise StatesError(f"{STATUS_PREFIX}{reply.status_code}", dumps(result))
     return result

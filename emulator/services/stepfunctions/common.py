@@ -109,7 +109,8 @@ class StepFunctionsBase(Provider, ABC):
     def _services(self) -> Services:
         """What the engine may reach: ports, AWS SDK calls, nested executions, task tokens."""
         return Services(functions=self._invoker, port=self._port, sdk=self._sdk,
-                        executions=self._nested, callbacks=self.callbacks)
+                        executions=self._nested, callbacks=self.callbacks,
+                        endpoint_url=self._sdk.endpoint_url)
 
     _machines = TableOf("machines", MachineRecord)
     _versions = TableOf("versions", VersionRecord)
