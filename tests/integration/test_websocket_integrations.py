@@ -49,6 +49,27 @@ def test_mock_with_request_and_response_templates(emulator: EmulatorHandle) -> N
     assert answer["said"] == ""  # a mock has no body: the template sees an empty one
 
 
+def test_a_route_response_alone_makes_the_route_two_way(emulator: EmulatorHandle) -> None:
+    # "A route response is optional. When defined, it signals to API Gateway that it should
+    # return a response to a client upon receiving a WebSocket message"
+    # (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-selection-expressions.html):
+    # no RouteResponseSelectionExpression is needed.
+    api = new_websocket_api(emulator)
+    integration_id = api.integration(
+        IntegrationType="MOCK", TemplateSelectionExpression="\\$default",
+        RequestTemplates={"$default": '{"statusCode": 200}'})
+    api.client.create_integration_response(
+        ApiId=api.id, IntegrationId=integration_id, IntegrationResponseKey="$default",
+        ResponseTemplates={"$default": '{"answered": true}'})
+    route_id = api.route("$default", integration_id)
+    api.client.create_route_response(ApiId=api.id, RouteId=route_id,
+                                     RouteResponseKey="$default")
+    api.stage()
+    with api.connect() as ws:
+        ws.send("hello")
+        assert receive_json(ws) == {"answered": True}
+
+
 def test_integration_responses_are_selected_by_status(emulator: EmulatorHandle) -> None:
     api = new_websocket_api(emulator)
     _two_way(api, "$default",

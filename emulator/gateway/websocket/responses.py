@@ -1,10 +1,11 @@
 """What a two-way route sends back to its client.
 
-A route is two-way when it has a route response selection expression and a route response
-(only ``$default`` exists for WebSocket APIs). A proxy integration's answer is sent as it came
-(a Lambda proxy function's ``body``); a non-proxy integration's answer goes through the
-integration response its key selects (a ``/regular expression/`` matching the status code, or
-the Lambda function's error message, else ``$default``) and that response's template.
+A route is two-way when it has a route response (only ``$default`` exists for WebSocket
+APIs), with or without a route response selection expression. A proxy integration's answer
+is sent as it came (a Lambda proxy function's ``body``); a non-proxy integration's answer goes
+through the integration response its key selects (a ``/regular expression/`` matching the
+status code, or the Lambda function's error message, else ``$default``) and that response's
+template.
 """
 
 from __future__ import annotations
@@ -25,8 +26,10 @@ from emulator.gateway.websocket.integrations import (
 
 
 def two_way(snapshot: WebSocketSnapshot, route: dict[str, Any]) -> bool:
-    return bool(route.get("RouteResponseSelectionExpression")) and bool(
-        snapshot.route_responses.get(str(route.get("RouteId"))))
+    # "A route response is optional. When defined, it signals to API Gateway that it should
+    # return a response to a client" (apigateway-websocket-api-selection-expressions.html):
+    # only $default exists, so the route's selection expression, if any, can pick no other.
+    return bool(snapshot.route_responses.get(str(route.get("RouteId"))))
 
 
 def _selected(outcome: Outcome, responses: list[dict[str, Any]]) -> dict[str, Any]:
