@@ -70,6 +70,36 @@ def test_a_route_response_alone_makes_the_route_two_way(emulator: EmulatorHandle
         assert receive_json(ws) == {"answered": True}
 
 
+def test_a_model_selection_expression_validates_messages(emulator: EmulatorHandle) -> None:
+    # A failed validation is refused without calling the backend, with a "Bad request body"
+    # answer; no matching model and no $default model fails too
+    # (https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-api-request-validation.html).
+    api = new_websocket_api(emulator, "$request.body.action")
+    api.client.create_model(ApiId=api.id, Name="order", ContentType="application/json",
+                            Schema=json.dumps({"type": "object", "required": ["customerId"],
+                                               "properties": {"customerId": {"type": "string"}}}))
+    integration_id = api.integration(
+        IntegrationType="MOCK", TemplateSelectionExpression="\\$default",
+        RequestTemplates={"$default": '{"statusCode": 200}'})
+    api.client.create_integration_response(
+        ApiId=api.id, IntegrationId=integration_id, IntegrationResponseKey="$default",
+        ResponseTemplates={"$default": '{"accepted": true}'})
+    for key in ("sendOrder", "other"):
+        route_id = api.route(key, integration_id, ModelSelectionExpression="$request.body.action",
+                             RequestModels={"sendOrder": "order"})
+        api.client.create_route_response(ApiId=api.id, RouteId=route_id,
+                                         RouteResponseKey="$default")
+    api.stage()
+    with api.connect() as ws:
+        ws.send('{"action": "sendOrder", "customerId": "c-1"}')
+        assert receive_json(ws) == {"accepted": True}
+        ws.send('{"action": "sendOrder", "customerId": 7}')
+        refused = receive_json(ws)
+        assert refused["message"] == "Invalid request body" and refused["connectionId"]
+        ws.send('{"action": "other"}')
+        assert receive_json(ws)["message"] == "Invalid request body"
+
+
 def test_integration_responses_are_selected_by_status(emulator: EmulatorHandle) -> None:
     api = new_websocket_api(emulator)
     _two_way(api, "$default",

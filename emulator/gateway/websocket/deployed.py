@@ -15,6 +15,7 @@ class WebSocketSnapshot(Protocol):
     routes: dict[str, dict[str, Any]]
     integrations: dict[str, dict[str, Any]]
     authorizers: dict[str, dict[str, Any]]
+    models: dict[str, dict[str, Any]]  # id -> Model
     route_responses: dict[str, dict[str, dict[str, Any]]]  # route id -> id -> RouteResponse
     integration_responses: dict[str, dict[str, dict[str, Any]]]
 

@@ -20,6 +20,7 @@ from emulator import addresses, traffic
 from emulator.clock import Clock
 from emulator.gateway import http_client
 from emulator.gateway.rest.integrations.base import Backends
+from emulator.gateway.rest.validation import Invalid, check_body
 from emulator.gateway.websocket import selection
 from emulator.gateway.websocket.authorizer import Refused, authorize
 from emulator.gateway.websocket.connections import (
@@ -66,6 +67,31 @@ def _error_message(message: str, call: Call) -> str:
     """What API Gateway tells a client whose message it could not handle."""
     return json.dumps({"message": message, "connectionId": call.connection.connection_id,
                        "requestId": call.request_id})
+
+
+def _valid_body(deployed: DeployedWebSocketStage, route: dict[str, Any], body: str) -> bool:
+    """Request validation: a route with a model selection expression validates the message
+    against the model its RequestModels name for the key (``$default`` as the fallback; no
+    model at all fails), whatever its integration (websocket-api-request-validation.html)."""
+    expression = route.get("ModelSelectionExpression")
+    if not expression:
+        return True
+    try:
+        key = selection.evaluate(str(expression), selection.Sources(
+            body=body, stage_variables=deployed.stage_variables))
+    except selection.NotEvaluable:
+        key = selection.DEFAULT
+    requested: dict[str, str] = route.get("RequestModels") or {}
+    name = requested.get(key) or requested.get(selection.DEFAULT)
+    models = {str(m.get("Name")): {"schema": m.get("Schema")}
+              for m in deployed.snapshot.models.values()}
+    if name is None or name not in models:
+        return False
+    try:
+        check_body(deployed.api_id, models, name, body.encode())
+    except Invalid:
+        return False
+    return True
 
 
 def _domain_name(host: str, api_id: str) -> str:
@@ -257,6 +283,10 @@ class WebSocketGateway:
             await self._tell(conn, answer)
             return 403, answer
         route = found[1]
+        if not _valid_body(deployed, route, body):
+            answer = _error_message("Invalid request body", call)
+            await self._tell(conn, answer)
+            return 400, answer
         integration = self._integration(deployed, route)
         if integration is None:
             answer = _error_message("Internal server error", call)

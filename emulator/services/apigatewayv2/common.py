@@ -151,6 +151,7 @@ class HttpApiBase(Provider):
         snapshot = Snapshot(api=self.copy(record.api), routes=self.copy(record.routes),
                             integrations=self.copy(record.integrations),
                             authorizers=self.copy(record.authorizers),
+                            models=self.copy(record.models),
                             route_responses=self.copy(record.route_responses),
                             integration_responses=self.copy(record.integration_responses))
         api_id = record.api["ApiId"]

@@ -37,6 +37,7 @@ class Snapshot(Record):
     routes: dict[str, dict[str, Any]] = Field(default_factory=dict)
     integrations: dict[str, dict[str, Any]] = Field(default_factory=dict)
     authorizers: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    models: dict[str, dict[str, Any]] = Field(default_factory=dict)  # WebSocket validation
     # WebSocket APIs answer messages through these
     route_responses: dict[str, dict[str, dict[str, Any]]] = Field(default_factory=dict)
     integration_responses: dict[str, dict[str, dict[str, Any]]] = Field(default_factory=dict)
