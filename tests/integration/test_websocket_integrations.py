@@ -49,21 +49,28 @@ def test_mock_with_request_and_response_templates(emulator: EmulatorHandle) -> N
     assert answer["said"] == ""  # a mock has no body: the template sees an empty one
 
 
+def _answering_mock(api: WebSocketApi, answer: str, keys: list[str], **route: Any) -> None:
+    """A MOCK integration answering ``answer``, and routes for ``keys`` with a route response
+    but no route response selection expression."""
+    integration_id = api.integration(
+        IntegrationType="MOCK", TemplateSelectionExpression="\\$default",
+        RequestTemplates={"$default": '{"statusCode": 200}'})
+    api.client.create_integration_response(
+        ApiId=api.id, IntegrationId=integration_id, IntegrationResponseKey="$default",
+        ResponseTemplates={"$default": answer})
+    for key in keys:
+        route_id = api.route(key, integration_id, **route)
+        api.client.create_route_response(ApiId=api.id, RouteId=route_id,
+                                         RouteResponseKey="$default")
+
+
 def test_a_route_response_alone_makes_the_route_two_way(emulator: EmulatorHandle) -> None:
     # "A route response is optional. When defined, it signals to API Gateway that it should
     # return a response to a client upon receiving a WebSocket message"
     # (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-selection-expressions.html):
     # no RouteResponseSelectionExpression is needed.
     api = new_websocket_api(emulator)
-    integration_id = api.integration(
-        IntegrationType="MOCK", TemplateSelectionExpression="\\$default",
-        RequestTemplates={"$default": '{"statusCode": 200}'})
-    api.client.create_integration_response(
-        ApiId=api.id, IntegrationId=integration_id, IntegrationResponseKey="$default",
-        ResponseTemplates={"$default": '{"answered": true}'})
-    route_id = api.route("$default", integration_id)
-    api.client.create_route_response(ApiId=api.id, RouteId=route_id,
-                                     RouteResponseKey="$default")
+    _answering_mock(api, '{"answered": true}', ["$default"])
     api.stage()
     with api.connect() as ws:
         ws.send("hello")
@@ -78,17 +85,9 @@ def test_a_model_selection_expression_validates_messages(emulator: EmulatorHandl
     api.client.create_model(ApiId=api.id, Name="order", ContentType="application/json",
                             Schema=json.dumps({"type": "object", "required": ["customerId"],
                                                "properties": {"customerId": {"type": "string"}}}))
-    integration_id = api.integration(
-        IntegrationType="MOCK", TemplateSelectionExpression="\\$default",
-        RequestTemplates={"$default": '{"statusCode": 200}'})
-    api.client.create_integration_response(
-        ApiId=api.id, IntegrationId=integration_id, IntegrationResponseKey="$default",
-        ResponseTemplates={"$default": '{"accepted": true}'})
-    for key in ("sendOrder", "other"):
-        route_id = api.route(key, integration_id, ModelSelectionExpression="$request.body.action",
-                             RequestModels={"sendOrder": "order"})
-        api.client.create_route_response(ApiId=api.id, RouteId=route_id,
-                                         RouteResponseKey="$default")
+    _answering_mock(api, '{"accepted": true}', ["sendOrder", "other"],
+                    ModelSelectionExpression="$request.body.action",
+                    RequestModels={"sendOrder": "order"})
     api.stage()
     with api.connect() as ws:
         ws.send('{"action": "sendOrder", "customerId": "c-1"}')
