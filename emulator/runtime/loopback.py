@@ -19,7 +19,7 @@ import sys
 from collections.abc import Callable, Sequence
 from importlib.machinery import ModuleSpec
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 _LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
@@ -42,7 +42,8 @@ def redirected(url: str, endpoint: SplitResult) -> tuple[str, str] | None:
     return urlunsplit(("http", endpoint.netloc, parts.path, parts.query, "")), parts.netloc
 
 
-Resolver = Callable[[], "SplitResult | None"]
+if TYPE_CHECKING:  # no runtime subscript: an older Python may load this module
+    Resolver = Callable[[], SplitResult | None]
 
 
 def _patch(module: ModuleType, endpoint_of: Resolver) -> None:
