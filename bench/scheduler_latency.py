@@ -3,10 +3,9 @@ makes of every schedule it manages, against a canned endpoint."""
 
 from __future__ import annotations
 
-from bench import servers
 from bench.clients import ONE_TRY, client
-from bench.results import Result, summary
-from bench.timing import alternate
+from bench.one_read import compare
+from bench.results import Result
 
 TARGET = 1.5
 FLOOR_MODULE = "bench.scheduler_floor"
@@ -27,9 +26,5 @@ class _Target:
 
 
 def run(calls: int, warmup: int) -> list[Result]:
-    with servers.emulator_and_floor(FLOOR_MODULE) as (our_server, floor_server):
-        ours = _Target(our_server.endpoint_url)
-        floor = _Target(floor_server.endpoint_url)
-        alternate(ours.get, floor.get, warmup)
-        got = alternate(ours.get, floor.get, calls)
-    return summary("EventBridge Scheduler GetSchedule via boto3", *got, TARGET, calls)
+    return compare("EventBridge Scheduler GetSchedule via boto3", FLOOR_MODULE,
+                   lambda url: _Target(url).get, TARGET, calls, warmup)
