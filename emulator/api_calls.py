@@ -4,9 +4,10 @@ history, its trails and its EventBridge events are made from.
 The wire layer notes each state-changing management call here, once, as it answers it (one
 append of the call's parts; nothing is formatted on the request path). CloudTrail shapes its
 records from them when they are read. Read-only calls (Get, List, Describe...) and data events
-(object, item, message and invocation traffic, which CloudTrail logs only for trails that ask
-for data events) are not noted. The log keeps the newest calls, up to a bound
-(``settings.api_call_history``; CloudTrail reads only the last 90 days of them, as AWS keeps).
+(object, item, message and invocation traffic) are noted only once a trail asks for data
+events (``CallLog.data_selected``), and only those a logging trail selects. The log keeps the
+newest calls, up to a bound (``settings.api_call_history``; CloudTrail reads only the last 90
+days of them, as AWS keeps).
 """
 
 from __future__ import annotations
@@ -77,6 +78,7 @@ class ApiCall:
     result: Mapping[str, Any] | None  # the output members, None when the call failed
     error_code: str | None = None
     error_message: str | None = None
+    data: bool = False  # a data event (DATA_EVENTS), noted only when a trail selects it
 
 
 class CallLog:
@@ -86,8 +88,12 @@ class CallLog:
         self.now = now  # the emulator clock
         self.calls: deque[ApiCall] = deque(maxlen=limit)
         self.listeners: list[Callable[[ApiCall], None]] = []
+        # Whether some logging trail selects a data event; None while no trail asks for any.
+        self.data_selected: Callable[[ApiCall], bool] | None = None
 
     def note(self, call: ApiCall) -> None:
+        if call.data and (self.data_selected is None or not self.data_selected(call)):
+            return
         self.calls.append(call)
         for listener in self.listeners:
             try:

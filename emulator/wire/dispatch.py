@@ -187,20 +187,22 @@ class Dispatcher:
         )
         # Inline rather than api_calls.noted(): a read stays out of that module entirely.
         name = found.operation.name
-        noting = self.calls is not None and not name.startswith(api_calls.READ_VERBS) and (
-            name not in api_calls.DATA_EVENTS.get(found.service, ()))
+        calls = self.calls
+        data = name in api_calls.DATA_EVENTS.get(found.service, ())
+        noting = calls is not None and not name.startswith(api_calls.READ_VERBS) and (
+            not data or calls.data_selected is not None)
         try:
             result = await self.services.call(context, found.service, found.operation.name,
                                               params)
         except ServiceError as error:
             if noting:
-                self._note(found, request, context, params, None, error)
+                self._note(found, request, context, params, None, error, data)
             # Headers decided before the failure (S3's CORS answer) go out with the error too.
             if context.response_headers:
                 error.headers = {**context.response_headers, **error.headers}
             raise
         if noting:
-            self._note(found, request, context, params, result, None)
+            self._note(found, request, context, params, result, None, data)
         response = _serialize(found, result, request_id, request)
         if context.response_status is not None:
             response.status = context.response_status
@@ -209,7 +211,7 @@ class Dispatcher:
 
     def _note(self, found: Route, request: WireRequest, context: RequestContext,
               params: parse.Params, result: dict[str, Any] | None,
-              error: ServiceError | None) -> None:
+              error: ServiceError | None, data: bool) -> None:
         calls = self.calls
         assert calls is not None
         scope = request.credential_scope
@@ -220,7 +222,7 @@ class Dispatcher:
             source_ip=str(request.extra.get("source_ip") or "127.0.0.1"),
             user_agent=request.headers.get("user-agent", ""), request_id=context.request_id,
             params=params, result=result, error_code=error.code if error else None,
-            error_message=error.message if error else None))
+            error_message=error.message if error else None, data=data))
 
     def _error(
         self, found: Route | None, request: WireRequest, error: ServiceError, request_id: str

@@ -6,6 +6,7 @@ from emulator.cloudformation.types import (
     apigatewayv2,
     cloudformation,
     cloudfront,
+    cloudtrail,
     cloudwatch,
     cognito,
     custom,
@@ -27,6 +28,6 @@ from emulator.cloudformation.types import (
     wafv2,
 )
 
-__all__ = ["apigateway", "apigatewayv2", "cloudformation", "cloudfront", "cloudwatch",
+__all__ = ["apigateway", "apigatewayv2", "cloudformation", "cloudfront", "cloudtrail", "cloudwatch",
            "cognito", "custom", "dynamodb", "ec2", "ecr", "events", "iam", "kinesis", "lambda_",
            "logs", "pipes", "s3", "scheduler", "secrets", "sns", "sqs", "stepfunctions", "wafv2"]

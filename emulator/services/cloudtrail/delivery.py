@@ -14,7 +14,7 @@ from emulator import ids
 from emulator.api_calls import ApiCall
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
-from emulator.services.cloudtrail import records
+from emulator.services.cloudtrail import records, selection
 from emulator.services.cloudtrail.common import CloudTrailBase
 from emulator.services.cloudtrail.models import TRAILS, TrailRecord
 
@@ -54,7 +54,8 @@ class DeliveryApi(CloudTrailBase):
         now = self.clock.now()
         due = [call for call in self.calls.calls
                if call.account == account and trail.delivered_upto < call.time <= now
-               and (trail.multi_region or call.region == region)]
+               and (trail.multi_region or call.region == region)
+               and selection.logs(trail, call)]
         by_region: dict[str, list[ApiCall]] = {}
         for call in due:
             by_region.setdefault(call.region, []).append(call)

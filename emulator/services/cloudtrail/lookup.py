@@ -73,6 +73,7 @@ class LookupApi(CloudTrailBase):
             return {"Events": []}  # no Insights events are made here
         found = [call for call in reversed(self.calls.calls)
                  if call.account == ctx.account_id and call.region == ctx.region
+                 and not call.data  # the event history holds management events only
                  and start <= call.time <= end
                  and all(attribute["AttributeValue"] in _attribute(call, attribute[
                      "AttributeKey"]) for attribute in attributes)]

@@ -24,6 +24,11 @@ class TrailRecord(Record):
     delivered_upto: float = 0.0  # calls up to this time are in a log file
     delivery_error: str | None = None
     options: dict[str, Any] = {}
+    # PutEventSelectors: basic or advanced selectors (one kind at a time), None: the default
+    # (every management event, no data events).
+    event_selectors: list[dict[str, Any]] | None = None
+    advanced_event_selectors: list[dict[str, Any]] | None = None
+    log_file_validation: bool = False
     tags: list[dict[str, str]] = []
 
 

@@ -9,14 +9,17 @@ from typing import Any
 
 from emulator.services.cloudtrail.delivery import DeliveryApi
 from emulator.services.cloudtrail.lookup import LookupApi
+from emulator.services.cloudtrail.selection import SelectionApi, has_data
 from emulator.services.cloudtrail.trails import TrailsApi
 
 
-class CloudTrailProvider(LookupApi, TrailsApi, DeliveryApi):
+class CloudTrailProvider(LookupApi, TrailsApi, SelectionApi, DeliveryApi):
     service_name = "cloudtrail"
     _loop: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
+        if any(has_data(record) for _, _, record in self.trails.everywhere()):
+            self.watch_data_events()  # restored trails that select data events
         self._loop = asyncio.get_running_loop().create_task(self.run_deliveries())
 
     async def stop(self) -> None:

@@ -14,6 +14,7 @@ import botocore.session
 from botocore.model import ListShape, MapShape, ServiceModel, Shape, StructureShape
 
 from emulator.api_calls import ApiCall, read_only
+from emulator.services.cloudtrail import selection
 
 EVENT_VERSION = "1.11"
 HIDDEN = "HIDDEN_DUE_TO_SECURITY_REASONS"
@@ -98,19 +99,50 @@ def record(call: ApiCall) -> dict[str, Any]:
     if call.error_code is not None:
         made["errorCode"] = call.error_code
         made["errorMessage"] = call.error_message or ""
-    made["requestParameters"] = elements(call.service, call.operation, call.params, False)
-    made["responseElements"] = elements(call.service, call.operation, call.result, True) if (
-        call.error_code is None) else None
+    if call.data and call.service == "s3":
+        made["requestParameters"] = s3_parameters(call)
+        made["responseElements"] = None
+    else:
+        made["requestParameters"] = elements(call.service, call.operation, call.params, False)
+        made["responseElements"] = elements(call.service, call.operation, call.result,
+                                            True) if call.error_code is None else None
     made.update({
         "requestID": call.request_id,
         "eventID": event_id(call),
         "readOnly": read_only(call.operation),
         "eventType": "AwsApiCall",
-        "managementEvent": True,
+        "managementEvent": not call.data,
         "recipientAccountId": call.account,
-        "eventCategory": "Management",
+        "eventCategory": "Data" if call.data else "Management",
     })
+    if call.data:
+        made["resources"] = data_resources(call)
     return made
+
+
+def s3_parameters(call: ApiCall) -> dict[str, Any]:
+    """An S3 object call's requestParameters as CloudTrail writes them: ``bucketName``,
+    ``Host`` and ``key``, without the object's body."""
+    bucket = str(call.params.get("Bucket", ""))
+    made: dict[str, Any] = {"bucketName": bucket,
+                            "Host": f"{bucket}.s3.{call.region}.amazonaws.com"}
+    if call.params.get("Key") is not None:
+        made["key"] = call.params["Key"]
+    return made
+
+
+def data_resources(call: ApiCall) -> list[dict[str, str]]:
+    """A data event's resources: the object and its bucket for S3, else the function or
+    table."""
+    found = selection.data_resource(call)
+    if found is None:
+        return []
+    kind, arn = found
+    if kind != "AWS::S3::Object":
+        return [{"accountId": call.account, "type": kind, "ARN": arn}]
+    bucket = arn.split("/", 1)[0]
+    made = [{"accountId": call.account, "type": "AWS::S3::Bucket", "ARN": bucket}]
+    return [{"type": kind, "ARN": arn}, *made] if call.params.get("Key") else made
 
 
 def resources(call: ApiCall) -> list[dict[str, str]]:

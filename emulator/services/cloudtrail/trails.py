@@ -1,5 +1,5 @@
-"""Trails: CreateTrail, GetTrail, DescribeTrails, ListTrails, DeleteTrail, StartLogging,
-StopLogging and GetTrailStatus, as
+"""Trails: CreateTrail, UpdateTrail, GetTrail, DescribeTrails, ListTrails, DeleteTrail,
+StartLogging, StopLogging, GetTrailStatus and their tags (AddTags, RemoveTags, ListTags), as
 https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_CreateTrail.html describes
 them (name rules, an existing bucket)."""
 
@@ -33,8 +33,10 @@ class TrailsApi(CloudTrailBase):
             "Name": record.name, "S3BucketName": record.bucket,
             "IncludeGlobalServiceEvents": record.global_events,
             "IsMultiRegionTrail": record.multi_region, "HomeRegion": record.home_region,
-            "TrailARN": record.arn, "LogFileValidationEnabled": False,
-            "HasCustomEventSelectors": False, "HasInsightSelectors": False,
+            "TrailARN": record.arn, "LogFileValidationEnabled": record.log_file_validation,
+            "HasCustomEventSelectors": record.event_selectors is not None or (
+                record.advanced_event_selectors is not None),
+            "HasInsightSelectors": False,
             "IsOrganizationTrail": False}
         if record.prefix:
             shaped["S3KeyPrefix"] = record.prefix
@@ -44,6 +46,7 @@ class TrailsApi(CloudTrailBase):
                            s3_key_prefix: str | None = None,
                            include_global_service_events: bool | None = None,
                            is_multi_region_trail: bool | None = None,
+                           enable_log_file_validation: bool | None = None,
                            tags_list: list[dict[str, str]] | None = None, **_: Any
                            ) -> dict[str, Any]:
         _check_name(name)
@@ -51,23 +54,74 @@ class TrailsApi(CloudTrailBase):
         if name in table:
             raise invalid("TrailAlreadyExistsException",
                           f"Trail {name} already exists for customer: {ctx.account_id}")
-        try:
-            await self.ports.operations.call(RequestContext.internal(
-                ctx.account_id, ctx.region), "s3", "HeadBucket", {"Bucket": s3_bucket_name})
-        except (ServiceError, LookupError):
-            raise invalid("S3BucketDoesNotExistException",
-                          f"S3 bucket {s3_bucket_name} does not exist.") from None
+        await self.check_bucket(ctx, s3_bucket_name)
         record = TrailRecord(
             name=name, arn=self.trail_arn(ctx, name), home_region=ctx.region,
             bucket=s3_bucket_name, prefix=s3_key_prefix or None,
             multi_region=bool(is_multi_region_trail),
             global_events=include_global_service_events is not False,
+            log_file_validation=bool(enable_log_file_validation),
             tags=list(tags_list or []), delivered_upto=self.clock.now())
         table.put(name, record)
         answer = self.shape(record)
         for member in ("HomeRegion", "HasCustomEventSelectors", "HasInsightSelectors"):
             answer.pop(member)
         return answer
+
+    async def check_bucket(self, ctx: RequestContext, bucket: str) -> None:
+        try:
+            await self.ports.operations.call(RequestContext.internal(
+                ctx.account_id, ctx.region), "s3", "HeadBucket", {"Bucket": bucket})
+        except (ServiceError, LookupError):
+            raise invalid("S3BucketDoesNotExistException",
+                          f"S3 bucket {bucket} does not exist.") from None
+
+    async def update_trail(self, ctx: RequestContext, *, name: str,
+                           s3_bucket_name: str | None = None, s3_key_prefix: str | None = None,
+                           include_global_service_events: bool | None = None,
+                           is_multi_region_trail: bool | None = None,
+                           enable_log_file_validation: bool | None = None, **_: Any
+                           ) -> dict[str, Any]:
+        record = self.trail(ctx, name)
+        if s3_bucket_name is not None:
+            await self.check_bucket(ctx, s3_bucket_name)
+            record.bucket = s3_bucket_name
+        if s3_key_prefix is not None:
+            record.prefix = s3_key_prefix or None
+        if include_global_service_events is not None:
+            record.global_events = include_global_service_events
+        if is_multi_region_trail is not None:
+            record.multi_region = is_multi_region_trail
+        if enable_log_file_validation is not None:
+            record.log_file_validation = enable_log_file_validation
+        self.trails(ctx).put(record.name, record)
+        answer = self.shape(record)
+        for member in ("HomeRegion", "HasCustomEventSelectors", "HasInsightSelectors"):
+            answer.pop(member)
+        return answer
+
+    def add_tags(self, ctx: RequestContext, *, resource_id: str,
+                 tags_list: list[dict[str, str]] | None = None, **_: Any) -> dict[str, Any]:
+        record = self.trail(ctx, resource_id)
+        tags = {tag["Key"]: tag.get("Value", "") for tag in record.tags}
+        tags.update({tag["Key"]: tag.get("Value", "") for tag in tags_list or []})
+        record.tags = [{"Key": key, "Value": value} for key, value in tags.items()]
+        self.trails(ctx).put(record.name, record)
+        return {}
+
+    def remove_tags(self, ctx: RequestContext, *, resource_id: str,
+                    tags_list: list[dict[str, str]] | None = None, **_: Any) -> dict[str, Any]:
+        record = self.trail(ctx, resource_id)
+        gone = {tag["Key"] for tag in tags_list or []}
+        record.tags = [tag for tag in record.tags if tag["Key"] not in gone]
+        self.trails(ctx).put(record.name, record)
+        return {}
+
+    def list_tags(self, ctx: RequestContext, *, resource_id_list: list[str], **_: Any
+                  ) -> dict[str, Any]:
+        return {"ResourceTagList": [
+            {"ResourceId": self.trail(ctx, item).arn, "TagsList": self.trail(ctx, item).tags}
+            for item in resource_id_list]}
 
     def get_trail(self, ctx: RequestContext, *, name: str, **_: Any) -> dict[str, Any]:
         return {"Trail": self.shape(self.trail(ctx, name))}
