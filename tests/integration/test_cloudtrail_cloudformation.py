@@ -19,6 +19,8 @@ import json
 import uuid
 from typing import Any
 
+import pytest
+from botocore.exceptions import ClientError
 from cloudformation_support import (
     create,
     delete,
@@ -154,3 +156,26 @@ Resources:
                if logical == "Trail" and status == "CREATE_FAILED"]
     assert reasons and "required key [IsLogging] not found" in reasons[0], reasons
     delete(cfn, name)
+
+
+def test_put_event_selectors_refuses_bad_selectors(emulator: EmulatorHandle) -> None:
+    """https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_PutEventSelectors.html:
+    1 to 5 selectors (InvalidEventSelectorsException); EventSelectors or
+    AdvancedEventSelectors, not both."""
+    trail, s3 = emulator.client("cloudtrail"), emulator.client("s3")
+    bucket, name = f"logs-{uuid.uuid4().hex[:8]}", f"t-{uuid.uuid4().hex[:8]}"
+    s3.create_bucket(Bucket=bucket)
+    trail.create_trail(Name=name, S3BucketName=bucket)
+    selector = {"ReadWriteType": "All", "IncludeManagementEvents": True}
+    with pytest.raises(ClientError) as refused:
+        trail.put_event_selectors(TrailName=name, EventSelectors=[selector] * 6)
+    assert refused.value.response["Error"]["Code"] == "InvalidEventSelectorsException"
+    with pytest.raises(ClientError) as both:
+        trail.put_event_selectors(TrailName=name, EventSelectors=[selector],
+                                  AdvancedEventSelectors=[{"FieldSelectors": [
+                                      {"Field": "eventCategory", "Equals": ["Management"]}]}])
+    assert both.value.response["Error"]["Code"] == "InvalidParameterCombinationException"
+    assert trail.get_event_selectors(TrailName=name)["EventSelectors"] == [
+        {**selector, "DataResources": [], "ExcludeManagementEventSources": []}]
+    trail.delete_trail(Name=name)
+    s3.delete_bucket(Bucket=bucket)

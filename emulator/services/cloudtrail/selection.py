@@ -135,6 +135,10 @@ class SelectionApi(CloudTrailBase):
                               f"A trail can have between 1 and {MAX_SELECTORS} event "
                               f"selectors and up to {MAX_DATA_RESOURCES} data resources.")
             for selector in event_selectors:
+                if selector.get("ReadWriteType", "All") not in ("All", "ReadOnly", "WriteOnly"):
+                    raise invalid("InvalidEventSelectorsException",
+                                  f"Value {selector.get('ReadWriteType')} for parameter "
+                                  "ReadWriteType is invalid.")
                 for resource in selector.get("DataResources") or []:
                     if resource.get("Type") not in ("AWS::S3::Object", "AWS::Lambda::Function",
                                                      "AWS::DynamoDB::Table"):
