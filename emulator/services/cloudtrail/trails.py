@@ -42,6 +42,13 @@ class TrailsApi(CloudTrailBase):
             shaped["S3KeyPrefix"] = record.prefix
         return shaped
 
+    def written(self, record: TrailRecord) -> dict[str, Any]:
+        """CreateTrail's and UpdateTrail's answer: the trail without its status members."""
+        answer = self.shape(record)
+        for member in ("HomeRegion", "HasCustomEventSelectors", "HasInsightSelectors"):
+            answer.pop(member)
+        return answer
+
     async def create_trail(self, ctx: RequestContext, *, name: str, s3_bucket_name: str,
                            s3_key_prefix: str | None = None,
                            include_global_service_events: bool | None = None,
@@ -63,10 +70,7 @@ class TrailsApi(CloudTrailBase):
             log_file_validation=bool(enable_log_file_validation),
             tags=list(tags_list or []), delivered_upto=self.clock.now())
         table.put(name, record)
-        answer = self.shape(record)
-        for member in ("HomeRegion", "HasCustomEventSelectors", "HasInsightSelectors"):
-            answer.pop(member)
-        return answer
+        return self.written(record)
 
     async def check_bucket(self, ctx: RequestContext, bucket: str) -> None:
         try:
@@ -95,10 +99,7 @@ class TrailsApi(CloudTrailBase):
         if enable_log_file_validation is not None:
             record.log_file_validation = enable_log_file_validation
         self.trails(ctx).put(record.name, record)
-        answer = self.shape(record)
-        for member in ("HomeRegion", "HasCustomEventSelectors", "HasInsightSelectors"):
-            answer.pop(member)
-        return answer
+        return self.written(record)
 
     def add_tags(self, ctx: RequestContext, *, resource_id: str,
                  tags_list: list[dict[str, str]] | None = None, **_: Any) -> dict[str, Any]:
