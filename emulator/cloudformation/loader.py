@@ -9,7 +9,7 @@ from typing import Any
 import yaml  # type: ignore[import-untyped]
 
 from emulator import inbound
-from emulator.cloudformation.errors import TemplateError, format_error
+from emulator.cloudformation.errors import format_error
 
 MAX_BODY_BYTES = 51_200  # TemplateBody; a TemplateURL may point at up to 1 MB
 MAX_URL_BODY_BYTES = 1_048_576
@@ -62,23 +62,6 @@ _Loader.add_constructor("!Ref", _function("Ref"))
 _Loader.add_constructor("!Condition", _function("Condition"))
 _Loader.add_constructor("!GetAtt", _get_att)
 
-
-def _mapping_without_duplicates(loader: _Loader, node: yaml.MappingNode) -> dict[Any, Any]:
-    loader.flatten_mapping(node)
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if isinstance(key, str) and key in seen:
-            mark = key_node.start_mark
-            raise TemplateError(
-                f"Template format error: YAML not well-formed. (line {mark.line + 1}, "
-                f"column {mark.column + 1})")
-        seen.add(key if isinstance(key, str) else id(key))
-    mapping: dict[Any, Any] = loader.construct_mapping(node, deep=True)
-    return mapping
-
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates)
 
 _JSON_START = re.compile(r"^\s*\{")
 

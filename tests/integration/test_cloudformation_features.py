@@ -399,3 +399,33 @@ def test_json_properties_reach_the_services_as_compact_json(emulator: EmulatorHa
     for text in (redrive, pattern, policy):
         assert text == json.dumps(json.loads(text), separators=(",", ":")), text
     assert pattern == '{"source":["my.app"],"detail":{"n":[{"numeric":[">",1]}]}}'
+
+
+# CloudFormation takes a template whose YAML or JSON repeats a key (a copy-pasted property, a
+# logical id written twice) and the last occurrence wins: cfn-language-discussion#96 (JSON,
+# https://github.com/aws-cloudformation/cfn-language-discussion/issues/96) and a check made
+# against CloudFormation's ValidateTemplate and GetTemplateSummary for YAML and JSON alike
+# (https://github.com/go-to-k/cdk-real-drift/pull/1133). AWS's own serverless-patterns
+# s3-eventbridge template repeats a resource.
+DUPLICATE_KEYS = """
+Resources:
+  Queue:
+    Type: AWS::SQS::Queue
+    Properties: {DelaySeconds: 1}
+  Queue:
+    Type: AWS::SQS::Queue
+    Properties:
+      DelaySeconds: 2
+      DelaySeconds: 3
+"""
+
+
+def test_a_repeated_key_takes_its_last_value(emulator: EmulatorHandle) -> None:
+    cfn, sqs = emulator.client("cloudformation"), emulator.client("sqs")
+    name = stack_name("dupkeys")
+    create(cfn, name, DUPLICATE_KEYS)
+    url = physical_ids(cfn, name)["Queue"]
+    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["DelaySeconds"])
+    assert attributes["Attributes"]["DelaySeconds"] == "3"
+    assert len(physical_ids(cfn, name)) == 1
+    delete(cfn, name)
