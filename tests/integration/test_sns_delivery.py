@@ -254,22 +254,26 @@ def test_publish_batch_delivers_each_entry(emulator: EmulatorHandle) -> None:
     assert sorted(b["Message"] for b in queue.bodies()) == [f"m{i}" for i in range(5)]
 
 
-def test_undeliverable_messages_go_to_the_subscription_dead_letter_queue(
+def test_a_deleted_endpoint_is_not_retried_and_goes_to_the_dead_letter_queue(
     emulator: EmulatorHandle,
 ) -> None:
+    """A queue or function that no longer exists is a client-side error: SNS does not retry it
+    and moves the message to the subscription's dead-letter queue at once.
+    https://docs.aws.amazon.com/sns/latest/dg/sns-dead-letter-queues.html"""
     sns = emulator.client("sns")
     topic = _topic(emulator)
     dlq = Queue(emulator)
-    missing = f"arn:aws:sqs:{emulator.region}:000000000000:{unique('missing')}"
-    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=missing, Attributes={
-        "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq.arn})})
+    redrive = {"RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq.arn})}
+    account_region = f"{emulator.region}:000000000000"
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Attributes=redrive,
+                  Endpoint=f"arn:aws:sqs:{account_region}:{unique('missing')}")
+    sns.subscribe(TopicArn=topic, Protocol="lambda", Attributes=redrive,
+                  Endpoint=f"arn:aws:lambda:{account_region}:function:{unique('missing')}")
     sns.publish(TopicArn=topic, Message="lost")
     emulator.wait_idle()
-    assert dlq.messages() == []  # still being retried
-    emulator.clock.advance(24 * 3600 * 23)
-    emulator.wait_idle()
-    [envelope] = dlq.bodies()
-    assert envelope["Message"] == "lost"
+    envelopes = dlq.bodies()
+    assert [e["Message"] for e in envelopes] == ["lost", "lost"]
+    assert {e["Type"] for e in envelopes} == {"Notification"}
 
 
 class Recorder(BaseHTTPRequestHandler):

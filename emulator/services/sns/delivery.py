@@ -2,8 +2,9 @@
 
 SQS queues and Lambda functions (AWS-managed endpoints) are retried three times at once, then
 with a back-off growing to 20 seconds, for up to 23 days; HTTP/S endpoints follow the default
-delivery policy: three retries 20 seconds apart. A message that still fails goes to the
-subscription's dead-letter queue (its RedrivePolicy), when it has one.
+delivery policy: three retries 20 seconds apart. A client-side error (the endpoint is gone or
+refuses SNS) is not retried at all. A message that still fails goes to the subscription's
+dead-letter queue (its RedrivePolicy), when it has one.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import httpx
 
 from emulator import inbound
 from emulator.clock import Clock
+from emulator.errors import ServiceError
 from emulator.ports import Ports
 from emulator.runtime.background import Background
 from emulator.services.sns import envelopes
@@ -31,6 +33,20 @@ HTTP_RETRIES = 3
 HTTP_DELAY = 20.0
 HTTP_TIMEOUT = 15.0
 USER_AGENT = "Amazon Simple Notification Service Agent"
+
+
+# Errors of an AWS-managed endpoint that mean "try again later", not "this endpoint is gone".
+RETRIED_CODES = frozenset({"TooManyRequestsException", "ThrottlingException", "Throttling",
+                           "RequestThrottled", "KMSThrottlingException", "ServiceException",
+                           "ServiceUnavailable", "InternalFailure", "InternalError"})
+
+
+def client_side(error: BaseException) -> bool:
+    """An endpoint that SNS's subscription metadata no longer matches: a deleted queue or
+    function, or a policy that refuses SNS. SNS does not retry these."""
+    return (isinstance(error, ServiceError) and error.sender_fault
+            and (error.status is None or error.status < 500)
+            and error.code not in RETRIED_CODES)
 
 
 def _retry_delay(subscription: SubscriptionRecord, attempt: int, age: float) -> float | None:
@@ -84,7 +100,8 @@ class Deliveries:
             try:
                 await self._send(note, subscription)
             except Exception as error:
-                delay = _retry_delay(subscription, number, self.clock.now() - started)
+                delay = (None if client_side(error)
+                         else _retry_delay(subscription, number, self.clock.now() - started))
                 if delay is None:
                     log.warning("could not deliver %s to %s: %s", note.message_id,
                                 subscription.endpoint, error)
