@@ -4,6 +4,7 @@ HTTP confirmation and retries, and the subscription's dead-letter queue."""
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -82,7 +83,10 @@ def test_sqs_gets_the_json_notification(emulator: EmulatorHandle) -> None:
     assert envelope["Message"] == "hello"
     assert envelope["SignatureVersion"] == "1"
     assert envelope["Timestamp"].endswith("Z")
-    assert envelope["SigningCertURL"].startswith(f"https://sns.{emulator.region}.amazonaws.com/")
+    # The certificate's name ends in 32 hex digits, as in
+    # https://docs.aws.amazon.com/sns/latest/dg/http-notification-json.html
+    assert re.fullmatch(rf"https://sns\.{emulator.region}\.amazonaws\.com/"
+                        r"SimpleNotificationService-[0-9a-f]{32}\.pem", envelope["SigningCertURL"])
     assert envelope["MessageAttributes"] == {
         "colour": {"Type": "String", "Value": "blue"},
         "size": {"Type": "Number", "Value": "3"},

@@ -49,7 +49,7 @@ def region_of(arn: str) -> str:
 
 def signing_cert_url(topic_arn: str) -> str:
     return (f"https://sns.{region_of(topic_arn)}.amazonaws.com/"
-            "SimpleNotificationService-0000000000000000000000000000000.pem")
+            "SimpleNotificationService-00000000000000000000000000000000.pem")
 
 
 def _signature(*parts: str) -> str:
