@@ -29,6 +29,10 @@ Resources:
     Type: AWS::S3::Bucket
     Properties:
       VersioningConfiguration: {Status: Enabled}
+      BucketEncryption:
+        ServerSideEncryptionConfiguration:
+          - ServerSideEncryptionByDefault: {SSEAlgorithm: AES256}
+            BucketKeyEnabled: false
       Tags: [{Key: team, Value: data}]
       CorsConfiguration:
         CorsRules: [{AllowedMethods: [GET], AllowedOrigins: ["*"], MaxAge: 60}]
@@ -56,6 +60,11 @@ def test_buckets_and_policies(emulator: EmulatorHandle) -> None:
     assert out["Arn"] == f"arn:aws:s3:::{bucket}"
     assert out["Domain"] == f"{bucket}.s3.us-east-1.amazonaws.com"
     assert s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
+    # The template's ServerSideEncryptionByDefault reaches S3 as ApplyServerSideEncryptionByDefault
+    # (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-serversideencryptionrule.html).
+    rules = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"]
+    assert rules == [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"},
+                      "BucketKeyEnabled": False}]
     assert s3.get_bucket_tagging(Bucket=bucket)["TagSet"] == [{"Key": "team", "Value": "data"}]
     assert s3.get_bucket_cors(Bucket=bucket)["CORSRules"][0]["MaxAgeSeconds"] == 60
     policy = json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])

@@ -114,13 +114,25 @@ def _notifications(value: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _encryption(value: dict[str, Any]) -> dict[str, Any]:
+    """A CloudFormation BucketEncryption as PutBucketEncryption takes it: the template's
+    ServerSideEncryptionByDefault is the API's ApplyServerSideEncryptionByDefault
+    (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-serversideencryptionrule.html)."""
+    rules = []
+    for rule in value.get("ServerSideEncryptionConfiguration") or []:
+        out = {key: item for key, item in rule.items() if key != "ServerSideEncryptionByDefault"}
+        if rule.get("ServerSideEncryptionByDefault") is not None:
+            out["ApplyServerSideEncryptionByDefault"] = rule["ServerSideEncryptionByDefault"]
+        rules.append(out)
+    return {"Rules": rules}
+
+
 # property -> (put operation, member, translate, delete operation)
 _SETTINGS: dict[str, tuple[str, str, Any, str | None]] = {
     "VersioningConfiguration": ("PutBucketVersioning", "VersioningConfiguration", dict, None),
     "CorsConfiguration": ("PutBucketCors", "CORSConfiguration", _cors, "DeleteBucketCors"),
     "BucketEncryption": ("PutBucketEncryption", "ServerSideEncryptionConfiguration",
-                         lambda v: {"Rules": v.get("ServerSideEncryptionConfiguration", [])},
-                         "DeleteBucketEncryption"),
+                         _encryption, "DeleteBucketEncryption"),
     "PublicAccessBlockConfiguration": ("PutPublicAccessBlock",
                                        "PublicAccessBlockConfiguration", dict,
                                        "DeletePublicAccessBlock"),
