@@ -3,6 +3,8 @@ back after a restart, and they can be updated and deleted there."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import boto3
@@ -22,24 +24,32 @@ Outputs:
 """
 
 
+FAST = {"Delay": 0.2, "MaxAttempts": 300}
+
+
 def _client(service: str, url: str) -> object:
     return boto3.client(service, endpoint_url=url, region_name="us-east-1",
                         aws_access_key_id="test", aws_secret_access_key="test")
 
 
-def test_stacks_survive_kill_9(tmp_path: Path) -> None:
+@contextmanager
+def _after_kill_9(tmp_path: Path, stack: str, body: str) -> Iterator[EmulatorProcess]:
+    """An emulator restarted on the state dir of one that made ``stack`` and was killed."""
     state = tmp_path / "state"
-    fast = {"Delay": 0.2, "MaxAttempts": 300}
     with EmulatorProcess("--state-dir", str(state)) as first:
         first.wait_healthy()
         cfn = _client("cloudformation", first.url)
-        cfn.create_stack(StackName="kept", TemplateBody=TEMPLATE)  # type: ignore[attr-defined]
+        cfn.create_stack(StackName=stack, TemplateBody=body)  # type: ignore[attr-defined]
         cfn.get_waiter("stack_create_complete").wait(  # type: ignore[attr-defined]
-            StackName="kept", WaiterConfig=fast)
+            StackName=stack, WaiterConfig=FAST)
         first.kill()
-
     with EmulatorProcess("--state-dir", str(state)) as second:
         second.wait_healthy()
+        yield second
+
+
+def test_stacks_survive_kill_9(tmp_path: Path) -> None:
+    with _after_kill_9(tmp_path, "kept", TEMPLATE) as second:
         cfn = _client("cloudformation", second.url)
         stack = cfn.describe_stacks(StackName="kept")["Stacks"][0]  # type: ignore[attr-defined]
         assert stack["StackStatus"] == "CREATE_COMPLETE"
@@ -53,13 +63,12 @@ def test_stacks_survive_kill_9(tmp_path: Path) -> None:
         cfn.update_stack(StackName="kept", TemplateBody=TEMPLATE,  # type: ignore[attr-defined]
                          Parameters=[{"ParameterKey": "Delay", "ParameterValue": "4"}])
         cfn.get_waiter("stack_update_complete").wait(  # type: ignore[attr-defined]
-            StackName="kept", WaiterConfig=fast)
+            StackName="kept", WaiterConfig=FAST)
         assert sqs.get_queue_attributes(  # type: ignore[attr-defined]
             QueueUrl=url, AttributeNames=["DelaySeconds"])["Attributes"]["DelaySeconds"] == "4"
         cfn.delete_stack(StackName="kept")  # type: ignore[attr-defined]
         cfn.get_waiter("stack_delete_complete").wait(  # type: ignore[attr-defined]
-            StackName="kept", WaiterConfig=fast)
-
+            StackName="kept", WaiterConfig=FAST)
 
 
 MACRO = """
@@ -86,24 +95,13 @@ Resources:
 def test_macros_survive_a_restart(tmp_path: Path) -> None:
     """A macro is the account's state, as its stack is: a template names it after a
     restart (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-macros.html)."""
-    state = tmp_path / "state"
-    fast = {"Delay": 0.2, "MaxAttempts": 300}
-    with EmulatorProcess("--state-dir", str(state)) as first:
-        first.wait_healthy()
-        cfn = _client("cloudformation", first.url)
-        cfn.create_stack(StackName="macro", TemplateBody=MACRO)  # type: ignore[attr-defined]
-        cfn.get_waiter("stack_create_complete").wait(  # type: ignore[attr-defined]
-            StackName="macro", WaiterConfig=fast)
-        first.kill()
-
-    with EmulatorProcess("--state-dir", str(state)) as second:
-        second.wait_healthy()
+    with _after_kill_9(tmp_path, "macro", MACRO) as second:
         cfn = _client("cloudformation", second.url)
         cfn.create_stack(StackName="user", Capabilities=[  # type: ignore[attr-defined]
             "CAPABILITY_AUTO_EXPAND"], TemplateBody="Transform: KeptMacro\nResources:\n"
                                                     "  Topic: {Type: AWS::SNS::Topic}\n")
         cfn.get_waiter("stack_create_complete").wait(  # type: ignore[attr-defined]
-            StackName="user", WaiterConfig=fast)
+            StackName="user", WaiterConfig=FAST)
         listed = cfn.list_stack_resources(StackName="user")[  # type: ignore[attr-defined]
             "StackResourceSummaries"]
         assert {r["LogicalResourceId"] for r in listed} == {"Added", "Topic"}
