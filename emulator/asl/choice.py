@@ -14,7 +14,7 @@ from typing import Any
 
 from emulator.asl import errors
 from emulator.asl.nodes import Predicate
-from emulator.asl.paths import Env, PathMissing, Reference, compile_reference, invalid_path
+from emulator.asl.paths import Env, PathMissing, Reference, compile_reference
 
 Compare = Callable[[Any, Any], bool]
 
@@ -127,15 +127,9 @@ def _expected(kind: str, value: Any) -> bool:
     return parse_timestamp(value) is not None
 
 
-def _resolve(reference: Reference, data: Any, env: Env) -> Any:
-    try:
-        return reference.resolve(data, env)
-    except (PathMissing, KeyError):
-        raise invalid_path(reference.path) from None
-
-
 def _variable(reference: Reference, data: Any, env: Env) -> Any:
-    """The value a rule's ``Variable`` selects; a missing one fails the state as AWS words it."""
+    """The value a rule's ``Variable`` (or its ``...Path`` operand) selects; a missing one fails
+    the state as AWS words it, for the operand as for the Variable."""
     try:
         return reference.resolve(data, env)
     except (PathMissing, KeyError):
@@ -217,7 +211,7 @@ def compile_rule(rule: Any, top: bool = True) -> Predicate:
                 f"The value for the field '{operator}' must be a valid JSONPath", operator
             ) from None
         return lambda data, env: compare(
-            _variable(variable, data, env), _resolve(other, data, env)
+            _variable(variable, data, env), _variable(other, data, env)
         )
     kind, compare = COMPARISONS[operator]
     if not _expected(kind, operand):
