@@ -24,6 +24,12 @@ from emulator.asl.nodes import Expr
 from emulator.asl.paths import Env
 
 _CODE = re.compile(r"^[A-Z]\d{4}:?\s*")
+# Step Functions bounds an evaluation's nesting (an expression nested deeper than 100 fails, as
+# measured against AWS) and its time; an unbounded tail-recursive loop would never end.
+MAX_DEPTH = 100
+TIMEOUT_MS = 5000
+STACK_OVERFLOW = ("Stack overflow error: Check for non-terminating recursive function. "
+                  "Consider rewriting as tail-recursive.")
 _PLACEHOLDER = re.compile(r"\{\{\{(\w+)\}\}\}|\{\{(\w+)\}\}")
 # jsonata-js names the element type an array argument must hold.
 _ARRAY_TYPES = {"a": "arrays", "b": "booleans", "f": "functions", "n": "numbers", "o": "objects",
@@ -172,21 +178,25 @@ class Expression:
                 "threw an error during evaluation")
 
     def __call__(self, states: dict[str, Any], env: Env) -> Any:
-        bindings: dict[str, Any] = dict(_FUNCTIONS)
-        bindings.update(env.all_variables())
-        bindings["states"] = states
+        # A fresh frame per evaluation: its bounds count this evaluation's depth and time.
+        frame = self._compiled.create_frame(self._compiled.environment)
+        for name, value in _FUNCTIONS.items():
+            frame.bind(name, value)
+        for name, value in env.all_variables().items():
+            frame.bind(name, value)
+        frame.bind("states", states)
+        frame.set_runtime_bounds(TIMEOUT_MS, MAX_DEPTH)
         try:
-            result = self._compiled.evaluate(None, bindings)
+            result = self._compiled.evaluate(None, frame)
         except errors.StatesError:
             raise
         except JException as error:
+            if error.error == "D1011":
+                raise _failure(f"{self._threw}: {STACK_OVERFLOW}") from None
             code, message = describe(error)
             raise _failure(f"{self._threw}. {code}: {message}") from None
         except RecursionError:
-            raise _failure(
-                f"The JSONata expression '{self.source}' specified for the field "
-                f"'{self.field}' exceeded the maximum depth"
-            ) from None
+            raise _failure(f"{self._threw}: {STACK_OVERFLOW}") from None
         except Exception as error:
             raise _failure(f"{self._threw}: {error}") from None
         if result is None:

@@ -39,3 +39,24 @@ def test_a_choice_path_operand_that_selects_nothing(emulator: Any) -> None:
         "An error occurred while executing the state 'Decide' (entered at the event id #2). "
         "Invalid path '$.missing': The choice state's condition path references an invalid "
         "value.")
+
+
+def test_a_jsonata_expression_nested_too_deep(emulator: Any) -> None:
+    """A JSONata expression nested deeper than Step Functions allows (a sum of 200 terms) fails
+    with States.QueryEvaluationError, the bound's message after a colon and without a code.
+
+    Source: AWS TestState causes measured in https://github.com/floci-io/floci/issues/2737
+    ("... threw an error during evaluation: Stack overflow error: Check for non-terminating
+    recursive function. Consider rewriting as tail-rec", the quote cut there; depth 101 and
+    over fails, per https://github.com/floci-io/floci/pull/2783).
+    """
+    expression = "+".join(["1"] * 200)
+    definition = {"QueryLanguage": "JSONata", "StartAt": "E", "States": {
+        "E": {"Type": "Pass", "Output": {"r": "{% " + expression + " %}"}, "End": True}}}
+    error, cause = _failure(emulator, definition, {})
+    assert error == "States.QueryEvaluationError"
+    assert cause == (
+        "An error occurred while executing the state 'E' (entered at the event id #2). "
+        f"The JSONata expression '{expression}' specified for the field 'Output/r' threw an "
+        "error during evaluation: Stack overflow error: Check for non-terminating recursive "
+        "function. Consider rewriting as tail-recursive.")
