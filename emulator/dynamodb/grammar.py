@@ -3,7 +3,9 @@
 From the developer guide's syntax summaries: conditions (``operand comparator operand``,
 ``BETWEEN``, ``IN``, functions, ``AND``/``OR``/``NOT``, parentheses; ``NOT`` binds tighter
 than ``AND``, and ``AND`` than ``OR``), update expressions (``SET``, ``REMOVE``, ``ADD``,
-``DELETE`` clauses of comma-separated actions) and projections (comma-separated paths).
+``DELETE`` clauses of comma-separated actions; a ``SET`` value may be wrapped in parentheses,
+``SET n = (if_not_exists(n, :zero) - :one)``, as DynamoDB accepts) and projections
+(comma-separated paths).
 Keywords are not case sensitive; function names are.
 """
 
@@ -57,6 +59,7 @@ set_action: path "=" set_value
 ?set_value: operand
           | operand PLUS operand  -> arithmetic
           | operand MINUS operand  -> arithmetic
+          | "(" set_value ")"
 pair: path operand
 
 PLUS: "+"

@@ -118,6 +118,37 @@ def test_update_creates_missing_items_and_guards_keys(emulator: EmulatorHandle) 
     assert "Item" not in ddb.get_item(TableName=name, Key=_key("absent"))
 
 
+def test_set_value_in_parentheses(emulator: EmulatorHandle) -> None:
+    """A SET action's value may be wrapped in parentheses: object mappers such as ElectroDB
+    write every decrement as ``SET n = (if_not_exists(n, :zero) - :v)``, and DynamoDB applies it
+    as it applies the bare form
+    (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.UpdateExpressions.html#Expressions.UpdateExpressions.SET.IncrementAndDecrement)."""
+    ddb = emulator.client("dynamodb")
+    name = table(emulator)
+
+    def update(expression: str, **values: dict[str, Any]) -> dict[str, Any]:
+        return ddb.update_item(  # type: ignore[no-any-return]
+            TableName=name, Key=_key("fee"), UpdateExpression=expression,
+            ExpressionAttributeValues={f":{k}": v for k, v in values.items()},
+            ReturnValues="UPDATED_NEW")["Attributes"]
+
+    fee, none, more = {"N": "250"}, {"L": []}, {"L": [{"S": "a"}]}
+    assert update("SET fee = (if_not_exists(fee, :zero) - :v), notes = (list_append("
+                  "if_not_exists(notes, :none), :more))",
+                  zero={"N": "0"}, v=fee, none=none, more=more) == {
+        "fee": {"N": "-250"}, "notes": {"L": [{"S": "a"}]}}
+    assert update("SET fee = ((fee + :v)), opening = (:v)", v=fee) == {
+        "fee": {"N": "0"}, "opening": {"N": "250"}}
+    ddb.transact_write_items(TransactItems=[{"Update": {
+        "TableName": name, "Key": _key("fee"), "UpdateExpression": "SET fee = (fee - :v)",
+        "ExpressionAttributeValues": {":v": {"N": "1"}}}}])
+    assert ddb.get_item(TableName=name, Key=_key("fee"))["Item"]["fee"] == {"N": "-1"}
+    with pytest.raises(ClientError) as raised:
+        update("SET fee = (fee - :v", v=fee)
+    assert raised.value.response["Error"]["Message"] == (
+        'Invalid UpdateExpression: Syntax error; token: "<EOF>", near: ":v"')
+
+
 def test_counters_and_sets_with_add_and_delete(emulator: EmulatorHandle) -> None:
     t = resource(emulator).Table(table(emulator))
     key = {"pk": "c", "sk": "x"}
