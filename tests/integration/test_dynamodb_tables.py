@@ -183,6 +183,9 @@ def test_table_arn_is_accepted_as_table_name(emulator: EmulatorHandle) -> None:
 
 
 def test_global_indexes_added_and_removed_by_update_table(emulator: EmulatorHandle) -> None:
+    """UpdateTable's answer shows the index it adds as CREATING and the one it drops as
+    DELETING; an index added after the table was made reports Backfilling (the API reference's
+    GlobalSecondaryIndexDescription, https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_GlobalSecondaryIndexDescription.html)."""
     ddb = emulator.client("dynamodb")
     name = table(emulator)
     for n in range(4):
@@ -194,8 +197,12 @@ def test_global_indexes_added_and_removed_by_update_table(emulator: EmulatorHand
             "IndexName": "by-status", "KeySchema": key_schema("status"),
             "Projection": {"ProjectionType": "KEYS_ONLY"}}}])["TableDescription"]
     assert updated["TableStatus"] == "UPDATING"
+    answered = updated["GlobalSecondaryIndexes"][0]
+    assert (answered["IndexName"], answered["IndexStatus"], answered["Backfilling"]) == (
+        "by-status", "CREATING", False)
     index = ddb.describe_table(TableName=name)["Table"]["GlobalSecondaryIndexes"][0]
     assert index["IndexName"] == "by-status" and index["IndexStatus"] == "ACTIVE"
+    assert index["Backfilling"] is False
     assert index["ItemCount"] == 4
     found = ddb.query(TableName=name, IndexName="by-status",
                       KeyConditionExpression="#s = :s",
@@ -203,8 +210,10 @@ def test_global_indexes_added_and_removed_by_update_table(emulator: EmulatorHand
                       ExpressionAttributeValues={":s": {"S": "open"}})
     assert sorted(item["pk"]["S"] for item in found["Items"]) == ["p1", "p3"]
     assert all(set(item) == {"pk", "sk", "status"} for item in found["Items"])
-    ddb.update_table(TableName=name, GlobalSecondaryIndexUpdates=[
-        {"Delete": {"IndexName": "by-status"}}])
+    dropped = ddb.update_table(TableName=name, GlobalSecondaryIndexUpdates=[
+        {"Delete": {"IndexName": "by-status"}}])["TableDescription"]
+    assert [(i["IndexName"], i["IndexStatus"]) for i in dropped["GlobalSecondaryIndexes"]] == [
+        ("by-status", "DELETING")]
     described = ddb.describe_table(TableName=name)["Table"]
     assert "GlobalSecondaryIndexes" not in described
     assert [d["AttributeName"] for d in described["AttributeDefinitions"]] == ["pk", "sk"]

@@ -242,8 +242,10 @@ class TableOperations:
             for definition in changes["attribute_definitions"]:
                 merged[definition["AttributeName"]] = dict(definition)
             description["AttributeDefinitions"] = list(merged.values())
+        # The answer shows indexes in flight: a new one CREATING, a dropped one DELETING.
+        in_flight: dict[str, dict[str, Any]] = {}
         for update in changes.get("global_secondary_index_updates") or []:
-            self._index_update(live, update, mode)
+            in_flight.update(self._index_update(live, update, mode))
         if "attribute_definitions" in changes or "global_secondary_index_updates" in changes:
             # Only key attributes are defined; an index's go with it.
             used = {e["AttributeName"] for e in description["KeySchema"]}
@@ -273,9 +275,17 @@ class TableOperations:
         self.db.save(live)
         if "stream_specification" in changes:
             self._update_stream(live, changes["stream_specification"])
-        return {"TableDescription": self.description(live, "UPDATING")}
+        answer = self.description(live, "UPDATING")
+        if in_flight:
+            answer["GlobalSecondaryIndexes"] = [
+                {**index, "IndexStatus": in_flight.pop(index["IndexName"], index)["IndexStatus"]}
+                for index in answer.get("GlobalSecondaryIndexes", [])] + list(in_flight.values())
+        return {"TableDescription": answer}
 
-    def _index_update(self, live: LiveTable, update: Mapping[str, Any], mode: str) -> None:
+    def _index_update(self, live: LiveTable, update: Mapping[str, Any],
+                      mode: str) -> dict[str, dict[str, Any]]:
+        """Apply one GlobalSecondaryIndexUpdates entry; the index as the answer shows it, by
+        name, when it is created or deleted."""
         description = live.record.description
         indexes: list[dict[str, Any]] = description.setdefault("GlobalSecondaryIndexes", [])
         names = [index["IndexName"] for index in indexes]
@@ -302,11 +312,14 @@ class TableOperations:
                 raise validation(f"One or more parameter values were invalid: "
                                  f"GlobalSecondaryIndex count exceeds the per-table limit of "
                                  f"{schema.MAX_GSIS}")
-            indexes.append(schema.index_description(create, live.record.arn, mode,
-                                                    is_global=True))
+            # Added after the table was made, the index reports its (finished) backfill.
+            created = {**schema.index_description(create, live.record.arn, mode,
+                                                  is_global=True), "Backfilling": False}
+            indexes.append(created)
             spec = next(s for s in index_specs(description) if s.name == name)
             live.items.add_index(spec)
-        elif update.get("Update"):
+            return {name: {**created, "IndexStatus": "CREATING"}}
+        if update.get("Update"):
             change = update["Update"]
             name = change["IndexName"]
             if name not in names:
@@ -317,14 +330,18 @@ class TableOperations:
                     change["ProvisionedThroughput"])
             if change.get("OnDemandThroughput") is not None:
                 index["OnDemandThroughput"] = dict(change["OnDemandThroughput"])
-        elif update.get("Delete"):
+        if update.get("Delete"):
             name = update["Delete"]["IndexName"]
             if name not in names:
                 raise resource_not_found(f"Requested resource not found: Index: {name}")
-            del indexes[names.index(name)]
+            dropped = indexes.pop(names.index(name))
             live.items.remove_index(name)
+            if not indexes:
+                description.pop("GlobalSecondaryIndexes", None)
+            return {name: {**dropped, "IndexStatus": "DELETING"}}
         if not indexes:
             description.pop("GlobalSecondaryIndexes", None)
+        return {}
 
     # -- time to live and backups --------------------------------------------------------------
 
