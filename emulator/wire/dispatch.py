@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import logging
+import zlib
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -153,6 +154,9 @@ class Dispatcher:
                 response.headers[overlay["hostIdHeader"]] = _host_id(request_id)
             if "serverHeader" in overlay:
                 response.headers["Server"] = overlay["serverHeader"]
+            if "crc32Header" in overlay and response.stream is None:
+                # The body's CRC32, which clients check (and retry on a mismatch).
+                response.headers[overlay["crc32Header"]] = str(zlib.crc32(response.body))
         operation = found.operation.name if found else None
         scope = request.credential_scope
         # The request log (emulator.traffic) writes the line and keeps the exchange.

@@ -9,6 +9,7 @@ https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.h
 
 from __future__ import annotations
 
+import zlib
 from typing import Any
 
 import httpx
@@ -153,3 +154,18 @@ def test_raw_error_bodies_name_their_namespace(emulator: EmulatorHandle) -> None
                          headers={**headers, "X-Amz-Target": "DynamoDB_20120810.GetItem"})
     assert invalid.status_code == 400
     assert invalid.json()["__type"] == "com.amazon.coral.validate#ValidationException"
+
+
+def test_every_answer_carries_the_crc32_of_its_body(emulator: EmulatorHandle) -> None:
+    """DynamoDB answers with ``x-amz-crc32``, the CRC32 of the body, which the SDKs check and
+    retry on (the developer guide's response format:
+    https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.LowLevelAPI.html)."""
+    headers = {"Content-Type": "application/x-amz-json-1.0",
+               "Authorization": "AWS4-HMAC-SHA256 Credential=test/20240101/us-east-1/dynamodb/"
+                                "aws4_request, SignedHeaders=host, Signature=x"}
+    for target, body in (("ListTables", {}), ("DescribeTable", {"TableName": "never-created"}),
+                         ("GetItem", {"TableName": "x"})):
+        reply = httpx.post(emulator.endpoint_url, json=body,
+                           headers={**headers, "X-Amz-Target": f"DynamoDB_20120810.{target}"})
+        assert reply.headers["x-amz-crc32"] == str(zlib.crc32(reply.content)), target
+
