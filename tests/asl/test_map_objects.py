@@ -135,7 +135,8 @@ class _S3:
         self.body = body
 
     async def call(self, service: str, operation: str, params: dict[str, Any], *,
-                   account: str, region: str, error_prefix: str) -> dict[str, Any]:
+                   account: str, region: str, error_prefix: str,
+                   generic_error: str | None = None) -> dict[str, Any]:
         assert (service, operation) == ("s3", "GetObject")
         return {"Body": self.body}
 

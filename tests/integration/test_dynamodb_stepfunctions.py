@@ -73,3 +73,41 @@ def test_missing_table_fails_the_task_with_its_name(emulator: EmulatorHandle) ->
     done = finished(client, start(client, arn))
     assert done["status"] == "FAILED"
     assert done["error"] == "DynamoDB.ResourceNotFoundException"
+
+
+def test_optimized_task_names_unmodelled_errors_as_the_java_sdk_does(
+        emulator: EmulatorHandle) -> None:
+    """The optimized integration runs on the SDK for Java 1.x: DynamoDB's ValidationException,
+    which its model lacks, surfaces as ``DynamoDB.AmazonDynamoDBException`` (the semaphore
+    workflow of aws-samples/aws-stepfunctions-examples,
+    sam/app-control-concurrency-with-dynamodb/statemachines/dynamodb-semaphore.asl.json, catches
+    it to create the lock item on first use); the AWS SDK integration, on the SDK for Java 2.x,
+    names it ``DynamoDb.DynamoDbException`` (as ``S3.S3Exception``, which
+    sam/demo-distributed-map-data-processing/statemachines/copy-noaa-data-us-east-1.asl.json
+    retries)."""
+    name = table(emulator, "locks")
+    missing_attribute = {"TableName": name, "Key": {"pk": {"S": "lock"}, "sk": {"S": "s"}},
+                         "UpdateExpression": "SET n = n + :one",
+                         "ExpressionAttributeValues": {":one": {"N": "1"}}}
+    client = sfn(emulator)
+    arn = machine(client, unique("lock"), {"StartAt": "Optimized", "States": {
+        "Optimized": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:updateItem",
+                      "Parameters": missing_attribute,
+                      "Catch": [{"ErrorEquals": ["DynamoDB.AmazonDynamoDBException"],
+                                 "ResultPath": "$.optimized", "Next": "Sdk"}],
+                      "End": True},
+        "Sdk": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:dynamodb:updateItem",
+                "Parameters": missing_attribute, "End": True}}})
+    done = finished(client, start(client, arn))
+    assert done["status"] == "FAILED", done
+    assert done["error"] == "DynamoDb.DynamoDbException"
+    assert "(Service: DynamoDb, Status Code: 400, Request ID: " in done["cause"]
+    history = client.get_execution_history(executionArn=done["executionArn"])["events"]
+    caught = json.loads(next(e for e in history if e["type"] == "TaskStateExited")[
+        "stateExitedEventDetails"]["output"])["optimized"]
+    assert caught["Error"] == "DynamoDB.AmazonDynamoDBException"
+    assert caught["Cause"].startswith(
+        "The provided expression refers to an attribute that does not exist in the item "
+        "(Service: AmazonDynamoDBv2; Status Code: 400; Error Code: ValidationException; "
+        "Request ID: ")
+    assert caught["Cause"].endswith("; Proxy: null)")

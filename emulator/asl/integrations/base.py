@@ -29,10 +29,14 @@ class SdkCaller(Protocol):
     ``params`` use the API's member names in PascalCase, as AWS SDK integrations write them;
     the answer is JSON-ready (PascalCase members, ISO-8601 timestamps). Failures raise
     StatesError named as AWS SDK integrations name them (``Sqs.QueueDoesNotExistException``).
+    With ``generic_error`` (optimized integrations, which use the SDK for Java 1.x), an error
+    the service does not model is named ``<prefix>.<generic_error>`` and causes are in that
+    SDK's words.
     """
 
     async def call(self, service: str, operation: str, params: dict[str, Any], *,
-                   account: str, region: str, error_prefix: str) -> dict[str, Any]: ...
+                   account: str, region: str, error_prefix: str,
+                   generic_error: str | None = None) -> dict[str, Any]: ...
 
 
 @dataclass
@@ -150,7 +154,7 @@ def optimized_failure(service: str, error: BaseException) -> StatesError:
     if isinstance(error, ServiceError):
         code, message, status = error.code, error.message or str(error), error.status or 400
     name = catalog.exception_name(prefix, code) if code else f"{prefix}.{generic}"
-    service_name = generic.removesuffix("Exception")
+    service_name = catalog.sdk_v1_service_name(service, generic)
     cause = (f"{message} (Service: {service_name}; Status Code: {status}; Error Code: "
              f"{code or generic}; Request ID: {ids.request_id()}; Proxy: null)")
     return StatesError(name, cause)

@@ -70,6 +70,16 @@ OPTIMIZED_ERRORS: dict[str, tuple[str, str]] = {
     "apigateway": ("ApiGateway", "AmazonApiGatewayException"),
 }
 
+# The SDK for Java 1.x's service names, in its error messages, where they are not the generic
+# exception's name without "Exception".
+_SDK_V1_SERVICE_NAMES = {"dynamodb": "AmazonDynamoDBv2"}
+
+
+def sdk_v1_service_name(service: str, generic: str) -> str:
+    """The service name an optimized integration's cause quotes: ``AmazonDynamoDBv2``."""
+    return _SDK_V1_SERVICE_NAMES.get(service, generic.removesuffix("Exception"))
+
+
 # Optimized actions run through the same code as their AWS SDK equivalent.
 OPTIMIZED_AS_SDK = {"dynamodb": "dynamodb"}
 
@@ -181,5 +191,5 @@ def optimized_operation(service: str, action: str, pattern: str = "") -> tuple[s
 __all__ = [
     "CALLBACK", "OPTIMIZED", "OPTIMIZED_AS_SDK", "OPTIMIZED_ERRORS", "RR", "SYNC", "SYNC2",
     "botocore_service", "exception_name", "optimized_operation", "optimized_supports",
-    "pascal_name", "sdk_error_prefix", "sdk_operation", "service_id",
+    "pascal_name", "sdk_error_prefix", "sdk_operation", "sdk_v1_service_name", "service_id",
 ]

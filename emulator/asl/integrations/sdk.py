@@ -15,13 +15,14 @@ from emulator.asl.integrations import catalog
 from emulator.asl.integrations.base import Call, unsupported
 
 
-async def _call(call: Call, service: str, operation: str, prefix: str) -> Any:
+async def _call(call: Call, service: str, operation: str, prefix: str,
+                generic_error: str | None = None) -> Any:
     sdk = call.services.sdk
     if sdk is None:
         raise StatesError(catalog.exception_name(prefix, f"{prefix}Exception"),
                           "AWS SDK integrations are not available in this context.")
     return await sdk.call(service, operation, call.params(), account=call.account,
-                          region=call.region, error_prefix=prefix)
+                          region=call.region, error_prefix=prefix, generic_error=generic_error)
 
 
 async def call_sdk(call: Call) -> Any:
@@ -38,8 +39,9 @@ async def call_optimized(call: Call) -> Any:
     found = catalog.optimized_operation(resource.service, resource.action)
     if found is None:
         raise unsupported(resource)
-    prefix = catalog.OPTIMIZED_ERRORS.get(resource.service, (resource.service, ""))[0]
-    return await _call(call, found[0], found[1], prefix)
+    prefix, generic = catalog.OPTIMIZED_ERRORS.get(resource.service,
+                                                   (resource.service, "AmazonServiceException"))
+    return await _call(call, found[0], found[1], prefix, generic)
 
 
 __all__ = ["call_optimized", "call_sdk"]

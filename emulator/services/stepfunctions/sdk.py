@@ -113,16 +113,29 @@ class WireSdk:
         self.endpoint_url = f"http://{host}:{settings.port}"
 
     @staticmethod
-    def _failure(service: str, prefix: str, error: ServiceError) -> StatesError:
+    def _failure(service: str, prefix: str, error: ServiceError,
+                 generic_error: str | None = None) -> StatesError:
         resolved = resolve_error(service, error)
+        # The SDKs for Java raise their generic exception for codes the model lacks
+        # (``DynamoDb.DynamoDbException``, ``DynamoDB.AmazonDynamoDBException``).
+        name = (catalog.exception_name(prefix, resolved.code) if resolved.shape_name
+                else catalog.exception_name(prefix, generic_error or f"{prefix}Exception"))
+        if generic_error is None:
+            return StatesError(
+                name,
+                f"{error.message} (Service: {prefix}, Status Code: {resolved.status}, "
+                f"Request ID: {ids.request_id()})",
+            )
         return StatesError(
-            catalog.exception_name(prefix, resolved.code),
-            f"{error.message} (Service: {prefix}, Status Code: {resolved.status}, "
-            f"Request ID: {ids.request_id()})",
+            name,
+            f"{error.message} (Service: {catalog.sdk_v1_service_name(service, generic_error)}; "
+            f"Status Code: {resolved.status}; Error Code: {resolved.code}; "
+            f"Request ID: {ids.request_id()}; Proxy: null)",
         )
 
     async def call(self, service: str, operation: str, params: dict[str, Any], *,
-                   account: str, region: str, error_prefix: str) -> dict[str, Any]:
+                   account: str, region: str, error_prefix: str,
+                   generic_error: str | None = None) -> dict[str, Any]:
         model = specs.operation_model(service, operation)
         try:
             typed: dict[str, Any] = {}
@@ -134,7 +147,7 @@ class WireSdk:
             error = ServiceError("ValidationException",
                                  f"Expected {problem.expected} at '{problem.path.lstrip('.')}'",
                                  status=400)
-            raise self._failure(service, error_prefix, error) from None
+            raise self._failure(service, error_prefix, error, generic_error) from None
         except ServiceError as error:
             if error.code == "NotImplemented":
                 raise StatesError(
@@ -143,7 +156,7 @@ class WireSdk:
                     f"emulator (Service: {error_prefix}, Status Code: 501, Request ID: "
                     f"{ids.request_id()})",
                 ) from None
-            raise self._failure(service, error_prefix, error) from None
+            raise self._failure(service, error_prefix, error, generic_error) from None
         except StatesError:
             raise
         except Exception:
