@@ -23,7 +23,7 @@ from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.ports import SegmentRecorder
 from emulator.runtime.invoker import LogSink
-from emulator.services.stepfunctions import execution_logs, metrics
+from emulator.services.stepfunctions import execution_logs, metrics, status_events
 from emulator.services.stepfunctions.common import StepFunctionsBase, Target
 from emulator.services.stepfunctions.json_errors import jackson_message
 from emulator.services.stepfunctions.mock_config import split_test_case
@@ -150,6 +150,7 @@ class ExecutionsApi(StepFunctionsBase):
         execution = execution or self._execution(record, account, region, resume)
         if resume is None:
             metrics.started(self.metrics, account, region, record.machine_arn)
+            self._status_changed(record, account, region)
         task = asyncio.get_running_loop().create_task(
             self._drive(execution, record, account, region)
         )
@@ -196,6 +197,16 @@ class ExecutionsApi(StepFunctionsBase):
         self.launched.pop(record.arn, None)
         if record.type == "STANDARD":
             self._store_end(record, account, region)
+        self._status_changed(record, account, region)
+
+    def _status_changed(self, record: ExecutionRecord, account: str, region: str) -> None:
+        """Tell EventBridge (Step Functions Execution Status Change)."""
+        try:
+            buses = self.ports.buses
+        except LookupError:
+            return
+        status_events.send(buses, record, self._redrive_status(record), now=self._now(),
+                           account=account, region=region)
 
     def _publish_logs(self, execution: Execution, record: ExecutionRecord, account: str,
                       region: str) -> None:
@@ -461,6 +472,7 @@ class ExecutionsApi(StepFunctionsBase):
                 record.status, record.stop_date = "ABORTED", self._now()
                 record.error, record.cause = error, cause
                 self._executions(ctx.account_id, ctx.region).put(record.arn, record)
+                self._status_changed(record, ctx.account_id, ctx.region)
             return {"stopDate": record.stop_date or self._now()}
         execution, _task = running
         execution.stop(error, cause)
