@@ -19,6 +19,7 @@ from emulator.asl.history import History, Track, data_details
 from emulator.asl.integrations.base import Services
 from emulator.asl.integrations.callbacks import Callbacks
 from emulator.asl.integrations.mocks import MockCase
+from emulator.asl.map_runs import MapRunProgress
 from emulator.asl.nodes import ChoiceState, FailState, Machine, PassState, WaitState
 from emulator.asl.parallel_map import FlowRunner
 from emulator.asl.paths import PathMissing, dumps, invalid_path
@@ -70,6 +71,7 @@ class Execution(TaskRunner, FlowRunner):
         events: list[dict[str, Any]] | None = None,
         resume: Checkpoint | None = None,
         on_checkpoint: Callable[[Checkpoint], None] | None = None,
+        on_map_run: Callable[[MapRunProgress], None] | None = None,
     ) -> None:
         self.machine = machine
         self.info = info
@@ -80,6 +82,7 @@ class Execution(TaskRunner, FlowRunner):
         self.history = History(clock.now, events, keep=keep_history)
         self.resume = resume
         self.on_checkpoint = on_checkpoint
+        self.on_map_run = on_map_run
         self.variables = Variables(resume.variables if resume else None)
         self.outcome: Outcome | None = None
         self._inner: asyncio.Future[Any] | None = None

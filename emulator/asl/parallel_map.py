@@ -19,6 +19,7 @@ from emulator.asl.integrations.base import Services
 from emulator.asl.integrations.mocks import FixedMock
 from emulator.asl.item_reader import ItemReader, read_items
 from emulator.asl.map_items import MapItems
+from emulator.asl.map_runs import MapRunProgress
 from emulator.asl.nodes import MapState, ParallelState
 from emulator.asl.paths import dumps, select, select_items
 from emulator.asl.processing import Core, Frame, Step
@@ -261,7 +262,9 @@ class FlowRunner(Core):
         states: dict[str, Any], limit: float,
     ) -> tuple[list[Any], MapRun]:
         frame = step.frame
+        item_count = len(inputs)
         inputs = self._batches(step, state, inputs, effective, states)
+        batched = state.item_batcher is not None
         frame.history.add(frame.track, "MapStateStarted", {"length": len(inputs)})
         label = state.label or ids.uuid4()[:8]
         map_run = (
@@ -274,6 +277,12 @@ class FlowRunner(Core):
                                            states)
         tolerated_pct = self._map_number(step, state, "tolerated_failure_percentage", effective,
                                          states)
+        progress = MapRunProgress(
+            map_run, self.info.arn, self.info.state_machine_arn, self.clock.now(),
+            int(limit), tolerated_pct or 0.0, int(tolerated_count or 0))
+        progress.items.total, progress.executions.total = item_count, len(inputs)
+        if self.on_map_run is not None:
+            self.on_map_run(progress)
         gate = asyncio.Semaphore(int(limit)) if limit else None
         assert state.processor is not None
         processor = state.processor
@@ -287,16 +296,21 @@ class FlowRunner(Core):
             )
             run = ChildRun(ids.uuid4(), inputs[index], self.clock.now(), 0.0)
             runs.append(run)
+            items = len(inputs[index].get("Items", ())) if batched else 1
             try:
                 if gate is None:
+                    progress.started_child(items)
                     run.output = await self.run_machine(processor, inputs[index], child_frame)
                 else:
                     async with gate:
                         run.start = self.clock.now()
+                        progress.started_child(items)
                         run.output = await self.run_machine(processor, inputs[index],
                                                             child_frame)
+                progress.ended_child(items, succeeded=True)
                 return run.output
             except StatesError as failure:
+                progress.ended_child(items, succeeded=False)
                 failures.append(failure)
                 run.error, run.cause = failure.error, failure.cause
                 output: dict[str, Any] = {"Error": failure.error}
@@ -306,14 +320,20 @@ class FlowRunner(Core):
             finally:
                 run.stop = self.clock.now()
 
-        results = await asyncio.gather(*(child(i) for i in range(len(inputs))))
+        try:
+            results = await asyncio.gather(*(child(i) for i in range(len(inputs))))
+        except BaseException:
+            progress.close("ABORTED", self.clock.now())
+            raise
         if failures and _exceeds(len(failures), len(inputs), tolerated_count, tolerated_pct):
+            progress.close("FAILED", self.clock.now())
             cause = "The specified tolerated failure threshold was exceeded"
             frame.history.add(frame.track, "MapRunFailed",
                               {"error": errors.EXCEED_TOLERATED_FAILURE_THRESHOLD,
                                "cause": cause})
             frame.history.add(frame.track, "MapStateFailed")
             raise StatesError(errors.EXCEED_TOLERATED_FAILURE_THRESHOLD, cause)
+        progress.close("SUCCEEDED", self.clock.now())
         frame.history.add(frame.track, "MapRunSucceeded")
         frame.history.add(frame.track, "MapStateSucceeded")
         return list(results), MapRun(map_run, label, runs)

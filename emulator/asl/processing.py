@@ -14,6 +14,7 @@ from typing import Any
 from emulator.asl import errors
 from emulator.asl.errors import StatesError
 from emulator.asl.history import History, Track, data_details
+from emulator.asl.map_runs import MapRunProgress
 from emulator.asl.nodes import Assign, Catcher, Machine, State
 from emulator.asl.paths import apply_result_path, dumps, select
 from emulator.asl.tracing import ExecutionTrace
@@ -112,6 +113,8 @@ class Core:
     caught_index: int | None = None
     context_override: dict[str, Any] | None = None  # TestState's context
     trace: ExecutionTrace | None = None  # X-Ray, when the execution is traced
+    # Told of each Distributed Map run as it starts (it then updates the progress it was given).
+    on_map_run: Callable[[MapRunProgress], None] | None = None
     # Threads of states running (the execution, branches, iterations) and how many of them
     # wait on the clock or an answer from outside: when equal, only time or a caller moves it.
     threads = 0

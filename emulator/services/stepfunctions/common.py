@@ -14,6 +14,7 @@ from emulator.asl.integrations.base import Services
 from emulator.asl.integrations.callbacks import Callbacks
 from emulator.asl.interpreter import Execution
 from emulator.asl.loader import load, validate
+from emulator.asl.map_runs import MapRunProgress
 from emulator.asl.nodes import Machine
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
@@ -68,6 +69,8 @@ class StepFunctionsBase(Provider, ABC):
         self._running: dict[str, tuple[Execution, asyncio.Task[Any]]] = {}
         self.launched: dict[str, tuple[Execution, asyncio.Task[Any], ExecutionRecord]] = {}
         self.children: dict[str, tuple[Execution, asyncio.Task[Any], ExecutionRecord]] = {}
+        # Distributed Map runs of running executions, by execution ARN (stored when it ends).
+        self.map_runs: dict[str, list[MapRunProgress]] = {}
         self._compiled: dict[str, Machine] = {}
         self._generation = 0
         self.callbacks = Callbacks(self.clock)

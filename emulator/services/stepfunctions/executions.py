@@ -120,6 +120,7 @@ class ExecutionsApi(StepFunctionsBase):
             wait_scale=self._wait_scale(), keep_history=standard or logged,
             events=record.events if standard else None, resume=resume,
             on_checkpoint=on_checkpoint,
+            on_map_run=lambda run: self.map_runs.setdefault(record.arn, []).append(run),
         )
         execution.trace = self._trace(record, account, region)
         return execution
@@ -190,6 +191,8 @@ class ExecutionsApi(StepFunctionsBase):
             return  # the store was reset while this execution ran
         self._publish_logs(execution, record, account, region)
         record.stop_date = self._now()
+        record.map_runs = record.map_runs + [run.stored()
+                                             for run in self.map_runs.pop(record.arn, [])]
         record.checkpoint = None
         metrics.ended(self.metrics, account, region, record.machine_arn, record.status,
                       record.stop_date - record.start_date)

@@ -86,6 +86,8 @@ class ExecutionRecord(Record):
     redrive_point: dict[str, Any] | None = None
     # The mock configuration's test case the execution runs (``<machine ARN>#<test case>``).
     mock_test_case: str | None = None
+    # Its ended Distributed Map runs, as DescribeMapRun answers (see emulator.asl.map_runs).
+    map_runs: list[dict[str, Any]] = Field(default_factory=list)
 
 
 class ActivityRecord(Record):

@@ -13,14 +13,15 @@ from typing import Any
 from emulator.services.stepfunctions.activities import ActivitiesApi
 from emulator.services.stepfunctions.executions import ExecutionsApi
 from emulator.services.stepfunctions.machines import MachinesApi
+from emulator.services.stepfunctions.map_runs import MapRunsApi
 from emulator.services.stepfunctions.nested import ExecutionsPort
 from emulator.services.stepfunctions.tags import TagsApi
 from emulator.services.stepfunctions.test_state import TestStateApi
 from emulator.services.stepfunctions.versions import VersionsApi
 
 
-class StepFunctionsProvider(MachinesApi, VersionsApi, ExecutionsApi, ActivitiesApi, TagsApi,
-                            TestStateApi):
+class StepFunctionsProvider(MachinesApi, VersionsApi, ExecutionsApi, MapRunsApi, ActivitiesApi,
+                            TagsApi, TestStateApi):
     service_name = "stepfunctions"
 
     def port(self, name: str) -> object | None:
@@ -44,6 +45,7 @@ class StepFunctionsProvider(MachinesApi, VersionsApi, ExecutionsApi, ActivitiesA
         self._running.clear()
         self.launched.clear()
         self.children.clear()
+        self.map_runs.clear()
         self.callbacks.reset()
         super().reset()
 
