@@ -111,3 +111,33 @@ def test_optimized_task_names_unmodelled_errors_as_the_java_sdk_does(
         "(Service: AmazonDynamoDBv2; Status Code: 400; Error Code: ValidationException; "
         "Request ID: ")
     assert caught["Cause"].endswith("; Proxy: null)")
+
+
+def test_optimized_tasks_answer_with_the_sdk_response_metadata(emulator: EmulatorHandle) -> None:
+    """As its other optimized integrations, DynamoDB's answers carry the SDK for Java 1.x's
+    ``SdkHttpMetadata`` and ``SdkResponseMetadata`` (the mock of the "Add to FollowUp" putItem
+    task in aws-samples/aws-stepfunctions-examples,
+    sam/app-local-testing-mock-config/statemachine/test/MockConfigFile.json, returns
+    ``{"SdkHttpMetadata": {"HttpStatusCode": 200}}``); AWS SDK tasks answer the API's output."""
+    name = table(emulator, "meta")
+    key = {"pk": {"S": "a"}, "sk": {"S": "b"}}
+    client = sfn(emulator)
+    arn = machine(client, unique("meta"), {"StartAt": "Put", "States": {
+        "Put": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:putItem",
+                "Parameters": {"TableName": name, "Item": key}, "ResultPath": "$.put",
+                "Next": "Get"},
+        "Get": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:getItem",
+                "Parameters": {"TableName": name, "Key": key}, "ResultPath": "$.got",
+                "Next": "Sdk"},
+        "Sdk": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:dynamodb:getItem",
+                "Parameters": {"TableName": name, "Key": key}, "ResultPath": "$.sdk",
+                "End": True}}})
+    done = finished(client, start(client, arn))
+    assert done["status"] == "SUCCEEDED", done
+    output = json.loads(done["output"])
+    assert set(output["put"]) == {"SdkHttpMetadata", "SdkResponseMetadata"}
+    assert output["put"]["SdkHttpMetadata"]["HttpStatusCode"] == 200
+    request_id = output["got"]["SdkResponseMetadata"]["RequestId"]
+    assert output["got"]["SdkHttpMetadata"]["HttpHeaders"]["x-amzn-RequestId"] == request_id
+    assert output["got"]["Item"] == key
+    assert output["sdk"] == {"Item": key}

@@ -8,11 +8,12 @@ through the same wire conventions as any client request. Errors are named
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from emulator.asl.errors import StatesError
 from emulator.asl.integrations import catalog
-from emulator.asl.integrations.base import Call, unsupported
+from emulator.asl.integrations.base import Call, sdk_metadata, unsupported
 
 
 async def _call(call: Call, service: str, operation: str, prefix: str,
@@ -41,7 +42,10 @@ async def call_optimized(call: Call) -> Any:
         raise unsupported(resource)
     prefix, generic = catalog.OPTIMIZED_ERRORS.get(resource.service,
                                                    (resource.service, "AmazonServiceException"))
-    return await _call(call, found[0], found[1], prefix, generic)
+    output = await _call(call, found[0], found[1], prefix, generic)
+    # The SDK for Java 1.x's response metadata comes with the answer, as for SQS or SNS.
+    body = json.dumps(output, separators=(",", ":")).encode()
+    return {**output, **sdk_metadata(call, len(body), "application/x-amz-json-1.0")}
 
 
 __all__ = ["call_optimized", "call_sdk"]
