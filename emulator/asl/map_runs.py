@@ -58,6 +58,11 @@ class MapRunProgress:
             self.executions.failed += 1
             self.items.failed += items
 
+    def results_written(self) -> None:
+        """The ResultWriter exported every finished child's result."""
+        for counts in (self.items, self.executions):
+            counts.results_written = counts.succeeded + counts.failed
+
     def close(self, status: str, now: float) -> None:
         self.status, self.stop = status, now
 

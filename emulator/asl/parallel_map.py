@@ -336,7 +336,7 @@ class FlowRunner(Core):
         progress.close("SUCCEEDED", self.clock.now())
         frame.history.add(frame.track, "MapRunSucceeded")
         frame.history.add(frame.track, "MapStateSucceeded")
-        return list(results), MapRun(map_run, label, runs)
+        return list(results), MapRun(map_run, label, runs, progress)
 
     async def _write_results(self, step: Step, state: MapState, run: MapRun, effective: Any,
                              states: dict[str, Any]) -> Any:
@@ -355,8 +355,11 @@ class FlowRunner(Core):
         services: Services | None = getattr(self, "services", None)
         if services is None or services.sdk is None:
             raise StatesError(errors.RESULT_WRITER_FAILED, "S3 is not reachable")
-        return await export(writer, params, runs, map_run, machine_arn, prefix, services.sdk,
-                            account=self.info.account, region=self.info.region)
+        written = await export(writer, params, runs, map_run, machine_arn, prefix, services.sdk,
+                               account=self.info.account, region=self.info.region)
+        if run.progress is not None:
+            run.progress.results_written()
+        return written
 
     def _batches(
         self, step: Step, state: MapState, inputs: list[Any], effective: Any,

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from emulator.asl import errors
 from emulator.asl.errors import StatesError
 from emulator.asl.integrations.base import SdkCaller
+from emulator.asl.map_runs import MapRunProgress
 from emulator.asl.nodes import JSONATA, Expr
 from emulator.asl.paths import Evaluator, dumps
 from emulator.asl.resources import not_recognized
@@ -62,6 +63,7 @@ class MapRun:
     arn: str
     label: str
     children: list[ChildRun]
+    progress: MapRunProgress | None = None
 
 
 def load_result_writer(loader: Loader, value: Any, at: str, lang: str) -> ResultWriter | None:

@@ -76,6 +76,9 @@ def test_results_exported_to_s3_with_a_manifest(emulator: Any) -> None:
     failed = json.loads(_read(s3, bucket, files["FAILED"][0]["Key"]))
     assert [(r["Status"], r["Error"], r["Cause"]) for r in failed] == [
         ("FAILED", "Item.Bad", "odd one")]
+    # DescribeMapRun counts the written results (resultsWritten, API_MapRunItemCounts.html).
+    run = sfn(emulator).describe_map_run(mapRunArn=map_run)
+    assert (run["itemCounts"]["resultsWritten"], run["itemCounts"]["failed"]) == (3, 1)
 
 
 def test_writer_config_alone_shapes_the_state_output(emulator: Any) -> None:
