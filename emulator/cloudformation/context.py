@@ -11,6 +11,7 @@ from typing import Any
 from emulator.cloudformation.ports import ServiceCall
 
 _SUFFIX_ALPHABET = string.ascii_uppercase + string.digits
+_MIXED_ALPHABET = string.ascii_letters + string.digits
 
 
 @dataclass
@@ -29,9 +30,17 @@ class ResourceContext:
     extras: dict[str, Any] = field(default_factory=dict)
 
     def physical_name(self, max_length: int = 64, *, lowercase: bool = False,
-                      suffix: str = "", separator: str = "-") -> str:
-        """A generated name as CloudFormation makes it: stack-LogicalId-RANDOMSUFFIX."""
-        random_part = "".join(secrets.choice(_SUFFIX_ALPHABET) for _ in range(12))
+                      suffix: str = "", separator: str = "-", stack_prefix: bool = True,
+                      mixed_case: bool = False) -> str:
+        """A generated name as CloudFormation makes it: stack-LogicalId-RANDOMSUFFIX (some
+        types leave the stack out or draw the suffix from both cases: LogicalId-RaNdOm)."""
+        alphabet = _MIXED_ALPHABET if mixed_case else _SUFFIX_ALPHABET
+        random_part = "".join(secrets.choice(alphabet) for _ in range(12))
+        if not stack_prefix:
+            logical = self.logical_id[: max_length - len(random_part) - len(suffix)
+                                      - len(separator)]
+            name = f"{logical}{separator}{random_part}{suffix}"
+            return name.lower() if lowercase else name
         room = max_length - len(random_part) - len(suffix) - 2 * len(separator)
         stack, logical = self.stack_name, self.logical_id
         if len(stack) + len(logical) > room:

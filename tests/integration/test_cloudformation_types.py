@@ -5,6 +5,7 @@ delete."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import httpx
@@ -314,6 +315,11 @@ def _check(emulator: EmulatorHandle, out: dict[str, str], greeting: str,
         "subscriptionFilters"][0]["filterPattern"] == "ERROR"
     assert c["stepfunctions"].describe_activity(activityArn=out["Activity"])["name"].endswith(
         "-act")
+    # A generated state machine name leaves the stack out, as in SAM's stock trading sample:
+    # stack "stock-trading-example" made role "stock-trading-example-StockTradingStateMachineRole-
+    # JCFDWTPY1CGR" and state machine "StockTradingStateMachine-O2WHhrwtOckF".
+    assert re.fullmatch(r"Machine-[A-Za-z0-9]{12}", out["Machine"].rsplit(":", 1)[1])
+    assert re.fullmatch(r".+-Role-[A-Z0-9]{12}", role)
     definition = json.loads(c["stepfunctions"].describe_state_machine(
         stateMachineArn=out["Machine"])["definition"])
     assert definition["States"]["Wait"]["Result"] == {"greeting": greeting}

@@ -73,7 +73,9 @@ class StateMachine(ResourceType):
     extra_attributes = ("Name", "StateMachineRevisionId")
 
     async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
-        name = properties.get("StateMachineName") or ctx.physical_name(80)
+        # Generated names leave the stack out: StockTradingStateMachine-O2WHhrwtOckF.
+        name = properties.get("StateMachineName") or ctx.physical_name(
+            80, stack_prefix=False, mixed_case=True)
         answer = await ctx.call("stepfunctions", "CreateStateMachine", fit(
             "stepfunctions", "CreateStateMachine", properties, skip=("Tags",), name=name,
             definition=await definition(ctx, properties), type=properties.get("StateMachineType"),
