@@ -41,6 +41,17 @@ const ImportModuleError = runtimeError("ImportModuleError");
 const HandlerNotFound = runtimeError("HandlerNotFound");
 const MalformedHandlerName = runtimeError("MalformedHandlerName");
 const UserCodeSyntaxError = runtimeError("UserCodeSyntaxError");
+const InvalidStreamingOperation = runtimeError("InvalidStreamingOperation");
+// An async handler whose promise never settled by the time the event loop emptied.
+const NodeJsExit = class extends Error {
+  constructor() {
+    super("The Lambda runtime client detected an unexpected Node.js exit code. This is most " +
+      "commonly caused by a Promise that was never settled. For more information, see " +
+      "https://nodejs.org/docs/latest/api/process.html#exit-codes");
+  }
+};
+NodeJsExit.prototype.name = "Runtime.NodeJsExit";
+// The reason as the message, String()ed as `new Error(reason)` does ("Error: boom").
 const UnhandledPromiseRejection = class extends Error {
   constructor(reason, promise) {
     super(reason);
@@ -50,21 +61,31 @@ const UnhandledPromiseRejection = class extends Error {
 };
 UnhandledPromiseRejection.prototype.name = "Runtime.UnhandledPromiseRejection";
 
-function isError(value) {
-  return value instanceof Error || util.types.isNativeError(value);
+// An Error, or anything shaped like one (string name, message and stack), as AWS's runtime
+// tells them apart when it answers.
+function isErrorLike(value) {
+  return util.types.isNativeError(value) || Boolean(value && value.name && value.message &&
+    value.stack && typeof value.name === "string" && typeof value.message === "string" &&
+    typeof value.stack === "string");
 }
 
-// What the Runtime API is told: {errorType, errorMessage, trace}.
+// What the log shows of a failure: an Error, or a thrown value wrapped in one.
+function intoError(value) {
+  return value instanceof Error ? value : new Error(value);
+}
+
+// What the Runtime API is told: {errorType, errorMessage, trace}. DEL characters cannot
+// travel in the error-type header, so they are escaped.
 function toResponse(error) {
   try {
-    if (isError(error)) {
+    if (isErrorLike(error)) {
       return {
-        errorType: error.name,
-        errorMessage: error.message,
-        trace: typeof error.stack === "string" ? error.stack.split("\n") : [],
+        errorType: error.name?.replaceAll("\x7F", "%7F"),
+        errorMessage: error.message?.replaceAll("\x7F", "%7F"),
+        trace: error.stack.replaceAll("\x7F", "%7F").split("\n"),
       };
     }
-    return { errorType: typeof error, errorMessage: String(error), trace: [] };
+    return { errorType: typeof error, errorMessage: error.toString(), trace: [] };
   } catch {
     return {
       errorType: "handled",
@@ -77,7 +98,7 @@ function toResponse(error) {
 // What the log is told: "\t" and the error as JSON, its stack as a list of lines.
 function toFormatted(error) {
   const replacer = (_key, value) => {
-    if (!isError(value)) return value;
+    if (!(value instanceof Error)) return value;
     const shown = Object.assign(
       { errorType: value.name, errorMessage: value.message, code: value.code }, value);
     if (typeof value.stack === "string") shown.stack = value.stack.split("\n");
@@ -92,7 +113,10 @@ function toFormatted(error) {
 
 // -- the log -----------------------------------------------------------------------------
 
-let currentRequestId; // undefined during init, as AWS prints it
+// The request under way, where AWS's runtime keeps it (libraries such as Powertools read it
+// there); undefined during init, as AWS prints it.
+const REQUEST_ID = Symbol.for("aws.lambda.runtime.requestId");
+const currentRequestId = () => globalThis[REQUEST_ID];
 
 const JSON_LOGS = (process.env.AWS_LAMBDA_LOG_FORMAT || "").toUpperCase() === "JSON";
 const LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"];
@@ -114,7 +138,7 @@ function errorReplacer(_key, value) {
 }
 
 function jsonRecord(level, message, params) {
-  const record = { timestamp: new Date().toISOString(), level, requestId: currentRequestId };
+  const record = { timestamp: new Date().toISOString(), level, requestId: currentRequestId() };
   if (params.length === 0) {
     record.message = message;
     try {
@@ -144,7 +168,7 @@ function logger(level) {
   }
   return (message, ...params) => {
     const text = util.format(message, ...params);
-    const line = `${new Date().toISOString()}\t${currentRequestId}\t${level}\t${text}`;
+    const line = `${new Date().toISOString()}\t${currentRequestId()}\t${level}\t${text}`;
     process.stdout.write(line.replace(/\n/g, "\r") + "\n");
   };
 }
@@ -159,8 +183,8 @@ console.fatal = logger("FATAL");
 
 // How the runtime logs a failure: in JSON, the error itself as the record's message.
 function logError(label, error) {
-  if (JSON_LOGS) console.error(isError(error) ? error : new Error(error));
-  else console.error(label, toFormatted(error));
+  if (JSON_LOGS) console.error(intoError(error));
+  else console.error(label, toFormatted(intoError(error)));
 }
 
 // -- the Runtime API ---------------------------------------------------------------------
@@ -243,14 +267,20 @@ function postError(urlPath, error) {
 
 // -- loading the handler -------------------------------------------------------------------
 
+// Whether the nearest package.json says "type": "module"; a node_modules folder ends the
+// search, and a package.json that cannot be read counts as no.
 function packageTypeModule(file) {
   let folder = path.dirname(file);
   for (;;) {
+    if (folder.endsWith("/node_modules")) return false;
     const manifest = path.join(folder, "package.json");
     if (fs.existsSync(manifest)) {
       try {
-        return JSON.parse(fs.readFileSync(manifest, "utf8")).type === "module";
-      } catch {
+        const found = JSON.parse(fs.readFileSync(manifest, "utf8"));
+        if (found) return found.type === "module";
+      } catch (error) {
+        console.warn(`${manifest} cannot be read, it will be ignored for ES module detection ` +
+          "purposes.", error);
         return false;
       }
     }
@@ -260,22 +290,16 @@ function packageTypeModule(file) {
   }
 }
 
-function isFile(file) {
-  try {
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
-
+// Paths that exist, files or folders alike (a folder loads through its index.js or its
+// package.json's main, as require loads it).
 async function loadModule(appRoot, moduleRoot, name) {
   const base = path.resolve(appRoot, moduleRoot, name);
-  if (isFile(base)) return require(base);
+  if (fs.existsSync(base)) return require(base);
   const asModule = packageTypeModule(base);
-  if (!asModule && isFile(base + ".js")) return require(base + ".js");
-  if (asModule && isFile(base + ".js")) return import(pathToFileURL(base + ".js").href);
-  if (isFile(base + ".mjs")) return import(pathToFileURL(base + ".mjs").href);
-  if (isFile(base + ".cjs")) return require(base + ".cjs");
+  if (!asModule && fs.existsSync(base + ".js")) return require(base + ".js");
+  if (asModule && fs.existsSync(base + ".js")) return import(pathToFileURL(base + ".js").href);
+  if (fs.existsSync(base + ".mjs")) return import(pathToFileURL(base + ".mjs").href);
+  if (fs.existsSync(base + ".cjs")) return require(base + ".cjs");
   // A package: node_modules of the task root and the handler's folder.
   return require(require.resolve(name, { paths: [appRoot, path.resolve(appRoot, moduleRoot)] }));
 }
@@ -295,9 +319,9 @@ async function loadHandler(appRoot, fullHandler) {
     app = await loadModule(appRoot, moduleRoot, moduleName);
   } catch (error) {
     if (error instanceof SyntaxError) throw new UserCodeSyntaxError(String(error));
-    if (error && (error.code === "MODULE_NOT_FOUND" || error.code === "ERR_MODULE_NOT_FOUND")) {
-      throw new ImportModuleError(String(error));
-    }
+    // Only require's MODULE_NOT_FOUND: an ES module's missing import (ERR_MODULE_NOT_FOUND)
+    // stays the plain Error it is, as on Lambda.
+    if (error && error.code === "MODULE_NOT_FOUND") throw new ImportModuleError(String(error));
     throw error;
   }
   const handler = handlerPath.split(".").reduce((found, key) => found && found[key], app);
@@ -308,11 +332,15 @@ async function loadHandler(appRoot, fullHandler) {
 
 // -- response streaming ----------------------------------------------------------------------
 
+// The prelude (JSON metadata, then eight zero bytes) goes out just before the first write.
 class HttpResponseStream {
   static from(stream, metadata) {
     stream.setContentType(HTTP_INTEGRATION);
-    stream.write(JSON.stringify(metadata));
-    stream.write(Buffer.alloc(8));
+    const prelude = JSON.stringify(metadata);
+    stream._onBeforeFirstWrite = (write) => {
+      write(prelude);
+      write(new Uint8Array(8));
+    };
     return stream;
   }
 }
@@ -334,7 +362,31 @@ function responseStream() {
       done();
     },
   });
-  stream.setContentType = (type) => { contentType = type; };
+  let written = false;
+  const write = stream.write.bind(stream);
+  const end = stream.end.bind(stream);
+  // Anything but text and bytes is written as JSON.
+  stream.write = (chunk, encoding, callback) => {
+    const bytes = typeof chunk === "string" || Buffer.isBuffer(chunk) ||
+      chunk?.constructor === Uint8Array;
+    if (!written && typeof stream._onBeforeFirstWrite === "function") {
+      stream._onBeforeFirstWrite((first) => write(first));
+    }
+    written = true;
+    return write(bytes ? chunk : JSON.stringify(chunk), encoding, callback);
+  };
+  stream.end = (chunk, encoding, callback) => {
+    if (typeof chunk === "function") return end(chunk);
+    if (chunk !== undefined && chunk !== null) stream.write(chunk, encoding);
+    else if (!written && typeof stream._onBeforeFirstWrite === "function") {
+      stream._onBeforeFirstWrite((first) => write(first));
+    }
+    return end(typeof encoding === "function" ? encoding : callback);
+  };
+  stream.setContentType = (type) => {
+    if (written) throw new InvalidStreamingOperation("Cannot set content-type, too late.");
+    contentType = type;
+  };
   stream.collected = () => ({ body: Buffer.concat(chunks), contentType });
   return stream;
 }
@@ -375,22 +427,41 @@ function failFatally(error, build, code) {
 
 process.on("uncaughtException", (error) => failFatally(error, "exception", 129));
 process.on("unhandledRejection", (reason, promise) => {
-  const error = new UnhandledPromiseRejection(
-    reason && reason.stack ? reason.stack : String(reason), promise);
+  const error = new UnhandledPromiseRejection(reason, promise);
   failFatally(error, "rejection", 128);
 });
 
+// The context's values from the environment and the invocation's headers.
+function contextData(next, id) {
+  const deadline = Number(next.headers["lambda-runtime-deadline-ms"]);
+  const parse = (header) => (header ? JSON.parse(header) : undefined);
+  return {
+    functionVersion: process.env.AWS_LAMBDA_FUNCTION_VERSION,
+    functionName: process.env.AWS_LAMBDA_FUNCTION_NAME,
+    memoryLimitInMB: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
+    logGroupName: process.env.AWS_LAMBDA_LOG_GROUP_NAME,
+    logStreamName: process.env.AWS_LAMBDA_LOG_STREAM_NAME,
+    clientContext: parse(next.headers["lambda-runtime-client-context"]),
+    identity: parse(next.headers["lambda-runtime-cognito-identity"]),
+    invokedFunctionArn: next.headers["lambda-runtime-invoked-function-arn"],
+    awsRequestId: id,
+    tenantId: next.headers["lambda-runtime-aws-tenant-id"],
+    getRemainingTimeInMillis: () => deadline - Date.now(),
+  };
+}
+
+function isAsyncFunction(handler) {
+  return handler?.constructor?.name === "AsyncFunction";
+}
+
 function invoke(handler, next) {
   const id = next.headers["lambda-runtime-aws-request-id"];
-  const deadline = Number(next.headers["lambda-runtime-deadline-ms"]);
   const trace = next.headers["lambda-runtime-trace-id"];
   if (trace) process.env._X_AMZN_TRACE_ID = trace;
   else delete process.env._X_AMZN_TRACE_ID;
-  currentRequestId = id;
+  globalThis[REQUEST_ID] = id;
   return new Promise((settle) => {
     current = { id, settle };
-    let answered = false;
-    let waitForEmptyEventLoop = true;
     const finish = (posting) => {
       posting.catch(() => {}).finally(() => {
         current = null;
@@ -401,52 +472,6 @@ function invoke(handler, next) {
       logError("Invoke Error", error);
       finish(postError(`/invocation/${id}/error`, error));
     };
-    const succeed = (result) => {
-      if (answered) {
-        console.error("Invocation has already been reported as done. Cannot call complete " +
-          "more than once per invocation.");
-        return;
-      }
-      answered = true;
-      let body;
-      try {
-        body = JSON.stringify(result === undefined ? null : result);
-      } catch {
-        fail(new Error("Unable to stringify response body"));
-        return;
-      }
-      finish(call("POST", `/invocation/${id}/response`, body,
-        { "Content-Type": "application/json" }));
-    };
-    const done = (error, result) => {
-      beforeExit = null;
-      if (error !== undefined && error !== null) fail(error);
-      else succeed(result);
-    };
-    const callback = (error, result) => {
-      beforeExit = null;
-      if (error !== undefined && error !== null) fail(error);
-      else if (!waitForEmptyEventLoop) succeed(result);
-      else beforeExit = () => setImmediate(() => succeed(result));
-    };
-    const parse = (header) => (header ? JSON.parse(header) : undefined);
-    const context = {
-      get callbackWaitsForEmptyEventLoop() { return waitForEmptyEventLoop; },
-      set callbackWaitsForEmptyEventLoop(value) { waitForEmptyEventLoop = value; },
-      succeed: (result) => done(null, result),
-      fail: (error) => done(error === undefined || error === null ? "handled" : error, null),
-      done,
-      functionName: process.env.AWS_LAMBDA_FUNCTION_NAME,
-      functionVersion: process.env.AWS_LAMBDA_FUNCTION_VERSION,
-      invokedFunctionArn: next.headers["lambda-runtime-invoked-function-arn"],
-      memoryLimitInMB: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
-      awsRequestId: id,
-      logGroupName: process.env.AWS_LAMBDA_LOG_GROUP_NAME,
-      logStreamName: process.env.AWS_LAMBDA_LOG_STREAM_NAME,
-      identity: parse(next.headers["lambda-runtime-cognito-identity"]),
-      clientContext: parse(next.headers["lambda-runtime-client-context"]),
-      getRemainingTimeInMillis: () => Math.max(deadline - Date.now(), 0),
-    };
     let event;
     try {
       event = JSON.parse(next.body.toString("utf8") || "null");
@@ -454,37 +479,122 @@ function invoke(handler, next) {
       fail(error);
       return;
     }
-    // A handler that never answers gets a null response once the event loop is empty.
-    beforeExit = () => succeed(undefined);
-    try {
-      if (handler[STREAMING] === "response") {
-        const stream = responseStream();
-        stream.on("finish", () => {
-          const { body, contentType } = stream.collected();
-          answered = true;
-          finish(call("POST", `/invocation/${id}/response`, body, {
-            "Content-Type": contentType,
-            "Lambda-Runtime-Function-Response-Mode": "streaming",
-          }));
-        });
-        beforeExit = null;
-        Promise.resolve(handler(event, stream, context)).catch((error) => {
-          if (!answered) {
-            answered = true;
-            fail(error);
-          }
-        });
-        return;
-      }
-      const result = handler(event, context, callback);
-      if (result && typeof result.then === "function") {
-        beforeExit = null;
-        result.then(context.succeed, context.fail);
-      }
-    } catch (error) {
-      callback(error);
-    }
+    if (handler[STREAMING] === "response") invokeStreaming(handler, event, next, id, finish, fail);
+    else invokeBuffered(handler, event, next, id, finish, fail);
   });
+}
+
+// A handler answering with its promise, its callback or context.succeed/fail/done: the first
+// of these to be called answers, the rest do nothing. The callback answers once the event
+// loop is empty unless callbackWaitsForEmptyEventLoop is false; a handler that never answers
+// gets null once the loop is empty, or Runtime.NodeJsExit if it is an async function.
+function invokeBuffered(handler, event, next, id, finish, fail) {
+  let answered = false;
+  let waitForEmptyEventLoop = true;
+  const complete = (result) => {
+    if (answered) {
+      console.error("Invocation has already been reported as done. Cannot call complete " +
+        "more than once per invocation.");
+      return;
+    }
+    answered = true;
+    let body;
+    try {
+      body = JSON.stringify(result === undefined ? null : result);
+    } catch {
+      fail(new Error("Unable to stringify response body"));
+      return;
+    }
+    finish(call("POST", `/invocation/${id}/response`, body,
+      { "Content-Type": "application/json" }));
+  };
+  const done = (error, result) => {
+    beforeExit = null;
+    if (error !== undefined && error !== null) fail(error);
+    else complete(result);
+  };
+  const callback = (error, result) => {
+    beforeExit = null;
+    if (error !== undefined && error !== null) fail(error);
+    else if (!waitForEmptyEventLoop) complete(result);
+    else beforeExit = () => setImmediate(() => complete(result));
+  };
+  let finished = false;
+  const firstOnly = (answer) => (...args) => {
+    if (finished) return;
+    answer(...args);
+    finished = true;
+  };
+  const context = Object.assign({
+    get callbackWaitsForEmptyEventLoop() { return waitForEmptyEventLoop; },
+    set callbackWaitsForEmptyEventLoop(value) { waitForEmptyEventLoop = value; },
+    succeed: firstOnly((result) => done(null, result)),
+    fail: firstOnly((error) => done(error === undefined || error === null ? "handled" : error,
+      null)),
+    done: firstOnly(done),
+  }, contextData(next, id));
+  const answer = firstOnly(callback);
+  const isAsync = isAsyncFunction(handler);
+  beforeExit = () => {
+    answered = true;
+    if (isAsync) {
+      const error = new NodeJsExit();
+      logError("Invoke Error", error);
+      finish(postError(`/invocation/${id}/error`, error));
+    } else {
+      finish(call("POST", `/invocation/${id}/response`, "null",
+        { "Content-Type": "application/json" }));
+    }
+  };
+  try {
+    const result = handler(event, context, answer);
+    if (result && typeof result.then === "function") {
+      result.then(context.succeed, context.fail).catch(context.fail);
+    }
+  } catch (error) {
+    answer(error);
+  }
+}
+
+// A streamifyResponse handler: an async function writing to its response stream. What it
+// returns is ignored; the response is sent once the stream ends.
+function invokeStreaming(handler, event, next, id, finish, fail) {
+  let answered = false;
+  const failOnce = (error) => {
+    if (answered) return;
+    answered = true;
+    fail(error);
+  };
+  let waitForEmptyEventLoop = true;
+  const context = Object.assign({
+    get callbackWaitsForEmptyEventLoop() { return waitForEmptyEventLoop; },
+    set callbackWaitsForEmptyEventLoop(value) { waitForEmptyEventLoop = value; },
+  }, contextData(next, id));
+  const stream = responseStream();
+  stream.on("finish", () => {
+    if (answered) return;
+    answered = true;
+    const { body, contentType } = stream.collected();
+    finish(call("POST", `/invocation/${id}/response`, body, {
+      "Content-Type": contentType,
+      "Lambda-Runtime-Function-Response-Mode": "streaming",
+    }));
+  });
+  beforeExit = null;
+  let result;
+  try {
+    result = handler(event, stream, context);
+  } catch (error) {
+    failOnce(error);
+    return;
+  }
+  if (!result || typeof result.then !== "function") {
+    failOnce("Streaming does not support non-async handlers.");
+    return;
+  }
+  result.then((value) => {
+    if (value !== undefined) console.warn("Streaming handlers ignore return values.");
+  }, failOnce);
 }
 
 async function main() {

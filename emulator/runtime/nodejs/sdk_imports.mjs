@@ -3,7 +3,8 @@
 // Lambda's Node.js 18+ runtimes let an ES module handler `import ... from "@aws-sdk/..."`
 // without bundling the SDK. CommonJS finds the emulator's copy through NODE_PATH, but ES
 // module resolution never reads NODE_PATH, so a resolve hook retries a bare specifier the
-// handler's own folders lack from the SDK's folder.
+// handler's own folders lack from the SDK's folder; a specifier found in neither fails with
+// the handler's own error ("Cannot find package 'x' imported from /var/task/index.mjs").
 
 import { register } from "node:module";
 import path from "node:path";
@@ -18,7 +19,11 @@ export async function resolve(specifier, context, next) {
   } catch (error) {
     const bare = !/^(\\.|\\/|[a-z]+:)/i.test(specifier);
     if (!bare || !error || error.code !== "ERR_MODULE_NOT_FOUND") throw error;
-    return next(specifier, { ...context, parentURL });
+    try {
+      return await next(specifier, { ...context, parentURL });
+    } catch {
+      throw error; // named as the handler's module names it
+    }
   }
 }
 `;
