@@ -1,15 +1,17 @@
 // The emulator's Node.js runtime client: runs a function's handler against the Lambda
-// Runtime API (AWS_LAMBDA_RUNTIME_API), as AWS's Node.js runtime does.
+// Runtime API (AWS_LAMBDA_RUNTIME_API), as AWS's Node.js runtime interface client does.
 //
-// Handlers load as AWS loads them (`dir/module.export.path`; extensionless, `.js` as CommonJS
-// or as an ES module under `"type": "module"`, `.mjs`, `.cjs`, then packages), run as async
-// functions or with a callback (honouring `callbackWaitsForEmptyEventLoop`), and report
-// errors in AWS's shapes: `{errorType, errorMessage, trace}` to the API, and
-// `Invoke Error` / `Uncaught Exception` lines in the log. `console` writes AWS's text log
-// lines: `<ISO time>\t<request id>\t<LEVEL>\t<message>`, newlines folded to `\r` so one call
-// is one log event; under `AWS_LAMBDA_LOG_FORMAT=JSON` it writes one JSON object per call
-// (`{timestamp, level, requestId, message}`), and `AWS_LAMBDA_LOG_LEVEL` silences the levels
-// below it, as AWS's runtime interface client does. Node's standard library only.
+// Handlers load as AWS loads them (`dir/module.export.path`; an existing path through require,
+// `.js` as CommonJS or as an ES module under `"type": "module"`, `.mjs`, `.cjs`, then
+// packages). A handler answers with its promise, its callback or context.succeed/fail/done,
+// whichever is called first; the callback waits for the empty event loop unless
+// `callbackWaitsForEmptyEventLoop` is false; a handler that never answers gets null once the
+// loop is empty, or Runtime.NodeJsExit if it is an async function. Errors go out in AWS's
+// shapes (errors.mjs), with `Invoke Error` / `Uncaught Exception` lines in the log. `console`
+// writes AWS's text log lines: `<ISO time>\t<request id>\t<LEVEL>\t<message>`, newlines folded
+// to `\r` so one call is one log event; under `AWS_LAMBDA_LOG_FORMAT=JSON` it writes one JSON
+// object per call (`{timestamp, level, requestId, message}`), and `AWS_LAMBDA_LOG_LEVEL`
+// silences the levels below it. Node's standard library only.
 
 import fs from "node:fs";
 import net from "node:net";
@@ -19,6 +21,11 @@ import { Writable } from "node:stream";
 import { pathToFileURL } from "node:url";
 import util from "node:util";
 
+import {
+  HandlerNotFound, ImportModuleError, InvalidStreamingOperation, MalformedHandlerName,
+  NodeJsExit, UnhandledPromiseRejection, UserCodeSyntaxError, intoError, toFormatted,
+  toResponse,
+} from "./errors.mjs";
 import { routeLoopbackHttps } from "./loopback.mjs";
 import { resolveSdkImports } from "./sdk_imports.mjs";
 
@@ -28,88 +35,6 @@ const TASK_ROOT = process.env.LAMBDA_TASK_ROOT || process.cwd();
 const require = createRequire(import.meta.url);
 const STREAMING = Symbol.for("aws.lambda.runtime.handler.streaming");
 const HTTP_INTEGRATION = "application/vnd.awslambda.http-integration-response";
-
-// -- errors, named as AWS's runtime names them ------------------------------------------
-
-function runtimeError(name) {
-  const kind = class extends Error {};
-  Object.defineProperty(kind, "name", { value: name }); // its errorType in a JSON record
-  kind.prototype.name = `Runtime.${name}`;
-  return kind;
-}
-const ImportModuleError = runtimeError("ImportModuleError");
-const HandlerNotFound = runtimeError("HandlerNotFound");
-const MalformedHandlerName = runtimeError("MalformedHandlerName");
-const UserCodeSyntaxError = runtimeError("UserCodeSyntaxError");
-const InvalidStreamingOperation = runtimeError("InvalidStreamingOperation");
-// An async handler whose promise never settled by the time the event loop emptied.
-const NodeJsExit = class extends Error {
-  constructor() {
-    super("The Lambda runtime client detected an unexpected Node.js exit code. This is most " +
-      "commonly caused by a Promise that was never settled. For more information, see " +
-      "https://nodejs.org/docs/latest/api/process.html#exit-codes");
-  }
-};
-NodeJsExit.prototype.name = "Runtime.NodeJsExit";
-// The reason as the message, String()ed as `new Error(reason)` does ("Error: boom").
-const UnhandledPromiseRejection = class extends Error {
-  constructor(reason, promise) {
-    super(reason);
-    this.reason = reason;
-    this.promise = promise;
-  }
-};
-UnhandledPromiseRejection.prototype.name = "Runtime.UnhandledPromiseRejection";
-
-// An Error, or anything shaped like one (string name, message and stack), as AWS's runtime
-// tells them apart when it answers.
-function isErrorLike(value) {
-  return util.types.isNativeError(value) || Boolean(value && value.name && value.message &&
-    value.stack && typeof value.name === "string" && typeof value.message === "string" &&
-    typeof value.stack === "string");
-}
-
-// What the log shows of a failure: an Error, or a thrown value wrapped in one.
-function intoError(value) {
-  return value instanceof Error ? value : new Error(value);
-}
-
-// What the Runtime API is told: {errorType, errorMessage, trace}. DEL characters cannot
-// travel in the error-type header, so they are escaped.
-function toResponse(error) {
-  try {
-    if (isErrorLike(error)) {
-      return {
-        errorType: error.name?.replaceAll("\x7F", "%7F"),
-        errorMessage: error.message?.replaceAll("\x7F", "%7F"),
-        trace: error.stack.replaceAll("\x7F", "%7F").split("\n"),
-      };
-    }
-    return { errorType: typeof error, errorMessage: error.toString(), trace: [] };
-  } catch {
-    return {
-      errorType: "handled",
-      errorMessage: "callback called with Error argument, but there was a problem while " +
-        "retrieving one or more of its message, name, and stack",
-    };
-  }
-}
-
-// What the log is told: "\t" and the error as JSON, its stack as a list of lines.
-function toFormatted(error) {
-  const replacer = (_key, value) => {
-    if (!(value instanceof Error)) return value;
-    const shown = Object.assign(
-      { errorType: value.name, errorMessage: value.message, code: value.code }, value);
-    if (typeof value.stack === "string") shown.stack = value.stack.split("\n");
-    return shown;
-  };
-  try {
-    return "\t" + JSON.stringify(error, replacer);
-  } catch {
-    return "\t" + JSON.stringify(toResponse(error));
-  }
-}
 
 // -- the log -----------------------------------------------------------------------------
 
