@@ -45,7 +45,9 @@ const cases = {
   },
   string: () => { throw "plain text"; },
   object: () => { throw { code: 7 }; },
-  errorLike: () => { throw { name: "Custom", message: "shaped", stack: "Custom: shaped\\n  at x" }; },
+  errorLike: () => {
+    throw { name: "Custom", message: "shaped", stack: "Custom: shaped\\n  at x" };
+  },
   custom: () => {
     class ValidationError extends Error {
       constructor(message, options) {
