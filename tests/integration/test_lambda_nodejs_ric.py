@@ -10,7 +10,7 @@ Node.js runtimes run (github.com/aws/aws-lambda-nodejs-runtime-interface-client)
   error; other values as their typeof and toString()), UnhandledPromiseRejection (the reason as
   the message)
 - src/LogPatch.js: a failure's log line shows it wrapped in an Error (intoError); the request id
-  kept under Symbol.for("aws.lambda.runtime.requestId")
+  kept under Symbol.for("aws.lambda.runtime.requestId"); JSON records and AWS_LAMBDA_LOG_LEVEL
 - src/UserFunction.js: a path that exists (a folder too) loads through require; only require's
   MODULE_NOT_FOUND becomes Runtime.ImportModuleError, an ES module's missing import stays the
   plain Error it is (as quoted from Lambda in github.com/aws/aws-lambda-base-images/issues/80)
@@ -77,6 +77,17 @@ const ready = await Promise.resolve("top-level await ran");
 export const handler = async (event) => (event.hang ? new Promise(() => {}) : ready);
 """
 
+JSON_LOGS = """
+exports.handler = async (event) => {
+  console.debug("quiet debug");
+  console.info("quiet info");
+  console.warn("loud", { n: 1 });
+  console.error(new TypeError("typed"));
+  if (event.fail) throw "plain text";
+  return "ok";
+};
+"""
+
 STREAM = """
 export const handler = awslambda.streamifyResponse((event, stream, context) => {
   if (event.kind === "sync") return;
@@ -99,14 +110,17 @@ def functions(emulator: EmulatorHandle) -> Iterator[dict[str, str]]:
     need("node")
     client = emulator.client("lambda")
     made = {}
-    for key, files, handler in [
-        ("router", {"index.js": ROUTER}, "index.handler"),
-        ("async", {"index.mjs": ASYNC}, "index.handler"),
-        ("stream", {"index.mjs": STREAM}, "index.handler"),
+    json_logs = {"LoggingConfig": {"LogFormat": "JSON", "ApplicationLogLevel": "WARN"}}
+    for key, files, options in [
+        ("router", {"index.js": ROUTER}, {}),
+        ("async", {"index.mjs": ASYNC}, {}),
+        ("stream", {"index.mjs": STREAM}, {}),
+        ("json", {"index.js": JSON_LOGS}, json_logs),
     ]:
         made[key] = unique("ric")
-        client.create_function(FunctionName=made[key], Runtime="nodejs20.x", Handler=handler,
-                               Role=ROLE, Code={"ZipFile": zip_of({**files})}, Timeout=5)
+        client.create_function(FunctionName=made[key], Runtime="nodejs20.x",
+                               Handler="index.handler", Role=ROLE,
+                               Code={"ZipFile": zip_of(files)}, Timeout=5, **options)
     yield made
     for name in made.values():
         client.delete_function(FunctionName=name)
@@ -201,6 +215,22 @@ def test_an_async_handler_that_never_settles_is_a_node_exit(
     # The environment goes on: its top-level await ran once, at init.
     reply, body, log = call(emulator, functions["async"])
     assert body == "top-level await ran" and "Init Duration" not in log
+
+
+def test_json_records_and_the_application_log_level(emulator: EmulatorHandle,
+                                                    functions: dict[str, str]) -> None:
+    reply, _body, log = call(emulator, functions["json"], {"fail": True})
+    assert reply["FunctionError"] == "Unhandled"
+    records = [json.loads(line) for line in log.splitlines() if line.startswith('{"timestamp"')]
+    application = [record for record in records if "requestId" in record]
+    assert [record["level"] for record in application] == ["WARN", "ERROR", "ERROR"]
+    warned, logged, failed = (record["message"] for record in application)
+    assert warned == "loud { n: 1 }"
+    assert (logged["errorType"], logged["errorMessage"]) == ("TypeError", "typed")
+    assert logged["stackTrace"][0] == "TypeError: typed"
+    # The thrown string, as the runtime logs it: wrapped in an Error.
+    assert (failed["errorType"], failed["errorMessage"]) == ("Error", "plain text")
+    assert failed["stackTrace"][0] == "Error: plain text"
 
 
 def test_a_streaming_handler(emulator: EmulatorHandle, functions: dict[str, str]) -> None:
