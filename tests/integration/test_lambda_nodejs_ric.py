@@ -11,7 +11,8 @@ Node.js runtimes run (github.com/aws/aws-lambda-nodejs-runtime-interface-client)
   the message)
 - src/LogPatch.js: a failure's log line shows it wrapped in an Error (intoError); the request id
   kept under Symbol.for("aws.lambda.runtime.requestId"); JSON records and AWS_LAMBDA_LOG_LEVEL
-- src/UserFunction.js: a path that exists (a folder too) loads through require; only require's
+- src/UserFunction.js: AWS_LAMBDA_NODEJS_NO_GLOBAL_AWSLAMBDA leaves out the `awslambda` global;
+  a path that exists (a folder too) loads through require; only require's
   MODULE_NOT_FOUND becomes Runtime.ImportModuleError, an ES module's missing import stays the
   plain Error it is (as quoted from Lambda in github.com/aws/aws-lambda-base-images/issues/80)
 - src/InvokeContext.js: the context's fields
@@ -84,7 +85,7 @@ exports.handler = async (event) => {
   console.warn("loud", { n: 1 });
   console.error(new TypeError("typed"));
   if (event.fail) throw "plain text";
-  return "ok";
+  return typeof globalThis.awslambda;
 };
 """
 
@@ -110,7 +111,8 @@ def functions(emulator: EmulatorHandle) -> Iterator[dict[str, str]]:
     need("node")
     client = emulator.client("lambda")
     made = {}
-    json_logs = {"LoggingConfig": {"LogFormat": "JSON", "ApplicationLogLevel": "WARN"}}
+    json_logs = {"LoggingConfig": {"LogFormat": "JSON", "ApplicationLogLevel": "WARN"},
+                 "Environment": {"Variables": {"AWS_LAMBDA_NODEJS_NO_GLOBAL_AWSLAMBDA": "true"}}}
     for key, files, options in [
         ("router", {"index.js": ROUTER}, {}),
         ("async", {"index.mjs": ASYNC}, {}),
@@ -231,6 +233,12 @@ def test_json_records_and_the_application_log_level(emulator: EmulatorHandle,
     # The thrown string, as the runtime logs it: wrapped in an Error.
     assert (failed["errorType"], failed["errorMessage"]) == ("Error", "plain text")
     assert failed["stackTrace"][0] == "Error: plain text"
+
+
+def test_the_awslambda_global_may_be_left_out(emulator: EmulatorHandle,
+                                              functions: dict[str, str]) -> None:
+    # The "json" function sets AWS_LAMBDA_NODEJS_NO_GLOBAL_AWSLAMBDA (src/UserFunction.js).
+    assert call(emulator, functions["json"])[1] == "undefined"
 
 
 def test_a_streaming_handler(emulator: EmulatorHandle, functions: dict[str, str]) -> None:

@@ -270,13 +270,17 @@ class HttpResponseStream {
   }
 }
 
-globalThis.awslambda = {
-  streamifyResponse(handler) {
-    handler[STREAMING] = "response";
-    return handler;
-  },
-  HttpResponseStream,
-};
+// The `awslambda` global, unless the function opts out as AWS's runtime lets it.
+const NO_GLOBAL = process.env.AWS_LAMBDA_NODEJS_NO_GLOBAL_AWSLAMBDA;
+if (NO_GLOBAL !== "1" && NO_GLOBAL !== "true") {
+  globalThis.awslambda = {
+    streamifyResponse(handler) {
+      handler[STREAMING] = "response";
+      return handler;
+    },
+    HttpResponseStream,
+  };
+}
 
 function responseStream() {
   const chunks = [];
