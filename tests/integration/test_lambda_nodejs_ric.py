@@ -64,7 +64,7 @@ const cases = {
   // What a plain function returns is ignored: it answers through its callback.
   ignored: () => "returned",
   context: (event, context, callback) => callback(null, {
-    keys: Object.keys(context).sort(),
+    keys: Object.keys(context),
     sameRequestId: globalThis[Symbol.for("aws.lambda.runtime.requestId")] === context.awsRequestId,
     remaining: context.getRemainingTimeInMillis(),
     waits: context.callbackWaitsForEmptyEventLoop,
@@ -195,11 +195,12 @@ def test_a_plain_function_whose_promise_never_settles_answers_null(
 
 def test_the_context(emulator: EmulatorHandle, functions: dict[str, str]) -> None:
     _reply, body, _ = call(emulator, functions["router"], {"kind": "context"})
-    assert body["keys"] == sorted([
+    # In the runtime's order, which console.log(context) shows.
+    assert body["keys"] == [
         "callbackWaitsForEmptyEventLoop", "succeed", "fail", "done", "functionVersion",
         "functionName", "memoryLimitInMB", "logGroupName", "logStreamName", "clientContext",
         "identity", "invokedFunctionArn", "awsRequestId", "tenantId",
-        "getRemainingTimeInMillis"])
+        "getRemainingTimeInMillis"]
     assert body["sameRequestId"] is True and body["waits"] is True
     assert 4000 < body["remaining"] <= 5000
 
