@@ -7,8 +7,15 @@ time is measured against the emulator's clock, passed in as ``now_ms``.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable, Mapping
 from typing import Any
+
+
+def shown(value: object, names: tuple[str, ...]) -> str:
+    """``Name([field=value,...])``: how the runtime's context objects print."""
+    fields = ",".join(f"{name}={getattr(value, name)}" for name in names)
+    return f"{type(value).__name__}([{fields}])"
 
 
 class CognitoIdentity:
@@ -18,6 +25,9 @@ class CognitoIdentity:
         identity = identity or {}
         self.cognito_identity_id = identity.get("cognitoIdentityId")
         self.cognito_identity_pool_id = identity.get("cognitoIdentityPoolId")
+
+    def __repr__(self) -> str:
+        return shown(self, ("cognito_identity_id", "cognito_identity_pool_id"))
 
 
 class Client:
@@ -33,6 +43,10 @@ class Client:
         for name in self.__slots__:
             setattr(self, name, values.get(name))
 
+    def __repr__(self) -> str:
+        return shown(self, ("installation_id", "app_title", "app_version_name",
+                            "app_version_code", "app_package_name"))
+
 
 class ClientContext:
     __slots__ = ("client", "custom", "env")
@@ -42,6 +56,9 @@ class ClientContext:
         self.env = values.get("env")
         client = values.get("client")
         self.client = Client(client) if isinstance(client, Mapping) else None
+
+    def __repr__(self) -> str:
+        return shown(self, ("custom", "env", "client"))
 
 
 def parse_client_context(raw: str | None) -> ClientContext | None:
@@ -88,15 +105,14 @@ class LambdaContext:
     def get_remaining_time_in_millis(self) -> int:
         return max(self._deadline_ms - self._now_ms(), 0)
 
+    def log(self, message: object) -> None:
+        """Write to the function's log as it is (no newline added), as AWS's runtime does."""
+        sys.stdout.write(str(message))
+
     def __repr__(self) -> str:
-        return (
-            f"LambdaContext([aws_request_id={self.aws_request_id},"
-            f"log_group_name={self.log_group_name},log_stream_name={self.log_stream_name},"
-            f"function_name={self.function_name},memory_limit_in_mb={self.memory_limit_in_mb},"
-            f"function_version={self.function_version},"
-            f"invoked_function_arn={self.invoked_function_arn},"
-            f"client_context={self.client_context},identity={self.identity}])"
-        )
+        return shown(self, ("aws_request_id", "log_group_name", "log_stream_name",
+                            "function_name", "memory_limit_in_mb", "function_version",
+                            "invoked_function_arn", "client_context", "identity", "tenant_id"))
 
 
 __all__ = ["ClientContext", "CognitoIdentity", "LambdaContext", "parse_client_context"]

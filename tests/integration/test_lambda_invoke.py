@@ -133,6 +133,35 @@ def test_context_attributes_and_remaining_time_follow_the_clock(
     assert body["stream"].split("/")[3].startswith("[$LATEST]")
 
 
+@pytest.mark.parametrize("executor", ["inprocess", "process"])
+def test_the_context_prints_and_logs_as_the_python_runtime_s(emulator: EmulatorHandle,
+                                                             executor: str) -> None:
+    # awslambdaric/lambda_context.py of github.com/aws/aws-lambda-python-runtime-interface-client:
+    # each object's __repr__, and context.log writing the message as it is.
+    client = emulator.client("lambda")
+    name = create_function(client, {"app.py": """
+        def handler(event, context):
+            context.log("through context.log\\n")
+            return repr(context)
+    """}, Tags={"emulator:executor": executor})
+    context = json.dumps({"client": {"app_title": "shop"}, "custom": {"k": 1}, "env": None})
+    reply = client.invoke(FunctionName=name, LogType="Tail",
+                          ClientContext=base64.b64encode(context.encode()).decode())
+    shown = json.loads(reply["Payload"].read())
+    request_id = reply["ResponseMetadata"]["RequestId"]
+    assert shown.startswith(f"LambdaContext([aws_request_id={request_id},"
+                            f"log_group_name=/aws/lambda/{name},log_stream_name=")
+    assert shown.endswith(
+        f",function_name={name},memory_limit_in_mb=128,function_version=$LATEST,"
+        f"invoked_function_arn=arn:aws:lambda:us-east-1:000000000000:function:{name},"
+        "client_context=ClientContext([custom={'k': 1},env=None,"
+        "client=Client([installation_id=None,app_title=shop,app_version_name=None,"
+        "app_version_code=None,app_package_name=None])]),"
+        "identity=CognitoIdentity([cognito_identity_id=None,cognito_identity_pool_id=None]),"
+        "tenant_id=None])")
+    assert "through context.log\n" in base64.b64decode(reply["LogResult"]).decode()
+
+
 def test_standard_variables_and_boto3_inside_reaches_the_emulator(
     emulator: EmulatorHandle,
 ) -> None:
