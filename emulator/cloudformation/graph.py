@@ -18,10 +18,12 @@ def depends_on(definition: Mapping[str, Any]) -> list[str]:
 
 
 def dependencies(
-    resources: Mapping[str, Mapping[str, Any]], known: Iterable[str]
+    resources: Mapping[str, Mapping[str, Any]], known: Iterable[str],
+    block: str = "Resources",
 ) -> dict[str, set[str]]:
     """For each resource, the resources it must wait for. ``known`` are the other names a
-    reference may use (parameters, pseudo parameters); anything else is unresolved."""
+    reference may use (parameters, pseudo parameters); anything else is unresolved, reported
+    against ``block`` (the template section being checked) as AWS does."""
     names = set(known)
     graph: dict[str, set[str]] = {}
     missing: list[str] = []
@@ -41,7 +43,7 @@ def dependencies(
                 missing.append(name)
         graph[logical_id] = wanted
     if missing:
-        raise unresolved(missing)
+        raise unresolved(missing, block)
     return graph
 
 

@@ -462,10 +462,10 @@ def _comparable(value: Any) -> Any:
     return value
 
 
-def unresolved(names: list[str]) -> TemplateError:
+def unresolved(names: list[str], block: str = "Resources") -> TemplateError:
     listed = ", ".join(names)
     return format_error(
-        f"Unresolved resource dependencies [{listed}] in the Resources block of the template")
+        f"Unresolved resource dependencies [{listed}] in the {block} block of the template")
 
 
 def unsupported_function(function: str, extensions: bool = False) -> TemplateError:

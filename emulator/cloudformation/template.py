@@ -133,7 +133,7 @@ def check(template: Mapping[str, Any]) -> None:
         if not _ALNUM.match(str(name)):
             raise format_error(f"Output name {name} is non alphanumeric.")
     graph.dependencies({f"Output{name}": {"Properties": output}
-                        for name, output in outputs.items()} | resources, known)
+                        for name, output in outputs.items()}, known | set(resources), "Outputs")
 
 
 def evaluate_conditions(

@@ -273,6 +273,12 @@ def test_stack_policy_and_termination_protection(emulator: EmulatorHandle) -> No
     ("Resources: {A: {Type: AWS::SQS::Queue, Properties: {QueueName: !Ref Missing}}}", [],
      "Template format error: Unresolved resource dependencies [Missing] in the Resources "
      "block of the template"),
+    # An output naming a resource the template lacks is reported against the Outputs block
+    # (serverless-patterns apigw-websocket-mapping-template-authorizer/template.yaml's
+    # WebSocketCommand output names "WebSocketApi", its API being "WebsocketApi").
+    ("Resources: {Api: {Type: AWS::SQS::Queue}}\nOutputs: {Url: {Value: !Ref ApiX}}", [],
+     "Template format error: Unresolved resource dependencies [ApiX] in the Outputs "
+     "block of the template"),
     ("Resources: {A: {Type: AWS::SQS::Queues}}", [],
      "Template format error: Unrecognized resource types: [AWS::SQS::Queues]"),
     ("Parameters: {Env: {Type: String, AllowedValues: [a, b]}}\n"
