@@ -143,6 +143,26 @@ def test_templates_are_selected_by_the_template_selection_expression(
         assert json.loads(seen["body"]) == {"plain": "hi"}
 
 
+def test_without_a_selection_expression_the_json_template_applies(
+        emulator: EmulatorHandle, backend: Backend) -> None:
+    # RequestTemplates are keyed by content type (the apigatewayv2 API reference, "The content
+    # type value is the key in this map"); with no TemplateSelectionExpression an
+    # "application/json" template transforms each message, as serverless-patterns'
+    # apigw-websocket-mapping-template-authorizer relies on (its Lambda reads event.body).
+    api = new_websocket_api(emulator)
+    _two_way(api, "$default", {"$default": {}}, IntegrationType="HTTP",
+             IntegrationMethod="POST", IntegrationUri=f"{backend.url}/typed",
+             RequestTemplates={"application/json": '{"body": "$util.escapeJavaScript('
+                                                   '$input.body)", "route": '
+                                                   '"$context.routeKey"}'})
+    api.stage()
+    with api.connect() as ws:
+        ws.send('{"action": "sendmessage"}')
+        seen = receive_json(ws)
+    assert json.loads(seen["body"]) == {"body": '{"action": "sendmessage"}',
+                                        "route": "$default"}
+
+
 def test_http_proxy_passes_the_message_through(emulator: EmulatorHandle,
                                                backend: Backend) -> None:
     api = new_websocket_api(emulator)

@@ -2,7 +2,8 @@
 services without a proxy (``AWS``), ``HTTP`` and ``HTTP_PROXY`` endpoints, and ``MOCK``.
 
 Non-proxy integrations send the request template that the integration's template selection
-expression picks (``$default`` when none matches), else the message itself as the passthrough
+expression picks (``$default`` when none matches; without an expression, the
+``application/json`` one), else the message itself as the passthrough
 behavior allows. Every call is timed on the emulator's clock against ``TimeoutInMillis``.
 """
 
@@ -30,6 +31,8 @@ from emulator.gateway.websocket import selection
 from emulator.gateway.websocket.events import Call, proxy_event, template_context
 from emulator.ports import Ports
 
+# Without a template selection expression, templates are picked by content type.
+MESSAGE_CONTENT_TYPE = "application/json"
 LAMBDA_ARN = re.compile(r"^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[^/]+$")
 
 
@@ -89,12 +92,15 @@ def request_body(call: Call, integration: dict[str, Any]) -> str:
     templates: dict[str, str] = integration.get("RequestTemplates") or {}
     body = call.body or ""
     expression = integration.get("TemplateSelectionExpression")
-    key = selection.DEFAULT
     if expression:
         try:
             key = selection.evaluate(str(expression), sources(call))
         except selection.NotEvaluable:
             key = selection.DEFAULT
+    else:
+        # The templates are keyed by content type (the API reference's RequestTemplates); a
+        # message carries none, so it is JSON, as a REST request without Content-Type is.
+        key = MESSAGE_CONTENT_TYPE
     template = templates.get(key, templates.get(selection.DEFAULT))
     if template is None:
         behavior = integration.get("PassthroughBehavior") or "WHEN_NO_MATCH"
