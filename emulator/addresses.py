@@ -2,7 +2,8 @@
 (nothing is loaded to read them): the front door's claims (see emulator.app).
 
 - a function URL: Host ``{urlId}.lambda-url.{region}.localhost``;
-- an API stage's invoke URL: Host ``{apiId}.execute-api.localhost``, or the paths
+- an API stage's invoke URL: Host ``{apiId}.execute-api.localhost`` (or AWS's
+  ``{apiId}.execute-api.{region}.amazonaws.com``), or the paths
   ``/_aws/execute-api/{apiId}/{stage}/...`` and ``/restapis/{apiId}/{stage}/_user_request_/...``;
 - a WebSocket API stage's callback URL: its invoke URL and ``/@connections/{connectionId}``;
 - a private REST API through a VPC endpoint: Host ``{apiId}-{vpceId}.execute-api.localhost``,
@@ -22,8 +23,10 @@ from starlette.requests import HTTPConnection
 
 FUNCTION_URL_HOST = re.compile(
     r"^(?P<id>[a-z0-9]{32})\.lambda-url\.[a-z0-9-]+\.localhost(:\d+)?$")
-API_HOST = re.compile(r"^(?P<api>[a-z0-9]{1,32})\.execute-api(?:\.[a-z0-9-]+)*\.localhost"
-                      r"(?::\d+)?$")
+# AWS's own name (``{api}.execute-api.{region}.amazonaws.com``) reaches the emulator from
+# functions, whose https requests to amazonaws.com names come here with the Host kept.
+API_HOST = re.compile(r"^(?P<api>[a-z0-9]{1,32})\.execute-api(?:\.[a-z0-9-]+)*"
+                      r"\.(?:localhost|amazonaws\.com)(?::\d+)?$")
 # A private REST API through a VPC endpoint: {api}-{vpce}.execute-api..., or the endpoint's
 # own name with the API in the x-apigw-api-id header.
 # AWS's own names (``.amazonaws.com``, a Host header sent to the emulator) are read alike.
@@ -35,9 +38,11 @@ HTTP_PATH_FORM = re.compile(r"^/_aws/execute-api/(?P<api>[^/]+)(?P<rest>/.*)?$")
 PATH_FORM = re.compile(r"^/_aws/execute-api/(?P<api>[^/]+)/(?P<stage>[^/]+)(?P<rest>/.*)?$")
 USER_REQUEST = re.compile(
     r"^/restapis/(?P<api>[^/]+)/(?P<stage>[^/]+)/_user_request_(?P<rest>/.*)?$")
-CALLBACK_BY_HOST = re.compile(r"^/(?P<stage>[^/]+)/(?:@|%40)connections/(?P<id>[^/]+)/?$")
+# An endpoint configured with a trailing slash (``.../{stage}/``) makes the SDKs send
+# ``/{stage}//@connections/{id}``, which AWS serves: empty segments are skipped.
+CALLBACK_BY_HOST = re.compile(r"^/(?P<stage>[^/]+)/+(?:@|%40)connections/(?P<id>[^/]+)/?$")
 CALLBACK_BY_PATH = re.compile(r"^/_aws/execute-api/(?P<api>[^/]+)/(?P<stage>[^/]+)"
-                              r"/(?:@|%40)connections/(?P<id>[^/]+)/?$")
+                              r"/+(?:@|%40)connections/(?P<id>[^/]+)/?$")
 CLOUDFRONT_HOST = re.compile(r"^(?P<label>[A-Za-z0-9]{1,20})\.cloudfront\.localhost(?::\d+)?$")
 CLOUDFRONT_PATH = re.compile(r"^/_aws/cloudfront/(?P<label>[A-Za-z0-9]{1,20})(?P<rest>/.*)?$")
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "0.0.0.0", "::1", "[::1]", "host.docker.internal")

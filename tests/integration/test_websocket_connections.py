@@ -233,3 +233,19 @@ def test_the_host_form_callback_url(quiet: WebSocketApi, emulator: EmulatorHandl
                           headers=_signed("GET", url))
         assert found.status_code == 200
         assert found.json()["identity"]["sourceIp"] == "127.0.0.1"
+
+
+def test_aws_callback_name_with_a_trailing_slash_endpoint(
+        quiet: WebSocketApi, emulator: EmulatorHandle, alone: tuple[Connection, str]) -> None:
+    """A function that builds its management client's endpoint as
+    ``https://{apiId}.execute-api.{region}.amazonaws.com/{stage}/`` (serverless-patterns'
+    apigw-websocket-mapping-template-authorizer/src/sendmessage.mjs) reaches the emulator
+    with AWS's Host, and the SDK sends ``/{stage}//@connections/{id}``, which AWS serves."""
+    ws, me = alone
+    port = urlsplit(emulator.endpoint_url).port
+    url = (f"https://{quiet.id}.execute-api.us-east-1.amazonaws.com/dev//@connections/"
+           f"{quote(me, safe='')}")
+    reply = httpx.post(f"http://127.0.0.1:{port}{urlsplit(url).path}",
+                       headers=_signed("POST", url, b"aws name"), content=b"aws name")
+    assert reply.status_code == 200, reply.text
+    assert ws.recv(timeout=TIMEOUT) == "aws name"
