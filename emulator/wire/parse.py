@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -507,10 +507,15 @@ def _from_query(shape: Shape, form: _FlatForm, prefix: str, ec2: bool = False) -
 
 
 def parse_query(operation: OperationModel, request: WireRequest) -> Params:
+    return parse_query_fields(operation, request.form)
+
+
+def parse_query_fields(operation: OperationModel, form: Mapping[str, str]) -> Params:
+    """An operation's input from its query-protocol form fields (``Name.1.Value``...)."""
     shape = operation.input_shape
     if shape is None:
         return {}
-    fields = {k: v for k, v in request.form.items() if k not in ("Action", "Version")}
+    fields = {k: v for k, v in form.items() if k not in ("Action", "Version")}
     ec2 = operation.metadata.get("protocol") == "ec2"
     parsed = _from_query(shape, _FlatForm(fields), "", ec2)
     assert isinstance(parsed, dict)
@@ -529,6 +534,7 @@ __all__ = [
     "native_scalar",
     "parse_json",
     "parse_query",
+    "parse_query_fields",
     "parse_rest",
     "parse_rest_json",
     "serialization_error",

@@ -239,3 +239,45 @@ def test_an_sqs_integration_sends_each_message(emulator: EmulatorHandle) -> None
             if messages:
                 break
     assert [m["Body"] for m in messages] == ['{"order": 42}']
+
+
+def test_an_sqs_integration_sends_query_style_message_attributes(
+        emulator: EmulatorHandle) -> None:
+    # serverless-patterns apigw-websocket-api-sqs-lambda/template.yaml: the template sends
+    # the connection id as MessageAttribute.1.Name/Value.StringValue/Value.DataType, the
+    # query API's form (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html),
+    # and its function reads messageAttributes.connectionId.stringValue.
+    sqs = emulator.client("sqs")
+    queue_url = sqs.create_queue(QueueName=unique("attrs") + ".fifo",
+                                 Attributes={"FifoQueue": "true"})["QueueUrl"]
+    account, queue = queue_url.rstrip("/").split("/")[-2:]
+    api = new_websocket_api(emulator)
+    integration = api.integration(
+        IntegrationType="AWS", IntegrationMethod="POST", PassthroughBehavior="NEVER",
+        IntegrationUri=f"arn:aws:apigateway:{emulator.region}:sqs:path/{account}/{queue}",
+        RequestParameters={
+            "integration.request.header.Content-Type": "'application/x-www-form-urlencoded'"},
+        TemplateSelectionExpression="\\$default",
+        RequestTemplates={"$default": (
+            "Action=SendMessage&MessageGroupId=$input.path('$.MessageGroupId')"
+            "&MessageDeduplicationId=$context.requestId"
+            "&MessageAttribute.1.Name=connectionId"
+            "&MessageAttribute.1.Value.StringValue=$context.connectionId"
+            "&MessageAttribute.1.Value.DataType=String"
+            "&MessageBody=$util.urlEncode($input.json('$'))")})
+    api.route("$default", integration)
+    api.stage()
+    with api.connect() as ws:
+        ws.send('{"MessageGroupId": "test", "data": "hello world"}')
+        messages: list[dict[str, Any]] = []
+        for _ in range(10):
+            messages = sqs.receive_message(QueueUrl=queue_url, WaitTimeSeconds=1,
+                                           MessageAttributeNames=["All"],
+                                           AttributeNames=["All"]).get("Messages", [])
+            if messages:
+                break
+    assert len(messages) == 1
+    attribute = messages[0]["MessageAttributes"]["connectionId"]
+    assert attribute["DataType"] == "String" and attribute["StringValue"]
+    assert messages[0]["Attributes"]["MessageGroupId"] == "test"
+    assert json.loads(messages[0]["Body"]) == {"MessageGroupId": "test", "data": "hello world"}
