@@ -123,8 +123,9 @@ class Util:
     """``$util``."""
 
     @staticmethod
-    def escapeJavaScript(text: Any) -> str:
-        return escape_javascript(text)
+    def escapeJavaScript(text: Any) -> str | None:
+        # A missing value stays missing (rendered as nothing), as Commons Lang's null does.
+        return None if text is None else escape_javascript(text)
 
     @staticmethod
     def parseJson(text: Any) -> Any:

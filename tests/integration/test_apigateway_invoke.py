@@ -320,6 +320,18 @@ def test_response_override_and_template_errors(emulator: EmulatorHandle) -> None
     assert broken.json() == {"message": "Internal server error"}
 
 
+def test_escaping_a_missing_value_renders_nothing(emulator: EmulatorHandle) -> None:
+    # serverless-patterns apigw-lambda-json-xml-vtl-transformation/template.yaml escapes each
+    # tag's value, and one tag has none: its XML element is empty, never a placeholder.
+    api = new_api(emulator)
+    api.mock("/tags", body="#set($tags = $util.parseJson('[{\"name\": \"a\"}, "
+                           "{\"name\": \"b\", \"value\": \"v\"}]'))"
+                           "#foreach($t in $tags)<tag name=\"$t.name\">"
+                           "$util.escapeJavaScript($t.value)</tag>#end")
+    api.deploy("dev")
+    assert api.get("dev", "/tags").text == '<tag name="a"></tag><tag name="b">v</tag>'
+
+
 def test_odd_requests_get_aws_answers_never_a_500(emulator: EmulatorHandle) -> None:
     api = new_api(emulator)
     api.mock("/{proxy+}", "ANY", body='{"p": "$util.escapeJavaScript($input.params(\'proxy\'))"}')
