@@ -1,4 +1,5 @@
-"""The AWS SDK for JavaScript v3 that Lambda's Node.js runtimes (18 and later) carry.
+"""The AWS SDK for JavaScript that Lambda's Node.js runtimes carry: v3 in Node.js 18 and
+later, v2 (the ``aws-sdk`` package) in Node.js 16 and earlier.
 
 AWS puts the SDK's ``@aws-sdk/*`` clients in the runtime, on ``NODE_PATH`` after the layers'
 folders, so a function may ``require('@aws-sdk/client-s3')`` without bundling it (the CDK's own
@@ -6,7 +7,8 @@ handlers and esbuild's default of leaving ``@aws-sdk/*`` out of a bundle count o
 clients a function's code names are installed once with ``npm`` into a shared folder (a cache
 kept between runs: the ``lambda_nodejs_sdk_dir`` setting), before the function's first init,
 and that folder joins ``NODE_PATH`` where AWS puts its own. A client the function or a layer
-bundles is never installed.
+bundles is never installed. The v2 SDK lives in a folder of its own, so a Node.js 18 function
+that loads ``aws-sdk`` without bundling it fails as it does on AWS.
 
 https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html
 https://docs.aws.amazon.com/lambda/latest/dg/packaging-layers.html
@@ -28,7 +30,7 @@ log = logging.getLogger("emulator.lambda")
 # export-from, closing right after the name (or a subpath). A bundled SDK also quotes its
 # package names in error text ("@aws-sdk/util-endpoint - ...", "[require('@aws-sdk/...')]")
 # and as symbol keys (Symbol.for("@aws-sdk/reviver")), none of which it loads.
-_NAME = rb"""["'`](@aws-sdk/[a-z0-9][a-z0-9.-]*)(?:/[^"'`\s]*)?["'`]"""
+_NAME = rb"""["'`](@aws-sdk/[a-z0-9][a-z0-9.-]*|aws-sdk)(?:/[^"'`\s]*)?["'`]"""
 _PACKAGE = re.compile(rb"(?<![\[\w$.])(?:(?:__)?require|import)\s*\(\s*" + _NAME
                       + rb"|(?:\bfrom|(?<![\[\w$.])import)\s*" + _NAME)
 _SOURCES = (".js", ".mjs", ".cjs")
@@ -36,6 +38,8 @@ _MAX_SCANNED = 8 * 1024 * 1024  # bytes of source read per function, at most
 _INSTALL_SECONDS = 300
 _QUICK_FAILURE = ("--prefer-offline", "--fetch-retries=1", "--fetch-retry-mintimeout=2000",
                   "--fetch-retry-maxtimeout=5000", "--fetch-timeout=30000")
+SDK_V2 = "aws-sdk"  # the v2 SDK's one package, in the runtimes before Node.js 18
+_V2_FOLDER = "sdk-v2"
 _lock = threading.Lock()
 _failed: set[str] = set()  # packages npm could not install, not tried again
 
@@ -49,7 +53,8 @@ def folder(chosen: Path | None) -> Path:
 
 
 def named_packages(code_dir: Path) -> set[str]:
-    """The ``@aws-sdk/*`` packages the function's own sources name (outside node_modules)."""
+    """The SDK packages (``@aws-sdk/*``, ``aws-sdk``) the function's own sources name
+    (outside node_modules)."""
     found: set[str] = set()
     budget = _MAX_SCANNED
     for root, dirs, files in os.walk(code_dir):
@@ -83,10 +88,14 @@ def provide(target: Path | None, code_dir: Path, layer_dirs: tuple[Path, ...],
     """The ``node_modules`` folder under ``target`` holding every client the function names
     and does not bundle (installing the missing ones), or None when there is nothing to
     offer (no ``target``: turned off). Blocking: run it in a thread."""
-    if target is None or major < 18:
+    if target is None:
         return None
+    v2 = major < 18
+    if v2:
+        target = target / _V2_FOLDER
     wanted = {package for package in named_packages(code_dir)
-              if not _bundled(package, code_dir, layer_dirs, major)}
+              if (package == SDK_V2) == v2
+              and not _bundled(package, code_dir, layer_dirs, major)}
     modules = target / "node_modules"
     with _lock:
         missing = sorted(package for package in wanted - _failed
@@ -112,7 +121,7 @@ def _install(target: Path, packages: list[str]) -> None:
             # first, and a registry out of reach given up on in seconds (npm's own retries
             # took over a minute): a machine offline gets its cold start back at once.
             [npm, "install", "--no-audit", "--no-fund", *_QUICK_FAILURE, "--prefix",
-             str(target), *packages],
+             str(target), *(f"{name}@2" if name == SDK_V2 else name for name in packages)],
             capture_output=True, text=True, timeout=_INSTALL_SECONDS, check=False)
     except (OSError, subprocess.SubprocessError) as error:
         log.warning("npm could not install %s: %s", ", ".join(packages), error)

@@ -21,7 +21,8 @@ prefix=""; take=0
 for arg in "$@"; do
   if [ "$take" = 1 ]; then prefix="$arg"; take=0; continue; fi
   case "$arg" in --prefix) take=1;; --*|install) ;; *)
-    mkdir -p "$prefix/node_modules/$arg" && echo '{}' > "$prefix/node_modules/$arg/package.json";;
+    name="${arg%@2}"
+    mkdir -p "$prefix/node_modules/$name" && echo '{}' > "$prefix/node_modules/$name/package.json";;
   esac
 done
 """
@@ -88,12 +89,31 @@ def test_the_sdk_sits_on_node_path_where_lambda_puts_it(tmp_path: Path) -> None:
                          str(tmp_path / "code")]
 
 
-def test_turned_off_or_before_node_18_nothing_is_offered(tmp_path: Path,
-                                                          fake_npm: Path) -> None:
+def test_turned_off_or_before_node_18_no_v3_client_is_offered(tmp_path: Path,
+                                                                fake_npm: Path) -> None:
     code = _code(tmp_path)
     assert node_sdk.provide(tmp_path / "sdk", code, (), 16) is None
     assert node_sdk.provide(None, code, (), 20) is None
     assert not fake_npm.exists()
+
+
+def test_node_16_functions_get_the_v2_sdk_and_later_ones_do_not(tmp_path: Path,
+                                                                fake_npm: Path) -> None:
+    """Node.js 16 and earlier runtimes include the AWS SDK for JavaScript v2 ("aws-sdk"), 18
+    and later only v3 (https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html);
+    serverless-patterns' s3-sqs-lambda/src/app.js (nodejs16.x) requires 'aws-sdk' unbundled.
+    The v2 SDK gets a folder of its own, never on a Node.js 18+ function's path."""
+    code = tmp_path / "code"
+    code.mkdir()
+    (code / "app.js").write_text("const AWS = require('aws-sdk');\n"
+                                 "const S3 = require('aws-sdk/clients/s3');\n")
+    assert node_sdk.named_packages(code) == {"aws-sdk"}
+    modules = node_sdk.provide(tmp_path / "sdk", code, (), 16)
+    assert modules is not None and (modules / "aws-sdk" / "package.json").is_file()
+    assert modules != tmp_path / "sdk" / "node_modules"
+    assert fake_npm.read_text().split()[-1] == "aws-sdk@2"
+    assert node_sdk.provide(tmp_path / "sdk", code, (), 20) is None
+    assert len(fake_npm.read_text().splitlines()) == 1
 
 
 def test_the_default_folder_is_the_users_cache(monkeypatch: pytest.MonkeyPatch,
