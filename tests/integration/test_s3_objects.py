@@ -9,11 +9,16 @@ https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-requests.html
 from __future__ import annotations
 
 import hashlib
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import httpx
 import pytest
+from botocore.auth import S3SigV4Auth
+from botocore.awsrequest import AWSRequest
 from botocore.config import Config
+from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 from s3_support import resolve_localhost_names
 
@@ -203,3 +208,22 @@ def test_listing_prefixes_delimiters_and_pages(s3: Any) -> None:
     v1 = s3.get_paginator("list_objects").paginate(Bucket="lists", PaginationConfig={
         "PageSize": 2})
     assert [item["Key"] for page in v1 for item in page.get("Contents", [])] == keys
+
+
+def test_aws_virtual_host_names_address_the_bucket(emulator: EmulatorHandle) -> None:
+    """The AWS SDK for JavaScript v2 in a Node.js function calls
+    ``https://{bucket}.s3.amazonaws.com/{key}`` (serverless-patterns s3-sqs-lambda/src/app.js);
+    the request reaches the emulator with that Host, which names the bucket as on AWS
+    (https://docs.aws.amazon.com/AmazonS3/latest/userguide/VirtualHosting.html)."""
+    s3 = emulator.client("s3")
+    bucket = f"vhost-{uuid.uuid4().hex[:10]}"
+    s3.create_bucket(Bucket=bucket)
+    for host in (f"{bucket}.s3.amazonaws.com", f"{bucket}.s3.us-east-1.amazonaws.com"):
+        url = f"https://{host}/in/put.txt"
+        request = AWSRequest(method="PUT", url=url, data=host.encode(),
+                             headers={"x-amz-content-sha256": "UNSIGNED-PAYLOAD"})
+        S3SigV4Auth(Credentials("test", "test"), "s3", "us-east-1").add_auth(request)
+        sent = httpx.put(f"{emulator.endpoint_url}/in/put.txt", content=host.encode(),
+                         headers={"Host": host, **dict(request.headers.items())})
+        assert sent.status_code == 200, sent.text
+        assert s3.get_object(Bucket=bucket, Key="in/put.txt")["Body"].read() == host.encode()
