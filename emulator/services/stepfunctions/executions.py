@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from json import JSONDecodeError
 from typing import Any, cast
 
@@ -331,7 +332,7 @@ class ExecutionsApi(StepFunctionsBase):
             "inputDetails": {"included": True},
             "billingDetails": {
                 "billedMemoryUsedInMB": 64,
-                "billedDurationInMilliseconds": max(100, int((stop - record.start_date) * 1000)),
+                "billedDurationInMilliseconds": _billed_milliseconds(stop - record.start_date),
             },
         }
         if outcome.output is not None:
@@ -530,6 +531,12 @@ def _event_for_output(event: dict[str, Any], include_data: bool) -> dict[str, An
             value = {k: v for k, v in value.items() if k not in _DATA_KEYS}
         out[key] = value
     return out
+
+
+def _billed_milliseconds(seconds: float) -> int:
+    """An Express execution's billed duration: rounded up to the nearest 100 ms
+    (https://aws.amazon.com/step-functions/pricing/)."""
+    return max(100, math.ceil(seconds * 10 - 1e-9) * 100)
 
 
 __all__ = ["REDRIVE_DAYS", "ExecutionsApi"]
