@@ -416,6 +416,10 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> S
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await emulator.services.start()
         await xray_http.start_daemon(emulator.services)
+        host = emulator.settings.host
+        host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+        host = f"[{host}]" if ":" in host else host
+        http_client.serve_own_names(f"http://{host}:{emulator.settings.port}")
         log.info("emulator %s ready", __version__)
         try:
             yield

@@ -332,6 +332,23 @@ def test_escaping_a_missing_value_renders_nothing(emulator: EmulatorHandle) -> N
     assert api.get("dev", "/tags").text == '<tag name="a"></tag><tag name="b">v</tag>'
 
 
+def test_an_http_integration_reaches_another_api_by_its_aws_name(
+        emulator: EmulatorHandle) -> None:
+    # serverless-patterns apigw-rest-apigw-rest/api.yaml: a primary API proxies to secondary
+    # APIs at https://{api}.execute-api.{region}.amazonaws.com/Prod, as on AWS.
+    inner = new_api(emulator)
+    inner.mock("/ping", body='{"from": "inner"}')
+    inner.deploy("dev")
+    outer = new_api(emulator)
+    outer.method("/relay", "GET", {
+        "type": "HTTP_PROXY", "integrationHttpMethod": "GET",
+        "uri": f"https://{inner.id}.execute-api.{emulator.region}.amazonaws.com/dev/ping"})
+    outer.deploy("dev")
+    reply = outer.get("dev", "/relay")
+    assert reply.status_code == 200, reply.text
+    assert reply.json() == {"from": "inner"}
+
+
 def test_odd_requests_get_aws_answers_never_a_500(emulator: EmulatorHandle) -> None:
     api = new_api(emulator)
     api.mock("/{proxy+}", "ANY", body='{"p": "$util.escapeJavaScript($input.params(\'proxy\'))"}')
