@@ -122,6 +122,9 @@ def check(template: Mapping[str, Any]) -> None:
         if name not in conditions:
             raise template_error(f"unresolved condition dependency {name} in Fn::If")
     known = set(template.get("Parameters") or {}) | set(PSEUDO)
+    # An Fn::GetAtt naming no resource is AWS's "instance of Fn::GetAtt references undefined
+    # resource", not the unresolved-dependencies error of a Ref.
+    check_attributes(template, lambda _type: None)
     resource_graph = graph.dependencies(resources, known)
     graph.check_acyclic(resource_graph)
     outputs = template.get("Outputs") or {}

@@ -273,6 +273,12 @@ def test_stack_policy_and_termination_protection(emulator: EmulatorHandle) -> No
     ("Resources: {A: {Type: AWS::SQS::Queue, Properties: {QueueName: !Ref Missing}}}", [],
      "Template format error: Unresolved resource dependencies [Missing] in the Resources "
      "block of the template"),
+    # A Fn::GetAtt of a resource the template lacks (serverless-patterns
+    # apigw-http-api-lambda/template.yml's Role: !GetAtt FunctionExecutionRole.Arn); AWS's
+    # wording as a SAM change set reports it: "Template error: instance of Fn::GetAtt
+    # references undefined resource helloWorldPython2FunctionRole".
+    ("Resources: {A: {Type: AWS::SQS::Queue, Properties: {QueueName: !GetAtt Role.Arn}}}",
+     [], "Template error: instance of Fn::GetAtt references undefined resource Role"),
     # An output naming a resource the template lacks is reported against the Outputs block
     # (serverless-patterns apigw-websocket-mapping-template-authorizer/template.yaml's
     # WebSocketCommand output names "WebSocketApi", its API being "WebsocketApi").
