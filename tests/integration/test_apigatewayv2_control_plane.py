@@ -60,6 +60,21 @@ def test_quick_create_makes_a_route_an_integration_and_an_auto_deployed_stage(
     assert deployments[0]["AutoDeployed"] is True
 
 
+def test_quick_create_with_a_lambda_invocation_uri_is_a_lambda_proxy(
+        emulator: EmulatorHandle) -> None:
+    # serverless-patterns apigw-http-api-lambda/template.yml quick-creates its API with
+    # Target: arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{arn}/invocations
+    # and its README shows the payload 2.0 event's rawPath coming back.
+    client = emulator.client("apigatewayv2")
+    arn = new_function(emulator, HELLO)
+    uri = (f"arn:aws:apigateway:{emulator.region}:lambda:path/2015-03-31/functions/{arn}"
+           "/invocations")
+    api_id = client.create_api(Name="quick-uri", ProtocolType="HTTP", Target=uri)["ApiId"]
+    integration = client.get_integrations(ApiId=api_id)["Items"][0]
+    assert (integration["IntegrationType"], integration["PayloadFormatVersion"]) == (
+        "AWS_PROXY", "2.0")
+
+
 def test_route_keys_are_checked(emulator: EmulatorHandle) -> None:
     api = new_http_api(emulator)
     api.route("GET /items/{id}")

@@ -12,6 +12,11 @@ from emulator.services.apigatewayv2.common import EDITABLE, HttpApiBase, bad_req
 from emulator.services.apigatewayv2.models import ApiRecord, StageRecord, child_key
 
 FUNCTION_ARN = re.compile(r"^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[^/]+$")
+# The same function as API Gateway's invocation URI
+# (arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{function ARN}/invocations).
+FUNCTION_INVOCATION = re.compile(
+    r"^arn:aws[a-z-]*:apigateway:[a-z0-9-]+:lambda:path/[^/]+/functions/"
+    r"arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[^/]+/invocations$")
 TAGGED = re.compile(r"^arn:aws[a-z-]*:apigateway:(?P<region>[a-z0-9-]*)::/(?P<path>.+)$")
 
 
@@ -38,7 +43,7 @@ class ApisApi(HttpApiBase):
     def _quick_create(self, ctx: RequestContext, record: ApiRecord, target: str,
                       route_key: str, credentials_arn: str | None) -> None:
         integration_id = ids.short_id(7)
-        lambda_target = bool(FUNCTION_ARN.match(target))
+        lambda_target = bool(FUNCTION_ARN.match(target) or FUNCTION_INVOCATION.match(target))
         record.integrations[integration_id] = without_none({
             "ApiGatewayManaged": True, "ConnectionType": "INTERNET",
             "CredentialsArn": credentials_arn, "IntegrationId": integration_id,
