@@ -115,6 +115,13 @@ def test_payload_2_event_matches_the_documented_example_key_by_key(
     assert context["stage"] == "$default" and context["apiId"] == api.id
     assert context["requestId"] == reply.headers["apigw-requestid"]
     assert context["time"].endswith(" +0000") and isinstance(context["timeEpoch"], int)
+    # API Gateway's own headers, as events AWS delivers carry them (the awsdocs sample
+    # https://github.com/awsdocs/aws-lambda-developer-guide/blob/main/sample-apps/nodejs-apig/event-v2.json;
+    # serverless-patterns apigw-http-api-lambda/src/app.js answers headers["x-forwarded-for"]).
+    headers = event["headers"]
+    assert headers["x-forwarded-for"] == context["http"]["sourceIp"]
+    assert headers["x-forwarded-proto"] == "http" and headers["x-forwarded-port"].isdigit()
+    assert headers["x-amzn-trace-id"].startswith("Root=1-")
 
 
 def test_payload_2_leaves_out_what_the_request_does_not_have(emulator: EmulatorHandle

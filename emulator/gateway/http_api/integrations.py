@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
@@ -20,10 +21,12 @@ from emulator.gateway.http_api.responses import response_v1, response_v2
 from emulator.gateway.http_api.state import HttpApiError, HttpInvocation
 from emulator.gateway.mapping import substitute_stage_variables
 from emulator.gateway.messages import GatewayResponse
+from emulator.gateway.rest.forwarded import add_forwarded
 from emulator.gateway.rest.integrations.http import HOP_BY_HOP
 from emulator.gateway.rest.integrations.lambda_ import FUNCTION_URI
 from emulator.header_case import decoded
 from emulator.ports import Ports
+from emulator.xray.header import new_trace_id
 
 LAMBDA_ARN = re.compile(r"^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:(?P<name>[^/]+)$")
 
@@ -41,6 +44,16 @@ def sources(inv: HttpInvocation) -> Sources:
 
 # -- Lambda --------------------------------------------------------------------------------
 
+def _as_forwarded(inv: HttpInvocation) -> HttpInvocation:
+    """The request as a function's event shows it: with the X-Forwarded-For, -Port and -Proto
+    and X-Amzn-Trace-Id headers API Gateway adds (as events AWS delivers carry them)."""
+    request = replace(inv.request, headers=list(inv.request.headers))
+    add_forwarded(request, edge=False)
+    if request.header("x-amzn-trace-id") is None:
+        request.headers.append(("X-Amzn-Trace-Id", f"Root={new_trace_id(inv.started)}"))
+    return replace(inv, request=request)
+
+
 async def aws_lambda(inv: HttpInvocation, integration: dict[str, Any], ports: Ports
                      ) -> GatewayResponse:
     uri = _uri(inv, integration)
@@ -49,7 +62,8 @@ async def aws_lambda(inv: HttpInvocation, integration: dict[str, Any], ports: Po
     if match is None and not LAMBDA_ARN.match(uri):
         raise HttpApiError(500, log=f"Invalid Lambda function URI {uri}")
     version = integration.get("PayloadFormatVersion") or "2.0"
-    event = events.event_v2(inv) if version == "2.0" else events.event_v1(inv)
+    seen = _as_forwarded(inv)
+    event = events.event_v2(seen) if version == "2.0" else events.event_v1(seen)
     try:
         result = await ports.functions.invoke(
             function, json.dumps(event).encode(), account=inv.deployed.account,
