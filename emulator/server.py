@@ -19,6 +19,7 @@ from starlette.applications import Starlette
 from emulator.app import Emulator, build_app
 from emulator.clock import Clock
 from emulator.config import Settings
+from emulator.h2c import with_prior_knowledge
 from emulator.header_case import http_protocol
 
 log = logging.getLogger("emulator.server")
@@ -91,7 +92,8 @@ def _uvicorn_config(app: Starlette, settings: Settings, sock_port: int) -> uvico
         # The parser, keeping the header names clients and integrations cased
         # (header_case.py): httptools when installed; the loop: asyncio's, whose p99 under
         # load was a fraction of uvloop's here (docs/benchmarks.md, "The server stack").
-        http=http_protocol(settings.http_parser),
+        # HTTP/2 with prior knowledge beside it (h2c.py): SDKs that speak only HTTP/2.
+        http=with_prior_knowledge(http_protocol(settings.http_parser)),
         loop=settings.event_loop,
         timeout_graceful_shutdown=5,
         # No AWS endpoint answers "server: uvicorn"; a service that names itself (S3's
