@@ -20,10 +20,16 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import socket
+import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
+import h2.config
+import h2.connection
+import h2.events
 import httpx
 import pytest
 from kinesis_support import Streams
@@ -101,3 +107,37 @@ def test_concurrent_streams_on_one_connection(emulator: EmulatorHandle) -> None:
     assert {r.http_version for r in replies} == {"HTTP/2"}
     urls = emulator.client("sqs").list_queues(QueueNamePrefix="h2-q-")["QueueUrls"]
     assert {u.rsplit("/", 1)[1] for u in urls} >= set(names)
+
+
+def test_preface_split_across_reads(emulator: EmulatorHandle) -> None:
+    # A client may write the 24-byte preface in pieces; the connection is still HTTP/2.
+    where = urlsplit(emulator.endpoint_url)
+    client = h2.connection.H2Connection(h2.config.H2Configuration(client_side=True))
+    client.initiate_connection()
+    opening = client.data_to_send()
+    body = json.dumps({"QueueName": f"h2-split-{uuid.uuid4().hex[:8]}"}).encode()
+    client.send_headers(1, [(":method", "POST"), (":path", "/"), (":scheme", "http"),
+                            (":authority", where.netloc),
+                            ("x-amz-target", "AmazonSQS.CreateQueue"),
+                            ("content-type", "application/x-amz-json-1.0")])
+    client.send_data(1, body, end_stream=True)
+    with socket.create_connection((where.hostname, where.port), timeout=5) as sock:
+        sock.sendall(opening[:5])
+        time.sleep(0.05)
+        sock.sendall(opening[5:] + client.data_to_send())
+        status, data, ended = "", b"", False
+        while not ended:
+            chunk = sock.recv(65536)
+            assert chunk, "connection closed before the response ended"
+            for event in client.receive_data(chunk):
+                if isinstance(event, h2.events.ResponseReceived):
+                    status = dict(event.headers)[b":status"].decode()
+                elif isinstance(event, h2.events.DataReceived):
+                    data += event.data
+                    client.acknowledge_received_data(event.flow_controlled_length,
+                                                     event.stream_id)
+                elif isinstance(event, h2.events.StreamEnded):
+                    ended = True
+            sock.sendall(client.data_to_send())
+    assert status == "200", data
+    assert json.loads(data)["QueueUrl"].endswith(json.loads(body)["QueueName"])
