@@ -40,7 +40,7 @@ KINESIS_JSON = "application/x-amz-json-1.1"
 
 
 @pytest.fixture
-def h2(emulator: EmulatorHandle) -> Iterator[httpx.Client]:
+def h2_client(emulator: EmulatorHandle) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=emulator.endpoint_url, http1=False, http2=True,
                       timeout=10) as client:
         yield client
@@ -52,21 +52,21 @@ def _kinesis(client: httpx.Client, operation: str, body: dict[str, Any]) -> http
                                 "content-type": KINESIS_JSON})
 
 
-def test_kinesis_calls_over_http2(emulator: EmulatorHandle, h2: httpx.Client) -> None:
+def test_kinesis_calls_over_http2(emulator: EmulatorHandle, h2_client: httpx.Client) -> None:
     kinesis = emulator.client("kinesis")
     streams = Streams(kinesis)
     name, arn = streams.create(shards=1)
     try:
         records = [{"PartitionKey": "p", "Data": base64.b64encode(f"r{i}".encode()).decode()}
                    for i in range(3)]
-        put = _kinesis(h2, "PutRecords", {"StreamARN": arn, "Records": records})
+        put = _kinesis(h2_client, "PutRecords", {"StreamARN": arn, "Records": records})
         assert put.http_version == "HTTP/2"
         assert put.status_code == 200, put.text
         assert put.json()["FailedRecordCount"] == 0
         [shard] = streams.shard_ids(name)
         assert [r["Data"] for r in streams.read_all(name, shard)] == [b"r0", b"r1", b"r2"]
         # An error answers as over HTTP/1.1: status, JSON body and the error type header.
-        missing = _kinesis(h2, "DescribeStreamSummary", {"StreamName": f"{name}-missing"})
+        missing = _kinesis(h2_client, "DescribeStreamSummary", {"StreamName": f"{name}-missing"})
         assert missing.status_code == 400
         assert missing.json()["__type"] == "ResourceNotFoundException"
         assert missing.headers["x-amzn-requestid"]
@@ -75,16 +75,16 @@ def test_kinesis_calls_over_http2(emulator: EmulatorHandle, h2: httpx.Client) ->
 
 
 def test_bodies_beyond_the_flow_control_window(emulator: EmulatorHandle,
-                                               h2: httpx.Client) -> None:
+                                               h2_client: httpx.Client) -> None:
     # 300 KB each way: more than HTTP/2's initial 65,535-byte window and 16 KB frames.
     s3 = emulator.client("s3")
     where = {"Bucket": f"h2-{uuid.uuid4().hex[:10]}", "Key": "big.bin"}
     s3.create_bucket(Bucket=where["Bucket"])
     payload = bytes(range(256)) * 1200
-    put = h2.put(s3.generate_presigned_url("put_object", Params=where), content=payload)
+    put = h2_client.put(s3.generate_presigned_url("put_object", Params=where), content=payload)
     assert put.status_code == 200, put.text
     assert s3.get_object(**where)["Body"].read() == payload
-    got = h2.get(s3.generate_presigned_url("get_object", Params=where))
+    got = h2_client.get(s3.generate_presigned_url("get_object", Params=where))
     assert got.http_version == "HTTP/2"
     assert got.content == payload
     assert got.headers["content-length"] == str(len(payload))
