@@ -51,6 +51,8 @@ def _as_forwarded(inv: HttpInvocation) -> HttpInvocation:
     add_forwarded(request, edge=False)
     if request.header("x-amzn-trace-id") is None:
         request.headers.append(("X-Amzn-Trace-Id", f"Root={new_trace_id(inv.started)}"))
+    # An HTTP API passes every header name in lower case, the added ones too.
+    request.headers = [(name.lower(), value) for name, value in request.headers]
     return replace(inv, request=request)
 
 
