@@ -72,6 +72,8 @@ def test_vpc_endpoints_are_created_described_and_deleted(ec2: Any) -> None:
     assert [(e["VpcEndpointId"], e["State"], e["VpcId"]) for e in described] == [
         (endpoint_id, "available", vpc_id)]
     assert described[0]["Tags"] == [{"Key": "team", "Value": "edge"}]
+    # Every read names the same hosted zones (the private DNS names' zones included).
+    assert described[0]["DnsEntries"] == created["DnsEntries"]
     by_tag = ec2.describe_vpc_endpoints(Filters=[{"Name": "tag:team", "Values": ["edge"]}])
     assert [e["VpcEndpointId"] for e in by_tag["VpcEndpoints"]] == [endpoint_id]
     by_service = ec2.describe_vpc_endpoints(Filters=[

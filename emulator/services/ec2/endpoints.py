@@ -11,6 +11,7 @@ https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteVpcEndpoints.ht
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from datetime import UTC, datetime
@@ -200,9 +201,15 @@ class EndpointsApi(Ec2Base):
         entries = [{"DnsName": name, "HostedZoneId": VPCE_ZONE} for name in names]
         if record.private_dns_enabled:
             own = f"{short}.{ctx.region}.amazonaws.com"
-            entries += [{"DnsName": name, "HostedZoneId": ids.hex_token(21).upper()}
+            entries += [{"DnsName": name, "HostedZoneId": _private_zone(record, name)}
                         for name in ((own, f"*.{own}") if short == "execute-api" else (own,))]
         return entries
+
+
+def _private_zone(record: VpcEndpointRecord, name: str) -> str:
+    """The private hosted zone of one of the endpoint's private DNS names: the same on every
+    read of the endpoint."""
+    return hashlib.sha256(f"{record.endpoint_id}/{name}".encode()).hexdigest()[:21].upper()
 
 
 __all__ = ["EndpointsApi"]
