@@ -38,6 +38,10 @@ def without_none(doc: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in doc.items() if value is not None}
 
 
+# Unknown API ids remembered at most (a client trying many ids cannot grow the set for ever).
+MISSING_KEPT = 1024
+
+
 class ApiHomes(Generic[R]):
     """The (account, region) of each API id, for the data planes, which are reached by API id
     alone; remembered once found, and checked again on each use."""
@@ -47,16 +51,27 @@ class ApiHomes(Generic[R]):
         self._table = table
         self._record_type = record_type
         self._homes: dict[str, tuple[str, str]] = {}
+        # Ids found nowhere, valid while the store is unchanged: each REST API request asks
+        # the HTTP API data plane first, which would otherwise search every scope for it.
+        self._missing: set[str] = set()
+        self._missing_at = -1
 
     def find(self, api_id: str) -> tuple[str, str] | None:
         store = self._store
         home = self._homes.get(api_id)
         if home is not None and api_id in store.table(*home, self._table, self._record_type):
             return home
+        if self._missing_at == store.changes and api_id in self._missing:
+            return None
         for account, region in store.scopes(self._table):
             if api_id in store.table(account, region, self._table, self._record_type):
                 self._homes[api_id] = (account, region)
                 return account, region
+        if self._missing_at != store.changes:
+            self._missing.clear()
+            self._missing_at = store.changes
+        if len(self._missing) < MISSING_KEPT:
+            self._missing.add(api_id)
         return None
 
     def stage(self, api_id: str, stage_name: str
