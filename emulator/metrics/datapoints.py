@@ -28,6 +28,8 @@ RETENTION = 455 * DAY
 
 
 EXACT_SAMPLES = 256  # distinct values a bucket keeps exactly
+# (namespace, dimensions) kept with their series for ``add_values`` before starting over.
+KNOWN_NAMES = 4096
 _BIN_GROWTH = 1.02  # each bin's upper bound over its lower one
 _LOG_BIN_GROWTH = math.log(_BIN_GROWTH)
 
@@ -154,6 +156,10 @@ class MetricData:
 
     def __init__(self) -> None:
         self.series: dict[MetricId, Series] = {}
+        # (namespace, dimensions as given) -> metric name -> its series, for ``add_values``:
+        # the services' own metrics name the same few for every request, so neither the
+        # sorted id nor its hash is made again. Forgotten when ``roll_up`` drops a series.
+        self._named: dict[tuple[str, Dimensions], dict[str, Series]] = {}
 
     def put(self, metric: MetricId, timestamp: float, unit: str, *, resolution: int = 60,
             values: Iterable[tuple[float, float]] = (),
@@ -170,6 +176,32 @@ class MetricData:
         """One value of a standard-resolution metric: ``put`` for the common case, which the
         services' own metrics take for every request."""
         self._bucket(metric, timestamp, unit, 60).add(value)
+
+    def add_values(self, namespace: str, values: Iterable[tuple[str, float, str]],
+                   dimension_sets: Iterable[Dimensions], timestamp: float) -> None:
+        """Each (name, value, unit) of ``values`` as one standard-resolution value under each
+        dimension set: ``add`` for every pair, for the services' per-request metrics."""
+        second = int(timestamp)
+        start = second - second % 60
+        named = self._named
+        for dimensions in dimension_sets:
+            key = (namespace, dimensions)
+            known = named.get(key)
+            if known is None:
+                if len(named) >= KNOWN_NAMES:
+                    named.clear()
+                known = named[key] = {}
+            for name, value, unit in values:
+                series = known.get(name)
+                if series is None:
+                    metric = MetricId.of(namespace, name, dimensions)
+                    series = self.series.get(metric)
+                    if series is None:
+                        series = self.series[metric] = Series()
+                    known[name] = series
+                if timestamp > series.last_put:
+                    series.last_put = timestamp
+                series.bucket(start, unit).add(value)
 
     def _bucket(self, metric: MetricId, timestamp: float, unit: str,
                 resolution: int) -> Aggregate:
@@ -217,6 +249,7 @@ class MetricData:
             series.roll_up(now)
             if not series.starts:
                 del self.series[metric]
+                self._named.clear()
 
 
 __all__ = ["EXACT_SAMPLES", "Aggregate", "Dimensions", "MetricData", "MetricId", "Series",

@@ -10,14 +10,10 @@ from emulator.metrics import emf
 from emulator.metrics.datapoints import MetricId
 from emulator.services.cloudwatch.common import CloudWatchBase
 
-# Metric ids kept for reuse before the cache starts over (each request names the same few).
-KNOWN_IDS = 4096
-
 
 class MetricsPort:
     def __init__(self, base: CloudWatchBase) -> None:
         self._base = base
-        self._ids: dict[tuple[str, str, tuple[tuple[str, str], ...]], MetricId] = {}
 
     def put(self, account: str, region: str, namespace: str, name: str, value: float, *,
             dimensions: Iterable[tuple[str, str]] = (), unit: str = "None",
@@ -29,18 +25,8 @@ class MetricsPort:
     def put_values(self, account: str, region: str, namespace: str,
                    values: Sequence[tuple[str, float, str]],
                    dimension_sets: Sequence[tuple[tuple[str, str], ...]]) -> None:
-        stamp = self._base.clock.now()
-        data = self._base.metric_data(account, region)
-        ids = self._ids
-        for dimensions in dimension_sets:
-            for name, value, unit in values:
-                key = (namespace, name, dimensions)
-                metric = ids.get(key)
-                if metric is None:
-                    if len(ids) >= KNOWN_IDS:
-                        ids.clear()
-                    metric = ids[key] = MetricId.of(namespace, name, dimensions)
-                data.add(metric, stamp, unit, value)
+        self._base.metric_data(account, region).add_values(
+            namespace, values, dimension_sets, self._base.clock.now())
 
     def put_embedded(self, account: str, region: str, message: str) -> int:
         """Store the metrics a log message embeds; how many were found."""

@@ -124,3 +124,29 @@ def test_a_busy_minute_keeps_a_bounded_number_of_values() -> None:
     few.put(metric, START, "Milliseconds", values=((v, 1.0) for v in values[:100]))
     [exact_aggregate] = few.periods(metric, START, START + 60, 60).values()
     assert sorted(exact_aggregate.samples) == values[:100]
+
+
+def test_add_values_lands_where_add_would() -> None:
+    """The services' per-request path (dimensions in any order, several values at once) keeps
+    the same buckets as one ``add`` per value, and survives a roll-up dropping its series."""
+    one_by_one, at_once = MetricData(), MetricData()
+    sets = [(("ApiName", "a"),), (("Stage", "s"), ("ApiName", "a")), ()]
+    values = [("Count", 1.0, "Count"), ("Latency", 12.5, "Milliseconds")]
+    for stamp in (START + 5, START + 70, START + 71):
+        at_once.add_values("AWS/ApiGateway", values, sets, stamp)
+        for dimensions in sets:
+            for name, value, unit in values:
+                one_by_one.add(MetricId.of("AWS/ApiGateway", name, dimensions), stamp, unit,
+                               value)
+    assert at_once.series.keys() == one_by_one.series.keys()
+    for metric, series in one_by_one.series.items():
+        mine = at_once.series[metric]
+        assert (mine.starts, mine.last_put) == (series.starts, series.last_put)
+        assert {start: {unit: (a.count, a.total, a.samples) for unit, a in units.items()}
+                for start, units in mine.buckets.items()} == \
+            {start: {unit: (a.count, a.total, a.samples) for unit, a in units.items()}
+             for start, units in series.buckets.items()}
+    at_once.roll_up(START + 500 * 86400)  # past retention: every series goes
+    assert not at_once.series
+    at_once.add_values("AWS/ApiGateway", values, sets, START + 500 * 86400)
+    assert len(at_once.series) == len(one_by_one.series)
