@@ -200,9 +200,10 @@ class LogsProvider(SubscriptionsApi):
         record.stored_bytes += sum(len(m.encode()) for _, m in events)
         tables.streams.put(stream_key(group, stream), record)
         self._embedded_metrics(tables.account, tables.region, events)
-        self.deliver(tables.account, tables.region, group, stream, [
-            (ts, message, f"{batch.sequence:020d}{index:06d}")
-            for index, (ts, message) in enumerate(events)])
+        if len(self.filters(tables.account, tables.region)):  # ids only for a subscription
+            self.deliver(tables.account, tables.region, group, stream, [
+                (ts, message, f"{batch.sequence:020d}{index:06d}")
+                for index, (ts, message) in enumerate(events)])
 
     def _keep_within_cap(self, tables: _Tables, added: int, newest: str) -> None:
         """Drop the oldest batches of the account and region (any group) while more events
