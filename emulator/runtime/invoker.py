@@ -243,9 +243,12 @@ class Runtime:
     @staticmethod
     def _shown(spec: FunctionSpec, outcome: Completion) -> Completion:
         """The outcome with paths in its log and error as Lambda shows them."""
+        failed = outcome.status in ("error", "fault")
+        if not outcome.log and not failed:  # nothing to rewrite (most quick handlers)
+            return outcome
         pairs = paths.aws_paths(spec)
         outcome.log = paths.rewrite(outcome.log, pairs)
-        if outcome.status in ("error", "fault"):
+        if failed:
             outcome.payload = paths.rewrite_bytes(outcome.payload, pairs)
             if outcome.error is not None and not outcome.payload:
                 outcome.error = json.loads(paths.rewrite(json.dumps(outcome.error), pairs))
