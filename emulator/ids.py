@@ -20,6 +20,17 @@ def request_id() -> str:
     return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
 
 
+# Ids made for every request of a data plane (SQS message ids and the like) come from the
+# same generator: uuid4() and the OS's random bytes cost a system call each, which also
+# hands the interpreter lock to any other thread that wants it.
+message_id = request_id
+
+
+def random_bytes(count: int) -> bytes:
+    """``count`` random bytes for an id that must be unique, not secret."""
+    return _ids.randbytes(count)
+
+
 def uuid4() -> str:
     return str(uuid.uuid4())
 
@@ -34,4 +45,4 @@ def short_id(length: int = 10) -> str:
     return "".join(secrets.choice(alphabet) for _ in range(length))
 
 
-__all__ = ["hex_token", "request_id", "short_id", "uuid4"]
+__all__ = ["hex_token", "message_id", "random_bytes", "request_id", "short_id", "uuid4"]

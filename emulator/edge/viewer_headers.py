@@ -9,9 +9,10 @@ https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/adding-cloudf
 from __future__ import annotations
 
 import base64
-import os
 import re
 import secrets
+
+from emulator import ids
 
 POP = "IAD89-C1"
 # One edge server answers here: its name in Via stays the same, as one POP's server's does.
@@ -43,7 +44,7 @@ def _flag(value: bool) -> str:
 
 def request_id() -> str:
     """An X-Amz-Cf-Id: 56 characters of URL-safe base64."""
-    return base64.urlsafe_b64encode(os.urandom(40)).decode()
+    return base64.urlsafe_b64encode(ids.random_bytes(40)).decode()
 
 
 def via() -> str:

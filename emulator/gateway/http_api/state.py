@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import base64
 import json
-import secrets
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from emulator import ids
 from emulator.gateway.http_api.deployed import DeployedHttpStage
 from emulator.gateway.messages import GatewayRequest, GatewayResponse
 
@@ -42,7 +42,7 @@ def error_response(status: int, message: str | None = None,
 
 def new_request_id() -> str:
     """An id in the shape HTTP APIs use for ``apigw-requestid`` (``JKJaXmPLvHcESHA=``)."""
-    return base64.b64encode(secrets.token_bytes(11)).decode()
+    return base64.b64encode(ids.random_bytes(11)).decode()
 
 
 def request_time(epoch: float) -> str:

@@ -178,7 +178,7 @@ class MessagesApi(SqsBase):
                 f"{limit} bytes."
             )
         now = self.clock.now()
-        message_id = ids.uuid4()
+        message_id = ids.message_id()
         sequence: str | None = None
         if queue.fifo:
             group_id, dedup_id = self._fifo_ids(queue, body, dedup_id, group_id)
