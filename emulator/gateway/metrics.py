@@ -34,6 +34,8 @@ class Served:
 
 def ascii_name(name: str) -> str:
     """API Gateway drops non-ASCII characters from the ApiName dimension."""
+    if name.isascii():  # nearly every name: no need to look at each character
+        return name
     return "".join(char for char in name if char.isascii())
 
 
