@@ -49,6 +49,12 @@ class GatewayResponse:
         self.headers = [(k, v) for k, v in self.headers if k.lower() != lower]
         self.headers.append((name, value))
 
+    def set_headers(self, pairs: list[tuple[str, str]]) -> None:
+        """``set_header`` for each pair in turn (their names distinct), in one pass."""
+        names = {name.lower() for name, _ in pairs}
+        self.headers = [(k, v) for k, v in self.headers if k.lower() not in names]
+        self.headers.extend(pairs)
+
 
 def refusal(status: int, message: str, request_id: str | None = None) -> GatewayResponse:
     """An answer given before any stage is found (so no gateway response applies), typed as

@@ -59,11 +59,9 @@ def add_forwarded(request: GatewayRequest, edge: bool) -> str | None:
 def mark_edge_answer(response: GatewayResponse, cf_id: str) -> None:
     """CloudFront's headers on an edge-optimized API's answer (never cached: a miss, or an
     error for 400 and above)."""
-    response.set_header("X-Cache", ("Error" if response.status >= 400 else "Miss")
-                        + " from cloudfront")
-    response.set_header("Via", cloudfront.via())
-    response.set_header("X-Amz-Cf-Pop", cloudfront.POP)
-    response.set_header("X-Amz-Cf-Id", cf_id)
+    response.set_headers([
+        ("X-Cache", ("Error" if response.status >= 400 else "Miss") + " from cloudfront"),
+        ("Via", cloudfront.via()), ("X-Amz-Cf-Pop", cloudfront.POP), ("X-Amz-Cf-Id", cf_id)])
 
 
 __all__ = ["EDGE_ADDRESS", "add_forwarded", "endpoint_types", "mark_edge_answer"]

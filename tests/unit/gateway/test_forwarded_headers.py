@@ -58,3 +58,20 @@ def test_an_edge_request_gets_cloudfront_s_headers() -> None:
     assert headers["CloudFront-Is-Mobile-Viewer"] == "false"
     assert [name for name, _ in request.headers].count("CloudFront-Is-Mobile-Viewer") == 1
     assert headers["CloudFront-Forwarded-Proto"] == "http"
+
+
+def test_an_edge_answer_gets_cloudfront_headers_in_place_of_its_own() -> None:
+    """As one set_header per name: earlier values of the same names (any case) go, the
+    others keep their order, and CloudFront's come last in their order."""
+    from emulator.gateway.messages import GatewayResponse
+    from emulator.gateway.rest.forwarded import mark_edge_answer
+
+    answer = GatewayResponse(200, [("via", "1.1 app"), ("Content-Type", "text/plain"),
+                                   ("x-cache", "Hit"), ("X-Other", "1")])
+    one_by_one = GatewayResponse(200, list(answer.headers))
+    mark_edge_answer(answer, "cf-id")
+    for name, value in answer.headers[-4:]:
+        one_by_one.set_header(name, value)
+    assert answer.headers == one_by_one.headers
+    assert [name for name, _ in answer.headers] == [
+        "Content-Type", "X-Other", "X-Cache", "Via", "X-Amz-Cf-Pop", "X-Amz-Cf-Id"]
