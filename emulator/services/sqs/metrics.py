@@ -16,27 +16,31 @@ class QueueMetrics:
     def __init__(self, sink: MetricSink) -> None:
         self.sink = sink
 
-    def _put(self, queue: QueueRecord, name: str, value: float, unit: str = "Count") -> None:
-        self.sink.put(queue.account, queue.region, NAMESPACE, name, value,
-                      dimensions=(("QueueName", queue.name),), unit=unit)
+    def _put(self, queue: QueueRecord, *values: tuple[str, float, str]) -> None:
+        # One call for the values of one moment: the sink finds each series by name.
+        self.sink.put_values(queue.account, queue.region, NAMESPACE, values,
+                             ((("QueueName", queue.name),),))
 
     def sent(self, queue: QueueRecord, size: int) -> None:
-        self._put(queue, "NumberOfMessagesSent", 1.0)
-        self._put(queue, "SentMessageSize", float(size), "Bytes")
+        self._put(queue, ("NumberOfMessagesSent", 1.0, "Count"),
+                  ("SentMessageSize", float(size), "Bytes"))
 
     def received(self, queue: QueueRecord, count: int) -> None:
-        self._put(queue, "NumberOfMessagesReceived", float(count))
         if count == 0:
-            self._put(queue, "NumberOfEmptyReceives", 1.0)
+            self._put(queue, ("NumberOfMessagesReceived", 0.0, "Count"),
+                      ("NumberOfEmptyReceives", 1.0, "Count"))
+        else:
+            self._put(queue, ("NumberOfMessagesReceived", float(count), "Count"))
 
     def deleted(self, queue: QueueRecord) -> None:
-        self._put(queue, "NumberOfMessagesDeleted", 1.0)
+        self._put(queue, ("NumberOfMessagesDeleted", 1.0, "Count"))
 
     def sizes(self, queue: QueueRecord, counts: Counts, oldest_age: float) -> None:
-        self._put(queue, "ApproximateNumberOfMessagesVisible", float(counts.visible))
-        self._put(queue, "ApproximateNumberOfMessagesNotVisible", float(counts.in_flight))
-        self._put(queue, "ApproximateNumberOfMessagesDelayed", float(counts.delayed))
-        self._put(queue, "ApproximateAgeOfOldestMessage", max(0.0, oldest_age), "Seconds")
+        self._put(queue,
+                  ("ApproximateNumberOfMessagesVisible", float(counts.visible), "Count"),
+                  ("ApproximateNumberOfMessagesNotVisible", float(counts.in_flight), "Count"),
+                  ("ApproximateNumberOfMessagesDelayed", float(counts.delayed), "Count"),
+                  ("ApproximateAgeOfOldestMessage", max(0.0, oldest_age), "Seconds"))
 
 
 __all__ = ["NAMESPACE", "QueueMetrics"]
