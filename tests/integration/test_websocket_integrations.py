@@ -163,6 +163,31 @@ def test_without_a_selection_expression_the_json_template_applies(
                                         "route": "$default"}
 
 
+def test_request_templates_see_the_websocket_context_variables(
+        emulator: EmulatorHandle, backend: Backend) -> None:
+    # The variables of "WebSocket API mapping template reference for API Gateway"
+    # (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-mapping-template-reference.html);
+    # a message on its way to the integration has the direction "IN", as the requestContext
+    # of a Lambda proxy event for a WebSocket message shows.
+    names = ["apiId", "connectionId", "connectedAt", "domainName", "eventType",
+             "extendedRequestId", "messageDirection", "messageId", "requestId",
+             "requestTime", "requestTimeEpoch", "routeKey", "stage", "identity.sourceIp"]
+    template = "{" + ", ".join(f'"{name}": "$context.{name}"' for name in names) + "}"
+    api = new_websocket_api(emulator)
+    _two_way(api, "$default", {"$default": {}}, IntegrationType="HTTP",
+             IntegrationMethod="POST", IntegrationUri=f"{backend.url}/context",
+             TemplateSelectionExpression="\\$default", RequestTemplates={"$default": template})
+    api.stage()
+    with api.connect() as ws:
+        ws.send("hello")
+        seen = json.loads(receive_json(ws)["body"])
+    assert seen["messageDirection"] == "IN"
+    assert (seen["eventType"], seen["routeKey"], seen["apiId"]) == ("MESSAGE", "$default",
+                                                                     api.id)
+    assert seen["requestId"] == seen["extendedRequestId"]
+    assert all(seen[name] for name in names), seen
+
+
 def test_http_proxy_passes_the_message_through(emulator: EmulatorHandle,
                                                backend: Backend) -> None:
     api = new_websocket_api(emulator)

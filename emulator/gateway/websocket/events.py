@@ -181,6 +181,8 @@ def template_context(call: Call) -> dict[str, Any]:
         "extendedRequestId": call.request_id,
         "identity": identity,
         "integrationLatency": call.integration_latency,
+        # Every event a route's integration sees travels from the client to the integration.
+        "messageDirection": "IN",
         "messageId": call.message_id or "",
         "requestId": call.request_id,
         "requestTime": request_time(call.started),
