@@ -70,6 +70,16 @@ def custom_domain(host: str) -> str | None:
     return bare
 
 
+def api_domain_name(host: str, api_id: str) -> str:
+    """``$context.domainName`` of a request to an API: the name the client reached it at,
+    without its port. On AWS it always names the API (functions build URLs from it), so a
+    client that called the emulator's own address (the ``/_aws/execute-api/`` path form) sees
+    the API's ``.localhost`` name, as the host form gives."""
+    if host.startswith("[") or (API_HOST.match(host) is None and custom_domain(host) is None):
+        return f"{api_id}.execute-api.localhost"
+    return host.rsplit(":", 1)[0]
+
+
 def callback(host: str, path: str) -> tuple[str, str, str] | None:
     """(API id, stage, connection id) when ``path`` at ``host`` is an @connections call at
     a WebSocket API stage's callback URL."""

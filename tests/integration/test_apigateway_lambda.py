@@ -106,6 +106,11 @@ def test_proxy_event_matches_the_documented_example_key_by_key(
     assert context["httpMethod"] == "GET" and context["protocol"] == "HTTP/1.1"
     assert context["resourcePath"] == "/my/path" and context["path"] == "/prod/my/path"
     assert context["stage"] == "prod" and context["apiId"] == api.id
+    # domainName names the API (the documented example's "id.execute-api.us-east-1.
+    # amazonaws.com", domainPrefix its first label): the path form of the invoke URL gets the
+    # API's host-form name rather than the emulator's own address.
+    assert context["domainName"] == f"{api.id}.execute-api.localhost"
+    assert context["domainPrefix"] == api.id
     assert context["accountId"] == "000000000000"
     assert context["identity"]["userAgent"] == "user-agent"
     assert context["identity"]["sourceIp"] == "127.0.0.1"

@@ -113,6 +113,11 @@ def test_payload_2_event_matches_the_documented_example_key_by_key(
     assert all(name == name.lower() for name in event["headers"])
     assert context["http"]["method"] == "POST" and context["http"]["userAgent"] == "agent"
     assert context["stage"] == "$default" and context["apiId"] == api.id
+    # AWS's domainName names the API ("id.execute-api.us-east-1.amazonaws.com" in the
+    # documented example) and domainPrefix is its first label; the path form of the invoke URL
+    # gets the API's host-form name, as the host form itself does.
+    assert context["domainName"] == f"{api.id}.execute-api.localhost"
+    assert context["domainPrefix"] == api.id
     assert context["requestId"] == reply.headers["apigw-requestid"]
     assert context["time"].endswith(" +0000") and isinstance(context["timeEpoch"], int)
     # API Gateway's own headers, as events AWS delivers carry them (the awsdocs sample
@@ -155,6 +160,8 @@ def test_payload_1_event_matches_the_documented_example_key_by_key(
     assert context["authorizer"] == {"claims": None, "scopes": None}
     assert context["resourcePath"] == "/my/path" and context["stage"] == "$default"
     assert context["identity"]["userAgent"] == "user-agent"
+    assert (context["domainName"], context["domainPrefix"]) == (
+        f"{api.id}.execute-api.localhost", api.id)  # not the emulator's own address
     assert event["body"] is None
 
 

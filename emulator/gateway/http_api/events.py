@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+from emulator import addresses
 from emulator.gateway.http_api.state import HttpInvocation, request_time
 
 # Content types whose bodies reach a function as text; any other body is base64-encoded.
@@ -57,7 +58,7 @@ def query_v2(inv: HttpInvocation) -> dict[str, str]:
 
 
 def context_v2(inv: HttpInvocation, *, with_authorizer: bool = True) -> dict[str, Any]:
-    host = inv.request.host.split(":")[0]
+    host = addresses.api_domain_name(inv.request.host, inv.deployed.api_id)
     context: dict[str, Any] = {
         "accountId": inv.deployed.account,
         "apiId": inv.deployed.api_id,
@@ -119,7 +120,7 @@ def resource_path(inv: HttpInvocation) -> str:
 
 
 def context_v1(inv: HttpInvocation) -> dict[str, Any]:
-    host = inv.request.host.split(":")[0]
+    host = addresses.api_domain_name(inv.request.host, inv.deployed.api_id)
     path = inv.full_path or inv.raw_path
     return {
         "accountId": inv.deployed.account,

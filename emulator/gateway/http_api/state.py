@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from emulator import ids
+from emulator import addresses, ids
 from emulator.gateway.http_api.deployed import DeployedHttpStage
 from emulator.gateway.messages import GatewayRequest, GatewayResponse
 
@@ -114,7 +114,7 @@ class HttpInvocation:
 
     def context(self) -> dict[str, Any]:
         """The ``$context`` variables parameter mapping and logs read (nested by dots)."""
-        host = self.request.host.split(":")[0]
+        host = addresses.api_domain_name(self.request.host, self.deployed.api_id)
         return {
             "accountId": self.deployed.account, "apiId": self.deployed.api_id,
             "authorizer": self.context_extra.get("authorizer", {}),

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
 
+from emulator import addresses
 from emulator.gateway.messages import GatewayRequest, GatewayResponse
 from emulator.gateway.rest.deployed import DeployedStage, Snapshot
 from emulator.gateway.rest.routes import RouteMatch
@@ -127,7 +128,7 @@ def build_context(inv: Invocation) -> dict[str, Any]:
     """Every ``$context`` variable AWS documents for REST APIs (unused ones empty)."""
     request = inv.request
     deployed = inv.deployed
-    host = request.host.split(":")[0]
+    host = addresses.api_domain_name(request.host, deployed.api_id)
     resource = inv.route.resource if inv.route else {}
     user_agent = request.header("user-agent") or ""
     return {

@@ -94,17 +94,6 @@ def _valid_body(deployed: DeployedWebSocketStage, route: dict[str, Any], body: s
     return True
 
 
-def _domain_name(host: str, api_id: str) -> str:
-    """``requestContext.domainName``: the name the client reached the API at, without its port.
-    On AWS it always names the API (functions build the callback URL
-    ``https://{domainName}/{stage}`` from it), so a client that connected to the emulator's own
-    address (the ``/_aws/execute-api/`` path form) gets the API's ``.localhost`` name."""
-    if host.startswith("[") or (addresses.API_HOST.match(host) is None
-                                and addresses.custom_domain(host) is None):
-        return f"{api_id}.execute-api.localhost"
-    return host.rsplit(":", 1)[0]
-
-
 class WebSocketGateway:
     def __init__(self, apis: DeployedWebSocketApis, clock: Clock, ports: Ports,
                  limits: Limits | None = None) -> None:
@@ -155,7 +144,7 @@ class WebSocketGateway:
             epoch=len(self._disconnects),
             connection_id=new_id(), api_id=deployed.api_id, stage=deployed.stage_name,
             account=deployed.account, region=deployed.region,
-            domain_name=_domain_name(request.host, deployed.api_id),
+            domain_name=addresses.api_domain_name(request.host, deployed.api_id),
             connected_at=self.clock.now(), source_ip=request.source_ip,
             user_agent=request.header("user-agent"), headers=list(request.headers),
             query=list(request.query), port=handshake.port, scheme=handshake.scheme)
