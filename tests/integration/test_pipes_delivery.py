@@ -164,8 +164,10 @@ def test_step_functions_target_gets_the_batch_as_an_array(emulator: EmulatorHand
         "BatchSize": 10}})
     emulator.wait_idle()
     executions = sfn.list_executions(stateMachineArn=machine)["executions"]
-    inputs = [json.loads(sfn.describe_execution(executionArn=e["executionArn"])["input"])
-              for e in executions]
+    raw = [sfn.describe_execution(executionArn=e["executionArn"])["input"] for e in executions]
+    inputs = [json.loads(text) for text in raw]
+    # Written compact, as EventBridge writes JSON for its targets (no spaces after , and :).
+    assert raw == [json.dumps(batch, separators=(",", ":")) for batch in inputs]
     bodies = sorted(record["body"] for batch in inputs for record in batch)
     assert all(isinstance(batch, list) for batch in inputs)
     assert bodies == ["one", "three", "two"]

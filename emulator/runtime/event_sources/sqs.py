@@ -223,7 +223,7 @@ class SqsPoller:
                       if "AWSTraceHeader" in record["attributes"]), None)
         try:
             result = await self.functions.invoke(
-                source.function, json.dumps({"Records": records}).encode(),
+                source.function, json.dumps({"Records": records}, separators=(",", ":")).encode(),
                 account=source.account, region=source.region, trace_header=trace,
             )
         except Exception as error:  # throttled or gone: the batch returns to the queue

@@ -129,7 +129,8 @@ class BatchRunner:
             metrics.iterator_age(self.metrics, source.account, source.region,
                                  name, (self.clock.now() - records[-1].arrival) * 1000)
         try:
-            result = await self.functions.invoke(source.function, json.dumps(event).encode(),
+            payload = json.dumps(event, separators=(",", ":")).encode()  # compact, as AWS's
+            result = await self.functions.invoke(source.function, payload,
                                                  account=source.account, region=source.region)
         except Exception as error:
             log.info("event source %s could not invoke %s: %s", source.uuid, source.function,

@@ -7,7 +7,6 @@ https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-archive.html
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import datetime
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 from emulator import arns, inbound
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
+from emulator.input_templates import event_text
 from emulator.services.base import TableOf
 from emulator.services.events.common import EventsBase, bus_name, not_found, validation
 from emulator.services.events.routing import check_pattern, rule_pattern
@@ -82,7 +82,7 @@ class ArchivesApi(EventsBase):
                 continue
             if record.pattern and not rule_pattern(record.pattern).matches(event):
                 continue
-            record.events = [*self._kept(record), (self.clock.now(), json.dumps(event))]
+            record.events = [*self._kept(record), (self.clock.now(), event_text(event))]
             table.put(record.name, record)
 
     def _shape(self, record: ArchiveRecord) -> dict[str, Any]:

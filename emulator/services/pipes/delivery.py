@@ -26,6 +26,7 @@ from emulator import arns, inbound
 from emulator.clock import Clock
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
+from emulator.input_templates import event_text
 from emulator.ports import InvokeResult, Ports
 from emulator.services.pipes.models import PipeRecord
 from emulator.services.pipes.templates import (
@@ -79,7 +80,7 @@ class PipeDelivery:
             log.info("pipe %s could not deliver a batch of %d: %s", pipe.name, len(events),
                      error)
             body = {"errorMessage": str(error), "errorType": type(error).__name__}
-            return InvokeResult(200, json.dumps(body).encode(), function_error="Unhandled")
+            return InvokeResult(200, event_text(body).encode(), function_error="Unhandled")
         return InvokeResult(200, answer)
 
     async def deliver(self, pipe: PipeRecord, events: list[Any]) -> bytes:
@@ -107,7 +108,7 @@ class PipeDelivery:
             events = [as_value(render(str(template), event, _context(pipe), now))
                       for event in events]
         service = arns.parse(pipe.enrichment).service
-        body = json.dumps(events)
+        body = event_text(events)
         if service == "lambda":
             result = await self.ports.functions.invoke(
                 pipe.enrichment, body.encode(), account=pipe.account, region=pipe.region)
@@ -136,7 +137,7 @@ class PipeDelivery:
             mode = (parameters.get("LambdaFunctionParameters") or {}).get(
                 "InvocationType", "REQUEST_RESPONSE")
             result = await self.ports.functions.invoke(
-                target, json.dumps(events).encode(), account=pipe.account,
+                target, event_text(events).encode(), account=pipe.account,
                 region=pipe.region,
                 invocation_type="Event" if mode == "FIRE_AND_FORGET" else "RequestResponse")
             if result.function_error:
@@ -149,7 +150,7 @@ class PipeDelivery:
                 "StartExecution")
             reply = await self.ports.operations.call(
                 ctx, "stepfunctions", operation,
-                {"stateMachineArn": target, "input": json.dumps(events)})
+                {"stateMachineArn": target, "input": event_text(events)})
             if operation == "StartSyncExecution":
                 if reply.get("status") != "SUCCEEDED":
                     raise DeliveryError(f"the target failed: {reply.get('error')}")

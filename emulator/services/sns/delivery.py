@@ -128,7 +128,8 @@ class Deliveries:
             parts = subscription.endpoint.split(":")
             event = envelopes.lambda_event(note, subscription.arn)
             await self.ports.functions.invoke(
-                subscription.endpoint, json.dumps(event).encode(), account=parts[4],
+                subscription.endpoint, json.dumps(event, separators=(",", ":")).encode(),
+                account=parts[4],
                 region=parts[3], invocation_type="Event", trace_header=note.trace_header,
             )
         elif protocol in ("http", "https"):
