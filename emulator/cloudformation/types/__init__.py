@@ -15,6 +15,7 @@ from emulator.cloudformation.types import (
     ecr,
     events,
     iam,
+    iam_users,
     kinesis,
     lambda_,
     logs,
@@ -29,5 +30,6 @@ from emulator.cloudformation.types import (
 )
 
 __all__ = ["apigateway", "apigatewayv2", "cloudformation", "cloudfront", "cloudtrail", "cloudwatch",
-           "cognito", "custom", "dynamodb", "ec2", "ecr", "events", "iam", "kinesis", "lambda_",
+           "cognito", "custom", "dynamodb", "ec2", "ecr", "events", "iam", "iam_users",
+           "kinesis", "lambda_",
            "logs", "pipes", "s3", "scheduler", "secrets", "sns", "sqs", "stepfunctions", "wafv2"]

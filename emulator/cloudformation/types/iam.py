@@ -1,5 +1,6 @@
 """AWS::IAM::Role, Policy, RolePolicy, ManagedPolicy and InstanceProfile (stored, not
-enforced, as the IAM service here keeps them)."""
+enforced, as the IAM service here keeps them); users, access keys and groups are in
+emulator.cloudformation.types.iam_users."""
 
 from __future__ import annotations
 
@@ -21,36 +22,61 @@ def _json(value: Any) -> str:
     return json_text(value)
 
 
+# The properties of AWS::IAM::Policy and ManagedPolicy listing who holds the policy, and the
+# kind each names in IAM's operations (PutRolePolicy, AttachUserPolicy, ...).
+_HOLDERS = (("Roles", "Role"), ("Users", "User"), ("Groups", "Group"))
+
+
+async def sync_policies(ctx: ResourceContext, kind: str, name: str,
+                        properties: dict[str, Any], previous: dict[str, Any]) -> None:
+    """Give the role, user or group (``kind``) named ``name`` the ManagedPolicyArns and inline
+    Policies ``properties`` list, in place of those ``previous`` listed."""
+    new_arns, old_arns = (list(p.get("ManagedPolicyArns") or []) for p in (properties, previous))
+    member = f"{kind}Name"
+    for arn in old_arns:
+        if arn not in new_arns:
+            await ignore_missing(_later(ctx, "iam", f"Detach{kind}Policy",
+                                        {member: name, "PolicyArn": arn}))
+    for arn in new_arns:
+        if arn not in old_arns:
+            await ctx.call("iam", f"Attach{kind}Policy", {member: name, "PolicyArn": arn})
+    new_inline = {p["PolicyName"]: _json(p["PolicyDocument"])
+                  for p in properties.get("Policies") or []}
+    for policy in previous.get("Policies") or []:
+        if policy["PolicyName"] not in new_inline:
+            await ignore_missing(_later(ctx, "iam", f"Delete{kind}Policy",
+                                        {member: name, "PolicyName": policy["PolicyName"]}))
+    old_inline = {p["PolicyName"]: _json(p["PolicyDocument"])
+                  for p in previous.get("Policies") or []}
+    for policy_name, document in new_inline.items():
+        if old_inline.get(policy_name) != document:
+            await ctx.call("iam", f"Put{kind}Policy", {
+                member: name, "PolicyName": policy_name, "PolicyDocument": document})
+
+
+async def drop_policies(ctx: ResourceContext, kind: str, name: str) -> bool:
+    """Detach and delete every policy of the role, user or group named ``name`` (before it is
+    deleted); False when it is gone already."""
+    member = f"{kind}Name"
+    try:
+        attached = await ctx.call("iam", f"ListAttached{kind}Policies", {member: name})
+        inline = await ctx.call("iam", f"List{kind}Policies", {member: name})
+    except Exception:
+        return False
+    for policy in attached.get("AttachedPolicies", []):
+        await ignore_missing(_later(ctx, "iam", f"Detach{kind}Policy", {
+            member: name, "PolicyArn": policy["PolicyArn"]}))
+    for policy_name in inline.get("PolicyNames", []):
+        await ignore_missing(_later(ctx, "iam", f"Delete{kind}Policy", {
+            member: name, "PolicyName": policy_name}))
+    return True
+
+
 @register
 class Role(ResourceType):
     type_name = "AWS::IAM::Role"
     tagging = Tagging("iam", "TagRole", "UntagRole", "RoleName", user_only=True)
     name_property = "RoleName"
-
-    async def _sync_policies(self, ctx: ResourceContext, name: str, properties: dict[str, Any],
-                             previous: dict[str, Any]) -> None:
-        new_arns, old_arns = (list(p.get("ManagedPolicyArns") or [])
-                              for p in (properties, previous))
-        for arn in old_arns:
-            if arn not in new_arns:
-                await ignore_missing(_later(ctx,
-                    "iam", "DetachRolePolicy", {"RoleName": name, "PolicyArn": arn}))
-        for arn in new_arns:
-            if arn not in old_arns:
-                await ctx.call("iam", "AttachRolePolicy", {"RoleName": name, "PolicyArn": arn})
-        new_inline = {p["PolicyName"]: _json(p["PolicyDocument"])
-                      for p in properties.get("Policies") or []}
-        for policy in previous.get("Policies") or []:
-            if policy["PolicyName"] not in new_inline:
-                await ignore_missing(_later(ctx,
-                    "iam", "DeleteRolePolicy", {"RoleName": name,
-                                                "PolicyName": policy["PolicyName"]}))
-        old_inline = {p["PolicyName"]: _json(p["PolicyDocument"])
-                      for p in previous.get("Policies") or []}
-        for policy_name, document in new_inline.items():
-            if old_inline.get(policy_name) != document:
-                await ctx.call("iam", "PutRolePolicy", {
-                    "RoleName": name, "PolicyName": policy_name, "PolicyDocument": document})
 
     async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
         name = properties.get("RoleName") or ctx.physical_name(64)
@@ -64,7 +90,7 @@ class Role(ResourceType):
             if properties.get(key) is not None:
                 params[key] = properties[key]
         answer = await ctx.call("iam", "CreateRole", params)
-        await self._sync_policies(ctx, name, properties, {})
+        await sync_policies(ctx, "Role", name, properties, {})
         role = answer["Role"]
         return Created(name, {"Arn": role["Arn"], "RoleId": role["RoleId"]})
 
@@ -78,29 +104,19 @@ class Role(ResourceType):
         await ctx.call("iam", "UpdateRole", {
             "RoleName": physical_id, "Description": properties.get("Description", ""),
             "MaxSessionDuration": properties.get("MaxSessionDuration", 3600)})
-        await self._sync_policies(ctx, physical_id, properties, previous)
+        await sync_policies(ctx, "Role", physical_id, properties, previous)
         return attributes
 
     async def delete(self, ctx: ResourceContext, physical_id: str,
                      properties: dict[str, Any], attributes: dict[str, Any]) -> None:
-        try:
-            attached = await ctx.call("iam", "ListAttachedRolePolicies",
-                                      {"RoleName": physical_id})
-            inline = await ctx.call("iam", "ListRolePolicies", {"RoleName": physical_id})
-        except Exception:
+        if not await drop_policies(ctx, "Role", physical_id):
             return
-        for policy in attached.get("AttachedPolicies", []):
-            await ignore_missing(_later(ctx, "iam", "DetachRolePolicy", {
-                "RoleName": physical_id, "PolicyArn": policy["PolicyArn"]}))
-        for policy_name in inline.get("PolicyNames", []):
-            await ignore_missing(_later(ctx, "iam", "DeleteRolePolicy", {
-                "RoleName": physical_id, "PolicyName": policy_name}))
         await ignore_missing(lambda: ctx.call("iam", "DeleteRole", {"RoleName": physical_id}))
 
 
 @register
 class Policy(Put):
-    """An inline policy put on each listed role."""
+    """An inline policy put on each listed role, user and group."""
 
     type_name = "AWS::IAM::Policy"
     extra_attributes = ("Id",)
@@ -112,23 +128,25 @@ class Policy(Put):
                   previous: dict[str, Any] | None) -> None:
         if previous is not None:  # off the roles it leaves, or all of them when renamed
             same_name = previous.get("PolicyName") == properties.get("PolicyName")
-            await self._remove(ctx, previous, list(properties.get("Roles") or [])
-                               if same_name else [])
-        for role in properties.get("Roles") or []:
-            await ctx.call("iam", "PutRolePolicy", {
-                "RoleName": role, "PolicyName": properties["PolicyName"],
-                "PolicyDocument": _json(properties["PolicyDocument"])})
+            await self._remove(ctx, previous, {prop: list(properties.get(prop) or [])
+                                               for prop, _ in _HOLDERS} if same_name else {})
+        for prop, kind in _HOLDERS:
+            for name in properties.get(prop) or []:
+                await ctx.call("iam", f"Put{kind}Policy", {
+                    f"{kind}Name": name, "PolicyName": properties["PolicyName"],
+                    "PolicyDocument": _json(properties["PolicyDocument"])})
 
     async def _remove(self, ctx: ResourceContext, properties: dict[str, Any],
-                      keep: list[str]) -> None:
-        for role in properties.get("Roles") or []:
-            if role not in keep:
-                await ignore_missing(_later(ctx, "iam", "DeleteRolePolicy", {
-                    "RoleName": role, "PolicyName": properties["PolicyName"]}))
+                      keep: dict[str, list[str]]) -> None:
+        for prop, kind in _HOLDERS:
+            for name in properties.get(prop) or []:
+                if name not in keep.get(prop, []):
+                    await ignore_missing(_later(ctx, "iam", f"Delete{kind}Policy", {
+                        f"{kind}Name": name, "PolicyName": properties["PolicyName"]}))
 
     async def delete(self, ctx: ResourceContext, physical_id: str,
                      properties: dict[str, Any], attributes: dict[str, Any]) -> None:
-        await self._remove(ctx, properties, [])
+        await self._remove(ctx, properties, {})
 
 
 @register
@@ -154,14 +172,16 @@ class ManagedPolicy(ResourceType):
 
     async def _attach(self, ctx: ResourceContext, arn: str, properties: dict[str, Any],
                       previous: dict[str, Any]) -> None:
-        new, old = list(properties.get("Roles") or []), list(previous.get("Roles") or [])
-        for role in old:
-            if role not in new:
-                await ignore_missing(_later(ctx,
-                    "iam", "DetachRolePolicy", {"RoleName": role, "PolicyArn": arn}))
-        for role in new:
-            if role not in old:
-                await ctx.call("iam", "AttachRolePolicy", {"RoleName": role, "PolicyArn": arn})
+        for prop, kind in _HOLDERS:
+            new, old = list(properties.get(prop) or []), list(previous.get(prop) or [])
+            for name in old:
+                if name not in new:
+                    await ignore_missing(_later(ctx, "iam", f"Detach{kind}Policy",
+                                                {f"{kind}Name": name, "PolicyArn": arn}))
+            for name in new:
+                if name not in old:
+                    await ctx.call("iam", f"Attach{kind}Policy",
+                                   {f"{kind}Name": name, "PolicyArn": arn})
 
     async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
         name = properties.get("ManagedPolicyName") or ctx.physical_name(128)
@@ -242,4 +262,5 @@ class InstanceProfile(ResourceType):
                                               {"InstanceProfileName": physical_id}))
 
 
-__all__ = ["InstanceProfile", "ManagedPolicy", "Policy", "Role", "RolePolicy"]
+__all__ = ["InstanceProfile", "ManagedPolicy", "Policy", "Role", "RolePolicy", "drop_policies",
+           "sync_policies"]

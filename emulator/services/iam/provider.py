@@ -1,20 +1,23 @@
 """AWS Identity and Access Management, stored and returned but not enforced: roles with
 inline and attached policies, customer managed policies with versions, instance profiles and
-tags. AWS managed policies (``arn:aws:iam::aws:policy/...``) can be attached by ARN."""
+tags (users, their access keys and groups are in emulator.services.iam.users). AWS managed
+policies (``arn:aws:iam::aws:policy/...``) can be attached by ARN."""
 
 from __future__ import annotations
 
-import re
-import secrets
-import string
 from typing import Any
 from urllib.parse import quote
 
-from emulator import inbound
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.services import tagging
-from emulator.services.base import Provider
+from emulator.services.iam.common import AWS_MANAGED, GLOBAL, no_such_entity
+from emulator.services.iam.common import check_name as _check_name
+from emulator.services.iam.common import document as _document
+from emulator.services.iam.common import exists as _exists
+from emulator.services.iam.common import new_id as _id
+from emulator.services.iam.common import page as _page
+from emulator.services.iam.common import valid_path as _path
 from emulator.services.iam.models import (
     POLICIES,
     PROFILES,
@@ -24,64 +27,11 @@ from emulator.services.iam.models import (
     ProfileRecord,
     RoleRecord,
 )
+from emulator.services.iam.users import UsersApi
 from emulator.store import Table
 
-GLOBAL = "global"  # IAM has no regions: every request reads one table set per account
-_NAME = re.compile(r"^[\w+=,.@-]{1,128}$")
-_ID_ALPHABET = string.ascii_uppercase + string.digits
-AWS_MANAGED = "arn:aws:iam::aws:policy/"
-PAGE = 100
 
-
-def _id(prefix: str) -> str:
-    return prefix + "".join(secrets.choice(_ID_ALPHABET) for _ in range(17))
-
-
-def no_such_entity(message: str) -> ServiceError:
-    return ServiceError("NoSuchEntity", message, status=404)
-
-
-def _exists(message: str) -> ServiceError:
-    return ServiceError("EntityAlreadyExists", message, status=409)
-
-
-def _document(text: str) -> str:
-    try:
-        inbound.loads(text)
-    except ValueError:
-        raise ServiceError("MalformedPolicyDocument", "This policy contains invalid Json",
-                           status=400) from None
-    return text
-
-
-def _path(path: str | None) -> str:
-    path = path or "/"
-    if not (path.startswith("/") and path.endswith("/")):
-        raise ServiceError("ValidationError", "The specified value for path is invalid. It "
-                           "must begin and end with / and contain only alphanumeric characters "
-                           "and/or / characters.", status=400)
-    return path
-
-
-def _check_name(name: str, what: str) -> None:
-    if not _NAME.match(name):
-        raise ServiceError("ValidationError", f"The specified value for {what} is invalid. It "
-                           "must contain only alphanumeric characters and/or the following: "
-                           "+=,.@_-", status=400)
-
-
-def _page(member: str, items: list[Any], marker: str | None, max_items: int | None
-          ) -> dict[str, Any]:
-    """A List operation's answer: one page of ``items`` under ``member``, ``IsTruncated``, and
-    the ``Marker`` of the next page when there is one."""
-    start = int(marker) if marker and marker.isdigit() else 0
-    size = max_items or PAGE
-    truncated = start + size < len(items)
-    return {member: items[start:start + size], "IsTruncated": truncated,
-            **({"Marker": str(start + size)} if truncated else {})}
-
-
-class IamProvider(Provider):
+class IamProvider(UsersApi):
     service_name = "iam"
 
     def roles(self, account: str) -> Table[RoleRecord]:
@@ -316,7 +266,10 @@ class IamProvider(Provider):
 
     def delete_policy(self, ctx: RequestContext, policy_arn: str) -> dict[str, Any]:
         policy = self._policy(ctx, policy_arn)
-        if any(policy.arn in role.attached for role in self.roles(ctx.account_id).values()):
+        attached = [role.attached for role in self.roles(ctx.account_id).values()]
+        attached += [user.attached for user in self.users(ctx.account_id).values()]
+        attached += [group.attached for group in self.groups(ctx.account_id).values()]
+        if any(policy.arn in arns for arns in attached):
             raise ServiceError("DeleteConflict", "Cannot delete a policy attached to entities.",
                                status=409)
         self.policies(ctx.account_id).delete(policy_arn)
