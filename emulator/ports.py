@@ -32,6 +32,7 @@ class InvokeResult:
     executed_version: str = "$LATEST"
     headers: dict[str, str] = field(default_factory=dict)
     content_type: str | None = None  # a streamed (response-streaming) answer's Content-Type
+    partial_payload: bytes = b""  # what a streamed answer sent before its error
 
 
 class FunctionInvoker(Protocol):

@@ -229,6 +229,8 @@ class Runtime:
             environment.close()
         self._emit(spec, environment, lines)
         texts = [text for _, text in lines]
+        # A caller reading the stream gets what a failed streamed response sent before failing.
+        partial = outcome.partial_payload if request.streamed and function_error else b""
         return InvocationResult(
             payload=payload,
             executed_version=spec.version,
@@ -237,7 +239,8 @@ class Runtime:
             log_tail=logformat.tail(texts) if request.tail else None,
             log_text=logformat.as_text(texts),
             timings=timings,
-            content_type=outcome.content_type if function_error is None else None,
+            content_type=outcome.content_type if function_error is None or partial else None,
+            partial_payload=partial,
         )
 
     @staticmethod

@@ -5,7 +5,8 @@ A runtime (our Node.js client, a custom runtime's ``bootstrap``) long-polls
 ``/runtime/invocation/{id}/response`` or ``/runtime/invocation/{id}/error``, or
 ``/runtime/init/error`` when it cannot start. A streamed response
 (``Lambda-Runtime-Function-Response-Mode: streaming``, chunked, an error in the
-``Lambda-Runtime-Function-Error-Type`` / ``-Body`` trailers) is collected whole.
+``Lambda-Runtime-Function-Error-Type`` / ``-Body`` trailers) is collected whole: a failed
+one keeps the bytes it sent before the error, as Lambda passes them on to the caller.
 
 Each environment gets its own server on a loopback port, as each Lambda sandbox has its own
 endpoint in ``AWS_LAMBDA_RUNTIME_API``. HTTP/1.1 framing is h11's; the server runs on the
@@ -44,6 +45,8 @@ class Reply:
     # A streamed response's Content-Type (a function URL in RESPONSE_STREAM mode answers with
     # it, and reads the HTTP integration prelude when it says so); None when buffered.
     content_type: str | None = None
+    # What a streamed response sent before failing (its error comes in the trailers).
+    partial_payload: bytes = b""
 
 
 def _future() -> asyncio.Future[Any]:
@@ -203,15 +206,16 @@ class RuntimeApi:
                 "InvalidStateTransition", "Invocation already answered")
         error_type = (trailers.get("lambda-runtime-function-error-type")
                       or headers.get("lambda-runtime-function-error-type"))
+        streamed = headers.get("lambda-runtime-function-response-mode", "").lower() == "streaming"
+        content_type = headers.get("content-type", "application/octet-stream") if streamed else None
         if kind == "response" and error_type:
             # A streamed response that failed midway reports its error in the trailers.
             streamed_error = trailers.get("lambda-runtime-function-error-body", "")
-            current.reply.set_result(Reply("error", _decode_trailer(streamed_error),
-                                           error_type))
+            current.reply.set_result(Reply(
+                "error", _decode_trailer(streamed_error), error_type,
+                content_type=content_type, partial_payload=b"" if too_large else body))
             await current.taken
             return accepted
-        streamed = headers.get("lambda-runtime-function-response-mode", "").lower() == "streaming"
-        content_type = headers.get("content-type", "application/octet-stream") if streamed else None
         current.reply.set_result(Reply(kind, body, error_type, too_large,  # type: ignore[arg-type]
                                        content_type))
         await current.taken

@@ -97,6 +97,8 @@ class InvocationResult:
     log_tail: str | None = None  # base64, for LogType=Tail
     log_text: str = ""
     content_type: str | None = None  # a streamed response's Content-Type, None when buffered
+    # What a streamed response sent before its error, when the caller reads it as a stream.
+    partial_payload: bytes = b""
     # When init and the handler ran, on the emulator's clock (init_*, invoke_*), for X-Ray.
     timings: dict[str, float] = field(default_factory=dict)
 

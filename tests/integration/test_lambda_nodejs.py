@@ -353,6 +353,7 @@ def test_invoke_with_response_stream_sends_chunks_then_complete(
           if (event.fail) throw new TypeError("no good");
           responseStream.write("one,");
           responseStream.write("two");
+          if (event.late || event.rawPath) throw new RangeError("too late");
           responseStream.end();
         });
     """})
@@ -370,6 +371,25 @@ def test_invoke_with_response_stream_sends_chunks_then_complete(
     assert [list(e) for e in failed] == [["InvokeComplete"]]
     assert failed[0]["InvokeComplete"]["ErrorCode"] == "TypeError"
     assert failed[0]["InvokeComplete"]["ErrorDetails"] == "no good"
+    # Failing after writing: AWS's Node.js runtime sends the bytes written, then the error in
+    # the Lambda-Runtime-Function-Error-Type / -Body trailers (aws-lambda-nodejs-runtime-
+    # interface-client, src/ResponseStream.js), so the caller gets the chunks, then an
+    # InvokeComplete carrying the error
+    # (https://docs.aws.amazon.com/lambda/latest/api/API_InvokeWithResponseStreamCompleteEvent.html).
+    late = list(client.invoke_with_response_stream(
+        FunctionName=name, Payload=b'{"late": true}')["EventStream"])
+    assert [list(e) for e in late][-1] == ["InvokeComplete"]
+    assert b"".join(e["PayloadChunk"]["Payload"] for e in late[:-1]) == b"one,two"
+    assert late[-1]["InvokeComplete"]["ErrorCode"] == "RangeError"
+    assert late[-1]["InvokeComplete"]["ErrorDetails"] == "too late"
+    # Through a RESPONSE_STREAM function URL the client has the bytes already sent
+    # (https://docs.aws.amazon.com/lambda/latest/dg/configuration-response-streaming.html).
+    reply_url = httpx.get(_stream_url(emulator, name) + "fail", timeout=10)
+    assert reply_url.status_code == 200 and reply_url.content == b"one,two"
+    # A buffered Invoke still answers the error alone.
+    buffered = client.invoke(FunctionName=name, Payload=b'{"late": true}')
+    assert buffered["FunctionError"] == "Unhandled"
+    assert json.loads(buffered["Payload"].read())["errorType"] == "RangeError"
 
 
 def test_a_streamed_response_may_pass_the_buffered_limit_only_when_read_as_a_stream(

@@ -22,6 +22,7 @@ class Completion:
     log: str = ""  # what the phase wrote
     max_memory_mb: int | None = None
     content_type: str | None = None  # a streamed response's Content-Type
+    partial_payload: bytes = b""  # what a streamed response sent before its error
 
     @property
     def survives(self) -> bool:

@@ -291,7 +291,8 @@ def _error(reply: Reply) -> Completion:
         document = json.loads(reply.body)
     if not isinstance(document, dict):
         document = {"errorType": reply.error_type or "", "errorMessage": ""}
-    return Completion("error", payload=reply.body, error=document)
+    return Completion("error", payload=reply.body, error=document,
+                      content_type=reply.content_type, partial_payload=reply.partial_payload)
 
 
 def _reply(reply: Reply) -> Completion:

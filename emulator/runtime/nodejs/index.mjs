@@ -141,15 +141,30 @@ function parseHead(text) {
   return { status, headers };
 }
 
-function call(method, urlPath, body, headers = {}) {
+// With `trailers`, the body goes chunked and the trailers after it, as AWS's runtime reports
+// the error of a streamed response that failed after writing.
+function call(method, urlPath, body, headers = {}, trailers = null) {
   return new Promise((resolve, reject) => {
     const socket = idle.pop() || connect();
     socket.ref();
-    const payload = body === undefined ? Buffer.alloc(0)
+    let payload = body === undefined ? Buffer.alloc(0)
       : Buffer.isBuffer(body) ? body : Buffer.from(body);
     let head = `${method} ${BASE}${urlPath} HTTP/1.1\r\nHost: ${HOST}:${PORT}\r\n`;
     for (const [name, value] of Object.entries(headers)) head += `${name}: ${value}\r\n`;
-    head += `Content-Length: ${payload.length}\r\n\r\n`;
+    if (trailers) {
+      head += `Trailer: ${Object.keys(trailers).join(", ")}\r\n` +
+        "Transfer-Encoding: chunked\r\n\r\n";
+      let end = "0\r\n";
+      for (const [name, value] of Object.entries(trailers)) end += `${name}: ${value}\r\n`;
+      payload = Buffer.concat([
+        payload.length ? Buffer.from(`${payload.length.toString(16)}\r\n`, "latin1")
+          : Buffer.alloc(0),
+        payload,
+        Buffer.from(payload.length ? `\r\n${end}\r\n` : `${end}\r\n`, "latin1"),
+      ]);
+    } else {
+      head += `Content-Length: ${payload.length}\r\n\r\n`;
+    }
     let buffered = Buffer.alloc(0);
     let reply = null;
     const done = () => {
@@ -316,7 +331,7 @@ function responseStream() {
     if (written) throw new InvalidStreamingOperation("Cannot set content-type, too late.");
     contentType = type;
   };
-  stream.collected = () => ({ body: Buffer.concat(chunks), contentType });
+  stream.collected = () => ({ body: Buffer.concat(chunks), contentType, written });
   return stream;
 }
 
@@ -486,13 +501,29 @@ function invokeBuffered(handler, event, next, id, finish, fail) {
 }
 
 // A streamifyResponse handler: an async function writing to its response stream. What it
-// returns is ignored; the response is sent once the stream ends.
+// returns is ignored; the response is sent once the stream ends. One that fails after
+// writing sends what it wrote, then its error in the Lambda-Runtime-Function-Error-Type and
+// -Body (base64 JSON) trailers, as AWS's runtime does (its ResponseStream.js).
 function invokeStreaming(handler, event, next, id, finish, fail) {
   let answered = false;
   const failOnce = (error) => {
     if (answered) return;
     answered = true;
-    fail(error);
+    const { body, contentType, written } = stream.collected();
+    if (!written) {
+      fail(error);
+      return;
+    }
+    logError("Invoke Error", error);
+    const response = toResponse(error);
+    finish(call("POST", `/invocation/${id}/response`, body, {
+      "Content-Type": contentType,
+      "Lambda-Runtime-Function-Response-Mode": "streaming",
+    }, {
+      "Lambda-Runtime-Function-Error-Type": String(response.errorType),
+      "Lambda-Runtime-Function-Error-Body":
+        Buffer.from(JSON.stringify(response)).toString("base64"),
+    }));
   };
   let waitForEmptyEventLoop = true;
   const context = Object.assign({

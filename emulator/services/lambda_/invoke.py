@@ -85,8 +85,9 @@ class InvokeApi(LambdaBase):
             payload: bytes | None = None, qualifier: str | None = None,
             **_: Any) -> dict[str, Any]:
         """The response as an event stream: what the function wrote (a streaming handler's
-        bytes as written, prelude included; a buffered handler's whole answer) in a
-        PayloadChunk, then InvokeComplete, with the function's error if it failed
+        bytes as written, prelude included, also when it failed afterwards; a buffered
+        handler's whole answer) in a PayloadChunk, then InvokeComplete, with the function's
+        error if it failed
         (https://docs.aws.amazon.com/lambda/latest/api/API_InvokeWithResponseStream.html)."""
         result = await self.invoke_function(
             scope_of(ctx), function_name, payload or b"", qualifier=qualifier,
@@ -99,6 +100,8 @@ class InvokeApi(LambdaBase):
             return output
         complete: dict[str, Any] = {}
         events: list[dict[str, Any]] = []
+        if result.partial_payload:
+            events.append({"PayloadChunk": {"Payload": result.partial_payload}})
         if result.function_error:
             document = _error_document(result.payload)
             complete.update(ErrorCode=str(document.get("errorType") or "Unhandled"),
@@ -193,6 +196,7 @@ class InvokeApi(LambdaBase):
             executed_version=result.executed_version,
             headers=_reply_headers(result.request_id, request.trace_header),
             content_type=result.content_type,
+            partial_payload=result.partial_payload,
         )
 
 

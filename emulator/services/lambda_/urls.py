@@ -223,6 +223,10 @@ class UrlsApi(LambdaBase):
         except ServiceError as error:
             status = 429 if error.code == "TooManyRequestsException" else 502
             return HttpReply(status, json_type, json.dumps({"Message": error.message}).encode())
+        if result.partial_payload and result.content_type is not None:
+            # A streamed answer that failed after writing: the caller has the bytes already
+            # sent, and then the connection ends.
+            return _streamed_reply(result.partial_payload, result.content_type)
         if result.function_error:
             return HttpReply(502, json_type, b'{"Message":"Internal Server Error"}')
         if record.invoke_mode == "RESPONSE_STREAM" and result.content_type is not None:
