@@ -87,6 +87,8 @@ def test_a_streamed_response_and_a_streamed_error_in_trailers() -> None:
             if trailer:
                 assert (reply.kind, reply.error_type) == ("error", "Boom")
                 assert json.loads(reply.body) == {"errorType": "Boom"}
+                # The bytes sent before the error stay with it, for the caller to receive.
+                assert reply.partial_payload == b"hello world"
             else:
                 assert (reply.kind, reply.body) == ("response", b"hello world")
         api.close()
