@@ -82,7 +82,9 @@ class ObjectVersion(Record):
     checksum: Checksum | None = None
     tags: dict[str, str] = Field(default_factory=dict)
     part_sizes: list[int] | None = None  # sizes of the parts of a multipart object
-    encryption: str = "AES256"
+    encryption: str = "AES256"  # AES256 (SSE-S3 and SSE-C), aws:kms or aws:kms:dsse
+    kms_key_id: str | None = None
+    customer_key_md5: str | None = None  # base64 MD5 of an SSE-C key (encryption.py)
     acl: str = "private"  # the canned ACL (acls.py)
     restore: RestoreRecord | None = None  # the latest restore of an archived version
 

@@ -12,7 +12,7 @@ import secrets
 from typing import Any
 
 from emulator.context import RequestContext
-from emulator.services.s3 import access, checksums, uploads
+from emulator.services.s3 import access, checksums, encryption, uploads
 from emulator.services.s3.common import moment, owner
 from emulator.services.s3.errors import (
     invalid_argument,
@@ -34,10 +34,21 @@ from emulator.streams import ByteStream
 MAX_PARTS = 10000
 MIN_PART = 5 * 1024**2  # every part but the last
 MAX_PART = 5 * 1024**3
+MAX_REMEMBERED_COMPLETIONS = 10000
 MAX_LIST = 1000
 
 
 class MultipartApi(ObjectsApi):
+    def setup(self) -> None:
+        super().setup()
+        # (bucket, upload id) of uploads completed lately: aborting one again succeeds, as
+        # boto3's own integration suite expects (an abort cleanup after complete).
+        self.completed_uploads: dict[tuple[str, str], None] = {}
+
+    def reset(self) -> None:
+        super().reset()
+        self.completed_uploads.clear()
+
     def _upload(self, bucket: str, upload_id: str) -> UploadRecord:
         upload = self.uploads(bucket).get(upload_id)
         if upload is None:
@@ -51,7 +62,8 @@ class MultipartApi(ObjectsApi):
         record = self.bucket_for(ctx, bucket, "s3:PutObject", key)
         check_key(key)
         headers = {**content_headers(params),
-                   "acl": access.checked_object_acl(record, params.get("acl"))}
+                   "acl": access.checked_object_acl(record, params.get("acl")),
+                   **encryption.requested(record, params)}
         algorithm = checksum_algorithm.upper() if checksum_algorithm else None
         if algorithm is not None and algorithm not in checksums.ALGORITHMS:
             raise invalid_request("Checksum algorithm provided is unsupported.")
@@ -60,7 +72,8 @@ class MultipartApi(ObjectsApi):
                               initiated=self.clock.now(), headers=headers,
                               checksum_algorithm=algorithm, checksum_type=kind)
         self.uploads(bucket).put(upload.upload_id, upload)
-        result: dict[str, Any] = {"Bucket": bucket, "Key": key, "UploadId": upload.upload_id}
+        result: dict[str, Any] = {"Bucket": bucket, "Key": key, "UploadId": upload.upload_id,
+                                  **encryption.fields_of(headers)}
         if algorithm:
             result.update(ChecksumAlgorithm=algorithm, ChecksumType=kind)
         return result
@@ -77,6 +90,7 @@ class MultipartApi(ObjectsApi):
         self.bucket_for(ctx, bucket, "s3:PutObject", key)
         upload = self._upload(bucket, upload_id)
         self._part_number(part_number)
+        encryption.check_part(upload.headers.get("customer_key_md5"), params)
         if upload.checksum_algorithm and not params.get("checksum_algorithm") and not any(
                 params.get(name) for name in uploads.PARAM_OF.values()):
             params["checksum_algorithm"] = upload.checksum_algorithm
@@ -96,7 +110,7 @@ class MultipartApi(ObjectsApi):
         self.uploads(bucket).put(upload_id, upload)
         if old is not None:
             self.blobs.delete(old.blob)
-        return {"ETag": etag, "ServerSideEncryption": "AES256",
+        return {"ETag": etag, **encryption.fields_of(upload.headers),
                 **{name: value for name, value in uploads.checksum_fields(checksum).items()
                    if name != "ChecksumType"}}
 
@@ -107,6 +121,7 @@ class MultipartApi(ObjectsApi):
         self.bucket_for(ctx, bucket, "s3:PutObject", key)
         upload = self._upload(bucket, upload_id)
         self._part_number(part_number)
+        encryption.check_part(upload.headers.get("customer_key_md5"), params)
         _, source = self.copy_source(ctx, copy_source, params)
         start, length = 0, source.size
         if copy_source_range:
@@ -210,6 +225,9 @@ class MultipartApi(ObjectsApi):
         self.commit(record, version)
         for part in upload.parts.values():
             self.blobs.delete(part.blob)
+        self.completed_uploads[(bucket, upload_id)] = None
+        while len(self.completed_uploads) > MAX_REMEMBERED_COMPLETIONS:
+            del self.completed_uploads[next(iter(self.completed_uploads))]
         self.object_event(record, "ObjectCreated:CompleteMultipartUpload", version, ctx)
         return self._completed(ctx, record, version)
 
@@ -218,7 +236,7 @@ class MultipartApi(ObjectsApi):
         result: dict[str, Any] = {
             "Location": f"{ctx.endpoint_url}/{record.name}/{version.key}",
             "Bucket": record.name, "Key": version.key, "ETag": version.etag,
-            "ServerSideEncryption": "AES256", **self.version_header(record, version)}
+            **encryption.fields_of(version), **self.version_header(record, version)}
         result.update(uploads.checksum_fields(version.checksum))
         return result
 
@@ -254,6 +272,8 @@ class MultipartApi(ObjectsApi):
         self.bucket_for(ctx, bucket, "s3:AbortMultipartUpload", key)
         upload = self.uploads(bucket).delete(upload_id)
         if upload is None:
+            if (bucket, upload_id) in self.completed_uploads:
+                return {}
             raise no_such_upload(upload_id)
         for part in upload.parts.values():
             self.blobs.delete(part.blob)

@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl, unquote
 
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
-from emulator.services.s3 import access, conditions, uploads
+from emulator.services.s3 import access, conditions, encryption, uploads
 from emulator.services.s3.buckets import check_tags
 from emulator.services.s3.common import S3Base, moment, new_version_id
 from emulator.services.s3.errors import (
@@ -147,6 +147,7 @@ class ObjectsApi(S3Base):
         check_key(key)
         headers = content_headers(params)
         headers["acl"] = access.checked_object_acl(record, params.get("acl"))
+        headers.update(encryption.requested(record, params))
         self._check_write_conditions(bucket, key, params)
         received = await uploads.receive(self.blobs, body, params, ctx.headers)
         version = ObjectVersion(
@@ -160,7 +161,7 @@ class ObjectsApi(S3Base):
             raise
         self.commit(record, version)
         self.object_event(record, event, version, ctx)
-        result = {"ETag": version.etag, "ServerSideEncryption": "AES256",
+        result = {"ETag": version.etag, **encryption.fields_of(version),
                   **self.version_header(record, version),
                   **uploads.checksum_fields(version.checksum)}
         expiration = expiration_header(record.lifecycle, version)
@@ -201,6 +202,7 @@ class ObjectsApi(S3Base):
                                fields={"Method": "GET", "ResourceType": "DeleteMarker"},
                                headers={"x-amz-delete-marker": "true",
                                         "x-amz-version-id": version.version_id})
+        encryption.check_read(version.customer_key_md5, params)
         conditions.check_read(version, params.get("if_match"), params.get("if_none_match"),
                               params.get("if_modified_since"), params.get("if_unmodified_since"))
         now = self.clock.now()
@@ -228,7 +230,7 @@ class ObjectsApi(S3Base):
             result["Body"] = self.blobs.range(version.blob, start, length)
         result.update({
             "ContentLength": length, "ETag": version.etag, "AcceptRanges": "bytes",
-            "LastModified": moment(version.last_modified), "ServerSideEncryption": "AES256",
+            "LastModified": moment(version.last_modified), **encryption.fields_of(version),
             "ContentType": version.content_type or "binary/octet-stream",
             **self.version_header(record, version),
         })
@@ -361,6 +363,7 @@ class ObjectsApi(S3Base):
         version_id = dict(parse_qsl(query)).get("versionId")
         record = self.bucket_for(ctx, source_bucket, "s3:GetObject", source_key)
         found = self.find(source_bucket, source_key, version_id)
+        encryption.check_read(found.customer_key_md5, params, "copy_source_")
         conditions.check_read(found, params.get("copy_source_if_match"),
                               params.get("copy_source_if_none_match"),
                               params.get("copy_source_if_modified_since"),
@@ -377,7 +380,8 @@ class ObjectsApi(S3Base):
         replace_metadata = params.get("metadata_directive") == "REPLACE"
         same = source_record.name == bucket and source.key == key
         changes = replace_metadata or params.get("storage_class") or params.get(
-            "website_redirect_location") or params.get("server_side_encryption")
+            "website_redirect_location") or params.get("server_side_encryption") or params.get(
+            "sse_customer_algorithm")
         if same and not changes:
             raise invalid_request(
                 "This copy request is illegal because it is trying to copy an object to itself "
@@ -392,6 +396,7 @@ class ObjectsApi(S3Base):
             "storage_class": params.get("storage_class") or source.storage_class,
         }
         headers["acl"] = access.checked_object_acl(record, params.get("acl"))
+        headers.update(encryption.requested(record, params))
         headers["tags"] = parse_tagging(params.get("tagging")) if params.get(
             "tagging_directive") == "REPLACE" else dict(source.tags)
         algorithm = params.get("checksum_algorithm") or (
@@ -409,7 +414,7 @@ class ObjectsApi(S3Base):
             "CopyObjectResult": {"ETag": version.etag,
                                  "LastModified": moment(version.last_modified),
                                  **uploads.checksum_fields(version.checksum)},
-            "ServerSideEncryption": "AES256", **self.version_header(record, version)}
+            **encryption.fields_of(version), **self.version_header(record, version)}
         if source_record.versioning:
             result["CopySourceVersionId"] = source.version_id
         return result
