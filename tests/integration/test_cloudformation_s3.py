@@ -36,6 +36,12 @@ Resources:
       Tags: [{Key: team, Value: data}]
       CorsConfiguration:
         CorsRules: [{AllowedMethods: [GET], AllowedOrigins: ["*"], MaxAge: 60}]
+      WebsiteConfiguration:
+        IndexDocument: index.html
+        ErrorDocument: error.html
+        RoutingRules:
+          - RoutingRuleCondition: {KeyPrefixEquals: docs/}
+            RedirectRule: {ReplaceKeyPrefixWith: documents/}
   Policy:
     Type: AWS::S3::BucketPolicy
     Properties:
@@ -67,6 +73,13 @@ def test_buckets_and_policies(emulator: EmulatorHandle) -> None:
                       "BucketKeyEnabled": False}]
     assert s3.get_bucket_tagging(Bucket=bucket)["TagSet"] == [{"Key": "team", "Value": "data"}]
     assert s3.get_bucket_cors(Bucket=bucket)["CORSRules"][0]["MaxAgeSeconds"] == 60
+    # WebsiteConfiguration's documents and routing rules in PutBucketWebsite's shape
+    # (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-websiteconfiguration.html).
+    website = s3.get_bucket_website(Bucket=bucket)
+    assert website["IndexDocument"] == {"Suffix": "index.html"}
+    assert website["ErrorDocument"] == {"Key": "error.html"}
+    assert website["RoutingRules"] == [{"Condition": {"KeyPrefixEquals": "docs/"},
+                                        "Redirect": {"ReplaceKeyPrefixWith": "documents/"}}]
     policy = json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])
     assert policy["Statement"][0]["Resource"] == f"arn:aws:s3:::{bucket}/*"
 

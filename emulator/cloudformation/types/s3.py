@@ -1,5 +1,5 @@
 """AWS::S3::Bucket (with versioning, tags, CORS, encryption, public access block, ownership
-controls, lifecycle rules and notifications) and AWS::S3::BucketPolicy."""
+controls, lifecycle rules, notifications and website configuration) and AWS::S3::BucketPolicy."""
 
 from __future__ import annotations
 
@@ -127,6 +127,28 @@ def _encryption(value: dict[str, Any]) -> dict[str, Any]:
     return {"Rules": rules}
 
 
+def _website(value: dict[str, Any]) -> dict[str, Any]:
+    """A CloudFormation WebsiteConfiguration as PutBucketWebsite takes it: documents by name,
+    routing rules' RoutingRuleCondition and RedirectRule as Condition and Redirect
+    (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-websiteconfiguration.html)."""
+    out: dict[str, Any] = {}
+    if value.get("IndexDocument"):
+        out["IndexDocument"] = {"Suffix": value["IndexDocument"]}
+    if value.get("ErrorDocument"):
+        out["ErrorDocument"] = {"Key": value["ErrorDocument"]}
+    if value.get("RedirectAllRequestsTo"):
+        out["RedirectAllRequestsTo"] = dict(value["RedirectAllRequestsTo"])
+    rules = []
+    for rule in value.get("RoutingRules") or []:
+        item: dict[str, Any] = {"Redirect": dict(rule.get("RedirectRule") or {})}
+        if rule.get("RoutingRuleCondition"):
+            item["Condition"] = dict(rule["RoutingRuleCondition"])
+        rules.append(item)
+    if rules:
+        out["RoutingRules"] = rules
+    return out
+
+
 # property -> (put operation, member, translate, delete operation)
 _SETTINGS: dict[str, tuple[str, str, Any, str | None]] = {
     "VersioningConfiguration": ("PutBucketVersioning", "VersioningConfiguration", dict, None),
@@ -142,6 +164,8 @@ _SETTINGS: dict[str, tuple[str, str, Any, str | None]] = {
                                _lifecycle, "DeleteBucketLifecycle"),
     "NotificationConfiguration": ("PutBucketNotificationConfiguration",
                                   "NotificationConfiguration", _notifications, None),
+    "WebsiteConfiguration": ("PutBucketWebsite", "WebsiteConfiguration", _website,
+                             "DeleteBucketWebsite"),
 }
 
 
