@@ -97,3 +97,23 @@ def test_users_keep_their_keys_and_groups_until_released(emulator: EmulatorHandl
     iam.delete_user(UserName="ada-keys")
     iam.delete_group(GroupName="ada-group")
     assert "ada-keys" not in [u["UserName"] for u in iam.list_users()["Users"]]
+
+
+def test_access_key_calls_without_a_user_name(emulator: EmulatorHandle) -> None:
+    """UserName is optional in UpdateAccessKey, DeleteAccessKey and ListAccessKeys: IAM then
+    works on the caller's keys (here the root user's, of which there are none kept; a key id
+    still names the user holding it).
+    https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAccessKeys.html"""
+    iam = emulator.client("iam")
+    iam.create_user(UserName="ada-nameless")
+    key = iam.create_access_key(UserName="ada-nameless")["AccessKey"]["AccessKeyId"]
+    assert iam.list_access_keys()["AccessKeyMetadata"] == []
+    iam.update_access_key(AccessKeyId=key, Status="Inactive")
+    listed = iam.list_access_keys(UserName="ada-nameless")["AccessKeyMetadata"]
+    assert [(k["AccessKeyId"], k["Status"]) for k in listed] == [(key, "Inactive")]
+    iam.delete_access_key(AccessKeyId=key)
+    assert iam.list_access_keys(UserName="ada-nameless")["AccessKeyMetadata"] == []
+    with pytest.raises(ClientError) as missing:
+        iam.delete_access_key(AccessKeyId=key)
+    assert missing.value.response["Error"]["Code"] == "NoSuchEntity"
+    iam.delete_user(UserName="ada-nameless")

@@ -168,9 +168,24 @@ class UsersApi(Provider, ABC):
                 return key
         raise no_such_entity(f"The Access Key with id {key_id} cannot be found.")
 
-    def list_access_keys(self, ctx: RequestContext, user_name: str,
+    def _key_owner(self, ctx: RequestContext, key_id: str,
+                   user_name: str | None) -> UserRecord:
+        """The user named, or without a name the user holding the key (IAM takes the caller
+        from the request's credentials; the key id names one user here)."""
+        if user_name is not None:
+            return self._user(ctx, user_name)
+        for user in self.users(ctx.account_id).values():
+            if any(key.access_key_id == key_id for key in user.access_keys):
+                return user
+        raise no_such_entity(f"The Access Key with id {key_id} cannot be found.")
+
+    def list_access_keys(self, ctx: RequestContext, user_name: str | None = None,
                          marker: str | None = None, max_items: int | None = None
                          ) -> dict[str, Any]:
+        if user_name is None:
+            # Without UserName, IAM lists the caller's own keys: the account's root user,
+            # whose keys this emulator does not keep.
+            return page("AccessKeyMetadata", [], marker, max_items)
         user = self._user(ctx, user_name)
         keys = [{"UserName": user.name, "AccessKeyId": key.access_key_id,
                  "Status": key.status, "CreateDate": key.created}
@@ -178,15 +193,15 @@ class UsersApi(Provider, ABC):
         return page("AccessKeyMetadata", keys, marker, max_items)
 
     def update_access_key(self, ctx: RequestContext, access_key_id: str, status: str,
-                          user_name: str) -> dict[str, Any]:
-        user = self._user(ctx, user_name)
+                          user_name: str | None = None) -> dict[str, Any]:
+        user = self._key_owner(ctx, access_key_id, user_name)
         self._key(ctx, user, access_key_id).status = status
         self.users(ctx.account_id).put(user.name, user)
         return {}
 
     def delete_access_key(self, ctx: RequestContext, access_key_id: str,
-                          user_name: str) -> dict[str, Any]:
-        user = self._user(ctx, user_name)
+                          user_name: str | None = None) -> dict[str, Any]:
+        user = self._key_owner(ctx, access_key_id, user_name)
         user.access_keys.remove(self._key(ctx, user, access_key_id))
         self.users(ctx.account_id).put(user.name, user)
         return {}
