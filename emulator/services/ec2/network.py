@@ -15,6 +15,15 @@ def _id(prefix: str, *parts: str) -> str:
     return f"{prefix}-{digest[:17]}"
 
 
+def _compass_letters(word: str) -> str:
+    """A zone id's letters for a Region's direction: use1, apne1, euc1 (us-east-1,
+    ap-northeast-1, eu-central-1)."""
+    for point in ("north", "south"):
+        if word.startswith(point) and word != point:
+            return point[0] + word[len(point)]
+    return word[0]
+
+
 @dataclass(frozen=True)
 class Subnet:
     subnet_id: str
@@ -42,7 +51,8 @@ class DefaultNetwork:
 
     @property
     def subnets(self) -> list[Subnet]:
-        short = "".join(word[0] for word in self.region.split("-")[:-1]) + self.region[-1]
+        area, *compass, number = self.region.split("-")
+        short = area + "".join(_compass_letters(word) for word in compass) + number
         return [Subnet(_id("subnet", self.account, self.region, letter), self.region + letter,
                        f"{short}-az{index + 1}", f"172.31.{16 * index}.0/20")
                 for index, letter in enumerate(ZONE_LETTERS)]
