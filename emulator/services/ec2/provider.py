@@ -1,16 +1,18 @@
-"""Amazon EC2's VPC endpoints and default network (see the parts); every other EC2 operation
-answers NotImplemented."""
+"""Amazon EC2's VPC endpoints, default network, Regions, Availability Zones and (empty)
+instances (see the parts); every other EC2 operation answers NotImplemented."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from emulator.services.ec2.endpoints import EndpointsApi
+from emulator.services.ec2.instances import InstancesApi
 from emulator.services.ec2.networks import NetworksApi
 from emulator.services.ec2.port import VpcEndpointsPort
+from emulator.services.ec2.regions import RegionsApi
 
 
-class Ec2Provider(EndpointsApi, NetworksApi):
+class Ec2Provider(EndpointsApi, NetworksApi, RegionsApi, InstancesApi):
     service_name = "ec2"
 
     def port(self, name: str) -> object | None:
