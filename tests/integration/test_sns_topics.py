@@ -135,3 +135,41 @@ def test_publish_batch_limits(emulator: EmulatorHandle) -> None:
     assert [entry["Id"] for entry in mixed["Successful"]] == ["good"]
     assert mixed["Failed"][0]["Id"] == "bad"
     assert mixed["Failed"][0]["SenderFault"] is True
+
+
+@pytest.mark.parametrize(("call", "arguments"), [
+    ("publish", {"Message": "x"}),
+    ("get_topic_attributes", {}),
+    ("confirm_subscription", {"Token": "t"}),
+])
+def test_a_malformed_topic_arn_is_an_invalid_parameter(emulator: EmulatorHandle, call: str,
+                                                       arguments: dict[str, str]) -> None:
+    # AWS answers 400 InvalidParameter (not 404 NotFound) for a value that is no topic ARN,
+    # "Invalid parameter: TopicArn Reason: An ARN must have at least 6 elements, not 1"
+    # (seen from AWS in https://github.com/aws-samples/amazon-rekognition-video-analyzer/
+    # issues/41 and .../aws-marketplace-serverless-saas-integration/issues/11).
+    # https://docs.aws.amazon.com/sns/latest/api/API_Publish.html
+    # https://docs.aws.amazon.com/sns/latest/api/API_GetTopicAttributes.html
+    # https://docs.aws.amazon.com/sns/latest/api/API_ConfirmSubscription.html
+    sns = emulator.client("sns")
+    for bad, message in [
+        ("not-an-arn", "Invalid parameter: TopicArn Reason: An ARN must have at least 6 "
+                       "elements, not 1"),
+        ("arn:aws:sqs:us-east-1:000000000000:queue", "Invalid parameter: TopicArn"),
+    ]:
+        with pytest.raises(ClientError) as refused:
+            getattr(sns, call)(TopicArn=bad, **arguments)
+        response = refused.value.response
+        assert (response["ResponseMetadata"]["HTTPStatusCode"], response["Error"]["Code"],
+                response["Error"]["Message"]) == (400, "InvalidParameter", message)
+    with pytest.raises(ClientError) as missing:
+        getattr(sns, call)(TopicArn=f"arn:aws:sns:{emulator.region}:000000000000:"
+                                    f"{unique('absent')}", **arguments)
+    assert missing.value.response["Error"]["Code"] == "NotFound"
+
+
+def test_publish_to_a_malformed_target_arn_names_the_target(emulator: EmulatorHandle) -> None:
+    with pytest.raises(ClientError) as refused:
+        emulator.client("sns").publish(TargetArn="endpoint", Message="x")
+    assert refused.value.response["Error"]["Message"] == (
+        "Invalid parameter: TargetArn Reason: An ARN must have at least 6 elements, not 1")

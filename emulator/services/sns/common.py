@@ -8,6 +8,7 @@ from emulator import arns
 from emulator.errors import ServiceError
 from emulator.services.base import Provider, TableOf
 from emulator.services.sns.delivery import Deliveries
+from emulator.services.sns.filtering import invalid
 from emulator.services.sns.models import SUBSCRIPTIONS, TOPICS, SubscriptionRecord, TopicRecord
 
 
@@ -33,7 +34,19 @@ class SnsBase(Provider):
         topic = self.topics(parsed.account, parsed.region).get(parsed.resource)
         return topic if topic is not None and topic.arn == topic_arn else None
 
+    @staticmethod
+    def checked_arn(arn: str, parameter: str = "TopicArn") -> None:
+        """AWS answers InvalidParameter, not NotFound, for a value that is no SNS ARN."""
+        elements = len(arn.split(":"))
+        if elements < 6:
+            raise invalid(f"{parameter} Reason: An ARN must have at least 6 elements, "
+                          f"not {elements}")
+        parsed = arns.parse_or_none(arn)
+        if parsed is None or parsed.service != "sns" or not parsed.account.isdigit():
+            raise invalid(parameter)
+
     def topic_by_arn(self, topic_arn: str) -> TopicRecord:
+        self.checked_arn(topic_arn)
         topic = self.find_topic(topic_arn)
         if topic is None:
             raise not_found("Topic does not exist")

@@ -182,6 +182,7 @@ class PublishApi(SnsBase):
         arn = topic_arn or target_arn
         if not arn:
             raise invalid("TopicArn or TargetArn Reason: no value for required parameter")
+        self.checked_arn(arn, "TopicArn" if topic_arn else "TargetArn")
         return self.publish_to(arn, message, subject=subject, structure=message_structure,
                                attributes=message_attributes, group_id=message_group_id,
                                deduplication_id=message_deduplication_id,
