@@ -297,3 +297,19 @@ def test_parameters_belong_to_their_region(emulator: EmulatorHandle, root: str) 
     assert _error(west.get_parameter, Name=f"{root}/r")[0] == "ParameterNotFound"
     found = east.get_parameter(Name=f"arn:aws:ssm:us-east-1:000000000000:parameter{root}/r")
     assert found["Parameter"]["Value"] == "east"
+
+
+def test_documents_are_listed_empty_with_any_filter(ssm: Any) -> None:
+    # https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_ListDocuments.html
+    # https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_DocumentKeyValuesFilter.html
+    assert ssm.list_documents()["DocumentIdentifiers"] == []
+    assert ssm.list_documents(Filters=[
+        {"Key": "Owner", "Values": ["Self"]},
+        {"Key": "DocumentType", "Values": ["Command"]}], MaxResults=10)[
+        "DocumentIdentifiers"] == []
+    assert ssm.list_documents(DocumentFilterList=[
+        {"key": "Name", "value": "AWS-RunShellScript"}])["DocumentIdentifiers"] == []
+    pages = ssm.get_paginator("list_documents").paginate()
+    assert [page["DocumentIdentifiers"] for page in pages] == [[]]
+    assert _error(ssm.list_documents, NextToken="bm90LWdpdmVu") == (
+        "InvalidNextToken", "The specified token isn't valid.")

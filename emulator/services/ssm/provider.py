@@ -1,6 +1,6 @@
 """AWS Systems Manager Parameter Store: String, StringList and SecureString parameters with
-their versions, labels, tags, hierarchies and filters. Other Systems Manager APIs answer
-NotImplemented.
+their versions, labels, tags, hierarchies and filters, and an (empty) document list. Other
+Systems Manager APIs answer NotImplemented.
 
 Each parameter is one record holding its versions (at most 100); SecureString values are
 stored encrypted (secure.py) and returned decrypted only WithDecryption.
@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from emulator.services.ssm.documents import DocumentsApi
 from emulator.services.ssm.labels import LabelsApi
 from emulator.services.ssm.parameters import ParametersApi
 from emulator.services.ssm.queries import QueriesApi
 from emulator.services.ssm.tags import TagsApi
 
 
-class SsmProvider(ParametersApi, QueriesApi, LabelsApi, TagsApi):
+class SsmProvider(ParametersApi, QueriesApi, LabelsApi, TagsApi, DocumentsApi):
     service_name = "ssm"
 
     def resources(self) -> dict[str, list[dict[str, Any]]]:
