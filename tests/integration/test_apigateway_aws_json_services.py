@@ -119,7 +119,7 @@ def test_step_functions_start_execution_and_kinesis_put_record(emulator: Emulato
 def test_services_the_emulator_does_not_implement_fail_as_a_configuration_error(
         emulator: EmulatorHandle) -> None:
     api = new_api(emulator, name="unknown")
-    api.method("/x", "POST", _integration(emulator, "ec2:action/DescribeInstances", "{}"))
+    api.method("/x", "POST", _integration(emulator, "ec2:action/DescribeKeyPairs", "{}"))
     api.method("/y", "POST", _integration(emulator, "dynamodb:action/NoSuchAction", "{}"))
     api.deploy("dev")
     for path in ("/x", "/y"):

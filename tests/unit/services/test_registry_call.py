@@ -92,7 +92,7 @@ def test_unknown_and_unimplemented_operations() -> None:
         _call(registry, "sqs", "LaunchRocket", {})
     assert unknown.value.code == "UnknownOperationException"
     with pytest.raises(ServiceError) as absent:
-        _call(registry, "ec2", "DescribeInstances", {})
+        _call(registry, "ec2", "DescribeKeyPairs", {})
     assert (absent.value.code, absent.value.status) == ("NotImplemented", 501)
 
 
