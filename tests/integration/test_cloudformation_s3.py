@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 
 import pytest
 from botocore.exceptions import ClientError
@@ -170,6 +171,44 @@ def test_template_urls_and_nested_stacks(emulator: EmulatorHandle) -> None:
         "DELETE_COMPLETE")
     with pytest.raises(ClientError):
         sqs.get_queue_url(QueueName=f"{name}-b-child")
+
+
+def test_a_failed_nested_stack_names_what_failed_in_it(emulator: EmulatorHandle) -> None:
+    """The parent's event repeats the child's own reason, as AWS's does ("Embedded stack
+    arn:... was not successfully created: The following resource(s) failed to create: [...]."
+    https://github.com/amazon-connect/voicemail-express-amazon-connect/discussions/44; on
+    update "... was not successfully updated. Currently in UPDATE_ROLLBACK_IN_PROGRESS with
+    reason: ...": https://github.com/rubyonjets/jets-docs/blob/main/_docs/debug/cloudformation.md)."""
+    cfn = emulator.client("cloudformation")
+    name = stack_name("nested-fail")
+    child_url = _upload(emulator, f"{name}/child.yaml", CHILD)
+    parent_url = _upload(emulator, f"{name}/parent.yaml", PARENT)
+    embedded = r"Embedded stack arn:aws:cloudformation:us-east-1:\d{12}:stack/[\w-]+/[\w-]+ "
+    cfn.create_stack(StackName=name, TemplateURL=parent_url, Parameters=[
+        {"ParameterKey": "ChildUrl", "ParameterValue": child_url},
+        {"ParameterKey": "Prefix", "ParameterValue": "not a queue name!"}])
+    assert wait_failed(cfn, name)["StackStatus"] == "ROLLBACK_COMPLETE"
+    reason = next(reason for logical_id, status, reason in events(cfn, name)
+                  if logical_id == "Child" and status == "CREATE_FAILED")
+    assert re.fullmatch(embedded + r"was not successfully created: "
+                        r"The following resource\(s\) failed to create: \[Queue\]\.", reason)
+    delete(cfn, name)
+
+    cfn.create_stack(StackName=name, TemplateURL=parent_url, Parameters=[
+        {"ParameterKey": "ChildUrl", "ParameterValue": child_url},
+        {"ParameterKey": "Prefix", "ParameterValue": name}])
+    cfn.get_waiter("stack_create_complete").wait(StackName=name, WaiterConfig=FAST)
+    cfn.update_stack(StackName=name, TemplateURL=parent_url, Parameters=[
+        {"ParameterKey": "ChildUrl", "UsePreviousValue": True},
+        {"ParameterKey": "Prefix", "ParameterValue": "not a queue name!"}])
+    assert wait_failed(cfn, name, "stack_update_complete")["StackStatus"] == (
+        "UPDATE_ROLLBACK_COMPLETE")
+    reason = next(reason for logical_id, status, reason in events(cfn, name)
+                  if logical_id == "Child" and status == "UPDATE_FAILED")
+    assert re.fullmatch(embedded + r"was not successfully updated\. Currently in "
+                        r"UPDATE_ROLLBACK_IN_PROGRESS with reason: The following "
+                        r"resource\(s\) failed to (create|update): \[Queue\]\.", reason)
+    delete(cfn, name)
 
 
 CUSTOM = """

@@ -26,6 +26,16 @@ def _parameters(properties: dict[str, Any]) -> list[dict[str, Any]]:
              if isinstance(value, list) else str(value)} for key, value in given.items()]
 
 
+def _failure(stack: StackRecord, status: str) -> str:
+    """The reason the child gave when it entered ``status`` (its rollback): what failed in
+    it, which AWS repeats in the parent's event, not the rollback's final empty reason."""
+    for event in reversed(stack.events):
+        if event["LogicalResourceId"] == stack.name and event["ResourceStatus"] == status:
+            reason: str = event.get("ResourceStatusReason", "")
+            return reason.removesuffix("Rollback requested by user.").strip()
+    return stack.status_reason
+
+
 def _outputs(stack: StackRecord) -> dict[str, str]:
     return {output["OutputKey"]: output["OutputValue"] for output in stack.outputs}
 
@@ -72,7 +82,7 @@ class ChildStacks:
         self.operations.start_bookkeeping(self.ctx, stack, prepared)
         await self.operations.run_create(self.ctx, stack, prepared, "ROLLBACK")
         if stack.status != "CREATE_COMPLETE":
-            reason = stack.status_reason
+            reason = _failure(stack, "ROLLBACK_IN_PROGRESS")
             await self.operations.run_delete(self.ctx, stack, set())
             raise ResourceError(f"Embedded stack {stack.stack_id} was not successfully "
                                 f"created: {reason}", "NotStabilized")
@@ -91,8 +101,10 @@ class ChildStacks:
         await self.operations.run_update(self.ctx, stack, body, old, prepared, False,
                                          self._tags(tags))
         if stack.status != "UPDATE_COMPLETE":
+            status = "UPDATE_ROLLBACK_IN_PROGRESS"
             raise ResourceError(f"Embedded stack {stack.stack_id} was not successfully "
-                                f"updated. Currently in {stack.status}.", "NotStabilized")
+                                f"updated. Currently in {status} with reason: "
+                                f"{_failure(stack, status)}", "NotStabilized")
         return _outputs(stack)
 
     async def delete(self, stack_id: str) -> None:
