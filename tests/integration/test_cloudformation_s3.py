@@ -273,6 +273,48 @@ def test_lambda_backed_custom_resources_answer_through_s3(emulator: EmulatorHand
     delete(cfn, name)
 
 
+TWICE = """
+Resources:
+  Provider:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      Role: arn:aws:iam::000000000000:role/provider
+      Code:
+        ZipFile: |
+          import json, urllib.request
+          def put(event, data):
+              body = json.dumps({"Status": "SUCCESS", "PhysicalResourceId": "twice",
+                                 "StackId": event["StackId"], "RequestId": event["RequestId"],
+                                 "LogicalResourceId": event["LogicalResourceId"],
+                                 "Data": data}).encode()
+              urllib.request.urlopen(urllib.request.Request(
+                  event["ResponseURL"], data=body, method="PUT"))
+          def handler(event, context):
+              put(event, {"Answer": "first"})
+              put(event, {})
+  Custom:
+    Type: Custom::Twice
+    Properties: {ServiceToken: !GetAtt Provider.Arn, Round: !Ref AWS::StackName}
+Outputs:
+  Answer: {Value: !GetAtt Custom.Answer}
+"""
+
+
+def test_a_provider_that_answers_twice_is_held_to_its_first_answer(
+        emulator: EmulatorHandle) -> None:
+    """The CDK's Provider framework answers again after a handler that used cfn-response;
+    CloudFormation acts on the first answer, however soon the second follows it."""
+    cfn = emulator.client("cloudformation")
+    name = stack_name("twice")
+    create(cfn, name, TWICE)
+    assert outputs(cfn, name) == {"Answer": "first"}
+    update(cfn, name, TWICE.replace("Round: !Ref AWS::StackName", "Round: two"))
+    assert outputs(cfn, name) == {"Answer": "first"}
+    delete(cfn, name)
+
+
 SNS_CUSTOM = """
 Resources:
   Topic: {Type: AWS::SNS::Topic}

@@ -1,5 +1,11 @@
 """Where custom resources answer: an S3 bucket of the emulator's own (as AWS keeps one per
-region), presigned PUT URLs into it, and the answers read back on the clock."""
+region), presigned PUT URLs into it, and the answers read back on the clock.
+
+The bucket keeps versions, so a provider that answers twice (the CDK's Provider framework
+answers after a handler that already answered with cfn-response) is held to its first
+answer, the one CloudFormation acts on, however close together the two arrive.
+https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-responses.html
+"""
 
 from __future__ import annotations
 
@@ -40,6 +46,26 @@ class S3Responses:
         self.endpoint_url = endpoint_url
         self.call = ProviderCall(ports, RESPONSES_ACCOUNT, region, endpoint_url)
         self.bucket = f"cloudformation-custom-resource-response-{region.replace('-', '')}"
+        self.versioned = False
+
+    async def _first_answer(self, key: str) -> bytes | None:
+        """The body first PUT at ``key`` (None before any), every copy of it removed."""
+        listed = await self.call("s3", "ListObjectVersions", {"Bucket": self.bucket,
+                                                              "Prefix": key})
+        versions = [version for version in listed.get("Versions", [])
+                    if version["Key"] == key]
+        if not versions:
+            return None
+        # S3 lists a key's versions newest first.
+        answer = await self.call("s3", "GetObject", {"Bucket": self.bucket, "Key": key,
+                                                     "VersionId": versions[-1]["VersionId"]})
+        body = answer["Body"]
+        data: bytes = body.read() if hasattr(body, "read") else body
+        for version in [*versions, *listed.get("DeleteMarkers", [])]:
+            if version["Key"] == key:
+                await self.call("s3", "DeleteObject", {"Bucket": self.bucket, "Key": key,
+                                                       "VersionId": version["VersionId"]})
+        return data
 
     async def url(self, key: str) -> str:
         try:
@@ -50,6 +76,10 @@ class S3Responses:
         except ServiceFailure as failure:
             if failure.code not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
                 raise
+        if not self.versioned:
+            await self.call("s3", "PutBucketVersioning", {
+                "Bucket": self.bucket, "VersioningConfiguration": {"Status": "Enabled"}})
+            self.versioned = True
         url: str = _presigner(self.endpoint_url, self.region).generate_presigned_url(
             "put_object", Params={"Bucket": self.bucket, "Key": key}, ExpiresIn=URL_SECONDS)
         return url
@@ -57,15 +87,8 @@ class S3Responses:
     async def wait(self, key: str, timeout: float) -> dict[str, Any] | None:
         deadline = self.clock.now() + timeout
         while True:
-            try:
-                answer = await self.call("s3", "GetObject", {"Bucket": self.bucket, "Key": key})
-            except ServiceFailure as failure:
-                if failure.code != "NoSuchKey":
-                    raise
-            else:
-                body = answer["Body"]
-                data = body.read() if hasattr(body, "read") else body
-                await self.call("s3", "DeleteObject", {"Bucket": self.bucket, "Key": key})
+            data = await self._first_answer(key)
+            if data is not None:
                 document = json.loads(data)
                 if not isinstance(document, dict):
                     raise ValueError("the answer is not a JSON object")
