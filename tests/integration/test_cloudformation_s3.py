@@ -315,6 +315,53 @@ def test_a_provider_that_answers_twice_is_held_to_its_first_answer(
     delete(cfn, name)
 
 
+ECHO = """
+Resources:
+  Provider:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      Role: arn:aws:iam::000000000000:role/provider
+      Code:
+        ZipFile: |
+          import json, cfnresponse
+          def handler(event, context):
+              seen = {key: value for key, value in event["ResourceProperties"].items()
+                      if key != "ServiceToken"}
+              old = event.get("OldResourceProperties", {}).get("Count", "none")
+              cfnresponse.send(event, context, cfnresponse.SUCCESS,
+                               {"Seen": json.dumps(seen, sort_keys=True), "Old": old},
+                               physicalResourceId="echo")
+  Custom:
+    Type: Custom::Echo
+    Properties:
+      ServiceToken: !GetAtt Provider.Arn
+      Flag: true
+      Count: 3
+      Nested: {List: [1.5, false, text], Name: plain}
+Outputs:
+  Seen: {Value: !GetAtt Custom.Seen}
+  Old: {Value: !GetAtt Custom.Old}
+"""
+
+
+def test_a_provider_receives_every_scalar_property_as_a_string(
+        emulator: EmulatorHandle) -> None:
+    """"All scalar values are stringified by CloudFormation" (the CDK's own handlers rely on
+    it: https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.custom_resources-readme.html),
+    in ResourceProperties and OldResourceProperties alike."""
+    cfn = emulator.client("cloudformation")
+    name = stack_name("echo")
+    create(cfn, name, ECHO)
+    assert json.loads(outputs(cfn, name)["Seen"]) == {
+        "Count": "3", "Flag": "true",
+        "Nested": {"List": ["1.5", "false", "text"], "Name": "plain"}}
+    update(cfn, name, ECHO.replace("Count: 3", "Count: 4"))
+    assert outputs(cfn, name)["Old"] == "3"
+    delete(cfn, name)
+
+
 SNS_CUSTOM = """
 Resources:
   Topic: {Type: AWS::SNS::Topic}

@@ -31,6 +31,20 @@ def _nested(ctx: ResourceContext) -> NestedStacks:
     return nested
 
 
+def _stringified(value: Any) -> Any:
+    """The properties as the provider receives them: every scalar a string (booleans as
+    ``true``/``false``), as CloudFormation sends them, at any depth."""
+    if isinstance(value, dict):
+        return {key: _stringified(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_stringified(item) for item in value]
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    return value
+
+
 async def _ask(ctx: ResourceContext, request_type: str, properties: dict[str, Any], *,
                physical_id: str | None = None,
                old_properties: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -46,12 +60,12 @@ async def _ask(ctx: ResourceContext, request_type: str, properties: dict[str, An
         "ResponseURL": await _responses(ctx).url(key), "StackId": ctx.stack_id,
         "RequestId": request_id, "LogicalResourceId": ctx.logical_id,
         "ResourceType": ctx.extras.get("type_name", "AWS::CloudFormation::CustomResource"),
-        "ResourceProperties": properties,
+        "ResourceProperties": _stringified(properties),
     }
     if physical_id is not None:
         request["PhysicalResourceId"] = physical_id
     if old_properties is not None:
-        request["OldResourceProperties"] = old_properties
+        request["OldResourceProperties"] = _stringified(old_properties)
     timeout = float(properties.get("ServiceTimeout", DEFAULT_TIMEOUT))
     if token.split(":")[2] == "sns":
         await ctx.call("sns", "Publish", {"TopicArn": token, "Message": json.dumps(request)})
