@@ -139,3 +139,82 @@ def test_a_node_function_uses_the_runtime_sdk(emulator: EmulatorHandle, source: 
     reply = emulator.client("lambda").invoke(FunctionName=name)
     assert "FunctionError" not in reply, reply["Payload"].read()
     assert json.loads(reply["Payload"].read()) == {"account": "000000000000"}
+
+
+NOTIFIED_APP = """
+const path = require('path');
+const fs = require('fs');
+const cdk = require('aws-cdk-lib');
+const lambda = require('aws-cdk-lib/aws-lambda');
+const s3 = require('aws-cdk-lib/aws-s3');
+const s3n = require('aws-cdk-lib/aws-s3-notifications');
+const sqs = require('aws-cdk-lib/aws-sqs');
+const cr = require('aws-cdk-lib/custom-resources');
+const app = new cdk.App();
+const stack = new cdk.Stack(app, 'EmulatorNotified');
+const queue = new sqs.Queue(stack, 'Uploads');
+const bucket = new s3.Bucket(stack, 'Bucket', { removalPolicy: cdk.RemovalPolicy.DESTROY,
+                                              autoDeleteObjects: true });
+bucket.addEventNotification(s3.EventType.OBJECT_CREATED_PUT, new s3n.SqsDestination(queue),
+                            { prefix: 'uploads/' });
+const onEvent = new lambda.Function(stack, 'OnEvent', {
+  runtime: lambda.Runtime.PYTHON_3_12, handler: 'index.main',
+  code: new lambda.InlineCode(fs.readFileSync(path.join(__dirname, 'handler.py'), 'utf-8')) });
+const provider = new cr.Provider(stack, 'Provider', { onEventHandler: onEvent });
+const echo = new cdk.CustomResource(stack, 'Echo', { serviceToken: provider.serviceToken,
+  properties: { message: process.env.MESSAGE || 'hello', loud: true } });
+new cdk.CfnOutput(stack, 'Said', { value: echo.getAttString('Response') });
+new cdk.CfnOutput(stack, 'BucketName', { value: bucket.bucketName });
+new cdk.CfnOutput(stack, 'QueueUrl', { value: queue.queueUrl });
+"""
+
+# A handler that answers with cfn-response itself, then returns nothing: the Provider
+# framework answers a second time, and CloudFormation keeps the first answer.
+NOTIFIED_HANDLER = """
+def main(event, context):
+    import cfnresponse
+    props = event['ResourceProperties']
+    said = props['message'].upper() if props['loud'] == 'true' else props['message']
+    cfnresponse.send(event, context, cfnresponse.SUCCESS, {'Response': said}, 'echo')
+"""
+
+
+def test_cdk_s3_notifications_and_a_provider_framework_resource(
+        emulator: EmulatorHandle, tmp_path: Path) -> None:
+    """The CDK's bucket notifications handler reads its boolean property as the string
+    CloudFormation sends; the Provider framework's second answer does not replace the
+    handler's first (deployed twice, so the update answers too)."""
+    need("npm")
+    (tmp_path / "handler.py").write_text(NOTIFIED_HANDLER)
+    (tmp_path / "app.js").write_text(NOTIFIED_APP)
+    (tmp_path / "cdk.json").write_text(json.dumps({"app": "node app.js"}))
+    cdk = _cdk(tmp_path)
+    environment = {**os.environ, "AWS_ENDPOINT_URL": emulator.endpoint_url,
+                   "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
+                   "AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "us-east-1",
+                   "CDK_DISABLE_VERSION_CHECK": "1"}
+
+    def run(*args: str, **extra: str) -> None:
+        done = subprocess.run([*cdk, *args], cwd=tmp_path, env={**environment, **extra},
+                              capture_output=True, text=True, timeout=600, check=False)
+        assert done.returncode == 0, done.stdout + done.stderr
+
+    cfn, s3, sqs = (emulator.client(name) for name in ("cloudformation", "s3", "sqs"))
+    account = emulator.client("sts").get_caller_identity()["Account"]
+    run("bootstrap", f"aws://{account}/us-east-1")
+    run("deploy", "--require-approval", "never")
+
+    def outputs() -> dict[str, str]:
+        stack = cfn.describe_stacks(StackName="EmulatorNotified")["Stacks"][0]
+        return {o["OutputKey"]: o["OutputValue"] for o in stack["Outputs"]}
+
+    assert outputs()["Said"] == "HELLO"
+    out = outputs()
+    s3.put_object(Bucket=out["BucketName"], Key="uploads/a.txt", Body=b"a")
+    bodies = [json.loads(m["Body"]) for m in sqs.receive_message(
+        QueueUrl=out["QueueUrl"], MaxNumberOfMessages=10, WaitTimeSeconds=5).get("Messages", [])]
+    assert any(record["s3"]["object"]["key"] == "uploads/a.txt"
+               for body in bodies for record in body.get("Records", []))
+    run("deploy", "--require-approval", "never", MESSAGE="again")
+    assert outputs()["Said"] == "AGAIN"
+    run("destroy", "--force")
