@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -75,6 +76,23 @@ def _cdk(folder: Path) -> list[str]:
     return [cdk]
 
 
+def _runner(emulator: EmulatorHandle, folder: Path) -> Callable[..., str]:
+    """Runs the CDK CLI in ``folder`` against the emulator (extra keywords: environment
+    variables for the app), asserting it succeeds; returns its output."""
+    cdk = _cdk(folder)
+    environment = {**os.environ, "AWS_ENDPOINT_URL": emulator.endpoint_url,
+                   "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
+                   "AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "us-east-1",
+                   "CDK_DISABLE_VERSION_CHECK": "1"}
+
+    def run(*args: str, **extra: str) -> str:
+        done = subprocess.run([*cdk, *args], cwd=folder, env={**environment, **extra},
+                              capture_output=True, text=True, timeout=600, check=False)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout + done.stderr
+    return run
+
+
 def test_cdk_bootstrap_deploy_call_and_destroy(emulator: EmulatorHandle,
                                                tmp_path: Path) -> None:
     need("npm")
@@ -82,17 +100,7 @@ def test_cdk_bootstrap_deploy_call_and_destroy(emulator: EmulatorHandle,
     (tmp_path / "handler" / "index.js").write_text(HANDLER)
     (tmp_path / "app.js").write_text(APP)
     (tmp_path / "cdk.json").write_text(json.dumps({"app": "node app.js"}))
-    cdk = _cdk(tmp_path)
-    environment = {**os.environ, "AWS_ENDPOINT_URL": emulator.endpoint_url,
-                   "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
-                   "AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "us-east-1",
-                   "CDK_DISABLE_VERSION_CHECK": "1"}
-
-    def run(*args: str) -> str:
-        done = subprocess.run([*cdk, *args], cwd=tmp_path, env=environment,
-                              capture_output=True, text=True, timeout=600, check=False)
-        assert done.returncode == 0, done.stdout + done.stderr
-        return done.stdout + done.stderr
+    run = _runner(emulator, tmp_path)
 
     account = emulator.client("sts").get_caller_identity()["Account"]
     run("bootstrap", f"aws://{account}/us-east-1")
@@ -188,16 +196,7 @@ def test_cdk_s3_notifications_and_a_provider_framework_resource(
     (tmp_path / "handler.py").write_text(NOTIFIED_HANDLER)
     (tmp_path / "app.js").write_text(NOTIFIED_APP)
     (tmp_path / "cdk.json").write_text(json.dumps({"app": "node app.js"}))
-    cdk = _cdk(tmp_path)
-    environment = {**os.environ, "AWS_ENDPOINT_URL": emulator.endpoint_url,
-                   "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
-                   "AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "us-east-1",
-                   "CDK_DISABLE_VERSION_CHECK": "1"}
-
-    def run(*args: str, **extra: str) -> None:
-        done = subprocess.run([*cdk, *args], cwd=tmp_path, env={**environment, **extra},
-                              capture_output=True, text=True, timeout=600, check=False)
-        assert done.returncode == 0, done.stdout + done.stderr
+    run = _runner(emulator, tmp_path)
 
     cfn, s3, sqs = (emulator.client(name) for name in ("cloudformation", "s3", "sqs"))
     account = emulator.client("sts").get_caller_identity()["Account"]

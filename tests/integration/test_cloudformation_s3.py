@@ -273,7 +273,8 @@ def test_lambda_backed_custom_resources_answer_through_s3(emulator: EmulatorHand
     delete(cfn, name)
 
 
-TWICE = """
+# A Lambda-backed provider whose code follows, indented under ZipFile.
+PROVIDER = """
 Resources:
   Provider:
     Type: AWS::Lambda::Function
@@ -282,7 +283,9 @@ Resources:
       Handler: index.handler
       Role: arn:aws:iam::000000000000:role/provider
       Code:
-        ZipFile: |
+        ZipFile: |"""
+
+TWICE = PROVIDER + """
           import json, urllib.request
           def put(event, data):
               body = json.dumps({"Status": "SUCCESS", "PhysicalResourceId": "twice",
@@ -315,16 +318,7 @@ def test_a_provider_that_answers_twice_is_held_to_its_first_answer(
     delete(cfn, name)
 
 
-ECHO = """
-Resources:
-  Provider:
-    Type: AWS::Lambda::Function
-    Properties:
-      Runtime: python3.12
-      Handler: index.handler
-      Role: arn:aws:iam::000000000000:role/provider
-      Code:
-        ZipFile: |
+ECHO = PROVIDER + """
           import json, cfnresponse
           def handler(event, context):
               seen = {key: value for key, value in event["ResourceProperties"].items()
