@@ -68,3 +68,25 @@ def test_only_matching_statuses_reach_a_rule(emulator: EmulatorHandle) -> None:
     assert (ended["status"], ended["output"]) == ("SUCCEEDED", '{"ok":true}')
     assert ended["outputDetails"] == {"included": True}
     assert sqs.receive_message(QueueUrl=url).get("Messages", []) == []
+
+
+def test_large_payloads_are_left_out_but_the_event_is_sent(emulator: EmulatorHandle) -> None:
+    """https://docs.aws.amazon.com/step-functions/latest/dg/cw-events.html: "If the combined
+    escaped input and escaped output ... exceeds 248KB, then the input will be excluded." The
+    event still goes, with inputDetails {"included": false} and a null input."""
+    client = sfn(emulator)
+    arn = machine(client, unique("status"), {"StartAt": "Echo", "States": {
+        "Echo": {"Type": "Pass", "End": True}}})
+    sqs, url = _queue_for(emulator, {"source": ["aws.states"],
+                                     "detail": {"stateMachineArn": [arn]}})
+    payload = {"blob": "x" * 150_000}
+    finished(client, start(client, arn, payload))
+    started = json.loads(receive(sqs, url)["Body"])["detail"]
+    ended = json.loads(receive(sqs, url)["Body"])["detail"]
+    assert started["status"] == "RUNNING"
+    assert json.loads(started["input"]) == payload
+    assert started["inputDetails"] == {"included": True}
+    assert ended["status"] == "SUCCEEDED"
+    assert (ended["input"], ended["inputDetails"]) == (None, {"included": False})
+    assert json.loads(ended["output"]) == payload
+    assert ended["outputDetails"] == {"included": True}

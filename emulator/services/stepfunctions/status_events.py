@@ -4,6 +4,9 @@ default EventBridge bus of its account and region when it starts (RUNNING) and w
 
 The detail carries what DescribeExecution answers, dates in epoch milliseconds and absent
 values as null (https://docs.aws.amazon.com/step-functions/latest/dg/cw-events.html).
+As that page says, an input and output too large for one event are left out rather than the
+event: the input goes when the escaped input and output together exceed 248 KB, the output
+when the escaped output alone does; their details then say {"included": false}.
 Delivery is best effort: a bus that refuses the event loses it.
 """
 
@@ -27,8 +30,20 @@ def _millis(seconds: float | None) -> int | None:
     return None if seconds is None else round(seconds * 1000)
 
 
+INCLUDED_LIMIT = 248 * 1024
+
+
+def _escaped_length(value: str | None) -> int:
+    """The length of a payload as it stands escaped inside the event's JSON detail."""
+    return 0 if value is None else len(json.dumps(value)) - 2
+
+
 def detail(record: ExecutionRecord, redrive: dict[str, str]) -> dict[str, Any]:
     succeeded = record.status == "SUCCEEDED"
+    output = record.output if succeeded else None
+    output_length = _escaped_length(output)
+    input_included = _escaped_length(record.input) + output_length <= INCLUDED_LIMIT
+    output_included = output_length <= INCLUDED_LIMIT
     return {
         "executionArn": record.arn,
         "stateMachineArn": record.machine_arn,
@@ -38,10 +53,10 @@ def detail(record: ExecutionRecord, redrive: dict[str, str]) -> dict[str, Any]:
         "status": record.status,
         "startDate": _millis(record.start_date),
         "stopDate": _millis(record.stop_date),
-        "input": record.input,
-        "output": record.output if succeeded else None,
-        "inputDetails": {"included": True},
-        "outputDetails": {"included": True} if succeeded else None,
+        "input": record.input if input_included else None,
+        "output": output if output_included else None,
+        "inputDetails": {"included": input_included},
+        "outputDetails": {"included": output_included} if succeeded else None,
         "error": record.error,
         "cause": record.cause,
         "redriveCount": record.redrive_count,
