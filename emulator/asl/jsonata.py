@@ -24,8 +24,12 @@ from emulator.asl.nodes import Expr
 from emulator.asl.paths import Env
 
 _CODE = re.compile(r"^[A-Z]\d{4}:?\s*")
-# Step Functions bounds an evaluation's nesting (an expression nested deeper than 100 fails, as
-# measured against AWS) and its time; an unbounded tail-recursive loop would never end.
+# Step Functions bounds an evaluation's nesting and its time; an unbounded tail-recursive loop
+# would never end. The depth counts nested evaluation frames as jsonata's Timebox does (every AST
+# node entered and not yet left): measured against AWS, five different expressions counted that
+# way all hit AWS's limit at 99 to 101 (floci-io/floci#2737), so a non-tail-recursive function
+# fails after some 30 calls here as there. Evaluation runs on the caller's thread (the event
+# loop): expressions are evaluated synchronously throughout the interpreter.
 MAX_DEPTH = 100
 TIMEOUT_MS = 5000
 STACK_OVERFLOW = ("Stack overflow error: Check for non-terminating recursive function. "
