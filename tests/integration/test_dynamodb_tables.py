@@ -182,6 +182,27 @@ def test_table_arn_is_accepted_as_table_name(emulator: EmulatorHandle) -> None:
     assert ddb.get_item(TableName=name, Key={"pk": {"S": "a"}, "sk": {"S": "b"}})["Item"]
 
 
+def test_an_index_update_requesting_two_actions_is_refused(emulator: EmulatorHandle) -> None:
+    """"For each index in the array, you can request one action" (GlobalSecondaryIndexUpdates,
+    https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateTable.html): an
+    entry with both Update and Delete is refused and the index stays."""
+    ddb = emulator.client("dynamodb")
+    name = table(emulator, GlobalSecondaryIndexes=[{
+        "IndexName": "by-status", "KeySchema": key_schema("status"),
+        "Projection": {"ProjectionType": "KEYS_ONLY"}}])
+    with pytest.raises(ClientError) as raised:
+        ddb.update_table(TableName=name, GlobalSecondaryIndexUpdates=[{
+            "Update": {"IndexName": "by-status",
+                       "OnDemandThroughput": {"MaxReadRequestUnits": 10}},
+            "Delete": {"IndexName": "by-status"}}])
+    assert _error(raised) == (
+        "ValidationException", "One or more parameter values were invalid: Only one of Create, "
+        "Update or Delete can be requested in a GlobalSecondaryIndexUpdate")
+    index = ddb.describe_table(TableName=name)["Table"]["GlobalSecondaryIndexes"][0]
+    assert index["IndexName"] == "by-status"
+    assert (index.get("OnDemandThroughput") or {}).get("MaxReadRequestUnits") != 10
+
+
 def test_global_indexes_added_and_removed_by_update_table(emulator: EmulatorHandle) -> None:
     """UpdateTable's answer shows the index it adds as CREATING and the one it drops as
     DELETING; an index added after the table was made reports Backfilling (the API reference's

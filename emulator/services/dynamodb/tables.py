@@ -217,6 +217,12 @@ class TableOperations:
             raise validation(
                 "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
                 "GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required")
+        # Each entry requests one action (API_UpdateTable); refused before anything changes.
+        for update in changes.get("global_secondary_index_updates") or []:
+            if sum(1 for action in ("Create", "Update", "Delete") if update.get(action)) > 1:
+                raise validation("One or more parameter values were invalid: Only one of Create, "
+                                 "Update or Delete can be requested in a "
+                                 "GlobalSecondaryIndexUpdate")
         mode = (description.get("BillingModeSummary") or {}).get("BillingMode", "PROVISIONED")
         if "billing_mode" in changes or "provisioned_throughput" in changes:
             new_mode = changes.get("billing_mode", mode)
