@@ -20,13 +20,16 @@ class Counts:
     running: int = 0
     succeeded: int = 0
     failed: int = 0
+    aborted: int = 0
     results_written: int = 0
 
     def summary(self) -> dict[str, int]:
-        pending = self.total - self.running - self.succeeded - self.failed
+        pending = (self.total - self.running - self.succeeded - self.failed
+                   - self.aborted)
         return {"pending": max(0, pending), "running": self.running,
                 "succeeded": self.succeeded, "failed": self.failed, "timedOut": 0,
-                "aborted": 0, "total": self.total, "resultsWritten": self.results_written,
+                "aborted": self.aborted, "total": self.total,
+                "resultsWritten": self.results_written,
                 "failuresNotRedrivable": 0, "pendingRedrive": 0}
 
 
@@ -48,15 +51,13 @@ class MapRunProgress:
         self.executions.running += 1
         self.items.running += items
 
-    def ended_child(self, items: int, succeeded: bool) -> None:
+    def ended_child(self, items: int, outcome: str) -> None:
+        """A started child ended: "succeeded", "failed", or "aborted" (stopped while running,
+        by the user or because its run ended)."""
         self.executions.running -= 1
         self.items.running -= items
-        if succeeded:
-            self.executions.succeeded += 1
-            self.items.succeeded += items
-        else:
-            self.executions.failed += 1
-            self.items.failed += items
+        for counts, amount in ((self.executions, 1), (self.items, items)):
+            setattr(counts, outcome, getattr(counts, outcome) + amount)
 
     def results_written(self) -> None:
         """The ResultWriter exported every finished child's result."""

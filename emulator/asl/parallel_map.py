@@ -297,32 +297,47 @@ class FlowRunner(Core):
             run = ChildRun(ids.uuid4(), inputs[index], self.clock.now(), 0.0)
             runs.append(run)
             items = len(inputs[index].get("Items", ())) if batched else 1
+            # Whatever ends a started child, the run's counts hear of it exactly once.
+            outcome: str | None = None
             try:
                 if gate is None:
                     progress.started_child(items)
+                    outcome = "aborted"
                     run.output = await self.run_machine(processor, inputs[index], child_frame)
                 else:
                     async with gate:
                         run.start = self.clock.now()
                         progress.started_child(items)
+                        outcome = "aborted"
                         run.output = await self.run_machine(processor, inputs[index],
                                                             child_frame)
-                progress.ended_child(items, succeeded=True)
+                outcome = "succeeded"
                 return run.output
             except StatesError as failure:
-                progress.ended_child(items, succeeded=False)
+                outcome = "failed"
                 failures.append(failure)
                 run.error, run.cause = failure.error, failure.cause
                 output: dict[str, Any] = {"Error": failure.error}
                 if failure.cause is not None:
                     output["Cause"] = failure.cause
                 return output
+            except Exception:
+                outcome = "failed"
+                raise
             finally:
                 run.stop = self.clock.now()
+                if outcome is not None:
+                    progress.ended_child(items, outcome)
 
+        tasks = [asyncio.ensure_future(child(i)) for i in range(len(inputs))]
         try:
-            results = await asyncio.gather(*(child(i) for i in range(len(inputs))))
+            results = await asyncio.gather(*tasks)
         except BaseException:
+            # A child that fails outside the States language ends the run: stop its siblings,
+            # so every started child is counted before the run closes.
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
             progress.close("ABORTED", self.clock.now())
             raise
         if failures and _exceeds(len(failures), len(inputs), tolerated_count, tolerated_pct):

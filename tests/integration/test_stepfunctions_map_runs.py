@@ -7,6 +7,7 @@ distributed map README of aws-samples/aws-stepfunctions-examples
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -87,3 +88,32 @@ def test_unknown_runs_and_executions_are_refused(emulator: EmulatorHandle) -> No
     with pytest.raises(ClientError) as refused:
         client.list_map_runs(executionArn=arn.replace(":stateMachine:", ":execution:") + ":x")
     assert refused.value.response["Error"]["Code"] == "ExecutionDoesNotExist"
+
+
+def test_children_a_stop_ends_are_counted_aborted(emulator: EmulatorHandle) -> None:
+    """MapRunExecutionCounts' aborted: children "that were started by a Map Run and were
+    running, but were either stopped by the user or by Step Functions because the Map Run
+    failed" (API_DescribeMapRun); none is left running once the run is ABORTED."""
+    client = sfn(emulator)
+    arn = machine(client, unique("runs"), {"StartAt": "Fan", "States": {"Fan": {
+        "Type": "Map", "ItemsPath": "$.items", "MaxConcurrency": 2,
+        "ItemProcessor": {
+            "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+            "StartAt": "Hold", "States": {"Hold": {"Type": "Wait", "Seconds": 60,
+                                                   "End": True}}},
+        "End": True}}})
+    execution = start(client, arn, {"items": [1, 2, 3, 4, 5]})
+    for _ in range(200):
+        runs = client.list_map_runs(executionArn=execution)["mapRuns"]
+        if runs and client.describe_map_run(
+                mapRunArn=runs[0]["mapRunArn"])["executionCounts"]["running"] == 2:
+            break
+        time.sleep(0.01)
+    client.stop_execution(executionArn=execution)
+    assert finished(client, execution)["status"] == "ABORTED"
+    run = client.describe_map_run(mapRunArn=runs[0]["mapRunArn"])
+    assert run["status"] == "ABORTED"
+    assert {key: run["executionCounts"][key] for key in (
+        "running", "aborted", "pending", "total")} == {
+        "running": 0, "aborted": 2, "pending": 3, "total": 5}
+    assert (run["itemCounts"]["running"], run["itemCounts"]["aborted"]) == (0, 2)

@@ -170,6 +170,7 @@ class ExecutionsApi(StepFunctionsBase):
             if self._generation == generation:
                 self._running.pop(record.arn, None)
                 self.launched.pop(record.arn, None)
+                self.map_runs.pop(record.arn, None)
             raise
         except Exception:  # a defect must not leave the execution RUNNING for ever
             log.exception("execution %s failed unexpectedly", record.arn)
@@ -320,7 +321,10 @@ class ExecutionsApi(StepFunctionsBase):
         input_text, _value = self._parse_input(input)
         record = self._new_record(ctx, target, name, input_text, trace_header, True, test_case)
         execution = self._execution(record, ctx.account_id, ctx.region)
-        outcome = await execution.run()
+        try:
+            outcome = await execution.run()
+        finally:  # a synchronous execution is never described again: its runs go with it
+            self.map_runs.pop(record.arn, None)
         if execution.trace is not None:
             execution.trace.finish(outcome.status, outcome.error)
         self._publish_logs(execution, record, ctx.account_id, ctx.region)
