@@ -61,15 +61,16 @@ class ApiHomes(Generic[R]):
         home = self._homes.get(api_id)
         if home is not None and api_id in store.table(*home, self._table, self._record_type):
             return home
-        if self._missing_at == store.changes and api_id in self._missing:
+        changes = store.changes  # read first: an API created during the scan is no miss
+        if self._missing_at == changes and api_id in self._missing:
             return None
         for account, region in store.scopes(self._table):
             if api_id in store.table(account, region, self._table, self._record_type):
                 self._homes[api_id] = (account, region)
                 return account, region
-        if self._missing_at != store.changes:
+        if self._missing_at != changes:
             self._missing.clear()
-            self._missing_at = store.changes
+            self._missing_at = changes
         if len(self._missing) < MISSING_KEPT:
             self._missing.add(api_id)
         return None
