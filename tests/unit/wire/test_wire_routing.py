@@ -271,3 +271,20 @@ def test_trailing_slash_is_optional() -> None:
     assert route(wire, []).operation.name == "ListFunctions"
     wire = request("GET", "/restapis/", scope="apigateway")
     assert route(wire, ["apigateway"]).operation.name == "GetRestApis"
+
+
+@pytest.mark.parametrize("host", [
+    "123456789012.s3-control.us-east-1.amazonaws.com",
+    "123456789012.s3-control.dualstack.eu-west-1.amazonaws.com",
+    "123456789012.s3-control.localhost:4566",
+])
+def test_an_s3_control_host_names_no_bucket(host: str) -> None:
+    """S3 Control's endpoint ({account}.s3-control.{region}.amazonaws.com, the account id as a
+    host prefix: https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetPublicAccessBlock.html)
+    addresses an account, not a bucket named after it."""
+    assert routing.host_label("s3", host) is None
+
+
+def test_a_bucket_host_still_names_its_bucket() -> None:
+    assert routing.host_label("s3", "photos.s3.us-east-1.amazonaws.com") == "photos"
+    assert routing.host_label("s3", "photos.s3.localhost:4566") == "photos"
