@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 from emulator.context import RequestContext
-from emulator.services.s3 import access
+from emulator.services.s3 import access, lock_rules
 from emulator.services.s3.common import S3Base, moment, owner, valid_bucket_name
 from emulator.services.s3.errors import (
     access_denied,
@@ -48,6 +48,7 @@ class BucketsApi(S3Base):
     def create_bucket(self, ctx: RequestContext, *, bucket: str,
                       create_bucket_configuration: dict[str, Any] | None = None,
                       acl: str | None = None, object_ownership: str | None = None,
+                      object_lock_enabled_for_bucket: bool | None = None,
                       **_: Any) -> dict[str, Any]:
         if not ctx.signed:
             raise access_denied()  # creating a bucket takes an account
@@ -85,6 +86,8 @@ class BucketsApi(S3Base):
         record = BucketRecord(name=bucket, account=ctx.account_id, region=region,
                               created=self.clock.now(), ownership=ownership,
                               acl=acl or "private")
+        if object_lock_enabled_for_bucket:  # Object Lock turns versioning on for good
+            record.object_lock, record.versioning = {"ObjectLockEnabled": "Enabled"}, "Enabled"
         self.buckets().put(bucket, record)
         location = f"/{bucket}" if region == US_EAST_1 else (
             f"{ctx.endpoint_url}/{bucket}/")
@@ -149,6 +152,8 @@ class BucketsApi(S3Base):
         status = versioning_configuration.get("Status")
         if status not in ("Enabled", "Suspended"):
             raise malformed_xml()
+        if record.object_lock is not None and status != "Enabled":
+            raise lock_rules.locked_versioning()
         record.versioning = status
         self.buckets().put(bucket, record)
         return {}

@@ -11,10 +11,12 @@ https://docs.aws.amazon.com/AmazonS3/latest/API/API_LifecycleRule.html
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from typing import Any
 
 from emulator.context import RequestContext
+from emulator.errors import ServiceError
 from emulator.services.s3.errors import malformed_xml, missing_configuration, s3_error
 from emulator.services.s3.expiry import DAY, applies, expiry, next_midnight, rule_filter
 from emulator.services.s3.models import BucketRecord, ObjectEntry
@@ -123,7 +125,8 @@ class LifecycleApi(ObjectsApi):
                 days = (rule.get("NoncurrentVersionExpiration") or {}).get("NoncurrentDays")
                 if days is not None and applies(rule, version) and now >= next_midnight(
                         became_noncurrent + int(days) * DAY):
-                    self.remove(record, key, version.version_id, None, EXPIRED)
+                    with contextlib.suppress(ServiceError):  # Object Lock keeps it
+                        self.remove(record, key, version.version_id, None, EXPIRED)
                     break
         entry = self.objects(record.name).get(key) or ObjectEntry()
         if len(entry.versions) == 1 and entry.versions[0].delete_marker and any(

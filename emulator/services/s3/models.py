@@ -43,6 +43,7 @@ class BucketRecord(Record):
     notifications: dict[str, Any] = Field(default_factory=dict)
     acl: str = "private"  # a canned ACL: private, public-read, public-read-write...
     website: dict[str, Any] | None = None
+    object_lock: dict[str, Any] | None = None  # the ObjectLockConfiguration, once enabled
 
 
 class Checksum(Record):
@@ -87,6 +88,9 @@ class ObjectVersion(Record):
     customer_key_md5: str | None = None  # base64 MD5 of an SSE-C key (encryption.py)
     acl: str = "private"  # the canned ACL (acls.py)
     restore: RestoreRecord | None = None  # the latest restore of an archived version
+    lock_mode: str | None = None  # Object Lock retention: GOVERNANCE or COMPLIANCE...
+    lock_until: float | None = None  # ...until this moment (lock_rules.py)
+    legal_hold: str | None = None  # ON or OFF, once set
 
 
 class ObjectEntry(Record):

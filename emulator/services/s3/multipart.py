@@ -12,7 +12,7 @@ import secrets
 from typing import Any
 
 from emulator.context import RequestContext
-from emulator.services.s3 import access, checksums, encryption, uploads
+from emulator.services.s3 import access, checksums, encryption, lock_rules, uploads
 from emulator.services.s3.common import moment, owner
 from emulator.services.s3.errors import (
     invalid_argument,
@@ -63,7 +63,8 @@ class MultipartApi(ObjectsApi):
         check_key(key)
         headers = {**content_headers(params),
                    "acl": access.checked_object_acl(record, params.get("acl")),
-                   **encryption.requested(record, params)}
+                   **encryption.requested(record, params),
+                   **lock_rules.upload_lock(record, params, self.clock.now())}
         algorithm = checksum_algorithm.upper() if checksum_algorithm else None
         if algorithm is not None and algorithm not in checksums.ALGORITHMS:
             raise invalid_request("Checksum algorithm provided is unsupported.")

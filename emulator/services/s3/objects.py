@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl, unquote
 
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
-from emulator.services.s3 import access, conditions, encryption, uploads
+from emulator.services.s3 import access, conditions, encryption, lock_rules, uploads
 from emulator.services.s3.buckets import check_tags
 from emulator.services.s3.common import S3Base, moment, new_version_id
 from emulator.services.s3.errors import (
@@ -106,6 +106,7 @@ class ObjectsApi(S3Base):
     def commit(self, record: BucketRecord, version: ObjectVersion) -> ObjectVersion:
         """Store a new version as the bucket's versioning asks: a new id when enabled, else
         the "null" version, replacing (and freeing) the one before."""
+        lock_rules.apply_default(record, version)
         objects = self.objects(record.name)
         entry = objects.get(version.key) or ObjectEntry()
         freed: list[str] = []
@@ -148,6 +149,7 @@ class ObjectsApi(S3Base):
         headers = content_headers(params)
         headers["acl"] = access.checked_object_acl(record, params.get("acl"))
         headers.update(encryption.requested(record, params))
+        headers.update(lock_rules.upload_lock(record, params, self.clock.now()))
         self._check_write_conditions(bucket, key, params)
         received = await uploads.receive(self.blobs, body, params, ctx.headers)
         version = ObjectVersion(
@@ -253,6 +255,7 @@ class ObjectsApi(S3Base):
             result["Restore"] = restore
         if version.website_redirect:
             result["WebsiteRedirectLocation"] = version.website_redirect
+        result.update(lock_rules.lock_headers(version))
         for name in ("cache_control", "content_disposition", "content_encoding",
                      "content_language", "content_type"):
             override = params.get(f"response_{name}")
@@ -281,17 +284,25 @@ class ObjectsApi(S3Base):
     # -- delete ----------------------------------------------------------------------------
 
     def delete_object(self, ctx: RequestContext, *, bucket: str, key: str,
-                      version_id: str | None = None, **_: Any) -> dict[str, Any]:
+                      version_id: str | None = None,
+                      bypass_governance_retention: bool | None = None,
+                      **_: Any) -> dict[str, Any]:
         record = self.bucket_for(ctx, bucket, "s3:DeleteObject", key)
-        return self.remove(record, key, version_id, ctx)
+        return self.remove(record, key, version_id, ctx,
+                           bypass_governance=bool(bypass_governance_retention))
 
     def remove(self, record: BucketRecord, key: str, version_id: str | None,
-               ctx: RequestContext | None, kind: str = "ObjectRemoved") -> dict[str, Any]:
+               ctx: RequestContext | None, kind: str = "ObjectRemoved",
+               bypass_governance: bool = False) -> dict[str, Any]:
         """Delete a version, or the key (a delete marker when versioned); ``kind`` names the
-        events (``LifecycleExpiration`` when a lifecycle rule expires it)."""
+        events (``LifecycleExpiration`` when a lifecycle rule expires it). A version Object
+        Lock protects stays (AccessDenied)."""
         objects = self.objects(record.name)
         entry = objects.get(key)
         if version_id is not None:
+            for version in entry.versions if entry else ():
+                if version.version_id == version_id:
+                    lock_rules.check_removable(version, bypass_governance, self.clock.now())
             kept = [version for version in (entry.versions if entry else ())
                     if version.version_id != version_id]
             gone = [version for version in (entry.versions if entry else ())
@@ -323,6 +334,7 @@ class ObjectsApi(S3Base):
         return {"DeleteMarker": True, "VersionId": marker.version_id}
 
     def delete_objects(self, ctx: RequestContext, *, bucket: str, delete: dict[str, Any],
+                       bypass_governance_retention: bool | None = None,
                        **_: Any) -> dict[str, Any]:
         record = self.bucket_for(ctx, bucket, "s3:DeleteObject")
         items = delete.get("Objects") or []
@@ -332,7 +344,8 @@ class ObjectsApi(S3Base):
         for item in items:
             key, version_id = item.get("Key", ""), item.get("VersionId")
             try:
-                outcome = self.remove(record, key, version_id, ctx)
+                outcome = self.remove(record, key, version_id, ctx,
+                                      bypass_governance=bool(bypass_governance_retention))
             except ServiceError as error:
                 errors.append({"Key": key, "VersionId": version_id, "Code": error.code,
                                "Message": error.message})
@@ -397,6 +410,7 @@ class ObjectsApi(S3Base):
         }
         headers["acl"] = access.checked_object_acl(record, params.get("acl"))
         headers.update(encryption.requested(record, params))
+        headers.update(lock_rules.upload_lock(record, params, self.clock.now()))
         headers["tags"] = parse_tagging(params.get("tagging")) if params.get(
             "tagging_directive") == "REPLACE" else dict(source.tags)
         algorithm = params.get("checksum_algorithm") or (

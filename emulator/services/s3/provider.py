@@ -13,13 +13,14 @@ from emulator.services.s3.lifecycle import LifecycleApi
 from emulator.services.s3.listing import ListingApi
 from emulator.services.s3.multipart import MultipartApi
 from emulator.services.s3.notifications import NotificationsApi
+from emulator.services.s3.object_lock import ObjectLockApi
 from emulator.services.s3.port import ObjectsPort
 from emulator.services.s3.restore import RestoreApi
 from emulator.services.s3.website import WebsiteApi
 
 
 class S3Provider(NotificationsApi, RestoreApi, LifecycleApi, MultipartApi, ObjectAclsApi,
-                 ListingApi, WebsiteApi, BucketsApi):
+                 ObjectLockApi, ListingApi, WebsiteApi, BucketsApi):
     service_name = "s3"
 
     def port(self, name: str) -> object | None:
