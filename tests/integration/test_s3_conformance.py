@@ -162,3 +162,20 @@ def test_cors_headers_go_out_with_error_answers_too(
                           headers={"Origin": "https://app.example.com"})
     assert anonymous.status_code == 403 and _error(anonymous)["Code"] == "AccessDenied"
     assert anonymous.headers["access-control-allow-origin"] == "https://app.example.com"
+
+
+def test_a_lifecycle_rule_id_is_at_most_255_characters(s3: Any) -> None:
+    """A rule's ID "cannot be longer than 255 characters": a longer one is InvalidArgument
+    and nothing is stored. https://docs.aws.amazon.com/AmazonS3/latest/API/API_LifecycleRule.html"""
+    rule = {"Expiration": {"Days": 2}, "Filter": {"Prefix": "logs/"}, "Status": "Enabled"}
+    with pytest.raises(ClientError) as caught:
+        s3.put_bucket_lifecycle_configuration(Bucket="conf", LifecycleConfiguration={
+            "Rules": [{**rule, "ID": "a" * 256}]})
+    error = caught.value.response["Error"]
+    assert error["Code"] == "InvalidArgument"
+    assert error["Message"] == "ID length should not exceed allowed limit of 255"
+    with pytest.raises(ClientError):
+        s3.get_bucket_lifecycle_configuration(Bucket="conf")
+    s3.put_bucket_lifecycle_configuration(Bucket="conf", LifecycleConfiguration={
+        "Rules": [{**rule, "ID": "a" * 255}]})
+    assert s3.get_bucket_lifecycle_configuration(Bucket="conf")["Rules"][0]["ID"] == "a" * 255

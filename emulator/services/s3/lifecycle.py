@@ -24,6 +24,10 @@ from emulator.services.s3.objects import ObjectsApi
 
 log = logging.getLogger("emulator.s3")
 
+# LifecycleRule's ID: "The value cannot be longer than 255 characters."
+# (https://docs.aws.amazon.com/AmazonS3/latest/API/API_LifecycleRule.html)
+MAX_RULE_ID = 255
+
 
 def _check(rules: list[dict[str, Any]]) -> None:
     if not rules or len(rules) > 1000:
@@ -35,6 +39,9 @@ def _check(rules: list[dict[str, Any]]) -> None:
     for rule in rules:
         if rule.get("Status") not in ("Enabled", "Disabled"):
             raise malformed_xml()
+        if len(rule.get("ID") or "") > MAX_RULE_ID:
+            raise s3_error("InvalidArgument", "ID length should not exceed allowed limit of "
+                           f"{MAX_RULE_ID}")
         days = (rule.get("Expiration") or {}).get("Days")
         if days is not None and days <= 0:
             raise s3_error("InvalidArgument", "'Days' for Expiration action must be a positive "
