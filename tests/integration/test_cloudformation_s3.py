@@ -141,6 +141,36 @@ def _upload(emulator: EmulatorHandle, key: str, body: str) -> str:
     return f"https://{bucket}.s3.amazonaws.com/{key}"
 
 
+LOCKED = """
+Resources:
+  Vault:
+    Type: AWS::S3::Bucket
+    Properties:
+      ObjectLockEnabled: true
+      ObjectLockConfiguration:
+        ObjectLockEnabled: Enabled
+        Rule: {DefaultRetention: {Mode: GOVERNANCE, Days: 7}}
+Outputs:
+  Name: {Value: !Ref Vault}
+"""
+
+
+@pytest.mark.slow
+def test_a_bucket_with_object_lock_and_default_retention(emulator: EmulatorHandle) -> None:
+    """ObjectLockEnabled creates the bucket with Object Lock (and versioning) and
+    ObjectLockConfiguration sets its default retention.
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-objectlockconfiguration.html"""
+    cfn, s3 = emulator.client("cloudformation"), emulator.client("s3")
+    name = stack_name("vault")
+    create(cfn, name, LOCKED)
+    bucket = outputs(cfn, name)["Name"]
+    assert s3.get_object_lock_configuration(Bucket=bucket)["ObjectLockConfiguration"] == {
+        "ObjectLockEnabled": "Enabled",
+        "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 7}}}
+    assert s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
+    delete(cfn, name)
+
+
 def test_template_urls_and_nested_stacks(emulator: EmulatorHandle) -> None:
     cfn, sqs = emulator.client("cloudformation"), emulator.client("sqs")
     name = stack_name("parent")

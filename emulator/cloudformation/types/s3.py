@@ -152,6 +152,9 @@ def _website(value: dict[str, Any]) -> dict[str, Any]:
 # property -> (put operation, member, translate, delete operation)
 _SETTINGS: dict[str, tuple[str, str, Any, str | None]] = {
     "VersioningConfiguration": ("PutBucketVersioning", "VersioningConfiguration", dict, None),
+    # The same document as the API's; Object Lock, once on, cannot be taken off a bucket.
+    "ObjectLockConfiguration": ("PutObjectLockConfiguration", "ObjectLockConfiguration", dict,
+                                None),
     "CorsConfiguration": ("PutBucketCors", "CORSConfiguration", _cors, "DeleteBucketCors"),
     "BucketEncryption": ("PutBucketEncryption", "ServerSideEncryptionConfiguration",
                          _encryption, "DeleteBucketEncryption"),
