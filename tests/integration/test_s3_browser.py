@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 import pytest
 from botocore.config import Config
+from botocore.exceptions import ClientError
 
 from emulator.testing import EmulatorHandle
 
@@ -89,7 +90,8 @@ def test_post_form_fields_sent_as_file_parts(s3: Any) -> None:
     send fields: only the part named ``file`` is the upload, and AWS ignores parts after it.
     The fields before the file are limited to 20 KB (MaxPostPreDataLengthExceeded).
     https://docs.aws.amazon.com/AmazonS3/latest/API/RESTObjectPOST.html"""
-    post = s3.generate_presigned_post("web", "as-files/${filename}")
+    post = s3.generate_presigned_post("web", "as-files/${filename}", Conditions=[
+        ["starts-with", "$Content-Type", ""]])
     parts = [(name, ("blob", value.encode())) for name, value in post["fields"].items()]
     parts += [("Content-Type", ("blob", b"text/plain")),
               ("file", ("note.txt", b"hello", "text/plain")),
@@ -109,7 +111,9 @@ def test_post_form_tagging_and_content_fields(s3: Any) -> None:
     """The form's ``tagging`` field (an XML tag set), ``acl`` and content fields set the
     object as PutObject's headers do.
     https://docs.aws.amazon.com/AmazonS3/latest/API/RESTObjectPOST.html"""
-    post = s3.generate_presigned_post("web", "tagged.txt")
+    post = s3.generate_presigned_post("web", "tagged.txt", Conditions=[
+        ["starts-with", "$tagging", ""], {"acl": "private"},
+        ["starts-with", "$Content-Disposition", ""], ["starts-with", "$Content-Type", ""]])
     tagging = ("<Tagging><TagSet><Tag><Key>team</Key><Value>web</Value></Tag>"
                "<Tag><Key>stage</Key><Value></Value></Tag></TagSet></Tagging>")
     fields = {**post["fields"], "tagging": tagging, "acl": "private",
@@ -124,6 +128,25 @@ def test_post_form_tagging_and_content_fields(s3: Any) -> None:
     broken = httpx.post(post["url"], data={**fields, "tagging": "<Tagging>"},
                         files={"file": ("t.txt", b"hi")})
     assert broken.status_code == 400 and _error(broken)["Code"] == "MalformedXML"
+
+
+def test_post_form_fields_the_policy_does_not_name_are_refused(s3: Any) -> None:
+    """"Each form field that you specify in a form (except x-amz-signature, file, policy, and
+    field names that have an x-ignore- prefix) must appear in the list of conditions":
+    another one answers AccessDenied "Invalid according to Policy: Extra input fields".
+    https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-HTTPPOSTConstructPolicy.html"""
+    post = s3.generate_presigned_post("web", "extra.txt")
+    file = {"file": ("e.txt", b"x")}
+    extra = httpx.post(post["url"], data={**post["fields"], "Content-Type": "text/html"},
+                       files=file)
+    assert extra.status_code == 403
+    assert _error(extra)["Message"] == ("Invalid according to Policy: Extra input fields: "
+                                        "Content-Type")
+    with pytest.raises(ClientError):
+        s3.head_object(Bucket="web", Key="extra.txt")
+    ignored = httpx.post(post["url"], data={**post["fields"], "x-ignore-note": "n"},
+                         files=file)
+    assert ignored.status_code == 204, ignored.text
 
 
 def test_post_form_policy_that_cannot_be_read(s3: Any) -> None:

@@ -143,6 +143,28 @@ def _check_conditions(conditions: list[Any], fields: dict[str, str], bucket: str
                 raise _failed(condition)
             if operator == "starts-with" and not actual.startswith(str(wanted)):
                 raise _failed(condition)
+    _check_covered(conditions, fields)
+
+
+# Fields a policy need not name: "Each form field that you specify in a form (except
+# x-amz-signature, file, policy, and field names that have an x-ignore- prefix) must appear in
+# the list of conditions" (AWSAccessKeyId and signature too, for signature version 2).
+_UNCOVERED = {"x-amz-signature", "file", "policy", "awsaccesskeyid", "signature"}
+
+
+def _check_covered(conditions: list[Any], fields: dict[str, str]) -> None:
+    """Refuse a form field no condition names: "Extra input fields"."""
+    covered = set()
+    for condition in conditions:
+        if isinstance(condition, dict):
+            covered.update(str(name).lower() for name in condition)
+        elif isinstance(condition, list) and len(condition) == 3:
+            covered.add(str(condition[1]).lstrip("$").lower())
+    for name in fields:
+        lowered = name.lower()
+        if lowered not in covered and lowered not in _UNCOVERED and not lowered.startswith(
+                "x-ignore-"):
+            raise access_denied(f"Invalid according to Policy: Extra input fields: {name}")
 
 
 def _failed(condition: list[Any]) -> ServiceError:
