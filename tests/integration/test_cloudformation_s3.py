@@ -150,15 +150,22 @@ Resources:
       ObjectLockConfiguration:
         ObjectLockEnabled: Enabled
         Rule: {DefaultRetention: {Mode: GOVERNANCE, Days: 7}}
+      LoggingConfiguration: {DestinationBucketName: !Ref Logs, LogFilePrefix: vault/}
+  Logs:
+    Type: AWS::S3::Bucket
+    Properties:
+      LoggingConfiguration: {LogFilePrefix: self/}
 Outputs:
   Name: {Value: !Ref Vault}
+  Logs: {Value: !Ref Logs}
 """
 
 
 @pytest.mark.slow
-def test_a_bucket_with_object_lock_and_default_retention(emulator: EmulatorHandle) -> None:
-    """ObjectLockEnabled creates the bucket with Object Lock (and versioning) and
-    ObjectLockConfiguration sets its default retention.
+def test_a_bucket_with_object_lock_and_access_logging(emulator: EmulatorHandle) -> None:
+    """ObjectLockEnabled creates the bucket with Object Lock (and versioning),
+    ObjectLockConfiguration sets its default retention, LoggingConfiguration its access logging
+    (to the bucket itself when no destination is named).
     https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-objectlockconfiguration.html"""
     cfn, s3 = emulator.client("cloudformation"), emulator.client("s3")
     name = stack_name("vault")
@@ -168,6 +175,11 @@ def test_a_bucket_with_object_lock_and_default_retention(emulator: EmulatorHandl
         "ObjectLockEnabled": "Enabled",
         "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 7}}}
     assert s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
+    logs = outputs(cfn, name)["Logs"]
+    assert s3.get_bucket_logging(Bucket=bucket)["LoggingEnabled"] == {
+        "TargetBucket": logs, "TargetPrefix": "vault/"}
+    assert s3.get_bucket_logging(Bucket=logs)["LoggingEnabled"] == {
+        "TargetBucket": logs, "TargetPrefix": "self/"}
     delete(cfn, name)
 
 

@@ -179,3 +179,22 @@ def test_a_lifecycle_rule_id_is_at_most_255_characters(s3: Any) -> None:
     s3.put_bucket_lifecycle_configuration(Bucket="conf", LifecycleConfiguration={
         "Rules": [{**rule, "ID": "a" * 255}]})
     assert s3.get_bucket_lifecycle_configuration(Bucket="conf")["Rules"][0]["ID"] == "a" * 255
+
+
+def test_bucket_logging_is_kept_and_its_target_checked(s3: Any) -> None:
+    """PutBucketLogging keeps the LoggingEnabled it is given (GetBucketLogging answers it, an
+    empty status turns it off); a target bucket that does not exist is
+    InvalidTargetBucketForLogging. It answered NotImplemented.
+    https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketLogging.html"""
+    assert "LoggingEnabled" not in s3.get_bucket_logging(Bucket="conf")
+    s3.create_bucket(Bucket="conf-logs")
+    enabled = {"TargetBucket": "conf-logs", "TargetPrefix": "conf/"}
+    s3.put_bucket_logging(Bucket="conf", BucketLoggingStatus={"LoggingEnabled": enabled})
+    assert s3.get_bucket_logging(Bucket="conf")["LoggingEnabled"] == enabled
+    with pytest.raises(ClientError) as caught:
+        s3.put_bucket_logging(Bucket="conf", BucketLoggingStatus={"LoggingEnabled": {
+            "TargetBucket": "no-such-logs", "TargetPrefix": "x/"}})
+    assert caught.value.response["Error"]["Code"] == "InvalidTargetBucketForLogging"
+    assert s3.get_bucket_logging(Bucket="conf")["LoggingEnabled"] == enabled
+    s3.put_bucket_logging(Bucket="conf", BucketLoggingStatus={})
+    assert "LoggingEnabled" not in s3.get_bucket_logging(Bucket="conf")

@@ -149,6 +149,14 @@ def _website(value: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _logging(value: dict[str, Any]) -> dict[str, Any]:
+    """A LoggingConfiguration as PutBucketLogging takes it; with no DestinationBucketName the
+    logs go to the bucket itself, filled in by the caller
+    (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-s3-bucket-loggingconfiguration.html)."""
+    return {"LoggingEnabled": {"TargetBucket": value.get("DestinationBucketName"),
+                               "TargetPrefix": value.get("LogFilePrefix", "")}}
+
+
 # property -> (put operation, member, translate, delete operation)
 _SETTINGS: dict[str, tuple[str, str, Any, str | None]] = {
     "VersioningConfiguration": ("PutBucketVersioning", "VersioningConfiguration", dict, None),
@@ -169,7 +177,10 @@ _SETTINGS: dict[str, tuple[str, str, Any, str | None]] = {
                                   "NotificationConfiguration", _notifications, None),
     "WebsiteConfiguration": ("PutBucketWebsite", "WebsiteConfiguration", _website,
                              "DeleteBucketWebsite"),
+    "LoggingConfiguration": ("PutBucketLogging", "BucketLoggingStatus", _logging, None),
 }
+# Settings taken off by putting an empty document (no delete operation).
+_EMPTIED = ("NotificationConfiguration", "LoggingConfiguration")
 
 
 @register
@@ -183,11 +194,15 @@ class Bucket(ResourceType):
         for key, (operation, member, translate, remover) in _SETTINGS.items():
             value = properties.get(key)
             if value is not None and value != previous.get(key):
-                await ctx.call("s3", operation, {"Bucket": name, member: translate(value)})
+                document = translate(value)
+                if key == "LoggingConfiguration":
+                    document["LoggingEnabled"]["TargetBucket"] = (
+                        document["LoggingEnabled"]["TargetBucket"] or name)
+                await ctx.call("s3", operation, {"Bucket": name, member: document})
             elif value is None and previous.get(key) is not None:
                 if remover is not None:
                     await ctx.call("s3", remover, {"Bucket": name})
-                elif key == "NotificationConfiguration":
+                elif key in _EMPTIED:
                     await ctx.call("s3", operation, {"Bucket": name, member: {}})
 
     async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:

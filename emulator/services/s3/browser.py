@@ -154,7 +154,7 @@ _UNCOVERED = {"x-amz-signature", "file", "policy", "awsaccesskeyid", "signature"
 
 def _check_covered(conditions: list[Any], fields: dict[str, str]) -> None:
     """Refuse a form field no condition names: "Extra input fields"."""
-    covered = set()
+    covered: set[str] = set()
     for condition in conditions:
         if isinstance(condition, dict):
             covered.update(str(name).lower() for name in condition)

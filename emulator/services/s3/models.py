@@ -44,6 +44,7 @@ class BucketRecord(Record):
     acl: str = "private"  # a canned ACL: private, public-read, public-read-write...
     website: dict[str, Any] | None = None
     object_lock: dict[str, Any] | None = None  # the ObjectLockConfiguration, once enabled
+    logging: dict[str, Any] | None = None  # server access logging's LoggingEnabled
 
 
 class Checksum(Record):

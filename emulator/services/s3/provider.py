@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from emulator.services.s3.access_logging import AccessLoggingApi
 from emulator.services.s3.acls import ObjectAclsApi
 from emulator.services.s3.buckets import BucketsApi
 from emulator.services.s3.common import moment
@@ -20,7 +21,7 @@ from emulator.services.s3.website import WebsiteApi
 
 
 class S3Provider(NotificationsApi, RestoreApi, LifecycleApi, MultipartApi, ObjectAclsApi,
-                 ObjectLockApi, ListingApi, WebsiteApi, BucketsApi):
+                 ObjectLockApi, ListingApi, WebsiteApi, AccessLoggingApi, BucketsApi):
     service_name = "s3"
 
     def port(self, name: str) -> object | None:
