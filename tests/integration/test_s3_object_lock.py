@@ -6,6 +6,7 @@ https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -141,3 +142,27 @@ def test_legal_hold_and_default_retention(s3: Any) -> None:
     with pytest.raises(ClientError) as caught:
         s3.put_object(Bucket="locked", Key="half", Body=b"z", ObjectLockMode="GOVERNANCE")
     assert caught.value.response["Error"]["Code"] == "InvalidArgument"
+
+
+def test_lifecycle_leaves_protected_versions(s3: Any, fresh_emulator: EmulatorHandle) -> None:
+    """A lifecycle rule's expiration does not remove a version Object Lock protects: the
+    unprotected noncurrent version goes, the one under retention stays.
+    https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-managing.html#object-lock-managing-lifecycle"""
+    fresh_emulator.clock.set(datetime(2030, 3, 1, tzinfo=UTC).timestamp())
+    s3.put_bucket_lifecycle_configuration(Bucket="locked", LifecycleConfiguration={"Rules": [
+        {"ID": "prune", "Status": "Enabled", "Filter": {},
+         "NoncurrentVersionExpiration": {"NoncurrentDays": 1}}]})
+    kept = s3.put_object(Bucket="locked", Key="k", Body=b"1", ObjectLockMode="COMPLIANCE",
+                         ObjectLockRetainUntilDate=datetime(2030, 3, 20, tzinfo=UTC))
+    loose = s3.put_object(Bucket="locked", Key="k", Body=b"2")["VersionId"]
+    current = s3.put_object(Bucket="locked", Key="k", Body=b"3")["VersionId"]
+    fresh_emulator.clock.advance(3 * 86400)
+    deadline = time.monotonic() + 10
+    versions: list[str] = []
+    while time.monotonic() < deadline:
+        versions = [v["VersionId"] for v in s3.list_object_versions(
+            Bucket="locked").get("Versions", [])]
+        if loose not in versions:
+            break
+        time.sleep(0.05)
+    assert sorted(versions) == sorted([kept["VersionId"], current])
