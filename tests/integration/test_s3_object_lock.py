@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from emulator.testing import EmulatorHandle
@@ -166,3 +167,31 @@ def test_lifecycle_leaves_protected_versions(s3: Any, fresh_emulator: EmulatorHa
             break
         time.sleep(0.05)
     assert sorted(versions) == sorted([kept["VersionId"], current])
+
+
+def test_locked_uploads_need_an_integrity_header(
+        s3: Any, fresh_emulator: EmulatorHandle) -> None:
+    """An upload with Object Lock parameters, or to a bucket with a default retention, needs
+    Content-MD5 or an x-amz-checksum-* header: without one it is InvalidRequest, for PutObject
+    and for UploadPart. https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html
+    (Content-MD5: "required for any request to upload an object with a retention period
+    configured using Amazon S3 Object Lock")"""
+    bare = fresh_emulator.client("s3", config=Config(request_checksum_calculation="when_required"))
+    until = datetime.now(UTC) + timedelta(days=1)
+    message = ("Content-MD5 OR x-amz-checksum- HTTP header is required for Put Object requests "
+               "with Object Lock parameters")
+    assert _error(bare.put_object, Bucket="locked", Key="k", Body=b"x",
+                  ObjectLockMode="GOVERNANCE", ObjectLockRetainUntilDate=until) == (
+        400, "InvalidRequest", message)
+    bare.put_object(Bucket="locked", Key="plain", Body=b"x")  # no lock, no default: fine
+    bare.put_object(Bucket="locked", Key="k", Body=b"x", ObjectLockMode="GOVERNANCE",
+                    ObjectLockRetainUntilDate=until, ContentMD5="ndTkYSaMgDT1yFZOFVxnpg==")
+    s3.put_object_lock_configuration(Bucket="locked", ObjectLockConfiguration={
+        "ObjectLockEnabled": "Enabled",
+        "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 1}}})
+    assert _error(bare.put_object, Bucket="locked", Key="d", Body=b"x")[1] == "InvalidRequest"
+    upload = bare.create_multipart_upload(Bucket="locked", Key="big")["UploadId"]
+    status, code, text = _error(bare.upload_part, Bucket="locked", Key="big", UploadId=upload,
+                                PartNumber=1, Body=b"part")
+    assert (status, code) == (400, "InvalidRequest") and "Put Part requests" in text
+    s3.upload_part(Bucket="locked", Key="big", UploadId=upload, PartNumber=1, Body=b"part")

@@ -83,6 +83,23 @@ def upload_lock(record: BucketRecord, params: dict[str, Any], now: float) -> dic
     return fields
 
 
+def check_integrity(record: BucketRecord, locked: bool, headers: dict[str, str],
+                    request: str) -> None:
+    """An upload Object Lock will protect (``locked``: its own lock headers, or the bucket's
+    default retention) must carry Content-MD5 or an ``x-amz-checksum-*`` value; ``request``
+    is "Put Object" or "Put Part", as AWS's message names it."""
+    if not locked and not ((record.object_lock or {}).get("Rule") or {}).get(
+            "DefaultRetention"):
+        return
+    trailer = headers.get("x-amz-trailer", "")
+    if "content-md5" in headers or "x-amz-sdk-checksum-algorithm" in headers or any(
+            name.startswith("x-amz-checksum-") for name in headers) or trailer.startswith(
+            "x-amz-checksum-"):
+        return
+    raise invalid_request(f"Content-MD5 OR x-amz-checksum- HTTP header is required for "
+                          f"{request} requests with Object Lock parameters")
+
+
 def apply_default(record: BucketRecord, version: ObjectVersion) -> None:
     """A new version with no retention of its own takes the bucket's default retention,
     counted from when it was stored."""
@@ -134,6 +151,7 @@ __all__ = [
     "HOLDS",
     "MODES",
     "apply_default",
+    "check_integrity",
     "check_removable",
     "checked_rule",
     "epoch",

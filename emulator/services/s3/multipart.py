@@ -88,10 +88,12 @@ class MultipartApi(ObjectsApi):
     async def upload_part(self, ctx: RequestContext, *, bucket: str, key: str, upload_id: str,
                           part_number: int, body: ByteStream | bytes | None = None,
                           **params: Any) -> dict[str, Any]:
-        self.bucket_for(ctx, bucket, "s3:PutObject", key)
+        record = self.bucket_for(ctx, bucket, "s3:PutObject", key)
         upload = self._upload(bucket, upload_id)
         self._part_number(part_number)
         encryption.check_part(upload.headers.get("customer_key_md5"), params)
+        locked = any(upload.headers.get(name) for name in ("lock_mode", "legal_hold"))
+        lock_rules.check_integrity(record, locked, ctx.headers, "Put Part")
         if upload.checksum_algorithm and not params.get("checksum_algorithm") and not any(
                 params.get(name) for name in uploads.PARAM_OF.values()):
             params["checksum_algorithm"] = upload.checksum_algorithm

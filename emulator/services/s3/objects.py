@@ -149,7 +149,10 @@ class ObjectsApi(S3Base):
         headers = content_headers(params)
         headers["acl"] = access.checked_object_acl(record, params.get("acl"))
         headers.update(encryption.requested(record, params))
-        headers.update(lock_rules.upload_lock(record, params, self.clock.now()))
+        lock = lock_rules.upload_lock(record, params, self.clock.now())
+        if event == "ObjectCreated:Put":
+            lock_rules.check_integrity(record, bool(lock), ctx.headers, "Put Object")
+        headers.update(lock)
         self._check_write_conditions(bucket, key, params)
         received = await uploads.receive(self.blobs, body, params, ctx.headers)
         version = ObjectVersion(
