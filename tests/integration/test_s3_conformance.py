@@ -198,3 +198,20 @@ def test_bucket_logging_is_kept_and_its_target_checked(s3: Any) -> None:
     assert s3.get_bucket_logging(Bucket="conf")["LoggingEnabled"] == enabled
     s3.put_bucket_logging(Bucket="conf", BucketLoggingStatus={})
     assert "LoggingEnabled" not in s3.get_bucket_logging(Bucket="conf")
+
+
+def test_reads_refuse_sse_s3_and_kms_headers(s3: Any) -> None:
+    """GET and HEAD take only SSE-C's headers: x-amz-server-side-encryption (and the KMS key
+    id) is a 400, InvalidArgument "... header is not supported for this operation" ("If you
+    include the header in your GET request ... you'll get an HTTP 400 Bad Request error").
+    https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html"""
+    s3.put_object(Bucket="conf", Key="kms", Body=b"x", ServerSideEncryption="aws:kms")
+    s3.meta.events.register("before-call.s3.GetObject", lambda params, **_: params[
+        "headers"].update({"x-amz-server-side-encryption": "aws:kms"}))
+    with pytest.raises(ClientError) as caught:
+        s3.get_object(Bucket="conf", Key="kms")
+    error = caught.value.response["Error"]
+    assert error["Code"] == "InvalidArgument"
+    assert error["Message"] == ("x-amz-server-side-encryption header is not supported for "
+                                "this operation.")
+    assert s3.head_object(Bucket="conf", Key="kms")["ServerSideEncryption"] == "aws:kms"

@@ -200,6 +200,11 @@ class ObjectsApi(S3Base):
               with_body: bool) -> dict[str, Any]:
         action = "s3:GetObjectVersion" if params.get("version_id") else "s3:GetObject"
         record = self.bucket_for(ctx, bucket, action, key)
+        for header in ("x-amz-server-side-encryption",
+                       "x-amz-server-side-encryption-aws-kms-key-id"):
+            if header in ctx.headers:  # reads take only SSE-C's headers
+                raise invalid_argument(f"{header} header is not supported for this "
+                                       "operation.", header, ctx.headers[header])
         version = self.find(bucket, key, params.get("version_id"))
         if version.delete_marker:
             raise ServiceError("MethodNotAllowed", "The specified method is not allowed "
