@@ -5,6 +5,8 @@ cannot satisfy, and who may list buckets.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import xml.etree.ElementTree as ElementTree
 from typing import Any
@@ -215,3 +217,35 @@ def test_reads_refuse_sse_s3_and_kms_headers(s3: Any) -> None:
     assert error["Message"] == ("x-amz-server-side-encryption header is not supported for "
                                 "this operation.")
     assert s3.head_object(Bucket="conf", Key="kms")["ServerSideEncryption"] == "aws:kms"
+
+
+def test_sse_c_needs_the_keys_md5_and_post_forms_take_its_fields(s3: Any) -> None:
+    """SSE-C requests send the algorithm, the key and the key's MD5: without the MD5 the
+    upload is InvalidArgument. A POST form's x-amz-server-side-encryption-customer-* fields
+    store the object under that key, as the headers do.
+    https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerSideEncryptionCustomerKeys.html
+    https://docs.aws.amazon.com/AmazonS3/latest/API/RESTObjectPOST.html"""
+    key = base64.b64encode(b"k" * 32).decode()
+    md5 = base64.b64encode(hashlib.md5(b"k" * 32).digest()).decode()
+
+    def drop_md5(params: dict[str, Any], **_: Any) -> None:
+        params["headers"].pop("x-amz-server-side-encryption-customer-key-MD5", None)
+
+    s3.meta.events.register("before-call.s3.PutObject", drop_md5)
+    with pytest.raises(ClientError) as caught:
+        s3.put_object(Bucket="conf", Key="no-md5", Body=b"x", SSECustomerAlgorithm="AES256",
+                      SSECustomerKey=b"k" * 32)
+    assert caught.value.response["Error"]["Code"] == "InvalidArgument"
+    fields = {"x-amz-server-side-encryption-customer-algorithm": "AES256",
+              "x-amz-server-side-encryption-customer-key": key,
+              "x-amz-server-side-encryption-customer-key-MD5": md5}
+    post = s3.generate_presigned_post("conf", "posted", Fields=fields, Conditions=[
+        {name: value} for name, value in fields.items()])
+    sent = httpx.post(post["url"], data=post["fields"], files={"file": ("f", b"sealed")})
+    assert sent.status_code == 204, sent.text
+    with pytest.raises(ClientError) as refused:
+        s3.head_object(Bucket="conf", Key="posted")
+    assert refused.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    read = s3.get_object(Bucket="conf", Key="posted", SSECustomerAlgorithm="AES256",
+                         SSECustomerKey=b"k" * 32)
+    assert read["Body"].read() == b"sealed" and read["SSECustomerKeyMD5"] == md5

@@ -197,7 +197,10 @@ _FIELD_PARAMS = {"acl": "acl", "cache-control": "cache_control",
                  "content-type": "content_type", "content-disposition": "content_disposition",
                  "content-encoding": "content_encoding",
                  "x-amz-storage-class": "storage_class",
-                 "x-amz-website-redirect-location": "website_redirect_location"}
+                 "x-amz-website-redirect-location": "website_redirect_location",
+                 "x-amz-server-side-encryption-customer-algorithm": "sse_customer_algorithm",
+                 "x-amz-server-side-encryption-customer-key": "sse_customer_key",
+                 "x-amz-server-side-encryption-customer-key-md5": "sse_customer_key_md5"}
 
 
 def _tagging(document: str) -> str:

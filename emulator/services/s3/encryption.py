@@ -50,7 +50,11 @@ def _customer_key_md5(params: dict[str, Any], prefix: str = "") -> str | None:
         raise invalid_argument("The secret key was invalid for the specified algorithm.",
                                "x-amz-server-side-encryption", "null")
     md5 = base64.b64encode(hashlib.md5(raw).digest()).decode()
-    if given_md5 is not None and given_md5 != md5:
+    if given_md5 is None:  # the key's MD5 is one of the headers SSE-C requires
+        raise invalid_argument("Requests specifying Server Side Encryption with Customer "
+                               "provided keys must provide the client calculated MD5 of the "
+                               "secret key.", "x-amz-server-side-encryption", "null")
+    if given_md5 != md5:
         raise invalid_argument("The calculated MD5 hash of the key did not match the hash "
                                "that was provided.", "x-amz-server-side-encryption", "null")
     return md5
