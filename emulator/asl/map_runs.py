@@ -1,15 +1,71 @@
-"""A Distributed Map's run as DescribeMapRun and ListMapRuns report it: its settings, status
-and live counts of items and child executions
+"""A Distributed Map's run as DescribeMapRun and ListMapRuns report it: its settings, status,
+live counts of items and child executions, and the child executions themselves, as
+ListExecutions (``mapRunArn``) and DescribeExecution report them
 (https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeMapRun.html).
 
 The engine updates one MapRunProgress while the run goes; whoever started the execution may
-watch it (``Execution(on_map_run=...)``) and read it at any time.
+watch it (``Execution(on_map_run=...)``), read it at any time and change its settings
+(UpdateMapRun): a new MaxConcurrency or tolerated failure threshold holds for the children
+that have not started yet.
 """
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import Any
+
+from emulator.asl.paths import dumps
+
+_ENDED = {"succeeded": "SUCCEEDED", "failed": "FAILED", "aborted": "ABORTED"}
+
+
+@dataclass
+class ChildRun:
+    """One child workflow execution of a map run (``items``: how many items it processes)."""
+
+    name: str
+    input: Any
+    start: float
+    stop: float
+    output: Any = None
+    error: str | None = None
+    cause: str | None = None
+    items: int = 1
+    status: str = "PENDING"  # until it starts: no execution yet
+
+    @property
+    def succeeded(self) -> bool:
+        return self.error is None
+
+
+class ConcurrencyGate:
+    """Lets at most ``limit`` children run at once (0: any number); the limit may change while
+    children wait."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.held = limit, 0
+        self._waiting: list[asyncio.Event] = []
+
+    async def acquire(self) -> None:
+        while self.limit and self.held >= self.limit:
+            woken = asyncio.Event()
+            self._waiting.append(woken)
+            await woken.wait()
+        self.held += 1
+
+    def release(self) -> None:
+        self.held -= 1
+        self._wake()
+
+    def change(self, limit: int) -> None:
+        self.limit = limit
+        self._wake()
+
+    def _wake(self) -> None:
+        waiting, self._waiting = self._waiting, []
+        for woken in waiting:
+            woken.set()
 
 
 @dataclass
@@ -46,18 +102,65 @@ class MapRunProgress:
     status: str = "RUNNING"
     items: Counts = field(default_factory=Counts)
     executions: Counts = field(default_factory=Counts)
+    # The children's state machine ("{machine ARN}/{label}") and ARN prefix
+    # ("...:execution:{machine}/{label}", or ":express:" for EXPRESS children).
+    child_machine: str = ""
+    child_prefix: str = ""
+    # The failure thresholds as the state set them (None: not set) or UpdateMapRun changed them.
+    failure_count_limit: float | None = None
+    failure_percentage_limit: float | None = None
+    children: list[ChildRun] = field(default_factory=list)  # started ones, in start order
+    gate: ConcurrencyGate = field(init=False)
 
-    def started_child(self, items: int) -> None:
+    def __post_init__(self) -> None:
+        self.gate = ConcurrencyGate(self.max_concurrency)
+
+    def child_arn(self, child: ChildRun) -> str:
+        return f"{self.child_prefix}:{child.name}"
+
+    def started_child(self, child: ChildRun, now: float) -> None:
+        child.start, child.status = now, "RUNNING"
+        self.children.append(child)
         self.executions.running += 1
-        self.items.running += items
+        self.items.running += child.items
 
-    def ended_child(self, items: int, outcome: str) -> None:
+    def ended_child(self, child: ChildRun, outcome: str, now: float) -> None:
         """A started child ended: "succeeded", "failed", or "aborted" (stopped while running,
         by the user or because its run ended)."""
+        child.stop, child.status = now, _ENDED[outcome]
         self.executions.running -= 1
-        self.items.running -= items
-        for counts, amount in ((self.executions, 1), (self.items, items)):
+        self.items.running -= child.items
+        for counts, amount in ((self.executions, 1), (self.items, child.items)):
             setattr(counts, outcome, getattr(counts, outcome) + amount)
+
+    def update(self, max_concurrency: int | None, percentage: float | None,
+               count: int | None) -> None:
+        """UpdateMapRun: new settings for the children not started yet."""
+        if max_concurrency is not None:
+            self.max_concurrency = max_concurrency
+            self.gate.change(max_concurrency)
+        if percentage is not None:
+            self.tolerated_percentage = self.failure_percentage_limit = float(percentage)
+        if count is not None:
+            self.tolerated_count = count
+            self.failure_count_limit = float(count)
+
+    def child_summary(self, child: ChildRun) -> dict[str, Any]:
+        """A child execution as ListExecutions and DescribeExecution report it (dates in epoch
+        seconds; ``input`` and ``output`` as JSON text)."""
+        summary: dict[str, Any] = {
+            "executionArn": self.child_arn(child), "stateMachineArn": self.child_machine,
+            "name": child.name, "status": child.status, "startDate": child.start,
+            "itemCount": child.items, "mapRunArn": self.arn, "input": dumps(child.input),
+        }
+        if child.status != "RUNNING":
+            summary["stopDate"] = child.stop
+        if child.status == "SUCCEEDED":
+            summary["output"] = dumps(child.output)
+        for key, value in (("error", child.error), ("cause", child.cause)):
+            if value is not None:
+                summary[key] = value
+        return summary
 
     def results_written(self) -> None:
         """The ResultWriter exported every finished child's result."""
@@ -82,8 +185,10 @@ class MapRunProgress:
         return reply
 
     def stored(self) -> dict[str, Any]:
-        """What the execution's record keeps: DescribeMapRun's answer and the machine."""
-        return {**self.describe(), "stateMachineArn": self.state_machine_arn}
+        """What the execution's record keeps: DescribeMapRun's answer, the machine and the
+        child executions."""
+        return {**self.describe(), "stateMachineArn": self.state_machine_arn,
+                "children": [self.child_summary(child) for child in self.children]}
 
 
-__all__ = ["Counts", "MapRunProgress"]
+__all__ = ["ChildRun", "ConcurrencyGate", "Counts", "MapRunProgress"]

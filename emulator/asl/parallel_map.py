@@ -19,11 +19,11 @@ from emulator.asl.integrations.base import Services
 from emulator.asl.integrations.mocks import FixedMock
 from emulator.asl.item_reader import ItemReader, read_items
 from emulator.asl.map_items import MapItems
-from emulator.asl.map_runs import MapRunProgress
+from emulator.asl.map_runs import ChildRun, MapRunProgress
 from emulator.asl.nodes import MapState, ParallelState
 from emulator.asl.paths import dumps, select, select_items
 from emulator.asl.processing import Core, Frame, Step
-from emulator.asl.result_writer import ChildRun, MapRun, ResultWriter, export, shaped
+from emulator.asl.result_writer import MapRun, ResultWriter, export, shaped
 from emulator.asl.variables import Variables
 
 
@@ -277,13 +277,18 @@ class FlowRunner(Core):
                                            states)
         tolerated_pct = self._map_number(step, state, "tolerated_failure_percentage", effective,
                                          states)
+        child_machine = f"{self.info.state_machine_arn}/{label}"
+        kind = "express" if state.execution_type == "EXPRESS" else "execution"
         progress = MapRunProgress(
             map_run, self.info.arn, self.info.state_machine_arn, self.clock.now(),
-            int(limit), tolerated_pct or 0.0, int(tolerated_count or 0))
+            int(limit), tolerated_pct or 0.0, int(tolerated_count or 0),
+            child_machine=child_machine,
+            child_prefix=child_machine.replace(":stateMachine:", f":{kind}:"),
+            failure_count_limit=tolerated_count, failure_percentage_limit=tolerated_pct)
         progress.items.total, progress.executions.total = item_count, len(inputs)
         if self.on_map_run is not None:
             self.on_map_run(progress)
-        gate = asyncio.Semaphore(int(limit)) if limit else None
+        gate = progress.gate  # UpdateMapRun may change its limit while children wait
         assert state.processor is not None
         processor = state.processor
         failures: list[StatesError] = []
@@ -294,23 +299,19 @@ class FlowRunner(Core):
                 frame.track.__class__(0), Variables(), children,
                 {"Index": index, "Value": inputs[index]},
             )
-            run = ChildRun(ids.uuid4(), inputs[index], self.clock.now(), 0.0)
-            runs.append(run)
             items = len(inputs[index].get("Items", ())) if batched else 1
+            run = ChildRun(ids.uuid4(), inputs[index], self.clock.now(), 0.0, items=items)
+            runs.append(run)
             # Whatever ends a started child, the run's counts hear of it exactly once.
             outcome: str | None = None
             try:
-                if gate is None:
-                    progress.started_child(items)
+                await gate.acquire()
+                try:
+                    progress.started_child(run, self.clock.now())
                     outcome = "aborted"
                     run.output = await self.run_machine(processor, inputs[index], child_frame)
-                else:
-                    async with gate:
-                        run.start = self.clock.now()
-                        progress.started_child(items)
-                        outcome = "aborted"
-                        run.output = await self.run_machine(processor, inputs[index],
-                                                            child_frame)
+                finally:
+                    gate.release()
                 outcome = "succeeded"
                 return run.output
             except StatesError as failure:
@@ -327,7 +328,7 @@ class FlowRunner(Core):
             finally:
                 run.stop = self.clock.now()
                 if outcome is not None:
-                    progress.ended_child(items, outcome)
+                    progress.ended_child(run, outcome, run.stop)
 
         tasks = [asyncio.ensure_future(child(i)) for i in range(len(inputs))]
         try:
@@ -340,7 +341,8 @@ class FlowRunner(Core):
             await asyncio.gather(*tasks, return_exceptions=True)
             progress.close("ABORTED", self.clock.now())
             raise
-        if failures and _exceeds(len(failures), len(inputs), tolerated_count, tolerated_pct):
+        if failures and _exceeds(len(failures), len(inputs), progress.failure_count_limit,
+                                 progress.failure_percentage_limit):
             progress.close("FAILED", self.clock.now())
             cause = "The specified tolerated failure threshold was exceeded"
             frame.history.add(frame.track, "MapRunFailed",

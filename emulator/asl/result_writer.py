@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from emulator.asl import errors
 from emulator.asl.errors import StatesError
 from emulator.asl.integrations.base import SdkCaller
-from emulator.asl.map_runs import MapRunProgress
+from emulator.asl.map_runs import ChildRun, MapRunProgress
 from emulator.asl.nodes import JSONATA, Expr
 from emulator.asl.paths import Evaluator, dumps
 from emulator.asl.resources import not_recognized
@@ -37,23 +37,6 @@ class ResultWriter:
     arguments: Expr | None = None
     transformation: str | None = None  # None: NONE when exported, COMPACT otherwise
     output_type: str = "JSON"
-
-
-@dataclass
-class ChildRun:
-    """One child workflow execution of a map run, as the exported files describe it."""
-
-    name: str
-    input: Any
-    start: float
-    stop: float
-    output: Any = None
-    error: str | None = None
-    cause: str | None = None
-
-    @property
-    def succeeded(self) -> bool:
-        return self.error is None
 
 
 @dataclass

@@ -88,6 +88,14 @@ class StepFunctionsBase(Provider, ABC):
         """StartExecution (ExecutionsApi): nested executions and the ``executions`` port
         start executions through it."""
 
+    @abstractmethod
+    def map_run_children(self, ctx: RequestContext, map_run_arn: str) -> list[dict[str, Any]]:
+        """A map run's started child executions (MapRunsApi), as ListExecutions lists them."""
+
+    @abstractmethod
+    def map_run_child(self, ctx: RequestContext, arn: str) -> dict[str, Any] | None:
+        """One child execution of a map run (MapRunsApi), or None when ``arn`` names none."""
+
     def _now(self) -> float:
         return self.clock.now()
 

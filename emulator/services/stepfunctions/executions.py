@@ -29,7 +29,13 @@ from emulator.services.stepfunctions.common import StepFunctionsBase, Target
 from emulator.services.stepfunctions.json_errors import jackson_message
 from emulator.services.stepfunctions.mock_config import split_test_case
 from emulator.services.stepfunctions.models import ExecutionRecord
-from emulator.services.stepfunctions.naming import check_name, execution_arn, machine_arn_of, page
+from emulator.services.stepfunctions.naming import (
+    check_name,
+    execution_arn,
+    listing,
+    machine_arn_of,
+    page,
+)
 from emulator.store import Table
 
 log = logging.getLogger("emulator.stepfunctions")
@@ -367,8 +373,11 @@ class ExecutionsApi(StepFunctionsBase):
         self, ctx: RequestContext, *, execution_arn: str, included_data: str | None = None,
         **_: Any,
     ) -> dict[str, Any]:
-        record = self._record(ctx, execution_arn)
         metadata_only = included_data == "METADATA_ONLY"
+        child = self.map_run_child(ctx, execution_arn)
+        if child is not None:
+            return _child_described(child, metadata_only)
+        record = self._record(ctx, execution_arn)
         reply: dict[str, Any] = {
             "executionArn": record.arn, "stateMachineArn": record.machine_arn,
             "name": record.name, "status": record.status, "startDate": record.start_date,
@@ -429,11 +438,14 @@ class ExecutionsApi(StepFunctionsBase):
         next_token: str | None = None, map_run_arn: str | None = None,
         redrive_filter: str | None = None, **_: Any,
     ) -> dict[str, Any]:
-        if state_machine_arn is None:
-            if map_run_arn is not None:
-                raise ServiceError("ResourceNotFound", f"Resource not found: '{map_run_arn}'")
+        if (state_machine_arn is None) == (map_run_arn is None):
+            # "You can specify either a mapRunArn or a stateMachineArn, but not both."
             raise ServiceError("ValidationException",
                                "Must provide a StateMachine ARN or MapRun ARN")
+        if map_run_arn is not None:
+            return self._map_run_executions(ctx, map_run_arn, status_filter, next_token,
+                                            max_results)
+        assert state_machine_arn is not None
         target = self._target(ctx, state_machine_arn)
         if target.machine.type == "EXPRESS":
             raise ServiceError("StateMachineTypeNotSupported",
@@ -468,6 +480,18 @@ class ExecutionsApi(StepFunctionsBase):
         if token:
             reply["nextToken"] = token
         return reply
+
+    def _map_run_executions(self, ctx: RequestContext, map_run_arn: str,
+                            status_filter: str | None, next_token: str | None,
+                            max_results: int | None) -> dict[str, Any]:
+        """ListExecutions of a map run: its started child executions, the latest first, with
+        their map run and item count."""
+        children = [child for child in self.map_run_children(ctx, map_run_arn)
+                    if status_filter is None or child["status"] == status_filter]
+        children.sort(key=lambda child: child["startDate"], reverse=True)
+        listed = [{key: child[key] for key in _CHILD_LISTED if key in child} | {"redriveCount": 0}
+                  for child in children]
+        return listing("executions", listed, next_token, max_results)
 
     def stop_execution(
         self, ctx: RequestContext, *, execution_arn: str, error: str | None = None,
@@ -524,6 +548,21 @@ class ExecutionsApi(StepFunctionsBase):
 
 
 _DATA_KEYS = ("input", "output", "parameters")
+_CHILD_LISTED = ("executionArn", "stateMachineArn", "name", "status", "startDate", "stopDate",
+                 "mapRunArn", "itemCount")
+
+
+def _child_described(child: dict[str, Any], metadata_only: bool) -> dict[str, Any]:
+    """DescribeExecution of a map run's child execution: it names its map run."""
+    reply = {key: value for key, value in child.items() if key != "itemCount"}
+    reply["redriveCount"] = 0
+    reply["inputDetails"] = {"included": not metadata_only}
+    if "output" in reply:
+        reply["outputDetails"] = {"included": not metadata_only}
+    if metadata_only:
+        reply.pop("input", None)
+        reply.pop("output", None)
+    return reply
 
 
 def _event_for_output(event: dict[str, Any], include_data: bool) -> dict[str, Any]:
