@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 
+from emulator.asl.map_runs import ConcurrencyGate
 from emulator.clock import Clock
 from emulator.config import Settings
 from emulator.context import RequestContext
@@ -58,3 +59,22 @@ def test_a_cancelled_execution_leaves_no_run_behind() -> None:
 
     asyncio.run(run())
     assert provider.map_runs == {}  # type: ignore[attr-defined]
+
+
+def test_a_raised_concurrency_limit_lets_waiting_children_start() -> None:
+    async def run() -> list[int]:
+        gate, started = ConcurrencyGate(1), []
+
+        async def child(index: int) -> None:
+            await gate.acquire()
+            started.append(index)
+
+        tasks = [asyncio.ensure_future(child(i)) for i in range(3)]
+        for _ in range(5):
+            await asyncio.sleep(0)
+        assert started == [0]  # the other two wait for a place
+        gate.change(3)
+        await asyncio.gather(*tasks)
+        return started
+
+    assert asyncio.run(run()) == [0, 1, 2]
