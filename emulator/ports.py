@@ -446,6 +446,13 @@ class Operations(Protocol):
     async def call(self, ctx: RequestContext, service: str, operation: str,
                    params: Mapping[str, Any]) -> dict[str, Any]: ...
 
+    def query_input(self, service: str, operation: str,
+                    fields: Mapping[str, str]) -> dict[str, Any]:
+        """``fields`` (a query-protocol request's form fields) read as the service reads
+        them: flattened members such as ``MessageAttribute.1.Name`` become the operation's
+        structures; a field the model cannot place is kept as given."""
+        ...
+
     async def call_json(self, ctx: RequestContext, endpoint_prefix: str, operation: str,
                         body: bytes) -> tuple[int, dict[str, str], bytes] | None:
         """The operation of the json-protocol service signing as ``endpoint_prefix``

@@ -92,6 +92,18 @@ def json_service(endpoint_prefix: str, operation: str) -> str | None:
     return None
 
 
+def query_input(service: str, operation: str, fields: Mapping[str, str]) -> dict[str, Any]:
+    """``fields`` read as the query service reads them: flattened members such as
+    ``MessageAttribute.1.Name`` (SQS) or ``MessageAttributes.entry.1.Name`` (SNS) become the
+    operation's structures; a field sent whole (``MessageAttributes`` as JSON text) stays."""
+    try:
+        model = specs.query_model(service).operation_model(operation)
+        parsed = parse.parse_query_fields(model, dict(fields))
+    except (KeyError, LookupError, parse.WireTypeError, ServiceError):
+        return dict(fields)
+    return {**parsed, **fields}
+
+
 async def call_json(providers: Providers, ctx: RequestContext, endpoint_prefix: str,
                     operation: str, body: bytes) -> tuple[int, dict[str, str], bytes] | None:
     service = json_service(endpoint_prefix, operation)

@@ -150,6 +150,14 @@ class ServiceRegistry:
 
         return await operations.call(self, ctx, service, operation, params)
 
+    def query_input(self, service: str, operation: str,
+                    fields: Mapping[str, str]) -> dict[str, Any]:
+        """A query-protocol request's fields as the service reads them; see
+        ``Operations.query_input``."""
+        from emulator.services import operations  # botocore loads with the first call
+
+        return operations.query_input(service, operation, fields)
+
     async def call_json(self, ctx: RequestContext, endpoint_prefix: str, operation: str,
                         body: bytes) -> tuple[int, dict[str, str], bytes] | None:
         """One operation of a json-protocol service with a JSON body, answered as that

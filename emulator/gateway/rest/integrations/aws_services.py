@@ -23,8 +23,6 @@ from emulator.errors import ServiceError
 from emulator.gateway.mapping import substitute_stage_variables, to_json
 from emulator.gateway.rest.integrations.base import Backends
 from emulator.gateway.rest.invocation import GatewayError, IntegrationResult, Invocation
-from emulator.wire import specs
-from emulator.wire.parse import WireTypeError, parse_query_fields
 
 SERVICE_URI = re.compile(
     r"^arn:aws[a-z-]*:apigateway:(?P<region>[a-z0-9-]*):(?P<service>[a-z0-9-]+)"
@@ -47,18 +45,6 @@ def _parameters(inv: Invocation) -> dict[str, str]:
     return params
 
 
-def _query_input(service: str, action: str, params: dict[str, str]) -> dict[str, Any]:
-    """``params`` read as the service's query protocol reads them: flattened members such as
-    ``MessageAttribute.1.Name`` (SQS) or ``MessageAttributes.entry.1.Name`` (SNS) become the
-    operation's structures; a field sent whole (``MessageAttributes`` as JSON text) stays."""
-    try:
-        operation = specs.query_model(service).operation_model(action)
-        parsed = parse_query_fields(operation, params)
-    except (KeyError, LookupError, WireTypeError, ServiceError):
-        return dict(params)
-    return {**parsed, **params}
-
-
 def _sqs(inv: Invocation, backends: Backends, region: str, style: str, rest: str
          ) -> dict[str, Any]:
     params = _parameters(inv)
@@ -76,7 +62,8 @@ def _sqs(inv: Invocation, backends: Backends, region: str, style: str, rest: str
     if action != "SendMessage":
         raise _config_error(f"SQS action {action} is not supported by this integration")
     try:
-        answer = messaging.send_message(queues, arn, _query_input("sqs", action, params))
+        answer = messaging.send_message(
+            queues, arn, backends.ports.operations.query_input("sqs", action, params))
     except Exception as exc:
         return _service_error(exc)
     return {"SendMessageResponse": {"SendMessageResult": answer,
@@ -103,7 +90,8 @@ def _sns(inv: Invocation, backends: Backends, style: str, rest: str) -> dict[str
         raise _config_error(f"SNS action {action} is not supported by this integration")
     topics = _port(backends, "topics", "SNS")
     try:
-        answer = messaging.publish(topics, _query_input("sns", action, params))
+        answer = messaging.publish(
+            topics, backends.ports.operations.query_input("sns", action, params))
     except Exception as exc:
         return _service_error(exc)
     return {"PublishResponse": {"PublishResult": answer,
