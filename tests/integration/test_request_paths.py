@@ -40,9 +40,10 @@ PROXY = {"app.py": """
 # Then the console's browser check moved behind the front door, the HTTP API entry is asked only
 # once HTTP APIs are in use, and integrations' backends are made once: 50 and 20. Edge-optimized
 # APIs (the default) then gained CloudFront's headers on their way (gateway.rest.forwarded and
-# edge.viewer_headers).
+# edge.viewer_headers). The server's protocol then learned to tell an HTTP/2 connection from an
+# HTTP/1.1 one by its first bytes (h2c), a module every request's connection passes: 51 and 21.
 REST_TO_LAMBDA_MODULES = 52
-CONNECTIONS_MODULES = 20
+CONNECTIONS_MODULES = 21
 
 
 class ModuleTrace:
