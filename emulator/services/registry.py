@@ -47,6 +47,7 @@ PROVIDERS: dict[str, str] = {
     "sts": "emulator.services.sts.provider:StsProvider",
     "ecr": "emulator.services.ecr.provider:EcrProvider",
     "cloudcontrol": "emulator.services.cloudcontrol.provider:CloudControlProvider",
+    "firehose": "emulator.services.firehose.provider:FirehoseProvider",
     "cloudfront-keyvaluestore": "emulator.services.cloudfront_keyvaluestore.provider:CloudFrontKeyValueStoreProvider",  # noqa: E501
 }
 
