@@ -221,6 +221,7 @@ READS: dict[str, tuple[str, dict[str, Any]]] = {
     "sts": ("get_caller_identity", {}),
     "ecr": ("describe_repositories", {}),
     "cloudcontrol": ("list_resources", {"TypeName": "AWS::SQS::Queue"}),
+    "firehose": ("list_delivery_streams", {}),
     "cloudfront-keyvaluestore": ("describe_key_value_store", {
         "KvsARN": "arn:aws:cloudfront::000000000000:key-value-store/none"}),
 }

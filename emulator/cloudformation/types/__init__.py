@@ -14,6 +14,7 @@ from emulator.cloudformation.types import (
     ec2,
     ecr,
     events,
+    firehose,
     iam,
     iam_users,
     kinesis,
@@ -30,6 +31,6 @@ from emulator.cloudformation.types import (
 )
 
 __all__ = ["apigateway", "apigatewayv2", "cloudformation", "cloudfront", "cloudtrail", "cloudwatch",
-           "cognito", "custom", "dynamodb", "ec2", "ecr", "events", "iam", "iam_users",
+           "cognito", "custom", "dynamodb", "ec2", "ecr", "events", "firehose", "iam", "iam_users",
            "kinesis", "lambda_",
            "logs", "pipes", "s3", "scheduler", "secrets", "sns", "sqs", "stepfunctions", "wafv2"]
