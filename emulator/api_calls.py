@@ -43,6 +43,7 @@ DATA_EVENTS: dict[str, frozenset[str]] = {
                       "ChangeMessageVisibilityBatch"}),
     "sns": frozenset({"Publish", "PublishBatch"}),
     "kinesis": frozenset({"PutRecord", "PutRecords"}),
+    "firehose": frozenset({"PutRecord", "PutRecordBatch"}),
     "events": frozenset({"PutEvents"}),
     "xray": frozenset({"PutTraceSegments", "PutTelemetryRecords"}),
     "logs": frozenset({"PutLogEvents"}),

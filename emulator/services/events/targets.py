@@ -2,8 +2,8 @@
 and its dead-letter queue.
 
 Lambda functions are invoked asynchronously, SQS queues and SNS topics get the input as their
-message, a CloudWatch Logs log group gets it as a log event, another event bus gets the event
-again, and Step Functions state machines start an
+message, a CloudWatch Logs log group gets it as a log event, a Firehose delivery stream as one
+record, another event bus gets the event again, and Step Functions state machines start an
 execution when a service offers the ``executions`` port. The X-Ray trace header of the PutEvents
 that brought the event goes to each target, and to the dead-letter queue, never into the event.
 """
@@ -16,6 +16,7 @@ from typing import Any, cast
 
 from emulator import arns
 from emulator.clock import Clock
+from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.ports import ExecutionStarter, Ports
 from emulator.runtime.background import Background
@@ -27,7 +28,7 @@ log = logging.getLogger("emulator.events")
 DEFAULT_RETRY_ATTEMPTS = 185
 DEFAULT_EVENT_AGE = 86400
 MAX_RETRY_DELAY = 60.0
-TARGET_SERVICES = ("lambda", "sqs", "sns", "events", "states", "logs")
+TARGET_SERVICES = ("lambda", "sqs", "sns", "events", "states", "logs", "firehose")
 # The target service's error, as EventBridge names it in a dead letter's ERROR_CODE.
 _ERROR_CODES = {
     "QueueDoesNotExist": "RESOURCE_NOT_FOUND",
@@ -124,6 +125,11 @@ class TargetDelivery:
             sink = cast(LogSink, self.ports.get("logs"))
             sink.write(parsed.account, parsed.region, arns.log_group(arn) or "", str(event["id"]),
                        [(self.clock.now_millis(), input_text)])
+        elif parsed.service == "firehose":
+            await self.ports.operations.call(
+                RequestContext.internal(parsed.account, parsed.region), "firehose", "PutRecord",
+                {"DeliveryStreamName": parsed.resource.split("/", 1)[-1],
+                 "Record": {"Data": input_text.encode()}})
         elif parsed.service == "states":
             starter = executions(self.ports)
             if starter is None:

@@ -1,6 +1,7 @@
 """Subscription filters: PutSubscriptionFilter, DescribeSubscriptionFilters and
-DeleteSubscriptionFilter, and the delivery of matching events to a Lambda function as AWS
-sends them (``{"awslogs": {"data": base64(gzip(JSON))}}``).
+DeleteSubscriptionFilter, and the delivery of matching events as AWS sends them: to a Lambda
+function as ``{"awslogs": {"data": base64(gzip(JSON))}}``, to a Firehose delivery stream as one
+record of gzip-compressed JSON.
 
 https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/SubscriptionFilters.html
 """
@@ -12,6 +13,7 @@ import gzip
 import json
 from typing import Any
 
+from emulator import arns
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
 from emulator.runtime.background import Background
@@ -118,14 +120,19 @@ class SubscriptionsApi(Provider):
                 continue
             matches = compile_pattern(record.pattern)
             chosen = [event for event in events if matches(event[1])]
-            if not chosen or ":lambda:" not in record.destination:
+            if not chosen or not (":lambda:" in record.destination
+                                  or ":firehose:" in record.destination):
                 continue
             document = {
                 "messageType": "DATA_MESSAGE", "owner": account, "logGroup": group,
                 "logStream": stream, "subscriptionFilters": [record.name],
                 "logEvents": [{"id": event_id, "timestamp": stamp, "message": message}
                               for stamp, message, event_id in chosen]}
-            data = base64.b64encode(gzip.compress(json.dumps(document).encode())).decode()
+            compressed = gzip.compress(json.dumps(document).encode())
+            if ":firehose:" in record.destination:
+                self.deliveries.soon(self._firehose(record.destination, compressed))
+                continue
+            data = base64.b64encode(compressed).decode()
             payload = json.dumps({"awslogs": {"data": data}}).encode()
             self.deliveries.soon(self._invoker(record.destination, payload, account, region))
 
@@ -134,6 +141,14 @@ class SubscriptionsApi(Provider):
             await self.ports.functions.invoke(function, payload, account=account,
                                               region=region, invocation_type="Event")
         return invoke
+
+    def _firehose(self, stream_arn: str, data: bytes) -> Any:
+        async def put() -> None:
+            arn = arns.parse(stream_arn)  # a malformed one fails this delivery only
+            await self.ports.operations.call(
+                RequestContext.internal(arn.account, arn.region), "firehose", "PutRecord",
+                {"DeliveryStreamName": arn.resource.split("/", 1)[-1], "Record": {"Data": data}})
+        return put
 
 
 __all__ = ["FILTERS", "SubscriptionFilterRecord", "SubscriptionsApi"]
