@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import base64
 import gzip
+import itertools
 import logging
+import time
 
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
@@ -22,37 +24,54 @@ MIB = 1024 * 1024
 RETRY_SECONDS = 60  # after a failed write (no bucket yet), the buffer is tried again
 
 
+def _rows_of(name: str) -> str:
+    return name + "\x1f"
+
+
 class DeliveryApi(FirehoseBase):
     def setup(self) -> None:
         super().setup()
         self.jobs = Background(self.clock, "firehose")
         # stream ARN -> the time its pending delivery is due
         self._due: dict[str, float] = {}
+        # stream ARN -> bytes buffered; rebuilt from the rows on start
+        self._buffered: dict[str, int] = {}
+        # Row keys that sort in the order records came, across restarts (real nanoseconds).
+        self._sequence = itertools.count(time.time_ns())
 
     def accept(self, stream: StreamRecord, records: list[bytes]) -> None:
-        table = self.buffers(stream.account, stream.region)
-        buffer = table.get(stream.name) or BufferRecord()
-        if not buffer.data:
-            buffer.first_arrival = self.clock.now()
-        buffer.data.extend(base64.b64encode(data).decode() for data in records)
-        buffer.size += sum(len(data) for data in records)
-        table.put(stream.name, buffer)
+        now = self.clock.now()
+        size = sum(len(data) for data in records)
+        self.buffers(stream.account, stream.region).put(
+            f"{_rows_of(stream.name)}{next(self._sequence):020d}", BufferRecord(
+                stream=stream.name, data=[base64.b64encode(data).decode() for data in records],
+                size=size, arrival=now))
+        first = stream.arn not in self._buffered
+        self._buffered[stream.arn] = self._buffered.get(stream.arn, 0) + size
         hints = stream.destination["BufferingHints"]
-        due = buffer.first_arrival + hints["IntervalInSeconds"]
-        if buffer.size >= hints["SizeInMBs"] * MIB:
-            due = self.clock.now()
-        self._plan(stream, due)
+        if self._buffered[stream.arn] >= hints["SizeInMBs"] * MIB:
+            self._plan(stream, now)
+        elif first:
+            self._plan(stream, now + hints["IntervalInSeconds"])
 
     def discard(self, stream: StreamRecord) -> None:
         self._due.pop(stream.arn, None)
-        self.buffers(stream.account, stream.region).delete(stream.name)
+        self._buffered.pop(stream.arn, None)
+        table = self.buffers(stream.account, stream.region)
+        table.delete_many([key for key in table if key.startswith(_rows_of(stream.name))])
 
     def resume_deliveries(self) -> None:
-        for account, region, stream in self.streams.everywhere():
-            buffer = self.buffers(account, region).get(stream.name)
-            if buffer is not None and buffer.data:
-                self._plan(stream, buffer.first_arrival
+        for _account, _region, stream in self.streams.everywhere():
+            rows = self._rows(stream)
+            if rows:
+                self._buffered[stream.arn] = sum(row.size for _key, row in rows)
+                self._plan(stream, rows[0][1].arrival
                            + stream.destination["BufferingHints"]["IntervalInSeconds"])
+
+    def _rows(self, stream: StreamRecord) -> list[tuple[str, BufferRecord]]:
+        table = self.buffers(stream.account, stream.region)
+        start = _rows_of(stream.name)
+        return sorted((key, row) for key, row in table.items() if key.startswith(start))
 
     def _plan(self, stream: StreamRecord, due: float) -> None:
         planned = self._due.get(stream.arn)
@@ -71,20 +90,23 @@ class DeliveryApi(FirehoseBase):
 
     async def _deliver(self, account: str, region: str, name: str) -> None:
         stream = self.streams(account, region).get(name)
-        table = self.buffers(account, region)
-        buffer = table.get(name)
-        if stream is None or buffer is None or not buffer.data:
+        if stream is None:
             return
-        table.delete(name)
+        rows = self._rows(stream)
+        self._buffered.pop(stream.arn, None)
+        if not rows:
+            return
+        table = self.buffers(account, region)
+        table.delete_many([key for key, _row in rows])
         destination = stream.destination
-        body = b"".join(base64.b64decode(data) for data in buffer.data)
+        body = b"".join(base64.b64decode(data) for _key, row in rows for data in row.data)
         extension = destination.get("FileExtension") or ""
         if destination.get("CompressionFormat") == "GZIP":
             body = gzip.compress(body)
             extension = extension or ".gz"
         bucket = destination["BucketARN"].rsplit(":", 1)[-1]
         key = object_key(destination.get("Prefix") or "", stream.name, stream.version_id,
-                         buffer.first_arrival, extension)
+                         rows[0][1].arrival, extension)
         try:
             await self.ports.operations.call(
                 RequestContext.internal(account, region), "s3", "PutObject",
@@ -92,17 +114,13 @@ class DeliveryApi(FirehoseBase):
         except ServiceError as error:
             log.warning("firehose: delivery of %s to s3://%s failed (%s); retrying in %ss",
                         stream.arn, bucket, error, RETRY_SECONDS)
-            self._requeue(stream, buffer)
-
-    def _requeue(self, stream: StreamRecord, failed: BufferRecord) -> None:
-        """Put back what failed, before anything accepted since, and try again later."""
-        table = self.buffers(stream.account, stream.region)
-        newer = table.get(stream.name)
-        if newer is not None:
-            failed.data.extend(newer.data)
-            failed.size += newer.size
-        table.put(stream.name, failed)
-        self._plan(stream, self.clock.now() + RETRY_SECONDS)
+            # Put back what failed (its keys sort before anything accepted since) and try
+            # again later.
+            for row_key, row in rows:
+                table.put(row_key, row)
+            self._buffered[stream.arn] = self._buffered.get(stream.arn, 0) + sum(
+                row.size for _key, row in rows)
+            self._plan(stream, self.clock.now() + RETRY_SECONDS)
 
 
 __all__ = ["DeliveryApi"]

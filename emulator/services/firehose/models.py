@@ -10,7 +10,7 @@ from pydantic import Field
 from emulator.store import Record
 
 STREAMS = "streams"  # key: delivery stream name
-BUFFERS = "buffers"  # key: delivery stream name
+BUFFERS = "buffers"  # key: "<stream name>\x1f<sequence>", in the order accepted
 
 
 class StreamRecord(Record):
@@ -29,11 +29,13 @@ class StreamRecord(Record):
 
 
 class BufferRecord(Record):
-    """Records accepted and not yet delivered (base64 text, so the store keeps JSON)."""
+    """The records one PutRecord or PutRecordBatch brought, not yet delivered (base64 text, so
+    the store keeps JSON): one row per call, so a growing buffer is never written again."""
 
+    stream: str
     data: list[str] = Field(default_factory=list)
     size: int = 0
-    first_arrival: float = 0.0
+    arrival: float = 0.0
 
 
 __all__ = ["BUFFERS", "STREAMS", "BufferRecord", "StreamRecord"]

@@ -23,6 +23,7 @@ class FirehoseProvider(StreamsApi, RecordsApi, TagsApi, DeliveryApi):
     def reset(self) -> None:
         self.jobs.cancel_all()
         self._due.clear()
+        self._buffered.clear()
         super().reset()
 
     def busy(self) -> list[str]:
