@@ -211,3 +211,19 @@ def test_bad_requests_are_refused_and_nothing_stored_changes(emulator: EmulatorH
     assert firehose.describe_delivery_stream(DeliveryStreamName=name)[
         "DeliveryStreamDescription"]["Destinations"][0]["ExtendedS3DestinationDescription"][
         "BucketARN"] == f"arn:aws:s3:::{bucket}"
+
+
+def test_a_buffer_s3_refuses_is_kept_and_tried_again(emulator: EmulatorHandle) -> None:
+    firehose, s3 = emulator.client("firehose"), emulator.client("s3")
+    bucket = unique("fh-later").lower()
+    name = unique("fh")
+    firehose.create_delivery_stream(DeliveryStreamName=name, ExtendedS3DestinationConfiguration={
+        "RoleARN": ROLE, "BucketARN": f"arn:aws:s3:::{bucket}",
+        "BufferingHints": {"SizeInMBs": 1, "IntervalInSeconds": 0}})
+    firehose.put_record(DeliveryStreamName=name, Record={"Data": b"first,"})
+    emulator.wait_idle()  # no bucket yet: the write fails
+    s3.create_bucket(Bucket=bucket)
+    firehose.put_record(DeliveryStreamName=name, Record={"Data": b"second"})
+    _advance(emulator, 60)
+    [body] = _objects(emulator, bucket).values()
+    assert body == b"first,second"
