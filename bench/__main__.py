@@ -29,6 +29,7 @@ from bench import (
     console_live,
     console_pages,
     dynamodb_latency,
+    firehose_ingest,
     first_answer,
     kinesis_events,
     lambda_invoke,
@@ -58,7 +59,8 @@ BENCHMARKS = ("startup", "memory", "first-answer", "sqs", "asl", "asl-e2e", "asl
               "apigateway", "apigateway-auth", "http-api", "websocket", "throughput",
               "async",
               "asl-tasks", "cloudformation", "console", "console-live", "dynamodb", "s3", "kinesis",
-              "ssm", "cloudfront", "waf", "cloudwatch", "cloudtrail", "scheduler", "pipes")
+              "ssm", "cloudfront", "waf", "cloudwatch", "cloudtrail", "scheduler", "pipes",
+              "firehose")
 
 
 def _options(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -108,6 +110,7 @@ def _plan(quick: bool) -> dict[str, Callable[[], list[Result]]]:
         "cloudtrail": lambda: cloudtrail_overhead.run(calls, warmup),
         "scheduler": lambda: scheduler_latency.run(calls, warmup),
         "pipes": lambda: pipes_latency.run(calls, warmup),
+        "firehose": lambda: firehose_ingest.run(calls, warmup),
     }
 
 
@@ -135,7 +138,8 @@ def _skip_name(name: str) -> str:
              "cloudwatch": "CloudWatch PutMetricData",
              "cloudtrail": "CloudTrail recording",
              "scheduler": "Scheduler GetSchedule",
-             "pipes": "Pipes DescribePipe"}
+             "pipes": "Pipes DescribePipe",
+             "firehose": "Firehose PutRecordBatch"}
     return names.get(name, "SQS latency")
 
 
