@@ -194,6 +194,16 @@ def test_bad_requests_are_refused_and_nothing_stored_changes(emulator: EmulatorH
     assert refused(firehose.create_delivery_stream, DeliveryStreamName="bad name!",
                    ExtendedS3DestinationConfiguration={
                        "RoleARN": ROLE, "BucketARN": "arn:aws:s3:::b"}
+                   )["Code"] == "ValidationException"
+    bad_bucket = refused(firehose.create_delivery_stream, DeliveryStreamName=unique("fh"),
+                         S3DestinationConfiguration={"RoleARN": ROLE, "BucketARN": "bucket"})
+    assert bad_bucket["Code"] == "ValidationException"
+    assert "s3DestinationConfiguration.bucketARN" in bad_bucket["Message"]
+    assert refused(firehose.create_delivery_stream, DeliveryStreamName=unique("fh"),
+                   ExtendedS3DestinationConfiguration={
+                       "RoleARN": ROLE, "BucketARN": "arn:aws:s3:::b",
+                       "CompressionFormat": "Snappy"})["Code"] == "InvalidArgumentException"
+    assert refused(firehose.create_delivery_stream, DeliveryStreamName=unique("fh")
                    )["Code"] == "InvalidArgumentException"
     too_big = refused(firehose.put_record, DeliveryStreamName=name,
                       Record={"Data": b"x" * 1_024_001})

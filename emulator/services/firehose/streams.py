@@ -8,10 +8,16 @@ from typing import Any
 from botocore import xform_name
 
 from emulator.context import RequestContext
+from emulator.errors import validation_error
 from emulator.services.firehose.common import FirehoseBase, invalid_argument, stream_arn
 from emulator.services.firehose.models import StreamRecord
 
-_NAME = re.compile(r"^[a-zA-Z0-9_.-]+$")
+# The model's patterns, which the wire layer leaves to the service.
+_PATTERNS = {
+    "deliveryStreamName": r"[a-zA-Z0-9_.-]+",
+    "bucketARN": r"arn:.*:s3:::[\w\.\-]{1,255}",
+    "roleARN": r"arn:.*:iam::\d{12}:role/[a-zA-Z_0-9+=,.@\-_/]+",
+}
 DESTINATION_ID = "destinationId-000000000001"
 DEFAULT_HINTS = {"SizeInMBs": 5, "IntervalInSeconds": 300}
 NO_ENCRYPTION = {"NoEncryptionConfig": "NoEncryption"}
@@ -24,6 +30,14 @@ _OTHER_DESTINATIONS = (
     "AmazonopensearchserviceDestinationConfiguration", "SplunkDestinationConfiguration",
     "HttpEndpointDestinationConfiguration", "AmazonOpenSearchServerlessDestinationConfiguration",
     "SnowflakeDestinationConfiguration", "IcebergDestinationConfiguration")
+
+
+def _check(value: str, member: str, path: str) -> None:
+    pattern = _PATTERNS[member]
+    if not re.fullmatch(pattern, value):
+        raise validation_error(
+            f"1 validation error detected: Value '{value}' at '{path}' failed to satisfy "
+            f"constraint: Member must satisfy regular expression pattern: {pattern}")
 
 
 def _destination(config: dict[str, Any]) -> dict[str, Any]:
@@ -57,11 +71,7 @@ class StreamsApi(FirehoseBase):
         tags: list[dict[str, str]] | None = None, **others: Any,
     ) -> dict[str, Any]:
         name = delivery_stream_name
-        if not _NAME.match(name):
-            raise invalid_argument(
-                f"1 validation error detected: Value '{name}' at 'deliveryStreamName' failed "
-                "to satisfy constraint: Member must satisfy regular expression pattern: "
-                "[a-zA-Z0-9_.-]+")
+        _check(name, "deliveryStreamName", "deliveryStreamName")
         stream_type = delivery_stream_type or "DirectPut"
         if stream_type != "DirectPut":
             raise invalid_argument(
@@ -75,6 +85,10 @@ class StreamsApi(FirehoseBase):
             raise invalid_argument(
                 "Exactly one destination configuration must be specified.")
         config = given[0]
+        where = ("extendedS3DestinationConfiguration" if extended_s3_destination_configuration
+                 else "s3DestinationConfiguration")
+        _check(config["BucketARN"], "bucketARN", f"{where}.bucketARN")
+        _check(config["RoleARN"], "roleARN", f"{where}.roleARN")
         if config.get("CompressionFormat", "UNCOMPRESSED") not in ("UNCOMPRESSED", "GZIP"):
             raise invalid_argument(
                 f"CompressionFormat {config['CompressionFormat']} is not supported by this "
