@@ -1,5 +1,6 @@
 """AWS::KinesisFirehose::DeliveryStream in a stack: Ref is the stream's name, Fn::GetAtt Arn
-its ARN; records put to it reach the template's bucket, and deleting the stack deletes it.
+its ARN; records put to it reach the template's bucket, a changed destination is updated in
+place (the version moves on), and deleting the stack deletes it.
 
 Source:
 https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kinesisfirehose-deliverystream.html
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 from botocore.exceptions import ClientError
-from cloudformation_support import create, delete, outputs, stack_name
+from cloudformation_support import create, delete, outputs, stack_name, update
 
 from emulator.testing import EmulatorHandle
 
@@ -50,6 +51,13 @@ def test_a_stack_makes_a_stream_that_delivers_to_its_bucket(emulator: EmulatorHa
     assert item["Key"].startswith("raw/") and f"/{stream}-1-" in item["Key"]
     assert s3.get_object(Bucket=out["Bucket"], Key=item["Key"])["Body"].read() == b"hello"
     s3.delete_object(Bucket=out["Bucket"], Key=item["Key"])
+    update(cfn, name, TEMPLATE.replace("Prefix: raw/", "Prefix: cooked/"))
+    described = firehose.describe_delivery_stream(
+        DeliveryStreamName=stream)["DeliveryStreamDescription"]
+    assert described["VersionId"] == "2"
+    assert described["Destinations"][0]["ExtendedS3DestinationDescription"][
+        "Prefix"] == "cooked/"
+    assert outputs(cfn, name)["Name"] == stream
     delete(cfn, name)
     with pytest.raises(ClientError) as gone:
         firehose.describe_delivery_stream(DeliveryStreamName=stream)

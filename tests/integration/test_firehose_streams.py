@@ -237,3 +237,33 @@ def test_a_buffer_s3_refuses_is_kept_and_tried_again(emulator: EmulatorHandle) -
     _advance(emulator, 60)
     [body] = _objects(emulator, bucket).values()
     assert body == b"first,second"
+
+
+def test_update_destination_merges_and_moves_the_version_on(emulator: EmulatorHandle) -> None:
+    # https://docs.aws.amazon.com/firehose/latest/APIReference/API_UpdateDestination.html
+    firehose = emulator.client("firehose")
+    name, bucket = _stream(emulator, Prefix="old/",
+                           BufferingHints={"SizeInMBs": 1, "IntervalInSeconds": 0})
+    firehose.update_destination(
+        DeliveryStreamName=name, CurrentDeliveryStreamVersionId="1",
+        DestinationId="destinationId-000000000001",
+        ExtendedS3DestinationUpdate={"Prefix": "new/", "CompressionFormat": "GZIP"})
+    described = firehose.describe_delivery_stream(
+        DeliveryStreamName=name)["DeliveryStreamDescription"]
+    assert described["VersionId"] == "2"
+    extended = described["Destinations"][0]["ExtendedS3DestinationDescription"]
+    assert extended["Prefix"] == "new/" and extended["CompressionFormat"] == "GZIP"
+    assert extended["BufferingHints"] == {"SizeInMBs": 1, "IntervalInSeconds": 0}
+    assert extended["BucketARN"] == f"arn:aws:s3:::{bucket}"
+    stale = pytest.raises(ClientError)
+    with stale as caught:
+        firehose.update_destination(
+            DeliveryStreamName=name, CurrentDeliveryStreamVersionId="1",
+            DestinationId="destinationId-000000000001",
+            ExtendedS3DestinationUpdate={"Prefix": "other/"})
+    assert caught.value.response["Error"]["Code"] == "ConcurrentModificationException"
+    firehose.put_record(DeliveryStreamName=name, Record={"Data": b"v2"})
+    emulator.wait_idle()
+    [(key, body)] = _objects(emulator, bucket).items()
+    assert re.fullmatch(rf"new/2031/03/03/12/{name}-2-2031-03-03-12-34-56-{UUID}\.gz", key), key
+    assert gzip.decompress(body) == b"v2"

@@ -29,7 +29,6 @@ class DeliveryStream(ResourceType):
                       "DeliveryStreamName")
     delete_operation, identity = "DeleteDeliveryStream", {"DeliveryStreamName": "@id"}
     name_property = "DeliveryStreamName"
-    updatable = False  # no UpdateDestination: a changed destination replaces the stream
 
     async def create(self, ctx: ResourceContext, properties: dict[str, Any]) -> Created:
         name = properties.get("DeliveryStreamName") or ctx.physical_name(64)
@@ -42,6 +41,23 @@ class DeliveryStream(ResourceType):
             params["Tags"] = tags
         answer = await ctx.call("firehose", "CreateDeliveryStream", params)
         return Created(name, {"Arn": answer["DeliveryStreamARN"]})
+
+    async def update(self, ctx: ResourceContext, physical_id: str,
+                     properties: dict[str, Any], previous: dict[str, Any],
+                     attributes: dict[str, Any]) -> dict[str, Any]:
+        """A changed S3 destination is merged in with UpdateDestination."""
+        config = next((properties[key] for key in _DESTINATIONS if properties.get(key)), None)
+        before = next((previous[key] for key in _DESTINATIONS if previous.get(key)), None)
+        if config is not None and config != before:
+            described = await ctx.call("firehose", "DescribeDeliveryStream",
+                                       {"DeliveryStreamName": physical_id})
+            description = described["DeliveryStreamDescription"]
+            await ctx.call("firehose", "UpdateDestination", {
+                "DeliveryStreamName": physical_id,
+                "CurrentDeliveryStreamVersionId": description["VersionId"],
+                "DestinationId": description["Destinations"][0]["DestinationId"],
+                "ExtendedS3DestinationUpdate": _destination(config)})
+        return attributes
 
 
 __all__ = ["DeliveryStream"]

@@ -8,7 +8,7 @@ from typing import Any
 from botocore import xform_name
 
 from emulator.context import RequestContext
-from emulator.errors import validation_error
+from emulator.errors import ServiceError, validation_error
 from emulator.services.firehose.common import FirehoseBase, invalid_argument, stream_arn
 from emulator.services.firehose.models import StreamRecord
 
@@ -134,6 +134,44 @@ class StreamsApi(FirehoseBase):
             names = [name for name in names if name > exclusive_start_delivery_stream_name]
         size = limit or 10
         return {"DeliveryStreamNames": names[:size], "HasMoreDeliveryStreams": len(names) > size}
+
+    def update_destination(
+        self, ctx: RequestContext, *, delivery_stream_name: str,
+        current_delivery_stream_version_id: str, destination_id: str,
+        s3_destination_update: dict[str, Any] | None = None,
+        extended_s3_destination_update: dict[str, Any] | None = None, **others: Any,
+    ) -> dict[str, Any]:
+        """Merge the update into the S3 destination (members left out keep their values) and
+        move the version on by one; later objects' keys carry the new version."""
+        stream = self.require_stream(ctx, delivery_stream_name)
+        if any(others.get(xform_name(key.replace("Configuration", "Update")))
+               for key in _OTHER_DESTINATIONS):
+            raise invalid_argument("Only an S3 destination is supported by this emulator.")
+        if current_delivery_stream_version_id != stream.version_id:
+            # The error shape's documented meaning.
+            raise ServiceError("ConcurrentModificationException",
+                               "Another modification has already happened. Fetch VersionId "
+                               "again and use it to update the destination.")
+        if destination_id != DESTINATION_ID:
+            raise invalid_argument(f"Destination {destination_id} not found.")
+        update = extended_s3_destination_update or s3_destination_update or {}
+        where = ("extendedS3DestinationUpdate" if extended_s3_destination_update
+                 else "s3DestinationUpdate")
+        for member, value in (("bucketARN", update.get("BucketARN")),
+                              ("roleARN", update.get("RoleARN"))):
+            if value is not None:
+                _check(value, member, f"{where}.{member}")
+        if update.get("CompressionFormat", "UNCOMPRESSED") not in ("UNCOMPRESSED", "GZIP"):
+            raise invalid_argument(
+                f"CompressionFormat {update['CompressionFormat']} is not supported by this "
+                "emulator; use UNCOMPRESSED or GZIP.")
+        merged = {**stream.destination, **update, "BufferingHints": {
+            **stream.destination["BufferingHints"], **(update.get("BufferingHints") or {})}}
+        stream.destination = _destination(merged)
+        stream.version_id = str(int(stream.version_id) + 1)
+        stream.last_update = self.clock.now()
+        self.streams(ctx).put(stream.name, stream)
+        return {}
 
     def delete_delivery_stream(self, ctx: RequestContext, *, delivery_stream_name: str,
                                **_: Any) -> dict[str, Any]:
