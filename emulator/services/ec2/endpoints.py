@@ -20,7 +20,7 @@ from typing import Any
 from emulator import ids
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
-from emulator.services.ec2.common import Ec2Base, Facts, tag_facts, tag_list
+from emulator.services.ec2.common import Ec2Base, Facts, tag_facts, tag_list, tags_of
 from emulator.services.ec2.models import VpcEndpointRecord
 
 ENDPOINT_ID = re.compile(r"^vpce-[0-9a-f]{8,17}$")
@@ -40,19 +40,6 @@ def _checked_id(endpoint_id: str) -> str:
         raise ServiceError("InvalidVpcEndpointId.Malformed",
                            f'Invalid Id: "{endpoint_id}" (expecting "vpce-...")', status=400)
     return endpoint_id
-
-
-def _tags(specifications: list[dict[str, Any]] | None) -> dict[str, str]:
-    tags: dict[str, str] = {}
-    for specification in specifications or ():
-        if specification.get("ResourceType") not in (None, "vpc-endpoint"):
-            raise ServiceError(
-                "InvalidParameterValue",
-                f"'{specification.get('ResourceType')}' is not a valid taggable resource "
-                "type for this operation.", status=400)
-        for tag in specification.get("Tags") or ():
-            tags[str(tag.get("Key", ""))] = str(tag.get("Value", ""))
-    return tags
 
 
 def _short_service(service_name: str) -> str:
@@ -103,7 +90,7 @@ class EndpointsApi(Ec2Base):
             except ValueError:
                 raise ServiceError("InvalidPolicyDocument", "The policy document is not "
                                    "valid JSON.", status=400) from None
-        tags = _tags(tag_specifications)
+        tags = tags_of(tag_specifications, "vpc-endpoint")
         self.dry_run(dry_run)
         interface = kind == "Interface"
         record = VpcEndpointRecord(

@@ -1,18 +1,23 @@
-"""Amazon EC2's VPC endpoints, default network, Regions, Availability Zones and (empty)
-instances (see the parts); every other EC2 operation answers NotImplemented."""
+"""Amazon EC2's VPC endpoints, default network, the VPCs, subnets, security groups, gateways,
+route tables and Elastic IPs users create, Regions, Availability Zones and (empty) instances
+(see the parts); every other EC2 operation answers NotImplemented."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from emulator.services.ec2.endpoints import EndpointsApi
+from emulator.services.ec2.gateways import GatewaysApi
 from emulator.services.ec2.instances import InstancesApi
 from emulator.services.ec2.networks import NetworksApi
 from emulator.services.ec2.port import VpcEndpointsPort
 from emulator.services.ec2.regions import RegionsApi
+from emulator.services.ec2.routes import RoutesApi
+from emulator.services.ec2.security_groups import SecurityGroupsApi
 
 
-class Ec2Provider(EndpointsApi, NetworksApi, RegionsApi, InstancesApi):
+class Ec2Provider(EndpointsApi, NetworksApi, SecurityGroupsApi, GatewaysApi, RoutesApi,
+                  RegionsApi, InstancesApi):
     service_name = "ec2"
 
     def port(self, name: str) -> object | None:
