@@ -12,6 +12,7 @@ from emulator.cloudformation.types import (
     custom,
     dynamodb,
     ec2,
+    ec2_network,
     ecr,
     events,
     firehose,
@@ -31,6 +32,6 @@ from emulator.cloudformation.types import (
 )
 
 __all__ = ["apigateway", "apigatewayv2", "cloudformation", "cloudfront", "cloudtrail", "cloudwatch",
-           "cognito", "custom", "dynamodb", "ec2", "ecr", "events", "firehose", "iam", "iam_users",
-           "kinesis", "lambda_",
+           "cognito", "custom", "dynamodb", "ec2", "ec2_network", "ecr", "events", "firehose",
+           "iam", "iam_users", "kinesis", "lambda_",
            "logs", "pipes", "s3", "scheduler", "secrets", "sns", "sqs", "stepfunctions", "wafv2"]

@@ -1,5 +1,9 @@
 """DescribeVpcs and DescribeSubnets: the default network (see network.py) and the VPCs and
-subnets users created (see vpcs.py), by id and filter."""
+subnets users created (see vpcs.py), by id and filter; DescribeNetworkAcls: each created VPC's
+default network ACL, which allows all traffic in and out and holds the VPC's subnets.
+
+https://docs.aws.amazon.com/vpc/latest/userguide/default-network-acl.html
+"""
 
 from __future__ import annotations
 
@@ -68,6 +72,38 @@ class NetworksApi(VpcsApi):
                   if not subnet_ids or shape["SubnetId"] in subnet_ids]
         return self.answer("Subnets", self.filtered(chosen, filters, facts), next_token,
                            max_results, lambda shape: shape)
+
+    def describe_network_acls(self, ctx: RequestContext, *,
+                              network_acl_ids: list[str] | None = None,
+                              filters: list[dict[str, Any]] | None = None,
+                              max_results: int | None = None, next_token: str | None = None,
+                              dry_run: bool | None = None, **_: Any) -> dict[str, Any]:
+        self.dry_run(dry_run)
+        subnets = self.subnets(ctx).values()
+
+        def shape(vpc: Any) -> dict[str, Any]:
+            entries = [{"CidrBlock": "0.0.0.0/0", "Egress": egress, "Protocol": "-1",
+                        "RuleAction": action, "RuleNumber": number}
+                       for egress in (True, False)
+                       for number, action in ((100, "allow"), (32767, "deny"))]
+            return {"NetworkAclId": vpc.network_acl_id, "VpcId": vpc.vpc_id,
+                    "IsDefault": True, "OwnerId": ctx.account_id, "Entries": entries,
+                    "Tags": [], "Associations": [
+                        {"NetworkAclAssociationId": subnet.acl_association_id,
+                         "NetworkAclId": vpc.network_acl_id, "SubnetId": subnet.subnet_id}
+                        for subnet in subnets if subnet.vpc_id == vpc.vpc_id]}
+        shapes = [shape(vpc) for vpc in self.vpcs(ctx).values()]
+        unknown(network_acl_ids, {item["NetworkAclId"] for item in shapes},
+                "InvalidNetworkAclID.NotFound", "network ACL")
+
+        def facts(item: dict[str, Any]) -> Facts:
+            return {"network-acl-id": [item["NetworkAclId"]], "vpc-id": [item["VpcId"]],
+                    "default": ["true"], "owner-id": [ctx.account_id],
+                    "association.subnet-id": [a["SubnetId"] for a in item["Associations"]]}
+        chosen = [item for item in shapes
+                  if not network_acl_ids or item["NetworkAclId"] in network_acl_ids]
+        return self.answer("NetworkAcls", self.filtered(chosen, filters, facts), next_token,
+                           max_results, lambda item: item)
 
 
 __all__ = ["NetworksApi", "unknown"]

@@ -14,10 +14,11 @@ from emulator.services.ec2.port import VpcEndpointsPort
 from emulator.services.ec2.regions import RegionsApi
 from emulator.services.ec2.routes import RoutesApi
 from emulator.services.ec2.security_groups import SecurityGroupsApi
+from emulator.services.ec2.tags import TagsApi
 
 
 class Ec2Provider(EndpointsApi, NetworksApi, SecurityGroupsApi, GatewaysApi, RoutesApi,
-                  RegionsApi, InstancesApi):
+                  TagsApi, RegionsApi, InstancesApi):
     service_name = "ec2"
 
     def port(self, name: str) -> object | None:

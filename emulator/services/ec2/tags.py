@@ -1,0 +1,56 @@
+"""CreateTags and DeleteTags on the resources users create (VPCs, subnets, security groups,
+gateways, route tables, Elastic IPs, VPC endpoints), found by their ids' prefixes.
+
+https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTags.html
+https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteTags.html
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from emulator.context import RequestContext
+from emulator.errors import ServiceError
+from emulator.services.ec2.common import Ec2Base
+from emulator.store.tables import Table
+
+
+class TagsApi(Ec2Base):
+    def _tagged(self, ctx: RequestContext, resource: str) -> tuple[Table[Any], Any]:
+        prefix = resource.rsplit("-", 1)[0]
+        tables: dict[str, Table[Any]] = {
+            "vpc": self.vpcs(ctx), "subnet": self.subnets(ctx),
+            "sg": self.security_groups(ctx), "igw": self.internet_gateways(ctx),
+            "rtb": self.route_tables(ctx), "eipalloc": self.addresses(ctx),
+            "nat": self.nat_gateways(ctx), "vpce": self.vpc_endpoints(ctx)}
+        table = tables.get(prefix)
+        found = table.get(resource) if table is not None else None
+        if table is None or found is None:
+            raise ServiceError(f"Invalid{prefix.capitalize()}ID.NotFound",
+                               f"The ID '{resource}' does not exist", status=400)
+        return table, found
+
+    def create_tags(self, ctx: RequestContext, *, resources: list[str],
+                    tags: list[dict[str, str]], dry_run: bool | None = None, **_: Any
+                    ) -> dict[str, Any]:
+        found = [self._tagged(ctx, resource) for resource in resources]
+        self.dry_run(dry_run)
+        for (table, record), resource in zip(found, resources, strict=True):
+            record.tags.update({tag["Key"]: tag.get("Value", "") for tag in tags})
+            table.put(resource, record)
+        return {}
+
+    def delete_tags(self, ctx: RequestContext, *, resources: list[str],
+                    tags: list[dict[str, str]] | None = None, dry_run: bool | None = None,
+                    **_: Any) -> dict[str, Any]:
+        found = [self._tagged(ctx, resource) for resource in resources]
+        self.dry_run(dry_run)
+        for (table, record), resource in zip(found, resources, strict=True):
+            for tag in tags or [{"Key": key} for key in list(record.tags)]:
+                if "Value" not in tag or record.tags.get(tag["Key"]) == tag["Value"]:
+                    record.tags.pop(tag["Key"], None)
+            table.put(resource, record)
+        return {}
+
+
+__all__ = ["TagsApi"]
