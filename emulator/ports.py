@@ -409,6 +409,12 @@ class VpcEndpoints(Protocol):
     def endpoint(self, endpoint_id: str) -> VpcEndpointFacts | None: ...
 
 
+class Subnets(Protocol):
+    """The VPC each subnet belongs to, for Lambda's VpcConfig (``subnets`` port)."""
+
+    def vpc_of(self, account: str, region: str, subnet_id: str) -> str | None: ...
+
+
 @dataclass
 class KeyValueStoreData:
     """A CloudFront key value store's keys and their version (``key-value-stores`` port)."""
@@ -488,6 +494,7 @@ PORT_OWNERS: dict[str, str] = {
     "distributions": "cloudfront",  # the viewer endpoint's engine (emulator/edge/)
     "web-acls": "wafv2",
     "vpc-endpoints": "ec2",
+    "subnets": "ec2",
     "key-value-stores": "cloudfront",
 }
 
@@ -627,6 +634,7 @@ __all__ = [
     "ShardInfo",
     "ShardRecord",
     "ShardedStreams",
+    "Subnets",
     "TableChangeSink",
     "TableStream",
     "TableStreams",

@@ -138,6 +138,8 @@ Outputs:
   Eip: {Value: !Ref VpcPublicSubnet1EIP}
   Route: {Value: !Ref VpcPublicSubnet1DefaultRoute}
   Function: {Value: !Ref Function}
+  PrivateSubnet1: {Value: !Ref VpcPrivateSubnet1Subnet}
+  PrivateSubnet2: {Value: !Ref VpcPrivateSubnet2Subnet}
 """
 
 
@@ -180,8 +182,13 @@ def test_a_cdk_vpc_with_a_function_deploys_describes_and_deletes(
     assert out["Route"].startswith("rtb-") and out["Route"].endswith("|0.0.0.0/0")
     function = emulator.client("lambda").get_function_configuration(
         FunctionName=out["Function"])
-    assert function["FunctionName"] == out["Function"]
+    assert function["VpcConfig"] == {
+        "SubnetIds": [out["PrivateSubnet1"], out["PrivateSubnet2"]],
+        "SecurityGroupIds": [out["GroupId"]], "VpcId": vpc_id,
+        "Ipv6AllowedForDualStack": False}
     delete(cfn, name)
     assert ec2.describe_vpcs(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["Vpcs"] == []
-    assert ec2.describe_addresses()["Addresses"] == []
-    assert ec2.describe_internet_gateways()["InternetGateways"] == []
+    mine = [{"Name": "tag:aws:cloudformation:stack-name", "Values": [name]}]
+    assert ec2.describe_addresses(Filters=mine)["Addresses"] == []
+    assert ec2.describe_internet_gateways(Filters=mine)["InternetGateways"] == []
+    assert ec2.describe_security_groups(Filters=mine)["SecurityGroups"] == []

@@ -10,6 +10,8 @@ https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html
 
 from __future__ import annotations
 
+import io
+import zipfile
 from typing import Any
 
 import pytest
@@ -137,3 +139,35 @@ def test_gateways_addresses_and_routes(ec2: Any) -> None:
     ec2.delete_internet_gateway(InternetGatewayId=igw)
     ec2.delete_subnet(SubnetId=subnet_id)
     ec2.delete_vpc(VpcId=vpc_id)
+
+
+def test_a_function_in_a_vpc_describes_its_vpc(emulator: EmulatorHandle, ec2: Any) -> None:
+    """https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html"""
+    lam = emulator.client("lambda")
+    subnet = ec2.describe_subnets()["Subnets"][0]
+    group = ec2.describe_security_groups(GroupNames=["default"])["SecurityGroups"][0]
+    code = {"ZipFile": _zip("def handler(event, context):\n    return 1\n")}
+    role = "arn:aws:iam::000000000000:role/lambda-role"
+    made = lam.create_function(
+        FunctionName="in-a-vpc", Runtime="python3.12", Handler="index.handler", Role=role,
+        Code=code, VpcConfig={"SubnetIds": [subnet["SubnetId"]],
+                              "SecurityGroupIds": [group["GroupId"]]})
+    assert made["VpcConfig"]["VpcId"] == subnet["VpcId"]
+    assert _error(lam.create_function, FunctionName="no-subnets", Runtime="python3.12",
+                  Handler="index.handler", Role=role, Code=code,
+                  VpcConfig={"SubnetIds": [], "SecurityGroupIds": [group["GroupId"]]}) == (
+        "InvalidParameterValueException",
+        "SubnetIds and SecurityIds must coexist or be both empty list.")
+    assert _error(lam.create_function, FunctionName="bad-subnet", Runtime="python3.12",
+                  Handler="index.handler", Role=role, Code=code,
+                  VpcConfig={"SubnetIds": ["subnet-0123456789abcdef0"],
+                             "SecurityGroupIds": [group["GroupId"]]})[1].startswith(
+        "Error occurred while DescribeSubnets. EC2 Error Code: InvalidSubnetID.NotFound.")
+    lam.delete_function(FunctionName="in-a-vpc")
+
+
+def _zip(source: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("index.py", source)
+    return buffer.getvalue()

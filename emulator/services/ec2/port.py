@@ -1,11 +1,13 @@
 """The ``vpc-endpoints`` port: the REST data plane asks which VPC endpoint a private API's
-request came through (its VPC, for ``aws:SourceVpc``)."""
+request came through (its VPC, for ``aws:SourceVpc``); the ``subnets`` port: Lambda asks which
+VPC a function's subnets are in."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from emulator.ports import VpcEndpointFacts
+from emulator.services.ec2.network import DefaultNetwork
 
 if TYPE_CHECKING:
     from emulator.services.ec2.common import Ec2Base
@@ -23,4 +25,16 @@ class VpcEndpointsPort:
         return None
 
 
-__all__ = ["VpcEndpointsPort"]
+class SubnetsPort:
+    def __init__(self, provider: Ec2Base) -> None:
+        self._provider = provider
+
+    def vpc_of(self, account: str, region: str, subnet_id: str) -> str | None:
+        network = DefaultNetwork(account, region)
+        if subnet_id in {subnet.subnet_id for subnet in network.subnets}:
+            return network.vpc_id
+        record = self._provider.subnets(account, region).get(subnet_id)
+        return record.vpc_id if record is not None else None
+
+
+__all__ = ["SubnetsPort", "VpcEndpointsPort"]

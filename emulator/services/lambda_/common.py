@@ -51,7 +51,8 @@ EXECUTOR_TAG = "emulator:executor"
 # What makes two versions the same: PublishVersion returns the last one when nothing changed.
 _VERSION_FIELDS = {"runtime", "role", "handler", "description", "timeout", "memory_size",
                    "environment", "layers", "architectures", "ephemeral_storage",
-                   "tracing_mode", "dead_letter_target", "kms_key_arn", "logging_config"}
+                   "tracing_mode", "dead_letter_target", "kms_key_arn", "logging_config",
+                   "vpc_config"}
 
 
 _LOG_LEVELS = ("ApplicationLogLevel", "SystemLogLevel")
@@ -401,6 +402,8 @@ class LambdaBase(Provider, ABC):
             config["DeadLetterConfig"] = {"TargetArn": record.dead_letter_target}
         if record.kms_key_arn:
             config["KMSKeyArn"] = record.kms_key_arn
+        if record.vpc_config:
+            config["VpcConfig"] = dict(record.vpc_config)
         return config
 
     # -- lifecycle -------------------------------------------------------------------------

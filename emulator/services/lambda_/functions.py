@@ -25,6 +25,7 @@ from emulator.services.lambda_.names import (
     split_function_name,
     user_error,
 )
+from emulator.services.lambda_.vpc import vpc_settings
 
 UNRESERVED_MINIMUM = 100
 
@@ -67,7 +68,8 @@ class FunctionsApi(LambdaBase):
             architectures: list[str] | None = None, ephemeral_storage: dict[str, Any] | None = None,
             tracing_config: dict[str, Any] | None = None,
             dead_letter_config: dict[str, Any] | None = None, kms_key_arn: str | None = None,
-            logging_config: dict[str, Any] | None = None, **_: Any) -> dict[str, Any]:
+            logging_config: dict[str, Any] | None = None,
+            vpc_config: dict[str, Any] | None = None, **_: Any) -> dict[str, Any]:
         scope = scope_of(ctx)
         name, qualifier = split_function_name(function_name)
         if qualifier:
@@ -82,6 +84,7 @@ class FunctionsApi(LambdaBase):
                 "deployment packages."
             )
         variables = checks.environment_variables(environment)
+        vpc = vpc_settings(self.ports, scope.account, scope.region, vpc_config or {})
         layer_arns = self._check_layers(scope, layers or [])
         tables = self.tables(scope)
         if name in tables.functions:
@@ -104,6 +107,7 @@ class FunctionsApi(LambdaBase):
             tracing_mode=(tracing_config or {}).get("Mode", "PassThrough"),
             dead_letter_target=(dead_letter_config or {}).get("TargetArn"),
             kms_key_arn=kms_key_arn,
+            vpc_config=vpc,
             logging_config=logging_settings({}, logging_config or {}),
             package_type=package_type,
             code=self._code(code, "CreateFunction"),
@@ -266,6 +270,9 @@ class FunctionsApi(LambdaBase):
             record.tracing_mode = changes["tracing_config"].get("Mode", record.tracing_mode)
         if changes.get("dead_letter_config") is not None:
             record.dead_letter_target = changes["dead_letter_config"].get("TargetArn") or None
+        if changes.get("vpc_config") is not None:
+            record.vpc_config = vpc_settings(self.ports, scope.account, scope.region,
+                                             changes["vpc_config"])
         if changes.get("ephemeral_storage") is not None:
             record.ephemeral_storage = changes["ephemeral_storage"].get("Size", 512)
         if logging_config is not None:

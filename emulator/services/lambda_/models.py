@@ -49,6 +49,7 @@ class FunctionRecord(Record):
     tracing_mode: str = "PassThrough"
     dead_letter_target: str | None = None
     kms_key_arn: str | None = None
+    vpc_config: dict[str, Any] | None = None  # SubnetIds, SecurityGroupIds, VpcId...
     logging_config: dict[str, Any] = Field(default_factory=dict)
     package_type: str = "Zip"
     code: CodeRef
