@@ -11,8 +11,6 @@ https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resou
 
 from __future__ import annotations
 
-from typing import Any
-
 from emulator.testing import EmulatorHandle
 from tests.integration.cloudformation_support import create, delete, outputs, stack_name
 

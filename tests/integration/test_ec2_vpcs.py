@@ -93,6 +93,15 @@ def test_security_groups_start_with_all_egress_and_take_rules(ec2: Any) -> None:
         {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])[0] == (
         "InvalidPermission.NotFound")
     assert _error(ec2.delete_vpc, VpcId=vpc_id)[0] == "DependencyViolation"
+    subnet_id = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.9.1.0/24")["Subnet"]["SubnetId"]
+    endpoint = ec2.create_vpc_endpoint(
+        VpcId=vpc_id, ServiceName="com.amazonaws.us-east-1.execute-api",
+        VpcEndpointType="Interface", SubnetIds=[subnet_id], SecurityGroupIds=[group_id],
+    )["VpcEndpoint"]
+    assert (endpoint["SubnetIds"], [g["GroupId"] for g in endpoint["Groups"]]) == (
+        [subnet_id], [group_id])
+    ec2.delete_vpc_endpoints(VpcEndpointIds=[endpoint["VpcEndpointId"]])
+    ec2.delete_subnet(SubnetId=subnet_id)
     ec2.delete_security_group(GroupId=group_id)
     assert _error(ec2.delete_security_group, GroupId=group_id) == (
         "InvalidGroup.NotFound", f"The security group '{group_id}' does not exist")

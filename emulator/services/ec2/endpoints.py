@@ -57,7 +57,8 @@ class EndpointsApi(Ec2Base):
             client_token: str | None = None, dry_run: bool | None = None, **_: Any
     ) -> dict[str, Any]:
         network = self.network(ctx)
-        if vpc_id != network.vpc_id:
+        custom = self.vpcs(ctx).get(vpc_id)
+        if vpc_id != network.vpc_id and custom is None:
             raise ServiceError("InvalidVpcId.NotFound",
                                f"The vpc ID '{vpc_id}' does not exist", status=400)
         kind = vpc_endpoint_type or "Gateway"
@@ -74,13 +75,20 @@ class EndpointsApi(Ec2Base):
         if kind != "Gateway" and route_table_ids:
             raise ServiceError("InvalidParameter", "Route table IDs are only supported for "
                                "Gateway type VPC Endpoint.", status=400)
-        subnets = {subnet.subnet_id for subnet in network.subnets}
+        if custom is None:
+            subnets = {subnet.subnet_id for subnet in network.subnets}
+            groups = {network.security_group_id}
+        else:
+            subnets = {subnet.subnet_id for subnet in self.subnets(ctx).values()
+                       if subnet.vpc_id == vpc_id}
+            groups = {group.group_id for group in self.security_groups(ctx).values()
+                      if group.vpc_id == vpc_id}
         for subnet in subnet_ids or ():
             if subnet not in subnets:
                 raise ServiceError("InvalidSubnetID.NotFound",
                                    f"The subnet ID '{subnet}' does not exist", status=400)
         for group in security_group_ids or ():
-            if group != network.security_group_id:
+            if group not in groups:
                 raise ServiceError("InvalidGroup.NotFound",
                                    f"The security group '{group}' does not exist",
                                    status=400)
@@ -98,9 +106,10 @@ class EndpointsApi(Ec2Base):
             service_name=service_name, policy=policy_document,
             route_table_ids=list(route_table_ids or ()),
             subnet_ids=list(subnet_ids or ([s.subnet_id for s in network.subnets]
-                                           if interface else ())),
+                                           if interface and custom is None else ())),
             security_group_ids=list(security_group_ids or (
-                [network.security_group_id] if interface else ())),
+                [custom.default_group_id if custom else network.security_group_id]
+                if interface else ())),
             ip_address_type=ip_address_type or "ipv4",
             private_dns_enabled=interface and private_dns_enabled is not False,
             dns_suffix=ids.short_id(8), created=self.clock.now(), owner_id=ctx.account_id,
@@ -183,6 +192,7 @@ class EndpointsApi(Ec2Base):
         suffix = f"{short}.{ctx.region}.vpce.amazonaws.com"
         names = [f"{base}.{suffix}"]
         zones = {subnet.subnet_id: subnet.zone for subnet in self.network(ctx).subnets}
+        zones.update({subnet.subnet_id: subnet.zone for subnet in self.subnets(ctx).values()})
         names += [f"{base}-{zones[subnet]}.{suffix}" for subnet in record.subnet_ids
                   if subnet in zones]
         entries = [{"DnsName": name, "HostedZoneId": VPCE_ZONE} for name in names]
