@@ -12,7 +12,7 @@ https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resou
 from __future__ import annotations
 
 from emulator.testing import EmulatorHandle
-from tests.integration.cloudformation_support import create, delete, outputs, stack_name
+from tests.integration.cloudformation_support import create, delete, outputs, stack_name, update
 
 
 def _zone(index: int, kind: str, cidr: str) -> str:
@@ -190,3 +190,44 @@ def test_a_cdk_vpc_with_a_function_deploys_describes_and_deletes(
     assert ec2.describe_addresses(Filters=mine)["Addresses"] == []
     assert ec2.describe_internet_gateways(Filters=mine)["InternetGateways"] == []
     assert ec2.describe_security_groups(Filters=mine)["SecurityGroups"] == []
+
+
+SMALL = """
+Resources:
+  Vpc:
+    Type: AWS::EC2::VPC
+    Properties:
+      CidrBlock: 10.1.0.0/16
+      Tags: [{Key: team, Value: %(team)s}]
+  Group:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: web
+      VpcId: !Ref Vpc
+      SecurityGroupIngress: %(ingress)s
+Outputs:
+  VpcId: {Value: !Ref Vpc}
+  GroupId: {Value: !Ref Group}
+"""
+
+
+def test_an_update_retags_the_vpc_and_changes_the_rules_in_place(
+        emulator: EmulatorHandle) -> None:
+    cfn, ec2 = emulator.client("cloudformation"), emulator.client("ec2")
+    name = stack_name("vpc-update")
+    ssh = "[{IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 10.0.0.0/8}]"
+    https = "[{IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: 0.0.0.0/0}]"
+    create(cfn, name, SMALL % {"team": "red", "ingress": ssh})
+    before = outputs(cfn, name)
+    update(cfn, name, SMALL % {"team": "blue", "ingress": https})
+    after = outputs(cfn, name)
+    assert after == before  # changed in place, not replaced
+    vpc = ec2.describe_vpcs(VpcIds=[after["VpcId"]])["Vpcs"][0]
+    assert {t["Key"]: t["Value"] for t in vpc["Tags"]}["team"] == "blue"
+    group = ec2.describe_security_groups(GroupIds=[after["GroupId"]])["SecurityGroups"][0]
+    assert [(p["FromPort"], p["IpRanges"]) for p in group["IpPermissions"]] == [
+        (443, [{"CidrIp": "0.0.0.0/0"}])]
+    assert len(group["IpPermissionsEgress"]) == 1  # the default rule stays
+    delete(cfn, name)
+    assert ec2.describe_vpcs(Filters=[{"Name": "vpc-id", "Values": [after["VpcId"]]}])[
+        "Vpcs"] == []
