@@ -152,6 +152,8 @@ def test_a_cdk_vpc_with_a_function_deploys_describes_and_deletes(
     vpc = ec2.describe_vpcs(VpcIds=[vpc_id])["Vpcs"][0]
     tags = {tag["Key"]: tag["Value"] for tag in vpc["Tags"]}
     assert tags["Name"] == "Stack/Vpc" and tags["aws:cloudformation:stack-name"] == name
+    assert ec2.describe_vpc_attribute(VpcId=vpc_id, Attribute="enableDnsHostnames")[
+        "EnableDnsHostnames"] == {"Value": True}
     subnets = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["Subnets"]
     assert sorted((s["CidrBlock"], s["AvailabilityZone"], s["MapPublicIpOnLaunch"])
                   for s in subnets) == [

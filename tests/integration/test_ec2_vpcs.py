@@ -67,6 +67,21 @@ def test_security_groups_start_with_all_egress_and_take_rules(ec2: Any) -> None:
     default = ec2.describe_security_groups(Filters=[
         {"Name": "vpc-id", "Values": [vpc_id]}])["SecurityGroups"]
     assert [g["GroupName"] for g in default] == ["default"]
+    # What CDK's restrictDefaultSecurityGroup custom resource revokes, then puts back.
+    default_id, account = default[0]["GroupId"], default[0]["OwnerId"]
+    own = [{"IpProtocol": "-1", "UserIdGroupPairs": [{"GroupId": default_id,
+                                                      "UserId": account}]}]
+    anywhere = [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]
+    ec2.revoke_security_group_ingress(GroupId=default_id, IpPermissions=own)
+    ec2.revoke_security_group_egress(GroupId=default_id, IpPermissions=anywhere)
+    emptied = ec2.describe_security_groups(GroupIds=[default_id])["SecurityGroups"][0]
+    assert (emptied["IpPermissions"], emptied["IpPermissionsEgress"]) == ([], [])
+    ec2.authorize_security_group_ingress(GroupId=default_id, IpPermissions=own)
+    ec2.authorize_security_group_egress(GroupId=default_id, IpPermissions=anywhere)
+    assert ec2.describe_security_groups(GroupIds=[default_id])["SecurityGroups"][0][
+        "IpPermissions"] == [{"IpProtocol": "-1", "IpRanges": [], "Ipv6Ranges": [],
+                              "PrefixListIds": [], "UserIdGroupPairs": [
+                                  {"GroupId": default_id, "UserId": account}]}]
     group_id = ec2.create_security_group(GroupName="web", Description="web tier",
                                          VpcId=vpc_id)["GroupId"]
     group = ec2.describe_security_groups(GroupIds=[group_id])["SecurityGroups"][0]

@@ -97,19 +97,20 @@ class Vpc(Ec2Type):
 
     async def _attributes(self, ctx: ResourceContext, vpc_id: str,
                           properties: dict[str, Any], previous: dict[str, Any]) -> None:
-        # One attribute per ModifyVpcAttribute call, as EC2 requires.
+        """Set the DNS attributes that differ from ``previous`` (a new VPC's: EC2's
+        defaults), one per ModifyVpcAttribute call, as EC2 requires."""
         defaults = {"EnableDnsSupport": True, "EnableDnsHostnames": False}
         for name, default in defaults.items():
             value = _flag(properties[name]) if name in properties else default
             before = _flag(previous[name]) if name in previous else default
-            if value != before or (not previous and value != default):
+            if value != before:
                 await ctx.call(SERVICE, "ModifyVpcAttribute", {
                     "VpcId": vpc_id, name: {"Value": value}})
 
     async def update(self, ctx: ResourceContext, physical_id: str,
                      properties: dict[str, Any], previous: dict[str, Any],
                      attributes: dict[str, Any]) -> dict[str, Any]:
-        await self._attributes(ctx, physical_id, properties, previous or {"_": None})
+        await self._attributes(ctx, physical_id, properties, previous)
         return attributes
 
     async def delete(self, ctx: ResourceContext, physical_id: str,
