@@ -409,10 +409,13 @@ class VpcEndpoints(Protocol):
     def endpoint(self, endpoint_id: str) -> VpcEndpointFacts | None: ...
 
 
-class Subnets(Protocol):
-    """The VPC each subnet belongs to, for Lambda's VpcConfig (``subnets`` port)."""
+class Networks(Protocol):
+    """The VPC a subnet or security group belongs to (None: no such one), for Lambda's
+    VpcConfig (``networks`` port)."""
 
-    def vpc_of(self, account: str, region: str, subnet_id: str) -> str | None: ...
+    def subnet_vpc(self, account: str, region: str, subnet_id: str) -> str | None: ...
+
+    def group_vpc(self, account: str, region: str, group_id: str) -> str | None: ...
 
 
 @dataclass
@@ -494,7 +497,7 @@ PORT_OWNERS: dict[str, str] = {
     "distributions": "cloudfront",  # the viewer endpoint's engine (emulator/edge/)
     "web-acls": "wafv2",
     "vpc-endpoints": "ec2",
-    "subnets": "ec2",
+    "networks": "ec2",
     "key-value-stores": "cloudfront",
 }
 
@@ -625,6 +628,7 @@ __all__ = [
     "KeyValueStoreData",
     "KeyValueStores",
     "MetricSink",
+    "Networks",
     "ObjectAccess",
     "Operations",
     "Port",
@@ -634,7 +638,6 @@ __all__ = [
     "ShardInfo",
     "ShardRecord",
     "ShardedStreams",
-    "Subnets",
     "TableChangeSink",
     "TableStream",
     "TableStreams",

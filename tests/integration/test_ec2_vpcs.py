@@ -187,6 +187,13 @@ def test_a_function_in_a_vpc_describes_its_vpc(emulator: EmulatorHandle, ec2: An
                   VpcConfig={"SubnetIds": ["subnet-0123456789abcdef0"],
                              "SecurityGroupIds": [group["GroupId"]]})[1].startswith(
         "Error occurred while DescribeSubnets. EC2 Error Code: InvalidSubnetID.NotFound.")
+    assert _error(lam.create_function, FunctionName="bad-group", Runtime="python3.12",
+                  Handler="index.handler", Role=role, Code=code,
+                  VpcConfig={"SubnetIds": [subnet["SubnetId"]],
+                             "SecurityGroupIds": ["sg-0123456789abcdef0"]}) == (
+        "InvalidParameterValueException",
+        "Error occurred while DescribeSecurityGroups. EC2 Error Code: InvalidGroup.NotFound. "
+        "EC2 Error Message: The security group 'sg-0123456789abcdef0' does not exist")
     lam.delete_function(FunctionName="in-a-vpc")
 
 

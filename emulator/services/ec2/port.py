@@ -1,6 +1,6 @@
 """The ``vpc-endpoints`` port: the REST data plane asks which VPC endpoint a private API's
-request came through (its VPC, for ``aws:SourceVpc``); the ``subnets`` port: Lambda asks which
-VPC a function's subnets are in."""
+request came through (its VPC, for ``aws:SourceVpc``); the ``networks`` port: Lambda asks which
+VPC a function's subnets and security groups are in."""
 
 from __future__ import annotations
 
@@ -25,16 +25,23 @@ class VpcEndpointsPort:
         return None
 
 
-class SubnetsPort:
+class NetworksPort:
     def __init__(self, provider: Ec2Base) -> None:
         self._provider = provider
 
-    def vpc_of(self, account: str, region: str, subnet_id: str) -> str | None:
+    def subnet_vpc(self, account: str, region: str, subnet_id: str) -> str | None:
         network = DefaultNetwork(account, region)
         if subnet_id in {subnet.subnet_id for subnet in network.subnets}:
             return network.vpc_id
         record = self._provider.subnets(account, region).get(subnet_id)
         return record.vpc_id if record is not None else None
 
+    def group_vpc(self, account: str, region: str, group_id: str) -> str | None:
+        network = DefaultNetwork(account, region)
+        if group_id == network.security_group_id:
+            return network.vpc_id
+        record = self._provider.security_groups(account, region).get(group_id)
+        return record.vpc_id if record is not None else None
 
-__all__ = ["SubnetsPort", "VpcEndpointsPort"]
+
+__all__ = ["NetworksPort", "VpcEndpointsPort"]

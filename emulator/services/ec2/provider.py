@@ -10,7 +10,7 @@ from emulator.services.ec2.endpoints import EndpointsApi
 from emulator.services.ec2.gateways import GatewaysApi
 from emulator.services.ec2.instances import InstancesApi
 from emulator.services.ec2.networks import NetworksApi
-from emulator.services.ec2.port import SubnetsPort, VpcEndpointsPort
+from emulator.services.ec2.port import NetworksPort, VpcEndpointsPort
 from emulator.services.ec2.regions import RegionsApi
 from emulator.services.ec2.routes import RoutesApi
 from emulator.services.ec2.security_groups import SecurityGroupsApi
@@ -22,8 +22,8 @@ class Ec2Provider(EndpointsApi, NetworksApi, SecurityGroupsApi, GatewaysApi, Rou
     service_name = "ec2"
 
     def port(self, name: str) -> object | None:
-        if name == "subnets":
-            return SubnetsPort(self)
+        if name == "networks":
+            return NetworksPort(self)
         return VpcEndpointsPort(self) if name == "vpc-endpoints" else None
 
     def resources(self) -> dict[str, list[dict[str, Any]]]:

@@ -1,6 +1,6 @@
-"""The EC2 engine directly: the ``subnets`` port Lambda reads (default and created subnets,
-in their own account and region only), security group rules regrouped into IpPermissions,
-and what persists across a restart.
+"""The EC2 engine directly: the ``networks`` port Lambda reads (default and created subnets
+and security groups, in their own account and region only), security group rules regrouped
+into IpPermissions, and what persists across a restart.
 
 https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html
 """
@@ -15,7 +15,7 @@ from emulator.context import RequestContext
 from emulator.ports import Ports
 from emulator.services.ec2.models import RuleRecord
 from emulator.services.ec2.network import DefaultNetwork
-from emulator.services.ec2.port import SubnetsPort
+from emulator.services.ec2.port import NetworksPort
 from emulator.services.ec2.provider import Ec2Provider
 from emulator.services.ec2.security_groups import permissions_shape
 from emulator.store import MemoryBackend, ServiceStore, SqliteBackend
@@ -37,9 +37,9 @@ def _ctx() -> RequestContext:
         operation="CreateVpc", protocol="ec2", endpoint_url="http://localhost:4566")
 
 
-def _port(provider: Ec2Provider) -> SubnetsPort:
-    port = provider.port("subnets")
-    assert isinstance(port, SubnetsPort)
+def _port(provider: Ec2Provider) -> NetworksPort:
+    port = provider.port("networks")
+    assert isinstance(port, NetworksPort)
     return port
 
 
@@ -49,11 +49,16 @@ def test_the_subnets_port_knows_default_and_created_subnets_in_their_scope() -> 
     subnet_id = provider.create_subnet(_ctx(), vpc_id=vpc_id, cidr_block="10.0.1.0/24")[
         "Subnet"]["SubnetId"]
     port = _port(provider)
-    assert port.vpc_of(ACCOUNT, REGION, subnet_id) == vpc_id
-    assert port.vpc_of(ACCOUNT, "us-east-1", subnet_id) is None
+    assert port.subnet_vpc(ACCOUNT, REGION, subnet_id) == vpc_id
+    assert port.subnet_vpc(ACCOUNT, "us-east-1", subnet_id) is None
     default = DefaultNetwork(ACCOUNT, REGION)
-    assert port.vpc_of(ACCOUNT, REGION, default.subnets[0].subnet_id) == default.vpc_id
-    assert port.vpc_of(ACCOUNT, REGION, "subnet-0123456789abcdef0") is None
+    assert port.subnet_vpc(ACCOUNT, REGION, default.subnets[0].subnet_id) == default.vpc_id
+    assert port.subnet_vpc(ACCOUNT, REGION, "subnet-0123456789abcdef0") is None
+    group_id = provider.create_security_group(_ctx(), group_name="web", description="web",
+                                              vpc_id=vpc_id)["GroupId"]
+    assert port.group_vpc(ACCOUNT, REGION, group_id) == vpc_id
+    assert port.group_vpc(ACCOUNT, REGION, default.security_group_id) == default.vpc_id
+    assert port.group_vpc(ACCOUNT, REGION, "sg-0123456789abcdef0") is None
 
 
 def test_rules_are_grouped_by_protocol_and_ports() -> None:
