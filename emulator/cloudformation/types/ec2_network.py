@@ -147,6 +147,7 @@ class Subnet(Ec2Type):
             "AvailabilityZoneId": subnet["AvailabilityZoneId"],
             "CidrBlock": subnet["CidrBlock"], "Ipv6CidrBlocks": [],
             "NetworkAclAssociationId": associations[0] if associations else "",
+            "BlockPublicAccessStates": {"InternetGatewayBlockMode": "off"},
             "OutpostArn": ""})
 
     async def update(self, ctx: ResourceContext, physical_id: str,
