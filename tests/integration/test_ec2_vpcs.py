@@ -37,6 +37,14 @@ def test_a_vpc_and_its_subnets_are_created_described_and_deleted(ec2: Any) -> No
         {"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": "app"}]}])["Vpc"]
     vpc_id = vpc["VpcId"]
     assert vpc_id.startswith("vpc-") and vpc["CidrBlock"] == "10.7.0.0/16"
+    ec2.create_tags(Resources=[vpc_id], Tags=[{"Key": "stage", "Value": "dev"}])
+    ec2.delete_tags(Resources=[vpc_id], Tags=[{"Key": "stage"}, {"Key": "Name", "Value": "x"}])
+    assert ec2.describe_vpcs(VpcIds=[vpc_id])["Vpcs"][0]["Tags"] == [
+        {"Key": "Name", "Value": "app"}]
+    assert _error(ec2.create_tags, Resources=["subnet-0123456789abcdef0"], Tags=[
+        {"Key": "k", "Value": "v"}]) == ("InvalidSubnetID.NotFound",
+                                         "The subnet ID 'subnet-0123456789abcdef0' does not "
+                                         "exist")
     described = ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": ["app"]}])["Vpcs"]
     assert [(v["VpcId"], v["IsDefault"], v["State"]) for v in described] == [
         (vpc_id, False, "available")]

@@ -11,23 +11,33 @@ from typing import Any
 
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
-from emulator.services.ec2.common import Ec2Base
+from emulator.services.ec2.common import Ec2Base, not_found
 from emulator.store.tables import Table
 
 
 class TagsApi(Ec2Base):
     def _tagged(self, ctx: RequestContext, resource: str) -> tuple[Table[Any], Any]:
         prefix = resource.rsplit("-", 1)[0]
-        tables: dict[str, Table[Any]] = {
-            "vpc": self.vpcs(ctx), "subnet": self.subnets(ctx),
-            "sg": self.security_groups(ctx), "igw": self.internet_gateways(ctx),
-            "rtb": self.route_tables(ctx), "eipalloc": self.addresses(ctx),
-            "nat": self.nat_gateways(ctx), "vpce": self.vpc_endpoints(ctx)}
-        table = tables.get(prefix)
-        found = table.get(resource) if table is not None else None
-        if table is None or found is None:
-            raise ServiceError(f"Invalid{prefix.capitalize()}ID.NotFound",
-                               f"The ID '{resource}' does not exist", status=400)
+        # id prefix -> (its table, EC2's error code and noun for an unknown one)
+        kinds: dict[str, tuple[Table[Any], str, str]] = {
+            "vpc": (self.vpcs(ctx), "InvalidVpcID.NotFound", "vpc ID"),
+            "subnet": (self.subnets(ctx), "InvalidSubnetID.NotFound", "subnet ID"),
+            "sg": (self.security_groups(ctx), "InvalidGroup.NotFound", "security group"),
+            "igw": (self.internet_gateways(ctx), "InvalidInternetGatewayID.NotFound",
+                    "internetGateway ID"),
+            "rtb": (self.route_tables(ctx), "InvalidRouteTableID.NotFound", "routeTable ID"),
+            "eipalloc": (self.addresses(ctx), "InvalidAllocationID.NotFound",
+                         "allocation ID"),
+            "nat": (self.nat_gateways(ctx), "InvalidNatGatewayID.NotFound",
+                    "natGateway ID"),
+            "vpce": (self.vpc_endpoints(ctx), "InvalidVpcEndpointId.NotFound",
+                     "Vpc Endpoint Id")}
+        if prefix not in kinds:
+            raise ServiceError("InvalidID", f'The ID "{resource}" is not valid', status=400)
+        table, code, noun = kinds[prefix]
+        found = table.get(resource)
+        if found is None:
+            raise not_found(code, noun, resource)
         return table, found
 
     def create_tags(self, ctx: RequestContext, *, resources: list[str],
