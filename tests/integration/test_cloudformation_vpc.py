@@ -233,3 +233,41 @@ def test_an_update_retags_the_vpc_and_changes_the_rules_in_place(
     delete(cfn, name)
     assert ec2.describe_vpcs(Filters=[{"Name": "vpc-id", "Values": [after["VpcId"]]}])[
         "Vpcs"] == []
+
+
+SAM = """
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Vpc:
+    Type: AWS::EC2::VPC
+    Properties: {CidrBlock: 10.3.0.0/16}
+  Subnet:
+    Type: AWS::EC2::Subnet
+    Properties: {VpcId: !Ref Vpc, CidrBlock: 10.3.0.0/24}
+  Group:
+    Type: AWS::EC2::SecurityGroup
+    Properties: {GroupDescription: function, VpcId: !Ref Vpc}
+  Function:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      InlineCode: "def handler(event, context):\\n    return 1\\n"
+      VpcConfig:
+        SubnetIds: [!Ref Subnet]
+        SecurityGroupIds: [!Ref Group]
+Outputs:
+  Function: {Value: !Ref Function}
+  VpcId: {Value: !Ref Vpc}
+"""
+
+
+def test_a_sam_function_in_a_vpc_deploys(emulator: EmulatorHandle) -> None:
+    cfn = emulator.client("cloudformation")
+    name = stack_name("sam-vpc")
+    create(cfn, name, SAM, Capabilities=["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"])
+    out = outputs(cfn, name)
+    config = emulator.client("lambda").get_function_configuration(
+        FunctionName=out["Function"])
+    assert config["VpcConfig"]["VpcId"] == out["VpcId"]
+    delete(cfn, name)
