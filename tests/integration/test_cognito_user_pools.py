@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import jwt
 import pytest
-from botocore.exceptions import ClientError
+from client_errors import code_and_message as _error
 
 from emulator.testing import EmulatorHandle
 
@@ -52,13 +52,6 @@ def _code(emulator: EmulatorHandle, pool_id: str, username: str) -> str:
     pool = next(p for p in listing["cognito-idp"]["user_pools"] if p["id"] == pool_id)
     return str(next(u for u in pool["users"] if u["username"] == username)[
         "confirmation_code"])
-
-
-def _error(call: Any, **kwargs: Any) -> tuple[str, str]:
-    with pytest.raises(ClientError) as caught:
-        call(**kwargs)
-    error = caught.value.response["Error"]
-    return error["Code"], error["Message"]
 
 
 def test_pools_and_clients_are_described_listed_and_deleted(emulator: EmulatorHandle) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError
+from client_errors import code_and_message as _error
 
 from emulator.testing import EmulatorHandle
 
@@ -21,13 +21,6 @@ from emulator.testing import EmulatorHandle
 @pytest.fixture
 def ec2(emulator: EmulatorHandle) -> Any:
     return emulator.client("ec2")
-
-
-def _error(call: Any, **kwargs: Any) -> tuple[str, str]:
-    with pytest.raises(ClientError) as caught:
-        call(**kwargs)
-    error = caught.value.response["Error"]
-    return error["Code"], error["Message"]
 
 
 def test_the_default_network_is_described(ec2: Any) -> None:

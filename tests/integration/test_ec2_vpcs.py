@@ -15,7 +15,7 @@ import zipfile
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError
+from client_errors import code_and_message as _error
 
 from emulator.testing import EmulatorHandle
 
@@ -23,13 +23,6 @@ from emulator.testing import EmulatorHandle
 @pytest.fixture
 def ec2(emulator: EmulatorHandle) -> Any:
     return emulator.client("ec2")
-
-
-def _error(call: Any, **kwargs: Any) -> tuple[str, str]:
-    with pytest.raises(ClientError) as caught:
-        call(**kwargs)
-    error = caught.value.response["Error"]
-    return error["Code"], error["Message"]
 
 
 def test_a_vpc_and_its_subnets_are_created_described_and_deleted(ec2: Any) -> None:

@@ -12,7 +12,7 @@ import cbor2
 import httpx
 import pytest
 from botocore.config import Config
-from botocore.exceptions import ClientError
+from client_errors import code_and_message as error_of
 from kinesis_support import Streams
 
 from emulator.testing import EmulatorHandle
@@ -28,12 +28,6 @@ def streams(kinesis: Any) -> Iterator[Streams]:
     made = Streams(kinesis)
     yield made
     made.cleanup()
-
-
-def error_of(call: Any, **params: Any) -> tuple[str, str]:
-    with pytest.raises(ClientError) as raised:
-        call(**params)
-    return raised.value.response["Error"]["Code"], raised.value.response["Error"]["Message"]
 
 
 def shard_for(key: str, shards: list[dict[str, Any]]) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError
+from client_errors import code_and_message as error_of
 from kinesis_support import Streams, unique_stream
 
 from emulator.testing import EmulatorHandle
@@ -23,12 +23,6 @@ def streams(kinesis: Any) -> Iterator[Streams]:
     made = Streams(kinesis)
     yield made
     made.cleanup()
-
-
-def error_of(call: Any, **params: Any) -> tuple[str, str]:
-    with pytest.raises(ClientError) as raised:
-        call(**params)
-    return raised.value.response["Error"]["Code"], raised.value.response["Error"]["Message"]
 
 
 def test_a_created_stream_is_active_at_once_and_described(kinesis: Any,

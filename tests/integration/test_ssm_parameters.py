@@ -13,7 +13,7 @@ import uuid
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError
+from client_errors import code_and_message as _error
 
 from emulator.testing import EmulatorHandle
 
@@ -27,13 +27,6 @@ def ssm(emulator: EmulatorHandle) -> Any:
 def root() -> str:
     """A hierarchy of this test's own."""
     return f"/t{uuid.uuid4().hex[:10]}"
-
-
-def _error(call: Any, **kwargs: Any) -> tuple[str, str]:
-    with pytest.raises(ClientError) as caught:
-        call(**kwargs)
-    error = caught.value.response["Error"]
-    return error["Code"], error["Message"]
 
 
 def test_versions_selectors_and_history(ssm: Any, root: str) -> None:

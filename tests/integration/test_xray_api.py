@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError
+from client_errors import code_and_message as error_of
 from xray_support import XrayEmulator, running
 
 NOW = time.time()
@@ -43,12 +43,6 @@ def segment(n: int, name: str = "api", start: float = NOW, duration: float = 0.1
 def put(client: Any, *documents: dict[str, Any]) -> list[dict[str, Any]]:
     reply = client.put_trace_segments(TraceSegmentDocuments=[json.dumps(d) for d in documents])
     return list(reply["UnprocessedTraceSegments"])
-
-
-def error_of(call: Any, **kwargs: Any) -> tuple[str, str]:
-    with pytest.raises(ClientError) as caught:
-        call(**kwargs)
-    return caught.value.response["Error"]["Code"], caught.value.response["Error"]["Message"]
 
 
 # -- PutTraceSegments ------------------------------------------------------------------
