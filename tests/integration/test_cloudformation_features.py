@@ -330,14 +330,14 @@ def test_validate_template_and_summary(emulator: EmulatorHandle) -> None:
 
 def test_unsupported_types_fail_the_stack_naming_the_type(emulator: EmulatorHandle) -> None:
     cfn = emulator.client("cloudformation")
-    name = stack_name("ec2")
+    name = stack_name("rds")
     cfn.create_stack(StackName=name, TemplateBody=(
         "Resources:\n  Q: {Type: AWS::SQS::Queue}\n"
-        "  Vpc: {Type: AWS::EC2::VPC, DependsOn: Q, Properties: {CidrBlock: 10.0.0.0/16}}\n"))
+        "  Db: {Type: AWS::RDS::DBCluster, DependsOn: Q, Properties: {Port: 5432}}\n"))
     assert wait_failed(cfn, name)["StackStatus"] == "ROLLBACK_COMPLETE"
     failed = [t for t in events(cfn, name) if t[1] == "CREATE_FAILED"]
-    assert failed[0][0] == "Vpc"
-    assert failed[0][2].startswith("Resource type AWS::EC2::VPC is not supported by this "
+    assert failed[0][0] == "Db"
+    assert failed[0][2].startswith("Resource type AWS::RDS::DBCluster is not supported by this "
                                    "emulator")
     delete(cfn, name)
 
@@ -351,16 +351,16 @@ def test_the_placeholder_setting_creates_unsupported_types_marked_as_not_emulate
         cfn, sqs = handle.client("cloudformation"), handle.client("sqs")
         name = stack_name("placeholders")
         create(cfn, name, (
-            "Resources:\n  Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.0/16}}\n"
+            "Resources:\n  Db: {Type: AWS::RDS::DBCluster, Properties: {Port: 5432}}\n"
             "  Q:\n    Type: AWS::SQS::Queue\n"
-            "    Properties: {Tags: [{Key: vpc, Value: !GetAtt Vpc.VpcId}]}\n"
-            "Outputs:\n  Vpc: {Value: !Ref Vpc}\n  Queue: {Value: !Ref Q}\n"))
+            "    Properties: {Tags: [{Key: vpc, Value: !GetAtt Db.DBClusterArn}]}\n"
+            "Outputs:\n  Db: {Value: !Ref Db}\n  Queue: {Value: !Ref Q}\n"))
         done = [(logical, reason) for logical, status, reason in events(cfn, name)
                 if status == "CREATE_COMPLETE"]
-        assert ("Vpc", "Not emulated: AWS::EC2::VPC created as a placeholder") in done
+        assert ("Db", "Not emulated: AWS::RDS::DBCluster created as a placeholder") in done
         out = outputs(cfn, name)
-        assert out["Vpc"] == physical_ids(cfn, name)["Vpc"] != ""
-        assert sqs.list_queue_tags(QueueUrl=out["Queue"])["Tags"]["vpc"] == out["Vpc"]
+        assert out["Db"] == physical_ids(cfn, name)["Db"] != ""
+        assert sqs.list_queue_tags(QueueUrl=out["Queue"])["Tags"]["vpc"] == out["Db"]
         delete(cfn, name)
         assert not sqs.list_queues(QueueNamePrefix=name).get("QueueUrls")
     finally:

@@ -174,11 +174,16 @@ class GatewaysApi(VpcsApi):
         return {"Addresses": [shape(record) for record in
                               self.filtered(chosen, filters, facts)]}
 
-    def create_nat_gateway(self, ctx: RequestContext, *, subnet_id: str,
+    def create_nat_gateway(self, ctx: RequestContext, *, subnet_id: str | None = None,
                            allocation_id: str | None = None,
                            connectivity_type: str | None = None,
                            tag_specifications: list[dict[str, Any]] | None = None,
                            dry_run: bool | None = None, **_: Any) -> dict[str, Any]:
+        if not subnet_id:
+            # Optional in the model (a regional NAT gateway names its VPC instead); a zonal
+            # one, the only kind kept here, needs its subnet.
+            raise ServiceError("MissingParameter", "The request must contain the parameter "
+                               "SubnetId", status=400)
         subnet = self.subnet_record(ctx, subnet_id)
         connectivity = connectivity_type or "public"
         address = None

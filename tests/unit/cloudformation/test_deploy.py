@@ -151,22 +151,22 @@ Resources:
 
 
 def test_placeholders_stand_in_for_types_the_emulator_lacks(world: World) -> None:
-    body = ("Resources:\n  Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.0/16}}\n"
-            "  Q: {Type: AWS::SQS::Queue, Properties: {Peer: !Ref Vpc, "
-            "Cidr: !GetAtt Vpc.VpcId}}\n")
+    body = ("Resources:\n  Db: {Type: AWS::RDS::DBCluster, Properties: {Port: 5432}}\n"
+            "  Q: {Type: AWS::SQS::Queue, Properties: {Peer: !Ref Db, "
+            "Cidr: !GetAtt Db.DBClusterArn}}\n")
     refused = Reporter()
     assert not asyncio.run(deployment(refused).create(prepared(body)))
     reason = next(e.reason for e in refused.events if e.status == "CREATE_FAILED")
-    assert reason.startswith("Resource type AWS::EC2::VPC is not supported by this emulator")
+    assert reason.startswith("Resource type AWS::RDS::DBCluster is not supported by this emulator")
     allowed = Reporter()
     d = deployment(allowed)
     d.placeholders = True
     assert asyncio.run(d.create(prepared(body)))
-    done = next(e for e in allowed.events if e.logical_id == "Vpc" and
+    done = next(e for e in allowed.events if e.logical_id == "Db" and
                 e.status == "CREATE_COMPLETE")
-    assert done.reason == "Not emulated: AWS::EC2::VPC created as a placeholder"
+    assert done.reason == "Not emulated: AWS::RDS::DBCluster created as a placeholder"
     made = world.objects[d.resources["Q"].physical_id]
-    assert made["Peer"] == made["Cidr"] == d.resources["Vpc"].physical_id
+    assert made["Peer"] == made["Cidr"] == d.resources["Db"].physical_id
 
 
 def test_stack_events_stream_to_the_log(caplog: pytest.LogCaptureFixture) -> None:
