@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from emulator.asl.item_reader import load_item_reader
@@ -57,6 +58,7 @@ def load_map(loader: Loader, name: str, body: dict[str, Any], at: str, lang: str
         inner = {k: v for k, v in processor.items() if k not in ("ProcessorConfig",
                                                                   "QueryLanguage")}
         state.processor = loader.machine(inner, where, loader.top_language)
+        state.processor_definition = json.dumps(processor)
     _items(loader, state, body, at, jsonata)
     _limits(loader, state, body, at, lang)
     if "Label" in body:

@@ -106,6 +106,9 @@ class MapRunProgress:
     # ("...:execution:{machine}/{label}", or ":express:" for EXPRESS children).
     child_machine: str = ""
     child_prefix: str = ""
+    # The Map's label (as written or generated) and its ItemProcessor: the children's definition.
+    label: str = ""
+    child_definition: str = ""
     # The failure thresholds as the state set them (None: not set) or UpdateMapRun changed them.
     failure_count_limit: float | None = None
     failure_percentage_limit: float | None = None
@@ -187,8 +190,14 @@ class MapRunProgress:
     def stored(self) -> dict[str, Any]:
         """What the execution's record keeps: DescribeMapRun's answer, the machine and the
         child executions."""
-        return {**self.describe(), "stateMachineArn": self.state_machine_arn,
+        return {**self.describe(), **self.child_machine_facts(),
+                "stateMachineArn": self.state_machine_arn,
                 "children": [self.child_summary(child) for child in self.children]}
+
+    def child_machine_facts(self) -> dict[str, Any]:
+        """What DescribeStateMachineForExecution tells of the children's state machine."""
+        return {"childStateMachineArn": self.child_machine, "label": self.label,
+                "childDefinition": self.child_definition}
 
 
 __all__ = ["ChildRun", "ConcurrencyGate", "Counts", "MapRunProgress"]

@@ -174,6 +174,8 @@ class MapState(State):
     tolerated_failure_count_expr: Expr | None = None
     item_batcher: ItemBatcher | None = None
     label: str | None = None
+    # The ItemProcessor as written: a Distributed Map child's own definition.
+    processor_definition: str = ""
     result_writer: Any = None
     item_reader: Any = None
 

@@ -284,6 +284,7 @@ class FlowRunner(Core):
             int(limit), tolerated_pct or 0.0, int(tolerated_count or 0),
             child_machine=child_machine,
             child_prefix=child_machine.replace(":stateMachine:", f":{kind}:"),
+            label=label, child_definition=state.processor_definition,
             failure_count_limit=tolerated_count, failure_percentage_limit=tolerated_pct)
         progress.items.total, progress.executions.total = item_count, len(inputs)
         if self.on_map_run is not None:

@@ -14,7 +14,12 @@ A child's state machine is "stateMachine:{stateMachineName}/{MapRunLabel or UUID
 UpdateMapRun "Updates an in-progress Map Run's configuration" (maxConcurrency,
 toleratedFailurePercentage 0-100, toleratedFailureCount) and answers an empty body; its errors
 are InvalidArn, ResourceNotFound and ValidationException
-(https://docs.aws.amazon.com/step-functions/latest/apireference/API_UpdateMapRun.html)."""
+(https://docs.aws.amazon.com/step-functions/latest/apireference/API_UpdateMapRun.html).
+DescribeStateMachineForExecution of a child returns "the Map Run Amazon Resource Name (ARN)";
+"The state machine returned is the state machine associated with the Map Run"; ``mapRunArn`` and
+``label`` are "returned only if the executionArn is a child workflow execution that was started
+by a Distributed Map state"
+(https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeStateMachineForExecution.html)."""
 
 from __future__ import annotations
 
@@ -116,6 +121,28 @@ def test_express_children_are_described_through_their_map_run(
     assert "input" not in metadata and metadata["inputDetails"] == {"included": False}
 
 
+def test_a_childs_state_machine_is_its_map_runs(emulator: EmulatorHandle) -> None:
+    client = sfn(emulator)
+    name = unique("kids")
+    arn = machine(client, name, _fan("STANDARD", _CHECK))
+    execution = start(client, arn, {"items": [1]})
+    assert finished(client, execution)["status"] == "SUCCEEDED"
+    run = _only_run(client, execution)
+    child = client.list_executions(mapRunArn=run)["executions"][0]["executionArn"]
+    described = client.describe_state_machine_for_execution(executionArn=child)
+    assert (described["mapRunArn"], described["label"]) == (run, "Fan")
+    assert described["stateMachineArn"] == f"{arn}/Fan"
+    assert json.loads(described["definition"]) == _fan("STANDARD", _CHECK)[
+        "States"]["Fan"]["ItemProcessor"]
+    parent = client.describe_state_machine_for_execution(executionArn=execution)
+    assert described["roleArn"] == parent["roleArn"]
+    assert "mapRunArn" not in parent and "label" not in parent
+    assert json.loads(parent["definition"])["StartAt"] == "Fan"
+    with pytest.raises(ClientError) as missing:
+        client.describe_state_machine_for_execution(executionArn=child[:-4] + "0000")
+    assert _code(missing) == "ExecutionDoesNotExist"
+
+
 def test_listing_by_map_run_checks_its_arguments(emulator: EmulatorHandle) -> None:
     client = sfn(emulator)
     arn = machine(client, unique("kids"), _fan("STANDARD", _CHECK))
@@ -143,6 +170,9 @@ def test_update_map_run_changes_what_children_not_yet_started_get(
     run = _only_run(client, execution)
     tokens = [client.get_activity_task(activityArn=activity)["taskToken"]]
     assert client.describe_map_run(mapRunArn=run)["executionCounts"]["running"] == 1
+    running = client.list_executions(mapRunArn=run)["executions"][0]["executionArn"]
+    assert client.describe_state_machine_for_execution(
+        executionArn=running)["mapRunArn"] == run
     reply = client.update_map_run(mapRunArn=run, maxConcurrency=2, toleratedFailureCount=3)
     assert {k: v for k, v in reply.items() if k != "ResponseMetadata"} == {}
     described = client.describe_map_run(mapRunArn=run)

@@ -96,6 +96,10 @@ class StepFunctionsBase(Provider, ABC):
     def map_run_child(self, ctx: RequestContext, arn: str) -> dict[str, Any] | None:
         """One child execution of a map run (MapRunsApi), or None when ``arn`` names none."""
 
+    @abstractmethod
+    def map_run_of_child(self, ctx: RequestContext, arn: str) -> dict[str, Any] | None:
+        """The map run of the child execution ``arn`` names (MapRunsApi), or None."""
+
     def _now(self) -> float:
         return self.clock.now()
 

@@ -417,7 +417,10 @@ class ExecutionsApi(StepFunctionsBase):
     def describe_state_machine_for_execution(
         self, ctx: RequestContext, *, execution_arn: str, **_: Any
     ) -> dict[str, Any]:
-        record = self._record(ctx, execution_arn)
+        run = self.map_run_of_child(ctx, execution_arn)
+        # A map run's child answers the map run's state machine: its parent's settings, the
+        # ItemProcessor for definition, and the map run's ARN and label.
+        record = self._record(ctx, run["executionArn"] if run else execution_arn)
         machine = self._machines(ctx.account_id, ctx.region).get(record.machine_arn)
         reply: dict[str, Any] = {
             "stateMachineArn": record.machine_arn, "name": record.machine_name,
@@ -430,6 +433,11 @@ class ExecutionsApi(StepFunctionsBase):
         }
         if record.revision_id:
             reply["revisionId"] = record.revision_id
+        if run is not None:
+            reply.update(stateMachineArn=run["childStateMachineArn"],
+                         name=run["childStateMachineArn"].split(":")[-1],
+                         definition=run["childDefinition"], mapRunArn=run["mapRunArn"],
+                         label=run["label"])
         return reply
 
     def list_executions(

@@ -17,7 +17,10 @@ from emulator.services.stepfunctions import naming
 from emulator.services.stepfunctions.common import StepFunctionsBase
 
 _LISTED = ("executionArn", "mapRunArn", "stateMachineArn", "startDate", "stopDate")
-_KEPT_ONLY = ("stateMachineArn", "children")  # in a stored run, but not DescribeMapRun's
+# In a stored run, but not DescribeMapRun's answer.
+_KEPT_ONLY = ("stateMachineArn", "children", "childStateMachineArn", "label", "childDefinition")
+# What a child's DescribeStateMachineForExecution needs of its run.
+_RUN_FACTS = ("mapRunArn", "executionArn", "childStateMachineArn", "label", "childDefinition")
 
 
 class MapRunsApi(StepFunctionsBase):
@@ -97,6 +100,17 @@ class MapRunsApi(StepFunctionsBase):
         return list(run.get("children", []))
 
     def map_run_child(self, ctx: RequestContext, arn: str) -> dict[str, Any] | None:
+        found = self._child_and_run(ctx, arn)
+        return found[0] if found is not None else None
+
+    def map_run_of_child(self, ctx: RequestContext, arn: str) -> dict[str, Any] | None:
+        found = self._child_and_run(ctx, arn)
+        return found[1] if found is not None else None
+
+    def _child_and_run(self, ctx: RequestContext,
+                       arn: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """The child execution ``arn`` names, as listed, and its map run: its ARN, its parent
+        execution, the label and the children's state machine and definition."""
         parts = naming.parse_arn(arn)
         if parts.account != ctx.account_id or "/" not in parts.machine_name:
             return None
@@ -105,11 +119,13 @@ class MapRunsApi(StepFunctionsBase):
                 if arn.startswith(run.child_prefix + ":"):
                     for child in run.children:
                         if run.child_arn(child) == arn:
-                            return run.child_summary(child)
+                            return run.child_summary(child), {
+                                "mapRunArn": run.arn, "executionArn": run.execution_arn,
+                                **run.child_machine_facts()}
         for stored in self._stored_runs(ctx.account_id, parts.region):
             for summary in stored.get("children", ()):
                 if summary["executionArn"] == arn:
-                    return dict(summary)
+                    return dict(summary), {key: stored.get(key, "") for key in _RUN_FACTS}
         return None
 
 
