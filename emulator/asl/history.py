@@ -71,7 +71,7 @@ class Track:
 
 class History:
     """The events of one execution. ``keep=False`` numbers events without storing them
-    (EXPRESS executions and Distributed Map children, whose history is not kept)."""
+    (EXPRESS executions and a Distributed Map's EXPRESS children, whose history is not kept)."""
 
     def __init__(
         self,

@@ -33,6 +33,7 @@ class ChildRun:
     cause: str | None = None
     items: int = 1
     status: str = "PENDING"  # until it starts: no execution yet
+    events: list[dict[str, Any]] | None = None  # its own history (STANDARD children only)
 
     @property
     def succeeded(self) -> bool:
@@ -192,7 +193,9 @@ class MapRunProgress:
         child executions."""
         return {**self.describe(), **self.child_machine_facts(),
                 "stateMachineArn": self.state_machine_arn,
-                "children": [self.child_summary(child) for child in self.children]}
+                "children": [self.child_summary(child) | (
+                    {"events": child.events} if child.events is not None else {})
+                    for child in self.children]}
 
     def child_machine_facts(self) -> dict[str, Any]:
         """What DescribeStateMachineForExecution tells of the children's state machine."""

@@ -14,7 +14,7 @@ from typing import Any
 from emulator import ids
 from emulator.asl import errors
 from emulator.asl.errors import StatesError
-from emulator.asl.history import History
+from emulator.asl.history import History, Track, data_details
 from emulator.asl.integrations.base import Services
 from emulator.asl.integrations.mocks import FixedMock
 from emulator.asl.item_reader import ItemReader, read_items
@@ -296,9 +296,10 @@ class FlowRunner(Core):
         children = History(self.clock.now, keep=False)
 
         async def child(index: int) -> Any:
+            # A STANDARD child keeps its own history, as GetExecutionHistory answers it.
+            history = History(self.clock.now) if kind == "execution" else children
             child_frame = Frame(
-                frame.track.__class__(0), Variables(), children,
-                {"Index": index, "Value": inputs[index]},
+                Track(), Variables(), history, {"Index": index, "Value": inputs[index]},
             )
             items = len(inputs[index].get("Items", ())) if batched else 1
             run = ChildRun(ids.uuid4(), inputs[index], self.clock.now(), 0.0, items=items)
@@ -309,6 +310,11 @@ class FlowRunner(Core):
                 await gate.acquire()
                 try:
                     progress.started_child(run, self.clock.now())
+                    if history is not children:
+                        run.events = history.events
+                        history.add(child_frame.track, "ExecutionStarted", {
+                            **data_details("input", dumps(inputs[index])),
+                            "roleArn": self.info.role_arn})
                     outcome = "aborted"
                     run.output = await self.run_machine(processor, inputs[index], child_frame)
                 finally:
@@ -330,6 +336,8 @@ class FlowRunner(Core):
                 run.stop = self.clock.now()
                 if outcome is not None:
                     progress.ended_child(run, outcome, run.stop)
+                    if history is not children:
+                        history.add(child_frame.track, *_child_end(run, outcome))
 
         tasks = [asyncio.ensure_future(child(i)) for i in range(len(inputs))]
         try:
@@ -416,6 +424,15 @@ class FlowRunner(Core):
             {"Items": batch, **({"BatchInput": batch_input} if batch_input is not None else {})}
             for batch in batches
         ]
+
+
+def _child_end(run: ChildRun, outcome: str) -> tuple[str, dict[str, Any]]:
+    """The last event of a map run child's own history."""
+    if outcome == "succeeded":
+        return "ExecutionSucceeded", data_details("output", dumps(run.output))
+    failure = {key: value for key, value in (("error", run.error), ("cause", run.cause))
+               if value is not None}
+    return ("ExecutionFailed" if outcome == "failed" else "ExecutionAborted"), failure
 
 
 def _exceeds(failed: int, total: int, count: float | None, percentage: float | None) -> bool:

@@ -143,6 +143,35 @@ def test_a_childs_state_machine_is_its_map_runs(emulator: EmulatorHandle) -> Non
     assert _code(missing) == "ExecutionDoesNotExist"
 
 
+def test_a_standard_childs_history_is_its_own(emulator: EmulatorHandle) -> None:
+    client = sfn(emulator)
+    arn = machine(client, unique("kids"), _fan("STANDARD", _CHECK, ToleratedFailureCount=1))
+    execution = start(client, arn, {"items": [1, 3]})
+    assert finished(client, execution)["status"] == "SUCCEEDED"
+    children = client.list_executions(mapRunArn=_only_run(client, execution))["executions"]
+    histories = {child["status"]: client.get_execution_history(
+        executionArn=child["executionArn"])["events"] for child in children}
+    assert [e["type"] for e in histories["SUCCEEDED"]] == [
+        "ExecutionStarted", "ChoiceStateEntered", "ChoiceStateExited", "PassStateEntered",
+        "PassStateExited", "ExecutionSucceeded"]
+    assert [e["type"] for e in histories["FAILED"]] == [
+        "ExecutionStarted", "ChoiceStateEntered", "ChoiceStateExited", "FailStateEntered",
+        "ExecutionFailed"]
+    started, failed = histories["FAILED"][0], histories["FAILED"][-1]
+    assert (started["id"], started["previousEventId"]) == (1, 0)
+    assert started["executionStartedEventDetails"]["input"] == "3"
+    assert failed["executionFailedEventDetails"] == {"error": "Bad", "cause": "three"}
+    assert [e["id"] for e in histories["FAILED"]] == [1, 2, 3, 4, 5]
+    succeeded = histories["SUCCEEDED"][-1]["executionSucceededEventDetails"]
+    assert succeeded["output"] == "1"
+    reverse = client.get_execution_history(executionArn=children[0]["executionArn"],
+                                           reverseOrder=True)["events"]
+    assert reverse[0]["type"].startswith("Execution") and reverse[0]["id"] > 1
+    # The parent's history keeps only its own states' events.
+    parent = [e["type"] for e in client.get_execution_history(executionArn=execution)["events"]]
+    assert "ChoiceStateEntered" not in parent and "MapRunStarted" in parent
+
+
 def test_listing_by_map_run_checks_its_arguments(emulator: EmulatorHandle) -> None:
     client = sfn(emulator)
     arn = machine(client, unique("kids"), _fan("STANDARD", _CHECK))
@@ -173,6 +202,9 @@ def test_update_map_run_changes_what_children_not_yet_started_get(
     running = client.list_executions(mapRunArn=run)["executions"][0]["executionArn"]
     assert client.describe_state_machine_for_execution(
         executionArn=running)["mapRunArn"] == run
+    live = client.get_execution_history(executionArn=running)["events"]
+    assert [e["type"] for e in live][:2] == ["ExecutionStarted", "TaskStateEntered"]
+    assert not live[-1]["type"].startswith("Execution")
     reply = client.update_map_run(mapRunArn=run, maxConcurrency=2, toleratedFailureCount=3)
     assert {k: v for k, v in reply.items() if k != "ResponseMetadata"} == {}
     described = client.describe_map_run(mapRunArn=run)

@@ -100,6 +100,12 @@ class StepFunctionsBase(Provider, ABC):
     def map_run_of_child(self, ctx: RequestContext, arn: str) -> dict[str, Any] | None:
         """The map run of the child execution ``arn`` names (MapRunsApi), or None."""
 
+    @abstractmethod
+    def map_run_child_events(self, ctx: RequestContext,
+                             arn: str) -> list[dict[str, Any]] | None:
+        """The own history of the STANDARD map run child ``arn`` names (MapRunsApi), or
+        None."""
+
     def _now(self) -> float:
         return self.clock.now()
 

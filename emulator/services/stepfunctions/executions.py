@@ -543,8 +543,9 @@ class ExecutionsApi(StepFunctionsBase):
         reverse_order: bool | None = None, next_token: str | None = None,
         include_execution_data: bool | None = None, **_: Any,
     ) -> dict[str, Any]:
-        record = self._record(ctx, execution_arn)
-        events = list(record.events)
+        child_events = self.map_run_child_events(ctx, execution_arn)
+        events = list(child_events if child_events is not None
+                      else self._record(ctx, execution_arn).events)
         if reverse_order:
             events.reverse()
         chunk, token = page(events, next_token, max_results, default=1000)

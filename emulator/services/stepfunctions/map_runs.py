@@ -1,6 +1,7 @@
 """DescribeMapRun, ListMapRuns and UpdateMapRun: the Distributed Map runs of an execution, live
 while it runs (the engine's MapRunProgress) and kept in its record once it ended, and the
-runs' child executions that ListExecutions (``mapRunArn``) and DescribeExecution report
+runs' child executions that ListExecutions (``mapRunArn``), DescribeExecution,
+DescribeStateMachineForExecution and GetExecutionHistory (STANDARD children) report
 (https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeMapRun.html,
 https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListMapRuns.html,
 https://docs.aws.amazon.com/step-functions/latest/apireference/API_UpdateMapRun.html)."""
@@ -107,10 +108,16 @@ class MapRunsApi(StepFunctionsBase):
         found = self._child_and_run(ctx, arn)
         return found[1] if found is not None else None
 
-    def _child_and_run(self, ctx: RequestContext,
-                       arn: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
-        """The child execution ``arn`` names, as listed, and its map run: its ARN, its parent
-        execution, the label and the children's state machine and definition."""
+    def map_run_child_events(self, ctx: RequestContext,
+                             arn: str) -> list[dict[str, Any]] | None:
+        found = self._child_and_run(ctx, arn)
+        return found[2] if found is not None else None
+
+    def _child_and_run(self, ctx: RequestContext, arn: str) -> tuple[
+            dict[str, Any], dict[str, Any], list[dict[str, Any]] | None] | None:
+        """The child execution ``arn`` names, as listed; its map run (its ARN, its parent
+        execution, the label and the children's state machine and definition); and its own
+        history (None for an EXPRESS child)."""
         parts = naming.parse_arn(arn)
         if parts.account != ctx.account_id or "/" not in parts.machine_name:
             return None
@@ -121,11 +128,13 @@ class MapRunsApi(StepFunctionsBase):
                         if run.child_arn(child) == arn:
                             return run.child_summary(child), {
                                 "mapRunArn": run.arn, "executionArn": run.execution_arn,
-                                **run.child_machine_facts()}
+                                **run.child_machine_facts()}, child.events
         for stored in self._stored_runs(ctx.account_id, parts.region):
             for summary in stored.get("children", ()):
                 if summary["executionArn"] == arn:
-                    return dict(summary), {key: stored.get(key, "") for key in _RUN_FACTS}
+                    listed = {key: value for key, value in summary.items() if key != "events"}
+                    return listed, {key: stored.get(key, "") for key in _RUN_FACTS}, \
+                        summary.get("events")
         return None
 
 
