@@ -325,6 +325,9 @@ class PriorKnowledge(asyncio.Protocol):
             return
         self._sniffed = None
         if not seen.startswith(PREFACE):
+            # HTTP/1.1 for good: later chunks go straight to the base protocol, so the
+            # sniffing costs a keep-alive connection nothing after its first bytes.
+            self.data_received = super().data_received  # type: ignore[method-assign]
             super().data_received(seen)
             return
         me: Any = self
