@@ -117,3 +117,28 @@ def test_access_key_calls_without_a_user_name(emulator: EmulatorHandle) -> None:
         iam.delete_access_key(AccessKeyId=key)
     assert missing.value.response["Error"]["Code"] == "NoSuchEntity"
     iam.delete_user(UserName="ada-nameless")
+
+
+def test_a_policy_attached_to_users_and_groups_counts_them(emulator: EmulatorHandle) -> None:
+    """AttachmentCount counts the users, groups and roles a managed policy is attached to,
+    and OnlyAttached lists it.
+    https://docs.aws.amazon.com/IAM/latest/APIReference/API_Policy.html"""
+    iam = emulator.client("iam")
+    arn = iam.create_policy(PolicyName="ada-counted",
+                            PolicyDocument=json.dumps(POLICY))["Policy"]["Arn"]
+    iam.create_user(UserName="ada-counted-user")
+    iam.create_group(GroupName="ada-counted-group")
+    iam.attach_user_policy(UserName="ada-counted-user", PolicyArn=arn)
+    iam.attach_group_policy(GroupName="ada-counted-group", PolicyArn=arn)
+    assert iam.get_policy(PolicyArn=arn)["Policy"]["AttachmentCount"] == 2
+    listed = iam.list_policies(OnlyAttached=True)["Policies"]
+    assert arn in [policy["Arn"] for policy in listed]
+    with pytest.raises(ClientError) as conflict:
+        iam.delete_policy(PolicyArn=arn)
+    assert conflict.value.response["Error"]["Code"] == "DeleteConflict"
+    iam.detach_user_policy(UserName="ada-counted-user", PolicyArn=arn)
+    iam.detach_group_policy(GroupName="ada-counted-group", PolicyArn=arn)
+    assert iam.get_policy(PolicyArn=arn)["Policy"]["AttachmentCount"] == 0
+    iam.delete_policy(PolicyArn=arn)
+    iam.delete_user(UserName="ada-counted-user")
+    iam.delete_group(GroupName="ada-counted-group")

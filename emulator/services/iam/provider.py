@@ -5,6 +5,7 @@ policies (``arn:aws:iam::aws:policy/...``) can be attached by ARN."""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 from urllib.parse import quote
 
@@ -217,9 +218,17 @@ class IamProvider(UsersApi):
             raise no_such_entity(f"Policy {arn} was not found.")
         return policy
 
-    def _policy_shape(self, ctx: RequestContext, policy: PolicyRecord) -> dict[str, Any]:
-        attached = sum(policy.arn in role.attached
-                       for role in self.roles(ctx.account_id).values())
+    def _attachments(self, ctx: RequestContext) -> Counter[str]:
+        """How many roles, users and groups each managed policy is attached to."""
+        held = [role.attached for role in self.roles(ctx.account_id).values()]
+        held += [user.attached for user in self.users(ctx.account_id).values()]
+        held += [group.attached for group in self.groups(ctx.account_id).values()]
+        return Counter(arn for arns in held for arn in set(arns))
+
+    def _policy_shape(self, ctx: RequestContext, policy: PolicyRecord,
+                      attachments: Counter[str] | None = None) -> dict[str, Any]:
+        counts = self._attachments(ctx) if attachments is None else attachments
+        attached = counts[policy.arn]
         default = next(v.version_id for v in policy.versions if v.default)
         out: dict[str, Any] = {
             "PolicyName": policy.name, "PolicyId": policy.policy_id, "Arn": policy.arn,
@@ -257,8 +266,10 @@ class IamProvider(UsersApi):
                       only_attached: bool | None = None, path_prefix: str | None = None,
                       marker: str | None = None, max_items: int | None = None,
                       **_: Any) -> dict[str, Any]:
+        counts = self._attachments(ctx)
         chosen = [] if scope == "AWS" else [
-            self._policy_shape(ctx, policy) for policy in self.policies(ctx.account_id).values()
+            self._policy_shape(ctx, policy, counts)
+            for policy in self.policies(ctx.account_id).values()
             if policy.path.startswith(path_prefix or "/")]
         if only_attached:
             chosen = [policy for policy in chosen if policy["AttachmentCount"]]
@@ -266,10 +277,7 @@ class IamProvider(UsersApi):
 
     def delete_policy(self, ctx: RequestContext, policy_arn: str) -> dict[str, Any]:
         policy = self._policy(ctx, policy_arn)
-        attached = [role.attached for role in self.roles(ctx.account_id).values()]
-        attached += [user.attached for user in self.users(ctx.account_id).values()]
-        attached += [group.attached for group in self.groups(ctx.account_id).values()]
-        if any(policy.arn in arns for arns in attached):
+        if self._attachments(ctx)[policy.arn]:
             raise ServiceError("DeleteConflict", "Cannot delete a policy attached to entities.",
                                status=409)
         self.policies(ctx.account_id).delete(policy_arn)
