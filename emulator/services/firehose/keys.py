@@ -6,16 +6,14 @@ https://docs.aws.amazon.com/firehose/latest/dev/s3-prefixes.html). Times are UTC
 from __future__ import annotations
 
 import re
-import secrets
-import string
-import uuid
 from datetime import UTC, datetime
+
+from emulator import ids
 
 _EXPRESSION = re.compile(r"!\{(\w+):([^}]*)\}")
 # Java DateTimeFormatter letters the prefixes use, longest first.
 _JAVA_FIELDS = (("yyyy", "%Y"), ("MM", "%m"), ("dd", "%d"), ("HH", "%H"), ("mm", "%M"),
                 ("ss", "%S"), ("yy", "%y"))
-_RANDOM = string.ascii_lowercase + string.digits
 
 
 def java_time(pattern: str, when: datetime) -> str:
@@ -53,7 +51,7 @@ def evaluated_prefix(prefix: str, when: datetime) -> str:
             timed = True
             return java_time(value, when)
         if namespace == "firehose" and value == "random-string":
-            return "".join(secrets.choice(_RANDOM) for _ in range(11))
+            return ids.short_id(11)
         return match.group(0)
 
     evaluated = _EXPRESSION.sub(evaluate, prefix)
@@ -64,7 +62,7 @@ def object_key(prefix: str, stream: str, version: str, arrival: float, extension
     """The key of one delivered object, timed by the arrival of its oldest record."""
     when = datetime.fromtimestamp(arrival, tz=UTC)
     return (f"{evaluated_prefix(prefix, when)}{stream}-{version}-"
-            f"{when.strftime('%Y-%m-%d-%H-%M-%S')}-{uuid.uuid4()}{extension}")
+            f"{when.strftime('%Y-%m-%d-%H-%M-%S')}-{ids.uuid4()}{extension}")
 
 
 __all__ = ["evaluated_prefix", "java_time", "object_key"]

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import base64
-import secrets
 from typing import Any
 
+from emulator import ids
 from emulator.context import RequestContext
 from emulator.services.firehose.common import MAX_BATCH_BYTES, FirehoseBase, invalid_argument
 
 
 def record_id() -> str:
     """An opaque id for one accepted record."""
-    return base64.b64encode(secrets.token_bytes(168)).decode()
+    return base64.b64encode(ids.random_bytes(168)).decode()
 
 
 class RecordsApi(FirehoseBase):
