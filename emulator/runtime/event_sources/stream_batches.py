@@ -123,7 +123,7 @@ class BatchRunner:
                                              for r in records]}
         if window is not None:
             event.update(window.fields(shard_id, source.stream_arn, final=final))
-        if records and ":pipes:" not in source.function:  # IteratorAge is a function's
+        if records and source.function_metrics:
             name = source.function.split(":")[6] if source.function.startswith("arn:") else (
                 source.function)
             metrics.iterator_age(self.metrics, source.account, source.region,

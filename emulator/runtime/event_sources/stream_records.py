@@ -48,6 +48,7 @@ class StreamSource:
     bisect: bool = False
     max_retries: int = -1  # -1: until the records expire
     max_age: int = -1  # seconds; -1: no limit
+    function_metrics: bool = True  # IteratorAge is a function's metric: off for a pipe
     on_failure: str | None = None  # SQS queue or SNS topic ARN
     tumbling_window: int = 0  # seconds; 0: none
     checkpoints: dict[str, int] = field(default_factory=dict)  # shard -> position processed

@@ -100,7 +100,7 @@ class RunningApi(PipesBase):
             window=float(options.get("MaximumBatchingWindowInSeconds") or 0),
             starting_position=position, starting_timestamp=moment,
             parallelization=int(options.get("ParallelizationFactor") or 1), filters=filters,
-            report_item_failures=True,
+            report_item_failures=True, function_metrics=False,
             bisect=options.get("OnPartialBatchItemFailure") == "AUTOMATIC_BISECT",
             max_retries=int(options.get("MaximumRetryAttempts", -1)),
             max_age=int(options.get("MaximumRecordAgeInSeconds", -1)),
