@@ -17,14 +17,10 @@ from typing import Any
 
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
-from emulator.services.ec2.common import Facts, new_id, not_found, tag_facts, tags_of
+from emulator.services.ec2.common import Facts, new_id, not_found, tag_facts, tag_list, tags_of
 from emulator.services.ec2.models import AddressRecord, InternetGatewayRecord, NatGatewayRecord
 from emulator.services.ec2.networks import unknown
 from emulator.services.ec2.vpcs import VpcsApi, network_of
-
-
-def _tag_list(tags: dict[str, str]) -> list[dict[str, str]]:
-    return [{"Key": key, "Value": value} for key, value in tags.items()]
 
 
 class GatewaysApi(VpcsApi):
@@ -110,7 +106,7 @@ class GatewaysApi(VpcsApi):
                                ) -> dict[str, Any]:
         return {"InternetGatewayId": record.gateway_id, "OwnerId": ctx.account_id,
                 "Attachments": [{"State": "available", "VpcId": record.vpc_id}]
-                if record.vpc_id else [], "Tags": _tag_list(record.tags)}
+                if record.vpc_id else [], "Tags": tag_list(record.tags)}
 
     def allocate_address(self, ctx: RequestContext, *, domain: str | None = None,
                          tag_specifications: list[dict[str, Any]] | None = None,
@@ -169,7 +165,7 @@ class GatewaysApi(VpcsApi):
                 "Domain": "vpc", "PublicIpv4Pool": "amazon",
                 "NetworkBorderGroup": ctx.region}
             if record.tags:
-                out["Tags"] = _tag_list(record.tags)
+                out["Tags"] = tag_list(record.tags)
             return out
         return {"Addresses": [shape(record) for record in
                               self.filtered(chosen, filters, facts)]}
@@ -266,7 +262,7 @@ class GatewaysApi(VpcsApi):
             "SubnetId": record.subnet_id, "ConnectivityType": record.connectivity,
             "State": "deleted" if record.deleted else "available",
             "CreateTime": datetime.fromtimestamp(record.created, tz=UTC),
-            "NatGatewayAddresses": [address], "Tags": _tag_list(record.tags)}
+            "NatGatewayAddresses": [address], "Tags": tag_list(record.tags)}
         if record.deleted:
             shape["DeleteTime"] = datetime.fromtimestamp(record.deleted, tz=UTC)
         return shape

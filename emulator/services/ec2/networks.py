@@ -10,15 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from emulator.context import RequestContext
-from emulator.errors import ServiceError
-from emulator.services.ec2.common import Facts, tag_facts
+from emulator.services.ec2.common import Facts, not_found, tag_facts
 from emulator.services.ec2.vpcs import VpcsApi
 
 
 def unknown(wanted: list[str] | None, known: set[str], code: str, noun: str) -> None:
     missing = [value for value in wanted or () if value not in known]
     if missing:
-        raise ServiceError(code, f"The {noun} '{missing[0]}' does not exist", status=400)
+        raise not_found(code, noun, missing[0])
 
 
 def _tags(shape: dict[str, Any]) -> dict[str, str]:

@@ -14,7 +14,15 @@ from typing import Any
 
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
-from emulator.services.ec2.common import Facts, in_use, new_id, not_found, tag_facts, tags_of
+from emulator.services.ec2.common import (
+    Facts,
+    in_use,
+    new_id,
+    not_found,
+    tag_facts,
+    tag_list,
+    tags_of,
+)
 from emulator.services.ec2.models import RouteAssociationRecord, RouteRecord, RouteTableRecord
 from emulator.services.ec2.networks import unknown
 from emulator.services.ec2.vpcs import VpcsApi
@@ -217,7 +225,7 @@ class RoutesApi(VpcsApi):
                 "OwnerId": ctx.account_id, "PropagatingVgws": [],
                 "Routes": [route(item) for item in record.routes],
                 "Associations": [association(item) for item in record.associations],
-                "Tags": [{"Key": k, "Value": v} for k, v in record.tags.items()]}
+                "Tags": tag_list(record.tags)}
 
 
 __all__ = ["RoutesApi"]

@@ -14,7 +14,7 @@ from typing import Any
 
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
-from emulator.services.ec2.common import Facts, new_id, not_found, tag_facts, tags_of
+from emulator.services.ec2.common import Facts, new_id, not_found, tag_facts, tag_list, tags_of
 from emulator.services.ec2.models import RuleRecord, SecurityGroupRecord
 from emulator.services.ec2.networks import unknown
 from emulator.services.ec2.vpcs import VpcsApi, all_egress
@@ -132,7 +132,7 @@ class SecurityGroupsApi(VpcsApi):
         answer: dict[str, Any] = {"GroupId": record.group_id,
                                   "SecurityGroupArn": self._arn(ctx, record.group_id)}
         if tags:
-            answer["Tags"] = [{"Key": k, "Value": v} for k, v in tags.items()]
+            answer["Tags"] = tag_list(tags)
         return answer
 
     def delete_security_group(self, ctx: RequestContext, *, group_id: str | None = None,
@@ -264,7 +264,7 @@ class SecurityGroupsApi(VpcsApi):
             "IpPermissions": permissions_shape(record.ingress, ctx.account_id),
             "IpPermissionsEgress": permissions_shape(record.egress, ctx.account_id)}
         if record.tags:
-            shape["Tags"] = [{"Key": k, "Value": v} for k, v in record.tags.items()]
+            shape["Tags"] = tag_list(record.tags)
         return shape
 
     def rule_shape(self, ctx: RequestContext, record: SecurityGroupRecord, rule: RuleRecord,

@@ -17,7 +17,7 @@ from typing import Any
 
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
-from emulator.services.ec2.common import Ec2Base, in_use, new_id, not_found, tags_of
+from emulator.services.ec2.common import Ec2Base, in_use, new_id, not_found, tag_list, tags_of
 from emulator.services.ec2.models import (
     RouteAssociationRecord,
     RouteRecord,
@@ -217,7 +217,7 @@ class VpcsApi(Ec2Base):
                 "AssociationId": record.association_id, "CidrBlock": record.cidr,
                 "CidrBlockState": {"State": "associated"}}]}
         if record.tags:
-            shape["Tags"] = [{"Key": k, "Value": v} for k, v in record.tags.items()]
+            shape["Tags"] = tag_list(record.tags)
         return shape
 
     def subnet_shape(self, ctx: RequestContext, record: SubnetRecord) -> dict[str, Any]:
@@ -236,7 +236,7 @@ class VpcsApi(Ec2Base):
                 "HostnameType": "ip-name", "EnableResourceNameDnsARecord": False,
                 "EnableResourceNameDnsAAAARecord": False}}
         if record.tags:
-            shape["Tags"] = [{"Key": k, "Value": v} for k, v in record.tags.items()]
+            shape["Tags"] = tag_list(record.tags)
         return shape
 
 
