@@ -63,9 +63,8 @@ async def invoke(call: Call) -> Any:
 
     method, url, headers, query, body = _request(call)
     try:
-        async with httpx.AsyncClient(timeout=call.services.http_timeout) as client:
-            reply = await client.request(method, url, headers=headers,
-                                         params=tuple(query), content=body)
+        reply = await http.send(call, method, url, headers=headers, params=tuple(query),
+                                content=body)
     except httpx.HTTPError as error:
         raise StatesError(f"ApiGateway.{type(error).__name__}", str(error)) from None
     result = http.response(reply)

@@ -82,6 +82,9 @@ class Services:
     executions: ExecutionStarter | None = None
     callbacks: Callbacks | None = None
     http_timeout: float = 60.0
+    # The emulator's shared HTTP client (an httpx.AsyncClient made once per event loop);
+    # None: each request gets a client of its own.
+    http: Callable[[], Any] | None = None
     endpoint_url: str = ""  # the emulator's own address (API Gateway tasks call its APIs)
 
 

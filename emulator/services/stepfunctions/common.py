@@ -18,6 +18,7 @@ from emulator.asl.map_runs import MapRunProgress
 from emulator.asl.nodes import Machine
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
+from emulator.gateway import http_client
 from emulator.ports import FunctionInvoker
 from emulator.services.base import Provider, TableOf
 from emulator.services.stepfunctions.mock_config import MockConfigFile
@@ -131,7 +132,7 @@ class StepFunctionsBase(Provider, ABC):
         """What the engine may reach: ports, AWS SDK calls, nested executions, task tokens."""
         return Services(functions=self._invoker, port=self._port, sdk=self._sdk,
                         executions=self._nested, callbacks=self.callbacks,
-                        endpoint_url=self._sdk.endpoint_url)
+                        endpoint_url=self._sdk.endpoint_url, http=http_client.shared)
 
     _machines = TableOf("machines", MachineRecord)
     _versions = TableOf("versions", VersionRecord)
