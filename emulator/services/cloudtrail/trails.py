@@ -10,6 +10,7 @@ from typing import Any
 
 from emulator.context import RequestContext
 from emulator.errors import ServiceError
+from emulator.services import tagging
 from emulator.services.cloudtrail import records
 from emulator.services.cloudtrail.common import CloudTrailBase, invalid
 from emulator.services.cloudtrail.models import TrailRecord
@@ -104,25 +105,23 @@ class TrailsApi(CloudTrailBase):
     def add_tags(self, ctx: RequestContext, *, resource_id: str,
                  tags_list: list[dict[str, str]] | None = None, **_: Any) -> dict[str, Any]:
         record = self.trail(ctx, resource_id)
-        tags = {tag["Key"]: tag.get("Value", "") for tag in record.tags}
-        tags.update({tag["Key"]: tag.get("Value", "") for tag in tags_list or []})
-        record.tags = [{"Key": key, "Value": value} for key, value in tags.items()]
+        record.tags = tagging.tagged(record.tags, [
+            {"Key": tag["Key"], "Value": tag.get("Value", "")} for tag in tags_list or []])
         self.trails(ctx).put(record.name, record)
         return {}
 
     def remove_tags(self, ctx: RequestContext, *, resource_id: str,
                     tags_list: list[dict[str, str]] | None = None, **_: Any) -> dict[str, Any]:
         record = self.trail(ctx, resource_id)
-        gone = {tag["Key"] for tag in tags_list or []}
-        record.tags = [tag for tag in record.tags if tag["Key"] not in gone]
+        record.tags = tagging.untagged(record.tags, (tag["Key"] for tag in tags_list or []))
         self.trails(ctx).put(record.name, record)
         return {}
 
     def list_tags(self, ctx: RequestContext, *, resource_id_list: list[str], **_: Any
                   ) -> dict[str, Any]:
-        return {"ResourceTagList": [
-            {"ResourceId": self.trail(ctx, item).arn, "TagsList": self.trail(ctx, item).tags}
-            for item in resource_id_list]}
+        trails = [self.trail(ctx, item) for item in resource_id_list]
+        return {"ResourceTagList": [{"ResourceId": trail.arn, "TagsList": trail.tags}
+                                    for trail in trails]}
 
     def get_trail(self, ctx: RequestContext, *, name: str, **_: Any) -> dict[str, Any]:
         return {"Trail": self.shape(self.trail(ctx, name))}
